@@ -1,0 +1,111 @@
+"""The command line: start the app, or run one of the subcommands IT staff script.
+
+Exit codes: 0 done, 2 bad input (the message on stderr says what and where), 1 internal error
+(the traceback goes to the log file, not the screen).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from pathlib import Path
+
+from circlekeeper import __version__
+
+# Each module in circlekeeper.commands adds its subcommand; they import heavy things lazily.
+COMMAND_MODULES = ("db", "demo", "people")
+
+log = logging.getLogger(__name__)
+
+
+class UsageProblem(Exception):
+    """Bad input from the command line; exits with status 2 and this message."""
+
+
+def add_database_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    parser.add_argument(
+        "--database",
+        metavar="PATH",
+        type=Path,
+        # Subcommands must not overwrite a --database given before the subcommand name.
+        default=None if top else argparse.SUPPRESS,
+        help="the database file to use (created if missing); "
+        "default: circlekeeper.sqlite3 in the user data folder or $CIRCLEKEEPER_HOME",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="circlekeeper",
+        description="Restorative circles and conferences for schools.",
+    )
+    parser.add_argument("--version", action="version", version=f"circlekeeper {__version__}")
+    add_database_option(parser, top=True)
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="start the window, load the data, print first_paint_ms and data_ready_ms, and exit",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"circlekeeper.commands.{name}")
+        module.register(sub)
+    return parser
+
+
+def database_path(args: argparse.Namespace) -> Path:
+    from circlekeeper.core.paths import default_database_path
+
+    path = getattr(args, "database", None)
+    return Path(path).expanduser() if path else default_database_path()
+
+
+def open_db(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """Open the database named on the command line, migrating it if it is older."""
+    from circlekeeper.core.store.database import open_database
+
+    return open_database(database_path(args))
+
+
+def setup_logging() -> Path | None:
+    from circlekeeper.core.paths import data_home
+
+    try:
+        folder = data_home() / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+        logfile = folder / "circlekeeper.log"
+        handler = logging.FileHandler(logfile, encoding="utf-8", delay=True)
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    logging.getLogger().setLevel(logging.INFO)
+    return logfile
+
+
+def run(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logfile = setup_logging()
+    from circlekeeper.core.services import InvalidInput, NotFound
+    from circlekeeper.core.store.database import DatabaseProblem
+
+    try:
+        if args.command is None:
+            from circlekeeper.app import run_app
+
+            return run_app(database_path(args), self_test=args.self_test)
+        return int(args.func(args) or 0)
+    except (UsageProblem, DatabaseProblem, InvalidInput, NotFound) as exc:
+        print(f"circlekeeper: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("circlekeeper: stopped; nothing half-done was kept.", file=sys.stderr)
+        return 130
+    except Exception:
+        log.exception("internal error running %s", argv if argv is not None else sys.argv[1:])
+        where = f" Details are in {logfile}." if logfile else ""
+        print(f"circlekeeper: internal error; nothing was changed by it.{where}", file=sys.stderr)
+        return 1

@@ -1,0 +1,1 @@
+"""Subcommands of the ``circlekeeper`` command line, one module each."""

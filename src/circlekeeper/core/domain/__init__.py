@@ -1,0 +1,1 @@
+"""Plain-Python rules of restorative practice: kinds, roles, statuses, scripts, live sessions."""

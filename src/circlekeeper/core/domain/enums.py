@@ -1,0 +1,142 @@
+"""The field's vocabularies, stored as their string values.
+
+Values are stable identifiers written to the database and to exports; labels shown to people
+live in the user interface where they can be translated.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class PersonKind(StrEnum):
+    STUDENT = "student"
+    STAFF = "staff"
+    GUARDIAN = "guardian"
+    SRO = "sro"
+    COMMUNITY = "community"
+
+
+class CircleKind(StrEnum):
+    COMMUNITY_BUILDING = "community_building"
+    CHECK_IN = "check_in"
+    ACADEMIC = "academic"
+    NORM_SETTING = "norm_setting"
+    PROBLEM_SOLVING = "problem_solving"
+    HARM_REPAIR = "harm_repair"
+    REENTRY = "reentry"
+    INDIVIDUAL_SUPPORT = "individual_support"
+    GRIEF = "grief"
+    CELEBRATION = "celebration"
+    STAFF = "staff"
+    FAMILY = "family"
+    CONFERENCE = "conference"
+    PRE_MEETING = "pre_meeting"
+    COMPLETION_MEETING = "completion_meeting"
+
+
+class CircleStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class Role(StrEnum):
+    FACILITATOR = "facilitator"
+    CO_FACILITATOR = "co_facilitator"
+    HARMED = "harmed"
+    RESPONSIBLE = "responsible"
+    HARMED_AND_RESPONSIBLE = "harmed_and_responsible"
+    SUPPORTER = "supporter"
+    GUARDIAN = "guardian"
+    COMMUNITY = "community"
+    ADMINISTRATOR = "administrator"
+    OBSERVER = "observer"
+    MEMBER = "member"
+
+
+class Attendance(StrEnum):
+    INVITED = "invited"
+    PRESENT = "present"
+    ABSENT = "absent"
+    JOINED_LATE = "joined_late"
+    LEFT_EARLY = "left_early"
+
+
+class NotePrivacy(StrEnum):
+    """A private memory aid stays with its author; a record note is part of the file."""
+
+    PRIVATE = "private"
+    RECORD = "record"
+
+
+class CaseStatus(StrEnum):
+    REFERRED = "referred"
+    SCREENED = "screened"
+    PREPARING = "preparing"
+    HELD = "held"
+    MONITORING = "monitoring"
+    CLOSED = "closed"
+
+
+class ClosureReason(StrEnum):
+    COMPLETED = "completed"
+    PARTIALLY_COMPLETED = "partially_completed"
+    DECLINED = "declined"
+    NOT_RESTORABLE = "not_restorable"
+    NOT_COMPLETED = "not_completed"
+
+
+class ReferralSource(StrEnum):
+    TEACHER = "teacher"
+    ADMINISTRATOR = "administrator"
+    SRO = "sro"
+    COUNSELOR = "counselor"
+    PARENT = "parent"
+    STUDENT = "student"
+    OTHER = "other"
+
+
+class Diversion(StrEnum):
+    """The consequence a restorative route stands in place of."""
+
+    NONE = "none"
+    SUSPENSION = "suspension"
+    EXPULSION = "expulsion"
+    CITATION = "citation"
+    ARREST = "arrest"
+
+
+class AgreementStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    PARTIALLY_COMPLETED = "partially_completed"
+    NOT_COMPLETED = "not_completed"
+    SUPERSEDED = "superseded"
+
+
+class AgreementItemKind(StrEnum):
+    APOLOGY = "apology"
+    RESTITUTION = "restitution"
+    SERVICE = "service"
+    COUNSELLING = "counselling"
+    BEHAVIOUR = "behaviour"
+    SCHOOL_SUPPORT = "school_support"
+    OTHER = "other"
+
+
+class FollowUpStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
+
+
+class ContactMethod(StrEnum):
+    PHONE = "phone"
+    MEETING = "meeting"
+    LETTER = "letter"
+    EMAIL = "email"
+    OTHER = "other"

@@ -1,0 +1,344 @@
+"""The database tables, as SQLAlchemy 2 typed models.
+
+Every table has an integer key for fast joins on an old laptop and a stable ``uuid`` so records
+from several facilitators' databases can be merged without collisions. Enumerated values are
+stored as the strings in :mod:`circlekeeper.core.domain.enums`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from circlekeeper.core.store.types import UTCDateTime, new_uuid, utcnow
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Record:
+    """Columns every table carries."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Setting(Base):
+    """One setting of this installation (school name, facilitator, ...), as text."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+
+class Person(Record, Base):
+    """Anyone who can take part: students, staff, guardians, SROs, community members."""
+
+    __tablename__ = "person"
+
+    kind: Mapped[str] = mapped_column(String(16), default="student")
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    preferred_name: Mapped[str | None] = mapped_column(String(100))
+    pronouns: Mapped[str | None] = mapped_column(String(40))
+    grade: Mapped[str | None] = mapped_column(String(8))
+    school: Mapped[str | None] = mapped_column(String(200))
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    title: Mapped[str | None] = mapped_column(String(100))
+    # Used only for equity reports; never printed on agreements or shared copies.
+    gender: Mapped[str | None] = mapped_column(String(40))
+    race_ethnicity: Mapped[str | None] = mapped_column(String(80))
+    disability: Mapped[bool | None] = mapped_column(Boolean)
+    english_learner: Mapped[bool | None] = mapped_column(Boolean)
+    low_income: Mapped[bool | None] = mapped_column(Boolean)
+    # Lower-case, accent-free copy of the names for search as you type.
+    search_text: Mapped[str] = mapped_column(String(400), default="", index=True)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_person_sort", "last_name", "first_name"),)
+
+
+class GuardianLink(Record, Base):
+    """A guardian (or other caring adult) of a student."""
+
+    __tablename__ = "guardian_link"
+
+    student_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    guardian_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    relationship_label: Mapped[str | None] = mapped_column(String(60))
+    can_consent: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    __table_args__ = (UniqueConstraint("student_id", "guardian_id", name="uq_guardian_pair"),)
+
+
+class Case(Record, Base):
+    """A referral and everything that follows from it until it closes."""
+
+    __tablename__ = "case_file"
+
+    referred_on: Mapped[date] = mapped_column(Date, index=True)
+    referral_source: Mapped[str] = mapped_column(String(20), default="teacher")
+    referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    incident_category: Mapped[str] = mapped_column(String(60))
+    incident_on: Mapped[date | None] = mapped_column(Date)
+    location: Mapped[str | None] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="referred", index=True)
+    closure_reason: Mapped[str | None] = mapped_column(String(24))
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    eligibility: Mapped[str | None] = mapped_column(Text)  # JSON answers of the screen
+    diverted_from: Mapped[str] = mapped_column(String(16), default="none")
+    diversion_amount: Mapped[int | None] = mapped_column(Integer)  # e.g. suspension days
+    consequence_reinstated: Mapped[bool] = mapped_column(Boolean, default=False)
+    school: Mapped[str | None] = mapped_column(String(200))
+
+    parties: Mapped[list[CaseParty]] = relationship(back_populates="case")
+
+
+class CaseParty(Record, Base):
+    """A person involved in a case, with their role in it."""
+
+    __tablename__ = "case_party"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    role: Mapped[str] = mapped_column(String(24))
+
+    case: Mapped[Case] = relationship(back_populates="parties")
+
+
+class FamilyContact(Record, Base):
+    """One contact with a family about a case."""
+
+    __tablename__ = "family_contact"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    contacted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    method: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    staff_name: Mapped[str | None] = mapped_column(String(200))
+
+
+class Circle(Record, Base):
+    """A circle or a conference: planned, run, and kept as a record."""
+
+    __tablename__ = "circle"
+
+    kind: Mapped[str] = mapped_column(String(24), index=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    script_key: Mapped[str | None] = mapped_column(String(80))
+    script_snapshot: Mapped[str | None] = mapped_column(Text)  # JSON of the script as run
+    scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    planned_minutes: Mapped[int | None] = mapped_column(Integer)
+    location: Mapped[str | None] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(16), default="planned", index=True)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case_file.id", ondelete="SET NULL"), index=True
+    )
+    facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    co_facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    # Live state, written on every facilitation action so a crash resumes exactly here.
+    live_state: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text)  # JSON written when the circle ends
+
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="circle", order_by="Participant.seat_position"
+    )
+
+
+class Participant(Record, Base):
+    """A person's place in one circle: role, seat, consent and attendance."""
+
+    __tablename__ = "participant"
+
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    role: Mapped[str] = mapped_column(String(24), default="member")
+    supporter_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL")
+    )
+    seat_position: Mapped[int] = mapped_column(Integer, default=0)
+    pre_meeting_held: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    guardian_consent: Mapped[bool | None] = mapped_column(Boolean)
+    attendance: Mapped[str] = mapped_column(String(16), default="invited")
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    circle: Mapped[Circle] = relationship(back_populates="participants")
+
+    __table_args__ = (UniqueConstraint("circle_id", "person_id", name="uq_participant_person"),)
+
+
+class StageRecord(Record, Base):
+    """When one stage of a circle's script began and ended."""
+
+    __tablename__ = "stage_record"
+
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"), index=True)
+    stage_index: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Turn(Record, Base):
+    """One turn of the talking piece: who held it, whether they passed, for how long."""
+
+    __tablename__ = "turn"
+
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"), index=True)
+    stage_index: Mapped[int] = mapped_column(Integer)
+    round_number: Mapped[int] = mapped_column(Integer, default=1)
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL")
+    )
+    passed: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+
+
+class Note(Record, Base):
+    """A note taken during a circle, attached to a stage and perhaps to a participant."""
+
+    __tablename__ = "note"
+
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"), index=True)
+    stage_index: Mapped[int | None] = mapped_column(Integer)
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL")
+    )
+    privacy: Mapped[str] = mapped_column(String(12), default="private")
+    author: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Agreement(Record, Base):
+    """A repair agreement; renegotiating makes a new version linked to the previous one."""
+
+    __tablename__ = "agreement"
+
+    circle_id: Mapped[int | None] = mapped_column(
+        ForeignKey("circle.id", ondelete="SET NULL"), index=True
+    )
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case_file.id", ondelete="SET NULL"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id"))
+    status: Mapped[str] = mapped_column(String(24), default="draft", index=True)
+    harm_summary: Mapped[str] = mapped_column(Text, default="")
+    if_not_kept: Mapped[str] = mapped_column(Text, default="")
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
+    follow_up_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    agreed_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+
+    items: Mapped[list[AgreementItem]] = relationship(
+        back_populates="agreement", order_by="AgreementItem.position"
+    )
+
+
+class AgreementItem(Record, Base):
+    """One thing someone will do to make things right."""
+
+    __tablename__ = "agreement_item"
+
+    agreement_id: Mapped[int] = mapped_column(
+        ForeignKey("agreement.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(24), default="other")
+    action: Mapped[str] = mapped_column(Text)
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    verification: Mapped[str] = mapped_column(Text, default="")
+    verifier_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    supporter_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    completion_note: Mapped[str | None] = mapped_column(Text)
+
+    agreement: Mapped[Agreement] = relationship(back_populates="items")
+
+
+class Signature(Record, Base):
+    """Who signed an agreement on paper, and when; a guardian signs for a minor."""
+
+    __tablename__ = "signature"
+
+    agreement_id: Mapped[int] = mapped_column(
+        ForeignKey("agreement.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    signed_on: Mapped[date] = mapped_column(Date)
+    as_guardian_of_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+
+
+class FollowUp(Record, Base):
+    """A check-in a named adult owes by a date, and what came of it."""
+
+    __tablename__ = "follow_up"
+
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case_file.id", ondelete="CASCADE"), index=True
+    )
+    circle_id: Mapped[int | None] = mapped_column(ForeignKey("circle.id", ondelete="SET NULL"))
+    agreement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agreement.id", ondelete="CASCADE"), index=True
+    )
+    agreement_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agreement_item.id", ondelete="SET NULL")
+    )
+    done_on: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEvent(Base):
+    """An append-only line of who did what to which record; the database refuses edits."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_uuid: Mapped[str | None] = mapped_column(String(36), index=True)
+    detail: Mapped[str] = mapped_column(Text, default="")

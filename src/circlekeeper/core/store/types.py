@@ -1,0 +1,49 @@
+"""Column types shared by the models."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import String
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment in time, stored as UTC ISO text and always returned time-zone aware.
+
+    SQLite has no time-zone type, so naive datetimes are refused at the door instead of being
+    guessed at; they would silently shift when databases from several laptops are merged.
+    """
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            raise TypeError(f"expected a datetime, got {type(value).__name__}")
+        if value.tzinfo is None:
+            raise ValueError("datetimes must carry a time zone")
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        parsed = datetime.fromisoformat(str(value))
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed
+
+
+def new_uuid() -> str:
+    """A fresh, globally unique identifier for a record."""
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    """Now, time-zone aware."""
+    return datetime.now(UTC)
