@@ -1,0 +1,35 @@
+"""The calm look shared by every screen: readable type and quiet headings."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+BASE_POINT_SIZE = 11  # readable from the back of a room and on old, low-DPI laptop screens
+
+
+def apply_calm_style(app: QApplication) -> None:
+    """Raise the application font to a readable size (never shrink a larger system font)."""
+    font = app.font()
+    if font.pointSizeF() < BASE_POINT_SIZE:
+        font.setPointSizeF(BASE_POINT_SIZE)
+        app.setFont(font)
+
+
+def heading(text: str, parent: QWidget | None = None, *, level: int = 1) -> QLabel:
+    """A bold title label, larger than body text; level 2 is a section title."""
+    label = QLabel(text, parent)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * (1.45 if level == 1 else 1.15))
+    font.setBold(True)
+    label.setFont(font)
+    label.setAccessibleName(text)
+    return label
+
+
+def note(text: str, parent: QWidget | None = None) -> QLabel:
+    """A wrapped explanatory line in the normal text colour (quiet, but not faint)."""
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setAccessibleName(text)
+    return label
