@@ -1,0 +1,645 @@
+"""Circle and conference scripts: the model, reading and checking TOML files, and snapshots.
+
+A script is the keeper's running order: stages in sequence, each with the words the keeper says,
+the question participants see, and who it is addressed to. Scripts are shared between
+counselors as TOML files, so every problem found in a file is reported with the file, the line
+and what is wrong, in words a counselor can act on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from circlekeeper.core.domain.enums import CircleKind
+
+MAX_SCRIPT_BYTES = 256 * 1024
+MAX_SUGGESTED_MINUTES = 240
+KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
+SNAPSHOT_FORMAT = 1
+
+
+class StageType(StrEnum):
+    """What happens in one stage of a circle or conference."""
+
+    OPENING = "opening"
+    GUIDELINES = "guidelines"
+    TALKING_PIECE = "talking_piece"
+    CHECK_IN = "check_in"
+    ROUND = "round"
+    CHECK_OUT = "check_out"
+    CLOSING = "closing"
+    # Conference stages.
+    PREAMBLE = "preamble"
+    QUESTIONS = "questions"
+    AGREEMENT = "agreement"
+    INFORMAL = "informal"
+
+
+class AddressedTo(StrEnum):
+    """Who a stage's question is for; conference questions differ by role."""
+
+    ALL = "all"
+    RESPONSIBLE = "responsible"
+    HARMED = "harmed"
+    SUPPORTERS_OF_RESPONSIBLE = "supporters_of_responsible"
+    SUPPORTERS_OF_HARMED = "supporters_of_harmed"
+    OTHERS = "others"  # community members and other affected people
+
+
+# Stages where the talking piece goes round by default; a script may say `round = true/false`.
+ROUND_STAGES = frozenset(
+    {StageType.CHECK_IN, StageType.ROUND, StageType.CHECK_OUT, StageType.QUESTIONS}
+)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step of a script."""
+
+    type: StageType
+    title: str
+    words: str  # what the keeper says (or says in their own way)
+    question: dict[str, str] = field(default_factory=dict)  # language -> participant question
+    addressed_to: AddressedTo = AddressedTo.ALL
+    suggested_minutes: int | None = None
+    tips: tuple[str, ...] = ()
+    round: bool | None = None  # None: decided by the stage type
+
+    @property
+    def has_round(self) -> bool:
+        """Whether the talking piece goes round in this stage."""
+        return self.round if self.round is not None else self.type in ROUND_STAGES
+
+    def question_in(self, language: str) -> str:
+        """The participant question in a language, falling back to English."""
+        return self.question.get(language) or self.question.get("en", "")
+
+
+@dataclass(frozen=True)
+class Script:
+    """A whole script: what kind of circle it is for, why, and its stages in order."""
+
+    key: str
+    kind: CircleKind
+    title: str
+    purpose: str
+    stages: tuple[Stage, ...]
+    languages: tuple[str, ...] = ("en",)
+
+    @property
+    def suggested_minutes(self) -> int:
+        return sum(s.suggested_minutes or 0 for s in self.stages)
+
+
+class ScriptError(ValueError):
+    """One problem in a script file, with where it is: ``file:line: message``."""
+
+    def __init__(self, file: str, line: int, message: str) -> None:
+        super().__init__(f"{file}:{line}: {message}")
+        self.file = file
+        self.line = line
+        self.message = message
+
+
+class InvalidScript(ValueError):
+    """A script that cannot be used; ``errors`` lists every problem found."""
+
+    def __init__(self, errors: list[ScriptError]) -> None:
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+
+# --- reading ------------------------------------------------------------------------------
+
+_TOP_FIELDS = {"key", "kind", "title", "purpose", "languages", "stages"}
+_STAGE_FIELDS = {
+    "type",
+    "title",
+    "words",
+    "question",
+    "addressed_to",
+    "suggested_minutes",
+    "tips",
+    "round",
+}
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+class _Locator:
+    """Finds the line a field of the script is on, by reading the text (approximate, honest)."""
+
+    def __init__(self, text: str | None) -> None:
+        self.lines = text.splitlines() if text is not None else []
+        self.stage_lines: list[int] = []
+        self.first_table = len(self.lines) + 1
+        for number, line in enumerate(self.lines, start=1):
+            stripped = line.strip()
+            if re.match(r"^\[\[\s*stages\s*\]\]", stripped):
+                self.stage_lines.append(number)
+            if stripped.startswith("[") and self.first_table > len(self.lines):
+                self.first_table = number
+
+    def _find(self, name: str, start: int, end: int) -> int | None:
+        pattern = re.compile(rf"^\s*{re.escape(name)}\s*[=.]")
+        for number in range(start, min(end, len(self.lines) + 1)):
+            if pattern.match(self.lines[number - 1]):
+                return number
+        return None
+
+    def top(self, name: str | None = None) -> int:
+        if name:
+            found = self._find(name, 1, self.first_table)
+            if found:
+                return found
+        return 1
+
+    def stage(self, index: int, name: str | None = None) -> int:
+        if index >= len(self.stage_lines):
+            return self.top("stages")
+        start = self.stage_lines[index]
+        end = (
+            self.stage_lines[index + 1]
+            if index + 1 < len(self.stage_lines)
+            else len(self.lines) + 1
+        )
+        if name:
+            found = self._find(name, start + 1, end)
+            if found:
+                return found
+        return start
+
+
+def _kind_name(value: object) -> str:
+    names = {
+        str: "text",
+        int: "a whole number",
+        float: "a number",
+        bool: "true or false",
+        list: "a list",
+        dict: "a table",
+    }
+    return names.get(type(value), type(value).__name__)
+
+
+def _choices(values: type[StrEnum]) -> str:
+    return ", ".join(v.value for v in values)
+
+
+def parse_toml(text: str, source: str) -> dict[str, Any]:
+    """TOML text as a dict, or a :class:`ScriptError` naming the line tomllib stopped at."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _TOML_POSITION.search(message)
+        line = int(match.group(1)) if match else max(1, len(text.splitlines()))
+        reason = _TOML_POSITION.sub("", message).strip()
+        reason = reason.replace("(at end of document)", "at the end of the file").strip()
+        column = f", column {match.group(2)}" if match else ""
+        raise ScriptError(
+            source, line, f"this is not valid TOML{column}: {reason[:1].lower()}{reason[1:]}"
+        ) from None
+
+
+def _check_text(
+    errors: list[ScriptError],
+    source: str,
+    line: int,
+    where: str,
+    value: object,
+    *,
+    required: bool,
+) -> str:
+    if value is None:
+        if required:
+            errors.append(ScriptError(source, line, f"{where} is missing."))
+        return ""
+    if not isinstance(value, str):
+        errors.append(ScriptError(source, line, f"{where} must be text, not {_kind_name(value)}."))
+        return ""
+    if required and not value.strip():
+        errors.append(ScriptError(source, line, f"{where} is empty."))
+    return value.strip()
+
+
+def _read_stage(
+    raw: object,
+    index: int,
+    languages: tuple[str, ...],
+    source: str,
+    where: _Locator,
+    errors: list[ScriptError],
+) -> Stage | None:
+    label = f"stage {index + 1}"
+    line = where.stage(index)
+    if not isinstance(raw, dict):
+        errors.append(ScriptError(source, line, f"{label} must be a table ([[stages]])."))
+        return None
+    count = len(errors)
+    for name in sorted(set(raw) - _STAGE_FIELDS):
+        errors.append(
+            ScriptError(
+                source,
+                where.stage(index, name),
+                f"{label} has an unknown field {name!r} "
+                f"(known fields: {', '.join(sorted(_STAGE_FIELDS))}).",
+            )
+        )
+    stage_type: StageType | None = None
+    raw_type = raw.get("type")
+    if raw_type is None:
+        errors.append(ScriptError(source, line, f"{label} has no type."))
+    elif not isinstance(raw_type, str) or raw_type not in set(StageType):
+        errors.append(
+            ScriptError(
+                source,
+                where.stage(index, "type"),
+                f"{label} has an unknown stage type {raw_type!r} "
+                f"(use one of: {_choices(StageType)}).",
+            )
+        )
+    else:
+        stage_type = StageType(raw_type)
+    title = _check_text(
+        errors,
+        source,
+        where.stage(index, "title"),
+        f"{label}'s title",
+        raw.get("title"),
+        required=True,
+    )
+    words = _check_text(
+        errors,
+        source,
+        where.stage(index, "words"),
+        f"{label}'s words",
+        raw.get("words"),
+        required=True,
+    )
+    question: dict[str, str] = {}
+    raw_question = raw.get("question")
+    q_line = where.stage(index, "question")
+    if isinstance(raw_question, str):
+        question = {"en": raw_question.strip()}
+    elif isinstance(raw_question, dict):
+        for language, text in raw_question.items():
+            if not isinstance(text, str):
+                errors.append(
+                    ScriptError(
+                        source,
+                        q_line,
+                        f"{label}'s question in {language!r} must be text, not {_kind_name(text)}.",
+                    )
+                )
+            elif language not in languages:
+                errors.append(
+                    ScriptError(
+                        source,
+                        q_line,
+                        f"{label}'s question is in {language!r}, which is not in the "
+                        f"script's languages ({', '.join(languages)}).",
+                    )
+                )
+            else:
+                question[language] = text.strip()
+        missing = [lang for lang in languages if not question.get(lang)]
+        if question and missing:
+            errors.append(
+                ScriptError(
+                    source,
+                    q_line,
+                    f"{label}'s question has no {', '.join(missing)} version.",
+                )
+            )
+    elif raw_question is not None:
+        errors.append(
+            ScriptError(
+                source,
+                q_line,
+                f"{label}'s question must be a table such as "
+                f'{{en = "...", es = "..."}}, not {_kind_name(raw_question)}.',
+            )
+        )
+    addressed_to = AddressedTo.ALL
+    raw_to = raw.get("addressed_to", "all")
+    if not isinstance(raw_to, str) or raw_to not in set(AddressedTo):
+        errors.append(
+            ScriptError(
+                source,
+                where.stage(index, "addressed_to"),
+                f"{label} is addressed to an unknown role {raw_to!r} "
+                f"(use one of: {_choices(AddressedTo)}).",
+            )
+        )
+    else:
+        addressed_to = AddressedTo(raw_to)
+    minutes = raw.get("suggested_minutes")
+    if minutes is not None and (
+        isinstance(minutes, bool)
+        or not isinstance(minutes, int)
+        or not 0 < minutes <= MAX_SUGGESTED_MINUTES
+    ):
+        errors.append(
+            ScriptError(
+                source,
+                where.stage(index, "suggested_minutes"),
+                f"{label}'s suggested_minutes must be a whole number from 1 to "
+                f"{MAX_SUGGESTED_MINUTES}, not {minutes!r}.",
+            )
+        )
+        minutes = None
+    tips: tuple[str, ...] = ()
+    raw_tips = raw.get("tips", [])
+    if not isinstance(raw_tips, list) or not all(isinstance(t, str) for t in raw_tips):
+        errors.append(
+            ScriptError(
+                source,
+                where.stage(index, "tips"),
+                f'{label}\'s tips must be a list of texts, such as ["...", "..."].',
+            )
+        )
+    else:
+        tips = tuple(t.strip() for t in raw_tips if t.strip())
+    has_round = raw.get("round")
+    if has_round is not None and not isinstance(has_round, bool):
+        errors.append(
+            ScriptError(
+                source,
+                where.stage(index, "round"),
+                f"{label}'s round must be true or false, not {_kind_name(has_round)}.",
+            )
+        )
+        has_round = None
+    if len(errors) > count or stage_type is None:
+        return None
+    return Stage(stage_type, title, words, question, addressed_to, minutes, tips, has_round)
+
+
+def script_from_dict(
+    data: dict[str, Any], source: str = "<script>", text: str | None = None
+) -> tuple[Script | None, list[ScriptError]]:
+    """Check a script's fields; return the script (if usable) and every problem found.
+
+    ``text`` is the TOML the dict came from, used only to point at the right line.
+    """
+    where = _Locator(text)
+    errors: list[ScriptError] = []
+    for name in sorted(set(data) - _TOP_FIELDS):
+        errors.append(
+            ScriptError(
+                source,
+                where.top(name),
+                f"unknown field {name!r} (known fields: {', '.join(sorted(_TOP_FIELDS))}).",
+            )
+        )
+    key = _check_text(errors, source, where.top("key"), "key", data.get("key"), required=True)
+    if key and not KEY_PATTERN.match(key):
+        errors.append(
+            ScriptError(
+                source,
+                where.top("key"),
+                f"key {key!r} may use only lower-case letters, digits, '-' and '_' "
+                "(at most 80), starting with a letter or digit.",
+            )
+        )
+    kind: CircleKind | None = None
+    raw_kind = data.get("kind")
+    if raw_kind is None:
+        errors.append(ScriptError(source, where.top(), "kind is missing."))
+    elif not isinstance(raw_kind, str) or raw_kind not in set(CircleKind):
+        errors.append(
+            ScriptError(
+                source,
+                where.top("kind"),
+                f"unknown kind of circle {raw_kind!r} (use one of: {_choices(CircleKind)}).",
+            )
+        )
+    else:
+        kind = CircleKind(raw_kind)
+    title = _check_text(
+        errors, source, where.top("title"), "title", data.get("title"), required=True
+    )
+    purpose = _check_text(
+        errors, source, where.top("purpose"), "purpose", data.get("purpose"), required=False
+    )
+    languages: tuple[str, ...] = ("en",)
+    raw_languages = data.get("languages", ["en"])
+    if (
+        not isinstance(raw_languages, list)
+        or not raw_languages
+        or not all(isinstance(x, str) and re.fullmatch(r"[a-z]{2,3}", x) for x in raw_languages)
+    ):
+        errors.append(
+            ScriptError(
+                source,
+                where.top("languages"),
+                'languages must be a list of language codes, such as ["en", "es"].',
+            )
+        )
+    elif "en" not in raw_languages:
+        errors.append(ScriptError(source, where.top("languages"), 'languages must include "en".'))
+    else:
+        languages = tuple(dict.fromkeys(raw_languages))
+    raw_stages = data.get("stages")
+    stages: list[Stage] = []
+    if raw_stages is None:
+        errors.append(
+            ScriptError(source, where.top(), "the script has no stages (add [[stages]] tables).")
+        )
+    elif not isinstance(raw_stages, list):
+        errors.append(
+            ScriptError(
+                source,
+                where.top("stages"),
+                f"stages must be a list of [[stages]] tables, not {_kind_name(raw_stages)}.",
+            )
+        )
+    elif not raw_stages:
+        errors.append(
+            ScriptError(source, where.top("stages"), "the script's list of stages is empty.")
+        )
+    else:
+        for index, raw in enumerate(raw_stages):
+            stage = _read_stage(raw, index, languages, source, where, errors)
+            if stage is not None:
+                stages.append(stage)
+    if errors or kind is None:
+        return None, errors
+    return Script(key, kind, title, purpose, tuple(stages), languages), []
+
+
+def validate(text: str, source: str = "<text>") -> tuple[Script | None, list[ScriptError]]:
+    """Check TOML text as a script: the script if it is usable, and every problem found."""
+    if len(text.encode("utf-8")) > MAX_SCRIPT_BYTES:
+        return None, [_too_big(source)]
+    try:
+        data = parse_toml(text, source)
+    except ScriptError as exc:
+        return None, [exc]
+    return script_from_dict(data, source, text)
+
+
+def _too_big(source: str) -> ScriptError:
+    return ScriptError(
+        source,
+        1,
+        f"the file is larger than {MAX_SCRIPT_BYTES // 1024} KB, far more than any script "
+        "needs; it was not read.",
+    )
+
+
+def read_script_text(path: Path) -> str:
+    """A script file's text, refusing huge or non-UTF-8 files before parsing them."""
+    source = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InvalidScript(
+            [ScriptError(source, 1, f"the file cannot be read ({exc.strerror or exc}).")]
+        ) from None
+    if size > MAX_SCRIPT_BYTES:
+        raise InvalidScript([_too_big(source)])
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InvalidScript(
+            [ScriptError(source, 1, f"the file cannot be read ({exc.strerror or exc}).")]
+        ) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InvalidScript(
+            [ScriptError(source, line, "the file is not UTF-8 text; save it as UTF-8.")]
+        ) from None
+
+
+def load_script(text_or_path: str | Path, source: str | None = None) -> Script:
+    """Read a script from TOML text (a ``str``) or a file (a ``Path``).
+
+    Raises :class:`InvalidScript` listing every problem, each as ``file:line: message``.
+    """
+    if isinstance(text_or_path, Path):
+        source = source or str(text_or_path)
+        text = read_script_text(text_or_path)
+    else:
+        source = source or "<text>"
+        text = text_or_path
+    script, errors = validate(text, source)
+    if script is None:
+        raise InvalidScript(errors)
+    return script
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def script_to_dict(script: Script) -> dict[str, Any]:
+    """The script as plain data, in the same shape as its TOML file."""
+    stages: list[dict[str, Any]] = []
+    for stage in script.stages:
+        item: dict[str, Any] = {"type": stage.type.value, "title": stage.title}
+        item["words"] = stage.words
+        if stage.question:
+            item["question"] = dict(stage.question)
+        if stage.addressed_to is not AddressedTo.ALL:
+            item["addressed_to"] = stage.addressed_to.value
+        if stage.suggested_minutes is not None:
+            item["suggested_minutes"] = stage.suggested_minutes
+        if stage.round is not None:
+            item["round"] = stage.round
+        if stage.tips:
+            item["tips"] = list(stage.tips)
+        stages.append(item)
+    return {
+        "key": script.key,
+        "kind": script.kind.value,
+        "title": script.title,
+        "purpose": script.purpose,
+        "languages": list(script.languages),
+        "stages": stages,
+    }
+
+
+def script_to_json(script: Script) -> str:
+    """A snapshot of the script for ``Circle.script_snapshot``; later edits change no history."""
+    data = {"format": SNAPSHOT_FORMAT, **script_to_dict(script)}
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def script_from_json(text: str, source: str = "<snapshot>") -> Script:
+    """The script kept in a snapshot written by :func:`script_to_json`."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidScript(
+            [ScriptError(source, exc.lineno, f"damaged snapshot: {exc.msg}")]
+        ) from None
+    if not isinstance(data, dict):
+        raise InvalidScript([ScriptError(source, 1, "damaged snapshot: not a table")])
+    data.pop("format", None)
+    script, errors = script_from_dict(data, source)
+    if script is None:
+        raise InvalidScript(errors)
+    return script
+
+
+def _toml_string(text: str, *, allow_multiline: bool = True) -> str:
+    multiline = allow_multiline and "\n" in text
+    out = []
+    for char in text:
+        code = ord(char)
+        if char == "\\":
+            out.append("\\\\")
+        elif char == '"':
+            out.append('\\"')
+        elif char == "\n":
+            out.append("\n" if multiline else "\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\u{code:04X}")
+        else:
+            out.append(char)
+    body = "".join(out)
+    # A newline right after the opening quotes is trimmed by TOML, so the text starts clean.
+    return f'"""\n{body}"""' if multiline else f'"{body}"'
+
+
+def _toml_value(value: object, *, inline: bool = False) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return _toml_string(value, allow_multiline=not inline)
+    if isinstance(value, list):
+        items = [_toml_value(v, inline=inline) for v in value]
+        one_line = "[" + ", ".join(items) + "]"
+        if inline or len(one_line) <= 80:
+            return one_line
+        return "[\n" + "".join(f"  {item},\n" for item in items) + "]"
+    if isinstance(value, dict):
+        # Inline tables may not span lines, so their texts stay on one line, escaped.
+        parts = [f"{k} = {_toml_value(v, inline=True)}" for k, v in value.items()]
+        return "{ " + ", ".join(parts) + " }"
+    raise TypeError(f"cannot write {type(value).__name__} as TOML")
+
+
+def script_to_toml(script: Script) -> str:
+    """The script as a TOML file that :func:`load_script` reads back to the same script."""
+    data = script_to_dict(script)
+    lines = ["# circlekeeper script", ""]
+    for name in ("key", "kind", "title", "purpose", "languages"):
+        lines.append(f"{name} = {_toml_value(data[name])}")
+    for stage in data["stages"]:
+        lines.extend(["", "[[stages]]"])
+        for name, value in stage.items():
+            lines.append(f"{name} = {_toml_value(value)}")
+    return "\n".join(lines) + "\n"
