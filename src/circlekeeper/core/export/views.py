@@ -24,7 +24,9 @@ class SchoolView:
 
     @property
     def address_lines(self) -> list[str]:
-        return [line.strip() for line in self.address.replace(";", "\n").splitlines() if line.strip()]
+        return [
+            line.strip() for line in self.address.replace(";", "\n").splitlines() if line.strip()
+        ]
 
 
 @dataclass(frozen=True)

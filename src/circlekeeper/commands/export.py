@@ -1,0 +1,80 @@
+"""``circlekeeper export agreement ID``: write a repair agreement as PDF or HTML."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from pathlib import Path
+from typing import Any
+
+from circlekeeper.cli import UsageProblem, add_database_option, open_db
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("export", help="write an agreement as a PDF or HTML file")
+    kinds = parser.add_subparsers(dest="export_kind", metavar="WHAT", required=True)
+    agreement = kinds.add_parser("agreement", help="a repair agreement, ready to print and sign")
+    agreement.add_argument("id", metavar="ID", help="the agreement's number or its UUID")
+    agreement.add_argument("--format", choices=("pdf", "html"), default="pdf")
+    agreement.add_argument("--lang", choices=("en", "es", "en+es"), default="en")
+    agreement.add_argument(
+        "--sharing",
+        action="store_true",
+        help="the copy for sharing outside the counseling office (marked as an education record)",
+    )
+    agreement.add_argument("--page-size", choices=("letter", "a4"), default="letter")
+    agreement.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    add_database_option(agreement)
+    agreement.set_defaults(func=_export_agreement)
+    add_database_option(parser)
+
+
+def _export_agreement(args: argparse.Namespace) -> int:
+    output: Path = args.output.expanduser()
+    from circlekeeper.core.services.agreements import AgreementService
+
+    db = open_db(args)
+    try:
+        service = AgreementService(db.sessions)
+        view = service.view(service.resolve(args.id))
+    finally:
+        db.close()
+    from circlekeeper.core.export.templates import render_agreement
+
+    result = render_agreement(view, args.lang, "sharing" if args.sharing else "school")
+    for warning in result.warnings:
+        print(f"circlekeeper: warning: {warning}", file=sys.stderr)
+    if args.format == "html":
+        _write_html(result.html, output)
+    else:
+        from circlekeeper.pdf import PdfProblem, html_to_pdf
+
+        title = f"Repair agreement {view.uuid[:8]} v{view.version}"
+        if args.sharing:
+            title += " - education record, do not pass on"
+        try:
+            html_to_pdf(result.html, output, title=title, page_size=args.page_size)
+        except PdfProblem as exc:
+            raise UsageProblem(str(exc)) from None
+    print(f"Wrote {output}.")
+    return 0
+
+
+def _write_html(html: str, output: Path) -> None:
+    if output.is_dir():
+        raise UsageProblem(
+            f"{output} is a folder. Give a file name, for example {output / 'a.html'}."
+        )
+    if not output.parent.is_dir():
+        raise UsageProblem(f"The folder {output.parent} does not exist.")
+    temp = output.with_name(f".{output.name}.partial")
+    try:
+        temp.write_text(html, encoding="utf-8")
+        temp.replace(output)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+        raise UsageProblem(
+            f"Cannot write {output} ({exc.strerror or exc}). Nothing was saved."
+        ) from None

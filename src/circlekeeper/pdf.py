@@ -1,0 +1,204 @@
+"""Turning exported HTML into PDF files and printed pages, with Qt's own text engine.
+
+This is the only module that lays documents out for paper: ``QTextDocument`` for the HTML and
+``QPdfWriter`` (or a ``QPrinter`` handed in by the UI) for the pages. It uses QtGui only, so the
+command line can make PDFs without widgets. Each page gets a footer with the document's title
+and "page N of M".
+
+``QPdfWriter`` reports nothing when it cannot write, so the target is checked before and the
+file after; problems are raised as :class:`PdfProblem` in plain words.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Literal
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtGui import (
+    QFont,
+    QGuiApplication,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+)
+
+PageSizeName = Literal["letter", "a4"]
+
+_PAGE_SIZES = {"letter": QPageSize.PageSizeId.Letter, "a4": QPageSize.PageSizeId.A4}
+_MARGINS_MM = QMarginsF(16, 14, 16, 12)
+_RESOLUTION = 300  # dots per inch of the layout; text stays vector in the PDF
+_FOOTER_PT = 7.5
+
+_app_keeper: list[QGuiApplication] = []
+
+
+class PdfProblem(Exception):
+    """The PDF could not be written; the message says why and what to do."""
+
+
+def ensure_gui_app() -> QGuiApplication:
+    """Qt's text layout needs a QGuiApplication; make one (offscreen) if the process has none."""
+    existing = QGuiApplication.instance()
+    if existing is not None:
+        return existing  # type: ignore[return-value]
+    if "QT_QPA_PLATFORM" not in os.environ:
+        # Exports never show a window; offscreen works with or without a display.
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    app = QGuiApplication([sys.argv[0] if sys.argv and sys.argv[0] else "circlekeeper"])
+    _app_keeper.append(app)
+    return app
+
+
+def check_writable(path: Path) -> None:
+    """Raise :class:`PdfProblem` unless a file can be written at ``path``."""
+    if path.is_dir():
+        raise PdfProblem(
+            f"{path} is a folder. Give a file name, for example {path / 'export.pdf'}."
+        )
+    folder = path.parent
+    if not folder.exists():
+        raise PdfProblem(f"The folder {folder} does not exist. Create it or choose another place.")
+    if not folder.is_dir():
+        raise PdfProblem(f"{folder} is not a folder. Choose another place for the file.")
+    existed = path.exists()
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise PdfProblem(
+            f"Cannot write {path} ({reason}). Nothing was saved; choose a place you can write "
+            "to, or close the file if another program has it open."
+        ) from None
+    if not existed:
+        path.unlink(missing_ok=True)
+
+
+def make_document(html: str, *, title: str = "") -> QTextDocument:
+    """A QTextDocument holding the HTML (images given as file paths or file:// URLs load)."""
+    ensure_gui_app()
+    doc = QTextDocument()
+    doc.setDefaultFont(QFont("DejaVu Sans", 10))
+    doc.setDocumentMargin(0)
+    if title:
+        doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, title)
+    doc.setHtml(html)
+    return doc
+
+
+def _keep_headings_with_next(doc: QTextDocument, page_height: float) -> None:
+    """Move a heading that would sit at the foot of a page to the next one.
+
+    QTextDocument has no "keep with next"; a heading needs room for a few lines under it.
+    """
+    room = page_height * 0.12
+    layout = doc.documentLayout()
+    for _ in range(3):  # each move shifts what follows; a few passes settle it
+        moved = False
+        block = doc.begin()
+        while block.isValid():
+            if block.blockFormat().headingLevel() and QTextCursor(block).currentTable() is None:
+                rect = layout.blockBoundingRect(block)
+                page_bottom = (int(rect.top() // page_height) + 1) * page_height
+                fmt = block.blockFormat()
+                if rect.bottom() + room > page_bottom and rect.top() % page_height > room:
+                    fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                    QTextCursor(block).setBlockFormat(fmt)
+                    moved = True
+            block = block.next()
+        if not moved:
+            return
+
+
+def _paint_pages(doc: QTextDocument, device: QPagedPaintDevice, footer: str) -> int:
+    """Lay the document out on the device's pages and paint them with a footer; return pages."""
+    doc.documentLayout().setPaintDevice(device)
+    dpi = device.logicalDpiY()
+    page = device.pageLayout().paintRectPixels(dpi)
+    footer_font = QFont("DejaVu Sans")
+    footer_font.setPointSizeF(_FOOTER_PT)
+    footer_height = _FOOTER_PT * 2.6 * dpi / 72
+    body = QSizeF(page.width(), page.height() - footer_height)
+    doc.setPageSize(body)
+    _keep_headings_with_next(doc, body.height())
+    pages = max(1, doc.pageCount())
+    painter = QPainter()
+    if not painter.begin(device):
+        raise PdfProblem("The PDF or printer could not be opened for drawing.")
+    try:
+        for number in range(pages):
+            if number:
+                device.newPage()
+            painter.save()
+            painter.translate(0, -number * body.height())
+            doc.drawContents(
+                painter, QRectF(0, number * body.height(), body.width(), body.height())
+            )
+            painter.restore()
+            painter.setFont(footer_font)
+            painter.setPen(Qt.GlobalColor.darkGray)
+            band = QRectF(0, body.height(), body.width(), footer_height)
+            flags = Qt.AlignmentFlag.AlignBottom
+            painter.drawText(band, flags | Qt.AlignmentFlag.AlignLeft, footer)
+            painter.drawText(band, flags | Qt.AlignmentFlag.AlignRight, f"{number + 1} / {pages}")
+    finally:
+        painter.end()
+    return pages
+
+
+def html_to_pdf(html: str, path: Path, *, title: str, page_size: PageSizeName = "letter") -> int:
+    """Write the HTML as a PDF file at ``path``; return the number of pages.
+
+    The file is written beside the target and moved into place once complete, so a failed
+    export never leaves half a PDF (or destroys the previous one).
+    """
+    path = Path(path).expanduser()
+    check_writable(path)
+    doc = make_document(html, title=title)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".pdf", dir=path.parent)
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        writer = QPdfWriter(str(temp))
+        writer.setTitle(title)
+        writer.setCreator("circlekeeper")
+        writer.setResolution(_RESOLUTION)
+        writer.setPageLayout(
+            QPageLayout(
+                QPageSize(_PAGE_SIZES[page_size]),
+                QPageLayout.Orientation.Portrait,
+                _MARGINS_MM,
+                QPageLayout.Unit.Millimeter,
+            )
+        )
+        pages = _paint_pages(doc, writer, title)
+        del writer  # the file is finished when the writer goes away
+        if not temp.exists() or temp.stat().st_size == 0:
+            raise PdfProblem(f"The PDF could not be written to {path}. Nothing was saved.")
+        try:
+            os.replace(temp, path)
+        except OSError as exc:
+            raise PdfProblem(
+                f"Cannot write {path} ({exc.strerror or exc}). Nothing was saved."
+            ) from None
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+    if not path.exists() or path.stat().st_size == 0:
+        raise PdfProblem(f"The PDF could not be written to {path}. Nothing was saved.")
+    return pages
+
+
+def print_html(html: str, printer: QPagedPaintDevice, *, title: str = "") -> int:
+    """Paint the HTML on a printer (or the print-preview's printer); return the page count."""
+    return _paint_pages(make_document(html, title=title), printer, title)

@@ -1,0 +1,95 @@
+"""``circlekeeper export agreement`` as a subprocess: files written, exit codes."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from circlekeeper.core.services.agreements import AgreementService, ItemData
+from circlekeeper.core.services.people import PeopleService, PersonData
+from circlekeeper.core.store.database import open_database
+from circlekeeper.core.store.models import Case
+
+
+def _agreement(db_path: Path) -> tuple[int, str]:
+    db = open_database(db_path)
+    try:
+        with db.sessions.begin() as session:
+            case = Case(referred_on=date(2025, 2, 1), incident_category="property")
+            session.add(case)
+            session.flush()
+            case_id = case.id
+        jose = PeopleService(db.sessions).create(PersonData("José", "Núñez")).id
+        service = AgreementService(db.sessions)
+        draft = service.create_draft(case_id=case_id)
+        service.add_item(
+            draft.id,
+            ItemData(
+                "Write a letter <with care> & {{ sincerity }}",
+                responsible_id=jose,
+                due_on=date(2025, 3, 1),
+            ),
+        )
+        return draft.id, draft.uuid
+    finally:
+        db.close()
+
+
+def test_export_pdf_and_html(run_cli, db_path: Path, tmp_path: Path) -> None:
+    agreement_id, uuid = _agreement(db_path)
+    pdf = tmp_path / "a.pdf"
+    result = run_cli(
+        "export",
+        "agreement",
+        str(agreement_id),
+        "--lang",
+        "en+es",
+        "-o",
+        str(pdf),
+        "--database",
+        str(db_path),
+    )
+    assert result.returncode == 0, result.stderr
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages)
+    assert "Write a letter <with care> & {{ sincerity }}" in text and "José Núñez" in text
+    html = tmp_path / "a.html"
+    result = run_cli(
+        "export",
+        "agreement",
+        uuid,
+        "--format",
+        "html",
+        "--sharing",
+        "-o",
+        str(html),
+        "--database",
+        str(db_path),
+    )
+    assert result.returncode == 0, result.stderr
+    page = html.read_text(encoding="utf-8")
+    assert "&lt;with care&gt; &amp; {{ sincerity }}" in page and "FERPA" in page
+
+
+def test_export_exit_codes(run_cli, db_path: Path, tmp_path: Path) -> None:
+    agreement_id, _ = _agreement(db_path)
+    unknown = run_cli(
+        "export", "agreement", "999", "-o", str(tmp_path / "x.pdf"), "--database", str(db_path)
+    )
+    assert unknown.returncode == 2 and "no agreement" in unknown.stderr
+    for target in (tmp_path / "no-folder" / "x.pdf", tmp_path):
+        for fmt in ("pdf", "html"):
+            bad = run_cli(
+                "export",
+                "agreement",
+                str(agreement_id),
+                "--format",
+                fmt,
+                "-o",
+                str(target),
+                "--database",
+                str(db_path),
+            )
+            assert bad.returncode == 2, bad.stderr
+            assert "Traceback" not in bad.stderr
