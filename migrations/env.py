@@ -10,9 +10,15 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from circlekeeper.core.store.models import Base
+from circlekeeper.core.store.schema_version import is_managed_table
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Leave the FTS5 search index (made by hand in a migration) out of autogenerate."""
+    return type_ != "table" or is_managed_table(name)
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
@@ -21,6 +27,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite alters tables by copying them
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine
 
 from circlekeeper.core.paths import migrations_dir
 from circlekeeper.core.store.models import Base
-from circlekeeper.core.store.schema_version import HEAD, REVISIONS
+from circlekeeper.core.store.schema_version import HEAD, REVISIONS, is_managed_table
 
 
 def _config(path: Path) -> Config:
@@ -38,7 +38,16 @@ def test_models_and_migrations_agree(tmp_path: Path) -> None:
     command.upgrade(_config(path), "head")
     engine = create_engine(f"sqlite:///{path}")
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn,
+            opts={
+                "compare_type": True,
+                # The FTS5 search index is made by hand in a migration; the models skip it.
+                "include_name": lambda name, type_, _parents: (
+                    type_ != "table" or is_managed_table(name)
+                ),
+            },
+        )
         differences = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert differences == []

@@ -1,0 +1,56 @@
+"""``circlekeeper calendar export -o FILE.ics``: planned circles and open follow-ups."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from circlekeeper.cli import UsageProblem, add_database_option, open_db
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("calendar", help="export circles and follow-ups to a calendar file")
+    actions = parser.add_subparsers(dest="calendar_action", metavar="ACTION", required=True)
+    export = actions.add_parser(
+        "export", help="write planned circles and open follow-ups as an .ics file"
+    )
+    add_export_arguments(export)
+    add_database_option(parser)
+
+
+def add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of a calendar export (shared with ``circlekeeper export calendar``)."""
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.ics")
+    parser.add_argument(
+        "--from",
+        dest="start",
+        metavar="YYYY-MM-DD",
+        help="leave out circles and follow-ups before this date (default: include all)",
+    )
+    add_database_option(parser)
+    parser.set_defaults(func=run_export)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from circlekeeper.core.export.calendar import write_calendar
+
+    start = None
+    if args.start:
+        try:
+            start = date.fromisoformat(args.start)
+        except ValueError:
+            raise UsageProblem(f"--from {args.start!r} is not a date like 2026-09-01.") from None
+    output = Path(args.output)
+    if output.suffix.lower() != ".ics":
+        raise UsageProblem(f"{output} should end in .ics so calendar programs recognise it.")
+    db = open_db(args)
+    try:
+        result = write_calendar(db.sessions, output, start=start)
+    finally:
+        db.close()
+    print(
+        f"Wrote {result.circles} circle(s) and {result.follow_ups} follow-up(s) to {result.path}."
+    )
+    return 0
