@@ -1,0 +1,1 @@
+"""Running a circle live: the facilitator window, the projector window, resuming, the summary."""

@@ -1,0 +1,54 @@
+"""Words the live views show: clock times, role hints, seats in ring order."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from circlekeeper.core.domain.enums import Role
+from circlekeeper.core.domain.live import LiveState
+from circlekeeper.core.services.circles import ParticipantRow
+from circlekeeper.ui.live.ring import Seat
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("live", text)
+
+
+def clock_text(seconds: float) -> str:
+    """0:42, 12:05, 1:02:09: short enough to glance at."""
+    whole = int(max(0.0, seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def role_hint(row: ParticipantRow, rows: dict[int, ParticipantRow], *, conference: bool) -> str:
+    """A short word under a name: who keeps the circle, and in a conference who is who."""
+    role = row.role
+    if role == Role.FACILITATOR.value:
+        return _tr("keeper")
+    if role == Role.CO_FACILITATOR.value:
+        return _tr("co-keeper")
+    if not conference:
+        return ""
+    if role in (Role.SUPPORTER.value, Role.GUARDIAN.value) and row.supporter_of_id in rows:
+        first = rows[row.supporter_of_id].name.split(" ")[0]
+        return _tr("with {name}").format(name=first)
+    return {
+        Role.HARMED.value: _tr("harmed"),
+        Role.RESPONSIBLE.value: _tr("responsible"),
+        Role.HARMED_AND_RESPONSIBLE.value: _tr("harmed and responsible"),
+        Role.COMMUNITY.value: _tr("community"),
+        Role.ADMINISTRATOR.value: _tr("administrator"),
+    }.get(role, "")
+
+
+def seat_list(state: LiveState, rows: dict[int, ParticipantRow], *, conference: bool) -> list[Seat]:
+    """The seats of the ring in order, each with its status now."""
+    seats = []
+    for pid in state.seating:
+        row = rows.get(pid)
+        name = row.name if row is not None else _tr("Someone")
+        hint = role_hint(row, rows, conference=conference) if row is not None else ""
+        seats.append(Seat(name, state.seat_status(pid), hint))
+    return seats

@@ -1,0 +1,67 @@
+"""Offering, at start-up, to resume a circle the app was closed or killed in the middle of."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from circlekeeper.core.services.circles import CircleRow
+from circlekeeper.core.services.facilitation import FacilitationService
+from circlekeeper.core.store.database import Database
+
+
+def interrupted_circles(database: Database) -> list[CircleRow]:
+    return FacilitationService.find_interrupted(database.sessions)
+
+
+def resume_offer(database: Database, parent: QWidget) -> QMessageBox | None:
+    """A question (not yet shown) offering to resume the latest interrupted circle, or None.
+
+    Yes opens the facilitator window on it, where the circle stopped; the window is kept on
+    ``parent.live_window``.
+    """
+    circles = interrupted_circles(database)
+    if not circles:
+        return None
+    row = circles[0]
+    when = (
+        row.started_at.astimezone().strftime("%A %d %B, %H:%M")
+        if row.started_at is not None
+        else parent.tr("earlier")
+    )
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(parent.tr("Resume the circle?"))
+    text = parent.tr(
+        "A circle was interrupted: “{title}”, started {when}.\n\n"
+        "Resume it where it stopped? The same stage, the same speaker and all notes are kept."
+    ).format(title=row.title, when=when)
+    if len(circles) > 1:
+        text += "\n\n" + parent.tr(
+            "{n} other circles were also left running; they stay as they are."
+        ).format(n=len(circles) - 1)
+    box.setText(text)
+    box.setAccessibleName(parent.tr("Resume the circle?"))
+    yes = box.addButton(parent.tr("&Resume"), QMessageBox.ButtonRole.YesRole)
+    yes.setAccessibleName(parent.tr("Resume"))
+    later = box.addButton(parent.tr("&Not now"), QMessageBox.ButtonRole.NoRole)
+    later.setAccessibleName(parent.tr("Not now"))
+    box.setDefaultButton(yes)
+    box.setEscapeButton(later)
+
+    def answered() -> None:
+        if box.clickedButton() is yes:
+            open_live(database, row.id, parent)
+
+    box.finished.connect(lambda _code: answered())
+    return box
+
+
+def open_live(database: Database, circle_id: int, parent: QWidget) -> QWidget:
+    """Open the facilitator window on a circle, kept on ``parent.live_window``."""
+    from circlekeeper.ui.live.facilitator import FacilitatorWindow
+
+    window = FacilitatorWindow(database, circle_id)
+    parent.live_window = window  # type: ignore[attr-defined]
+    window.show()
+    window.activateWindow()
+    return window

@@ -1,0 +1,239 @@
+"""The ring of seats, drawn as the keeper sees the room: who holds the talking piece, who is done.
+
+Each seat's state is shown by its shape *and* a word under the name (never colour alone), so it
+reads on a washed-out projector, in greyscale and for colour-blind keepers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from circlekeeper.core.domain.live import SeatStatus
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One seat as drawn: a name, a short role hint and what the seat is doing now."""
+
+    name: str
+    status: SeatStatus
+    hint: str = ""  # e.g. "harmed", "supporter"; empty for ordinary members
+
+
+class RingWidget(QWidget):
+    """Paints names round a circle; the holder of the talking piece stands out."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(self.tr("Seats in the circle"))
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(320, 280)
+        self._seats: list[Seat] = []
+        self._centre = ""
+        self._captions = {
+            SeatStatus.SPEAKING: self.tr("speaking"),
+            SeatStatus.SPOKE: self.tr("spoke"),
+            SeatStatus.PASSED: self.tr("passed"),
+            SeatStatus.WAITING: "",
+            SeatStatus.NOT_ADDRESSED: "",  # the small dashed mark says it; words here are noise
+        }
+        self._show_listening = True
+        self._outline = QPixmap()
+        self._outline_key: tuple[object, ...] | None = None
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(560, 480)
+
+    def set_seats(self, seats: list[Seat], centre: str, *, round_stage: bool) -> None:
+        """Redraw only when something visible changed."""
+        if seats == self._seats and centre == self._centre and round_stage == self._show_listening:
+            return
+        self._seats = list(seats)
+        self._centre = centre
+        self._show_listening = round_stage
+        self.setAccessibleDescription(self.describe())
+        self.update()
+
+    def describe(self) -> str:
+        """The ring in words, for screen readers and tests."""
+        parts = []
+        for seat in self._seats:
+            words = ", ".join(x for x in (self.caption(seat), seat.hint) if x)
+            parts.append(f"{seat.name} ({words})" if words else seat.name)
+        text = "; ".join(parts)
+        return f"{self._centre}. {text}" if self._centre else text
+
+    def caption(self, seat: Seat) -> str:
+        if seat.status is SeatStatus.NOT_ADDRESSED and not self._show_listening:
+            return ""
+        return self._captions[seat.status]
+
+    # --- painting ---------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        text_colour = palette.windowText().color()
+        muted = QColor(text_colour)
+        muted.setAlphaF(0.55)
+        accent = palette.highlight().color()
+        width, height = self.width(), self.height()
+        count = len(self._seats)
+        base = QFont(self.font())
+        base.setPointSizeF(max(11.0, min(16.0, 15.0 - max(0, count - 10) * 0.3)))
+        small = QFont(base)
+        small.setPointSizeF(base.pointSizeF() * 0.8)
+        bold = QFont(base)
+        bold.setBold(True)
+        bold.setPointSizeF(base.pointSizeF() * 1.15)
+        label_height = QFontMetricsF(bold).height() + QFontMetricsF(small).height() + 4
+        mark = max(9.0, min(18.0, math.pi * min(width, height) / max(count, 1) / 5))
+        # Room for the words above the top seat and below the bottom one, and for names
+        # beside the seats at the sides.
+        radius_x = max(40.0, width / 2 - 110)
+        radius_y = max(40.0, height / 2 - label_height - mark * 1.6)
+        centre = QPointF(width / 2, height / 2)
+
+        # The circle itself, quiet; a dotted antialiased ellipse is slow to draw, so it is
+        # drawn once per size and reused (every move of the piece repaints the ring).
+        key = (width, height, round(radius_x), round(radius_y), muted.rgba())
+        if self._outline_key != key:
+            ratio = self.devicePixelRatioF()
+            pixmap = QPixmap(int(width * ratio), int(height * ratio))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            outline = QPainter(pixmap)
+            outline.setRenderHint(QPainter.RenderHint.Antialiasing)
+            outline.setPen(QPen(muted, 1.2, Qt.PenStyle.DotLine))
+            outline.drawEllipse(centre, radius_x, radius_y)
+            outline.end()
+            self._outline, self._outline_key = pixmap, key
+        painter.drawPixmap(0, 0, self._outline)
+
+        if self._centre:
+            painter.setFont(base)
+            painter.setPen(text_colour)
+            box = QRectF(
+                centre.x() - radius_x * 0.55, centre.y() - radius_y * 0.5, radius_x * 1.1, radius_y
+            )
+            painter.drawText(
+                box, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._centre
+            )
+
+        points = []
+        for index in range(count):
+            angle = -math.pi / 2 + 2 * math.pi * index / max(count, 1)
+            points.append(
+                (
+                    angle,
+                    QPointF(
+                        centre.x() + radius_x * math.cos(angle),
+                        centre.y() + radius_y * math.sin(angle),
+                    ),
+                )
+            )
+        for index, seat in enumerate(self._seats):
+            angle, point = points[index]
+            self._draw_mark(painter, point, mark, seat.status, text_colour, muted, accent)
+            caption = self.caption(seat)
+            lines = [(seat.name, bold if seat.status is SeatStatus.SPEAKING else base)]
+            detail = " · ".join(x for x in (caption, seat.hint) if x)
+            if detail:
+                lines.append((detail, small))
+            # Names never overlap a neighbour's: the room is the gap to the nearest seat at
+            # about the same height.
+            room = 240.0
+            for other_index, (_a, other) in enumerate(points):
+                if other_index != index and abs(other.y() - point.y()) < label_height:
+                    room = min(room, abs(other.x() - point.x()) * 2 - 12)
+            room = max(room, 70.0)
+            y = point.y() + mark + 2
+            if math.sin(angle) < -0.3:  # seats at the top: words above the mark
+                y = point.y() - mark - 2 - sum(QFontMetricsF(f).height() for _, f in lines)
+            for text, font in lines:
+                fm = QFontMetricsF(font)
+                painter.setFont(font)
+                active = seat.status in (SeatStatus.SPEAKING, SeatStatus.WAITING)
+                painter.setPen(text_colour if active or font is not small else muted)
+                shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, room)
+                text_width = fm.horizontalAdvance(shown)
+                x = point.x() - text_width / 2
+                side = math.cos(angle)
+                if side > 0.3:  # right-hand seats: words lean outwards, away from the centre
+                    x = max(x, point.x() - mark)
+                elif side < -0.3:
+                    x = min(x, point.x() + mark - text_width)
+                x = min(max(2.0, x), width - text_width - 2)
+                painter.drawText(QPointF(x, y + fm.ascent()), shown)
+                y += fm.height()
+        painter.end()
+
+    @staticmethod
+    def _draw_mark(
+        painter: QPainter,
+        point: QPointF,
+        size: float,
+        status: SeatStatus,
+        text: QColor,
+        muted: QColor,
+        accent: QColor,
+    ) -> None:
+        if status is SeatStatus.SPEAKING:
+            # A large filled disc with a ring round it: the talking piece is here.
+            painter.setPen(QPen(accent, 3))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(point, size * 1.5, size * 1.5)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(accent)
+            painter.drawEllipse(point, size, size)
+            return
+        if status is SeatStatus.SPOKE:
+            # A filled disc with a tick.
+            painter.setPen(QPen(text, 1.5))
+            painter.setBrush(muted)
+            painter.drawEllipse(point, size * 0.8, size * 0.8)
+            painter.setPen(QPen(QColor("white"), 2.2))
+            s = size * 0.45
+            painter.drawPolyline(
+                QPolygonF(
+                    [
+                        QPointF(point.x() - s, point.y()),
+                        QPointF(point.x() - s * 0.2, point.y() + s * 0.7),
+                        QPointF(point.x() + s, point.y() - s * 0.7),
+                    ]
+                )
+            )
+            return
+        if status is SeatStatus.PASSED:
+            # An outlined square with a dash: a turn offered and declined.
+            painter.setPen(QPen(text, 1.8))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            s = size * 0.75
+            painter.drawRect(QRectF(point.x() - s, point.y() - s, 2 * s, 2 * s))
+            painter.drawLine(
+                QPointF(point.x() - s * 0.55, point.y()), QPointF(point.x() + s * 0.55, point.y())
+            )
+            return
+        if status is SeatStatus.WAITING:
+            painter.setPen(QPen(text, 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(point, size * 0.8, size * 0.8)
+            return
+        painter.setPen(QPen(muted, 1.2, Qt.PenStyle.DashLine))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(point, size * 0.6, size * 0.6)

@@ -1,0 +1,106 @@
+"""The summary shown when a circle ends: who spoke, who passed, time per stage, notes.
+
+It is drawn from the summary dict that :meth:`FacilitationService.end` stored with the circle,
+plus names and note texts, which the stored summary leaves out on purpose.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+
+from circlekeeper.core.services.facilitation import LiveSession, NoteRow
+from circlekeeper.ui.live.labels import clock_text
+
+
+class SummaryView(QDialog):
+    """A readable, printable-looking page about the circle that just ended."""
+
+    def __init__(
+        self,
+        summary: dict[str, Any],
+        live: LiveSession,
+        notes: list[NoteRow],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.summary = summary
+        self.setWindowTitle(self.tr("Summary — {title}").format(title=live.title))
+        self.setAccessibleName(self.tr("Circle summary"))
+        self.resize(760, 640)
+        layout = QVBoxLayout(self)
+        self.text = QTextBrowser(self)
+        self.text.setAccessibleName(self.tr("Circle summary"))
+        self.text.setOpenLinks(False)
+        self.text.setHtml(self.html(summary, live, notes))
+        layout.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAccessibleName(self.tr("Close"))
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def html(self, summary: dict[str, Any], live: LiveSession, notes: list[NoteRow]) -> str:
+        names = {pid: row.name for pid, row in live.participants.items()}
+        stage_titles = {s["index"]: s["title"] for s in summary.get("stages", [])}
+        parts = [
+            f"<h1>{escape(live.title)}</h1>",
+            "<p>"
+            + escape(
+                self.tr("Lasted {time}. {turns} turns taken; {notes} notes.").format(
+                    time=clock_text(summary.get("duration_seconds", 0)),
+                    turns=summary.get("turns", 0),
+                    notes=summary.get("notes", {}).get("total", 0),
+                )
+            )
+            + "</p>",
+            f"<h2>{escape(self.tr('Who spoke and who passed'))}</h2>",
+            "<table cellpadding='4'>",
+            "<tr>"
+            + "".join(
+                f"<th align='left'>{escape(h)}</th>"
+                for h in (
+                    self.tr("Name"),
+                    self.tr("Role"),
+                    self.tr("Attendance"),
+                    self.tr("Spoke"),
+                    self.tr("Passed"),
+                )
+            )
+            + "</tr>",
+        ]
+        for person in summary.get("participants", []):
+            cells = (
+                names.get(person["participant_id"], "?"),
+                str(person["role"]).replace("_", " "),
+                str(person["attendance"]).replace("_", " "),
+                str(person["spoke"]),
+                str(person["passed"]),
+            )
+            parts.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+        parts.append("</table>")
+        parts.append(f"<h2>{escape(self.tr('Time per stage'))}</h2><table cellpadding='4'>")
+        for stage in summary.get("stages", []):
+            shown = clock_text(stage["seconds"]) if stage["visited"] else self.tr("skipped")
+            parts.append(
+                f"<tr><td>{stage['index'] + 1}. {escape(stage['title'])}</td>"
+                f"<td>{escape(shown)}</td></tr>"
+            )
+        parts.append("</table>")
+        parts.append(f"<h2>{escape(self.tr('Notes'))}</h2>")
+        if not notes:
+            parts.append(f"<p>{escape(self.tr('No notes were taken.'))}</p>")
+        for note in notes:
+            kind = (
+                self.tr("Private memory aid")
+                if note.privacy == "private"
+                else self.tr("Shared record")
+            )
+            about = names.get(note.participant_id or -1)
+            where = stage_titles.get(note.stage_index or 0, "")
+            header = " · ".join(x for x in (kind, where, about or "") if x)
+            parts.append(f"<p><b>{escape(header)}</b><br>{escape(note.text)}</p>")
+        return "\n".join(parts)
