@@ -95,8 +95,13 @@ def run(argv: list[str] | None = None) -> int:
     try:
         if args.command is None:
             from circlekeeper.app import run_app
+            from circlekeeper.ui.last_database import remembered_database
 
-            return run_app(database_path(args), self_test=args.self_test)
+            # The app reopens the database chosen last time (e.g. the demo); scripts don't.
+            chosen = database_path(args) if args.database else None
+            return run_app(
+                chosen or remembered_database() or database_path(args), self_test=args.self_test
+            )
         return int(args.func(args) or 0)
     except (UsageProblem, DatabaseProblem, InvalidInput, NotFound) as exc:
         print(f"circlekeeper: {exc}", file=sys.stderr)

@@ -27,6 +27,18 @@ def kind_label(kind: str) -> str:
     return dict(kind_choices()).get(kind, kind)
 
 
+def kind_short_label(kind: str) -> str:
+    """A short label for narrow list columns."""
+    short = {
+        PersonKind.STUDENT.value: _tr("Student"),
+        PersonKind.STAFF.value: _tr("Staff"),
+        PersonKind.GUARDIAN.value: _tr("Guardian"),
+        PersonKind.SRO.value: _tr("SRO"),
+        PersonKind.COMMUNITY.value: _tr("Community"),
+    }
+    return short.get(kind, kind)
+
+
 def grade_choices() -> list[tuple[str | None, str]]:
     """(stored value, label): blank first, then PK, K, 1 to 12."""
     blank = QCoreApplication.translate("Grade", "No grade")

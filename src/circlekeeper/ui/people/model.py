@@ -16,7 +16,7 @@ from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from circlekeeper.core.services.people import PeopleService, PersonRow
-from circlekeeper.ui.people.labels import kind_label
+from circlekeeper.ui.people.labels import kind_label, kind_short_label
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -139,11 +139,16 @@ class PeopleTableModel(QAbstractTableModel):
             return person
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             text = self._display(person, column)
-            if role == Qt.ItemDataRole.AccessibleTextRole and column == self.NAME:
-                if person.archived:
-                    text = QCoreApplication.translate("PeopleTableModel", "{name}, archived")
-                    text = text.format(name=self._display(person, column))
+            if (
+                role == Qt.ItemDataRole.AccessibleTextRole
+                and column == self.NAME
+                and person.archived
+            ):
+                text = QCoreApplication.translate("PeopleTableModel", "{name}, archived")
+                text = text.format(name=self._display(person, column))
             return text
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.KIND:
+            return kind_label(person.kind)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.NAME:
             legal = f"{person.first_name} {person.last_name}"
             if person.preferred_name and person.preferred_name != person.first_name:
@@ -171,7 +176,7 @@ class PeopleTableModel(QAbstractTableModel):
         if column == self.EXTERNAL_ID:
             return person.external_id or ""
         if column == self.KIND:
-            return kind_label(person.kind)
+            return kind_short_label(person.kind)
         if column == self.GRADE:
             return person.grade or ""
         if column == self.SCHOOL:

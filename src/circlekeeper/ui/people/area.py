@@ -1,0 +1,313 @@
+"""The People area: find anyone as you type, add, edit, archive, and import a roster."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from circlekeeper.core.services import InvalidInput, NotFound
+from circlekeeper.core.services.people import PeopleService, PersonRow
+from circlekeeper.core.store.database import Database
+from circlekeeper.ui.people.labels import count_text
+from circlekeeper.ui.people.model import PeopleTableModel
+from circlekeeper.ui.style import heading
+
+log = logging.getLogger(__name__)
+
+SEARCH_DELAY_MS = 150
+
+
+class PeopleArea(QWidget):
+    """The directory of students, staff, guardians, SROs and community members."""
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.service = PeopleService(database.sessions)
+        self.model = PeopleTableModel(self.service, self)
+
+        self.title = heading(self.tr("People"), self)
+
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(self.tr("Search by name or ID (Ctrl+F)"))
+        self.search.setAccessibleName(self.tr("Search people"))
+        self.search.setAccessibleDescription(
+            self.tr("Type part of a name or ID; the list below updates as you type.")
+        )
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(320)
+        self.show_archived = QCheckBox(self.tr("Show a&rchived"), self)
+        self.show_archived.setAccessibleName(self.tr("Show archived people"))
+
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(self.tr("People list"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list, arrows move inside it
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(PeopleTableModel.SCHOOL, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        char = self.fontMetrics().horizontalAdvance("M")
+        for column, chars in (
+            (PeopleTableModel.NAME, 17),
+            (PeopleTableModel.EXTERNAL_ID, 7),
+            (PeopleTableModel.KIND, 10),
+            (PeopleTableModel.GRADE, 4),
+            (PeopleTableModel.PRONOUNS, 8),
+        ):
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            header_width = header.fontMetrics().horizontalAdvance(title) + 24
+            self.table.setColumnWidth(column, max(chars * char, header_width))
+        # Rows tall enough to hit with a touchpad and to read on a projector.
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
+
+        self.add_button = QPushButton(self.tr("&Add person…"), self)
+        self.add_button.setAccessibleName(self.tr("Add person"))
+        self.add_button.setToolTip(self.tr("Add a person (Ctrl+N)"))
+        self.edit_button = QPushButton(self.tr("&Edit…"), self)
+        self.edit_button.setAccessibleName(self.tr("Edit the selected person"))
+        self.edit_button.setToolTip(self.tr("Edit the selected person (Enter)"))
+        self.archive_button = QPushButton(self.tr("Ar&chive"), self)
+        self.archive_button.setAccessibleName(self.tr("Archive the selected person"))
+        self.import_button = QPushButton(self.tr("&Import roster…"), self)
+        self.import_button.setAccessibleName(self.tr("Import a roster file"))
+        self.status = QLabel(self)
+        self.status.setAccessibleName(self.tr("How many people are listed"))
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(self.tr("Last change"))
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.show_archived)
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.archive_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status)
+        bottom.addWidget(self.message, 1)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        layout.addWidget(self.title)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addLayout(bottom)
+
+        for first, second in (
+            (self.search, self.show_archived),
+            (self.show_archived, self.table),
+            (self.table, self.add_button),
+            (self.add_button, self.edit_button),
+            (self.edit_button, self.archive_button),
+            (self.archive_button, self.import_button),
+        ):
+            QWidget.setTabOrder(first, second)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.reload)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self._go_to_list)
+        self.search.installEventFilter(self)
+        self.show_archived.toggled.connect(self.reload)
+        self.table.doubleClicked.connect(self.edit_selected)
+        self.table.installEventFilter(self)
+        self.add_button.clicked.connect(self.add_person)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.archive_button.clicked.connect(self.toggle_archived)
+        self.import_button.clicked.connect(self.import_roster)
+
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for keys, slot in (
+            (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_F), self.focus_search),
+            (QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_N), self.add_person),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(context)
+            shortcut.activated.connect(slot)
+
+        self.reload()
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        self._update_buttons()
+
+    # -- list ------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Run the current search again from the first page."""
+        self._search_timer.stop()
+        if not self._guard(
+            lambda: self.model.set_query(
+                self.search.text(), include_archived=self.show_archived.isChecked()
+            )
+        ):
+            return
+        self._show_count()
+
+    def _show_count(self) -> None:
+        total = self.model.total
+        if self.model.text.strip():
+            text = count_text(total, self.tr("1 person found"), self.tr("{count} people found"))
+        else:
+            text = count_text(total, self.tr("1 person"), self.tr("{count} people"))
+        self.status.setText(text)
+        self.status.setAccessibleName(text)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _go_to_list(self) -> None:
+        self._search_timer.stop()
+        if self.model.text != self.search.text():
+            self.reload()
+        if self.model.rowCount() > 0:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            if self.selected_person() is None:
+                self.select_row(0)
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def select_person(self, person_id: int) -> None:
+        row = self.model.row_of(person_id)
+        if row >= 0:
+            self.select_row(row)
+
+    def selected_person(self) -> PersonRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.person_at(rows[0].row())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if watched is self.table and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.edit_selected()
+                return True
+            if watched is self.search and key == Qt.Key.Key_Down:
+                self._go_to_list()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _update_buttons(self) -> None:
+        person = self.selected_person()
+        self.edit_button.setEnabled(person is not None)
+        self.archive_button.setEnabled(person is not None)
+        if person is not None and person.archived:
+            self.archive_button.setText(self.tr("Re&store"))
+            self.archive_button.setAccessibleName(self.tr("Restore the selected person"))
+        else:
+            self.archive_button.setText(self.tr("Ar&chive"))
+            self.archive_button.setAccessibleName(self.tr("Archive the selected person"))
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def add_person(self) -> None:
+        from circlekeeper.ui.people.dialog import PersonDialog
+
+        dialog = PersonDialog(self.service, parent=self)
+        if dialog.exec() and dialog.saved is not None:
+            self._after_change(dialog.saved, self.tr("Added {name}."))
+
+    def edit_selected(self) -> None:
+        from circlekeeper.ui.people.dialog import PersonDialog
+
+        person = self.selected_person()
+        if person is None:
+            return
+        try:
+            dialog = PersonDialog(self.service, person.id, parent=self)
+        except (NotFound, SQLAlchemyError) as problem:
+            self._show_problem(problem)
+            self.reload()
+            return
+        if dialog.exec() and dialog.saved is not None:
+            self._after_change(dialog.saved, self.tr("Saved the changes to {name}."))
+
+    def toggle_archived(self) -> None:
+        person = self.selected_person()
+        if person is None:
+            return
+        archive = not person.archived
+        if not self._guard(lambda: self.service.set_archived(person.id, archive)):
+            return
+        if archive:
+            text = self.tr(
+                "Archived {name}. Their records are kept; tick Show archived to see them."
+            )
+        else:
+            text = self.tr("Restored {name}.")
+        self._after_change(person, text)
+
+    def import_roster(self) -> None:
+        from circlekeeper.ui.people.import_dialog import RosterImportDialog
+
+        dialog = RosterImportDialog(self.database, parent=self)
+        dialog.exec()
+        if dialog.result_summary is not None:
+            self.reload()
+            self.message.setText(dialog.result_summary)
+
+    def _after_change(self, person: PersonRow, text: str) -> None:
+        if not self._guard(self.model.refresh):
+            return
+        self._show_count()
+        self.select_person(person.id)
+        self.message.setText(text.format(name=person.display_name))
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- problems --------------------------------------------------------------------------
+
+    def _guard(self, action: object) -> bool:
+        try:
+            action()  # type: ignore[operator]
+        except (InvalidInput, NotFound, SQLAlchemyError) as problem:
+            self._show_problem(problem)
+            return False
+        return True
+
+    def _show_problem(self, problem: Exception) -> None:
+        if isinstance(problem, SQLAlchemyError):
+            log.exception("People area: database error", exc_info=problem)
+            text = self.tr(
+                "The records could not be read or saved just now. Nothing already saved was "
+                "lost. Try again; if it keeps happening, restart circlekeeper."
+            )
+        else:
+            text = str(problem)
+        QMessageBox.warning(self, self.tr("That did not work"), text)

@@ -1,0 +1,500 @@
+"""The form for adding or editing one person, with their guardians."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from circlekeeper.core.domain.enums import PersonKind
+from circlekeeper.core.services import InvalidInput, NotFound
+from circlekeeper.core.services.people import GuardianRow, PeopleService, PersonData, PersonRow
+from circlekeeper.ui.people.labels import grade_choices, kind_choices
+from circlekeeper.ui.style import heading, note
+
+log = logging.getLogger(__name__)
+
+_PendingLink = tuple[PersonRow, str, bool]  # guardian, relationship, can consent
+
+
+class PersonDialog(QDialog):
+    """Add a person (``person_id=None``) or edit one; saves through :class:`PeopleService`.
+
+    Guardian links and unlinks are kept in the form and written on Save, so Cancel leaves the
+    records exactly as they were.
+    """
+
+    def __init__(
+        self,
+        service: PeopleService,
+        person_id: int | None = None,
+        parent: QWidget | None = None,
+        *,
+        kind: str | None = None,
+        allow_guardians: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.person_id = person_id
+        self.saved: PersonRow | None = None
+        self._allow_guardians = allow_guardians
+        self._guardians: list[GuardianRow] = []
+        self._pending_links: list[_PendingLink] = []
+        self._pending_unlinks: set[int] = set()
+        details = service.details(person_id) if person_id is not None else None
+
+        self.setWindowTitle(self.tr("Add a person") if details is None else self.tr("Edit person"))
+        self.setAccessibleName(self.windowTitle())
+        self.setMinimumWidth(820)
+
+        self.error = QLabel(self)
+        self.error.setWordWrap(True)
+        self.error.setAccessibleName(self.tr("Problem"))
+        self.error.setStyleSheet(
+            "QLabel { background: #fdf1e6; color: #6b2f00; border: 1px solid #e0b48a;"
+            " border-radius: 4px; padding: 8px; }"
+        )
+        self.error.hide()
+
+        self.first_name = self._line(self.tr("First name (required)"))
+        self.last_name = self._line(self.tr("Last name (required)"))
+        self.preferred_name = self._line(self.tr("Preferred name"))
+        self.preferred_name.setPlaceholderText(self.tr("What they like to be called"))
+        self.pronouns = QComboBox(self)
+        self.pronouns.setEditable(True)
+        self.pronouns.addItems(["", "she/her", "he/him", "they/them", "she/they", "he/they"])
+        self.pronouns.setAccessibleName(self.tr("Pronouns"))
+        pronouns_edit = self.pronouns.lineEdit()
+        if pronouns_edit is not None:
+            pronouns_edit.setAccessibleName(self.tr("Pronouns"))
+        self.kind = QComboBox(self)
+        for value, label in kind_choices():
+            self.kind.addItem(label, value)
+        self.kind.setAccessibleName(self.tr("Kind of person"))
+        self.grade = QComboBox(self)
+        for grade_value, label in grade_choices():
+            self.grade.addItem(label, grade_value)
+        self.grade.setAccessibleName(self.tr("Grade"))
+        self.school = self._line(self.tr("School"))
+        self.external_id = self._line(self.tr("Student or staff ID"))
+        self.birth_known = QCheckBox(self.tr("Known"), self)
+        self.birth_known.setAccessibleName(self.tr("Birth date is known"))
+        self.birth_date = QDateEdit(self)
+        self.birth_date.setCalendarPopup(True)
+        self.birth_date.setDisplayFormat("yyyy-MM-dd")
+        self.birth_date.setMinimumDate(QDate(1900, 1, 1))
+        self.birth_date.setMaximumDate(QDate.currentDate())
+        self.birth_date.setDate(QDate.currentDate().addYears(-12))
+        self.birth_date.setEnabled(False)
+        self.birth_date.setAccessibleName(self.tr("Birth date"))
+        self.birth_known.toggled.connect(self.birth_date.setEnabled)
+        self.email = self._line(self.tr("Email"))
+        self.phone = self._line(self.tr("Phone"))
+        self.title = self._line(self.tr("Job title"))
+        self.title.setPlaceholderText(self.tr("For staff, e.g. Dean of students"))
+
+        left = QFormLayout()
+        right = QFormLayout()
+        for form in (left, right):
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            form.setVerticalSpacing(8)
+        self._row(left, self.tr("&First name"), self.first_name)
+        self._row(left, self.tr("&Last name"), self.last_name)
+        self._row(left, self.tr("P&referred name"), self.preferred_name)
+        self._row(left, self.tr("Pr&onouns"), self.pronouns)
+        self._row(left, self.tr("&Kind"), self.kind)
+        self._row(left, self.tr("&Grade"), self.grade)
+        birth = QHBoxLayout()
+        birth.addWidget(self.birth_known)
+        birth.addWidget(self.birth_date, 1)
+        birth_label = QLabel(self.tr("&Birth date"), self)
+        birth_label.setBuddy(self.birth_known)
+        right.addRow(birth_label, birth)
+        self._row(right, self.tr("Sc&hool"), self.school)
+        self._row(right, self.tr("Student/staff &ID"), self.external_id)
+        self._row(right, self.tr("E&mail"), self.email)
+        self._row(right, self.tr("P&hone"), self.phone)
+        self._row(right, self.tr("&Title"), self.title)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addSpacing(24)
+        columns.addLayout(right, 1)
+
+        self.equity_toggle = QToolButton(self)
+        self.equity_toggle.setText(self.tr("E&quity report fields (optional)"))
+        self.equity_toggle.setAccessibleName(self.tr("Show equity report fields"))
+        self.equity_toggle.setCheckable(True)
+        self.equity_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.equity_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.equity_toggle.setAutoRaise(True)
+        self.equity = QFrame(self)
+        self.equity.setFrameShape(QFrame.Shape.StyledPanel)
+        equity_form = QFormLayout(self.equity)
+        equity_form.addRow(
+            note(
+                self.tr(
+                    "These are used only to check that restorative practice reaches every group "
+                    "fairly (equity reports with small groups hidden). They are never printed on "
+                    "agreements, letters or shared copies."
+                ),
+                self.equity,
+            )
+        )
+        self.gender = self._line(self.tr("Gender"), self.equity)
+        self.race_ethnicity = self._line(self.tr("Race or ethnicity"), self.equity)
+        self.disability = self._yes_no(self.tr("Has a disability (IEP or 504)"))
+        self.english_learner = self._yes_no(self.tr("English learner"))
+        self.low_income = self._yes_no(self.tr("Low income"))
+        self._row(equity_form, self.tr("Gender"), self.gender)
+        self._row(equity_form, self.tr("Race or ethnicity"), self.race_ethnicity)
+        self._row(equity_form, self.tr("Disability (IEP or 504)"), self.disability)
+        self._row(equity_form, self.tr("English learner"), self.english_learner)
+        self._row(equity_form, self.tr("Low income"), self.low_income)
+        self.equity.setVisible(False)
+        self.equity_toggle.toggled.connect(self._show_equity)
+
+        self.guardian_box = QGroupBox(self.tr("Guardians"), self)
+        self.guardian_list = QListWidget(self.guardian_box)
+        self.guardian_list.setAccessibleName(self.tr("Linked guardians"))
+        self.guardian_list.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self.link_button = QPushButton(self.tr("Li&nk guardian…"), self.guardian_box)
+        self.link_button.setAccessibleName(self.tr("Link a guardian"))
+        self.unlink_button = QPushButton(self.tr("&Unlink"), self.guardian_box)
+        self.unlink_button.setAccessibleName(self.tr("Unlink the selected guardian"))
+        guardian_buttons = QVBoxLayout()
+        guardian_buttons.addWidget(self.link_button)
+        guardian_buttons.addWidget(self.unlink_button)
+        guardian_buttons.addStretch(1)
+        guardian_layout = QHBoxLayout(self.guardian_box)
+        guardian_layout.addWidget(self.guardian_list, 1)
+        guardian_layout.addLayout(guardian_buttons)
+        self.link_button.clicked.connect(self.link_guardian)
+        self.unlink_button.clicked.connect(self.unlink_selected)
+        self.guardian_list.currentRowChanged.connect(self._update_guardian_buttons)
+
+        self.buttons = QDialogButtonBox(self)
+        self.save_button = self.buttons.addButton(
+            self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.save_button.setAccessibleName(self.tr("Save"))
+        self.save_button.setDefault(True)
+        self.cancel_button = self.buttons.addButton(
+            self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.cancel_button.setAccessibleName(self.tr("Cancel"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        body = QWidget(self)
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 8, 0)
+        body_layout.addLayout(columns)
+        body_layout.addSpacing(6)
+        body_layout.addWidget(self.guardian_box)
+        body_layout.addWidget(self.equity_toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        body_layout.addWidget(self.equity)
+        body_layout.addStretch(1)
+        self._body = body
+        scroll = QScrollArea(self)
+        self._scroll = scroll
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.windowTitle(), self))
+        layout.addWidget(self.error)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.buttons)
+
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        if details is not None:
+            self._load(details.data, details.guardians)
+        elif kind is not None:
+            self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
+        self._kind_changed()
+        self._update_guardian_buttons()
+        self.fit_to_screen()
+        self.first_name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def fit_to_screen(self) -> None:
+        """Grow to show the whole form when the screen allows; scroll only on small screens."""
+        chrome = self.sizeHint() - self._scroll.sizeHint()
+        wanted = self._body.sizeHint() + chrome
+        screen = self.screen().availableGeometry() if self.screen() else None
+        height = wanted.height() + 8
+        if screen is not None:
+            height = min(height, int(screen.height() * 0.92))
+        self.resize(max(self.width(), wanted.width() + 24), max(self.height(), height))
+
+    # -- building --------------------------------------------------------------------------
+
+    def _line(self, name: str, parent: QWidget | None = None) -> QLineEdit:
+        edit = QLineEdit(parent or self)
+        edit.setAccessibleName(name)
+        edit.setMinimumWidth(220)
+        return edit
+
+    def _yes_no(self, name: str) -> QComboBox:
+        combo = QComboBox(self.equity)
+        combo.addItem(self.tr("Not recorded"), None)
+        combo.addItem(self.tr("Yes"), True)
+        combo.addItem(self.tr("No"), False)
+        combo.setAccessibleName(name)
+        return combo
+
+    def _row(self, form: QFormLayout, text: str, field: QWidget) -> None:
+        label = QLabel(text, field.parentWidget())
+        label.setBuddy(field)
+        form.addRow(label, field)
+
+    def _show_equity(self, shown: bool) -> None:
+        self.equity.setVisible(shown)
+        self.equity_toggle.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        )
+        self.equity_toggle.setAccessibleName(
+            self.tr("Hide equity report fields") if shown else self.tr("Show equity report fields")
+        )
+        if shown:
+            self._body.adjustSize()
+            self.fit_to_screen()
+            self._scroll.ensureWidgetVisible(self.low_income)
+
+    def _kind_changed(self) -> None:
+        student = self.kind.currentData() == PersonKind.STUDENT.value
+        self.guardian_box.setVisible(self._allow_guardians and student)
+        self.grade.setEnabled(student or self.grade.currentData() is not None)
+
+    # -- values ----------------------------------------------------------------------------
+
+    def _load(self, data: PersonData, guardians: list[GuardianRow]) -> None:
+        self.first_name.setText(data.first_name)
+        self.last_name.setText(data.last_name)
+        self.preferred_name.setText(data.preferred_name or "")
+        self.pronouns.setCurrentText(data.pronouns or "")
+        self.kind.setCurrentIndex(max(0, self.kind.findData(data.kind)))
+        self.grade.setCurrentIndex(max(0, self.grade.findData(data.grade)))
+        self.school.setText(data.school or "")
+        self.external_id.setText(data.external_id or "")
+        if data.birth_date is not None:
+            self.birth_known.setChecked(True)
+            born = data.birth_date
+            self.birth_date.setDate(QDate(born.year, born.month, born.day))
+        self.email.setText(data.email or "")
+        self.phone.setText(data.phone or "")
+        self.title.setText(data.title or "")
+        self.gender.setText(data.gender or "")
+        self.race_ethnicity.setText(data.race_ethnicity or "")
+        for combo, flag in (
+            (self.disability, data.disability),
+            (self.english_learner, data.english_learner),
+            (self.low_income, data.low_income),
+        ):
+            combo.setCurrentIndex(max(0, combo.findData(flag)))
+        if any(
+            v is not None
+            for v in (
+                data.gender,
+                data.race_ethnicity,
+                data.disability,
+                data.english_learner,
+                data.low_income,
+            )
+        ):
+            self.equity_toggle.setChecked(True)
+        self._guardians = list(guardians)
+        self._fill_guardians()
+
+    def person_data(self) -> PersonData:
+        """What the form holds now, as the service takes it."""
+
+        def text(edit: QLineEdit) -> str | None:
+            return edit.text().strip() or None
+
+        return PersonData(
+            first_name=self.first_name.text(),
+            last_name=self.last_name.text(),
+            kind=str(self.kind.currentData()),
+            preferred_name=text(self.preferred_name),
+            pronouns=self.pronouns.currentText().strip() or None,
+            grade=self.grade.currentData(),
+            school=text(self.school),
+            external_id=text(self.external_id),
+            birth_date=self._birth_date(),
+            email=text(self.email),
+            phone=text(self.phone),
+            title=text(self.title),
+            gender=text(self.gender),
+            race_ethnicity=text(self.race_ethnicity),
+            disability=self.disability.currentData(),
+            english_learner=self.english_learner.currentData(),
+            low_income=self.low_income.currentData(),
+        )
+
+    def _birth_date(self) -> date | None:
+        if not self.birth_known.isChecked():
+            return None
+        chosen = self.birth_date.date()
+        return date(chosen.year(), chosen.month(), chosen.day())
+
+    # -- guardians -------------------------------------------------------------------------
+
+    def _fill_guardians(self) -> None:
+        self.guardian_list.clear()
+        for link in self._guardians:
+            if link.link_id in self._pending_unlinks:
+                continue
+            item = QListWidgetItem(self._guardian_text(link.guardian, link.relationship))
+            item.setData(Qt.ItemDataRole.UserRole, ("linked", link.link_id))
+            self.guardian_list.addItem(item)
+        for position, (guardian, relationship, _consent) in enumerate(self._pending_links):
+            text = self.tr("{guardian} (linked when you save)").format(
+                guardian=self._guardian_text(guardian, relationship)
+            )
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, ("pending", position))
+            self.guardian_list.addItem(item)
+        if self.guardian_list.count() == 0:
+            item = QListWidgetItem(self.tr("No guardians linked yet."))
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.guardian_list.addItem(item)
+        self._update_guardian_buttons()
+
+    def _guardian_text(self, guardian: PersonRow, relationship: str | None) -> str:
+        name = guardian.display_name
+        return f"{name} — {relationship}" if relationship else name
+
+    def _update_guardian_buttons(self) -> None:
+        item = self.guardian_list.currentItem()
+        self.unlink_button.setEnabled(
+            item is not None and item.data(Qt.ItemDataRole.UserRole) is not None
+        )
+
+    def link_guardian(self) -> None:
+        from circlekeeper.ui.people.guardian_picker import GuardianPicker
+
+        taken = {g.guardian.id for g in self._guardians if g.link_id not in self._pending_unlinks}
+        taken |= {g.id for g, _r, _c in self._pending_links}
+        if self.person_id is not None:
+            taken.add(self.person_id)
+        picker = GuardianPicker(self.service, taken, self)
+        if picker.exec() and picker.chosen is not None:
+            self._pending_links.append(
+                (picker.chosen, picker.relationship.text().strip(), picker.can_consent.isChecked())
+            )
+            self._fill_guardians()
+            self.guardian_list.setCurrentRow(self.guardian_list.count() - 1)
+
+    def unlink_selected(self) -> None:
+        item = self.guardian_list.currentItem()
+        if item is None or item.data(Qt.ItemDataRole.UserRole) is None:
+            return
+        state, key = item.data(Qt.ItemDataRole.UserRole)
+        if state == "linked":
+            self._pending_unlinks.add(key)
+        else:
+            del self._pending_links[key]
+        self._fill_guardians()
+
+    # -- saving ----------------------------------------------------------------------------
+
+    def accept(self) -> None:
+        try:
+            if self.person_id is None:
+                self.saved = self.service.create(self.person_data())
+                self.person_id = self.saved.id
+            else:
+                self.saved = self.service.update(self.person_id, self.person_data())
+        except (InvalidInput, NotFound) as problem:
+            self.show_problem(str(problem))
+            return
+        except SQLAlchemyError:
+            log.exception("Saving a person failed")
+            self.show_problem(
+                self.tr(
+                    "The changes could not be saved just now (the database did not answer). "
+                    "What you typed is still here: try Save again."
+                )
+            )
+            return
+        if not self._save_links():
+            return
+        super().accept()
+
+    def _save_links(self) -> bool:
+        if self.person_id is None or self.kind.currentData() != PersonKind.STUDENT.value:
+            return True
+        try:
+            for link_id in sorted(self._pending_unlinks):
+                with contextlib.suppress(NotFound):  # already gone: the wish is fulfilled
+                    self.service.unlink_guardian(link_id)
+                self._pending_unlinks.discard(link_id)
+            while self._pending_links:
+                guardian, relationship, consent = self._pending_links[0]
+                self.service.link_guardian(
+                    self.person_id, guardian.id, relationship or None, can_consent=consent
+                )
+                self._pending_links.pop(0)
+        except (InvalidInput, NotFound, SQLAlchemyError) as problem:
+            if isinstance(problem, SQLAlchemyError):
+                log.exception("Linking a guardian failed")
+                problem_text = self.tr("the database did not answer")
+            else:
+                problem_text = str(problem)
+            self.show_problem(
+                self.tr(
+                    "The person was saved, but a guardian link was not: {problem} "
+                    "Fix it below and press Save again, or Cancel to keep what is saved."
+                ).format(problem=problem_text)
+            )
+            self._guardians = self.service.details(self.person_id).guardians
+            self._fill_guardians()
+            return False
+        return True
+
+    def show_problem(self, text: str) -> None:
+        """Show a problem above the form, in words, and put the cursor where it is."""
+        self.error.setText(text)
+        self.error.setAccessibleName(self.tr("Problem: {text}").format(text=text))
+        self.error.show()
+        lowered = text.lower()
+        target: QWidget | None = None
+        for words, field in (
+            ("first name", self.first_name),
+            ("last name", self.last_name),
+            ("preferred name", self.preferred_name),
+            ("grade", self.grade),
+            (" id ", self.external_id),
+        ):
+            if words in f" {lowered} ":
+                target = field
+                break
+        if target is not None:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
