@@ -1,0 +1,1 @@
+"""Planning circles and conferences: the circle list, the planning dialog and the seating ring."""

@@ -1,0 +1,57 @@
+"""Starting a circle: explain what is missing, then open the facilitator view."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from circlekeeper.core.services.circles import CirclePlanner
+from circlekeeper.core.store.database import Database
+from circlekeeper.ui.circles.problems import PROBLEMS, show_problem
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("StartCircle", text)
+
+
+def start_circle(parent: QWidget, database: Database, circle_id: int) -> QWidget | None:
+    """Open the facilitator view for a circle; the readiness list is shown, never enforced."""
+    try:
+        missing = CirclePlanner(database.sessions).readiness(circle_id)
+    except PROBLEMS as problem:
+        show_problem(parent, problem)
+        return None
+    missing = [m for m in missing if m.code != "status"]
+    if missing:
+        lines = "\n".join(f"• {m.message}" for m in missing)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            _tr("Start this circle?"),
+            _tr(
+                "Some things are not done yet:\n\n{lines}\n\nYou know the situation best; you "
+                "can start anyway."
+            ).format(lines=lines),
+            QMessageBox.StandardButton.NoButton,
+            parent,
+        )
+        start = box.addButton(_tr("Start anyway"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_tr("Not yet"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is not start:
+            return None
+    try:
+        from circlekeeper.ui.live.facilitator import FacilitatorWindow
+    except ImportError:
+        QMessageBox.information(
+            parent,
+            _tr("Facilitator view not available"),
+            _tr("This copy of circlekeeper has no facilitator view yet."),
+        )
+        return None
+    try:
+        window = FacilitatorWindow(database, circle_id, parent)
+    except PROBLEMS as problem:
+        show_problem(parent, problem)
+        return None
+    window.show()
+    return window
