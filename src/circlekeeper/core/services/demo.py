@@ -36,8 +36,10 @@ from circlekeeper.core.domain.enums import (
     ReferralSource,
     Role,
 )
+from circlekeeper.core.domain.script import script_to_json
 from circlekeeper.core.services import InvalidInput
 from circlekeeper.core.services.people import PersonData, search_text
+from circlekeeper.core.services.scripts import ScriptLibrary
 from circlekeeper.core.services.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.database import open_database
 from circlekeeper.core.text import fold
@@ -301,7 +303,7 @@ case_file: referred_on referral_source referred_by_id incident_category incident
 case_party: case_id person_id role
 family_contact: case_id person_id contacted_at method outcome staff_name
 circle: kind title purpose scheduled_at planned_minutes location status started_at ended_at
-    case_id facilitator_id co_facilitator_id
+    case_id facilitator_id co_facilitator_id script_key script_snapshot
 participant: circle_id person_id role supporter_of_id seat_position pre_meeting_held consent
     guardian_consent attendance joined_at left_at
 stage_record: circle_id stage_index started_at ended_at
@@ -348,6 +350,22 @@ def _culture(head: str, lists: dict[str, list[str]]) -> Culture:
 
 
 _CULTURES = _parse_cultures(_CULTURE_TEXT)
+
+# Kinds without a built-in script of their own borrow the nearest one.
+_SCRIPT_FOR_KIND: dict[CircleKind, str] = {
+    CircleKind.COMMUNITY_BUILDING: "community_building",
+    CircleKind.CHECK_IN: "check_in_out",
+    CircleKind.ACADEMIC: "academic",
+    CircleKind.PROBLEM_SOLVING: "problem_solving",
+    CircleKind.HARM_REPAIR: "harm_repair",
+    CircleKind.REENTRY: "reentry",
+    CircleKind.STAFF: "staff",
+    CircleKind.CONFERENCE: "conference",
+    CircleKind.PRE_MEETING: "problem_solving",
+    CircleKind.COMPLETION_MEETING: "problem_solving",
+    CircleKind.INDIVIDUAL_SUPPORT: "problem_solving",
+    CircleKind.FAMILY: "community_building",
+}
 
 
 class _Writer:
@@ -406,6 +424,8 @@ class _Builder:
         self.today = today
         self.now = datetime(today.year, today.month, today.day, 12, tzinfo=UTC)
         self.ids: dict[str, int] = dict.fromkeys(_COLUMNS, 0)
+        self.library = ScriptLibrary()
+        self.snapshots: dict[str, str] = {}
         self.names: dict[int, str] = {}
         self.students: dict[str, list[int]] = {}
         self.students_by_grade: dict[tuple[str, int], list[int]] = {}
@@ -638,6 +658,19 @@ class _Builder:
 
     # -- circles --------------------------------------------------------------------------------
 
+    def script_for(self, kind: CircleKind, status: CircleStatus) -> tuple[str | None, str | None]:
+        """The built-in script a demo circle uses; only planned circles carry the snapshot.
+
+        A planned demo circle must be startable in the facilitator view, which runs from the
+        snapshot; storing it on every past circle would add about a gigabyte to the large demo.
+        """
+        key = _SCRIPT_FOR_KIND.get(kind, "community_building")
+        if status is not CircleStatus.PLANNED:
+            return key, None
+        if key not in self.snapshots:
+            self.snapshots[key] = script_to_json(self.library.get(key))
+        return key, self.snapshots[key]
+
     def circle(
         self,
         kind: CircleKind,
@@ -689,6 +722,7 @@ class _Builder:
                 case_id,
                 facilitator,
                 co,
+                *self.script_for(kind, status),
             ),
         )
         first = self.ids["participant"] + 1
