@@ -1,0 +1,228 @@
+"""Save an agreement as PDF or HTML, or print it with a preview, in the chosen language and copy."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from circlekeeper.core.services import InvalidInput, NotFound
+from circlekeeper.core.services.agreements import AgreementService
+from circlekeeper.ui.agreements.item_dialog import database_problem_text, problem_label
+from circlekeeper.ui.agreements.labels import audience_choices, language_choices
+
+log = logging.getLogger(__name__)
+
+
+class ExportBar(QWidget):
+    """Language and copy choices with Save PDF…, Save HTML… and Print… buttons.
+
+    ``before`` runs first (the builder saves the header there) and may return False to stop.
+    Template warnings (a missing logo, a school template that fell back) go in a quiet line.
+    """
+
+    def __init__(
+        self,
+        service: AgreementService,
+        agreement_id: int,
+        parent: QWidget | None = None,
+        *,
+        before: Callable[[], bool] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.agreement_id = agreement_id
+        self._before = before
+        self.last_saved: Path | None = None
+
+        self.language = QComboBox(self)
+        for value, label in language_choices():
+            self.language.addItem(label, value)
+        self.language.setAccessibleName(self.tr("Language of the printed agreement"))
+        self.audience = QComboBox(self)
+        for value, label in audience_choices():
+            self.audience.addItem(label, value)
+        self.audience.setAccessibleName(self.tr("Which copy"))
+        self.audience.setToolTip(
+            self.tr(
+                "The copy for sharing leaves out private notes and demographic fields and is "
+                "marked as an education record that may not be passed on."
+            )
+        )
+        for combo in (self.language, self.audience):
+            combo.setMinimumContentsLength(16)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+        self.pdf_button = QPushButton(self.tr("Save &PDF…"), self)
+        self.pdf_button.setAccessibleName(self.tr("Save as PDF"))
+        self.html_button = QPushButton(self.tr("Save &HTML…"), self)
+        self.html_button.setAccessibleName(self.tr("Save as HTML"))
+        self.print_button = QPushButton(self.tr("P&rint…"), self)
+        self.print_button.setAccessibleName(self.tr("Print with a preview"))
+        self.info = QLabel(self)
+        self.info.setWordWrap(True)
+        self.info.setAccessibleName(self.tr("Export notes"))
+        self.info.setStyleSheet("QLabel { color: #3d4a57; }")
+        self.problem = problem_label(self, self.tr("Export problem"))
+
+        grid = QGridLayout()
+        language_label = QLabel(self.tr("&Language:"), self)
+        language_label.setBuddy(self.language)
+        audience_label = QLabel(self.tr("C&opy:"), self)
+        audience_label.setBuddy(self.audience)
+        grid.addWidget(language_label, 0, 0)
+        grid.addWidget(self.language, 0, 1)
+        grid.addWidget(audience_label, 1, 0)
+        grid.addWidget(self.audience, 1, 1)
+        grid.setColumnStretch(1, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.pdf_button)
+        buttons.addWidget(self.html_button)
+        buttons.addWidget(self.print_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(grid)
+        layout.addLayout(buttons)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.info)
+        self.info.hide()
+
+        self.pdf_button.clicked.connect(self.save_pdf)
+        self.html_button.clicked.connect(self.save_html)
+        self.print_button.clicked.connect(self.print_preview)
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def _render(self) -> tuple[str, str] | None:
+        """The HTML and the document title, or None after showing why not."""
+        from circlekeeper.core.export.templates import render_agreement
+
+        self.problem.hide()
+        if self._before is not None and not self._before():
+            return None
+        try:
+            view = self.service.view(self.agreement_id)
+        except (InvalidInput, NotFound) as problem:
+            self._show_problem(str(problem))
+            return None
+        except SQLAlchemyError:
+            log.exception("Agreement export: database error")
+            self._show_problem(database_problem_text())
+            return None
+        audience = self.audience.currentData()
+        result = render_agreement(view, self.language.currentData(), audience)
+        if result.warnings:
+            self.info.setText(" ".join(result.warnings))
+            self.info.show()
+        else:
+            self.info.hide()
+        title = self.tr("Repair agreement {code} v{version}").format(
+            code=view.uuid[:8], version=view.version
+        )
+        if audience == "sharing":
+            title += self.tr(" - education record, do not pass on")
+        self._file_stem = self._stem(view.circle_title or "", view.version)
+        return result.html, title
+
+    def _stem(self, circle_title: str, version: int) -> str:
+        words = re.sub(r"[^\w\- ]+", "", circle_title).strip().replace(" ", "-")[:40]
+        stem = f"repair-agreement-{words}-v{version}" if words else f"repair-agreement-v{version}"
+        if self.audience.currentData() == "sharing":
+            stem += "-sharing"
+        return stem
+
+    def _ask_path(self, caption: str, suffix: str, pattern: str) -> Path | None:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        suggested = str(Path(folder or Path.home()) / f"{self._file_stem}{suffix}")
+        name, _ = QFileDialog.getSaveFileName(self, caption, suggested, pattern)
+        if not name:
+            return None
+        path = Path(name)
+        return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
+
+    def _show_problem(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.setAccessibleDescription(text)
+        self.problem.show()
+
+    def _saved(self, path: Path) -> None:
+        self.last_saved = path
+        text = self.tr("Saved {file}.").format(file=path)
+        extra = self.info.text() if self.info.isVisible() else ""
+        self.info.setText(f"{text} {extra}".strip())
+        self.info.show()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def save_pdf(self) -> None:
+        from circlekeeper.pdf import PdfProblem, html_to_pdf
+
+        rendered = self._render()
+        if rendered is None:
+            return
+        html, title = rendered
+        path = self._ask_path(self.tr("Save the agreement as PDF"), ".pdf", "PDF (*.pdf)")
+        if path is None:
+            return
+        try:
+            html_to_pdf(html, path, title=title)
+        except PdfProblem as problem:
+            self._show_problem(str(problem))
+            return
+        self._saved(path)
+
+    def save_html(self) -> None:
+        rendered = self._render()
+        if rendered is None:
+            return
+        html, _ = rendered
+        path = self._ask_path(self.tr("Save the agreement as HTML"), ".html", "HTML (*.html)")
+        if path is None:
+            return
+        temp = path.with_name(f".{path.name}.partial")
+        try:
+            temp.write_text(html, encoding="utf-8")
+            temp.replace(path)
+        except OSError as exc:
+            temp.unlink(missing_ok=True)
+            self._show_problem(
+                self.tr(
+                    "Cannot write {file} ({reason}). Nothing was saved; choose a place you can "
+                    "write to."
+                ).format(file=path, reason=exc.strerror or exc)
+            )
+            return
+        self._saved(path)
+
+    def print_preview(self) -> None:
+        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+        from circlekeeper.pdf import print_html
+
+        rendered = self._render()
+        if rendered is None:
+            return
+        html, title = rendered
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(title)
+        preview = QPrintPreviewDialog(printer, self)
+        preview.setWindowTitle(self.tr("Print preview — {title}").format(title=title))
+        preview.paintRequested.connect(lambda device: print_html(html, device, title=title))
+        self.preview = preview
+        preview.open()

@@ -1,0 +1,187 @@
+"""The form for one agreement item: what will be done, by whom, by when, and how it is checked."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from circlekeeper.core.services import InvalidInput, NotFound
+from circlekeeper.core.services.agreements import ItemData
+from circlekeeper.ui.agreements.labels import from_qdate, kind_choices, to_qdate, tr_agreement
+
+log = logging.getLogger(__name__)
+
+PersonChoice = tuple[int, str]  # person id, name with role
+
+PROBLEM_STYLE = (
+    "QLabel { background: #fdf1e6; color: #6b2f00; border: 1px solid #e0b48a;"
+    " border-radius: 4px; padding: 8px; }"
+)
+
+
+def problem_label(parent: QWidget, name: str) -> QLabel:
+    """A hidden, wrapped label for a problem shown in place (never a modal box)."""
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setAccessibleName(name)
+    label.setStyleSheet(PROBLEM_STYLE)
+    label.hide()
+    return label
+
+
+def database_problem_text() -> str:
+    return tr_agreement(
+        "The records could not be read or saved just now. Nothing already saved was lost. "
+        "Try again; if it keeps happening, restart circlekeeper."
+    )
+
+
+def person_combo(parent: QWidget, people: list[PersonChoice], nobody: str, name: str) -> QComboBox:
+    combo = QComboBox(parent)
+    combo.addItem(nobody, None)
+    for person_id, label in people:
+        combo.addItem(label, person_id)
+    combo.setAccessibleName(name)
+    return combo
+
+
+def select_data(combo: QComboBox, value: object) -> None:
+    index = combo.findData(value)
+    combo.setCurrentIndex(max(index, 0))
+
+
+class ItemDialog(QDialog):
+    """Add or edit one item. ``save`` writes it and raises InvalidInput with a reason; the
+    reason is shown above the form and everything typed stays in place."""
+
+    def __init__(
+        self,
+        data: ItemData,
+        people: list[PersonChoice],
+        save: Callable[[ItemData], None],
+        parent: QWidget | None = None,
+        *,
+        title: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self._save = save
+        self.setWindowTitle(title or self.tr("Agreement item"))
+        self.setAccessibleName(self.windowTitle())
+        self.setMinimumWidth(640)
+
+        self.error = problem_label(self, self.tr("Problem with this item"))
+        self.action = QPlainTextEdit(self)
+        self.action.setTabChangesFocus(True)
+        self.action.setPlainText(data.action)
+        self.action.setAccessibleName(self.tr("What will be done (required)"))
+        self.action.setPlaceholderText(
+            self.tr("In the group's own words; replace anything in [brackets].")
+        )
+        self.action.setMinimumHeight(self.fontMetrics().height() * 4 + 16)
+        self.kind = QComboBox(self)
+        for value, label in kind_choices():
+            self.kind.addItem(label, value)
+        self.kind.setAccessibleName(self.tr("Kind of item"))
+        select_data(self.kind, data.kind)
+        self.responsible = person_combo(
+            self, people, self.tr("— choose who —"), self.tr("Who does it")
+        )
+        select_data(self.responsible, data.responsible_id)
+        self.has_due = QCheckBox(self.tr("By a date"), self)
+        self.has_due.setAccessibleName(self.tr("Has a date it is due by"))
+        self.due_on = QDateEdit(self)
+        self.due_on.setCalendarPopup(True)
+        self.due_on.setDisplayFormat("yyyy-MM-dd")
+        self.due_on.setAccessibleName(self.tr("Due by"))
+        self.due_on.setDate(
+            to_qdate(data.due_on) if data.due_on else QDate.currentDate().addDays(14)
+        )
+        self.has_due.setChecked(data.due_on is not None)
+        self.due_on.setEnabled(data.due_on is not None)
+        self.has_due.toggled.connect(self.due_on.setEnabled)
+        self.verification = QLineEdit(data.verification, self)
+        self.verification.setAccessibleName(self.tr("How it will be checked"))
+        self.verifier = person_combo(
+            self, people, self.tr("— the follow-up adult —"), self.tr("Checked by")
+        )
+        select_data(self.verifier, data.verifier_id)
+        self.supporter = person_combo(self, people, self.tr("— nobody —"), self.tr("Supported by"))
+        select_data(self.supporter, data.supporter_id)
+
+        due = QHBoxLayout()
+        due.addWidget(self.has_due)
+        due.addWidget(self.due_on)
+        due.addStretch(1)
+        form = QFormLayout()
+        form.setVerticalSpacing(8)
+        form.addRow(self.tr("Wh&at will be done:"), self.action)
+        form.addRow(self.tr("&Kind:"), self.kind)
+        form.addRow(self.tr("&Who does it:"), self.responsible)
+        due_label = QLabel(self.tr("By &when:"), self)
+        due_label.setBuddy(self.has_due)
+        form.addRow(due_label, due)
+        form.addRow(self.tr("How it is &checked:"), self.verification)
+        form.addRow(self.tr("Checked b&y:"), self.verifier)
+        form.addRow(self.tr("&Supported by:"), self.supporter)
+
+        buttons = QDialogButtonBox(self)
+        self.save_button = buttons.addButton(
+            self.tr("Save item"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.save_button.setAccessibleName(self.tr("Save item"))
+        self.save_button.setDefault(True)
+        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAccessibleName(self.tr("Cancel"))
+        buttons.accepted.connect(self.try_save)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.error)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.action.setFocus()
+
+    def data(self) -> ItemData:
+        return ItemData(
+            action=self.action.toPlainText(),
+            kind=self.kind.currentData(),
+            responsible_id=self.responsible.currentData(),
+            due_on=from_qdate(self.due_on.date()) if self.has_due.isChecked() else None,
+            verification=self.verification.text(),
+            verifier_id=self.verifier.currentData(),
+            supporter_id=self.supporter.currentData(),
+        )
+
+    def try_save(self) -> None:
+        try:
+            self._save(self.data())
+        except (InvalidInput, NotFound) as problem:
+            self.show_problem(str(problem))
+            return
+        except SQLAlchemyError:
+            log.exception("Agreement item: database error")
+            self.show_problem(database_problem_text())
+            return
+        self.accept()
+
+    def show_problem(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setAccessibleDescription(text)
+        self.error.show()
