@@ -12,7 +12,7 @@ from circlekeeper.core.domain.enums import Attendance, CircleStatus
 from circlekeeper.core.domain.live import PieceMode, SeatStatus
 from circlekeeper.core.services.circles import CirclePlanner
 from circlekeeper.core.store.database import Database
-from circlekeeper.core.store.models import Note, StageRecord, Turn
+from circlekeeper.core.store.models import Agreement, Note, StageRecord, Turn
 from circlekeeper.ui.live.dialogs import ConfirmEndDialog, NoteDialog, PickPersonDialog
 from circlekeeper.ui.live.facilitator import FacilitatorWindow
 
@@ -131,6 +131,14 @@ def test_a_whole_harm_circle_with_the_keyboard_only(qtbot: QtBot, db: Database) 
     page = view.text.toPlainText()  # type: ignore[attr-defined]
     assert "Bea named respect first." in page and "Time per stage" in page
     assert not window.isVisible() and not window.projector.isVisible()
+    # And from the summary the group goes straight on to writing the repair agreement
+    assert view.agreement_button is not None
+    view.agreement_button.click()
+    builder = view.agreement_window
+    assert builder is not None and builder.isVisible()
+    with db.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Agreement)) == 1
+    builder.close()
 
 
 def test_a_whole_conference_with_the_keyboard_only(qtbot: QtBot, db: Database) -> None:

@@ -208,7 +208,9 @@ def end_circle(self: FacilitatorWindow) -> None:
     self.summary = summary
     self._ticker.stop()
     self.projector.close()
-    view = SummaryView(summary, self.live, self.service.notes(), self.parentWidget())
+    view = SummaryView(
+        summary, self.live, self.service.notes(), self.parentWidget(), database=self.database
+    )
     self.summary_view = view
     view.show()
     self.ended.emit(summary)

@@ -10,10 +10,27 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
+from circlekeeper.core.domain.enums import CircleKind
 from circlekeeper.core.services.facilitation import LiveSession, NoteRow
+from circlekeeper.core.store.database import Database
+from circlekeeper.ui.agreements import open_agreement_for_circle
 from circlekeeper.ui.live.labels import clock_text
+
+AGREEMENT_KINDS = {
+    CircleKind.CONFERENCE.value,
+    CircleKind.HARM_REPAIR.value,
+    CircleKind.PROBLEM_SOLVING.value,
+    CircleKind.REENTRY.value,
+}
 
 
 class SummaryView(QDialog):
@@ -25,6 +42,8 @@ class SummaryView(QDialog):
         live: LiveSession,
         notes: list[NoteRow],
         parent: QWidget | None = None,
+        *,
+        database: Database | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.summary = summary
@@ -41,7 +60,21 @@ class SummaryView(QDialog):
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setAccessibleName(self.tr("Close"))
         buttons.rejected.connect(self.reject)
+        self.agreement_button: QPushButton | None = None
+        if database is not None and live.kind in AGREEMENT_KINDS:
+            # After harm is talked through, the group writes the agreement next.
+            button = buttons.addButton(
+                self.tr("Write the repair &agreement…"), QDialogButtonBox.ButtonRole.ActionRole
+            )
+            button.setAccessibleName(self.tr("Write the repair agreement"))
+            button.clicked.connect(lambda: self._open_agreement(database, live.circle_id))
+            self.agreement_button = button
+        self.agreement_window: QWidget | None = None
         layout.addWidget(buttons)
+
+    def _open_agreement(self, database: Database, circle_id: int) -> None:
+        # Kept on self: a top-level window with no owner would be collected at once.
+        self.agreement_window = open_agreement_for_circle(database, circle_id, self.parentWidget())
 
     def html(self, summary: dict[str, Any], live: LiveSession, notes: list[NoteRow]) -> str:
         names = {pid: row.name for pid, row in live.participants.items()}
