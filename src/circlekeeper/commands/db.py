@@ -1,36 +1,107 @@
-"""``circlekeeper db upgrade|check|backup``: database upkeep for IT staff."""
+"""``circlekeeper db ...``: database upkeep for IT staff.
+
+upgrade, check, backup, backups (list), restore, encrypt, decrypt, passphrase (change) and
+retention (preview, then ``--apply --yes``). An encrypted database's passphrase is read from
+``$CIRCLEKEEPER_PASSPHRASE`` or asked for on the terminal; a new one from
+``$CIRCLEKEEPER_NEW_PASSPHRASE`` or asked twice.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from circlekeeper.cli import UsageProblem, add_database_option, database_path
 
+PASSPHRASE_ENV = "CIRCLEKEEPER_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "CIRCLEKEEPER_NEW_PASSPHRASE"
+
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser("db", help="upgrade, check or back up the database")
+    parser = sub.add_parser("db", help="upgrade, check, back up, restore or protect the database")
     actions = parser.add_subparsers(dest="db_action", metavar="ACTION", required=True)
-    upgrade = actions.add_parser("upgrade", help="back up, then bring the schema up to date")
-    add_database_option(upgrade)
-    upgrade.set_defaults(func=_upgrade)
-    check = actions.add_parser("check", help="check the schema version and the file's integrity")
-    add_database_option(check)
-    check.set_defaults(func=_check)
-    backup = actions.add_parser("backup", help="write a consistent copy of the database")
-    add_database_option(backup)
+
+    def action(name: str, help_text: str, func: Any) -> argparse.ArgumentParser:
+        sub_parser: argparse.ArgumentParser = actions.add_parser(name, help=help_text)
+        add_database_option(sub_parser)
+        sub_parser.set_defaults(func=func)
+        return sub_parser
+
+    action("upgrade", "back up, then bring the schema up to date", _upgrade)
+    action("check", "check the schema version and the file's integrity", _check)
+    backup = action("backup", "write a consistent copy of the database", _backup)
     backup.add_argument("-o", "--output", type=Path, help="backup file (default: backups folder)")
-    backup.set_defaults(func=_backup)
+    action("backups", "list the backups of the database, newest first", _backups)
+    restore = action("restore", "put a backup in place of the database (kept aside)", _restore)
+    restore.add_argument("file", type=Path, metavar="FILE", help="the backup to restore")
+    action("encrypt", "protect the database (and its backups) with a passphrase", _encrypt)
+    action("decrypt", "remove the passphrase; the database is stored plain again", _decrypt)
+    action("passphrase", "change the passphrase (re-key the database and backups)", _rekey)
+    retention = action(
+        "retention", "list (or with --apply, remove) closed cases older than N years", _retention
+    )
+    retention.add_argument("--years", type=int, help="keep closed cases this many years")
+    retention.add_argument("--anonymise", action="store_true", help="anonymise, do not delete")
+    retention.add_argument("--apply", action="store_true", help="act on the listed cases")
+    retention.add_argument("--yes", action="store_true", help="confirm --apply without asking")
     add_database_option(parser)
 
 
+def _ask(prompt: str, env: str) -> str:
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise UsageProblem(f"The passphrase is needed: set {env} or run this in a terminal.")
+    import getpass
+
+    return getpass.getpass(prompt)
+
+
+def _new_passphrase() -> str:
+    value = os.environ.get(NEW_PASSPHRASE_ENV)
+    if value:
+        return value
+    first = _ask("New passphrase: ", NEW_PASSPHRASE_ENV)
+    if _ask("The same passphrase again: ", NEW_PASSPHRASE_ENV) != first:
+        raise UsageProblem("The two passphrases differ; nothing was changed.")
+    return first
+
+
+def _passphrase_for(path: Path) -> str | None:
+    from circlekeeper.core.store.database import is_encrypted
+
+    return _ask(f"Passphrase for {path}: ", PASSPHRASE_ENV) if is_encrypted(path) else None
+
+
+def _existing(args: argparse.Namespace, what: str) -> Path:
+    path = database_path(args)
+    if not path.exists():
+        raise UsageProblem(f"{path} does not exist; there is nothing to {what}.")
+    return path
+
+
 def _upgrade(args: argparse.Namespace) -> int:
-    from circlekeeper.core.store.database import SchemaState, inspect_schema, open_database
+    from circlekeeper.core.store.database import (
+        DatabaseProblem,
+        SchemaState,
+        inspect_schema,
+        open_database,
+    )
 
     path = database_path(args)
-    before = inspect_schema(path)
-    db = open_database(path)
+    passphrase = _passphrase_for(path) if path.exists() else None
+    try:
+        before = inspect_schema(path, passphrase)
+    except DatabaseProblem:
+        # open_database says more (a damaged file is moved aside, a backup offered).
+        open_database(path, passphrase=passphrase).close()
+        raise
+    db = open_database(path, passphrase=passphrase)
     db.close()
     if before.state is SchemaState.CURRENT:
         print(f"{path}: already up to date.")
@@ -41,14 +112,13 @@ def _upgrade(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    import sqlite3
+    from circlekeeper.core.store import crypto
+    from circlekeeper.core.store.database import SchemaState, _connect_ro, inspect_schema
 
-    from circlekeeper.core.store.database import SchemaState, inspect_schema
-
-    path = database_path(args)
-    if not path.exists():
-        raise UsageProblem(f"{path} does not exist.")
-    state = inspect_schema(path)
+    path = _existing(args, "check")
+    passphrase = _passphrase_for(path)
+    key = crypto.key_for(path, passphrase) if passphrase else None
+    state = inspect_schema(path, key=key)
     problems = []
     if state.state is SchemaState.NEWER:
         problems.append(f"made by a newer circlekeeper (schema {state.revision})")
@@ -56,7 +126,7 @@ def _check(args: argparse.Namespace) -> int:
         problems.append("needs upgrading: run 'circlekeeper db upgrade'")
     elif state.state is SchemaState.EMPTY:
         problems.append("holds no circlekeeper data yet")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = _connect_ro(path, key)
     try:
         integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         foreign = conn.execute("PRAGMA foreign_key_check").fetchall()
@@ -68,17 +138,119 @@ def _check(args: argparse.Namespace) -> int:
         problems.append(f"{len(foreign)} broken references between records")
     if problems:
         raise UsageProblem(f"{path}: " + "; ".join(problems) + ".")
-    print(f"{path}: ok (schema {state.revision}).")
+    protected = ", encrypted" if key else ""
+    print(f"{path}: ok (schema {state.revision}{protected}).")
     return 0
 
 
 def _backup(args: argparse.Namespace) -> int:
     from circlekeeper.core.store.database import backup_database, inspect_schema
 
-    path = database_path(args)
-    if not path.exists():
-        raise UsageProblem(f"{path} does not exist; there is nothing to back up.")
-    inspect_schema(path)  # refuses files that are not circlekeeper databases
-    target = backup_database(path, args.output)
+    path = _existing(args, "back up")
+    passphrase = _passphrase_for(path)
+    inspect_schema(path, passphrase)  # refuses files that are not circlekeeper databases
+    target = backup_database(path, args.output, reason="manual", passphrase=passphrase)
     print(f"Backed up {path} to {target}.")
+    return 0
+
+
+def _backups(args: argparse.Namespace) -> int:
+    from circlekeeper.core.store.backups import list_backups
+
+    path = database_path(args)
+    found = list_backups(path)
+    if not found:
+        print(f"No backups of {path} yet.")
+        return 0
+    for backup in found:
+        size = f"{backup.size / 1024:.0f} KiB"
+        print(f"{backup.at:%Y-%m-%d %H:%M:%S}  {size:>10}  {backup.reason:<24} {backup.path}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from circlekeeper.core.store.backups import restore_backup
+    from circlekeeper.core.store.database import is_encrypted
+
+    path = database_path(args)
+    source: Path = args.file.expanduser()
+    passphrase = (
+        _ask(f"Passphrase for {source}: ", PASSPHRASE_ENV)
+        if source.exists() and is_encrypted(source)
+        else None
+    )
+    result = restore_backup(path, source, passphrase=passphrase)
+    aside = (
+        f" The database it replaced was kept as {result.moved_aside}." if result.moved_aside else ""
+    )
+    print(f"Restored {path} from {source}.{aside}")
+    return 0
+
+
+def _encrypt(args: argparse.Namespace) -> int:
+    from circlekeeper.core.store.encryption import encrypt_database
+
+    path = _existing(args, "encrypt")
+    count = encrypt_database(path, _new_passphrase())
+    print(f"{path} is now protected with a passphrase ({count} backups encrypted too).")
+    return 0
+
+
+def _decrypt(args: argparse.Namespace) -> int:
+    from circlekeeper.core.store.encryption import decrypt_database
+
+    path = _existing(args, "decrypt")
+    decrypt_database(path, _ask(f"Passphrase for {path}: ", PASSPHRASE_ENV))
+    print(f"{path} is no longer protected by a passphrase; its backups still are.")
+    return 0
+
+
+def _rekey(args: argparse.Namespace) -> int:
+    from circlekeeper.core.store.encryption import change_passphrase
+
+    path = _existing(args, "re-key")
+    old = _ask(f"Current passphrase for {path}: ", PASSPHRASE_ENV)
+    count = change_passphrase(path, old, _new_passphrase())
+    print(f"The passphrase of {path} was changed ({count} backups re-keyed too).")
+    return 0
+
+
+def _retention(args: argparse.Namespace) -> int:
+    from circlekeeper.core.services.retention import (
+        Mode,
+        apply_retention,
+        preview_retention,
+        retention_years,
+    )
+    from circlekeeper.core.store.database import open_database
+
+    path = _existing(args, "review")
+    db = open_database(path, passphrase=_passphrase_for(path))
+    try:
+        years = args.years or retention_years(db.sessions)
+        if not years:
+            raise UsageProblem("No retention rule is set; give --years N.")
+        today = date.today()
+        due = preview_retention(db.sessions, years, today)
+        mode: Mode = "anonymise" if args.anonymise else "purge"
+        for case in due:
+            print(
+                f"case {case.case_id} ({case.incident_category}), closed {case.closed_on}: "
+                f"{case.circles} circles, {case.agreements} agreements, {case.notes} notes, "
+                f"{case.follow_ups} follow-ups"
+            )
+        if not due:
+            print(f"No closed cases older than {years} years.")
+            return 0
+        if not args.apply:
+            print(f"{len(due)} cases would be {mode}d. Run again with --apply --yes to do it.")
+            return 0
+        if not args.yes:
+            raise UsageProblem(f"Add --yes to confirm: {len(due)} cases will be {mode}d.")
+        result = apply_retention(
+            db.sessions, years, today, mode=mode, case_ids=[c.case_id for c in due]
+        )
+        print(f"{result.cases} cases {mode}d.")
+    finally:
+        db.close()
     return 0

@@ -1,14 +1,17 @@
 """Opening a circlekeeper database safely: check, back up, migrate, or refuse.
 
-The checks read the file with the standard library only, so a database that is already current
-opens without importing alembic, and a database we must refuse is never written to.
+The checks read the file with the standard library only (``sqlcipher3`` for an encrypted file),
+so a database that is already current opens without importing alembic, and a database we must
+refuse is never written to. A damaged file is moved aside, never overwritten, and the newest
+good backup is offered.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -17,14 +20,32 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.paths import backups_dir
+from circlekeeper.core.store import crypto
+from circlekeeper.core.store.crypto import SQLITE_HEADER, FileKind
 from circlekeeper.core.store.engine import make_engine, make_session_factory
+from circlekeeper.core.store.problems import (
+    DamagedDatabase,
+    DatabaseProblem,
+    PassphraseNeeded,
+    WrongPassphrase,
+)
 from circlekeeper.core.store.schema_version import HEAD, REVISIONS
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-class DatabaseProblem(Exception):
-    """A database cannot be used as asked; the message says what and what to do, in plain words."""
+__all__ = [
+    "SQLITE_HEADER",
+    "DamagedDatabase",
+    "Database",
+    "DatabaseProblem",
+    "PassphraseNeeded",
+    "SchemaCheck",
+    "SchemaState",
+    "WrongPassphrase",
+    "backup_database",
+    "inspect_schema",
+    "is_encrypted",
+    "open_database",
+    "quick_check",
+]
 
 
 class SchemaState(StrEnum):
@@ -79,23 +100,66 @@ def _check_location(path: Path) -> None:
         )
 
 
-def inspect_schema(path: Path) -> SchemaCheck:
-    """Tell what a database file holds without changing a byte of it."""
+def is_encrypted(path: Path) -> bool:
+    """Whether a file looks like an encrypted (SQLCipher) database; reads 100 bytes."""
+    return crypto.classify(path) is FileKind.ENCRYPTED
+
+
+def _key(path: Path, passphrase: str | None, key: str | None) -> str | None:
+    """The raw key for an encrypted file (None for a plain one); asks for what is missing."""
+    if key is not None or crypto.classify(path) is not FileKind.ENCRYPTED:
+        return key
+    if passphrase is None:
+        raise PassphraseNeeded(path)
+    return crypto.key_for(path, passphrase)
+
+
+def _connect_ro(path: Path, key: str | None) -> sqlite3.Connection:
+    if key is None:
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn: sqlite3.Connection = crypto.connect(path, key, readonly=True)
+    return conn
+
+
+def _read_error(exc: Exception) -> bool:
+    """Whether a driver error means the file itself is unreadable (not merely busy)."""
+    name = type(exc).__name__
+    return name == "DatabaseError" or "malformed" in str(exc) or "not a database" in str(exc)
+
+
+def inspect_schema(
+    path: Path, passphrase: str | None = None, *, key: str | None = None
+) -> SchemaCheck:
+    """Tell what a database file holds without changing a byte of it.
+
+    An encrypted file needs its passphrase (or raw ``key``): without one it raises
+    :class:`PassphraseNeeded`; with a wrong one :class:`WrongPassphrase`.
+    """
     if not path.exists():
         return SchemaCheck(SchemaState.MISSING, None)
     if path.is_dir():
         raise DatabaseProblem(f"{path} is a folder, not a database file.")
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    if not header:
+    kind = crypto.classify(path)
+    if kind is FileKind.EMPTY:
         return SchemaCheck(SchemaState.EMPTY, None)
-    if header != SQLITE_HEADER:
+    if kind is FileKind.DAMAGED_HEADER:
+        raise DatabaseProblem(
+            f"{path} is a damaged database: its first bytes (the header) have been overwritten. "
+            "Nothing was changed. Restore it from a backup."
+        )
+    if kind is FileKind.CUT_SHORT:
+        raise DatabaseProblem(
+            f"{path} is not a readable database: it may be an encrypted database that was cut "
+            "short, or another kind of file. Nothing was changed. Restore it from a backup."
+        )
+    if kind is FileKind.NOT_DATABASE:
         raise DatabaseProblem(
             f"{path} is not a circlekeeper database (it is not an SQLite file at all). "
             "Nothing was changed. Check the file name, or restore the database from a backup."
         )
+    key = _key(path, passphrase, key)
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = _connect_ro(path, key)
         try:
             tables = {
                 row[0]
@@ -111,7 +175,11 @@ def inspect_schema(path: Path) -> SchemaCheck:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except DatabaseProblem:
+        raise
+    except Exception as exc:
+        if not _read_error(exc) and not isinstance(exc, sqlite3.DatabaseError):
+            raise
         raise DatabaseProblem(
             f"{path} could not be read as a database ({exc}). Nothing was changed. "
             "It may be damaged: restore it from a backup."
@@ -126,8 +194,64 @@ def inspect_schema(path: Path) -> SchemaCheck:
     return SchemaCheck(SchemaState.NEWER, revision)
 
 
-def backup_database(path: Path, destination: Path | None = None, *, reason: str = "") -> Path:
-    """Copy a database consistently (SQLite's online backup) and return where it went."""
+def quick_check(path: Path, passphrase: str | None = None, *, key: str | None = None) -> list[str]:
+    """SQLite's quick integrity check, read-only: ``["ok"]`` or the problems it found."""
+    key = _key(path, passphrase, key)
+    try:
+        conn = _connect_ro(path, key)
+        try:
+            return [str(row[0]) for row in conn.execute("PRAGMA quick_check")]
+        finally:
+            conn.close()
+    except DatabaseProblem:
+        raise
+    except Exception as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseProblem(
+                f"{path} is in use by another program; close it and try again."
+            ) from exc
+        return [str(exc)]
+
+
+def _move_aside(path: Path, label: str) -> Path:
+    """Rename a file (and its journal files) to ``<name>.<label>-<stamp>``; never overwrites."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = path.with_name(f"{path.name}.{label}-{stamp}")
+    while target.exists():  # pragma: no cover - the stamp has microseconds
+        target = target.with_name(target.name + "x")
+    os.rename(path, target)
+    for side in ("-wal", "-shm"):
+        extra = Path(f"{path}{side}")
+        if extra.exists():
+            os.rename(extra, Path(f"{target}{side}"))
+    return target
+
+
+def _damaged(path: Path, what: str, key: str | None) -> DamagedDatabase:
+    from circlekeeper.core.store.backups import newest_good_backup
+
+    moved = _move_aside(path, "damaged")
+    try:
+        suggestion = newest_good_backup(path, key=key)
+    except DatabaseProblem:
+        suggestion = None
+    return DamagedDatabase(path, what, moved_to=moved, suggested_backup=suggestion)
+
+
+def backup_database(
+    path: Path,
+    destination: Path | None = None,
+    *,
+    reason: str = "",
+    key: str | None = None,
+    passphrase: str | None = None,
+) -> Path:
+    """Copy a database consistently (SQLite's online backup) and return where it went.
+
+    An encrypted database is copied page by page under the same key and salt, so the copy stays
+    encrypted and opens with the same passphrase.
+    """
+    key = _key(path, passphrase, key)
     if destination is None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         suffix = f"-{reason}" if reason else ""
@@ -136,16 +260,37 @@ def backup_database(path: Path, destination: Path | None = None, *, reason: str 
         raise DatabaseProblem(f"{destination} is a folder; give a file name for the backup.")
     if destination.exists():
         raise DatabaseProblem(f"{destination} already exists; the backup will not overwrite it.")
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        target = sqlite3.connect(destination)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if not _writable(destination.parent):
+            raise PermissionError(13, "Permission denied")
+        partial = destination.with_name(destination.name + ".partial")
+        if key is None:
+            source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            target = sqlite3.connect(partial)
+        else:
+            source = crypto.connect(path, key, readonly=True)
+            target = crypto.connect(partial, key)
         try:
-            source.backup(target)
+            try:
+                source.backup(target)
+            finally:
+                target.close()
         finally:
-            target.close()
-    finally:
-        source.close()
+            source.close()
+        os.replace(partial, destination)
+    except OSError as exc:
+        raise DatabaseProblem(
+            f"Could not write a backup in {destination.parent} ({exc.strerror or exc}). "
+            "The database was not changed. Choose a backup folder you can write to, "
+            "or free some space."
+        ) from exc
+    except sqlite3.Error as exc:
+        Path(f"{destination}.partial").unlink(missing_ok=True)
+        raise DatabaseProblem(
+            f"Could not write a backup to {destination} ({exc}). The database was not changed. "
+            "Choose a backup folder you can write to, or free some space."
+        ) from exc
     return destination
 
 
@@ -171,40 +316,80 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     backup: Path | None = None  # made before a migration at this opening, if any
+    key: str | None = field(default=None, repr=False)  # raw SQLCipher key; None when plain
+    audit_mark: int | None = None  # newest audit event id at the last backup (backups.py)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def open_database(path: Path, *, migrate: bool = True) -> Database:
+def open_database(
+    path: Path,
+    *,
+    migrate: bool = True,
+    passphrase: str | None = None,
+    check: bool = True,
+) -> Database:
     """Open (creating if needed) a database, backing it up and migrating it when it is older.
 
     Raises :class:`DatabaseProblem` with a message for people, leaving the file untouched, when
-    the file is a folder, read-only, not a database, or made by a newer circlekeeper.
+    the file is a folder, read-only, not a database, or made by a newer circlekeeper;
+    :class:`PassphraseNeeded` / :class:`WrongPassphrase` for an encrypted file opened without
+    its passphrase or with a wrong one. With ``check`` (the default), SQLite's quick check runs
+    first; a damaged file is moved aside and :class:`DamagedDatabase` names it and the newest
+    good backup. A ``passphrase`` given for a new file creates it encrypted; for a plain file it
+    is not needed and is ignored.
     """
     path = path.expanduser()
     _check_location(path)
-    check = inspect_schema(path)
-    if check.state is SchemaState.NEWER:
+    kind = crypto.classify(path)
+    key: str | None = None
+    if kind is FileKind.ENCRYPTED:
+        if passphrase is None:
+            raise PassphraseNeeded(path)
+        key = crypto.key_for(path, passphrase)
+    elif kind in (FileKind.MISSING, FileKind.EMPTY) and passphrase is not None:
+        key = crypto.new_key(passphrase)
+    elif kind is FileKind.DAMAGED_HEADER:
+        raise _damaged(path, "its first bytes, the header, have been overwritten", None)
+    elif kind is FileKind.PLAIN and crypto.plain_page_count_short(path):
+        raise _damaged(path, "the file has been cut short", None)
+    try:
+        state = inspect_schema(path, key=key)
+    except (PassphraseNeeded, WrongPassphrase):
+        raise
+    except DatabaseProblem as problem:
+        if kind in (FileKind.PLAIN, FileKind.ENCRYPTED) and "could not be read" in str(problem):
+            raise _damaged(path, "SQLite cannot read it", key) from problem
+        raise
+    if state.state is SchemaState.NEWER:
         raise DatabaseProblem(
-            f"{path} was made by a newer version of circlekeeper (schema {check.revision}). "
+            f"{path} was made by a newer version of circlekeeper (schema {state.revision}). "
             "This version cannot read it safely and has not changed it. "
             "Install the newer circlekeeper to open it."
         )
-    if check.state is SchemaState.OUTDATED and not migrate:
+    if state.state is SchemaState.OUTDATED and not migrate:
         raise DatabaseProblem(
             f"{path} was made by an older circlekeeper and needs upgrading: "
             "run 'circlekeeper db upgrade'."
         )
+    if check and state.state in (SchemaState.CURRENT, SchemaState.OUTDATED):
+        problems = quick_check(path, key=key)
+        if problems != ["ok"]:
+            raise _damaged(path, "; ".join(problems[:3]), key)
     path.parent.mkdir(parents=True, exist_ok=True)
     backup = None
-    if check.state is SchemaState.OUTDATED:
-        backup = backup_database(path, reason=f"before-{HEAD}")
-    engine = make_engine(path)
-    if check.state is not SchemaState.CURRENT:
+    if state.state is SchemaState.OUTDATED:
+        backup = backup_database(path, reason=f"before-{HEAD}", key=key)
+    engine = make_engine(path, key=key)
+    if state.state is not SchemaState.CURRENT:
         try:
             upgrade_schema(engine)
         except Exception:
             engine.dispose()
             raise
-    return Database(path, engine, make_session_factory(engine), backup)
+    return Database(path, engine, make_session_factory(engine), backup, key)

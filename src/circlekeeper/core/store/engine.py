@@ -8,10 +8,39 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from circlekeeper.core.store.problems import DatabaseProblem
 
-def make_engine(path: Path) -> Engine:
-    """An engine on one SQLite file: foreign keys enforced, WAL, every commit made durable."""
-    engine = create_engine(f"sqlite:///{path}")
+
+def make_engine(path: Path, *, key: str | None = None) -> Engine:
+    """An engine on one SQLite file: foreign keys enforced, WAL, every commit made durable.
+
+    With ``key`` (a raw SQLCipher key, see :mod:`circlekeeper.core.store.crypto`) the file is
+    encrypted: every connection is made by sqlcipher3 and keyed before anything else runs.
+    """
+    if key is None:
+        engine = create_engine(f"sqlite:///{path}")
+    else:
+        from circlekeeper.core.store import crypto
+
+        def creator() -> Any:
+            return crypto.connect(path, key, check_same_thread=False)
+
+        engine = create_engine(f"sqlite:///{path}", module=crypto.dbapi(), creator=creator)
+
+    @event.listens_for(engine, "handle_error")
+    def _plain_words(context: Any) -> None:
+        message = str(context.original_exception)
+        if "database or disk is full" in message:
+            raise DatabaseProblem(
+                "The disk is full, so the last change was not saved. Everything saved before it "
+                "is safe. Free some space, then try again."
+            ) from context.original_exception
+        if "readonly database" in message:
+            raise DatabaseProblem(
+                f"{path} can no longer be written (it was made read-only or its disk was "
+                "unplugged), so the last change was not saved. Everything saved before it is "
+                "safe. Make it writable again, then try again."
+            ) from context.original_exception
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -27,5 +56,12 @@ def make_engine(path: Path) -> Engine:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions for short units of work; objects stay readable after commit."""
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions for short units of work; objects stay readable after commit.
+
+    Every session notes field-by-field changes for the audit trail (see ``changes.py``).
+    """
+    from circlekeeper.core.store.changes import install
+
+    factory = sessionmaker(engine, expire_on_commit=False)
+    install(factory)
+    return factory

@@ -1,0 +1,266 @@
+"""Encryption at rest with SQLCipher (the ``sqlcipher3`` wheel ships its own SQLCipher).
+
+An encrypted file has no readable header: its first 16 bytes are a random salt and every page,
+page 1 included, is encrypted and authenticated. The passphrase is stretched once per opening
+(PBKDF2-HMAC-SHA512, SQLCipher 4's defaults) into a raw key with the file's salt; every
+connection then uses that raw key, so a pool of connections does not pay the ~0.1 s stretch
+each time, and copies made with it (backups, exports) keep the same salt and so open with the
+same passphrase.
+
+``sqlcipher3`` is imported only when an encrypted file is used, so plain databases start as fast
+as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import shutil
+import string
+from collections.abc import Callable
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from circlekeeper.core.store.problems import DatabaseProblem, WrongPassphrase
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+SALT_BYTES = 16
+KDF_ITERATIONS = 256_000  # SQLCipher 4 default
+KEY_BYTES = 32
+ENCRYPTED_PAGE = 4096  # SQLCipher 4 default page size
+
+
+class FileKind(StrEnum):
+    MISSING = "missing"
+    EMPTY = "empty"
+    PLAIN = "plain"  # an ordinary SQLite file
+    ENCRYPTED = "encrypted"  # looks like a SQLCipher file (no header, whole pages)
+    DAMAGED_HEADER = "damaged_header"  # SQLite's structure, but the first bytes are wrong
+    CUT_SHORT = "cut_short"  # binary, but not whole pages: an encrypted file cut short?
+    NOT_DATABASE = "not_database"  # text or too small to be a database
+
+
+_TEXT = set(string.printable.encode())
+
+
+def classify(path: Path) -> FileKind:
+    """What a file looks like from its first bytes and its size; reads, never writes."""
+    if not path.exists():
+        return FileKind.MISSING
+    if not path.is_file():
+        return FileKind.NOT_DATABASE
+    size = path.stat().st_size
+    if size == 0:
+        return FileKind.EMPTY
+    with path.open("rb") as handle:
+        head = handle.read(100)
+    if head.startswith(SQLITE_HEADER):
+        return FileKind.PLAIN
+    if len(head) == 100 and _sqlite_fields_intact(head):
+        return FileKind.DAMAGED_HEADER
+    if sum(byte in _TEXT for byte in head) >= len(head) * 0.9 or size < 1024:
+        return FileKind.NOT_DATABASE
+    if size % 1024 == 0:
+        return FileKind.ENCRYPTED
+    return FileKind.CUT_SHORT
+
+
+def _sqlite_fields_intact(head: bytes) -> bool:
+    # Bytes 21-23 of a SQLite header are always 64, 32, 32; the page size is a power of two.
+    page = int.from_bytes(head[16:18], "big")
+    page = 65536 if page == 1 else page
+    return head[21:24] == b"\x40\x20\x20" and 512 <= page <= 65536 and page & (page - 1) == 0
+
+
+def plain_page_count_short(path: Path) -> bool:
+    """Whether a plain SQLite file is shorter than its own header says (it was cut short)."""
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return False  # pages may still live in the write-ahead log; let SQLite judge
+    with path.open("rb") as handle:
+        head = handle.read(100)
+    if len(head) < 100:
+        return True
+    page = int.from_bytes(head[16:18], "big")
+    page = 65536 if page == 1 else page
+    pages = int.from_bytes(head[28:32], "big")
+    valid = head[24:28] == head[92:96]  # the in-header size is only trusted when these agree
+    return valid and pages > 0 and path.stat().st_size < pages * page
+
+
+def read_salt(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(SALT_BYTES)
+
+
+def derive_key(passphrase: str, salt: bytes) -> str:
+    """The raw-key form of ``PRAGMA key`` for a passphrase and a file's salt (salt included)."""
+    if not passphrase:
+        raise DatabaseProblem("An empty passphrase cannot protect anything; choose one.")
+    key = hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, KDF_ITERATIONS, KEY_BYTES)
+    return f"x'{key.hex()}{salt.hex()}'"
+
+
+def key_for(path: Path, passphrase: str) -> str:
+    """The raw key that opens an existing encrypted file with this passphrase (if it is right)."""
+    return derive_key(passphrase, read_salt(path))
+
+
+def new_key(passphrase: str) -> str:
+    """A raw key with a fresh random salt, for a file about to be written encrypted."""
+    return derive_key(passphrase, secrets.token_bytes(SALT_BYTES))
+
+
+def dbapi() -> Any:
+    """The sqlcipher3 DB-API module (imported on first use only)."""
+    try:
+        import sqlcipher3.dbapi2 as module
+    except ImportError as exc:  # pragma: no cover - the wheel is a dependency
+        raise DatabaseProblem(
+            "This database is encrypted, but the encryption library (sqlcipher3) is missing. "
+            "Reinstall circlekeeper."
+        ) from exc
+    return module
+
+
+def connect(
+    path: Path, key: str | None, *, readonly: bool = False, check_same_thread: bool = True
+) -> Any:
+    """A sqlcipher3 connection with the key applied first; a wrong key raises WrongPassphrase."""
+    module = dbapi()
+    target = f"{path.resolve().as_uri()}?mode=ro" if readonly else str(path)
+    conn = module.connect(target, uri=readonly, check_same_thread=check_same_thread)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        if key is not None:
+            conn.execute(f'PRAGMA key = "{key}"')
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except module.DatabaseError as exc:
+        conn.close()
+        if key is not None and "not a database" in str(exc):
+            raise WrongPassphrase(path) from exc
+        raise DatabaseProblem(f"{path} could not be read ({exc}). Nothing was changed.") from exc
+    return conn
+
+
+def table_counts(conn: Any) -> dict[str, int]:
+    names = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
+
+
+def export(
+    source: Path, source_key: str | None, destination: Path, destination_key: str | None
+) -> None:
+    """Write every table, index and trigger of ``source`` into a new file with another key.
+
+    ``sqlcipher_export`` reads one consistent snapshot (write-ahead log included).
+    """
+    if destination.exists():
+        raise DatabaseProblem(f"{destination} already exists; it will not be overwritten.")
+    conn = connect(source, source_key)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        attach_key = destination_key if destination_key is not None else ""
+        quoted = str(destination).replace("'", "''")
+        conn.execute(f"ATTACH DATABASE '{quoted}' AS target KEY \"{attach_key}\"")
+        try:
+            conn.execute("SELECT sqlcipher_export('target')").fetchall()
+            conn.execute(f"PRAGMA target.user_version = {int(version)}")
+            conn.commit()
+        finally:
+            conn.execute("DETACH DATABASE target")
+    finally:
+        conn.close()
+
+
+def checkpoint(path: Path, key: str | None) -> None:
+    """Move everything from the write-ahead log into the file and empty the log."""
+    conn = connect(path, key)
+    try:
+        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        conn.close()
+    if busy:
+        raise DatabaseProblem(
+            f"{path} is in use by another window or program; close it and try again."
+        )
+
+
+def _stamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def rewrite(
+    path: Path,
+    source_key: str | None,
+    destination_key: str | None,
+    *,
+    operation: str,
+    verify: Callable[[Path, str | None], None] | None = None,
+) -> None:
+    """Replace ``path`` by a copy under another key, atomically, keeping a copy until it worked.
+
+    The database must be closed. Every table's row count is compared before the swap; the old
+    file is kept beside the database until the new one has been opened and checked.
+    """
+    path = path.resolve()
+    checkpoint(path, source_key)
+    temporary = path.with_name(f"{path.name}.{operation}-{_stamp()}.tmp")
+    safety = path.with_name(f"{path.name}.before-{operation}-{_stamp()}")
+    try:
+        export(path, source_key, temporary, destination_key)
+        source = connect(path, source_key, readonly=True)
+        try:
+            before = table_counts(source)
+        finally:
+            source.close()
+        copy = connect(temporary, destination_key)
+        try:
+            after = table_counts(copy)
+            integrity = [row[0] for row in copy.execute("PRAGMA integrity_check")]
+        finally:
+            copy.close()
+        if before != after or integrity != ["ok"]:
+            raise DatabaseProblem(
+                f"The {operation} copy of {path} did not match the original, so it was not used. "
+                "Nothing was changed."
+            )
+        _fsync(temporary)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    try:
+        shutil.copy2(path, safety)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise DatabaseProblem(
+            f"Could not keep a safety copy beside {path} ({exc.strerror}). Nothing was changed."
+        ) from exc
+    for side in ("-wal", "-shm"):  # empty after the checkpoint; must not meet the new file
+        Path(f"{path}{side}").unlink(missing_ok=True)
+    os.replace(temporary, path)
+    try:
+        check = connect(path, destination_key)
+        check.close()
+        if verify is not None:
+            verify(path, destination_key)
+    except BaseException:
+        os.replace(safety, path)
+        raise
+    safety.unlink()

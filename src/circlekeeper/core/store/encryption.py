@@ -1,0 +1,88 @@
+"""Turning encryption on or off, and changing the passphrase (re-keying).
+
+Each is done by writing a complete copy under the new key (``sqlcipher_export``), comparing it
+row count by row count with the original, and renaming it over the database in one step; the
+old file is kept beside it until the new one has opened. The database must be closed first.
+
+The backups are rewritten too, so that after encryption no plain copy of the records is left in
+the backups folder, and after a passphrase change the old passphrase opens nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from circlekeeper.core.store import crypto
+from circlekeeper.core.store.backups import list_backups
+from circlekeeper.core.store.crypto import FileKind
+from circlekeeper.core.store.database import SchemaState, _check_location, inspect_schema
+from circlekeeper.core.store.problems import DatabaseProblem, WrongPassphrase
+
+
+def _ready(path: Path) -> FileKind:
+    path = path.expanduser()
+    if not path.exists():
+        raise DatabaseProblem(f"{path} does not exist.")
+    _check_location(path)
+    return crypto.classify(path)
+
+
+def _circlekeeper(path: Path, key: str | None) -> None:
+    state = inspect_schema(path, key=key)
+    if state.state is SchemaState.NEWER:
+        raise DatabaseProblem(
+            f"{path} was made by a newer version of circlekeeper; it was not changed."
+        )
+
+
+def encrypt_database(path: Path, passphrase: str, *, backups: bool = True) -> int:
+    """Encrypt a plain database (and, by default, its backups); return how many backups."""
+    kind = _ready(path)
+    if kind is FileKind.ENCRYPTED:
+        raise DatabaseProblem(f"{path} is already protected with a passphrase.")
+    if kind is not FileKind.PLAIN:
+        raise DatabaseProblem(f"{path} is not a database that can be encrypted.")
+    _circlekeeper(path, None)
+    key = crypto.new_key(passphrase)
+    crypto.rewrite(path, None, key, operation="encrypt")
+    done = 0
+    if backups:
+        for backup in list_backups(path):
+            if crypto.classify(backup.path) is FileKind.PLAIN:
+                crypto.rewrite(backup.path, None, key, operation="encrypt")
+                done += 1
+    return done
+
+
+def decrypt_database(path: Path, passphrase: str) -> None:
+    """Remove the passphrase: the database is stored plain again (backups stay encrypted)."""
+    kind = _ready(path)
+    if kind is not FileKind.ENCRYPTED:
+        raise DatabaseProblem(f"{path} is not protected with a passphrase.")
+    key = crypto.key_for(path, passphrase)
+    _circlekeeper(path, key)
+    crypto.rewrite(path, key, None, operation="decrypt")
+
+
+def change_passphrase(path: Path, old: str, new: str, *, backups: bool = True) -> int:
+    """Re-key an encrypted database (and the backups the old passphrase opens)."""
+    kind = _ready(path)
+    if kind is not FileKind.ENCRYPTED:
+        raise DatabaseProblem(f"{path} is not protected with a passphrase; encrypt it first.")
+    old_key = crypto.key_for(path, old)
+    _circlekeeper(path, old_key)
+    new_key = crypto.new_key(new)
+    crypto.rewrite(path, old_key, new_key, operation="rekey")
+    done = 0
+    if backups:
+        for backup in list_backups(path):
+            if crypto.classify(backup.path) is not FileKind.ENCRYPTED:
+                continue
+            try:
+                crypto.rewrite(
+                    backup.path, crypto.key_for(backup.path, old), new_key, operation="rekey"
+                )
+            except WrongPassphrase:
+                continue  # made under another passphrase; it keeps that one
+            done += 1
+    return done

@@ -1,0 +1,55 @@
+"""The problems opening or keeping a database can run into, each with a message for people."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class DatabaseProblem(Exception):
+    """A database cannot be used as asked; the message says what and what to do, in plain words."""
+
+
+class PassphraseNeeded(DatabaseProblem):
+    """The file is encrypted: ask for its passphrase and open it again with it."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} is protected with a passphrase. Enter the passphrase to open it.")
+        self.path = path
+
+
+class WrongPassphrase(DatabaseProblem):
+    """The passphrase given does not open the file; nothing was changed."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"That passphrase does not open {path}. Nothing was changed. "
+            "Check the spelling and the Caps Lock key, then try again."
+        )
+        self.path = path
+
+
+class DamagedDatabase(DatabaseProblem):
+    """The file is damaged. It was moved aside (never overwritten); a backup may be offered."""
+
+    def __init__(
+        self,
+        path: Path,
+        what: str,
+        *,
+        moved_to: Path | None = None,
+        suggested_backup: Path | None = None,
+    ) -> None:
+        parts = [f"The database {path} is damaged ({what})."]
+        if moved_to is not None:
+            parts.append(f"It was moved aside, unchanged, to {moved_to} so nothing more is lost.")
+        else:
+            parts.append("Nothing was changed.")
+        if suggested_backup is not None:
+            parts.append(f"The newest good backup is {suggested_backup}; restore it to go on.")
+        else:
+            parts.append("No good backup was found; ask IT staff to look at the damaged file.")
+        super().__init__(" ".join(parts))
+        self.path = path
+        self.what = what
+        self.moved_to = moved_to
+        self.suggested_backup = suggested_backup
