@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -27,9 +26,10 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from circlekeeper.core.domain.enums import AgreementStatus, CircleStatus, Role
+from circlekeeper.core.domain.enums import AgreementStatus, CircleStatus
 from circlekeeper.core.services import InvalidInput, NotFound
-from circlekeeper.core.services.agreements import AgreementService, AgreementSummary
+from circlekeeper.core.services.agreement_list import AgreementLine, AgreementList, agreement_lines
+from circlekeeper.core.services.agreements import AgreementService
 from circlekeeper.core.services.circles import CirclePlanner
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.agreements.labels import day_text, status_label
@@ -38,21 +38,8 @@ from circlekeeper.ui.style import heading, note
 
 log = logging.getLogger(__name__)
 
-_PARTY_ROLES = (Role.HARMED.value, Role.RESPONSIBLE.value, Role.HARMED_AND_RESPONSIBLE.value)
-
-
-@dataclass(frozen=True)
-class AgreementLine:
-    """One agreement as the list shows it."""
-
-    summary: AgreementSummary
-    circle: str
-    parties: str
-    done: int
-    total: int
-    overdue: int
-    open_due: int
-    follow_up_on: date | None
+# The list shows the newest agreements; a district's database holds tens of thousands.
+LIST_LIMIT = 500
 
 
 class CirclePicker(QDialog):
@@ -198,40 +185,27 @@ class AgreementsArea(QWidget):
 
     # -- the list --------------------------------------------------------------------------
 
-    def _line(self, summary: AgreementSummary, today: date) -> AgreementLine:
-        view = self.service.view(summary.id)
-        parties = ", ".join(p.name for p in view.parties if p.role in _PARTY_ROLES)
-        open_items = [i for i in view.items if i.completed_on is None]
-        overdue = sum(1 for i in open_items if i.due_on and i.due_on < today)
-        return AgreementLine(
-            summary,
-            view.circle_title or self.tr("Case agreement"),
-            parties,
-            len(view.items) - len(open_items),
-            len(view.items),
-            overdue,
-            sum(1 for i in open_items if i.due_on and i.due_on >= today),
-            view.follow_up_on,
-        )
-
     def reload(self, select_id: int | None = None) -> None:
         if select_id is None or isinstance(select_id, bool):
             current = self.selected()
             select_id = current.summary.id if current is not None else None
         today = date.today()
-        lines: list[AgreementLine] = []
+        found: list[AgreementList] = []
 
         def read() -> None:
-            for summary in reversed(self.service.list_for()):
-                if (
-                    summary.status == AgreementStatus.SUPERSEDED.value
-                    and not self.show_earlier.isChecked()
-                ):
-                    continue
-                lines.append(self._line(summary, today))
+            found.append(
+                agreement_lines(
+                    self.database.sessions,
+                    today,
+                    include_superseded=self.show_earlier.isChecked(),
+                    limit=LIST_LIMIT,
+                )
+            )
 
         if not self._guard(read):
             return
+        listing = found[0]
+        lines = listing.lines
         self.lines = lines
         self.table.setRowCount(len(lines))
         for r, line in enumerate(lines):
@@ -242,7 +216,7 @@ class AgreementsArea(QWidget):
                 due_parts.append(self.tr("{count} due").format(count=line.open_due))
             due = ", ".join(due_parts) or self.tr("none open")
             cells = [
-                line.circle,
+                line.circle_title or self.tr("Case agreement"),
                 str(line.summary.version),
                 status_label(line.summary.status),
                 line.parties,
@@ -263,6 +237,10 @@ class AgreementsArea(QWidget):
         if lines and self.selected() is None:
             self.table.selectRow(0)
         text = count_text(len(lines), self.tr("1 agreement"), self.tr("{count} agreements"))
+        if listing.total > len(lines):
+            text = self.tr("The newest {shown} of {total} agreements").format(
+                shown=f"{len(lines):,}", total=f"{listing.total:,}"
+            )
         self.status.setText(text)
         self.status.setAccessibleDescription(text)
         self._update_buttons()
