@@ -1,4 +1,5 @@
-"""``circlekeeper export agreement ID``: write a repair agreement as PDF or HTML."""
+"""``circlekeeper export agreement ID``: a repair agreement as PDF or HTML; ``export calendar``:
+planned circles and open follow-ups as an .ics file (the same as ``calendar export``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from circlekeeper.cli import UsageProblem, add_database_option, open_db
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser("export", help="write an agreement as a PDF or HTML file")
+    parser = sub.add_parser("export", help="write an agreement (PDF or HTML) or a calendar (.ics)")
     kinds = parser.add_subparsers(dest="export_kind", metavar="WHAT", required=True)
     agreement = kinds.add_parser("agreement", help="a repair agreement, ready to print and sign")
     agreement.add_argument("id", metavar="ID", help="the agreement's number or its UUID")
@@ -27,6 +28,12 @@ def register(sub: Any) -> None:
     agreement.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     add_database_option(agreement)
     agreement.set_defaults(func=_export_agreement)
+    from circlekeeper.commands.calendar import add_export_arguments
+
+    calendar = kinds.add_parser(
+        "calendar", help="planned circles and open follow-ups as an .ics calendar file"
+    )
+    add_export_arguments(calendar)
     add_database_option(parser)
 
 

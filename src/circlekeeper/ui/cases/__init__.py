@@ -1,0 +1,1 @@
+"""Cases: referrals, the pipeline to closure, diversion, family contact and follow-ups."""

@@ -1,0 +1,249 @@
+"""Labels, dates, the clock and problem messages shared by the Today, Cases and Search screens."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, datetime
+
+from PySide6.QtCore import QCoreApplication, QDate, QLocale, Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QToolButton, QWidget
+from sqlalchemy.exc import SQLAlchemyError
+
+from circlekeeper.core.domain.enums import (
+    CaseStatus,
+    ClosureReason,
+    ContactMethod,
+    Diversion,
+    FollowUpStatus,
+    ReferralSource,
+    Role,
+)
+from circlekeeper.core.services import InvalidInput, NotFound
+
+log = logging.getLogger(__name__)
+
+# What a service call may raise that a person should see in words; anything else is a bug.
+PROBLEMS = (InvalidInput, NotFound, SQLAlchemyError)
+
+Clock = Callable[[], datetime]
+
+
+def local_now() -> datetime:
+    """This computer's local time, time-zone aware (the default clock of the screens)."""
+    return datetime.now().astimezone()
+
+
+def _tr(context: str, text: str) -> str:
+    return QCoreApplication.translate(context, text)
+
+
+def problem_text(problem: Exception) -> str:
+    """What went wrong, in words a counselor can act on; database errors go to the log."""
+    if isinstance(problem, SQLAlchemyError):
+        log.exception("Database error", exc_info=problem)
+        return _tr(
+            "Problems",
+            "The records could not be read or saved just now. Nothing already saved was lost. "
+            "Try again; if it keeps happening, restart circlekeeper.",
+        )
+    return str(problem)
+
+
+def clearable(field: QLineEdit) -> None:
+    """Give a line edit its clear button, named for screen readers."""
+    field.setClearButtonEnabled(True)
+    for button in field.findChildren(QToolButton):
+        button.setAccessibleName(QCoreApplication.translate("Search", "Clear the text"))
+
+
+def message_label(parent: QWidget, name: str) -> QLabel:
+    """An inline line for results and problems, read out by screen readers when it changes."""
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setAccessibleName(name)
+    label.hide()
+    return label
+
+
+def show_message(label: QLabel, text: str, *, problem: bool = False) -> None:
+    """Show a result or a problem inline; problems start with a sign, not only a colour."""
+    if not text:
+        label.clear()
+        label.hide()
+        return
+    label.setText(("⚠ " + text) if problem else text)
+    label.setAccessibleDescription(text)
+    label.setStyleSheet("font-weight: bold;" if problem else "")
+    label.show()
+
+
+def status_choices() -> list[tuple[str, str]]:
+    labels = {
+        CaseStatus.REFERRED: _tr("CaseStatus", "Referred"),
+        CaseStatus.SCREENED: _tr("CaseStatus", "Screened"),
+        CaseStatus.PREPARING: _tr("CaseStatus", "Preparing"),
+        CaseStatus.HELD: _tr("CaseStatus", "Conference held"),
+        CaseStatus.MONITORING: _tr("CaseStatus", "Monitoring"),
+        CaseStatus.CLOSED: _tr("CaseStatus", "Closed"),
+    }
+    return [(s.value, labels[s]) for s in CaseStatus]
+
+
+def status_label(status: str | None) -> str:
+    return dict(status_choices()).get(status or "", (status or "").replace("_", " "))
+
+
+def closure_choices() -> list[tuple[str, str]]:
+    labels = {
+        ClosureReason.COMPLETED: _tr("ClosureReason", "Completed"),
+        ClosureReason.PARTIALLY_COMPLETED: _tr("ClosureReason", "Partially completed"),
+        ClosureReason.DECLINED: _tr("ClosureReason", "Declined"),
+        ClosureReason.NOT_RESTORABLE: _tr("ClosureReason", "Not restorable"),
+        ClosureReason.NOT_COMPLETED: _tr("ClosureReason", "Not completed"),
+    }
+    return [(r.value, labels[r]) for r in ClosureReason]
+
+
+def closure_label(reason: str | None) -> str:
+    return dict(closure_choices()).get(reason or "", (reason or "").replace("_", " "))
+
+
+def source_choices() -> list[tuple[str, str]]:
+    labels = {
+        ReferralSource.TEACHER: _tr("ReferralSource", "Teacher"),
+        ReferralSource.ADMINISTRATOR: _tr("ReferralSource", "Administrator"),
+        ReferralSource.SRO: _tr("ReferralSource", "School resource officer (SRO)"),
+        ReferralSource.COUNSELOR: _tr("ReferralSource", "Counselor"),
+        ReferralSource.PARENT: _tr("ReferralSource", "Parent or guardian"),
+        ReferralSource.STUDENT: _tr("ReferralSource", "The student"),
+        ReferralSource.OTHER: _tr("ReferralSource", "Someone else"),
+    }
+    return [(s.value, labels[s]) for s in ReferralSource]
+
+
+def source_label(source: str) -> str:
+    return dict(source_choices()).get(source, source)
+
+
+def diversion_choices() -> list[tuple[str, str]]:
+    labels = {
+        Diversion.NONE: _tr("Diversion", "Nothing (not a diversion)"),
+        Diversion.SUSPENSION: _tr("Diversion", "Suspension"),
+        Diversion.EXPULSION: _tr("Diversion", "Expulsion"),
+        Diversion.CITATION: _tr("Diversion", "Citation"),
+        Diversion.ARREST: _tr("Diversion", "Arrest"),
+    }
+    return [(d.value, labels[d]) for d in Diversion]
+
+
+def diversion_label(value: str) -> str:
+    return dict(diversion_choices()).get(value, value)
+
+
+def contact_method_choices() -> list[tuple[str, str]]:
+    labels = {
+        ContactMethod.PHONE: _tr("ContactMethod", "Phone call"),
+        ContactMethod.MEETING: _tr("ContactMethod", "Meeting"),
+        ContactMethod.LETTER: _tr("ContactMethod", "Letter"),
+        ContactMethod.EMAIL: _tr("ContactMethod", "Email"),
+        ContactMethod.OTHER: _tr("ContactMethod", "Other"),
+    }
+    return [(m.value, labels[m]) for m in ContactMethod]
+
+
+def contact_method_label(value: str) -> str:
+    return dict(contact_method_choices()).get(value, value)
+
+
+def case_role_choices() -> list[tuple[str, str]]:
+    """(stored value, label) for the roles a person can have in a case, most common first."""
+    labels = {
+        Role.RESPONSIBLE: _tr("Role", "Person responsible"),
+        Role.HARMED: _tr("Role", "Harmed person"),
+        Role.HARMED_AND_RESPONSIBLE: _tr("Role", "Both harmed and responsible"),
+        Role.SUPPORTER: _tr("Role", "Supporter"),
+        Role.GUARDIAN: _tr("Role", "Parent or guardian"),
+        Role.COMMUNITY: _tr("Role", "Community member / affected other"),
+        Role.ADMINISTRATOR: _tr("Role", "Administrator"),
+        Role.OBSERVER: _tr("Role", "Observer"),
+    }
+    return [(role.value, text) for role, text in labels.items()]
+
+
+def role_label(role: str | None) -> str:
+    return dict(case_role_choices()).get(role or "", (role or "").replace("_", " "))
+
+
+def follow_up_status_label(status: str) -> str:
+    labels = {
+        FollowUpStatus.OPEN: _tr("FollowUpStatus", "Open"),
+        FollowUpStatus.DONE: _tr("FollowUpStatus", "Done"),
+        FollowUpStatus.MISSED: _tr("FollowUpStatus", "Missed"),
+        FollowUpStatus.CANCELLED: _tr("FollowUpStatus", "Cancelled"),
+    }
+    return str(labels.get(status, status))  # type: ignore[call-overload]
+
+
+def circle_status_label(status: str) -> str:
+    labels = {
+        "planned": _tr("CircleStatus", "Planned"),
+        "in_progress": _tr("CircleStatus", "Running (interrupted?)"),
+        "completed": _tr("CircleStatus", "Held"),
+        "cancelled": _tr("CircleStatus", "Cancelled"),
+    }
+    return labels.get(status, status.replace("_", " "))
+
+
+def agreement_status_label(status: str) -> str:
+    labels = {
+        "draft": _tr("AgreementStatus", "Draft"),
+        "active": _tr("AgreementStatus", "In force"),
+        "completed": _tr("AgreementStatus", "Completed"),
+        "partially_completed": _tr("AgreementStatus", "Partially completed"),
+        "not_completed": _tr("AgreementStatus", "Not completed"),
+        "superseded": _tr("AgreementStatus", "Replaced by a newer version"),
+    }
+    return labels.get(status, status.replace("_", " "))
+
+
+def inert_item_flags() -> Qt.ItemFlag:
+    """Flags for a list line that is read, not chosen (a heading, "nothing here")."""
+    return Qt.ItemFlag.ItemIsEnabled
+
+
+def circle_kind_label(kind: str) -> str:
+    try:
+        from circlekeeper.ui.circles.labels import kind_label
+    except ImportError:  # the circles screens are optional here
+        return kind.replace("_", " ").capitalize()
+    return kind_label(kind)
+
+
+def day_text(value: date | None) -> str:
+    """A date as people read it (the system's short format), or an empty string."""
+    if value is None:
+        return ""
+    return QLocale().toString(to_qdate(value), QLocale.FormatType.ShortFormat)
+
+
+def long_day_text(value: date) -> str:
+    return QLocale().toString(to_qdate(value), "dddd d MMMM yyyy")
+
+
+def time_text(value: datetime) -> str:
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def days_overdue_text(days: int) -> str:
+    if days == 1:
+        return _tr("FollowUp", "1 day overdue")
+    return _tr("FollowUp", "{n} days overdue").format(n=days)
+
+
+def to_qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def from_qdate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())

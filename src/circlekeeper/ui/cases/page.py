@@ -1,0 +1,664 @@
+"""One case on one page: the referral, its people, the screen, the pipeline and what follows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from circlekeeper.core.domain.enums import CaseStatus, CircleKind, FollowUpStatus, Role
+from circlekeeper.core.services.cases import (
+    PIPELINE,
+    CaseDetail,
+    CaseService,
+    OpenFollowUps,
+    PartyRow,
+)
+from circlekeeper.core.services.followups import FollowUpData, FollowUpService
+from circlekeeper.core.services.people import PeopleService
+from circlekeeper.core.store.database import Database
+from circlekeeper.ui.cases.common import (
+    PROBLEMS,
+    Clock,
+    agreement_status_label,
+    circle_kind_label,
+    circle_status_label,
+    closure_label,
+    contact_method_label,
+    day_text,
+    follow_up_status_label,
+    inert_item_flags,
+    local_now,
+    message_label,
+    problem_text,
+    role_label,
+    show_message,
+    source_label,
+    status_label,
+    time_text,
+)
+from circlekeeper.ui.cases.sections import DiversionSection, EligibilitySection
+from circlekeeper.ui.style import heading
+
+PARTY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _table(
+    parent: QWidget, name: str, titles: list[str], stretch: int | None = None
+) -> QTableWidget:
+    table = QTableWidget(0, len(titles), parent)
+    table.setAccessibleName(name)
+    table.setHorizontalHeaderLabels(titles)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setTabKeyNavigation(False)
+    table.setWordWrap(True)
+    header = table.horizontalHeader()
+    header.setAccessibleName(table.tr("{name}: columns").format(name=name))
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if stretch is None:
+        header.setStretchLastSection(True)
+    else:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]], empty: str) -> None:
+    table.clearContents()
+    if not rows:
+        table.setRowCount(1)
+        item = QTableWidgetItem(empty)
+        item.setFlags(inert_item_flags())
+        table.setItem(0, 0, item)
+        table.setSpan(0, 0, 1, table.columnCount())
+    else:
+        table.clearSpans()
+        table.setRowCount(len(rows))
+        for row, cells in enumerate(rows):
+            for column, text in enumerate(cells):
+                table.setItem(row, column, QTableWidgetItem(text))
+    lines = max(1, min(len(rows), 6))
+    height = table.horizontalHeader().sizeHint().height()
+    table.resizeRowsToContents()
+    height += sum(table.rowHeight(r) for r in range(min(table.rowCount(), lines)))
+    table.setFixedHeight(height + 2 * table.frameWidth() + 2)
+
+
+class CasePage(QScrollArea):
+    """Everything about one case; ``changed`` after anything is saved, ``back`` to the list."""
+
+    changed = Signal()
+    back = Signal()
+    open_record = Signal(str, int, object)  # kind, id, parent id
+
+    def __init__(
+        self, database: Database, parent: QWidget | None = None, *, clock: Clock | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.clock = clock or local_now
+        self.cases = CaseService(database.sessions)
+        self.follow_ups = FollowUpService(database.sessions)
+        self.people = PeopleService(database.sessions)
+        self.detail: CaseDetail | None = None
+        self.setWidgetResizable(True)
+        self.setAccessibleName(self.tr("Case page"))
+        body = QWidget(self)
+        self.setWidget(body)
+
+        self.back_button = QPushButton(self.tr("← &All cases"), body)
+        self.back_button.setAccessibleName(self.tr("Back to the list of cases"))
+        self.title = heading("", body)
+        self.summary = QLabel(body)
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setAccessibleName(self.tr("Referral"))
+
+        # The pipeline: where the case is, and the one step forward or back.
+        self.pipeline = QLabel(body)
+        self.pipeline.setAccessibleName(self.tr("Pipeline"))
+        self.pipeline.setTextFormat(Qt.TextFormat.RichText)
+        self.previous_button = QPushButton(body)
+        self.next_button = QPushButton(body)
+        self.close_button = QPushButton(self.tr("Close &case…"), body)
+        self.close_button.setAccessibleName(self.tr("Close the case with a reason"))
+        self.message = message_label(body, self.tr("Last change"))
+
+        self.parties = QListWidget(body)
+        self.parties.setAccessibleName(self.tr("People involved"))
+        self.add_party_button = QPushButton(self.tr("Add &person…"), body)
+        self.add_party_button.setAccessibleName(self.tr("Add a person to the case"))
+        self.remove_party_button = QPushButton(self.tr("Remo&ve"), body)
+        self.remove_party_button.setAccessibleName(self.tr("Remove the selected person"))
+        self.history_button = QPushButton(self.tr("Student &history…"), body)
+        self.history_button.setAccessibleName(self.tr("Show the selected person's history"))
+
+        self.eligibility = EligibilitySection(self.cases, body)
+        self.diversion = DiversionSection(self.cases, body)
+
+        self.contacts = _table(
+            body,
+            self.tr("Family contact log"),
+            [self.tr("When"), self.tr("Who"), self.tr("How"), self.tr("Outcome")],
+        )
+        self.contact_button = QPushButton(self.tr("&Log a contact…"), body)
+        self.contact_button.setAccessibleName(self.tr("Log a family contact"))
+
+        self.circles = _table(
+            body, self.tr("Circles of this case"), [self.tr("When"), self.tr("Circle"),
+                                                    self.tr("Status")]
+        )  # fmt: skip
+        self.agreements = _table(
+            body,
+            self.tr("Agreements of this case"),
+            [self.tr("Version"), self.tr("Agreed"), self.tr("Items done"), self.tr("Status")],
+        )
+        self.follow_up_table = _table(
+            body,
+            self.tr("Follow-ups of this case"),
+            [self.tr("Due"), self.tr("What"), self.tr("Who"), self.tr("Status")],
+        )
+        self.add_follow_up_button = QPushButton(self.tr("Add &follow-up…"), body)
+        self.add_follow_up_button.setAccessibleName(self.tr("Add a follow-up"))
+        self.schedule_button = QPushButton(self.tr("Schedule check-ins after the conference"), body)
+        self.schedule_button.setAccessibleName(
+            self.tr("Schedule the default check-ins after the conference")
+        )
+
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addStretch(1)
+        steps = QHBoxLayout()
+        steps.addWidget(self.previous_button)
+        steps.addWidget(self.next_button)
+        steps.addStretch(1)
+        steps.addWidget(self.close_button)
+        pipeline_box = QGroupBox(self.tr("Pipeline"), body)
+        pipeline_layout = QVBoxLayout(pipeline_box)
+        pipeline_layout.addWidget(self.pipeline)
+        pipeline_layout.addLayout(steps)
+        pipeline_layout.addWidget(self.message)
+
+        people_box = QGroupBox(self.tr("People involved"), body)
+        people_layout = QHBoxLayout(people_box)
+        people_layout.addWidget(self.parties, 1)
+        people_buttons = QVBoxLayout()
+        for button in (self.add_party_button, self.remove_party_button, self.history_button):
+            people_buttons.addWidget(button)
+        people_buttons.addStretch(1)
+        people_layout.addLayout(people_buttons)
+
+        def box(title: str, table: QWidget, *buttons: QPushButton) -> QGroupBox:
+            group = QGroupBox(title, body)
+            group_layout = QVBoxLayout(group)
+            group_layout.addWidget(table)
+            if buttons:
+                row = QHBoxLayout()
+                for button in buttons:
+                    row.addWidget(button)
+                row.addStretch(1)
+                group_layout.addLayout(row)
+            return group
+
+        screen_row = QHBoxLayout()
+        screen_row.addWidget(self.eligibility, 3)
+        screen_row.addWidget(self.diversion, 2, Qt.AlignmentFlag.AlignTop)
+
+        layout = QVBoxLayout(body)
+        layout.setSpacing(12)
+        layout.addLayout(top)
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary)
+        layout.addWidget(pipeline_box)
+        layout.addWidget(people_box)
+        layout.addLayout(screen_row)
+        layout.addWidget(
+            box(
+                self.tr("Follow-ups"),
+                self.follow_up_table,
+                self.add_follow_up_button,
+                self.schedule_button,
+            )
+        )
+        layout.addWidget(box(self.tr("Family contact log"), self.contacts, self.contact_button))
+        layout.addWidget(box(self.tr("Circles"), self.circles))
+        layout.addWidget(box(self.tr("Agreements"), self.agreements))
+        layout.addStretch(1)
+
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.move_forward)
+        self.previous_button.clicked.connect(self.move_back)
+        self.close_button.clicked.connect(self.close_case)
+        self.add_party_button.clicked.connect(self.add_party)
+        self.remove_party_button.clicked.connect(self.remove_party)
+        self.history_button.clicked.connect(self.show_history)
+        self.parties.itemActivated.connect(lambda _item: self.show_history())
+        self.parties.currentRowChanged.connect(lambda _row: self._update_party_buttons())
+        self.contact_button.clicked.connect(self.add_contact)
+        self.add_follow_up_button.clicked.connect(self.add_follow_up)
+        self.schedule_button.clicked.connect(self.schedule_default_follow_ups)
+        self.circles.cellActivated.connect(self._open_circle)
+        self.agreements.cellActivated.connect(self._open_agreement)
+        for section in (self.eligibility, self.diversion):
+            section.saved.connect(self._section_saved)
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def load(self, case_id: int) -> bool:
+        try:
+            detail = self.cases.detail(case_id)
+        except PROBLEMS as problem:
+            show_message(self.message, problem_text(problem), problem=True)
+            return False
+        if self.detail is None or self.detail.id != case_id:
+            show_message(self.message, "")
+        self.detail = detail
+        self.title.setText(
+            self.tr("Case {number}: {category}").format(
+                number=detail.id, category=detail.incident_category
+            )
+        )
+        self.title.setAccessibleName(self.title.text())
+        self._show_summary(detail)
+        self._show_pipeline(detail)
+        self._show_parties(detail)
+        self.eligibility.load(detail)
+        self.diversion.load(detail)
+        self._show_lists(detail)
+        return True
+
+    def reload(self) -> None:
+        if self.detail is not None:
+            self.load(self.detail.id)
+
+    def _show_summary(self, d: CaseDetail) -> None:
+        source = source_label(d.referral_source)
+        if d.referred_by_name:
+            source = self.tr("{source} ({name})").format(source=source, name=d.referred_by_name)
+        lines = [
+            self.tr("Referred on {day} by {source}.").format(
+                day=day_text(d.referred_on), source=source
+            )
+        ]
+        where = []
+        if d.incident_on:
+            where.append(self.tr("on {day}").format(day=day_text(d.incident_on)))
+        if d.location:
+            where.append(self.tr("at {place}").format(place=d.location))
+        if where:
+            lines.append(self.tr("Incident {when}.").format(when=" ".join(where)))
+        if d.description:
+            lines.append(d.description)
+        self.summary.setText("\n".join(lines))
+        self.summary.setAccessibleDescription(self.summary.text())
+
+    def _show_pipeline(self, d: CaseDetail) -> None:
+        parts = []
+        for step in PIPELINE:
+            label = status_label(step.value)
+            if step.value == d.status:
+                # The current step is marked by shape and weight, not by colour alone.
+                parts.append(f"<b>[ {label} ]</b>")
+            else:
+                parts.append(label)
+        text = " → ".join(parts)
+        if d.status == CaseStatus.CLOSED and d.closure_reason:
+            text += "<br>" + self.tr("Closed on {day}: {reason}.").format(
+                day=day_text(d.closed_on), reason=closure_label(d.closure_reason)
+            )
+        self.pipeline.setText(text)
+        self.pipeline.setAccessibleDescription(
+            self.tr("Now: {status}").format(status=status_label(d.status))
+        )
+        if d.next_status:
+            label = status_label(d.next_status)
+            self.next_button.setText(self.tr("Move to {step} →").format(step=label))
+            self.next_button.setAccessibleName(self.tr("Move to {step}").format(step=label))
+        else:
+            self.next_button.setText(self.tr("No next step"))
+            self.next_button.setAccessibleName(self.tr("No next step"))
+        self.next_button.setEnabled(d.next_status is not None)
+        if d.previous_status:
+            label = status_label(d.previous_status)
+            self.previous_button.setText(self.tr("← Back to {step}…").format(step=label))
+            self.previous_button.setAccessibleName(
+                self.tr("Go back to {step}, with a reason").format(step=label)
+            )
+        else:
+            self.previous_button.setText(self.tr("First step"))
+            self.previous_button.setAccessibleName(self.tr("No step before this one"))
+        self.previous_button.setEnabled(d.previous_status is not None)
+        closed = d.status == CaseStatus.CLOSED
+        self.previous_button.setText(
+            self.tr("← Reopen…") if closed else self.previous_button.text()
+        )
+        self.close_button.setEnabled(not closed)
+
+    def _show_parties(self, d: CaseDetail) -> None:
+        self.parties.clear()
+        for party in d.parties:
+            item = QListWidgetItem(f"{party.name} — {role_label(party.role)}", self.parties)
+            item.setData(PARTY_ROLE, party)
+        if not d.parties:
+            item = QListWidgetItem(self.tr("Nobody added yet."), self.parties)
+            item.setFlags(inert_item_flags())
+        else:
+            self.parties.setCurrentRow(0)
+        rows = max(3, min(self.parties.count(), 7))
+        self.parties.setFixedHeight(rows * (self.fontMetrics().height() + 8) + 8)
+        self._update_party_buttons()
+
+    def _update_party_buttons(self) -> None:
+        selected = self.selected_party() is not None
+        self.remove_party_button.setEnabled(selected)
+        self.history_button.setEnabled(selected)
+
+    def _show_lists(self, d: CaseDetail) -> None:
+        _fill(
+            self.contacts,
+            [
+                [
+                    c.contacted_at.astimezone(self.clock().tzinfo).strftime("%Y-%m-%d %H:%M"),
+                    c.person_name or self.tr("(not listed)"),
+                    contact_method_label(c.method),
+                    c.outcome + (f" — {c.staff_name}" if c.staff_name else ""),
+                ]
+                for c in d.contacts
+            ],
+            self.tr("No contact with the family logged yet."),
+        )
+        zone = self.clock().tzinfo
+        _fill(
+            self.circles,
+            [
+                [
+                    (
+                        day_text(c.scheduled_at.astimezone(zone).date())
+                        + " "
+                        + time_text(c.scheduled_at.astimezone(zone))
+                    )
+                    if c.scheduled_at
+                    else self.tr("Not scheduled"),
+                    c.title or circle_kind_label(c.kind),
+                    circle_status_label(c.status),
+                ]
+                for c in d.circles
+            ],
+            self.tr("No circles yet. Plan pre-meetings and the conference in Circles."),
+        )
+        _fill(
+            self.agreements,
+            [
+                [
+                    str(a.version),
+                    day_text(a.agreed_on),
+                    self.tr("{done} of {items}").format(done=a.items_done, items=a.items),
+                    agreement_status_label(a.status),
+                ]
+                for a in d.agreements
+            ],
+            self.tr("No agreement yet."),
+        )
+        today = self.clock().date()
+        rows = []
+        for f in d.follow_ups:
+            status = follow_up_status_label(f.status)
+            if f.status == FollowUpStatus.OPEN and f.due_on < today:
+                status = "⚠ " + self.tr("{n} days overdue").format(n=(today - f.due_on).days)
+            elif f.outcome:
+                status += f": {f.outcome}"
+            rows.append(
+                [
+                    day_text(f.due_on),
+                    f.purpose or self.tr("Follow-up"),
+                    f.responsible_name or "",
+                    status,
+                ]
+            )
+        _fill(self.follow_up_table, rows, self.tr("No follow-ups yet."))
+        self.schedule_button.setEnabled(self._conference_id() is not None)
+        self.schedule_button.setToolTip(
+            self.tr("One and four weeks after the conference")
+            if self._conference_id() is not None
+            else self.tr("Plan the conference first; the check-ins are counted from it.")
+        )
+
+    # -- pipeline --------------------------------------------------------------------------
+
+    def move_forward(self) -> None:
+        if self.detail is None or self.detail.next_status is None:
+            return
+        target = self.detail.next_status
+        case_id = self.detail.id
+        if self._run(lambda: self.cases.move(case_id, target)):
+            self._after(self.tr("Moved to {step}.").format(step=status_label(target)))
+            self.next_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def move_back(self) -> None:
+        from circlekeeper.ui.cases.dialogs import ReasonDialog
+
+        if self.detail is None or self.detail.previous_status is None:
+            return
+        target = self.detail.previous_status
+        dialog = ReasonDialog(
+            self.tr("Go back a step"),
+            self.tr("Why does the case go back to {step}?").format(step=status_label(target)),
+            self,
+        )
+        if not dialog.exec():
+            return
+        reason = dialog.reason.text()
+        case_id = self.detail.id
+        if self._run(lambda: self.cases.move(case_id, target, reason=reason)):
+            self._after(self.tr("Back to {step}.").format(step=status_label(target)))
+
+    def close_case(self) -> None:
+        from circlekeeper.ui.cases.dialogs import CloseCaseDialog, ask_about_open_follow_ups
+
+        if self.detail is None:
+            return
+        dialog = CloseCaseDialog(self.clock().date(), self)
+        if not dialog.exec():
+            return
+        reason, closed_on = dialog.choice()
+        case_id = self.detail.id
+        try:
+            cancelled = self.cases.close(case_id, reason, today=closed_on)
+        except OpenFollowUps as open_ones:
+            choice = ask_about_open_follow_ups(self, open_ones.follow_ups)
+            if choice is None:
+                show_message(self.message, self.tr("The case stays open; nothing was changed."))
+                return
+            try:
+                cancelled = self.cases.close(
+                    case_id,
+                    reason,
+                    today=closed_on,
+                    open_follow_ups="cancel" if choice == "cancel" else "keep",
+                )
+            except PROBLEMS as problem:
+                show_message(self.message, problem_text(problem), problem=True)
+                return
+        except PROBLEMS as problem:
+            show_message(self.message, problem_text(problem), problem=True)
+            return
+        text = self.tr("Closed: {reason}.").format(reason=closure_label(reason))
+        if cancelled:
+            text += " " + self.tr("{n} follow-up(s) cancelled.").format(n=len(cancelled))
+        self._after(text)
+
+    # -- people ----------------------------------------------------------------------------
+
+    def selected_party(self) -> PartyRow | None:
+        item = self.parties.currentItem()
+        party = item.data(PARTY_ROLE) if item is not None else None
+        return party if isinstance(party, PartyRow) else None
+
+    def add_party(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from circlekeeper.ui.cases.common import case_role_choices
+        from circlekeeper.ui.cases.picker import PersonPickerDialog
+
+        if self.detail is None:
+            return
+        picker = PersonPickerDialog(self.people, self.tr("Add a person to the case"), self)
+        if not picker.exec() or picker.chosen is None:
+            return
+        choices = case_role_choices()
+        label, ok = QInputDialog.getItem(
+            self,
+            self.tr("Role in the case"),
+            self.tr("{name}'s role in this case:").format(name=picker.chosen.display_name),
+            [text for _value, text in choices],
+            0,
+            False,
+        )
+        if not ok:
+            return
+        role = dict((text, value) for value, text in choices)[label]
+        person = picker.chosen
+        case_id = self.detail.id
+        if self._run(lambda: self.cases.add_party(case_id, person.id, role)):
+            self._after(self.tr("Added {name}.").format(name=person.display_name))
+
+    def remove_party(self) -> None:
+        party = self.selected_party()
+        if party is None:
+            return
+        if self._run(lambda: self.cases.remove_party(party.id)):
+            self._after(self.tr("Removed {name} from the case.").format(name=party.name))
+
+    def show_history(self) -> None:
+        from circlekeeper.ui.cases.history import show_student_history
+
+        party = self.selected_party()
+        if party is not None:
+            self.history_dialog = show_student_history(self.database, party.person_id, self)
+
+    # -- contacts and follow-ups -----------------------------------------------------------
+
+    def add_contact(self) -> None:
+        from circlekeeper.ui.cases.dialogs import ContactDialog
+
+        if self.detail is None:
+            return
+        people = [
+            (p.person_id, f"{p.name} ({role_label(p.role)})")
+            for p in sorted(self.detail.parties, key=lambda p: p.role != Role.GUARDIAN)
+        ]
+        dialog = ContactDialog(self.clock(), people, self)
+        if not dialog.exec():
+            return
+        when, person_id, how, outcome, staff = dialog.values()
+        case_id = self.detail.id
+        if self._run(
+            lambda: self.cases.add_contact(
+                case_id, when, how, outcome, person_id=person_id, staff_name=staff
+            )
+        ):
+            self._after(self.tr("Contact logged."))
+
+    def add_follow_up(self) -> None:
+        from circlekeeper.ui.cases.dialogs import FollowUpDialog
+
+        if self.detail is None:
+            return
+        dialog = FollowUpDialog(self.people, self.clock().date() + timedelta(weeks=1), self)
+        while dialog.exec():
+            assert dialog.responsible is not None
+            data = FollowUpData(
+                due_on=dialog.due_on.date().toPython(),  # type: ignore[arg-type]
+                responsible_id=dialog.responsible.id,
+                purpose=dialog.purpose.text(),
+                case_id=self.detail.id,
+            )
+            try:
+                self.follow_ups.create(data)
+            except PROBLEMS as problem:
+                show_message(dialog.problem, problem_text(problem), problem=True)
+                continue
+            self._after(self.tr("Follow-up added."))
+            return
+
+    def _conference_id(self) -> int | None:
+        if self.detail is None:
+            return None
+        conferences = [
+            c
+            for c in self.detail.circles
+            if c.kind == CircleKind.CONFERENCE and c.status != "cancelled"
+        ]
+        return conferences[-1].id if conferences else None
+
+    def schedule_default_follow_ups(self) -> None:
+        from circlekeeper.ui.cases.picker import PersonPickerDialog
+
+        circle_id = self._conference_id()
+        if circle_id is None:
+            return
+        picker = PersonPickerDialog(
+            self.people,
+            self.tr("Who does the check-ins?"),
+            self,
+            explanation=self.tr("Check-ins one and four weeks after the conference."),
+            adults_only=True,
+        )
+        if not picker.exec() or picker.chosen is None:
+            return
+        who = picker.chosen.id
+        zone = self.clock().tzinfo
+        result: list[object] = []
+        if self._run(
+            lambda: result.extend(
+                self.follow_ups.schedule_after_conference(circle_id, who, tz=zone)
+            )
+        ):
+            if result:
+                self._after(self.tr("{n} check-in(s) scheduled.").format(n=len(result)))
+            else:
+                self._after(self.tr("The check-ins were already scheduled."))
+
+    def _open_circle(self, row: int, _column: int) -> None:
+        if self.detail is not None and 0 <= row < len(self.detail.circles):
+            self.open_record.emit("circle", self.detail.circles[row].id, self.detail.id)
+
+    def _open_agreement(self, row: int, _column: int) -> None:
+        if self.detail is not None and 0 <= row < len(self.detail.agreements):
+            self.open_record.emit("agreement", self.detail.agreements[row].id, self.detail.id)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _section_saved(self) -> None:
+        self.reload()
+        self.changed.emit()
+
+    def _run(self, action: object) -> bool:
+        try:
+            action()  # type: ignore[operator]
+        except PROBLEMS as problem:
+            show_message(self.message, problem_text(problem), problem=True)
+            return False
+        return True
+
+    def _after(self, text: str) -> None:
+        self.reload()
+        show_message(self.message, text)
+        self.changed.emit()

@@ -1,0 +1,1 @@
+"""Search everywhere: one field that finds people, cases, circles, agreements and notes."""

@@ -1,0 +1,178 @@
+"""Search everywhere: type, see people, cases, circles, agreements and notes, press Enter."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from circlekeeper.core.services.search import KINDS, SearchHit, search
+from circlekeeper.core.store.database import Database
+from circlekeeper.ui.cases.common import PROBLEMS, clearable, inert_item_flags, problem_text
+
+SEARCH_DELAY_MS = 120
+HIT_ROLE = Qt.ItemDataRole.UserRole + 1
+PER_KIND = 8
+
+
+def _kind_titles(widget: QWidget) -> dict[str, str]:
+    return {
+        "person": widget.tr("People"),
+        "case": widget.tr("Cases"),
+        "circle": widget.tr("Circles"),
+        "agreement": widget.tr("Agreements"),
+        "agreement_item": widget.tr("Agreement items"),
+        "note": widget.tr("Notes"),
+    }
+
+
+class SearchPopup(QDialog):
+    """A field and the results as you type, grouped by kind; ``chosen`` on Enter."""
+
+    chosen = Signal(str, int, object)  # kind, id, parent id
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.hits: list[SearchHit] = []
+        self.setWindowTitle(self.tr("Search everywhere"))
+        self.setAccessibleName(self.windowTitle())
+        self.resize(640, 520)
+        self.field = QLineEdit(self)
+        clearable(self.field)
+        self.field.setPlaceholderText(
+            self.tr("People, cases, circles, agreements and notes — type a few letters")
+        )
+        self.field.setAccessibleName(self.tr("Search everywhere"))
+        font = QFont(self.field.font())
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.field.setFont(font)
+        self.results = QListWidget(self)
+        self.results.setAccessibleName(self.tr("Search results"))
+        self.results.setWordWrap(True)
+        self.results.setUniformItemSizes(False)
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName(self.tr("Search status"))
+        self.status.setText(self.tr("Enter opens the highlighted result; Esc closes."))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.field)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(self.status)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.run_search)
+        self.field.textChanged.connect(self._timer.start)
+        self.field.installEventFilter(self)
+        self.results.installEventFilter(self)
+        self.results.itemActivated.connect(lambda _item: self.open_current())
+
+    def popup(self, text: str = "") -> None:
+        """Show (or bring back) the popup with the field ready for typing."""
+        if text:
+            self.field.setText(text)
+        self.field.selectAll()
+        self.show()
+        self.activateWindow()
+        self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def run_search(self) -> None:
+        self._timer.stop()
+        text = self.field.text()
+        self.results.clear()
+        self.hits = []
+        if not text.strip():
+            self.status.setText(self.tr("Enter opens the highlighted result; Esc closes."))
+            return
+        try:
+            # One short query per kind, so a common name cannot crowd out the cases and notes.
+            for kind in KINDS:
+                self.hits.extend(
+                    search(self.database.sessions, text, limit=PER_KIND, kinds=(kind,))
+                )
+        except PROBLEMS as problem:
+            self.status.setText("⚠ " + problem_text(problem))
+            return
+        titles = _kind_titles(self)
+        groups: dict[str, list[SearchHit]] = {}
+        for hit in self.hits:
+            groups.setdefault("note" if hit.kind == "private_note" else hit.kind, []).append(hit)
+        first_hit: QListWidgetItem | None = None
+        for kind in titles:
+            found = groups.get(kind)
+            if not found:
+                continue
+            header = QListWidgetItem(f"{titles[kind]} ({len(found)})", self.results)
+            header.setFlags(inert_item_flags())
+            font = QFont(header.font())
+            font.setBold(True)
+            header.setFont(font)
+            for hit in found:
+                text_lines = hit.title or titles[kind]
+                snippet = " ".join(hit.snippet.split())
+                if snippet and snippet != hit.title:
+                    text_lines += "\n    " + snippet
+                item = QListWidgetItem("  " + text_lines, self.results)
+                item.setData(HIT_ROLE, hit)
+                item.setToolTip(snippet)
+                if first_hit is None:
+                    first_hit = item
+        if first_hit is not None:
+            self.results.setCurrentItem(first_hit)
+            count = len(self.hits)
+            self.status.setText(
+                self.tr("1 result. Enter opens it.")
+                if count == 1
+                else self.tr("{n} results. Arrows move, Enter opens.").format(n=count)
+            )
+        else:
+            self.status.setText(self.tr("Nothing found for “{text}”.").format(text=text.strip()))
+        self.status.setAccessibleDescription(self.status.text())
+
+    def current_hit(self) -> SearchHit | None:
+        if self._timer.isActive():
+            self.run_search()
+        item = self.results.currentItem()
+        hit = item.data(HIT_ROLE) if item is not None else None
+        return hit if isinstance(hit, SearchHit) else None
+
+    def open_current(self) -> None:
+        hit = self.current_hit()
+        if hit is None:
+            return
+        self.hide()
+        self.chosen.emit(hit.kind, hit.id, hit.parent_id)
+
+    def _step(self, delta: int) -> None:
+        row = self.results.currentRow()
+        count = self.results.count()
+        row += delta
+        while 0 <= row < count:
+            item = self.results.item(row)
+            if item is not None and item.data(HIT_ROLE) is not None:
+                self.results.setCurrentRow(row)
+                return
+            row += delta
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.open_current()
+                return True
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                if self._timer.isActive():
+                    self.run_search()
+                self._step(1 if key == Qt.Key.Key_Down else -1)
+                return True
+        return super().eventFilter(watched, event)

@@ -1,0 +1,365 @@
+"""Today, the home screen: circles today, follow-ups due and overdue, agreements at risk, and
+one clear action to start the next circle."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from circlekeeper.core.domain.enums import CircleStatus, FollowUpStatus
+from circlekeeper.core.services.followups import FollowUpRow, FollowUpService
+from circlekeeper.core.services.today import TodayCircle, TodayView, today_view
+from circlekeeper.core.store.database import Database
+from circlekeeper.ui.cases.common import (
+    PROBLEMS,
+    Clock,
+    circle_kind_label,
+    day_text,
+    days_overdue_text,
+    inert_item_flags,
+    local_now,
+    long_day_text,
+    message_label,
+    problem_text,
+    show_message,
+    time_text,
+)
+from circlekeeper.ui.style import heading
+
+RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _placeholder(widget: QListWidget, text: str) -> None:
+    item = QListWidgetItem(text, widget)
+    item.setFlags(inert_item_flags())
+
+
+class TodayArea(QWidget):
+    """What a counselor needs at a glance today; ``open_record`` asks to show a record."""
+
+    open_record = Signal(str, int, object)  # kind, id, parent id
+
+    def __init__(
+        self, database: Database, parent: QWidget | None = None, clock: Clock | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.clock = clock or local_now
+        self.follow_ups = FollowUpService(database.sessions)
+        self.view: TodayView | None = None
+        self.live_window: QWidget | None = None
+
+        self.title = heading(self.tr("Today"), self)
+        self.day = QLabel(self)
+        self.day.setAccessibleName(self.tr("Date"))
+
+        self.start_button = QPushButton(self)
+        self.start_button.setDefault(True)
+        font = QFont(self.start_button.font())
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        font.setBold(True)
+        self.start_button.setFont(font)
+        self.start_button.setMinimumHeight(self.fontMetrics().height() * 2 + 12)
+        self.resume_label = QLabel(self)
+        self.resume_label.setWordWrap(True)
+        self.resume_label.setAccessibleName(self.tr("Interrupted circle"))
+        self.resume_button = QPushButton(self.tr("&Resume"), self)
+        self.resume_button.setAccessibleName(self.tr("Resume the interrupted circle"))
+        self.resume_box = QGroupBox(self.tr("A circle was interrupted"), self)
+        resume_layout = QHBoxLayout(self.resume_box)
+        resume_layout.addWidget(self.resume_label, 1)
+        resume_layout.addWidget(self.resume_button)
+
+        self.circles = QListWidget(self)
+        self.circles.setAccessibleName(self.tr("Circles today"))
+        self.circles.setWordWrap(True)
+        self.due = QListWidget(self)
+        self.due.setAccessibleName(self.tr("Follow-ups due and overdue"))
+        self.due.setWordWrap(True)
+        self.at_risk = QListWidget(self)
+        self.at_risk.setAccessibleName(self.tr("Agreements at risk"))
+        self.at_risk.setWordWrap(True)
+        self.at_risk.setSpacing(4)
+        self.at_risk.setAlternatingRowColors(True)
+        self.due.setSpacing(2)
+
+        self.outcome = QLineEdit(self)
+        self.outcome.setAccessibleName(self.tr("What came of the follow-up"))
+        self.outcome.setPlaceholderText(self.tr("What came of it (needed when missed)"))
+        self.done_button = QPushButton(self.tr("&Done"), self)
+        self.done_button.setAccessibleName(self.tr("Mark the selected follow-up done"))
+        self.missed_button = QPushButton(self.tr("&Missed"), self)
+        self.missed_button.setAccessibleName(self.tr("Mark the selected follow-up missed"))
+        self.message = message_label(self, self.tr("Last change"))
+
+        header = QHBoxLayout()
+        header.addWidget(self.title)
+        header.addSpacing(12)
+        header.addWidget(self.day, 1, Qt.AlignmentFlag.AlignBottom)
+
+        def section(title: str, *parts: object) -> QGroupBox:
+            group = QGroupBox(title, self)
+            group_layout = QVBoxLayout(group)
+            for part in parts:
+                if isinstance(part, QWidget):
+                    group_layout.addWidget(part)
+                else:
+                    group_layout.addLayout(part)  # type: ignore[arg-type]
+            return group
+
+        outcome_row = QHBoxLayout()
+        outcome_row.addWidget(self.outcome, 1)
+        outcome_row.addWidget(self.done_button)
+        outcome_row.addWidget(self.missed_button)
+        self.circles_box = section(self.tr("Circles today"), self.circles)
+        self.due_box = section(self.tr("Follow-ups due"), self.due, outcome_row, self.message)
+        self.at_risk_box = section(self.tr("Agreements at risk"), self.at_risk)
+        left = QVBoxLayout()
+        left.addWidget(self.circles_box, 2)
+        left.addWidget(self.at_risk_box, 3)
+        columns = QHBoxLayout()
+        columns.setSpacing(12)
+        columns.addLayout(left, 1)
+        columns.addWidget(self.due_box, 1)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        layout.addLayout(header)
+        layout.addWidget(self.start_button)
+        layout.addWidget(self.resume_box)
+        layout.addLayout(columns, 1)
+
+        for first, second in (
+            (self.start_button, self.resume_button),
+            (self.resume_button, self.circles),
+            (self.circles, self.at_risk),
+            (self.at_risk, self.due),
+            (self.due, self.outcome),
+            (self.outcome, self.done_button),
+            (self.done_button, self.missed_button),
+        ):
+            QWidget.setTabOrder(first, second)
+
+        self.start_button.clicked.connect(self.start_next)
+        self.resume_button.clicked.connect(self.resume)
+        self.done_button.clicked.connect(lambda: self.record_outcome(FollowUpStatus.DONE.value))
+        self.missed_button.clicked.connect(lambda: self.record_outcome(FollowUpStatus.MISSED.value))
+        self.due.currentRowChanged.connect(lambda _row: self._update_buttons())
+        self.due.itemActivated.connect(self._open_follow_up)
+        self.circles.itemActivated.connect(self._open_circle)
+        self.at_risk.itemActivated.connect(self._open_agreement)
+        self.refresh()
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read today's items again (on show, and after an outcome is recorded)."""
+        now = self.clock()
+        today = now.date()
+        self.day.setText(long_day_text(today))
+        try:
+            view = today_view(self.database.sessions, today, now)
+        except PROBLEMS as problem:
+            show_message(self.message, problem_text(problem), problem=True)
+            return
+        self.view = view
+        self._show_start(view)
+        self._show_circles(view)
+        self._show_follow_ups(view)
+        self._show_at_risk(view)
+        self._update_buttons()
+
+    def _circle_words(self, circle: TodayCircle, *, with_day: bool = False) -> str:
+        title = circle.title or circle_kind_label(circle.kind)
+        when = time_text(circle.scheduled_at)
+        if with_day and self.view is not None and circle.scheduled_at.date() != self.view.today:
+            when = self.tr("{day} at {time}").format(
+                day=day_text(circle.scheduled_at.date()), time=when
+            )
+        text = f"{when}  {title}"
+        if circle.location:
+            text += f" — {circle.location}"
+        return text
+
+    def _show_start(self, view: TodayView) -> None:
+        circle = view.next_circle
+        if circle is None:
+            self.start_button.setText(self.tr("No circle is planned from today on"))
+            self.start_button.setAccessibleName(self.tr("No circle to start"))
+            self.start_button.setEnabled(False)
+        else:
+            words = self._circle_words(circle, with_day=True)
+            self.start_button.setText(
+                self.tr("▶  Start the next circle: {circle}").format(circle=words)
+            )
+            self.start_button.setAccessibleName(
+                self.tr("Start the next circle: {circle}").format(circle=words)
+            )
+            self.start_button.setEnabled(True)
+        running = view.in_progress
+        self.resume_box.setVisible(running is not None)
+        if running is not None:
+            title = running.title or circle_kind_label(running.kind)
+            self.resume_label.setText(
+                self.tr("“{title}” was left running. Resume it where it stopped; every note "
+                        "is kept.").format(title=title)
+            )  # fmt: skip
+
+    def _show_circles(self, view: TodayView) -> None:
+        self.circles.clear()
+        for circle in view.circles:
+            text = self._circle_words(circle)
+            if circle.status == CircleStatus.COMPLETED:
+                text += " " + self.tr("(done)")
+            elif circle.status == CircleStatus.IN_PROGRESS:
+                text += " " + self.tr("(running now)")
+            item = QListWidgetItem(text, self.circles)
+            item.setData(RECORD_ROLE, circle)
+        if not view.circles:
+            _placeholder(self.circles, self.tr("No circles scheduled today."))
+
+    def _show_follow_ups(self, view: TodayView) -> None:
+        self.due.clear()
+        warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        for row in view.overdue:
+            # Overdue stands out by words and an icon, not by colour alone.
+            text = f"{days_overdue_text(row.days_overdue)} — {self._follow_up_words(row)}"
+            item = QListWidgetItem(warning, text, self.due)
+            item.setData(RECORD_ROLE, row)
+            font = item.font()
+            font.setBold(True)
+            item.setFont(font)
+        for row in view.due_today:
+            item = QListWidgetItem(
+                self.tr("Due today — {what}").format(what=self._follow_up_words(row)), self.due
+            )
+            item.setData(RECORD_ROLE, row)
+        if not view.overdue and not view.due_today:
+            _placeholder(self.due, self.tr("Nothing due today. Well done."))
+        title = self.tr("Follow-ups due")
+        if view.overdue:
+            title = self.tr("Follow-ups due ({n} overdue)").format(n=len(view.overdue))
+        self.due_box.setTitle(title)
+
+    def _follow_up_words(self, row: FollowUpRow) -> str:
+        what = row.purpose or self.tr("Follow-up")
+        who = row.responsible_name or self.tr("nobody named")
+        return self.tr("{what} ({who})").format(what=what, who=who)
+
+    def _show_at_risk(self, view: TodayView) -> None:
+        self.at_risk.clear()
+        for agreement in view.at_risk:
+            summary = agreement.harm_summary or self.tr("Repair agreement {n}").format(
+                n=agreement.id
+            )
+            text = summary + "\n" + "\n".join(f"⚠ {reason}" for reason in agreement.reasons)
+            item = QListWidgetItem(text, self.at_risk)
+            item.setData(RECORD_ROLE, agreement)
+        if not view.at_risk:
+            _placeholder(self.at_risk, self.tr("No agreement is slipping."))
+
+    # -- follow-up outcomes ----------------------------------------------------------------
+
+    def selected_follow_up(self) -> FollowUpRow | None:
+        item = self.due.currentItem()
+        row = item.data(RECORD_ROLE) if item is not None else None
+        return row if isinstance(row, FollowUpRow) else None
+
+    def _update_buttons(self) -> None:
+        selected = self.selected_follow_up() is not None
+        for widget in (self.done_button, self.missed_button, self.outcome):
+            widget.setEnabled(selected)
+
+    def record_outcome(self, status: str) -> None:
+        row = self.selected_follow_up()
+        if row is None:
+            return
+        try:
+            self.follow_ups.record_outcome(
+                row.id, status, self.outcome.text(), on=self.clock().date()
+            )
+        except PROBLEMS as problem:
+            show_message(self.message, problem_text(problem), problem=True)
+            self.outcome.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self.outcome.clear()
+        position = self.due.currentRow()
+        self.refresh()
+        words = self.tr("done") if status == FollowUpStatus.DONE else self.tr("missed")
+        show_message(
+            self.message,
+            self.tr("Recorded “{what}” as {status}.").format(
+                what=row.purpose or self.tr("Follow-up"), status=words
+            ),
+        )
+        if self.due.count():
+            self.due.setCurrentRow(min(position, self.due.count() - 1))
+        self.due.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- circles ---------------------------------------------------------------------------
+
+    def start_next(self) -> None:
+        if self.view is not None and self.view.next_circle is not None:
+            self._open_live(self.view.next_circle.id, start=True)
+
+    def resume(self) -> None:
+        if self.view is not None and self.view.in_progress is not None:
+            self._open_live(self.view.in_progress.id, start=False)
+
+    def _open_live(self, circle_id: int, *, start: bool) -> None:
+        window: QWidget | None = None
+        try:
+            if start:
+                from circlekeeper.ui.circles.start import start_circle
+
+                window = start_circle(self, self.database, circle_id)
+            else:
+                from circlekeeper.ui.live.facilitator import FacilitatorWindow
+
+                window = FacilitatorWindow(self.database, circle_id)
+                window.show()
+        except ImportError:
+            show_message(
+                self.message,
+                self.tr("This copy of circlekeeper cannot run circles yet."),
+                problem=True,
+            )
+            return
+        except PROBLEMS as problem:
+            show_message(self.message, problem_text(problem), problem=True)
+            return
+        if window is not None:
+            self.live_window = window
+            window.activateWindow()
+
+    # -- opening records -------------------------------------------------------------------
+
+    def _open_circle(self, item: QListWidgetItem) -> None:
+        circle = item.data(RECORD_ROLE)
+        if isinstance(circle, TodayCircle):
+            self.open_record.emit("circle", circle.id, circle.case_id)
+
+    def _open_follow_up(self, item: QListWidgetItem) -> None:
+        row = item.data(RECORD_ROLE)
+        if isinstance(row, FollowUpRow) and row.case_id is not None:
+            self.open_record.emit("case", row.case_id, None)
+
+    def _open_agreement(self, item: QListWidgetItem) -> None:
+        agreement = item.data(RECORD_ROLE)
+        if agreement is not None and hasattr(agreement, "reasons"):
+            self.open_record.emit("agreement", agreement.id, agreement.case_id)

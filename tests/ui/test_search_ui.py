@@ -1,0 +1,96 @@
+"""Search everywhere: results as you type, FTS characters are harmless, Enter opens."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from tests.ui.a11y import unnamed_controls
+from tests.ui.conftest import activate, add_person
+
+from circlekeeper.core.services.cases import CaseIntake, CaseService
+from circlekeeper.core.services.people import PeopleService
+from circlekeeper.core.store.database import Database
+from circlekeeper.ui.main_window import MainWindow
+from circlekeeper.ui.search.popup import HIT_ROLE, SearchPopup
+
+
+def _kinds(popup: SearchPopup) -> list[tuple[str, str]]:
+    found = []
+    for row in range(popup.results.count()):
+        hit = popup.results.item(row).data(HIT_ROLE)
+        if hit is not None:
+            found.append((hit.kind, hit.title))
+    return found
+
+
+def test_search_finds_a_person_and_a_case_and_opens_them(
+    qtbot, db: Database, people: PeopleService
+) -> None:
+    # Given a person and a case that mentions the same word
+    maria = add_person(people, "María", "Núñez")
+    case = CaseService(db.sessions).intake(
+        CaseIntake(date(2026, 3, 1), "Lockers damaged", description="Núñez saw it", parties=[])
+    )
+    popup = SearchPopup(db)
+    qtbot.addWidget(popup)
+    popup.popup()
+
+    # When "nunez" is typed (no accent), the results appear after a short pause
+    qtbot.keyClicks(popup.field, "nunez")
+    qtbot.waitUntil(lambda: len(_kinds(popup)) >= 2, timeout=2000)
+
+    # Then the person comes first, grouped under a heading, then the case
+    kinds = _kinds(popup)
+    assert kinds[0] == ("person", "María Núñez")
+    assert any(kind == "case" for kind, _title in kinds)
+    assert popup.results.item(0).text().startswith("People")
+    assert not unnamed_controls(popup)
+
+    # Enter opens the highlighted result
+    with qtbot.waitSignal(popup.chosen) as opened:
+        qtbot.keyClick(popup.field, Qt.Key.Key_Return)
+    assert opened.args == ["person", maria, None]
+
+    popup.popup()
+    popup.field.setText("lockers")
+    popup.run_search()
+    with qtbot.waitSignal(popup.chosen) as opened:
+        qtbot.keyClick(popup.field, Qt.Key.Key_Return)
+    assert opened.args[:2] == ["case", case.id]
+
+
+def test_fts_syntax_characters_do_not_error(qtbot, db: Database, people: PeopleService) -> None:
+    add_person(people, "Near", "Star")
+    popup = SearchPopup(db)
+    qtbot.addWidget(popup)
+    for text in ('"', "*", "-", "NEAR", 'near( "star', "a AND -b OR", "*:^"):
+        popup.field.setText(text)
+        popup.run_search()
+        assert "⚠" not in popup.status.text(), text
+    popup.field.setText('"near*')
+    popup.run_search()
+    assert ("person", "Near Star") in _kinds(popup)
+
+
+def test_ctrl_k_opens_search_and_a_case_opens_on_its_page(
+    qtbot, db_path, people: PeopleService, db: Database
+) -> None:
+    case = CaseService(db.sessions).intake(CaseIntake(date(2026, 3, 1), "Graffiti"))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.open_database(db_path, interactive=False)
+    # Today is the home screen
+    assert window.navigation.item(0).text() == "Today"
+    assert window.current_area() is window.today
+    activate(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    popup = window.search_popup
+    assert isinstance(popup, SearchPopup) and popup.isVisible()
+    popup.field.setText("graffiti")
+    popup.run_search()
+    qtbot.keyClick(popup.field, Qt.Key.Key_Return)
+    assert window.current_area() is window.cases
+    assert window.cases.page.detail is not None and window.cases.page.detail.id == case.id
+    assert not popup.isVisible()
+    window.close_database()

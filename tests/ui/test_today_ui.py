@@ -1,0 +1,134 @@
+"""The Today screen on a fixed clock: the right circles, follow-ups and agreements."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import Qt
+from tests.ui.a11y import unnamed_controls
+
+from circlekeeper.core.services.followups import FollowUpService
+from circlekeeper.core.store.database import Database
+from circlekeeper.core.store.models import Agreement, AgreementItem, Case, Circle, FollowUp, Person
+from circlekeeper.ui.today.area import RECORD_ROLE, TodayArea
+
+ZONE = ZoneInfo("America/New_York")
+TODAY = date(2026, 3, 10)
+NOW = datetime(2026, 3, 10, 8, 15, tzinfo=ZONE)
+
+
+def _at(day: date, hour: int) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=ZONE)
+
+
+def _fill(db: Database) -> dict[str, int]:
+    with db.sessions.begin() as session:
+        kim = Person(first_name="Kim", last_name="Osei", kind="staff", search_text="kim osei")
+        session.add(kim)
+        case = Case(referred_on=date(2026, 2, 1), incident_category="Theft")
+        session.add(case)
+        session.flush()
+        circles = {
+            "morning": Circle(kind="check_in", title="Morning check-in", status="planned",
+                              scheduled_at=_at(TODAY, 9), location="Room 12"),
+            "tomorrow": Circle(kind="conference", title="Gym conference", status="planned",
+                               scheduled_at=_at(TODAY + timedelta(days=1), 10)),
+            "running": Circle(kind="grief", title="Grief circle", status="in_progress",
+                              scheduled_at=_at(TODAY - timedelta(days=2), 10),
+                              started_at=_at(TODAY - timedelta(days=2), 10)),
+        }  # fmt: skip
+        session.add_all(circles.values())
+        late = Agreement(
+            case_id=case.id,
+            status="active",
+            agreed_on=date(2026, 2, 10),
+            harm_summary="Took a phone.",
+        )
+        session.add(late)
+        session.flush()
+        session.add(
+            AgreementItem(agreement_id=late.id, action="Return it", due_on=date(2026, 3, 2))
+        )
+        overdue = FollowUp(
+            due_on=TODAY - timedelta(days=3),
+            case_id=case.id,
+            purpose="Talk with Ana",
+            responsible_id=kim.id,
+        )
+        due = FollowUp(due_on=TODAY, case_id=case.id, purpose="Call home", responsible_id=kim.id)
+        later = FollowUp(due_on=TODAY + timedelta(days=1), case_id=case.id, purpose="Not yet",
+                         responsible_id=kim.id)  # fmt: skip
+        session.add_all([overdue, due, later])
+        session.flush()
+        return {"overdue": overdue.id, "due": due.id, **{k: c.id for k, c in circles.items()}}
+
+
+def _texts(widget) -> list[str]:  # type: ignore[no-untyped-def]
+    return [widget.item(i).text() for i in range(widget.count())]
+
+
+def test_today_shows_the_right_items_on_a_fixed_clock(
+    qtbot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given circles, follow-ups and an agreement around a fixed day
+    ids = _fill(db)
+
+    # When the Today screen opens on that day
+    area = TodayArea(db, None, clock=lambda: NOW)
+    qtbot.addWidget(area)
+    area.resize(1000, 700)
+    area.show()
+
+    # Then it shows today's circle, the overdue one standing out in words, and the due one
+    assert _texts(area.circles) == ["09:00  Morning check-in — Room 12"]
+    due = _texts(area.due)
+    assert due[0].startswith("3 days overdue — Talk with Ana (Kim Osei)")
+    assert not area.due.item(0).icon().isNull()  # an icon too, not colour alone
+    assert area.due.item(0).font().bold()
+    assert due[1] == "Due today — Call home (Kim Osei)"
+    assert len(due) == 2
+    assert "1 overdue" in area.due_box.title()
+    at_risk = _texts(area.at_risk)
+    assert len(at_risk) == 1 and "Took a phone." in at_risk[0]
+    assert "1 item is overdue (the oldest by 8 days)" in at_risk[0]
+    # One clear action starts the next circle; the interrupted one can be resumed
+    assert "Morning check-in" in area.start_button.text()
+    assert area.start_button.isEnabled()
+    assert area.resume_box.isVisible() and "Grief circle" in area.resume_label.text()
+    assert not unnamed_controls(area)
+
+    started: list[int] = []
+    monkeypatch.setattr(
+        "circlekeeper.ui.circles.start.start_circle",
+        lambda parent, database, circle_id: started.append(circle_id),
+    )
+    qtbot.mouseClick(area.start_button, Qt.MouseButton.LeftButton)
+    assert started == [ids["morning"]]
+
+    # Recording an outcome from the list: "missed" needs a few words, said inline
+    area.due.setCurrentRow(0)
+    qtbot.mouseClick(area.missed_button, Qt.MouseButton.LeftButton)
+    assert "why the follow-up was missed" in area.message.text()
+    qtbot.keyClicks(area.outcome, "Ana was absent; try Friday")
+    qtbot.mouseClick(area.missed_button, Qt.MouseButton.LeftButton)
+    row = FollowUpService(db.sessions).get(ids["overdue"])
+    assert (row.status, row.outcome, row.done_on) == ("missed", "Ana was absent; try Friday", TODAY)
+    assert _texts(area.due) == ["Due today — Call home (Kim Osei)"]
+    area.due.setCurrentRow(0)
+    qtbot.mouseClick(area.done_button, Qt.MouseButton.LeftButton)
+    assert FollowUpService(db.sessions).get(ids["due"]).status == "done"
+    assert _texts(area.due) == ["Nothing due today. Well done."]
+    assert area.due.item(0).data(RECORD_ROLE) is None
+    assert not area.done_button.isEnabled()
+
+
+def test_today_on_an_empty_database(qtbot, db: Database) -> None:
+    area = TodayArea(db, None, clock=lambda: NOW)
+    qtbot.addWidget(area)
+    area.show()
+    assert not area.start_button.isEnabled()
+    assert not area.resume_box.isVisible()
+    assert _texts(area.circles) == ["No circles scheduled today."]
+    assert not unnamed_controls(area)
