@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import sys
+import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -14,10 +18,35 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
-from circlekeeper.core.store.database import Database, DatabaseProblem, open_database
+from circlekeeper.core.store.database import Database
+from circlekeeper.ui.style import apply_calm_style
+
+log = logging.getLogger(__name__)
+
+
+class AreaSlot(QWidget):
+    """A place in the stack whose area is built the first time it is needed.
+
+    Building every area when the database opens made start-up pay for screens nobody had
+    opened yet; only the home screen is built then.
+    """
+
+    def __init__(self, factory: Callable[[], QWidget], parent: QWidget) -> None:
+        super().__init__(parent)
+        self.factory = factory
+        self.area: QWidget | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def build(self) -> QWidget:
+        if self.area is None:
+            self.area = self.factory()
+            self._layout.addWidget(self.area)
+        return self.area
 
 
 class MainWindow(QMainWindow):
@@ -25,14 +54,23 @@ class MainWindow(QMainWindow):
 
     def __init__(self) -> None:
         super().__init__()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_calm_style(app)
         self.setWindowTitle(self.tr("circlekeeper"))
         self.resize(1100, 720)
         self.database: Database | None = None
+        self._area_shortcuts: list[QShortcut] = []
+        self._slots: dict[str, AreaSlot] = {}
         central = QWidget(self)
         layout = QHBoxLayout(central)
         self.navigation = QListWidget(central)
         self.navigation.setAccessibleName(self.tr("Areas"))
         self.navigation.setFixedWidth(200)
+        navigation_font = self.navigation.font()
+        navigation_font.setPointSizeF(max(12.0, navigation_font.pointSizeF() * 1.1))
+        self.navigation.setFont(navigation_font)
+        self.navigation.setSpacing(3)
         self.stack = QStackedWidget(central)
         self.stack.setAccessibleName(self.tr("Current area"))
         self.loading = QLabel(self.tr("Opening your records…"), self.stack)
@@ -43,21 +81,37 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.navigation.currentRowChanged.connect(self._show_area)
+        self.search_popup: QWidget | None = None
+        for keys in ("Ctrl+K", "Ctrl+Shift+F"):
+            search = QShortcut(QKeySequence(keys), self)
+            search.setContext(Qt.ShortcutContext.ApplicationShortcut)
+            search.activated.connect(self.search_everywhere)
+        from circlekeeper.ui.security.guard import Guard
+
+        # The app lock (idle time and Ctrl+L) and the periodic backup check.
+        self.guard = Guard(self)
 
     def open_database(self, path: Path, *, interactive: bool = True) -> bool:
-        """Open (and if needed migrate) the database, then build the areas on it."""
-        try:
-            self.database = open_database(path)
-        except DatabaseProblem as problem:
-            if interactive:
-                QMessageBox.critical(self, self.tr("The records could not be opened"), str(problem))
-            else:
-                print(f"circlekeeper: {problem}", file=sys.stderr)
+        """Open (and if needed migrate) the database, then build the areas on it.
+
+        When the database has never been welcomed and ``interactive`` is true, the first-run
+        welcome is shown just after this returns.
+        """
+        from circlekeeper.ui.security.opening import open_with_prompts
+
+        # Asks for the passphrase of an encrypted file (CIRCLEKEEPER_PASSPHRASE when not
+        # interactive) and offers the newest good backup for a damaged one.
+        self.database = open_with_prompts(path, self, interactive=interactive)
+        if self.database is None:
             return False
         self._build_areas(self.database)
+        if interactive:
+            QTimer.singleShot(0, self.welcome_if_first_run)
+            QTimer.singleShot(0, self.offer_resume)
         return True
 
     def close_database(self) -> None:
+        self._clear_areas()
         if self.database is not None:
             self.database.close()
             self.database = None
@@ -66,14 +120,284 @@ class MainWindow(QMainWindow):
         item = QListWidgetItem(title, self.navigation)
         item.setData(Qt.ItemDataRole.AccessibleTextRole, title)
         self.stack.addWidget(widget)
+        number = self.navigation.count()
+        if number <= 9:
+            # Ctrl+1, Ctrl+2, … jump between areas from anywhere in the window.
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
+            shortcut.activated.connect(lambda row=number - 1: self.show_area(row))
+            self._area_shortcuts.append(shortcut)
+            item.setToolTip(self.tr("{area} (Ctrl+{number})").format(area=title, number=number))
+
+    def add_lazy_area(self, name: str, title: str, factory: Callable[[], QWidget]) -> None:
+        """Add an area built on first use; ``window.<name>`` builds and returns it."""
+        slot = AreaSlot(factory, self.stack)
+        self._slots[name] = slot
+        self.add_area(title, slot)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when normal lookup fails: areas not built yet are built on demand.
+        slots = self.__dict__.get("_slots", {})
+        if name in slots:
+            return slots[name].build()
+        raise AttributeError(name)
+
+    def current_area(self) -> QWidget | None:
+        """The area on show (built), or None while the records are opening."""
+        widget = self.stack.currentWidget()
+        if isinstance(widget, AreaSlot):
+            return widget.build()
+        return None if widget is self.loading else widget
+
+    def show_area(self, row: int) -> None:
+        """Show an area by its place in the navigation and move the keyboard focus into it."""
+        self.navigation.setCurrentRow(row)
+        widget = self.stack.currentWidget()
+        if isinstance(widget, AreaSlot):
+            widget = widget.build()
+        if widget is not None and widget is not self.loading:
+            widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            widget.focusNextChild()
 
     def _build_areas(self, database: Database) -> None:
-        from circlekeeper.ui.people.area import PeopleArea
+        from circlekeeper.ui.today.area import TodayArea
 
-        self.people = PeopleArea(database, self)
-        self.add_area(self.tr("People"), self.people)
+        def today() -> QWidget:
+            area = TodayArea(database, self)
+            area.open_record.connect(self.open_record)
+            return area
+
+        def cases() -> QWidget:
+            from circlekeeper.ui.cases.area import CasesArea
+
+            area = CasesArea(database, self)
+            area.open_record.connect(self.open_record)
+            return area
+
+        def people() -> QWidget:
+            from circlekeeper.ui.people.area import PeopleArea
+
+            return PeopleArea(database, self)
+
+        def circles() -> QWidget:
+            from circlekeeper.ui.circles.area import CirclesArea
+
+            return CirclesArea(database, self)
+
+        def scripts() -> QWidget:
+            from circlekeeper.ui.scripts.area import ScriptsArea
+
+            return ScriptsArea(database, self)
+
+        def agreements() -> QWidget:
+            from circlekeeper.ui.agreements.area import AgreementsArea
+
+            return AgreementsArea(database, self)
+
+        def settings() -> QWidget:
+            from circlekeeper.ui.settings_view import SettingsView
+
+            return SettingsView(database, self)
+
+        # Today is the home screen: first in the navigation, shown (and so built) on opening.
+        self.add_lazy_area("today", self.tr("Today"), today)
+        self.add_lazy_area("cases", self.tr("Cases"), cases)
+        self.add_lazy_area("people", self.tr("People"), people)
+        self.add_lazy_area("circles", self.tr("Circles"), circles)
+        self.add_lazy_area("scripts", self.tr("Scripts"), scripts)
+        self.add_lazy_area("agreements", self.tr("Agreements"), agreements)
+        self.add_lazy_area("settings_view", self.tr("Settings"), settings)
         self.navigation.setCurrentRow(0)
+        self.setWindowTitle(
+            self.tr("circlekeeper — {file}").format(file=database.path.name)
+            if database.path.name != "circlekeeper.sqlite3"
+            else self.tr("circlekeeper")
+        )
+
+    def _clear_areas(self) -> None:
+        self.navigation.blockSignals(True)
+        self.navigation.clear()
+        self.navigation.blockSignals(False)
+        for shortcut in self._area_shortcuts:
+            shortcut.setEnabled(False)
+            shortcut.deleteLater()
+        self._area_shortcuts.clear()
+        self._slots.clear()
+        while self.stack.count() > 1:
+            widget = self.stack.widget(1)
+            if widget is None:
+                break
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        self.stack.setCurrentIndex(0)
 
     def _show_area(self, row: int) -> None:
         if row >= 0:
+            widget = self.stack.widget(row + 1)
+            if isinstance(widget, AreaSlot):
+                widget.build()
             self.stack.setCurrentIndex(row + 1)
+
+    # -- search everywhere -------------------------------------------------------------------
+
+    def search_everywhere(self) -> None:
+        """Open the search popup (Ctrl+K or Ctrl+Shift+F from anywhere)."""
+        from circlekeeper.ui.search.popup import SearchPopup
+
+        if self.database is None:
+            return
+        popup = self.search_popup
+        if not isinstance(popup, SearchPopup) or popup.database is not self.database:
+            popup = SearchPopup(self.database, self)
+            popup.chosen.connect(self.open_record)
+            self.search_popup = popup
+        popup.popup()
+
+    def open_record(self, kind: str, record_id: int, parent_id: object = None) -> bool:
+        """Show a record in its area: a person in People, a case on its page, and so on.
+
+        Kinds an area cannot select yet fall back to the case (or circle) that holds them.
+        """
+
+        def show(area: QWidget | None) -> bool:
+            # Read after ``getattr`` has built the area, so a slot's new area is found.
+            slots = [self.stack.widget(i + 1) for i in range(self.navigation.count())]
+            areas = [w.area if isinstance(w, AreaSlot) else w for w in slots]
+            if area is None or area not in areas:
+                return False
+            self.navigation.setCurrentRow(areas.index(area))
+            return True
+
+        parent = parent_id if isinstance(parent_id, int) else None
+        if kind == "person" and show(getattr(self, "people", None)):
+            self.people.select_person(record_id)
+            self.people.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+        if kind == "case" and show(getattr(self, "cases", None)):
+            return bool(self.cases.open_case(record_id))
+        if kind in ("circle", "note"):
+            circle_id = record_id if kind == "circle" else parent
+            circles = getattr(self, "circles", None)
+            if circle_id is not None and hasattr(circles, "select_circle") and show(circles):
+                circles.select_circle(circle_id)  # type: ignore[union-attr]
+                return True
+        if kind == "agreement":
+            agreements = getattr(self, "agreements", None)
+            if hasattr(agreements, "open_agreement") and show(agreements):
+                agreements.open_agreement(record_id)  # type: ignore[union-attr]
+                return True
+        if kind == "agreement_item" and parent is not None:
+            return self.open_record("agreement", parent)
+        if kind in ("circle", "agreement") and parent is not None:
+            return self.open_record("case", parent)
+        return False
+
+    # -- a circle left running ---------------------------------------------------------------
+
+    def offer_resume(self) -> None:
+        """Offer to resume a circle the app was closed or killed in the middle of."""
+        from circlekeeper.ui.live.resume import resume_offer
+
+        welcome = getattr(self, "welcome_dialog", None)
+        if welcome is not None and welcome.isVisible():
+            welcome.finished.connect(lambda _code: self.offer_resume())
+            return
+        if self.database is None:
+            return
+        self.resume_box = resume_offer(self.database, self)
+        if self.resume_box is not None:
+            self.resume_box.open()
+
+    # -- first run -------------------------------------------------------------------------
+
+    def welcome_if_first_run(self) -> None:
+        """Show the welcome once per database; offer to switch to a demo database."""
+        from circlekeeper.core.services.settings import SettingsService
+        from circlekeeper.ui.welcome import DEMO, WelcomeDialog
+
+        if self.database is None:
+            return
+        if not SettingsService(self.database.sessions).load().first_run:
+            return
+        dialog = WelcomeDialog(self.database, self)
+        self.welcome_dialog = dialog
+        if not dialog.exec():
+            return
+        if hasattr(self, "settings_view"):
+            self.settings_view.load()
+        if dialog.choice == DEMO:
+            self.start_demo(dialog.answers())
+
+    def start_demo(self, answers: object = None) -> bool:
+        """Build (or reuse) the demo database beside the current one and switch to it."""
+        from circlekeeper.core.services.settings import SchoolSettings
+        from circlekeeper.ui.last_database import demo_database_path
+        from circlekeeper.ui.welcome import build_demo_database
+
+        if self.database is None:
+            return False
+        path = demo_database_path(self.database.path)
+        if path.exists():
+            answer = QMessageBox.question(
+                self,
+                self.tr("Demo data is already there"),
+                self.tr(
+                    "A demo database was made earlier ({file}). Open it? "
+                    "Its fictional records are kept as they are."
+                ).format(file=path),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        else:
+            try:
+                if not build_demo_database(path, self):
+                    return False
+            except ImportError:
+                QMessageBox.information(
+                    self,
+                    self.tr("Demo data not available"),
+                    self.tr("This copy of circlekeeper has no demo data. You can start empty."),
+                )
+                return False
+        return self.switch_database(path, answers if isinstance(answers, SchoolSettings) else None)
+
+    def switch_database(
+        self, path: Path, settings: object = None, *, passphrase: str | None = None
+    ) -> bool:
+        """Close the current database and open another; remember it for the next start.
+
+        ``settings`` (a SchoolSettings) is written into the newly opened database first, so
+        the facilitator's welcome answers follow them into the demo database.
+        """
+        from circlekeeper.core.services.settings import SchoolSettings, SettingsService
+        from circlekeeper.ui.last_database import remember_database
+
+        previous = self.database.path if self.database is not None else None
+        self.close_database()
+        from circlekeeper.ui.security.opening import open_with_prompts
+
+        opened = open_with_prompts(path, self, passphrase=passphrase)
+        if opened is None:
+            if previous is not None:
+                self.open_database(previous)
+            return False
+        database = opened
+        if isinstance(settings, SchoolSettings):
+            service = SettingsService(database.sessions)
+            existing = service.load()
+            service.save(
+                SchoolSettings(
+                    school_name=settings.school_name or existing.school_name,
+                    school_address=existing.school_address or settings.school_address,
+                    logo_path=existing.logo_path or settings.logo_path,
+                    facilitator_name=settings.facilitator_name or existing.facilitator_name,
+                    facilitator_role=settings.facilitator_role or existing.facilitator_role,
+                    welcome_done="1",
+                )
+            )
+        self.database = database
+        self._build_areas(database)
+        try:
+            remember_database(path)
+        except OSError:
+            log.exception("Could not remember the database choice")
+        return True
