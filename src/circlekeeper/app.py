@@ -48,6 +48,9 @@ def run_app(database: Path, *, self_test: bool = False) -> int:
                 window.close()
             return
         figures["data_ready_ms"] = ms_since_process_start()
+        if not self_test:
+            # The daily backup at start, off the UI thread, once the records are on screen.
+            window.guard.backup_at_start()
         if self_test:
             print(f"first_paint_ms={figures['first_paint_ms']}", flush=True)
             print(f"data_ready_ms={figures['data_ready_ms']}", flush=True)

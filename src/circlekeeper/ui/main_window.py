@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.store.database import Database
 from circlekeeper.ui.style import apply_calm_style
+
+if TYPE_CHECKING:  # SQLAlchemy loads only after the first paint
+    from circlekeeper.core.store.database import Database
 
 log = logging.getLogger(__name__)
 

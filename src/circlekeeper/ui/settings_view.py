@@ -10,11 +10,13 @@ from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -93,7 +95,9 @@ class SettingsView(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.saved_label, 1)
-        layout = QVBoxLayout(self)
+        # The content scrolls: with Protection below it is taller than a small laptop screen.
+        content = QWidget(self)
+        layout = QVBoxLayout(content)
         layout.addWidget(heading(self.tr("Settings"), self))
         layout.addWidget(
             note(
@@ -106,7 +110,19 @@ class SettingsView(QWidget):
         )
         layout.addLayout(form)
         layout.addLayout(buttons)
+        from circlekeeper.ui.security.protection import ProtectionSection
+
+        layout.addSpacing(16)
+        self.protection = ProtectionSection(database, self)
+        layout.addWidget(self.protection)
         layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self.setMaximumWidth(900)
 
         self._saved_timer = QTimer(self)

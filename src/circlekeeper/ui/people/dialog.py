@@ -206,6 +206,13 @@ class PersonDialog(QDialog):
             self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole
         )
         self.cancel_button.setAccessibleName(self.tr("Cancel"))
+        self.history_button = self.buttons.addButton(
+            self.tr("&History…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.history_button.setAccessibleName(self.tr("History of changes"))
+        self.history_button.setVisible(details is not None)
+        self.history_button.clicked.connect(self.show_history)
+        self._uuid = details.uuid if details is not None else None
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
@@ -478,6 +485,18 @@ class PersonDialog(QDialog):
             self._fill_guardians()
             return False
         return True
+
+    def show_history(self) -> QDialog | None:
+        """The audit trail of this person: every saved change, field by field."""
+        from circlekeeper.ui.security.history import HistoryDialog
+
+        if self._uuid is None:
+            return None
+        name = f"{self.first_name.text()} {self.last_name.text()}".strip()
+        sessions = self.service._sessions  # noqa: SLF001 - the service has no public handle
+        self.history_dialog = HistoryDialog(sessions, self._uuid, name, self)
+        self.history_dialog.open()
+        return self.history_dialog
 
     def show_problem(self, text: str) -> None:
         """Show a problem above the form, in words, and put the cursor where it is."""

@@ -1,0 +1,1 @@
+"""Protecting the records in the app: passphrase at start, damage, backups, retention, lock."""

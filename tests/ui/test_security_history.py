@@ -1,0 +1,58 @@
+"""The audit trail, readable on a person: a change made in the form shows as old → new."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from tests.ui.a11y import unnamed_controls
+from tests.ui.conftest import add_person
+
+from circlekeeper.core.services.people import PeopleService
+from circlekeeper.core.store.database import Database
+from circlekeeper.ui.people.dialog import PersonDialog
+from circlekeeper.ui.security.history import HistoryDialog
+
+
+def _rows(dialog: HistoryDialog) -> list[list[str]]:
+    table = dialog.table
+    return [
+        [table.item(r, c).text() for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
+
+
+def test_a_change_made_in_the_person_form_shows_in_its_history(qtbot, db: Database) -> None:
+    people = PeopleService(db.sessions, actor="Ms Rivera")
+    person_id = add_person(people, "Sam", "Rivera", grade="6")
+
+    # Given the person is edited through the form and saved
+    form = PersonDialog(people, person_id)
+    qtbot.addWidget(form)
+    form.show()
+    form.last_name.setText("Rivers")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert people.details(person_id).data.last_name == "Rivers"
+
+    # When the form is opened again and History is pressed
+    again = PersonDialog(people, person_id)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.history_button.isVisible()
+    qtbot.mouseClick(again.history_button, Qt.MouseButton.LeftButton)
+    history = again.history_dialog
+    assert isinstance(history, HistoryDialog)
+    qtbot.waitExposed(history)
+
+    # Then it lists the creation and the change, field by field, with who made it
+    rows = _rows(history)
+    assert rows[0][2].startswith("Added")
+    assert rows[-1][1] == "Ms Rivera"
+    assert "last name Rivera → Rivers" in rows[-1][2]
+    assert unnamed_controls(history) == []
+    history.close()
+
+
+def test_a_new_person_has_no_history_button(qtbot, db: Database) -> None:
+    form = PersonDialog(PeopleService(db.sessions))
+    qtbot.addWidget(form)
+    form.show()
+    assert not form.history_button.isVisible()
