@@ -90,7 +90,9 @@ def run(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logfile = setup_logging()
     from circlekeeper.core.services import InvalidInput, NotFound
-    from circlekeeper.core.store.database import DatabaseProblem
+
+    # problems.py imports nothing heavy: SQLAlchemy must not load before the window paints.
+    from circlekeeper.core.store.problems import DatabaseProblem
 
     try:
         if args.command is None:
