@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.domain.enums import AgreementStatus, Role
-from circlekeeper.core.services.agreements import AgreementSummary
+from circlekeeper.core.services.agreements import AgreementSummary, summary_of
 from circlekeeper.core.store.models import (
     Agreement,
     AgreementItem,
@@ -104,19 +104,7 @@ def agreement_lines(
             parties = by_circle.get(agreement.circle_id, [])
         else:
             parties = by_case.get(agreement.case_id or -1, [])
-        summary = AgreementSummary(
-            agreement.id,
-            agreement.uuid,
-            agreement.version,
-            agreement.status,
-            agreement.previous_id,
-            agreement.circle_id,
-            agreement.case_id,
-            agreement.agreed_on,
-            agreement.closed_on,
-            agreement.created_at,
-            n,
-        )
+        summary = summary_of(agreement, n)
         lines.append(
             AgreementLine(
                 summary, title, ", ".join(parties), done, n, overdue, due, agreement.follow_up_on
@@ -132,7 +120,7 @@ class _Names:
         self.session = session
         self.columns = (Person.preferred_name, Person.first_name, Person.last_name)
 
-    def grouped(self, query: Select[Any]) -> dict[int, list[str]]:
+    def grouped(self, query: Any) -> dict[int, list[str]]:  # a Select of (key, 3 names)
         grouped: dict[int, list[str]] = defaultdict(list)
         for key, preferred, first, last in self.session.execute(query):
             grouped[key].append(f"{preferred or first} {last}")

@@ -816,19 +816,7 @@ class AgreementService:
 
     @staticmethod
     def _summary(agreement: Agreement) -> AgreementSummary:
-        return AgreementSummary(
-            agreement.id,
-            agreement.uuid,
-            agreement.version,
-            agreement.status,
-            agreement.previous_id,
-            agreement.circle_id,
-            agreement.case_id,
-            agreement.agreed_on,
-            agreement.closed_on,
-            agreement.created_at,
-            len(agreement.items),
-        )
+        return summary_of(agreement)
 
     @staticmethod
     def _chain(session: Session, agreement: Agreement) -> list[Agreement]:
@@ -848,3 +836,20 @@ class AgreementService:
             if later is None:
                 return chain
             chain.append(later)
+
+
+def summary_of(agreement: Agreement, item_count: int | None = None) -> AgreementSummary:
+    """The list line of one agreement; pass ``item_count`` when it was counted in bulk."""
+    return AgreementSummary(
+        agreement.id,
+        agreement.uuid,
+        agreement.version,
+        agreement.status,
+        agreement.previous_id,
+        agreement.circle_id,
+        agreement.case_id,
+        agreement.agreed_on,
+        agreement.closed_on,
+        agreement.created_at,
+        len(agreement.items) if item_count is None else item_count,
+    )

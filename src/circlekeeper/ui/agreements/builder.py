@@ -28,10 +28,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from circlekeeper.core.domain.enums import AgreementStatus
-from circlekeeper.core.services import InvalidInput, NotFound
 from circlekeeper.core.services.agreements import (
     AgreementDetails,
     AgreementHeader,
@@ -44,7 +42,7 @@ from circlekeeper.ui.agreements.exporting import ExportBar
 from circlekeeper.ui.agreements.item_dialog import (
     ItemDialog,
     PersonChoice,
-    database_problem_text,
+    ShowsProblems,
     person_combo,
     problem_label,
     select_data,
@@ -136,7 +134,7 @@ def fill_item_table(table: QTableWidget, rows: list[list[str]], titles: list[str
     table.resizeRowsToContents()
 
 
-class AgreementBuilder(QDialog):
+class AgreementBuilder(ShowsProblems, QDialog):
     """Write a draft repair agreement after a circle, record the paper signatures, make it
     active, and print it. Opened on an agreement that is no longer a draft, it is read-only."""
 
@@ -640,29 +638,6 @@ class AgreementBuilder(QDialog):
                 self.remove_selected()
                 return True
         return super().eventFilter(watched, event)
-
-    def _say(self, text: str) -> None:
-        self.notice.setText(text)
-        self.notice.setAccessibleDescription(text)
-        self.notice.setVisible(bool(text))
-
-    def _guard(self, action: Callable[[], object]) -> bool:
-        try:
-            action()
-        except (InvalidInput, NotFound) as problem:
-            self._show_problem(str(problem))
-            return False
-        except SQLAlchemyError:
-            log.exception("Agreement builder: database error")
-            self._show_problem(database_problem_text())
-            return False
-        self.problem.hide()
-        return True
-
-    def _show_problem(self, text: str) -> None:
-        self.problem.setText(text)
-        self.problem.setAccessibleDescription(text)
-        self.problem.show()
 
     def done(self, result: int) -> None:
         # A header that cannot be saved keeps the window open once, so the words are not lost.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -51,6 +51,44 @@ def database_problem_text() -> str:
         "The records could not be read or saved just now. Nothing already saved was lost. "
         "Try again; if it keeps happening, restart circlekeeper."
     )
+
+
+class ShowsProblems:
+    """For the agreement windows: problems and notices in two labels, never a modal box.
+
+    The window provides ``problem`` and ``notice`` labels; ``_guard`` runs one service call and
+    turns a refusal or a database error into words beside the form.
+    """
+
+    problem: QLabel
+    notice: QLabel
+    focus_problems = False  # move the keyboard focus to a problem when it appears
+
+    def _say(self, text: str) -> None:
+        self.problem.hide()
+        self.notice.setText(text)
+        self.notice.setAccessibleDescription(text)
+        self.notice.setVisible(bool(text))
+
+    def _guard(self, action: Callable[[], object]) -> bool:
+        try:
+            action()
+        except (InvalidInput, NotFound) as problem:
+            self._show_problem(str(problem))
+            return False
+        except SQLAlchemyError:
+            log.exception("%s: database error", type(self).__name__)
+            self._show_problem(database_problem_text())
+            return False
+        self.problem.hide()
+        return True
+
+    def _show_problem(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.setAccessibleDescription(text)
+        self.problem.show()
+        if self.focus_problems:
+            self.problem.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 def person_combo(parent: QWidget, people: list[PersonChoice], nobody: str, name: str) -> QComboBox:

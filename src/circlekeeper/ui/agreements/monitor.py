@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -29,10 +28,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from circlekeeper.core.domain.enums import AgreementStatus
-from circlekeeper.core.services import InvalidInput, NotFound
 from circlekeeper.core.services.agreements import (
     AgreementDetails,
     AgreementService,
@@ -43,7 +40,7 @@ from circlekeeper.core.services.agreements import (
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.agreements.builder import fill_item_table, item_cells, item_table
 from circlekeeper.ui.agreements.exporting import ExportBar
-from circlekeeper.ui.agreements.item_dialog import database_problem_text, problem_label
+from circlekeeper.ui.agreements.item_dialog import ShowsProblems, problem_label
 from circlekeeper.ui.agreements.labels import day_text, from_qdate, status_label, tr_agreement
 from circlekeeper.ui.agreements.signatures import SignaturePanel
 from circlekeeper.ui.style import heading, note
@@ -93,11 +90,13 @@ def history_detail(action: str, detail: str) -> str:
     return "; ".join(parts)
 
 
-class AgreementMonitor(QDialog):
+class AgreementMonitor(ShowsProblems, QDialog):
     """An agreement after signing: its items with their ticks, closing, renegotiating, history.
 
     ``renegotiated`` carries the new draft's id; the area opens the builder on it.
     """
+
+    focus_problems = True
 
     renegotiated = Signal(int)
     changed = Signal(int)
@@ -479,28 +478,3 @@ class AgreementMonitor(QDialog):
             self.renegotiated.emit(created[0])
 
     # -- problems --------------------------------------------------------------------------
-
-    def _say(self, text: str) -> None:
-        self.problem.hide()
-        self.notice.setText(text)
-        self.notice.setAccessibleDescription(text)
-        self.notice.setVisible(bool(text))
-
-    def _guard(self, action: Callable[[], object]) -> bool:
-        try:
-            action()
-        except (InvalidInput, NotFound) as problem:
-            self._show_problem(str(problem))
-            return False
-        except SQLAlchemyError:
-            log.exception("Agreement follow-up: database error")
-            self._show_problem(database_problem_text())
-            return False
-        self.problem.hide()
-        return True
-
-    def _show_problem(self, text: str) -> None:
-        self.problem.setText(text)
-        self.problem.setAccessibleDescription(text)
-        self.problem.show()
-        self.problem.setFocus(Qt.FocusReason.OtherFocusReason)
