@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from circlekeeper.core.domain.enums import Attendance, PersonKind, Role
+from circlekeeper.core.domain.enums import Attendance, Role
 from circlekeeper.core.export.views import (
     AgreementView,
     FamilyLetterView,
@@ -22,6 +22,7 @@ from circlekeeper.core.export.views import (
     SignatureLine,
 )
 from circlekeeper.core.services import InvalidInput, NotFound
+from circlekeeper.core.services.people import is_minor
 from circlekeeper.core.services.settings import SchoolSettings
 from circlekeeper.core.store.models import (
     Agreement,
@@ -57,15 +58,6 @@ def names_of(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
 def local_date(moment: datetime | None) -> date | None:
     """The calendar day of a stored (UTC) moment, on this computer's clock."""
     return moment.astimezone().date() if moment is not None else None
-
-
-def is_minor(person: Person, on: date) -> bool:
-    """Under 18 on the date by birth date; a student with no birth date on file counts as one."""
-    born = person.birth_date
-    if born is None:
-        return person.kind == PersonKind.STUDENT.value
-    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-    return age < 18
 
 
 @dataclass

@@ -13,11 +13,11 @@ from circlekeeper.core.services import NotFound
 from circlekeeper.core.services.agreement_views import (
     agreement_view,
     full_name,
-    is_minor,
     local_date,
     names_of,
     school_view,
 )
+from circlekeeper.core.services.people import is_minor
 from circlekeeper.core.store.models import Agreement, Circle, Note, Participant, Person
 
 
@@ -32,9 +32,17 @@ class CircleSummaryService:
         self._sessions = sessions
 
     def view(
-        self, circle_id: int, *, include_private_notes: bool = False, today: date | None = None
+        self,
+        circle_id: int,
+        *,
+        include_private_notes: bool = False,
+        private_notes_author: str | None = None,
+        today: date | None = None,
     ) -> CircleSummaryView:
-        """A circle's summary; private notes only when the facilitator asks for their own copy."""
+        """A circle's summary; private notes only when the facilitator asks for their own copy.
+
+        ``private_notes_author`` keeps that author's private notes and no one else's.
+        """
         today = today or date.today()
         with self._sessions() as session:
             circle = session.get(Circle, circle_id)
@@ -57,8 +65,9 @@ class CircleSummaryService:
             held_on = local_date(circle.started_at or circle.scheduled_at)
             names = names_of(session, [circle.facilitator_id, circle.co_facilitator_id])
             query = select(Note).where(Note.circle_id == circle_id).order_by(Note.id)
-            if not include_private_notes:
+            if not include_private_notes and private_notes_author is None:
                 query = query.where(Note.privacy == NotePrivacy.RECORD.value)
+            wanted = (private_notes_author or "").strip().casefold()
             notes = [
                 NoteView(
                     n.text,
@@ -69,6 +78,9 @@ class CircleSummaryService:
                     else None,
                 )
                 for n in session.scalars(query)
+                if include_private_notes
+                or n.privacy != NotePrivacy.PRIVATE.value
+                or (n.author or "").strip().casefold() == wanted
             ]
             agreement = session.scalar(
                 select(Agreement)

@@ -20,11 +20,11 @@ from circlekeeper.core.domain.enums import (
     Attendance,
     CircleKind,
     CircleStatus,
-    PersonKind,
     Role,
 )
 from circlekeeper.core.domain.script import Script, script_from_json, script_to_json
 from circlekeeper.core.services import InvalidInput, NotFound, audit
+from circlekeeper.core.services.people import is_minor
 from circlekeeper.core.services.scripts import ScriptLibrary
 from circlekeeper.core.store.models import Case, Circle, Participant, Person
 
@@ -160,15 +160,6 @@ class CircleDetail:
 
 def display_name(person: Person) -> str:
     return f"{person.preferred_name or person.first_name} {person.last_name}".strip()
-
-
-def is_minor(person: Person, on: date) -> bool:
-    """Under 18 on the date by birth date; a student with no birth date counts as a minor."""
-    born = person.birth_date
-    if born is None:
-        return person.kind == PersonKind.STUDENT.value
-    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-    return age < 18
 
 
 def participant_rows(session: Session, circle_id: int, on: date) -> list[ParticipantRow]:

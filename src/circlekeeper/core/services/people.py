@@ -133,6 +133,18 @@ def _clean(data: PersonData) -> PersonData:
     return cleaned
 
 
+def is_minor(person: Person, on: date) -> bool:
+    """Under 18 on the date by birth date; a student with no birth date on file counts as one.
+
+    Minors need a guardian's consent to take part and a guardian's signature on agreements.
+    """
+    born = person.birth_date
+    if born is None:
+        return person.kind == PersonKind.STUDENT.value
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return age < 18
+
+
 def search_text(data: PersonData) -> str:
     parts = [data.first_name, data.preferred_name, data.last_name, data.external_id]
     return fold(" ".join(p for p in parts if p))
