@@ -15,6 +15,7 @@ minutes later loses nothing.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -29,13 +30,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from circlekeeper.core.store import crypto
-from circlekeeper.core.store.database import Database
-from circlekeeper.core.store.models import Setting
 from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.background import BackgroundTask
+
+if TYPE_CHECKING:  # the main window builds a Guard before its first paint: no SQLAlchemy yet
+    from circlekeeper.core.store.database import Database
 from circlekeeper.ui.style import heading, note
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,10 @@ INPUT_EVENTS = {
 
 def lock_minutes(database: Database) -> int:
     """Minutes of no typing or mouse before the app locks; 0 means never."""
+    from sqlalchemy import select
+
+    from circlekeeper.core.store.models import Setting
+
     with database.sessions() as session:
         value = session.scalar(select(Setting.value).where(Setting.key == LOCK_SETTING))
     if value is None or not value.strip().isdigit():
@@ -63,6 +67,7 @@ def lock_minutes(database: Database) -> int:
 
 def set_lock_minutes(database: Database, minutes: int) -> None:
     from circlekeeper.core.services import audit
+    from circlekeeper.core.store.models import Setting
 
     with database.sessions.begin() as session:
         row = session.get(Setting, LOCK_SETTING)
@@ -203,7 +208,7 @@ class Guard(QObject):
 
     def needs_passphrase(self) -> bool:
         database = getattr(self.window, "database", None)
-        return isinstance(database, Database) and database.encrypted
+        return database is not None and bool(database.encrypted)
 
     def _windows(self) -> list[QWidget]:
         found = []
@@ -250,10 +255,12 @@ class Guard(QObject):
 
     def check_secret(self, secret: str) -> bool:
         database = getattr(self.window, "database", None)
-        if not isinstance(database, Database) or not database.encrypted:
+        if database is None or not database.encrypted:
             return True
         try:
-            return crypto.key_for(database.path, secret) == database.key
+            from circlekeeper.core.store import crypto
+
+            return bool(crypto.key_for(database.path, secret) == database.key)
         except DatabaseProblem:
             return False
 
@@ -295,7 +302,7 @@ class Guard(QObject):
 
     def _backup(self, work: object) -> BackgroundTask | None:
         database = getattr(self.window, "database", None)
-        if not isinstance(database, Database) or self._backup_task is not None:
+        if database is None or self._backup_task is not None:
             return None
         run = work
 
