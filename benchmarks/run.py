@@ -144,6 +144,13 @@ def main() -> None:
             env=_env(),
         )
         print(f"  built in {time.perf_counter() - start:.0f} s")
+    # Bring an older copy up to the current schema once, so no run times a migration.
+    subprocess.run(
+        [sys.executable, "-m", "circlekeeper", "db", "upgrade", "--database", str(LARGE)],
+        check=True,
+        env=_env(),
+        capture_output=True,
+    )
     startup(args.runs)
     search()
 

@@ -1348,7 +1348,8 @@ class _Builder:
                 1,
                 None,
                 agreement_status.value,
-                f"{' and '.join(self.names[p] for p in responsible)} harmed {harm}.",
+                # Behaviour and its effect, not a verdict on a person (the conference preamble).
+                f"What {' and '.join(self.names[p] for p in responsible)} did affected {harm}.",
                 "We meet to make a new plan; if that fails, the original consequence applies.",
                 follow_on.isoformat(),
                 counselor,
