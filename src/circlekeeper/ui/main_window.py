@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from circlekeeper.ui.style import apply_calm_style
 
 if TYPE_CHECKING:  # SQLAlchemy loads only after the first paint
+    from circlekeeper.core.services.profiles import Viewer
     from circlekeeper.core.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("circlekeeper"))
         self.resize(1100, 720)
         self.database: Database | None = None
+        # Who is using it (see ui/profiles.py): set when a database opens.
+        self.viewer: Viewer | None = None
+        self.profile_id: int | None = None
         self._area_shortcuts: list[QShortcut] = []
         self._slots: dict[str, AreaSlot] = {}
         central = QWidget(self)
@@ -106,17 +110,29 @@ class MainWindow(QMainWindow):
         self.database = open_with_prompts(path, self, interactive=interactive)
         if self.database is None:
             return False
+        self.choose_viewer(interactive=interactive)
         self._build_areas(self.database)
         if interactive:
             QTimer.singleShot(0, self.welcome_if_first_run)
             QTimer.singleShot(0, self.offer_resume)
         return True
 
+    def choose_viewer(self, *, interactive: bool = True) -> None:
+        """Decide who is using the program (asks when several profiles exist)."""
+        from circlekeeper.ui.profiles import choose_profile
+
+        if self.database is not None:
+            self.viewer, self.profile_id = choose_profile(
+                self.database, self, interactive=interactive
+            )
+
     def close_database(self) -> None:
         self._clear_areas()
         if self.database is not None:
             self.database.close()
             self.database = None
+        self.viewer = None
+        self.profile_id = None
 
     def add_area(self, title: str, widget: QWidget) -> None:
         item = QListWidgetItem(title, self.navigation)
@@ -326,8 +342,17 @@ class MainWindow(QMainWindow):
             return
         if hasattr(self, "settings_view"):
             self.settings_view.load()
+        if dialog.wants_passphrase:
+            # The same path as Settings → Protection → encryption on (asks for the passphrase).
+            self.protect_with_passphrase()
         if dialog.choice == DEMO:
             self.start_demo(dialog.answers())
+
+    def protect_with_passphrase(self) -> bool:
+        """Encrypt the open database with a passphrase chosen now (False if not done)."""
+        if self.database is None or self.database.encrypted:
+            return False
+        return bool(self.settings_view.protection.toggle_encryption())
 
     def start_demo(self, answers: object = None) -> bool:
         """Build (or reuse) the demo database beside the current one and switch to it."""
@@ -397,6 +422,7 @@ class MainWindow(QMainWindow):
                 )
             )
         self.database = database
+        self.choose_viewer()
         self._build_areas(database)
         try:
             remember_database(path)

@@ -110,8 +110,12 @@ class SettingsView(QWidget):
         )
         layout.addLayout(form)
         layout.addLayout(buttons)
+        from circlekeeper.ui.profiles import ProfilesSection
         from circlekeeper.ui.security.protection import ProtectionSection
 
+        layout.addSpacing(16)
+        self.profiles = ProfilesSection(database, self)
+        layout.addWidget(self.profiles)
         layout.addSpacing(16)
         self.protection = ProtectionSection(database, self)
         layout.addWidget(self.protection)

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -46,6 +47,7 @@ class WelcomeDialog(QDialog):
         self.service = SettingsService(database.sessions)
         self.settings = self.service.load()
         self.choice = EMPTY
+        self.wants_passphrase = False
         self.setWindowTitle(self.tr("Welcome to circlekeeper"))
         self.setAccessibleName(self.windowTitle())
         self.setMinimumWidth(620)
@@ -95,6 +97,17 @@ class WelcomeDialog(QDialog):
             )
         )
 
+        self.protect = QCheckBox(self.tr("&Protect these records with a passphrase"), self)
+        self.protect.setAccessibleName(self.tr("Protect these records with a passphrase"))
+        self.protect.setAccessibleDescription(
+            self.tr(
+                "After Start, choose a passphrase; the records file is then encrypted and the "
+                "passphrase is asked for at each start."
+            )
+        )
+        self.protect.setChecked(not database.encrypted)
+        self.protect.setVisible(not database.encrypted)
+
         self.buttons = QDialogButtonBox(self)
         self.start_button: QPushButton = self.buttons.addButton(
             self.tr("Start"), QDialogButtonBox.ButtonRole.AcceptRole
@@ -120,6 +133,17 @@ class WelcomeDialog(QDialog):
         )
         layout.addLayout(form)
         layout.addWidget(start)
+        layout.addWidget(self.protect)
+        layout.addWidget(
+            note(
+                self.tr(
+                    "These are education records about children. A passphrase keeps them "
+                    "unreadable if this laptop is lost. It can be turned on or off later in "
+                    "Settings → Protection."
+                ),
+                self,
+            )
+        )
         layout.addWidget(self.buttons)
         self.facilitator_name.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -152,6 +176,7 @@ class WelcomeDialog(QDialog):
             )
             return
         self.choice = DEMO if self.demo.isChecked() else EMPTY
+        self.wants_passphrase = not self.protect.isHidden() and self.protect.isChecked()
         super().accept()
 
 

@@ -53,6 +53,7 @@ class NoteRow:
     privacy: str
     text: str
     created_at: datetime
+    author: str | None = None
 
 
 @dataclass
@@ -604,6 +605,7 @@ def _note_row(note: Note) -> NoteRow:
         note.privacy,
         note.text,
         note.created_at,
+        note.author,
     )
 
 

@@ -342,3 +342,15 @@ class AuditEvent(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_uuid: Mapped[str | None] = mapped_column(String(36), index=True)
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class Profile(Record, Base):
+    """Someone who uses circlekeeper on this laptop: a counselor, an SRO or an administrator."""
+
+    __tablename__ = "profile"
+
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16), default="counselor")
+    # "scrypt$<salt hex>$<hash hex>"; Text so the audit trail never copies it.
+    pin_hash: Mapped[str | None] = mapped_column(Text)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

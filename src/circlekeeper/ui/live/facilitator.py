@@ -30,13 +30,15 @@ from circlekeeper.core.domain.enums import CircleStatus, Role
 from circlekeeper.core.domain.live import LiveState, PieceMode
 from circlekeeper.core.services import InvalidInput, NotFound
 from circlekeeper.core.services.circles import CirclePlanner
-from circlekeeper.core.services.facilitation import FacilitationService, LiveSession
+from circlekeeper.core.services.facilitation import FacilitationService, LiveSession, NoteRow
+from circlekeeper.core.services.profiles import Viewer
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.live import people_actions
 from circlekeeper.ui.live.labels import clock_text, seat_list
 from circlekeeper.ui.live.projector import ProjectorWindow
 from circlekeeper.ui.live.ring import RingWidget
 from circlekeeper.ui.live.stage_panel import StagePanel
+from circlekeeper.ui.profiles import current_viewer
 
 log = logging.getLogger(__name__)
 TITLE_POINTS = 28
@@ -65,10 +67,14 @@ class FacilitatorWindow(QWidget):
         present: list[int] | None = None,
         clock: Callable[[], float] = time.time,
         actor: str = "",
+        viewer: Viewer | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.database = database
         self._clock = clock
+        # Who is facilitating: notes are theirs, and only notes they may see are shown.
+        self.viewer = viewer if viewer is not None else current_viewer(database)
+        actor = actor or self.viewer.name
         self.service = FacilitationService(database.sessions, circle_id, actor=actor, clock=clock)
         status = CirclePlanner(database.sessions).detail(circle_id).status
         if status == CircleStatus.PLANNED.value:
@@ -77,7 +83,7 @@ class FacilitatorWindow(QWidget):
             self.live = self.service.resume()
         self.resumed = status == CircleStatus.IN_PROGRESS.value
         self.script = self.live.script
-        self.notes = list(self.live.notes)
+        self.notes = self.visible_notes(self.live.notes)
         self.state: LiveState | None = None
         self.summary: dict[str, Any] | None = None
         self.summary_view: QWidget | None = None
@@ -98,6 +104,10 @@ class FacilitatorWindow(QWidget):
                     n=len(self.notes)
                 )
             )
+
+    def visible_notes(self, notes: list[NoteRow]) -> list[NoteRow]:
+        """The notes this viewer may see (a private note only by its author)."""
+        return [n for n in notes if self.viewer.can_see_note(n.privacy, n.author)]
 
     # --- building ---------------------------------------------------------------------
 

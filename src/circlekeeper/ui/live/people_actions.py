@@ -209,7 +209,11 @@ def end_circle(self: FacilitatorWindow) -> None:
     self._ticker.stop()
     self.projector.close()
     view = SummaryView(
-        summary, self.live, self.service.notes(), self.parentWidget(), database=self.database
+        summary,
+        self.live,
+        self.visible_notes(self.service.notes()),
+        self.parentWidget(),
+        database=self.database,
     )
     self.summary_view = view
     view.show()

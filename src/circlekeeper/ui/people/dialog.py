@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
@@ -32,7 +33,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from circlekeeper.core.domain.enums import PersonKind
 from circlekeeper.core.services import InvalidInput, NotFound
 from circlekeeper.core.services.people import GuardianRow, PeopleService, PersonData, PersonRow
+from circlekeeper.core.services.profiles import Viewer
 from circlekeeper.ui.people.labels import grade_choices, kind_choices
+from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading, note
 
 log = logging.getLogger(__name__)
@@ -55,9 +58,14 @@ class PersonDialog(QDialog):
         *,
         kind: str | None = None,
         allow_guardians: bool = True,
+        viewer: Viewer | None = None,
     ) -> None:
         super().__init__(parent)
         self.service = service
+        # An SRO sees no equity (demographic) fields; what is stored is kept as it is on Save.
+        self.viewer = viewer if viewer is not None else current_viewer()
+        self.demographics_shown = self.viewer.can_see_demographics
+        self._stored = PersonData("", "")
         self.person_id = person_id
         self.saved: PersonRow | None = None
         self._allow_guardians = allow_guardians
@@ -241,6 +249,9 @@ class PersonDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.kind.currentIndexChanged.connect(self._kind_changed)
+        if not self.demographics_shown:
+            self.equity_toggle.setVisible(False)
+            self.equity.setVisible(False)
         if details is not None:
             self._load(details.data, details.guardians)
         elif kind is not None:
@@ -317,6 +328,13 @@ class PersonDialog(QDialog):
         self.email.setText(data.email or "")
         self.phone.setText(data.phone or "")
         self.title.setText(data.title or "")
+        self._stored = data
+        if self.demographics_shown:
+            self._load_equity(data)
+        self._guardians = list(guardians)
+        self._fill_guardians()
+
+    def _load_equity(self, data: PersonData) -> None:
         self.gender.setText(data.gender or "")
         self.race_ethnicity.setText(data.race_ethnicity or "")
         for combo, flag in (
@@ -336,8 +354,6 @@ class PersonDialog(QDialog):
             )
         ):
             self.equity_toggle.setChecked(True)
-        self._guardians = list(guardians)
-        self._fill_guardians()
 
     def person_data(self) -> PersonData:
         """What the form holds now, as the service takes it."""
@@ -345,7 +361,7 @@ class PersonDialog(QDialog):
         def text(edit: QLineEdit) -> str | None:
             return edit.text().strip() or None
 
-        return PersonData(
+        data = PersonData(
             first_name=self.first_name.text(),
             last_name=self.last_name.text(),
             kind=str(self.kind.currentData()),
@@ -363,6 +379,17 @@ class PersonDialog(QDialog):
             disability=self.disability.currentData(),
             english_learner=self.english_learner.currentData(),
             low_income=self.low_income.currentData(),
+        )
+        if self.demographics_shown:
+            return data
+        stored = self._stored
+        return replace(
+            data,
+            gender=stored.gender,
+            race_ethnicity=stored.race_ethnicity,
+            disability=stored.disability,
+            english_learner=stored.english_learner,
+            low_income=stored.low_income,
         )
 
     def _birth_date(self) -> date | None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from circlekeeper.core.services.search import KINDS, SearchHit, search
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.common import PROBLEMS, clearable, inert_item_flags, problem_text
+from circlekeeper.ui.profiles import current_viewer
 
 SEARCH_DELAY_MS = 120
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -96,9 +97,17 @@ class SearchPopup(QDialog):
             return
         try:
             # One short query per kind, so a common name cannot crowd out the cases and notes.
+            # Private notes are found only by their author (never by an SRO).
+            author = current_viewer(self.database).private_notes_author
             for kind in KINDS:
                 self.hits.extend(
-                    search(self.database.sessions, text, limit=PER_KIND, kinds=(kind,))
+                    search(
+                        self.database.sessions,
+                        text,
+                        limit=PER_KIND,
+                        kinds=(kind,),
+                        private_notes_author=author,
+                    )
                 )
         except PROBLEMS as problem:
             self.status.setText("⚠ " + problem_text(problem))

@@ -3,7 +3,8 @@
 The lock covers every open circlekeeper window (the main window, a facilitator or projector
 window, an open dialog): their content is hidden, not closed, so a circle in progress keeps its
 state underneath, and comes back when the passphrase is given (or, for an unencrypted
-database, when Unlock is pressed; a passphrase can be set in Settings → Protection).
+database, the current profile's PIN, or when it has none, when Unlock is pressed; a passphrase
+can be set in Settings → Protection).
 
 Backups while the app runs: :func:`maybe_backup` is checked on a timer every few minutes rather
 than after each save. Saves happen in dozens of places across the areas; a timer catches them
@@ -92,6 +93,7 @@ class LockCover(QWidget):
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(title)
         self.field: QLineEdit | None = None
+        self.pin = False
         self.message: QLabel | None = None
         self.unlock_button: QPushButton | None = None
         if audience:
@@ -99,10 +101,13 @@ class LockCover(QWidget):
             layout.addWidget(self._centred(self.tr("Paused for a moment.")))
         else:
             encrypted = guard.needs_passphrase()
+            self.pin = not encrypted and guard.needs_pin()
             layout.addWidget(
                 self._centred(
                     self.tr("The records are hidden. Type the passphrase to go on.")
                     if encrypted
+                    else self.tr("The records are hidden. Type your PIN to go on.")
+                    if self.pin
                     else self.tr(
                         "The records are hidden. No passphrase is set for this database, "
                         "so Unlock opens it; set one in Settings → Protection."
@@ -111,11 +116,15 @@ class LockCover(QWidget):
             )
             row = QHBoxLayout()
             row.addStretch(1)
-            if encrypted:
+            if encrypted or self.pin:
                 self.field = QLineEdit(self)
                 self.field.setEchoMode(QLineEdit.EchoMode.Password)
-                self.field.setAccessibleName(self.tr("Passphrase to unlock"))
-                self.field.setPlaceholderText(self.tr("Passphrase"))
+                if self.pin:
+                    self.field.setAccessibleName(self.tr("PIN to unlock"))
+                    self.field.setPlaceholderText(self.tr("PIN"))
+                else:
+                    self.field.setAccessibleName(self.tr("Passphrase to unlock"))
+                    self.field.setPlaceholderText(self.tr("Passphrase"))
                 self.field.setMinimumWidth(320)
                 self.field.returnPressed.connect(self._unlock)
                 row.addWidget(self.field)
@@ -144,7 +153,9 @@ class LockCover(QWidget):
         secret = self.field.text() if self.field is not None else ""
         if not self._guard.unlock(secret) and self.message is not None:
             self.message.setText(
-                self.tr("That passphrase is not right. Check the Caps Lock key and try again.")
+                self.tr("That PIN is not right. Try again.")
+                if self.pin
+                else self.tr("That passphrase is not right. Check the Caps Lock key and try again.")
             )
             if self.field is not None:
                 self.field.selectAll()
@@ -210,6 +221,20 @@ class Guard(QObject):
         database = getattr(self.window, "database", None)
         return database is not None and bool(database.encrypted)
 
+    def needs_pin(self) -> bool:
+        """Whether the current profile's PIN unlocks (a database without a passphrase)."""
+        database = getattr(self.window, "database", None)
+        profile_id = getattr(self.window, "profile_id", None)
+        if database is None or database.encrypted or profile_id is None:
+            return False
+        from circlekeeper.core.services import NotFound
+        from circlekeeper.core.services.profiles import ProfileService
+
+        try:
+            return ProfileService(database.sessions).get(profile_id).has_pin
+        except NotFound:
+            return False
+
     def _windows(self) -> list[QWidget]:
         found = []
         for widget in QApplication.topLevelWidgets():
@@ -255,8 +280,17 @@ class Guard(QObject):
 
     def check_secret(self, secret: str) -> bool:
         database = getattr(self.window, "database", None)
-        if database is None or not database.encrypted:
+        if database is None:
             return True
+        if not database.encrypted:
+            if not self.needs_pin():
+                return True
+            from circlekeeper.core.services.profiles import ProfileService
+
+            profile_id = getattr(self.window, "profile_id", None)
+            return isinstance(profile_id, int) and ProfileService(database.sessions).verify_pin(
+                profile_id, secret
+            )
         try:
             from circlekeeper.core.store import crypto
 
