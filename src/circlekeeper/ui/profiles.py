@@ -46,19 +46,24 @@ def default_viewer(database: Database) -> Viewer:
     return Viewer(name, ProfileRole.COUNSELOR.value, sees_unattributed=True)
 
 
-def current_viewer(database: Database | None = None) -> Viewer:
-    """The viewer of the main window showing ``database`` (any main window when None).
+def current_viewer(database: Database | None = None, *, sessions: object = None) -> Viewer:
+    """The viewer of the main window showing ``database`` (or the one whose sessions these are).
 
-    Falls back to the facilitator named in Settings, or to a plain counselor view.
+    With neither given, any main window's viewer. Falls back to the facilitator named in
+    Settings, or to a plain counselor view.
     """
     app = QApplication.instance()
     if isinstance(app, QApplication):
         for widget in app.topLevelWidgets():
             viewer = widget.__dict__.get("viewer")
-            if isinstance(viewer, Viewer) and (
-                database is None or widget.__dict__.get("database") is database
-            ):
-                return viewer
+            shown = widget.__dict__.get("database")
+            if not isinstance(viewer, Viewer):
+                continue
+            if database is not None and shown is not database:
+                continue
+            if sessions is not None and getattr(shown, "sessions", None) is not sessions:
+                continue
+            return viewer
     if database is not None:
         return default_viewer(database)
     return Viewer()

@@ -166,6 +166,11 @@ class PeopleService:
         self._sessions = sessions
         self.actor = actor
 
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """The database this service works on (screens use it to find who is viewing)."""
+        return self._sessions
+
     def search(
         self,
         text: str = "",

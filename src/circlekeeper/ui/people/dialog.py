@@ -63,7 +63,7 @@ class PersonDialog(QDialog):
         super().__init__(parent)
         self.service = service
         # An SRO sees no equity (demographic) fields; what is stored is kept as it is on Save.
-        self.viewer = viewer if viewer is not None else current_viewer()
+        self.viewer = viewer if viewer is not None else current_viewer(sessions=service.sessions)
         self.demographics_shown = self.viewer.can_see_demographics
         self._stored = PersonData("", "")
         self.person_id = person_id
