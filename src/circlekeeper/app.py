@@ -48,7 +48,7 @@ def run_app(database: Path, *, self_test: bool = False) -> int:
                 window.close()
             return
         figures["data_ready_ms"] = ms_since_process_start()
-        if not self_test:
+        if not self_test and window.guard is not None:
             # The daily backup at start, off the UI thread, once the records are on screen.
             window.guard.backup_at_start()
         if self_test:
