@@ -181,7 +181,9 @@ class PeopleService:
         kind: str | None = None,
     ) -> list[PersonRow]:
         """People matching the text, in directory order (family name, then first name)."""
-        query = select(*_ROW_COLUMNS).where(search_filter(text))
+        # First the page's ids, found inside the covering index ix_person_directory without
+        # reading the table; then only those rows.
+        query = select(Person.id).where(search_filter(text))
         if not include_archived:
             query = query.where(Person.archived_at.is_(None))
         if kind:
@@ -189,7 +191,12 @@ class PeopleService:
         query = query.order_by(Person.last_name, Person.first_name, Person.id)
         query = query.limit(limit).offset(offset)
         with self._sessions() as session:
-            return [_row(tuple(r)) for r in session.execute(query)]
+            ids = list(session.scalars(query))
+            rows = {
+                r[0]: _row(tuple(r))
+                for r in session.execute(select(*_ROW_COLUMNS).where(Person.id.in_(ids)))
+            }
+        return [rows[i] for i in ids]
 
     def count(self, text: str = "", *, include_archived: bool = False) -> int:
         query = select(func.count()).select_from(Person).where(search_filter(text))

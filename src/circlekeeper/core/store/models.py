@@ -82,7 +82,18 @@ class Person(Record, Base):
     search_text: Mapped[str] = mapped_column(String(400), default="", index=True)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    __table_args__ = (Index("ix_person_sort", "last_name", "first_name"),)
+    # Covers search as you type: the directory-order scan never reads the table itself.
+    __table_args__ = (
+        Index(
+            "ix_person_directory",
+            "last_name",
+            "first_name",
+            "id",
+            "archived_at",
+            "kind",
+            "search_text",
+        ),
+    )
 
 
 class GuardianLink(Record, Base):

@@ -5,7 +5,12 @@ A test keeps this list equal to the alembic chain in ``migrations/versions``.
 
 from __future__ import annotations
 
-REVISIONS: tuple[str, ...] = ("0001_initial", "0002_search_index", "0003_profiles")
+REVISIONS: tuple[str, ...] = (
+    "0001_initial",
+    "0002_search_index",
+    "0003_profiles",
+    "0004_person_directory_index",
+)
 HEAD = REVISIONS[-1]
 
 # Tables the migrations make that the models do not describe: SQLite's FTS5 search index and the
