@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QWidget,
+)
 
 BASE_POINT_SIZE = 11  # readable from the back of a room and on old, low-DPI laptop screens
 
@@ -33,3 +40,25 @@ def note(text: str, parent: QWidget | None = None) -> QLabel:
     label.setWordWrap(True)
     label.setAccessibleName(text)
     return label
+
+
+def list_table(table: QTableView, name: str, *, tall_rows: bool = True) -> QHeaderView:
+    """Set up a table as the areas' record lists are: whole rows, one at a time, read-only.
+
+    Tab leaves the list and the arrows move inside it, so the keyboard can reach the buttons
+    below. Returns the horizontal header for the caller's column widths.
+    """
+    table.setAccessibleName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setTabKeyNavigation(False)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    if tall_rows:
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 14)
+    header = table.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return header

@@ -9,7 +9,6 @@ from datetime import date
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -34,7 +33,7 @@ from circlekeeper.core.services.circles import CirclePlanner
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.agreements.labels import day_text, status_label
 from circlekeeper.ui.people.labels import count_text
-from circlekeeper.ui.style import heading, note
+from circlekeeper.ui.style import heading, list_table, note
 
 log = logging.getLogger(__name__)
 
@@ -120,15 +119,7 @@ class AgreementsArea(QWidget):
         self.show_earlier = QCheckBox(self.tr("Show &earlier versions"), self)
         self.show_earlier.setAccessibleName(self.tr("Show earlier, replaced versions"))
         self.table = QTableWidget(0, self.COLUMNS, self)
-        self.table.setAccessibleName(self.tr("Agreements list"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
+        list_table(self.table, self.tr("Agreements list"))
         self.table.setHorizontalHeaderLabels(
             [
                 self.tr("Circle"),

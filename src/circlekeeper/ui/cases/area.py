@@ -7,7 +7,6 @@ from datetime import date
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -36,7 +35,7 @@ from circlekeeper.ui.cases.common import (
 from circlekeeper.ui.cases.model import CaseTableModel
 from circlekeeper.ui.cases.page import CasePage
 from circlekeeper.ui.people.labels import count_text
-from circlekeeper.ui.style import heading
+from circlekeeper.ui.style import heading, list_table
 
 
 class CasesArea(QWidget):
@@ -68,19 +67,8 @@ class CasesArea(QWidget):
         self.open_only.setAccessibleName(self.tr("Open cases only"))
         self.table = QTableView(self.list_page)
         self.table.setModel(self.model)
-        self.table.setAccessibleName(self.tr("Case list"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
+        header = list_table(self.table, self.tr("Case list"))
         header.setAccessibleName(self.tr("Case list columns"))
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(CaseTableModel.PEOPLE, QHeaderView.ResizeMode.Stretch)
         char = self.fontMetrics().horizontalAdvance("M")
         date_width = self.fontMetrics().horizontalAdvance(day_text(date(2026, 12, 30))) + 24

@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -26,7 +25,7 @@ from circlekeeper.ui.circles.labels import status_choices
 from circlekeeper.ui.circles.model import CirclesTableModel
 from circlekeeper.ui.circles.problems import PROBLEMS, show_problem
 from circlekeeper.ui.people.labels import count_text
-from circlekeeper.ui.style import heading
+from circlekeeper.ui.style import heading, list_table
 
 
 class CirclesArea(QWidget):
@@ -56,19 +55,8 @@ class CirclesArea(QWidget):
 
         self.table = QTableView(self)
         self.table.setModel(self.model)
-        self.table.setAccessibleName(self.tr("Circles list"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
+        header = list_table(self.table, self.tr("Circles list"))
         header.setAccessibleName(self.tr("Columns"))
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(CirclesTableModel.TITLE, QHeaderView.ResizeMode.Stretch)
         char = self.fontMetrics().horizontalAdvance("M")
         for column, chars in (

@@ -7,7 +7,6 @@ import logging
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
@@ -26,7 +25,7 @@ from circlekeeper.core.services.people import PeopleService, PersonRow
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.people.labels import count_text
 from circlekeeper.ui.people.model import PeopleTableModel
-from circlekeeper.ui.style import heading
+from circlekeeper.ui.style import heading, list_table
 
 log = logging.getLogger(__name__)
 
@@ -57,17 +56,7 @@ class PeopleArea(QWidget):
 
         self.table = QTableView(self)
         self.table.setModel(self.model)
-        self.table.setAccessibleName(self.tr("People list"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the list, arrows move inside it
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header = list_table(self.table, self.tr("People list"), tall_rows=False)
         header.setSectionResizeMode(PeopleTableModel.SCHOOL, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         char = self.fontMetrics().horizontalAdvance("M")
