@@ -60,13 +60,15 @@ class CirclesArea(QWidget):
         header.setSectionResizeMode(CirclesTableModel.TITLE, QHeaderView.ResizeMode.Stretch)
         char = self.fontMetrics().horizontalAdvance("M")
         for column, chars in (
-            (CirclesTableModel.WHEN, 13),
             (CirclesTableModel.KIND, 15),
             (CirclesTableModel.STATUS, 7),
-            (CirclesTableModel.PLACE, 10),
+            (CirclesTableModel.PLACE, 12),
             (CirclesTableModel.PEOPLE, 5),
         ):
             self.table.setColumnWidth(column, chars * char)
+        # The time is what a counselor scans for: measured on a long sample so it is never cut.
+        sample = self.fontMetrics().horizontalAdvance("Wed 30 Sep 2026  16:30")
+        self.table.setColumnWidth(CirclesTableModel.WHEN, sample + 2 * char)
 
         self.new_button = QPushButton(self.tr("&New circle…"), self)
         self.new_button.setAccessibleName(self.tr("Plan a new circle"))
