@@ -56,3 +56,31 @@ def test_a_new_person_has_no_history_button(qtbot, db: Database) -> None:
     qtbot.addWidget(form)
     form.show()
     assert not form.history_button.isVisible()
+
+
+def test_a_case_page_shows_every_saved_change_to_the_case(qtbot, db: Database) -> None:
+    from datetime import date
+
+    from circlekeeper.core.services.cases import CaseIntake, CaseService
+    from circlekeeper.ui.cases.area import CasesArea
+
+    # Given a referral, later marked as diverted from a two-day suspension
+    cases = CaseService(db.sessions, actor="Mr Okafor")
+    case_id = cases.intake(CaseIntake(date(2026, 3, 2), "Conflict between students")).id
+    cases.set_diversion(case_id, "suspension", 2)
+
+    # When its page is open and Changes is pressed
+    area = CasesArea(db)
+    qtbot.addWidget(area)
+    area.show()
+    assert area.open_case(case_id)
+    qtbot.mouseClick(area.page.changes_button, Qt.MouseButton.LeftButton)
+    history = area.page.changes_dialog
+    qtbot.waitExposed(history)
+
+    # Then both the intake and the diversion are there, with who made them
+    rows = _rows(history)
+    assert len(rows) >= 2 and rows[-1][1] == "Mr Okafor"
+    assert "suspension" in " ".join(r[2] for r in rows)
+    assert unnamed_controls(history) == []
+    history.close()

@@ -139,6 +139,8 @@ class CasePage(QScrollArea):
         self.next_button = QPushButton(body)
         self.close_button = QPushButton(self.tr("Close &case…"), body)
         self.close_button.setAccessibleName(self.tr("Close the case with a reason"))
+        self.changes_button = QPushButton(self.tr("Chan&ges…"), body)
+        self.changes_button.setAccessibleName(self.tr("Every saved change to this case"))
         self.message = message_label(body, self.tr("Last change"))
 
         self.parties = QListWidget(body)
@@ -190,6 +192,7 @@ class CasePage(QScrollArea):
         steps.addWidget(self.next_button)
         steps.addStretch(1)
         steps.addWidget(self.close_button)
+        steps.addWidget(self.changes_button)
         pipeline_box = QGroupBox(self.tr("Pipeline"), body)
         pipeline_layout = QVBoxLayout(pipeline_box)
         pipeline_layout.addWidget(self.pipeline)
@@ -246,6 +249,7 @@ class CasePage(QScrollArea):
         self.next_button.clicked.connect(self.move_forward)
         self.previous_button.clicked.connect(self.move_back)
         self.close_button.clicked.connect(self.close_case)
+        self.changes_button.clicked.connect(self.show_changes)
         self.add_party_button.clicked.connect(self.add_party)
         self.remove_party_button.clicked.connect(self.remove_party)
         self.history_button.clicked.connect(self.show_history)
@@ -260,6 +264,17 @@ class CasePage(QScrollArea):
             section.saved.connect(self._section_saved)
 
     # -- loading ---------------------------------------------------------------------------
+
+    def show_changes(self) -> QWidget | None:
+        """The audit trail of this case: who changed what, and when."""
+        from circlekeeper.ui.security.history import HistoryDialog
+
+        if self.detail is None:
+            return None
+        title = self.title.text()
+        self.changes_dialog = HistoryDialog(self.database.sessions, self.detail.uuid, title, self)
+        self.changes_dialog.open()
+        return self.changes_dialog
 
     def load(self, case_id: int) -> bool:
         try:

@@ -520,7 +520,7 @@ class PersonDialog(QDialog):
         if self._uuid is None:
             return None
         name = f"{self.first_name.text()} {self.last_name.text()}".strip()
-        sessions = self.service._sessions  # noqa: SLF001 - the service has no public handle
+        sessions = self.service.sessions
         self.history_dialog = HistoryDialog(sessions, self._uuid, name, self)
         self.history_dialog.open()
         return self.history_dialog
