@@ -9,7 +9,6 @@ complete, so a cancelled or failed build leaves nothing behind.
 
 from __future__ import annotations
 
-import json
 import random
 import sqlite3
 import time
@@ -20,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from circlekeeper.core.domain.eligibility import Eligibility
 from circlekeeper.core.domain.enums import (
     AgreementItemKind,
     AgreementStatus,
@@ -982,15 +982,16 @@ class _Builder:
         )
         eligibility = None
         if status is not CaseStatus.REFERRED:
-            answers: dict[str, Any] = {
-                "admits_part": closure is not ClosureReason.NOT_RESTORABLE,
-                "voluntary": closure is not ClosureReason.DECLINED,
-                "guardian_consent": closure is not ClosureReason.DECLINED,
-                "excluded": [rng.choice(_EXCLUDED)]
-                if closure is ClosureReason.NOT_RESTORABLE and rng.random() < 0.5
-                else [],
-            }
-            eligibility = json.dumps(answers, sort_keys=True)
+            # Written through the same model the case screen reads, so the demo's screened
+            # cases show their answers instead of "not yet known".
+            answers = Eligibility(
+                responsibility_admitted=closure is not ClosureReason.NOT_RESTORABLE,
+                participation_voluntary=closure is not ClosureReason.DECLINED,
+                guardian_consent=closure is not ClosureReason.DECLINED,
+            )
+            if closure is ClosureReason.NOT_RESTORABLE and rng.random() < 0.5:
+                setattr(answers, rng.choice(_EXCLUDED), True)
+            eligibility = answers.to_json()
 
         held = status in (CaseStatus.HELD, CaseStatus.MONITORING, CaseStatus.CLOSED) and (
             closure not in (ClosureReason.DECLINED, ClosureReason.NOT_RESTORABLE)
