@@ -84,3 +84,13 @@ def test_a_case_page_shows_every_saved_change_to_the_case(qtbot, db: Database) -
     assert "suspension" in " ".join(r[2] for r in rows)
     assert unnamed_controls(history) == []
     history.close()
+
+
+def test_a_record_without_a_trail_says_so_instead_of_an_empty_table(qtbot, db: Database) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    dialog = HistoryDialog(db.sessions, "00000000-0000-4000-8000-000000000000", "Case 1")
+    qtbot.addWidget(dialog)
+    texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert dialog.table.rowCount() == 0
+    assert "No changes have been recorded for this record yet" in texts

@@ -79,6 +79,12 @@ class HistoryDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.windowTitle(), self))
+        if not problem and not self.entries:
+            # Records made by the demo builder or an older import carry no trail of their own.
+            problem = self.tr(
+                "No changes have been recorded for this record yet. Changes saved from now on "
+                "will be listed here, with who saved them."
+            )
         layout.addWidget(
             note(
                 problem
