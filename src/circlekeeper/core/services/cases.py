@@ -25,6 +25,7 @@ from circlekeeper.core.domain.enums import (
     Role,
 )
 from circlekeeper.core.services import InvalidInput, NotFound, audit
+from circlekeeper.core.services.followups import FOLLOW_UP_QUERY, FollowUpRow, follow_up_row
 from circlekeeper.core.store.models import (
     Agreement,
     AgreementItem,
@@ -163,19 +164,6 @@ class AgreementRow:
 
 
 @dataclass(frozen=True)
-class FollowUpLine:
-    id: int
-    uuid: str
-    due_on: date
-    status: str
-    purpose: str
-    responsible_id: int | None
-    responsible_name: str | None
-    done_on: date | None
-    outcome: str | None
-
-
-@dataclass(frozen=True)
 class ContactRow:
     id: int
     contacted_at: datetime
@@ -212,7 +200,7 @@ class CaseDetail:
     parties: list[PartyRow]
     circles: list[CircleRow]
     agreements: list[AgreementRow]
-    follow_ups: list[FollowUpLine]
+    follow_ups: list[FollowUpRow]
     contacts: list[ContactRow]
     next_status: str | None  # one step forward, if any (closing goes through ``close``)
     previous_status: str | None  # one step back, if any (needs a reason)
@@ -779,34 +767,14 @@ class CaseService:
                 .order_by(Agreement.version, Agreement.id)
             )
         ]
-        follow_rows = session.execute(
-            select(
-                FollowUp.id,
-                FollowUp.uuid,
-                FollowUp.due_on,
-                FollowUp.status,
-                FollowUp.purpose,
-                FollowUp.responsible_id,
-                FollowUp.done_on,
-                FollowUp.outcome,
-            )
-            .where(case_follow_up_filter(case.id))
-            .order_by(FollowUp.due_on, FollowUp.id)
-        ).all()
-        names = self._names(session, {r.responsible_id for r in follow_rows})
+        # The same rows the follow-up service gives; the page counts overdue on its own clock.
         follow_ups = [
-            FollowUpLine(
-                r.id,
-                r.uuid,
-                r.due_on,
-                r.status,
-                r.purpose,
-                r.responsible_id,
-                names.get(r.responsible_id),
-                r.done_on,
-                r.outcome,
+            follow_up_row(r, None)
+            for r in session.execute(
+                FOLLOW_UP_QUERY.where(case_follow_up_filter(case.id)).order_by(
+                    FollowUp.due_on, FollowUp.id
+                )
             )
-            for r in follow_rows
         ]
         referred_by = self._names(session, {case.referred_by_id}).get(case.referred_by_id)
         answers = Eligibility.from_json(case.eligibility)
