@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -46,6 +44,7 @@ from circlekeeper.ui.agreements.item_dialog import (
     person_combo,
     problem_label,
     select_data,
+    two_columns,
 )
 from circlekeeper.ui.agreements.labels import (
     day_text,
@@ -201,24 +200,9 @@ class AgreementBuilder(ShowsProblems, QDialog):
         right.addWidget(self.activation_box)
         right.addWidget(export_box)
         right.addStretch(1)
-        columns = QHBoxLayout()
-        columns.setSpacing(16)
-        columns.addLayout(left, 2)
-        columns.addLayout(right, 1)
-        body = QWidget(self)
-        body_layout = QVBoxLayout(body)
-        body_layout.addWidget(self.problem)
-        body_layout.addLayout(columns, 1)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(body)
-
-        close_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        close_button = close_box.button(QDialogButtonBox.StandardButton.Close)
-        close_button.setAccessibleName(self.tr("Close the agreement builder"))
-        close_box.rejected.connect(self.reject)
+        scroll, close_box = two_columns(
+            self, self.problem, left, right, self.tr("Close the agreement builder")
+        )
 
         top = QVBoxLayout(self)
         top.addWidget(self.title)

@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -89,6 +91,32 @@ class ShowsProblems:
         self.problem.show()
         if self.focus_problems:
             self.problem.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def two_columns(
+    window: QDialog, problem: QLabel, left: QLayout, right: QLayout, close_name: str
+) -> tuple[QScrollArea, QDialogButtonBox]:
+    """The agreement windows' body: the problem line over a wide left and a narrow right
+    column, scrolling only up and down, and a Close button."""
+    columns = QHBoxLayout()
+    columns.setSpacing(16)
+    columns.addLayout(left, 2)
+    columns.addLayout(right, 1)
+    body = QWidget(window)
+    body_layout = QVBoxLayout(body)
+    body_layout.addWidget(problem)
+    body_layout.addLayout(columns, 1)
+    scroll = QScrollArea(window)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(body)
+    close_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, window)
+    close_button = close_box.button(QDialogButtonBox.StandardButton.Close)
+    if close_button is not None:
+        close_button.setAccessibleName(close_name)
+    close_box.rejected.connect(window.reject)
+    return scroll, close_box
 
 
 def person_combo(parent: QWidget, people: list[PersonChoice], nobody: str, name: str) -> QComboBox:

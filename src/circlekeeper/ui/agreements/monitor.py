@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -40,7 +38,7 @@ from circlekeeper.core.services.agreements import (
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.agreements.builder import fill_item_table, item_cells, item_table
 from circlekeeper.ui.agreements.exporting import ExportBar
-from circlekeeper.ui.agreements.item_dialog import ShowsProblems, problem_label
+from circlekeeper.ui.agreements.item_dialog import ShowsProblems, problem_label, two_columns
 from circlekeeper.ui.agreements.labels import day_text, from_qdate, status_label, tr_agreement
 from circlekeeper.ui.agreements.signatures import SignaturePanel
 from circlekeeper.ui.style import heading, note
@@ -257,24 +255,9 @@ class AgreementMonitor(ShowsProblems, QDialog):
         right = QVBoxLayout()
         right.addWidget(signatures_box)
         right.addWidget(history_box, 1)
-        columns = QHBoxLayout()
-        columns.setSpacing(16)
-        columns.addLayout(left, 2)
-        columns.addLayout(right, 1)
-        body = QWidget(self)
-        body_layout = QVBoxLayout(body)
-        body_layout.addWidget(self.problem)
-        body_layout.addLayout(columns, 1)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(body)
-        close_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        close_box.button(QDialogButtonBox.StandardButton.Close).setAccessibleName(
-            self.tr("Close this window")
+        scroll, close_box = two_columns(
+            self, self.problem, left, right, self.tr("Close this window")
         )
-        close_box.rejected.connect(self.reject)
         top = QVBoxLayout(self)
         top.addWidget(self.title)
         top.addWidget(self.state)
