@@ -395,9 +395,9 @@ class AgreementBuilder(ShowsProblems, QDialog):
         titles = [
             self.tr("#"),
             self.tr("What will be done"),
-            self.tr("Who (supported by)"),
+            self.tr("Who"),
             self.tr("By when"),
-            self.tr("How checked (by whom)"),
+            self.tr("How checked"),
         ]
         rows = [item_cells(item, self._names) for item in self.details.items]
         fill_item_table(self.items, rows, titles)

@@ -281,9 +281,9 @@ class AgreementMonitor(ShowsProblems, QDialog):
         titles = [
             self.tr("#"),
             self.tr("What will be done"),
-            self.tr("Who (supported by)"),
+            self.tr("Who"),
             self.tr("By when"),
-            self.tr("How checked (by whom)"),
+            self.tr("How checked"),
             self.tr("Done"),
         ]
         today = date.today()
