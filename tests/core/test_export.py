@@ -207,3 +207,14 @@ def test_sharing_views_drop_private_notes_before_rendering() -> None:
     view = sample.sample_circle_summary()
     view = replace(view, notes=[*view.notes, NoteView("secret", True)])
     assert all(not n.private for n in view.for_sharing().notes)
+
+
+def test_the_page_footer_speaks_the_documents_language() -> None:
+    from circlekeeper.core.export.templates import agreement_page_title
+
+    view = sample.sample_agreement()
+    code = f"{view.uuid[:8]} v{view.version}"
+    assert agreement_page_title(view, "es") == f"Acuerdo de reparación {code}"
+    both = agreement_page_title(view, "en+es", "sharing")
+    assert both.startswith(f"Repair agreement / Acuerdo de reparación {code}")
+    assert "do not pass on" in both and "no compartir" in both

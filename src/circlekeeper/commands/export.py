@@ -47,9 +47,10 @@ def _export_agreement(args: argparse.Namespace) -> int:
         view = service.view(service.resolve(args.id))
     finally:
         db.close()
-    from circlekeeper.core.export.templates import render_agreement
+    from circlekeeper.core.export.templates import agreement_page_title, render_agreement
 
-    result = render_agreement(view, args.lang, "sharing" if args.sharing else "school")
+    audience = "sharing" if args.sharing else "school"
+    result = render_agreement(view, args.lang, audience)
     for warning in result.warnings:
         print(f"circlekeeper: warning: {warning}", file=sys.stderr)
     if args.format == "html":
@@ -57,9 +58,7 @@ def _export_agreement(args: argparse.Namespace) -> int:
     else:
         from circlekeeper.pdf import PdfProblem, html_to_pdf
 
-        title = f"Repair agreement {view.uuid[:8]} v{view.version}"
-        if args.sharing:
-            title += " - education record, do not pass on"
+        title = agreement_page_title(view, args.lang, audience)
         try:
             html_to_pdf(result.html, output, title=title, page_size=args.page_size)
         except PdfProblem as exc:

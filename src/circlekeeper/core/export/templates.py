@@ -225,6 +225,22 @@ def default_templates() -> DocumentTemplates:
     return _templates_for(resources_dir() / "templates", user_templates_dir())
 
 
+_PAGE_TITLES = {
+    "en": ("Repair agreement", "education record, do not pass on"),
+    "es": ("Acuerdo de reparación", "registro educativo, no compartir"),
+}
+
+
+def agreement_page_title(view: AgreementView, lang: str = "en", audience: str = "school") -> str:
+    """The line printed at the foot of every page, in the document's own language(s)."""
+    languages = [part for part in lang.split("+") if part in _PAGE_TITLES] or ["en"]
+    title = " / ".join(_PAGE_TITLES[part][0] for part in languages)
+    title = f"{title} {view.uuid[:8]} v{view.version}"
+    if audience == "sharing":
+        title += " - " + " / ".join(_PAGE_TITLES[part][1] for part in languages)
+    return title
+
+
 def render_agreement(
     view: AgreementView, lang: str = "en", audience: str = "school"
 ) -> RenderResult:

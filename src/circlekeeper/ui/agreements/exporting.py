@@ -111,7 +111,7 @@ class ExportBar(QWidget):
 
     def _render(self) -> tuple[str, str] | None:
         """The HTML and the document title, or None after showing why not."""
-        from circlekeeper.core.export.templates import render_agreement
+        from circlekeeper.core.export.templates import agreement_page_title, render_agreement
 
         self.problem.hide()
         if self._before is not None and not self._before():
@@ -132,11 +132,7 @@ class ExportBar(QWidget):
             self.info.show()
         else:
             self.info.hide()
-        title = self.tr("Repair agreement {code} v{version}").format(
-            code=view.uuid[:8], version=view.version
-        )
-        if audience == "sharing":
-            title += self.tr(" - education record, do not pass on")
+        title = agreement_page_title(view, self.language.currentData(), audience)
         self._file_stem = self._stem(view.circle_title or "", view.version)
         return result.html, title
 
