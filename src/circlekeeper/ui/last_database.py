@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from circlekeeper.core.files import private_folder, write_private_text
 from circlekeeper.core.paths import data_home
 
 FILENAME = "last_database.txt"
@@ -16,9 +17,8 @@ FILENAME = "last_database.txt"
 
 def remember_database(path: Path) -> None:
     """Open ``path`` at the next start (when no database is named on the command line)."""
-    home = data_home()
-    home.mkdir(parents=True, exist_ok=True)
-    (home / FILENAME).write_text(str(path.expanduser().resolve()) + "\n", encoding="utf-8")
+    home = private_folder(data_home())
+    write_private_text(home / FILENAME, str(path.expanduser().resolve()) + "\n")
 
 
 def remembered_database() -> Path | None:

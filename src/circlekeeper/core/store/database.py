@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from circlekeeper.core.files import create_private_file, private_folder
 from circlekeeper.core.paths import backups_dir
 from circlekeeper.core.store import crypto
 from circlekeeper.core.store.crypto import SQLITE_HEADER, FileKind
@@ -262,9 +263,12 @@ def backup_database(
         raise DatabaseProblem(f"{destination} already exists; the backup will not overwrite it.")
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
+        if destination.parent == backups_dir(path):
+            private_folder(destination.parent)
         if not _writable(destination.parent):
             raise PermissionError(13, "Permission denied")
         partial = destination.with_name(destination.name + ".partial")
+        create_private_file(partial)
         if key is None:
             source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
             target = sqlite3.connect(partial)

@@ -8,6 +8,12 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from circlekeeper.core.files import (
+    create_private_file,
+    private_database_files,
+    private_folder_contents,
+)
+from circlekeeper.core.paths import backups_dir
 from circlekeeper.core.store.problems import DatabaseProblem
 
 
@@ -17,15 +23,23 @@ def make_engine(path: Path, *, key: str | None = None) -> Engine:
     With ``key`` (a raw SQLCipher key, see :mod:`circlekeeper.core.store.crypto`) the file is
     encrypted: every connection is made by sqlcipher3 and keyed before anything else runs.
     """
+    # A file made here starts private (0600), and SQLite gives its -wal/-shm the same mode.
+    if path.parent.is_dir():
+        create_private_file(path)
+    private_folder_contents(backups_dir(path))
+    # hide_parameters: a failed statement's text (logged, shown in tracebacks) never carries
+    # the values it wrote: a private note, a name, a demographic field.
     if key is None:
-        engine = create_engine(f"sqlite:///{path}")
+        engine = create_engine(f"sqlite:///{path}", hide_parameters=True)
     else:
         from circlekeeper.core.store import crypto
 
         def creator() -> Any:
             return crypto.connect(path, key, check_same_thread=False)
 
-        engine = create_engine(f"sqlite:///{path}", module=crypto.dbapi(), creator=creator)
+        engine = create_engine(
+            f"sqlite:///{path}", module=crypto.dbapi(), creator=creator, hide_parameters=True
+        )
 
     @event.listens_for(engine, "handle_error")
     def _plain_words(context: Any) -> None:
@@ -44,6 +58,9 @@ def make_engine(path: Path, *, key: str | None = None) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Tighten a file an older release (or a copy by hand) left readable by others, before
+        # WAL mode makes its -wal/-shm with the same mode.
+        private_database_files(path)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
