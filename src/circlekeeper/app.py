@@ -15,6 +15,11 @@ from circlekeeper.clock import ms_since_process_start
 def run_app(database: Path, *, self_test: bool = False) -> int:
     import os
 
+    from circlekeeper.core.logs import setup_logging
+
+    # Started from the command line the log is already set up; started any other way
+    # (a packaged launcher), the window gets the same private, rotating, value-free log.
+    setup_logging()
     if self_test and "QT_QPA_PLATFORM" not in os.environ and not os.environ.get("DISPLAY"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 

@@ -70,19 +70,10 @@ def open_db(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def setup_logging() -> Path | None:
-    from circlekeeper.core.paths import data_home
+    """The rotating, private, value-free log file the app shares (``core/logs.py``)."""
+    from circlekeeper.core.logs import setup_logging as setup
 
-    try:
-        folder = data_home() / "logs"
-        folder.mkdir(parents=True, exist_ok=True)
-        logfile = folder / "circlekeeper.log"
-        handler = logging.FileHandler(logfile, encoding="utf-8", delay=True)
-    except OSError:
-        return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.getLogger().addHandler(handler)
-    logging.getLogger().setLevel(logging.INFO)
-    return logfile
+    return setup()
 
 
 def run(argv: list[str] | None = None) -> int:
