@@ -113,7 +113,7 @@ def _upgrade(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from circlekeeper.core.store import crypto
-    from circlekeeper.core.store.database import SchemaState, _connect_ro, inspect_schema
+    from circlekeeper.core.store.database import SchemaState, inspect_schema
 
     path = _existing(args, "check")
     passphrase = _passphrase_for(path)
@@ -126,14 +126,9 @@ def _check(args: argparse.Namespace) -> int:
         problems.append("needs upgrading: run 'circlekeeper db upgrade'")
     elif state.state is SchemaState.EMPTY:
         problems.append("holds no circlekeeper data yet")
-    conn = _connect_ro(path, key)
-    try:
-        integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-        foreign = conn.execute("PRAGMA foreign_key_check").fetchall()
-    finally:
-        conn.close()
+    integrity, foreign = _integrity(path, key)
     if integrity != ["ok"]:
-        problems.append("damaged: " + "; ".join(integrity[:5]))
+        raise UsageProblem(_damage_report(path, integrity))
     if foreign:
         problems.append(f"{len(foreign)} broken references between records")
     if problems:
@@ -141,6 +136,45 @@ def _check(args: argparse.Namespace) -> int:
     protected = ", encrypted" if key else ""
     print(f"{path}: ok (schema {state.revision}{protected}).")
     return 0
+
+
+def _integrity(path: Path, key: str | None) -> tuple[list[str], list[Any]]:
+    """SQLite's full integrity check (every page, not only the header), then references."""
+    import sqlite3
+
+    from circlekeeper.core.store.database import _connect_ro
+
+    conn = _connect_ro(path, key)
+    try:
+        try:
+            integrity = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+        except sqlite3.DatabaseError as exc:  # damage so bad the check itself stops
+            return [str(exc)], []
+        if integrity != ["ok"]:
+            return integrity, []  # references cannot be checked on damaged pages
+        return integrity, conn.execute("PRAGMA foreign_key_check").fetchall()
+    finally:
+        conn.close()
+
+
+def _damage_report(path: Path, integrity: list[str]) -> str:
+    # One row may hold several lines; the "*** in database main ***" heading is not a problem.
+    lines = [
+        line.strip()
+        for row in integrity
+        for line in row.splitlines()
+        if line.strip() and not line.startswith("***")
+    ] or ["unknown damage"]
+    count = len(lines)
+    found = "a problem" if count == 1 else f"{count} problems"
+    first = lines[0]
+    return (
+        f"{path} is damaged: SQLite's page-by-page check found {found} "
+        f"(the first: {first[:120]}). Nothing was changed. Records on the damaged pages may be "
+        "lost or wrong, so do not keep working in this file: list the backups with "
+        "'circlekeeper db backups' and put the newest good one back with "
+        "'circlekeeper db restore FILE' (the damaged file is kept aside)."
+    )
 
 
 def _backup(args: argparse.Namespace) -> int:
