@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 FOLDER_MODE = 0o700
@@ -106,3 +107,61 @@ def write_private_text(path: Path, text: str) -> None:
     with open(path, "w", encoding="utf-8", opener=private_opener) as out:
         out.write(text)
     private_file(path)
+
+
+def temporary_beside(target: Path, suffix: str) -> Path:
+    """A new, empty, private file beside ``target``, named for this process.
+
+    Beside, so it is on the same disk and can be linked into place; one per process, so two
+    programs building the same file never write into each other's.
+    """
+    handle, name = tempfile.mkstemp(
+        prefix=f".{target.name}.{os.getpid()}-", suffix=suffix, dir=target.parent
+    )
+    os.close(handle)
+    return Path(name)
+
+
+def remove_leftovers(target: Path, suffix: str) -> None:
+    """Remove what a killed build left beside ``target`` (never a build that is still running)."""
+    for leftover in target.parent.glob(f".{glob_escape(target.name)}.*{suffix}"):
+        pid = leftover.name[len(target.name) + 2 :].split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            remove_with_journals(leftover)
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: leave its file alone
+    return True
+
+
+def remove_with_journals(path: Path) -> None:
+    for leftover in (path, *(Path(f"{path}{side}") for side in SIDE_FILES)):
+        leftover.unlink(missing_ok=True)
+
+
+def place_without_overwriting(finished: Path, target: Path) -> None:
+    """Give a finished file the name ``target`` only if no file has it; else FileExistsError.
+
+    A hard link is made atomically or not at all, so two builds racing for one name never
+    overwrite each other and ``target`` is never seen empty or half written.
+    """
+    try:
+        os.link(finished, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        # No hard links on this disk (FAT, some network drives): claim the name, then move in.
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+        os.replace(finished, target)
+        return
+    finished.unlink()

@@ -37,11 +37,18 @@ from circlekeeper.core.domain.enums import (
     Role,
 )
 from circlekeeper.core.domain.script import script_to_json
+from circlekeeper.core.files import (
+    place_without_overwriting,
+    remove_leftovers,
+    remove_with_journals,
+    temporary_beside,
+)
 from circlekeeper.core.services import InvalidInput
 from circlekeeper.core.services.people import PersonData, search_text
 from circlekeeper.core.services.scripts import ScriptLibrary
 from circlekeeper.core.services.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.database import open_database
+from circlekeeper.core.store.problems import DatabaseProblem, disk_problem
 from circlekeeper.core.text import fold
 
 Progress = Callable[[int, int], None]
@@ -1427,13 +1434,7 @@ class _Builder:
         )
 
 
-def _temporary_path(target: Path) -> Path:
-    return target.with_name(target.name + ".building")
-
-
-def _remove(path: Path) -> None:
-    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
-        leftover.unlink(missing_ok=True)
+BUILDING = ".building"
 
 
 def build_demo(
@@ -1465,8 +1466,10 @@ def build_demo(
         raise InvalidInput(
             f"{path} already exists; the demo will not overwrite it. Choose a new file name."
         )
-    temporary = _temporary_path(path)
-    _remove(temporary)  # a leftover of an earlier build that was killed
+    if not path.parent.is_dir():
+        raise InvalidInput(f"The folder {path.parent} does not exist; create it or choose another.")
+    remove_leftovers(path, BUILDING)  # what an earlier build that was killed left behind
+    temporary = temporary_beside(path, BUILDING)
     try:
         database = open_database(temporary)
         try:
@@ -1481,14 +1484,23 @@ def build_demo(
         finally:
             database.close()
         counts = _fill(temporary, plan, seed, today or date.today(), progress, cancelled)
-        if path.exists():  # appeared while we were building
+        try:
+            place_without_overwriting(temporary, path)
+        except FileExistsError:
             raise InvalidInput(
-                f"{path} appeared while the demo was being built; it was left as it is. "
-                "Choose a new file name."
-            )
-        temporary.replace(path)
+                f"{path} already exists (it appeared while this demo was being built, perhaps "
+                "by another build); it was left as it is. Choose a new file name."
+            ) from None
+    except (sqlite3.Error, OSError, DatabaseProblem) as exc:
+        remove_with_journals(temporary)
+        # The engine has already put a refused write in words; say it about the demo instead.
+        cause = exc.__cause__ if isinstance(exc, DatabaseProblem) else exc
+        problem = disk_problem(cause or exc, f"The demo could not be written to {path}")
+        if problem is None:
+            raise
+        raise problem from exc
     except BaseException:
-        _remove(temporary)
+        remove_with_journals(temporary)
         raise
     return DemoSummary(
         path=path,

@@ -9,7 +9,6 @@ import and export.
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -23,8 +22,10 @@ from circlekeeper.core.domain.script import (
     script_to_toml,
     validate,
 )
+from circlekeeper.core.files import place_without_overwriting, temporary_beside
 from circlekeeper.core.paths import data_home, resources_dir
 from circlekeeper.core.services import InvalidInput, NotFound
+from circlekeeper.core.store.problems import disk_problem
 
 
 class ScriptInvalid(InvalidInput):
@@ -191,7 +192,7 @@ class ScriptLibrary:
             destination = destination / f"{script.key}.toml"
         if destination.exists() and not overwrite:
             raise InvalidInput(f"{destination} already exists; it was not overwritten.")
-        _write_atomically(destination, script_to_toml(script))
+        _write_atomically(destination, script_to_toml(script), overwrite=overwrite)
         return destination
 
     # --- inside -----------------------------------------------------------------------
@@ -235,19 +236,42 @@ class ScriptLibrary:
         return key
 
 
-def _write_atomically(target: Path, text: str) -> None:
-    """Write a file whole or not at all (a crash leaves the old file or none)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent)
+def _write_atomically(target: Path, text: str, *, overwrite: bool = True) -> None:
+    """Write a file whole or not at all (a crash, a full disk or a size limit leave the old file
+    or none); without ``overwrite`` a file that appears meanwhile is never replaced."""
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = temporary_beside(target, ".tmp")
+    except OSError as exc:
+        raise _unwritable(target, exc) from exc
+    try:
+        with os.fdopen(os.open(temp, os.O_WRONLY), "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temp, target)
+        if overwrite:
+            os.replace(temp, target)
+        else:
+            place_without_overwriting(temp, target)
+    except FileExistsError:
+        temp.unlink(missing_ok=True)
+        raise InvalidInput(f"{target} already exists; it was not overwritten.") from None
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise _unwritable(target, exc) from exc
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
+
+
+def _unwritable(target: Path, exc: OSError) -> InvalidInput:
+    refused = disk_problem(exc, f"{target} could not be written")
+    if refused is not None:
+        return InvalidInput(str(refused))
+    return InvalidInput(
+        f"{target} could not be written ({exc.strerror or exc}); nothing was written there. "
+        "Choose a folder you can write to."
+    )
 
 
 __all__ = ["ScriptInfo", "ScriptInvalid", "ScriptLibrary", "read_script_text"]

@@ -14,7 +14,7 @@ from circlekeeper.core.files import (
     private_folder_contents,
 )
 from circlekeeper.core.paths import backups_dir
-from circlekeeper.core.store.problems import DatabaseProblem
+from circlekeeper.core.store.problems import DatabaseProblem, disk_problem
 
 
 def make_engine(path: Path, *, key: str | None = None) -> Engine:
@@ -49,6 +49,9 @@ def make_engine(path: Path, *, key: str | None = None) -> Engine:
                 "The disk is full, so the last change was not saved. Everything saved before it "
                 "is safe. Free some space, then try again."
             ) from context.original_exception
+        refused = disk_problem(context.original_exception, "The last change was not saved")
+        if refused is not None:  # a file-size limit or quota (SQLite: "disk I/O error")
+            raise refused from context.original_exception
         if "readonly database" in message:
             raise DatabaseProblem(
                 f"{path} can no longer be written (it was made read-only or its disk was "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -53,3 +54,24 @@ class DamagedDatabase(DatabaseProblem):
         self.what = what
         self.moved_to = moved_to
         self.suggested_backup = suggested_backup
+
+
+# What SQLite and the system say when a write does not fit: a full disk (SQLITE_FULL, ENOSPC),
+# a quota, or a file-size limit (EFBIG, which SQLite reports as a disk I/O error).
+_DISK_WORDS = ("database or disk is full", "disk i/o error", "file too large", "no space left")
+_DISK_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def disk_problem(exc: BaseException, what: str) -> DatabaseProblem | None:
+    """A plain problem for a write the disk refused, or None when ``exc`` is something else.
+
+    ``what`` says what could not be written; the message adds what is safe and what to do.
+    """
+    refused = isinstance(exc, OSError) and exc.errno in _DISK_ERRNOS
+    if not refused and not any(word in str(exc).lower() for word in _DISK_WORDS):
+        return None
+    return DatabaseProblem(
+        f"{what}: the disk refused the write (it is full, or the file would pass a size limit "
+        "set for this account). Nothing was left half written, and nothing saved before was "
+        "changed. Free some space (or ask IT staff about the limit), then try again."
+    )

@@ -1,0 +1,139 @@
+"""The real program at its limits: damaged pages, a file-size limit, two builds racing.
+
+Each refusal exits 2 with a message in plain words, leaves no partial file and changes
+nothing that was already saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import resource
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from circlekeeper.core.services.demo import build_demo
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="resource limits are POSIX")
+
+
+def _command(home: Path, *args: str) -> tuple[list[str], dict[str, str]]:
+    env = dict(os.environ, CIRCLEKEEPER_HOME=str(home), QT_QPA_PLATFORM="offscreen")
+    return [sys.executable, "-m", "circlekeeper", *args], env
+
+
+def _run(home: Path, *args: str, file_limit: int | None = None) -> subprocess.CompletedProcess[str]:
+    def limited() -> None:
+        # Ignore SIGXFSZ so a write past the limit fails with EFBIG instead of killing.
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (file_limit, file_limit))
+
+    command, env = _command(home, *args)
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        preexec_fn=limited if file_limit is not None else None,  # noqa: PLW1509
+    )
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _names(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()}
+
+
+def test_db_check_finds_damage_in_the_middle_pages(tmp_path: Path) -> None:
+    # Given a populated database whose header is fine but some middle pages are overwritten
+    database = tmp_path / "school.sqlite3"
+    build_demo(database)
+    page = 4096
+    pages = database.stat().st_size // page
+    with database.open("r+b") as handle:
+        for number in range(pages // 2, pages // 2 + 4):
+            handle.seek(number * page + 64)
+            handle.write(b"\xff" * 1024)
+    before = _digest(database)
+    # When IT staff check it
+    result = _run(tmp_path / "home", "db", "check", "--database", str(database))
+    # Then it says plainly that the file is damaged and what to do, and changes nothing
+    assert result.returncode == 2, result.stderr
+    message = result.stderr
+    assert f"{database} is damaged" in message and "page-by-page check found" in message
+    assert "Nothing was changed" in message and "circlekeeper db restore" in message
+    assert "internal error" not in message and "Traceback" not in message
+    assert _digest(database) == before
+
+
+@posix_only
+@pytest.mark.parametrize("limit", [20_000, 400_000])
+def test_demo_past_a_file_size_limit_says_so_and_leaves_nothing(tmp_path: Path, limit: int):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "demo.sqlite3"
+    result = _run(tmp_path / "home", "demo", "--database", str(target), file_limit=limit)
+    assert result.returncode == 2, result.stderr
+    assert f"The demo could not be written to {target}" in result.stderr
+    assert "the disk refused the write" in result.stderr
+    assert "internal error" not in result.stderr
+    assert _names(folder) == set()  # no demo, no half-built file, no journal
+
+
+@posix_only
+def test_scripts_export_past_a_file_size_limit_leaves_no_partial_file(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "conference.toml"
+    result = _run(
+        tmp_path / "home", "scripts", "export", "conference", "-o", str(target), file_limit=1000
+    )
+    assert result.returncode == 2, result.stderr
+    assert f"{target} could not be written: the disk refused the write" in result.stderr
+    assert _names(folder) == set()
+    # And an existing file of the same name is left as it was
+    target.write_text("kept\n")
+    again = _run(
+        tmp_path / "home",
+        "scripts", "export", "conference", "-o", str(target), "--force",
+        file_limit=1000,
+    )  # fmt: skip
+    assert again.returncode == 2, again.stderr
+    assert target.read_text() == "kept\n" and _names(folder) == {"conference.toml"}
+
+
+def test_two_demo_builds_at_one_path_one_wins_the_other_says_it_exists(tmp_path: Path) -> None:
+    target = tmp_path / "demo.sqlite3"
+    home = tmp_path / "home"
+    # When two real processes build a demo at the same path at the same time
+    builds = []
+    for _ in range(2):
+        command, env = _command(home, "demo", "--database", str(target))
+        builds.append(
+            subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+                stdin=subprocess.DEVNULL,
+            )
+        )
+    outcomes = [(b.wait(timeout=180), *b.communicate()) for b in builds]
+    codes = sorted(code for code, _out, _err in outcomes)
+    # Then one wins, the other says the file exists, and the file is one whole demo
+    assert codes == [0, 2], outcomes
+    loser = next(err for code, _out, err in outcomes if code == 2)
+    assert f"{target} already exists" in loser and "left as it is" in loser
+    assert target.stat().st_size > 100_000
+    check = _run(home, "db", "check", "--database", str(target))
+    assert check.returncode == 0, check.stderr
+    assert {n for n in _names(tmp_path) if "building" in n} == set()
