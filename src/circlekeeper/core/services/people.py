@@ -12,7 +12,7 @@ from circlekeeper.core.domain.enums import PersonKind
 from circlekeeper.core.services import InvalidInput, NotFound, audit
 from circlekeeper.core.store.models import GuardianLink, Person
 from circlekeeper.core.store.types import utcnow
-from circlekeeper.core.text import fold
+from circlekeeper.core.text import clean_name, fold, normalise_id
 
 GRADES = ("PK", "K", *(str(n) for n in range(1, 13)))
 
@@ -110,7 +110,9 @@ def _clean(data: PersonData) -> PersonData:
     for name in PERSON_FIELDS:
         value = getattr(data, name)
         if isinstance(value, str):
-            value = " ".join(value.split()) or None
+            # One rule for every path that saves a person (this form, the roster import):
+            # no invisible or control characters, and IDs in their one normal form.
+            value = (normalise_id(value) if name == "external_id" else clean_name(value)) or None
         values[name] = value
     cleaned = PersonData(**values)  # type: ignore[arg-type]
     if not cleaned.first_name:
@@ -146,8 +148,36 @@ def is_minor(person: Person, on: date) -> bool:
 
 
 def search_text(data: PersonData) -> str:
-    parts = [data.first_name, data.preferred_name, data.last_name, data.external_id]
+    external_id = normalise_id(data.external_id) if data.external_id else None
+    parts = [data.first_name, data.preferred_name, data.last_name, external_id]
     return fold(" ".join(p for p in parts if p))
+
+
+def people_by_ids(session: Session, ids: list[str]) -> dict[str, Person]:
+    """The people holding these student/staff IDs, by normalised ID (see ``normalise_id``).
+
+    IDs are saved normalised, so the unique index finds them; a row saved by an older release
+    ("s 1234" beside "S1234") is found by one scan for IDs not yet in normal form.
+    """
+    wanted = {normalise_id(i) for i in ids if i and normalise_id(i)}
+    found: dict[str, Person] = {}
+    ordered = sorted(wanted)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        for person in session.scalars(select(Person).where(Person.external_id.in_(chunk))):
+            found[person.external_id or ""] = person
+    legacy = select(Person.id, Person.external_id).where(
+        Person.external_id.is_not(None),
+        (Person.external_id != func.upper(Person.external_id))
+        | (func.instr(Person.external_id, " ") > 0),
+    )
+    for person_id, external_id in session.execute(legacy):
+        key = normalise_id(external_id or "")
+        if key in wanted and key not in found:
+            legacy_person = session.get(Person, person_id)
+            if legacy_person is not None:
+                found[key] = legacy_person
+    return found
 
 
 def search_filter(text: str) -> ColumnElement[bool]:
@@ -331,10 +361,8 @@ class PeopleService:
 
     def find_by_external_id(self, external_id: str) -> PersonRow | None:
         with self._sessions() as session:
-            row = session.execute(
-                select(*_ROW_COLUMNS).where(Person.external_id == external_id)
-            ).first()
-            return _row(tuple(row)) if row else None
+            person = people_by_ids(session, [external_id]).get(normalise_id(external_id))
+            return self._person_row(person) if person is not None else None
 
     @staticmethod
     def _get(session: Session, person_id: int) -> Person:
@@ -347,13 +375,11 @@ class PeopleService:
     def _check_external_id(session: Session, external_id: str | None, own_id: int | None) -> None:
         if not external_id:
             return
-        query = select(Person.first_name, Person.last_name).where(Person.external_id == external_id)
-        if own_id is not None:
-            query = query.where(Person.id != own_id)
-        other = session.execute(query).first()
-        if other:
+        other = people_by_ids(session, [external_id]).get(normalise_id(external_id))
+        if other is not None and other.id != own_id:
             raise InvalidInput(
-                f"Student/staff ID {external_id} already belongs to {other[0]} {other[1]}."
+                f"Student/staff ID {external_id} already belongs to "
+                f"{other.first_name} {other.last_name}."
             )
 
     @staticmethod

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.domain.enums import PersonKind
 from circlekeeper.core.services import InvalidInput, audit
-from circlekeeper.core.services.people import PersonData, _clean, search_text
+from circlekeeper.core.services.people import PersonData, _clean, people_by_ids, search_text
 from circlekeeper.core.store.models import GuardianLink, Person
-from circlekeeper.core.text import fold
+from circlekeeper.core.text import clean_name, fold, normalise_id
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -292,7 +292,7 @@ def read_roster(path: Path) -> RosterPreview:
             continue  # blank lines are common at the end of exports
         row, problems = _read_row(start, values, columns, index)
         position = index["external_id"]
-        external_id = values[position].strip() if position < len(values) else ""
+        external_id = normalise_id(values[position]) if position < len(values) else ""
         if external_id and external_id in seen:
             first = seen[external_id]
             problems.append(
@@ -330,7 +330,7 @@ def _read_row(
     raw: dict[str, str] = {}
     for name, position in index.items():
         value = values[position] if position < len(values) else ""
-        raw[name] = " ".join(value.split())
+        raw[name] = clean_name(value)  # the guardian's name too, before it is split
     for name, label in REQUIRED.items():
         if not raw[name]:
             problems.append(f"the {label} is empty (column {_column(columns, index, name)!r}).")
@@ -452,12 +452,8 @@ def _changes(person: Person, data: PersonData, names: list[str]) -> list[str]:
 
 
 def _existing(session: Session, ids: list[str]) -> dict[str, Person]:
-    found: dict[str, Person] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for person in session.scalars(select(Person).where(Person.external_id.in_(chunk))):
-            found[person.external_id or ""] = person
-    return found
+    # Rows' IDs are normalised by _clean, so they are the keys people_by_ids returns.
+    return people_by_ids(session, ids)
 
 
 def compare(sessions: sessionmaker[Session], preview: RosterPreview) -> RosterComparison:
