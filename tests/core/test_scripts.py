@@ -203,13 +203,15 @@ def test_snapshot_and_toml_roundtrips_give_the_same_script(path: Path) -> None:
 def test_awkward_text_survives_the_toml_writer() -> None:
     script = load_script(GOOD)
     odd = 'Quotes " and \\ backslash,\ttab,\nnew line, """ triple, and ñ'
+    # Titles are one line (runs of spaces, tabs and line breaks become one space).
+    one_line = 'Quotes " and \\ backslash, """ triple, and ñ'
     stage = script.stages[1]
     changed = type(script)(
         script.key,
         script.kind,
+        one_line,
         odd,
-        odd,
-        (script.stages[0], type(stage)(stage.type, odd, odd, {"en": odd, "es": odd})),
+        (script.stages[0], type(stage)(stage.type, one_line, odd, {"en": odd, "es": odd})),
         script.languages,
     )
     assert load_script(script_to_toml(changed)) == changed

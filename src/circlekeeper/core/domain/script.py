@@ -17,11 +17,31 @@ from pathlib import Path
 from typing import Any
 
 from circlekeeper.core.domain.enums import CircleKind
+from circlekeeper.core.text import clean_text
 
 MAX_SCRIPT_BYTES = 256 * 1024
 MAX_SUGGESTED_MINUTES = 240
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 SNAPSHOT_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class ScriptLimits:
+    """How much a script may hold: far more than any circle needs, far less than a screen or a
+    projector can be asked to show."""
+
+    stages: int = 60
+    title: int = 200  # the script's and each stage's
+    purpose: int = 2_000
+    words: int = 10_000
+    question: int = 2_000  # in each language
+    tips: int = 20
+    tip: int = 1_000
+
+
+LIMITS = ScriptLimits()
+# A circle's snapshot is history: it is read back as it was kept, whatever the limits now.
+_NO_LIMITS = ScriptLimits(*(10**9 for _ in range(7)))
 
 
 class StageType(StrEnum):
@@ -195,6 +215,14 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
     """TOML text as a dict, or a :class:`ScriptError` naming the line tomllib stopped at."""
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        # tomllib reads nested arrays and tables by recursion; thousands of levels exhaust it.
+        raise ScriptError(
+            source,
+            1,
+            "lists or tables are nested thousands of levels deep, which no script needs; "
+            "the file was not read. A script is a few fields and a list of [[stages]].",
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = _TOML_POSITION.search(message)
@@ -215,6 +243,8 @@ def _check_text(
     value: object,
     *,
     required: bool,
+    limit: int = 10**9,
+    multiline: bool = False,
 ) -> str:
     if value is None:
         if required:
@@ -223,9 +253,26 @@ def _check_text(
     if not isinstance(value, str):
         errors.append(ScriptError(source, line, f"{where} must be text, not {_kind_name(value)}."))
         return ""
-    if required and not value.strip():
+    # Control and invisible characters are dropped (line breaks and tabs kept where the text
+    # may span lines): they would garble the projector and can disguise what a text says.
+    value = clean_text(value, multiline=multiline)
+    if required and not value:
         errors.append(ScriptError(source, line, f"{where} is empty."))
-    return value.strip()
+    _check_length(errors, source, line, where, value, limit)
+    return value
+
+
+def _check_length(
+    errors: list[ScriptError], source: str, line: int, where: str, value: str, limit: int
+) -> None:
+    if len(value) > limit:
+        errors.append(
+            ScriptError(
+                source,
+                line,
+                f"{where} is {len(value):,} characters long; at most {limit:,} fit. Shorten it.",
+            )
+        )
 
 
 def _read_stage(
@@ -235,6 +282,7 @@ def _read_stage(
     source: str,
     where: _Locator,
     errors: list[ScriptError],
+    limits: ScriptLimits = LIMITS,
 ) -> Stage | None:
     label = f"stage {index + 1}"
     line = where.stage(index)
@@ -273,6 +321,7 @@ def _read_stage(
         f"{label}'s title",
         raw.get("title"),
         required=True,
+        limit=limits.title,
     )
     words = _check_text(
         errors,
@@ -281,12 +330,14 @@ def _read_stage(
         f"{label}'s words",
         raw.get("words"),
         required=True,
+        limit=limits.words,
+        multiline=True,
     )
     question: dict[str, str] = {}
     raw_question = raw.get("question")
     q_line = where.stage(index, "question")
     if isinstance(raw_question, str):
-        question = {"en": raw_question.strip()}
+        question = {"en": clean_text(raw_question, multiline=True)}
     elif isinstance(raw_question, dict):
         for language, text in raw_question.items():
             if not isinstance(text, str):
@@ -307,7 +358,7 @@ def _read_stage(
                     )
                 )
             else:
-                question[language] = text.strip()
+                question[language] = clean_text(text, multiline=True)
         missing = [lang for lang in languages if not question.get(lang)]
         if question and missing:
             errors.append(
@@ -325,6 +376,10 @@ def _read_stage(
                 f"{label}'s question must be a table such as "
                 f'{{en = "...", es = "..."}}, not {_kind_name(raw_question)}.',
             )
+        )
+    for language, text in question.items():
+        _check_length(
+            errors, source, q_line, f"{label}'s question ({language})", text, limits.question
         )
     addressed_to = AddressedTo.ALL
     raw_to = raw.get("addressed_to", "all")
@@ -365,7 +420,18 @@ def _read_stage(
             )
         )
     else:
-        tips = tuple(t.strip() for t in raw_tips if t.strip())
+        tips = tuple(t for t in (clean_text(t, multiline=True) for t in raw_tips) if t)
+        tips_line = where.stage(index, "tips")
+        if len(tips) > limits.tips:
+            errors.append(
+                ScriptError(
+                    source,
+                    tips_line,
+                    f"{label} has {len(tips)} tips; at most {limits.tips} fit.",
+                )
+            )
+        for number, tip in enumerate(tips, start=1):
+            _check_length(errors, source, tips_line, f"{label}'s tip {number}", tip, limits.tip)
     has_round = raw.get("round")
     if has_round is not None and not isinstance(has_round, bool):
         errors.append(
@@ -382,7 +448,11 @@ def _read_stage(
 
 
 def script_from_dict(
-    data: dict[str, Any], source: str = "<script>", text: str | None = None
+    data: dict[str, Any],
+    source: str = "<script>",
+    text: str | None = None,
+    *,
+    limits: ScriptLimits = LIMITS,
 ) -> tuple[Script | None, list[ScriptError]]:
     """Check a script's fields; return the script (if usable) and every problem found.
 
@@ -423,10 +493,23 @@ def script_from_dict(
     else:
         kind = CircleKind(raw_kind)
     title = _check_text(
-        errors, source, where.top("title"), "title", data.get("title"), required=True
+        errors,
+        source,
+        where.top("title"),
+        "title",
+        data.get("title"),
+        required=True,
+        limit=limits.title,
     )
     purpose = _check_text(
-        errors, source, where.top("purpose"), "purpose", data.get("purpose"), required=False
+        errors,
+        source,
+        where.top("purpose"),
+        "purpose",
+        data.get("purpose"),
+        required=False,
+        limit=limits.purpose,
+        multiline=True,
     )
     languages: tuple[str, ...] = ("en",)
     raw_languages = data.get("languages", ["en"])
@@ -464,9 +547,18 @@ def script_from_dict(
         errors.append(
             ScriptError(source, where.top("stages"), "the script's list of stages is empty.")
         )
+    elif len(raw_stages) > limits.stages:
+        errors.append(
+            ScriptError(
+                source,
+                where.top("stages"),
+                f"the script has {len(raw_stages):,} stages; at most {limits.stages} fit in "
+                "one circle. Split it into several scripts.",
+            )
+        )
     else:
         for index, raw in enumerate(raw_stages):
-            stage = _read_stage(raw, index, languages, source, where, errors)
+            stage = _read_stage(raw, index, languages, source, where, errors, limits)
             if stage is not None:
                 stages.append(stage)
     if errors or kind is None:
@@ -584,7 +676,7 @@ def script_from_json(text: str, source: str = "<snapshot>") -> Script:
     if not isinstance(data, dict):
         raise InvalidScript([ScriptError(source, 1, "damaged snapshot: not a table")])
     data.pop("format", None)
-    script, errors = script_from_dict(data, source)
+    script, errors = script_from_dict(data, source, limits=_NO_LIMITS)
     if script is None:
         raise InvalidScript(errors)
     return script
