@@ -101,6 +101,12 @@ def test_cli_demo_and_backup_files_are_private(tmp_path: Path) -> None:
     assert backed_up.returncode == 0, backed_up.stderr
     checked = _run(home, "db", "check", "--database", str(demo))
     assert checked.returncode == 0, checked.stderr
+    shared = tmp_path / "shared.toml"
+    exported = _run(home, "scripts", "export", "conference", "-o", str(shared))
+    assert exported.returncode == 0, exported.stderr
+    imported = _run(home, "scripts", "import", str(shared), "--as", "our-conference")
+    assert imported.returncode == 0, imported.stderr
+    assert (home / "scripts" / "our-conference.toml").is_file()
     assert list((home / "backups").iterdir())
     assert _loose(home) == []
 

@@ -22,7 +22,7 @@ from circlekeeper.core.domain.script import (
     script_to_toml,
     validate,
 )
-from circlekeeper.core.files import place_without_overwriting, temporary_beside
+from circlekeeper.core.files import place_without_overwriting, private_folder, temporary_beside
 from circlekeeper.core.paths import data_home, resources_dir
 from circlekeeper.core.services import InvalidInput, NotFound
 from circlekeeper.core.store.problems import disk_problem
@@ -148,6 +148,10 @@ class ScriptLibrary:
         check, errors = validate(text, str(target))
         if check is None:
             raise ScriptInvalid(errors)
+        try:
+            private_folder(self.custom_dir)  # inside the data folder, like everything there
+        except OSError as exc:
+            raise _unwritable(target, exc) from exc
         _write_atomically(target, text)
         return target
 
