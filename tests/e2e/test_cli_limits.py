@@ -137,3 +137,22 @@ def test_two_demo_builds_at_one_path_one_wins_the_other_says_it_exists(tmp_path:
     check = _run(home, "db", "check", "--database", str(target))
     assert check.returncode == 0, check.stderr
     assert {n for n in _names(tmp_path) if "building" in n} == set()
+
+
+def test_a_killed_builds_leftover_goes_and_a_running_builds_stays(tmp_path: Path) -> None:
+    target = tmp_path / "demo.sqlite3"
+    dead = tmp_path / ".demo.sqlite3.999999999-x1.building"  # no process has this id
+    alive = tmp_path / f".demo.sqlite3.{os.getpid()}-x2.building"  # this very process
+    for leftover in (dead, alive, Path(f"{dead}-journal")):
+        leftover.write_bytes(b"half")
+    build_demo(target)
+    assert not dead.exists() and not Path(f"{dead}-journal").exists()
+    assert alive.read_bytes() == b"half"
+    assert {p.name for p in tmp_path.iterdir()} == {target.name, alive.name}
+
+
+def test_demo_makes_a_missing_folder(run_cli, tmp_path: Path) -> None:
+    target = tmp_path / "new" / "folder" / "demo.sqlite3"
+    built = run_cli("demo", "--database", str(target))
+    assert built.returncode == 0, built.stderr
+    assert target.is_file()

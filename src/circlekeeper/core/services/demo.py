@@ -1466,10 +1466,15 @@ def build_demo(
         raise InvalidInput(
             f"{path} already exists; the demo will not overwrite it. Choose a new file name."
         )
-    if not path.parent.is_dir():
-        raise InvalidInput(f"The folder {path.parent} does not exist; create it or choose another.")
-    remove_leftovers(path, BUILDING)  # what an earlier build that was killed left behind
-    temporary = temporary_beside(path, BUILDING)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(path, BUILDING)  # what an earlier build that was killed left behind
+        temporary = temporary_beside(path, BUILDING)
+    except OSError as exc:
+        raise disk_problem(exc, f"The demo could not be written to {path}") or InvalidInput(
+            f"The demo could not be written to {path} ({exc.strerror or exc}). "
+            "Choose a folder you can write to."
+        ) from exc
     try:
         database = open_database(temporary)
         try:
