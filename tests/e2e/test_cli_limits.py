@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from circlekeeper.core.services.demo import build_demo
+from circlekeeper.core.store.encryption import encrypt_database
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="resource limits are POSIX")
 
@@ -26,19 +27,25 @@ def _command(home: Path, *args: str) -> tuple[list[str], dict[str, str]]:
     return [sys.executable, "-m", "circlekeeper", *args], env
 
 
-def _run(home: Path, *args: str, file_limit: int | None = None) -> subprocess.CompletedProcess[str]:
+def _run(
+    home: Path,
+    *args: str,
+    file_limit: int | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     def limited() -> None:
-        # Ignore SIGXFSZ so a write past the limit fails with EFBIG instead of killing.
+        # Python ignores SIGXFSZ itself; set it here too so the test does not depend on it.
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (file_limit, file_limit))
 
-    command, env = _command(home, *args)
+    command, environment = _command(home, *args)
+    environment.update(env or {})
     return subprocess.run(
         command,
         capture_output=True,
         text=True,
         timeout=180,
-        env=env,
+        env=environment,
         stdin=subprocess.DEVNULL,
         preexec_fn=limited if file_limit is not None else None,  # noqa: PLW1509
     )
@@ -52,10 +59,14 @@ def _names(folder: Path) -> set[str]:
     return {p.name for p in folder.iterdir()}
 
 
-def test_db_check_finds_damage_in_the_middle_pages(tmp_path: Path) -> None:
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
+def test_db_check_finds_damage_in_the_middle_pages(tmp_path: Path, encrypted: bool) -> None:
     # Given a populated database whose header is fine but some middle pages are overwritten
     database = tmp_path / "school.sqlite3"
     build_demo(database)
+    passphrase = {"CIRCLEKEEPER_PASSPHRASE": "correct horse 9"}
+    if encrypted:
+        encrypt_database(database, passphrase["CIRCLEKEEPER_PASSPHRASE"])
     page = 4096
     pages = database.stat().st_size // page
     with database.open("r+b") as handle:
@@ -64,7 +75,7 @@ def test_db_check_finds_damage_in_the_middle_pages(tmp_path: Path) -> None:
             handle.write(b"\xff" * 1024)
     before = _digest(database)
     # When IT staff check it
-    result = _run(tmp_path / "home", "db", "check", "--database", str(database))
+    result = _run(tmp_path / "home", "db", "check", "--database", str(database), env=passphrase)
     # Then it says plainly that the file is damaged and what to do, and changes nothing
     assert result.returncode == 2, result.stderr
     message = result.stderr
@@ -75,7 +86,7 @@ def test_db_check_finds_damage_in_the_middle_pages(tmp_path: Path) -> None:
 
 
 @posix_only
-@pytest.mark.parametrize("limit", [20_000, 400_000])
+@pytest.mark.parametrize("limit", [20_000, 400_000], ids=["while-migrating", "while-filling"])
 def test_demo_past_a_file_size_limit_says_so_and_leaves_nothing(tmp_path: Path, limit: int):
     folder = tmp_path / "out"
     folder.mkdir()

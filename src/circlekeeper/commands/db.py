@@ -140,15 +140,15 @@ def _check(args: argparse.Namespace) -> int:
 
 def _integrity(path: Path, key: str | None) -> tuple[list[str], list[Any]]:
     """SQLite's full integrity check (every page, not only the header), then references."""
-    import sqlite3
-
     from circlekeeper.core.store.database import _connect_ro
 
     conn = _connect_ro(path, key)
     try:
         try:
             integrity = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
-        except sqlite3.DatabaseError as exc:  # damage so bad the check itself stops
+        except Exception as exc:  # damage so bad the check itself stops (sqlite3 or sqlcipher3)
+            if not any(c.__name__ == "DatabaseError" for c in type(exc).__mro__):
+                raise
             return [str(exc)], []
         if integrity != ["ok"]:
             return integrity, []  # references cannot be checked on damaged pages
