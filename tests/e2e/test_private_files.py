@@ -131,3 +131,26 @@ def test_files_an_older_release_left_readable_are_tightened_at_open(
     assert started.returncode == 0, started.stderr
     # Then nothing in it is readable by another account any more
     assert _loose(home) == []
+
+
+@posix_only
+def test_the_app_started_without_the_command_line_gets_the_same_log(tmp_path: Path) -> None:
+    # A packaged launcher may call run_app directly: the window still gets the project's log.
+    home = tmp_path / "home"
+    script = (
+        "import sys; from pathlib import Path; from circlekeeper.app import run_app; "
+        f"sys.exit(run_app(Path({str(home / 'circlekeeper.sqlite3')!r}), self_test=True))"
+    )
+    env = dict(os.environ, CIRCLEKEEPER_HOME=str(home), QT_QPA_PLATFORM="offscreen")
+    started = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+        preexec_fn=lambda: os.umask(0),  # noqa: PLW1509
+    )
+    assert started.returncode == 0, started.stderr
+    log = home / "logs" / "circlekeeper.log"
+    assert b"Running upgrade" in log.read_bytes()  # the new database's migrations, logged
+    assert _loose(home) == []
