@@ -86,3 +86,14 @@ def test_a_circle_snapshot_is_read_back_whatever_the_limits() -> None:
         script.key, script.kind, "T" * (LIMITS.title + 1), "", script.stages, script.languages
     )
     assert script_from_json(script_to_json(long_ago)).title == "T" * (LIMITS.title + 1)
+
+
+def test_the_library_saves_scripts_without_control_characters(tmp_path: Path) -> None:
+    # The script editor saves through the library: what lands in the file is the clean text.
+    from circlekeeper.core.services.scripts import ScriptLibrary
+
+    library = ScriptLibrary(custom_dir=tmp_path / "scripts")
+    library.duplicate("check_in_out", "ours", title="Ours\x1b[31m\u202e")
+    written = (tmp_path / "scripts" / "ours.toml").read_text(encoding="utf-8")
+    assert "\x1b" not in written and "\\u001b" not in written and "\u202e" not in written
+    assert library.get("ours").title == "Ours[31m"

@@ -148,6 +148,8 @@ class ScriptLibrary:
         check, errors = validate(text, str(target))
         if check is None:
             raise ScriptInvalid(errors)
+        if check != script:  # what was read back had control characters dropped: keep that
+            text = script_to_toml(check)
         try:
             private_folder(self.custom_dir)  # inside the data folder, like everything there
         except OSError as exc:
