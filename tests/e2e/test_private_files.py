@@ -23,14 +23,17 @@ STUDENT_ID = "ZQ-99173"
 posix_only = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 
 
-def _run(home: Path, *args: str, umask: int = 0o000) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, CIRCLEKEEPER_HOME=str(home), QT_QPA_PLATFORM="offscreen")
+def _run(
+    home: Path, *args: str, umask: int = 0o000, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = dict(os.environ, CIRCLEKEEPER_HOME=str(home), QT_QPA_PLATFORM="offscreen")
+    environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "circlekeeper", *args],
         capture_output=True,
         text=True,
         timeout=180,
-        env=env,
+        env=environment,
         stdin=subprocess.DEVNULL,
         preexec_fn=lambda: os.umask(umask),  # noqa: PLW1509 - no threads in this test
     )
@@ -153,4 +156,15 @@ def test_the_app_started_without_the_command_line_gets_the_same_log(tmp_path: Pa
     assert started.returncode == 0, started.stderr
     log = home / "logs" / "circlekeeper.log"
     assert b"Running upgrade" in log.read_bytes()  # the new database's migrations, logged
+    assert _loose(home) == []
+
+
+@posix_only
+def test_encrypting_keeps_the_new_file_and_its_backups_private(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert _run(home, "--self-test").returncode == 0
+    assert _run(home, "db", "backup").returncode == 0
+    env = {"CIRCLEKEEPER_NEW_PASSPHRASE": "correct horse 9"}
+    encrypted = _run(home, "db", "encrypt", env=env)
+    assert encrypted.returncode == 0, encrypted.stderr
     assert _loose(home) == []

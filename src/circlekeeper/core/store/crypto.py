@@ -24,6 +24,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from circlekeeper.core.files import private_database_files
 from circlekeeper.core.store.problems import DatabaseProblem, WrongPassphrase
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -225,6 +226,7 @@ def rewrite(
     safety = path.with_name(f"{path.name}.before-{operation}-{_stamp()}")
     try:
         export(path, source_key, temporary, destination_key)
+        private_database_files(temporary)  # 0600 whatever the umask (core/files.py)
         source = connect(path, source_key, readonly=True)
         try:
             before = table_counts(source)
