@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 
 from circlekeeper.core.services.people import PeopleService, PersonData
-from circlekeeper.core.store.database import Database
+from circlekeeper.core.store.database import Database, open_database
 from circlekeeper.core.text import clean_name, clean_text, normalise_id
 
 # "Ana" + RIGHT-TO-LEFT OVERRIDE + "ziuR", a zero-width space, a BOM, a BEL and an isolate.
@@ -88,7 +88,13 @@ def test_an_id_saved_by_an_older_release_still_matches(
     result = run_cli("people", "import", str(roster), "--database", str(db_path))
     assert result.returncode == 0, result.stderr
     assert "0 new, 1 updated" in result.stdout
-    assert len(_people(db_path)) == 1
+    # And the ID now has its normal form, so search finds it however it is typed
+    assert _people(db_path) == [("S1234", "Ana", "Ruiz")]
+    db = open_database(db_path)
+    try:
+        assert [r.last_name for r in PeopleService(db.sessions).search("s1234")] == ["Ruiz"]
+    finally:
+        db.close()
 
 
 def test_people_form_and_search_treat_id_spellings_as_one(db: Database) -> None:

@@ -446,9 +446,13 @@ def _fields_in(preview: RosterPreview) -> list[str]:
 def _changes(person: Person, data: PersonData, names: list[str]) -> list[str]:
     # Empty cells never erase what is already known: an SIS export often leaves out
     # what a counselor has recorded (preferred name, pronouns).
-    return [
+    changed = [
         n for n in names if getattr(data, n) is not None and getattr(person, n) != getattr(data, n)
     ]
+    # An ID an older release saved as typed ("s 1234") takes its normal form, so search finds it.
+    if data.external_id and person.external_id != data.external_id:
+        changed.append("external_id")
+    return changed
 
 
 def _existing(session: Session, ids: list[str]) -> dict[str, Person]:
