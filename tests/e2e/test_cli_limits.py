@@ -59,6 +59,15 @@ def _names(folder: Path) -> set[str]:
     return {p.name for p in folder.iterdir()}
 
 
+def _damage_middle_pages(database: Path, page: int = 4096) -> None:
+    """Overwrite part of four pages in the middle of the file; the header stays intact."""
+    pages = database.stat().st_size // page
+    with database.open("r+b") as handle:
+        for number in range(pages // 2, pages // 2 + 4):
+            handle.seek(number * page + 64)
+            handle.write(b"\xff" * 1024)
+
+
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
 def test_db_check_finds_damage_in_the_middle_pages(tmp_path: Path, encrypted: bool) -> None:
     # Given a populated database whose header is fine but some middle pages are overwritten
@@ -67,22 +76,35 @@ def test_db_check_finds_damage_in_the_middle_pages(tmp_path: Path, encrypted: bo
     passphrase = {"CIRCLEKEEPER_PASSPHRASE": "correct horse 9"}
     if encrypted:
         encrypt_database(database, passphrase["CIRCLEKEEPER_PASSPHRASE"])
-    page = 4096
-    pages = database.stat().st_size // page
-    with database.open("r+b") as handle:
-        for number in range(pages // 2, pages // 2 + 4):
-            handle.seek(number * page + 64)
-            handle.write(b"\xff" * 1024)
+    _damage_middle_pages(database)
     before = _digest(database)
     # When IT staff check it
     result = _run(tmp_path / "home", "db", "check", "--database", str(database), env=passphrase)
     # Then it says plainly that the file is damaged and what to do, and changes nothing
     assert result.returncode == 2, result.stderr
     message = result.stderr
-    assert f"{database} is damaged" in message and "page-by-page check found" in message
+    assert f"{database} is damaged: SQLite's page-by-page check found" in message
     assert "Nothing was changed" in message and "circlekeeper db restore" in message
     assert "internal error" not in message and "Traceback" not in message
     assert _digest(database) == before
+
+
+def test_opening_a_file_damaged_in_its_middle_says_so_in_one_short_message(
+    tmp_path: Path,
+) -> None:
+    # The same damage met by any command that opens the database (here: the calendar export)
+    database = tmp_path / "school.sqlite3"
+    build_demo(database)
+    _damage_middle_pages(database)
+    result = _run(
+        tmp_path / "home", "export", "calendar", "-o", str(tmp_path / "c.ics"),
+        "--database", str(database),
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    message = result.stderr.strip()
+    assert "is damaged (SQLite's page-by-page check found" in message
+    assert "moved aside" in message
+    assert "***" not in message and message.count("\n") == 0 and len(message) < 700
 
 
 @posix_only

@@ -158,21 +158,12 @@ def _integrity(path: Path, key: str | None) -> tuple[list[str], list[Any]]:
 
 
 def _damage_report(path: Path, integrity: list[str]) -> str:
-    # One row may hold several lines; the "*** in database main ***" heading is not a problem.
-    lines = [
-        line.strip()
-        for row in integrity
-        for line in row.splitlines()
-        if line.strip() and not line.startswith("***")
-    ] or ["unknown damage"]
-    count = len(lines)
-    found = "a problem" if count == 1 else f"{count} problems"
-    first = lines[0]
+    from circlekeeper.core.store.problems import integrity_summary
+
     return (
-        f"{path} is damaged: SQLite's page-by-page check found {found} "
-        f"(the first: {first[:120]}). Nothing was changed. Records on the damaged pages may be "
-        "lost or wrong, so do not keep working in this file: list the backups with "
-        "'circlekeeper db backups' and put the newest good one back with "
+        f"{path} is damaged: {integrity_summary(integrity)}. Nothing was changed. Records on "
+        "the damaged pages may be lost or wrong, so do not keep working in this file: list the "
+        "backups with 'circlekeeper db backups' and put the newest good one back with "
         "'circlekeeper db restore FILE' (the damaged file is kept aside)."
     )
 

@@ -29,6 +29,7 @@ from circlekeeper.core.store.problems import (
     DatabaseProblem,
     PassphraseNeeded,
     WrongPassphrase,
+    integrity_summary,
 )
 from circlekeeper.core.store.schema_version import HEAD, REVISIONS
 
@@ -384,7 +385,7 @@ def open_database(
     if check and state.state in (SchemaState.CURRENT, SchemaState.OUTDATED):
         problems = quick_check(path, key=key)
         if problems != ["ok"]:
-            raise _damaged(path, "; ".join(problems[:3]), key)
+            raise _damaged(path, integrity_summary(problems), key)
     path.parent.mkdir(parents=True, exist_ok=True)
     backup = None
     if state.state is SchemaState.OUTDATED:

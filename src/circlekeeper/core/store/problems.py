@@ -75,3 +75,20 @@ def disk_problem(exc: BaseException, what: str) -> DatabaseProblem | None:
         "set for this account). Nothing was left half written, and nothing saved before was "
         "changed. Free some space (or ask IT staff about the limit), then try again."
     )
+
+
+def integrity_summary(rows: list[str]) -> str:
+    """What SQLite's integrity check found, in one short line people can read.
+
+    The check's rows can hold many lines each, under a "*** in database main ***" heading; a
+    counselor needs the count and the first, not a screenful of page numbers.
+    """
+    lines = [
+        line.strip()
+        for row in rows
+        for line in row.splitlines()
+        if line.strip() and not line.strip().startswith("***")
+    ] or ["unknown damage"]
+    found = "a problem" if len(lines) == 1 else f"{len(lines)} problems"
+    first = lines[0] if len(lines[0]) <= 120 else lines[0][:117] + "..."
+    return f"SQLite's page-by-page check found {found}; the first: {first}"
