@@ -58,10 +58,20 @@ ATTACKS = {
         "{{ m(40) }}"
     ),
     "endless recursion": "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
-    "too much output": (
-        "{% for i in range(10000) %}{% for j in range(1000) %}xxxxxxxxxxxxxxxxxxxx"
-        "{% endfor %}{% endfor %}"
+    "a list of one list many times": ("{% set a = [1] * 10000 %}{% set b = [a] * 10000 %}{{ b }}"),
+    "a written-out list of one list many times": (
+        "{% set a = [1] * 50000 %}{% set b = [" + "a, " * 1000 + "] %}{{ b }}"
     ),
+    "joining a list of one list many times": (
+        "{% set a = [1] * 50000 %}{% set b = [" + "a, " * 1000 + "] %}{{ b ~ '' }}"
+    ),
+    "filtering a list of one list many times": (
+        "{% set a = [1] * 50000 %}{% set b = [" + "a, " * 1000 + "] %}{{ b|string }}"
+    ),
+    "a written-out list too long to compile": "{% set b = [" + "1, " * 20000 + "] %}",
+    "a template too long to compile": "{% if true %}<p>{{ 1 }}</p>{% endif %}\n" * 4000,
+    "a mapping of one long text many times": ("{{ dict.fromkeys(range(10000), 'x' * 50000) }}"),
+    "too much output": "{% for i in range(10000) %}{{ 'x' * 50000 }}{% endfor %}",
 }
 _CHILD = r"""
 import json, sys, tracemalloc
@@ -70,8 +80,8 @@ from circlekeeper.core.export import sample
 from circlekeeper.core.export.templates import DocumentTemplates
 from circlekeeper.core.paths import resources_dir
 
-attacks = json.loads(sys.argv[1])
-folder = Path(sys.argv[2])
+attacks = json.loads(sys.stdin.read())
+folder = Path(sys.argv[1])
 tracemalloc.start()
 for name, text in attacks.items():
     user = folder / str(len(list(folder.iterdir())))
@@ -91,7 +101,8 @@ def test_every_costly_template_falls_back_with_bounded_memory(tmp_path: Path) ->
     # Given school templates that each ask for far too much work or memory
     # When each renders (in a child process, with a guard that only a hang would reach)
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, json.dumps(ATTACKS), str(tmp_path)],
+        [sys.executable, "-c", _CHILD, str(tmp_path)],
+        input=json.dumps(ATTACKS),
         capture_output=True,
         text=True,
         timeout=300,

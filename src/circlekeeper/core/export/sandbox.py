@@ -29,9 +29,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from jinja2 import FileSystemLoader, nodes
-from jinja2.compiler import CodeGenerator, Frame
 from jinja2.environment import Template
 from jinja2.exceptions import TemplateNotFound
+from jinja2.lexer import Token, TokenStream
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import _PassArg
@@ -43,11 +43,18 @@ MAX_INT_BITS = 4_096  # about 1,200 decimal digits
 MAX_ARGUMENT = 10_000  # a width, a count or a padding passed to a method or filter
 MAX_RANGE = 10_000
 MAX_TEMPLATE_BYTES = 1_000_000
+# Compiling is not counted by the clock, so its size is bounded instead: the largest built-in
+# template has about 760 nodes and compiles in a tenth of a second; Jinja's compiler slows down
+# sharply on one long written-out list (20,000 items took 18 seconds and 150 MB).
+MAX_TEMPLATE_TOKENS = 20_000  # the built-in templates have about 1,000 each
+MAX_TEMPLATE_NODES = 10_000
+MAX_LITERAL_ITEMS = 1_000
 TIME_LIMIT_SECONDS = 5.0
 _CLOCK_EVERY = 256  # steps between looks at the clock
 
 _SIZED = (str, bytes, list, tuple, dict, set, frozenset)
 _COUNTED_FILTER = "circlekeeper_counted"
+_CHECKED_FILTER = "circlekeeper_checked"
 # Methods and filters whose numbers are widths or counts: the result grows with them.
 _WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 _WIDTH_FILTERS = frozenset({"center", "indent", "wordwrap", "truncate", "batch", "slice"})
@@ -57,6 +64,7 @@ class TemplateTooCostly(Exception):
     """A template asked for more work or memory than a document can need."""
 
     filename: str | None = None  # the template being rendered, when no line is known
+    lineno: int | None = None
 
 
 class _Budget:
@@ -81,10 +89,58 @@ def _too_large(what: str) -> TemplateTooCostly:
     return TemplateTooCostly(f"it asks for {what} too large for a document")
 
 
+def _nested_size_exceeds(value: Any, limit: int) -> bool:
+    """Whether the texts and items inside a list or mapping add up to more than ``limit``.
+
+    A list holding the same long list ten thousand times is small until it is printed; this
+    counts every occurrence, so it is refused before anything prints it.
+    """
+    pending = [value]
+    total = 0
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str | bytes):
+            total += len(item)
+        elif isinstance(item, list | tuple | set | frozenset):
+            total += len(item)
+            if total <= limit:
+                pending.extend(item)
+        elif isinstance(item, dict):
+            total += len(item)
+            if total <= limit:
+                pending.extend(item.keys())
+                pending.extend(item.values())
+        if total > limit:
+            return True
+    return False
+
+
+# Lists and mappings already measured in this thread's render, kept alive (so their ids stay
+# theirs) until it ends. Templates cannot change a list or mapping (the sandbox is immutable),
+# so a measured one stays measured; the translations table is read hundreds of times a render.
+_measured = threading.local()
+
+
+def _nested_too_large(value: Any) -> bool:
+    seen: dict[int, Any] | None = getattr(_measured, "seen", None)
+    if seen is not None and id(value) in seen:
+        return False
+    if _nested_size_exceeds(value, MAX_VALUE_LEN):
+        return True
+    if seen is not None:
+        seen[id(value)] = value
+    return False
+
+
 def checked(value: Any) -> Any:
     """``value``, unless it is a string, list or number too large for any document."""
     if isinstance(value, _SIZED) and len(value) > MAX_VALUE_LEN:
         raise _too_large(f"a text or list of {len(value):,} characters or items,")
+    if isinstance(value, list | tuple | dict | set | frozenset) and _nested_too_large(value):
+        raise TemplateTooCostly(
+            f"it builds a list whose contents add up to more than {MAX_VALUE_LEN:,} items, "
+            "too large for a document"
+        )
     if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
         raise _too_large("a number")
     return value
@@ -179,7 +235,7 @@ def _guard_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        subject = args[subject_at] if len(args) > subject_at else None
+        subject = checked(args[subject_at]) if len(args) > subject_at else None
         _check_filter(name, subject, args[subject_at + 1 :], kwargs)
         return checked(func(*args, **kwargs))
 
@@ -211,15 +267,6 @@ class _CountedRange:
         return self._environment.counted(reversed(self._range))
 
 
-class _CountingCodeGenerator(CodeGenerator):
-    """Jinja's code generator, with ``~`` joins checked for size like every other result."""
-
-    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
-        self.write("environment.checked(")
-        super().visit_Concat(node, frame)
-        self.write(")")
-
-
 class _BoundedLoader(FileSystemLoader):
     """A folder loader that refuses a template file too large to be one."""
 
@@ -239,19 +286,72 @@ class _BoundedLoader(FileSystemLoader):
         return super().get_source(environment, template)
 
 
+def _bounded_tokens(stream: TokenStream, filename: str | None) -> Iterator[Token]:
+    """The template's tokens, stopping the parser early once there are too many to compile."""
+    for count, token in enumerate(stream, 1):
+        if count > MAX_TEMPLATE_TOKENS:
+            problem = TemplateTooCostly(
+                f"it is too long to prepare quickly: more than {MAX_TEMPLATE_TOKENS:,} words "
+                "and signs"
+            )
+            problem.filename, problem.lineno = filename, token.lineno
+            raise problem
+        yield token
+
+
+def _check_tree_size(tree: nodes.Template, filename: str | None) -> None:
+    """Refuse a template too large to compile quickly, before compiling it."""
+    problem: TemplateTooCostly | None = None
+    count = 0
+    for node in tree.find_all(nodes.Node):
+        count += 1
+        items = (
+            node.items
+            if isinstance(node, nodes.List | nodes.Tuple | nodes.Dict)
+            else node.nodes
+            if isinstance(node, nodes.Concat)
+            else node.args
+            if isinstance(node, nodes.Call)
+            else []
+        )
+        if len(items) > MAX_LITERAL_ITEMS:
+            problem = TemplateTooCostly(
+                f"it writes out {len(items):,} items in one list or expression; at most "
+                f"{MAX_LITERAL_ITEMS:,} can be used"
+            )
+            problem.lineno = node.lineno
+            break
+    if problem is None and count > MAX_TEMPLATE_NODES:
+        problem = TemplateTooCostly(
+            f"it is too long to prepare quickly: {count:,} parts, at most {MAX_TEMPLATE_NODES:,}"
+        )
+    if problem is not None:
+        problem.filename = filename
+        raise problem
+
+
+def _filtered(node: nodes.Node, name: str) -> nodes.Filter:
+    assert isinstance(node, nodes.Expr)
+    return nodes.Filter(node, name, [], [], None, None, lineno=node.lineno)
+
+
 class LimitedSandbox(ImmutableSandboxedEnvironment):
     """An immutable sandbox whose renders are bounded in size, memory and time."""
 
-    code_generator_class = _CountingCodeGenerator
     intercepted_binops = frozenset({"**", "*", "+", "%"})
 
     def __init__(self, folders: list[str], **options: Any) -> None:
-        super().__init__(loader=_BoundedLoader(folders, encoding="utf-8"), **options)
+        # ``finalize`` sees every {{ value }} before it becomes text: a list holding one long
+        # list many times is small in memory until printed.
+        super().__init__(
+            loader=_BoundedLoader(folders, encoding="utf-8"), finalize=checked, **options
+        )
         self._local = threading.local()
         self.globals["range"] = functools.partial(_CountedRange, self)
         self.globals.pop("lipsum", None)  # makes pages of text on request; no document needs it
         self.filters = {name: _guard_filter(name, f) for name, f in self.filters.items()}
         self.filters[_COUNTED_FILTER] = self.counted
+        self.filters[_CHECKED_FILTER] = self.checked
 
     def add_filter(self, name: str, func: Callable[..., Any]) -> None:
         """Add a filter of the program's own, guarded like Jinja's."""
@@ -281,6 +381,7 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
         """Render ``template`` chunk by chunk within the time and output limits."""
         budget = _Budget(seconds, max_output)
         self._local.budget = budget
+        _measured.seen = {}
         try:
             written = 0
             chunks: list[str] = []
@@ -299,6 +400,7 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
             raise
         finally:
             self._local.budget = None
+            _measured.seen = None
 
     # -- hooks the sandbox calls from compiled templates ------------------------------------
 
@@ -306,13 +408,23 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
         self._step()
         return checked(value)
 
+    def _tokenize(
+        self, source: str, name: str | None, filename: str | None = None, state: str | None = None
+    ) -> TokenStream:
+        stream = super()._tokenize(source, name, filename, state)
+        return TokenStream(_bounded_tokens(stream, filename or name), name, filename)
+
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = super()._parse(source, name, filename)
-        # Every for-loop iterates through ``counted``, so loops that write nothing still stop.
-        for loop in tree.find_all(nodes.For):
-            loop.iter = nodes.Filter(
-                loop.iter, _COUNTED_FILTER, [], [], None, None, lineno=loop.lineno
-            )
+        _check_tree_size(tree, filename or name)
+        # Every for-loop iterates through ``counted``, so loops that write nothing still stop;
+        # every ``~`` join checks its parts before they become text, and its result.
+        for loop in list(tree.find_all(nodes.For)):
+            loop.iter = _filtered(loop.iter, _COUNTED_FILTER)
+        for join in list(tree.find_all(nodes.Concat)):
+            parts = [_filtered(part, _CHECKED_FILTER) for part in join.nodes]
+            inner = nodes.Concat(parts, lineno=join.lineno)
+            join.nodes = [_filtered(inner, _CHECKED_FILTER)]
         return tree
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
@@ -336,6 +448,8 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         __self._step()
+        for value in (*args, *kwargs.values()):
+            checked(value)
         _check_call(__obj, args, kwargs)
         return checked(super().call(__context, __obj, *args, **kwargs))
 
