@@ -71,6 +71,9 @@ ATTACKS = {
     "a written-out list too long to compile": "{% set b = [" + "1, " * 20000 + "] %}",
     "a template too long to compile": "{% if true %}<p>{{ 1 }}</p>{% endif %}\n" * 4000,
     "a mapping of one long text many times": ("{{ dict.fromkeys(range(10000), 'x' * 50000) }}"),
+    "many medium texts side by side": "".join(
+        f"{{% set v{n} = 'x' * 99999 %}}" for n in range(1900)
+    ),
     "too much output": "{% for i in range(10000) %}{{ 'x' * 50000 }}{% endfor %}",
 }
 _CHILD = r"""

@@ -39,6 +39,10 @@ from jinja2.utils import _PassArg
 # Generous for any real document (an agreement is about 30,000 characters of HTML).
 MAX_OUTPUT_CHARS = 2_000_000
 MAX_VALUE_LEN = 100_000  # characters of one string, items of one list or mapping
+# Characters and items all operations, calls and filters of one render may make in total, so
+# that many medium texts kept side by side cannot add up to gigabytes either. A bilingual
+# built-in agreement makes about 11,000.
+MAX_MADE = 10_000_000
 MAX_INT_BITS = 4_096  # about 1,200 decimal digits
 MAX_ARGUMENT = 10_000  # a width, a count or a padding passed to a method or filter
 MAX_RANGE = 10_000
@@ -130,6 +134,19 @@ def _nested_too_large(value: Any) -> bool:
     if seen is not None:
         seen[id(value)] = value
     return False
+
+
+def made(value: Any) -> Any:
+    """``value`` checked, and its size counted against the render's total allowance."""
+    checked(value)
+    if isinstance(value, _SIZED) and getattr(_measured, "made", None) is not None:
+        _measured.made += len(value)
+        if _measured.made > MAX_MADE:
+            raise TemplateTooCostly(
+                f"it makes more than {MAX_MADE:,} characters of text and lists in all, far "
+                "more than a document needs"
+            )
+    return value
 
 
 def checked(value: Any) -> Any:
@@ -237,7 +254,7 @@ def _guard_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     def guarded(*args: Any, **kwargs: Any) -> Any:
         subject = checked(args[subject_at]) if len(args) > subject_at else None
         _check_filter(name, subject, args[subject_at + 1 :], kwargs)
-        return checked(func(*args, **kwargs))
+        return made(func(*args, **kwargs))
 
     return guarded
 
@@ -382,6 +399,7 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
         budget = _Budget(seconds, max_output)
         self._local.budget = budget
         _measured.seen = {}
+        _measured.made = 0
         try:
             written = 0
             chunks: list[str] = []
@@ -401,12 +419,13 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
         finally:
             self._local.budget = None
             _measured.seen = None
+            _measured.made = None
 
     # -- hooks the sandbox calls from compiled templates ------------------------------------
 
     def checked(self, value: Any) -> Any:
         self._step()
-        return checked(value)
+        return made(value)
 
     def _tokenize(
         self, source: str, name: str | None, filename: str | None = None, state: str | None = None
@@ -430,7 +449,7 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         self._step()
         _check_binop(operator, left, right)
-        return checked(super().call_binop(context, operator, left, right))
+        return made(super().call_binop(context, operator, left, right))
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         self._step()
@@ -451,7 +470,7 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
         for value in (*args, *kwargs.values()):
             checked(value)
         _check_call(__obj, args, kwargs)
-        return checked(super().call(__context, __obj, *args, **kwargs))
+        return made(super().call(__context, __obj, *args, **kwargs))
 
 
 def _check_binop(operator: str, left: Any, right: Any) -> None:
