@@ -71,6 +71,8 @@ def hostile_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 ).all()
                 names = " and ".join(f"{p.first_name} {p.last_name}" for p in people)
                 circle.title = f"Disrespect to staff: {names}: punched in the bathroom"
+                if people and circle.id % 2:  # a place typed with who will be there
+                    circle.location = f"Room 4 with {people[-1].first_name} {people[-1].last_name}"
             for case in session.scalars(select(Case)):
                 case.incident_category = "Harassment (vaping)"
                 case.description = "Punched a classmate in the bathroom while vaping."
@@ -145,6 +147,9 @@ def test_the_cli_calendar_carries_no_names_titles_or_incidents(
     assert "no names" in done.stdout
     summaries = {str(e["SUMMARY"]) for e in events.values()}
     assert "Restorative conference" in summaries
+    # Places are kept unless typed with someone's name
+    locations = {str(e["LOCATION"]) for e in events.values() if "LOCATION" in e}
+    assert locations and not any("Room 4 with" in place for place in locations)
     assert all(str(e["DESCRIPTION"]) == "Details are in circlekeeper." for e in events.values())
 
     # And with --first-names: first names appear, family names still never do

@@ -4,9 +4,9 @@ Calendars sync to phones and to cloud services outside the school's records, and
 titles on lock screens. So an event carries the kind of circle, its place and its time only:
 the summary is the kind's plain label ("Restorative conference"), never the typed title (staff
 write names and incidents there), never a case's incident or description, never note text or a
-follow-up's free-text purpose. Only when the school turns it on (Settings, or ``--first-names``)
-does a summary add the first names of the students at the centre of the circle or case, and
-never a family name.
+follow-up's free-text purpose; a typed location that names someone in the circle is left out.
+Only when the school turns it on (Settings, or ``--first-names``) does a summary add the first
+names of the students at the centre of the circle or case, and never a family name.
 
 Events carry stable UIDs made from the records' uuids, so importing the file again updates events
 instead of duplicating them. A cancelled circle or follow-up is written as cancelled under the
@@ -19,6 +19,7 @@ date.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -112,7 +113,8 @@ def build_calendar(
     calendar.add("x-wr-calname", "circlekeeper")
     with sessions() as session:
         circles = _circles(session, start, tz, first_names)
-        for circle, names in circles:
+        for planned in circles:
+            circle, names = planned.circle, planned.names
             assert circle.scheduled_at is not None
             begins = circle.scheduled_at.astimezone(UTC)
             event = Event()
@@ -127,8 +129,8 @@ def build_calendar(
             # The kind, never the typed title: titles carry names and incidents.
             kind = circle_kind_label(circle.kind)
             event.add("summary", f"{kind}: {names}" if names else kind)
-            if circle.location:
-                event.add("location", circle.location)
+            if planned.place:
+                event.add("location", planned.place)
             event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
             event.add("categories", ["circlekeeper"])
             event.add("description", DESCRIPTION)
@@ -149,15 +151,32 @@ def build_calendar(
             event.add("categories", ["circlekeeper"])
             event.add("description", DESCRIPTION)
             calendar.add_component(event)
-    planned = sum(1 for circle, _ in circles if circle.status == CircleStatus.PLANNED)
+    planned_count = sum(1 for c in circles if c.circle.status == CircleStatus.PLANNED)
     open_ = sum(1 for follow_up, _ in follow_ups if follow_up.status == FollowUpStatus.OPEN)
-    cancelled_count = len(circles) + len(follow_ups) - planned - open_
-    return calendar.to_ical(), planned, open_, cancelled_count
+    cancelled_count = len(circles) + len(follow_ups) - planned_count - open_
+    return calendar.to_ical(), planned_count, open_, cancelled_count
+
+
+@dataclass(frozen=True)
+class _CircleEvent:
+    circle: Circle
+    names: str  # first names, when the school allows them; else ""
+    place: str  # the typed location, unless it names someone in the circle
+
+
+def _name_words(*names: str | None) -> set[str]:
+    return {fold(w) for name in names if name for w in re.split(r"[\s\-'’.,()]+", name) if w}
+
+
+def _place(location: str | None, people_words: set[str]) -> str:
+    """The typed location, or "" when it names someone in the circle ("Room 4 with Ana Ruiz")."""
+    place = " ".join((location or "").split())
+    return "" if _name_words(place) & people_words else place
 
 
 def _circles(
     session: Session, start: date | None, tz: tzinfo | None, first_names: bool
-) -> list[tuple[Circle, str]]:
+) -> list[_CircleEvent]:
     query = select(Circle).where(
         Circle.status.in_([CircleStatus.PLANNED, CircleStatus.CANCELLED]),
         Circle.scheduled_at.is_not(None),
@@ -168,19 +187,26 @@ def _circles(
         query = query.where(Circle.scheduled_at >= local_midnight)
     circles = list(session.scalars(query.order_by(Circle.scheduled_at, Circle.id)))
     names: dict[int, list[str]] = {}
-    if not first_names:
-        return [(c, "") for c in circles]
-    for circle_id, first, preferred, last in session.execute(
-        select(Participant.circle_id, Person.first_name, Person.preferred_name, Person.last_name)
-        .join(Person, Person.id == Participant.person_id)
-        .where(
-            Participant.circle_id.in_([c.id for c in circles]),
-            Participant.role.in_(_NAMED_ROLES),
+    words: dict[int, set[str]] = {}
+    for circle_id, role, first, preferred, last in session.execute(
+        select(
+            Participant.circle_id,
+            Participant.role,
+            Person.first_name,
+            Person.preferred_name,
+            Person.last_name,
         )
+        .join(Person, Person.id == Participant.person_id)
+        .where(Participant.circle_id.in_([c.id for c in circles]))
         .order_by(Participant.seat_position, Participant.id)
     ):
-        names.setdefault(circle_id, []).append(first_name_only(first, preferred, last))
-    return [(c, _names(names.get(c.id, []))) for c in circles]
+        words.setdefault(circle_id, set()).update(_name_words(first, preferred, last))
+        if first_names and role in _NAMED_ROLES:
+            names.setdefault(circle_id, []).append(first_name_only(first, preferred, last))
+    return [
+        _CircleEvent(c, _names(names.get(c.id, [])), _place(c.location, words.get(c.id, set())))
+        for c in circles
+    ]
 
 
 def _follow_ups(
