@@ -308,6 +308,14 @@ def test_the_window_keeps_answering_while_a_template_renders(  # type: ignore[no
     qtbot.addWidget(builder)
     builder.show()
     bar = builder.export
+    writers: list[threading.Thread] = []
+    real_write = bar._write_html
+
+    def write(html: str, title: str) -> None:
+        writers.append(threading.current_thread())
+        real_write(html, title)
+
+    monkeypatch.setattr(bar, "_write_html", write)
 
     # When HTML is asked for
     qtbot.mouseClick(bar.html_button, Qt.MouseButton.LeftButton)
@@ -323,6 +331,7 @@ def test_the_window_keeps_answering_while_a_template_renders(  # type: ignore[no
         encoding="utf-8"
     )
     assert not bar.busy.isVisible() and bar.html_button.isEnabled()
+    assert writers == [threading.main_thread()]  # the result came back to the UI thread
 
 
 def test_a_costly_school_template_falls_back_in_the_export_window(  # type: ignore[no-untyped-def]

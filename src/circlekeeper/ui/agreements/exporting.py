@@ -93,6 +93,7 @@ class ExportBar(QWidget):
         self.busy_bar.setMaximumWidth(160)
         self.busy_bar.setAccessibleName(self.tr("Preparing the agreement"))
         self._task: BackgroundTask | None = None
+        self._then: tuple[str, Callable[[str, str], None]] = ("", lambda _html, _title: None)
 
         grid = QGridLayout()
         language_label = QLabel(self.tr("&Language:"), self)
@@ -159,7 +160,10 @@ class ExportBar(QWidget):
             return templates.render_agreement(view, language, audience)
 
         task = BackgroundTask(work)
-        task.succeeded.connect(lambda result: self._rendered(result, title, then))
+        # Bound methods of this widget, so the results arrive on the UI thread (and not at all
+        # once the window is gone).
+        self._then = (title, then)
+        task.succeeded.connect(self._rendered)
         task.failed.connect(self._render_failed)
         self._set_busy(task)
         task.start()
@@ -171,7 +175,8 @@ class ExportBar(QWidget):
         self.busy.setVisible(task is not None)
         self.busy_bar.setVisible(task is not None)
 
-    def _rendered(self, result: Any, title: str, then: Callable[[str, str], None]) -> None:
+    def _rendered(self, result: Any) -> None:
+        title, then = self._then
         self._set_busy(None)
         if result.warnings:
             self.info.setText(" ".join(result.warnings))
