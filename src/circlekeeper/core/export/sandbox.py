@@ -6,12 +6,14 @@ on every line: any of these hangs the app or takes gigabytes. A school's own tem
 edited by people who may make such a mistake (or paste one), so every render here:
 
 - refuses, before computing them, operations whose result would be too large: ``**``, ``*``,
-  ``+`` and ``%`` (intercepted operators), string padding and format widths, ``replace`` and
-  ``join``; and checks the size of every value the template reads, calls, filters or joins;
+  ``+`` and ``%`` (intercepted operators), string padding and format widths, ``replace``,
+  ``join``, ``indent`` and ``wordwrap``; checks the size of every value the template reads,
+  calls, filters, joins or prints (nested lists included); and counts everything it makes
+  against one total allowance;
 - caps ``range`` and counts every loop's iterations, every call and every attribute read,
   checking the clock as it goes (a loop that writes nothing still stops in time);
 - renders through ``generate()`` and stops once the output passes a size limit;
-- refuses template files larger than a template can sensibly be.
+- refuses templates too large to compile quickly (file size, tokens, nodes, one long list).
 
 A breach raises :class:`TemplateTooCostly`; the caller falls back to the built-in template.
 """
