@@ -166,6 +166,7 @@ def test_a_typed_preferred_name_never_brings_a_family_name() -> None:
     assert first_name_only("Ana", None, "de la Cruz") == "Ana"
     assert first_name_only("Ana", "Cruz", "de la Cruz") == "Ana"  # only the family name: first
     assert first_name_only("Li", "", "Wei") == "Li"
+    assert first_name_only("Ana", "Miller-Jones Ana", "Miller-Jones") == "Ana"
 
 
 def test_a_cancelled_follow_up_is_written_as_cancelled(db: Database, tmp_path: Path) -> None:

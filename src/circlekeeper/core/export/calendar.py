@@ -67,7 +67,7 @@ def first_name_only(first_name: str, preferred_name: str | None, last_name: str)
     """
     family = {fold(word) for word in last_name.replace("-", " ").split()}
     for candidate in (preferred_name or "", first_name):
-        words = [w for w in candidate.split() if fold(w) not in family]
+        words = [w for w in candidate.split() if not {fold(p) for p in w.split("-")} & family]
         if words:
             return words[0]
     return ""
@@ -113,8 +113,8 @@ def build_calendar(
     calendar.add("x-wr-calname", "circlekeeper")
     with sessions() as session:
         circles = _circles(session, start, tz, first_names)
-        for planned in circles:
-            circle, names = planned.circle, planned.names
+        for entry in circles:
+            circle, names = entry.circle, entry.names
             assert circle.scheduled_at is not None
             begins = circle.scheduled_at.astimezone(UTC)
             event = Event()
@@ -129,8 +129,8 @@ def build_calendar(
             # The kind, never the typed title: titles carry names and incidents.
             kind = circle_kind_label(circle.kind)
             event.add("summary", f"{kind}: {names}" if names else kind)
-            if planned.place:
-                event.add("location", planned.place)
+            if entry.place:
+                event.add("location", entry.place)
             event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
             event.add("categories", ["circlekeeper"])
             event.add("description", DESCRIPTION)
