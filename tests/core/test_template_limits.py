@@ -100,6 +100,7 @@ for name, text in attacks.items():
 """
 
 
+@pytest.mark.slow
 def test_every_costly_template_falls_back_with_bounded_memory(tmp_path: Path) -> None:
     # Given school templates that each ask for far too much work or memory
     # When each renders (in a child process, with a guard that only a hang would reach)
