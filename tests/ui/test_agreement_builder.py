@@ -317,8 +317,11 @@ def test_the_window_keeps_answering_while_a_template_renders(  # type: ignore[no
 
     monkeypatch.setattr(bar, "_write_html", write)
 
-    # When HTML is asked for
-    qtbot.mouseClick(bar.html_button, Qt.MouseButton.LeftButton)
+    # When HTML is asked for from the keyboard
+    builder.activateWindow()
+    bar.html_button.setFocus()
+    qtbot.waitUntil(bar.html_button.hasFocus)
+    qtbot.keyClick(bar.html_button, Qt.Key.Key_Space)
 
     # Then the window shows that it is working, keeps its buttons from a second click...
     assert bar.rendering and bar.busy.isVisible() and bar.busy_bar.isVisible()
@@ -332,6 +335,7 @@ def test_the_window_keeps_answering_while_a_template_renders(  # type: ignore[no
     )
     assert not bar.busy.isVisible() and bar.html_button.isEnabled()
     assert writers == [threading.main_thread()]  # the result came back to the UI thread
+    assert bar.html_button.hasFocus()  # the keyboard is where it was
 
 
 def test_a_costly_school_template_falls_back_in_the_export_window(  # type: ignore[no-untyped-def]

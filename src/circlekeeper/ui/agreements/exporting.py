@@ -94,6 +94,7 @@ class ExportBar(QWidget):
         self.busy_bar.setAccessibleName(self.tr("Preparing the agreement"))
         self._task: BackgroundTask | None = None
         self._then: tuple[str, Callable[[str, str], None]] = ("", lambda _html, _title: None)
+        self._focused: QPushButton | None = None
 
         grid = QGridLayout()
         language_label = QLabel(self.tr("&Language:"), self)
@@ -169,11 +170,18 @@ class ExportBar(QWidget):
         task.start()
 
     def _set_busy(self, task: BackgroundTask | None) -> None:
+        buttons = (self.pdf_button, self.html_button, self.print_button)
+        if task is not None:
+            # Disabling the pressed button moves the keyboard focus away; give it back after.
+            self._focused = next((b for b in buttons if b.hasFocus()), None)
         self._task = task
-        for button in (self.pdf_button, self.html_button, self.print_button):
+        for button in buttons:
             button.setEnabled(task is None)
         self.busy.setVisible(task is not None)
         self.busy_bar.setVisible(task is not None)
+        focused, self._focused = self._focused, (self._focused if task is not None else None)
+        if task is None and focused is not None:
+            focused.setFocus()
 
     def _rendered(self, result: Any) -> None:
         title, then = self._then
