@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from sqlalchemy import select
 
 from circlekeeper.cli import run
 from circlekeeper.core.export.calendar import write_calendar
@@ -91,15 +92,27 @@ def test_the_calendar_holds_every_planned_circle_and_open_follow_up(
     assert start.utcoffset() == timedelta(0)
     assert conference.decoded("DTEND") - start == timedelta(minutes=90)
     assert str(conference["LOCATION"]) == "Room 12"
-    # First names only: no family names in what phones show
-    assert str(conference["SUMMARY"]) == "Restorative conference: Ana, Ben"
+    # The kind only, by default: no names at all in what phones show
+    assert str(conference["SUMMARY"]) == "Restorative conference"
+    check_in = events[f"circle-{uuids['check_in']}@circlekeeper"]
+    assert str(check_in["SUMMARY"]) == "Check-in / check-out circle"  # not its typed title
     follow_up = events[f"follow-up-{uuids['follow_up']}@circlekeeper"]
     assert follow_up.decoded("DTSTART") == date(2026, 3, 19)
     assert not isinstance(follow_up.decoded("DTSTART"), datetime)  # all-day
     assert follow_up.decoded("DTEND") == date(2026, 3, 20)
     text = path.read_text(encoding="utf-8")
     assert "Zamorano" not in text and "Whitfield" not in text
-    assert "about the letter" not in text
+    assert "about the letter" not in text and "Ana" not in text and "Advisory" not in text
+
+    # With first names turned on: first (or preferred) names, still no family names
+    write_calendar(db.sessions, path, first_names=True)
+    events = _events(path)
+    conference = events[f"circle-{uuids['conference']}@circlekeeper"]
+    assert str(conference["SUMMARY"]) == "Restorative conference: Ana, Ben"
+    follow_up = events[f"follow-up-{uuids['follow_up']}@circlekeeper"]
+    assert str(follow_up["SUMMARY"]) == "Follow-up: Ana, Ben"
+    text = path.read_text(encoding="utf-8")
+    assert "Zamorano" not in text and "Whitfield" not in text
 
 
 def test_the_export_is_stable_and_can_start_from_a_date(db: Database, tmp_path: Path) -> None:
@@ -143,3 +156,31 @@ def test_the_command_line_writes_the_calendar(
     )
     assert run(["calendar", "export", "-o", str(output), "--from", "soon",
                 "--database", str(db_path)]) == 2  # fmt: skip
+
+
+def test_a_typed_preferred_name_never_brings_a_family_name() -> None:
+    from circlekeeper.core.export.calendar import first_name_only
+
+    assert first_name_only("Mary-Kate", "Mary-Kate Miller", "Miller") == "Mary-Kate"
+    assert first_name_only("José", "Miller José", "Miller") == "José"
+    assert first_name_only("Ana", None, "de la Cruz") == "Ana"
+    assert first_name_only("Ana", "Cruz", "de la Cruz") == "Ana"  # only the family name: first
+    assert first_name_only("Li", "", "Wei") == "Li"
+    assert first_name_only("Ana", "Miller-Jones Ana", "Miller-Jones") == "Ana"
+
+
+def test_a_cancelled_follow_up_is_written_as_cancelled(db: Database, tmp_path: Path) -> None:
+    uuids = _fill(db)
+    path = tmp_path / "c.ics"
+    write_calendar(db.sessions, path)
+    before = _events(path)[f"follow-up-{uuids['follow_up']}@circlekeeper"]
+    with db.sessions.begin() as session:
+        follow_up = session.scalars(
+            select(FollowUp).where(FollowUp.uuid == uuids["follow_up"])
+        ).one()
+        follow_up.status = "cancelled"
+    result = write_calendar(db.sessions, path)
+    assert (result.follow_ups, result.cancelled) == (0, 1)
+    after = _events(path)[f"follow-up-{uuids['follow_up']}@circlekeeper"]
+    assert str(after["STATUS"]) == "CANCELLED"
+    assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])

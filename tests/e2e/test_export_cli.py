@@ -93,3 +93,25 @@ def test_export_exit_codes(run_cli, db_path: Path, tmp_path: Path) -> None:
             )
             assert bad.returncode == 2, bad.stderr
             assert "Traceback" not in bad.stderr
+
+
+def test_a_costly_school_template_falls_back_on_the_command_line(
+    run_cli, db_path: Path, tmp_path: Path
+) -> None:
+    # Given a school template in the data folder that asks for a 9**99999999 number
+    agreement_id, _ = _agreement(db_path)
+    templates = run_cli.home / "templates"
+    templates.mkdir()
+    (templates / "agreement.html").write_text("District\n{{ 9**99999999 }}\n", encoding="utf-8")
+
+    # When the agreement is exported (the timeout only catches a hang)
+    html = tmp_path / "a.html"
+    result = run_cli("export", "agreement", str(agreement_id), "--format", "html",
+                     "-o", str(html), "--database", str(db_path), timeout=120)  # fmt: skip
+
+    # Then the built-in template is used and the warning names the file and line
+    assert result.returncode == 0, result.stderr
+    assert "Repair Agreement" in html.read_text(encoding="utf-8")
+    assert "agreement.html, line 2" in result.stderr
+    assert "too large for a document" in result.stderr
+    assert "built-in template was used instead" in result.stderr

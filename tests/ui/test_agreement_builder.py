@@ -52,6 +52,7 @@ def _pdf_text(path: Path) -> str:
 def _save_pdf(qtbot, monkeypatch, bar, path: Path) -> str:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
     qtbot.mouseClick(bar.pdf_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not bar.rendering)  # the template renders off the UI thread
     assert not bar.problem.isVisible(), bar.problem.text()
     assert bar.last_saved is not None and bar.last_saved.exists()
     return _pdf_text(bar.last_saved)
@@ -274,6 +275,84 @@ def test_print_preview_opens_and_the_same_circle_reopens_its_draft(qtbot, confer
     qtbot.addWidget(again)
     assert again.agreement_id == first.agreement_id
     qtbot.mouseClick(first.export.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: hasattr(first.export, "preview"))
     preview = first.export.preview
     assert preview.isVisible()
     preview.reject()
+
+
+def test_the_window_keeps_answering_while_a_template_renders(  # type: ignore[no-untyped-def]
+    qtbot, monkeypatch, conference, tmp_path: Path
+) -> None:
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    from circlekeeper.core.export import templates
+
+    # Given a render that can only finish once the UI thread has handled a timer event
+    # (if rendering blocked the UI thread, the timer could not fire and it would give up)
+    turned = threading.Event()
+    real_render = templates.render_agreement
+    outcome: list[str] = []
+
+    def slow_render(*args, **kwargs):  # type: ignore[no-untyped-def]
+        outcome.append("kept answering" if turned.wait(10) else "blocked")
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(templates, "render_agreement", slow_render)
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "a.html"), "")
+    )
+    builder = open_agreement_for_circle(conference.db, conference.circle_id, None)
+    qtbot.addWidget(builder)
+    builder.show()
+    bar = builder.export
+    writers: list[threading.Thread] = []
+    real_write = bar._write_html
+
+    def write(html: str, title: str) -> None:
+        writers.append(threading.current_thread())
+        real_write(html, title)
+
+    monkeypatch.setattr(bar, "_write_html", write)
+
+    # When HTML is asked for from the keyboard
+    builder.activateWindow()
+    bar.html_button.setFocus()
+    qtbot.waitUntil(bar.html_button.hasFocus)
+    qtbot.keyClick(bar.html_button, Qt.Key.Key_Space)
+
+    # Then the window shows that it is working, keeps its buttons from a second click...
+    assert bar.rendering and bar.busy.isVisible() and bar.busy_bar.isVisible()
+    assert not bar.html_button.isEnabled()
+    QTimer.singleShot(50, turned.set)
+    # ...its event loop keeps turning, and the file is saved once the render is done
+    qtbot.waitUntil(lambda: not bar.rendering, timeout=15000)
+    assert outcome == ["kept answering"]
+    assert bar.last_saved == tmp_path / "a.html" and "Repair Agreement" in bar.last_saved.read_text(
+        encoding="utf-8"
+    )
+    assert not bar.busy.isVisible() and bar.html_button.isEnabled()
+    assert writers == [threading.main_thread()]  # the result came back to the UI thread
+    assert bar.html_button.hasFocus()  # the keyboard is where it was
+
+
+def test_a_costly_school_template_falls_back_in_the_export_window(  # type: ignore[no-untyped-def]
+    qtbot, monkeypatch, conference, home: Path, tmp_path: Path
+) -> None:
+    from circlekeeper.core.export.templates import user_templates_dir
+
+    user = user_templates_dir()
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "agreement.html").write_text("District\n{{ 'x' * 10**9 }}\n", encoding="utf-8")
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "b.html"), "")
+    )
+    builder = open_agreement_for_circle(conference.db, conference.circle_id, None)
+    qtbot.addWidget(builder)
+    qtbot.mouseClick(builder.export.html_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not builder.export.rendering, timeout=15000)
+    assert "Repair Agreement" in (tmp_path / "b.html").read_text(encoding="utf-8")
+    assert "agreement.html, line 2" in builder.export.info.text()
+    assert "built-in template was used instead" in builder.export.info.text()

@@ -107,3 +107,30 @@ def test_remembered_database_ignores_missing_files(home: Path, tmp_path: Path):
     assert remembered_database() is None
     remember_database(tmp_path / "gone.sqlite3")
     assert remembered_database() is None
+
+
+def test_welcome_answers_keep_the_calendar_setting_of_the_database(qtbot, db_path) -> None:  # type: ignore[no-untyped-def]
+    from circlekeeper.core.services.settings import SchoolSettings, SettingsService
+    from circlekeeper.core.store.database import open_database
+    from circlekeeper.ui.main_window import MainWindow
+
+    # Given a database whose school turned first names on for the calendar
+    db = open_database(db_path)
+    try:
+        service = SettingsService(db.sessions)
+        saved = service.load()
+        saved.calendar_first_names = "1"
+        service.save(saved)
+    finally:
+        db.close()
+
+    # When the welcome's answers are written into it
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.switch_database(db_path, SchoolSettings(school_name="Lincoln Middle"))
+
+    # Then the school's choice is kept (answers from the welcome never touch it)
+    assert window.database is not None
+    settings = SettingsService(window.database.sessions).load()
+    assert settings.school_name == "Lincoln Middle" and settings.calendar_names
+    window.close_database()

@@ -29,12 +29,20 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="YYYY-MM-DD",
         help="leave out circles and follow-ups before this date (default: include all)",
     )
+    parser.add_argument(
+        "--first-names",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="add the first names of the students at the centre of each circle or case (never "
+        "family names); default: as set in Settings, which is off",
+    )
     add_database_option(parser)
     parser.set_defaults(func=run_export)
 
 
 def run_export(args: argparse.Namespace) -> int:
     from circlekeeper.core.export.calendar import write_calendar
+    from circlekeeper.core.services.settings import SettingsService
 
     start = None
     if args.start:
@@ -47,10 +55,21 @@ def run_export(args: argparse.Namespace) -> int:
         raise UsageProblem(f"{output} should end in .ics so calendar programs recognise it.")
     db = open_db(args)
     try:
-        result = write_calendar(db.sessions, output, start=start)
+        first_names = args.first_names
+        if first_names is None:
+            first_names = SettingsService(db.sessions).load().calendar_names
+        result = write_calendar(db.sessions, output, start=start, first_names=first_names)
     finally:
         db.close()
     print(
         f"Wrote {result.circles} circle(s) and {result.follow_ups} follow-up(s) to {result.path}."
+    )
+    if result.cancelled:
+        print(
+            f"{result.cancelled} cancelled one(s) are marked cancelled, so calendars remove them."
+        )
+    print(
+        "Events show the kind of circle, the place and the time"
+        + (", and first names only." if first_names else "; no names.")
     )
     return 0

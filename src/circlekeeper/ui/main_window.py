@@ -433,6 +433,7 @@ class MainWindow(QMainWindow):
                     facilitator_name=settings.facilitator_name or existing.facilitator_name,
                     facilitator_role=settings.facilitator_role or existing.facilitator_role,
                     welcome_done="1",
+                    calendar_first_names=existing.calendar_first_names,
                 )
             )
         self.database = database

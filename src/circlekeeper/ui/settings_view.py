@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -61,6 +62,19 @@ class SettingsView(QWidget):
         self.facilitator_name = self._line(self.tr("Facilitator name"))
         self.facilitator_role = self._line(self.tr("Facilitator role"))
         self.facilitator_role.setPlaceholderText(self.tr("e.g. School counselor"))
+        self.calendar_first_names = QCheckBox(
+            self.tr("Add the students' &first names to calendar events"), self
+        )
+        self.calendar_first_names.setAccessibleName(
+            self.tr("Add the students' first names to calendar events")
+        )
+        self.calendar_first_names.setToolTip(
+            self.tr(
+                "Calendars sync to phones and cloud services. Without this, an event shows "
+                "only the kind of circle, the place and the time. Family names, titles and "
+                "incidents are never included."
+            )
+        )
         self.save_button = QPushButton(self.tr("&Save settings"), self)
         self.save_button.setAccessibleName(self.tr("Save settings"))
         self.save_button.setToolTip(self.tr("Save settings (Ctrl+S)"))
@@ -91,6 +105,17 @@ class SettingsView(QWidget):
         form.addRow(heading(self.tr("Facilitator"), self, level=2))
         self._row(form, self.tr("&Your name"), self.facilitator_name)
         self._row(form, self.tr("Your &role"), self.facilitator_role)
+        form.addRow(heading(self.tr("Calendar export"), self, level=2))
+        form.addRow(self.calendar_first_names)
+        form.addRow(
+            note(
+                self.tr(
+                    "Calendar events show the kind of circle, the place and the time. Tick this "
+                    "to add the first names of the students at the centre (never family names)."
+                ),
+                self,
+            )
+        )
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
@@ -167,6 +192,7 @@ class SettingsView(QWidget):
         self.logo_path.setText(s.logo_path)
         self.facilitator_name.setText(s.facilitator_name)
         self.facilitator_role.setText(s.facilitator_role)
+        self.calendar_first_names.setChecked(s.calendar_names)
         self._show_logo()
 
     def current(self) -> SchoolSettings:
@@ -178,6 +204,7 @@ class SettingsView(QWidget):
             facilitator_name=self.facilitator_name.text(),
             facilitator_role=self.facilitator_role.text(),
             welcome_done=self._loaded.welcome_done,
+            calendar_first_names="1" if self.calendar_first_names.isChecked() else "",
         )
 
     def save(self) -> bool:

@@ -1,7 +1,9 @@
 """The field's vocabularies, stored as their string values.
 
 Values are stable identifiers written to the database and to exports; labels shown to people
-live in the user interface where they can be translated.
+live in the user interface where they can be translated. The circle kinds' plain English labels
+live here too, because exports made without the interface (the calendar) print them; the
+interface translates these same words.
 """
 
 from __future__ import annotations
@@ -33,6 +35,33 @@ class CircleKind(StrEnum):
     CONFERENCE = "conference"
     PRE_MEETING = "pre_meeting"
     COMPLETION_MEETING = "completion_meeting"
+
+
+CIRCLE_KIND_LABELS: dict[CircleKind, str] = {
+    CircleKind.COMMUNITY_BUILDING: "Community-building circle",
+    CircleKind.CHECK_IN: "Check-in / check-out circle",
+    CircleKind.ACADEMIC: "Academic circle",
+    CircleKind.NORM_SETTING: "Norm-setting circle",
+    CircleKind.PROBLEM_SOLVING: "Problem-solving circle",
+    CircleKind.HARM_REPAIR: "Harm / repair circle",
+    CircleKind.REENTRY: "Re-entry circle",
+    CircleKind.INDIVIDUAL_SUPPORT: "Individual support circle",
+    CircleKind.GRIEF: "Grief circle",
+    CircleKind.CELEBRATION: "Celebration circle",
+    CircleKind.STAFF: "Staff circle",
+    CircleKind.FAMILY: "Family / community circle",
+    CircleKind.CONFERENCE: "Restorative conference",
+    CircleKind.PRE_MEETING: "Preparation meeting",
+    CircleKind.COMPLETION_MEETING: "Agreement completion meeting",
+}
+
+
+def circle_kind_label(kind: str) -> str:
+    """The plain English label of a circle kind ("Restorative conference"); "Circle" if unknown."""
+    try:
+        return CIRCLE_KIND_LABELS[CircleKind(kind)]
+    except ValueError:
+        return "Circle"
 
 
 class CircleStatus(StrEnum):

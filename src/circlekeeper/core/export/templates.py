@@ -3,9 +3,11 @@
 Templates live in ``resources/templates``; a school may put its own versions (district
 letterhead, local wording) in the ``templates`` folder of the data home, and those win. Because
 people edit them, every template runs in Jinja's ``SandboxedEnvironment`` with autoescaping and
-``StrictUndefined``. When a user's template cannot be used (bad syntax, a reach for Python
-internals, a name that does not exist), the built-in template is used instead and the result
-carries a warning naming the file and line; the details go to the log.
+``StrictUndefined``; the sandbox (``sandbox.py``) is immutable and bounds each render's work,
+memory and output, so a template cannot hang the app or take gigabytes. When a user's template
+cannot be used (bad syntax, a reach for Python internals, a name that does not exist, too much
+work), the built-in template is used instead and the result carries a warning naming the file
+and line; the details go to the log.
 """
 
 from __future__ import annotations
@@ -19,11 +21,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateSyntaxError
+from jinja2 import StrictUndefined, TemplateSyntaxError
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
+from circlekeeper.core.export.sandbox import TIME_LIMIT_SECONDS, LimitedSandbox, TemplateTooCostly
 from circlekeeper.core.export.views import (
     AgreementView,
     CircleSummaryView,
@@ -93,17 +95,17 @@ def paragraphs(text: str | None) -> Markup:
     return Markup("<br>").join(escape(line) for line in lines)
 
 
-def _make_environment(folders: list[Path]) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
-        loader=FileSystemLoader([str(f) for f in folders], encoding="utf-8"),
+def _make_environment(folders: list[Path]) -> LimitedSandbox:
+    env = LimitedSandbox(
+        [str(f) for f in folders],
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=True,
     )
-    env.filters["fdate"] = format_date
-    env.filters["paragraphs"] = paragraphs
+    env.add_filter("fdate", format_date)
+    env.add_filter("paragraphs", paragraphs)
     return env
 
 
@@ -118,10 +120,14 @@ def _describe(exc: BaseException, user_dir: Path) -> str:
             if frame.filename and str(Path(frame.filename).resolve()).startswith(root):
                 where = f"{frame.filename}, line {frame.lineno}"
                 break
+        if not where and isinstance(exc, TemplateTooCostly) and exc.filename:
+            where = exc.filename
     if isinstance(exc, SecurityError):
         why = "it tries to reach parts of the program that templates may not use"
     elif isinstance(exc, TemplateSyntaxError):
         why = f"the template has a mistake: {exc.message}"
+    elif isinstance(exc, TemplateTooCostly | RecursionError | MemoryError):
+        why = str(exc) if isinstance(exc, TemplateTooCostly) else "it asks for too much work"
     else:
         why = str(exc) or type(exc).__name__
     return f"Your template {where or 'in ' + str(user_dir)} could not be used ({why}); " + (
@@ -132,9 +138,16 @@ def _describe(exc: BaseException, user_dir: Path) -> str:
 class DocumentTemplates:
     """The sandboxed template set: the user's folder first, then the built-in templates."""
 
-    def __init__(self, builtin_dir: Path, user_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        builtin_dir: Path,
+        user_dir: Path | None = None,
+        *,
+        time_limit: float = TIME_LIMIT_SECONDS,
+    ) -> None:
         self.builtin_dir = builtin_dir
         self.user_dir = user_dir
+        self.time_limit = time_limit
         self._builtin = _make_environment([builtin_dir])
         self._user = _make_environment([user_dir, builtin_dir]) if user_dir else None
 
@@ -148,12 +161,14 @@ class DocumentTemplates:
         warnings = list(warnings or [])
         if self._user is not None and self.user_dir is not None and self._has_user_templates():
             try:
-                html = self._user.get_template(name).render(context)
+                template = self._user.get_template(name)
+                html = self._user.render_limited(template, context, seconds=self.time_limit)
                 return RenderResult(html, warnings)
             except Exception as exc:  # any failure of a user's template falls back
                 log.warning("user template for %s failed", name, exc_info=True)
                 warnings.append(_describe(exc, self.user_dir))
-        return RenderResult(self._builtin.get_template(name).render(context), warnings)
+        template = self._builtin.get_template(name)
+        return RenderResult(self._builtin.render_limited(template, context), warnings)
 
     def _context(
         self, doc: object, school: SchoolView, lang: str, audience: str

@@ -21,10 +21,17 @@ class SchoolSettings:
     facilitator_name: str = ""
     facilitator_role: str = ""
     welcome_done: str = ""  # "1" once the first-run welcome has been answered
+    # "1": calendar events add the first names of the students at the centre (off by default;
+    # calendars sync to phones and cloud services outside the school's records).
+    calendar_first_names: str = ""
 
     @property
     def first_run(self) -> bool:
         return self.welcome_done != "1"
+
+    @property
+    def calendar_names(self) -> bool:
+        return self.calendar_first_names == "1"
 
 
 class SettingsService:

@@ -1,4 +1,8 @@
-"""Save an agreement as PDF or HTML, or print it with a preview, in the chosen language and copy."""
+"""Save an agreement as PDF or HTML, or print it with a preview, in the chosen language and copy.
+
+The template renders on the thread pool (a school's own template may take its full time limit
+before falling back), so the window keeps answering and shows that it is working meanwhile.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
@@ -14,6 +19,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -24,6 +30,7 @@ from circlekeeper.core.services import InvalidInput, NotFound
 from circlekeeper.core.services.agreements import AgreementService
 from circlekeeper.ui.agreements.item_dialog import database_problem_text, problem_label
 from circlekeeper.ui.agreements.labels import audience_choices, language_choices
+from circlekeeper.ui.background import BackgroundTask
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +86,15 @@ class ExportBar(QWidget):
         self.info.setAccessibleName(self.tr("Export notes"))
         self.info.setStyleSheet("QLabel { color: #3d4a57; }")
         self.problem = problem_label(self, self.tr("Export problem"))
+        self.busy = QLabel(self.tr("Preparing the agreement…"), self)
+        self.busy.setAccessibleName(self.tr("Export status"))
+        self.busy_bar = QProgressBar(self)
+        self.busy_bar.setRange(0, 0)  # moving without a percentage: the length is not known
+        self.busy_bar.setMaximumWidth(160)
+        self.busy_bar.setAccessibleName(self.tr("Preparing the agreement"))
+        self._task: BackgroundTask | None = None
+        self._then: tuple[str, Callable[[str, str], None]] = ("", lambda _html, _title: None)
+        self._focused: QPushButton | None = None
 
         grid = QGridLayout()
         language_label = QLabel(self.tr("&Language:"), self)
@@ -94,6 +110,9 @@ class ExportBar(QWidget):
         buttons.addWidget(self.pdf_button)
         buttons.addWidget(self.html_button)
         buttons.addWidget(self.print_button)
+        buttons.addSpacing(8)
+        buttons.addWidget(self.busy_bar)
+        buttons.addWidget(self.busy)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -102,6 +121,8 @@ class ExportBar(QWidget):
         layout.addWidget(self.problem)
         layout.addWidget(self.info)
         self.info.hide()
+        self.busy.hide()
+        self.busy_bar.hide()
 
         self.pdf_button.clicked.connect(self.save_pdf)
         self.html_button.clicked.connect(self.save_html)
@@ -109,32 +130,77 @@ class ExportBar(QWidget):
 
     # -- rendering -------------------------------------------------------------------------
 
-    def _render(self) -> tuple[str, str] | None:
-        """The HTML and the document title, or None after showing why not."""
-        from circlekeeper.core.export.templates import agreement_page_title, render_agreement
+    @property
+    def rendering(self) -> bool:
+        """True while a document is being prepared (the buttons wait meanwhile)."""
+        return self._task is not None
 
+    def _render(self, then: Callable[[str, str], None]) -> None:
+        """Prepare the HTML off the UI thread, then call ``then(html, title)``."""
+        from circlekeeper.core.export import templates
+
+        if self._task is not None:
+            return
         self.problem.hide()
         if self._before is not None and not self._before():
-            return None
+            return
         try:
             view = self.service.view(self.agreement_id)
         except (InvalidInput, NotFound) as problem:
             self._show_problem(str(problem))
-            return None
+            return
         except SQLAlchemyError:
             log.exception("Agreement export: database error")
             self._show_problem(database_problem_text())
-            return None
-        audience = self.audience.currentData()
-        result = render_agreement(view, self.language.currentData(), audience)
+            return
+        language, audience = self.language.currentData(), self.audience.currentData()
+        title = templates.agreement_page_title(view, language, audience)
+        self._file_stem = self._stem(view.circle_title or "", view.version)
+
+        def work(_progress: Any, _cancelled: Any) -> templates.RenderResult:
+            return templates.render_agreement(view, language, audience)
+
+        task = BackgroundTask(work)
+        # Bound methods of this widget, so the results arrive on the UI thread (and not at all
+        # once the window is gone).
+        self._then = (title, then)
+        task.succeeded.connect(self._rendered)
+        task.failed.connect(self._render_failed)
+        self._set_busy(task)
+        task.start()
+
+    def _set_busy(self, task: BackgroundTask | None) -> None:
+        buttons = (self.pdf_button, self.html_button, self.print_button)
+        if task is not None:
+            # Disabling the pressed button moves the keyboard focus away; give it back after.
+            self._focused = next((b for b in buttons if b.hasFocus()), None)
+        self._task = task
+        for button in buttons:
+            button.setEnabled(task is None)
+        self.busy.setVisible(task is not None)
+        self.busy_bar.setVisible(task is not None)
+        focused, self._focused = self._focused, (self._focused if task is not None else None)
+        if task is None and focused is not None:
+            focused.setFocus()
+
+    def _rendered(self, result: Any) -> None:
+        title, then = self._then
+        self._set_busy(None)
         if result.warnings:
             self.info.setText(" ".join(result.warnings))
             self.info.show()
         else:
             self.info.hide()
-        title = agreement_page_title(view, self.language.currentData(), audience)
-        self._file_stem = self._stem(view.circle_title or "", view.version)
-        return result.html, title
+        then(result.html, title)
+
+    def _render_failed(self, _error: BaseException) -> None:
+        self._set_busy(None)  # the task logged the details
+        self._show_problem(
+            self.tr(
+                "The agreement could not be prepared for printing. Nothing was saved; "
+                "try again, and if it keeps happening, tell your IT staff."
+            )
+        )
 
     def _stem(self, circle_title: str, version: int) -> str:
         words = re.sub(r"[^\w\- ]+", "", circle_title).strip().replace(" ", "-")[:40]
@@ -167,12 +233,11 @@ class ExportBar(QWidget):
     # -- actions ---------------------------------------------------------------------------
 
     def save_pdf(self) -> None:
+        self._render(self._write_pdf)
+
+    def _write_pdf(self, html: str, title: str) -> None:
         from circlekeeper.pdf import PdfProblem, html_to_pdf
 
-        rendered = self._render()
-        if rendered is None:
-            return
-        html, title = rendered
         path = self._ask_path(self.tr("Save the agreement as PDF"), ".pdf", "PDF (*.pdf)")
         if path is None:
             return
@@ -184,10 +249,9 @@ class ExportBar(QWidget):
         self._saved(path)
 
     def save_html(self) -> None:
-        rendered = self._render()
-        if rendered is None:
-            return
-        html, _ = rendered
+        self._render(self._write_html)
+
+    def _write_html(self, html: str, _title: str) -> None:
         path = self._ask_path(self.tr("Save the agreement as HTML"), ".html", "HTML (*.html)")
         if path is None:
             return
@@ -207,14 +271,13 @@ class ExportBar(QWidget):
         self._saved(path)
 
     def print_preview(self) -> None:
+        self._render(self._preview)
+
+    def _preview(self, html: str, title: str) -> None:
         from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
         from circlekeeper.pdf import print_html
 
-        rendered = self._render()
-        if rendered is None:
-            return
-        html, title = rendered
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(title)
         preview = QPrintPreviewDialog(printer, self)

@@ -15,6 +15,7 @@ def export_calendar(
 ) -> tuple[bool, str]:
     """Ask for a file (unless ``path`` is given) and write the calendar; (worked, message)."""
     from circlekeeper.core.export.calendar import write_calendar
+    from circlekeeper.core.services.settings import SettingsService
 
     if path is None:
         chosen, _filter = QFileDialog.getSaveFileName(
@@ -29,11 +30,17 @@ def export_calendar(
     if path.suffix.lower() != ".ics":
         path = path.with_name(path.name + ".ics")
     try:
-        result = write_calendar(database.sessions, path)
+        first_names = SettingsService(database.sessions).load().calendar_names
+        result = write_calendar(database.sessions, path, first_names=first_names)
     except PROBLEMS as problem:
         return False, problem_text(problem)
+    names = (
+        parent.tr("Events show the kind of circle, the place, the time and first names only.")
+        if first_names
+        else parent.tr("Events show the kind of circle, the place and the time; no names.")
+    )
     return True, parent.tr(
         "Wrote {circles} circle(s) and {follow_ups} follow-up(s) to {file}. Import it in Outlook "
-        "or Google Calendar; importing again updates the same events. Only first names of "
-        "students appear in it."
-    ).format(circles=result.circles, follow_ups=result.follow_ups, file=result.path)
+        "or Google Calendar; importing again updates the same events and removes cancelled ones. "
+        "{names}"
+    ).format(circles=result.circles, follow_ups=result.follow_ups, file=result.path, names=names)

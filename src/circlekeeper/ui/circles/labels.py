@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from circlekeeper.core.domain.enums import CircleKind, CircleStatus, Role
+from circlekeeper.core.domain.enums import CIRCLE_KIND_LABELS, CircleKind, CircleStatus, Role
 from circlekeeper.core.domain.script import AddressedTo, StageType
 
 
@@ -14,23 +14,8 @@ def _tr(context: str, text: str) -> str:
 
 def kind_choices() -> list[tuple[str, str]]:
     """(stored value, label) for every kind of circle, in the order forms offer them."""
-    labels = {
-        CircleKind.COMMUNITY_BUILDING: _tr("CircleKind", "Community-building circle"),
-        CircleKind.CHECK_IN: _tr("CircleKind", "Check-in / check-out circle"),
-        CircleKind.ACADEMIC: _tr("CircleKind", "Academic circle"),
-        CircleKind.NORM_SETTING: _tr("CircleKind", "Norm-setting circle"),
-        CircleKind.PROBLEM_SOLVING: _tr("CircleKind", "Problem-solving circle"),
-        CircleKind.HARM_REPAIR: _tr("CircleKind", "Harm / repair circle"),
-        CircleKind.REENTRY: _tr("CircleKind", "Re-entry circle"),
-        CircleKind.INDIVIDUAL_SUPPORT: _tr("CircleKind", "Individual support circle"),
-        CircleKind.GRIEF: _tr("CircleKind", "Grief circle"),
-        CircleKind.CELEBRATION: _tr("CircleKind", "Celebration circle"),
-        CircleKind.STAFF: _tr("CircleKind", "Staff circle"),
-        CircleKind.FAMILY: _tr("CircleKind", "Family / community circle"),
-        CircleKind.CONFERENCE: _tr("CircleKind", "Restorative conference"),
-        CircleKind.PRE_MEETING: _tr("CircleKind", "Preparation meeting"),
-        CircleKind.COMPLETION_MEETING: _tr("CircleKind", "Agreement completion meeting"),
-    }
+    # The English words live in core (the calendar prints them); translated here.
+    labels = {kind: _tr("CircleKind", text) for kind, text in CIRCLE_KIND_LABELS.items()}
     return [(kind.value, labels[kind]) for kind in CircleKind]
 
 
