@@ -220,7 +220,7 @@ def test_plan_a_conference_prepare_and_watch_readiness(
     admitted.setCurrentIndex(admitted.findData(True))
     assert not any("admits their part" in m for m in missing())
     tick(form.exclusions["weapons"])
-    assert any("⛔" in m and "weapon" in m.lower() for m in missing())
+    assert any("⚠" in m and "weapon" in m.lower() for m in missing())
     screen = EligibilityService(db.sessions).for_circle(circle_id).answers
     assert screen is not None and screen.responsibility_admitted and screen.weapons
     assert dialog.start_button.isEnabled()  # it explains why when pressed

@@ -162,7 +162,7 @@ class EligibilityForm(QWidget):
             lines = []
             if verdict.blocked:
                 lines.append(self.tr("Cannot go to a conference:"))
-                lines.extend(f"⛔ {reason}" for reason in verdict.blocked)
+                lines.extend(f"⚠ {reason}" for reason in verdict.blocked)
             if verdict.missing:
                 lines.append(self.tr("Still to find out:"))
                 lines.extend(f"• {reason}" for reason in verdict.missing)

@@ -2,7 +2,7 @@
 what role, where they sit, and (for conferences) preparation and eligibility.
 
 Each change is saved when it is made. The readiness list explains what is still missing; only
-what the eligibility screen blocks (marked ⛔) stops a conference starting.
+what the eligibility screen blocks (marked ⚠) stops a conference starting.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ class PlanDialog(QDialog):
         left.addWidget(
             note(
                 self.tr(
-                    "This list explains; you may start anyway, except for what is marked ⛔ "
+                    "This list explains; you may start anyway, except for what is marked ⚠ "
                     "(the eligibility screen stops the conference)."
                 ),
                 self,
@@ -464,7 +464,7 @@ class PlanDialog(QDialog):
             self._problem(problem)
             return
         for reason in missing:
-            self.readiness.addItem(("⛔ " if reason.blocking else "• ") + reason.message)
+            self.readiness.addItem(("⚠ " if reason.blocking else "• ") + reason.message)
         if not missing:
             self.readiness.addItem(self.tr("Nothing is missing: ready to hold."))
         self.readiness_title.setText(

@@ -49,22 +49,30 @@ class PreparationPanel(QWidget):
         self.error: Callable[[Exception], None] = lambda exc: None
         self.boxes: dict[tuple[int, str], QCheckBox] = {}
 
-        self.checklist = QWidget(self)
+        # The checklist and the screen scroll together, so neither is squeezed on a small
+        # laptop screen however many people are invited.
+        body = QWidget(self)
+        self.checklist = QWidget(body)
         self.grid = QGridLayout(self.checklist)
         self.grid.setHorizontalSpacing(18)
         self.grid.setVerticalSpacing(8)
+        self.grid.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.checklist)
+        scroll.setWidget(body)
 
-        self.screen_box = QGroupBox(self.tr("Eligibility screen"), self)
+        self.screen_box = QGroupBox(self.tr("Eligibility screen"), body)
         self.screen_box.setAccessibleName(self.tr("Eligibility screen"))
         self.whose = note("", self.screen_box)
         self.form = EligibilityForm(self.screen_box)
         screen_layout = QVBoxLayout(self.screen_box)
         screen_layout.addWidget(self.whose)
         screen_layout.addWidget(self.form)
+        body_layout = QVBoxLayout(body)
+        body_layout.addWidget(self.checklist)
+        body_layout.addWidget(self.screen_box)
+        body_layout.addStretch(1)
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("Preparation with each person"), self, level=2))
@@ -78,7 +86,6 @@ class PreparationPanel(QWidget):
             )
         )
         layout.addWidget(scroll, 1)
-        layout.addWidget(self.screen_box)
 
         self.form.edited.connect(self._save_screen)
         self._loading = False

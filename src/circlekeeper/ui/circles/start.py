@@ -26,7 +26,7 @@ def start_circle(parent: QWidget, database: Database, circle_id: int) -> QWidget
     blocking = [m for m in missing if m.blocking]
     if blocking:
         # The eligibility rule: this is not the keeper's call to override.
-        lines = "\n".join(f"⛔ {m.message}" for m in blocking)
+        lines = "\n".join(f"⚠ {m.message}" for m in blocking)
         QMessageBox.warning(
             parent,
             _tr("This conference cannot be held"),
