@@ -114,25 +114,30 @@ def test_a_title_ix_screen_on_the_case_page_stops_its_conference(
     assert not any("not been done" in line for line in readiness)
     assert unnamed_controls(dialog) == []
 
-    # When the panel is saved (a note typed, another answer changed)
+    # When the panel is saved (a note typed, one exclusion ticked and untaken, one ticked)
     panel.notes.setFocus()
     qtbot.keyClicks(panel.notes, "Spoke with the Title IX coordinator")
     qtbot.keyClick(panel.notes, Qt.Key.Key_Return)
     tick(qtbot, panel.exclusions["police_matter"])
     tick(qtbot, panel.exclusions["police_matter"])
+    tick(qtbot, panel.exclusions["serious_injury"])
 
-    # Then the flag is kept, with the note
+    # Then the flag is kept, with what the panel changed
     stored = EligibilityService(db.sessions).for_case(case_id).answers
-    assert stored is not None and stored.title_ix
+    assert stored is not None and stored.title_ix and stored.serious_injury
     assert stored.notes == "Spoke with the Title IX coordinator"
     assert not stored.police_matter
 
-    # And the case page, still showing what it loaded, cannot clear it by saving
-    page.eligibility.form.notes.setText("Coordinator to call the family")
+    # And the case page, still showing what it loaded, cannot clear the panel's answers by
+    # saving its own change
+    case_form = page.eligibility.form
+    assert not case_form.exclusions["serious_injury"].isChecked()  # stale
+    tick(qtbot, case_form.exclusions["credible_threat"])
     qtbot.mouseClick(page.eligibility.save_button, Qt.MouseButton.LeftButton)
     stored = EligibilityService(db.sessions).for_case(case_id).answers
-    assert stored is not None and stored.title_ix
-    assert page.eligibility.form.exclusions["title_ix"].isChecked()
+    assert stored is not None and stored.title_ix and stored.serious_injury
+    assert stored.credible_threat and stored.notes == "Spoke with the Title IX coordinator"
+    assert case_form.exclusions["serious_injury"].isChecked()  # it now shows what is stored
 
     # And the case cannot move to preparing
     qtbot.mouseClick(page.next_button, Qt.MouseButton.LeftButton)

@@ -410,6 +410,9 @@ class PlanDialog(QDialog):
         )
         for part in parts:
             part.setEnabled(editable)
+        # The facilitator may still halt a conference that is running; not one that is over.
+        over = detail.status in (CircleStatus.COMPLETED.value, CircleStatus.CANCELLED.value)
+        self.preparation.form.set_editable(not over)
 
     # -- people, seats, readiness ------------------------------------------------------------
 
