@@ -32,18 +32,19 @@ class EligibilityForm(QWidget):
         super().__init__(parent)
         self.loaded = Eligibility()
         self._loading = False
+        # Alt keys (m, n, e, j) chosen free on both the case page and the plan dialog.
         unknown, yes, no = self.tr("Not known yet"), self.tr("Yes"), self.tr("No")
         consent_choices = {
             "responsibility_admitted": (
-                self.tr("The person responsible &admits their part"),
+                self.tr("The person responsible ad&mits their part"),
                 (unknown, yes, no),
             ),
             "participation_voluntary": (
-                self.tr("Everyone takes part &voluntarily"),
+                self.tr("Everyone takes part volu&ntarily"),
                 (unknown, yes, no),
             ),
             "guardian_consent": (
-                self.tr("A &guardian consents for each minor"),
+                self.tr("A guardian consents for &each minor"),
                 (self.tr("Not recorded yet"), self.tr("Yes, every guardian"), self.tr("Refused")),
             ),
         }
@@ -92,10 +93,10 @@ class EligibilityForm(QWidget):
                 grid.addWidget(box, 1 + index // 2, index % 2)
             box.toggled.connect(self._changed)
         self.halted = QCheckBox(
-            self.tr("&Halt: I, the facilitator, do not think it is safe to go ahead"), self
+            self.tr("Halt: I, the facilitator, &judge it is not safe to go ahead"), self
         )
         self.halted.setAccessibleName(
-            self.tr("Halt: the facilitator does not think it is safe to go ahead")
+            self.tr("Halt: the facilitator judges it is not safe to go ahead")
         )
         self.halted.toggled.connect(self._changed)
         self.notes = QLineEdit(self)

@@ -37,7 +37,7 @@ EXCLUSIONS: tuple[tuple[str, str], ...] = (
     (
         "referral_unspecified",
         "An earlier screen said this must go to Title IX, child protection or the police, "
-        "without saying which: tick the one that applies.",
+        "without saying which: tick the one that applies, then clear this one.",
     ),
 )
 EXCLUSION_NAMES: tuple[str, ...] = tuple(name for name, _ in EXCLUSIONS)
