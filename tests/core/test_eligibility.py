@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from circlekeeper.core.domain.eligibility import (
     EXCLUSION_NAMES,
@@ -28,7 +29,7 @@ from circlekeeper.core.services.facilitation import FacilitationService
 from circlekeeper.core.services.people import PeopleService, PersonData
 from circlekeeper.core.services.scripts import ScriptLibrary
 from circlekeeper.core.store.database import Database
-from circlekeeper.core.store.models import Case, Circle
+from circlekeeper.core.store.models import AuditEvent, Case, Circle
 
 TODAY = date(2026, 3, 10)
 WHEN = datetime(2026, 3, 12, 14, 0, tzinfo=UTC)
@@ -316,3 +317,20 @@ def test_a_closed_case_screen_cannot_be_changed_from_either_screen(
         with pytest.raises(InvalidInput, match="closed"):
             record()
     assert screens.for_case(world["case"]).shown.police_matter
+
+
+def test_the_audit_trail_says_a_screen_was_saved_but_not_what_it_found(
+    db: Database, world: dict[str, int]
+) -> None:
+    # The trail is append-only (retention cannot rewrite it): it must not keep that a minor's
+    # case was a Title IX or child protection matter, nor the screen's notes.
+    screens = EligibilityService(db.sessions, actor="Ms. Ortiz")
+    secret = "Disclosed at home, coordinator told"
+    screens.record_for_case(world["case"], replace(CLEAR, title_ix=True, notes=secret))
+    screens.record_for_circle(world["circle"], replace(CLEAR, child_protection=True), loaded=CLEAR)
+    with db.sessions() as session:
+        lines = session.scalars(select(AuditEvent).where(AuditEvent.action == "screen")).all()
+        text = " ".join(f"{e.detail} {e.actor}" for e in lines)
+    assert len(lines) == 2 and "Ms. Ortiz" in text and '"blocked": true' in text
+    for word in ("title_ix", "Title IX", "child_protection", "protection", secret):
+        assert word not in text

@@ -189,6 +189,8 @@ def _merge(
 
 
 def _audit(session: Session, entity: str, uuid: str, actor: str, answers: Eligibility) -> None:
+    # The trail is append-only and retention cannot rewrite it, so it says whether the screen
+    # let the case go ahead, never which matter (Title IX, child protection...) it was.
     verdict = assess(answers)
     audit.record(
         session,
@@ -196,8 +198,7 @@ def _audit(session: Session, entity: str, uuid: str, actor: str, answers: Eligib
         entity,
         uuid,
         actor=actor,
-        excluded=answers.excluded,
-        halted=answers.halted,
+        eligible=verdict.may_go_ahead,
         blocked=bool(verdict.blocked),
     )
 
