@@ -37,6 +37,7 @@ from circlekeeper.core.services.eligibility import (
     case_screen,
 )
 from circlekeeper.core.services.followups import FOLLOW_UP_QUERY, FollowUpRow, follow_up_row
+from circlekeeper.core.services.people import is_minor
 from circlekeeper.core.store.models import (
     Agreement,
     AgreementItem,
@@ -735,22 +736,24 @@ class CaseService:
             return self._detail(session, _case(session, case_id))
 
     def _detail(self, session: Session, case: Case) -> CaseDetail:
+        people = session.execute(
+            select(CaseParty.id, CaseParty.role, Person)
+            .join(Person, Person.id == CaseParty.person_id)
+            .where(CaseParty.case_id == case.id)
+            .order_by(CaseParty.id)
+        ).all()
         parties = [
-            PartyRow(pid, person_id, _name(first, preferred, last), preferred or first, role)
-            for pid, person_id, first, preferred, last, role in session.execute(
-                select(
-                    CaseParty.id,
-                    CaseParty.person_id,
-                    Person.first_name,
-                    Person.preferred_name,
-                    Person.last_name,
-                    CaseParty.role,
-                )
-                .join(Person, Person.id == CaseParty.person_id)
-                .where(CaseParty.case_id == case.id)
-                .order_by(CaseParty.id)
+            PartyRow(
+                pid,
+                p.id,
+                _name(p.first_name, p.preferred_name, p.last_name),
+                p.preferred_name or p.first_name,
+                role,
             )
+            for pid, role, p in people
         ]
+        today = date.today()
+        minors = any(is_minor(p, today) for _pid, _role, p in people)
         circles = [
             CircleRow(*r)
             for r in session.execute(
@@ -796,7 +799,7 @@ class CaseService:
             )
         ]
         referred_by = self._names(session, {case.referred_by_id}).get(case.referred_by_id)
-        screen = case_screen(session, case)
+        screen = case_screen(session, case, today, minors=minors)
         position = PIPELINE.index(CaseStatus(case.status))
         next_status = PIPELINE[position + 1].value if position + 1 < len(PIPELINE) - 1 else None
         previous_status = PIPELINE[position - 1].value if position else None

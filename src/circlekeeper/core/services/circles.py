@@ -26,7 +26,12 @@ from circlekeeper.core.domain.enums import (
 )
 from circlekeeper.core.domain.script import Script, script_from_json, script_to_json
 from circlekeeper.core.services import InvalidInput, NotFound, audit
-from circlekeeper.core.services.eligibility import Screen, adopt_circle_screen, circle_screen
+from circlekeeper.core.services.eligibility import (
+    NOT_TAKING_PART,
+    Screen,
+    adopt_circle_screen,
+    circle_screen,
+)
 from circlekeeper.core.services.people import is_minor
 from circlekeeper.core.services.scripts import ScriptLibrary
 from circlekeeper.core.store.models import Case, Circle, Participant, Person
@@ -267,6 +272,7 @@ class CirclePlanner:
             script = script_from_json(circle.script_snapshot) if circle.script_snapshot else None
             on = _circle_day(circle)
             summary = json.loads(circle.summary) if circle.summary else None
+            rows = participant_rows(session, circle_id, on)
             return CircleDetail(
                 id=circle.id,
                 uuid=circle.uuid,
@@ -286,8 +292,8 @@ class CirclePlanner:
                 started_at=circle.started_at,
                 ended_at=circle.ended_at,
                 script=script,
-                participants=participant_rows(session, circle_id, on),
-                eligibility=circle_screen(session, circle, on),
+                participants=rows,
+                eligibility=circle_screen(session, circle, on, minors=minors_taking_part(rows)),
                 summary=summary if isinstance(summary, dict) else None,
             )
 
@@ -422,7 +428,7 @@ class CirclePlanner:
             circle = self._circle(session, circle_id)
             on = _circle_day(circle)
             rows = participant_rows(session, circle_id, on)
-            screen = circle_screen(session, circle, on)
+            screen = circle_screen(session, circle, on, minors=minors_taking_part(rows))
         return readiness_reasons(circle, rows, screen)
 
     # --- inside -----------------------------------------------------------------------
@@ -550,6 +556,11 @@ class CirclePlanner:
         circle = self._circle(session, participant.circle_id)
         assert person is not None
         return _participant_row(participant, person, _circle_day(circle))
+
+
+def minors_taking_part(rows: Iterable[ParticipantRow]) -> bool:
+    """Whether a minor takes part (keepers and observers aside), for the consent rules."""
+    return any(r.minor for r in rows if r.role not in NOT_TAKING_PART)
 
 
 def _check_role(role: str) -> None:

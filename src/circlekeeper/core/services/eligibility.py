@@ -34,7 +34,10 @@ from circlekeeper.core.store.models import Case, CaseParty, Circle, Participant,
 # Only the formal conference is screened; other circles (a re-entry circle after a threat
 # assessment, say) are not stopped by a case's exclusions.
 SCREENED_KINDS = frozenset({CircleKind.CONFERENCE.value})
-_NOT_PREPARED = frozenset({Role.FACILITATOR.value, Role.CO_FACILITATOR.value, Role.OBSERVER.value})
+# Who is not "taking part" for the consent rules: the keepers and observers.
+NOT_TAKING_PART = frozenset(
+    {Role.FACILITATOR.value, Role.CO_FACILITATOR.value, Role.OBSERVER.value}
+)
 
 
 class NotEligible(InvalidInput):
@@ -60,18 +63,29 @@ class Screen:
         return self.answers or Eligibility()
 
 
-def case_screen(session: Session, case: Case, on: date | None = None) -> Screen:
-    """The screen of a case, judged with the minors among its parties."""
+def case_screen(
+    session: Session, case: Case, on: date | None = None, *, minors: bool | None = None
+) -> Screen:
+    """The screen of a case, judged with the minors among its parties (``minors`` when the
+    caller already worked it out with ``is_minor``; otherwise it is looked up)."""
     answers, unreadable = _read(case.eligibility)
-    minors = _case_minors(session, case.id, on or date.today())
+    if minors is None:
+        minors = _case_minors(session, case.id, on or date.today())
     verdict = assess(answers, minors=minors, unreadable=unreadable)
     return Screen(answers, verdict, case.id, unreadable)
 
 
-def circle_screen(session: Session, circle: Circle, on: date | None = None) -> Screen:
-    """The screen a conference goes by: its case's, or its own when it has no case."""
+def circle_screen(
+    session: Session, circle: Circle, on: date | None = None, *, minors: bool | None = None
+) -> Screen:
+    """The screen a conference goes by: its case's, or its own when it has no case.
+
+    ``minors``: whether a minor takes part, when the caller already knows it from the
+    participant rows (``ParticipantRow.minor``); otherwise it is looked up.
+    """
     on = on or date.today()
-    minors = _circle_minors(session, circle.id, on)
+    if minors is None:
+        minors = _circle_minors(session, circle.id, on)
     case = session.get(Case, circle.case_id) if circle.case_id is not None else None
     if case is not None:
         answers, unreadable = _read(case.eligibility)
@@ -247,7 +261,7 @@ def _circle_minors(session: Session, circle_id: int, on: date) -> bool:
     people = session.scalars(
         select(Person)
         .join(Participant, Participant.person_id == Person.id)
-        .where(Participant.circle_id == circle_id, Participant.role.not_in(_NOT_PREPARED))
+        .where(Participant.circle_id == circle_id, Participant.role.not_in(NOT_TAKING_PART))
     )
     return any(is_minor(person, on) for person in people)
 
@@ -268,6 +282,7 @@ def _circle(session: Session, circle_id: int) -> Circle:
 
 __all__ = [
     "FORMAT",
+    "NOT_TAKING_PART",
     "EligibilityService",
     "adopt_circle_screen",
     "NotEligible",

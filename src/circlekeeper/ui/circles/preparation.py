@@ -187,6 +187,20 @@ class PreparationPanel(QWidget):
             )
         except PROBLEMS as exc:
             self.error(exc)
+            self._reload_screen()  # show what is stored, not the answer that was refused
             return
         self._show_screen(screen)
         self.changed.emit()
+
+    def _reload_screen(self) -> None:
+        if self.circle_id is None:
+            return
+        try:
+            screen = self.screens.for_circle(self.circle_id)
+        except PROBLEMS:
+            return
+        self._loading = True
+        try:
+            self._show_screen(screen)
+        finally:
+            self._loading = False
