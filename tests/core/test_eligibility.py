@@ -200,12 +200,46 @@ def test_guardian_consent_is_judged_with_the_one_minor_rule(db: Database, tmp_pa
     )
     screens = EligibilityService(db.sessions)
     no_guardian = replace(CLEAR, guardian_consent=None)
-    # Then no guardian's consent is asked for
+    planner = CirclePlanner(db.sessions, ScriptLibrary(custom_dir=tmp_path / "scripts"))
+    circle = planner.plan(CirclePlan(kind="conference", case_id=case_id)).id
+    planner.add_participant(circle, adults[0], "responsible")
+
+    def guardian_asked() -> list[bool]:
+        """Whether each view of the screen asks for a guardian's consent."""
+        return [
+            any("guardian" in p for p in screens.for_case(case_id).verdict.problems),
+            any(
+                "guardian" in p
+                for p in CaseService(db.sessions).detail(case_id).eligibility_problems
+            ),
+            any("guardian" in p for p in screens.for_circle(circle).verdict.problems),
+            any("guardian" in r.message for r in planner.readiness(circle) if r.code == "screen"),
+            any("guardian" in p for p in planner.detail(circle).eligibility.verdict.problems),
+        ]
+
+    # Then no guardian's consent is asked for, on any view
     assert screens.record_for_case(case_id, no_guardian).verdict.may_go_ahead
-    # When a student joins the case, it is
+    assert guardian_asked() == [False] * 5
+    # When a student joins the case, it is, everywhere
     student = people.create(PersonData("Cy", "Young", grade="7")).id
     CaseService(db.sessions).add_party(case_id, student, "harmed")
-    assert not screens.for_case(case_id).verdict.may_go_ahead
+    assert guardian_asked() == [True] * 5
+
+    # And a conference with no case asks when a minor is invited to it
+    alone = planner.plan(CirclePlan(kind="conference")).id
+    planner.add_participant(alone, adults[1], "harmed")
+    screens.record_for_circle(alone, no_guardian)
+
+    def asked_alone() -> list[bool]:
+        return [
+            any("guardian" in p for p in screens.for_circle(alone).verdict.problems),
+            any("guardian" in r.message for r in planner.readiness(alone) if r.code == "screen"),
+            any("guardian" in p for p in planner.detail(alone).eligibility.verdict.problems),
+        ]
+
+    assert asked_alone() == [False] * 3
+    planner.add_participant(alone, student, "responsible")
+    assert asked_alone() == [True] * 3
 
 
 def test_saving_a_stale_screen_keeps_the_answers_the_other_screen_set(

@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from circlekeeper.core.domain.eligibility import Eligibility
 from circlekeeper.core.domain.enums import Role
 from circlekeeper.core.services.cases import CaseIntake, CaseService
 from circlekeeper.core.services.eligibility import EligibilityService, NotEligible
@@ -156,3 +157,44 @@ def test_a_title_ix_screen_on_the_case_page_stops_its_conference(
     with db.sessions() as session:
         circle = session.get(Circle, circle_id)
         assert circle is not None and circle.status == "planned"
+
+
+def test_a_refused_save_on_the_panel_shows_what_is_stored(
+    qtbot: QtBot, db: Database, people: PeopleService, library: ScriptLibrary
+) -> None:
+    # Given a conference whose case was closed after a police-matter screen
+    keeper = add_person(people, "Dana", "Whitfield", kind="staff")
+    jose = add_person(people, "José", "Núñez", birth_date=MINOR)
+    cases = CaseService(db.sessions)
+    case_id = cases.intake(
+        CaseIntake(
+            referred_on=NOW.date(),
+            incident_category="Fight",
+            parties=[(jose, "responsible")],
+        )
+    ).id
+    screens = EligibilityService(db.sessions)
+    screens.record_for_case(case_id, Eligibility(police_matter=True))
+    dialog = PlanDialog(db, library=library)
+    qtbot.addWidget(dialog)
+    activate(qtbot, dialog)
+    choose(dialog.kind, "conference")
+    choose(dialog.case, case_id)
+    choose(dialog.facilitator, keeper)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.circle_id is not None
+    cases.close(case_id, "not_restorable", today=NOW.date())
+    dialog.tabs.setCurrentIndex(2)
+    panel = dialog.preparation.form
+    assert panel.exclusions["police_matter"].isChecked()
+    problems: list[Exception] = []
+    dialog.preparation.error = problems.append
+
+    # When someone unticks the exclusion on the panel
+    tick(qtbot, panel.exclusions["police_matter"])
+
+    # Then the save is refused in words, and the panel shows the stored answer again
+    assert problems and "closed" in str(problems[0])
+    assert panel.exclusions["police_matter"].isChecked()
+    stored = screens.for_case(case_id).answers
+    assert stored is not None and stored.police_matter
