@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from circlekeeper.core.domain.eligibility import Eligibility
 from circlekeeper.core.domain.enums import Attendance, CircleStatus, PersonKind, Role
 from circlekeeper.core.domain.live import PieceMode
 from circlekeeper.core.services import InvalidInput
-from circlekeeper.core.services.circles import CirclePlan, CirclePlanner, EligibilityScreen
+from circlekeeper.core.services.circles import CirclePlan, CirclePlanner
+from circlekeeper.core.services.eligibility import EligibilityService
 from circlekeeper.core.services.facilitation import FacilitationService
 from circlekeeper.core.services.people import PeopleService, PersonData
 from circlekeeper.core.services.scripts import ScriptLibrary
@@ -129,24 +131,37 @@ def test_readiness_explains_what_is_missing_in_plain_words(
     )
     reasons = planner.readiness(cid)
     messages = [r.message for r in reasons]
-    assert "The eligibility screen has not been filled in." in messages
+    assert "The eligibility screen has not been done yet." in messages
     assert "No preparation meeting has been held with Rio Test." in messages
     assert "Rio Test has not agreed to take part yet." in messages
     assert "Rio Test is a minor, and a guardian's consent is not recorded." in messages
     assert not any(r.participant_id == adult.id and r.code == "guardian_consent" for r in reasons)
     assert not any(r.participant_id in (ids["keeper"], ids["co"]) for r in reasons)
+    assert not any(r.blocking for r in reasons)  # nothing is refused yet, only missing
 
-    # When the screen shows an exclusion and no admission, it says so
-    planner.set_eligibility(cid, EligibilityScreen(weapons=True))
-    codes = {r.code for r in planner.readiness(cid)}
-    assert {"admitted", "weapons"} <= codes and "screen" not in codes
+    # When the screen shows an exclusion and no admission, it says so, and the exclusion blocks
+    screens = EligibilityService(db.sessions)
+    screens.record_for_circle(cid, Eligibility(weapons=True))
+    reasons = planner.readiness(cid)
+    blocking = [r.message for r in reasons if r.blocking]
+    assert any("weapon" in m for m in blocking)
+    assert any("admits their part" in r.message and not r.blocking for r in reasons)
 
     # When everything is prepared, nothing is missing
-    planner.set_eligibility(cid, EligibilityScreen(responsibility_admitted=True))
+    screen = screens.for_circle(cid).shown
+    screens.record_for_circle(
+        cid,
+        Eligibility(
+            responsibility_admitted=True, participation_voluntary=True, guardian_consent=True
+        ),
+        loaded=screen,
+    )
     for row in planner.detail(cid).participants:
         planner.set_preparation(row.id, pre_meeting_held=True, consent=True, guardian_consent=True)
     assert planner.readiness(cid) == []
-    assert planner.eligibility(cid).responsibility_admitted
+    assert screens.for_circle(cid).answers == Eligibility(
+        responsibility_admitted=True, participation_voluntary=True, guardian_consent=True
+    )
 
 
 def test_a_circle_without_supporter_link_or_script_is_explained(

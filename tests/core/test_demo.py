@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from circlekeeper.core.domain.eligibility import assess, decode
 from circlekeeper.core.services import InvalidInput
 from circlekeeper.core.services.demo import DemoCancelled, build_demo
 from circlekeeper.core.services.people import PeopleService
@@ -96,6 +97,25 @@ def test_small_demo_reads_back_through_the_services(small: Path) -> None:
             assert session.get(Person, 1) is not None
     finally:
         db.close()
+
+
+def test_demo_screens_are_written_through_the_one_eligibility_model(small: Path) -> None:
+    rows = query(small, "SELECT status, closure_reason, eligibility FROM case_file")
+    verdicts = {}
+    for status, closure, text in rows:
+        if status == "referred":
+            assert text is None
+            continue
+        answers = decode(text)  # the one stored format: an old one would raise here
+        verdict = assess(answers)
+        verdicts.setdefault((status, closure), []).append(verdict)
+        # A case that went on to a conference never has a screen that forbids it
+        if status in ("preparing", "held", "monitoring") or closure == "completed":
+            assert verdict.may_go_ahead, (status, closure, verdict)
+    # and the demo shows the screen stopping cases: "not restorable" ones are blocked
+    stopped = verdicts[("closed", "not_restorable")]
+    assert stopped and all(v.blocked for v in stopped)
+    assert any(len(v.blocked) > 1 for v in stopped)  # an exclusion or halt besides a denial
 
 
 def test_same_seed_same_demo(tmp_path: Path, small: Path) -> None:

@@ -102,9 +102,10 @@ def test_referral_from_intake_to_closed(qtbot, db: Database, people: PeopleServi
 
     # The screen: an exclusion ticked shows the problem in plain words
     screen = page.eligibility
-    screen.admitted.setChecked(True)
-    screen.voluntary.setChecked(True)
-    screen.exclusions["weapons"].setChecked(True)
+    for name in ("responsibility_admitted", "participation_voluntary", "guardian_consent"):
+        combo = screen.form.consents[name]
+        combo.setCurrentIndex(combo.findData(True))
+    screen.form.exclusions["weapons"].setChecked(True)
     qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
     assert "weapon" in screen.problems.text()
     qtbot.mouseClick(page.next_button, Qt.MouseButton.LeftButton)  # to screened
@@ -112,7 +113,7 @@ def test_referral_from_intake_to_closed(qtbot, db: Database, people: PeopleServi
     qtbot.mouseClick(page.next_button, Qt.MouseButton.LeftButton)  # preparing is refused
     assert page.detail.status == "screened"
     assert "cannot go to a conference" in page.message.text()
-    screen.exclusions["weapons"].setChecked(False)
+    screen.form.exclusions["weapons"].setChecked(False)
     qtbot.mouseClick(screen.save_button, Qt.MouseButton.LeftButton)
     assert "Eligible" in screen.problems.text()
 

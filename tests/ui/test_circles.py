@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from circlekeeper.core.domain.enums import CircleStatus, Role
 from circlekeeper.core.services.circles import CirclePlanner
+from circlekeeper.core.services.eligibility import EligibilityService
 from circlekeeper.core.services.people import PeopleService
 from circlekeeper.core.services.scripts import ScriptLibrary
 from circlekeeper.core.store.database import Database
@@ -213,13 +214,16 @@ def test_plan_a_conference_prepare_and_watch_readiness(
     def tick(box) -> None:  # on the box itself: a check box reacts to its box and its words
         qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
 
-    tick(dialog.preparation.admitted)
-    assert not any("eligibility screen" in m for m in missing())
-    tick(dialog.preparation.exclusions["weapons"])
-    assert any("weapon" in m.lower() for m in missing())
-    screen = CirclePlanner(db.sessions).eligibility(circle_id)
-    assert screen.answered and screen.responsibility_admitted and screen.weapons
-    assert dialog.start_button.isEnabled()  # the list explains; it never blocks
+    form = dialog.preparation.form
+    admitted = form.consents["responsibility_admitted"]
+    admitted.setFocus()
+    admitted.setCurrentIndex(admitted.findData(True))
+    assert not any("admits their part" in m for m in missing())
+    tick(form.exclusions["weapons"])
+    assert any("⚠" in m and "weapon" in m.lower() for m in missing())
+    screen = EligibilityService(db.sessions).for_circle(circle_id).answers
+    assert screen is not None and screen.responsibility_admitted and screen.weapons
+    assert dialog.start_button.isEnabled()  # it explains why when pressed
     assert unnamed_controls(dialog) == []
 
 

@@ -1,47 +1,32 @@
-"""The eligibility screen for a restorative conference, as plain answers and plain-word problems.
+"""The eligibility screen for a restorative conference: one model, one stored format, one verdict.
 
-A conference needs the responsible person to admit their part and everyone to take part freely
-(with a guardian's consent for a minor). Some matters are excluded and must go elsewhere.
+A conference needs the person responsible to admit their part, everyone to take part
+voluntarily, and each minor's guardian to consent. Some matters are excluded and go elsewhere
+(weapons, sexual harm, serious injury, credible threats, Title IX, child protection, police),
+and the facilitator may halt the process when it is not safe. The case page and a conference's
+preparation panel both edit this one model; :func:`assess` is the only place that decides
+whether the case, and its conference, may go ahead.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
 
+# The stored format: {"format": 2, "consent": {...}, "exclusions": [...], "halted": bool,
+# "notes": str}. Migration 0005 converted the two earlier formats to this one.
+FORMAT = 2
 
-@dataclass
-class Eligibility:
-    """Answers to the eligibility screen for a restorative conference.
+CONSENTS: tuple[str, ...] = (
+    "responsibility_admitted",
+    "participation_voluntary",
+    "guardian_consent",
+)
 
-    ``None`` means "not asked yet". The exclusions are matters that must go elsewhere.
-    """
-
-    responsibility_admitted: bool | None = None
-    participation_voluntary: bool | None = None
-    guardian_consent: bool | None = None  # None also when no minor is involved
-    weapons: bool = False
-    sexual_harm: bool = False
-    serious_injury: bool = False
-    credible_threat: bool = False
-    title_ix: bool = False
-    child_protection: bool = False
-    police_matter: bool = False
-    notes: str = ""
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, value: str | None) -> Eligibility | None:
-        if not value:
-            return None
-        data = json.loads(value)
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        return cls(**known)
-
-
-_EXCLUSIONS = (
+# Matters that must go elsewhere, with why, in the order the screens list them.
+EXCLUSIONS: tuple[tuple[str, str], ...] = (
     ("weapons", "A weapon was involved: this goes to the school's discipline process."),
     ("sexual_harm", "The harm is sexual: this must go to the Title IX coordinator."),
     ("serious_injury", "Someone was seriously injured: this goes to the administration."),
@@ -49,21 +34,188 @@ _EXCLUSIONS = (
     ("title_ix", "This is a Title IX matter and must go to the Title IX coordinator."),
     ("child_protection", "This must be reported to child protection services."),
     ("police_matter", "This is a police matter and goes to law enforcement."),
+    (
+        "referral_unspecified",
+        "An earlier screen said this must go to Title IX, child protection or the police, "
+        "without saying which: tick the one that applies, then clear this one.",
+    ),
+)
+EXCLUSION_NAMES: tuple[str, ...] = tuple(name for name, _ in EXCLUSIONS)
+
+HALTED = (
+    "The facilitator has stopped this process because it is not safe to go ahead; it goes "
+    "back to the school's usual process."
+)
+UNREADABLE = (
+    "The saved eligibility screen could not be read. Nothing else was changed; do the screen "
+    "again before going on."
 )
 
 
-def eligibility_problems(answers: Eligibility | None) -> list[str]:
-    """Why a case cannot go to a restorative conference, in plain words; empty means it can."""
+@dataclass(frozen=True)
+class Eligibility:
+    """The answers of the eligibility screen.
+
+    Consent answers are ``True`` (yes), ``False`` (no, or refused) or ``None`` (not known yet).
+    ``guardian_consent`` covers every minor taking part. An exclusion is ``True`` when present.
+    ``referral_unspecified`` only comes from the old panel's single "Title IX, child protection
+    or the police" box; screens show it only while it is set.
+    """
+
+    responsibility_admitted: bool | None = None
+    participation_voluntary: bool | None = None
+    guardian_consent: bool | None = None
+    weapons: bool = False
+    sexual_harm: bool = False
+    serious_injury: bool = False
+    credible_threat: bool = False
+    title_ix: bool = False
+    child_protection: bool = False
+    police_matter: bool = False
+    referral_unspecified: bool = False
+    halted: bool = False
+    notes: str = ""
+
+    def changes_from(self, before: Eligibility) -> dict[str, Any]:
+        """The answers that differ from ``before`` (what a person changed on a screen)."""
+        mine, theirs = asdict(self), asdict(before)
+        return {name: value for name, value in mine.items() if theirs[name] != value}
+
+    def with_changes(self, changes: Mapping[str, Any]) -> Eligibility:
+        """These answers with ``changes`` applied; anything not named stays as it is."""
+        known = {f.name for f in fields(self)}
+        unknown = set(changes) - known
+        if unknown:
+            raise ValueError(f"Not answers of the eligibility screen: {sorted(unknown)}")
+        for name, value in changes.items():
+            if name == "notes":
+                ok = isinstance(value, str)
+            elif name in CONSENTS:
+                ok = value is None or isinstance(value, bool)
+            else:
+                ok = isinstance(value, bool)
+            if not ok:
+                raise ValueError(f"{name} cannot be {value!r}")
+        return replace(self, **changes)
+
+    @property
+    def excluded(self) -> list[str]:
+        """The names of the exclusions that are present."""
+        return [name for name in EXCLUSION_NAMES if getattr(self, name)]
+
+
+def combine(first: Eligibility, second: Eligibility) -> Eligibility:
+    """Two screens of one matter as one, losing no answer: every exclusion and halt either
+    set stays set, a refusal wins over a yes, a known answer over an unknown one."""
+    changes: dict[str, Any] = {}
+    for name in CONSENTS:
+        a, b = getattr(first, name), getattr(second, name)
+        changes[name] = False if False in (a, b) else (a if a is not None else b)
+    for name in (*EXCLUSION_NAMES, "halted"):
+        changes[name] = getattr(first, name) or getattr(second, name)
+    notes = [n for n in (first.notes.strip(), second.notes.strip()) if n]
+    changes["notes"] = " / ".join(dict.fromkeys(notes))
+    return first.with_changes(changes)
+
+
+def encode(answers: Eligibility) -> str:
+    """The stored form of a screen (the one format every place writes)."""
+    return json.dumps(
+        {
+            "format": FORMAT,
+            "consent": {name: getattr(answers, name) for name in CONSENTS},
+            "exclusions": answers.excluded,
+            "halted": answers.halted,
+            "notes": answers.notes,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+def decode(text: str | None) -> Eligibility | None:
+    """A stored screen, or ``None`` when none was recorded.
+
+    Raises :class:`ValueError` for anything that is not the current format: a screen that
+    cannot be read is never taken for a blank one (that is how an exclusion gets lost).
+    """
+    if text is None or not text.strip():
+        return None
+    data = json.loads(text)
+    return from_stored(data)
+
+
+def from_stored(data: object) -> Eligibility:
+    """The answers in an already parsed stored screen (see :func:`decode`)."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValueError("not an eligibility screen in the current format")
+    consent = data.get("consent", {})
+    exclusions = data.get("exclusions", [])
+    if not isinstance(consent, dict) or not isinstance(exclusions, list):
+        raise ValueError("not an eligibility screen in the current format")
+    strange = set(exclusions) - set(EXCLUSION_NAMES)
+    if strange:
+        raise ValueError(f"unknown exclusions {sorted(strange)}")
+    changes: dict[str, Any] = {name: consent.get(name) for name in CONSENTS}
+    changes.update({name: name in exclusions for name in EXCLUSION_NAMES})
+    changes["halted"] = bool(data.get("halted", False))
+    changes["notes"] = data.get("notes") or ""
+    return Eligibility().with_changes(changes)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a case, and its conference, may go ahead, and why not, in plain words.
+
+    ``blocked`` are reasons it must not go ahead (an exclusion, the facilitator's halt, a
+    refusal); ``missing`` are answers not known yet.
+    """
+
+    blocked: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+
+    @property
+    def may_go_ahead(self) -> bool:
+        return not self.blocked and not self.missing
+
+    @property
+    def problems(self) -> list[str]:
+        return [*self.blocked, *self.missing]
+
+
+NOT_SCREENED = "The eligibility screen has not been done yet."
+
+
+def assess(
+    answers: Eligibility | None, *, minors: bool = True, unreadable: bool = False
+) -> Verdict:
+    """The verdict of the screen. ``minors``: whether anyone taking part is a minor (see
+    :func:`circlekeeper.core.services.people.is_minor`); a refused guardian consent blocks
+    either way."""
+    if unreadable:
+        return Verdict(blocked=(UNREADABLE,))
     if answers is None:
-        return ["The eligibility screen has not been done yet."]
-    problems: list[str] = []
-    if answers.responsibility_admitted is None:
-        problems.append("It is not yet known whether the responsible person admits their part.")
-    elif not answers.responsibility_admitted:
-        problems.append("The responsible person does not admit their part.")
+        return Verdict(missing=(NOT_SCREENED,))
+    blocked: list[str] = []
+    missing: list[str] = []
+    if answers.halted:
+        blocked.append(HALTED)
+    blocked.extend(message for name, message in EXCLUSIONS if getattr(answers, name))
+    if answers.responsibility_admitted is False:
+        blocked.append("The person responsible does not admit their part.")
+    elif answers.responsibility_admitted is None:
+        missing.append("It is not known yet whether the person responsible admits their part.")
     if answers.participation_voluntary is False:
-        problems.append("Not everyone is taking part voluntarily.")
+        blocked.append("Not everyone is taking part voluntarily.")
+    elif answers.participation_voluntary is None:
+        missing.append("It is not known yet whether everyone takes part voluntarily.")
     if answers.guardian_consent is False:
-        problems.append("A guardian has not consented for a minor taking part.")
-    problems.extend(message for name, message in _EXCLUSIONS if getattr(answers, name))
-    return problems
+        blocked.append("A guardian has not given consent for a minor to take part.")
+    elif answers.guardian_consent is None and minors:
+        missing.append("A guardian's consent for each minor taking part is not recorded yet.")
+    return Verdict(tuple(blocked), tuple(missing))
+
+
+def eligibility_problems(answers: Eligibility | None, *, minors: bool = True) -> list[str]:
+    """Why a case cannot go to a restorative conference, in plain words; empty means it can."""
+    return assess(answers, minors=minors).problems

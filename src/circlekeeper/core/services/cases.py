@@ -14,7 +14,12 @@ from typing import Literal
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from circlekeeper.core.domain.eligibility import Eligibility, eligibility_problems
+from circlekeeper.core.domain.eligibility import (
+    NOT_SCREENED,
+    Eligibility,
+    Verdict,
+    eligibility_problems,
+)
 from circlekeeper.core.domain.enums import (
     CaseStatus,
     ClosureReason,
@@ -25,7 +30,14 @@ from circlekeeper.core.domain.enums import (
     Role,
 )
 from circlekeeper.core.services import InvalidInput, NotFound, audit
+from circlekeeper.core.services.eligibility import (
+    EligibilityService,
+    NotEligible,
+    Screen,
+    case_screen,
+)
 from circlekeeper.core.services.followups import FOLLOW_UP_QUERY, FollowUpRow, follow_up_row
+from circlekeeper.core.services.people import is_minor
 from circlekeeper.core.store.models import (
     Agreement,
     AgreementItem,
@@ -194,6 +206,7 @@ class CaseDetail:
     closed_on: date | None
     eligibility: Eligibility | None
     eligibility_problems: list[str]
+    screen: Screen
     diverted_from: str
     diversion_amount: int | None
     consequence_reinstated: bool
@@ -228,6 +241,25 @@ def _case(session: Session, case_id: int) -> Case:
     if case is None:
         raise NotFound(f"There is no case with id {case_id} in this database.")
     return case
+
+
+def _check_screen(verdict: Verdict, target: CaseStatus) -> None:
+    """The eligibility rule on the pipeline: screened needs answers, preparing needs a screen
+    that may go ahead, and nothing past it while an exclusion, a halt or a refusal stands."""
+    if target is CaseStatus.SCREENED:
+        if verdict.missing == (NOT_SCREENED,):
+            raise InvalidInput("Record the eligibility screen before marking it screened.")
+        return
+    if target is CaseStatus.PREPARING and not verdict.may_go_ahead:
+        raise NotEligible(
+            "This case cannot go to a conference:",
+            (*verdict.problems, "Close it with the reason 'not restorable', or redo the screen."),
+        )
+    if target in (CaseStatus.HELD, CaseStatus.MONITORING) and verdict.blocked:
+        raise NotEligible(
+            "This case cannot go to a conference:",
+            (*verdict.blocked, "Close it with the reason 'not restorable', or redo the screen."),
+        )
 
 
 def _check_role(role: str) -> str:
@@ -411,23 +443,19 @@ class CaseService:
 
     # -- eligibility -------------------------------------------------------------------------
 
-    def record_eligibility(self, case_id: int, answers: Eligibility) -> list[str]:
-        """Store the screen's answers; returns the problems found (empty: eligible)."""
-        with self._sessions.begin() as session:
-            case = _case(session, case_id)
-            if case.status == CaseStatus.CLOSED:
-                raise InvalidInput("This case is closed; reopen it before changing the screen.")
-            case.eligibility = answers.to_json()
-            problems = eligibility_problems(answers)
-            audit.record(
-                session, "screen", "case", case.uuid, actor=self.actor, eligible=not problems
-            )
-            return problems
+    def record_eligibility(
+        self, case_id: int, answers: Eligibility, *, loaded: Eligibility | None = None
+    ) -> list[str]:
+        """Save the screen (only what changed since ``loaded``); returns the problems found.
+
+        The one screen of the case, also edited from its conference's preparation panel: see
+        :class:`~circlekeeper.core.services.eligibility.EligibilityService`.
+        """
+        service = EligibilityService(self._sessions, self.actor)
+        return service.record_for_case(case_id, answers, loaded=loaded).verdict.problems
 
     def eligibility_problems(self, case_id: int) -> list[str]:
-        with self._sessions() as session:
-            case = _case(session, case_id)
-            return eligibility_problems(Eligibility.from_json(case.eligibility))
+        return EligibilityService(self._sessions).for_case(case_id).verdict.problems
 
     # -- pipeline ----------------------------------------------------------------------------
 
@@ -465,16 +493,8 @@ class CaseService:
                     + (f" (or back to {PIPELINE[here - 1].value})" if here else "")
                     + "."
                 )
-            if target is CaseStatus.SCREENED and there > here and case.eligibility is None:
-                raise InvalidInput("Record the eligibility screen before marking it screened.")
-            if target is CaseStatus.PREPARING and there > here:
-                problems = eligibility_problems(Eligibility.from_json(case.eligibility))
-                if problems:
-                    raise InvalidInput(
-                        "This case cannot go to a conference: "
-                        + " ".join(problems)
-                        + " Close it with the reason 'not restorable', or redo the screen."
-                    )
+            if there > here:
+                _check_screen(case_screen(session, case).verdict, target)
             case.status = target.value
             audit.record(
                 session,
@@ -716,22 +736,24 @@ class CaseService:
             return self._detail(session, _case(session, case_id))
 
     def _detail(self, session: Session, case: Case) -> CaseDetail:
+        people = session.execute(
+            select(CaseParty.id, CaseParty.role, Person)
+            .join(Person, Person.id == CaseParty.person_id)
+            .where(CaseParty.case_id == case.id)
+            .order_by(CaseParty.id)
+        ).all()
         parties = [
-            PartyRow(pid, person_id, _name(first, preferred, last), preferred or first, role)
-            for pid, person_id, first, preferred, last, role in session.execute(
-                select(
-                    CaseParty.id,
-                    CaseParty.person_id,
-                    Person.first_name,
-                    Person.preferred_name,
-                    Person.last_name,
-                    CaseParty.role,
-                )
-                .join(Person, Person.id == CaseParty.person_id)
-                .where(CaseParty.case_id == case.id)
-                .order_by(CaseParty.id)
+            PartyRow(
+                pid,
+                p.id,
+                _name(p.first_name, p.preferred_name, p.last_name),
+                p.preferred_name or p.first_name,
+                role,
             )
+            for pid, role, p in people
         ]
+        today = date.today()
+        minors = any(is_minor(p, today) for _pid, _role, p in people)
         circles = [
             CircleRow(*r)
             for r in session.execute(
@@ -777,7 +799,7 @@ class CaseService:
             )
         ]
         referred_by = self._names(session, {case.referred_by_id}).get(case.referred_by_id)
-        answers = Eligibility.from_json(case.eligibility)
+        screen = case_screen(session, case, today, minors=minors)
         position = PIPELINE.index(CaseStatus(case.status))
         next_status = PIPELINE[position + 1].value if position + 1 < len(PIPELINE) - 1 else None
         previous_status = PIPELINE[position - 1].value if position else None
@@ -796,8 +818,9 @@ class CaseService:
             status=case.status,
             closure_reason=case.closure_reason,
             closed_on=case.closed_on,
-            eligibility=answers,
-            eligibility_problems=eligibility_problems(answers),
+            eligibility=screen.answers,
+            eligibility_problems=screen.verdict.problems,
+            screen=screen,
             diverted_from=case.diverted_from,
             diversion_amount=case.diversion_amount,
             consequence_reinstated=case.consequence_reinstated,

@@ -2,14 +2,16 @@
 
 A conference needs preparation (a meeting with each person, their consent, a guardian's for
 minors) and passes an eligibility screen. :meth:`CirclePlanner.readiness` explains in plain
-words what is still missing; it never blocks the keeper, who knows things the program does not.
+words what is still missing; the keeper, who knows things the program does not, may start
+anyway, except when the eligibility screen blocks the conference (an exclusion, the
+facilitator's halt, a refusal: see :mod:`circlekeeper.core.domain.eligibility`).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +26,12 @@ from circlekeeper.core.domain.enums import (
 )
 from circlekeeper.core.domain.script import Script, script_from_json, script_to_json
 from circlekeeper.core.services import InvalidInput, NotFound, audit
+from circlekeeper.core.services.eligibility import (
+    NOT_TAKING_PART,
+    Screen,
+    adopt_circle_screen,
+    circle_screen,
+)
 from circlekeeper.core.services.people import is_minor
 from circlekeeper.core.services.scripts import ScriptLibrary
 from circlekeeper.core.store.models import Case, Circle, Participant, Person
@@ -88,43 +96,6 @@ class CircleRow:
     participant_count: int
 
 
-@dataclass
-class EligibilityScreen:
-    """Answers of the conference eligibility screen (True means the thing is present)."""
-
-    responsibility_admitted: bool = False
-    weapons: bool = False
-    sexual_harm: bool = False
-    serious_injury: bool = False
-    credible_threat: bool = False
-    must_refer: bool = False  # a Title IX, child protection or police matter
-    notes: str = ""
-    answered: bool = False  # False until someone has filled the screen in
-
-    @classmethod
-    def from_json(cls, text: str | None) -> EligibilityScreen:
-        if not text:
-            return cls()
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError:
-            return cls()
-        if not isinstance(data, dict):
-            return cls()
-        data = data.get("eligibility", data)
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
-
-
-EXCLUSIONS = (
-    ("weapons", "A weapon was involved."),
-    ("sexual_harm", "The harm was sexual."),
-    ("serious_injury", "Someone was seriously injured."),
-    ("credible_threat", "There is a credible threat of harm."),
-    ("must_refer", "The matter must go to Title IX, child protection or the police."),
-)
-
-
 @dataclass(frozen=True)
 class NotReady:
     """One reason a circle is not ready yet, in plain words."""
@@ -132,6 +103,7 @@ class NotReady:
     code: str
     message: str
     participant_id: int | None = None
+    blocking: bool = False  # True: the conference may not be held (the eligibility rule)
 
 
 @dataclass(frozen=True)
@@ -153,8 +125,8 @@ class CircleDetail:
     started_at: datetime | None
     ended_at: datetime | None
     script: Script | None  # the snapshot kept with the circle
+    eligibility: Screen  # the case's screen, or the conference's own when it has no case
     participants: list[ParticipantRow] = field(default_factory=list)
-    eligibility: EligibilityScreen = field(default_factory=EligibilityScreen)
     summary: dict[str, Any] | None = None
 
 
@@ -273,7 +245,10 @@ class CirclePlanner:
             if same_script:
                 self._check_plan(plan, fetch_script=False)
             self._check_people(session, plan)
+            linked_before = circle.case_id
             self._apply(circle, plan, snapshot)
+            if circle.case_id is not None and circle.case_id != linked_before:
+                adopt_circle_screen(session, circle, actor=self.actor)
             for person_id, role in (
                 (plan.facilitator_id, Role.FACILITATOR),
                 (plan.co_facilitator_id, Role.CO_FACILITATOR),
@@ -297,6 +272,7 @@ class CirclePlanner:
             script = script_from_json(circle.script_snapshot) if circle.script_snapshot else None
             on = _circle_day(circle)
             summary = json.loads(circle.summary) if circle.summary else None
+            rows = participant_rows(session, circle_id, on)
             return CircleDetail(
                 id=circle.id,
                 uuid=circle.uuid,
@@ -316,8 +292,8 @@ class CirclePlanner:
                 started_at=circle.started_at,
                 ended_at=circle.ended_at,
                 script=script,
-                participants=participant_rows(session, circle_id, on),
-                eligibility=self._eligibility(session, circle),
+                participants=rows,
+                eligibility=circle_screen(session, circle, on, minors=minors_taking_part(rows)),
                 summary=summary if isinstance(summary, dict) else None,
             )
 
@@ -443,27 +419,6 @@ class CirclePlanner:
 
     # --- eligibility and readiness ----------------------------------------------------
 
-    def set_eligibility(self, circle_id: int, screen: EligibilityScreen) -> EligibilityScreen:
-        """Record the screen: on the linked case if there is one, else with the circle."""
-        screen = EligibilityScreen(**{**asdict(screen), "answered": True})
-        with self._sessions.begin() as session:
-            circle = self._circle(session, circle_id)
-            payload = asdict(screen)
-            case = session.get(Case, circle.case_id) if circle.case_id is not None else None
-            if case is not None:
-                case.eligibility = json.dumps(payload, ensure_ascii=False)
-                audit.record(session, "eligibility", "case", case.uuid, actor=self.actor)
-            else:
-                summary = _load_json(circle.summary)
-                summary["eligibility"] = payload
-                circle.summary = json.dumps(summary, ensure_ascii=False)
-                audit.record(session, "eligibility", "circle", circle.uuid, actor=self.actor)
-        return screen
-
-    def eligibility(self, circle_id: int) -> EligibilityScreen:
-        with self._sessions() as session:
-            return self._eligibility(session, self._circle(session, circle_id))
-
     def readiness(self, circle_id: int) -> list[NotReady]:
         """What is still missing before this circle can be held, in plain words.
 
@@ -471,8 +426,9 @@ class CirclePlanner:
         """
         with self._sessions() as session:
             circle = self._circle(session, circle_id)
-            rows = participant_rows(session, circle_id, _circle_day(circle))
-            screen = self._eligibility(session, circle)
+            on = _circle_day(circle)
+            rows = participant_rows(session, circle_id, on)
+            screen = circle_screen(session, circle, on, minors=minors_taking_part(rows))
         return readiness_reasons(circle, rows, screen)
 
     # --- inside -----------------------------------------------------------------------
@@ -601,13 +557,10 @@ class CirclePlanner:
         assert person is not None
         return _participant_row(participant, person, _circle_day(circle))
 
-    @staticmethod
-    def _eligibility(session: Session, circle: Circle) -> EligibilityScreen:
-        if circle.case_id is not None:
-            case = session.get(Case, circle.case_id)
-            if case is not None and case.eligibility:
-                return EligibilityScreen.from_json(case.eligibility)
-        return EligibilityScreen.from_json(circle.summary)
+
+def minors_taking_part(rows: Iterable[ParticipantRow]) -> bool:
+    """Whether a minor takes part (keepers and observers aside), for the consent rules."""
+    return any(r.minor for r in rows if r.role not in NOT_TAKING_PART)
 
 
 def _check_role(role: str) -> None:
@@ -618,16 +571,6 @@ def _check_role(role: str) -> None:
 def _circle_day(circle: Circle) -> date:
     moment = circle.scheduled_at or circle.started_at
     return moment.astimezone().date() if moment is not None else date.today()
-
-
-def _load_json(text: str | None) -> dict[str, Any]:
-    if not text:
-        return {}
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def suggest_ring(rows: Iterable[ParticipantRow]) -> SeatingSuggestion:
@@ -670,9 +613,7 @@ def suggest_ring(rows: Iterable[ParticipantRow]) -> SeatingSuggestion:
     return SeatingSuggestion(ring, outer)
 
 
-def readiness_reasons(
-    circle: Circle, rows: list[ParticipantRow], screen: EligibilityScreen
-) -> list[NotReady]:
+def readiness_reasons(circle: Circle, rows: list[ParticipantRow], screen: Screen) -> list[NotReady]:
     """Why a circle is not ready, given its participants and eligibility screen."""
     kind = circle.kind
     has_script = circle.script_snapshot is not None
@@ -707,25 +648,10 @@ def readiness_reasons(
         reasons.append(NotReady("responsible", "Nobody is named as the person responsible."))
     if not roles & {Role.HARMED.value, Role.HARMED_AND_RESPONSIBLE.value}:
         reasons.append(NotReady("harmed", "Nobody is named as the person harmed."))
-    if not screen.answered:
-        reasons.append(NotReady("screen", "The eligibility screen has not been filled in."))
-    else:
-        if not screen.responsibility_admitted:
-            reasons.append(
-                NotReady(
-                    "admitted",
-                    "The person responsible has not admitted their part; a conference needs "
-                    "that first.",
-                )
-            )
-        for name, message in EXCLUSIONS:
-            if getattr(screen, name):
-                reasons.append(
-                    NotReady(
-                        name,
-                        f"{message} Cases like this go elsewhere, not to a conference.",
-                    )
-                )
+    # The one eligibility rule: what blocks cannot be started anyway; the rest explains.
+    verdict = screen.verdict
+    reasons.extend(NotReady("screen", message, blocking=True) for message in verdict.blocked)
+    reasons.extend(NotReady("screen", message) for message in verdict.missing)
     for r in rows:
         if r.role in KEEPER_ROLES or r.role == Role.OBSERVER.value:
             continue

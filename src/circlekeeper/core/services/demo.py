@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from circlekeeper.core.domain.eligibility import Eligibility
+from circlekeeper.core.domain.eligibility import EXCLUSION_NAMES, Eligibility, encode
 from circlekeeper.core.domain.enums import (
     AgreementItemKind,
     AgreementStatus,
@@ -295,7 +295,9 @@ _NOTES = (
     "Harmed student said the apology mattered more than anything else.",
     "Group asked to meet again before the holidays.",
 )
-_EXCLUDED = ("weapons", "sexual_harm", "serious_injury", "credible_threat")
+# What stops a demo case that is "not restorable": one of the screen's exclusions, or the
+# facilitator's halt (never the old panel's unspecified referral, which new screens cannot set).
+_EXCLUDED = (*(n for n in EXCLUSION_NAMES if n != "referral_unspecified"), "halted")
 
 # Columns written per table, parents before children; every table also gets the four
 # record columns (id, uuid, created_at, updated_at) first.
@@ -997,8 +999,8 @@ class _Builder:
                 guardian_consent=closure is not ClosureReason.DECLINED,
             )
             if closure is ClosureReason.NOT_RESTORABLE and rng.random() < 0.5:
-                setattr(answers, rng.choice(_EXCLUDED), True)
-            eligibility = answers.to_json()
+                answers = answers.with_changes({rng.choice(_EXCLUDED): True})
+            eligibility = encode(answers)
 
         held = status in (CaseStatus.HELD, CaseStatus.MONITORING, CaseStatus.CLOSED) and (
             closure not in (ClosureReason.DECLINED, ClosureReason.NOT_RESTORABLE)

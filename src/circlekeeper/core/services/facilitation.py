@@ -38,6 +38,7 @@ from circlekeeper.core.services.circles import (
     find_interrupted,
     participant_rows,
 )
+from circlekeeper.core.services.eligibility import check_conference_may_go_ahead
 from circlekeeper.core.store.models import Circle, Note, Participant, Person, StageRecord, Turn
 
 SUMMARY_FORMAT = 1
@@ -136,7 +137,9 @@ class FacilitationService:
         """Begin the circle with these participants present (default: everyone invited).
 
         Readiness is not enforced here: the planner explains what is missing, the keeper
-        decides. Observers are marked present but sit outside the ring.
+        decides. The one exception is the eligibility rule: a conference whose screen shows an
+        exclusion, the facilitator's halt or a refusal is refused with :class:`NotEligible`.
+        Observers are marked present but sit outside the ring.
         """
         now = self._clock()
         with self._sessions.begin() as session:
@@ -150,6 +153,7 @@ class FacilitationService:
                 raise InvalidInput("Choose a script for this circle before starting it.")
             script = script_from_json(circle.script_snapshot)
             on = _moment(now).astimezone().date()
+            check_conference_may_go_ahead(session, circle, on)
             rows = participant_rows(session, circle.id, on)
             known = {r.id for r in rows}
             chosen = set(known if present is None else present)

@@ -29,6 +29,7 @@ from circlekeeper.core.services.cases import (
     OpenFollowUps,
     PartyRow,
 )
+from circlekeeper.core.services.eligibility import EligibilityService
 from circlekeeper.core.services.followups import FollowUpData, FollowUpService
 from circlekeeper.core.services.people import PeopleService
 from circlekeeper.core.store.database import Database
@@ -152,7 +153,7 @@ class CasePage(QScrollArea):
         self.history_button = QPushButton(self.tr("Student &history…"), body)
         self.history_button.setAccessibleName(self.tr("Show the selected person's history"))
 
-        self.eligibility = EligibilitySection(self.cases, body)
+        self.eligibility = EligibilitySection(EligibilityService(database.sessions), body)
         self.diversion = DiversionSection(self.cases, body)
 
         self.contacts = _table(

@@ -1,8 +1,8 @@
 """The planning dialog: what kind of circle, which script, when and where, who comes and in
 what role, where they sit, and (for conferences) preparation and eligibility.
 
-Each change is saved when it is made. The readiness list explains what is still missing; it
-never stops the keeper starting.
+Each change is saved when it is made. The readiness list explains what is still missing; only
+what the eligibility screen blocks (marked ⚠) stops a conference starting.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from circlekeeper.core.services.circles import (
     CirclePlan,
     CirclePlanner,
 )
+from circlekeeper.core.services.eligibility import EligibilityService
 from circlekeeper.core.services.people import PeopleService
 from circlekeeper.core.services.scripts import ScriptLibrary
 from circlekeeper.core.store.database import Database
@@ -85,7 +86,9 @@ class PlanDialog(QDialog):
         self.suggest_button.setToolTip(
             self.tr("Each person beside their supporters, the two sides facing each other")
         )
-        self.preparation = PreparationPanel(self.planner, self)
+        self.preparation = PreparationPanel(
+            self.planner, EligibilityService(database.sessions), self
+        )
         self.preparation.error = self._problem
 
         seating_page = QWidget(self)
@@ -131,7 +134,15 @@ class PlanDialog(QDialog):
         save_row.addWidget(self.save_button)
         left.addLayout(save_row)
         left.addWidget(self.readiness_title)
-        left.addWidget(note(self.tr("This list explains; it does not stop you starting."), self))
+        left.addWidget(
+            note(
+                self.tr(
+                    "This list explains; you may start anyway, except for what is marked ⚠ "
+                    "(the eligibility screen stops the conference)."
+                ),
+                self,
+            )
+        )
         left.addWidget(self.readiness, 1)
         columns = QHBoxLayout()
         columns.addLayout(left, 5)
@@ -399,6 +410,9 @@ class PlanDialog(QDialog):
         )
         for part in parts:
             part.setEnabled(editable)
+        # The facilitator may still halt a conference that is running; not one that is over.
+        over = detail.status in (CircleStatus.COMPLETED.value, CircleStatus.CANCELLED.value)
+        self.preparation.form.set_editable(not over)
 
     # -- people, seats, readiness ------------------------------------------------------------
 
@@ -453,7 +467,7 @@ class PlanDialog(QDialog):
             self._problem(problem)
             return
         for reason in missing:
-            self.readiness.addItem("• " + reason.message)
+            self.readiness.addItem(("⚠ " if reason.blocking else "• ") + reason.message)
         if not missing:
             self.readiness.addItem(self.tr("Nothing is missing: ready to hold."))
         self.readiness_title.setText(

@@ -1,6 +1,8 @@
 """Conference preparation: a checklist per participant and the eligibility screen.
 
 Every tick is saved when it is made; the readiness list elsewhere explains what is missing.
+The screen is the case's own (the same form and the same stored answers as the case page);
+only a conference without a case keeps a screen of its own.
 """
 
 from __future__ import annotations
@@ -14,21 +16,17 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QLabel,
-    QLineEdit,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from circlekeeper.core.domain.enums import Role
-from circlekeeper.core.services.circles import (
-    KEEPER_ROLES,
-    CirclePlanner,
-    EligibilityScreen,
-    ParticipantRow,
-)
+from circlekeeper.core.services.circles import KEEPER_ROLES, CirclePlanner, ParticipantRow
+from circlekeeper.core.services.eligibility import EligibilityService, Screen
 from circlekeeper.ui.circles.participants import participant_role_text
 from circlekeeper.ui.circles.problems import PROBLEMS
+from circlekeeper.ui.eligibility import EligibilityForm
 from circlekeeper.ui.style import heading, note
 
 
@@ -38,49 +36,43 @@ class PreparationPanel(QWidget):
 
     changed = Signal()
 
-    def __init__(self, planner: CirclePlanner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        planner: CirclePlanner,
+        screens: EligibilityService,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.planner = planner
+        self.screens = screens
         self.circle_id: int | None = None
         self.error: Callable[[Exception], None] = lambda exc: None
         self.boxes: dict[tuple[int, str], QCheckBox] = {}
 
-        self.checklist = QWidget(self)
+        # The checklist and the screen scroll together, so neither is squeezed on a small
+        # laptop screen however many people are invited.
+        body = QWidget(self)
+        self.checklist = QWidget(body)
         self.grid = QGridLayout(self.checklist)
         self.grid.setHorizontalSpacing(18)
         self.grid.setVerticalSpacing(8)
+        self.grid.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.checklist)
+        scroll.setWidget(body)
 
-        self.screen_box = QGroupBox(self.tr("Eligibility screen"), self)
-        self.admitted = QCheckBox(
-            self.tr("The person responsible &admits their part in what happened"), self
-        )
-        self.admitted.setAccessibleName(self.tr("The person responsible admits their part"))
-        self.exclusions = {
-            "weapons": QCheckBox(self.tr("A &weapon was involved"), self),
-            "sexual_harm": QCheckBox(self.tr("The harm was se&xual"), self),
-            "serious_injury": QCheckBox(self.tr("Someone was seriously &injured"), self),
-            "credible_threat": QCheckBox(self.tr("There is a credible &threat of harm"), self),
-            "must_refer": QCheckBox(
-                self.tr("It must go to Title IX, child &protection or the police"), self
-            ),
-        }
-        for box in self.exclusions.values():
-            box.setAccessibleName(box.text().replace("&", ""))
-        self.notes = QLineEdit(self)
-        self.notes.setAccessibleName(self.tr("Notes on the eligibility screen"))
-        self.notes.setPlaceholderText(self.tr("Notes (optional)"))
+        self.screen_box = QGroupBox(self.tr("Eligibility screen"), body)
+        self.screen_box.setAccessibleName(self.tr("Eligibility screen"))
+        self.whose = note("", self.screen_box)
+        self.form = EligibilityForm(self.screen_box)
         screen_layout = QVBoxLayout(self.screen_box)
-        screen_layout.addWidget(self.admitted)
-        screen_layout.addWidget(
-            note(self.tr("Any of these means the case goes elsewhere, not to a conference:"), self)
-        )
-        for box in self.exclusions.values():
-            screen_layout.addWidget(box)
-        screen_layout.addWidget(self.notes)
+        screen_layout.addWidget(self.whose)
+        screen_layout.addWidget(self.form)
+        body_layout = QVBoxLayout(body)
+        body_layout.addWidget(self.checklist)
+        body_layout.addWidget(self.screen_box)
+        body_layout.addStretch(1)
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("Preparation with each person"), self, level=2))
@@ -94,15 +86,11 @@ class PreparationPanel(QWidget):
             )
         )
         layout.addWidget(scroll, 1)
-        layout.addWidget(self.screen_box)
 
-        self.admitted.toggled.connect(self._save_screen)
-        for box in self.exclusions.values():
-            box.toggled.connect(self._save_screen)
-        self.notes.editingFinished.connect(self._save_screen)
+        self.form.edited.connect(self._save_screen)
         self._loading = False
 
-    def load(self, circle_id: int, rows: list[ParticipantRow], screen: EligibilityScreen) -> None:
+    def load(self, circle_id: int, rows: list[ParticipantRow], screen: Screen) -> None:
         self._loading = True
         self.circle_id = circle_id
         while self.grid.count():
@@ -165,11 +153,20 @@ class PreparationPanel(QWidget):
                 self.grid.addWidget(adult, line, 3)
         self.grid.setRowStretch(len(prepared) + 2, 1)
         self.grid.setColumnStretch(0, 1)
-        self.admitted.setChecked(screen.responsibility_admitted)
-        for name, box in self.exclusions.items():
-            box.setChecked(bool(getattr(screen, name)))
-        self.notes.setText(screen.notes)
+        self._show_screen(screen)
         self._loading = False
+
+    def _show_screen(self, screen: Screen) -> None:
+        self.form.show_screen(screen)
+        if screen.case_id is not None:
+            self.whose.setText(
+                self.tr(
+                    "The screen of case {number}: the case page shows and saves these same answers."
+                ).format(number=screen.case_id)
+            )
+        else:
+            self.whose.setText(self.tr("This conference has no case; its screen is kept here."))
+        self.whose.setAccessibleName(self.whose.text())
 
     def _save_item(self, participant_id: int, field: str, value: bool) -> None:
         if self._loading:
@@ -181,19 +178,29 @@ class PreparationPanel(QWidget):
             return
         self.changed.emit()
 
-    def answers(self) -> EligibilityScreen:
-        return EligibilityScreen(
-            responsibility_admitted=self.admitted.isChecked(),
-            notes=self.notes.text().strip(),
-            **{name: box.isChecked() for name, box in self.exclusions.items()},
-        )
-
     def _save_screen(self) -> None:
         if self._loading or self.circle_id is None:
             return
         try:
-            self.planner.set_eligibility(self.circle_id, self.answers())
+            screen = self.screens.record_for_circle(
+                self.circle_id, self.form.answers(), loaded=self.form.loaded
+            )
         except PROBLEMS as exc:
             self.error(exc)
+            self._reload_screen()  # show what is stored, not the answer that was refused
             return
+        self._show_screen(screen)
         self.changed.emit()
+
+    def _reload_screen(self) -> None:
+        if self.circle_id is None:
+            return
+        try:
+            screen = self.screens.for_circle(self.circle_id)
+        except PROBLEMS:
+            return
+        self._loading = True
+        try:
+            self._show_screen(screen)
+        finally:
+            self._loading = False

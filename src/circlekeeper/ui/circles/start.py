@@ -15,13 +15,28 @@ def _tr(text: str) -> str:
 
 
 def start_circle(parent: QWidget, database: Database, circle_id: int) -> QWidget | None:
-    """Open the facilitator view for a circle; the readiness list is shown, never enforced."""
+    """Open the facilitator view for a circle. The readiness list is shown and the keeper may
+    start anyway, except when the eligibility screen blocks a conference."""
     try:
         missing = CirclePlanner(database.sessions).readiness(circle_id)
     except PROBLEMS as problem:
         show_problem(parent, problem)
         return None
     missing = [m for m in missing if m.code != "status"]
+    blocking = [m for m in missing if m.blocking]
+    if blocking:
+        # The eligibility rule: this is not the keeper's call to override.
+        lines = "\n".join(f"⚠ {m.message}" for m in blocking)
+        QMessageBox.warning(
+            parent,
+            _tr("This conference cannot be held"),
+            _tr(
+                "The eligibility screen stops this conference:\n\n{lines}\n\nNothing was "
+                "started and nothing was changed. Change the screen on the case page if it "
+                "was answered by mistake."
+            ).format(lines=lines),
+        )
+        return None
     if missing:
         lines = "\n".join(f"• {m.message}" for m in missing)
         box = QMessageBox(
