@@ -1,0 +1,164 @@
+"""What the backups still hold after a retention purge, and pruning or rewriting them.
+
+A backup is a whole copy of the database as it was, so one made before a purge still holds
+every record the purge removed. The person applying the rule is told how many backups hold
+records the rule removes (with their dates) and chooses:
+
+- ``keep``: leave them; they still hold those records until they rotate out or are removed;
+- ``prune``: delete them, then make one fresh backup of the purged database so a restore point
+  is left;
+- ``rewrite``: apply the same rule (same years, same day) to each copy, wiping its file the same
+  way; an encrypted copy is opened with the database's key and stays encrypted.
+
+Only the backups folder is covered (see :func:`circlekeeper.core.store.backups.list_backups`);
+a copy made elsewhere with ``db backup -o`` is the IT staff's to handle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import NullPool
+
+from circlekeeper.core.services.retention import (
+    Mode,
+    RetentionPlan,
+    apply_retention,
+    plan_retention,
+)
+from circlekeeper.core.store import crypto
+from circlekeeper.core.store.backups import list_backups
+from circlekeeper.core.store.database import (
+    SchemaState,
+    _connect_ro,
+    backup_database,
+    inspect_schema,
+)
+from circlekeeper.core.store.engine import make_engine, make_session_factory
+from circlekeeper.core.store.problems import DatabaseProblem
+
+BackupChoice = Literal["keep", "prune", "rewrite"]
+CHOICES: tuple[BackupChoice, ...] = ("keep", "prune", "rewrite")
+
+
+@dataclass(frozen=True)
+class BackupHolding:
+    """A backup that still holds records the rule removes (or could not be read to tell)."""
+
+    path: Path
+    at: datetime
+    cases: int
+    circles: int
+    people: int
+    readable: bool = True  # False: another passphrase or damaged, so it may hold them
+
+
+@dataclass(frozen=True)
+class BackupOutcome:
+    choice: str
+    pruned: list[Path]
+    rewritten: list[Path]
+    failed: list[tuple[Path, str]]  # backups that could not be rewritten, and why
+    fresh: Path | None = None  # the backup made after pruning
+
+
+def _plan_of(path: Path, key: str | None, years: int, today: date) -> RetentionPlan:
+    """The rule's plan for a backup, read without changing a byte of it."""
+    state = inspect_schema(path, key=key)
+    if state.state is not SchemaState.CURRENT:
+        raise DatabaseProblem(f"{path} was made by another version of circlekeeper.")
+    options: dict[str, Any] = {"module": crypto.dbapi()} if key is not None else {}
+    engine = create_engine(
+        "sqlite://", creator=lambda: _connect_ro(path, key), poolclass=NullPool, **options
+    )
+    try:
+        return plan_retention(sessionmaker(engine), years, today)
+    finally:
+        engine.dispose()
+
+
+def backups_holding(db_path: Path, key: str | None, years: int, today: date) -> list[BackupHolding]:
+    """The backups of ``db_path`` that hold records the rule would remove, newest first."""
+    found = []
+    for backup in list_backups(db_path):
+        try:
+            plan = _plan_of(backup.path, key, years, today)
+        except Exception:  # wrong passphrase, damaged, another version: it may hold them
+            found.append(BackupHolding(backup.path, backup.at, 0, 0, 0, readable=False))
+            continue
+        if not plan.empty:
+            found.append(
+                BackupHolding(
+                    backup.path,
+                    backup.at,
+                    len(plan.cases),
+                    len(plan.circles),
+                    len(plan.people),
+                )
+            )
+    return found
+
+
+def rewrite_backup(
+    path: Path, key: str | None, years: int, today: date, *, mode: Mode, actor: str = ""
+) -> None:
+    """Apply the rule to one backup copy in place and wipe its file (it keeps its key)."""
+    state = inspect_schema(path, key=key)
+    if state.state is not SchemaState.CURRENT:
+        raise DatabaseProblem(
+            f"{path} was made by another version of circlekeeper, so it was not rewritten."
+        )
+    engine = make_engine(path, key=key)
+    try:
+        apply_retention(make_session_factory(engine), years, today, mode=mode, actor=actor)
+    finally:
+        engine.dispose()
+
+
+def handle_backups(
+    db_path: Path,
+    key: str | None,
+    holding: list[BackupHolding],
+    choice: BackupChoice,
+    years: int,
+    today: date,
+    *,
+    mode: Mode = "purge",
+    actor: str = "",
+) -> BackupOutcome:
+    """Keep, prune or rewrite the backups that hold removed records (see the module notes).
+
+    Call after the database itself was purged.
+    """
+    if choice not in CHOICES:
+        raise DatabaseProblem("Choose keep, prune or rewrite for the backups.")
+    pruned: list[Path] = []
+    rewritten: list[Path] = []
+    failed: list[tuple[Path, str]] = []
+    fresh = None
+    if choice == "prune" and holding:
+        for backup in holding:
+            for name in (str(backup.path), f"{backup.path}-wal", f"{backup.path}-shm"):
+                Path(name).unlink(missing_ok=True)
+            pruned.append(backup.path)
+        fresh = backup_database(db_path, reason="after-retention", key=key)
+    elif choice == "rewrite":
+        for backup in holding:
+            try:
+                rewrite_backup(backup.path, key, years, today, mode=mode, actor=actor)
+            except Exception as exc:  # reported per file; the others are still rewritten
+                failed.append((backup.path, _why(exc)))
+                continue
+            rewritten.append(backup.path)
+    return BackupOutcome(choice, pruned, rewritten, failed, fresh)
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, DatabaseProblem):
+        return str(exc)
+    return "it could not be opened with this database's passphrase, or it is damaged"
