@@ -16,6 +16,7 @@ a copy made elsewhere with ``db backup -o`` is the IT staff's to handle.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -41,6 +42,7 @@ from circlekeeper.core.store.database import (
 )
 from circlekeeper.core.store.engine import make_engine, make_session_factory
 from circlekeeper.core.store.problems import DatabaseProblem
+from circlekeeper.core.store.schema_version import HEAD
 
 BackupChoice = Literal["keep", "prune", "rewrite"]
 CHOICES: tuple[BackupChoice, ...] = ("keep", "prune", "rewrite")
@@ -67,16 +69,35 @@ class BackupOutcome:
     fresh: Path | None = None  # the backup made after pruning
 
 
+def _look(path: Path, key: str | None) -> Any:
+    """A read-only connection that leaves nothing beside the file (no -wal or -shm).
+
+    ``immutable`` tells SQLite no one writes the file, so it takes no lock and makes no shared
+    memory file; true of a backup that has no -wal of its own.
+    """
+    if Path(f"{path}-wal").exists():
+        return _connect_ro(path, key)
+    target = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    if key is None:
+        return sqlite3.connect(target, uri=True)
+    module = crypto.dbapi()
+    conn = module.connect(target, uri=True)
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(f'PRAGMA key = "{key}"')
+    return conn
+
+
 def _plan_of(path: Path, key: str | None, years: int, today: date) -> RetentionPlan:
-    """The rule's plan for a backup, read without changing a byte of it."""
-    state = inspect_schema(path, key=key)
-    if state.state is not SchemaState.CURRENT:
-        raise DatabaseProblem(f"{path} was made by another version of circlekeeper.")
+    """The rule's plan for a backup, read without changing or adding a byte beside it."""
     options: dict[str, Any] = {"module": crypto.dbapi()} if key is not None else {}
     engine = create_engine(
-        "sqlite://", creator=lambda: _connect_ro(path, key), poolclass=NullPool, **options
+        "sqlite://", creator=lambda: _look(path, key), poolclass=NullPool, **options
     )
     try:
+        with engine.connect() as conn:
+            revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        if revision != HEAD:
+            raise DatabaseProblem(f"{path} was made by another version of circlekeeper.")
         return plan_retention(sessionmaker(engine), years, today)
     finally:
         engine.dispose()
