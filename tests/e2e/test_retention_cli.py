@@ -143,3 +143,29 @@ def test_an_encrypted_database_and_its_backups_are_purged_and_stay_encrypted(
         words = _kept_words(path, key)
         assert set(KEPT_WORDS.values()) <= words
         assert not words & set(GONE)
+
+
+def test_a_program_holding_the_file_stops_the_wipe_and_a_later_run_finishes_it(
+    run_cli, home: Path, db_path: Path
+) -> None:
+    # Given another program reading the database (an open read transaction)
+    _planted(db_path, backups=0)
+    reader = sqlite3.connect(db_path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM note").fetchone()
+    try:
+        held = _retention(run_cli, home, db_path, "--apply", "--yes")
+        waiting = files_holding(home, GONE)
+    finally:
+        reader.close()
+
+    # Then the purge is saved, the person is told the wipe waits, and nothing is lost
+    assert held.returncode == 2, held.stdout
+    assert "open in another window or program" in held.stderr
+    assert set(KEPT_WORDS.values()) <= _kept_words(db_path)
+    assert waiting != {}  # the old pages wait in the file while the other program reads it
+
+    # When it is run again with the file free, the wipe is finished
+    again = _retention(run_cli, home, db_path, "--apply", "--yes")
+    assert again.returncode == 0, again.stderr
+    assert files_holding(home, GONE) == {}

@@ -98,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
         apply_retention,
         plan_retention,
         retention_years,
+        wipe_file,
     )
     from circlekeeper.core.services.retention_backups import backups_holding, handle_backups
     from circlekeeper.core.store.database import open_database
@@ -125,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
                 print("Nothing was changed. Run again with --apply --yes to do it.")
             return 0
         if plan.empty and (args.backups == "keep" or not holding):
+            wipe_file(db.sessions)  # finishes a wipe an earlier run could not complete
             _print_backups(holding, choice="keep")
             return 0
         if not args.yes:
