@@ -7,6 +7,7 @@ and in the full-text index until the file is wiped.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sqlite3
 from datetime import date
@@ -18,8 +19,9 @@ from tests.store.retention_seed import GONE_WORDS, KEPT_WORDS, files_holding, pl
 
 from circlekeeper.core.services import retention_rows
 from circlekeeper.core.services.retention import apply_retention, plan_retention
+from circlekeeper.core.services.retention_backups import backups_holding, handle_backups
 from circlekeeper.core.services.search import search
-from circlekeeper.core.store.database import Database
+from circlekeeper.core.store.database import Database, backup_database, inspect_schema
 from circlekeeper.core.store.models import (
     AuditEvent,
     Case,
@@ -29,7 +31,9 @@ from circlekeeper.core.store.models import (
     Person,
     Signature,
 )
+from circlekeeper.core.store.schema_version import HEAD
 
+OLDER = importlib.import_module("migrations.versions.0005_reference_indexes")
 TODAY = date(2026, 6, 1)
 GONE = list(GONE_WORDS.values())
 KEPT = list(KEPT_WORDS.values())
@@ -133,3 +137,27 @@ def test_the_audit_trail_keeps_no_value_copied_from_removed_people(db: Database)
     # and the trail is append-only again straight away
     with pytest.raises(DatabaseError, match="cannot be changed"), db.engine.begin() as conn:
         conn.execute(text("UPDATE audit_event SET actor = 'x'"))
+
+
+def test_a_backup_made_before_an_upgrade_is_upgraded_then_rewritten(db: Database) -> None:
+    # Given a backup holding old records, in the schema of the release before
+    plant(db, TODAY)
+    copy = backup_database(db.path, reason="before-0005_reference_indexes")
+    conn = sqlite3.connect(copy)
+    for name, _table, _column in OLDER.INDEXES:
+        conn.execute(f"DROP INDEX {name}")
+    conn.execute("UPDATE alembic_version SET version_num = ?", (OLDER.down_revision,))
+    conn.commit()
+    conn.close()
+    holding = backups_holding(db.path, None, 5, TODAY)
+    assert [(b.path, b.cases, b.circles, b.people) for b in holding] == [(copy, 1, 1, 2)]
+
+    # When the backups are rewritten
+    apply_retention(db.sessions, 5, TODAY)
+    outcome = handle_backups(db.path, None, holding, "rewrite", 5, TODAY)
+
+    # Then the copy is current, holds none of the removed words and still opens
+    assert outcome.rewritten == [copy] and outcome.failed == []
+    assert inspect_schema(copy).revision == HEAD
+    assert files_holding(copy.parent, GONE) == {}
+    assert backups_holding(db.path, None, 5, TODAY) == []

@@ -39,10 +39,11 @@ from circlekeeper.core.store.database import (
     _connect_ro,
     backup_database,
     inspect_schema,
+    upgrade_schema,
 )
 from circlekeeper.core.store.engine import make_engine, make_session_factory
 from circlekeeper.core.store.problems import DatabaseProblem
-from circlekeeper.core.store.schema_version import HEAD
+from circlekeeper.core.store.schema_version import REVISIONS
 
 BackupChoice = Literal["keep", "prune", "rewrite"]
 CHOICES: tuple[BackupChoice, ...] = ("keep", "prune", "rewrite")
@@ -96,8 +97,8 @@ def _plan_of(path: Path, key: str | None, years: int, today: date) -> RetentionP
     try:
         with engine.connect() as conn:
             revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-        if revision != HEAD:
-            raise DatabaseProblem(f"{path} was made by another version of circlekeeper.")
+        if revision not in REVISIONS:
+            raise DatabaseProblem(f"{path} was not made by this version of circlekeeper.")
         return plan_retention(sessionmaker(engine), years, today)
     finally:
         engine.dispose()
@@ -128,14 +129,21 @@ def backups_holding(db_path: Path, key: str | None, years: int, today: date) -> 
 def rewrite_backup(
     path: Path, key: str | None, years: int, today: date, *, mode: Mode, actor: str = ""
 ) -> None:
-    """Apply the rule to one backup copy in place and wipe its file (it keeps its key)."""
+    """Apply the rule to one backup copy in place and wipe its file (it keeps its key).
+
+    A copy made before an upgrade is brought up to the current schema first (the copy is being
+    rewritten anyway; no extra backup of it is made, as that would be one more copy of the
+    records being removed).
+    """
     state = inspect_schema(path, key=key)
-    if state.state is not SchemaState.CURRENT:
+    if state.state not in (SchemaState.CURRENT, SchemaState.OUTDATED):
         raise DatabaseProblem(
-            f"{path} was made by another version of circlekeeper, so it was not rewritten."
+            f"{path} was not made by this version of circlekeeper, so it was not rewritten."
         )
     engine = make_engine(path, key=key)
     try:
+        if state.state is SchemaState.OUTDATED:
+            upgrade_schema(engine)
         apply_retention(make_session_factory(engine), years, today, mode=mode, actor=actor)
     finally:
         engine.dispose()

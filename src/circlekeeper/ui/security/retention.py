@@ -263,7 +263,8 @@ class RetentionDialog(QDialog):
         if not self.apply_button.isEnabled():
             return
         mode: Mode = "purge" if self.purge.isChecked() else "anonymise"
-        host = self.parentWidget().window() if self.parentWidget() is not None else None
+        parent = self.parentWidget()
+        host = parent.window() if parent is not None else None
         wait = getattr(getattr(host, "guard", None), "wait_for_backup", None)
         if callable(wait):
             wait()  # a backup being written holds the file open and would stop the wipe
