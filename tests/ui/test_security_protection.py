@@ -213,5 +213,6 @@ def test_retention_in_the_dialog_wipes_the_file_and_rewrites_the_backups(
     assert "The same rule was applied to 1 backups" in dialog.result_label.text()
     assert files_holding(home, list(GONE_WORDS.values())) == {}
     assert dialog.table.rowCount() == 0
+    assert "No backup holds records older than the rule" in dialog.backups_label.text()
     assert any(hit.title for hit in search(database.sessions, KEPT_WORDS["loose_title"]))
     dialog.close()

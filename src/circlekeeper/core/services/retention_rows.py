@@ -71,7 +71,8 @@ def due_cases(session: Session, limit: date) -> list[Case]:
 
 
 def circle_day(circle: Circle) -> date:
-    """The day a circle counts from: when it ended, else when it was planned for or made."""
+    """The day (in UTC) a circle counts from: when it ended, else when it was planned for,
+    started or made."""
     when = circle.ended_at or circle.scheduled_at or circle.started_at or circle.created_at
     return when.date()
 
@@ -83,7 +84,9 @@ def due_circles(session: Session, limit: date) -> list[Circle]:
         .where(
             Circle.case_id.is_(None),
             Circle.status != CircleStatus.IN_PROGRESS.value,
-            func.coalesce(Circle.ended_at, Circle.scheduled_at, Circle.created_at)
+            func.coalesce(
+                Circle.ended_at, Circle.scheduled_at, Circle.started_at, Circle.created_at
+            )
             < start_of_day_after(limit),
         )
         .order_by(Circle.id)

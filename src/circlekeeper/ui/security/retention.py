@@ -197,18 +197,7 @@ class RetentionDialog(QDialog):
     def _backups_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Backups"), self)
         box.setAccessibleName(self.tr("Backups"))
-        if self.holding:
-            dates = ", ".join(f"{b.at:%Y-%m-%d %H:%M}" for b in self.holding)
-            text = (
-                self.tr("1 backup still holds records older than the rule (made {dates}).")
-                if len(self.holding) == 1
-                else self.tr(
-                    "{count} backups still hold records older than the rule (made {dates})."
-                )
-            ).format(count=len(self.holding), dates=dates)
-        else:
-            text = self.tr("No backup holds records older than the rule.")
-        self.backups_label = note(text, box)
+        self.backups_label = note(self._backups_text(), box)
         self.keep_backups = QRadioButton(
             self.tr("&Keep them (they still hold those records until they rotate out)"), box
         )
@@ -231,6 +220,16 @@ class RetentionDialog(QDialog):
             button.toggled.connect(self._update)
             layout.addWidget(button)
         return box
+
+    def _backups_text(self) -> str:
+        if not self.holding:
+            return self.tr("No backup holds records older than the rule.")
+        dates = ", ".join(f"{b.at:%Y-%m-%d %H:%M}" for b in self.holding)
+        return (
+            self.tr("1 backup still holds records older than the rule (made {dates}).")
+            if len(self.holding) == 1
+            else self.tr("{count} backups still hold records older than the rule (made {dates}).")
+        ).format(count=len(self.holding), dates=dates)
 
     def backup_choice(self) -> BackupChoice:
         if self.prune_backups.isChecked():
@@ -301,8 +300,15 @@ class RetentionDialog(QDialog):
         self.result_label.setText(self._result_text(mode))
         self.plan = plan_retention(self.database.sessions, self.years, self.today)
         self.candidates = self.plan.cases
-        self.holding = [] if self.backup_choice() != "keep" else self.holding
+        self.holding = backups_holding(
+            self.database.path, self.database.key, self.years, self.today
+        )
         self._fill_table()
+        self.summary.setText(self._summary_text())
+        self.backups_label.setText(self._backups_text())
+        for button in (self.keep_backups, self.prune_backups, self.rewrite_backups):
+            button.setEnabled(bool(self.holding))
+        self.keep_backups.setChecked(True)
         self.confirm.clear()
         self._update()
 
