@@ -57,6 +57,8 @@ def test_preview_changes_nothing_and_says_what_each_backup_choice_does(
     run_cli, home: Path, db_path: Path
 ) -> None:
     _planted(db_path)
+    aside = db_path.with_name(f"{db_path.name}.before-restore-20250102-030405-000006")
+    aside.write_bytes(db_path.read_bytes())  # a copy an earlier restore moved aside
     before = _snapshot(home)
 
     preview = _retention(run_cli, home, db_path)
@@ -69,6 +71,7 @@ def test_preview_changes_nothing_and_says_what_each_backup_choice_does(
     for choice in ("--backups keep", "--backups prune", "--backups rewrite"):
         assert choice in out
     assert "Nothing was changed" in out
+    assert f"1 copy moved aside by a restore or when it was found damaged ({aside.name})" in out
     assert not any(word in out for word in GONE)  # the preview names no one
     assert unconfirmed.returncode == 2 and "Add --yes" in unconfirmed.stderr
     assert _snapshot(home) == before

@@ -91,6 +91,16 @@ def _print_backups(holding: list[Any], *, choice: str | None) -> None:
         )
 
 
+def _print_aside(aside: list[Any]) -> None:
+    if aside:
+        names = ", ".join(p.name for p in aside)
+        print(
+            f"Also beside the database: {_plural(len(aside), 'copy', 'copies')} moved aside by "
+            f"a restore or when it was found damaged ({names}). They may hold the old records; "
+            "circlekeeper never deletes them: delete them yourself once you no longer need them."
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     from circlekeeper.commands.db import _existing, _passphrase_for
     from circlekeeper.core.services.retention import (
@@ -100,7 +110,11 @@ def run(args: argparse.Namespace) -> int:
         retention_years,
         wipe_file,
     )
-    from circlekeeper.core.services.retention_backups import backups_holding, handle_backups
+    from circlekeeper.core.services.retention_backups import (
+        backups_holding,
+        copies_aside,
+        handle_backups,
+    )
     from circlekeeper.core.store.database import open_database
 
     path = _existing(args, "review")
@@ -118,16 +132,19 @@ def run(args: argparse.Namespace) -> int:
         holding = backups_holding(db.path, db.key, years, today)
         if plan.empty:
             print(f"Nothing in the database is older than {years} years.")
+        aside = copies_aside(db.path)
         if not args.apply:
             if not plan.empty:
                 print(f"Would {mode}: {_describe(plan)}.")
             _print_backups(holding, choice=None)
+            _print_aside(aside)
             if not plan.empty or holding:
                 print("Nothing was changed. Run again with --apply --yes to do it.")
             return 0
         if plan.empty and (args.backups == "keep" or not holding):
             wipe_file(db.sessions)  # finishes a wipe an earlier run could not complete
             _print_backups(holding, choice="keep")
+            _print_aside(aside)
             return 0
         if not args.yes:
             raise UsageProblem(
@@ -154,6 +171,7 @@ def run(args: argparse.Namespace) -> int:
             )
         outcome = handle_backups(db.path, db.key, holding, args.backups, years, today, mode=mode)
         _report(outcome, holding)
+        _print_aside(aside)
         if outcome.failed:
             raise UsageProblem(
                 "These backups could not be rewritten and still hold the old records: "

@@ -11,7 +11,9 @@ records the rule removes (with their dates) and chooses:
   way; an encrypted copy is opened with the database's key and stays encrypted.
 
 Only the backups folder is covered (see :func:`circlekeeper.core.store.backups.list_backups`);
-a copy made elsewhere with ``db backup -o`` is the IT staff's to handle.
+a copy made elsewhere with ``db backup -o`` is the IT staff's to handle. Files moved aside beside
+the database (by a restore or when it was found damaged) are never deleted by circlekeeper, so
+:func:`copies_aside` only names them, for the person to delete once they are no longer needed.
 """
 
 from __future__ import annotations
@@ -68,6 +70,21 @@ class BackupOutcome:
     rewritten: list[Path]
     failed: list[tuple[Path, str]]  # backups that could not be rewritten, and why
     fresh: Path | None = None  # the backup made after pruning
+
+
+ASIDE_LABELS = ("before-restore", "damaged")
+
+
+def copies_aside(db_path: Path) -> list[Path]:
+    """Whole copies moved aside beside the database (a restore's or a damaged file's), oldest
+    first; their -wal and -shm files are not listed separately."""
+    found = [
+        entry
+        for label in ASIDE_LABELS
+        for entry in db_path.parent.glob(f"{db_path.name}.{label}-*")
+        if entry.is_file() and not entry.name.endswith(("-wal", "-shm"))
+    ]
+    return sorted(found, key=lambda entry: entry.name)
 
 
 def _look(path: Path, key: str | None) -> Any:

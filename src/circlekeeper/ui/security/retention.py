@@ -41,6 +41,7 @@ from circlekeeper.core.services.retention_backups import (
     BackupHolding,
     BackupOutcome,
     backups_holding,
+    copies_aside,
     handle_backups,
 )
 from circlekeeper.core.store.database import Database
@@ -223,13 +224,24 @@ class RetentionDialog(QDialog):
 
     def _backups_text(self) -> str:
         if not self.holding:
-            return self.tr("No backup holds records older than the rule.")
-        dates = ", ".join(f"{b.at:%Y-%m-%d %H:%M}" for b in self.holding)
-        return (
-            self.tr("1 backup still holds records older than the rule (made {dates}).")
-            if len(self.holding) == 1
-            else self.tr("{count} backups still hold records older than the rule (made {dates}).")
-        ).format(count=len(self.holding), dates=dates)
+            text = self.tr("No backup holds records older than the rule.")
+        else:
+            dates = ", ".join(f"{b.at:%Y-%m-%d %H:%M}" for b in self.holding)
+            text = (
+                self.tr("1 backup still holds records older than the rule (made {dates}).")
+                if len(self.holding) == 1
+                else self.tr(
+                    "{count} backups still hold records older than the rule (made {dates})."
+                )
+            ).format(count=len(self.holding), dates=dates)
+        aside = copies_aside(self.database.path)
+        if aside:
+            text += " " + self.tr(
+                "Beside the database are also {count} copies moved aside by a restore or when "
+                "it was found damaged ({names}); they may hold old records. circlekeeper never "
+                "deletes them: delete them yourself once you no longer need them."
+            ).format(count=len(aside), names=", ".join(p.name for p in aside))
+        return text
 
     def backup_choice(self) -> BackupChoice:
         if self.prune_backups.isChecked():
