@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import json
 import sqlite3
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select, text
@@ -161,3 +161,23 @@ def test_a_backup_made_before_an_upgrade_is_upgraded_then_rewritten(db: Database
     assert inspect_schema(copy).revision == HEAD
     assert files_holding(copy.parent, GONE) == {}
     assert backups_holding(db.path, None, 5, TODAY) == []
+
+
+def test_a_guardian_who_left_stays_while_a_student_of_theirs_stays(db: Database) -> None:
+    # Given two guardians who left long ago: one of a current student, one of a student who left
+    long_ago = datetime(2015, 6, 30, 12, tzinfo=UTC)
+    with db.sessions.begin() as session:
+        current = Person(first_name="Current", last_name="Student")
+        left = Person(first_name="Left", last_name="Student", archived_at=long_ago)
+        stays = Person(kind="guardian", first_name="Stays", last_name="G", archived_at=long_ago)
+        goes = Person(kind="guardian", first_name="Goes", last_name="G", archived_at=long_ago)
+        session.add_all([current, left, stays, goes])
+        session.flush()
+        session.add(GuardianLink(student_id=current.id, guardian_id=stays.id))
+        session.add(GuardianLink(student_id=left.id, guardian_id=goes.id))
+        session.flush()
+        ids = {"left": left.id, "stays": stays.id, "goes": goes.id}
+
+    # Then only the guardian of the student who left goes, with that student
+    plan = plan_retention(db.sessions, 5, TODAY)
+    assert sorted(p.person_id for p in plan.people) == sorted([ids["left"], ids["goes"]])

@@ -199,8 +199,6 @@ def test_retention_in_the_dialog_wipes_the_file_and_rewrites_the_backups(
     assert dialog.table.rowCount() == 4  # a case, a circle tied to no case, two who left
     assert "1 backup still holds records older than the rule" in dialog.backups_label.text()
     assert unnamed_controls(dialog) == []
-    dialog.resize(1366, 768)
-    dialog.grab().save("/tmp/retention-dialog.png")
 
     # When "delete" is chosen, the backups are to be rewritten, and the word is typed
     dialog.purge.setChecked(True)

@@ -236,11 +236,16 @@ class RetentionDialog(QDialog):
             ).format(count=len(self.holding), dates=dates)
         aside = copies_aside(self.database.path)
         if aside:
+            text += " " + (
+                self.tr("Beside the database is also a copy moved aside")
+                if len(aside) == 1
+                else self.tr("Beside the database are also {count} copies moved aside")
+            ).format(count=len(aside))
             text += " " + self.tr(
-                "Beside the database are also {count} copies moved aside by a restore or when "
-                "it was found damaged ({names}); they may hold old records. circlekeeper never "
-                "deletes them: delete them yourself once you no longer need them."
-            ).format(count=len(aside), names=", ".join(p.name for p in aside))
+                "by a restore or when it was found damaged ({names}); they may hold old "
+                "records. circlekeeper never deletes them: delete them yourself once you no "
+                "longer need them."
+            ).format(names=", ".join(p.name for p in aside))
         return text
 
     def backup_choice(self) -> BackupChoice:
