@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 import pytest
 from sqlalchemy import func, select
@@ -12,6 +12,8 @@ from circlekeeper.core.services import InvalidInput
 from circlekeeper.core.services.retention import (
     REMOVED,
     apply_retention,
+    cutoff,
+    plan_retention,
     preview_retention,
     retention_years,
     set_retention_years,
@@ -94,3 +96,93 @@ def test_only_previewed_cases_are_acted_on_and_the_setting_is_kept(db: Database)
     assert retention_years(db.sessions) is None
     set_retention_years(db.sessions, 7, actor="Admin")
     assert retention_years(db.sessions) == 7
+
+
+# -- the cut-off at its edges ------------------------------------------------------------------
+# A record is due from the N-th anniversary of its day: an off-by-one-day or off-by-one-year
+# cut-off fails one of these.
+
+
+def _closed_case(db: Database, closed_on: date) -> int:
+    with db.sessions.begin() as session:
+        case = Case(
+            referred_on=closed_on,
+            incident_category="conflict",
+            status="closed",
+            closed_on=closed_on,
+        )
+        session.add(case)
+        session.flush()
+        return case.id
+
+
+def _due(db: Database, years: int, today: date) -> bool:
+    return bool(preview_retention(db.sessions, years, today))
+
+
+@pytest.mark.parametrize(
+    ("closed_on", "due"),
+    [
+        (date(2021, 6, 1), True),  # exactly 5 years ago: due on the anniversary
+        (date(2021, 5, 31), True),  # 5 years and a day ago
+        (date(2021, 6, 2), False),  # a day short of 5 years
+        (date(2022, 6, 1), False),  # exactly 4 years ago: a year early
+        (date(2022, 5, 31), False),
+    ],
+)
+def test_a_case_is_due_from_the_nth_anniversary_of_its_closing(
+    db: Database, closed_on: date, due: bool
+) -> None:
+    _closed_case(db, closed_on)
+    assert _due(db, 5, TODAY) is due
+
+
+@pytest.mark.parametrize(
+    ("years", "last_kept_day", "first_due_day"),
+    [
+        (1, date(2021, 2, 28), date(2021, 3, 1)),
+        (2, date(2022, 2, 28), date(2022, 3, 1)),
+        (4, date(2024, 2, 28), date(2024, 2, 29)),
+    ],
+)
+def test_a_case_closed_on_29_february_is_due_on_1_march_or_the_next_29_february(
+    db: Database, years: int, last_kept_day: date, first_due_day: date
+) -> None:
+    _closed_case(db, date(2020, 2, 29))
+    assert not _due(db, years, last_kept_day)
+    assert _due(db, years, first_due_day)
+    assert cutoff(years, first_due_day) >= date(2020, 2, 29) > cutoff(years, last_kept_day)
+
+
+def test_on_29_february_a_case_closed_on_28_february_a_year_before_is_due(db: Database) -> None:
+    kept = _closed_case(db, date(2023, 3, 1))
+    due = _closed_case(db, date(2023, 2, 28))
+    found = [c.case_id for c in preview_retention(db.sessions, 1, date(2024, 2, 29))]
+    assert found == [due] and kept not in found
+
+
+@pytest.mark.parametrize(
+    ("day", "due"),
+    [(date(2021, 6, 1), True), (date(2021, 5, 31), True), (date(2021, 6, 2), False)],
+)
+def test_loose_circles_and_people_who_left_share_the_same_edge(
+    db: Database, day: date, due: bool
+) -> None:
+    # A circle tied to no case that ended late in the evening, and a student archived then
+    late = datetime.combine(day, time(23, 30), UTC)
+    with db.sessions.begin() as session:
+        session.add(Circle(kind="check_in", status="completed", scheduled_at=late, ended_at=late))
+        session.add(Person(first_name="Rowan", last_name="Left", archived_at=late))
+    plan = plan_retention(db.sessions, 5, TODAY)
+    assert (len(plan.circles), len(plan.people)) == ((1, 1) if due else (0, 0))
+
+
+def test_a_circle_left_running_and_a_current_student_are_never_due(db: Database) -> None:
+    long_ago = datetime(2010, 1, 5, 10, tzinfo=UTC)
+    with db.sessions.begin() as session:
+        session.add(Circle(kind="check_in", status="in_progress", scheduled_at=long_ago))
+        session.add(Person(first_name="Still", last_name="Here", created_at=long_ago))
+        session.add(
+            Person(kind="staff", first_name="Left", last_name="Staff", archived_at=long_ago)
+        )
+    assert plan_retention(db.sessions, 5, TODAY).empty

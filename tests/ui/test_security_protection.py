@@ -9,11 +9,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from tests.store.retention_seed import GONE_WORDS, KEPT_WORDS, files_holding, plant
 from tests.store.seed import seed
 from tests.ui.a11y import unnamed_controls
 
 from circlekeeper.core.services.people import PeopleService, PersonData
+from circlekeeper.core.services.search import search
 from circlekeeper.core.services.settings import SchoolSettings, SettingsService
+from circlekeeper.core.store.backups import make_backup
 from circlekeeper.core.store.database import inspect_schema, is_encrypted, open_database
 from circlekeeper.core.store.problems import WrongPassphrase
 from circlekeeper.ui.main_window import MainWindow
@@ -162,6 +165,7 @@ def test_retention_preview_and_typed_confirmation(window: MainWindow, qtbot) -> 
     assert [c.case_id for c in dialog.candidates] == [old["case"]]
     assert dialog.table.rowCount() == 1
     assert "1 closed cases" in dialog.summary.text()
+    assert "No backup holds records older than the rule" in dialog.backups_label.text()
     assert unnamed_controls(dialog) == []
     dialog.purge.setChecked(True)
     assert not dialog.apply_button.isEnabled()
@@ -171,8 +175,42 @@ def test_retention_preview_and_typed_confirmation(window: MainWindow, qtbot) -> 
     assert dialog.apply_button.isEnabled()
     dialog.apply_button.click()
     assert dialog.outcome.cases == 1
-    assert "1 cases deleted" in dialog.result_label.text()
+    assert "1 cases and 1 circles deleted" in dialog.result_label.text()
     from circlekeeper.core.services.retention import preview_retention
 
     assert preview_retention(window.database.sessions, 5, date.today()) == []
+    dialog.close()
+
+
+def test_retention_in_the_dialog_wipes_the_file_and_rewrites_the_backups(
+    window: MainWindow, qtbot, home: Path
+) -> None:
+    # Given old records, a backup that holds them, and the dialog open on a 5-year rule
+    database = window.database
+    assert database is not None
+    window.guard.wait_for_backup()
+    plant(database, date.today())
+    make_backup(database, "manual")
+    section = _section(window)
+    section.years.setValue(5)
+    dialog = section.preview()
+    assert isinstance(dialog, RetentionDialog)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 4  # a case, a circle tied to no case, two who left
+    assert "1 backup still holds records older than the rule" in dialog.backups_label.text()
+    assert unnamed_controls(dialog) == []
+
+    # When "delete" is chosen, the backups are to be rewritten, and the word is typed
+    dialog.purge.setChecked(True)
+    dialog.rewrite_backups.setChecked(True)
+    dialog.confirm.setText("delete")
+    dialog.apply_button.click()
+
+    # Then nothing in the data folder holds a removed word, and the kept records are there
+    assert dialog.outcome is not None and dialog.outcome.people == 2
+    assert "The same rule was applied to 1 backups" in dialog.result_label.text()
+    assert files_holding(home, list(GONE_WORDS.values())) == {}
+    assert dialog.table.rowCount() == 0
+    assert "No backup holds records older than the rule" in dialog.backups_label.text()
+    assert any(hit.title for hit in search(database.sessions, KEPT_WORDS["loose_title"]))
     dialog.close()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +40,12 @@ def register(sub: Any) -> None:
     action("encrypt", "protect the database (and its backups) with a passphrase", _encrypt)
     action("decrypt", "remove the passphrase; the database is stored plain again", _decrypt)
     action("passphrase", "change the passphrase (re-key the database and backups)", _rekey)
+    from circlekeeper.commands import db_retention
+
     retention = action(
-        "retention", "list (or with --apply, remove) closed cases older than N years", _retention
+        "retention", "list (or with --apply, remove) records older than N years", _retention
     )
-    retention.add_argument("--years", type=int, help="keep closed cases this many years")
-    retention.add_argument("--anonymise", action="store_true", help="anonymise, do not delete")
-    retention.add_argument("--apply", action="store_true", help="act on the listed cases")
-    retention.add_argument("--yes", action="store_true", help="confirm --apply without asking")
+    db_retention.register(retention)
     add_database_option(parser)
 
 
@@ -241,41 +239,6 @@ def _rekey(args: argparse.Namespace) -> int:
 
 
 def _retention(args: argparse.Namespace) -> int:
-    from circlekeeper.core.services.retention import (
-        Mode,
-        apply_retention,
-        preview_retention,
-        retention_years,
-    )
-    from circlekeeper.core.store.database import open_database
+    from circlekeeper.commands import db_retention
 
-    path = _existing(args, "review")
-    db = open_database(path, passphrase=_passphrase_for(path))
-    try:
-        years = args.years or retention_years(db.sessions)
-        if not years:
-            raise UsageProblem("No retention rule is set; give --years N.")
-        today = date.today()
-        due = preview_retention(db.sessions, years, today)
-        mode: Mode = "anonymise" if args.anonymise else "purge"
-        for case in due:
-            print(
-                f"case {case.case_id} ({case.incident_category}), closed {case.closed_on}: "
-                f"{case.circles} circles, {case.agreements} agreements, {case.notes} notes, "
-                f"{case.follow_ups} follow-ups"
-            )
-        if not due:
-            print(f"No closed cases older than {years} years.")
-            return 0
-        if not args.apply:
-            print(f"{len(due)} cases would be {mode}d. Run again with --apply --yes to do it.")
-            return 0
-        if not args.yes:
-            raise UsageProblem(f"Add --yes to confirm: {len(due)} cases will be {mode}d.")
-        result = apply_retention(
-            db.sessions, years, today, mode=mode, case_ids=[c.case_id for c in due]
-        )
-        print(f"{result.cases} cases {mode}d.")
-    finally:
-        db.close()
-    return 0
+    return db_retention.run(args)

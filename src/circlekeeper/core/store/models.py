@@ -198,8 +198,10 @@ class Participant(Record, Base):
     circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     role: Mapped[str] = mapped_column(String(24), default="member")
+    # Indexed (as are the other references to a participant): removing participants, as
+    # retention does by the thousand, looks up every row pointing at each one.
     supporter_of_id: Mapped[int | None] = mapped_column(
-        ForeignKey("participant.id", ondelete="SET NULL")
+        ForeignKey("participant.id", ondelete="SET NULL"), index=True
     )
     seat_position: Mapped[int] = mapped_column(Integer, default=0)
     pre_meeting_held: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -234,7 +236,7 @@ class Turn(Record, Base):
     stage_index: Mapped[int] = mapped_column(Integer)
     round_number: Mapped[int] = mapped_column(Integer, default=1)
     participant_id: Mapped[int | None] = mapped_column(
-        ForeignKey("participant.id", ondelete="SET NULL")
+        ForeignKey("participant.id", ondelete="SET NULL"), index=True
     )
     passed: Mapped[bool] = mapped_column(Boolean, default=False)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -249,7 +251,7 @@ class Note(Record, Base):
     circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"), index=True)
     stage_index: Mapped[int | None] = mapped_column(Integer)
     participant_id: Mapped[int | None] = mapped_column(
-        ForeignKey("participant.id", ondelete="SET NULL")
+        ForeignKey("participant.id", ondelete="SET NULL"), index=True
     )
     privacy: Mapped[str] = mapped_column(String(12), default="private")
     author: Mapped[str | None] = mapped_column(String(200))
@@ -329,7 +331,9 @@ class FollowUp(Record, Base):
     case_id: Mapped[int | None] = mapped_column(
         ForeignKey("case_file.id", ondelete="CASCADE"), index=True
     )
-    circle_id: Mapped[int | None] = mapped_column(ForeignKey("circle.id", ondelete="SET NULL"))
+    circle_id: Mapped[int | None] = mapped_column(
+        ForeignKey("circle.id", ondelete="SET NULL"), index=True
+    )
     agreement_id: Mapped[int | None] = mapped_column(
         ForeignKey("agreement.id", ondelete="CASCADE"), index=True
     )

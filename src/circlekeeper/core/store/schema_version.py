@@ -11,6 +11,7 @@ REVISIONS: tuple[str, ...] = (
     "0003_profiles",
     "0004_person_directory_index",
     "0005_one_eligibility_screen",
+    "0006_reference_indexes",
 )
 HEAD = REVISIONS[-1]
 

@@ -3,44 +3,27 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QButtonGroup,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
     QPushButton,
-    QRadioButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
 from circlekeeper.core.services import InvalidInput
-from circlekeeper.core.services.retention import (
-    Mode,
-    RetentionCandidate,
-    apply_retention,
-    preview_retention,
-    retention_years,
-    set_retention_years,
-)
+from circlekeeper.core.services.retention import retention_years, set_retention_years
 from circlekeeper.core.services.settings import SettingsService
 from circlekeeper.core.store import crypto
 from circlekeeper.core.store.backups import (
@@ -60,6 +43,7 @@ from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.security.guard import lock_minutes, set_lock_minutes
 from circlekeeper.ui.security.operations import change_file, run_busy, tell
 from circlekeeper.ui.security.passphrase import NewPassphraseDialog
+from circlekeeper.ui.security.retention import RetentionDialog
 from circlekeeper.ui.style import heading, note
 
 log = logging.getLogger(__name__)
@@ -428,162 +412,3 @@ class ProtectionSection(QWidget):
         guard = getattr(self.host(), "guard", None)
         if guard is not None:
             guard.lock()
-
-
-class RetentionDialog(QDialog):
-    """The cases the rule would remove, with counts; Apply after typing a confirmation word."""
-
-    def __init__(self, database: Database, years: int, actor: str, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.database = database
-        self.years = years
-        self.actor = actor
-        self.today = date.today()
-        self.setWindowTitle(self.tr("Old closed cases"))
-        self.setAccessibleName(self.windowTitle())
-        self.resize(760, 520)
-        self.candidates: list[RetentionCandidate] = preview_retention(
-            database.sessions, years, self.today
-        )
-        self.table = QTableWidget(len(self.candidates), 6, self)
-        self.table.setAccessibleName(self.tr("Cases that would be removed"))
-        self.table.setHorizontalHeaderLabels(
-            [
-                self.tr("Case"),
-                self.tr("Closed on"),
-                self.tr("Circles"),
-                self.tr("Agreements"),
-                self.tr("Notes"),
-                self.tr("Follow-ups"),
-            ]
-        )
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setVisible(False)
-        for row, c in enumerate(self.candidates):
-            values = [
-                self.tr("{category}, referred {day}").format(
-                    category=c.incident_category.replace("_", " "), day=c.referred_on.isoformat()
-                ),
-                c.closed_on.isoformat(),
-                str(c.circles),
-                str(c.agreements),
-                str(c.notes),
-                str(c.follow_ups),
-            ]
-            for column, value in enumerate(values):
-                self.table.setItem(row, column, QTableWidgetItem(value))
-        totals = (
-            sum(c.circles for c in self.candidates),
-            sum(c.agreements for c in self.candidates),
-            sum(c.notes for c in self.candidates),
-            sum(c.follow_ups for c in self.candidates),
-        )
-        self.summary = note(
-            self.tr(
-                "{cases} closed cases closed more than {years} years ago, with {circles} "
-                "circles, {agreements} agreements, {notes} notes and {follow_ups} follow-ups."
-            ).format(
-                cases=len(self.candidates),
-                years=years,
-                circles=totals[0],
-                agreements=totals[1],
-                notes=totals[2],
-                follow_ups=totals[3],
-            )
-            if self.candidates
-            else self.tr("No closed case is older than {years} years. Nothing to do.").format(
-                years=years
-            ),
-            self,
-        )
-        self.purge = QRadioButton(self.tr("&Delete them completely"), self)
-        self.purge.setAccessibleName(self.tr("Delete them completely"))
-        self.anonymise = QRadioButton(
-            self.tr(
-                "&Anonymise them (keep dates and outcomes for counting, remove names and words)"
-            ),
-            self,
-        )
-        self.anonymise.setAccessibleName(self.tr("Anonymise them"))
-        self.anonymise.setChecked(True)
-        group = QButtonGroup(self)
-        group.addButton(self.purge)
-        group.addButton(self.anonymise)
-        self.confirm = QLineEdit(self)
-        self.confirm.setAccessibleName(self.tr("Type the word to confirm"))
-        self.confirm_label = QLabel(self)
-        self.confirm_label.setWordWrap(True)
-        self.confirm_label.setBuddy(self.confirm)
-        self.buttons = QDialogButtonBox(self)
-        self.apply_button = self.buttons.addButton(
-            self.tr("Apply"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.apply_button.setAccessibleName(self.tr("Apply"))
-        close = self.buttons.addButton(self.tr("Close"), QDialogButtonBox.ButtonRole.RejectRole)
-        close.setAccessibleName(self.tr("Close"))
-        self.buttons.accepted.connect(self.apply)
-        self.buttons.rejected.connect(self.reject)
-        self.result_label = note("", self)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading(self.windowTitle(), self))
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.anonymise)
-        layout.addWidget(self.purge)
-        layout.addWidget(self.confirm_label)
-        layout.addWidget(self.confirm)
-        layout.addWidget(self.result_label)
-        layout.addWidget(self.buttons)
-        for widget in (self.purge, self.anonymise):
-            widget.toggled.connect(self._update)
-        self.confirm.textChanged.connect(self._update)
-        self._update()
-
-    def word(self) -> str:
-        return self.tr("delete") if self.purge.isChecked() else self.tr("anonymise")
-
-    def _update(self) -> None:
-        self.confirm_label.setText(
-            self.tr(
-                "This cannot be undone (backups made before keep the old records). "
-                "To go on, type the word {word} below."
-            ).format(word=f"«{self.word()}»")
-        )
-        ready = bool(self.candidates) and self.confirm.text().strip().lower() == self.word()
-        self.apply_button.setEnabled(ready)
-
-    def apply(self) -> None:
-        if not self.apply_button.isEnabled():
-            return
-        mode: Mode = "purge" if self.purge.isChecked() else "anonymise"
-        try:
-            result = apply_retention(
-                self.database.sessions,
-                self.years,
-                self.today,
-                mode=mode,
-                actor=self.actor,
-                case_ids=[c.case_id for c in self.candidates],
-            )
-        except (InvalidInput, SQLAlchemyError, DatabaseProblem) as problem:
-            self.result_label.setText(
-                self.tr("Nothing was changed: {problem}").format(problem=problem)
-            )
-            return
-        self.outcome = result
-        self.result_label.setText(
-            (
-                self.tr(
-                    "{cases} cases deleted, with {circles} circles and {agreements} agreements."
-                )
-                if mode == "purge"
-                else self.tr(
-                    "{cases} cases anonymised, with {circles} circles and {agreements} agreements."
-                )
-            ).format(cases=result.cases, circles=result.circles, agreements=result.agreements)
-        )
-        self.candidates = []
-        self.table.setRowCount(0)
-        self.confirm.clear()
-        self._update()
