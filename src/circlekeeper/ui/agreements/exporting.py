@@ -22,8 +22,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from circlekeeper.core.services import InvalidInput, NotFound
 from circlekeeper.core.services.agreements import AgreementService
+from circlekeeper.core.services.viewer import Viewer
 from circlekeeper.ui.agreements.item_dialog import database_problem_text, problem_label
 from circlekeeper.ui.agreements.labels import audience_choices, language_choices
+from circlekeeper.ui.profiles import current_viewer
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +44,15 @@ class ExportBar(QWidget):
         parent: QWidget | None = None,
         *,
         before: Callable[[], bool] | None = None,
+        viewer: Viewer | None = None,
     ) -> None:
         super().__init__(parent)
         self.service = service
         self.agreement_id = agreement_id
         self._before = before
         self.last_saved: Path | None = None
+        # Which copies this viewer may have is decided in core (an SRO: the sharing copy only).
+        self.viewer = viewer if viewer is not None else current_viewer(sessions=service.sessions)
 
         self.language = QComboBox(self)
         for value, label in language_choices():
@@ -55,7 +60,8 @@ class ExportBar(QWidget):
         self.language.setAccessibleName(self.tr("Language of the printed agreement"))
         self.audience = QComboBox(self)
         for value, label in audience_choices():
-            self.audience.addItem(label, value)
+            if value in self.viewer.audiences:
+                self.audience.addItem(label, value)
         self.audience.setAccessibleName(self.tr("Which copy"))
         self.audience.setToolTip(
             self.tr(
@@ -117,7 +123,8 @@ class ExportBar(QWidget):
         if self._before is not None and not self._before():
             return None
         try:
-            view = self.service.view(self.agreement_id)
+            audience = self.viewer.export_audience(str(self.audience.currentData()))
+            view = self.service.view(self.agreement_id, viewer=self.viewer)
         except (InvalidInput, NotFound) as problem:
             self._show_problem(str(problem))
             return None
@@ -125,7 +132,6 @@ class ExportBar(QWidget):
             log.exception("Agreement export: database error")
             self._show_problem(database_problem_text())
             return None
-        audience = self.audience.currentData()
         result = render_agreement(view, self.language.currentData(), audience)
         if result.warnings:
             self.info.setText(" ".join(result.warnings))
