@@ -106,15 +106,13 @@ def test_search_and_summary_show_private_notes_to_their_author_only(db: Database
     circle_id = _circle_with_notes(db)
 
     def found(viewer: Viewer) -> set[str]:
-        hits = search(
-            db.sessions, "tomato", private_notes_author=viewer.private_notes_author, kinds=["note"]
-        )
+        hits = search(db.sessions, "tomato", viewer=viewer, kinds=["note"])
         return {h.snippet.split()[0] for h in hits}
 
     assert found(Viewer("Dana")) == {"Dana", "Shared"}
     assert found(Viewer("alex")) == {"Alex", "Shared"}
     assert found(Viewer("Sam", "sro")) == {"Shared"}
     summaries = CircleSummaryService(db.sessions)
-    texts = [n.text for n in summaries.view(circle_id, private_notes_author="Dana").notes]
+    texts = [n.text for n in summaries.view(circle_id, viewer=Viewer("Dana")).notes]
     assert texts == ["Dana worried tomato", "Shared tomato"]
     assert [n.text for n in summaries.view(circle_id).notes] == ["Shared tomato"]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from circlekeeper.cli import UsageProblem, add_database_option, open_db
+from circlekeeper.commands.acting import acting_viewer, add_profile_option
 
 
 def register(sub: Any) -> None:
@@ -30,6 +31,7 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
         help="leave out circles and follow-ups before this date (default: include all)",
     )
     add_database_option(parser)
+    add_profile_option(parser)
     parser.set_defaults(func=run_export)
 
 
@@ -47,6 +49,7 @@ def run_export(args: argparse.Namespace) -> int:
         raise UsageProblem(f"{output} should end in .ics so calendar programs recognise it.")
     db = open_db(args)
     try:
+        acting_viewer(args, db)  # once there are profiles, only a signed-in one may export
         result = write_calendar(db.sessions, output, start=start)
     finally:
         db.close()
