@@ -160,3 +160,43 @@ def test_the_export_offers_an_sro_only_the_sharing_copy(
     bar.audience.setCurrentIndex(1)
     assert bar._render() is None
     assert "only the copy for sharing" in bar.problem.text()
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """Every profile service's clock stands still, so a wait after wrong PINs never ends."""
+    clock = Clock()
+    monkeypatch.setattr("circlekeeper.core.services.profiles.utcnow", clock)
+    return clock
+
+
+def test_the_lock_and_the_chooser_make_wrong_pins_wait(
+    qtbot: QtBot, sro_window: MainWindow, frozen_clock: Clock
+) -> None:
+    from circlekeeper.ui.profiles import ProfileChooser
+    from circlekeeper.ui.security.guard import LockCover
+
+    # The app lock: two wrong PINs, then even Sam's right one must wait
+    sro_window.show()
+    sro_window.guard.lock()  # type: ignore[union-attr]
+    cover = sro_window.findChildren(LockCover)[0]
+    assert cover.field is not None and cover.message is not None
+    for pin in ("0000", "0001", "2222"):
+        cover.field.setText(pin)
+        cover._unlock()
+    assert sro_window.guard.locked  # type: ignore[union-attr]
+    assert cover.message.text().startswith("Too many wrong PINs for Sam Reyes. Wait 1 second")
+    frozen_clock.now += timedelta(seconds=1)
+    cover.field.setText("2222")
+    cover._unlock()
+    assert not sro_window.guard.locked  # type: ignore[union-attr]
+    # The chooser at start: the same count, per profile
+    chooser = ProfileChooser(ProfileService(sro_window.database.sessions))  # type: ignore[union-attr]
+    qtbot.addWidget(chooser)
+    chooser.show()
+    chooser.profiles.setCurrentRow(0)  # Dana Whitfield
+    for pin in ("9999", "9998", "1111"):
+        chooser.pin.setText(pin)
+        chooser.accept()
+    assert chooser.chosen is None and chooser.isVisible()
+    assert chooser.message.text().startswith("Too many wrong PINs for Dana Whitfield. Wait 1")

@@ -156,11 +156,11 @@ class ProfileService:
         sessions: sessionmaker[Session],
         actor: str = "",
         *,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self._sessions = sessions
         self.actor = actor
-        self._attempts = PinAttempts(clock)
+        self._attempts = PinAttempts(clock or (lambda: utcnow()))
 
     # -- reading -----------------------------------------------------------------------------
 

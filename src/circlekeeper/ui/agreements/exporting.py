@@ -69,6 +69,13 @@ class ExportBar(QWidget):
                 "marked as an education record that may not be passed on."
             )
         )
+        if self.audience.count() == 1:
+            self.audience.setToolTip(
+                self.tr(
+                    "A school resource officer's profile exports only the copy for sharing: no "
+                    "private notes, no demographic fields, marked as an education record."
+                )
+            )
         for combo in (self.language, self.audience):
             combo.setMinimumContentsLength(16)
             combo.setSizeAdjustPolicy(
