@@ -200,3 +200,20 @@ def test_the_lock_and_the_chooser_make_wrong_pins_wait(
         chooser.accept()
     assert chooser.chosen is None and chooser.isVisible()
     assert chooser.message.text().startswith("Too many wrong PINs for Dana Whitfield. Wait 1")
+
+
+def test_a_start_without_asking_shows_only_what_may_be_shared(qtbot: QtBot, home: Path) -> None:
+    from circlekeeper.core.services.viewer import NOBODY
+    from circlekeeper.ui.profiles import choose_profile
+
+    db = open_database(home / "two.sqlite3")
+    try:
+        profiles = ProfileService(db.sessions)
+        dana = profiles.create("Dana", pin="1111")
+        profiles.create("Sam", "sro", approval=profiles.approve(dana.id, "1111"))
+        SettingsService(db.sessions).save(SchoolSettings(facilitator_name="Someone else"))
+        viewer, profile_id = choose_profile(db, None, interactive=False)
+        assert (viewer, profile_id) == (NOBODY, None)
+        assert not viewer.can_see_demographics and viewer.audiences == ("sharing",)
+    finally:
+        db.close()

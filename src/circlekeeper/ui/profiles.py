@@ -35,7 +35,7 @@ from circlekeeper.core.services.profiles import (
     ProfileService,
     clean_pin,
 )
-from circlekeeper.core.services.viewer import Viewer
+from circlekeeper.core.services.viewer import NOBODY, Viewer
 from circlekeeper.core.services.viewer import default_viewer as settings_viewer
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.profile_approval import ask_approval
@@ -85,6 +85,8 @@ def role_titles(widget: QWidget) -> dict[str, str]:
 
 def profile_caption(viewer: Viewer, profile_id: int | None, widget: QWidget) -> str:
     """ "Using circlekeeper as Sam Reyes, School resource officer", for the main window."""
+    if profile_id is None and viewer == NOBODY:
+        return widget.tr("No profile chosen: only what may be shared is shown")
     if profile_id is None:
         if viewer.name:
             return widget.tr("Using circlekeeper as {name} (no profiles)").format(name=viewer.name)
@@ -198,7 +200,8 @@ def choose_profile(
     for row in rows:
         if row.name.casefold() == name:
             return row.viewer, row.id
-    return Viewer(default_viewer(database).name), None
+    # Nobody said who they are (a start without asking): show only what anyone may see.
+    return NOBODY, None
 
 
 class ProfilesSection(QGroupBox):

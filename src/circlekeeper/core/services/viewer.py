@@ -116,6 +116,10 @@ class Viewer:
         return wanted
 
 
+# Whoever has not said who they are, where profiles exist: no more than an SRO may see.
+NOBODY = Viewer("", ProfileRole.SRO.value)
+
+
 def default_viewer(sessions: sessionmaker[Session]) -> Viewer:
     """The viewer of an installation without profiles: the facilitator named in Settings."""
     from circlekeeper.core.services.settings import SettingsService
