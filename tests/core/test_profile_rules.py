@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from circlekeeper.core.services import NotPermitted, TryLater
 from circlekeeper.core.services.pin_attempts import wait_after
 from circlekeeper.core.services.profiles import ProfileService
 from circlekeeper.core.store.database import Database, open_database
+from circlekeeper.core.store.models import AuditEvent
 
 
 class Clock:
@@ -47,8 +49,12 @@ def test_an_sro_cannot_change_its_own_role(db: Database) -> None:
             change()
     assert profiles.get(sam).role == "sro" and profiles.get(sam).has_pin
     assert [p.name for p in profiles.list()] == ["Dana", "Sam"]
-    profiles.update(sam, role="counselor", approval=profiles.approve(dana, "1111"))
+    as_sam = ProfileService(db.sessions, actor="Sam")
+    as_sam.update(sam, role="counselor", approval=as_sam.approve(dana, "1111"))
     assert profiles.get(sam).role == "counselor"
+    with db.sessions() as session:
+        last = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert last is not None and last.actor == "Sam (approved by Dana)"
 
 
 def test_an_sro_needs_every_counselor_and_administrator_to_have_a_pin(db: Database) -> None:
