@@ -217,3 +217,50 @@ def test_a_start_without_asking_shows_only_what_may_be_shared(qtbot: QtBot, home
         assert not viewer.can_see_demographics and viewer.audiences == ("sharing",)
     finally:
         db.close()
+
+
+def test_a_counselor_added_beside_an_sro_is_asked_for_a_pin(
+    qtbot: QtBot, sro_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    asked: list[str] = []
+
+    def give_pin(_parent, title, _label, _echo):  # type: ignore[no-untyped-def]
+        asked.append(title)
+        return "5555", True
+
+    monkeypatch.setattr(QInputDialog, "getText", give_pin)
+    section = sro_window.settings_view.profiles
+    section.name.setText("Pat Osei")
+    section.role.setCurrentIndex(section.role.findData("administrator"))
+    approve_when_asked(qtbot, "Dana Whitfield", "1111")
+    section.add_button.click()
+    assert asked == ["A PIN for the new profile"]
+    pat = ProfileService(sro_window.database.sessions).find("Pat Osei")  # type: ignore[union-attr]
+    assert pat is not None and pat.has_pin and pat.role == "administrator"
+
+
+def test_a_screen_with_no_window_behind_it_shows_only_what_may_be_shared(
+    qtbot: QtBot, home: Path
+) -> None:
+    from circlekeeper.core.services.people import PeopleService, PersonData
+    from circlekeeper.core.services.viewer import NOBODY
+    from circlekeeper.ui.people.dialog import PersonDialog
+    from circlekeeper.ui.profiles import current_viewer
+
+    db = open_database(home / "alone.sqlite3")
+    try:
+        SettingsService(db.sessions).save(SchoolSettings(facilitator_name="Dana"))
+        assert current_viewer(db).name == "Dana"  # no profiles: the one user
+        people = PeopleService(db.sessions)
+        jo = people.create(PersonData("Jo", "Park", gender="F")).id
+        profiles = ProfileService(db.sessions)
+        dana = profiles.create("Dana", pin="1111")
+        profiles.create("Sam", "sro", approval=profiles.approve(dana.id, "1111"))
+        assert current_viewer(db) == NOBODY == current_viewer(sessions=db.sessions)
+        dialog = PersonDialog(people, jo)  # opened with no main window to say who is looking
+        qtbot.addWidget(dialog)
+        assert dialog.equity_toggle.isHidden() and dialog.gender.text() == ""
+    finally:
+        db.close()

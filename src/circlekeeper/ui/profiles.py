@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import sessionmaker
 
 from circlekeeper.core.services import InvalidInput, NotFound
 from circlekeeper.core.services.profiles import (
@@ -35,7 +36,7 @@ from circlekeeper.core.services.profiles import (
     ProfileService,
     clean_pin,
 )
-from circlekeeper.core.services.viewer import NOBODY, Viewer
+from circlekeeper.core.services.viewer import NOBODY, Viewer, viewer_before_sign_in
 from circlekeeper.core.services.viewer import default_viewer as settings_viewer
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.profile_approval import ask_approval
@@ -55,8 +56,9 @@ def default_viewer(database: Database) -> Viewer:
 def current_viewer(database: Database | None = None, *, sessions: object = None) -> Viewer:
     """The viewer of the main window showing ``database`` (or the one whose sessions these are).
 
-    With neither given, any main window's viewer. Falls back to the facilitator named in
-    Settings, or to a plain counselor view.
+    With neither given, any main window's viewer. With no window showing that database: the
+    facilitator named in Settings when there are no profiles, else only what may be shared
+    (``viewer_before_sign_in``); with nothing to go on, only what may be shared.
     """
     app = QApplication.instance()
     if isinstance(app, QApplication):
@@ -70,9 +72,13 @@ def current_viewer(database: Database | None = None, *, sessions: object = None)
             if sessions is not None and getattr(shown, "sessions", None) is not sessions:
                 continue
             return viewer
-    if database is not None:
-        return default_viewer(database)
-    return Viewer()
+    known = database.sessions if database is not None else sessions
+    if isinstance(known, sessionmaker):
+        try:
+            return viewer_before_sign_in(known)
+        except SQLAlchemyError:
+            log.exception("Reading profiles failed")
+    return NOBODY
 
 
 def role_titles(widget: QWidget) -> dict[str, str]:
@@ -271,7 +277,7 @@ class ProfilesSection(QGroupBox):
         layout.addWidget(self.status)
         self.list.setMaximumHeight(self.fontMetrics().lineSpacing() * 6 + 12)
         self.list.currentRowChanged.connect(self._selected)
-        self.add_button.clicked.connect(self.add)
+        self.add_button.clicked.connect(lambda: self.add())
         self.save_button.clicked.connect(self.save)
         self.pin_button.clicked.connect(self.ask_pin)
         self.remove_pin_button.clicked.connect(lambda: self.set_pin(None))

@@ -126,3 +126,20 @@ def default_viewer(sessions: sessionmaker[Session]) -> Viewer:
 
     name = SettingsService(sessions).load().facilitator_name
     return Viewer(name, ProfileRole.COUNSELOR.value, sees_unattributed=True)
+
+
+def viewer_before_sign_in(sessions: sessionmaker[Session]) -> Viewer:
+    """Whom to show records to when no profile was chosen (a screen with no window behind it).
+
+    Without profiles, the one user (the facilitator named in Settings); once profiles exist,
+    :data:`NOBODY`: nobody sees more than an SRO may without saying who they are.
+    """
+    from sqlalchemy import select
+
+    from circlekeeper.core.store.models import Profile
+
+    with sessions() as session:
+        has_profiles = session.scalar(
+            select(Profile.id).where(Profile.archived_at.is_(None)).limit(1)
+        )
+    return NOBODY if has_profiles is not None else default_viewer(sessions)
