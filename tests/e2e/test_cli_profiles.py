@@ -166,3 +166,56 @@ def test_a_counselor_profile_keeps_the_schools_copy(run_cli, school, tmp_path: P
     )
     assert result.returncode == 2 and "no profile named 'Nobody'" in result.stderr
     assert not (tmp_path / "x.ics").exists()
+
+
+def _read_until(fd: int, wanted: bytes, seconds: float = 120) -> bytes:
+    import os
+    import select
+
+    seen = b""
+    waited = 0.0
+    while wanted not in seen and waited < seconds:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        waited += 0.5
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the program ended and closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX terminal")
+def test_the_pin_is_asked_on_a_terminal_without_echo(run_cli, school, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import pty
+    import warnings
+
+    db_path, agreement_id = school
+    out = tmp_path / "typed.html"
+    argv = [sys.executable, "-m", "circlekeeper", "export", "agreement", str(agreement_id)]
+    argv += ["--format", "html", "--sharing", "-o", str(out), "--database", str(db_path)]
+    argv += ["--profile", "Sam Reyes"]
+    env = {k: v for k, v in os.environ.items() if k != "CIRCLEKEEPER_PIN"}
+    env.update(CIRCLEKEEPER_HOME=str(run_cli.home), QT_QPA_PLATFORM="offscreen")
+    with warnings.catch_warnings():  # the child only execs, so other threads cannot hang it
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid, fd = pty.fork()
+    if pid == 0:  # the child: the program, with this terminal as its own
+        os.execve(sys.executable, argv, env)
+    try:
+        prompt = _read_until(fd, b"PIN for Sam Reyes: ")
+        assert b"PIN for Sam Reyes: " in prompt
+        os.write(fd, b"2222\n")
+        rest = _read_until(fd, b"Wrote ")
+        rest += _read_until(fd, b"\n", seconds=30)
+    finally:
+        _pid, status = os.waitpid(pid, 0)
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0, rest
+    assert b"2222" not in prompt + rest  # what was typed is not shown
+    assert "EDUCATION RECORD" in out.read_text(encoding="utf-8")
