@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from circlekeeper.core.services import NotPermitted, TryLater
 from circlekeeper.core.services.pin_attempts import wait_after
-from circlekeeper.core.services.profiles import ProfileService
+from circlekeeper.core.services.profiles import Approval, ProfileService
 from circlekeeper.core.store.database import Database, open_database
 from circlekeeper.core.store.models import AuditEvent
 
@@ -47,6 +47,8 @@ def test_an_sro_cannot_change_its_own_role(db: Database) -> None:
     ):
         with pytest.raises(NotPermitted):
             change()
+    with pytest.raises(NotPermitted):  # an approval not made from the PIN counts for nothing
+        profiles.update(sam, role="counselor", approval=Approval(dana, "Dana"))
     assert profiles.get(sam).role == "sro" and profiles.get(sam).has_pin
     assert [p.name for p in profiles.list()] == ["Dana", "Sam"]
     as_sam = ProfileService(db.sessions, actor="Sam")

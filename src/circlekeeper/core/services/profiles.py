@@ -11,8 +11,9 @@ profile list honest, so nobody can give themselves more than their role:
   administrator's PIN;
 - while a school resource officer's profile exists, every counselor and administrator profile
   has a PIN (so an approval is always possible and an SRO cannot take an unguarded profile);
-- wrong PINs make the next try wait longer (1 s, 2 s, 4 s ... at most 30 s), per profile; the
-  count and the time are kept in the database, so restarting the program does not reset them.
+- wrong PINs make the next try wait longer (the first is free, a typo; then 1 s, 2 s, 4 s ... at
+  most 30 s), per profile; the count and the time are kept in the database, so restarting the
+  program does not reset them.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -78,12 +79,18 @@ class ProfileRow:
 class Approval:
     """A counselor's or an administrator's PIN was given for changes to the profiles.
 
-    Made only by :meth:`ProfileService.approve`; each change checks it again against the
-    database, so an approval from a profile archived since then no longer counts.
+    Made only by :meth:`ProfileService.approve` (an approval built by hand is refused); each
+    change checks it again against the database, so an approval from a profile archived since
+    then no longer counts.
     """
 
     profile_id: int
     name: str
+    seal: object = field(default=None, repr=False, compare=False)
+
+
+# Marks the approvals made by ProfileService.approve, so one built from a name alone is refused.
+_SEAL = object()
 
 
 def hash_pin(pin: str) -> str:
@@ -220,7 +227,7 @@ class ProfileService:
             )
         if not self.verify_pin(profile_id, pin):
             raise NotPermitted(f"That is not {row.name}'s PIN. Nothing was changed.")
-        return Approval(row.id, row.name)
+        return Approval(row.id, row.name, _SEAL)
 
     def sign_in(self, name: str, pin: str | None) -> ProfileRow:
         """The profile named ``name`` once its PIN (if it has one) is given right."""
@@ -318,7 +325,11 @@ class ProfileService:
     def _guard(self, session: Session, approval: Approval | None) -> set[tuple[str, int]]:
         """Refuse a change without a valid approval once one is needed; the SRO rule's state."""
         keepers = [p for p in _active(session) if _approves(p)]
-        if keepers and (approval is None or approval.profile_id not in {p.id for p in keepers}):
+        if keepers and (
+            approval is None
+            or approval.seal is not _SEAL
+            or approval.profile_id not in {p.id for p in keepers}
+        ):
             raise NotPermitted(
                 "Changing the profiles needs the PIN of a counselor or an administrator. "
                 "Nothing was changed. Ask one of them to give their PIN."
