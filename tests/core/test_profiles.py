@@ -17,14 +17,15 @@ from circlekeeper.core.store.models import AuditEvent, Case, Circle, Note, Profi
 
 def test_create_list_rename_and_archive(db: Database) -> None:
     profiles = ProfileService(db.sessions, actor="Dana")
-    dana = profiles.create("  Dana   Whitfield ", "counselor")
-    sam = profiles.create("Sam Reyes", "sro", pin="4321")
-    assert dana.name == "Dana Whitfield" and not dana.has_pin
+    dana = profiles.create("  Dana   Whitfield ", "counselor", pin="1111")
+    ok = profiles.approve(dana.id, "1111")
+    sam = profiles.create("Sam Reyes", "sro", pin="4321", approval=ok)
+    assert dana.name == "Dana Whitfield" and dana.has_pin
     assert sam.has_pin and sam.viewer == Viewer("Sam Reyes", "sro")
     assert [p.name for p in profiles.list()] == ["Dana Whitfield", "Sam Reyes"]
-    renamed = profiles.update(dana.id, name="Dana W.", role="administrator")
+    renamed = profiles.update(dana.id, name="Dana W.", role="administrator", approval=ok)
     assert (renamed.name, renamed.role) == ("Dana W.", "administrator")
-    profiles.update(sam.id, archived=True)
+    profiles.update(sam.id, archived=True, approval=ok)
     assert [p.name for p in profiles.list()] == ["Dana W."]
     assert len(profiles.list(include_archived=True)) == 2
     assert not profiles.verify_pin(sam.id, "4321")  # an archived profile cannot unlock
@@ -45,6 +46,7 @@ def test_bad_input_is_refused_in_plain_words(db: Database) -> None:
         profiles.create("Sam", pin="123")
     with pytest.raises(NotFound):
         profiles.set_pin(999, "1234")
+    assert profiles.find(" DANA") is not None and profiles.find("Dan") is None
 
 
 def test_pins_are_salted_hashes_and_checked(db: Database) -> None:
@@ -53,7 +55,7 @@ def test_pins_are_salted_hashes_and_checked(db: Database) -> None:
     assert not profiles.verify_pin(dana.id, "")  # no PIN set: nothing unlocks
     profiles.set_pin(dana.id, "2468")
     assert profiles.verify_pin(dana.id, "2468")
-    assert not profiles.verify_pin(dana.id, "2469")
+    assert not profiles.verify_pin(dana.id, "2469")  # the first wrong PIN is free (a typo)
     assert not profiles.verify_pin(999, "2468")
     with db.sessions() as session:
         stored = session.scalar(select(Profile.pin_hash).where(Profile.id == dana.id))
@@ -62,7 +64,7 @@ def test_pins_are_salted_hashes_and_checked(db: Database) -> None:
     assert "2468" not in details and stored not in details  # the audit trail keeps no PIN
     assert hash_pin("2468") != hash_pin("2468")  # a fresh salt each time
     assert not check_pin("2468", "garbage") and not check_pin("2468", None)
-    profiles.set_pin(dana.id, None)
+    profiles.set_pin(dana.id, None, approval=profiles.approve(dana.id, "2468"))
     assert not profiles.get(dana.id).has_pin and not profiles.verify_pin(dana.id, "2468")
 
 
@@ -104,15 +106,13 @@ def test_search_and_summary_show_private_notes_to_their_author_only(db: Database
     circle_id = _circle_with_notes(db)
 
     def found(viewer: Viewer) -> set[str]:
-        hits = search(
-            db.sessions, "tomato", private_notes_author=viewer.private_notes_author, kinds=["note"]
-        )
+        hits = search(db.sessions, "tomato", viewer=viewer, kinds=["note"])
         return {h.snippet.split()[0] for h in hits}
 
     assert found(Viewer("Dana")) == {"Dana", "Shared"}
     assert found(Viewer("alex")) == {"Alex", "Shared"}
     assert found(Viewer("Sam", "sro")) == {"Shared"}
     summaries = CircleSummaryService(db.sessions)
-    texts = [n.text for n in summaries.view(circle_id, private_notes_author="Dana").notes]
+    texts = [n.text for n in summaries.view(circle_id, viewer=Viewer("Dana")).notes]
     assert texts == ["Dana worried tomato", "Shared tomato"]
     assert [n.text for n in summaries.view(circle_id).notes] == ["Shared tomato"]

@@ -13,6 +13,7 @@ from alembic.config import Config
 from circlekeeper.core.paths import migrations_dir
 from circlekeeper.core.services.people import PeopleService, PersonData
 from circlekeeper.core.services.search import match_expression, rebuild_index, search
+from circlekeeper.core.services.viewer import Viewer
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import (
     Agreement,
@@ -144,8 +145,10 @@ def test_private_notes_are_left_out_unless_asked_for(db: Database) -> None:
     ids = _fill(db)
     assert _found(db, "anxious") == []
     assert _found(db, "stepfather", kinds=["note"]) == []
-    hits = search(db.sessions, "anxious", include_private_notes=True)
+    hits = search(db.sessions, "anxious", viewer=Viewer("Dana", sees_unattributed=True))
     assert [(h.kind, h.id, h.private) for h in hits] == [("note", ids["private"], True)]
+    assert search(db.sessions, "anxious", viewer=Viewer("Sam", "sro", sees_unattributed=True)) == []
+    assert search(db.sessions, "anxious", include_private_notes=True) == hits  # the program's own
     # Making a note part of the record makes it findable; making it private hides it again
     with db.sessions.begin() as session:
         session.get(Note, ids["private"]).privacy = "record"  # type: ignore[union-attr]

@@ -24,6 +24,7 @@ from circlekeeper.ui.profiles import (
 from circlekeeper.ui.security.guard import LockCover
 
 from .a11y import unnamed_controls
+from .profile_helpers import approve_when_asked
 from .test_facilitator_helpers import harm_circle, open_window
 
 DANA = Viewer("Dana", "counselor")
@@ -73,15 +74,15 @@ def test_one_profile_is_chosen_silently_and_none_means_the_settings_name(db: Dat
     SettingsService(db.sessions).save(SchoolSettings(facilitator_name="Dana"))
     viewer, profile_id = choose_profile(db, None, interactive=True)
     assert profile_id is None and viewer.name == "Dana" and viewer.sees_unattributed
-    sam = ProfileService(db.sessions).create("Sam", "sro", pin="1234")
+    pat = ProfileService(db.sessions).create("Pat", "administrator", pin="1234")
     viewer, profile_id = choose_profile(db, None, interactive=True)  # no dialog: only one
-    assert (viewer, profile_id) == (Viewer("Sam", "sro"), sam.id)
+    assert (viewer, profile_id) == (Viewer("Pat", "administrator"), pat.id)
 
 
 def test_the_chooser_asks_for_the_pin(qtbot: QtBot, db: Database) -> None:
     profiles = ProfileService(db.sessions)
-    profiles.create("Alex")
-    profiles.create("Sam", "sro", pin="2468")
+    alex = profiles.create("Alex", pin="1357")
+    profiles.create("Sam", "sro", pin="2468", approval=profiles.approve(alex.id, "1357"))
     chooser = ProfileChooser(profiles)
     qtbot.addWidget(chooser)
     chooser.show()
@@ -104,19 +105,22 @@ def test_profiles_are_managed_in_settings(qtbot: QtBot, db: Database) -> None:
     qtbot.addWidget(section)
     section.show()
     assert unnamed_controls(section) == []
-    section.name.setText("Sam Reyes")
-    section.role.setCurrentIndex(section.role.findData("sro"))
-    section.add_button.click()
     section.name.setText("Dana")
     section.role.setCurrentIndex(section.role.findData("counselor"))
-    section.add_button.click()
-    rows = ProfileService(db.sessions).list()
-    assert [(r.name, r.role) for r in rows] == [("Dana", "counselor"), ("Sam Reyes", "sro")]
-    section.name.setText("Dana Whitfield")
-    section.save_button.click()
+    section.add_button.click()  # the first profile: nobody's PIN is needed yet
     section.set_pin("12")
     assert "digits" in section.status.text()
     section.set_pin("9876")
+    section.name.setText("Sam Reyes")
+    section.role.setCurrentIndex(section.role.findData("sro"))
+    approve_when_asked(qtbot, "Dana", "9876")
+    section.add_button.click()
+    rows = ProfileService(db.sessions).list()
+    assert [(r.name, r.role) for r in rows] == [("Dana", "counselor"), ("Sam Reyes", "sro")]
+    section.list.setCurrentRow(0)
+    section.name.setText("Dana Whitfield")
+    approve_when_asked(qtbot, "Dana", "9876")
+    section.save_button.click()
     dana = ProfileService(db.sessions).get(section.selected_id() or 0)
     assert dana.name == "Dana Whitfield" and dana.has_pin
     assert ProfileService(db.sessions).verify_pin(dana.id, "9876")
@@ -153,7 +157,11 @@ def test_the_profile_pin_unlocks_an_unencrypted_database(qtbot: QtBot, pin_windo
 def test_dialogs_opened_anywhere_use_the_main_windows_viewer(qtbot: QtBot, home: Path) -> None:
     path = home / "sro.sqlite3"
     db = open_database(path)
-    ProfileService(db.sessions).create("Sam", "sro")
+    profiles = ProfileService(db.sessions)
+    dana = profiles.create("Dana", pin="1111")
+    profiles.create("Sam", "sro", approval=profiles.approve(dana.id, "1111"))
+    # Without asking (a test), the profile named in Settings is the one used.
+    SettingsService(db.sessions).save(SchoolSettings(facilitator_name="Sam", welcome_done="1"))
     jo = PeopleService(db.sessions).create(PersonData("Jo", "Park", gender="F")).id
     db.close()
     main = MainWindow()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from circlekeeper.cli import UsageProblem, add_database_option, open_db
+from circlekeeper.commands.acting import acting_viewer, add_profile_option
 
 
 def register(sub: Any) -> None:
@@ -37,6 +38,7 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
         "family names); default: as set in Settings, which is off",
     )
     add_database_option(parser)
+    add_profile_option(parser)
     parser.set_defaults(func=run_export)
 
 
@@ -55,6 +57,7 @@ def run_export(args: argparse.Namespace) -> int:
         raise UsageProblem(f"{output} should end in .ics so calendar programs recognise it.")
     db = open_db(args)
     try:
+        acting_viewer(args, db)  # once there are profiles, only a signed-in one may export
         first_names = args.first_names
         if first_names is None:
             first_names = SettingsService(db.sessions).load().calendar_names

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from circlekeeper.cli import UsageProblem, add_database_option, open_db
+from circlekeeper.commands.acting import acting_viewer, add_profile_option
 
 
 def register(sub: Any) -> None:
@@ -27,6 +28,7 @@ def register(sub: Any) -> None:
     agreement.add_argument("--page-size", choices=("letter", "a4"), default="letter")
     agreement.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     add_database_option(agreement)
+    add_profile_option(agreement)
     agreement.set_defaults(func=_export_agreement)
     from circlekeeper.commands.calendar import add_export_arguments
 
@@ -43,13 +45,15 @@ def _export_agreement(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     try:
+        # Whose limits apply: an SRO's profile gets the copy for sharing or a plain refusal.
+        viewer = acting_viewer(args, db)
+        audience = viewer.export_audience("sharing" if args.sharing else "school")
         service = AgreementService(db.sessions)
-        view = service.view(service.resolve(args.id))
+        view = service.view(service.resolve(args.id), viewer=viewer)
     finally:
         db.close()
     from circlekeeper.core.export.templates import agreement_page_title, render_agreement
 
-    audience = "sharing" if args.sharing else "school"
     result = render_agreement(view, args.lang, audience)
     for warning in result.warnings:
         print(f"circlekeeper: warning: {warning}", file=sys.stderr)

@@ -89,6 +89,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.navigation)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        # Who is using it, always in sight: what the window shows depends on it.
+        self.profile_label = QLabel(self)
+        self.profile_label.setAccessibleName(self.tr("Active profile"))
+        self.statusBar().addPermanentWidget(self.profile_label)
         self.navigation.currentRowChanged.connect(self._show_area)
         self.search_popup: QWidget | None = None
         self._search_shortcuts: list[QShortcut] = []
@@ -138,6 +142,15 @@ class MainWindow(QMainWindow):
             self.viewer, self.profile_id = choose_profile(
                 self.database, self, interactive=interactive
             )
+        self.show_profile()
+
+    def show_profile(self) -> None:
+        """Name the active profile and its role in the status bar (and to screen readers)."""
+        from circlekeeper.ui.profiles import profile_caption
+
+        text = profile_caption(self.viewer, self.profile_id, self) if self.viewer else ""
+        self.profile_label.setText(text)
+        self.profile_label.setAccessibleDescription(text)
 
     def close_database(self) -> None:
         self._clear_areas()
@@ -146,6 +159,7 @@ class MainWindow(QMainWindow):
             self.database = None
         self.viewer = None
         self.profile_id = None
+        self.show_profile()
 
     def add_area(self, title: str, widget: QWidget) -> None:
         item = QListWidgetItem(title, self.navigation)

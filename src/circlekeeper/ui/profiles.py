@@ -27,11 +27,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import sessionmaker
 
 from circlekeeper.core.services import InvalidInput, NotFound
-from circlekeeper.core.services.profiles import ProfileRole, ProfileRow, ProfileService, Viewer
-from circlekeeper.core.services.settings import SettingsService
+from circlekeeper.core.services.profiles import (
+    ProfileRole,
+    ProfileRow,
+    ProfileService,
+    clean_pin,
+)
+from circlekeeper.core.services.viewer import NOBODY, Viewer, viewer_before_sign_in
+from circlekeeper.core.services.viewer import default_viewer as settings_viewer
 from circlekeeper.core.store.database import Database
+from circlekeeper.ui.profile_approval import ask_approval
 
 log = logging.getLogger(__name__)
 
@@ -39,18 +47,18 @@ log = logging.getLogger(__name__)
 def default_viewer(database: Database) -> Viewer:
     """The viewer of an installation without profiles: the facilitator named in Settings."""
     try:
-        name = SettingsService(database.sessions).load().facilitator_name
+        return settings_viewer(database.sessions)
     except SQLAlchemyError:
         log.exception("Reading the facilitator's name failed")
-        name = ""
-    return Viewer(name, ProfileRole.COUNSELOR.value, sees_unattributed=True)
+        return Viewer("", ProfileRole.COUNSELOR.value, sees_unattributed=True)
 
 
 def current_viewer(database: Database | None = None, *, sessions: object = None) -> Viewer:
     """The viewer of the main window showing ``database`` (or the one whose sessions these are).
 
-    With neither given, any main window's viewer. Falls back to the facilitator named in
-    Settings, or to a plain counselor view.
+    With neither given, any main window's viewer. With no window showing that database: the
+    facilitator named in Settings when there are no profiles, else only what may be shared
+    (``viewer_before_sign_in``); with nothing to go on, only what may be shared.
     """
     app = QApplication.instance()
     if isinstance(app, QApplication):
@@ -64,9 +72,13 @@ def current_viewer(database: Database | None = None, *, sessions: object = None)
             if sessions is not None and getattr(shown, "sessions", None) is not sessions:
                 continue
             return viewer
-    if database is not None:
-        return default_viewer(database)
-    return Viewer()
+    known = database.sessions if database is not None else sessions
+    if isinstance(known, sessionmaker):
+        try:
+            return viewer_before_sign_in(known)
+        except SQLAlchemyError:
+            log.exception("Reading profiles failed")
+    return NOBODY
 
 
 def role_titles(widget: QWidget) -> dict[str, str]:
@@ -75,6 +87,18 @@ def role_titles(widget: QWidget) -> dict[str, str]:
         ProfileRole.SRO.value: widget.tr("School resource officer"),
         ProfileRole.ADMINISTRATOR.value: widget.tr("Administrator"),
     }
+
+
+def profile_caption(viewer: Viewer, profile_id: int | None, widget: QWidget) -> str:
+    """ "Using circlekeeper as Sam Reyes, School resource officer", for the main window."""
+    if profile_id is None and viewer == NOBODY:
+        return widget.tr("No profile chosen: only what may be shared is shown")
+    if profile_id is None:
+        if viewer.name:
+            return widget.tr("Using circlekeeper as {name} (no profiles)").format(name=viewer.name)
+        return widget.tr("No profiles: one person uses circlekeeper")
+    role = role_titles(widget).get(viewer.role, viewer.role)
+    return widget.tr("Using circlekeeper as {name}, {role}").format(name=viewer.name, role=role)
 
 
 class ProfileChooser(QDialog):
@@ -142,7 +166,12 @@ class ProfileChooser(QDialog):
         if row is None:
             self.message.setText(self.tr("Choose a name from the list."))
             return
-        if row.has_pin and not self.service.verify_pin(row.id, self.pin.text()):
+        try:
+            right = not row.has_pin or self.service.verify_pin(row.id, self.pin.text())
+        except InvalidInput as wait:  # several wrong PINs: the next try must wait
+            self.message.setText(str(wait))
+            return
+        if not right:
             self.message.setText(self.tr("That PIN is not right. Try again."))
             self.pin.selectAll()
             self.pin.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -177,7 +206,8 @@ def choose_profile(
     for row in rows:
         if row.name.casefold() == name:
             return row.viewer, row.id
-    return Viewer(default_viewer(database).name), None
+    # Nobody said who they are (a start without asking): show only what anyone may see.
+    return NOBODY, None
 
 
 class ProfilesSection(QGroupBox):
@@ -206,6 +236,11 @@ class ProfilesSection(QGroupBox):
         self.pin_button.setAccessibleName(self.tr("Set the profile's PIN"))
         self.remove_pin_button = QPushButton(self.tr("Remove PIN"), self)
         self.remove_pin_button.setAccessibleName(self.tr("Remove the profile's PIN"))
+        self.remove_button = QPushButton(self.tr("Remo&ve profile"), self)
+        self.remove_button.setAccessibleName(self.tr("Remove the profile"))
+        self.remove_button.setToolTip(
+            self.tr("The profile can no longer be chosen; what it recorded is kept.")
+        )
         self.status = QLabel(self)
         self.status.setAccessibleName(self.tr("Profiles status"))
         self.status.setWordWrap(True)
@@ -214,7 +249,9 @@ class ProfilesSection(QGroupBox):
                 "With more than one profile, circlekeeper asks who is using it when it opens. "
                 "A private note is seen only by its author. A school resource officer sees no "
                 "private notes and no equity (demographic) fields. A PIN can unlock the app "
-                "lock when the records are not protected by a passphrase."
+                "lock when the records are not protected by a passphrase. Once a counselor or "
+                "administrator has a PIN, every change here needs such a PIN; while a school "
+                "resource officer has a profile, every counselor and administrator needs one."
             ),
             self,
         )
@@ -223,7 +260,13 @@ class ProfilesSection(QGroupBox):
         fields.addWidget(self.name, 1)
         fields.addWidget(self.role)
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.save_button, self.pin_button, self.remove_pin_button):
+        for button in (
+            self.add_button,
+            self.save_button,
+            self.pin_button,
+            self.remove_pin_button,
+            self.remove_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -234,10 +277,11 @@ class ProfilesSection(QGroupBox):
         layout.addWidget(self.status)
         self.list.setMaximumHeight(self.fontMetrics().lineSpacing() * 6 + 12)
         self.list.currentRowChanged.connect(self._selected)
-        self.add_button.clicked.connect(self.add)
+        self.add_button.clicked.connect(lambda: self.add())
         self.save_button.clicked.connect(self.save)
         self.pin_button.clicked.connect(self.ask_pin)
         self.remove_pin_button.clicked.connect(lambda: self.set_pin(None))
+        self.remove_button.clicked.connect(self.remove)
         self.load()
 
     def load(self, select_id: int | None = None) -> None:
@@ -263,7 +307,12 @@ class ProfilesSection(QGroupBox):
 
     def _selected(self, _row: int) -> None:
         profile_id = self.selected_id()
-        for button in (self.save_button, self.pin_button, self.remove_pin_button):
+        for button in (
+            self.save_button,
+            self.pin_button,
+            self.remove_pin_button,
+            self.remove_button,
+        ):
             button.setEnabled(profile_id is not None)
         if profile_id is None:
             return
@@ -272,9 +321,27 @@ class ProfilesSection(QGroupBox):
         self.role.setCurrentIndex(max(0, self.role.findData(row.role)))
         self.remove_pin_button.setEnabled(row.has_pin)
 
-    def add(self) -> None:
+    def add(self, pin: str | None = None) -> None:
+        """Add a profile; a counselor or administrator beside an SRO is asked for a PIN."""
+        role = str(self.role.currentData())
+        if pin is None and role != ProfileRole.SRO.value and self._sro_exists():
+            pin, ok = QInputDialog.getText(
+                self,
+                self.tr("A PIN for the new profile"),
+                self.tr(
+                    "While a school resource officer has a profile, counselors and "
+                    "administrators need a PIN. A PIN of 4 to 12 digits:"
+                ),
+                QLineEdit.EchoMode.Password,
+            )
+            if not ok:
+                return
+        go_on, approval = ask_approval(self.service, self)
+        if not go_on:
+            self.status.setText(self.tr("Nothing was changed."))
+            return
         try:
-            row = self.service.create(self.name.text(), str(self.role.currentData()))
+            row = self.service.create(self.name.text(), role, pin or None, approval=approval)
         except (InvalidInput, SQLAlchemyError) as problem:
             self._problem(problem)
             return
@@ -285,15 +352,45 @@ class ProfilesSection(QGroupBox):
         profile_id = self.selected_id()
         if profile_id is None:
             return
+        row = self.service.get(profile_id)
+        name, role = " ".join(self.name.text().split()), str(self.role.currentData())
+        if (name, role) == (row.name, row.role):
+            self.status.setText(self.tr("Nothing to save: the name and role are unchanged."))
+            return
+        go_on, approval = ask_approval(self.service, self)
+        if not go_on:
+            self.status.setText(self.tr("Nothing was changed."))
+            return
         try:
-            row = self.service.update(
-                profile_id, name=self.name.text(), role=str(self.role.currentData())
-            )
+            row = self.service.update(profile_id, name=name, role=role, approval=approval)
         except (InvalidInput, NotFound, SQLAlchemyError) as problem:
             self._problem(problem)
             return
         self.load(row.id)
         self.status.setText(self.tr("Profile saved: {name}.").format(name=row.name))
+
+    def remove(self) -> None:
+        """Archive the chosen profile: it can no longer be chosen; its records stay."""
+        profile_id = self.selected_id()
+        if profile_id is None:
+            return
+        go_on, approval = ask_approval(self.service, self)
+        if not go_on:
+            self.status.setText(self.tr("Nothing was changed."))
+            return
+        try:
+            row = self.service.update(profile_id, archived=True, approval=approval)
+        except (InvalidInput, NotFound, SQLAlchemyError) as problem:
+            self._problem(problem)
+            return
+        self.load()
+        self.status.setText(self.tr("Profile removed: {name}.").format(name=row.name))
+
+    def _sro_exists(self) -> bool:
+        try:
+            return any(r.role == ProfileRole.SRO.value for r in self.service.list())
+        except SQLAlchemyError:
+            return False
 
     def ask_pin(self) -> None:
         if self.selected_id() is None:
@@ -312,7 +409,17 @@ class ProfilesSection(QGroupBox):
         if profile_id is None:
             return
         try:
-            self.service.set_pin(profile_id, pin)
+            if pin:
+                clean_pin(pin)  # say what is wrong with it before asking for an approval
+        except InvalidInput as problem:
+            self._problem(problem)
+            return
+        go_on, approval = ask_approval(self.service, self)
+        if not go_on:
+            self.status.setText(self.tr("Nothing was changed."))
+            return
+        try:
+            self.service.set_pin(profile_id, pin, approval=approval)
         except (InvalidInput, NotFound, SQLAlchemyError) as problem:
             self._problem(problem)
             return

@@ -14,3 +14,15 @@ class InvalidInput(ValueError):
 
 class NotFound(LookupError):
     """A record asked for by id is not in this database (or no longer)."""
+
+
+class NotPermitted(InvalidInput):
+    """The person using circlekeeper may not do this; the message says who may, or what to do."""
+
+
+class TryLater(NotPermitted):
+    """Too many wrong PINs in a row: the message says how long to wait."""
+
+    def __init__(self, message: str, seconds: int) -> None:
+        super().__init__(message)
+        self.seconds = seconds

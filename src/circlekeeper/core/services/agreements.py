@@ -27,6 +27,7 @@ from circlekeeper.core.export.views import AgreementView, FamilyLetterView
 from circlekeeper.core.services import InvalidInput, NotFound, audit
 from circlekeeper.core.services import agreement_views as views
 from circlekeeper.core.services.agreement_catalogue import ItemTemplate, item_catalogue
+from circlekeeper.core.services.viewer import SCHOOL_COPY, Viewer
 from circlekeeper.core.store.models import (
     Agreement,
     AgreementItem,
@@ -292,10 +293,24 @@ class AgreementService:
                 for m in views.missing_guardians(session, agreement)
             ]
 
-    def view(self, agreement_id: int, *, today: date | None = None) -> AgreementView:
-        """Everything an export of this agreement needs, as plain values."""
+    def view(
+        self, agreement_id: int, *, today: date | None = None, viewer: Viewer | None = None
+    ) -> AgreementView:
+        """Everything an export of this agreement needs, as plain values.
+
+        Given a ``viewer`` who may not have the school's copy (an SRO), the view is already the
+        copy for sharing, so no template or screen can print more than they may see.
+        """
         with self._sessions() as session:
-            return views.agreement_view(session, self._get(session, agreement_id), today=today)
+            view = views.agreement_view(session, self._get(session, agreement_id), today=today)
+        if viewer is not None and SCHOOL_COPY not in viewer.audiences:
+            return view.for_sharing()
+        return view
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """The database this service works on (screens use it to find who is viewing)."""
+        return self._sessions
 
     def family_letter(
         self, agreement_id: int, student_id: int, *, today: date | None = None

@@ -18,6 +18,7 @@ from circlekeeper.core.services.agreement_views import (
     school_view,
 )
 from circlekeeper.core.services.people import is_minor
+from circlekeeper.core.services.viewer import Viewer
 from circlekeeper.core.store.models import Agreement, Circle, Note, Participant, Person
 
 
@@ -35,13 +36,12 @@ class CircleSummaryService:
         self,
         circle_id: int,
         *,
-        include_private_notes: bool = False,
-        private_notes_author: str | None = None,
+        viewer: Viewer | None = None,
         today: date | None = None,
     ) -> CircleSummaryView:
-        """A circle's summary; private notes only when the facilitator asks for their own copy.
+        """A circle's summary with the notes ``viewer`` may see (without a viewer: record notes).
 
-        ``private_notes_author`` keeps that author's private notes and no one else's.
+        A private note is kept only for its author, never for an SRO (:class:`Viewer`).
         """
         today = today or date.today()
         with self._sessions() as session:
@@ -65,9 +65,9 @@ class CircleSummaryService:
             held_on = local_date(circle.started_at or circle.scheduled_at)
             names = names_of(session, [circle.facilitator_id, circle.co_facilitator_id])
             query = select(Note).where(Note.circle_id == circle_id).order_by(Note.id)
-            if not include_private_notes and private_notes_author is None:
+            if viewer is None:
                 query = query.where(Note.privacy == NotePrivacy.RECORD.value)
-            wanted = (private_notes_author or "").strip().casefold()
+            rows = list(session.scalars(query))
             notes = [
                 NoteView(
                     n.text,
@@ -77,10 +77,7 @@ class CircleSummaryService:
                     if n.participant_id in by_participant
                     else None,
                 )
-                for n in session.scalars(query)
-                if include_private_notes
-                or n.privacy != NotePrivacy.PRIVATE.value
-                or (n.author or "").strip().casefold() == wanted
+                for n in (rows if viewer is None else viewer.visible_notes(rows))
             ]
             agreement = session.scalar(
                 select(Agreement)

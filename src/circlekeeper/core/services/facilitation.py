@@ -39,6 +39,7 @@ from circlekeeper.core.services.circles import (
     participant_rows,
 )
 from circlekeeper.core.services.eligibility import check_conference_may_go_ahead
+from circlekeeper.core.services.viewer import Viewer
 from circlekeeper.core.store.models import Circle, Note, Participant, Person, StageRecord, Turn
 
 SUMMARY_FORMAT = 1
@@ -123,11 +124,15 @@ class FacilitationService:
         *,
         actor: str = "",
         clock: Callable[[], float] = time.time,
+        viewer: Viewer | None = None,
     ) -> None:
         self._sessions = sessions
         self.circle_id = circle_id
         self.actor = actor
         self._clock = clock
+        # Whose screen the notes go to: a private note only to its author (never an SRO). By
+        # default the actor; with no name, the one user of an installation without profiles.
+        self.viewer = viewer or Viewer(actor, sees_unattributed=not actor.strip())
 
     find_interrupted = staticmethod(find_interrupted)
 
@@ -530,7 +535,7 @@ class FacilitationService:
 
     def _notes(self, session: Session) -> list[NoteRow]:
         query = select(Note).where(Note.circle_id == self.circle_id).order_by(Note.id)
-        return [_note_row(n) for n in session.scalars(query)]
+        return [_note_row(n) for n in self.viewer.visible_notes(session.scalars(query))]
 
     def _summary(
         self, session: Session, circle: Circle, state: LiveState, now: float

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, func, select
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from circlekeeper.core.domain.enums import PersonKind
 from circlekeeper.core.services import InvalidInput, NotFound, audit
+from circlekeeper.core.services.viewer import DEMOGRAPHIC_FIELDS, Viewer
 from circlekeeper.core.store.models import GuardianLink, Person
 from circlekeeper.core.store.types import utcnow
 from circlekeeper.core.text import clean_name, fold, normalise_id
@@ -245,12 +246,25 @@ class PeopleService:
             audit.record(session, "create", "person", person.uuid, actor=self.actor)
             return self._person_row(person)
 
-    def update(self, person_id: int, data: PersonData) -> PersonRow:
+    def update(
+        self, person_id: int, data: PersonData, *, viewer: Viewer | None = None
+    ) -> PersonRow:
+        """Save a person's facts; the equity fields only if ``viewer`` may see them.
+
+        An SRO's screen never holds the stored equity fields, so what it sends for them is
+        ignored and the stored values are kept.
+        """
         data = _clean(data)
+        editable = PERSON_FIELDS
+        if viewer is not None and not viewer.can_see_demographics:
+            editable = tuple(n for n in PERSON_FIELDS if n not in DEMOGRAPHIC_FIELDS)
         with self._sessions.begin() as session:
             person = self._get(session, person_id)
             self._check_external_id(session, data.external_id, person_id)
-            changed = [n for n in PERSON_FIELDS if getattr(person, n) != getattr(data, n)]
+            data = replace(
+                data, **{n: getattr(person, n) for n in PERSON_FIELDS if n not in editable}
+            )
+            changed = [n for n in editable if getattr(person, n) != getattr(data, n)]
             for name in changed:
                 setattr(person, name, getattr(data, name))
             person.search_text = search_text(data)
@@ -270,10 +284,14 @@ class PeopleService:
             action = "archive" if archived else "restore"
             audit.record(session, action, "person", person.uuid, actor=self.actor)
 
-    def details(self, person_id: int) -> PersonDetails:
+    def details(self, person_id: int, *, viewer: Viewer | None = None) -> PersonDetails:
+        """A person with guardians and students; no equity fields for a ``viewer`` (an SRO)
+        who may not see them."""
         with self._sessions() as session:
             person = self._get(session, person_id)
             data = PersonData(**{n: getattr(person, n) for n in PERSON_FIELDS})
+            if viewer is not None:
+                data = viewer.without_demographics(data)
             guardian = aliased(Person)
             guardians = [
                 GuardianRow(link_id, _row(tuple(rest)), rel, consent)

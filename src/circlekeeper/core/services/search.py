@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from circlekeeper.core.domain.enums import NotePrivacy
+from circlekeeper.core.services.viewer import Viewer
 from circlekeeper.core.store.models import Agreement, Case, Circle, Note
 from circlekeeper.core.text import fold
 
@@ -69,16 +71,17 @@ def search(
     user_text: str,
     limit: int = 50,
     *,
+    viewer: Viewer | None = None,
     include_private_notes: bool = False,
-    private_notes_author: str | None = None,
     kinds: Iterable[str] | None = None,
     marks: tuple[str, str] = ("", ""),
 ) -> list[SearchHit]:
     """Records matching the text, best first (see below); empty text finds nothing.
 
-    Private notes (a facilitator's memory aid, often about minors) are left out unless
-    ``include_private_notes`` is set by a caller entitled to see them. ``private_notes_author``
-    finds only that author's private notes (a memory aid is seen by its author alone).
+    Private notes (a facilitator's memory aid, often about minors) are found only by a
+    ``viewer`` who may see them (:meth:`Viewer.can_see_note`: their author, never an SRO);
+    without a viewer, none are. ``include_private_notes`` finds every private note, for the
+    program's own checks (retention proving a purge left nothing); never for a person's screen.
     """
     expression = match_expression(user_text)
     if expression is None or limit <= 0:
@@ -90,7 +93,7 @@ def search(
     index_kinds = {k for k in wanted if k != "note"}
     if "note" in wanted:
         index_kinds.add("note")
-        if include_private_notes or private_notes_author is not None:
+        if include_private_notes or (viewer is not None and not viewer.is_sro):
             index_kinds.add("private_note")
     kind_list = ", ".join(f"'{k}'" for k in sorted(index_kinds))  # fixed names, not user text
     # FTS5's bm25 ranking reads every match first: ~0.5 s for "s" on a district's ten years.
@@ -120,8 +123,8 @@ def search(
                 whole = 0 if all(w in title_words for w in words) else 1
                 key = (phase, whole, _KIND_ORDER[str(row[1])], len(str(row[4])), int(row[2]))
                 found[row[0]] = (key, row)
-        if private_notes_author is not None and not include_private_notes:
-            _drop_others_private_notes(session, found, private_notes_author)
+        if viewer is not None and not include_private_notes:
+            _drop_unseen_private_notes(session, found, viewer)
         rows = [row for _key, row in sorted(found.values(), key=lambda kr: kr[0])][:limit]
         titles = _display_titles(session, [(str(r[1]), int(r[2]), str(r[4])) for r in rows])
         return [
@@ -137,16 +140,15 @@ def search(
         ]
 
 
-def _drop_others_private_notes(
-    session: Session, found: dict[int, tuple[Any, Sequence[Any]]], author: str
+def _drop_unseen_private_notes(
+    session: Session, found: dict[int, tuple[Any, Sequence[Any]]], viewer: Viewer
 ) -> None:
-    """Remove private-note hits written by anyone but ``author`` (names compared loosely)."""
+    """Remove the private-note hits this viewer may not see (anyone else's memory aid)."""
     private = {
         int(row[2]): rowid for rowid, (_key, row) in found.items() if row[1] == "private_note"
     }
     if not private:
         return
-    wanted = author.strip().casefold()
     authors: dict[int, str | None] = {
         note_id: name
         for note_id, name in session.execute(
@@ -154,7 +156,7 @@ def _drop_others_private_notes(
         )
     }
     for note_id, rowid in private.items():
-        if (authors.get(note_id) or "").strip().casefold() != wanted:
+        if not viewer.can_see_note(NotePrivacy.PRIVATE.value, authors.get(note_id)):
             del found[rowid]
 
 

@@ -28,9 +28,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from circlekeeper.core.services import InvalidInput, NotFound
 from circlekeeper.core.services.agreements import AgreementService
+from circlekeeper.core.services.viewer import Viewer
 from circlekeeper.ui.agreements.item_dialog import database_problem_text, problem_label
 from circlekeeper.ui.agreements.labels import audience_choices, language_choices
 from circlekeeper.ui.background import BackgroundTask
+from circlekeeper.ui.profiles import current_viewer
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +51,15 @@ class ExportBar(QWidget):
         parent: QWidget | None = None,
         *,
         before: Callable[[], bool] | None = None,
+        viewer: Viewer | None = None,
     ) -> None:
         super().__init__(parent)
         self.service = service
         self.agreement_id = agreement_id
         self._before = before
         self.last_saved: Path | None = None
+        # Which copies this viewer may have is decided in core (an SRO: the sharing copy only).
+        self.viewer = viewer if viewer is not None else current_viewer(sessions=service.sessions)
 
         self.language = QComboBox(self)
         for value, label in language_choices():
@@ -62,7 +67,8 @@ class ExportBar(QWidget):
         self.language.setAccessibleName(self.tr("Language of the printed agreement"))
         self.audience = QComboBox(self)
         for value, label in audience_choices():
-            self.audience.addItem(label, value)
+            if value in self.viewer.audiences:
+                self.audience.addItem(label, value)
         self.audience.setAccessibleName(self.tr("Which copy"))
         self.audience.setToolTip(
             self.tr(
@@ -70,6 +76,13 @@ class ExportBar(QWidget):
                 "marked as an education record that may not be passed on."
             )
         )
+        if self.audience.count() == 1:
+            self.audience.setToolTip(
+                self.tr(
+                    "A school resource officer's profile exports only the copy for sharing: no "
+                    "private notes, no demographic fields, marked as an education record."
+                )
+            )
         for combo in (self.language, self.audience):
             combo.setMinimumContentsLength(16)
             combo.setSizeAdjustPolicy(
@@ -145,7 +158,8 @@ class ExportBar(QWidget):
         if self._before is not None and not self._before():
             return
         try:
-            view = self.service.view(self.agreement_id)
+            audience = self.viewer.export_audience(str(self.audience.currentData()))
+            view = self.service.view(self.agreement_id, viewer=self.viewer)
         except (InvalidInput, NotFound) as problem:
             self._show_problem(str(problem))
             return
@@ -153,7 +167,7 @@ class ExportBar(QWidget):
             log.exception("Agreement export: database error")
             self._show_problem(database_problem_text())
             return
-        language, audience = self.language.currentData(), self.audience.currentData()
+        language = self.language.currentData()
         title = templates.agreement_page_title(view, language, audience)
         self._file_stem = self._stem(view.circle_title or "", view.version)
 

@@ -75,7 +75,9 @@ class FacilitatorWindow(QWidget):
         # Who is facilitating: notes are theirs, and only notes they may see are shown.
         self.viewer = viewer if viewer is not None else current_viewer(database)
         actor = actor or self.viewer.name
-        self.service = FacilitationService(database.sessions, circle_id, actor=actor, clock=clock)
+        self.service = FacilitationService(
+            database.sessions, circle_id, actor=actor, clock=clock, viewer=self.viewer
+        )
         status = CirclePlanner(database.sessions).detail(circle_id).status
         if status == CircleStatus.PLANNED.value:
             self.live: LiveSession = self.service.start(present)
@@ -106,8 +108,8 @@ class FacilitatorWindow(QWidget):
             )
 
     def visible_notes(self, notes: list[NoteRow]) -> list[NoteRow]:
-        """The notes this viewer may see (a private note only by its author)."""
-        return [n for n in notes if self.viewer.can_see_note(n.privacy, n.author)]
+        """The notes this viewer may see (a private note only by its author; see core)."""
+        return self.viewer.visible_notes(notes)
 
     # --- building ---------------------------------------------------------------------
 

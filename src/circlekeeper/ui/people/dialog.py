@@ -72,7 +72,8 @@ class PersonDialog(QDialog):
         self._guardians: list[GuardianRow] = []
         self._pending_links: list[_PendingLink] = []
         self._pending_unlinks: set[int] = set()
-        details = service.details(person_id) if person_id is not None else None
+        # The equity fields are left out in core for a viewer who may not see them.
+        details = service.details(person_id, viewer=self.viewer) if person_id is not None else None
 
         self.setWindowTitle(self.tr("Add a person") if details is None else self.tr("Edit person"))
         self.setAccessibleName(self.windowTitle())
@@ -465,7 +466,9 @@ class PersonDialog(QDialog):
                 self.saved = self.service.create(self.person_data())
                 self.person_id = self.saved.id
             else:
-                self.saved = self.service.update(self.person_id, self.person_data())
+                self.saved = self.service.update(
+                    self.person_id, self.person_data(), viewer=self.viewer
+                )
         except (InvalidInput, NotFound) as problem:
             self.show_problem(str(problem))
             return
@@ -508,7 +511,7 @@ class PersonDialog(QDialog):
                     "Fix it below and press Save again, or Cancel to keep what is saved."
                 ).format(problem=problem_text)
             )
-            self._guardians = self.service.details(self.person_id).guardians
+            self._guardians = self.service.details(self.person_id, viewer=self.viewer).guardians
             self._fill_guardians()
             return False
         return True

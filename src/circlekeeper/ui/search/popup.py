@@ -97,8 +97,8 @@ class SearchPopup(QDialog):
             return
         try:
             # One short query per kind, so a common name cannot crowd out the cases and notes.
-            # Private notes are found only by their author (never by an SRO).
-            author = current_viewer(self.database).private_notes_author
+            # Private notes are found only by their author, never by an SRO (decided in core).
+            viewer = current_viewer(self.database)
             for kind in KINDS:
                 self.hits.extend(
                     search(
@@ -106,7 +106,7 @@ class SearchPopup(QDialog):
                         text,
                         limit=PER_KIND,
                         kinds=(kind,),
-                        private_notes_author=author,
+                        viewer=viewer,
                     )
                 )
         except PROBLEMS as problem:

@@ -150,12 +150,24 @@ class LockCover(QWidget):
         return label
 
     def _unlock(self) -> None:
+        from circlekeeper.core.services import TryLater
+
         secret = self.field.text() if self.field is not None else ""
-        if not self._guard.unlock(secret) and self.message is not None:
+        try:
+            unlocked = self._guard.unlock(secret)
+            wait = ""
+        except TryLater as problem:  # several wrong PINs in a row: the next try must wait
+            unlocked, wait = False, str(problem)
+        if not unlocked and self.message is not None:
             self.message.setText(
-                self.tr("That PIN is not right. Try again.")
-                if self.pin
-                else self.tr("That passphrase is not right. Check the Caps Lock key and try again.")
+                wait
+                or (
+                    self.tr("That PIN is not right. Try again.")
+                    if self.pin
+                    else self.tr(
+                        "That passphrase is not right. Check the Caps Lock key and try again."
+                    )
+                )
             )
             if self.field is not None:
                 self.field.selectAll()
