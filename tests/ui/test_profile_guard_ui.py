@@ -152,13 +152,16 @@ def test_the_export_offers_an_sro_only_the_sharing_copy(
     qtbot.addWidget(bar)
     choices = [bar.audience.itemData(i) for i in range(bar.audience.count())]
     assert choices == ["sharing"]
-    html, title = bar._render() or ("", "")
-    assert "Referral text (school only)" not in html and "education record" in html
-    assert not bar.problem.isVisible()
+    rendered: list[str] = []
+    bar._render(lambda html, _title: rendered.append(html))  # prepared off the UI thread
+    qtbot.waitUntil(lambda: bool(rendered), timeout=30000)
+    assert "(he/him)" not in rendered[0] and "education record" in rendered[0]
+    assert bar.problem.isHidden()
     # Even a combo forced to the school copy gets a plain refusal, not the school copy.
     bar.audience.addItem("School copy", "school")
     bar.audience.setCurrentIndex(1)
-    assert bar._render() is None
+    bar._render(lambda html, _title: rendered.append(html))
+    assert len(rendered) == 1 and bar._task is None
     assert "only the copy for sharing" in bar.problem.text()
 
 
