@@ -8,7 +8,7 @@ Prints medians for ``apply_retention`` with ``wipe=False`` (the rows only) and w
 records went. Each run starts from a fresh copy of the same demo file.
 
 Measured here (2 shared cores, small demo: 104 cases and 270 circles due): purge only about
-0.5 s (2.6 s before migration 0005 indexed the references to participants), purge and wipe
+0.5 s (2.6 s before migration 0006 indexed the references to participants), purge and wipe
 about 0.7 s; the file shrinks from 3.7 MB to 1.0 MB.
 """
 
