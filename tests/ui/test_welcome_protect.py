@@ -136,3 +136,19 @@ def test_protecting_with_demo_data_encrypts_the_demo_file_in_use(
     reopened = open_database(demo, passphrase="a long school passphrase")
     assert SettingsService(reopened.sessions).load().facilitator_name == "Dana"
     reopened.close()
+
+
+def test_a_one_character_passphrase_is_refused_with_the_rule(qtbot: QtBot) -> None:
+    from PySide6.QtCore import Qt
+
+    from circlekeeper.core.store.crypto import MIN_PASSPHRASE_LENGTH
+
+    dialog = NewPassphraseDialog(title="Turn encryption on", explanation="Choose a passphrase.")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.new.setText("x")
+    dialog.confirm.setText("x")
+    qtbot.keyClick(dialog.confirm, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.result() == 0
+    assert f"at least {MIN_PASSPHRASE_LENGTH} characters" in dialog.message.text()
+    assert MIN_PASSPHRASE_LENGTH == 8
