@@ -121,6 +121,12 @@ def _check(args: argparse.Namespace) -> int:
     passphrase = passphrase_for(path)
     key = crypto.key_for(path, passphrase) if passphrase else None
     state = inspect_schema(path, key=key)
+    if key is not None:
+        from circlekeeper.core.store.encryption import encrypt_plain_backups
+
+        encrypted_backups = encrypt_plain_backups(path, key)
+        if encrypted_backups:
+            print(f"circlekeeper: {encrypted_backups}", file=sys.stderr)
     problems = []
     if state.state is SchemaState.NEWER:
         problems.append(f"made by a newer circlekeeper (schema {state.revision})")

@@ -459,6 +459,10 @@ def open_database(
         problems = quick_check(path, key=key)
         if problems != ["ok"]:
             raise _damaged(path, integrity_summary(problems), key)
+    if kind is FileKind.ENCRYPTED and key is not None:
+        from circlekeeper.core.store.encryption import encrypt_plain_backups
+
+        notices += [notice for notice in [encrypt_plain_backups(path, key)] if notice]
     path.parent.mkdir(parents=True, exist_ok=True)
     backup = None
     if state.state is SchemaState.OUTDATED:
