@@ -169,3 +169,25 @@ def test_a_kill_mid_rewrite_leaves_no_plaintext_in_the_data_folder(
         finally:
             db.close()
     assert kills >= 2  # most kill points landed while the program was still working
+
+
+def test_the_command_line_says_what_it_removed_and_spares_a_rewrite_in_progress(
+    run_cli, db_path: Path, tmp_path: Path
+) -> None:
+    from circlekeeper.core.store.leftovers import claim
+
+    # Given a plain copy left by a decrypt that was cut short, and an old-style safety copy
+    leftover = db_path.with_name(f"{db_path.name}.decrypt-20260101-101010-000001.tmp")
+    safety = db_path.with_name(f"{db_path.name}.before-encrypt-20260101-101010-000002")
+    shutil.copyfile(db_path, leftover)
+    shutil.copyfile(db_path, safety)
+    # and the .tmp of a rewrite that is running right now
+    running = db_path.with_name(f"{db_path.name}.rekey-20260101-101010-000003.tmp")
+    with claim(running):
+        result = run_cli(
+            "export", "calendar", "-o", str(tmp_path / "c.ics"), "--database", str(db_path)
+        )
+        assert running.exists()
+    assert result.returncode == 0, result.stderr
+    assert "interrupted" in result.stderr and leftover.name in result.stderr
+    assert not leftover.exists() and not safety.exists()
