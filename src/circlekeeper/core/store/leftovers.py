@@ -25,7 +25,7 @@ from circlekeeper.core.store.crypto import SQLITE_HEADER
 
 try:
     import fcntl
-except ImportError:  # pragma: no cover - Windows: an open file cannot be removed anyway
+except ImportError:  # pragma: no cover - Windows: see _busy
     fcntl = None  # type: ignore[assignment]
 
 _STAMP = r"\d{8}-\d{6}-\d{6}"
@@ -58,7 +58,13 @@ def claim(temporary: Path) -> Iterator[None]:
 
 def _busy(path: Path) -> bool:
     """Whether a running rewrite holds ``path`` (see :func:`claim`)."""
-    if fcntl is None:
+    if fcntl is None:  # pragma: no cover - Windows refuses to rename a file that is open
+        probe = path.with_name(path.name + ".checking")
+        try:
+            os.replace(path, probe)
+        except OSError:
+            return True
+        os.replace(probe, path)
         return False
     try:
         fd = os.open(path, os.O_RDONLY)
