@@ -168,6 +168,7 @@ def test_a_kill_mid_rewrite_leaves_no_plaintext_in_the_data_folder(
                 assert session.query(Note).count() == NOTES + 1
         finally:
             db.close()
+    print(f"{operation}: {kills} of {len(KILL_AFTER)} kills landed mid-rewrite")
     assert kills >= 2  # most kill points landed while the program was still working
 
 
