@@ -287,3 +287,24 @@ def test_core_refuses_a_short_passphrase_for_a_new_encrypted_file(tmp_path: Path
     with pytest.raises(DatabaseProblem, match="at least 8 characters"):
         open_database(path, passphrase="x")
     assert not path.exists() or path.stat().st_size == 0
+
+
+def test_a_stray_wal_over_this_databases_own_index_is_set_aside(
+    run_cli, db_path: Path, tmp_path: Path, migrated_template: Path
+) -> None:
+    # Given this database left its own -wal and -shm (killed), and another database's -wal
+    # was then copied over its -wal, so the -shm beside it describes a different log
+    other = tmp_path / "other" / "other.sqlite3"
+    other.parent.mkdir()
+    shutil.copyfile(migrated_template, other)
+    subprocess.run([sys.executable, "-c", WRITER, str(other)], check=True)
+    subprocess.run(
+        [sys.executable, "-c", WRITER.replace("from-the-other", "own-row"), str(db_path)],
+        check=True,
+    )
+    assert Path(f"{db_path}-shm").exists()
+    shutil.copyfile(f"{other}-wal", f"{db_path}-wal")
+    result = run_cli("db", "check", "--database", str(db_path))
+    assert result.returncode == 0, result.stderr
+    assert "belongs to another log" in result.stderr
+    assert "from-the-other" not in _settings(db_path)
