@@ -8,6 +8,9 @@ copied into its header, and the same page size. So a log with frames is taken as
 page size differs from the database's, when it has no index, or when the index's salts differ;
 and only when no connection is using it right now (no process holds SQLite's locks on the
 database or its index). A stray log is moved aside, never applied and never deleted.
+
+Call it before this process opens its own connections to the file: closing a descriptor on a
+file drops every POSIX lock this process holds on it, SQLite's included.
 """
 
 from __future__ import annotations
