@@ -5,7 +5,11 @@ Prints medians and on/off ratios for:
 - open: ``open_database`` (checks, quick_check, engine; with encryption the passphrase is
   stretched once, ~0.1-0.2 s by design: that is what makes guessing slow) and a first query;
 - action: what a facilitation action does: update one row (the circle's live state) and insert
-  one (a turn), then commit (synchronous=FULL, WAL).
+  one (a turn), then commit (synchronous=FULL, WAL);
+- tidy: what every opening now adds (looking for an interrupted rewrite's leftovers and a stray
+  -wal beside the file), and in-use: the check a rewrite makes before it starts and before its
+  swap (SQLite lock probe plus, on Linux, the scan of /proc/*/fd);
+- encrypt: one whole rewrite of the file.
 The app's ``--self-test`` start-up cannot take a passphrase yet, so start-up is measured here as
 the open time (the part encryption changes).
 """
@@ -25,8 +29,9 @@ from sqlalchemy import insert, text, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from circlekeeper.core.store.database import open_database  # noqa: E402
+from circlekeeper.core.store.database import open_database, tidy_beside  # noqa: E402
 from circlekeeper.core.store.encryption import encrypt_database  # noqa: E402
+from circlekeeper.core.store.holders import refuse_if_in_use  # noqa: E402
 from circlekeeper.core.store.models import Circle, Note, Person, Turn  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase"
@@ -87,6 +92,15 @@ def time_action(path: Path, passphrase: str | None, circle_id: int, runs: int) -
     return times
 
 
+def time_call(call, runs: int) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
@@ -99,7 +113,9 @@ def main() -> None:
         circle_id = build(plain, args.people)
         secret = folder / "secret.sqlite3"
         shutil.copyfile(plain, secret)
+        start = time.perf_counter()
         encrypt_database(secret, PASSPHRASE)
+        encrypt_seconds = time.perf_counter() - start
         size = plain.stat().st_size / 1e6
         print(f"database: {args.people} people, {args.people // 2} notes, {size:.1f} MB")
         results = {}
@@ -114,6 +130,12 @@ def main() -> None:
         print(
             f"ratio on/off: open {results['on'][0] / results['off'][0]:.2f}x   "
             f"action {results['on'][1] / results['off'][1]:.2f}x"
+        )
+        tidy = time_call(lambda: tidy_beside(plain), args.runs)
+        in_use = time_call(lambda: refuse_if_in_use(plain.resolve(), None), args.runs)
+        print(
+            f"tidy at opening {tidy * 1000:.2f} ms   in-use check {in_use * 1000:.2f} ms   "
+            f"encrypt (one rewrite, key stretch included) {encrypt_seconds:.2f} s"
         )
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -62,11 +63,54 @@ def database_path(args: argparse.Namespace) -> Path:
     return Path(path).expanduser() if path else default_database_path()
 
 
-def open_db(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """Open the database named on the command line, migrating it if it is older."""
+PASSPHRASE_ENV = "CIRCLEKEEPER_PASSPHRASE"
+
+
+def ask_secret(prompt: str, env: str) -> str:
+    """A passphrase from ``$env``, else typed on the terminal without echo; exit 2 if neither."""
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise UsageProblem(
+            f"A passphrase is needed and none was given. Set {env}, or run this in a "
+            "terminal to type it. Nothing was changed."
+        )
+    import getpass
+
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise UsageProblem("No passphrase was typed. Nothing was changed.") from None
+
+
+def passphrase_for(path: Path) -> str | None:
+    """The passphrase of an encrypted database (see :func:`ask_secret`); None for a plain one."""
+    from circlekeeper.core.store.database import is_encrypted
+
+    if not is_encrypted(path):
+        return None
+    return ask_secret(f"Passphrase for {path}: ", PASSPHRASE_ENV)
+
+
+def say_notices(database: object) -> None:
+    """Print what opening the database tidied beside it (see ``Database.notices``)."""
+    for notice in getattr(database, "notices", ()):
+        print(f"circlekeeper: {notice}", file=sys.stderr)
+
+
+def open_db(args: argparse.Namespace, *, create: bool = True, migrate: bool = True):  # type: ignore[no-untyped-def]
+    """Open the database named on the command line, as every command does.
+
+    An encrypted database's passphrase comes from ``$CIRCLEKEEPER_PASSPHRASE`` or the
+    terminal. Commands that only read pass ``create=False``: a missing file is refused.
+    """
     from circlekeeper.core.store.database import open_database
 
-    return open_database(database_path(args))
+    path = database_path(args)
+    database = open_database(path, passphrase=passphrase_for(path), create=create, migrate=migrate)
+    say_notices(database)
+    return database
 
 
 def setup_logging() -> Path | None:

@@ -121,11 +121,11 @@ def test_a_damaged_backup_is_refused_and_skipped(db: Database) -> None:
 
 def test_restoring_an_encrypted_backup_needs_its_passphrase(tmp_path: Path) -> None:
     path = tmp_path / "secret.sqlite3"
-    db = open_database(path, passphrase="pw")
+    db = open_database(path, passphrase="pw long enough")
     seed(db)
     backup = make_backup(db, "manual").path
     db.close()
     with pytest.raises(PassphraseNeeded):
         restore_backup(path, backup)
-    restore_backup(path, backup, passphrase="pw")
-    open_database(path, passphrase="pw").close()
+    restore_backup(path, backup, passphrase="pw long enough")
+    open_database(path, passphrase="pw long enough").close()

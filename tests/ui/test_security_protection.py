@@ -214,3 +214,35 @@ def test_retention_in_the_dialog_wipes_the_file_and_rewrites_the_backups(
     assert "No backup holds records older than the rule" in dialog.backups_label.text()
     assert any(hit.title for hit in search(database.sessions, KEPT_WORDS["loose_title"]))
     dialog.close()
+
+
+def test_encryption_is_refused_while_another_program_holds_the_file(window: MainWindow) -> None:
+    from tests.e2e.test_rewrite_in_use import REFUSAL, Holder
+
+    path = window.database.path  # type: ignore[union-attr]
+    # Given another program with the records open (this window's own connections are closed
+    # by the rewrite itself, so only the other program stands in the way)
+    holder = Holder(path, None)
+    try:
+
+        def choose(dialog: QWidget) -> None:
+            assert isinstance(dialog, NewPassphraseDialog)
+            dialog.new.setText("first passphrase")
+            dialog.confirm.setText("first passphrase")
+            dialog.accept()
+
+        _when_modal(choose)
+        # When encryption is turned on, it is refused in plain words
+        assert not _section(window).toggle_encryption()
+        assert any(REFUSAL in text for text in told), told
+        # and the window has its records back, unencrypted and unchanged
+        assert window.database is not None and not window.database.encrypted
+        assert not is_encrypted(path) and _names(window) == ["Quillonette"]
+        holder.write("saved-by-the-other-program")
+    finally:
+        holder.close()
+    with window.database.engine.connect() as conn:
+        row = conn.exec_driver_sql(
+            "SELECT value FROM setting WHERE key = 'saved-by-the-other-program'"
+        ).first()
+    assert row is not None and row[0] == "kept"

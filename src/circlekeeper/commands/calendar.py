@@ -55,7 +55,7 @@ def run_export(args: argparse.Namespace) -> int:
     output = Path(args.output)
     if output.suffix.lower() != ".ics":
         raise UsageProblem(f"{output} should end in .ics so calendar programs recognise it.")
-    db = open_db(args)
+    db = open_db(args, create=False)
     try:
         acting_viewer(args, db)  # once there are profiles, only a signed-in one may export
         first_names = args.first_names

@@ -14,9 +14,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from circlekeeper.cli import UsageProblem, add_database_option, database_path
+from circlekeeper.cli import (
+    PASSPHRASE_ENV,
+    UsageProblem,
+    add_database_option,
+    ask_secret,
+    database_path,
+    passphrase_for,
+)
 
-PASSPHRASE_ENV = "CIRCLEKEEPER_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "CIRCLEKEEPER_NEW_PASSPHRASE"
 
 
@@ -49,35 +55,26 @@ def register(sub: Any) -> None:
     add_database_option(parser)
 
 
-def _ask(prompt: str, env: str) -> str:
-    value = os.environ.get(env)
-    if value:
-        return value
-    if not sys.stdin.isatty():
-        raise UsageProblem(f"The passphrase is needed: set {env} or run this in a terminal.")
-    import getpass
-
-    return getpass.getpass(prompt)
-
-
 def _new_passphrase() -> str:
+    """A new passphrase from $CIRCLEKEEPER_NEW_PASSPHRASE, or typed twice; checked by core."""
+    from circlekeeper.core.store.crypto import passphrase_problem
+
     value = os.environ.get(NEW_PASSPHRASE_ENV)
-    if value:
-        return value
-    first = _ask("New passphrase: ", NEW_PASSPHRASE_ENV)
-    if _ask("The same passphrase again: ", NEW_PASSPHRASE_ENV) != first:
-        raise UsageProblem("The two passphrases differ; nothing was changed.")
-    return first
-
-
-def _passphrase_for(path: Path) -> str | None:
-    from circlekeeper.core.store.database import is_encrypted
-
-    return _ask(f"Passphrase for {path}: ", PASSPHRASE_ENV) if is_encrypted(path) else None
+    if not value:
+        value = ask_secret("New passphrase: ", NEW_PASSPHRASE_ENV)
+        if ask_secret("The same passphrase again: ", NEW_PASSPHRASE_ENV) != value:
+            raise UsageProblem("The two passphrases differ; nothing was changed.")
+    problem = passphrase_problem(value)
+    if problem is not None:
+        raise UsageProblem(f"{problem} Nothing was changed.")
+    return value
 
 
 def _existing(args: argparse.Namespace, what: str) -> Path:
+    from circlekeeper.core.store.database import refuse_dangling_link
+
     path = database_path(args)
+    refuse_dangling_link(path)
     if not path.exists():
         raise UsageProblem(f"{path} does not exist; there is nothing to {what}.")
     return path
@@ -89,10 +86,14 @@ def _upgrade(args: argparse.Namespace) -> int:
         SchemaState,
         inspect_schema,
         open_database,
+        tidy_beside,
     )
 
     path = database_path(args)
-    passphrase = _passphrase_for(path) if path.exists() else None
+    passphrase = passphrase_for(path) if path.exists() else None
+    if path.exists():
+        for notice in tidy_beside(path):
+            print(f"circlekeeper: {notice}", file=sys.stderr)
     try:
         before = inspect_schema(path, passphrase)
     except DatabaseProblem:
@@ -111,12 +112,21 @@ def _upgrade(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from circlekeeper.core.store import crypto
-    from circlekeeper.core.store.database import SchemaState, inspect_schema
+    from circlekeeper.core.store.database import SchemaState, inspect_schema, tidy_beside
+    from circlekeeper.core.store.leftovers import find_leftovers
 
     path = _existing(args, "check")
-    passphrase = _passphrase_for(path)
+    for notice in tidy_beside(path):
+        print(f"circlekeeper: {notice}", file=sys.stderr)
+    passphrase = passphrase_for(path)
     key = crypto.key_for(path, passphrase) if passphrase else None
     state = inspect_schema(path, key=key)
+    if key is not None:
+        from circlekeeper.core.store.encryption import encrypt_plain_backups
+
+        encrypted_backups = encrypt_plain_backups(path, key)
+        if encrypted_backups:
+            print(f"circlekeeper: {encrypted_backups}", file=sys.stderr)
     problems = []
     if state.state is SchemaState.NEWER:
         problems.append(f"made by a newer circlekeeper (schema {state.revision})")
@@ -129,6 +139,13 @@ def _check(args: argparse.Namespace) -> int:
         raise UsageProblem(_damage_report(path, integrity))
     if foreign:
         problems.append(f"{len(foreign)} broken references between records")
+    remaining = find_leftovers(path)
+    if remaining:
+        problems.append(
+            "an unfinished change of protection is still beside it ("
+            + ", ".join(leftover.name for leftover in remaining)
+            + "; another window may be making it)"
+        )
     if problems:
         raise UsageProblem(f"{path}: " + "; ".join(problems) + ".")
     protected = ", encrypted" if key else ""
@@ -170,7 +187,7 @@ def _backup(args: argparse.Namespace) -> int:
     from circlekeeper.core.store.database import backup_database, inspect_schema
 
     path = _existing(args, "back up")
-    passphrase = _passphrase_for(path)
+    passphrase = passphrase_for(path)
     inspect_schema(path, passphrase)  # refuses files that are not circlekeeper databases
     target = backup_database(path, args.output, reason="manual", passphrase=passphrase)
     print(f"Backed up {path} to {target}.")
@@ -198,7 +215,7 @@ def _restore(args: argparse.Namespace) -> int:
     path = database_path(args)
     source: Path = args.file.expanduser()
     passphrase = (
-        _ask(f"Passphrase for {source}: ", PASSPHRASE_ENV)
+        ask_secret(f"Passphrase for {source}: ", PASSPHRASE_ENV)
         if source.exists() and is_encrypted(source)
         else None
     )
@@ -223,7 +240,7 @@ def _decrypt(args: argparse.Namespace) -> int:
     from circlekeeper.core.store.encryption import decrypt_database
 
     path = _existing(args, "decrypt")
-    decrypt_database(path, _ask(f"Passphrase for {path}: ", PASSPHRASE_ENV))
+    decrypt_database(path, ask_secret(f"Passphrase for {path}: ", PASSPHRASE_ENV))
     print(f"{path} is no longer protected by a passphrase; its backups still are.")
     return 0
 
@@ -232,7 +249,7 @@ def _rekey(args: argparse.Namespace) -> int:
     from circlekeeper.core.store.encryption import change_passphrase
 
     path = _existing(args, "re-key")
-    old = _ask(f"Current passphrase for {path}: ", PASSPHRASE_ENV)
+    old = ask_secret(f"Current passphrase for {path}: ", PASSPHRASE_ENV)
     count = change_passphrase(path, old, _new_passphrase())
     print(f"The passphrase of {path} was changed ({count} backups re-keyed too).")
     return 0

@@ -102,7 +102,8 @@ def _print_aside(aside: list[Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from circlekeeper.commands.db import _existing, _passphrase_for
+    from circlekeeper.cli import open_db
+    from circlekeeper.commands.db import _existing
     from circlekeeper.core.services.retention import (
         Mode,
         apply_retention,
@@ -115,10 +116,9 @@ def run(args: argparse.Namespace) -> int:
         copies_aside,
         handle_backups,
     )
-    from circlekeeper.core.store.database import open_database
 
-    path = _existing(args, "review")
-    db = open_database(path, passphrase=_passphrase_for(path))
+    _existing(args, "review")
+    db = open_db(args, create=False)  # the passphrase as every command reads it (cli.py)
     try:
         if args.years is not None and args.years < 1:
             raise UsageProblem("Keep records for at least one year: give --years 1 or more.")

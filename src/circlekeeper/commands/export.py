@@ -43,7 +43,7 @@ def _export_agreement(args: argparse.Namespace) -> int:
     output: Path = args.output.expanduser()
     from circlekeeper.core.services.agreements import AgreementService
 
-    db = open_db(args)
+    db = open_db(args, create=False)
     try:
         # Whose limits apply: an SRO's profile gets the copy for sharing or a plain refusal.
         viewer = acting_viewer(args, db)

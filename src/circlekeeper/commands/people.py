@@ -66,9 +66,9 @@ def _import(args: argparse.Namespace) -> int:
     path = database_path(args)
     if args.dry_run:
         if path.exists():
-            from circlekeeper.core.store.database import open_database
+            from circlekeeper.cli import open_db
 
-            db = open_database(path, migrate=False)
+            db = open_db(args, create=False, migrate=False)
             try:
                 plan = compare(db.sessions, preview)
             finally:

@@ -369,11 +369,12 @@ class MainWindow(QMainWindow):
             return
         if hasattr(self, "settings_view"):
             self.settings_view.load()
+        if dialog.choice == DEMO and not self.start_demo(dialog.answers()):
+            return  # still on the first file; nothing was switched, so nothing to protect
         if dialog.wants_passphrase:
-            # The same path as Settings → Protection → encryption on (asks for the passphrase).
+            # Protect the file now in use (the demo file when demo data was chosen), by the same
+            # path as Settings → Protection → encryption on (asks for the passphrase).
             self.protect_with_passphrase()
-        if dialog.choice == DEMO:
-            self.start_demo(dialog.answers())
 
     def protect_with_passphrase(self) -> bool:
         """Encrypt the open database with a passphrase chosen now (False if not done)."""

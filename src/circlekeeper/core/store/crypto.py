@@ -13,10 +13,10 @@ as before.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
-import shutil
 import string
 from collections.abc import Callable
 from datetime import datetime
@@ -25,13 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from circlekeeper.core.files import private_database_files
-from circlekeeper.core.store.problems import DatabaseProblem, WrongPassphrase
+from circlekeeper.core.store.problems import DatabaseLocked, DatabaseProblem, WrongPassphrase
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 SALT_BYTES = 16
 KDF_ITERATIONS = 256_000  # SQLCipher 4 default
 KEY_BYTES = 32
 ENCRYPTED_PAGE = 4096  # SQLCipher 4 default page size
+MIN_PASSPHRASE_LENGTH = 8  # the one rule for every new passphrase (GUI and command line)
 
 
 class FileKind(StrEnum):
@@ -110,8 +111,24 @@ def key_for(path: Path, passphrase: str) -> str:
     return derive_key(passphrase, read_salt(path))
 
 
+def passphrase_problem(passphrase: str) -> str | None:
+    """What is wrong with a passphrase chosen to protect the records, or None when it will do."""
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        return (
+            f"A passphrase must be at least {MIN_PASSPHRASE_LENGTH} characters long; a short "
+            "sentence is easiest to remember."
+        )
+    return None
+
+
 def new_key(passphrase: str) -> str:
-    """A raw key with a fresh random salt, for a file about to be written encrypted."""
+    """A raw key with a fresh random salt, for a file about to be written encrypted.
+
+    Every new passphrase passes through here, so the length rule holds on every path.
+    """
+    problem = passphrase_problem(passphrase)
+    if problem is not None:
+        raise DatabaseProblem(f"{problem} Nothing was changed.")
     return derive_key(passphrase, secrets.token_bytes(SALT_BYTES))
 
 
@@ -128,11 +145,21 @@ def dbapi() -> Any:
 
 
 def connect(
-    path: Path, key: str | None, *, readonly: bool = False, check_same_thread: bool = True
+    path: Path,
+    key: str | None,
+    *,
+    readonly: bool = False,
+    immutable: bool = False,
+    check_same_thread: bool = True,
 ) -> Any:
-    """A sqlcipher3 connection with the key applied first; a wrong key raises WrongPassphrase."""
+    """A sqlcipher3 connection with the key applied first; a wrong key raises WrongPassphrase.
+
+    ``immutable`` (with ``readonly``) reads without locks and creates no -wal or -shm file; only
+    for a file nobody is writing.
+    """
     module = dbapi()
-    target = f"{path.resolve().as_uri()}?mode=ro" if readonly else str(path)
+    options = "mode=ro&immutable=1" if immutable else "mode=ro"
+    target = f"{path.resolve().as_uri()}?{options}" if readonly else str(path)
     conn = module.connect(target, uri=readonly, check_same_thread=check_same_thread)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
@@ -143,6 +170,8 @@ def connect(
         conn.close()
         if key is not None and "not a database" in str(exc):
             raise WrongPassphrase(path) from exc
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseLocked(path) from exc
         raise DatabaseProblem(f"{path} could not be read ({exc}). Nothing was changed.") from exc
     return conn
 
@@ -164,7 +193,7 @@ def export(
 
     ``sqlcipher_export`` reads one consistent snapshot (write-ahead log included).
     """
-    if destination.exists():
+    if destination.exists() and destination.stat().st_size > 0:
         raise DatabaseProblem(f"{destination} already exists; it will not be overwritten.")
     conn = connect(source, source_key)
     try:
@@ -207,6 +236,15 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
+def _fsync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not every platform can open a folder
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
 def rewrite(
     path: Path,
     source_key: str | None,
@@ -215,16 +253,25 @@ def rewrite(
     operation: str,
     verify: Callable[[Path, str | None], None] | None = None,
 ) -> None:
-    """Replace ``path`` by a copy under another key, atomically, keeping a copy until it worked.
+    """Replace ``path`` by a copy under another key in one atomic rename; keep no other copy.
 
-    The database must be closed. Every table's row count is compared before the swap; the old
-    file is kept beside the database until the new one has been opened and checked.
+    Refused (:class:`DatabaseInUse`) while any other connection holds the file, because that
+    connection would go on writing into the replaced file (see ``holders.py``). The new file is
+    written beside the database as ``<name>.<operation>-<stamp>.tmp``, held with a lock so that
+    another process's opening does not take it for a leftover, compared table by table with the
+    original and checked, then renamed over the database. Until that rename the database is
+    untouched; after it the new file is complete. No copy of the old file is kept: for an
+    encrypt it would be the records in plain text. A rewrite cut short leaves only the
+    ``.tmp``, which the next opening removes (``leftovers.py``).
     """
+    from circlekeeper.core.store.holders import refuse_if_in_use
+    from circlekeeper.core.store.leftovers import claim
+
     path = path.resolve()
+    refuse_if_in_use(path, source_key)
     checkpoint(path, source_key)
     temporary = path.with_name(f"{path.name}.{operation}-{_stamp()}.tmp")
-    safety = path.with_name(f"{path.name}.before-{operation}-{_stamp()}")
-    try:
+    with claim(temporary):
         export(path, source_key, temporary, destination_key)
         private_database_files(temporary)  # 0600 whatever the umask (core/files.py)
         source = connect(path, source_key, readonly=True)
@@ -243,26 +290,12 @@ def rewrite(
                 f"The {operation} copy of {path} did not match the original, so it was not used. "
                 "Nothing was changed."
             )
-        _fsync(temporary)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    try:
-        shutil.copy2(path, safety)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise DatabaseProblem(
-            f"Could not keep a safety copy beside {path} ({exc.strerror}). Nothing was changed."
-        ) from exc
-    for side in ("-wal", "-shm"):  # empty after the checkpoint; must not meet the new file
-        Path(f"{path}{side}").unlink(missing_ok=True)
-    os.replace(temporary, path)
-    try:
-        check = connect(path, destination_key)
-        check.close()
         if verify is not None:
-            verify(path, destination_key)
-    except BaseException:
-        os.replace(safety, path)
-        raise
-    safety.unlink()
+            verify(temporary, destination_key)
+        _fsync(temporary)
+        # Someone may have opened the database while the copy was written.
+        refuse_if_in_use(path, source_key)
+        for side in ("-wal", "-shm"):  # empty after the checkpoint; must not meet the new file
+            Path(f"{path}{side}").unlink(missing_ok=True)
+        os.replace(temporary, path)
+    _fsync_folder(path.parent)

@@ -26,6 +26,7 @@ from circlekeeper.core.store.crypto import SQLITE_HEADER, FileKind
 from circlekeeper.core.store.engine import make_engine, make_session_factory
 from circlekeeper.core.store.problems import (
     DamagedDatabase,
+    DatabaseLocked,
     DatabaseProblem,
     PassphraseNeeded,
     WrongPassphrase,
@@ -50,6 +51,10 @@ __all__ = [
 ]
 
 
+# Tables every circlekeeper schema has had since the first revision (0001).
+CIRCLEKEEPER_TABLES = frozenset({"person", "case_file", "circle", "note", "audit_event"})
+
+
 class SchemaState(StrEnum):
     MISSING = "missing"  # no file yet
     EMPTY = "empty"  # a file with no tables (or zero bytes)
@@ -67,13 +72,21 @@ class SchemaCheck:
 def _writable(path: Path) -> bool:
     # Write bits, not only os.access: an administrator running as root still means
     # "read-only" when a file has been marked so.
-    import os
-
     mode = path.stat().st_mode
     return os.access(path, os.W_OK) and bool(mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
 
 
+def refuse_dangling_link(path: Path) -> None:
+    """Refuse a symbolic link whose target is missing (SQLite would create the target)."""
+    if path.is_symlink() and not path.exists():
+        raise DatabaseProblem(
+            f"{path} is a link to {os.readlink(path)}, which does not exist. Nothing was "
+            "created or changed. Give the database file's real path, or fix the link."
+        )
+
+
 def _check_location(path: Path) -> None:
+    refuse_dangling_link(path)
     if path.is_dir():
         raise DatabaseProblem(
             f"{path} is a folder, not a database file. "
@@ -116,11 +129,39 @@ def _key(path: Path, passphrase: str | None, key: str | None) -> str | None:
     return crypto.key_for(path, passphrase)
 
 
+def _nothing_beside(path: Path) -> bool:
+    """No write-ahead log or rollback journal beside the file: no one is writing it."""
+    return not any(Path(f"{path}{side}").exists() for side in ("-wal", "-journal"))
+
+
 def _connect_ro(path: Path, key: str | None) -> sqlite3.Connection:
+    """A read-only connection that leaves no -wal or -shm behind.
+
+    A read-only connection to a WAL database makes a -wal and a -shm file and cannot remove
+    them, so looking at a file (one that is then refused, say) would leave them beside it. When
+    neither a log nor a journal is there, nobody is writing the file and it is read as
+    ``immutable``, which creates nothing.
+    """
+    from circlekeeper.core.store.stray_wal import why_stray
+
+    reason = why_stray(path)
+    if reason is not None:
+        # Reading would lay that log over this file's pages; open_database sets it aside.
+        raise DatabaseProblem(
+            f"A write-ahead log (-wal) beside {path} does not belong to it ({reason}). It was "
+            "not applied and nothing was changed. Open the database in circlekeeper (or run "
+            "'circlekeeper db check') to set that log aside."
+        )
+    immutable = _nothing_beside(path)
     if key is None:
-        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    conn: sqlite3.Connection = crypto.connect(path, key, readonly=True)
+        options = "mode=ro&immutable=1" if immutable else "mode=ro"
+        return sqlite3.connect(f"{path.resolve().as_uri()}?{options}", uri=True)
+    conn: sqlite3.Connection = crypto.connect(path, key, readonly=True, immutable=immutable)
     return conn
+
+
+def _locked(exc: Exception) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 def _read_error(exc: Exception) -> bool:
@@ -180,6 +221,8 @@ def inspect_schema(
     except DatabaseProblem:
         raise
     except Exception as exc:
+        if _locked(exc):
+            raise DatabaseLocked(path) from exc
         if not _read_error(exc) and not isinstance(exc, sqlite3.DatabaseError):
             raise
         raise DatabaseProblem(
@@ -193,6 +236,13 @@ def inspect_schema(
         return SchemaCheck(SchemaState.CURRENT, revision)
     if revision in REVISIONS:
         return SchemaCheck(SchemaState.OUTDATED, revision)
+    if not tables >= CIRCLEKEEPER_TABLES:
+        # Other programs use alembic too: a revision we do not know is only "newer" when the
+        # file also holds circlekeeper's own tables.
+        raise DatabaseProblem(
+            f"{path} is an SQLite database, but not one made by circlekeeper (it belongs to "
+            "another program). Nothing was changed. Choose another file."
+        )
     return SchemaCheck(SchemaState.NEWER, revision)
 
 
@@ -208,10 +258,8 @@ def quick_check(path: Path, passphrase: str | None = None, *, key: str | None = 
     except DatabaseProblem:
         raise
     except Exception as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise DatabaseProblem(
-                f"{path} is in use by another program; close it and try again."
-            ) from exc
+        if _locked(exc):
+            raise DatabaseLocked(path) from exc
         return [str(exc)]
 
 
@@ -323,6 +371,9 @@ class Database:
     backup: Path | None = None  # made before a migration at this opening, if any
     key: str | None = field(default=None, repr=False)  # raw SQLCipher key; None when plain
     audit_mark: int | None = None  # newest audit event id at the last backup (backups.py)
+    # Plain sentences about what the opening tidied beside the file (an interrupted rewrite's
+    # leftovers, a stray -wal); the GUI shows them and the command line prints them.
+    notices: list[str] = field(default_factory=list)
 
     @property
     def encrypted(self) -> bool:
@@ -332,12 +383,27 @@ class Database:
         self.engine.dispose()
 
 
+def tidy_beside(path: Path) -> list[str]:
+    """Remove an interrupted rewrite's leftovers and set a stray -wal aside; say what was done.
+
+    Runs before the file is read, at every opening and in ``db check``.
+    """
+    from circlekeeper.core.store.leftovers import remove_leftovers
+    from circlekeeper.core.store.stray_wal import set_aside_stray_wal
+
+    notices = [remove_leftovers(path)]
+    if crypto.classify(path) in (FileKind.PLAIN, FileKind.ENCRYPTED):
+        notices.append(set_aside_stray_wal(path))
+    return [notice for notice in notices if notice]
+
+
 def open_database(
     path: Path,
     *,
     migrate: bool = True,
     passphrase: str | None = None,
     check: bool = True,
+    create: bool = True,
 ) -> Database:
     """Open (creating if needed) a database, backing it up and migrating it when it is older.
 
@@ -347,10 +413,17 @@ def open_database(
     its passphrase or with a wrong one. With ``check`` (the default), SQLite's quick check runs
     first; a damaged file is moved aside and :class:`DamagedDatabase` names it and the newest
     good backup. A ``passphrase`` given for a new file creates it encrypted; for a plain file it
-    is not needed and is ignored.
+    is not needed and is ignored. With ``create=False`` (commands that only read) a missing
+    file is refused instead of created, and no folder is made.
     """
     path = path.expanduser()
     _check_location(path)
+    if not create and not path.exists():
+        raise DatabaseProblem(
+            f"{path} does not exist, so there is nothing to read. Nothing was created. "
+            "Check the path given with --database."
+        )
+    notices = tidy_beside(path)
     kind = crypto.classify(path)
     key: str | None = None
     if kind is FileKind.ENCRYPTED:
@@ -386,6 +459,10 @@ def open_database(
         problems = quick_check(path, key=key)
         if problems != ["ok"]:
             raise _damaged(path, integrity_summary(problems), key)
+    if kind is FileKind.ENCRYPTED and key is not None:
+        from circlekeeper.core.store.encryption import encrypt_plain_backups
+
+        notices += [notice for notice in [encrypt_plain_backups(path, key)] if notice]
     path.parent.mkdir(parents=True, exist_ok=True)
     backup = None
     if state.state is SchemaState.OUTDATED:
@@ -397,4 +474,4 @@ def open_database(
         except Exception:
             engine.dispose()
             raise
-    return Database(path, engine, make_session_factory(engine), backup, key)
+    return Database(path, engine, make_session_factory(engine), backup, key, notices=notices)

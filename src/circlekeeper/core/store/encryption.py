@@ -1,8 +1,9 @@
 """Turning encryption on or off, and changing the passphrase (re-keying).
 
 Each is done by writing a complete copy under the new key (``sqlcipher_export``), comparing it
-row count by row count with the original, and renaming it over the database in one step; the
-old file is kept beside it until the new one has opened. The database must be closed first.
+row count by row count with the original, and renaming it over the database in one step (see
+``crypto.rewrite``); no copy of the old file is kept. The database must be closed first, and
+the rewrite is refused while another window or program has it open (``holders.py``).
 
 The backups are rewritten too, so that after encryption no plain copy of the records is left in
 the backups folder, and after a passphrase change the old passphrase opens nothing.
@@ -45,13 +46,33 @@ def encrypt_database(path: Path, passphrase: str, *, backups: bool = True) -> in
     _circlekeeper(path, None)
     key = crypto.new_key(passphrase)
     crypto.rewrite(path, None, key, operation="encrypt")
-    done = 0
-    if backups:
-        for backup in list_backups(path):
-            if crypto.classify(backup.path) is FileKind.PLAIN:
-                crypto.rewrite(backup.path, None, key, operation="encrypt")
-                done += 1
+    return len(_encrypt_backups(path, key)) if backups else 0
+
+
+def _encrypt_backups(path: Path, key: str) -> list[Path]:
+    done = []
+    for backup in list_backups(path):
+        if crypto.classify(backup.path) is FileKind.PLAIN:
+            crypto.rewrite(backup.path, None, key, operation="encrypt")
+            done.append(backup.path)
     return done
+
+
+def encrypt_plain_backups(path: Path, key: str) -> str | None:
+    """Encrypt the plain backups an interrupted encrypt left beside an encrypted database.
+
+    Turning encryption on rewrites the database first and its backups after; if it was cut
+    short in between, the backups still hold the records in plain text. They get the
+    database's own key (the same passphrase opens them). Returns a sentence saying so, or None.
+    """
+    done = _encrypt_backups(path, key)
+    if not done:
+        return None
+    return (
+        f"{len(done)} backup{'s' if len(done) != 1 else ''} of {path.name} "
+        f"{'were' if len(done) != 1 else 'was'} still unencrypted (turning encryption on was "
+        "interrupted); now encrypted with the same passphrase."
+    )
 
 
 def decrypt_database(path: Path, passphrase: str) -> None:

@@ -29,6 +29,29 @@ class WrongPassphrase(DatabaseProblem):
         self.path = path
 
 
+class DatabaseInUse(DatabaseProblem):
+    """Another window or program holds the file, so it cannot be rewritten now."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path} is open in another circlekeeper window or program; close it first, then "
+            "try again. Nothing was changed."
+        )
+        self.path = path
+
+
+class DatabaseLocked(DatabaseProblem):
+    """Another program holds a lock on the file that keeps circlekeeper from reading it."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path} is in use by another program that has locked it, so circlekeeper cannot "
+            "read it now. Nothing was changed. Close that program (or wait for it to finish), "
+            "then try again."
+        )
+        self.path = path
+
+
 class DamagedDatabase(DatabaseProblem):
     """The file is damaged. It was moved aside (never overwritten); a backup may be offered."""
 

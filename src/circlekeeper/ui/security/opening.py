@@ -103,8 +103,8 @@ def open_with_prompts(
                     return None
                 database = answer[1]
                 assert isinstance(database, Database)
-                return database
-        return open_database(path, passphrase=passphrase)
+                return _told(database, parent, interactive)
+        return _told(open_database(path, passphrase=passphrase), parent, interactive)
     except WrongPassphrase as problem:
         _say(parent, interactive, _tr("Wrong passphrase"), str(problem))
         return None
@@ -116,6 +116,16 @@ def open_with_prompts(
     except DatabaseProblem as problem:
         _say(parent, interactive, _tr("The records could not be opened"), str(problem))
         return None
+
+
+def _told(database: Database, parent: QWidget | None, interactive: bool) -> Database:
+    """Say what the opening tidied beside the file (an interrupted rewrite, a stray log)."""
+    for notice in database.notices:
+        if interactive:
+            QMessageBox.information(parent, _tr("Tidied beside your records"), notice)
+        else:
+            print(f"circlekeeper: {notice}", file=sys.stderr)
+    return database
 
 
 def _backup_to_offer(path: Path, damage: DamagedDatabase) -> Path | None:

@@ -77,6 +77,7 @@ def change_file(
     passphrase_after: str | None,
     passphrase_if_failed: str | None,
     done: str,
+    encrypted_after: bool | None = None,
 ) -> bool:
     """Close the records, run ``work(path)``, reopen them; tell the person how it went.
 
@@ -111,6 +112,23 @@ def change_file(
     del result
     opened = window.switch_database(path, passphrase=passphrase_after)
     show_settings(window)
+    reopened = window.database if opened else None
+    if (
+        reopened is not None
+        and encrypted_after is not None
+        and reopened.encrypted != encrypted_after
+    ):
+        # Say only what is true of the file now open, never what was meant to happen.
+        tell(
+            window,
+            title,
+            _tr("{file} is not as expected: it is {state}. Please try again.").format(
+                file=reopened.path,
+                state=_tr("encrypted") if reopened.encrypted else _tr("not encrypted"),
+            ),
+            warning=True,
+        )
+        return False
     if opened:
         tell(window, title, done)
     return bool(opened)

@@ -16,10 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from circlekeeper.core.store.crypto import MIN_PASSPHRASE_LENGTH, passphrase_problem
 from circlekeeper.core.store.problems import DatabaseProblem, WrongPassphrase
 from circlekeeper.ui.style import heading, note
 
-MIN_LENGTH = 8
+MIN_LENGTH = MIN_PASSPHRASE_LENGTH  # the rule lives in core (crypto.passphrase_problem)
 
 Check = Callable[[str], object]
 
@@ -209,7 +210,7 @@ class NewPassphraseDialog(QDialog):
             return self.tr("Type the current passphrase.")
         if not self._ask_new:
             return ""
-        if len(self.new.text()) < MIN_LENGTH:
+        if passphrase_problem(self.new.text()) is not None:
             return self.tr(
                 "Choose a passphrase of at least {n} characters; a short sentence is easiest "
                 "to remember."

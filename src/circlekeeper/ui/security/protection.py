@@ -236,7 +236,11 @@ class ProtectionSection(QWidget):
             work=lambda path: encrypt_database(path, passphrase),
             passphrase_after=passphrase,
             passphrase_if_failed=None,
-            done=self.tr("Encryption is on. The passphrase will be asked for at each start."),
+            encrypted_after=True,
+            done=self.tr(
+                "Encryption is on for {file}. The passphrase will be asked for each time it is "
+                "opened."
+            ).format(file=self.database.path),
         )
 
     def turn_off(self) -> bool:
@@ -267,7 +271,10 @@ class ProtectionSection(QWidget):
             work=lambda path: decrypt_database(path, current),
             passphrase_after=None,
             passphrase_if_failed=current,
-            done=self.tr("Encryption is off. No passphrase will be asked for at start."),
+            encrypted_after=False,
+            done=self.tr(
+                "Encryption is off for {file}. No passphrase will be asked for to open it."
+            ).format(file=self.database.path),
         )
 
     def change_passphrase(self) -> bool:
