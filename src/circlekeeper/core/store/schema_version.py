@@ -10,6 +10,7 @@ REVISIONS: tuple[str, ...] = (
     "0002_search_index",
     "0003_profiles",
     "0004_person_directory_index",
+    "0005_incident_vocabulary",
 )
 HEAD = REVISIONS[-1]
 
