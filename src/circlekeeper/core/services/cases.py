@@ -26,6 +26,7 @@ from circlekeeper.core.domain.enums import (
 )
 from circlekeeper.core.services import InvalidInput, NotFound, audit
 from circlekeeper.core.services.followups import FOLLOW_UP_QUERY, FollowUpRow, follow_up_row
+from circlekeeper.core.services.incidents import clean_time_of_day, resolve_incident_type
 from circlekeeper.core.store.models import (
     Agreement,
     AgreementItem,
@@ -114,6 +115,7 @@ class CaseIntake:
     description: str = ""
     school: str | None = None
     parties: list[tuple[int, str]] = field(default_factory=list)  # (person id, role)
+    incident_time: str | None = None  # "HH:MM", the time of day it happened
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,7 @@ class CaseDetail:
     contacts: list[ContactRow]
     next_status: str | None  # one step forward, if any (closing goes through ``close``)
     previous_status: str | None  # one step back, if any (needs a reason)
+    incident_time: str | None = None  # "HH:MM"
 
 
 def _name(first: str, preferred: str | None, last: str) -> str:
@@ -281,10 +284,14 @@ class CaseService:
                     "give them one role (use 'harmed and responsible' for mutual conflicts)."
                 )
             seen.add(person_id)
+        incident_time = clean_time_of_day(data.incident_time)
         with self._sessions.begin() as session:
             if data.referred_by_id is not None:
                 _person(session, data.referred_by_id, "referring person")
+            incident_type = resolve_incident_type(session, category)
             case = Case(
+                incident_type_id=incident_type.id,
+                incident_time=incident_time,
                 referred_on=data.referred_on,
                 referral_source=data.referral_source,
                 referred_by_id=data.referred_by_id,
@@ -389,11 +396,15 @@ class CaseService:
             raise InvalidInput(f"{data.referral_source!r} is not a referral source.")
         if data.incident_on is not None and data.incident_on > data.referred_on:
             raise InvalidInput("The incident date is after the referral date; check both dates.")
+        incident_time = clean_time_of_day(data.incident_time)
         with self._sessions.begin() as session:
             case = _case(session, case_id)
             if data.referred_by_id is not None:
                 _person(session, data.referred_by_id, "referring person")
+            incident_type = resolve_incident_type(session, category)
             values = {
+                "incident_type_id": incident_type.id,
+                "incident_time": incident_time,
                 "referred_on": data.referred_on,
                 "referral_source": data.referral_source,
                 "referred_by_id": data.referred_by_id,
@@ -791,6 +802,7 @@ class CaseService:
             incident_category=case.incident_category,
             incident_on=case.incident_on,
             location=case.location,
+            incident_time=case.incident_time,
             description=case.description,
             school=case.school,
             status=case.status,
