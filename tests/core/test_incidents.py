@@ -41,7 +41,8 @@ def test_intake_keeps_unknown_words_as_a_flagged_type_for_the_counselor(db: Data
     second = cases.intake(CaseIntake(date(2026, 3, 3), "locker PRANK"))
     assert _type_of(db, first.id).id == _type_of(db, second.id).id
     assert [row.label for row in vocabulary.unmapped()] == ["Locker prank"]
-    mapped = vocabulary.map(_type_of(db, first.id).id, swis_behavior="Disruption", swis_level="minor")
+    locker = _type_of(db, first.id).id
+    mapped = vocabulary.map(locker, swis_behavior="Disruption", swis_level="minor")
     assert not mapped.needs_mapping
     assert vocabulary.unmapped() == []
     assert vocabulary.usage(mapped.id) == 2

@@ -166,7 +166,7 @@ class IncidentVocabulary:
         state_category: str | None = None,
         label_es: str | None = None,
     ) -> IncidentTypeRow:
-        """Give a type its SWIS problem behaviour and level (and state category): no longer flagged."""
+        """Give a type its SWIS problem behaviour and level (and state category); unflags it."""
         behavior = (swis_behavior or "").strip()
         if not behavior:
             raise InvalidInput("Choose the SWIS problem behaviour this type counts as.")
