@@ -109,7 +109,7 @@ class IncidentVocabulary:
         self._sessions = sessions
         self.actor = actor
 
-    def list(self, *, include_archived: bool = False) -> list[IncidentTypeRow]:
+    def types(self, *, include_archived: bool = False) -> list[IncidentTypeRow]:
         query = select(IncidentType).order_by(IncidentType.position, IncidentType.label)
         if not include_archived:
             query = query.where(IncidentType.archived_at.is_(None))
@@ -118,7 +118,7 @@ class IncidentVocabulary:
 
     def unmapped(self) -> list[IncidentTypeRow]:
         """Types still waiting for a counselor to give them a SWIS code."""
-        return [row for row in self.list() if row.needs_mapping]
+        return [row for row in self.types() if row.needs_mapping]
 
     def add(
         self,
