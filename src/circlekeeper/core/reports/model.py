@@ -60,6 +60,8 @@ class Column:
     measure: str
     label: Text
     unit: Unit
+    # True when the column counts students (or their referrals): small values are hidden.
+    counts_students: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,8 @@ class Section:
     rows: tuple[Row, ...]
     note: Text | None = None
     chart: Chart | None = None
+    # True when the rows other than ``all`` split the ``all`` row: its counts are their sums.
+    parts_of_all: bool = False
 
     def cell(self, group: str, measure: str) -> Cell:
         """The cell of one group and one measure (KeyError when there is none)."""
