@@ -99,25 +99,45 @@ def make_document(html: str, *, title: str = "") -> QTextDocument:
 def _keep_headings_with_next(doc: QTextDocument, page_height: float) -> None:
     """Move a heading that would sit at the foot of a page to the next one.
 
-    QTextDocument has no "keep with next"; a heading needs room for a few lines under it.
+    QTextDocument has no "keep with next"; a heading needs room for a few lines under it, or
+    for the two blocks after it when they are taller (a note and a chart) and fit on a page.
+    One heading moves per pass and the document is laid out again before the next, because a
+    move shifts everything after it.
     """
     room = page_height * 0.12
+    always_before = QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
     layout = doc.documentLayout()
-    for _ in range(3):  # each move shifts what follows; a few passes settle it
+    for _ in range(40):
         moved = False
         block = doc.begin()
-        while block.isValid():
-            if block.blockFormat().headingLevel() and QTextCursor(block).currentTable() is None:
+        while block.isValid() and not moved:
+            fmt = block.blockFormat()
+            if (
+                fmt.headingLevel()
+                and not fmt.pageBreakPolicy() & always_before
+                and QTextCursor(block).currentTable() is None
+            ):
                 rect = layout.blockBoundingRect(block)
+                need = room
+                following, after = block.next(), 0.0
+                for _step in range(2):
+                    if not following.isValid() or QTextCursor(following).currentTable():
+                        break
+                    after += layout.blockBoundingRect(following).height()
+                    following = following.next()
+                if after < page_height * 0.6:
+                    need = max(room, after)
                 page_bottom = (int(rect.top() // page_height) + 1) * page_height
-                fmt = block.blockFormat()
-                if rect.bottom() + room > page_bottom and rect.top() % page_height > room:
-                    fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                if rect.bottom() + need > page_bottom and rect.top() % page_height > room:
+                    fmt.setPageBreakPolicy(always_before)
                     QTextCursor(block).setBlockFormat(fmt)
                     moved = True
             block = block.next()
         if not moved:
             return
+        # Qt relays out only part of a document after a block format changes; without this
+        # the blocks after a moved heading kept an empty layout and were left out of the PDF.
+        doc.markContentsDirty(0, doc.characterCount())
 
 
 def _paint_pages(doc: QTextDocument, device: QPagedPaintDevice, footer: str) -> int:
