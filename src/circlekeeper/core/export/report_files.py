@@ -1,0 +1,54 @@
+"""Saving an exported report: the target checked first, the file written whole or not at all.
+
+Every report format goes through here, so a bad path gets the same plain message from the
+Reports area and the command line, and a failed export never leaves half a file behind (or
+destroys the one that was there).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from circlekeeper.core.services import InvalidInput
+
+
+def check_target(path: Path) -> Path:
+    """The path to write, or :class:`InvalidInput` saying why a file cannot be written there."""
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a folder. Give a file name, for example {path / 'report'}.")
+    folder = path.parent
+    if not folder.is_dir():
+        raise InvalidInput(
+            f"The folder {folder} does not exist. Nothing was saved; create it or choose "
+            "another place."
+        )
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise InvalidInput(
+            f"Cannot write {path} (permission denied). Nothing was saved; choose a place you "
+            "can write to."
+        )
+    return path
+
+
+def write_whole(path: Path, write: Callable[[Path], None]) -> None:
+    """Run ``write`` on a temporary file beside ``path`` and move it into place when complete."""
+    path = check_target(path)
+    handle, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    os.close(handle)
+    temp = Path(name)
+    try:
+        write(temp)
+        os.replace(temp, path)
+    except OSError as exc:
+        raise InvalidInput(
+            f"Cannot write {path} ({exc.strerror or exc}). Nothing was saved; choose a place "
+            "you can write to, or close the file if another program has it open."
+        ) from None
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
