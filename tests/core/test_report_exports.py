@@ -1,0 +1,155 @@
+"""A hand-built report laid out as HTML and PDF (read back with pypdf), charts included.
+
+The report (``core/export/report_sample.py``) holds each case a writer must get right: hidden
+cells, a cell with no figure, a label that looks like a formula, both languages, two charts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from circlekeeper.core.export.report_format import SUPPRESSED_MARK, cell_text, number_text
+from circlekeeper.core.export.report_html import render_report_html
+from circlekeeper.core.export.report_sample import sample_report
+from circlekeeper.core.reports.model import Cell, Row, Text, Unit
+from circlekeeper.core.services import InvalidInput
+
+
+def _pdf_text(path: Path) -> str:
+    pages = PdfReader(path).pages
+    return unicodedata.normalize(
+        "NFKC", " ".join(" ".join((p.extract_text() or "").split()) for p in pages)
+    )
+
+
+def _cells_of(html: str) -> list[str]:
+    return re.findall(r'<td class="num" align="right">([^<]*)</td>', html)
+
+
+# -- the words and marks ---------------------------------------------------------------------
+
+
+def test_numbers_are_written_the_way_each_language_writes_them() -> None:
+    assert number_text(1234, Unit.COUNT, "en") == "1,234"
+    assert number_text(1234, Unit.COUNT, "es") == "1234"
+    assert number_text(12345.5, Unit.RATE, "es") == "12\u202f345,50"
+    assert number_text(37.25, Unit.PERCENT, "en") == "37.2%"
+    assert number_text(37.25, Unit.PERCENT, "es") == "37,2 %"
+    assert number_text(2.142, Unit.RATIO, "en") == "2.14"
+    assert cell_text(Cell(None, Unit.COUNT, suppressed=True)) == SUPPRESSED_MARK
+    assert cell_text(Cell(None, Unit.RATE)) == "–"
+
+
+# -- HTML -----------------------------------------------------------------------------------
+
+
+def test_html_shows_every_figure_and_marks_hidden_ones(home: Path) -> None:
+    report = sample_report()
+    html = render_report_html(report, "en")
+    expected = [cell_text(c, "en") for s in report.sections for r in s.rows for c in r.cells]
+    assert _cells_of(html) == expected
+    assert expected.count(SUPPRESSED_MARK) == 4
+    for words in (report.population.en, report.suppression.en, report.definitions[0].en):
+        assert words.replace("'", "&#39;") in html
+    assert "September 1, 2025 – November 30, 2025" in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "present", "absent"),
+    [
+        ("en", ["Referrals by incident type", "Defiance"], ["Remisiones por tipo", "Desafío"]),
+        ("es", ["Remisiones por tipo de incidente", "Desafío", "0,45"], ["Defiance", "0.45"]),
+        ("en+es", ["Referrals by incident type", "Remisiones por tipo de incidente", "Pelea"], []),
+    ],
+)
+def test_html_in_each_language(home: Path, lang: str, present: list[str], absent: list[str]):
+    html = render_report_html(sample_report(), lang)
+    for words in present:
+        assert words in html
+    for words in absent:
+        assert words not in html
+
+
+def test_html_escapes_labels_and_embeds_the_charts_given(home: Path) -> None:
+    report = sample_report()
+    section = report.sections[1]
+    rows = (*section.rows, Row("x", Text("<b onclick=x>", "<b onclick=x>"), section.rows[0].cells))
+    report = dataclasses.replace(
+        report, sections=(report.sections[0], dataclasses.replace(section, rows=rows))
+    )
+    html = render_report_html(report, "en", charts={"by_incident_type": "data:image/png;base64,AA"})
+    assert "<b onclick" not in html and "&lt;b onclick=x&gt;" in html
+    image = re.search(r'<img src="data:image/png;base64,AA"[^>]*alt="([^"]*)"', html)
+    assert image is not None
+    # The chart's numbers are in its name for a screen reader, hidden ones as the mark.
+    assert "Defiance 48; Disruption 44; Fighting *" in image.group(1)
+    assert html.count("<img") == 1  # only charts that were given
+
+
+def test_html_of_an_empty_period_says_so_and_the_internal_view_warns(home: Path) -> None:
+    empty = render_report_html(sample_report(empty=True), "es")
+    assert "No se registraron remisiones en este periodo." in empty
+    assert '<table width="100%" cellspacing="0" cellpadding="3" border="1"' not in empty
+    internal = dataclasses.replace(sample_report(), unsuppressed=True)
+    assert "Internal view: nothing is hidden" in render_report_html(internal, "en")
+    assert "Internal view" not in render_report_html(sample_report(), "en")
+
+
+def test_html_refuses_an_unknown_language(home: Path) -> None:
+    with pytest.raises(InvalidInput, match="Unknown language 'fr'"):
+        render_report_html(sample_report(), "fr")
+
+
+# -- PDF ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "en+es"])
+def test_pdf_holds_every_section_figure_and_chart(qapp, home: Path, tmp_path: Path, lang):
+    from circlekeeper.report_pdf import write_report_pdf
+
+    report = sample_report()
+    out = tmp_path / f"report-{lang}.pdf"
+    write_report_pdf(report, lang, out)
+    text = _pdf_text(out)
+    first = lang.split("+")[0]
+    for section in report.sections:
+        # Every section, including those after a heading moved to a new page (Qt once
+        # dropped those blocks from the PDF).
+        assert section.title.in_lang(first) in text
+        for row in section.rows:
+            for cell in row.cells:
+                assert cell_text(cell, first) in text
+    assert report.suppression.in_lang(first).split(",")[0] in text
+    assert report.definitions[-1].in_lang(first) in text
+    if lang == "en+es":
+        assert report.suppression.es.split(",")[0] in text
+    images = sum(len(page.images) for page in PdfReader(out).pages)
+    assert images == 2  # the line chart and the bar chart
+
+
+def test_pdf_to_a_missing_folder_is_refused_and_nothing_is_written(qapp, home, tmp_path):
+    from circlekeeper.report_pdf import write_report_pdf
+
+    target = tmp_path / "nowhere" / "report.pdf"
+    with pytest.raises(InvalidInput, match="does not exist"):
+        write_report_pdf(sample_report(), "en", target)
+    assert not target.parent.exists()
+
+
+def test_html_file_carries_its_charts_inside(qapp, home: Path, tmp_path: Path) -> None:
+    from circlekeeper.report_pdf import write_report_html
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "report.html"
+    out.write_text("the earlier copy", encoding="utf-8")
+    write_report_html(sample_report(), "en+es", out)
+    html = out.read_text(encoding="utf-8")
+    assert html.count('<img src="data:image/png;base64,') == 2
+    assert list(folder.iterdir()) == [out]  # no temporary file left beside it
