@@ -53,8 +53,13 @@ def _elide(metrics: QFontMetricsF, text: str, width: float) -> str:
     return metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(10.0, width))
 
 
-def paint_chart(painter: QPainter, rect: QRectF, section: Section, lang: str = "en") -> None:
-    """Draw the section's chart (bars or a line over its rows) inside ``rect``."""
+def paint_chart(
+    painter: QPainter, rect: QRectF, section: Section, lang: str = "en", *, text_scale: float = 1.0
+) -> None:
+    """Draw the section's chart (bars or a line over its rows) inside ``rect``.
+
+    ``text_scale`` enlarges the words against the bars (the screen wants larger words than print).
+    """
     points = chart_cells(section)
     chart = section.chart
     if chart is None or not points:
@@ -63,7 +68,7 @@ def paint_chart(painter: QPainter, rect: QRectF, section: Section, lang: str = "
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     scale = rect.height() / CHART_HEIGHT_PT
     font = QFont("DejaVu Sans")
-    font.setPixelSize(max(6, round(9 * scale)))
+    font.setPixelSize(max(6, round(9 * scale * text_scale)))
     painter.setFont(font)
     metrics = QFontMetricsF(font)
     line_height = metrics.height()

@@ -1,0 +1,382 @@
+"""The Reports area: pick a report, its period, school and smallest group, build, read, save.
+
+The report is built by the core engine (the same one as ``circlekeeper report``) off the UI
+thread; what is on show is exactly what is saved, in any format. Changing a choice after
+building asks for a new build before saving, so a file never holds figures nobody looked at.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from circlekeeper.core.reports.model import Report
+from circlekeeper.core.store.database import Database
+from circlekeeper.ui.agreements.labels import language_choices
+from circlekeeper.ui.background import BackgroundTask
+from circlekeeper.ui.cases.common import (
+    PROBLEMS,
+    from_qdate,
+    message_label,
+    problem_text,
+    show_message,
+    to_qdate,
+)
+from circlekeeper.ui.reports.labels import FORMATS, format_accessible_name, format_button_text
+from circlekeeper.ui.reports.labels import report_title as title_of
+from circlekeeper.ui.reports.report_view import ReportView
+from circlekeeper.ui.style import heading, note
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MIN_CELL = 10
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What the person asked for: everything the engine needs to build one report."""
+
+    name: str
+    start: date
+    end: date
+    school: str | None
+    min_cell: int
+    unsuppressed: bool
+
+
+Build = Callable[[ReportRequest], Report]
+
+
+def school_year_start(today: date) -> date:
+    """The first of August of the school year ``today`` falls in."""
+    return date(today.year if today.month >= 8 else today.year - 1, 8, 1)
+
+
+class ReportsArea(QWidget):
+    """Choices on top, the report in the middle, saving at the bottom."""
+
+    built = Signal()  # a new report is on show
+    build_failed = Signal(str)
+
+    def __init__(
+        self,
+        database: Database,
+        parent: QWidget | None = None,
+        *,
+        build: Build | None = None,
+        names: Sequence[str] | None = None,
+        schools: Sequence[str] | None = None,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self._build = build or self._build_with_engine
+        self.report: Report | None = None
+        self.built_request: ReportRequest | None = None
+        self.task: BackgroundTask | None = None
+        self.last_saved: Path | None = None
+        today = today or date.today()
+
+        self.title = heading(self.tr("Reports"), self)
+        self.report_choice = QComboBox(self)
+        self.report_choice.setAccessibleName(self.tr("Report"))
+        for name in names if names is not None else self._engine_names():
+            self.report_choice.addItem(title_of(name), name)
+        self.description = note("", self)
+        self.description.setAccessibleName(self.tr("What the report shows"))
+        self.start_date = QDateEdit(to_qdate(school_year_start(today)), self)
+        self.start_date.setAccessibleName(self.tr("First day of the period"))
+        self.end_date = QDateEdit(to_qdate(today), self)
+        self.end_date.setAccessibleName(self.tr("Last day of the period"))
+        for edit in (self.start_date, self.end_date):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.school = QComboBox(self)
+        self.school.setAccessibleName(self.tr("School"))
+        self.school.addItem(self.tr("All schools"), None)
+        for school in schools if schools is not None else self._known_schools():
+            self.school.addItem(school, school)
+        self.min_cell = QSpinBox(self)
+        self.min_cell.setRange(1, 1000)
+        self.min_cell.setValue(DEFAULT_MIN_CELL)
+        self.min_cell.setSuffix(self.tr(" students"))
+        self.min_cell.setAccessibleName(self.tr("Smallest group shown"))
+        self.min_cell.setToolTip(
+            self.tr(
+                "Any figure about fewer students than this is hidden, and so is any figure that "
+                "would let a hidden one be worked out. 10 is common; never go below your "
+                "district's rule."
+            )
+        )
+        self.language = QComboBox(self)
+        for value, text in language_choices():
+            self.language.addItem(text, value)
+        self.language.setAccessibleName(self.tr("Language of the report"))
+        self.internal = QCheckBox(self.tr("&Internal view: show every figure (never share it)"))
+        self.internal.setParent(self)
+        self.internal.setAccessibleName(self.tr("Internal view, nothing hidden"))
+        self.internal.setVisible(self._may_see_unsuppressed())
+        self.build_button = QPushButton(self.tr("&Build report"), self)
+        self.build_button.setAccessibleName(self.tr("Build the report"))
+        self.build_button.setToolTip(self.tr("Build the report (Ctrl+Enter)"))
+        self.build_button.setDefault(True)
+        self.message = message_label(self, self.tr("Report messages"))
+        self.view = ReportView(self)
+        self.export_buttons: dict[str, QPushButton] = {}
+        exports = QHBoxLayout()
+        self.export_label = QLabel(self.tr("Save what is shown:"), self)
+        exports.addWidget(self.export_label)
+        for key, _text, _suffix, _pattern in FORMATS:
+            button = QPushButton(format_button_text(key), self)
+            button.setAccessibleName(format_accessible_name(key))
+            button.setEnabled(False)
+            button.clicked.connect(lambda _checked=False, k=key: self.export(k))
+            self.export_buttons[key] = button
+            exports.addWidget(button)
+        exports.addStretch(1)
+
+        grid = QGridLayout()
+        self._labelled(grid, 0, 0, self.tr("&Report:"), self.report_choice, span=3)
+        self._labelled(grid, 0, 4, self.tr("&Language:"), self.language)
+        self._labelled(grid, 1, 0, self.tr("&From:"), self.start_date)
+        self._labelled(grid, 1, 2, self.tr("&To:"), self.end_date)
+        self._labelled(grid, 1, 4, self.tr("S&chool:"), self.school)
+        self._labelled(grid, 1, 6, self.tr("Smallest &group:"), self.min_cell)
+        grid.setColumnStretch(3, 1)
+        grid.setColumnStretch(5, 1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.internal)
+        actions.addStretch(1)
+        actions.addWidget(self.build_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(grid)
+        layout.addWidget(self.description)
+        layout.addLayout(actions)
+        layout.addWidget(self.message)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(exports)
+
+        self.build_shortcuts = []
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(self.build_report)
+            self.build_shortcuts.append(shortcut)
+        self.build_button.clicked.connect(self.build_report)
+        self.report_choice.currentIndexChanged.connect(self._describe)
+        self.language.currentIndexChanged.connect(self._language_changed)
+        for signal in (
+            self.report_choice.currentIndexChanged,
+            self.start_date.dateChanged,
+            self.end_date.dateChanged,
+            self.school.currentIndexChanged,
+            self.min_cell.valueChanged,
+            self.internal.toggled,
+        ):
+            signal.connect(self._choices_changed)
+        self._describe()
+
+    def _labelled(
+        self, grid: QGridLayout, row: int, column: int, text: str, field: QWidget, span: int = 1
+    ) -> None:
+        label = QLabel(text, self)
+        label.setBuddy(field)
+        grid.addWidget(label, row, column)
+        grid.addWidget(field, row, column + 1, 1, span)
+
+    # -- what the engine offers ------------------------------------------------------------
+
+    def _engine_names(self) -> Sequence[str]:
+        from circlekeeper.core.reports.engine import REPORT_NAMES
+
+        names: Sequence[str] = REPORT_NAMES
+        return names
+
+    def _known_schools(self) -> list[str]:
+        from circlekeeper.core.reports.facts import known_schools
+
+        try:
+            with self.database.sessions() as session:
+                return known_schools(session)
+        except PROBLEMS as problem:
+            show_message(self.message, problem_text(problem), problem=True)
+            return []
+
+    def _may_see_unsuppressed(self) -> bool:
+        from circlekeeper.ui.profiles import current_viewer
+
+        return not current_viewer(self.database).is_sro
+
+    def _describe(self) -> None:
+        name = self.report_choice.currentData()
+        text = ""
+        if name:
+            try:
+                from circlekeeper.core.reports.engine import describe
+
+                text = describe(name).in_lang(self._lang().split("+")[0])
+            except (ImportError, KeyError, ValueError):
+                text = ""
+        self.description.setText(text)
+        self.description.setVisible(bool(text))
+
+    def _build_with_engine(self, request: ReportRequest) -> Report:
+        from circlekeeper.core.reports.engine import build_report
+        from circlekeeper.ui.profiles import current_viewer
+
+        report: Report = build_report(
+            request.name,
+            self.database.sessions,
+            start=request.start,
+            end=request.end,
+            school=request.school,
+            min_cell=request.min_cell,
+            viewer=current_viewer(self.database),
+            unsuppressed=request.unsuppressed,
+        )
+        return report
+
+    # -- building --------------------------------------------------------------------------
+
+    def _lang(self) -> str:
+        return str(self.language.currentData() or "en")
+
+    def request(self) -> ReportRequest:
+        """The report the choices on screen ask for."""
+        return ReportRequest(
+            name=str(self.report_choice.currentData() or ""),
+            start=from_qdate(self.start_date.date()),
+            end=from_qdate(self.end_date.date()),
+            school=self.school.currentData(),
+            min_cell=self.min_cell.value(),
+            unsuppressed=self.internal.isVisible() and self.internal.isChecked(),
+        )
+
+    def build_report(self) -> None:
+        """Build the chosen report off the UI thread; ``built`` is emitted when it shows."""
+        if self.task is not None and self.task.running:
+            return
+        request = self.request()
+        show_message(self.message, self.tr("Building the report…"))
+        self.build_button.setEnabled(False)
+        task = BackgroundTask(lambda _progress, _cancelled: self._build(request), self)
+        task.succeeded.connect(lambda report: self._show(request, report))
+        task.failed.connect(self._failed)
+        task.finished.connect(lambda: self.build_button.setEnabled(True))
+        self.task = task
+        task.start()
+
+    def _show(self, request: ReportRequest, report: object) -> None:
+        if not isinstance(report, Report):
+            return
+        self.report = report
+        self.built_request = request
+        self.view.show_report(report, self._lang())
+        show_message(self.message, "")
+        self._choices_changed()
+        self.built.emit()
+
+    def _failed(self, problem: object) -> None:
+        if isinstance(problem, PROBLEMS):
+            text = problem_text(problem)
+        else:
+            log.error("Building a report failed", exc_info=problem)  # type: ignore[arg-type]
+            text = self.tr(
+                "The report could not be built. Nothing was changed. Try again; if it keeps "
+                "happening, the details are in the log file."
+            )
+        show_message(self.message, text, problem=True)
+        self.build_failed.emit(text)
+
+    def _language_changed(self) -> None:
+        self._describe()
+        if self.report is not None:
+            self.view.show_report(self.report, self._lang())
+
+    def _choices_changed(self) -> None:
+        current = self.report is not None and self.request() == self.built_request
+        for button in self.export_buttons.values():
+            button.setEnabled(current)
+        if self.report is not None and not current:
+            show_message(
+                self.message, self.tr("Your choices changed: build the report again to save it.")
+            )
+        elif current and not self.message.text().startswith("⚠"):
+            show_message(self.message, "")
+
+    # -- saving ----------------------------------------------------------------------------
+
+    def _file_stem(self, report: Report) -> str:
+        school = re.sub(r"[^\w-]+", "-", report.school or "").strip("-")[:30]
+        parts = [report.name, report.period_start.isoformat(), report.period_end.isoformat()]
+        if school:
+            parts.insert(1, school)
+        return "-".join(parts)
+
+    def ask_path(self, key: str) -> Path | None:
+        """Where to save (a file dialog); tests replace this."""
+        _, text, suffix, pattern = next(f for f in FORMATS if f[0] == key)
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        assert self.report is not None
+        suggested = str(Path(folder or Path.home()) / f"{self._file_stem(self.report)}{suffix}")
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the report"), suggested, self.tr(pattern)
+        )
+        if not name:
+            return None
+        path = Path(name)
+        return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
+
+    def export(self, key: str) -> bool:
+        """Save the report on show in one format; a problem is said in place."""
+        report = self.report
+        if report is None or self.request() != self.built_request:
+            return False
+        path = self.ask_path(key)
+        if path is None:
+            return False
+        lang = self._lang()
+        try:
+            if key == "pdf":
+                from circlekeeper.report_pdf import write_report_pdf
+
+                write_report_pdf(report, lang, path)
+            elif key == "html":
+                from circlekeeper.report_pdf import write_report_html
+
+                write_report_html(report, lang, path)
+            elif key == "xlsx":
+                from circlekeeper.core.export.report_xlsx import write_xlsx
+
+                write_xlsx(report, lang, path)
+            else:
+                from circlekeeper.core.export.report_csv import write_csv
+
+                write_csv(report, path)
+        except PROBLEMS as problem:
+            show_message(self.message, problem_text(problem), problem=True)
+            return False
+        self.last_saved = path
+        show_message(self.message, self.tr("Saved {file}.").format(file=path))
+        return True
