@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from circlekeeper.core.services import InvalidInput
+from circlekeeper.core.store.database import _writable
 
 
 def check_target(path: Path) -> Path:
@@ -27,7 +28,8 @@ def check_target(path: Path) -> Path:
             f"The folder {folder} does not exist. Nothing was saved; create it or choose "
             "another place."
         )
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+    # The database's rule: write bits count too, so "read-only" holds even for root.
+    if not _writable(folder) or (path.exists() and not _writable(path)):
         raise InvalidInput(
             f"Cannot write {path} (permission denied). Nothing was saved; choose a place you "
             "can write to."
