@@ -182,7 +182,7 @@ def test_the_internal_view_warns_on_screen(qtbot, db, home):
     assert any("Internal view: nothing is hidden" in text for text in texts)
 
 
-@pytest.mark.parametrize("key", ["pdf", "html"])
+@pytest.mark.parametrize("key", ["pdf", "xlsx", "html"])
 def test_each_format_saves_what_is_shown(qtbot, db, home, tmp_path: Path, key: str):
     area = _area(qtbot, db)
     _build(qtbot, area)

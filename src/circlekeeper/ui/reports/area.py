@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from circlekeeper.core.reports.model import Report
+from circlekeeper.core.services import InvalidInput
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.agreements.labels import language_choices
 from circlekeeper.ui.background import BackgroundTask
@@ -43,7 +44,6 @@ from circlekeeper.ui.cases.common import (
     to_qdate,
 )
 from circlekeeper.ui.reports.labels import FORMATS, format_accessible_name, format_button_text
-from circlekeeper.ui.reports.labels import report_title as title_of
 from circlekeeper.ui.reports.report_view import ReportView
 from circlekeeper.ui.style import heading, note
 
@@ -101,7 +101,7 @@ class ReportsArea(QWidget):
         self.report_choice = QComboBox(self)
         self.report_choice.setAccessibleName(self.tr("Report"))
         for name in names if names is not None else self._engine_names():
-            self.report_choice.addItem(title_of(name), name)
+            self.report_choice.addItem(self._title(name), name)
         self.description = note("", self)
         self.description.setAccessibleName(self.tr("What the report shows"))
         self.start_date = QDateEdit(to_qdate(school_year_start(today)), self)
@@ -213,6 +213,14 @@ class ReportsArea(QWidget):
         names: Sequence[str] = REPORT_NAMES
         return names
 
+    def _title(self, name: str) -> str:
+        from circlekeeper.core.reports.engine import title
+
+        try:
+            return title(name).en
+        except InvalidInput:
+            return name
+
     def _known_schools(self) -> list[str]:
         from circlekeeper.core.reports.facts import known_schools
 
@@ -224,19 +232,20 @@ class ReportsArea(QWidget):
             return []
 
     def _may_see_unsuppressed(self) -> bool:
+        from circlekeeper.core.reports.engine import may_see_unsuppressed
         from circlekeeper.ui.profiles import current_viewer
 
-        return not current_viewer(self.database).is_sro
+        return may_see_unsuppressed(current_viewer(self.database))
 
     def _describe(self) -> None:
         name = self.report_choice.currentData()
         text = ""
         if name:
-            try:
-                from circlekeeper.core.reports.engine import describe
+            from circlekeeper.core.reports.engine import describe
 
+            try:
                 text = describe(name).in_lang(self._lang().split("+")[0])
-            except (ImportError, KeyError, ValueError):
+            except InvalidInput:
                 text = ""
         self.description.setText(text)
         self.description.setVisible(bool(text))

@@ -1,4 +1,4 @@
-"""Human, translatable names of the programme reports and the export formats."""
+"""Human, translatable names of the formats a report can be saved in."""
 
 from __future__ import annotations
 
@@ -7,19 +7,6 @@ from PySide6.QtCore import QCoreApplication
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Reports", text)
-
-
-def report_title(name: str) -> str:
-    """The name a person chooses a report by (the command line uses the plain ``name``)."""
-    titles = {
-        "referrals": _tr("Referrals (the Big 5)"),
-        "restorative": _tr("Restorative responses and their results"),
-        "diversion": _tr("Exclusions the restorative route replaced"),
-        "equity": _tr("Equity review (rates and risk ratios by group)"),
-        "board": _tr("Annual summary for the board and families"),
-        "monthly": _tr("Principal's monthly page"),
-    }
-    return titles.get(name, name)
 
 
 # (format key, button text, file suffix, file dialog filter)
