@@ -102,17 +102,28 @@ def paint_chart(
     painter.setPen(QPen(AXIS, max(1.0, scale * 0.8)))
     painter.drawLine(plot.bottomLeft(), plot.bottomRight())
     slot = plot.width() / len(points)
+    # When the groups are many (a year of months), name every few and leave the figures to the
+    # table under the chart, rather than print words on top of each other.
+    names = [row.label.in_lang(lang) for row, _ in points]
+    widest_word = max(metrics.horizontalAdvance(w) for n in names for w in n.split() or [n])
+    step = max(1, math.ceil((widest_word + 6 * scale) / slot))
+    widest_figure = max(metrics.horizontalAdvance(cell_text(c, lang)) for _, c in points)
+    show_figures = widest_figure + 4 * scale <= slot
     centres: list[QPointF | None] = []
-    for index, (row, cell) in enumerate(points):
+    for index, (_row, cell) in enumerate(points):
         x = plot.left() + slot * index
-        name = _elide(metrics, row.label.in_lang(lang), 1.8 * (slot - 2 * scale))
-        painter.setPen(TEXT)
-        painter.drawText(
-            QRectF(x, plot.bottom() + 2 * scale, slot, line_height * 2),
-            Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
-            name,
-        )
-        figure = cell_text(cell, lang)
+        if index % step == 0:
+            width = slot * step if step > 1 else slot
+            name = _elide(metrics, names[index], 1.8 * (width - 2 * scale))
+            painter.setPen(TEXT)
+            painter.drawText(
+                QRectF(x + slot / 2 - width / 2, plot.bottom() + 2 * scale, width, line_height * 2),
+                Qt.AlignmentFlag.AlignHCenter
+                | Qt.AlignmentFlag.AlignTop
+                | Qt.TextFlag.TextWordWrap,
+                name,
+            )
+        figure = cell_text(cell, lang) if show_figures else ""
         if cell.value is None:
             centres.append(None)
             mark_box = QRectF(x, plot.bottom() - line_height * 1.6, slot, line_height * 1.4)

@@ -153,3 +153,28 @@ def test_html_file_carries_its_charts_inside(qapp, home: Path, tmp_path: Path) -
     html = out.read_text(encoding="utf-8")
     assert html.count('<img src="data:image/png;base64,') == 2
     assert list(folder.iterdir()) == [out]  # no temporary file left beside it
+
+
+def _key_figures():
+    from circlekeeper.core.reports.model import Column, Section
+
+    columns = tuple(
+        Column(f"m{i}", Text(f"Measure {i}", f"Medida {i}"), Unit.COUNT) for i in range(5)
+    )
+    cells = tuple(Cell(float(10 + i), Unit.COUNT) for i in range(4)) + (
+        Cell(None, Unit.COUNT, suppressed=True),
+    )
+    return Section(
+        "key",
+        Text("Key figures", "Cifras clave"),
+        columns,
+        (Row("all", Text("All", "Total"), cells),),
+    )
+
+
+def test_a_single_row_of_many_figures_reads_down_one_per_line(home: Path) -> None:
+    report = dataclasses.replace(sample_report(), sections=(_key_figures(),))
+    html = render_report_html(report, "es")
+    for i in range(4):
+        assert f'<tr><td>Medida {i}</td><td class="num" align="right">{10 + i}</td></tr>' in html
+    assert '<tr><td>Medida 4</td><td class="num" align="right">*</td></tr>' in html

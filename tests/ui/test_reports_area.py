@@ -211,3 +211,22 @@ def test_saving_to_a_missing_folder_says_so_in_place(qtbot, db, home, tmp_path: 
     assert not area.export("pdf")
     assert "does not exist" in area.message.text()
     assert area.last_saved is None
+
+
+def test_key_figures_read_down_on_screen_too(qtbot: QtBot, db: Database, home) -> None:
+    from circlekeeper.core.reports.model import Cell, Column, Row, Section, Text, Unit
+    from circlekeeper.ui.reports.section_view import SectionModel
+
+    columns = tuple(
+        Column(f"m{i}", Text(f"Measure {i}", f"Medida {i}"), Unit.COUNT) for i in range(5)
+    )
+    cells = (*(Cell(float(i), Unit.COUNT) for i in range(4)), Cell(None, Unit.COUNT, True))
+    section = Section(
+        "key", Text("Key", "Clave"), columns, (Row("all", Text("All", "Total"), cells),)
+    )
+    model = SectionModel(section, "en")
+    assert (model.rowCount(), model.columnCount()) == (5, 2)
+    assert [model.data(model.index(r, 0)) for r in range(5)] == [f"Measure {i}" for i in range(5)]
+    assert model.data(model.index(2, 1)) == "2"
+    assert model.data(model.index(4, 1)) == "*"
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "All"

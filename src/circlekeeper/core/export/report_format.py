@@ -43,8 +43,8 @@ DECIMALS = {
 def number_text(value: float, unit: Unit, lang: str = "en") -> str:
     """A number as the language writes it: 1,234.5 in English, 1234,5 in Spanish; % for percent."""
     decimals = DECIMALS.get(unit, 2)
-    if unit is Unit.COUNT and float(value).is_integer():
-        decimals = 0
+    if unit in (Unit.COUNT, Unit.DAYS, Unit.HOURS) and float(value).is_integer():
+        decimals = 0  # 204 days, not 204.0
     elif unit is Unit.COUNT:
         decimals = 1
     text = f"{value:,.{decimals}f}"
@@ -95,6 +95,7 @@ LABELS = {
     "definitions": Text("Definitions", "Definiciones"),
     "made": Text("Made", "Elaborado"),
     "group": Text("Group", "Grupo"),
+    "measure": Text("Measure", "Medida"),
     "contents": Text("Contents", "Contenido"),
 }
 
@@ -130,3 +131,15 @@ def chart_summary(section: Section, lang: str = "en") -> str:
     return "; ".join(
         f"{row.label.in_lang(lang)} {cell_text(cell, lang)}" for row, cell in chart_cells(section)
     )
+
+
+def reads_down(section: Section) -> bool:
+    """True for a single row of many figures (key figures): shown as one figure per line."""
+    return len(section.rows) == 1 and len(section.columns) > 3
+
+
+def prose(text: Text, lang: str = "en") -> str:
+    """A sentence in the chosen language; with both, the Spanish on its own line under it."""
+    if lang == "en+es" and text.en != text.es:
+        return f"{text.en}\n{text.es}"
+    return text.in_lang(lang)

@@ -18,6 +18,7 @@ from circlekeeper.core.export.report_format import (
     cell_text,
     chart_summary,
     period_text,
+    reads_down,
 )
 from circlekeeper.core.export.templates import LANGS, RenderResult, default_templates
 from circlekeeper.core.reports.model import Cell, Report
@@ -47,6 +48,7 @@ def render_report(
     context = {
         "report": report,
         "figure": figure,
+        "reads_down": reads_down,
         "lang": lang,
         "langs": langs,
         "charts": {key: src for key, src in charts.items() if src},

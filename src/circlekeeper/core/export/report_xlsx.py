@@ -28,6 +28,7 @@ from circlekeeper.core.export.report_format import (
     UNSUPPRESSED_WARNING,
     label,
     period_text,
+    prose,
     school_text,
 )
 from circlekeeper.core.reports.model import Cell, Report, Section, Unit
@@ -87,8 +88,8 @@ def _about_sheet(sheet: Worksheet, report: Report, lang: str, names: list[str]) 
     facts = [
         (label("period", lang), period_text(report, lang)),
         (label("school", lang), school_text(report, lang)),
-        (label("population", lang), report.population.in_lang(lang)),
-        (label("suppression", lang), report.suppression.in_lang(lang)),
+        (label("population", lang), prose(report.population, lang)),
+        (label("suppression", lang), prose(report.suppression, lang)),
     ]
     if report.generated_at is not None:
         facts.append((label("made", lang), report.generated_at.strftime("%Y-%m-%d %H:%M UTC")))
@@ -110,7 +111,7 @@ def _about_sheet(sheet: Worksheet, report: Report, lang: str, names: list[str]) 
         sheet.append([_text(label("definitions", lang))])
         sheet.cell(row=sheet.max_row, column=1).font = _BOLD
         for definition in report.definitions:
-            sheet.append(["", _text(definition.in_lang(lang))])
+            sheet.append(["", _text(prose(definition, lang))])
             sheet.cell(row=sheet.max_row, column=2).alignment = _WRAP
     sheet.append([])
     for legend in (SUPPRESSED_LEGEND, NO_FIGURE_LEGEND):

@@ -11,6 +11,7 @@ from circlekeeper.core.export.report_format import (
     UNSUPPRESSED_WARNING,
     label,
     period_text,
+    prose,
     school_text,
 )
 from circlekeeper.core.reports.model import Report
@@ -51,7 +52,7 @@ class ReportView(QScrollArea):
         self.lang = lang
         widgets: list[QWidget] = [heading(report.title.in_lang(lang))]
         if report.unsuppressed:
-            warning = note("⚠ " + UNSUPPRESSED_WARNING.in_lang(lang))
+            warning = note("⚠ " + prose(UNSUPPRESSED_WARNING, lang))
             warning.setStyleSheet("QLabel { background: #fff3cd; padding: 6px; font-weight: bold }")
             widgets.append(warning)
         facts = QWidget()
@@ -62,8 +63,8 @@ class ReportView(QScrollArea):
             (
                 ("period", period_text(report, lang)),
                 ("school", school_text(report, lang)),
-                ("population", report.population.in_lang(lang)),
-                ("suppression", report.suppression.in_lang(lang)),
+                ("population", prose(report.population, lang)),
+                ("suppression", prose(report.suppression, lang)),
             )
         ):
             name = QLabel(label(key, lang), facts)
@@ -80,15 +81,15 @@ class ReportView(QScrollArea):
         grid.setColumnStretch(1, 1)
         widgets.append(facts)
         if report.is_empty and report.empty_message is not None:
-            empty = heading(report.empty_message.in_lang(lang), level=2)
+            empty = heading(prose(report.empty_message, lang), level=2)
             empty.setWordWrap(True)
             widgets.append(empty)
         self.sections = [SectionView(section, lang) for section in report.sections]
         widgets.extend(self.sections)
         if report.definitions:
             widgets.append(heading(label("definitions", lang), level=2))
-            widgets.extend(note(d.in_lang(lang)) for d in report.definitions)
-        widgets.append(note(f"{SUPPRESSED_LEGEND.in_lang(lang)}\n{NO_FIGURE_LEGEND.in_lang(lang)}"))
+            widgets.extend(note(prose(d, lang)) for d in report.definitions)
+        widgets.append(note(f"{prose(SUPPRESSED_LEGEND, lang)}\n{prose(NO_FIGURE_LEGEND, lang)}"))
         old = self.takeWidget()
         self.setWidget(self._page(widgets))
         if old is not None:

@@ -19,8 +19,15 @@ from PySide6.QtWidgets import (
 )
 
 from circlekeeper.charts import CHART_HEIGHT_PT, CHART_WIDTH_PT, paint_chart
-from circlekeeper.core.export.report_format import cell_text, chart_cells, chart_summary, label
-from circlekeeper.core.reports.model import Section
+from circlekeeper.core.export.report_format import (
+    cell_text,
+    chart_cells,
+    chart_summary,
+    label,
+    prose,
+    reads_down,
+)
+from circlekeeper.core.reports.model import Cell, Row, Section
 from circlekeeper.ui.style import heading, note
 
 CELL_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -28,39 +35,58 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class SectionModel(QAbstractTableModel):
-    """A section's rows as a table: the group's name, then one column per measure."""
+    """A section's rows as a table: the group's name, then one column per measure.
+
+    A single row of many figures (key figures) reads down instead: one measure per line.
+    """
 
     def __init__(self, section: Section, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.section = section
         self.lang = lang
+        self.down = reads_down(section)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.section.rows)
+        if parent.isValid():
+            return 0
+        return len(self.section.columns) if self.down else len(self.section.rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 1 + len(self.section.columns)
+        if parent.isValid():
+            return 0
+        return 2 if self.down else 1 + len(self.section.columns)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
+        if self.down:
+            row = self.section.rows[0]
+            return label("measure", self.lang) if section == 0 else row.label.in_lang(self.lang)
         if section == 0:
             return label("group", self.lang)
         return self.section.columns[section - 1].label.in_lang(self.lang)
 
+    def _place(self, index: Index) -> tuple[str, Row, Cell | None]:
+        """The line's name, its row, and the cell at ``index`` (None in the name column)."""
+        if self.down:
+            row = self.section.rows[0]
+            name = self.section.columns[index.row()].label.in_lang(self.lang)
+            return name, row, row.cells[index.row()] if index.column() else None
+        row = self.section.rows[index.row()]
+        cell = row.cells[index.column() - 1] if index.column() else None
+        return row.label.in_lang(self.lang), row, cell
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
-        row = self.section.rows[index.row()]
-        column = index.column()
-        cell = row.cells[column - 1] if column else None
+        name, row, cell = self._place(index)
         if role == Qt.ItemDataRole.DisplayRole:
-            return row.label.in_lang(self.lang) if cell is None else cell_text(cell, self.lang)
+            return name if cell is None else cell_text(cell, self.lang)
         if role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
             if cell is None:
-                return row.label.in_lang(self.lang)
+                return name
             if cell.suppressed:
                 return self.tr("hidden to protect students' privacy")
             if cell.value is None:
@@ -68,7 +94,7 @@ class SectionModel(QAbstractTableModel):
             return cell_text(cell, self.lang)
         if role == Qt.ItemDataRole.TextAlignmentRole and cell is not None:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and row.group == "all":
+        if role == Qt.ItemDataRole.FontRole and row.group == "all" and not self.down:
             font = QFont()
             font.setBold(True)
             return font
@@ -156,7 +182,7 @@ class SectionView(QWidget):
         layout.addWidget(self.title)
         self.note: QLabel | None = None
         if section.note is not None:
-            self.note = note(section.note.in_lang(lang), self)
+            self.note = note(prose(section.note, lang), self)
             layout.addWidget(self.note)
         self.chart: ChartView | None = None
         if chart_cells(section):
