@@ -26,7 +26,11 @@ from circlekeeper.core.domain.enums import (
 )
 from circlekeeper.core.services import InvalidInput, NotFound, audit
 from circlekeeper.core.services.followups import FOLLOW_UP_QUERY, FollowUpRow, follow_up_row
-from circlekeeper.core.services.incidents import clean_time_of_day, resolve_incident_type
+from circlekeeper.core.services.incidents import (
+    IncidentVocabulary,
+    clean_time_of_day,
+    resolve_incident_type,
+)
 from circlekeeper.core.store.models import (
     Agreement,
     AgreementItem,
@@ -257,6 +261,10 @@ class CaseService:
         self.actor = actor
 
     # -- intake and parties ------------------------------------------------------------------
+
+    def incident_type_labels(self) -> list[str]:
+        """The names of the school's incident types, in the school's order (for intake)."""
+        return [row.label for row in IncidentVocabulary(self._sessions).types()]
 
     def intake(self, data: CaseIntake) -> CaseDetail:
         """Record a new referral (status "referred") with the people involved."""

@@ -83,7 +83,11 @@ def resolve_incident_type(session: Session, text: str) -> IncidentType:
     """The type a referral's typed category means; unknown words become a new flagged type."""
     wanted = fold(text)
     for item in session.scalars(select(IncidentType)):
-        if wanted in (fold(item.label), fold(item.label_es or ""), fold(item.key)):
+        if wanted in (
+            fold(item.label),
+            fold(item.label_es or ""),
+            fold(item.key.replace("_", " ")),
+        ):
             return item
     position = session.scalar(select(func.max(IncidentType.position))) or 0
     label = " ".join(text.split())[:MAX_LABEL]
