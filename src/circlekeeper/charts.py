@@ -176,7 +176,7 @@ def paint_chart(
     painter.restore()
 
 
-def chart_image(section: Section, lang: str = "en", *, scale: float = 4.0) -> QImage:
+def chart_image(section: Section, lang: str = "en", *, scale: float = 2.5) -> QImage:
     """The chart as an image ``scale`` times its size in points (4 ≈ 300 dpi in print)."""
     width = round(CHART_WIDTH_PT * scale)
     height = round(CHART_HEIGHT_PT * scale)
@@ -190,7 +190,7 @@ def chart_image(section: Section, lang: str = "en", *, scale: float = 4.0) -> QI
     return image
 
 
-def chart_data_uri(section: Section, lang: str = "en", *, scale: float = 4.0) -> str:
+def chart_data_uri(section: Section, lang: str = "en", *, scale: float = 2.5) -> str:
     """The chart as a PNG ``data:`` URI, so an HTML file or a PDF carries it inside itself."""
     data = QByteArray()
     buffer = QBuffer(data)

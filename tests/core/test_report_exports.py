@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from circlekeeper.charts import BAR, LINE
 from circlekeeper.core.export.report_format import SUPPRESSED_MARK, cell_text, number_text
 from circlekeeper.core.export.report_html import render_report_html
 from circlekeeper.core.export.report_sample import sample_report
@@ -26,6 +27,18 @@ def _pdf_text(path: Path) -> str:
     return unicodedata.normalize(
         "NFKC", " ".join(" ".join((p.extract_text() or "").split()) for p in pages)
     )
+
+
+def _painted(path: Path, colour: str) -> bool:
+    """Whether any page fills or strokes with ``colour`` (#rrggbb) in its drawing operators."""
+    wanted = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    for page in PdfReader(path).pages:
+        stream = page.get_contents()
+        content = stream.get_data().decode("latin-1") if stream is not None else ""
+        for found in re.finditer(r"([\d.]+) ([\d.]+) ([\d.]+) (?:scn|SCN|rg|RG)", content):
+            if all(abs(float(v) - w) < 0.002 for v, w in zip(found.groups(), wanted, strict=True)):
+                return True
+    return False
 
 
 def _cells_of(html: str) -> list[str]:
@@ -129,8 +142,20 @@ def test_pdf_holds_every_section_figure_and_chart(qapp, home: Path, tmp_path: Pa
     assert report.definitions[-1].in_lang(first) in text
     if lang == "en+es":
         assert report.suppression.es.split(",")[0] in text
-    images = sum(len(page.images) for page in PdfReader(out).pages)
-    assert images == 2  # the line chart and the bar chart
+    # The charts are drawn on the page as shapes (not pictures): their colours are painted.
+    assert sum(len(page.images) for page in PdfReader(out).pages) == 0
+    assert _painted(out, BAR.name()) and _painted(out, LINE.name())
+
+
+def test_a_report_without_charts_paints_none(qapp, home: Path, tmp_path: Path) -> None:
+    from circlekeeper.report_pdf import write_report_pdf
+
+    report = sample_report()
+    plain = tuple(dataclasses.replace(s, chart=None) for s in report.sections)
+    out = tmp_path / "plain.pdf"
+    write_report_pdf(dataclasses.replace(report, sections=plain), "en", out)
+    assert not _painted(out, BAR.name()) and not _painted(out, LINE.name())
+    assert report.sections[1].title.en in _pdf_text(out)
 
 
 def test_pdf_to_a_missing_folder_is_refused_and_nothing_is_written(qapp, home, tmp_path):
