@@ -49,8 +49,19 @@ def _nice_top(value: float) -> float:
     return 10 * power
 
 
-def _elide(metrics: QFontMetricsF, text: str, width: float) -> str:
-    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(10.0, width))
+def _two_lines(metrics: QFontMetricsF, text: str, width: float) -> str:
+    """The text wrapped into at most two lines of ``width``, the second elided if need be."""
+    width = max(10.0, width)
+    words = text.split()
+    first = ""
+    while words and metrics.horizontalAdvance(f"{first} {words[0]}".strip()) <= width:
+        first = f"{first} {words.pop(0)}".strip()
+    if not first:  # one long word: it alone, elided
+        return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+    rest = " ".join(words)
+    if not rest:
+        return first
+    return first + "\n" + metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)
 
 
 def paint_chart(
@@ -101,6 +112,11 @@ def paint_chart(
         )
     painter.setPen(QPen(AXIS, max(1.0, scale * 0.8)))
     painter.drawLine(plot.bottomLeft(), plot.bottomRight())
+    if unit is Unit.RATIO and top >= 1:
+        # A risk ratio of 1 means "the same as the comparison group": the line to read against.
+        level = plot.bottom() - plot.height() / top
+        painter.setPen(QPen(AXIS, max(1.0, scale * 0.8), Qt.PenStyle.DashLine))
+        painter.drawLine(QPointF(plot.left(), level), QPointF(plot.right(), level))
     slot = plot.width() / len(points)
     # When the groups are many (a year of months), name every few and leave the figures to the
     # table under the chart, rather than print words on top of each other.
@@ -114,13 +130,11 @@ def paint_chart(
         x = plot.left() + slot * index
         if index % step == 0:
             width = slot * step if step > 1 else slot
-            name = _elide(metrics, names[index], 1.8 * (width - 2 * scale))
+            name = _two_lines(metrics, names[index], width - 2 * scale)
             painter.setPen(TEXT)
             painter.drawText(
                 QRectF(x + slot / 2 - width / 2, plot.bottom() + 2 * scale, width, line_height * 2),
-                Qt.AlignmentFlag.AlignHCenter
-                | Qt.AlignmentFlag.AlignTop
-                | Qt.TextFlag.TextWordWrap,
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
                 name,
             )
         figure = cell_text(cell, lang) if show_figures else ""
