@@ -171,3 +171,20 @@ def test_a_folder_no_one_can_write_is_refused_even_for_root(run_cli, programme: 
     result = run_cli("report", "referrals", "--database", str(programme), "-o", "/proc/r.csv")
     assert result.returncode == 2, result.stderr
     assert "Nothing was saved" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_without_min_cell_the_school_setting_is_used(
+    run_cli, programme: Path, tmp_path: Path
+) -> None:
+    from circlekeeper.core.reports.engine import set_min_cell
+
+    db = open_database(programme)
+    try:
+        set_min_cell(db.sessions, 1)
+    finally:
+        db.close()
+    out = tmp_path / "r.csv"
+    result = run_cli("report", "referrals", *PERIOD, "--database", str(programme), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    with out.open(encoding="utf-8", newline="") as handle:
+        assert not any(r["suppressed"] == "yes" for r in csv.DictReader(handle))

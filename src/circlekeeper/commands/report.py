@@ -43,7 +43,7 @@ def register(sub: Any) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="hide figures about fewer than N students (default: 10)",
+        help="hide figures about fewer than N students (default: the setting, else 10)",
     )
     parser.add_argument(
         "--format", choices=FORMATS, default=None, help="default: from the file name, else pdf"
@@ -96,6 +96,7 @@ def _report(args: argparse.Namespace) -> int:
         DEFAULT_MIN_CELL,
         build_report,
         check_request,
+        configured_min_cell,
         title,
     )
 
@@ -108,8 +109,7 @@ def _report(args: argparse.Namespace) -> int:
     today = date.today()
     end = _date(args.end, "--to") or today
     start = _date(args.start, "--from") or school_year_start(end)
-    min_cell = DEFAULT_MIN_CELL if args.min_cell is None else args.min_cell
-    check_request(start, end, min_cell)
+    check_request(start, end, DEFAULT_MIN_CELL if args.min_cell is None else args.min_cell)
     if args.output is None:
         raise UsageProblem("Say where to write the report with -o FILE. Nothing was written.")
     output = check_target(args.output)
@@ -121,6 +121,8 @@ def _report(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     try:
+        # Without --min-cell, the school's own choice in Settings (else 10).
+        min_cell = configured_min_cell(db.sessions) if args.min_cell is None else args.min_cell
         report = build_report(
             args.name, db.sessions, start=start, end=end, school=args.school, min_cell=min_cell
         )

@@ -213,3 +213,14 @@ def test_min_cell_changes_what_is_hidden(programme_db: Database) -> None:
     strict = sum(f.suppressed for f in _report(programme_db, "referrals", 20).figures())
     assert loose < strict
     assert "fewer than 20 students" in _report(programme_db, "referrals", 20).suppression.en
+
+
+def test_the_school_setting_chooses_the_default_minimum(programme_db: Database) -> None:
+    from circlekeeper.core.reports.engine import configured_min_cell, set_min_cell
+
+    assert configured_min_cell(programme_db.sessions) == 10
+    set_min_cell(programme_db.sessions, 15)
+    assert configured_min_cell(programme_db.sessions) == 15
+    with pytest.raises(InvalidInput, match="at least 1"):
+        set_min_cell(programme_db.sessions, 0)
+    assert configured_min_cell(programme_db.sessions) == 15

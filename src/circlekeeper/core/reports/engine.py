@@ -139,6 +139,25 @@ def resolve_school(session: Session, school: str | None) -> str | None:
     )
 
 
+def configured_min_cell(sessions: sessionmaker[Session]) -> int:
+    """The school's chosen minimum cell size (Settings), or the default when none is set."""
+    from circlekeeper.core.services.settings import SettingsService
+
+    text = SettingsService(sessions).load().report_min_cell.strip()
+    return int(text) if text.isdigit() and int(text) >= 1 else DEFAULT_MIN_CELL
+
+
+def set_min_cell(sessions: sessionmaker[Session], min_cell: int) -> None:
+    """Save the school's minimum cell size for every report made here from now on."""
+    from circlekeeper.core.services.settings import SettingsService
+
+    check_request(date.min, date.min, min_cell)
+    service = SettingsService(sessions)
+    settings = service.load()
+    settings.report_min_cell = str(min_cell)
+    service.save(settings)
+
+
 def check_request(start: date, end: date, min_cell: int) -> None:
     if start > end:
         raise InvalidInput(

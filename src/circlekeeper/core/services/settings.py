@@ -21,6 +21,8 @@ class SchoolSettings:
     facilitator_name: str = ""
     facilitator_role: str = ""
     welcome_done: str = ""  # "1" once the first-run welcome has been answered
+    # The smallest number of students a published report figure may show ("" = the default, 10).
+    report_min_cell: str = ""
 
     @property
     def first_run(self) -> bool:
