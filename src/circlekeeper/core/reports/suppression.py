@@ -95,8 +95,13 @@ def _hide_computed(figs: Mapping[Ref, Fig], hidden: set[Ref]) -> bool:
 
 
 def _complement(figs: Mapping[Ref, Fig], hidden: set[Ref], total: Ref, parts: Iterable[Ref]) -> Ref:
-    """The figure to hide beside a lone hidden one: the smallest visible part, else the total."""
+    """The figure to hide beside a lone hidden one: the smallest visible part, else the total.
+
+    A part in a row that already hides something goes first, so the other rows keep all their
+    figures (hiding one group's count and another group's enrolment would lose both rates).
+    """
     visible = [p for p in parts if p in figs and p not in hidden]
-    if visible:
-        return min(visible, key=lambda p: figs[p].value or 0.0)
-    return total
+    if not visible:
+        return total
+    damaged = {(section, group) for section, group, _measure in hidden}
+    return min(visible, key=lambda p: ((p[0], p[1]) not in damaged, figs[p].value or 0.0))
