@@ -230,3 +230,16 @@ def test_key_figures_read_down_on_screen_too(qtbot: QtBot, db: Database, home) -
     assert model.data(model.index(2, 1)) == "2"
     assert model.data(model.index(4, 1)) == "*"
     assert model.headerData(1, Qt.Orientation.Horizontal) == "All"
+
+
+def test_the_schools_smallest_group_is_kept_and_used_next_time(qtbot, db, home) -> None:
+    from circlekeeper.core.reports.engine import configured_min_cell
+
+    area = _area(qtbot, db)
+    assert area.min_cell.value() == 10  # nothing chosen yet: the usual 10
+    area.min_cell.setValue(15)
+    area.keep_min_cell.click()
+    assert "15 students" in area.message.text()
+    assert configured_min_cell(db.sessions) == 15
+    again = _area(qtbot, db)
+    assert again.min_cell.value() == 15

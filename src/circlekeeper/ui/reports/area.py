@@ -118,7 +118,7 @@ class ReportsArea(QWidget):
             self.school.addItem(school, school)
         self.min_cell = QSpinBox(self)
         self.min_cell.setRange(1, 1000)
-        self.min_cell.setValue(DEFAULT_MIN_CELL)
+        self.min_cell.setValue(self._school_min_cell())
         self.min_cell.setSuffix(self.tr(" students"))
         self.min_cell.setAccessibleName(self.tr("Smallest group shown"))
         self.min_cell.setToolTip(
@@ -127,6 +127,13 @@ class ReportsArea(QWidget):
                 "would let a hidden one be worked out. 10 is common; never go below your "
                 "district's rule."
             )
+        )
+        self.keep_min_cell = QPushButton(self.tr("&Use this smallest group for every report"), self)
+        self.keep_min_cell.setAccessibleName(
+            self.tr("Make this smallest group the school's rule for every report")
+        )
+        self.keep_min_cell.setToolTip(
+            self.tr("Reports here and on the command line start from this number from now on.")
         )
         self.language = QComboBox(self)
         for value, text in language_choices():
@@ -167,6 +174,7 @@ class ReportsArea(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.internal)
         actions.addStretch(1)
+        actions.addWidget(self.keep_min_cell)
         actions.addWidget(self.build_button)
 
         layout = QVBoxLayout(self)
@@ -184,6 +192,7 @@ class ReportsArea(QWidget):
             shortcut.activated.connect(self.build_report)
             self.build_shortcuts.append(shortcut)
         self.build_button.clicked.connect(self.build_report)
+        self.keep_min_cell.clicked.connect(self.keep_min_cell_for_school)
         self.report_choice.currentIndexChanged.connect(self._describe)
         self.language.currentIndexChanged.connect(self._language_changed)
         for signal in (
@@ -230,6 +239,31 @@ class ReportsArea(QWidget):
         except PROBLEMS as problem:
             show_message(self.message, problem_text(problem), problem=True)
             return []
+
+    def _school_min_cell(self) -> int:
+        from circlekeeper.core.reports.engine import configured_min_cell
+
+        try:
+            return configured_min_cell(self.database.sessions)
+        except PROBLEMS as problem:
+            show_message(self.message, problem_text(problem), problem=True)
+            return DEFAULT_MIN_CELL
+
+    def keep_min_cell_for_school(self) -> bool:
+        """Save the smallest group shown as the school's rule for every report from now on."""
+        from circlekeeper.core.reports.engine import set_min_cell
+
+        value = self.min_cell.value()
+        try:
+            set_min_cell(self.database.sessions, value)
+        except PROBLEMS as problem:
+            show_message(self.message, problem_text(problem), problem=True)
+            return False
+        show_message(
+            self.message,
+            self.tr("From now on every report starts from {n} students.").format(n=value),
+        )
+        return True
 
     def _may_see_unsuppressed(self) -> bool:
         from circlekeeper.core.reports.engine import may_see_unsuppressed

@@ -6,6 +6,8 @@ a hidden figure shows the same mark as the printed report and says "hidden" to a
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, Qt
 from PySide6.QtGui import QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
@@ -151,12 +153,17 @@ class SectionTable(QTableView):
         )
         words = header.fontMetrics()
         lines = 3 if "+" in model.lang else 2  # both languages need a line more
+        tallest = 1
         for column in range(1, model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             text = str(model.headerData(column, Qt.Orientation.Horizontal))
-            wanted = words.horizontalAdvance(text) // lines + 4 * words.averageCharWidth()
-            self.setColumnWidth(column, max(130, min(300, wanted)))
-        header.setMinimumHeight(round(words.height() * (lines + 0.9)))
+            advance = words.horizontalAdvance(text)
+            width = max(130, min(300, advance // lines + 4 * words.averageCharWidth()))
+            self.setColumnWidth(column, width)
+            # Words wrap whole, so a line holds less than its width: leave room for one more.
+            usable = width - 3 * words.averageCharWidth()
+            tallest = max(tallest, math.ceil(advance / usable) + (1 if advance > usable else 0))
+        header.setMinimumHeight(round(words.height() * (min(tallest, lines + 1) + 0.6)))
         # One line per row: sized from the font, not from a wrap at a width not yet known.
         self.verticalHeader().setDefaultSectionSize(round(self.fontMetrics().height() * 1.7))
         self.setWordWrap(False)
