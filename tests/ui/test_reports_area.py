@@ -243,3 +243,28 @@ def test_the_schools_smallest_group_is_kept_and_used_next_time(qtbot, db, home) 
     assert configured_min_cell(db.sessions) == 15
     again = _area(qtbot, db)
     assert again.min_cell.value() == 15
+
+
+def test_printing_lays_out_the_report_on_show_with_its_charts(qtbot, db, home, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    area = _area(qtbot, db)
+    assert not area.print_button.isEnabled()
+    _build(qtbot, area)
+    area.language.setCurrentIndex(area.language.findData("es"))
+    # Given a printer that writes a PDF, when the preview asks for the pages
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    pages = area.print_on(printer)
+    del printer
+    # then they hold the Spanish report, every section of it
+    reader = PdfReader(out)
+    assert len(reader.pages) == pages >= 2
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+    for section in sample_report().sections:
+        assert section.title.es in text
+    area.print_preview()
+    assert area.preview.isVisible()
+    area.preview.reject()

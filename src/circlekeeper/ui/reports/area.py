@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QPagedPaintDevice, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -160,6 +160,11 @@ class ReportsArea(QWidget):
             button.clicked.connect(lambda _checked=False, k=key: self.export(k))
             self.export_buttons[key] = button
             exports.addWidget(button)
+        self.print_button = QPushButton(self.tr("&Print…"), self)
+        self.print_button.setAccessibleName(self.tr("Print the report with a preview"))
+        self.print_button.setEnabled(False)
+        self.print_button.clicked.connect(self.print_preview)
+        exports.addWidget(self.print_button)
         exports.addStretch(1)
 
         grid = QGridLayout()
@@ -359,7 +364,7 @@ class ReportsArea(QWidget):
 
     def _choices_changed(self) -> None:
         current = self.report is not None and self.request() == self.built_request
-        for button in self.export_buttons.values():
+        for button in (*self.export_buttons.values(), self.print_button):
             button.setEnabled(current)
         if self.report is not None and not current:
             show_message(
@@ -423,3 +428,41 @@ class ReportsArea(QWidget):
         self.last_saved = path
         show_message(self.message, self.tr("Saved {file}.").format(file=path))
         return True
+
+    # -- printing --------------------------------------------------------------------------
+
+    def print_on(self, printer: QPagedPaintDevice) -> int:
+        """Lay the report on show out on a printer's pages (charts drawn); return the pages."""
+        from circlekeeper.pdf import print_html
+        from circlekeeper.report_pdf import draw_charts_in, report_page_title, report_pdf_html
+
+        report = self.report
+        if report is None:
+            return 0
+        lang = self._lang()
+
+        def prepare(doc: QTextDocument) -> None:
+            draw_charts_in(doc, report, lang.split("+")[0])
+
+        return print_html(
+            report_pdf_html(report, lang),
+            printer,
+            title=report_page_title(report, lang),
+            prepare=prepare,
+        )
+
+    def print_preview(self) -> None:
+        """Show the print preview of the report on show (its Print button prints)."""
+        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+        from circlekeeper.report_pdf import report_page_title
+
+        if self.report is None or self.request() != self.built_request:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(report_page_title(self.report, self._lang()))
+        preview = QPrintPreviewDialog(printer, self)
+        preview.setWindowTitle(self.tr("Print preview — {title}").format(title=printer.docName()))
+        preview.paintRequested.connect(self.print_on)
+        self.preview = preview
+        preview.open()

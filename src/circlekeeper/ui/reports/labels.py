@@ -11,7 +11,7 @@ def _tr(text: str) -> str:
 
 # (format key, button text, file suffix, file dialog filter)
 FORMATS: tuple[tuple[str, str, str, str], ...] = (
-    ("pdf", "Save &PDF…", ".pdf", "PDF (*.pdf)"),
+    ("pdf", "Save P&DF…", ".pdf", "PDF (*.pdf)"),
     ("xlsx", "Save E&xcel…", ".xlsx", "Excel workbook (*.xlsx)"),
     ("csv", "Save C&SV…", ".csv", "CSV, one figure per line (*.csv)"),
     ("html", "Save &HTML…", ".html", "HTML (*.html)"),
