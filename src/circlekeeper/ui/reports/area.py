@@ -331,11 +331,11 @@ class ReportsArea(QWidget):
         task = BackgroundTask(lambda _progress, _cancelled: self._build(request), self)
         task.succeeded.connect(lambda report: self._show(request, report))
         task.failed.connect(self._failed)
-        task.finished.connect(lambda: self.build_button.setEnabled(True))
         self.task = task
         task.start()
 
     def _show(self, request: ReportRequest, report: object) -> None:
+        self.build_button.setEnabled(True)
         if not isinstance(report, Report):
             return
         self.report = report
@@ -346,6 +346,7 @@ class ReportsArea(QWidget):
         self.built.emit()
 
     def _failed(self, problem: object) -> None:
+        self.build_button.setEnabled(True)
         if isinstance(problem, PROBLEMS):
             text = problem_text(problem)
         else:
