@@ -195,7 +195,8 @@ def build_report(
         )
     with sessions() as session:
         school = resolve_school(session, school)
-        facts = load_facts(session, start, end, school)
+        demographics = name in ("equity", "board")
+        facts = load_facts(session, start, end, school, demographics=demographics)
     builder = ReportBuilder()
     has_data = _BUILDERS[name](builder, facts, as_of or date.today())
     sections = builder.finish(min_cell, unsuppressed=unsuppressed) if has_data else ()
@@ -206,7 +207,7 @@ def build_report(
         period_start=start,
         period_end=end,
         school=school,
-        population=population(len(facts.students), school),
+        population=population(facts.enrolled, school),
         suppression=suppression_rule(min_cell, unsuppressed),
         min_cell=min_cell,
         sections=sections,

@@ -121,6 +121,15 @@ def _group(value: str | bool | None) -> tuple[str, Text]:
     return text, Text(text, _VALUES.get(text, text))
 
 
+def _grouped(raw: Counter[str | bool | None], labels: dict[str, Text]) -> Counter[str]:
+    grouped: Counter[str] = Counter()
+    for recorded, n in raw.items():
+        group, label = _group(recorded)
+        grouped[group] += n
+        labels.setdefault(group, label)
+    return grouped
+
+
 def add_equity_section(
     b: ReportBuilder,
     facts: Facts,
@@ -130,6 +139,7 @@ def add_equity_section(
     dimension_label: Text,
     value: Value,
     students: set[int],
+    enrolment: Counter[str | bool | None],
 ) -> SectionBuilder:
     s = b.section(
         f"{event}_{dimension}",
@@ -148,18 +158,13 @@ def add_equity_section(
         ),
         parts_of_all=True,
     )
-    enrolled: Counter[str] = Counter()
-    happened: Counter[str] = Counter()
+    # Counted by the recorded value first (a handful of distinct ones), then grouped.
     labels: dict[str, Text] = {}
-    for person in facts.students.values():
-        group, label = _group(value(person))
-        enrolled[group] += 1
-        labels.setdefault(group, label)
-    for student_id in students:
-        known = facts.demographics.get(student_id) or facts.students.get(student_id)
-        group, label = _group(value(known)) if known else (NOT_RECORDED, NOT_RECORDED_LABEL)
-        happened[group] += 1
-        labels.setdefault(group, label)
+    enrolled = _grouped(enrolment, labels)
+    happened = _grouped(
+        Counter(value(known) if known else None for known in map(facts.demographics.get, students)),
+        labels,
+    )
     total_enrolled, total = sum(enrolled.values()), sum(happened.values())
     groups = sorted(labels, key=lambda g: (g == NOT_RECORDED, -enrolled[g], labels[g].en))
     all_refs = (s.ref(ALL, "students"), s.ref(ALL, "enrolled"))
@@ -210,6 +215,12 @@ def add_equity_sections(
     dimensions: tuple[str, ...] | None = None,
 ) -> dict[str, set[int]]:
     found = event_students(facts)
+    # Enrolment by recorded value, counted once per dimension for all four events.
+    enrolment = {
+        dimension: Counter(value(p) for p in facts.students.values())
+        for dimension, _label, value in DIMENSIONS
+        if dimensions is None or dimension in dimensions
+    }
     for event, event_label in EVENTS:
         if events is not None and event not in events:
             continue
@@ -219,7 +230,15 @@ def add_equity_sections(
                 continue
             sections.append(
                 add_equity_section(
-                    b, facts, event, event_label, dimension, dimension_label, value, found[event]
+                    b,
+                    facts,
+                    event,
+                    event_label,
+                    dimension,
+                    dimension_label,
+                    value,
+                    found[event],
+                    enrolment[dimension],
                 )
             )
         # Every dimension splits the same students: its totals are one figure.

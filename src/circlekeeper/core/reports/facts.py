@@ -112,10 +112,11 @@ class FollowUpDue:
 class Facts:
     start: date
     end: date
-    students: dict[int, Student]  # active students of the school: the population
+    enrolled: int  # active students of the school: the population (every denominator)
+    students: dict[int, Student]  # those students, when demographics were read
     demographics: dict[int, Student]  # every student referred (moved or archived ones too)
     referrals: list[Referral]  # referred from start - MARGIN to end + MARGIN
-    circles: list[CircleHeld]  # completed, held from start - MARGIN to end + MARGIN
+    circles: list[CircleHeld]  # completed, held in the period
     agreements: list[AgreementMade]  # agreed in the period
     follow_ups: list[FollowUpDue]  # due in the period
     offered: set[int]  # cases referred in the period with a conference or circle planned
@@ -137,8 +138,17 @@ def _local_day(moment: datetime | None) -> date | None:
     return moment.astimezone().date() if moment is not None else None
 
 
-def load_facts(session: Session, start: date, end: date, school: str | None) -> Facts:
-    before, after = start - timedelta(days=MARGIN_DAYS), end + timedelta(days=MARGIN_DAYS)
+def _enrolled(session: Session, school: str | None) -> int:
+    query = select(func.count()).where(
+        Person.kind == PersonKind.STUDENT.value, Person.archived_at.is_(None)
+    )
+    if school is not None:
+        query = query.where(Person.school == school)
+    return int(session.scalar(query) or 0)
+
+
+def _people(session: Session, school: str | None) -> tuple[dict[int, Student], dict[int, Student]]:
+    """The school's active students, and every student (moved and archived ones too)."""
     people = select(
         Person.id,
         Person.grade,
@@ -152,11 +162,26 @@ def load_facts(session: Session, start: date, end: date, school: str | None) -> 
     ).where(Person.kind == PersonKind.STUDENT.value)
     students: dict[int, Student] = {}
     everyone: dict[int, Student] = {}
-    for row in session.execute(people):
+    for row in session.connection().execute(people):
         person = Student(*row[:7])
         everyone[person.id] = person
         if row[8] is None and (school is None or row[7] == school):
             students[person.id] = person
+    return students, everyone
+
+
+def load_facts(
+    session: Session, start: date, end: date, school: str | None, *, demographics: bool = True
+) -> Facts:
+    """The rows a report counts; ``demographics`` reads every student's equity fields too."""
+    before, after = start - timedelta(days=MARGIN_DAYS), end + timedelta(days=MARGIN_DAYS)
+    students: dict[int, Student] = {}
+    everyone: dict[int, Student] = {}
+    if demographics:
+        students, everyone = _people(session, school)
+        enrolled = len(students)
+    else:
+        enrolled = _enrolled(session, school)
 
     student = aliased(Person)
     referral_query = (
@@ -187,29 +212,31 @@ def load_facts(session: Session, start: date, end: date, school: str | None) -> 
     )
     if school is not None:
         referral_query = referral_query.where(Case.school == school)
-    rows: list[tuple[Any, ...]] = [tuple(row) for row in session.execute(referral_query)]
+    rows: list[tuple[Any, ...]] = [
+        tuple(row) for row in session.connection().execute(referral_query)
+    ]
     referrals = [Referral(*row) for row in rows]
-    demographics = {r.student_id: everyone[r.student_id] for r in referrals}
+    known = {r.student_id: everyone[r.student_id] for r in referrals if r.student_id in everyone}
 
+    # Counted per circle through the participant index: only the circles of the period are read.
     present = (
-        select(Participant.circle_id, func.count().label("n"))
-        .where(Participant.attendance.in_(PRESENT))
-        .group_by(Participant.circle_id)
-        .subquery()
+        select(func.count())
+        .where(Participant.circle_id == Circle.id, Participant.attendance.in_(PRESENT))
+        .correlate(Circle)
+        .scalar_subquery()
     )
     facilitator = aliased(Person)
-    # Read a day either side in UTC; the local day is decided below.
-    low = datetime.combine(before - timedelta(days=1), time.min, tzinfo=UTC)
-    high = datetime.combine(after + timedelta(days=2), time.min, tzinfo=UTC)
+    # Circles of the period only; a day either side in UTC, the local day is decided below.
+    low = datetime.combine(start - timedelta(days=1), time.min, tzinfo=UTC)
+    high = datetime.combine(end + timedelta(days=2), time.min, tzinfo=UTC)
     circle_query = (
         select(
             Circle.id,
             Circle.kind,
             func.coalesce(Circle.started_at, Circle.scheduled_at),
             Circle.case_id,
-            func.coalesce(present.c.n, 0),
+            present,
         )
-        .outerjoin(present, present.c.circle_id == Circle.id)
         .outerjoin(Case, Case.id == Circle.case_id)
         .outerjoin(facilitator, facilitator.id == Circle.facilitator_id)
         .where(
@@ -224,9 +251,11 @@ def load_facts(session: Session, start: date, end: date, school: str | None) -> 
     if school is not None:
         circle_query = circle_query.where(func.coalesce(Case.school, facilitator.school) == school)
     circles = []
-    for circle_id, kind, moment, case_id, participants in session.execute(circle_query):
+    for circle_id, kind, moment, case_id, participants in session.connection().execute(
+        circle_query
+    ):
         day = _local_day(moment)
-        if day is not None and before <= day <= after:
+        if day is not None and start <= day <= end:
             circles.append(CircleHeld(circle_id, kind, day, case_id, int(participants)))
 
     agreement_query = (
@@ -243,7 +272,9 @@ def load_facts(session: Session, start: date, end: date, school: str | None) -> 
         agreement_query = agreement_query.where(Case.school == school)
     agreements = [
         AgreementMade(agreement_id, case_id, status, agreed_on)
-        for agreement_id, case_id, status, agreed_on in session.execute(agreement_query)
+        for agreement_id, case_id, status, agreed_on in session.connection().execute(
+            agreement_query
+        )
         if agreed_on is not None
     ]
 
@@ -254,7 +285,7 @@ def load_facts(session: Session, start: date, end: date, school: str | None) -> 
     )
     if school is not None:
         follow_query = follow_query.where(Case.school == school)
-    follow_ups = [FollowUpDue(*row) for row in session.execute(follow_query)]
+    follow_ups = [FollowUpDue(*row) for row in session.connection().execute(follow_query)]
 
     offered_query = (
         select(Case.id)
@@ -270,5 +301,5 @@ def load_facts(session: Session, start: date, end: date, school: str | None) -> 
         offered_query = offered_query.where(Case.school == school)
     offered = set(session.scalars(offered_query))
     return Facts(
-        start, end, students, demographics, referrals, circles, agreements, follow_ups, offered
+        start, end, enrolled, students, known, referrals, circles, agreements, follow_ups, offered
     )

@@ -54,7 +54,7 @@ def period_referrals(facts: Facts) -> list[Referral]:
 
 
 def add_per_month(b: ReportBuilder, facts: Facts, referrals: list[Referral]) -> SectionBuilder:
-    enrolled = len(facts.students)
+    enrolled = facts.enrolled
     s = b.section(
         "per_month",
         Text("Referrals per month", "Remisiones por mes"),

@@ -231,7 +231,11 @@ class Participant(Record, Base):
 
     circle: Mapped[Circle] = relationship(back_populates="participants")
 
-    __table_args__ = (UniqueConstraint("circle_id", "person_id", name="uq_participant_person"),)
+    # Reports count who was present per circle from this index alone, never reading the rows.
+    __table_args__ = (
+        UniqueConstraint("circle_id", "person_id", name="uq_participant_person"),
+        Index("ix_participant_attendance", "circle_id", "attendance"),
+    )
 
 
 class StageRecord(Record, Base):
