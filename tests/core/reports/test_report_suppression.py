@@ -25,7 +25,14 @@ SAME_TOTALS = {
     "referrals": [
         [
             (s, "referrals")
-            for s in ("per_month", "by_incident_type", "by_location", "by_time_of_day", "by_grade")
+            for s in (
+                "per_month",
+                "by_incident_type",
+                "by_state_category",
+                "by_location",
+                "by_time_of_day",
+                "by_grade",
+            )
         ]
     ],
     "diversion": [

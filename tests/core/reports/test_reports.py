@@ -357,3 +357,20 @@ def test_a_period_with_no_data_says_so(
     assert report.is_empty and report.sections == ()
     assert report.empty_message is not None and "2019-01-01" in report.empty_message.en
     assert "10" in report.suppression.en and report.population.en
+
+
+def test_state_categories_appear_once_the_school_maps_its_types(
+    db: Database, programme: sqlite3.Connection
+) -> None:
+    from circlekeeper.core.services.incidents import IncidentVocabulary
+
+    assert "by_state_category" not in {s.key for s in _report(db, "referrals").sections}
+    vocabulary = IncidentVocabulary(db.sessions)
+    fighting = next(t for t in vocabulary.types() if t.key == "fighting")
+    vocabulary.map(
+        fighting.id, swis_behavior="Fighting", swis_level="major", state_category="Violence"
+    )
+    got = _values(_report(db, "referrals"), "by_state_category")
+    rows = _referrals(programme)
+    assert got[("violence", "referrals")] == sum(1 for r in rows if r[3] == "fighting")
+    assert got[("not_recorded", "referrals")] == sum(1 for r in rows if r[3] != "fighting")

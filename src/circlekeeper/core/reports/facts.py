@@ -75,6 +75,7 @@ class Referral:
     type_label_es: str | None
     swis_behavior: str | None
     swis_level: str | None
+    state_category: str | None
     location: str | None
     time: str | None
     grade: str | None
@@ -194,6 +195,7 @@ def load_facts(
             IncidentType.label_es,
             IncidentType.swis_behavior,
             IncidentType.swis_level,
+            IncidentType.state_category,
             Case.location,
             Case.incident_time,
             student.grade,

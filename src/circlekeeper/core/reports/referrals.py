@@ -162,6 +162,13 @@ def incident_group(r: Referral) -> tuple[str, Text]:
     return r.type_key, Text(en, es)
 
 
+def state_group(r: Referral) -> tuple[str, Text]:
+    category = " ".join((r.state_category or "").split())
+    if not category:
+        return NOT_RECORDED, Text("No state category set", "Sin categoría estatal")
+    return fold(category), Text(category, category)
+
+
 def location_group(r: Referral) -> tuple[str, Text]:
     place = " ".join((r.location or "").split())
     if not place:
@@ -235,6 +242,18 @@ def add_referral_sections(b: ReportBuilder, facts: Facts, *, big5: bool = True) 
         incident_group,
     )
     sections = [incident]
+    if any(r.state_category for r in referrals):
+        # Only once the school has mapped its types to the state's reporting categories.
+        sections.append(
+            add_breakdown(
+                b,
+                "by_state_category",
+                Text("Referrals by state reporting category", "Remisiones por categoría estatal"),
+                referrals,
+                state_group,
+                chart=False,
+            )
+        )
     if big5:
         sections.append(
             add_breakdown(
