@@ -27,7 +27,7 @@ from circlekeeper.core.reports.common import (
 )
 from circlekeeper.core.reports.facts import Facts, Referral
 from circlekeeper.core.reports.model import Chart, Text, Unit
-from circlekeeper.core.services.incidents import fold
+from circlekeeper.core.services.incidents import folded_words
 
 REFERRALS = students_column("referrals", "Referrals", "Remisiones")
 DEFINITIONS = (
@@ -166,14 +166,14 @@ def state_group(r: Referral) -> tuple[str, Text]:
     category = " ".join((r.state_category or "").split())
     if not category:
         return NOT_RECORDED, Text("No state category set", "Sin categoría estatal")
-    return fold(category), Text(category, category)
+    return folded_words(category), Text(category, category)
 
 
 def location_group(r: Referral) -> tuple[str, Text]:
     place = " ".join((r.location or "").split())
     if not place:
         return NOT_RECORDED, NOT_RECORDED_LABEL
-    return fold(place), Text(place, place)
+    return folded_words(place), Text(place, place)
 
 
 def hour_group(r: Referral) -> tuple[str, Text]:

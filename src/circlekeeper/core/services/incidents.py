@@ -9,7 +9,6 @@ exactly as the migration did for old referrals: nothing a person wrote is lost o
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.services import InvalidInput, NotFound, audit
 from circlekeeper.core.store.models import Case, IncidentType
+from circlekeeper.core.text import fold
 
 SWIS_LEVELS = ("major", "minor")
 MAX_LABEL = 60
@@ -36,11 +36,9 @@ class IncidentTypeRow:
     archived: bool
 
 
-def fold(text: str) -> str:
+def folded_words(text: str) -> str:
     """Lower case, no accents, single spaces: how typed words are matched to a type."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.casefold().split())
+    return " ".join(fold(text).split())
 
 
 def clean_time_of_day(text: str | None) -> str | None:
@@ -71,7 +69,7 @@ def _row(item: IncidentType) -> IncidentTypeRow:
 
 
 def _new_key(session: Session, label: str) -> str:
-    base = re.sub(r"[^a-z0-9]+", "_", fold(label)).strip("_")[:40] or "type"
+    base = re.sub(r"[^a-z0-9]+", "_", folded_words(label)).strip("_")[:40] or "type"
     taken = set(session.scalars(select(IncidentType.key).where(IncidentType.key.like(f"{base}%"))))
     key, n = base, 2
     while key in taken:
@@ -81,12 +79,12 @@ def _new_key(session: Session, label: str) -> str:
 
 def resolve_incident_type(session: Session, text: str) -> IncidentType:
     """The type a referral's typed category means; unknown words become a new flagged type."""
-    wanted = fold(text)
+    wanted = folded_words(text)
     for item in session.scalars(select(IncidentType)):
         if wanted in (
-            fold(item.label),
-            fold(item.label_es or ""),
-            fold(item.key.replace("_", " ")),
+            folded_words(item.label),
+            folded_words(item.label_es or ""),
+            folded_words(item.key.replace("_", " ")),
         ):
             return item
     position = session.scalar(select(func.max(IncidentType.position))) or 0
@@ -140,9 +138,9 @@ class IncidentVocabulary:
             raise InvalidInput(f"The name is too long (at most {MAX_LABEL} characters).")
         level = _check_mapping(swis_level)
         with self._sessions.begin() as session:
-            wanted = fold(label)
+            wanted = folded_words(label)
             for item in session.scalars(select(IncidentType)):
-                if wanted in (fold(item.label), fold(item.label_es or "")):
+                if wanted in (folded_words(item.label), folded_words(item.label_es or "")):
                     raise InvalidInput(f"{item.label!r} is already in the list; nothing was added.")
             position = session.scalar(select(func.max(IncidentType.position))) or 0
             behavior = (swis_behavior or "").strip() or None
