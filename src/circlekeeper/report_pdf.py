@@ -22,7 +22,7 @@ from PySide6.QtGui import (
     QTextImageFormat,
 )
 
-from circlekeeper.core.export.report_files import check_target, write_whole
+from circlekeeper.core.export.report_files import check_shareable, check_target, write_whole
 from circlekeeper.core.export.report_format import chart_cells, period_text
 from circlekeeper.core.export.report_html import render_report
 from circlekeeper.core.reports.model import Report, Section
@@ -106,6 +106,7 @@ def write_report_pdf(report: Report, lang: str, path: Path) -> None:
     """Save the report as a PDF at ``path`` (letter pages, page numbers, charts drawn)."""
     from circlekeeper.pdf import PdfProblem, html_to_pdf
 
+    check_shareable(report)
     path = check_target(Path(path))
 
     def prepare(doc: QTextDocument) -> None:
@@ -132,6 +133,7 @@ def report_html_with_charts(report: Report, lang: str) -> tuple[str, list[str]]:
 
 def write_report_html(report: Report, lang: str, path: Path) -> None:
     """Save the report as one self-contained HTML file (charts inside it) at ``path``."""
+    check_shareable(report)
     html, _ = report_html_with_charts(report, lang)
 
     def write(temp: Path) -> None:

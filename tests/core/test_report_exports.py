@@ -167,6 +167,17 @@ def test_pdf_to_a_missing_folder_is_refused_and_nothing_is_written(qapp, home, t
     assert not target.parent.exists()
 
 
+@pytest.mark.parametrize("kind", ["pdf", "html"])
+def test_the_internal_view_is_never_written_to_a_file(qapp, home, tmp_path: Path, kind: str):
+    from circlekeeper.report_pdf import write_report_html, write_report_pdf
+
+    write = write_report_pdf if kind == "pdf" else write_report_html
+    out = tmp_path / f"internal.{kind}"
+    with pytest.raises(InvalidInput, match="for the screen only"):
+        write(dataclasses.replace(sample_report(), unsuppressed=True), "en", out)
+    assert [p.name for p in tmp_path.iterdir()] == ["home"]
+
+
 def test_html_file_carries_its_charts_inside(qapp, home: Path, tmp_path: Path) -> None:
     from circlekeeper.report_pdf import write_report_html
 

@@ -120,10 +120,11 @@ def test_an_empty_period_is_one_sheet_that_says_so(tmp_path: Path) -> None:
     assert "No se registraron remisiones en este periodo." in _all_text(book.worksheets[0])
 
 
-def test_the_internal_view_says_so_on_its_first_sheet(tmp_path: Path) -> None:
+def test_the_internal_view_is_never_written_to_a_file(tmp_path: Path) -> None:
     out = tmp_path / "internal.xlsx"
-    write_xlsx(dataclasses.replace(sample_report(), unsuppressed=True), "en", out)
-    assert "Internal view: nothing is hidden" in _all_text(load_workbook(out).worksheets[0])
+    with pytest.raises(InvalidInput, match="for the screen only"):
+        write_xlsx(dataclasses.replace(sample_report(), unsuppressed=True), "en", out)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_an_unwritable_place_is_refused_and_the_old_file_kept(tmp_path: Path) -> None:

@@ -180,6 +180,12 @@ def test_the_internal_view_warns_on_screen(qtbot, db, home):
     _build(qtbot, area)
     texts = [label.text() for label in area.view.widget().findChildren(type(area.description))]
     assert any("Internal view: nothing is hidden" in text for text in texts)
+    # It is for the screen only: no saving or printing, and saying so.
+    assert not any(b.isEnabled() for b in (*area.export_buttons.values(), area.print_button))
+    assert "for this screen only" in area.message.text()
+    area.ask_path = lambda key: home / f"internal.{key}"  # type: ignore[method-assign]
+    assert not area.export("csv")
+    assert not (home / "internal.csv").exists()
 
 
 @pytest.mark.parametrize("key", ["pdf", "xlsx", "html"])

@@ -13,8 +13,22 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from circlekeeper.core.reports.model import Report
 from circlekeeper.core.services import InvalidInput
 from circlekeeper.core.store.database import _writable
+
+
+def check_shareable(report: Report) -> None:
+    """Refuse to put the internal view (nothing hidden) in a file or on paper.
+
+    The internal view is for a counselor's or administrator's screen; a file or a printout
+    leaves the office, and every one of them must hold the suppressed figures only.
+    """
+    if report.unsuppressed:
+        raise InvalidInput(
+            "The internal view, with nothing hidden, is for the screen only, so nothing was "
+            "saved. Build the report without the internal view to save or print it."
+        )
 
 
 def check_target(path: Path) -> Path:

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from circlekeeper.core.export.cells import neutralise
-from circlekeeper.core.export.report_files import write_whole
+from circlekeeper.core.export.report_files import check_shareable, write_whole
 from circlekeeper.core.export.report_format import (
     NO_FIGURE_LEGEND,
     NO_FIGURE_MARK,
@@ -180,5 +180,6 @@ def build_workbook(report: Report, lang: str) -> Workbook:
 
 def write_xlsx(report: Report, lang: str, path: Path) -> None:
     """Save the report as an ``.xlsx`` workbook at ``path`` (whole, or nothing at all)."""
+    check_shareable(report)
     book = build_workbook(report, lang)
     write_whole(Path(path), lambda temp: book.save(temp))

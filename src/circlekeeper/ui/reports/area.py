@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from circlekeeper.core.export.report_files import check_shareable
 from circlekeeper.core.reports.model import Report
 from circlekeeper.core.services import InvalidInput
 from circlekeeper.core.store.database import Database
@@ -365,11 +366,21 @@ class ReportsArea(QWidget):
 
     def _choices_changed(self) -> None:
         current = self.report is not None and self.request() == self.built_request
+        # The internal view is for the screen only (report_files.check_shareable).
+        internal = self.report is not None and self.report.unsuppressed
         for button in (*self.export_buttons.values(), self.print_button):
-            button.setEnabled(current)
+            button.setEnabled(current and not internal)
         if self.report is not None and not current:
             show_message(
                 self.message, self.tr("Your choices changed: build the report again to save it.")
+            )
+        elif current and internal:
+            show_message(
+                self.message,
+                self.tr(
+                    "The internal view is for this screen only: build the report without it "
+                    "to save or print it."
+                ),
             )
         elif current and not self.message.text().startswith("⚠"):
             show_message(self.message, "")
@@ -407,6 +418,7 @@ class ReportsArea(QWidget):
             return False
         lang = self._lang()
         try:
+            check_shareable(report)
             if key == "pdf":
                 from circlekeeper.report_pdf import write_report_pdf
 
@@ -440,6 +452,7 @@ class ReportsArea(QWidget):
         report = self.report
         if report is None:
             return 0
+        check_shareable(report)
         lang = self._lang()
 
         def prepare(doc: QTextDocument) -> None:
@@ -459,6 +472,8 @@ class ReportsArea(QWidget):
         from circlekeeper.report_pdf import report_page_title
 
         if self.report is None or self.request() != self.built_request:
+            return
+        if self.report.unsuppressed:
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(report_page_title(self.report, self._lang()))
