@@ -214,3 +214,19 @@ def test_a_single_row_of_many_figures_reads_down_one_per_line(home: Path) -> Non
     for i in range(4):
         assert f'<tr><td>Medida {i}</td><td class="num" align="right">{10 + i}</td></tr>' in html
     assert '<tr><td>Medida 4</td><td class="num" align="right">*</td></tr>' in html
+
+
+def test_a_schools_own_report_template_is_used_and_a_broken_one_falls_back(home: Path) -> None:
+    from circlekeeper.core.export.report_html import render_report
+
+    folder = home / "templates" / "reports"
+    folder.mkdir(parents=True)
+    mine = folder / "report.html"
+    mine.write_text("<p>District letterhead</p>{{ report.title.en }}", encoding="utf-8")
+    result = render_report(sample_report(), "en")
+    assert result.html == "<p>District letterhead</p>Referrals (the Big 5)"
+    assert result.warnings == []
+    mine.write_text("{{ report.__class__.__mro__ }}", encoding="utf-8")
+    result = render_report(sample_report(), "en")
+    assert "Referrals per month" in result.html  # the built-in template
+    assert "could not be used" in result.warnings[0]
