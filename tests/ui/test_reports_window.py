@@ -127,3 +127,20 @@ def test_a_counselor_builds_every_report_from_the_demo_and_saves_it(
     book = load_workbook(tmp_path / "monthly.xlsx")
     assert len(book.worksheets) == 1 + len(report.sections)
     window.close_database()
+
+
+def test_a_school_added_since_is_offered_when_reports_is_shown_again(qtbot, db_path, home):
+    from circlekeeper.core.services.people import PeopleService, PersonData
+
+    window = _window(qtbot, db_path)
+    titles = [window.navigation.item(r).text() for r in range(window.navigation.count())]
+    window.show_area(titles.index("Reports"))
+    area = window.reports
+    assert area.school.findData("Hillside Elementary") < 0
+    PeopleService(window.database.sessions).create(  # type: ignore[union-attr]
+        PersonData("Ana", "Núñez", grade="4", school="Hillside Elementary")
+    )
+    window.show_area(titles.index("Today"))
+    window.show_area(titles.index("Reports"))
+    assert area.school.findData("Hillside Elementary") > 0
+    window.close_database()

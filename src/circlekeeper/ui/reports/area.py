@@ -15,7 +15,13 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Signal
-from PySide6.QtGui import QKeySequence, QPagedPaintDevice, QShortcut, QTextDocument
+from PySide6.QtGui import (
+    QKeySequence,
+    QPagedPaintDevice,
+    QShortcut,
+    QShowEvent,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -114,9 +120,10 @@ class ReportsArea(QWidget):
             edit.setDisplayFormat("yyyy-MM-dd")
         self.school = QComboBox(self)
         self.school.setAccessibleName(self.tr("School"))
+        self._fixed_schools = schools
+        self._shown_once = False
         self.school.addItem(self.tr("All schools"), None)
-        for school in schools if schools is not None else self._known_schools():
-            self.school.addItem(school, school)
+        self.load_schools()
         self.min_cell = QSpinBox(self)
         self.min_cell.setRange(1, 1000)
         self.min_cell.setValue(self._school_min_cell())
@@ -227,6 +234,27 @@ class ReportsArea(QWidget):
 
         names: Sequence[str] = REPORT_NAMES
         return names
+
+    def load_schools(self) -> None:
+        """Offer every school the records name (a school added since is there on return)."""
+        names = self._fixed_schools if self._fixed_schools is not None else self._known_schools()
+        chosen = self.school.currentData()
+        self.school.blockSignals(True)
+        while self.school.count() > 1:
+            self.school.removeItem(1)
+        for school in names:
+            self.school.addItem(school, school)
+        index = self.school.findData(chosen) if chosen is not None else 0
+        self.school.setCurrentIndex(max(0, index))
+        self.school.blockSignals(False)
+        if chosen is not None and index < 0:
+            self._choices_changed()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._shown_once:
+            self.load_schools()
+        self._shown_once = True
 
     def _title(self, name: str) -> str:
         from circlekeeper.core.reports.engine import title
