@@ -22,6 +22,7 @@ from circlekeeper.core.export.report_format import (
     SUPPRESSED_MARK,
     cell_text,
     chart_cells,
+    has_chart,
 )
 from circlekeeper.core.reports.model import Cell, Section, Unit
 
@@ -219,4 +220,4 @@ def chart_uris(sections: tuple[Section, ...], lang: str = "en") -> dict[str, str
     from circlekeeper.pdf import ensure_gui_app
 
     ensure_gui_app()
-    return {s.key: chart_data_uri(s, lang) for s in sections if chart_cells(s)}
+    return {s.key: chart_data_uri(s, lang) for s in sections if has_chart(s)}

@@ -23,7 +23,7 @@ from PySide6.QtGui import (
 )
 
 from circlekeeper.core.export.report_files import check_shareable, check_target, write_whole
-from circlekeeper.core.export.report_format import chart_cells, period_text
+from circlekeeper.core.export.report_format import has_chart, period_text
 from circlekeeper.core.export.report_html import render_report
 from circlekeeper.core.reports.model import Report, Section
 from circlekeeper.core.services import InvalidInput
@@ -98,7 +98,7 @@ def draw_charts_in(doc: QTextDocument, report: Report, lang: str) -> int:
 
 def report_pdf_html(report: Report, lang: str) -> str:
     """The HTML the PDF is laid out from: each chart a ``chart:KEY`` placeholder image."""
-    charts = {s.key: _CHART_SCHEME + s.key for s in report.sections if chart_cells(s)}
+    charts = {s.key: _CHART_SCHEME + s.key for s in report.sections if has_chart(s)}
     return render_report(report, lang, charts=charts).html
 
 

@@ -230,3 +230,20 @@ def test_a_schools_own_report_template_is_used_and_a_broken_one_falls_back(home:
     result = render_report(sample_report(), "en")
     assert "Referrals per month" in result.html  # the built-in template
     assert "could not be used" in result.warnings[0]
+
+
+def test_a_chart_with_fewer_than_two_shown_figures_is_not_drawn(qapp, home, tmp_path) -> None:
+    from circlekeeper.core.export.report_format import has_chart
+    from circlekeeper.report_pdf import report_pdf_html
+
+    report = sample_report()
+    by_type = report.sections[1]
+    hidden = Cell(None, Unit.COUNT, suppressed=True)
+    one_left = tuple(
+        dataclasses.replace(row, cells=(hidden, *row.cells[1:])) if row.group != "defiance" else row
+        for row in by_type.rows
+    )
+    lonely = dataclasses.replace(by_type, rows=one_left)
+    assert has_chart(by_type) and not has_chart(lonely)
+    html = report_pdf_html(dataclasses.replace(report, sections=(report.sections[0], lonely)), "en")
+    assert html.count("<img") == 1  # the line chart only

@@ -21,7 +21,7 @@ from circlekeeper.core.export.report_format import (
     NO_FIGURE_MARK,
     SUPPRESSED_MARK,
     cell_text,
-    chart_cells,
+    has_chart,
     reads_down,
 )
 from circlekeeper.core.export.report_xlsx import write_xlsx
@@ -80,7 +80,7 @@ def test_the_pdf_of_each_report_holds_its_figures(qapp, home, tmp_path, reports,
         for row in section.rows:
             for cell in row.cells:
                 assert cell_text(cell, "en") in text, (section.key, row.group)
-    if any(chart_cells(s) for s in report.sections):
+    if any(has_chart(s) for s in report.sections):
         assert _painted(out, BAR.name()) or _painted(out, LINE.name())
 
 

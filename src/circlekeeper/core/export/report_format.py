@@ -143,3 +143,12 @@ def prose(text: Text, lang: str = "en") -> str:
     if lang == "en+es" and text.en != text.es:
         return f"{text.en}\n{text.es}"
     return text.in_lang(lang)
+
+
+def has_chart(section: Section) -> bool:
+    """Whether the section's chart is worth drawing: at least two figures to compare.
+
+    A chart of one bar, or of hidden figures only, says nothing its table does not, and takes
+    half a page of a report meant to be short.
+    """
+    return sum(1 for _, cell in chart_cells(section) if cell.value is not None) >= 2

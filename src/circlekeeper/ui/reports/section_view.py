@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 from circlekeeper.charts import CHART_HEIGHT_PT, CHART_WIDTH_PT, paint_chart
 from circlekeeper.core.export.report_format import (
     cell_text,
-    chart_cells,
     chart_summary,
+    has_chart,
     label,
     prose,
     reads_down,
@@ -192,7 +192,7 @@ class SectionView(QWidget):
             self.note = note(prose(section.note, lang), self)
             layout.addWidget(self.note)
         self.chart: ChartView | None = None
-        if chart_cells(section):
+        if has_chart(section):
             self.chart = ChartView(section, lang, self)
             layout.addWidget(self.chart)
         self.model = SectionModel(section, lang, self)
