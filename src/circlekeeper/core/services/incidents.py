@@ -19,6 +19,36 @@ from circlekeeper.core.store.models import Case, IncidentType
 from circlekeeper.core.text import fold
 
 SWIS_LEVELS = ("major", "minor")
+# SWIS problem behaviours a type can count as (majors and minors share some names).
+SWIS_BEHAVIORS = (
+    "Abusive language/Inappropriate language/Profanity",
+    "Arson",
+    "Bomb threat/False alarm",
+    "Bullying",
+    "Defiance/Insubordination/Non-compliance",
+    "Disrespect",
+    "Disruption",
+    "Dress code violation",
+    "Fighting",
+    "Forgery/Theft/Plagiarism",
+    "Harassment",
+    "Inappropriate display of affection",
+    "Inappropriate location/Out of bounds",
+    "Lying/Cheating",
+    "Physical aggression",
+    "Physical contact",
+    "Property damage/Vandalism",
+    "Property misuse",
+    "Skip class",
+    "Tardy",
+    "Technology violation",
+    "Truancy",
+    "Use/Possession of alcohol",
+    "Use/Possession of drugs",
+    "Use/Possession of tobacco",
+    "Use/Possession of weapons",
+    "Other behavior",
+)
 MAX_LABEL = 60
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
