@@ -274,3 +274,16 @@ def test_printing_lays_out_the_report_on_show_with_its_charts(qtbot, db, home, t
     area.print_preview()
     assert area.preview.isVisible()
     area.preview.reject()
+
+
+def test_quick_periods_fill_the_dates(qtbot, db, home) -> None:
+    from circlekeeper.ui.reports.area import last_month
+
+    assert last_month(date(2026, 3, 16)) == (date(2026, 2, 1), date(2026, 2, 28))
+    assert last_month(date(2026, 1, 5)) == (date(2025, 12, 1), date(2025, 12, 31))
+    area = _area(qtbot, db)
+    area.last_month_button.click()
+    assert area.request().start == date(2025, 11, 1)
+    assert area.request().end == date(2025, 11, 30)
+    area.school_year_button.click()
+    assert (area.request().start, area.request().end) == (date(2025, 8, 1), date(2025, 12, 1))

@@ -11,7 +11,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Signal
@@ -79,6 +79,12 @@ def school_year_start(today: date) -> date:
     return date(today.year if today.month >= 8 else today.year - 1, 8, 1)
 
 
+def last_month(today: date) -> tuple[date, date]:
+    """The first and last day of the calendar month before ``today``'s."""
+    end = today.replace(day=1) - timedelta(days=1)
+    return end.replace(day=1), end
+
+
 class ReportsArea(QWidget):
     """Choices on top, the report in the middle, saving at the bottom."""
 
@@ -118,6 +124,15 @@ class ReportsArea(QWidget):
         for edit in (self.start_date, self.end_date):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
+        self.today = today
+        self.school_year_button = QPushButton(self.tr("School &year"), self)
+        self.school_year_button.setAccessibleName(self.tr("Period: this school year so far"))
+        self.school_year_button.clicked.connect(
+            lambda: self.set_period(school_year_start(self.today), self.today)
+        )
+        self.last_month_button = QPushButton(self.tr("Last &month"), self)
+        self.last_month_button.setAccessibleName(self.tr("Period: last month"))
+        self.last_month_button.clicked.connect(lambda: self.set_period(*last_month(self.today)))
         self.school = QComboBox(self)
         self.school.setAccessibleName(self.tr("School"))
         self._fixed_schools = schools
@@ -180,6 +195,11 @@ class ReportsArea(QWidget):
         self._labelled(grid, 0, 4, self.tr("&Language:"), self.language)
         self._labelled(grid, 1, 0, self.tr("&From:"), self.start_date)
         self._labelled(grid, 1, 2, self.tr("&To:"), self.end_date)
+        periods = QHBoxLayout()
+        periods.addWidget(self.school_year_button)
+        periods.addWidget(self.last_month_button)
+        periods.addStretch(1)
+        grid.addLayout(periods, 2, 1, 1, 3)
         self._labelled(grid, 1, 4, self.tr("S&chool:"), self.school)
         self._labelled(grid, 1, 6, self.tr("Smallest &group:"), self.min_cell)
         grid.setColumnStretch(3, 1)
@@ -255,6 +275,11 @@ class ReportsArea(QWidget):
         if self._shown_once:
             self.load_schools()
         self._shown_once = True
+
+    def set_period(self, start: date, end: date) -> None:
+        """Show a period in the two date fields (the quick choices use this)."""
+        self.start_date.setDate(to_qdate(start))
+        self.end_date.setDate(to_qdate(end))
 
     def _title(self, name: str) -> str:
         from circlekeeper.core.reports.engine import title
