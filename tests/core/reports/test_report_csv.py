@@ -67,3 +67,23 @@ def test_an_unwritable_csv_path_is_refused_and_nothing_is_left(
     with pytest.raises(InvalidInput, match="does not exist"):
         write_csv(report, exports / "missing" / "d.csv")
     assert list(exports.iterdir()) == []
+
+
+def test_the_internal_view_is_never_written_to_a_csv(
+    programme_db: Database, tmp_path: Path
+) -> None:
+    from circlekeeper.core.services.profiles import Viewer
+
+    report = build_report(
+        "referrals",
+        programme_db.sessions,
+        start=START,
+        end=END,
+        as_of=AS_OF,
+        unsuppressed=True,
+        viewer=Viewer("Ana", "counselor"),
+    )
+    out = tmp_path / "internal.csv"
+    with pytest.raises(InvalidInput, match="screen only"):
+        write_csv(report, out)
+    assert not out.exists()

@@ -13,7 +13,7 @@ import csv
 from pathlib import Path
 
 from circlekeeper.core.export.cells import neutralise
-from circlekeeper.core.export.report_files import write_whole
+from circlekeeper.core.export.report_files import check_shareable, write_whole
 from circlekeeper.core.reports.model import Report, Unit
 
 HEADER = ("report", "section", "group", "measure", "value", "suppressed")
@@ -52,7 +52,9 @@ def csv_rows(report: Report) -> list[tuple[str, ...]]:
 
 
 def write_csv(report: Report, path: Path) -> None:
-    """Write the report's figures to ``path`` (UTF-8, whole or not at all)."""
+    """Write the report's figures to ``path`` (UTF-8, whole or not at all); the internal view
+    with nothing hidden is refused, as by every other writer."""
+    check_shareable(report)
 
     def write(temp: Path) -> None:
         with temp.open("w", encoding="utf-8", newline="") as handle:
