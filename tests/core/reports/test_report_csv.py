@@ -87,3 +87,45 @@ def test_the_internal_view_is_never_written_to_a_csv(
     with pytest.raises(InvalidInput, match="screen only"):
         write_csv(report, out)
     assert not out.exists()
+
+
+def test_a_name_typed_as_a_place_never_reaches_a_published_report(
+    programme_db: Database, tmp_path: Path
+) -> None:
+    # Given one referral whose place was typed with a student's name in it
+    with programme_db.sessions() as session:
+        student = session.scalars(select(Person.id).where(Person.kind == "student")).first()
+    assert student is not None
+    CaseService(programme_db.sessions).intake(
+        CaseIntake(
+            date(2025, 10, 8),
+            "Whispered rumour about Zebulon",  # an unmapped type named by typed words too
+            location="Outside Zebulon Quist's locker",
+            school=NORTH,
+            parties=[(student, "responsible")],
+        )
+    )
+    published = build_report("referrals", programme_db.sessions, start=START, end=END, as_of=AS_OF)
+    out = tmp_path / "r.csv"
+    write_csv(published, out)
+    # Then neither the CSV nor any label names it: rare typed rows are counted as "other"
+    assert "zebulon" not in out.read_text(encoding="utf-8").casefold()
+    labels = [row.label.en for s in published.sections for row in s.rows]
+    assert not any("Zebulon" in label for label in labels)
+    for key in ("by_location", "by_incident_type"):
+        groups = {row.group for row in published.section(key).rows}
+        assert "other" in groups
+    # And the internal view, for a counselor's screen, still names each place
+    from circlekeeper.core.services.profiles import Viewer
+
+    internal = build_report(
+        "referrals",
+        programme_db.sessions,
+        start=START,
+        end=END,
+        as_of=AS_OF,
+        unsuppressed=True,
+        viewer=Viewer("Ana", "counselor"),
+    )
+    labels = [row.label.en for row in internal.section("by_location").rows]
+    assert "Outside Zebulon Quist's locker" in labels

@@ -58,9 +58,13 @@ class SectionBuilder:
 class ReportBuilder:
     """The sections of one report, and the sums that tie their figures together."""
 
-    def __init__(self) -> None:
+    def __init__(self, merge_below: int = 0) -> None:
         self.sections: list[SectionBuilder] = []
         self._links: list[Sum] = []
+        # Rows named by words someone typed (a place, an incident type not yet mapped) with
+        # fewer referrals than this are shown together as "other": a typed name must not reach
+        # a published report. 0 (the internal view) shows each one.
+        self.merge_below = merge_below
 
     def section(
         self,

@@ -11,6 +11,16 @@ from circlekeeper.core.reports.model import Column, Text, Unit
 ALL_LABEL = Text("All", "Total")
 NOT_RECORDED = "not_recorded"
 NOT_RECORDED_LABEL = Text("Not recorded", "Sin registrar")
+OTHER = "other"
+OTHER_LABEL = Text(
+    "Other (each too rare to name)", "Otros (cada uno demasiado poco frecuente para nombrarlo)"
+)
+
+
+def merged(counts: dict[str, int], typed: set[str], below: int) -> dict[str, str]:
+    """Which group each typed group is shown as: itself, or ``other`` when it is too rare."""
+    return {g: OTHER if g in typed and counts[g] < below else g for g in counts}
+
 
 _MONTHS = (
     ("January", "enero"),
@@ -85,12 +95,15 @@ def suppression_rule(min_cell: int, unsuppressed: bool) -> Text:
         f"built on it. Further figures are hidden where a hidden one could otherwise be worked "
         f"out from a total, another row or another column. A zero is shown only for a group of "
         f"at least {n} enrolled students, and a count is hidden when fewer than {n} of its "
-        "group are left on the other side.",
+        f"group are left on the other side. Places and incident types named in people's own "
+        f"words that occur fewer than {n} times are counted together as “other”.",
         f"Se oculta (*) toda cifra sobre menos de {n} estudiantes, y toda tasa o razón calculada "
         f"a partir de ella. También se ocultan otras cifras cuando permitirían deducir una "
         f"oculta a partir de un total, otra fila u otra columna. Un cero solo se muestra para un "
         f"grupo de al menos {n} estudiantes matriculados, y se oculta una cifra cuando quedan "
-        f"menos de {n} estudiantes del grupo del otro lado.",
+        f"menos de {n} estudiantes del grupo del otro lado. Los lugares y tipos de incidente "
+        f"escritos con palabras propias que aparecen menos de {n} veces se cuentan juntos como "
+        "«otros».",
     )
 
 

@@ -6,14 +6,23 @@ by incident type, with the cases whose original consequence was reinstated count
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 from circlekeeper.core.domain.enums import Diversion
 from circlekeeper.core.reports.builder import ALL, ReportBuilder, SectionBuilder, count
-from circlekeeper.core.reports.common import ALL_LABEL, month_key, months, students_column
+from circlekeeper.core.reports.common import (
+    ALL_LABEL,
+    OTHER,
+    OTHER_LABEL,
+    merged,
+    month_key,
+    months,
+    students_column,
+)
 from circlekeeper.core.reports.facts import Facts, Referral
 from circlekeeper.core.reports.model import Chart, Column, Text, Unit
-from circlekeeper.core.reports.referrals import incident_group
+from circlekeeper.core.reports.referrals import incident_group, is_unmapped
 from circlekeeper.core.reports.suppression import Fig
 
 COLUMNS = (
@@ -116,16 +125,26 @@ def add_diversion_sections(b: ReportBuilder, facts: Facts) -> list[Referral]:
         ),
     )
     labels: dict[str, Text] = {}
+    counts: Counter[str] = Counter()
     for r in cases:
         key, label = incident_group(r)
         labels.setdefault(key, label)
+        counts[key] += 1
+    # A type still named by typed words, on too few cases, is counted under "other".
+    shown_as = merged(
+        counts, {incident_group(r)[0] for r in cases if is_unmapped(r)}, b.merge_below
+    )
+    groups = {
+        shown_as[key]: (OTHER_LABEL if shown_as[key] == OTHER else label)
+        for key, label in labels.items()
+    }
     kind = _section(
         b,
         "diversion_by_incident_type",
         Text("Consequences replaced, by incident type", "Consecuencias sustituidas por tipo"),
         cases,
-        sorted(labels.items(), key=lambda item: item[1].en),
-        lambda r: incident_group(r)[0],
+        sorted(groups.items(), key=lambda item: (item[0] == OTHER, item[1].en)),
+        lambda r: shown_as[incident_group(r)[0]],
         None,
     )
     for column in COLUMNS:

@@ -197,7 +197,7 @@ def build_report(
         school = resolve_school(session, school)
         demographics = name in ("equity", "board")
         facts = load_facts(session, start, end, school, demographics=demographics)
-    builder = ReportBuilder()
+    builder = ReportBuilder(merge_below=0 if unsuppressed else min_cell)
     has_data = _BUILDERS[name](builder, facts, as_of or date.today())
     sections = builder.finish(min_cell, unsuppressed=unsuppressed) if has_data else ()
     generated: datetime = utcnow()

@@ -16,9 +16,12 @@ from circlekeeper.core.reports.common import (
     ALL_LABEL,
     NOT_RECORDED,
     NOT_RECORDED_LABEL,
+    OTHER,
+    OTHER_LABEL,
     REFERRAL_DEFINITION,
     SCHOOL_DAYS_DEFINITION,
     SHARE,
+    merged,
     month_key,
     months,
     plain_column,
@@ -110,8 +113,12 @@ def add_breakdown(
     *,
     order: Callable[[str], Any] | None = None,
     chart: bool = True,
+    typed: Callable[[Referral], bool] | None = None,
 ) -> SectionBuilder:
-    """A section counting referrals by one attribute, with each group's share of all."""
+    """A section counting referrals by one attribute, with each group's share of all.
+
+    Groups named by typed words (``typed``) too rare to show are counted together as "other".
+    """
     s = b.section(
         key,
         title,
@@ -121,18 +128,26 @@ def add_breakdown(
     )
     counts: Counter[str] = Counter()
     labels: dict[str, Text] = {}
+    typed_groups: set[str] = set()
     for referral in referrals:
         group, label = group_of(referral)
         counts[group] += 1
         labels.setdefault(group, label)
+        if typed is not None and group != NOT_RECORDED and typed(referral):
+            typed_groups.add(group)
+    shown_as = merged(counts, typed_groups, b.merge_below)
+    if OTHER in shown_as.values():
+        folded: Counter[str] = Counter()
+        for group, n in counts.items():
+            folded[shown_as[group]] += n
+        counts = folded
+        labels[OTHER] = OTHER_LABEL
     groups: Iterable[str] = (
         sorted(counts, key=order) if order else [g for g, _n in counts.most_common()]
     )
     total = len(referrals)
-    for group in [
-        *[g for g in groups if g != NOT_RECORDED],
-        *([NOT_RECORDED] if NOT_RECORDED in counts else []),
-    ]:
+    last = [g for g in (OTHER, NOT_RECORDED) if g in counts]
+    for group in [*[g for g in groups if g not in last], *last]:
         _share_row(s, group, labels[group], counts[group], total)
     _share_row(s, ALL, ALL_LABEL, total, total)
     return s
@@ -167,6 +182,11 @@ def state_group(r: Referral) -> tuple[str, Text]:
     if not category:
         return NOT_RECORDED, Text("No state category set", "Sin categoría estatal")
     return folded_words(category), Text(category, category)
+
+
+def is_unmapped(r: Referral) -> bool:
+    """A type no one has mapped yet is named by the words typed at intake."""
+    return not r.swis_behavior
 
 
 def location_group(r: Referral) -> tuple[str, Text]:
@@ -240,6 +260,7 @@ def add_referral_sections(b: ReportBuilder, facts: Facts, *, big5: bool = True) 
         Text("Referrals by incident type", "Remisiones por tipo de incidente"),
         referrals,
         incident_group,
+        typed=is_unmapped,
     )
     sections = [incident]
     if any(r.state_category for r in referrals):
@@ -262,6 +283,7 @@ def add_referral_sections(b: ReportBuilder, facts: Facts, *, big5: bool = True) 
                 Text("Referrals by location", "Remisiones por lugar"),
                 referrals,
                 location_group,
+                typed=lambda _r: True,
             )
         )
         sections.append(
