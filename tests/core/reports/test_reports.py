@@ -374,3 +374,35 @@ def test_state_categories_appear_once_the_school_maps_its_types(
     rows = _referrals(programme)
     assert got[("violence", "referrals")] == sum(1 for r in rows if r[3] == "fighting")
     assert got[("not_recorded", "referrals")] == sum(1 for r in rows if r[3] != "fighting")
+
+
+def test_a_group_in_the_directory_s_own_words_too_small_to_name_is_other(
+    db: Database, programme: sqlite3.Connection
+) -> None:
+    from circlekeeper.core.services.cases import CaseIntake, CaseService
+    from circlekeeper.core.services.people import PeopleService, PersonData
+    from circlekeeper.core.services.profiles import Viewer
+
+    # Given one student whose race/ethnicity was typed in the directory's own words
+    person = PeopleService(db.sessions).create(
+        PersonData("Una", "Sola", race_ethnicity="Zorblattian heritage")
+    )
+    CaseService(db.sessions).intake(
+        CaseIntake(date(2025, 10, 9), "Fighting", parties=[(person.id, "responsible")])
+    )
+    published = build_report("equity", db.sessions, start=START, end=END, as_of=AS_OF)
+    section = published.section("referrals_race_ethnicity")
+    # Then the published report counts them under "other", never by that name
+    assert "Zorblattian heritage" not in {row.label.en for row in section.rows}
+    assert "other" in {row.group for row in section.rows}
+    internal = build_report(
+        "equity",
+        db.sessions,
+        start=START,
+        end=END,
+        as_of=AS_OF,
+        unsuppressed=True,
+        viewer=Viewer("Lee", "administrator"),
+    )
+    got = _values(internal, "referrals_race_ethnicity")
+    assert got[("Zorblattian heritage", "students")] == 1

@@ -13,13 +13,20 @@ from collections.abc import Callable
 
 from circlekeeper.core.domain.enums import AgreementStatus, Diversion
 from circlekeeper.core.reports.builder import ALL, ReportBuilder, SectionBuilder, count
-from circlekeeper.core.reports.common import ALL_LABEL, NOT_RECORDED, NOT_RECORDED_LABEL
+from circlekeeper.core.reports.common import (
+    ALL_LABEL,
+    NOT_RECORDED,
+    NOT_RECORDED_LABEL,
+    OTHER,
+    merged,
+)
 from circlekeeper.core.reports.facts import Facts, Student
 from circlekeeper.core.reports.model import Chart, Column, Text, Unit
 from circlekeeper.core.reports.suppression import Fig
 
 COMPARISON = Text("all other students", "todos los demás estudiantes")
 NO_DENOMINATOR = Text("no denominator", "sin denominador")
+OTHER_GROUPS = Text("Other groups (each too small to name)", "Otros grupos (cada uno muy pequeño)")
 
 _VALUES = {
     "Hispanic or Latino": "Hispano o latino",
@@ -130,6 +137,13 @@ def _grouped(raw: Counter[str | bool | None], labels: dict[str, Text]) -> Counte
     return grouped
 
 
+def _fold(counts: Counter[str], shown_as: dict[str, str]) -> Counter[str]:
+    folded: Counter[str] = Counter()
+    for group, n in counts.items():
+        folded[shown_as.get(group, group)] += n
+    return folded
+
+
 def add_equity_section(
     b: ReportBuilder,
     facts: Facts,
@@ -165,8 +179,19 @@ def add_equity_section(
         Counter(value(known) if known else None for known in map(facts.demographics.get, students)),
         labels,
     )
+    # A group named in the directory's own words (not a standard category) with fewer enrolled
+    # students than the minimum is counted as "other": its name alone could point to someone.
+    typed = {g for g in labels if g not in _VALUES and g not in (NOT_RECORDED, "yes", "no")}
+    shown_as = merged({g: enrolled[g] for g in labels}, typed, b.merge_below)
+    if OTHER in shown_as.values():
+        enrolled, happened = _fold(enrolled, shown_as), _fold(happened, shown_as)
+        labels = {shown_as[g]: label for g, label in labels.items()}
+        labels[OTHER] = OTHER_GROUPS
     total_enrolled, total = sum(enrolled.values()), sum(happened.values())
-    groups = sorted(labels, key=lambda g: (g == NOT_RECORDED, -enrolled[g], labels[g].en))
+    groups = sorted(
+        labels,
+        key=lambda g: (g in (OTHER, NOT_RECORDED), g == NOT_RECORDED, -enrolled[g], labels[g].en),
+    )
     all_refs = (s.ref(ALL, "students"), s.ref(ALL, "enrolled"))
     for group in groups:
         n, size = happened[group], enrolled[group]
