@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from tests.core.reports.report_seed import AS_OF, END, SOUTH, START
+from tests.core.reports.report_seed import AS_OF, END, NORTH, SOUTH, START
 
 from circlekeeper.core.reports.engine import REPORT_NAMES, build_report
 from circlekeeper.core.reports.model import Report
@@ -406,3 +406,28 @@ def test_a_group_in_the_directory_s_own_words_too_small_to_name_is_other(
     )
     got = _values(internal, "referrals_race_ethnicity")
     assert got[("Zorblattian heritage", "students")] == 1
+
+
+def test_records_naming_no_school_belong_to_the_installation_s_own(
+    db: Database, programme: sqlite3.Connection
+) -> None:
+    from circlekeeper.core.services.cases import CaseIntake, CaseService
+    from circlekeeper.core.services.people import PeopleService, PersonData
+    from circlekeeper.core.services.settings import SettingsService
+
+    settings = SettingsService(db.sessions)
+    chosen = settings.load()
+    chosen.school_name = NORTH
+    settings.save(chosen)
+    before = _values(_report(db, "referrals", NORTH), "per_month")[("all", "referrals")] or 0
+    # Given a student added by hand and a referral typed at intake, neither naming a school
+    person = PeopleService(db.sessions).create(PersonData("Nadie", "Escuela"))
+    CaseService(db.sessions).intake(
+        CaseIntake(date(2025, 10, 9), "Fighting", parties=[(person.id, "responsible")])
+    )
+    # Then they count for this installation's own school, and not for another
+    north = _report(db, "referrals", NORTH)
+    assert _values(north, "per_month")[("all", "referrals")] == before + 1
+    assert f"{_enrolled(programme, NORTH) + 1} enrolled" in north.population.en
+    south = _report(db, "referrals", SOUTH)
+    assert _values(south, "per_month")[("all", "referrals")] == len(_referrals(programme, SOUTH))

@@ -139,16 +139,31 @@ def _local_day(moment: datetime | None) -> date | None:
     return moment.astimezone().date() if moment is not None else None
 
 
-def _enrolled(session: Session, school: str | None) -> int:
+def _own_school(session: Session, school: str | None) -> bool:
+    """Whether ``school`` is this installation's own (Settings): records naming no school
+    (a referral typed at intake, a student added by hand) belong to it."""
+    if school is None:
+        return False
+    own = session.scalar(select(Setting.value).where(Setting.key == "school_name"))
+    return (own or "").strip() == school
+
+
+def _at(column: Any, school: str, own: bool) -> Any:
+    return or_(column == school, column.is_(None)) if own else column == school
+
+
+def _enrolled(session: Session, school: str | None, own: bool = False) -> int:
     query = select(func.count()).where(
         Person.kind == PersonKind.STUDENT.value, Person.archived_at.is_(None)
     )
     if school is not None:
-        query = query.where(Person.school == school)
+        query = query.where(_at(Person.school, school, own))
     return int(session.scalar(query) or 0)
 
 
-def _people(session: Session, school: str | None) -> tuple[dict[int, Student], dict[int, Student]]:
+def _people(
+    session: Session, school: str | None, own: bool = False
+) -> tuple[dict[int, Student], dict[int, Student]]:
     """The school's active students, and every student (moved and archived ones too)."""
     people = select(
         Person.id,
@@ -166,7 +181,8 @@ def _people(session: Session, school: str | None) -> tuple[dict[int, Student], d
     for row in session.connection().execute(people):
         person = Student(*row[:7])
         everyone[person.id] = person
-        if row[8] is None and (school is None or row[7] == school):
+        here = school is None or row[7] == school or (own and row[7] is None)
+        if row[8] is None and here:
             students[person.id] = person
     return students, everyone
 
@@ -178,11 +194,12 @@ def load_facts(
     before, after = start - timedelta(days=MARGIN_DAYS), end + timedelta(days=MARGIN_DAYS)
     students: dict[int, Student] = {}
     everyone: dict[int, Student] = {}
+    own = _own_school(session, school)
     if demographics:
-        students, everyone = _people(session, school)
+        students, everyone = _people(session, school, own)
         enrolled = len(students)
     else:
-        enrolled = _enrolled(session, school)
+        enrolled = _enrolled(session, school, own)
 
     student = aliased(Person)
     referral_query = (
@@ -213,7 +230,7 @@ def load_facts(
         )
     )
     if school is not None:
-        referral_query = referral_query.where(Case.school == school)
+        referral_query = referral_query.where(_at(Case.school, school, own))
     rows: list[tuple[Any, ...]] = [
         tuple(row) for row in session.connection().execute(referral_query)
     ]
@@ -251,7 +268,9 @@ def load_facts(
         )
     )
     if school is not None:
-        circle_query = circle_query.where(func.coalesce(Case.school, facilitator.school) == school)
+        circle_query = circle_query.where(
+            _at(func.coalesce(Case.school, facilitator.school), school, own)
+        )
     circles = []
     for circle_id, kind, moment, case_id, participants in session.connection().execute(
         circle_query
@@ -271,7 +290,7 @@ def load_facts(
         )
     )
     if school is not None:
-        agreement_query = agreement_query.where(Case.school == school)
+        agreement_query = agreement_query.where(_at(Case.school, school, own))
     agreements = [
         AgreementMade(agreement_id, case_id, status, agreed_on)
         for agreement_id, case_id, status, agreed_on in session.connection().execute(
@@ -286,7 +305,7 @@ def load_facts(
         .where(FollowUp.due_on.between(start, end), FollowUp.status != "cancelled")
     )
     if school is not None:
-        follow_query = follow_query.where(Case.school == school)
+        follow_query = follow_query.where(_at(Case.school, school, own))
     follow_ups = [FollowUpDue(*row) for row in session.connection().execute(follow_query)]
 
     offered_query = (
@@ -300,7 +319,7 @@ def load_facts(
         .distinct()
     )
     if school is not None:
-        offered_query = offered_query.where(Case.school == school)
+        offered_query = offered_query.where(_at(Case.school, school, own))
     offered = set(session.scalars(offered_query))
     return Facts(
         start, end, enrolled, students, known, referrals, circles, agreements, follow_ups, offered
