@@ -336,6 +336,23 @@ def test_board_and_monthly_key_figures_match_their_tables(
     assert key[("all", "per_100_per_day")] == pytest.approx(
         len(rows) / _weekdays(START, END) / _enrolled(programme) * 100
     )
+    held = programme.execute(
+        """SELECT count(*), sum(case_id IS NULL AND kind NOT IN
+                 ('harm_repair', 'conference', 'reentry')), sum(case_id IS NOT NULL)
+           FROM circle WHERE status = 'completed'
+             AND kind NOT IN ('pre_meeting', 'completion_meeting')
+             AND substr(started_at, 1, 10) BETWEEN ? AND ?""",
+        (START.isoformat(), END.isoformat()),
+    ).fetchone()
+    assert key[("all", "circles")] == held[0]
+    assert key[("all", "proactive_share")] == pytest.approx(held[1] / held[0] * 100)
+    assert key[("all", "responses")] == held[2]
+    made = programme.execute(
+        """SELECT sum(status = 'completed'), count(*) FROM agreement
+           WHERE agreed_on BETWEEN ? AND ? AND status NOT IN ('draft', 'superseded')""",
+        (START.isoformat(), END.isoformat()),
+    ).fetchone()
+    assert key[("all", "agreements_completed")] == pytest.approx(made[0] / made[1] * 100)
     monthly = build_report(
         "monthly",
         db.sessions,
