@@ -15,6 +15,7 @@ import contextlib
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -99,25 +100,46 @@ def make_document(html: str, *, title: str = "") -> QTextDocument:
 def _keep_headings_with_next(doc: QTextDocument, page_height: float) -> None:
     """Move a heading that would sit at the foot of a page to the next one.
 
-    QTextDocument has no "keep with next"; a heading needs room for a few lines under it.
+    QTextDocument has no "keep with next"; a heading needs room for a few lines under it, or
+    for the two blocks after it when they are taller (a note and a chart) and fit on a page.
+    One heading moves per pass and the document is laid out again before the next, because a
+    move shifts everything after it.
     """
     room = page_height * 0.12
+    always_before = QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
     layout = doc.documentLayout()
-    for _ in range(3):  # each move shifts what follows; a few passes settle it
-        moved = False
+    for _ in range(40):
+        moved, since = False, 0
         block = doc.begin()
-        while block.isValid():
-            if block.blockFormat().headingLevel() and QTextCursor(block).currentTable() is None:
+        while block.isValid() and not moved:
+            fmt = block.blockFormat()
+            if (
+                fmt.headingLevel()
+                and not fmt.pageBreakPolicy() & always_before
+                and QTextCursor(block).currentTable() is None
+            ):
                 rect = layout.blockBoundingRect(block)
+                need = room
+                following, after = block.next(), 0.0
+                for _step in range(2):
+                    if not following.isValid() or QTextCursor(following).currentTable():
+                        break
+                    after += layout.blockBoundingRect(following).height()
+                    following = following.next()
+                if after < page_height * 0.6:
+                    need = max(room, after)
                 page_bottom = (int(rect.top() // page_height) + 1) * page_height
-                fmt = block.blockFormat()
-                if rect.bottom() + room > page_bottom and rect.top() % page_height > room:
-                    fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                if rect.bottom() + need > page_bottom and rect.top() % page_height > room:
+                    fmt.setPageBreakPolicy(always_before)
                     QTextCursor(block).setBlockFormat(fmt)
                     moved = True
+                    since = block.position()
             block = block.next()
         if not moved:
             return
+        # Qt relays out only part of a document after a block format changes; without this
+        # the blocks after a moved heading kept an empty layout and were left out of the PDF.
+        doc.markContentsDirty(since, doc.characterCount() - since)
 
 
 def _paint_pages(doc: QTextDocument, device: QPagedPaintDevice, footer: str) -> int:
@@ -156,15 +178,25 @@ def _paint_pages(doc: QTextDocument, device: QPagedPaintDevice, footer: str) -> 
     return pages
 
 
-def html_to_pdf(html: str, path: Path, *, title: str, page_size: PageSizeName = "letter") -> int:
+def html_to_pdf(
+    html: str,
+    path: Path,
+    *,
+    title: str,
+    page_size: PageSizeName = "letter",
+    prepare: Callable[[QTextDocument], None] | None = None,
+) -> int:
     """Write the HTML as a PDF file at ``path``; return the number of pages.
 
+    ``prepare`` may adjust the laid-out document first (the reports draw their charts into it).
     The file is written beside the target and moved into place once complete, so a failed
     export never leaves half a PDF (or destroys the previous one).
     """
     path = Path(path).expanduser()
     check_writable(path)
     doc = make_document(html, title=title)
+    if prepare is not None:
+        prepare(doc)
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".pdf", dir=path.parent)
     os.close(handle)
     temp = Path(temp_name)
@@ -199,6 +231,15 @@ def html_to_pdf(html: str, path: Path, *, title: str, page_size: PageSizeName = 
     return pages
 
 
-def print_html(html: str, printer: QPagedPaintDevice, *, title: str = "") -> int:
+def print_html(
+    html: str,
+    printer: QPagedPaintDevice,
+    *,
+    title: str = "",
+    prepare: Callable[[QTextDocument], None] | None = None,
+) -> int:
     """Paint the HTML on a printer (or the print-preview's printer); return the page count."""
-    return _paint_pages(make_document(html, title=title), printer, title)
+    doc = make_document(html, title=title)
+    if prepare is not None:
+        prepare(doc)
+    return _paint_pages(doc, printer, title)

@@ -27,7 +27,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
     summary = build_demo(path, "small", progress=lambda d, t: seen.append((d, t)), today=TODAY)
     assert seen and seen[-1][0] == seen[-1][1]
     assert 500 <= summary.people <= 700
-    assert summary.cases == 120 and summary.circles == 300
+    assert summary.cases == 120 and summary.circles == 700
     assert summary.participants > 3 * summary.circles
     assert summary.agreements > 0 and summary.follow_ups > 0
     return path

@@ -100,11 +100,11 @@ def test_demo_builds_and_refuses_to_overwrite(run_cli, tmp_path: Path) -> None:
     target = tmp_path / "demo.sqlite3"
     built = run_cli("demo", "--database", str(target))
     assert built.returncode == 0, built.stderr
-    assert "120 cases, 300 circles" in built.stdout
+    assert "120 cases, 700 circles" in built.stdout
     conn = sqlite3.connect(target)
     try:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert conn.execute("SELECT count(*) FROM circle").fetchone() == (300,)
+        assert conn.execute("SELECT count(*) FROM circle").fetchone() == (700,)
     finally:
         conn.close()
     before = digest(target)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTime, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 from tests.ui.a11y import unnamed_controls
 from tests.ui.conftest import add_person
@@ -48,6 +48,9 @@ def _fill_intake(qtbot, dialog: QWidget) -> None:
     dialog.category.setFocus()
     qtbot.keyClicks(dialog.category, "Property damage")
     qtbot.keyClicks(dialog.place, "Lockers, B hall")
+    # The time of day is "Not known" until set; the reports count referrals by it.
+    assert dialog.incident_time.text() == "Not known"
+    dialog.incident_time.setTime(QTime(13, 45))
     qtbot.keyClicks(dialog.description, "A locker door was bent.")
     dialog.finder.field.setFocus()
     qtbot.keyClicks(dialog.finder.field, "nun")
@@ -88,6 +91,7 @@ def test_referral_from_intake_to_closed(qtbot, db: Database, people: PeopleServi
     detail = page.detail
     assert detail is not None and detail.status == "referred"
     assert detail.incident_category == "Property damage"
+    assert detail.incident_time == "13:45"
     assert detail.referred_on == date(2026, 3, 10)
     assert [(p.name, p.role) for p in detail.parties] == [
         ("José Núñez", "responsible"),

@@ -21,7 +21,7 @@ def register(sub: Any) -> None:
         choices=("small", "large"),
         default="small",
         help="small: one school for one year (about a second); "
-        "large: a district over ten years (a minute or two)",
+        "large: a district over ten years (a few minutes)",
     )
     parser.add_argument("--seed", type=int, default=7, help=argparse.SUPPRESS)
     add_database_option(parser)

@@ -238,6 +238,11 @@ class MainWindow(QMainWindow):
 
             return AgreementsArea(database, self)
 
+        def reports() -> QWidget:
+            from circlekeeper.ui.reports.area import ReportsArea
+
+            return ReportsArea(database, self)
+
         def settings() -> QWidget:
             from circlekeeper.ui.settings_view import SettingsView
 
@@ -250,6 +255,7 @@ class MainWindow(QMainWindow):
         self.add_lazy_area("circles", self.tr("Circles"), circles)
         self.add_lazy_area("scripts", self.tr("Scripts"), scripts)
         self.add_lazy_area("agreements", self.tr("Agreements"), agreements)
+        self.add_lazy_area("reports", self.tr("Reports"), reports)
         self.add_lazy_area("settings_view", self.tr("Settings"), settings)
         self.navigation.setCurrentRow(0)
         self.setWindowTitle(

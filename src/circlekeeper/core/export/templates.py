@@ -152,7 +152,7 @@ class DocumentTemplates:
         self._user = _make_environment([user_dir, builtin_dir]) if user_dir else None
 
     def _has_user_templates(self) -> bool:
-        return self.user_dir is not None and any(self.user_dir.glob("*.html"))
+        return self.user_dir is not None and any(self.user_dir.rglob("*.html"))
 
     def render(
         self, name: str, context: Mapping[str, Any], warnings: list[str] | None = None

@@ -37,6 +37,11 @@ from circlekeeper.core.services.eligibility import (
     case_screen,
 )
 from circlekeeper.core.services.followups import FOLLOW_UP_QUERY, FollowUpRow, follow_up_row
+from circlekeeper.core.services.incidents import (
+    IncidentVocabulary,
+    clean_time_of_day,
+    resolve_incident_type,
+)
 from circlekeeper.core.services.people import is_minor
 from circlekeeper.core.store.models import (
     Agreement,
@@ -126,6 +131,7 @@ class CaseIntake:
     description: str = ""
     school: str | None = None
     parties: list[tuple[int, str]] = field(default_factory=list)  # (person id, role)
+    incident_time: str | None = None  # "HH:MM", the time of day it happened
 
 
 @dataclass(frozen=True)
@@ -217,6 +223,7 @@ class CaseDetail:
     contacts: list[ContactRow]
     next_status: str | None  # one step forward, if any (closing goes through ``close``)
     previous_status: str | None  # one step back, if any (needs a reason)
+    incident_time: str | None = None  # "HH:MM"
 
 
 def _name(first: str, preferred: str | None, last: str) -> str:
@@ -287,6 +294,10 @@ class CaseService:
 
     # -- intake and parties ------------------------------------------------------------------
 
+    def incident_type_labels(self) -> list[str]:
+        """The names of the school's incident types, in the school's order (for intake)."""
+        return [row.label for row in IncidentVocabulary(self._sessions).types()]
+
     def intake(self, data: CaseIntake) -> CaseDetail:
         """Record a new referral (status "referred") with the people involved."""
         category = _clean_text(data.incident_category)
@@ -313,10 +324,14 @@ class CaseService:
                     "give them one role (use 'harmed and responsible' for mutual conflicts)."
                 )
             seen.add(person_id)
+        incident_time = clean_time_of_day(data.incident_time)
         with self._sessions.begin() as session:
             if data.referred_by_id is not None:
                 _person(session, data.referred_by_id, "referring person")
+            incident_type = resolve_incident_type(session, category)
             case = Case(
+                incident_type_id=incident_type.id,
+                incident_time=incident_time,
                 referred_on=data.referred_on,
                 referral_source=data.referral_source,
                 referred_by_id=data.referred_by_id,
@@ -421,11 +436,15 @@ class CaseService:
             raise InvalidInput(f"{data.referral_source!r} is not a referral source.")
         if data.incident_on is not None and data.incident_on > data.referred_on:
             raise InvalidInput("The incident date is after the referral date; check both dates.")
+        incident_time = clean_time_of_day(data.incident_time)
         with self._sessions.begin() as session:
             case = _case(session, case_id)
             if data.referred_by_id is not None:
                 _person(session, data.referred_by_id, "referring person")
+            incident_type = resolve_incident_type(session, category)
             values = {
+                "incident_type_id": incident_type.id,
+                "incident_time": incident_time,
                 "referred_on": data.referred_on,
                 "referral_source": data.referral_source,
                 "referred_by_id": data.referred_by_id,
@@ -813,6 +832,7 @@ class CaseService:
             incident_category=case.incident_category,
             incident_on=case.incident_on,
             location=case.location,
+            incident_time=case.incident_time,
             description=case.description,
             school=case.school,
             status=case.status,

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,7 @@ _SMALL = _Plan(
     staff_per_school=36,
     community=8,
     cases=120,
-    circles=300,
+    circles=700,
     recorded_share=0.6,
 )
 _MIDDLE = (6, 7, 8)
@@ -116,7 +117,7 @@ _LARGE = _Plan(
     staff_per_school=250,
     community=600,
     cases=40_000,
-    circles=100_000,
+    circles=200_000,
     recorded_share=0.12,
 )
 SIZES = {"small": _SMALL, "large": _LARGE}
@@ -224,6 +225,32 @@ _LOCATIONS = (
     "Science lab",
     "Main office",
 )
+# The incident vocabulary entry (migration 0007) each demo category is recorded as.
+_CATEGORY_TYPES = {
+    "Conflict between students": "conflict",
+    "Disrespect to staff": "disrespect",
+    "Bullying": "bullying",
+    "Social media harassment": "harassment",
+    "Fighting": "fighting",
+    "Vandalism": "property_damage",
+    "Theft": "theft",
+    "Classroom disruption": "disruption",
+    "Attendance and truancy": "truancy",
+    "Harmful language": "harmful_language",
+}
+# Hour of day and weight: passing times and lunch are when most incidents happen.
+_INCIDENT_HOURS = (
+    (7, 4),
+    (8, 10),
+    (9, 8),
+    (10, 11),
+    (11, 15),
+    (12, 17),
+    (13, 10),
+    (14, 12),
+    (15, 9),
+    (16, 4),
+)
 _ROOMS = ("Counseling office", "Room 112", "Library", "Conference room", "Room 204", "Gym")
 _PRONOUNS = ("she/her", "he/him", "they/them", "she/they", "he/they")
 _RELATIONS = (
@@ -307,6 +334,7 @@ person: kind first_name last_name preferred_name pronouns grade school external_
     search_text archived_at
 guardian_link: student_id guardian_id relationship_label can_consent
 case_file: referred_on referral_source referred_by_id incident_category incident_on location
+    incident_type_id incident_time
     description status closure_reason closed_on eligibility diverted_from diversion_amount
     consequence_reinstated school
 case_party: case_id person_id role
@@ -443,6 +471,10 @@ class _Builder:
         self.teachers: dict[str, list[int]] = {}
         self.community: list[int] = []
         self.student_ids: set[int] = set()
+        # How likely each student is to be referred: the disproportion equity reviews look for.
+        self.referral_weight: dict[int, float] = {}
+        self._pupil_weights: dict[str, list[float]] = {}
+        self.incident_types: dict[str, int] = {}
         self.student_numbers = self.rng.sample(range(100_000, 999_999), plan.students + 10)
         culture_weights = [c[0] for c in _CULTURES]
         self._culture_weights = culture_weights
@@ -532,6 +564,11 @@ class _Builder:
             email = f"{slug}{rng.randint(10, 99)}@students.riverbend.example"
         race = culture[1] if rng.random() > 0.06 else "Two or more races"
         student = kind == PersonKind.STUDENT
+        disability, learner, low_income = (
+            rng.random() < 0.14,
+            rng.random() < 0.11,
+            rng.random() < 0.45,
+        )
         data = PersonData(first, last, kind, preferred, None, None, None, external_id)
         archived = None
         if student and rng.random() < 0.03:
@@ -558,9 +595,9 @@ class _Builder:
                 title,
                 gender if student or rng.random() < 0.5 else None,
                 race if student else None,
-                _b(rng.random() < 0.14) if student else None,
-                _b(rng.random() < 0.11) if student else None,
-                _b(rng.random() < 0.45) if student else None,
+                _b(disability) if student else None,
+                _b(learner) if student else None,
+                _b(low_income) if student else None,
                 search_text(data),
                 archived,
             ),
@@ -568,6 +605,7 @@ class _Builder:
         self.names[pid] = f"{preferred or first} {last}"
         if student:
             self.student_ids.add(pid)
+            self.referral_weight[pid] = _referral_weight(race, gender, disability, low_income)
         return pid
 
     def culture(self) -> tuple[int, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
@@ -922,7 +960,7 @@ class _Builder:
         category = self.pick(_CATEGORIES)
         referred = self.day(1)
         age = (self.today - referred).days
-        responsible = [rng.choice(pupils)]
+        responsible = [self.referred_pupil(school)]
         harmed: list[int] = []
         mutual = category in ("Fighting", "Conflict between students") and rng.random() < 0.5
         if category in ("Disrespect to staff", "Classroom disruption"):
@@ -1033,6 +1071,8 @@ class _Builder:
                 category,
                 (referred - timedelta(days=rng.randint(0, 3))).isoformat(),
                 rng.choice(_LOCATIONS),
+                self.incident_types.get(_CATEGORY_TYPES[category]),
+                self.incident_time(),
                 _DESCRIPTIONS[category],
                 status.value,
                 None if closure is None else closure.value,
@@ -1112,6 +1152,22 @@ class _Builder:
             mutual,
             closed_on,
         )
+
+    def referred_pupil(self, school: str) -> int:
+        """A student of the school, drawn with the demo's (made-up) disproportion."""
+        pupils = self.students[school]
+        cumulative = self._pupil_weights.get(school)
+        if cumulative is None or len(cumulative) != len(pupils):
+            cumulative = list(accumulate(self.referral_weight.get(p, 1.0) for p in pupils))
+            self._pupil_weights[school] = cumulative
+        return self.rng.choices(pupils, cum_weights=cumulative)[0]
+
+    def incident_time(self) -> str | None:
+        """A time of day: most incidents at passing times and lunch, some not recorded."""
+        if self.rng.random() < 0.08:
+            return None
+        hour = self.pick(_INCIDENT_HOURS)
+        return f"{hour:02d}:{self.rng.randrange(0, 60, 5):02d}"
 
     def referrer(self, source: ReferralSource, school: str, student: int) -> int | None:
         rng = self.rng
@@ -1439,6 +1495,23 @@ class _Builder:
 BUILDING = ".building"
 
 
+def _referral_weight(race: str, gender: str, disability: bool, low_income: bool) -> float:
+    """Made-up, but shaped like what equity reviews find: some groups referred far more often."""
+    weight = {
+        "Black or African American": 2.4,
+        "American Indian or Alaska Native": 1.9,
+        "Two or more races": 1.3,
+        "Asian": 0.5,
+    }.get(race, 1.0)
+    if gender == "Male":
+        weight *= 1.6
+    if disability:
+        weight *= 1.8
+    if low_income:
+        weight *= 1.4
+    return weight
+
+
 def build_demo(
     path: Path,
     size: str = "small",
@@ -1540,6 +1613,7 @@ def _fill(
         conn.execute("BEGIN")
         writer = _Writer(conn, cancelled)
         builder = _Builder(plan, writer, seed, today)
+        builder.incident_types = dict(conn.execute("SELECT key, id FROM incident_type").fetchall())
         people = plan.students + plan.staff_per_school * len(plan.schools) + plan.community
         total = people + plan.cases + plan.circles
         done = 0

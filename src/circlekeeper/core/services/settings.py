@@ -24,6 +24,8 @@ class SchoolSettings:
     # "1": calendar events add the first names of the students at the centre (off by default;
     # calendars sync to phones and cloud services outside the school's records).
     calendar_first_names: str = ""
+    # The smallest number of students a published report figure may show ("" = the default, 10).
+    report_min_cell: str = ""
 
     @property
     def first_run(self) -> bool:

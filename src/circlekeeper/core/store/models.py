@@ -111,6 +111,23 @@ class GuardianLink(Record, Base):
     __table_args__ = (UniqueConstraint("student_id", "guardian_id", name="uq_guardian_pair"),)
 
 
+class IncidentType(Record, Base):
+    """One entry of the school's incident vocabulary, mapped to SWIS and the state's categories."""
+
+    __tablename__ = "incident_type"
+
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    label: Mapped[str] = mapped_column(String(60))
+    label_es: Mapped[str | None] = mapped_column(String(60))
+    swis_behavior: Mapped[str | None] = mapped_column(String(80))  # SWIS problem behaviour
+    swis_level: Mapped[str | None] = mapped_column(String(8))  # "major" or "minor"
+    state_category: Mapped[str | None] = mapped_column(String(120))
+    # Words found in old referrals that no one has mapped to a SWIS code yet.
+    needs_mapping: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class Case(Record, Base):
     """A referral and everything that follows from it until it closes."""
 
@@ -120,7 +137,10 @@ class Case(Record, Base):
     referral_source: Mapped[str] = mapped_column(String(20), default="teacher")
     referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     incident_category: Mapped[str] = mapped_column(String(60))
+    # The controlled vocabulary entry (SWIS code); incident_category keeps its label as written.
+    incident_type_id: Mapped[int | None] = mapped_column(ForeignKey("incident_type.id"), index=True)
     incident_on: Mapped[date | None] = mapped_column(Date)
+    incident_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM", the time of day
     location: Mapped[str | None] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="referred", index=True)
@@ -213,7 +233,11 @@ class Participant(Record, Base):
 
     circle: Mapped[Circle] = relationship(back_populates="participants")
 
-    __table_args__ = (UniqueConstraint("circle_id", "person_id", name="uq_participant_person"),)
+    # Reports count who was present per circle from this index alone, never reading the rows.
+    __table_args__ = (
+        UniqueConstraint("circle_id", "person_id", name="uq_participant_person"),
+        Index("ix_participant_attendance", "circle_id", "attendance"),
+    )
 
 
 class StageRecord(Record, Base):

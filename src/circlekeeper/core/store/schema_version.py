@@ -12,6 +12,7 @@ REVISIONS: tuple[str, ...] = (
     "0004_person_directory_index",
     "0005_one_eligibility_screen",
     "0006_reference_indexes",
+    "0007_incident_vocabulary",
 )
 HEAD = REVISIONS[-1]
 

@@ -86,6 +86,10 @@ class CasesArea(QWidget):
         self.new_button.setToolTip(self.tr("Take in a new referral (Ctrl+N)"))
         self.open_button = QPushButton(self.tr("O&pen case"), self.list_page)
         self.open_button.setAccessibleName(self.tr("Open the selected case"))
+        self.types_button = QPushButton(self.tr("Incident &types…"), self.list_page)
+        self.types_button.setAccessibleName(
+            self.tr("Incident types: what each counts as in SWIS and for the state")
+        )
         self.calendar_button = QPushButton(self.tr("Export &calendar…"), self.list_page)
         self.calendar_button.setAccessibleName(
             self.tr("Export circles and follow-ups to a calendar file")
@@ -106,6 +110,7 @@ class CasesArea(QWidget):
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.types_button)
         buttons.addWidget(self.calendar_button)
         list_layout = QVBoxLayout(self.list_page)
         list_layout.setContentsMargins(0, 0, 0, 0)
@@ -130,6 +135,7 @@ class CasesArea(QWidget):
         self.new_button.clicked.connect(self.new_referral)
         self.open_button.clicked.connect(self.open_selected)
         self.calendar_button.clicked.connect(self.export_calendar)
+        self.types_button.clicked.connect(self.edit_incident_types)
         self.page.back.connect(self.show_list)
         self.page.changed.connect(self._page_changed)
         self.page.open_record.connect(self.open_record)
@@ -251,6 +257,14 @@ class CasesArea(QWidget):
                 self.tr("Referral recorded as case {number}.").format(number=dialog.saved.id),
             )
             self.open_case(dialog.saved.id)
+
+    def edit_incident_types(self) -> None:
+        from circlekeeper.core.services.incidents import IncidentVocabulary
+        from circlekeeper.ui.cases.incident_types import IncidentTypesDialog
+
+        dialog = IncidentTypesDialog(IncidentVocabulary(self.database.sessions), self)
+        self.types_dialog = dialog
+        dialog.exec()
 
     def export_calendar(self) -> None:
         from circlekeeper.ui.cases.calendar_export import export_calendar

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +42,24 @@ from circlekeeper.ui.cases.common import (
 from circlekeeper.ui.cases.picker import PersonFinder, PersonPickerDialog
 from circlekeeper.ui.style import heading
 
-# Common incident categories offered in the list; any other words can be typed.
+# Where incidents happen, as SWIS groups locations; offered as the place is typed.
+LOCATIONS = (
+    "Classroom",
+    "Hallway",
+    "Cafeteria",
+    "Playground",
+    "Gym",
+    "Restroom",
+    "Library",
+    "Bus",
+    "Bus loading zone",
+    "Parking lot",
+    "Office",
+    "Online",
+    "Off campus",
+)
+
+# Offered when the school's incident vocabulary cannot be read; any other words can be typed.
 CATEGORIES = (
     "Conflict between students",
     "Fighting",
@@ -87,7 +106,7 @@ class IntakeDialog(QDialog):
         self.referred_by_button.setAccessibleName(self.tr("Choose the person who referred"))
         self.category = QComboBox(self)
         self.category.setEditable(True)
-        self.category.addItems(list(CATEGORIES))
+        self.category.addItems(cases.incident_type_labels() or list(CATEGORIES))
         self.category.setCurrentIndex(-1)
         self.category.setAccessibleName(self.tr("Incident category"))
         line = self.category.lineEdit()
@@ -103,6 +122,18 @@ class IntakeDialog(QDialog):
         self.place = QLineEdit(self)
         self.place.setPlaceholderText(self.tr("e.g. Cafeteria, Room 12, bus 4"))
         self.place.setAccessibleName(self.tr("Where it happened"))
+        places = QCompleter(list(LOCATIONS), self.place)
+        places.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        # Completed in the field itself (Tab keeps it), so no pop-up takes the keyboard away.
+        places.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
+        self.place.setCompleter(places)
+        # The time of day the reports count by; "Not known" until someone sets it.
+        self.incident_time = QTimeEdit(self)
+        self.incident_time.setDisplayFormat("HH:mm")
+        self.incident_time.setMinimumTime(QTime(0, 0))
+        self.incident_time.setSpecialValueText(self.tr("Not known"))
+        self.incident_time.setTime(QTime(0, 0))
+        self.incident_time.setAccessibleName(self.tr("Time of day of the incident"))
         self.description = QPlainTextEdit(self)
         self.description.setTabChangesFocus(True)
         self.description.setPlaceholderText(self.tr("What happened, as reported"))
@@ -151,6 +182,7 @@ class IntakeDialog(QDialog):
             (self.tr("Referred &by"), self.source),
             (self.tr("Incident &category"), self.category),
             (self.tr("&Incident date"), self.incident_on),
+            (self.tr("&Time of day"), self.incident_time),
             (self.tr("&Place"), self.place),
             (self.tr("&Description"), self.description),
         ):
@@ -234,6 +266,9 @@ class IntakeDialog(QDialog):
             location=self.place.text(),
             description=self.description.toPlainText(),
             parties=[(p.id, role) for p, role in self.parties],
+            incident_time=None
+            if self.incident_time.time() == self.incident_time.minimumTime()
+            else self.incident_time.time().toString("HH:mm"),
         )
 
     def save(self) -> None:

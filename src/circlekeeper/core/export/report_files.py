@@ -1,0 +1,70 @@
+"""Saving an exported report: the target checked first, the file written whole or not at all.
+
+Every report format goes through here, so a bad path gets the same plain message from the
+Reports area and the command line, and a failed export never leaves half a file behind (or
+destroys the one that was there).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from circlekeeper.core.reports.model import Report
+from circlekeeper.core.services import InvalidInput
+from circlekeeper.core.store.database import _writable
+
+
+def check_shareable(report: Report) -> None:
+    """Refuse to put the internal view (nothing hidden) in a file or on paper.
+
+    The internal view is for a counselor's or administrator's screen; a file or a printout
+    leaves the office, and every one of them must hold the suppressed figures only.
+    """
+    if report.unsuppressed:
+        raise InvalidInput(
+            "The internal view, with nothing hidden, is for the screen only, so nothing was "
+            "saved. Build the report without the internal view to save or print it."
+        )
+
+
+def check_target(path: Path) -> Path:
+    """The path to write, or :class:`InvalidInput` saying why a file cannot be written there."""
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a folder. Give a file name, for example {path / 'report'}.")
+    folder = path.parent
+    if not folder.is_dir():
+        raise InvalidInput(
+            f"The folder {folder} does not exist. Nothing was saved; create it or choose "
+            "another place."
+        )
+    # The database's rule: write bits count too, so "read-only" holds even for root.
+    if not _writable(folder) or (path.exists() and not _writable(path)):
+        raise InvalidInput(
+            f"Cannot write {path} (permission denied). Nothing was saved; choose a place you "
+            "can write to."
+        )
+    return path
+
+
+def write_whole(path: Path, write: Callable[[Path], None]) -> None:
+    """Run ``write`` on a temporary file beside ``path`` and move it into place when complete."""
+    path = check_target(path)
+    handle, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    os.close(handle)
+    temp = Path(name)
+    try:
+        write(temp)
+        os.replace(temp, path)
+    except OSError as exc:
+        raise InvalidInput(
+            f"Cannot write {path} ({exc.strerror or exc}). Nothing was saved; choose a place "
+            "you can write to, or close the file if another program has it open."
+        ) from None
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)

@@ -1,0 +1,218 @@
+"""The one report engine the Reports area and ``circlekeeper report`` share.
+
+``build_report`` checks the request (name, period, school, minimum cell size, who may see the
+unsuppressed view), reads the rows once, lets the report add its sections, and applies
+suppression to the whole report before anything leaves core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from circlekeeper.core.reports import diversion, equity, referrals, restorative, summary
+from circlekeeper.core.reports.builder import ReportBuilder
+from circlekeeper.core.reports.common import empty_message, population, suppression_rule
+from circlekeeper.core.reports.facts import Facts, known_schools, load_facts
+from circlekeeper.core.reports.model import Report, Text
+from circlekeeper.core.services import InvalidInput
+from circlekeeper.core.store.types import utcnow
+
+REPORT_NAMES: tuple[str, ...] = (
+    "referrals",
+    "restorative",
+    "diversion",
+    "equity",
+    "board",
+    "monthly",
+)
+DEFAULT_MIN_CELL = 10
+# Profiles whose role may see the internal view with nothing hidden.
+UNSUPPRESSED_ROLES = frozenset({"counselor", "administrator"})
+
+_TITLES = {
+    "referrals": Text("Referrals (SWIS Big 5)", "Remisiones (los 5 grandes de SWIS)"),
+    "restorative": Text("Restorative practice", "Prácticas restaurativas"),
+    "diversion": Text(
+        "Diversion from exclusion and arrest", "Alternativas a la exclusión y al arresto"
+    ),
+    "equity": Text("Equity review", "Revisión de equidad"),
+    "board": Text(
+        "Annual summary for the board and families",
+        "Resumen anual para el consejo escolar y las familias",
+    ),
+    "monthly": Text("Monthly summary for the principal", "Resumen mensual para la dirección"),
+}
+_DESCRIPTIONS = {
+    "referrals": Text(
+        "referrals per month and per 100 students per school day, by incident type, location, "
+        "time of day and grade, and students with 1, 2-5 and 6+ referrals",
+        "remisiones por mes y por cada 100 estudiantes por día escolar, por tipo de incidente, "
+        "lugar, hora y grado, y estudiantes con 1, 2-5 y 6 o más remisiones",
+    ),
+    "restorative": Text(
+        "circles by kind (proactive share), conferences, agreements by outcome, follow-ups on "
+        "time, repeat referrals and referrals before and after a response",
+        "círculos por tipo (proporción proactiva), conferencias, acuerdos por resultado, "
+        "seguimientos a tiempo, nuevas remisiones y remisiones antes y después de una respuesta",
+    ),
+    "diversion": Text(
+        "suspension days, expulsions, citations and arrests the restorative route replaced, by "
+        "month and incident type",
+        "días de suspensión, expulsiones, citaciones y arrestos sustituidos por la vía "
+        "restaurativa, por mes y por tipo de incidente",
+    ),
+    "equity": Text(
+        "each group's count, rate and risk ratio against all other students, for referrals, "
+        "exclusions replaced, conferences offered and agreements completed",
+        "el número, la tasa y la razón de riesgo de cada grupo frente a los demás estudiantes, "
+        "para remisiones, exclusiones sustituidas, conferencias ofrecidas y acuerdos cumplidos",
+    ),
+    "board": Text(
+        "the annual summary for the school board and families: key figures and charts",
+        "el resumen anual para el consejo escolar y las familias: cifras clave y gráficos",
+    ),
+    "monthly": Text(
+        "the principal's one-page monthly summary",
+        "el resumen mensual de una página para la dirección",
+    ),
+}
+_DEFINITIONS: dict[str, tuple[Text, ...]] = {
+    "referrals": referrals.DEFINITIONS,
+    "restorative": restorative.DEFINITIONS,
+    "diversion": diversion.DEFINITIONS,
+    "equity": equity.DEFINITIONS,
+    "board": referrals.DEFINITIONS[:1]
+    + restorative.DEFINITIONS[1:3]
+    + diversion.DEFINITIONS[:1]
+    + equity.DEFINITIONS[:1],
+    "monthly": referrals.DEFINITIONS + restorative.DEFINITIONS[1:3],
+}
+_BUILDERS: dict[str, Callable[[ReportBuilder, Facts, date], bool]] = {
+    "referrals": lambda b, f, _d: referrals.build(b, f),
+    "restorative": restorative.build,
+    "diversion": lambda b, f, _d: diversion.build(b, f),
+    "equity": lambda b, f, _d: equity.build(b, f),
+    "board": summary.build_board,
+    "monthly": summary.build_monthly,
+}
+
+
+def describe(name: str) -> Text:
+    """One line saying what a report holds (for ``--list`` and the Reports area)."""
+    return _DESCRIPTIONS[_check_name(name)]
+
+
+def title(name: str) -> Text:
+    return _TITLES[_check_name(name)]
+
+
+def may_see_unsuppressed(viewer: Any) -> bool:
+    """Whether a viewer may see the internal view with nothing hidden: the one place this is
+    decided. Only counselor and administrator profiles may; no viewer at all may not."""
+    return viewer is not None and getattr(viewer, "role", None) in UNSUPPRESSED_ROLES
+
+
+def _check_name(name: str) -> str:
+    if name not in REPORT_NAMES:
+        raise InvalidInput(
+            f"There is no report called {name!r}. The reports are: {', '.join(REPORT_NAMES)}."
+        )
+    return name
+
+
+def resolve_school(session: Session, school: str | None) -> str | None:
+    """The school as this database spells it, or InvalidInput naming the schools it knows."""
+    if school is None or not school.strip():
+        return None
+    schools = known_schools(session)
+    wanted = " ".join(school.split()).casefold()
+    for name in schools:
+        if " ".join(name.split()).casefold() == wanted:
+            return name
+    known = "; ".join(schools) if schools else "none yet"
+    raise InvalidInput(
+        f"There is no school called {school!r} in this database. Schools it knows: {known}."
+    )
+
+
+def configured_min_cell(sessions: sessionmaker[Session]) -> int:
+    """The school's chosen minimum cell size (Settings), or the default when none is set."""
+    from circlekeeper.core.services.settings import SettingsService
+
+    text = SettingsService(sessions).load().report_min_cell.strip()
+    return int(text) if text.isdigit() and int(text) >= 1 else DEFAULT_MIN_CELL
+
+
+def set_min_cell(sessions: sessionmaker[Session], min_cell: int) -> None:
+    """Save the school's minimum cell size for every report made here from now on."""
+    from circlekeeper.core.services.settings import SettingsService
+
+    check_request(date.min, date.min, min_cell)
+    service = SettingsService(sessions)
+    settings = service.load()
+    settings.report_min_cell = str(min_cell)
+    service.save(settings)
+
+
+def check_request(start: date, end: date, min_cell: int) -> None:
+    if start > end:
+        raise InvalidInput(
+            f"The period starts ({start.isoformat()}) after it ends ({end.isoformat()}). "
+            "Give a start date on or before the end date."
+        )
+    if min_cell < 1:
+        raise InvalidInput(
+            f"The smallest figure shown must be at least 1 (it was {min_cell}). "
+            f"The usual choice is {DEFAULT_MIN_CELL}."
+        )
+
+
+def build_report(
+    name: str,
+    sessions: sessionmaker[Session],
+    *,
+    start: date,
+    end: date,
+    school: str | None = None,
+    min_cell: int = DEFAULT_MIN_CELL,
+    viewer: Any = None,
+    unsuppressed: bool = False,
+    as_of: date | None = None,
+) -> Report:
+    """Build one report, suppressed unless a counselor or administrator asks for the internal
+    view. ``as_of`` (default today) decides which follow-ups are overdue and which windows after
+    a response have passed."""
+    _check_name(name)
+    check_request(start, end, min_cell)
+    if unsuppressed and not may_see_unsuppressed(viewer):
+        raise InvalidInput(
+            "The internal view with nothing hidden is only for counselor and administrator "
+            "profiles. The published view (small numbers hidden) is available to everyone."
+        )
+    with sessions() as session:
+        school = resolve_school(session, school)
+        demographics = name in ("equity", "board")
+        facts = load_facts(session, start, end, school, demographics=demographics)
+    builder = ReportBuilder(merge_below=0 if unsuppressed else min_cell)
+    has_data = _BUILDERS[name](builder, facts, as_of or date.today())
+    sections = builder.finish(min_cell, unsuppressed=unsuppressed) if has_data else ()
+    generated: datetime = utcnow()
+    return Report(
+        name=name,
+        title=_TITLES[name],
+        period_start=start,
+        period_end=end,
+        school=school,
+        population=population(facts.enrolled, school),
+        suppression=suppression_rule(min_cell, unsuppressed),
+        min_cell=min_cell,
+        sections=sections,
+        definitions=_DEFINITIONS[name],
+        generated_at=generated,
+        empty_message=None if has_data else empty_message(start, end),
+        unsuppressed=unsuppressed,
+    )

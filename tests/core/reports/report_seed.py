@@ -1,0 +1,182 @@
+"""A small fixed programme (two schools, one autumn term) for the report tests.
+
+Made with the case service (so referrals go through the real intake and vocabulary) and the
+models, through the real migrations; no randomness, so every figure is the same on every run.
+The numbers are chosen so that, at a minimum cell of 5, some figures show and some are hidden.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from circlekeeper.core.services.cases import CaseIntake, CaseService
+from circlekeeper.core.store.database import Database
+from circlekeeper.core.store.models import (
+    Agreement,
+    Case,
+    CaseParty,
+    Circle,
+    FollowUp,
+    Participant,
+    Person,
+)
+from circlekeeper.core.store.types import utcnow
+
+NORTH = "North Ridge Middle School"
+SOUTH = "South Lake Middle School"
+START, END = date(2025, 9, 1), date(2025, 12, 19)
+AS_OF = date(2026, 6, 30)
+RACES = ("White", "Black or African American", "Hispanic or Latino", "Asian", None)
+CATEGORIES = ("Fighting", "Bullying", "Classroom disruption", "Theft", "Locker prank")
+PLACES = ("Cafeteria", "Hallway", "Gym", None)
+TIMES = ("08:15", "10:40", "12:05", None)
+DIVERSIONS = ("none", "suspension", "none", "citation", "suspension", "arrest", "expulsion")
+
+
+def _noon(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+
+
+def seed_programme(db: Database) -> dict[str, list[int]]:
+    """Students, referrals, circles, agreements and follow-ups; returns the ids made."""
+    with db.sessions.begin() as session:
+        students = []
+        for i in range(80):
+            person = Person(
+                first_name=f"Student{i}",
+                last_name="Fixture",
+                kind="student",
+                grade=str(6 + i % 3),
+                school=NORTH if i < 60 else SOUTH,
+                gender="Nonbinary" if i % 15 == 0 else ("Female" if i % 2 else "Male"),
+                race_ethnicity=RACES[i % 5],
+                disability=i % 4 == 0,
+                english_learner=i % 5 == 0,
+                low_income=None if i % 7 == 0 else i % 3 == 0,
+                search_text=f"student{i} fixture",
+            )
+            session.add(person)
+            students.append(person)
+        # Referred, then left the school: counted in referrals, not in enrolment.
+        moved = Person(
+            first_name="Moved",
+            last_name="Away",
+            kind="student",
+            grade="7",
+            school=NORTH,
+            race_ethnicity="Native Hawaiian or Other Pacific Islander",
+            search_text="moved away",
+            archived_at=utcnow(),
+        )
+        keeper = Person(first_name="Kim", last_name="Keeper", kind="staff", school=NORTH)
+        session.add_all([moved, keeper])
+        session.flush()
+        student_ids = [s.id for s in students]
+        moved_id, keeper_id = moved.id, keeper.id
+
+    cases = CaseService(db.sessions, actor="test")
+    case_ids = []
+    # Who is responsible: a few students referred often, most once or twice.
+    who = [0] * 7 + [1] * 3 + [2] * 2 + list(range(3, 50)) + [60, 61, 62, 63, 64, 65]
+    for i, index in enumerate(who):
+        referred = START + timedelta(days=(i * 7) % 105)
+        detail = cases.intake(
+            CaseIntake(
+                referred,
+                CATEGORIES[i % 5],
+                location=PLACES[i % 4],
+                incident_time=TIMES[i % 4],
+                school=NORTH if index < 60 else SOUTH,
+                parties=[
+                    (student_ids[index], "responsible" if i % 9 else "harmed_and_responsible")
+                ],
+            )
+        )
+        case_ids.append(detail.id)
+    # Outside the period: before it, and after it (a repeat referral of student 3 and 4).
+    extra = [
+        (date(2025, 8, 20), student_ids[5]),
+        (date(2026, 1, 12), student_ids[3]),
+        (date(2026, 1, 20), student_ids[4]),
+        (date(2025, 10, 2), moved_id),
+    ]
+    for day, person in extra:
+        detail = cases.intake(
+            CaseIntake(day, "Fighting", school=NORTH, parties=[(person, "responsible")])
+        )
+        case_ids.append(detail.id)
+    # A harmed student only: never counted as a referral.
+    cases.intake(
+        CaseIntake(date(2025, 9, 10), "Theft", school=NORTH, parties=[(student_ids[70], "harmed")])
+    )
+
+    with db.sessions.begin() as session:
+        for i, case_id in enumerate(case_ids[: len(who)]):
+            case = session.get(Case, case_id)
+            assert case is not None
+            case.diverted_from = DIVERSIONS[i % len(DIVERSIONS)]
+            case.diversion_amount = 1 + i % 3 if case.diverted_from == "suspension" else None
+            case.consequence_reinstated = i % 11 == 5
+        circles = []
+        for i, case_id in enumerate(case_ids[:36]):
+            case = session.get(Case, case_id)
+            assert case is not None
+            day = case.referred_on + timedelta(days=4 + i % 6)
+            kind = "conference" if i % 2 == 0 else "harm_repair"
+            circles.append((kind, day, case_id, 3 + i % 3, "completed"))
+            if i % 5 == 0:
+                circles.append(("pre_meeting", day - timedelta(days=2), case_id, 2, "completed"))
+            if i % 3 == 0:
+                agreed = session.get(Case, case_id)
+                assert agreed is not None
+                status = (
+                    "completed",
+                    "completed",
+                    "partially_completed",
+                    "not_completed",
+                    "active",
+                    "draft",
+                    "superseded",
+                )[i % 7]
+                session.add(Agreement(case_id=case_id, status=status, agreed_on=day))
+            session.add(
+                FollowUp(
+                    case_id=case_id,
+                    due_on=day + timedelta(days=14),
+                    status=("done", "done", "missed", "open", "cancelled")[i % 5],
+                    done_on=day + timedelta(days=10 + (i % 3) * 4) if i % 5 < 2 else None,
+                )
+            )
+        for i in range(44):
+            day = START + timedelta(days=(i * 5) % 110)
+            kind = ("community_building", "check_in", "academic", "staff")[i % 4]
+            circles.append((kind, day, None, 6 + i % 5, "completed"))
+        circles.append(("community_building", date(2026, 2, 2), None, 8, "completed"))
+        circles.append(("community_building", date(2025, 10, 6), None, 8, "cancelled"))
+        circles.append(("reentry", date(2025, 11, 4), None, 4, "completed"))
+        for kind, day, case_id, present, status in circles:
+            circle = Circle(
+                kind=kind,
+                title=kind,
+                status=status,
+                case_id=case_id,
+                facilitator_id=keeper_id,
+                scheduled_at=_noon(day),
+                started_at=_noon(day) if status == "completed" else None,
+                ended_at=_noon(day) + timedelta(hours=1) if status == "completed" else None,
+            )
+            session.add(circle)
+            session.flush()
+            for seat in range(present + 1):
+                session.add(
+                    Participant(
+                        circle_id=circle.id,
+                        person_id=student_ids[(seat * 7 + circle.id) % 80],
+                        seat_position=seat,
+                        attendance="absent" if seat == present else "present",
+                    )
+                )
+    with db.sessions() as session:
+        parties = session.query(CaseParty).count()
+        assert parties >= len(who)
+    return {"students": student_ids, "cases": case_ids}
