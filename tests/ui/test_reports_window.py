@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from circlekeeper.core.reports.engine import REPORT_NAMES
 from circlekeeper.core.services.demo import build_demo
 from circlekeeper.core.services.profiles import ProfileService
+from circlekeeper.core.services.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.database import open_database
 from circlekeeper.ui.main_window import AreaSlot, MainWindow
 
@@ -85,9 +86,14 @@ def test_reports_is_an_area_built_when_first_shown(qtbot: QtBot, db_path: Path, 
 def test_an_sro_is_not_offered_the_internal_view(qtbot: QtBot, home: Path) -> None:
     path = home / "sro.sqlite3"
     db = open_database(path)
-    ProfileService(db.sessions).create("Sam", "sro")
+    # An SRO's profile needs a counselor (or administrator) with a PIN first, to approve it.
+    profiles = ProfileService(db.sessions)
+    dana = profiles.create("Dana", pin="1111")
+    profiles.create("Sam", "sro", approval=profiles.approve(dana.id, "1111"))
+    SettingsService(db.sessions).save(SchoolSettings(facilitator_name="Sam"))  # opened as Sam
     db.close()
     window = _window(qtbot, path)
+    assert window.viewer is not None and window.viewer.name == "Sam" and window.viewer.is_sro
     area = window.reports
     assert area.internal.isHidden()
     area.internal.setChecked(True)  # even if it were ticked somehow
