@@ -133,3 +133,11 @@ def test_a_circle_not_yet_held_has_no_checklist(db: Database, tmp_path: Path) ->
     planned = held.planner.plan(CirclePlan(kind="staff", scheduled_at=WHEN)).id
     with pytest.raises(InvalidInput, match="after the circle has been held; this one is planned"):
         FidelityService(db.sessions).draft(planned)
+
+
+def test_a_held_circle_without_a_case_can_be_opened_again(db: Database, tmp_path: Path) -> None:
+    # The summary the end of a circle stores is not an eligibility screen; its note counts
+    # must not be read as the screen's notes (opening the plan of a held circle failed).
+    held = held_circle(db, tmp_path)
+    screen = held.planner.detail(held.circle_id).eligibility
+    assert screen.answers is None and not screen.unreadable
