@@ -55,6 +55,10 @@ INTRODUCTION = Bilingual(
     "Esta encuesta es anónima: no se pide ni se guarda ningún nombre. Cualquier pregunta se "
     "puede dejar sin responder.",
 )
+KEYS_HINT = Bilingual(
+    "Choose with 1, 2 or 3 (or a click), then press Enter to hand it in.",
+    "Se elige con 1, 2 o 3 (o con un clic) y se entrega con la tecla Intro.",
+)
 
 
 def check_sheet(answers: Mapping[str, str | None]) -> dict[str, str | None]:

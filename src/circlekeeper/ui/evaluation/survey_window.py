@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from circlekeeper.core.domain.surveys import (
     ANSWERS,
     INTRODUCTION,
+    KEYS_HINT,
     QUESTIONS,
     SurveyAnswer,
     SurveyQuestion,
@@ -68,7 +69,7 @@ class SurveyWindow(QDialog):
         self.pages = QStackedWidget(self)
         form = QWidget(self.pages)
         form_layout = QVBoxLayout(form)
-        intro = QLabel(f"{INTRODUCTION.en}\n{INTRODUCTION.es}", form)
+        intro = QLabel(f"{INTRODUCTION.en} {KEYS_HINT.en}\n{INTRODUCTION.es} {KEYS_HINT.es}", form)
         intro.setWordWrap(True)
         form_layout.addWidget(intro)
         self.groups: dict[str, QButtonGroup] = {}
