@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 from pytestqt.qtbot import QtBot
@@ -129,9 +130,28 @@ def test_a_held_circle_offers_the_checklist_and_surveys_and_a_planned_one_does_n
     later = PlanDialog(db, planned)
     qtbot.addWidget(done)
     qtbot.addWidget(later)
-    assert [b.isVisibleTo(done) for b in done.evaluation] == [True, True, True]
-    assert [b.isVisibleTo(later) for b in later.evaluation] == [False, False, False]
-    done.evaluation[2].click()  # enter printed surveys
+    assert [b.isVisibleTo(done) for b in done.evaluation] == [True, True, True, True]
+    # Before the circle is held, only the forms to print are offered
+    assert [b.isVisibleTo(later) for b in later.evaluation] == [False, False, True, False]
+    done.evaluation[3].click()  # enter printed surveys
     window = done.__dict__["evaluation_window"]
     assert isinstance(window, SurveyWindow) and window.sitting.source == "paper"
     window.finish()
+
+
+def test_the_forms_to_print_are_saved_as_a_pdf_with_one_page_per_person(
+    qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pypdf import PdfReader
+    from PySide6.QtWidgets import QFileDialog
+
+    held = held_circle(db, tmp_path, members=4, absent=2)
+    target = tmp_path / "forms.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
+    dialog = PlanDialog(db, held.circle_id)
+    qtbot.addWidget(dialog)
+    dialog.evaluation[2].click()
+    reader = PdfReader(target)
+    assert len(reader.pages) == 2
+    text = " ".join((page.extract_text() or "") for page in reader.pages)
+    assert "Member" not in text and "heard" in text

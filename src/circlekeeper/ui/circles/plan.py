@@ -423,7 +423,7 @@ class PlanDialog(QDialog):
         self.preparation.form.set_editable(not over)
         held = detail.status == CircleStatus.COMPLETED.value
         for button in self.evaluation:
-            button.setVisible(held)
+            button.setVisible(held or (editable and bool(button.property("before_held"))))
 
     # -- people, seats, readiness ------------------------------------------------------------
 
