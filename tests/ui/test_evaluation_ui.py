@@ -155,3 +155,32 @@ def test_the_forms_to_print_are_saved_as_a_pdf_with_one_page_per_person(
     assert len(reader.pages) == 2
     text = " ".join((page.extract_text() or "") for page in reader.pages)
     assert "Member" not in text and "heard" in text
+
+
+def test_at_the_end_of_a_circle_the_summary_leads_to_the_checklist(
+    qtbot: QtBot, db: Database
+) -> None:
+    from circlekeeper.ui.live.dialogs import ConfirmEndDialog
+
+    from .test_facilitator_helpers import harm_circle, open_window, press
+
+    # Given a harm circle run straight to its end from the keyboard
+    cid, _ids = harm_circle(db)
+    window = open_window(qtbot, db, cid)
+    press(qtbot, window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    confirm = window.dialog
+    assert isinstance(confirm, ConfirmEndDialog)
+    qtbot.keyClick(confirm, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.summary_view is not None)
+    view = window.summary_view
+
+    # When the keeper presses Alt+K on the summary
+    activate(qtbot, view)
+    qtbot.keyClick(view, Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier)
+
+    # Then the fidelity checklist opens, prefilled: only the opening stage was reached
+    qtbot.waitUntil(lambda: isinstance(view.__dict__.get("evaluation_window"), FidelityDialog))
+    dialog = view.__dict__["evaluation_window"]
+    assert dialog.answers["opening"].currentData() == "yes"
+    assert dialog.answers["closing"].currentData() == "no"
+    dialog.reject()
