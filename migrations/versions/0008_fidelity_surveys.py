@@ -74,7 +74,12 @@ def upgrade() -> None:
     op.create_index(op.f("ix_survey_sitting_held_on"), "survey_sitting", ["held_on"], unique=False)
     op.create_table(
         "survey_response",
-        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=False,
+            nullable=False,
+        ),
         sa.Column("uuid", sa.String(length=36), nullable=False),
         sa.Column("sitting_id", sa.Integer(), nullable=False),
         sa.Column("heard", sa.String(length=12), nullable=True),

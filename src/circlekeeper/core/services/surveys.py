@@ -146,9 +146,12 @@ class SurveyService:
                     f"All {row.expected} people present have already answered, so this one was "
                     "not saved: a survey is answered once by each person."
                 )
+            key = secrets.randbelow(_MAX_KEY) + 1
+            while session.get(SurveyResponse, key) is not None:
+                key = secrets.randbelow(_MAX_KEY) + 1
             session.add(
                 SurveyResponse(
-                    id=secrets.randbelow(_MAX_KEY) + 1,
+                    id=key,
                     uuid=sheet,
                     sitting_id=sitting.id,
                     **checked,
@@ -157,7 +160,7 @@ class SurveyService:
             try:
                 session.flush()
             except IntegrityError:
-                # The token raced another save of the same form (or the random key collided).
+                # The same form saved at the same moment from a second window.
                 raise InvalidInput(_TWICE) from None
             return _row(session, sitting)
 

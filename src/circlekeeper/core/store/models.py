@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     ForeignKey,
@@ -429,7 +430,10 @@ class SurveyResponse(Base):
 
     __tablename__ = "survey_response"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    # Random keys need 64 bits on PostgreSQL; SQLite's INTEGER already has them.
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
     uuid: Mapped[str] = mapped_column(String(36), unique=True)  # the form's one-time token
     sitting_id: Mapped[int] = mapped_column(
         ForeignKey("survey_sitting.id", ondelete="CASCADE"), index=True
