@@ -34,7 +34,16 @@ def test_list_names_every_report(run_cli) -> None:
     result = run_cli("report", "--list")
     assert result.returncode == 0, result.stderr
     names = [line.split()[0] for line in result.stdout.splitlines()]
-    assert names == ["referrals", "restorative", "diversion", "equity", "board", "monthly"]
+    assert names == [
+        "referrals",
+        "restorative",
+        "diversion",
+        "equity",
+        "board",
+        "monthly",
+        "fidelity",
+        "surveys",
+    ]
 
 
 def test_csv_is_tidy_and_holds_the_suppressed_figures(
@@ -188,3 +197,28 @@ def test_without_min_cell_the_school_setting_is_used(
     assert result.returncode == 0, result.stderr
     with out.open(encoding="utf-8", newline="") as handle:
         assert not any(r["suppressed"] == "yes" for r in csv.DictReader(handle))
+
+
+def test_the_surveys_report_from_the_command_line_matches_the_answers(
+    run_cli, programme: Path, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    out = tmp_path / "surveys.csv"
+    result = run_cli("report", "surveys", *PERIOD, "--database", str(programme), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = {(r["section"], r["group"], r["measure"]): r for r in csv.DictReader(handle)}
+    raw = sqlite3.connect(programme)
+    try:
+        heard_yes, answered = raw.execute(
+            "SELECT sum(r.heard = 'yes'), count(r.heard) FROM survey_response r "
+            "JOIN survey_sitting s ON s.id = r.sitting_id JOIN circle c ON c.id = s.circle_id "
+            "WHERE date(c.started_at) BETWEEN '2025-09-01' AND '2025-12-19' "
+            "AND c.kind NOT IN ('pre_meeting', 'completion_meeting')"
+        ).fetchone()
+    finally:
+        raw.close()
+    assert float(rows[("surveys_by_question", "heard", "answered")]["value"]) == answered
+    assert float(rows[("surveys_by_question", "heard", "yes")]["value"]) == heard_yes
+    assert rows[("surveys_by_kind", "reentry", "answered")]["suppressed"] == "yes"

@@ -14,7 +14,9 @@ from circlekeeper.commands.acting import acting_viewer, add_profile_option
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser("export", help="write an agreement (PDF or HTML) or a calendar (.ics)")
+    parser = sub.add_parser(
+        "export", help="write an agreement or a survey form (PDF or HTML) or a calendar (.ics)"
+    )
     kinds = parser.add_subparsers(dest="export_kind", metavar="WHAT", required=True)
     agreement = kinds.add_parser("agreement", help="a repair agreement, ready to print and sign")
     agreement.add_argument("id", metavar="ID", help="the agreement's number or its UUID")
@@ -30,6 +32,19 @@ def register(sub: Any) -> None:
     add_database_option(agreement)
     add_profile_option(agreement)
     agreement.set_defaults(func=_export_agreement)
+    survey = kinds.add_parser(
+        "survey-form", help="the anonymous participant survey of a circle, to print and hand out"
+    )
+    survey.add_argument("circle", metavar="CIRCLE", type=int, help="the circle's number")
+    survey.add_argument("--lang", choices=("en", "es", "en+es"), default="en+es")
+    survey.add_argument(
+        "--copies", type=int, help="how many forms (default: one per person in the circle)"
+    )
+    survey.add_argument("--format", choices=("pdf", "html"), default="pdf")
+    survey.add_argument("--page-size", choices=("letter", "a4"), default="letter")
+    survey.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    add_database_option(survey)
+    survey.set_defaults(func=_export_survey_form)
     from circlekeeper.commands.calendar import add_export_arguments
 
     calendar = kinds.add_parser(
@@ -67,6 +82,42 @@ def _export_agreement(args: argparse.Namespace) -> int:
             html_to_pdf(result.html, output, title=title, page_size=args.page_size)
         except PdfProblem as exc:
             raise UsageProblem(str(exc)) from None
+    print(f"Wrote {output}.")
+    return 0
+
+
+def _export_survey_form(args: argparse.Namespace) -> int:
+    output: Path = args.output.expanduser()
+    from circlekeeper.core.export.survey_form import (
+        render_survey_form,
+        survey_form_title,
+        survey_form_view,
+    )
+
+    db = open_db(args)
+    try:
+        view = survey_form_view(db.sessions, args.circle, copies=args.copies)
+    finally:
+        db.close()
+    result = render_survey_form(view, args.lang)
+    for warning in result.warnings:
+        print(f"circlekeeper: warning: {warning}", file=sys.stderr)
+    if args.format == "html":
+        _write_html(result.html, output)
+    else:
+        from circlekeeper.pdf import PdfProblem, html_to_pdf
+
+        try:
+            pages = html_to_pdf(
+                result.html,
+                output,
+                title=survey_form_title(view, args.lang),
+                page_size=args.page_size,
+            )
+        except PdfProblem as exc:
+            raise UsageProblem(str(exc)) from None
+        print(f"Wrote {output} ({pages} page(s)).")
+        return 0
     print(f"Wrote {output}.")
     return 0
 

@@ -7,8 +7,13 @@ The numbers are chosen so that, at a minimum cell of 5, some figures show and so
 
 from __future__ import annotations
 
+import json
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy.orm import Session
+
+from circlekeeper.core.domain.fidelity import items_for
 from circlekeeper.core.services.cases import CaseIntake, CaseService
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import (
@@ -16,9 +21,12 @@ from circlekeeper.core.store.models import (
     Case,
     CaseParty,
     Circle,
+    FidelityCheck,
     FollowUp,
     Participant,
     Person,
+    SurveyResponse,
+    SurveySitting,
 )
 from circlekeeper.core.store.types import utcnow
 
@@ -176,7 +184,43 @@ def seed_programme(db: Database) -> dict[str, list[int]]:
                         attendance="absent" if seat == present else "present",
                     )
                 )
+            if status == "completed":
+                _evaluate(session, circle, present)
     with db.sessions() as session:
         parties = session.query(CaseParty).count()
         assert parties >= len(who)
     return {"students": student_ids, "cases": case_ids}
+
+
+def _evaluate(session: Session, circle: Circle, present: int) -> None:
+    """A checklist and one survey answer from each person present (answers in a fixed cycle)."""
+    items = items_for(circle.kind)
+    answers = {
+        item.value: ("yes", "yes", "no", "n/a")[(circle.id + n) % 4] for n, item in enumerate(items)
+    }
+    session.add(
+        FidelityCheck(
+            circle_id=circle.id,
+            answers=json.dumps(answers),
+            prefilled="{}",
+            completed_on=circle.scheduled_at.date() if circle.scheduled_at else date.today(),
+        )
+    )
+    sitting = SurveySitting(
+        circle_id=circle.id, expected=present, held_on=date.today(), source="window"
+    )
+    session.add(sitting)
+    session.flush()
+    cycle = ("yes", "yes", "somewhat", "yes", "no", None, "yes")
+    for n in range(present):
+        session.add(
+            SurveyResponse(
+                id=circle.id * 1000 + n,
+                uuid=str(uuid.uuid4()),
+                sitting_id=sitting.id,
+                heard=cycle[(circle.id + n) % 7],
+                safe=cycle[(circle.id + 2 * n) % 7],
+                fair=cycle[(n + 3) % 7],
+                again="yes" if n % 5 else "somewhat",
+            )
+        )

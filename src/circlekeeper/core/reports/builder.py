@@ -86,6 +86,11 @@ class ReportBuilder:
         """Two places show the same figure: hiding one must hide the other."""
         self._links.append((a, (b,)))
 
+    def adds_up(self, total: Ref, parts: tuple[Ref, ...]) -> None:
+        """Figures within one row add up to another (answers to a question): hiding one part
+        must hide another, so the hidden one cannot be worked out by subtraction."""
+        self._links.append((total, parts))
+
     def figures(self) -> dict[Ref, Fig]:
         return {
             (s.key, group, measure): fig

@@ -13,7 +13,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from circlekeeper.core.reports import diversion, equity, referrals, restorative, summary
+from circlekeeper.core.reports import (
+    diversion,
+    equity,
+    evaluation,
+    referrals,
+    restorative,
+    summary,
+)
 from circlekeeper.core.reports.builder import ReportBuilder
 from circlekeeper.core.reports.common import empty_message, population, suppression_rule
 from circlekeeper.core.reports.facts import Facts, known_schools, load_facts
@@ -28,6 +35,8 @@ REPORT_NAMES: tuple[str, ...] = (
     "equity",
     "board",
     "monthly",
+    "fidelity",
+    "surveys",
 )
 DEFAULT_MIN_CELL = 10
 # Profiles whose role may see the internal view with nothing hidden.
@@ -45,6 +54,8 @@ _TITLES = {
         "Resumen anual para el consejo escolar y las familias",
     ),
     "monthly": Text("Monthly summary for the principal", "Resumen mensual para la dirección"),
+    "fidelity": Text("Fidelity of circles and conferences", "Fidelidad de círculos y conferencias"),
+    "surveys": Text("Participant surveys", "Encuestas de participantes"),
 }
 _DESCRIPTIONS = {
     "referrals": Text(
@@ -79,6 +90,18 @@ _DESCRIPTIONS = {
         "the principal's one-page monthly summary",
         "el resumen mensual de una página para la dirección",
     ),
+    "fidelity": Text(
+        "circles with a fidelity checklist, by kind, and how often each item of the practice "
+        "was kept",
+        "círculos con lista de verificación, por tipo, y con qué frecuencia se cumplió cada "
+        "elemento de la práctica",
+    ),
+    "surveys": Text(
+        "the anonymous participant surveys: how many answered, and whether people felt heard, "
+        "safe and treated fairly, and would take part again",
+        "las encuestas anónimas de participantes: cuántas personas respondieron y si se "
+        "sintieron escuchadas, seguras y tratadas con justicia, y si volverían a participar",
+    ),
 }
 _DEFINITIONS: dict[str, tuple[Text, ...]] = {
     "referrals": referrals.DEFINITIONS,
@@ -90,6 +113,8 @@ _DEFINITIONS: dict[str, tuple[Text, ...]] = {
     + diversion.DEFINITIONS[:1]
     + equity.DEFINITIONS[:1],
     "monthly": referrals.DEFINITIONS + restorative.DEFINITIONS[1:3],
+    "fidelity": restorative.DEFINITIONS[:1] + evaluation.FIDELITY_DEFINITIONS,
+    "surveys": restorative.DEFINITIONS[:1] + evaluation.SURVEY_DEFINITIONS,
 }
 _BUILDERS: dict[str, Callable[[ReportBuilder, Facts, date], bool]] = {
     "referrals": lambda b, f, _d: referrals.build(b, f),
@@ -98,6 +123,11 @@ _BUILDERS: dict[str, Callable[[ReportBuilder, Facts, date], bool]] = {
     "equity": lambda b, f, _d: equity.build(b, f),
     "board": summary.build_board,
     "monthly": summary.build_monthly,
+}
+# Reports that read rows of their own, beside the shared facts, in the same read session.
+_OWN_ROWS: dict[str, Callable[[ReportBuilder, Session, Facts], bool]] = {
+    "fidelity": evaluation.build_fidelity,
+    "surveys": evaluation.build_surveys,
 }
 
 
@@ -197,8 +227,11 @@ def build_report(
         school = resolve_school(session, school)
         demographics = name in ("equity", "board")
         facts = load_facts(session, start, end, school, demographics=demographics)
-    builder = ReportBuilder(merge_below=0 if unsuppressed else min_cell)
-    has_data = _BUILDERS[name](builder, facts, as_of or date.today())
+        builder = ReportBuilder(merge_below=0 if unsuppressed else min_cell)
+        if name in _OWN_ROWS:
+            has_data = _OWN_ROWS[name](builder, session, facts)
+        else:
+            has_data = _BUILDERS[name](builder, facts, as_of or date.today())
     sections = builder.finish(min_cell, unsuppressed=unsuppressed) if has_data else ()
     generated: datetime = utcnow()
     return Report(

@@ -1634,6 +1634,9 @@ def _fill(
         writer.flush_all()
         builder.build_proactive(max(0, plan.circles - writer.counts["circle"]), tick)
         writer.flush_all()
+        from circlekeeper.core.services.demo_evaluation import add_evaluation
+
+        writer.counts.update(add_evaluation(conn, seed))
         writer.check()
         conn.execute("COMMIT")
         conn.execute("PRAGMA journal_mode=WAL")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     ForeignKey,
@@ -393,3 +394,51 @@ class Profile(Record, Base):
     # "scrypt$<salt hex>$<hash hex>"; Text so the audit trail never copies it.
     pin_hash: Mapped[str | None] = mapped_column(Text)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class FidelityCheck(Record, Base):
+    """The keeper's fidelity checklist for one held circle or conference."""
+
+    __tablename__ = "fidelity_check"
+
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"), unique=True)
+    answers: Mapped[str] = mapped_column(String(400))  # JSON: item -> yes / no / n/a
+    prefilled: Mapped[str] = mapped_column(String(400))  # JSON: item -> what the record said
+    completed_by: Mapped[str] = mapped_column(String(200), default="")
+    completed_on: Mapped[date] = mapped_column(Date, index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class SurveySitting(Record, Base):
+    """One round of participant surveys after a circle: handed round, or typed from paper."""
+
+    __tablename__ = "survey_sitting"
+
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(12), default="window")
+    expected: Mapped[int] = mapped_column(Integer)  # people present who may answer
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SurveyResponse(Base):
+    """One person's anonymous answers. No person, no time: nothing links it to who answered.
+
+    The key is drawn at random rather than counted up, and there are no created/updated times,
+    so neither the order of the rows nor a clock can be matched to the order of seats.
+    """
+
+    __tablename__ = "survey_response"
+
+    # Random keys need 64 bits on PostgreSQL; SQLite's INTEGER already has them.
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)  # the form's one-time token
+    sitting_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_sitting.id", ondelete="CASCADE"), index=True
+    )
+    heard: Mapped[str | None] = mapped_column(String(12))
+    safe: Mapped[str | None] = mapped_column(String(12))
+    fair: Mapped[str | None] = mapped_column(String(12))
+    again: Mapped[str | None] = mapped_column(String(12))

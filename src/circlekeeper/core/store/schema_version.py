@@ -13,6 +13,7 @@ REVISIONS: tuple[str, ...] = (
     "0005_one_eligibility_screen",
     "0006_reference_indexes",
     "0007_incident_vocabulary",
+    "0008_fidelity_surveys",
 )
 HEAD = REVISIONS[-1]
 

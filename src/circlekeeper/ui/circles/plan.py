@@ -148,6 +148,14 @@ class PlanDialog(QDialog):
         columns.addLayout(left, 5)
         columns.addWidget(self.tabs, 7)
         bottom = QHBoxLayout()
+        self.evaluation: list[QPushButton] = []
+        if circle_id is not None:
+            from circlekeeper.ui.evaluation.actions import evaluation_buttons
+
+            self.evaluation = evaluation_buttons(self, database, circle_id)
+            for button in self.evaluation:
+                button.setVisible(False)
+                bottom.addWidget(button)
         bottom.addStretch(1)
         bottom.addWidget(self.start_button)
         bottom.addWidget(self.close_button)
@@ -413,6 +421,9 @@ class PlanDialog(QDialog):
         # The facilitator may still halt a conference that is running; not one that is over.
         over = detail.status in (CircleStatus.COMPLETED.value, CircleStatus.CANCELLED.value)
         self.preparation.form.set_editable(not over)
+        held = detail.status == CircleStatus.COMPLETED.value
+        for button in self.evaluation:
+            button.setVisible(held or (editable and bool(button.property("before_held"))))
 
     # -- people, seats, readiness ------------------------------------------------------------
 

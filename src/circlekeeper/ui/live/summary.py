@@ -70,6 +70,14 @@ class SummaryView(QDialog):
             button.clicked.connect(lambda: self._open_agreement(database, live.circle_id))
             self.agreement_button = button
         self.agreement_window: QWidget | None = None
+        self.evaluation: list[QPushButton] = []
+        if database is not None:
+            from circlekeeper.ui.evaluation.actions import evaluation_buttons
+
+            # The checklist and the survey belong to the end of the circle, while it is fresh.
+            self.evaluation = evaluation_buttons(self, database, live.circle_id)
+            for button in self.evaluation:
+                buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         layout.addWidget(buttons)
 
     def _open_agreement(self, database: Database, circle_id: int) -> None:

@@ -1,0 +1,1 @@
+"""Programme evaluation on screen: the fidelity checklist and the participant survey window."""
