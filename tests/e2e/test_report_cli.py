@@ -222,3 +222,15 @@ def test_the_surveys_report_from_the_command_line_matches_the_answers(
     assert float(rows[("surveys_by_question", "heard", "answered")]["value"]) == answered
     assert float(rows[("surveys_by_question", "heard", "yes")]["value"]) == heard_yes
     assert rows[("surveys_by_kind", "reentry", "answered")]["suppressed"] == "yes"
+
+
+def test_html_from_the_command_line_carries_its_charts_like_the_reports_area(
+    run_cli, programme: Path, tmp_path: Path
+) -> None:
+    # Given a period with referrals, when the referrals report is saved as HTML from the CLI
+    out = tmp_path / "referrals.html"
+    result = run_cli("report", "referrals", *PERIOD, "--database", str(programme), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    # Then the page is self-contained: its charts are drawn into it, not left out
+    html = out.read_text(encoding="utf-8")
+    assert "data:image/png;base64," in html

@@ -146,15 +146,10 @@ def _write(report: Any, chosen: str, lang: str, output: Path) -> None:
 
         write_xlsx(report, lang, output)
     elif chosen == "html":
-        from circlekeeper.core.export.report_files import write_whole
-        from circlekeeper.core.export.report_html import render_report_html
+        # The same self-contained page the Reports area saves: its charts drawn in as pictures.
+        from circlekeeper.report_pdf import write_report_html
 
-        html = render_report_html(report, lang)
-
-        def write(temp: Path) -> None:
-            temp.write_text(html, encoding="utf-8")
-
-        write_whole(output, write)
+        write_report_html(report, lang, output)
     else:
         from circlekeeper.report_pdf import write_report_pdf
 
