@@ -26,6 +26,8 @@ class SchoolSettings:
     calendar_first_names: str = ""
     # The smallest number of students a published report figure may show ("" = the default, 10).
     report_min_cell: str = ""
+    # Hours of youth-focused training each SRO and circle keeper needs ("" = the default, 40).
+    training_required_hours: str = ""
 
     @property
     def first_run(self) -> bool:

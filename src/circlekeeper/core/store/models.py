@@ -442,3 +442,41 @@ class SurveyResponse(Base):
     safe: Mapped[str | None] = mapped_column(String(12))
     fair: Mapped[str | None] = mapped_column(String(12))
     again: Mapped[str | None] = mapped_column(String(12))
+
+
+class SroActivity(Record, Base):
+    """One activity of a school resource officer, by triad role: the officer's own log.
+
+    ``officer`` is the name of the profile that logged it: an SRO sees and edits only entries
+    under their own name. ``student_id`` is set only when the activity is about one student.
+    """
+
+    __tablename__ = "sro_activity"
+
+    officer: Mapped[str] = mapped_column(String(200), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    activity_type: Mapped[str] = mapped_column(String(30))
+    on_date: Mapped[date] = mapped_column(Date, index=True)
+    minutes: Mapped[int] = mapped_column(Integer)
+    place: Mapped[str | None] = mapped_column(String(200))
+    attendance: Mapped[int | None] = mapped_column(Integer)
+    student_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    incident_type_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incident_type.id", ondelete="SET NULL")
+    )
+
+
+class TrainingRecord(Record, Base):
+    """A course an SRO or circle keeper completed, counted against the school's required hours."""
+
+    __tablename__ = "training_record"
+
+    trainee: Mapped[str] = mapped_column(String(200), index=True)
+    course: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(30))
+    # Tenths of an hour, so a 7.5-hour course adds up exactly.
+    tenths: Mapped[int] = mapped_column(Integer)
+    completed_on: Mapped[date] = mapped_column(Date, index=True)
+    provider: Mapped[str | None] = mapped_column(String(200))
