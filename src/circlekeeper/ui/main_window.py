@@ -243,6 +243,11 @@ class MainWindow(QMainWindow):
 
             return ReportsArea(database, self)
 
+        def sro() -> QWidget:
+            from circlekeeper.ui.sro.area import SroArea
+
+            return SroArea(database, self)
+
         def settings() -> QWidget:
             from circlekeeper.ui.settings_view import SettingsView
 
@@ -256,6 +261,7 @@ class MainWindow(QMainWindow):
         self.add_lazy_area("scripts", self.tr("Scripts"), scripts)
         self.add_lazy_area("agreements", self.tr("Agreements"), agreements)
         self.add_lazy_area("reports", self.tr("Reports"), reports)
+        self.add_lazy_area("sro", self.tr("SRO log"), sro)
         self.add_lazy_area("settings_view", self.tr("Settings"), settings)
         self.navigation.setCurrentRow(0)
         self.setWindowTitle(
