@@ -25,8 +25,10 @@ from circlekeeper.core.store.models import (
     FollowUp,
     Participant,
     Person,
+    SroActivity,
     SurveyResponse,
     SurveySitting,
+    TrainingRecord,
 )
 from circlekeeper.core.store.types import utcnow
 
@@ -186,6 +188,7 @@ def seed_programme(db: Database) -> dict[str, list[int]]:
                 )
             if status == "completed":
                 _evaluate(session, circle, present)
+    _seed_sro(db, student_ids)
     with db.sessions() as session:
         parties = session.query(CaseParty).count()
         assert parties >= len(who)
@@ -224,3 +227,42 @@ def _evaluate(session: Session, circle: Circle, present: int) -> None:
                 again="yes" if n % 5 else "somewhat",
             )
         )
+
+
+def _seed_sro(db: Database, student_ids: list[int]) -> None:
+    """An officer's term: outreach and mentoring, citations and arrests, a few courses."""
+    kinds = (
+        ("class_taught", "outreach", 50, 25, False),
+        ("mentoring_session", "counseling", 30, None, True),
+        ("parent_night", "outreach", 90, 40, False),
+        ("citation", "law_enforcement", 45, None, True),
+        ("arrest", "law_enforcement", 60, None, True),
+        ("citation", "law_enforcement", 45, None, True),
+    )
+    with db.sessions.begin() as session:
+        for i in range(60):
+            kind, role, minutes, attendance, about_one = kinds[i % len(kinds)]
+            session.add(
+                SroActivity(
+                    officer="Sam Reyes",
+                    role=role,
+                    activity_type=kind,
+                    on_date=START + timedelta(days=i),
+                    minutes=minutes,
+                    attendance=attendance,
+                    student_id=student_ids[(i * 3) % 80] if about_one else None,
+                )
+            )
+        for course, category, tenths in (
+            ("YMHFA", "mental_health_first_aid", 80),
+            ("De-escalation", "de_escalation", 160),
+        ):
+            session.add(
+                TrainingRecord(
+                    trainee="Sam Reyes",
+                    course=course,
+                    category=category,
+                    tenths=tenths,
+                    completed_on=START + timedelta(days=10),
+                )
+            )

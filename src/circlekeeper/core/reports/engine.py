@@ -8,6 +8,7 @@ suppression to the whole report before anything leaves core.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from circlekeeper.core.reports import (
     evaluation,
     referrals,
     restorative,
+    sro,
     summary,
 )
 from circlekeeper.core.reports.builder import ReportBuilder
@@ -37,7 +39,10 @@ REPORT_NAMES: tuple[str, ...] = (
     "monthly",
     "fidelity",
     "surveys",
+    "sro",
 )
+# Reports that show the SRO activity log and training records.
+SRO_REPORTS = frozenset({"sro", "board"})
 DEFAULT_MIN_CELL = 10
 # Profiles whose role may see the internal view with nothing hidden.
 UNSUPPRESSED_ROLES = frozenset({"counselor", "administrator"})
@@ -56,6 +61,9 @@ _TITLES = {
     "monthly": Text("Monthly summary for the principal", "Resumen mensual para la dirección"),
     "fidelity": Text("Fidelity of circles and conferences", "Fidelidad de círculos y conferencias"),
     "surveys": Text("Participant surveys", "Encuestas de participantes"),
+    "sro": Text(
+        "School resource officer programme", "Programa de agentes de recursos escolares (SRO)"
+    ),
 }
 _DESCRIPTIONS = {
     "referrals": Text(
@@ -102,6 +110,12 @@ _DESCRIPTIONS = {
         "las encuestas anónimas de participantes: cuántas personas respondieron y si se "
         "sintieron escuchadas, seguras y tratadas con justicia, y si volverían a participar",
     ),
+    "sro": Text(
+        "SRO hours by triad role and activity type, community engagement, training hours "
+        "against the requirement, and citations and arrests by incident type and group",
+        "horas del SRO por función y tipo de actividad, participación comunitaria, horas de "
+        "formación frente al requisito, y citaciones y arrestos por tipo de incidente y grupo",
+    ),
 }
 _DEFINITIONS: dict[str, tuple[Text, ...]] = {
     "referrals": referrals.DEFINITIONS,
@@ -111,10 +125,12 @@ _DEFINITIONS: dict[str, tuple[Text, ...]] = {
     "board": referrals.DEFINITIONS[:1]
     + restorative.DEFINITIONS[1:3]
     + diversion.DEFINITIONS[:1]
-    + equity.DEFINITIONS[:1],
+    + equity.DEFINITIONS[:1]
+    + (sro.DEFINITIONS[0], sro.DEFINITIONS[2]),
     "monthly": referrals.DEFINITIONS + restorative.DEFINITIONS[1:3],
     "fidelity": restorative.DEFINITIONS[:1] + evaluation.FIDELITY_DEFINITIONS,
     "surveys": restorative.DEFINITIONS[:1] + evaluation.SURVEY_DEFINITIONS,
+    "sro": sro.DEFINITIONS,
 }
 _BUILDERS: dict[str, Callable[[ReportBuilder, Facts, date], bool]] = {
     "referrals": lambda b, f, _d: referrals.build(b, f),
@@ -123,6 +139,7 @@ _BUILDERS: dict[str, Callable[[ReportBuilder, Facts, date], bool]] = {
     "equity": lambda b, f, _d: equity.build(b, f),
     "board": summary.build_board,
     "monthly": summary.build_monthly,
+    "sro": lambda b, f, _d: f.sro is not None and sro.build(b, f.sro, f.start),
 }
 # Reports that read rows of their own, beside the shared facts, in the same read session.
 _OWN_ROWS: dict[str, Callable[[ReportBuilder, Session, Facts], bool]] = {
@@ -227,6 +244,10 @@ def build_report(
         school = resolve_school(session, school)
         demographics = name in ("equity", "board")
         facts = load_facts(session, start, end, school, demographics=demographics)
+        if name in SRO_REPORTS:
+            from circlekeeper.core.services.training import required_tenths
+
+            facts = replace(facts, sro=sro.load(session, start, end, required_tenths(sessions)))
         builder = ReportBuilder(merge_below=0 if unsuppressed else min_cell)
         if name in _OWN_ROWS:
             has_data = _OWN_ROWS[name](builder, session, facts)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -33,6 +33,9 @@ from circlekeeper.core.store.models import (
     Person,
     Setting,
 )
+
+if TYPE_CHECKING:
+    from circlekeeper.core.reports.sro import SroFacts
 
 # How far before and after the period referrals and circles are read (repeat referrals, the
 # days before and after a circle).
@@ -121,6 +124,8 @@ class Facts:
     agreements: list[AgreementMade]  # agreed in the period
     follow_ups: list[FollowUpDue]  # due in the period
     offered: set[int]  # cases referred in the period with a conference or circle planned
+    # The SRO log and training (read only for the reports that show them: ``sro``, ``board``).
+    sro: SroFacts | None = None
 
     def in_period(self, day: date) -> bool:
         return self.start <= day <= self.end

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from circlekeeper.core.domain.enums import AgreementStatus, Diversion
-from circlekeeper.core.reports import diversion, equity, referrals, restorative
+from circlekeeper.core.reports import diversion, equity, referrals, restorative, sro
 from circlekeeper.core.reports.builder import ALL, ReportBuilder, count, ratio_of
 from circlekeeper.core.reports.common import ALL_LABEL, plain_column, students_column
 from circlekeeper.core.reports.facts import Facts, is_responsive
@@ -132,6 +132,8 @@ def build_board(b: ReportBuilder, facts: Facts, as_of: date) -> bool:
     equity.add_equity_sections(
         b, facts, events=("referrals", "exclusions_replaced"), dimensions=("race_ethnicity",)
     )
+    if facts.sro is not None:
+        sro.add_board_hours(b, facts.sro, facts.start)
     _key_figures(
         b,
         facts,
@@ -149,7 +151,8 @@ def build_board(b: ReportBuilder, facts: Facts, as_of: date) -> bool:
         ),
     )
     _key_first(b)
-    return bool(found or circles or facts.agreements)
+    officers = facts.sro is not None and bool(facts.sro.activities)
+    return bool(found or circles or facts.agreements or officers)
 
 
 def build_monthly(b: ReportBuilder, facts: Facts, as_of: date) -> bool:

@@ -946,6 +946,22 @@ class _Builder:
 
     # -- cases ----------------------------------------------------------------------------------
 
+    def build_sro_log(self, conn: sqlite3.Connection) -> None:
+        """Each school's officer: a year of activities by triad role, and their training."""
+        from circlekeeper.core.services.demo_sro import add_sro_log
+
+        officers = [self.names[ids[0]] for (_s, role), ids in self.staff.items() if role == "sro"]
+        add_sro_log(
+            conn,
+            self.rng,
+            officers,
+            sorted(self.student_ids),
+            self.incident_types,
+            self.day,
+            self.now,
+            per_officer=max(40, self.plan.cases // 4),
+        )
+
     def build_cases(self, tick: Callable[[int], None]) -> None:
         for n in range(self.plan.cases):
             self.case()
@@ -1637,6 +1653,7 @@ def _fill(
         from circlekeeper.core.services.demo_evaluation import add_evaluation
 
         writer.counts.update(add_evaluation(conn, seed))
+        builder.build_sro_log(conn)
         writer.check()
         conn.execute("COMMIT")
         conn.execute("PRAGMA journal_mode=WAL")

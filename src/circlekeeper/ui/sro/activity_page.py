@@ -128,9 +128,9 @@ class ActivityPage(QWidget):
             (self.tr("&Incident"), self.incident),
         )
         for index, (text, field) in enumerate(pairs):
-            label = QLabel(text, self)
-            label.setBuddy(field)
-            form.addWidget(label, index // 4 * 2, index % 4)
+            caption = QLabel(text, self)
+            caption.setBuddy(field)
+            form.addWidget(caption, index // 4 * 2, index % 4)
             form.addWidget(field, index // 4 * 2 + 1, index % 4)
         student = QHBoxLayout()
         student.addWidget(self.choose_student)

@@ -104,9 +104,9 @@ class TrainingPage(QWidget):
             (self.tr("&Provider"), self.provider),
         )
         for index, (text, field) in enumerate(pairs):
-            label = QLabel(text, self)
-            label.setBuddy(field)
-            form.addWidget(label, index // 3 * 2, index % 3)
+            caption = QLabel(text, self)
+            caption.setBuddy(field)
+            form.addWidget(caption, index // 3 * 2, index % 3)
             form.addWidget(field, index // 3 * 2 + 1, index % 3)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -250,13 +250,13 @@ class TrainingPage(QWidget):
         categories = category_choices()
         self.records.setRowCount(len(records))
         for index, record in enumerate(records):
-            values = (
+            cells = (
                 day_text(record.completed_on),
                 record.trainee,
                 record.course,
                 label_of(categories, record.category),
                 hours_text(record.tenths, tenths=True),
             )
-            for column, text in enumerate(values):
+            for column, text in enumerate(cells):
                 self.records.setItem(index, column, QTableWidgetItem(text))
         self.records.resizeColumnsToContents()
