@@ -42,6 +42,9 @@ _VALUES = {
     "Nonbinary": "No binario",
 }
 
+# The Spanish of each recorded group value, for every report that breaks figures down by group.
+VALUE_LABELS_ES = _VALUES
+
 Value = Callable[[Student], str | bool | None]
 DIMENSIONS: tuple[tuple[str, Text, Value], ...] = (
     ("race_ethnicity", Text("race/ethnicity", "raza/etnia"), lambda s: s.race_ethnicity),

@@ -34,6 +34,7 @@ from circlekeeper.core.reports.common import (
     plain_column,
     students_column,
 )
+from circlekeeper.core.reports.equity import VALUE_LABELS_ES
 from circlekeeper.core.reports.model import Text, Unit
 from circlekeeper.core.reports.suppression import Fig
 from circlekeeper.core.store.models import IncidentType, Person, SroActivity, TrainingRecord
@@ -343,14 +344,18 @@ def add_enforcement(b: ReportBuilder, facts: SroFacts) -> None:
     by_group: dict[str, tuple[Text, list[Activity]]] = {}
     for a in sorted(actions, key=lambda a: (a.race_ethnicity is None, a.race_ethnicity or "")):
         group = a.race_ethnicity or NOT_RECORDED
-        label = Text(group, group) if a.race_ethnicity else NOT_RECORDED_LABEL
+        label = (
+            Text(group, VALUE_LABELS_ES.get(group, group))
+            if a.race_ethnicity
+            else NOT_RECORDED_LABEL
+        )
         by_group.setdefault(group, (label, []))[1].append(a)
     _enforcement(
         b,
         "sro_enforcement_by_group",
         Text(
-            "Citations and arrests by race or ethnicity",
-            "Citaciones y arrestos por raza u origen étnico",
+            "Citations and arrests by race/ethnicity",
+            "Citaciones y arrestos por raza/etnia",
         ),
         by_group,
         actions,

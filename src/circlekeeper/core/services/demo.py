@@ -959,7 +959,7 @@ class _Builder:
             self.incident_types,
             self.day,
             self.now,
-            per_officer=max(40, self.plan.cases // 4),
+            per_officer=150 + self.plan.cases // 10,
         )
 
     def build_cases(self, tick: Callable[[int], None]) -> None:
