@@ -16,7 +16,7 @@ from pathlib import Path
 from circlekeeper import __version__
 
 # Each module in circlekeeper.commands adds its subcommand; they import heavy things lazily.
-COMMAND_MODULES = ("calendar", "db", "demo", "export", "people", "report", "scripts")
+COMMAND_MODULES = ("calendar", "db", "demo", "export", "people", "report", "scripts", "sro")
 
 log = logging.getLogger(__name__)
 
