@@ -164,3 +164,32 @@ def test_every_control_is_named(qtbot: QtBot, db: Database) -> None:
     assert unnamed_controls(area) == []
     area.tabs.setCurrentWidget(area.training)
     assert unnamed_controls(area) == []
+
+
+def test_the_main_window_shows_the_sro_log_as_the_window_user_sees_it(
+    qtbot: QtBot, db_path, home
+) -> None:
+    from circlekeeper.core.services.settings import SchoolSettings, SettingsService
+    from circlekeeper.core.store.database import open_database
+    from circlekeeper.ui.main_window import MainWindow
+
+    # Given an installation without profiles: its user is the facilitator named in Settings
+    setup = open_database(db_path)
+    SettingsService(setup.sessions).save(
+        SchoolSettings(facilitator_name="Dana Whitfield", welcome_done="1")
+    )
+    SroActivityService(setup.sessions, REYES).log(ActivityEntry("class_taught", TODAY, 50))
+    setup.close()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    assert window.open_database(db_path, interactive=False)
+    titles = [window.navigation.item(r).text() for r in range(window.navigation.count())]
+    window.show_area(titles.index("SRO log"))
+    area = window.sro
+    assert isinstance(area, SroArea)
+    # Then the counselor sees the officer's entry, and logs under their own name
+    assert area.activity.table.rowCount() == 1
+    assert area.viewer().name == "Dana Whitfield"
+    window.close_database()
