@@ -62,7 +62,7 @@ _TITLES = {
     "fidelity": Text("Fidelity of circles and conferences", "Fidelidad de círculos y conferencias"),
     "surveys": Text("Participant surveys", "Encuestas de participantes"),
     "sro": Text(
-        "School resource officer programme", "Programa de agentes de recursos escolares (SRO)"
+        "School resource officer programme", "Programa de oficiales de recursos escolares (SRO)"
     ),
 }
 _DESCRIPTIONS = {

@@ -131,7 +131,7 @@ DEFINITIONS = (
         "Hours by role: the minutes an officer logged for each activity in the period, under "
         "the role chosen for it (law enforcement; informal counseling and mentoring; education "
         "and outreach), in hours.",
-        "Horas por función: los minutos que un agente registró para cada actividad del periodo, "
+        "Horas por función: los minutos que un oficial registró para cada actividad del periodo, "
         "según la función elegida (aplicación de la ley; orientación informal y mentoría; "
         "educación y participación comunitaria), en horas.",
     ),
@@ -153,7 +153,7 @@ DEFINITIONS = (
     Text(
         "Citations and arrests: those the officers logged in the period, by the incident type "
         "given and by the group of the student each was about. Small numbers are hidden.",
-        "Citaciones y arrestos: los que los agentes registraron en el periodo, por tipo de "
+        "Citaciones y arrestos: los que los oficiales registraron en el periodo, por tipo de "
         "incidente y por el grupo de la persona estudiante. Se ocultan las cifras pequeñas.",
     ),
 )
