@@ -328,11 +328,16 @@ class ActivityPage(QWidget):
                 item.setData(ID_ROLE, row.id)
                 self.table.setItem(index, column, item)
         self.table.resizeColumnsToContents()
+        from circlekeeper.ui.reports.area import school_year_start
+
+        since = school_year_start(self.today())
         by_role = {value: 0 for value, _label in roles}
         for row in self.rows:
-            by_role[row.role] = by_role.get(row.role, 0) + row.minutes
+            if row.on_date >= since:
+                by_role[row.role] = by_role.get(row.role, 0) + row.minutes
         self.totals.setText(
-            " · ".join(
+            self.tr("This school year (since {day}): ").format(day=day_text(since))
+            + " · ".join(
                 self.tr("{role}: {hours} h").format(role=label, hours=f"{by_role[value] / 60:.1f}")
                 for value, label in roles
             )
