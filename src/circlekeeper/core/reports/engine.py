@@ -126,7 +126,7 @@ _DEFINITIONS: dict[str, tuple[Text, ...]] = {
     + restorative.DEFINITIONS[1:3]
     + diversion.DEFINITIONS[:1]
     + equity.DEFINITIONS[:1]
-    + (sro.DEFINITIONS[0], sro.DEFINITIONS[2]),
+    + (sro.DEFINITIONS[0], sro.DEFINITIONS[2], sro.DEFINITIONS[4]),
     "monthly": referrals.DEFINITIONS + restorative.DEFINITIONS[1:3],
     "fidelity": restorative.DEFINITIONS[:1] + evaluation.FIDELITY_DEFINITIONS,
     "surveys": restorative.DEFINITIONS[:1] + evaluation.SURVEY_DEFINITIONS,

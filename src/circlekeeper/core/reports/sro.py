@@ -156,6 +156,12 @@ DEFINITIONS = (
         "Citaciones y arrestos: los que los oficiales registraron en el periodo, por tipo de "
         "incidente y por el grupo de la persona estudiante. Se ocultan las cifras pequeñas.",
     ),
+    Text(
+        "The SRO log and training records are kept for the whole installation, not per school: "
+        "choosing a school does not narrow these figures.",
+        "El registro del SRO y la formación se llevan para toda la instalación, no por escuela: "
+        "elegir una escuela no cambia estas cifras.",
+    ),
 )
 
 
