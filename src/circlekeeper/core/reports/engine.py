@@ -25,7 +25,7 @@ from circlekeeper.core.reports import (
 )
 from circlekeeper.core.reports.builder import ReportBuilder
 from circlekeeper.core.reports.common import empty_message, population, suppression_rule
-from circlekeeper.core.reports.facts import Facts, known_schools, load_facts
+from circlekeeper.core.reports.facts import Facts, known_schools, load_facts, load_population
 from circlekeeper.core.reports.model import Report, Text
 from circlekeeper.core.services import InvalidInput
 from circlekeeper.core.store.types import utcnow
@@ -243,7 +243,10 @@ def build_report(
     with sessions() as session:
         school = resolve_school(session, school)
         demographics = name in ("equity", "board")
-        facts = load_facts(session, start, end, school, demographics=demographics)
+        if name == "sro":  # counts only the SRO log and training: the rest is not read
+            facts = load_population(session, start, end, school)
+        else:
+            facts = load_facts(session, start, end, school, demographics=demographics)
         if name in SRO_REPORTS:
             from circlekeeper.core.services.training import required_tenths
 

@@ -131,6 +131,11 @@ class Facts:
         return self.start <= day <= self.end
 
 
+def load_population(session: Session, start: date, end: date, school: str | None) -> Facts:
+    """Only the population (the enrolment), for a report that counts none of the other rows."""
+    return Facts(start, end, _enrolled(session, school), {}, {}, [], [], [], [], set())
+
+
 def known_schools(session: Session) -> list[str]:
     """Every school named in this database: in the people directory, on cases, in settings."""
     names: set[str] = set()
