@@ -236,3 +236,50 @@ def test_the_board_report_gains_outreach_and_training_hours(
 def test_a_period_with_no_sro_activity_says_so(db: Database) -> None:
     built = report(db)
     assert built.is_empty and built.sections == ()
+
+
+def test_typed_incident_words_and_groups_never_reach_a_published_sro_report(
+    db: Database, seeded: sqlite3.Connection
+) -> None:
+    # Given two citations under a word nobody has mapped, about a student of a typed group
+    with db.sessions.begin() as session:
+        typed = IncidentType(
+            key="locker_prank_jaylen", label="Locker prank Jaylen", needs_mapping=True
+        )
+        session.add(typed)
+        session.flush()
+        typed_id = typed.id
+    people = PeopleService(db.sessions)
+    student = people.create(
+        PersonData("Ana", "Test", kind="student", race_ethnicity="Zapotec heritage")
+    ).id
+    reyes = SroActivityService(db.sessions, REYES, today=lambda: TODAY)
+    for day in (2, 3):
+        reyes.log(
+            ActivityEntry(
+                "citation",
+                date(2026, 5, day),
+                30,
+                student_id=student,
+                incident_type_id=typed_id,
+            )
+        )
+    # When the published report is built, then neither typed name is in it: both are "other"
+    published = report(db, min_cell=10)
+    words = {row.label.en for section in published.sections for row in section.rows}
+    assert "Locker prank Jaylen" not in words and "Zapotec heritage" not in words
+    by_incident = published.section("sro_enforcement_by_incident")
+    assert "other" in {row.group for row in by_incident.rows}
+    # and the counselor's internal view names them
+    internal = build_report(
+        "sro",
+        db.sessions,
+        start=START,
+        end=END,
+        min_cell=10,
+        viewer=COUNSELOR,
+        unsuppressed=True,
+        as_of=TODAY,
+    )
+    shown = {row.group for row in internal.section("sro_enforcement_by_incident").rows}
+    assert "locker_prank_jaylen" in shown

@@ -31,6 +31,9 @@ from circlekeeper.core.reports.common import (
     ALL_LABEL,
     NOT_RECORDED,
     NOT_RECORDED_LABEL,
+    OTHER,
+    OTHER_LABEL,
+    merged,
     plain_column,
     students_column,
 )
@@ -52,6 +55,7 @@ class Activity:
     incident_key: str | None
     incident_label: str | None
     incident_label_es: str | None
+    incident_typed: bool | None  # a word from an old referral nobody has mapped yet
     race_ethnicity: str | None  # of the student an activity is about, when there is one
 
 
@@ -81,6 +85,7 @@ def load(session: Session, start: date, end: date, required_tenths: int) -> SroF
             IncidentType.key,
             IncidentType.label,
             IncidentType.label_es,
+            IncidentType.needs_mapping,
             Person.race_ethnicity,
         )
         .outerjoin(IncidentType, IncidentType.id == SroActivity.incident_type_id)
@@ -307,6 +312,20 @@ def add_training(b: ReportBuilder, facts: SroFacts, start: date) -> None:
     )
 
 
+def _fold_typed(
+    groups: dict[str, tuple[Text, list[Activity]]], typed: set[str], below: int
+) -> dict[str, tuple[Text, list[Activity]]]:
+    """Groups named by words someone typed, with fewer actions than ``below``, as "other"
+    (the reports' one rule, :func:`merged`: a typed name must not reach a published report)."""
+    shown_as = merged({g: len(rows) for g, (_l, rows) in groups.items()}, typed, below)
+    folded: dict[str, tuple[Text, list[Activity]]] = {}
+    for group, (label, rows) in groups.items():
+        key = shown_as[group]
+        folded.setdefault(key, (OTHER_LABEL if key == OTHER else label, []))[1].extend(rows)
+    last = [g for g in (OTHER, NOT_GIVEN, NOT_RECORDED) if g in folded]
+    return {g: folded[g] for g in [*[g for g in folded if g not in last], *last]}
+
+
 def _enforcement(
     b: ReportBuilder,
     key: str,
@@ -338,6 +357,8 @@ def add_enforcement(b: ReportBuilder, facts: SroFacts) -> None:
             else NOT_GIVEN_LABEL
         )
         by_type.setdefault(key, (label, []))[1].append(a)
+    typed = {a.incident_key for a in actions if a.incident_typed and a.incident_key}
+    by_type = _fold_typed(by_type, typed, b.merge_below)
     _enforcement(
         b,
         "sro_enforcement_by_incident",
@@ -356,6 +377,9 @@ def add_enforcement(b: ReportBuilder, facts: SroFacts) -> None:
             else NOT_RECORDED_LABEL
         )
         by_group.setdefault(group, (label, []))[1].append(a)
+    # A group in the directory's own words (not a standard category) is typed text too.
+    typed_groups = {g for g in by_group if g != NOT_RECORDED and g not in VALUE_LABELS_ES}
+    by_group = _fold_typed(by_group, typed_groups, b.merge_below)
     _enforcement(
         b,
         "sro_enforcement_by_group",
