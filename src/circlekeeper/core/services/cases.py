@@ -29,7 +29,7 @@ from circlekeeper.core.domain.enums import (
     ReferralSource,
     Role,
 )
-from circlekeeper.core.services import InvalidInput, NotFound, audit
+from circlekeeper.core.services import InvalidInput, NotFound, audit, mou
 from circlekeeper.core.services.eligibility import (
     EligibilityService,
     NotEligible,
@@ -43,6 +43,7 @@ from circlekeeper.core.services.incidents import (
     resolve_incident_type,
 )
 from circlekeeper.core.services.people import is_minor
+from circlekeeper.core.services.viewer import Viewer
 from circlekeeper.core.store.models import (
     Agreement,
     AgreementItem,
@@ -288,9 +289,13 @@ def case_follow_up_filter(case_id: int) -> ColumnElement[bool]:
 class CaseService:
     """Take in referrals, screen them, move them through the pipeline and close them."""
 
-    def __init__(self, sessions: sessionmaker[Session], actor: str = "") -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], actor: str = "", viewer: Viewer | None = None
+    ) -> None:
         self._sessions = sessions
         self.actor = actor
+        # Who is acting: the school's MOU keeps a school resource officer out of discipline.
+        self.viewer = viewer
 
     # -- intake and parties ------------------------------------------------------------------
 
@@ -534,6 +539,7 @@ class CaseService:
         *,
         today: date,
         open_follow_ups: OpenFollowUpChoice | None = None,
+        viewer: Viewer | None = None,
     ) -> list[int]:
         """Close a case with a reason; returns the ids of follow-ups cancelled by closing it.
 
@@ -548,6 +554,7 @@ class CaseService:
             raise InvalidInput(f"A case closes with one of these reasons: {allowed}.") from None
         if open_follow_ups not in (None, "cancel", "keep"):
             raise InvalidInput("Open follow-ups can only be cancelled or kept.")
+        self._check_discipline(case_id, "close a case", viewer)
         with self._sessions.begin() as session:
             case = _case(session, case_id)
             if case.status == CaseStatus.CLOSED:
@@ -594,6 +601,22 @@ class CaseService:
 
     # -- diversion ---------------------------------------------------------------------------
 
+    def _check_discipline(self, case_id: int, attempted: str, viewer: Viewer | None) -> None:
+        """Refuse (with an audit line) a discipline decision the MOU keeps from this viewer."""
+        acting = viewer if viewer is not None else self.viewer
+        if acting is None or not acting.is_sro:
+            return
+        with self._sessions() as session:
+            case_uuid = _case(session, case_id).uuid
+        mou.check_discipline(
+            self._sessions,
+            acting,
+            attempted,
+            entity="case",
+            entity_uuid=case_uuid,
+            actor=self.actor,
+        )
+
     def set_diversion(
         self,
         case_id: int,
@@ -601,8 +624,10 @@ class CaseService:
         amount: int | None = None,
         *,
         consequence_reinstated: bool = False,
+        viewer: Viewer | None = None,
     ) -> None:
         """Which consequence the restorative route replaced (and how much, e.g. suspension days)."""
+        self._check_discipline(case_id, "set the diversion of a case", viewer)
         try:
             diversion = Diversion(diverted_from)
         except ValueError:

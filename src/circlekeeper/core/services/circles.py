@@ -25,7 +25,7 @@ from circlekeeper.core.domain.enums import (
     Role,
 )
 from circlekeeper.core.domain.script import Script, script_from_json, script_to_json
-from circlekeeper.core.services import InvalidInput, NotFound, audit
+from circlekeeper.core.services import InvalidInput, NotFound, audit, mou
 from circlekeeper.core.services.eligibility import (
     NOT_TAKING_PART,
     Screen,
@@ -34,6 +34,7 @@ from circlekeeper.core.services.eligibility import (
 )
 from circlekeeper.core.services.people import is_minor
 from circlekeeper.core.services.scripts import ScriptLibrary
+from circlekeeper.core.services.viewer import Viewer
 from circlekeeper.core.store.models import Case, Circle, Participant, Person
 
 KEEPER_ROLES = frozenset({Role.FACILITATOR.value, Role.CO_FACILITATOR.value})
@@ -204,10 +205,13 @@ class CirclePlanner:
         sessions: sessionmaker[Session],
         library: ScriptLibrary | None = None,
         actor: str = "",
+        viewer: Viewer | None = None,
     ) -> None:
         self._sessions = sessions
         self._library = library
         self.actor = actor
+        # Who is planning (named on the audit line when the MOU refuses something).
+        self.viewer = viewer
 
     @property
     def library(self) -> ScriptLibrary:
@@ -220,6 +224,7 @@ class CirclePlanner:
     def plan(self, plan: CirclePlan) -> CircleDetail:
         """Create a planned circle; the facilitators join the ring as participants."""
         snapshot = self._check_plan(plan)
+        self._check_lead(plan.facilitator_id, None)
         with self._sessions.begin() as session:
             self._check_people(session, plan)
             circle = Circle(status=CircleStatus.PLANNED.value)
@@ -238,6 +243,7 @@ class CirclePlanner:
 
     def update_plan(self, circle_id: int, plan: CirclePlan) -> CircleDetail:
         """Change a planned circle. A new script key takes a fresh snapshot of that script."""
+        self._check_lead(plan.facilitator_id, circle_id)
         with self._sessions.begin() as session:
             circle = self._planned(session, circle_id)
             same_script = plan.script_key == circle.script_key and circle.script_snapshot
@@ -328,6 +334,8 @@ class CirclePlanner:
         supporter_of: int | None = None,
     ) -> ParticipantRow:
         """Invite someone; ``supporter_of`` is the participant id of the person they support."""
+        if role == Role.FACILITATOR.value:
+            self._check_lead(person_id, circle_id)
         with self._sessions.begin() as session:
             circle = self._circle(session, circle_id)
             if circle.status in (CircleStatus.COMPLETED.value, CircleStatus.CANCELLED.value):
@@ -340,6 +348,11 @@ class CirclePlanner:
     def set_role(
         self, participant_id: int, role: str, supporter_of: int | None = None
     ) -> ParticipantRow:
+        if role == Role.FACILITATOR.value:
+            with self._sessions() as session:
+                found = self._participant(session, participant_id)
+                person_id, circle_id = found.person_id, found.circle_id
+            self._check_lead(person_id, circle_id)
         with self._sessions.begin() as session:
             participant = self._participant(session, participant_id)
             _check_role(role)
@@ -432,6 +445,23 @@ class CirclePlanner:
         return readiness_reasons(circle, rows, screen)
 
     # --- inside -----------------------------------------------------------------------
+
+    def _check_lead(self, person_id: int | None, circle_id: int | None) -> None:
+        """The school's MOU may keep a school resource officer from leading (refusal audited)."""
+        if person_id is None:
+            return
+        circle_uuid = None
+        if circle_id is not None:
+            with self._sessions() as session:
+                circle_uuid = self._circle(session, circle_id).uuid
+        mou.check_lead(
+            self._sessions,
+            person_id,
+            entity="circle",
+            entity_uuid=circle_uuid,
+            actor=self.actor,
+            viewer=self.viewer,
+        )
 
     def _check_plan(self, plan: CirclePlan, *, fetch_script: bool = True) -> str | None:
         if plan.kind not in set(CircleKind):
