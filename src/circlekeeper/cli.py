@@ -16,7 +16,17 @@ from pathlib import Path
 from circlekeeper import __version__
 
 # Each module in circlekeeper.commands adds its subcommand; they import heavy things lazily.
-COMMAND_MODULES = ("calendar", "db", "demo", "export", "people", "report", "scripts", "sro")
+COMMAND_MODULES = (
+    "calendar",
+    "case",
+    "db",
+    "demo",
+    "export",
+    "people",
+    "report",
+    "scripts",
+    "sro",
+)
 
 log = logging.getLogger(__name__)
 
