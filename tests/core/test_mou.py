@@ -13,6 +13,7 @@ from circlekeeper.core.domain.enums import PersonKind, Role
 from circlekeeper.core.services import InvalidInput, NotPermitted, mou
 from circlekeeper.core.services.cases import CaseIntake, CaseService
 from circlekeeper.core.services.circles import CirclePlan, CirclePlanner
+from circlekeeper.core.services.facilitation import FacilitationService
 from circlekeeper.core.services.people import PeopleService, PersonData
 from circlekeeper.core.services.scripts import ScriptLibrary
 from circlekeeper.core.services.viewer import ProfileRole, Viewer
@@ -198,3 +199,53 @@ def test_where_the_mou_allows_it_an_officer_may_lead(db: Database, tmp_path: Pat
         CirclePlan(kind="community_building", scheduled_at=WHEN, facilitator_id=officer)
     )
     assert [(p.person_id, p.role) for p in detail.participants] == [(officer, "facilitator")]
+
+
+def _conference(
+    db: Database, tmp_path: Path, *, officer: bool = True, kind: str = "conference"
+) -> int:
+    planner = _planner(db, tmp_path)
+    sro = _person(db, "Ben", PersonKind.SRO) if officer else None
+    detail = planner.plan(
+        CirclePlan(
+            kind=kind,
+            script_key="conference" if kind == "conference" else "community_building",
+            scheduled_at=WHEN,
+            facilitator_id=_person(db, "Ana", PersonKind.STAFF),
+            co_facilitator_id=sro,
+        )
+    )
+    planner.add_participant(detail.id, _person(db, "Rio"), Role.RESPONSIBLE)
+    planner.add_participant(detail.id, _person(db, "Hana"), Role.HARMED)
+    return detail.id
+
+
+def test_a_conference_with_an_officer_opens_with_the_schools_statement(
+    db: Database, tmp_path: Path
+) -> None:
+    # Given the school's own statement on admissions
+    mou.save(
+        db.sessions,
+        mou.Mou(
+            admissions_en="Nothing said here goes to a charge.",
+            admissions_es="Nada de esto va a un cargo.",
+        ),
+        COUNSELOR,
+    )
+    # When a conference the officer co-facilitates starts
+    live = FacilitationService(db.sessions, _conference(db, tmp_path)).start()
+    # Then the opening carries the statement in both languages
+    assert live.officer_statement == {
+        "en": "Nothing said here goes to a charge.",
+        "es": "Nada de esto va a un cargo.",
+    }
+    # And the readiness panel's notice names the officer
+    assert "Ben Test" in (_planner(db, tmp_path).officer_notice(live.circle_id) or "")
+
+
+def test_without_an_officer_there_is_no_statement_and_no_notice(
+    db: Database, tmp_path: Path
+) -> None:
+    circle_id = _conference(db, tmp_path, officer=False)
+    assert _planner(db, tmp_path).officer_notice(circle_id) is None
+    assert FacilitationService(db.sessions, circle_id).start().officer_statement == {}

@@ -7,6 +7,7 @@ redone); it can be closed from any open step, always with a closure reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -290,11 +291,15 @@ class CaseService:
     """Take in referrals, screen them, move them through the pipeline and close them."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], actor: str = "", viewer: Viewer | None = None
+        self,
+        sessions: sessionmaker[Session],
+        actor: str = "",
+        viewer: Viewer | Callable[[], Viewer] | None = None,
     ) -> None:
         self._sessions = sessions
         self.actor = actor
-        # Who is acting: the school's MOU keeps a school resource officer out of discipline.
+        # Who is acting (or how to ask, for a window whose profile can change): the school's
+        # MOU keeps a school resource officer out of discipline.
         self.viewer = viewer
 
     # -- intake and parties ------------------------------------------------------------------
@@ -604,6 +609,8 @@ class CaseService:
     def _check_discipline(self, case_id: int, attempted: str, viewer: Viewer | None) -> None:
         """Refuse (with an audit line) a discipline decision the MOU keeps from this viewer."""
         acting = viewer if viewer is not None else self.viewer
+        if callable(acting):
+            acting = acting()
         if acting is None or not acting.is_sro:
             return
         with self._sessions() as session:

@@ -10,7 +10,7 @@ facilitator's halt, a refusal: see :mod:`circlekeeper.core.domain.eligibility`).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -205,7 +205,7 @@ class CirclePlanner:
         sessions: sessionmaker[Session],
         library: ScriptLibrary | None = None,
         actor: str = "",
-        viewer: Viewer | None = None,
+        viewer: Viewer | Callable[[], Viewer] | None = None,
     ) -> None:
         self._sessions = sessions
         self._library = library
@@ -444,6 +444,13 @@ class CirclePlanner:
             screen = circle_screen(session, circle, on, minors=minors_taking_part(rows))
         return readiness_reasons(circle, rows, screen)
 
+    def officer_notice(self, circle_id: int) -> str | None:
+        """What the readiness panel says when a school resource officer attends (or None)."""
+        with self._sessions() as session:
+            circle = self._circle(session, circle_id)
+            rows = participant_rows(session, circle_id, _circle_day(circle))
+        return mou.officer_notice(rows)
+
     # --- inside -----------------------------------------------------------------------
 
     def _check_lead(self, person_id: int | None, circle_id: int | None) -> None:
@@ -460,7 +467,7 @@ class CirclePlanner:
             entity="circle",
             entity_uuid=circle_uuid,
             actor=self.actor,
-            viewer=self.viewer,
+            viewer=self.viewer() if callable(self.viewer) else self.viewer,
         )
 
     def _check_plan(self, plan: CirclePlan, *, fetch_script: bool = True) -> str | None:

@@ -30,7 +30,7 @@ from circlekeeper.core.domain.live import (
     TurnTaken,
 )
 from circlekeeper.core.domain.script import Script, script_from_json
-from circlekeeper.core.services import InvalidInput, NotFound, audit
+from circlekeeper.core.services import InvalidInput, NotFound, audit, mou
 from circlekeeper.core.services.circles import (
     PRINCIPAL_ROLES,
     CircleRow,
@@ -70,6 +70,9 @@ class LiveSession:
     participants: dict[int, ParticipantRow]  # by participant id
     state: LiveState
     notes: list[NoteRow] = field(default_factory=list)
+    # The school's MOU statement on admissions, by language, read at the opening of a
+    # conference an officer takes part in (empty otherwise).
+    officer_statement: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -215,6 +218,7 @@ class FacilitationService:
                 participants={r.id: r for r in rows},
                 state=state,
                 notes=self._notes(session),
+                officer_statement=mou.opening_statement(self._sessions, circle.kind, rows),
             )
 
     def state(self) -> LiveState:

@@ -12,11 +12,12 @@ same rules. Every refusal leaves an audit line saying who tried.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from circlekeeper.core.domain.enums import PersonKind
+from circlekeeper.core.domain.enums import Attendance, CircleKind, PersonKind
 from circlekeeper.core.services import InvalidInput, NotFound, NotPermitted, audit
 from circlekeeper.core.services.viewer import Viewer
 from circlekeeper.core.store.models import Person, Setting
@@ -263,3 +264,37 @@ def officer_attends(session: Session, person_ids: list[int]) -> bool:
         .limit(1)
     )
     return found is not None
+
+
+def officers_among(rows: list[Any]) -> list[str]:
+    """The names of the school resource officers in these participant rows (not the absent)."""
+    return [
+        r.name
+        for r in rows
+        if r.person_kind == PersonKind.SRO.value and r.attendance != Attendance.ABSENT.value
+    ]
+
+
+def opening_statement(
+    sessions: sessionmaker[Session], kind: str, rows: list[Any]
+) -> dict[str, str]:
+    """The MOU's admissions statement by language, for a conference an officer takes part in.
+
+    Empty for a circle that is not a conference, or with no officer taking part.
+    """
+    if kind != CircleKind.CONFERENCE.value or not officers_among(rows):
+        return {}
+    recorded = load(sessions)
+    return {"en": recorded.admissions_en, "es": recorded.admissions_es}
+
+
+def officer_notice(rows: list[Any]) -> str | None:
+    """What the readiness panel says when an officer attends (None when none does)."""
+    names = officers_among(rows)
+    if not names:
+        return None
+    return (
+        f"A school resource officer attends ({', '.join(names)}). By the school's MOU the "
+        "officer co-facilitates and takes no part in discipline; a conference opens by reading "
+        "the school's statement on what may be used for a citation or charge."
+    )

@@ -35,6 +35,7 @@ from circlekeeper.ui.cases.common import (
 from circlekeeper.ui.cases.model import CaseTableModel
 from circlekeeper.ui.cases.page import CasePage
 from circlekeeper.ui.people.labels import count_text
+from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading, list_table
 
 
@@ -49,7 +50,7 @@ class CasesArea(QWidget):
         super().__init__(parent)
         self.database = database
         self.clock = clock or local_now
-        self.service = CaseService(database.sessions)
+        self.service = CaseService(database.sessions, viewer=lambda: current_viewer(database))
         self.model = CaseTableModel(self.service, self)
         self.stack = QStackedWidget(self)
         self.stack.setAccessibleName(self.tr("Cases"))

@@ -54,6 +54,7 @@ from circlekeeper.ui.cases.common import (
     time_text,
 )
 from circlekeeper.ui.cases.sections import DiversionSection, EligibilitySection
+from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading
 
 PARTY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -115,7 +116,7 @@ class CasePage(QScrollArea):
         super().__init__(parent)
         self.database = database
         self.clock = clock or local_now
-        self.cases = CaseService(database.sessions)
+        self.cases = CaseService(database.sessions, viewer=lambda: current_viewer(database))
         self.follow_ups = FollowUpService(database.sessions)
         self.people = PeopleService(database.sessions)
         self.detail: CaseDetail | None = None

@@ -25,6 +25,7 @@ from circlekeeper.ui.circles.labels import status_choices
 from circlekeeper.ui.circles.model import CirclesTableModel
 from circlekeeper.ui.circles.problems import PROBLEMS, show_problem
 from circlekeeper.ui.people.labels import count_text
+from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading, list_table
 
 
@@ -40,7 +41,9 @@ class CirclesArea(QWidget):
         super().__init__(parent)
         self.database = database
         self.library = library or ScriptLibrary()
-        self.planner = CirclePlanner(database.sessions, self.library)
+        self.planner = CirclePlanner(
+            database.sessions, self.library, viewer=lambda: current_viewer(database)
+        )
         self.model = CirclesTableModel(self.planner, self)
         self.windows: list[QWidget] = []  # facilitator windows kept alive while open
 

@@ -50,6 +50,7 @@ from circlekeeper.ui.circles.participants import (
 from circlekeeper.ui.circles.preparation import PreparationPanel
 from circlekeeper.ui.circles.problems import PROBLEMS, show_problem
 from circlekeeper.ui.circles.seating import Seat, SeatingRing
+from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading, note
 
 KEEPER_KINDS = (PersonKind.STAFF.value, PersonKind.SRO.value, PersonKind.COMMUNITY.value)
@@ -68,7 +69,9 @@ class PlanDialog(QDialog):
         super().__init__(parent)
         self.database = database
         self.library = library or ScriptLibrary()
-        self.planner = CirclePlanner(database.sessions, self.library)
+        self.planner = CirclePlanner(
+            database.sessions, self.library, viewer=lambda: current_viewer(database)
+        )
         self.people = PeopleService(database.sessions)
         self.circle_id = circle_id
         self.detail: CircleDetail | None = None
@@ -481,6 +484,13 @@ class PlanDialog(QDialog):
             self.readiness.addItem(("⚠ " if reason.blocking else "• ") + reason.message)
         if not missing:
             self.readiness.addItem(self.tr("Nothing is missing: ready to hold."))
+        try:
+            officer = self.planner.officer_notice(self.circle_id)
+        except PROBLEMS as problem:
+            self._problem(problem)
+            return
+        if officer:
+            self.readiness.addItem("ⓘ " + officer)
         self.readiness_title.setText(
             self.tr("Before you start: {count} to do").format(count=len(missing))
             if missing

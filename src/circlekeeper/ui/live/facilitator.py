@@ -271,7 +271,11 @@ class FacilitatorWindow(QWidget):
             )
         )
         self.stage_title.setText(stage.title)
-        self.stage_panel.show_stage(state.stage_index, stage, self.languages[0])
+        statement = self.live.officer_statement
+        read_aloud = ""
+        if statement and state.stage_index == 0:
+            read_aloud = statement.get(self.languages[0]) or statement.get("en", "")
+        self.stage_panel.show_stage(state.stage_index, stage, self.languages[0], read_aloud)
         self.stage_panel.set_notes(self.notes, self.names())
         self._update_projector()
 

@@ -58,7 +58,27 @@ class StagePanel(QWidget):
         self.question.setStyleSheet(
             "QLabel#question { border-left: 6px solid palette(highlight); padding: 6px 12px; }"
         )
-        for widget in (self.say_caption, self.words, self.ask_caption, self.question):
+        # The school's MOU statement on admissions, read word for word at the opening of a
+        # conference an officer takes part in.
+        self.read_aloud_caption = self._caption(
+            self.tr("Read aloud: the school's agreement with the police")
+        )
+        self.read_aloud = _sized(QLabel(inner), WORDS_POINTS, bold=True)
+        self.read_aloud.setAccessibleName(self.tr("Statement to read aloud"))
+        self.read_aloud.setObjectName("readAloud")
+        self.read_aloud.setStyleSheet(
+            "QLabel#readAloud { border: 2px solid palette(highlight); padding: 8px 12px; }"
+        )
+        self.read_aloud_caption.setVisible(False)
+        self.read_aloud.setVisible(False)
+        for widget in (
+            self.read_aloud_caption,
+            self.read_aloud,
+            self.say_caption,
+            self.words,
+            self.ask_caption,
+            self.question,
+        ):
             layout.addWidget(widget)
         self.tips_button = QPushButton(inner)
         self.tips_button.setCheckable(True)
@@ -94,8 +114,11 @@ class StagePanel(QWidget):
         label.setAccessibleName(text)
         return label
 
-    def show_stage(self, index: int, stage: Stage, language: str) -> None:
+    def show_stage(self, index: int, stage: Stage, language: str, read_aloud: str = "") -> None:
         self._stage_index = index
+        self.read_aloud.setText(read_aloud.strip())
+        self.read_aloud.setVisible(bool(read_aloud.strip()))
+        self.read_aloud_caption.setVisible(bool(read_aloud.strip()))
         self.words.setText(stage.words.strip())
         question = stage.question_in(language)
         self.question.setText(question)
