@@ -142,6 +142,11 @@ class SettingsView(QWidget):
         self.profiles = ProfilesSection(database, self)
         layout.addWidget(self.profiles)
         layout.addSpacing(16)
+        from circlekeeper.ui.mou_section import MouSection
+
+        self.mou = MouSection(database, self)
+        layout.addWidget(self.mou)
+        layout.addSpacing(16)
         self.protection = ProtectionSection(database, self)
         layout.addWidget(self.protection)
         layout.addStretch(1)
