@@ -44,7 +44,7 @@ class MouSection(QWidget):
         )
         self.in_discipline.setAccessibleName(self.tr("An officer takes part in school discipline"))
         self.law_types = self._text(
-            self.tr("Incident types that are law-enforcement matters, one a line"), 3
+            self.tr("Incident types that are law-enforcement matters, one a line"), 4
         )
         self.information = self._text(self.tr("What the officer may be told, and when"), 3)
         self.admissions_en = self._text(

@@ -199,6 +199,11 @@ class DocumentTemplates:
         }
         return context, warnings
 
+    def render_view(self, name: str, doc: object, school: SchoolView, lang: str) -> RenderResult:
+        """Render template ``name`` for ``doc`` under the school's letterhead (the school copy)."""
+        context, warnings = self._context(doc, school, lang, "school")
+        return self.render(name, context, warnings)
+
     def render_agreement(
         self, view: AgreementView, lang: str = "en", audience: str = "school"
     ) -> RenderResult:
