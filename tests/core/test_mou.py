@@ -138,6 +138,16 @@ def test_a_counselor_still_closes_and_diverts(db: Database) -> None:
     assert _refusals(db) == []
 
 
+def test_an_officer_cannot_reopen_a_closed_case(db: Database) -> None:
+    case_id = _case(db)
+    CaseService(db.sessions, viewer=COUNSELOR).close(case_id, "declined", today=TODAY)
+    officer = CaseService(db.sessions, viewer=OFFICER)
+    with pytest.raises(NotPermitted, match="cannot reopen a closed case"):
+        officer.move(case_id, "monitoring", reason="changed my mind")
+    assert officer.detail(case_id).status == "closed"
+    assert [d["attempted"] for _, _, _, d in _refusals(db)] == ["reopen a closed case"]
+
+
 def test_where_the_mou_allows_it_an_officer_may_close(db: Database) -> None:
     mou.save(db.sessions, mou.Mou(sro_in_discipline=True), COUNSELOR)
     case_id = _case(db)

@@ -500,6 +500,7 @@ class CaseService:
             raise InvalidInput(f"{status!r} is not a step of the case pipeline.") from None
         if target is CaseStatus.CLOSED:
             raise InvalidInput("Closing a case needs a closure reason: use Close case.")
+        self._check_reopen(case_id)
         with self._sessions.begin() as session:
             case = _case(session, case_id)
             current = CaseStatus(case.status)
@@ -605,6 +606,16 @@ class CaseService:
             return cancelled
 
     # -- diversion ---------------------------------------------------------------------------
+
+    def _check_reopen(self, case_id: int) -> None:
+        """Reopening a closed case undoes a closing decision: the MOU's discipline rule."""
+        acting = self.viewer() if callable(self.viewer) else self.viewer
+        if acting is None or not acting.is_sro:
+            return
+        with self._sessions() as session:
+            closed = _case(session, case_id).status == CaseStatus.CLOSED.value
+        if closed:
+            self._check_discipline(case_id, "reopen a closed case", acting)
 
     def _check_discipline(self, case_id: int, attempted: str, viewer: Viewer | None) -> None:
         """Refuse (with an audit line) a discipline decision the MOU keeps from this viewer."""
