@@ -250,7 +250,11 @@ def test_a_conference_with_an_officer_opens_with_the_schools_statement(
         "es": "Nada de esto va a un cargo.",
     }
     # And the readiness panel's notice names the officer
-    assert "Ben Test" in (_planner(db, tmp_path).officer_notice(live.circle_id) or "")
+    notice = _planner(db, tmp_path).officer_notice(live.circle_id) or ""
+    assert "(Ben Test)" in notice and "does not lead" in notice and "opens by reading" in notice
+    # And once the MOU lets the officer lead, the notice says so
+    mou.save(db.sessions, mou.Mou(sro_may_lead=True), COUNSELOR)
+    assert "officer may lead" in (_planner(db, tmp_path).officer_notice(live.circle_id) or "")
 
 
 def test_without_an_officer_there_is_no_statement_and_no_notice(

@@ -449,7 +449,8 @@ class CirclePlanner:
         with self._sessions() as session:
             circle = self._circle(session, circle_id)
             rows = participant_rows(session, circle_id, _circle_day(circle))
-        return mou.officer_notice(rows)
+            kind = circle.kind
+        return mou.officer_notice(rows, mou.load(self._sessions), kind)
 
     # --- inside -----------------------------------------------------------------------
 

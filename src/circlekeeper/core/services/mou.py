@@ -288,13 +288,24 @@ def opening_statement(
     return {"en": recorded.admissions_en, "es": recorded.admissions_es}
 
 
-def officer_notice(rows: list[Any]) -> str | None:
+def officer_notice(rows: list[Any], recorded: Mou, kind: str) -> str | None:
     """What the readiness panel says when an officer attends (None when none does)."""
     names = officers_among(rows)
     if not names:
         return None
-    return (
-        f"A school resource officer attends ({', '.join(names)}). By the school's MOU the "
-        "officer co-facilitates and takes no part in discipline; a conference opens by reading "
-        "the school's statement on what may be used for a citation or charge."
+    lead = "may lead" if recorded.sro_may_lead else "co-facilitates and does not lead"
+    discipline = (
+        "takes part in discipline as the MOU sets out"
+        if recorded.sro_in_discipline
+        else "takes no part in discipline"
     )
+    text = (
+        f"A school resource officer attends ({', '.join(names)}). By the school's MOU the "
+        f"officer {lead}, and {discipline}."
+    )
+    if kind == CircleKind.CONFERENCE.value:
+        text += (
+            " The conference opens by reading the school's statement on whether what is "
+            "admitted can be used for a citation or charge."
+        )
+    return text

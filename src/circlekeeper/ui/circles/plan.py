@@ -490,7 +490,7 @@ class PlanDialog(QDialog):
             self._problem(problem)
             return
         if officer:
-            self.readiness.addItem("ⓘ " + officer)
+            self.readiness.addItem("• " + officer)
         self.readiness_title.setText(
             self.tr("Before you start: {count} to do").format(count=len(missing))
             if missing
