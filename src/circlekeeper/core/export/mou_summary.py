@@ -33,17 +33,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "title": "Acuerdo con la policía (MOU): resumen",
         "intro": "Lo que dice el memorando de entendimiento de la escuela sobre su oficial de "
         "recursos escolares, tal como consta en circlekeeper el",
-        "lead": "¿Puede el oficial dirigir un círculo o una reunión restaurativa?",
-        "lead_no": "No. El oficial puede cofacilitar; dirige un consejero u otro miembro del "
-        "personal.",
-        "discipline": "¿Participa el oficial en la disciplina escolar?",
+        "lead": "¿Puede el o la oficial dirigir un círculo o una reunión restaurativa?",
+        "lead_no": "No. El o la oficial puede cofacilitar; dirige un/a consejero/a u otro miembro "
+        "del personal.",
+        "discipline": "¿Participa el o la oficial en la disciplina escolar?",
         "discipline_no": "No. Las alternativas a la sanción, las consecuencias y el cierre de un "
         "caso los deciden los educadores.",
         "yes": "Sí, según lo establece el MOU.",
         "law": "Tipos de incidentes que corresponden a la policía",
-        "told": "Qué se le puede informar al oficial, y cuándo",
+        "told": "Qué se le puede informar al o a la oficial, y cuándo",
         "admissions": "¿Se puede usar lo que una persona estudiante admita en la reunión para "
-        "una citación o un cargo? (se lee al comienzo cuando participa un oficial)",
+        "una citación o un cargo? (se lee al comienzo cuando participa un/a oficial)",
         "review": "La escuela y el departamento de policía lo revisan cada año.",
         "school_sign": "Por la escuela (nombre, firma, fecha)",
         "police_sign": "Por el departamento de policía (nombre, firma, fecha)",

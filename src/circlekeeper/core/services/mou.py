@@ -32,8 +32,8 @@ DEFAULT_ADMISSIONS_EN = (
 )
 DEFAULT_ADMISSIONS_ES = (
     "Lo que se diga en esta reunión no se usará para una citación ni para presentar cargos. "
-    "El oficial está aquí para ayudar a reparar el daño, no para investigar. Hay un límite: "
-    "una amenaza a la seguridad de alguien, o una señal de abuso, se tiene que reportar."
+    "El o la oficial está aquí para ayudar a reparar el daño, no para investigar. Hay un "
+    "límite: una amenaza a la seguridad de alguien, o una señal de abuso, se tiene que reportar."
 )
 DEFAULT_OFFICER_INFORMATION = (
     "Only what the officer needs to take part safely: the date, the place and who attends. "
