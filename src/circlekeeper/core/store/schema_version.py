@@ -14,6 +14,7 @@ REVISIONS: tuple[str, ...] = (
     "0006_reference_indexes",
     "0007_incident_vocabulary",
     "0008_fidelity_surveys",
+    "0009_hand_offs",
 )
 HEAD = REVISIONS[-1]
 

@@ -101,6 +101,9 @@ def closure_choices() -> list[tuple[str, str]]:
         ClosureReason.DECLINED: _tr("ClosureReason", "Declined"),
         ClosureReason.NOT_RESTORABLE: _tr("ClosureReason", "Not restorable"),
         ClosureReason.NOT_COMPLETED: _tr("ClosureReason", "Not completed"),
+        ClosureReason.HANDED_OFF: _tr(
+            "ClosureReason", "Handed off (BTAM, Title IX, child protection, ...)"
+        ),
     }
     return [(r.value, labels[r]) for r in ClosureReason]
 
