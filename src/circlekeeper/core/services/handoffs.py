@@ -160,6 +160,15 @@ def _students_of_circle(session: Session, circle_id: int) -> list[int]:
     )
 
 
+def check_basis(basis: str | None) -> None:
+    """A FERPA basis given for a copy for sharing must be one this program knows."""
+    if basis is not None and basis not in set(FerpaBasis):
+        allowed = ", ".join(b.value for b in FerpaBasis)
+        raise InvalidInput(
+            f"{basis!r} is not a FERPA basis. Use one of: {allowed}. Nothing was written."
+        )
+
+
 def _unique(ids: list[int]) -> list[int]:
     return list(dict.fromkeys(ids))
 
@@ -170,6 +179,10 @@ class HandOffService:
     def __init__(self, sessions: sessionmaker[Session], viewer: Viewer) -> None:
         self._sessions = sessions
         self.viewer = viewer
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        return self._sessions
 
     # -- hand-offs ---------------------------------------------------------------------------
 
@@ -323,6 +336,14 @@ class HandOffService:
             ).all()
             return [self._row(r, self._count(session, r.id)) for r in rows]
 
+    def students(self, case_id: int) -> list[tuple[int, str]]:
+        """The students a case's hand-offs concern (id, legal name), for the record of
+        disclosures."""
+        with self._sessions() as session:
+            ids = _students_of_case(session, case_id)
+            people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))}
+            return [(i, full_name(people[i])) for i in ids]
+
     # -- sharing copies ----------------------------------------------------------------------
 
     def record_sharing_copy(
@@ -339,9 +360,7 @@ class HandOffService:
         recipient = _words(recipient)
         if len(recipient) > NAME_LIMIT:
             raise InvalidInput(f"The recipient is too long ({NAME_LIMIT} characters at most).")
-        if basis is not None and basis not in set(FerpaBasis):
-            allowed = ", ".join(b.value for b in FerpaBasis)
-            raise InvalidInput(f"The FERPA basis must be one of: {allowed}.")
+        check_basis(basis)
         with self._sessions.begin() as session:
             agreement = session.get(Agreement, agreement_id)
             if agreement is None:
