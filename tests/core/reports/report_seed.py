@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from circlekeeper.core.domain.fidelity import items_for
 from circlekeeper.core.services.cases import CaseIntake, CaseService
+from circlekeeper.core.services.handoffs import HandOffData, HandOffService
+from circlekeeper.core.services.viewer import Viewer
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import (
     Agreement,
@@ -189,6 +191,7 @@ def seed_programme(db: Database) -> dict[str, list[int]]:
     with db.sessions() as session:
         parties = session.query(CaseParty).count()
         assert parties >= len(who)
+    _seed_hand_offs(db, case_ids)
     return {"students": student_ids, "cases": case_ids}
 
 
@@ -223,4 +226,26 @@ def _evaluate(session: Session, circle: Circle, present: int) -> None:
                 fair=cycle[(n + 3) % 7],
                 again="yes" if n % 5 else "somewhat",
             )
+        )
+
+
+HAND_OFFS = ("btam", "btam", "mental_health", "title_ix", "btam", "child_protection", "police")
+BASES = ("school_official", "health_safety_emergency", "school_official", "state_law_report")
+
+
+def _seed_hand_offs(db: Database, case_ids: list[int]) -> None:
+    """Hand-offs through the real service, so each writes its students' disclosure lines."""
+    service = HandOffService(db.sessions, Viewer("Keeper", "counselor"))
+    for i in range(30):
+        basis = BASES[i % len(BASES)]
+        service.hand_off(
+            HandOffData(
+                handed_to=HAND_OFFS[i % len(HAND_OFFS)],
+                recipient=f"Team member {i % 3}",
+                handed_on=START + timedelta(days=(i * 11) % 105),
+                shared="The referral.",
+                basis=basis,
+                threat="A threat was made." if basis == "health_safety_emergency" else None,
+            ),
+            case_id=case_ids[(i * 7) % len(case_ids)],
         )

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.reports import (
+    disclosures,
     diversion,
     equity,
     evaluation,
@@ -37,6 +38,7 @@ REPORT_NAMES: tuple[str, ...] = (
     "monthly",
     "fidelity",
     "surveys",
+    "disclosures",
 )
 DEFAULT_MIN_CELL = 10
 # Profiles whose role may see the internal view with nothing hidden.
@@ -56,6 +58,7 @@ _TITLES = {
     "monthly": Text("Monthly summary for the principal", "Resumen mensual para la dirección"),
     "fidelity": Text("Fidelity of circles and conferences", "Fidelidad de círculos y conferencias"),
     "surveys": Text("Participant surveys", "Encuestas de participantes"),
+    "disclosures": Text("Record of disclosures", "Registro de divulgaciones"),
 }
 _DESCRIPTIONS = {
     "referrals": Text(
@@ -102,6 +105,12 @@ _DESCRIPTIONS = {
         "las encuestas anónimas de participantes: cuántas personas respondieron y si se "
         "sintieron escuchadas, seguras y tratadas con justicia, y si volverían a participar",
     ),
+    "disclosures": Text(
+        "how often students' information left the school (hand-offs and copies for sharing), "
+        "by where it went, FERPA basis and month",
+        "cuántas veces la información de estudiantes salió de la escuela (derivaciones y copias "
+        "para compartir), por destino, fundamento de FERPA y mes",
+    ),
 }
 _DEFINITIONS: dict[str, tuple[Text, ...]] = {
     "referrals": referrals.DEFINITIONS,
@@ -115,6 +124,7 @@ _DEFINITIONS: dict[str, tuple[Text, ...]] = {
     "monthly": referrals.DEFINITIONS + restorative.DEFINITIONS[1:3],
     "fidelity": restorative.DEFINITIONS[:1] + evaluation.FIDELITY_DEFINITIONS,
     "surveys": restorative.DEFINITIONS[:1] + evaluation.SURVEY_DEFINITIONS,
+    "disclosures": disclosures.DEFINITIONS,
 }
 _BUILDERS: dict[str, Callable[[ReportBuilder, Facts, date], bool]] = {
     "referrals": lambda b, f, _d: referrals.build(b, f),
@@ -128,6 +138,10 @@ _BUILDERS: dict[str, Callable[[ReportBuilder, Facts, date], bool]] = {
 _OWN_ROWS: dict[str, Callable[[ReportBuilder, Session, Facts], bool]] = {
     "fidelity": evaluation.build_fidelity,
     "surveys": evaluation.build_surveys,
+}
+# Reports that read rows of their own and filter them by the school asked for themselves.
+_OWN_ROWS_AT_SCHOOL: dict[str, Callable[[ReportBuilder, Session, Facts, str | None], bool]] = {
+    "disclosures": disclosures.build_at,
 }
 
 
@@ -230,6 +244,8 @@ def build_report(
         builder = ReportBuilder(merge_below=0 if unsuppressed else min_cell)
         if name in _OWN_ROWS:
             has_data = _OWN_ROWS[name](builder, session, facts)
+        elif name in _OWN_ROWS_AT_SCHOOL:
+            has_data = _OWN_ROWS_AT_SCHOOL[name](builder, session, facts, school)
         else:
             has_data = _BUILDERS[name](builder, facts, as_of or date.today())
     sections = builder.finish(min_cell, unsuppressed=unsuppressed) if has_data else ()
