@@ -27,6 +27,7 @@ from circlekeeper.core.services.agreement_views import full_name
 from circlekeeper.core.services.viewer import Viewer
 from circlekeeper.core.store.models import (
     Agreement,
+    AgreementItem,
     Case,
     CaseParty,
     Circle,
@@ -365,9 +366,23 @@ class HandOffService:
             agreement = session.get(Agreement, agreement_id)
             if agreement is None:
                 raise NotFound(f"There is no agreement with id {agreement_id} in this database.")
+            named = session.scalars(
+                select(Person.id)
+                .join(
+                    AgreementItem,
+                    (AgreementItem.responsible_id == Person.id)
+                    | (AgreementItem.supporter_id == Person.id),
+                )
+                .where(
+                    AgreementItem.agreement_id == agreement.id,
+                    Person.kind == PersonKind.STUDENT.value,
+                )
+                .order_by(AgreementItem.position)
+            ).all()
             students = _unique(
                 (_students_of_circle(session, agreement.circle_id) if agreement.circle_id else [])
                 + (_students_of_case(session, agreement.case_id) if agreement.case_id else [])
+                + list(named)
             )
             shared = (
                 f"Repair agreement, version {agreement.version}: copy for sharing "
