@@ -58,7 +58,9 @@ _TITLES = {
     "monthly": Text("Monthly summary for the principal", "Resumen mensual para la dirección"),
     "fidelity": Text("Fidelity of circles and conferences", "Fidelidad de círculos y conferencias"),
     "surveys": Text("Participant surveys", "Encuestas de participantes"),
-    "disclosures": Text("Record of disclosures", "Registro de divulgaciones"),
+    "disclosures": Text(
+        "Disclosures of student information", "Divulgaciones de información de estudiantes"
+    ),
 }
 _DESCRIPTIONS = {
     "referrals": Text(
