@@ -43,6 +43,7 @@ def test_list_names_every_report(run_cli) -> None:
         "monthly",
         "fidelity",
         "surveys",
+        "disclosures",
     ]
 
 
