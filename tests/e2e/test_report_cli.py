@@ -44,6 +44,7 @@ def test_list_names_every_report(run_cli) -> None:
         "fidelity",
         "surveys",
         "sro",
+        "disclosures",
     ]
 
 

@@ -27,6 +27,21 @@ def register(sub: Any) -> None:
         action="store_true",
         help="the copy for sharing outside the counseling office (marked as an education record)",
     )
+    agreement.add_argument(
+        "--to",
+        default="",
+        metavar="WHO",
+        help="with --sharing: who receives the copy (written in the students' record of "
+        "disclosures)",
+    )
+    agreement.add_argument(
+        "--basis",
+        default=None,
+        metavar="BASIS",
+        help="with --sharing: the FERPA basis for sharing (school_official, "
+        "health_safety_emergency, law_enforcement_unit, court_order, parental_consent, "
+        "state_law_report)",
+    )
     agreement.add_argument("--page-size", choices=("letter", "a4"), default="letter")
     agreement.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     add_database_option(agreement)
@@ -58,15 +73,39 @@ def _export_agreement(args: argparse.Namespace) -> int:
     output: Path = args.output.expanduser()
     from circlekeeper.core.services.agreements import AgreementService
 
+    if (args.to or args.basis) and not args.sharing:
+        raise UsageProblem(
+            "--to and --basis describe a copy for sharing: add --sharing, or leave them out. "
+            "Nothing was written."
+        )
     db = open_db(args, create=False)
     try:
         # Whose limits apply: an SRO's profile gets the copy for sharing or a plain refusal.
         viewer = acting_viewer(args, db)
         audience = viewer.export_audience("sharing" if args.sharing else "school")
         service = AgreementService(db.sessions)
-        view = service.view(service.resolve(args.id), viewer=viewer)
+        agreement_id = service.resolve(args.id)
+        view = service.view(agreement_id, viewer=viewer)
+        from circlekeeper.core.services.handoffs import HandOffService, check_basis
+
+        if args.sharing:
+            check_basis(args.basis)
+        _write_agreement(args, view, audience, output)
+        if args.sharing:
+            # The copy has left the school's hands: each student's record of disclosures says so.
+            from datetime import date
+
+            written = HandOffService(db.sessions, viewer).record_sharing_copy(
+                agreement_id, on=date.today(), recipient=args.to, basis=args.basis
+            )
+            print(f"Recorded in the record of disclosures of {written} student(s).")
     finally:
         db.close()
+    print(f"Wrote {output}.")
+    return 0
+
+
+def _write_agreement(args: argparse.Namespace, view: Any, audience: str, output: Path) -> None:
     from circlekeeper.core.export.templates import agreement_page_title, render_agreement
 
     result = render_agreement(view, args.lang, audience)
@@ -82,8 +121,6 @@ def _export_agreement(args: argparse.Namespace) -> int:
             html_to_pdf(result.html, output, title=title, page_size=args.page_size)
         except PdfProblem as exc:
             raise UsageProblem(str(exc)) from None
-    print(f"Wrote {output}.")
-    return 0
 
 
 def _export_survey_form(args: argparse.Namespace) -> int:

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from circlekeeper.core.domain.fidelity import items_for
 from circlekeeper.core.services.cases import CaseIntake, CaseService
+from circlekeeper.core.services.handoffs import HandOffData, HandOffService
+from circlekeeper.core.services.viewer import Viewer
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import (
     Agreement,
@@ -192,6 +194,7 @@ def seed_programme(db: Database) -> dict[str, list[int]]:
     with db.sessions() as session:
         parties = session.query(CaseParty).count()
         assert parties >= len(who)
+    _seed_hand_offs(db, case_ids)
     return {"students": student_ids, "cases": case_ids}
 
 
@@ -266,3 +269,25 @@ def _seed_sro(db: Database, student_ids: list[int]) -> None:
                     completed_on=START + timedelta(days=10),
                 )
             )
+
+
+HAND_OFFS = ("btam", "btam", "mental_health", "title_ix", "btam", "child_protection", "police")
+BASES = ("school_official", "health_safety_emergency", "school_official", "state_law_report")
+
+
+def _seed_hand_offs(db: Database, case_ids: list[int]) -> None:
+    """Hand-offs through the real service, so each writes its students' disclosure lines."""
+    service = HandOffService(db.sessions, Viewer("Keeper", "counselor"))
+    for i in range(30):
+        basis = BASES[i % len(BASES)]
+        service.hand_off(
+            HandOffData(
+                handed_to=HAND_OFFS[i % len(HAND_OFFS)],
+                recipient=f"Team member {i % 3}",
+                handed_on=START + timedelta(days=(i * 11) % 105),
+                shared="The referral.",
+                basis=basis,
+                threat="A threat was made." if basis == "health_safety_emergency" else None,
+            ),
+            case_id=case_ids[(i * 7) % len(case_ids)],
+        )

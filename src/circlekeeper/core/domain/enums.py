@@ -115,6 +115,9 @@ class ClosureReason(StrEnum):
     DECLINED = "declined"
     NOT_RESTORABLE = "not_restorable"
     NOT_COMPLETED = "not_completed"
+    # Handed to the threat assessment team, Title IX, child protection, mental-health services
+    # or the police, and not coming back to a restorative process (needs a recorded hand-off).
+    HANDED_OFF = "handed_off"
 
 
 class ReferralSource(StrEnum):

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.reports import (
+    disclosures,
     diversion,
     equity,
     evaluation,
@@ -40,6 +41,7 @@ REPORT_NAMES: tuple[str, ...] = (
     "fidelity",
     "surveys",
     "sro",
+    "disclosures",
 )
 # Reports that show the SRO activity log and training records.
 SRO_REPORTS = frozenset({"sro", "board"})
@@ -63,6 +65,9 @@ _TITLES = {
     "surveys": Text("Participant surveys", "Encuestas de participantes"),
     "sro": Text(
         "School resource officer programme", "Programa de oficiales de recursos escolares (SRO)"
+    ),
+    "disclosures": Text(
+        "Disclosures of student information", "Divulgaciones de información de estudiantes"
     ),
 }
 _DESCRIPTIONS = {
@@ -116,6 +121,12 @@ _DESCRIPTIONS = {
         "horas del SRO por función y tipo de actividad, participación comunitaria, horas de "
         "formación frente al requisito, y citaciones y arrestos por tipo de incidente y grupo",
     ),
+    "disclosures": Text(
+        "how often students' information left the school (hand-offs and copies for sharing), "
+        "by where it went, FERPA basis and month",
+        "cuántas veces la información de estudiantes salió de la escuela (derivaciones y copias "
+        "para compartir), por destino, fundamento de FERPA y mes",
+    ),
 }
 _DEFINITIONS: dict[str, tuple[Text, ...]] = {
     "referrals": referrals.DEFINITIONS,
@@ -131,6 +142,7 @@ _DEFINITIONS: dict[str, tuple[Text, ...]] = {
     "fidelity": restorative.DEFINITIONS[:1] + evaluation.FIDELITY_DEFINITIONS,
     "surveys": restorative.DEFINITIONS[:1] + evaluation.SURVEY_DEFINITIONS,
     "sro": sro.DEFINITIONS,
+    "disclosures": disclosures.DEFINITIONS,
 }
 _BUILDERS: dict[str, Callable[[ReportBuilder, Facts, date], bool]] = {
     "referrals": lambda b, f, _d: referrals.build(b, f),
@@ -145,6 +157,10 @@ _BUILDERS: dict[str, Callable[[ReportBuilder, Facts, date], bool]] = {
 _OWN_ROWS: dict[str, Callable[[ReportBuilder, Session, Facts], bool]] = {
     "fidelity": evaluation.build_fidelity,
     "surveys": evaluation.build_surveys,
+}
+# Reports that read rows of their own and filter them by the school asked for themselves.
+_OWN_ROWS_AT_SCHOOL: dict[str, Callable[[ReportBuilder, Session, Facts, str | None], bool]] = {
+    "disclosures": disclosures.build_at,
 }
 
 
@@ -254,6 +270,8 @@ def build_report(
         builder = ReportBuilder(merge_below=0 if unsuppressed else min_cell)
         if name in _OWN_ROWS:
             has_data = _OWN_ROWS[name](builder, session, facts)
+        elif name in _OWN_ROWS_AT_SCHOOL:
+            has_data = _OWN_ROWS_AT_SCHOOL[name](builder, session, facts, school)
         else:
             has_data = _BUILDERS[name](builder, facts, as_of or date.today())
     sections = builder.finish(min_cell, unsuppressed=unsuppressed) if has_data else ()

@@ -38,6 +38,7 @@ from circlekeeper.core.services.eligibility import (
     case_screen,
 )
 from circlekeeper.core.services.followups import FOLLOW_UP_QUERY, FollowUpRow, follow_up_row
+from circlekeeper.core.services.handoffs import case_was_handed_off
 from circlekeeper.core.services.incidents import (
     IncidentVocabulary,
     clean_time_of_day,
@@ -252,6 +253,14 @@ def _case(session: Session, case_id: int) -> Case:
     return case
 
 
+# What an excluded case can do instead of a conference: go to the team it belongs with.
+_ELSEWHERE = (
+    "Hand it off (threat assessment team, Title IX, child protection, mental-health services or "
+    "the police) and bring it back for a re-entry circle, close it as 'handed off', close it as "
+    "'not restorable', or redo the screen."
+)
+
+
 def _check_screen(verdict: Verdict, target: CaseStatus) -> None:
     """The eligibility rule on the pipeline: screened needs answers, preparing needs a screen
     that may go ahead, and nothing past it while an exclusion, a halt or a refusal stands."""
@@ -262,12 +271,12 @@ def _check_screen(verdict: Verdict, target: CaseStatus) -> None:
     if target is CaseStatus.PREPARING and not verdict.may_go_ahead:
         raise NotEligible(
             "This case cannot go to a conference:",
-            (*verdict.problems, "Close it with the reason 'not restorable', or redo the screen."),
+            (*verdict.problems, _ELSEWHERE),
         )
     if target in (CaseStatus.HELD, CaseStatus.MONITORING) and verdict.blocked:
         raise NotEligible(
             "This case cannot go to a conference:",
-            (*verdict.blocked, "Close it with the reason 'not restorable', or redo the screen."),
+            (*verdict.blocked, _ELSEWHERE),
         )
 
 
@@ -567,6 +576,12 @@ class CaseService:
                 raise InvalidInput(
                     "This case is already closed "
                     f"({(case.closure_reason or '').replace('_', ' ')})."
+                )
+            if closure is ClosureReason.HANDED_OFF and not case_was_handed_off(session, case_id):
+                raise InvalidInput(
+                    "This case has no hand-off recorded, so it cannot close as 'handed off'. "
+                    "Nothing was changed. Record the hand-off first (who received it, what was "
+                    "shared and why), or choose another reason."
                 )
             pending = session.scalars(
                 select(FollowUp)

@@ -353,6 +353,10 @@ agreement_item: agreement_id position kind action responsible_id due_on verifica
 signature: agreement_id person_id signed_on as_guardian_of_id
 follow_up: due_on status purpose responsible_id case_id circle_id agreement_id
     agreement_item_id done_on outcome
+hand_off: case_id circle_id handed_to recipient handed_on shared basis threat returned_on
+    return_note reentry_circle_id
+disclosure: person_id kind disclosed_on recipient shared basis reason disclosed_by case_id
+    hand_off_id agreement_id
 """
 _COLUMNS: dict[str, tuple[str, ...]] = {
     table.strip(): ("id", "uuid", "created_at", "updated_at", *names.split())
@@ -402,6 +406,23 @@ _SCRIPT_FOR_KIND: dict[CircleKind, str] = {
     CircleKind.COMPLETION_MEETING: "problem_solving",
     CircleKind.INDIVIDUAL_SUPPORT: "problem_solving",
     CircleKind.FAMILY: "community_building",
+}
+
+
+# Where an excluded demo case is handed, and on which FERPA basis.
+_HAND_OFF_FOR: dict[str, tuple[str, str]] = {
+    "credible_threat": ("btam", "health_safety_emergency"),
+    "title_ix": ("title_ix", "school_official"),
+    "sexual_harm": ("title_ix", "school_official"),
+    "child_protection": ("child_protection", "state_law_report"),
+    "police_matter": ("police", "law_enforcement_unit"),
+}
+_RECIPIENTS = {
+    "btam": "Threat assessment team lead",
+    "title_ix": "Title IX coordinator",
+    "child_protection": "County child protection intake",
+    "police": "School resource officer (law-enforcement unit)",
+    "mental_health": "School-based mental-health clinician",
 }
 
 
@@ -497,6 +518,40 @@ class _Builder:
         if when.weekday() >= 5:
             when -= timedelta(days=when.weekday() - 4)
         return when
+
+    def hand_off(
+        self, case_id: int, excluded_for: str, referred: date, students: list[int]
+    ) -> None:
+        """An excluded case handed to the team it belongs with, and its students' disclosure
+        lines. A random generator of its own keeps every other demo figure as it was."""
+        found = _HAND_OFF_FOR.get(excluded_for)
+        if found is None:  # weapons, injury, a halt: school discipline, not a hand-off
+            return
+        to, basis = found
+        rng = random.Random(case_id)
+        on = min(self.today, referred + timedelta(days=rng.randint(0, 3)))
+        stamp = _ts(self.at_fixed(on))
+        recipient = _RECIPIENTS[to]
+        shared = "The referral, the incident date and the eligibility screen."
+        threat = "A threat of harm was reported." if basis == "health_safety_emergency" else None
+        hid = self.next_id("hand_off")
+        self.w.add(
+            "hand_off",
+            (hid, str(uuid.UUID(int=rng.getrandbits(128), version=4)), stamp, stamp, case_id,
+             None, to, recipient, on, shared, basis, threat, None, None, None),
+        )  # fmt: skip
+        for student in students:
+            did = self.next_id("disclosure")
+            self.w.add(
+                "disclosure",
+                (did, str(uuid.UUID(int=rng.getrandbits(128), version=4)), stamp, stamp,
+                 student, "hand_off", on, recipient, shared, basis, threat, "Demo counselor",
+                 case_id, hid, None),
+            )  # fmt: skip
+
+    @staticmethod
+    def at_fixed(day: date) -> datetime:
+        return datetime(day.year, day.month, day.day, 16, tzinfo=UTC)
 
     def at(self, day: date, hour: int | None = None) -> datetime:
         hour = self.rng.randint(13, 21) if hour is None else hour  # school hours, US, in UTC
@@ -1044,6 +1099,7 @@ class _Builder:
             else (1 if diverted is not Diversion.NONE else None)
         )
         eligibility = None
+        excluded_for: str | None = None
         if status is not CaseStatus.REFERRED:
             # Written through the same model the case screen reads, so the demo's screened
             # cases show their answers instead of "not yet known".
@@ -1053,7 +1109,8 @@ class _Builder:
                 guardian_consent=closure is not ClosureReason.DECLINED,
             )
             if closure is ClosureReason.NOT_RESTORABLE and rng.random() < 0.5:
-                answers = answers.with_changes({rng.choice(_EXCLUDED): True})
+                excluded_for = rng.choice(_EXCLUDED)
+                answers = answers.with_changes({excluded_for: True})
             eligibility = encode(answers)
 
         held = status in (CaseStatus.HELD, CaseStatus.MONITORING, CaseStatus.CLOSED) and (
@@ -1106,6 +1163,8 @@ class _Builder:
         for person, role in parties:
             pid, puuid, pstamp, _ = self.record("case_party", created)
             self.w.add("case_party", (pid, puuid, pstamp, pstamp, case_id, person, role.value))
+        if excluded_for is not None:
+            self.hand_off(case_id, excluded_for, referred, [p for p, _role in parties])
 
         counselor = rng.choice(
             self.staff[(school, "counselor")] + self.staff[(school, "restorative")]

@@ -23,9 +23,11 @@ from circlekeeper.core.store.models import (
     Case,
     CaseParty,
     Circle,
+    Disclosure,
     FamilyContact,
     FollowUp,
     GuardianLink,
+    HandOff,
     Note,
     Participant,
     Person,
@@ -208,6 +210,7 @@ def uuids(session: Session, gone: Doomed) -> list[str]:
     ):
         if ids:
             found.extend(session.scalars(select(model.uuid).where(model.id.in_(ids))))
+    found.extend(session.scalars(select(HandOff.uuid).where(_hand_offs(gone))))
     if gone.circles:
         found.extend(session.scalars(select(Note.uuid).where(Note.circle_id.in_(gone.circles))))
     if gone.cases:
@@ -217,9 +220,33 @@ def uuids(session: Session, gone: Doomed) -> list[str]:
     return found
 
 
+def _hand_offs(gone: Doomed) -> Any:
+    """The hand-offs of the cases and circles going (a kept case keeps its own)."""
+    return or_(
+        HandOff.case_id.in_(gone.cases),
+        and_(HandOff.case_id.is_(None), HandOff.circle_id.in_(gone.circles)),
+    )
+
+
+def _drop_disclosures(session: Session, gone: Doomed) -> None:
+    """A removed or anonymised record's lines in the students' records of disclosures go with
+    it: they name a student and say what was shared."""
+    session.execute(
+        delete(Disclosure).where(
+            or_(
+                Disclosure.case_id.in_(gone.cases),
+                Disclosure.agreement_id.in_(gone.agreements),
+                Disclosure.hand_off_id.in_(select(HandOff.id).where(_hand_offs(gone))),
+            )
+        )
+    )
+
+
 def purge(session: Session, gone: Doomed) -> None:
     """Delete the records and everything hanging on them."""
     agreements, circles, cases = gone.agreements, gone.circles, gone.cases
+    _drop_disclosures(session, gone)
+    session.execute(delete(HandOff).where(_hand_offs(gone)))
     if agreements:
         # A later version outside the purge must not point at a purged one.
         session.execute(
@@ -248,6 +275,12 @@ def purge(session: Session, gone: Doomed) -> None:
 def anonymise(session: Session, gone: Doomed) -> None:
     """Keep the records for counting (kinds, dates, outcomes); remove every word and person."""
     cases, circles, agreements = gone.cases, gone.circles, gone.agreements
+    _drop_disclosures(session, gone)
+    session.execute(
+        update(HandOff)
+        .where(_hand_offs(gone))
+        .values(recipient=REMOVED, shared=REMOVED, threat=None, return_note=None)
+    )
     if cases:
         session.execute(
             update(Case)

@@ -99,6 +99,18 @@ class Viewer:
         """Whose private notes this viewer may find (their own), or None for none at all."""
         return None if self.is_sro else self.name
 
+    def can_see_hand_off_detail(self, handed_to: str) -> bool:
+        """What was shared in a hand-off (and the threat behind it): an SRO only sees it for a
+        hand-off to the police; the others (BTAM, Title IX, child protection, mental health)
+        stay with school staff. Everyone sees that a hand-off happened, to whom and when."""
+        return not self.is_sro or handed_to == "police"
+
+    @property
+    def can_see_disclosures(self) -> bool:
+        """A student's record of disclosures is kept for the student and family by school
+        staff; an SRO does not read it."""
+        return not self.is_sro
+
     @property
     def audiences(self) -> tuple[str, ...]:
         """The copies of an agreement this viewer may export: an SRO gets the sharing copy only."""

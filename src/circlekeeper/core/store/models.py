@@ -480,3 +480,54 @@ class TrainingRecord(Record, Base):
     tenths: Mapped[int] = mapped_column(Integer)
     completed_on: Mapped[date] = mapped_column(Date, index=True)
     provider: Mapped[str | None] = mapped_column(String(200))
+
+
+class HandOff(Record, Base):
+    """A case or a circle's concern handed to BTAM, Title IX, child protection, mental health or
+    the police: who received it, when, what was shared and under which FERPA basis."""
+
+    __tablename__ = "hand_off"
+
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case_file.id", ondelete="CASCADE"), index=True
+    )
+    circle_id: Mapped[int | None] = mapped_column(
+        ForeignKey("circle.id", ondelete="SET NULL"), index=True
+    )
+    handed_to: Mapped[str] = mapped_column(String(24))
+    recipient: Mapped[str] = mapped_column(String(200))
+    handed_on: Mapped[date] = mapped_column(Date, index=True)
+    shared: Mapped[str] = mapped_column(Text, default="")
+    basis: Mapped[str] = mapped_column(String(32))
+    # For a health-or-safety emergency, the threat that justified sharing (34 CFR § 99.32).
+    threat: Mapped[str | None] = mapped_column(Text)
+    returned_on: Mapped[date | None] = mapped_column(Date)
+    return_note: Mapped[str | None] = mapped_column(Text)
+    reentry_circle_id: Mapped[int | None] = mapped_column(
+        ForeignKey("circle.id", ondelete="SET NULL"), index=True
+    )
+
+
+class Disclosure(Record, Base):
+    """One line of a student's record of disclosures (34 CFR § 99.32): a hand-off or a copy
+    for sharing that left the school, with who received it, when, what and why."""
+
+    __tablename__ = "disclosure"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    disclosed_on: Mapped[date] = mapped_column(Date, index=True)
+    recipient: Mapped[str] = mapped_column(String(200), default="")
+    shared: Mapped[str] = mapped_column(Text, default="")
+    basis: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    disclosed_by: Mapped[str] = mapped_column(String(200), default="")
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case_file.id", ondelete="SET NULL"), index=True
+    )
+    hand_off_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hand_off.id", ondelete="SET NULL"), index=True
+    )
+    agreement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agreement.id", ondelete="SET NULL"), index=True
+    )

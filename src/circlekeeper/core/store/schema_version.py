@@ -15,6 +15,7 @@ REVISIONS: tuple[str, ...] = (
     "0007_incident_vocabulary",
     "0008_fidelity_surveys",
     "0009_sro_activity",
+    "0010_hand_offs",
 )
 HEAD = REVISIONS[-1]
 

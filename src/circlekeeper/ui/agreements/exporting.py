@@ -28,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from circlekeeper.core.services import InvalidInput, NotFound
 from circlekeeper.core.services.agreements import AgreementService
-from circlekeeper.core.services.viewer import Viewer
+from circlekeeper.core.services.viewer import SHARING_COPY, Viewer
 from circlekeeper.ui.agreements.item_dialog import database_problem_text, problem_label
 from circlekeeper.ui.agreements.labels import audience_choices, language_choices
 from circlekeeper.ui.background import BackgroundTask
@@ -168,6 +168,7 @@ class ExportBar(QWidget):
             self._show_problem(database_problem_text())
             return
         language = self.language.currentData()
+        self._audience = audience
         title = templates.agreement_page_title(view, language, audience)
         self._file_stem = self._stem(view.circle_title or "", view.version)
 
@@ -237,9 +238,33 @@ class ExportBar(QWidget):
         self.problem.setAccessibleDescription(text)
         self.problem.show()
 
+    def _record_sharing(self) -> str:
+        """A copy for sharing left the program: write it in the students' record of
+        disclosures. Returns words to add to the message (empty for the school's copy)."""
+        if getattr(self, "_audience", None) != SHARING_COPY:
+            return ""
+        from datetime import date
+
+        from circlekeeper.core.services.handoffs import HandOffService
+
+        try:
+            HandOffService(self.service.sessions, self.viewer).record_sharing_copy(
+                self.agreement_id, on=date.today()
+            )
+        except SQLAlchemyError:
+            log.exception("Agreement export: recording the disclosure failed")
+            return self.tr(
+                "It could not be written in the record of disclosures: note by hand who "
+                "received it, and tell your IT staff."
+            )
+        return self.tr("It was written in each student's record of disclosures.")
+
     def _saved(self, path: Path) -> None:
         self.last_saved = path
         text = self.tr("Saved {file}.").format(file=path)
+        recorded = self._record_sharing()
+        if recorded:
+            text = f"{text} {recorded}"
         extra = self.info.text() if self.info.isVisible() else ""
         self.info.setText(f"{text} {extra}".strip())
         self.info.show()
@@ -297,5 +322,6 @@ class ExportBar(QWidget):
         preview = QPrintPreviewDialog(printer, self)
         preview.setWindowTitle(self.tr("Print preview — {title}").format(title=title))
         preview.paintRequested.connect(lambda device: print_html(html, device, title=title))
+        preview.accepted.connect(self._record_sharing)
         self.preview = preview
         preview.open()

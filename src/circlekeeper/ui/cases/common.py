@@ -101,6 +101,7 @@ def closure_choices() -> list[tuple[str, str]]:
         ClosureReason.DECLINED: _tr("ClosureReason", "Declined"),
         ClosureReason.NOT_RESTORABLE: _tr("ClosureReason", "Not restorable"),
         ClosureReason.NOT_COMPLETED: _tr("ClosureReason", "Not completed"),
+        ClosureReason.HANDED_OFF: _tr("ClosureReason", "Handed off"),
     }
     return [(r.value, labels[r]) for r in ClosureReason]
 

@@ -31,6 +31,7 @@ from circlekeeper.core.services.cases import (
 )
 from circlekeeper.core.services.eligibility import EligibilityService
 from circlekeeper.core.services.followups import FollowUpData, FollowUpService
+from circlekeeper.core.services.handoffs import HandOffService
 from circlekeeper.core.services.people import PeopleService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.common import (
@@ -53,6 +54,7 @@ from circlekeeper.ui.cases.common import (
     status_label,
     time_text,
 )
+from circlekeeper.ui.cases.handoffs import HandOffSection
 from circlekeeper.ui.cases.sections import DiversionSection, EligibilitySection
 from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading
@@ -156,6 +158,9 @@ class CasePage(QScrollArea):
 
         self.eligibility = EligibilitySection(EligibilityService(database.sessions), body)
         self.diversion = DiversionSection(self.cases, body)
+        self.hand_offs = HandOffSection(
+            HandOffService(database.sessions, current_viewer(database)), self.clock, body
+        )
 
         self.contacts = _table(
             body,
@@ -234,6 +239,7 @@ class CasePage(QScrollArea):
         layout.addWidget(pipeline_box)
         layout.addWidget(people_box)
         layout.addLayout(screen_row)
+        layout.addWidget(self.hand_offs)
         layout.addWidget(
             box(
                 self.tr("Follow-ups"),
@@ -262,7 +268,7 @@ class CasePage(QScrollArea):
         self.schedule_button.clicked.connect(self.schedule_default_follow_ups)
         self.circles.cellActivated.connect(self._open_circle)
         self.agreements.cellActivated.connect(self._open_agreement)
-        for section in (self.eligibility, self.diversion):
+        for section in (self.eligibility, self.diversion, self.hand_offs):
             section.saved.connect(self._section_saved)
 
     # -- loading ---------------------------------------------------------------------------
@@ -298,6 +304,7 @@ class CasePage(QScrollArea):
         self._show_parties(detail)
         self.eligibility.load(detail)
         self.diversion.load(detail)
+        self.hand_offs.load(detail)
         self._show_lists(detail)
         return True
 
