@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import select
 
 from circlekeeper.core.services import InvalidInput, NotFound
 from circlekeeper.core.services.cases import (
@@ -73,7 +74,7 @@ def test_intake_records_the_referral_with_its_people(db: Database) -> None:
     assert detail.next_status == "screened" and detail.previous_status is None
     assert detail.eligibility_problems == ["The eligibility screen has not been done yet."]
     with db.sessions() as session:
-        actions = [e.action for e in session.query(AuditEvent).filter_by(entity="case")]
+        actions = [e.action for e in session.scalars(select(AuditEvent).filter_by(entity="case"))]
     assert actions == ["intake"]
     rows = cases.list_cases()
     assert rows[0].parties == "Ana Ruiz (responsible), Ben Lee (harmed)"

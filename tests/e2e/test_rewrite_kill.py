@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from tests.store.seed import seed
 
 from circlekeeper.core.store import crypto
@@ -165,7 +165,7 @@ def test_a_kill_mid_rewrite_leaves_no_plaintext_in_the_data_folder(
         db = open_database(path, passphrase=None if plain_db else passphrase)
         try:
             with db.sessions() as session:
-                assert session.query(Note).count() == NOTES + 1
+                assert session.scalar(select(func.count()).select_from(Note)) == NOTES + 1
         finally:
             db.close()
     print(f"{operation}: {kills} of {len(KILL_AFTER)} kills landed mid-rewrite")

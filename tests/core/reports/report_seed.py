@@ -11,6 +11,7 @@ import json
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from circlekeeper.core.domain.fidelity import items_for
@@ -192,7 +193,7 @@ def seed_programme(db: Database) -> dict[str, list[int]]:
                 _evaluate(session, circle, present)
     _seed_sro(db, student_ids)
     with db.sessions() as session:
-        parties = session.query(CaseParty).count()
+        parties = session.scalar(select(func.count()).select_from(CaseParty))
         assert parties >= len(who)
     _seed_hand_offs(db, case_ids)
     return {"students": student_ids, "cases": case_ids}
