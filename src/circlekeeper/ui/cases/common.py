@@ -7,7 +7,16 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from PySide6.QtCore import QCoreApplication, QDate, QLocale, Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QToolButton,
+    QWidget,
+)
 from sqlalchemy.exc import SQLAlchemyError
 
 from circlekeeper.core.domain.enums import (
@@ -55,6 +64,39 @@ def clearable(field: QLineEdit) -> None:
     field.setClearButtonEnabled(True)
     for button in field.findChildren(QToolButton):
         button.setAccessibleName(QCoreApplication.translate("Search", "Clear the text"))
+
+
+def dialog_buttons(dialog: QDialog, ok: str, ok_name: str) -> QDialogButtonBox:
+    """OK (named for a screen reader, the default) and Cancel, wired to accept and reject."""
+    buttons = QDialogButtonBox(dialog)
+    accept = buttons.addButton(ok, QDialogButtonBox.ButtonRole.AcceptRole)
+    accept.setAccessibleName(ok_name)
+    accept.setDefault(True)
+    cancel = buttons.addButton(dialog.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+    cancel.setAccessibleName(dialog.tr("Cancel"))
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def form_row(form: QFormLayout, parent: QWidget, text: str, field: QWidget) -> None:
+    """A form row whose label is the field's buddy, so its Alt key moves to the field."""
+    label = QLabel(text, parent)
+    label.setBuddy(field)
+    form.addRow(label, field)
+
+
+def caption_grid(
+    parent: QWidget, pairs: tuple[tuple[str, QWidget], ...], columns: int
+) -> QGridLayout:
+    """Fields laid out ``columns`` to a line, each under its caption (the field's buddy)."""
+    grid = QGridLayout()
+    for index, (text, field) in enumerate(pairs):
+        caption = QLabel(text, parent)
+        caption.setBuddy(field)
+        grid.addWidget(caption, index // columns * 2, index % columns)
+        grid.addWidget(field, index // columns * 2 + 1, index % columns)
+    return grid
 
 
 def message_label(parent: QWidget, name: str) -> QLabel:

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,6 +26,8 @@ from circlekeeper.ui.cases.common import (
     closure_choices,
     contact_method_choices,
     day_text,
+    dialog_buttons,
+    form_row,
     from_qdate,
     message_label,
     show_message,
@@ -34,24 +35,6 @@ from circlekeeper.ui.cases.common import (
 )
 from circlekeeper.ui.cases.picker import PersonPickerDialog
 from circlekeeper.ui.style import heading, note
-
-
-def _buttons(dialog: QDialog, ok: str, ok_name: str) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(dialog)
-    accept = buttons.addButton(ok, QDialogButtonBox.ButtonRole.AcceptRole)
-    accept.setAccessibleName(ok_name)
-    accept.setDefault(True)
-    cancel = buttons.addButton(dialog.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
-    cancel.setAccessibleName(dialog.tr("Cancel"))
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
-
-
-def _form_row(form: QFormLayout, dialog: QWidget, text: str, field: QWidget) -> None:
-    label = QLabel(text, dialog)
-    label.setBuddy(field)
-    form.addRow(label, field)
 
 
 class ReasonDialog(QDialog):
@@ -70,7 +53,7 @@ class ReasonDialog(QDialog):
         layout.addWidget(note(question, self))
         layout.addWidget(self.reason)
         layout.addWidget(self.problem)
-        layout.addWidget(_buttons(self, self.tr("Go &back"), self.tr("Go back a step")))
+        layout.addWidget(dialog_buttons(self, self.tr("Go &back"), self.tr("Go back a step")))
 
     def accept(self) -> None:
         if not self.reason.text().strip():
@@ -94,8 +77,8 @@ class CloseCaseDialog(QDialog):
         self.closed_on.setCalendarPopup(True)
         self.closed_on.setAccessibleName(self.tr("Date the case closes"))
         form = QFormLayout()
-        _form_row(form, self, self.tr("&How it ended"), self.reason)
-        _form_row(form, self, self.tr("Closed &on"), self.closed_on)
+        form_row(form, self, self.tr("&How it ended"), self.reason)
+        form_row(form, self, self.tr("Closed &on"), self.closed_on)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.windowTitle(), self, level=2))
         layout.addWidget(
@@ -105,7 +88,7 @@ class CloseCaseDialog(QDialog):
             )
         )
         layout.addLayout(form)
-        layout.addWidget(_buttons(self, self.tr("&Close case"), self.tr("Close the case")))
+        layout.addWidget(dialog_buttons(self, self.tr("&Close case"), self.tr("Close the case")))
 
     def choice(self) -> tuple[str, date]:
         return str(self.reason.currentData()), from_qdate(self.closed_on.date())
@@ -186,14 +169,14 @@ class ContactDialog(QDialog):
         self.staff = QLineEdit(self)
         self.staff.setAccessibleName(self.tr("Staff member who made the contact"))
         form = QFormLayout()
-        _form_row(form, self, self.tr("&When"), self.when)
-        _form_row(form, self, self.tr("&Who"), self.who)
-        _form_row(form, self, self.tr("&How"), self.how)
-        _form_row(form, self, self.tr("&Outcome"), self.outcome)
-        _form_row(form, self, self.tr("&Staff"), self.staff)
+        form_row(form, self, self.tr("&When"), self.when)
+        form_row(form, self, self.tr("&Who"), self.who)
+        form_row(form, self, self.tr("&How"), self.how)
+        form_row(form, self, self.tr("&Outcome"), self.outcome)
+        form_row(form, self, self.tr("&Staff"), self.staff)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(_buttons(self, self.tr("&Log contact"), self.tr("Log the contact")))
+        layout.addWidget(dialog_buttons(self, self.tr("&Log contact"), self.tr("Log the contact")))
 
     def values(self) -> tuple[datetime, int | None, str, str, str]:
         moment = self.when.dateTime()
@@ -236,13 +219,15 @@ class FollowUpDialog(QDialog):
         who_row.addWidget(self.who, 1)
         who_row.addWidget(self.choose)
         form = QFormLayout()
-        _form_row(form, self, self.tr("&Due"), self.due_on)
+        form_row(form, self, self.tr("&Due"), self.due_on)
         form.addRow(self.tr("Responsible adult"), who_row)
-        _form_row(form, self, self.tr("&Purpose"), self.purpose)
+        form_row(form, self, self.tr("&Purpose"), self.purpose)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problem)
-        layout.addWidget(_buttons(self, self.tr("&Add follow-up"), self.tr("Add the follow-up")))
+        layout.addWidget(
+            dialog_buttons(self, self.tr("&Add follow-up"), self.tr("Add the follow-up"))
+        )
         self.choose.clicked.connect(self.choose_person)
         self.choose.setFocus(Qt.FocusReason.OtherFocusReason)
 

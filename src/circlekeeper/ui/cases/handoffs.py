@@ -16,11 +16,9 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -36,6 +34,8 @@ from circlekeeper.core.services.handoffs import HandOffData, HandOffRow, HandOff
 from circlekeeper.ui.cases.common import (
     PROBLEMS,
     day_text,
+    dialog_buttons,
+    form_row,
     from_qdate,
     inert_item_flags,
     message_label,
@@ -44,24 +44,6 @@ from circlekeeper.ui.cases.common import (
     to_qdate,
 )
 from circlekeeper.ui.style import heading, note
-
-
-def _row(form: QFormLayout, parent: QWidget, text: str, field: QWidget) -> None:
-    label = QLabel(text, parent)
-    label.setBuddy(field)
-    form.addRow(label, field)
-
-
-def _buttons(dialog: QDialog, ok: str, ok_name: str) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(dialog)
-    accept = buttons.addButton(ok, QDialogButtonBox.ButtonRole.AcceptRole)
-    accept.setAccessibleName(ok_name)
-    accept.setDefault(True)
-    cancel = buttons.addButton(dialog.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
-    cancel.setAccessibleName(dialog.tr("Cancel"))
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
 
 
 class HandOffDialog(QDialog):
@@ -103,12 +85,12 @@ class HandOffDialog(QDialog):
         self.threat.setFixedHeight(50)
         self.problem = message_label(self, self.tr("Hand-off problem"))
         form = QFormLayout()
-        _row(form, self, self.tr("Handed &to"), self.handed_to)
-        _row(form, self, self.tr("&Received by"), self.recipient)
-        _row(form, self, self.tr("&On"), self.handed_on)
-        _row(form, self, self.tr("What was &shared"), self.shared)
-        _row(form, self, self.tr("FERPA &basis"), self.basis)
-        _row(form, self, self.tr("T&hreat (emergency)"), self.threat)
+        form_row(form, self, self.tr("Handed &to"), self.handed_to)
+        form_row(form, self, self.tr("&Received by"), self.recipient)
+        form_row(form, self, self.tr("&On"), self.handed_on)
+        form_row(form, self, self.tr("What was &shared"), self.shared)
+        form_row(form, self, self.tr("FERPA &basis"), self.basis)
+        form_row(form, self, self.tr("T&hreat (emergency)"), self.threat)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.windowTitle(), self, level=2))
         layout.addWidget(
@@ -122,7 +104,7 @@ class HandOffDialog(QDialog):
         )
         layout.addLayout(form)
         layout.addWidget(self.problem)
-        layout.addWidget(_buttons(self, self.tr("&Hand off"), self.tr("Save the hand-off")))
+        layout.addWidget(dialog_buttons(self, self.tr("&Hand off"), self.tr("Save the hand-off")))
         self.resize(560, self.sizeHint().height())
 
     def data(self) -> HandOffData:
@@ -178,15 +160,17 @@ class BringBackDialog(QDialog):
         self.reentry.toggled.connect(self.reentry_at.setEnabled)
         self.problem = message_label(self, self.tr("Return problem"))
         form = QFormLayout()
-        _row(form, self, self.tr("Came back &on"), self.returned_on)
-        _row(form, self, self.tr("&Note"), self.note)
+        form_row(form, self, self.tr("Came back &on"), self.returned_on)
+        form_row(form, self, self.tr("&Note"), self.note)
         form.addRow("", self.reentry)
-        _row(form, self, self.tr("Re-entry circle &at"), self.reentry_at)
+        form_row(form, self, self.tr("Re-entry circle &at"), self.reentry_at)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.windowTitle(), self, level=2))
         layout.addLayout(form)
         layout.addWidget(self.problem)
-        layout.addWidget(_buttons(self, self.tr("&Bring back"), self.tr("Bring the case back")))
+        layout.addWidget(
+            dialog_buttons(self, self.tr("&Bring back"), self.tr("Bring the case back"))
+        )
 
     def accept(self) -> None:
         at = None

@@ -15,7 +15,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -36,6 +35,7 @@ from circlekeeper.core.services.viewer import Viewer
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.common import (
     PROBLEMS,
+    caption_grid,
     day_text,
     from_qdate,
     message_label,
@@ -117,7 +117,6 @@ class ActivityPage(QWidget):
         self.message = message_label(self, self.tr("Activity log message"))
         self.mode = QLabel(self)
 
-        form = QGridLayout()
         pairs = (
             (self.tr("&Type"), self.kind),
             (self.tr("&Minutes"), self.minutes),
@@ -127,11 +126,7 @@ class ActivityPage(QWidget):
             (self.tr("&Role"), self.role),
             (self.tr("&Incident"), self.incident),
         )
-        for index, (text, field) in enumerate(pairs):
-            caption = QLabel(text, self)
-            caption.setBuddy(field)
-            form.addWidget(caption, index // 4 * 2, index % 4)
-            form.addWidget(field, index // 4 * 2 + 1, index % 4)
+        form = caption_grid(self, pairs, 4)
         student = QHBoxLayout()
         student.addWidget(self.choose_student)
         student.addWidget(self.clear_student)

@@ -14,7 +14,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -35,6 +34,7 @@ from circlekeeper.core.services.viewer import Viewer
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.common import (
     PROBLEMS,
+    caption_grid,
     day_text,
     from_qdate,
     message_label,
@@ -94,7 +94,6 @@ class TrainingPage(QWidget):
         self.save_required.setAccessibleName(self.tr("Save the required hours"))
         self.message = message_label(self, self.tr("Training message"))
 
-        form = QGridLayout()
         pairs = (
             (self.tr("&Name"), self.trainee),
             (self.tr("&Course"), self.course),
@@ -103,11 +102,7 @@ class TrainingPage(QWidget):
             (self.tr("&Completed on"), self.completed),
             (self.tr("&Provider"), self.provider),
         )
-        for index, (text, field) in enumerate(pairs):
-            caption = QLabel(text, self)
-            caption.setBuddy(field)
-            form.addWidget(caption, index // 3 * 2, index % 3)
-            form.addWidget(field, index // 3 * 2 + 1, index % 3)
+        form = caption_grid(self, pairs, 3)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.save)
