@@ -32,11 +32,11 @@ def main() -> None:
 
     from sqlalchemy import select
 
+    from circlekeeper.core.cases.cases import CaseService
+    from circlekeeper.core.cases.eligibility import EligibilityService
+    from circlekeeper.core.circles.circles import CirclePlanner
+    from circlekeeper.core.demo.demo import build_demo
     from circlekeeper.core.domain.eligibility import Eligibility
-    from circlekeeper.core.services.cases import CaseService
-    from circlekeeper.core.services.circles import CirclePlanner
-    from circlekeeper.core.services.demo import build_demo
-    from circlekeeper.core.services.eligibility import EligibilityService
     from circlekeeper.core.store.database import open_database
     from circlekeeper.core.store.models import Case, Circle
 

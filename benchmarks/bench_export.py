@@ -20,8 +20,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def build(db_path: Path) -> int:
-    from circlekeeper.core.services.agreements import AgreementHeader, AgreementService, ItemData
-    from circlekeeper.core.services.people import PeopleService, PersonData
+    from circlekeeper.core.agreements.agreements import AgreementHeader, AgreementService, ItemData
+    from circlekeeper.core.people.people import PeopleService, PersonData
     from circlekeeper.core.store.database import open_database
     from circlekeeper.core.store.models import Case
 
@@ -53,8 +53,8 @@ def build(db_path: Path) -> int:
 
 
 def warm(db_path: Path, agreement_id: int, runs: int) -> list[float]:
+    from circlekeeper.core.agreements.agreements import AgreementService
     from circlekeeper.core.export.templates import render_agreement
-    from circlekeeper.core.services.agreements import AgreementService
     from circlekeeper.core.store.database import open_database
     from circlekeeper.pdf import html_to_pdf
 

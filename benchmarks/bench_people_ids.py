@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from circlekeeper.core.services.people import people_by_ids
+from circlekeeper.core.people.people import people_by_ids
 from circlekeeper.core.store.database import open_database
 
 

@@ -31,8 +31,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         os.environ["CIRCLEKEEPER_HOME"] = folder
-        from circlekeeper.core.services.profiles import ProfileService
-        from circlekeeper.core.services.viewer import viewer_before_sign_in
+        from circlekeeper.core.profiles.profiles import ProfileService
+        from circlekeeper.core.profiles.viewer import viewer_before_sign_in
         from circlekeeper.core.store.database import open_database
 
         db = open_database(Path(folder) / "bench.sqlite3")

@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from circlekeeper.core.services.demo import build_demo  # noqa: E402
-from circlekeeper.core.services.retention import apply_retention  # noqa: E402
+from circlekeeper.core.demo.demo import build_demo  # noqa: E402
+from circlekeeper.core.retention.retention import apply_retention  # noqa: E402
 from circlekeeper.core.store.database import open_database  # noqa: E402
 
 TODAY = date.today()

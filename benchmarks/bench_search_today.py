@@ -57,9 +57,9 @@ def main() -> None:
     args = parser.parse_args()
     _ensure(args.database)
 
-    from circlekeeper.core.services.search import search
-    from circlekeeper.core.services.today import today_view
+    from circlekeeper.core.search.search import search
     from circlekeeper.core.store.database import open_database
+    from circlekeeper.core.today.today import today_view
 
     start = time.perf_counter()
     db = open_database(args.database)

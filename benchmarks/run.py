@@ -77,7 +77,7 @@ def startup(runs: int) -> None:
 
 
 def search() -> None:
-    from circlekeeper.core.services.people import PeopleService
+    from circlekeeper.core.people.people import PeopleService
     from circlekeeper.core.store.database import open_database
 
     db = open_database(LARGE)

@@ -134,7 +134,7 @@ def run(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logfile = setup_logging()
-    from circlekeeper.core.services import InvalidInput, NotFound
+    from circlekeeper.core.problems import InvalidInput, NotFound
 
     # problems.py imports nothing heavy: SQLAlchemy must not load before the window paints.
     from circlekeeper.core.store.problems import DatabaseProblem

@@ -25,8 +25,8 @@ from PySide6.QtGui import (
 from circlekeeper.core.export.report_files import check_shareable, check_target, write_whole
 from circlekeeper.core.export.report_format import has_chart, period_text
 from circlekeeper.core.export.report_html import render_report
+from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.reports.model import Report, Section
-from circlekeeper.core.services import InvalidInput
 
 CHART_OBJECT = QTextFormat.ObjectTypes.UserObject + 1
 _SECTION_KEY = QTextFormat.Property.UserProperty + 1

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from circlekeeper.core.services.agreements import AgreementHeader, AgreementService, ItemData
-from circlekeeper.core.services.people import PeopleService, PersonData
-from circlekeeper.core.services.settings import SchoolSettings, SettingsService
+from circlekeeper.core.agreements.agreements import AgreementHeader, AgreementService, ItemData
+from circlekeeper.core.people.people import PeopleService, PersonData
+from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import Case, Circle, Participant
 

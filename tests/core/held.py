@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
 from circlekeeper.core.domain.enums import PersonKind, Role
-from circlekeeper.core.services.circles import CirclePlan, CirclePlanner
-from circlekeeper.core.services.facilitation import FacilitationService
-from circlekeeper.core.services.people import PeopleService, PersonData
-from circlekeeper.core.services.scripts import ScriptLibrary
+from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.people.people import PeopleService, PersonData
+from circlekeeper.core.scripts.scripts import ScriptLibrary
 from circlekeeper.core.store.database import Database
 
 WHEN = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)

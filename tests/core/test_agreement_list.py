@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from circlekeeper.core.services.agreement_list import agreement_lines
+from circlekeeper.core.agreements.listing import agreement_lines
 from circlekeeper.core.store.models import AgreementItem
 
 

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from circlekeeper.core.services import InvalidInput, NotFound
-from circlekeeper.core.services.agreements import AgreementHeader, ItemData, item_catalogue
+from circlekeeper.core.agreements.agreements import AgreementHeader, ItemData, item_catalogue
+from circlekeeper.core.problems import InvalidInput, NotFound
 
 
 def _sign_all(c, agreement_id: int, *, guardians: bool = True) -> None:
@@ -56,7 +56,7 @@ def test_item_rules_are_explained(conference, draft_id) -> None:
         svc.add_item(draft_id, ItemData("   "))
     with pytest.raises(InvalidInput, match="Unknown kind"):
         svc.add_item(draft_id, ItemData("x", kind="punishment"))
-    from circlekeeper.core.services.people import PeopleService, PersonData
+    from circlekeeper.core.people.people import PeopleService, PersonData
 
     stranger = PeopleService(conference.db.sessions).create(PersonData("Zed", "Stranger")).id
     with pytest.raises(InvalidInput, match="not a participant"):
@@ -159,7 +159,7 @@ def test_minor_without_guardian_signature_is_flagged(conference, draft_id) -> No
 
 
 def test_an_adult_student_needs_no_guardian(conference, draft_id) -> None:
-    from circlekeeper.core.services.people import PeopleService
+    from circlekeeper.core.people.people import PeopleService
 
     people = PeopleService(conference.db.sessions)
     details = people.details(conference.amara)

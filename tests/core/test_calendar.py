@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from circlekeeper.cli import run
 from circlekeeper.core.export.calendar import write_calendar
-from circlekeeper.core.services import InvalidInput
+from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import Case, CaseParty, Circle, FollowUp, Participant, Person
 

@@ -7,8 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from circlekeeper.core.services import InvalidInput, NotFound
-from circlekeeper.core.services.cases import (
+from circlekeeper.core.cases.cases import (
     CaseIntake,
     CaseService,
     Eligibility,
@@ -16,8 +15,9 @@ from circlekeeper.core.services.cases import (
     eligibility_problems,
     person_usage,
 )
-from circlekeeper.core.services.followups import FollowUpData, FollowUpService
-from circlekeeper.core.services.people import PeopleService, PersonData
+from circlekeeper.core.followups.followups import FollowUpData, FollowUpService
+from circlekeeper.core.people.people import PeopleService, PersonData
+from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import AuditEvent, Circle, FollowUp, Participant
 

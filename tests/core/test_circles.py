@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from circlekeeper.core.cases.eligibility import EligibilityService
+from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
 from circlekeeper.core.domain.eligibility import Eligibility
 from circlekeeper.core.domain.enums import Attendance, CircleStatus, PersonKind, Role
 from circlekeeper.core.domain.live import PieceMode
-from circlekeeper.core.services import InvalidInput
-from circlekeeper.core.services.circles import CirclePlan, CirclePlanner
-from circlekeeper.core.services.eligibility import EligibilityService
-from circlekeeper.core.services.facilitation import FacilitationService
-from circlekeeper.core.services.people import PeopleService, PersonData
-from circlekeeper.core.services.scripts import ScriptLibrary
+from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.people.people import PeopleService, PersonData
+from circlekeeper.core.problems import InvalidInput
+from circlekeeper.core.scripts.scripts import ScriptLibrary
 from circlekeeper.core.store.database import Database, open_database
 from circlekeeper.core.store.models import AuditEvent, Circle, Note, StageRecord, Turn
 

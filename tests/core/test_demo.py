@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from circlekeeper.core.demo.demo import DemoCancelled, build_demo
 from circlekeeper.core.domain.eligibility import assess, decode
-from circlekeeper.core.services import InvalidInput
-from circlekeeper.core.services.demo import DemoCancelled, build_demo
-from circlekeeper.core.services.people import PeopleService
-from circlekeeper.core.services.settings import SettingsService
+from circlekeeper.core.people.people import PeopleService
+from circlekeeper.core.problems import InvalidInput
+from circlekeeper.core.settings.settings import SettingsService
 from circlekeeper.core.store.database import SchemaState, inspect_schema, open_database
 from circlekeeper.core.store.models import Circle, Person
 

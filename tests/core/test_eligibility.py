@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.cases.eligibility import EligibilityService, NotEligible
+from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
 from circlekeeper.core.domain.eligibility import (
     EXCLUSION_NAMES,
     Eligibility,
@@ -21,13 +24,10 @@ from circlekeeper.core.domain.eligibility import (
     decode,
     encode,
 )
-from circlekeeper.core.services import InvalidInput
-from circlekeeper.core.services.cases import CaseIntake, CaseService
-from circlekeeper.core.services.circles import CirclePlan, CirclePlanner
-from circlekeeper.core.services.eligibility import EligibilityService, NotEligible
-from circlekeeper.core.services.facilitation import FacilitationService
-from circlekeeper.core.services.people import PeopleService, PersonData
-from circlekeeper.core.services.scripts import ScriptLibrary
+from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.people.people import PeopleService, PersonData
+from circlekeeper.core.problems import InvalidInput
+from circlekeeper.core.scripts.scripts import ScriptLibrary
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import AuditEvent, Case, Circle
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from jinja2 import UndefinedError
 
+from circlekeeper.core.circles.summary import CircleSummaryService
 from circlekeeper.core.export import sample
 from circlekeeper.core.export.templates import (
     DocumentTemplates,
@@ -19,8 +20,7 @@ from circlekeeper.core.export.templates import (
 )
 from circlekeeper.core.export.views import NoteView
 from circlekeeper.core.paths import resources_dir
-from circlekeeper.core.services.circle_summary import CircleSummaryService
-from circlekeeper.core.services.viewer import Viewer
+from circlekeeper.core.profiles.viewer import Viewer
 
 BUILTIN = resources_dir() / "templates"
 NASTY = "Tom <b>&amp;</b> \"Jerry\" & 'Spike' {{ 7*7 }} {% if true %}x{% endif %}"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from circlekeeper.core.services import InvalidInput
-from circlekeeper.core.services.circles import CirclePlan
-from circlekeeper.core.services.fidelity import FidelityService
+from circlekeeper.core.circles.circles import CirclePlan
+from circlekeeper.core.evaluation.fidelity import FidelityService
+from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import AuditEvent, FidelityCheck
 

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 from tests.core.conftest import Conference, draft_with_items
 
-from circlekeeper.core.services import InvalidInput, NotPermitted
-from circlekeeper.core.services.cases import CaseService, Eligibility
-from circlekeeper.core.services.handoffs import HandOffData, HandOffService
-from circlekeeper.core.services.viewer import ProfileRole, Viewer
+from circlekeeper.core.cases.cases import CaseService, Eligibility
+from circlekeeper.core.cases.handoffs import HandOffData, HandOffService
+from circlekeeper.core.problems import InvalidInput, NotPermitted
+from circlekeeper.core.profiles.viewer import ProfileRole, Viewer
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import AuditEvent, Circle, Disclosure, HandOff, Participant
 

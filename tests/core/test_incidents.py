@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from circlekeeper.core.services import InvalidInput
-from circlekeeper.core.services.cases import CaseIntake, CaseService
-from circlekeeper.core.services.incidents import IncidentVocabulary
+from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.cases.incidents import IncidentVocabulary
+from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import Case, IncidentType
 

@@ -17,7 +17,7 @@ from circlekeeper.core.logs import (
     scrub,
     setup_logging,
 )
-from circlekeeper.core.services.people import PeopleService, PersonData
+from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import Circle, Note
 

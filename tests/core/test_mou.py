@@ -9,14 +9,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
 from circlekeeper.core.domain.enums import PersonKind, Role
-from circlekeeper.core.services import InvalidInput, NotPermitted, mou
-from circlekeeper.core.services.cases import CaseIntake, CaseService
-from circlekeeper.core.services.circles import CirclePlan, CirclePlanner
-from circlekeeper.core.services.facilitation import FacilitationService
-from circlekeeper.core.services.people import PeopleService, PersonData
-from circlekeeper.core.services.scripts import ScriptLibrary
-from circlekeeper.core.services.viewer import ProfileRole, Viewer
+from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.people.people import PeopleService, PersonData
+from circlekeeper.core.problems import InvalidInput, NotPermitted
+from circlekeeper.core.profiles.viewer import ProfileRole, Viewer
+from circlekeeper.core.scripts.scripts import ScriptLibrary
+from circlekeeper.core.sro import mou
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import AuditEvent, Case, Circle
 

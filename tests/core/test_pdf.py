@@ -80,7 +80,7 @@ def test_sixty_items_flow_across_pages_with_headers(qapp, conference, make_draft
 
 
 def test_missing_logo_does_not_stop_the_pdf(qapp, conference, draft_id, tmp_path) -> None:
-    from circlekeeper.core.services.settings import SettingsService
+    from circlekeeper.core.settings.settings import SettingsService
 
     settings = SettingsService(conference.db.sessions)
     school = settings.load()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from circlekeeper.core.services.people import PeopleService, PersonData
+from circlekeeper.core.people.people import PeopleService, PersonData
 
 
 def test_search_is_accent_free_in_directory_order_and_pages(db) -> None:

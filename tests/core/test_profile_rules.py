@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from circlekeeper.core.services import NotPermitted, TryLater
-from circlekeeper.core.services.pin_attempts import wait_after
-from circlekeeper.core.services.profiles import Approval, ProfileService
+from circlekeeper.core.problems import NotPermitted, TryLater
+from circlekeeper.core.profiles.pin_attempts import wait_after
+from circlekeeper.core.profiles.profiles import Approval, ProfileService
 from circlekeeper.core.store.database import Database, open_database
 from circlekeeper.core.store.models import AuditEvent
 

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from circlekeeper.core.services import InvalidInput, NotFound
-from circlekeeper.core.services.circle_summary import CircleSummaryService
-from circlekeeper.core.services.profiles import ProfileService, Viewer, check_pin, hash_pin
-from circlekeeper.core.services.search import search
+from circlekeeper.core.circles.summary import CircleSummaryService
+from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.core.profiles.profiles import ProfileService, Viewer, check_pin, hash_pin
+from circlekeeper.core.search.search import search
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import AuditEvent, Case, Circle, Note, Profile
 

@@ -18,8 +18,8 @@ from circlekeeper.charts import BAR, LINE
 from circlekeeper.core.export.report_format import SUPPRESSED_MARK, cell_text, number_text
 from circlekeeper.core.export.report_html import render_report_html
 from circlekeeper.core.export.report_sample import sample_report
+from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.reports.model import Cell, Row, Text, Unit
-from circlekeeper.core.services import InvalidInput
 
 
 def _pdf_text(path: Path) -> str:

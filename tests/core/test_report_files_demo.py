@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from circlekeeper.charts import BAR, LINE
+from circlekeeper.core.demo.demo import build_demo
 from circlekeeper.core.export.report_format import (
     NO_FIGURE_MARK,
     SUPPRESSED_MARK,
@@ -27,7 +28,6 @@ from circlekeeper.core.export.report_format import (
 from circlekeeper.core.export.report_xlsx import write_xlsx
 from circlekeeper.core.reports.engine import REPORT_NAMES, build_report
 from circlekeeper.core.reports.model import Report, Unit
-from circlekeeper.core.services.demo import build_demo
 from circlekeeper.core.store.database import open_database
 
 TODAY = date(2026, 3, 16)

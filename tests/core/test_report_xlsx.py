@@ -12,8 +12,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from circlekeeper.core.export.report_format import NO_FIGURE_MARK, SUPPRESSED_MARK
 from circlekeeper.core.export.report_sample import sample_report
 from circlekeeper.core.export.report_xlsx import write_xlsx
+from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.reports.model import Unit
-from circlekeeper.core.services import InvalidInput
 
 
 def _table(sheet: Worksheet, header: str) -> list[list[object]]:

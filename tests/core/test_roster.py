@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from circlekeeper.core.services import InvalidInput
-from circlekeeper.core.services.roster import (
+from circlekeeper.core.problems import InvalidInput
+from circlekeeper.core.roster.roster import (
     ImportCancelled,
     RosterError,
     compare,

@@ -22,8 +22,8 @@ from circlekeeper.core.domain.script import (
     validate,
 )
 from circlekeeper.core.paths import resources_dir
-from circlekeeper.core.services import InvalidInput, NotFound
-from circlekeeper.core.services.scripts import ScriptInvalid, ScriptLibrary
+from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.core.scripts.scripts import ScriptInvalid, ScriptLibrary
 
 BUILTINS = sorted((resources_dir() / "scripts").glob("*.toml"))
 

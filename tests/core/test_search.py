@@ -11,9 +11,9 @@ from alembic import command
 from alembic.config import Config
 
 from circlekeeper.core.paths import migrations_dir
-from circlekeeper.core.services.people import PeopleService, PersonData
-from circlekeeper.core.services.search import match_expression, rebuild_index, search
-from circlekeeper.core.services.viewer import Viewer
+from circlekeeper.core.people.people import PeopleService, PersonData
+from circlekeeper.core.profiles.viewer import Viewer
+from circlekeeper.core.search.search import match_expression, rebuild_index, search
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import (
     Agreement,

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from circlekeeper.core.services import InvalidInput, NotFound, NotPermitted
-from circlekeeper.core.services.people import PeopleService, PersonData
-from circlekeeper.core.services.sro_activity import ActivityEntry, SroActivityService
-from circlekeeper.core.services.viewer import NOBODY, Viewer
+from circlekeeper.core.people.people import PeopleService, PersonData
+from circlekeeper.core.problems import InvalidInput, NotFound, NotPermitted
+from circlekeeper.core.profiles.viewer import NOBODY, Viewer
+from circlekeeper.core.sro.activity import ActivityEntry, SroActivityService
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import AuditEvent, IncidentType, Person, SroActivity
 

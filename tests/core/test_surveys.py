@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from circlekeeper.core.services import InvalidInput
-from circlekeeper.core.services.circles import CirclePlan
-from circlekeeper.core.services.surveys import SurveyService, new_sheet
+from circlekeeper.core.circles.circles import CirclePlan
+from circlekeeper.core.evaluation.surveys import SurveyService, new_sheet
+from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import AuditEvent, SurveyResponse
 

@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from circlekeeper.core.services import NotFound
-from circlekeeper.core.services.today import student_history, today_view
+from circlekeeper.core.problems import NotFound
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import (
     Agreement,
@@ -20,6 +19,7 @@ from circlekeeper.core.store.models import (
     Participant,
     Person,
 )
+from circlekeeper.core.today.today import student_history, today_view
 
 NEW_YORK = ZoneInfo("America/New_York")
 TODAY = date(2026, 3, 10)

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from circlekeeper.core.services import InvalidInput, NotFound, NotPermitted
-from circlekeeper.core.services.training import TrainingEntry, TrainingService
-from circlekeeper.core.services.viewer import Viewer
+from circlekeeper.core.problems import InvalidInput, NotFound, NotPermitted
+from circlekeeper.core.profiles.viewer import Viewer
+from circlekeeper.core.sro.training import TrainingEntry, TrainingService
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import TrainingRecord
 

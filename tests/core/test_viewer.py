@@ -6,12 +6,12 @@ from dataclasses import replace
 
 import pytest
 
-from circlekeeper.core.services import NotPermitted
-from circlekeeper.core.services.circle_summary import CircleSummaryService
-from circlekeeper.core.services.facilitation import FacilitationService
-from circlekeeper.core.services.people import PERSON_FIELDS, PeopleService
-from circlekeeper.core.services.search import search
-from circlekeeper.core.services.viewer import DEMOGRAPHIC_FIELDS, Viewer
+from circlekeeper.core.circles.summary import CircleSummaryService
+from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.people.people import PERSON_FIELDS, PeopleService
+from circlekeeper.core.problems import NotPermitted
+from circlekeeper.core.profiles.viewer import DEMOGRAPHIC_FIELDS, Viewer
+from circlekeeper.core.search.search import search
 from circlekeeper.core.store.models import Note, Person
 
 from .conftest import Conference

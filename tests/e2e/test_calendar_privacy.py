@@ -20,9 +20,9 @@ import icalendar
 import pytest
 from sqlalchemy import select
 
+from circlekeeper.core.circles.circles import CirclePlanner
 from circlekeeper.core.domain.enums import CIRCLE_KIND_LABELS, CircleStatus
 from circlekeeper.core.export.calendar import DESCRIPTION, PRODID
-from circlekeeper.core.services.circles import CirclePlanner
 from circlekeeper.core.store.database import open_database
 from circlekeeper.core.store.models import Case, Circle, Participant, Person
 from circlekeeper.core.text import fold

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from circlekeeper.core.services.demo import build_demo
+from circlekeeper.core.demo.demo import build_demo
 from circlekeeper.core.store.encryption import encrypt_database
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="resource limits are POSIX")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from circlekeeper.core.services.people import PeopleService
-from circlekeeper.core.services.profiles import ProfileService
+from circlekeeper.core.people.people import PeopleService
+from circlekeeper.core.profiles.profiles import ProfileService
 from circlekeeper.core.store.database import open_database
 from circlekeeper.core.store.models import Note
 

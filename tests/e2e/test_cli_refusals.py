@@ -200,7 +200,7 @@ def stray(db_path: Path, tmp_path: Path, migrated_template: Path) -> Path:
     other.parent.mkdir()
     shutil.copyfile(migrated_template, other)
     db = open_database(other)
-    from circlekeeper.core.services.people import PeopleService, PersonData
+    from circlekeeper.core.people.people import PeopleService, PersonData
 
     PeopleService(db.sessions).create(PersonData(first_name="Orla", last_name="Vance"))
     db.close()

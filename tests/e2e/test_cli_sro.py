@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from circlekeeper.core.services.profiles import ProfileService
-from circlekeeper.core.services.sro_activity import SroActivityService
-from circlekeeper.core.services.viewer import Viewer
+from circlekeeper.core.profiles.profiles import ProfileService
+from circlekeeper.core.profiles.viewer import Viewer
+from circlekeeper.core.sro.activity import SroActivityService
 from circlekeeper.core.store.database import open_database
 
 

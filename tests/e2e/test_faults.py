@@ -22,7 +22,7 @@ import pytest
 DRIVER = r"""
 import sys
 from pathlib import Path
-from circlekeeper.core.services.agreements import AgreementHeader, AgreementService, ItemData
+from circlekeeper.core.agreements.agreements import AgreementHeader, AgreementService, ItemData
 from circlekeeper.core.store.database import open_database
 from circlekeeper.core.store.models import Agreement, Circle
 from sqlalchemy import select

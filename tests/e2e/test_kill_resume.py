@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
 from circlekeeper.core.domain.enums import PersonKind, Role
-from circlekeeper.core.services.circles import CirclePlan, CirclePlanner
-from circlekeeper.core.services.people import PeopleService, PersonData
+from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.store.database import open_database
 
 KILLS = 25

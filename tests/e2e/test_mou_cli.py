@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from circlekeeper.core.services import mou
-from circlekeeper.core.services.cases import CaseIntake, CaseService
-from circlekeeper.core.services.people import PeopleService, PersonData
-from circlekeeper.core.services.profiles import ProfileService
-from circlekeeper.core.services.viewer import ProfileRole, Viewer
+from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.people.people import PeopleService, PersonData
+from circlekeeper.core.profiles.profiles import ProfileService
+from circlekeeper.core.profiles.viewer import ProfileRole, Viewer
+from circlekeeper.core.sro import mou
 from circlekeeper.core.store.database import open_database
 from circlekeeper.core.store.models import AuditEvent, Case
 

@@ -10,7 +10,7 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
-from circlekeeper.core.services.people import PeopleService, PersonData
+from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.store.database import Database, open_database
 from circlekeeper.core.text import clean_name, clean_text, normalise_id
 

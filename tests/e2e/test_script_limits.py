@@ -90,7 +90,7 @@ def test_a_circle_snapshot_is_read_back_whatever_the_limits() -> None:
 
 def test_the_library_saves_scripts_without_control_characters(tmp_path: Path) -> None:
     # The script editor saves through the library: what lands in the file is the clean text.
-    from circlekeeper.core.services.scripts import ScriptLibrary
+    from circlekeeper.core.scripts.scripts import ScriptLibrary
 
     library = ScriptLibrary(custom_dir=tmp_path / "scripts")
     library.duplicate("check_in_out", "ours", title="Ours\x1b[31m\u202e")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from circlekeeper.core.services import audit
+from circlekeeper.core.audit import audit
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import (
     Agreement,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from tests.store.seed import HARM, seed
 
-from circlekeeper.core.services import audit
-from circlekeeper.core.services.agreements import AgreementHeader, AgreementService, ItemData
-from circlekeeper.core.services.people import PeopleService, PersonData
+from circlekeeper.core.agreements.agreements import AgreementHeader, AgreementService, ItemData
+from circlekeeper.core.audit import audit
+from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import AuditEvent, Circle, Person
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from tests.store.seed import plain_contents, seed
 
+from circlekeeper.core.audit import audit
 from circlekeeper.core.paths import backups_dir
-from circlekeeper.core.services import audit
 from circlekeeper.core.store.backups import (
     EVERY_SETTING,
     KEEP_SETTING,

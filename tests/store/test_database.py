@@ -135,7 +135,7 @@ def test_a_current_database_opens_without_importing_alembic(db_path: Path) -> No
 
 
 def test_the_audit_trail_refuses_edits_and_deletions(db) -> None:
-    from circlekeeper.core.services import audit
+    from circlekeeper.core.audit import audit
 
     with db.sessions.begin() as session:
         audit.record(session, "create", "person", "u1")

@@ -9,9 +9,9 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from circlekeeper.core.cases.eligibility import EligibilityService
 from circlekeeper.core.domain.eligibility import Eligibility, decode, from_stored
 from circlekeeper.core.paths import migrations_dir
-from circlekeeper.core.services.eligibility import EligibilityService
 from circlekeeper.core.store.database import open_database
 
 BEFORE = "0004_person_directory_index"

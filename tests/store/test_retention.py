@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 from tests.store.seed import NOTE_TEXT, plain_contents, seed
 
-from circlekeeper.core.services import InvalidInput
-from circlekeeper.core.services.retention import (
+from circlekeeper.core.problems import InvalidInput
+from circlekeeper.core.retention.retention import (
     REMOVED,
     apply_retention,
     cutoff,

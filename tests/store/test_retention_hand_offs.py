@@ -8,9 +8,9 @@ from datetime import date
 from sqlalchemy import select
 from tests.store.seed import seed
 
-from circlekeeper.core.services.handoffs import HandOffData, HandOffService
-from circlekeeper.core.services.retention import REMOVED, apply_retention
-from circlekeeper.core.services.viewer import Viewer
+from circlekeeper.core.cases.handoffs import HandOffData, HandOffService
+from circlekeeper.core.profiles.viewer import Viewer
+from circlekeeper.core.retention.retention import REMOVED, apply_retention
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import Disclosure, HandOff
 

@@ -19,10 +19,10 @@ from sqlalchemy.exc import DatabaseError
 from tests.store.retention_seed import GONE_WORDS, KEPT_WORDS, files_holding, plant
 
 from circlekeeper.core.paths import migrations_dir
-from circlekeeper.core.services import retention_rows
-from circlekeeper.core.services.retention import apply_retention, plan_retention
-from circlekeeper.core.services.retention_backups import backups_holding, handle_backups
-from circlekeeper.core.services.search import search
+from circlekeeper.core.retention import rows as retention_rows
+from circlekeeper.core.retention.backups import backups_holding, handle_backups
+from circlekeeper.core.retention.retention import apply_retention, plan_retention
+from circlekeeper.core.search.search import search
 from circlekeeper.core.store.database import Database, backup_database, inspect_schema
 from circlekeeper.core.store.models import (
     AuditEvent,

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from circlekeeper.core.services.people import PeopleService, PersonData
+from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.main_window import MainWindow
 

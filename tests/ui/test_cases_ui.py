@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 from tests.ui.a11y import unnamed_controls
 from tests.ui.conftest import add_person
 
-from circlekeeper.core.services.cases import CaseService
-from circlekeeper.core.services.followups import FollowUpData, FollowUpService
-from circlekeeper.core.services.people import PeopleService
+from circlekeeper.core.cases.cases import CaseService
+from circlekeeper.core.followups.followups import FollowUpData, FollowUpService
+from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.area import CasesArea
 from circlekeeper.ui.cases.dialogs import CloseCaseDialog, ReasonDialog

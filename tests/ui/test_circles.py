@@ -10,11 +10,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from circlekeeper.core.cases.eligibility import EligibilityService
+from circlekeeper.core.circles.circles import CirclePlanner
 from circlekeeper.core.domain.enums import CircleStatus, Role
-from circlekeeper.core.services.circles import CirclePlanner
-from circlekeeper.core.services.eligibility import EligibilityService
-from circlekeeper.core.services.people import PeopleService
-from circlekeeper.core.services.scripts import ScriptLibrary
+from circlekeeper.core.people.people import PeopleService
+from circlekeeper.core.scripts.scripts import ScriptLibrary
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.circles.area import CirclesArea
 from circlekeeper.ui.circles.plan import PlanDialog
@@ -263,7 +263,7 @@ def test_area_lists_upcoming_first_opens_and_cancels(
 
 
 def planner_plan(kind: str, title: str, when):
-    from circlekeeper.core.services.circles import CirclePlan
+    from circlekeeper.core.circles.circles import CirclePlan
 
     return CirclePlan(kind=kind, title=title, scheduled_at=when)
 

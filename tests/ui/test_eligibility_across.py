@@ -11,13 +11,13 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.cases.eligibility import EligibilityService, NotEligible
 from circlekeeper.core.domain.eligibility import Eligibility
 from circlekeeper.core.domain.enums import Role
-from circlekeeper.core.services.cases import CaseIntake, CaseService
-from circlekeeper.core.services.eligibility import EligibilityService, NotEligible
-from circlekeeper.core.services.facilitation import FacilitationService
-from circlekeeper.core.services.people import PeopleService
-from circlekeeper.core.services.scripts import ScriptLibrary
+from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.people.people import PeopleService
+from circlekeeper.core.scripts.scripts import ScriptLibrary
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import Circle
 from circlekeeper.ui.cases.area import CasesArea

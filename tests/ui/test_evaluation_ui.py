@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 from tests.core.held import WHEN, held_circle
 
-from circlekeeper.core.services.fidelity import FidelityService
-from circlekeeper.core.services.surveys import SurveyService
+from circlekeeper.core.evaluation.fidelity import FidelityService
+from circlekeeper.core.evaluation.surveys import SurveyService
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import SurveyResponse, SurveySitting
 from circlekeeper.ui.circles.plan import PlanDialog
@@ -123,7 +123,7 @@ def test_a_held_circle_offers_the_checklist_and_surveys_and_a_planned_one_does_n
     qtbot: QtBot, db: Database, tmp_path: Path
 ) -> None:
     held = held_circle(db, tmp_path)
-    from circlekeeper.core.services.circles import CirclePlan
+    from circlekeeper.core.circles.circles import CirclePlan
 
     planned = held.planner.plan(CirclePlan(kind="staff", scheduled_at=WHEN)).id
     done = PlanDialog(db, held.circle_id)

@@ -8,9 +8,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
+from circlekeeper.core.circles.circles import CirclePlanner
 from circlekeeper.core.domain.enums import Attendance, CircleStatus
 from circlekeeper.core.domain.live import PieceMode, SeatStatus
-from circlekeeper.core.services.circles import CirclePlanner
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import Agreement, Note, StageRecord, Turn
 from circlekeeper.ui.live.dialogs import ConfirmEndDialog, NoteDialog, PickPersonDialog

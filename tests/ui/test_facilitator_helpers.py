@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from pytestqt.qtbot import QtBot
 
+from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
 from circlekeeper.core.domain.enums import PersonKind, Role
-from circlekeeper.core.services.circles import CirclePlan, CirclePlanner
-from circlekeeper.core.services.people import PeopleService, PersonData
+from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.live.facilitator import FacilitatorWindow
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from circlekeeper.core.services.settings import SettingsService
+from circlekeeper.core.settings.settings import SettingsService
 from circlekeeper.core.store.database import open_database
 from circlekeeper.ui.live.facilitator import FacilitatorWindow
 from circlekeeper.ui.main_window import MainWindow

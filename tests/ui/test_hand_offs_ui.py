@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from tests.core.conftest import build_conference, draft_with_items
 from tests.ui.a11y import unnamed_controls
 
-from circlekeeper.core.services.agreements import AgreementService
-from circlekeeper.core.services.cases import CaseService, Eligibility
-from circlekeeper.core.services.handoffs import HandOffService
-from circlekeeper.core.services.viewer import ProfileRole, Viewer
+from circlekeeper.core.agreements.agreements import AgreementService
+from circlekeeper.core.cases.cases import CaseService, Eligibility
+from circlekeeper.core.cases.handoffs import HandOffService
+from circlekeeper.core.profiles.viewer import ProfileRole, Viewer
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import Circle, Disclosure, HandOff
 from circlekeeper.ui.agreements.exporting import ExportBar

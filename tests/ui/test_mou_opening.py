@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from circlekeeper.core.services import mou
-from circlekeeper.core.services.viewer import ProfileRole, Viewer
+from circlekeeper.core.profiles.viewer import ProfileRole, Viewer
+from circlekeeper.core.sro import mou
 from circlekeeper.core.store.database import Database
 
 from .test_facilitator_helpers import conference, harm_circle, open_window, press

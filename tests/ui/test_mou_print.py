@@ -6,8 +6,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from circlekeeper.core.services import mou
-from circlekeeper.core.services.viewer import ProfileRole, Viewer
+from circlekeeper.core.profiles.viewer import ProfileRole, Viewer
+from circlekeeper.core.sro import mou
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.mou_print import write_mou_summary
 

@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from circlekeeper.core.services import mou
-from circlekeeper.core.services.cases import CaseIntake, CaseService
-from circlekeeper.core.services.people import PeopleService
-from circlekeeper.core.services.scripts import ScriptLibrary
-from circlekeeper.core.services.viewer import ProfileRole, Viewer
+from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.people.people import PeopleService
+from circlekeeper.core.profiles.viewer import ProfileRole, Viewer
+from circlekeeper.core.scripts.scripts import ScriptLibrary
+from circlekeeper.core.sro import mou
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import AuditEvent, Case, Circle
 from circlekeeper.ui.circles.plan import PlanDialog

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from circlekeeper.core.services.people import PeopleService
+from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.people.area import PeopleArea
 from circlekeeper.ui.people.dialog import PersonDialog
@@ -339,7 +339,7 @@ def test_equity_fields_are_separate_and_saved(qtbot: QtBot, people: PeopleServic
 
 def test_lazy_model_fetches_more_when_scrolled(qtbot: QtBot, db: Database):
     # Given 1,000 people inserted in bulk (the way a roster import would add many)
-    from circlekeeper.core.services.people import PersonData, search_text
+    from circlekeeper.core.people.people import PersonData, search_text
     from circlekeeper.core.store.models import Person
 
     with db.sessions.begin() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from circlekeeper.core.services.people import PeopleService
+from circlekeeper.core.people.people import PeopleService
 from circlekeeper.ui.people.dialog import PersonDialog
 
 from .conftest import activate, add_person

@@ -12,9 +12,9 @@ import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
-from circlekeeper.core.services.agreements import AgreementService
-from circlekeeper.core.services.profiles import ProfileService
-from circlekeeper.core.services.settings import SchoolSettings, SettingsService
+from circlekeeper.core.agreements.agreements import AgreementService
+from circlekeeper.core.profiles.profiles import ProfileService
+from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.database import open_database
 from circlekeeper.ui.agreements.exporting import ExportBar
 from circlekeeper.ui.main_window import MainWindow
@@ -169,7 +169,7 @@ def test_the_export_offers_an_sro_only_the_sharing_copy(
 def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     """Every profile service's clock stands still, so a wait after wrong PINs never ends."""
     clock = Clock()
-    monkeypatch.setattr("circlekeeper.core.services.profiles.utcnow", clock)
+    monkeypatch.setattr("circlekeeper.core.profiles.profiles.utcnow", clock)
     return clock
 
 
@@ -206,7 +206,7 @@ def test_the_lock_and_the_chooser_make_wrong_pins_wait(
 
 
 def test_a_start_without_asking_shows_only_what_may_be_shared(qtbot: QtBot, home: Path) -> None:
-    from circlekeeper.core.services.viewer import NOBODY
+    from circlekeeper.core.profiles.viewer import NOBODY
     from circlekeeper.ui.profiles import choose_profile
 
     db = open_database(home / "two.sqlite3")
@@ -247,8 +247,8 @@ def test_a_counselor_added_beside_an_sro_is_asked_for_a_pin(
 def test_a_screen_with_no_window_behind_it_shows_only_what_may_be_shared(
     qtbot: QtBot, home: Path
 ) -> None:
-    from circlekeeper.core.services.people import PeopleService, PersonData
-    from circlekeeper.core.services.viewer import NOBODY
+    from circlekeeper.core.people.people import PeopleService, PersonData
+    from circlekeeper.core.profiles.viewer import NOBODY
     from circlekeeper.ui.people.dialog import PersonDialog
     from circlekeeper.ui.profiles import current_viewer
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from circlekeeper.core.services.facilitation import FacilitationService
-from circlekeeper.core.services.people import PeopleService, PersonData
-from circlekeeper.core.services.profiles import ProfileService, Viewer
-from circlekeeper.core.services.settings import SchoolSettings, SettingsService
+from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.people.people import PeopleService, PersonData
+from circlekeeper.core.profiles.profiles import ProfileService, Viewer
+from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.database import Database, open_database
 from circlekeeper.ui.main_window import MainWindow
 from circlekeeper.ui.people.dialog import PersonDialog

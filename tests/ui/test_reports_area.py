@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from circlekeeper.core.export.report_sample import sample_report
-from circlekeeper.core.services import InvalidInput
+from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.reports.area import ReportRequest, ReportsArea, school_year_start
 

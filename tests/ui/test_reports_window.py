@@ -16,10 +16,10 @@ import pytest
 from openpyxl import load_workbook
 from pytestqt.qtbot import QtBot
 
+from circlekeeper.core.demo.demo import build_demo
+from circlekeeper.core.profiles.profiles import ProfileService
 from circlekeeper.core.reports.engine import REPORT_NAMES
-from circlekeeper.core.services.demo import build_demo
-from circlekeeper.core.services.profiles import ProfileService
-from circlekeeper.core.services.settings import SchoolSettings, SettingsService
+from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.database import open_database
 from circlekeeper.ui.main_window import AreaSlot, MainWindow
 
@@ -136,7 +136,7 @@ def test_a_counselor_builds_every_report_from_the_demo_and_saves_it(
 
 
 def test_a_school_added_since_is_offered_when_reports_is_shown_again(qtbot, db_path, home):
-    from circlekeeper.core.services.people import PeopleService, PersonData
+    from circlekeeper.core.people.people import PeopleService, PersonData
 
     window = _window(qtbot, db_path)
     titles = [window.navigation.item(r).text() for r in range(window.navigation.count())]

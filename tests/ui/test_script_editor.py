@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from circlekeeper.core.services.scripts import ScriptLibrary
+from circlekeeper.core.scripts.scripts import ScriptLibrary
 from circlekeeper.ui.scripts.area import ScriptsArea
 
 from .a11y import unnamed_controls

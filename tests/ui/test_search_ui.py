@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from tests.ui.a11y import unnamed_controls
 from tests.ui.conftest import activate, add_person
 
-from circlekeeper.core.services.cases import CaseIntake, CaseService
-from circlekeeper.core.services.people import PeopleService
+from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.main_window import MainWindow
 from circlekeeper.ui.search.popup import HIT_ROLE, SearchPopup

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from tests.ui.a11y import unnamed_controls
 from tests.ui.conftest import add_person
 
-from circlekeeper.core.services.people import PeopleService
+from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.people.dialog import PersonDialog
 from circlekeeper.ui.security.history import HistoryDialog
@@ -61,7 +61,7 @@ def test_a_new_person_has_no_history_button(qtbot, db: Database) -> None:
 def test_a_case_page_shows_every_saved_change_to_the_case(qtbot, db: Database) -> None:
     from datetime import date
 
-    from circlekeeper.core.services.cases import CaseIntake, CaseService
+    from circlekeeper.core.cases.cases import CaseIntake, CaseService
     from circlekeeper.ui.cases.area import CasesArea
 
     # Given a referral, later marked as diverted from a two-day suspension

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 from tests.ui.a11y import unnamed_controls
 from tests.ui.conftest import activate
 
-from circlekeeper.core.services.settings import SchoolSettings, SettingsService
+from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.database import open_database
 from circlekeeper.ui.main_window import MainWindow
 from circlekeeper.ui.security.guard import LockCover

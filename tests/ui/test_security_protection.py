@@ -13,9 +13,9 @@ from tests.store.retention_seed import GONE_WORDS, KEPT_WORDS, files_holding, pl
 from tests.store.seed import seed
 from tests.ui.a11y import unnamed_controls
 
-from circlekeeper.core.services.people import PeopleService, PersonData
-from circlekeeper.core.services.search import search
-from circlekeeper.core.services.settings import SchoolSettings, SettingsService
+from circlekeeper.core.people.people import PeopleService, PersonData
+from circlekeeper.core.search.search import search
+from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.backups import make_backup
 from circlekeeper.core.store.database import inspect_schema, is_encrypted, open_database
 from circlekeeper.core.store.problems import WrongPassphrase
@@ -176,7 +176,7 @@ def test_retention_preview_and_typed_confirmation(window: MainWindow, qtbot) -> 
     dialog.apply_button.click()
     assert dialog.outcome.cases == 1
     assert "1 cases and 1 circles deleted" in dialog.result_label.text()
-    from circlekeeper.core.services.retention import preview_retention
+    from circlekeeper.core.retention.retention import preview_retention
 
     assert preview_retention(window.database.sessions, 5, date.today()) == []
     dialog.close()

@@ -11,8 +11,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 from tests.ui.a11y import unnamed_controls
 
-from circlekeeper.core.services.people import PeopleService, PersonData
-from circlekeeper.core.services.settings import SchoolSettings, SettingsService
+from circlekeeper.core.people.people import PeopleService, PersonData
+from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.backups import make_backup
 from circlekeeper.core.store.database import Database, open_database
 from circlekeeper.ui.main_window import MainWindow

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from circlekeeper.core.services.settings import SettingsService
+from circlekeeper.core.settings.settings import SettingsService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.last_database import remember_database, remembered_database
 from circlekeeper.ui.main_window import MainWindow
@@ -89,7 +89,7 @@ def test_main_window_switches_to_demo_and_remembers(qtbot: QtBot, db_path: Path,
     areas = [window.navigation.item(r).text() for r in range(window.navigation.count())]
     assert "People" in areas and "Settings" in areas
     assert areas.index("Settings") > areas.index("People")
-    from circlekeeper.core.services.settings import SchoolSettings
+    from circlekeeper.core.settings.settings import SchoolSettings
 
     answers = SchoolSettings(facilitator_name="Dana Brooks", welcome_done="1")
     assert window.start_demo(answers)
@@ -110,7 +110,7 @@ def test_remembered_database_ignores_missing_files(home: Path, tmp_path: Path):
 
 
 def test_welcome_answers_keep_the_calendar_setting_of_the_database(qtbot, db_path) -> None:  # type: ignore[no-untyped-def]
-    from circlekeeper.core.services.settings import SchoolSettings, SettingsService
+    from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
     from circlekeeper.core.store.database import open_database
     from circlekeeper.ui.main_window import MainWindow
 

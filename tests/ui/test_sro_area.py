@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from circlekeeper.core.services.sro_activity import ActivityEntry, SroActivityService
-from circlekeeper.core.services.training import TrainingService
-from circlekeeper.core.services.viewer import Viewer
+from circlekeeper.core.profiles.viewer import Viewer
+from circlekeeper.core.sro.activity import ActivityEntry, SroActivityService
+from circlekeeper.core.sro.training import TrainingService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.sro.area import SroArea
 
@@ -154,7 +154,7 @@ def test_a_counselor_sets_the_required_hours(qtbot: QtBot, db: Database) -> None
     qtbot.keyClicks(page.required, "80")
     qtbot.keyClick(page.required, Qt.Key.Key_Return)
     assert "80 h" in page.message.text()
-    from circlekeeper.core.services.training import required_tenths
+    from circlekeeper.core.sro.training import required_tenths
 
     assert required_tenths(db.sessions) == 800
 
@@ -169,7 +169,7 @@ def test_every_control_is_named(qtbot: QtBot, db: Database) -> None:
 def test_the_main_window_shows_the_sro_log_as_the_window_user_sees_it(
     qtbot: QtBot, db_path, home
 ) -> None:
-    from circlekeeper.core.services.settings import SchoolSettings, SettingsService
+    from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
     from circlekeeper.core.store.database import open_database
     from circlekeeper.ui.main_window import MainWindow
 

@@ -10,8 +10,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from circlekeeper.core.services.people import PeopleService, PersonData
-from circlekeeper.core.services.settings import SettingsService
+from circlekeeper.core.people.people import PeopleService, PersonData
+from circlekeeper.core.settings.settings import SettingsService
 from circlekeeper.core.store.database import Database, is_encrypted, open_database
 from circlekeeper.ui.main_window import MainWindow
 from circlekeeper.ui.security.passphrase import NewPassphraseDialog

@@ -4,7 +4,7 @@ Without profiles the command line is one person's tool, as the app is. Once prof
 command that prints or exports records must say whose profile it acts as, and gets exactly what
 that profile may see in the app (an SRO: the copy for sharing only, no private notes, no
 demographic fields). The PIN comes from ``CIRCLEKEEPER_PIN`` or, on a terminal, from a prompt
-that does not echo. The rules themselves live in ``core/services/viewer.py`` and ``profiles.py``.
+that does not echo. The rules themselves live in ``core/profiles/viewer.py`` and ``profiles.py``.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ def add_profile_option(parser: argparse.ArgumentParser) -> None:
 
 def acting_viewer(args: argparse.Namespace, db: Any) -> Any:
     """The :class:`Viewer` this command acts as, once its profile and PIN are checked."""
-    from circlekeeper.core.services.profiles import ProfileService
-    from circlekeeper.core.services.viewer import default_viewer
+    from circlekeeper.core.profiles.profiles import ProfileService
+    from circlekeeper.core.profiles.viewer import default_viewer
 
     service = ProfileService(db.sessions, actor="command line")
     rows = service.list()

@@ -44,7 +44,7 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     from circlekeeper.core.export.calendar import write_calendar
-    from circlekeeper.core.services.settings import SettingsService
+    from circlekeeper.core.settings.settings import SettingsService
 
     start = None
     if args.start:

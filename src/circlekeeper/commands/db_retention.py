@@ -104,17 +104,17 @@ def _print_aside(aside: list[Any]) -> None:
 def run(args: argparse.Namespace) -> int:
     from circlekeeper.cli import open_db
     from circlekeeper.commands.db import _existing
-    from circlekeeper.core.services.retention import (
+    from circlekeeper.core.retention.backups import (
+        backups_holding,
+        copies_aside,
+        handle_backups,
+    )
+    from circlekeeper.core.retention.retention import (
         Mode,
         apply_retention,
         plan_retention,
         retention_years,
         wipe_file,
-    )
-    from circlekeeper.core.services.retention_backups import (
-        backups_holding,
-        copies_aside,
-        handle_backups,
     )
 
     _existing(args, "review")

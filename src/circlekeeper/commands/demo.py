@@ -29,7 +29,7 @@ def register(sub: Any) -> None:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from circlekeeper.core.services.demo import build_demo
+    from circlekeeper.core.demo.demo import build_demo
 
     path = getattr(args, "database", None)
     if path is None:

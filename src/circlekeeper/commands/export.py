@@ -71,7 +71,7 @@ def register(sub: Any) -> None:
 
 def _export_agreement(args: argparse.Namespace) -> int:
     output: Path = args.output.expanduser()
-    from circlekeeper.core.services.agreements import AgreementService
+    from circlekeeper.core.agreements.agreements import AgreementService
 
     if (args.to or args.basis) and not args.sharing:
         raise UsageProblem(
@@ -86,7 +86,7 @@ def _export_agreement(args: argparse.Namespace) -> int:
         service = AgreementService(db.sessions)
         agreement_id = service.resolve(args.id)
         view = service.view(agreement_id, viewer=viewer)
-        from circlekeeper.core.services.handoffs import HandOffService, check_basis
+        from circlekeeper.core.cases.handoffs import HandOffService, check_basis
 
         if args.sharing:
             check_basis(args.basis)

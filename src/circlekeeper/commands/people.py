@@ -35,7 +35,7 @@ def register(sub: Any) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from circlekeeper.core.services.roster import (
+    from circlekeeper.core.roster.roster import (
         RosterComparison,
         compare,
         import_roster,

@@ -42,7 +42,7 @@ def register(sub: Any) -> None:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from circlekeeper.core.services.scripts import ScriptLibrary
+    from circlekeeper.core.scripts.scripts import ScriptLibrary
 
     library = ScriptLibrary()
     rows = library.scripts()
@@ -78,7 +78,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from circlekeeper.core.services.scripts import ScriptLibrary
+    from circlekeeper.core.scripts.scripts import ScriptLibrary
 
     target = ScriptLibrary().export(args.key, args.output, overwrite=args.force)
     print(f"Wrote {args.key} to {target}.")
@@ -86,7 +86,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from circlekeeper.core.services.scripts import ScriptInvalid, ScriptLibrary
+    from circlekeeper.core.scripts.scripts import ScriptInvalid, ScriptLibrary
 
     if not args.file.is_file():
         raise UsageProblem(f"{args.file} is not a file.")

@@ -58,9 +58,9 @@ def _date(text: str | None, option: str) -> date | None:
 
 
 def run_log(args: argparse.Namespace) -> int:
-    from circlekeeper.core.services import InvalidInput
-    from circlekeeper.core.services.people import people_by_ids
-    from circlekeeper.core.services.sro_activity import ActivityEntry, SroActivityService
+    from circlekeeper.core.people.people import people_by_ids
+    from circlekeeper.core.problems import InvalidInput
+    from circlekeeper.core.sro.activity import ActivityEntry, SroActivityService
 
     on_date = _date(args.on_date, "--date") or date.today()
     db = open_db(args)
@@ -94,7 +94,7 @@ def run_log(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from circlekeeper.core.services.sro_activity import SroActivityService
+    from circlekeeper.core.sro.activity import SroActivityService
 
     start, end = _date(args.start, "--from"), _date(args.end, "--to")
     db = open_db(args)
@@ -118,7 +118,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_training(args: argparse.Namespace) -> int:
-    from circlekeeper.core.services.training import TrainingEntry, TrainingService
+    from circlekeeper.core.sro.training import TrainingEntry, TrainingService
 
     on_date = _date(args.on_date, "--date") or date.today()
     db = open_db(args)

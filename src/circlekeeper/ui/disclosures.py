@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from circlekeeper.core.cases.handoffs import DisclosureRow, HandOffService
 from circlekeeper.core.domain.handoffs import basis_label, kind_label
-from circlekeeper.core.services import NotPermitted
-from circlekeeper.core.services.handoffs import DisclosureRow, HandOffService
+from circlekeeper.core.problems import NotPermitted
 from circlekeeper.ui.cases.common import (
     PROBLEMS,
     day_text,

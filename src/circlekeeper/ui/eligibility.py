@@ -1,7 +1,7 @@
 """The eligibility screen as one form, shown on the case page and in a conference's preparation.
 
 Both places show this same form over the same core screen
-(:class:`circlekeeper.core.services.eligibility.EligibilityService`); the verdict shown is the
+(:class:`circlekeeper.core.cases.eligibility.EligibilityService`); the verdict shown is the
 one core gives back, never worked out here.
 """
 
@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from circlekeeper.core.cases.eligibility import Screen
 from circlekeeper.core.domain.eligibility import CONSENTS, Eligibility
-from circlekeeper.core.services.eligibility import Screen
 
 
 class EligibilityForm(QWidget):

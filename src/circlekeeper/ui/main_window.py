@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from circlekeeper.ui.style import apply_calm_style
 
 if TYPE_CHECKING:  # SQLAlchemy loads only after the first paint
-    from circlekeeper.core.services.profiles import Viewer
+    from circlekeeper.core.profiles.profiles import Viewer
     from circlekeeper.core.store.database import Database
     from circlekeeper.ui.security.guard import Guard
 
@@ -368,7 +368,7 @@ class MainWindow(QMainWindow):
 
     def welcome_if_first_run(self) -> None:
         """Show the welcome once per database; offer to switch to a demo database."""
-        from circlekeeper.core.services.settings import SettingsService
+        from circlekeeper.core.settings.settings import SettingsService
         from circlekeeper.ui.welcome import DEMO, WelcomeDialog
 
         if self.database is None:
@@ -396,7 +396,7 @@ class MainWindow(QMainWindow):
 
     def start_demo(self, answers: object = None) -> bool:
         """Build (or reuse) the demo database beside the current one and switch to it."""
-        from circlekeeper.core.services.settings import SchoolSettings
+        from circlekeeper.core.settings.settings import SchoolSettings
         from circlekeeper.ui.last_database import demo_database_path
         from circlekeeper.ui.welcome import build_demo_database
 
@@ -435,7 +435,7 @@ class MainWindow(QMainWindow):
         ``settings`` (a SchoolSettings) is written into the newly opened database first, so
         the facilitator's welcome answers follow them into the demo database.
         """
-        from circlekeeper.core.services.settings import SchoolSettings, SettingsService
+        from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
         from circlekeeper.ui.last_database import remember_database
 
         self.finish_setup()

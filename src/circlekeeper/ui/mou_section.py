@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.services import mou
+from circlekeeper.core.sro import mou
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.common import PROBLEMS, problem_text, show_message
 from circlekeeper.ui.profiles import current_viewer

@@ -1,6 +1,6 @@
 """Ask a counselor or an administrator for their PIN before the profiles change.
 
-The rule (who may approve, the wait after wrong PINs) lives in ``core/services/profiles.py``;
+The rule (who may approve, the wait after wrong PINs) lives in ``core/profiles/profiles.py``;
 this dialog only asks and shows the answer in plain words.
 """
 
@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from circlekeeper.core.services import InvalidInput, NotFound
-from circlekeeper.core.services.profiles import Approval, ProfileService
+from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.core.profiles.profiles import Approval, ProfileService
 
 log = logging.getLogger(__name__)
 

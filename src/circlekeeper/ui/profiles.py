@@ -29,15 +29,15 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
-from circlekeeper.core.services import InvalidInput, NotFound
-from circlekeeper.core.services.profiles import (
+from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.core.profiles.profiles import (
     ProfileRole,
     ProfileRow,
     ProfileService,
     clean_pin,
 )
-from circlekeeper.core.services.viewer import NOBODY, Viewer, viewer_before_sign_in
-from circlekeeper.core.services.viewer import default_viewer as settings_viewer
+from circlekeeper.core.profiles.viewer import NOBODY, Viewer, viewer_before_sign_in
+from circlekeeper.core.profiles.viewer import default_viewer as settings_viewer
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.profile_approval import ask_approval
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from circlekeeper.core.services.settings import SchoolSettings, SettingsService
+from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.background import BackgroundTask
 from circlekeeper.ui.style import heading, note
@@ -186,7 +186,7 @@ def build_demo_database(path: Path, parent: QWidget | None = None) -> bool:
     Returns True when the file is ready; False when it was cancelled or failed (after telling
     the person, in words). A cancelled build leaves no file behind.
     """
-    from circlekeeper.core.services import demo
+    from circlekeeper.core.demo import demo
 
     title = _tr("Preparing demo data")
     progress = QProgressDialog(

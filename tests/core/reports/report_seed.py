@@ -14,10 +14,10 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.cases.handoffs import HandOffData, HandOffService
 from circlekeeper.core.domain.fidelity import items_for
-from circlekeeper.core.services.cases import CaseIntake, CaseService
-from circlekeeper.core.services.handoffs import HandOffData, HandOffService
-from circlekeeper.core.services.viewer import Viewer
+from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import (
     Agreement,

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from tests.core.held import held_circle, held_conference
 
+from circlekeeper.core.evaluation.fidelity import FidelityService
+from circlekeeper.core.evaluation.surveys import SurveyService, new_sheet
+from circlekeeper.core.profiles.profiles import Viewer
 from circlekeeper.core.reports.engine import build_report
 from circlekeeper.core.reports.model import Report
-from circlekeeper.core.services.fidelity import FidelityService
-from circlekeeper.core.services.profiles import Viewer
-from circlekeeper.core.services.surveys import SurveyService, new_sheet
 from circlekeeper.core.store.database import Database
 
 MARCH = {"start": date(2026, 3, 1), "end": date(2026, 3, 31)}

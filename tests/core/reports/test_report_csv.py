@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import select
 from tests.core.reports.report_seed import AS_OF, END, NORTH, START
 
+from circlekeeper.core.cases.cases import CaseIntake, CaseService
 from circlekeeper.core.export.cells import neutralise
 from circlekeeper.core.export.report_csv import write_csv
+from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.reports.engine import build_report
-from circlekeeper.core.services import InvalidInput
-from circlekeeper.core.services.cases import CaseIntake, CaseService
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import Person
 
@@ -72,7 +72,7 @@ def test_an_unwritable_csv_path_is_refused_and_nothing_is_left(
 def test_the_internal_view_is_never_written_to_a_csv(
     programme_db: Database, tmp_path: Path
 ) -> None:
-    from circlekeeper.core.services.profiles import Viewer
+    from circlekeeper.core.profiles.profiles import Viewer
 
     report = build_report(
         "referrals",
@@ -116,7 +116,7 @@ def test_a_name_typed_as_a_place_never_reaches_a_published_report(
         groups = {row.group for row in published.section(key).rows}
         assert "other" in groups
     # And the internal view, for a counselor's screen, still names each place
-    from circlekeeper.core.services.profiles import Viewer
+    from circlekeeper.core.profiles.profiles import Viewer
 
     internal = build_report(
         "referrals",

@@ -14,10 +14,10 @@ import pytest
 from tests.core.reports.report_seed import AS_OF, END, START
 
 from circlekeeper.core.export.report_csv import csv_rows
+from circlekeeper.core.problems import InvalidInput
+from circlekeeper.core.profiles.profiles import Viewer
 from circlekeeper.core.reports.engine import REPORT_NAMES, build_report
 from circlekeeper.core.reports.model import Report, Unit
-from circlekeeper.core.services import InvalidInput
-from circlekeeper.core.services.profiles import Viewer
 from circlekeeper.core.store.database import Database
 
 # The same figure shown in several tables of one report (from the reports' definitions).

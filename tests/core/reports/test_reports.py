@@ -379,7 +379,7 @@ def test_a_period_with_no_data_says_so(
 def test_state_categories_appear_once_the_school_maps_its_types(
     db: Database, programme: sqlite3.Connection
 ) -> None:
-    from circlekeeper.core.services.incidents import IncidentVocabulary
+    from circlekeeper.core.cases.incidents import IncidentVocabulary
 
     assert "by_state_category" not in {s.key for s in _report(db, "referrals").sections}
     vocabulary = IncidentVocabulary(db.sessions)
@@ -396,9 +396,9 @@ def test_state_categories_appear_once_the_school_maps_its_types(
 def test_a_group_in_the_directory_s_own_words_too_small_to_name_is_other(
     db: Database, programme: sqlite3.Connection
 ) -> None:
-    from circlekeeper.core.services.cases import CaseIntake, CaseService
-    from circlekeeper.core.services.people import PeopleService, PersonData
-    from circlekeeper.core.services.profiles import Viewer
+    from circlekeeper.core.cases.cases import CaseIntake, CaseService
+    from circlekeeper.core.people.people import PeopleService, PersonData
+    from circlekeeper.core.profiles.profiles import Viewer
 
     # Given one student whose race/ethnicity was typed in the directory's own words
     person = PeopleService(db.sessions).create(
@@ -428,9 +428,9 @@ def test_a_group_in_the_directory_s_own_words_too_small_to_name_is_other(
 def test_records_naming_no_school_belong_to_the_installation_s_own(
     db: Database, programme: sqlite3.Connection
 ) -> None:
-    from circlekeeper.core.services.cases import CaseIntake, CaseService
-    from circlekeeper.core.services.people import PeopleService, PersonData
-    from circlekeeper.core.services.settings import SettingsService
+    from circlekeeper.core.cases.cases import CaseIntake, CaseService
+    from circlekeeper.core.people.people import PeopleService, PersonData
+    from circlekeeper.core.settings.settings import SettingsService
 
     settings = SettingsService(db.sessions)
     chosen = settings.load()

@@ -9,12 +9,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from circlekeeper.core.people.people import PeopleService, PersonData
+from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.reports.engine import REPORT_NAMES, build_report
 from circlekeeper.core.reports.model import Report
-from circlekeeper.core.services.people import PeopleService, PersonData
-from circlekeeper.core.services.sro_activity import ActivityEntry, SroActivityService
-from circlekeeper.core.services.training import TrainingEntry, TrainingService
-from circlekeeper.core.services.viewer import Viewer
+from circlekeeper.core.sro.activity import ActivityEntry, SroActivityService
+from circlekeeper.core.sro.training import TrainingEntry, TrainingService
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import IncidentType
 

@@ -190,7 +190,7 @@ def assess(
     answers: Eligibility | None, *, minors: bool = True, unreadable: bool = False
 ) -> Verdict:
     """The verdict of the screen. ``minors``: whether anyone taking part is a minor (see
-    :func:`circlekeeper.core.services.people.is_minor`); a refused guardian consent blocks
+    :func:`circlekeeper.core.people.people.is_minor`); a refused guardian consent blocks
     either way."""
     if unreadable:
         return Verdict(blocked=(UNREADABLE,))

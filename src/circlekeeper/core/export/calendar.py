@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.domain.enums import CircleStatus, FollowUpStatus, Role, circle_kind_label
-from circlekeeper.core.services import InvalidInput
+from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.store.models import (
     Agreement,
     CaseParty,

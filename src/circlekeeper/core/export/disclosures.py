@@ -8,9 +8,9 @@ from datetime import date
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from circlekeeper.core.cases.handoffs import DisclosureRow
 from circlekeeper.core.domain.handoffs import NOT_STATED, basis_label, kind_label
 from circlekeeper.core.export.views import SchoolView
-from circlekeeper.core.services.handoffs import DisclosureRow
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def record_view(
     sessions: sessionmaker[Session], student_name: str, rows: list[DisclosureRow], today: date
 ) -> DisclosureRecordView:
     """The printable view of rows already read through the viewer-aware service."""
-    from circlekeeper.core.services.agreement_views import school_view
+    from circlekeeper.core.agreements.views import school_view
 
     with sessions() as session:
         school = school_view(session)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.export.templates import RenderResult, default_templates
 from circlekeeper.core.export.views import SchoolView
-from circlekeeper.core.services import mou
+from circlekeeper.core.sro import mou
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
@@ -63,7 +63,7 @@ class MouSummaryView:
 
 def mou_summary_view(sessions: sessionmaker[Session], today: date) -> MouSummaryView:
     """The summary of the MOU recorded in this database, dated ``today``."""
-    from circlekeeper.core.services.agreement_views import school_view
+    from circlekeeper.core.agreements.views import school_view
 
     with sessions() as session:
         school = school_view(session)

@@ -13,8 +13,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.reports.model import Report
-from circlekeeper.core.services import InvalidInput
 from circlekeeper.core.store.database import _writable
 
 

@@ -21,8 +21,8 @@ from circlekeeper.core.export.report_format import (
     reads_down,
 )
 from circlekeeper.core.export.templates import LANGS, RenderResult, default_templates
+from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.reports.model import Cell, Report
-from circlekeeper.core.services import InvalidInput
 
 TEMPLATE = "reports/report.html"
 # The charts' width in the document's pixels (about 6.5 inches of a letter page).

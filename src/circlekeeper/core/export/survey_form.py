@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from circlekeeper.core.agreements.views import local_date, school_view
 from circlekeeper.core.domain.surveys import (
     ANSWERS,
     INTRODUCTION,
@@ -22,11 +23,10 @@ from circlekeeper.core.domain.surveys import (
     SurveyAnswer,
     SurveyQuestion,
 )
+from circlekeeper.core.evaluation.fidelity import PRESENT, takes_part
 from circlekeeper.core.export.templates import LANGS, RenderResult, default_templates
 from circlekeeper.core.export.views import SchoolView
-from circlekeeper.core.services import InvalidInput, NotFound
-from circlekeeper.core.services.agreement_views import local_date, school_view
-from circlekeeper.core.services.fidelity import PRESENT, takes_part
+from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.models import Circle, Participant
 
 MAX_COPIES = 200

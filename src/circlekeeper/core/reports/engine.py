@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.reports import (
     disclosures,
     diversion,
@@ -28,7 +29,6 @@ from circlekeeper.core.reports.builder import ReportBuilder
 from circlekeeper.core.reports.common import empty_message, population, suppression_rule
 from circlekeeper.core.reports.facts import Facts, known_schools, load_facts, load_population
 from circlekeeper.core.reports.model import Report, Text
-from circlekeeper.core.services import InvalidInput
 from circlekeeper.core.store.types import utcnow
 
 REPORT_NAMES: tuple[str, ...] = (
@@ -204,7 +204,7 @@ def resolve_school(session: Session, school: str | None) -> str | None:
 
 def configured_min_cell(sessions: sessionmaker[Session]) -> int:
     """The school's chosen minimum cell size (Settings), or the default when none is set."""
-    from circlekeeper.core.services.settings import SettingsService
+    from circlekeeper.core.settings.settings import SettingsService
 
     text = SettingsService(sessions).load().report_min_cell.strip()
     return int(text) if text.isdigit() and int(text) >= 1 else DEFAULT_MIN_CELL
@@ -212,7 +212,7 @@ def configured_min_cell(sessions: sessionmaker[Session]) -> int:
 
 def set_min_cell(sessions: sessionmaker[Session], min_cell: int) -> None:
     """Save the school's minimum cell size for every report made here from now on."""
-    from circlekeeper.core.services.settings import SettingsService
+    from circlekeeper.core.settings.settings import SettingsService
 
     check_request(date.min, date.min, min_cell)
     service = SettingsService(sessions)
@@ -264,7 +264,7 @@ def build_report(
         else:
             facts = load_facts(session, start, end, school, demographics=demographics)
         if name in SRO_REPORTS:
-            from circlekeeper.core.services.training import required_tenths
+            from circlekeeper.core.sro.training import required_tenths
 
             facts = replace(facts, sro=sro.load(session, start, end, required_tenths(sessions)))
         builder = ReportBuilder(merge_below=0 if unsuppressed else min_cell)

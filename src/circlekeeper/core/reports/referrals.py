@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from circlekeeper.core.cases.incidents import folded_words
 from circlekeeper.core.reports.builder import ALL, ReportBuilder, SectionBuilder, count, ratio_of
 from circlekeeper.core.reports.common import (
     ALL_LABEL,
@@ -30,7 +31,6 @@ from circlekeeper.core.reports.common import (
 )
 from circlekeeper.core.reports.facts import Facts, Referral
 from circlekeeper.core.reports.model import Chart, Text, Unit
-from circlekeeper.core.services.incidents import folded_words
 
 REFERRALS = students_column("referrals", "Referrals", "Remisiones")
 DEFINITIONS = (

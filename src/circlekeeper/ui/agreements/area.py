@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from circlekeeper.core.agreements.agreements import AgreementService
+from circlekeeper.core.agreements.listing import AgreementLine, AgreementList, agreement_lines
+from circlekeeper.core.circles.circles import CirclePlanner
 from circlekeeper.core.domain.enums import AgreementStatus, CircleStatus
-from circlekeeper.core.services import InvalidInput, NotFound
-from circlekeeper.core.services.agreement_list import AgreementLine, AgreementList, agreement_lines
-from circlekeeper.core.services.agreements import AgreementService
-from circlekeeper.core.services.circles import CirclePlanner
+from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.agreements.labels import day_text, status_label
 from circlekeeper.ui.people.labels import count_text

@@ -27,14 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.domain.enums import AgreementStatus
-from circlekeeper.core.services.agreements import (
+from circlekeeper.core.agreements.agreements import (
     AgreementDetails,
     AgreementHeader,
     AgreementService,
     ItemData,
     ItemRow,
 )
+from circlekeeper.core.domain.enums import AgreementStatus
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.agreements.exporting import ExportBar
 from circlekeeper.ui.agreements.item_dialog import (

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from circlekeeper.core.services import InvalidInput, NotFound
-from circlekeeper.core.services.agreements import AgreementService
-from circlekeeper.core.services.viewer import SHARING_COPY, Viewer
+from circlekeeper.core.agreements.agreements import AgreementService
+from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.core.profiles.viewer import SHARING_COPY, Viewer
 from circlekeeper.ui.agreements.item_dialog import database_problem_text, problem_label
 from circlekeeper.ui.agreements.labels import audience_choices, language_choices
 from circlekeeper.ui.background import BackgroundTask
@@ -245,7 +245,7 @@ class ExportBar(QWidget):
             return ""
         from datetime import date
 
-        from circlekeeper.core.services.handoffs import HandOffService
+        from circlekeeper.core.cases.handoffs import HandOffService
 
         try:
             HandOffService(self.service.sessions, self.viewer).record_sharing_copy(

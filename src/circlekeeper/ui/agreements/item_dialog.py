@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from circlekeeper.core.services import InvalidInput, NotFound
-from circlekeeper.core.services.agreements import ItemData
+from circlekeeper.core.agreements.agreements import ItemData
+from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.ui.agreements.labels import from_qdate, kind_choices, to_qdate, tr_agreement
 
 log = logging.getLogger(__name__)

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from circlekeeper.core.agreements.agreements import AgreementService, MissingGuardianSignature
 from circlekeeper.core.export.views import SignatureLine
-from circlekeeper.core.services import InvalidInput, NotFound
-from circlekeeper.core.services.agreements import AgreementService, MissingGuardianSignature
+from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.ui.agreements.item_dialog import database_problem_text, problem_label
 from circlekeeper.ui.agreements.labels import from_qdate, to_qdate
 from circlekeeper.ui.circles.labels import role_label

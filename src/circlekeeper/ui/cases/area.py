@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.services.cases import CaseRow, CaseService
-from circlekeeper.core.services.people import PeopleService
+from circlekeeper.core.cases.cases import CaseRow, CaseService
+from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.common import (
     PROBLEMS,
@@ -260,7 +260,7 @@ class CasesArea(QWidget):
             self.open_case(dialog.saved.id)
 
     def edit_incident_types(self) -> None:
-        from circlekeeper.core.services.incidents import IncidentVocabulary
+        from circlekeeper.core.cases.incidents import IncidentVocabulary
         from circlekeeper.ui.cases.incident_types import IncidentTypesDialog
 
         dialog = IncidentTypesDialog(IncidentVocabulary(self.database.sessions), self)

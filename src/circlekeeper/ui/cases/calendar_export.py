@@ -15,7 +15,7 @@ def export_calendar(
 ) -> tuple[bool, str]:
     """Ask for a file (unless ``path`` is given) and write the calendar; (worked, message)."""
     from circlekeeper.core.export.calendar import write_calendar
-    from circlekeeper.core.services.settings import SettingsService
+    from circlekeeper.core.settings.settings import SettingsService
 
     if path is None:
         chosen, _filter = QFileDialog.getSaveFileName(

@@ -28,7 +28,7 @@ from circlekeeper.core.domain.enums import (
     ReferralSource,
     Role,
 )
-from circlekeeper.core.services import InvalidInput, NotFound
+from circlekeeper.core.problems import InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
 

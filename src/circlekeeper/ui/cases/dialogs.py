@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.services.cases import FollowUpSummary
-from circlekeeper.core.services.people import PeopleService, PersonRow
+from circlekeeper.core.cases.cases import FollowUpSummary
+from circlekeeper.core.people.people import PeopleService, PersonRow
 from circlekeeper.ui.cases.common import (
     closure_choices,
     contact_method_choices,

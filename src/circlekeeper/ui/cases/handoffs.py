@@ -2,7 +2,7 @@
 the police, bring it back (with a re-entry circle), and open a student's record of disclosures.
 
 Every rule (what a hand-off needs, who sees what was shared) lives in
-:mod:`circlekeeper.core.services.handoffs`; this module only asks and shows.
+:mod:`circlekeeper.core.cases.handoffs`; this module only asks and shows.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from circlekeeper.core.cases.cases import CaseDetail
+from circlekeeper.core.cases.handoffs import HandOffData, HandOffRow, HandOffService
 from circlekeeper.core.domain.handoffs import BASIS_LABELS, HAND_OFF_LABELS, basis_label
-from circlekeeper.core.services.cases import CaseDetail
-from circlekeeper.core.services.handoffs import HandOffData, HandOffRow, HandOffService
 from circlekeeper.ui.cases.common import (
     PROBLEMS,
     day_text,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from circlekeeper.core.services.people import PeopleService
-from circlekeeper.core.services.today import HistoryEntry, student_history
+from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.store.database import Database
+from circlekeeper.core.today.today import HistoryEntry, student_history
 from circlekeeper.ui.cases.common import (
     PROBLEMS,
     agreement_status_label,

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.services.incidents import (
+from circlekeeper.core.cases.incidents import (
     SWIS_BEHAVIORS,
     IncidentTypeRow,
     IncidentVocabulary,

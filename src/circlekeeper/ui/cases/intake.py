@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.services.cases import CaseDetail, CaseIntake, CaseService
-from circlekeeper.core.services.people import PeopleService, PersonRow
+from circlekeeper.core.cases.cases import CaseDetail, CaseIntake, CaseService
+from circlekeeper.core.people.people import PeopleService, PersonRow
 from circlekeeper.ui.cases.common import (
     PROBLEMS,
     case_role_choices,

@@ -13,8 +13,8 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from circlekeeper.core.cases.cases import CaseRow, CaseService
 from circlekeeper.core.domain.enums import Diversion
-from circlekeeper.core.services.cases import CaseRow, CaseService
 from circlekeeper.ui.cases.common import closure_label, day_text, diversion_label, status_label
 
 Index = QModelIndex | QPersistentModelIndex

@@ -21,18 +21,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.domain.enums import CaseStatus, CircleKind, FollowUpStatus, Role
-from circlekeeper.core.services.cases import (
+from circlekeeper.core.cases.cases import (
     PIPELINE,
     CaseDetail,
     CaseService,
     OpenFollowUps,
     PartyRow,
 )
-from circlekeeper.core.services.eligibility import EligibilityService
-from circlekeeper.core.services.followups import FollowUpData, FollowUpService
-from circlekeeper.core.services.handoffs import HandOffService
-from circlekeeper.core.services.people import PeopleService
+from circlekeeper.core.cases.eligibility import EligibilityService
+from circlekeeper.core.cases.handoffs import HandOffService
+from circlekeeper.core.domain.enums import CaseStatus, CircleKind, FollowUpStatus, Role
+from circlekeeper.core.followups.followups import FollowUpData, FollowUpService
+from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.common import (
     PROBLEMS,

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from circlekeeper.core.domain.enums import PersonKind
-from circlekeeper.core.services.people import PeopleService, PersonRow
+from circlekeeper.core.people.people import PeopleService, PersonRow
 from circlekeeper.ui.cases.common import PROBLEMS, clearable, problem_text
 from circlekeeper.ui.style import heading, note
 

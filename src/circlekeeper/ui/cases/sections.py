@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from circlekeeper.core.cases.cases import CaseDetail, CaseService
+from circlekeeper.core.cases.eligibility import EligibilityService
 from circlekeeper.core.domain.enums import Diversion
-from circlekeeper.core.services.cases import CaseDetail, CaseService
-from circlekeeper.core.services.eligibility import EligibilityService
 from circlekeeper.ui.cases.common import (
     PROBLEMS,
     diversion_choices,

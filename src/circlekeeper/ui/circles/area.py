@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from circlekeeper.core.circles.circles import CirclePlanner, CircleRow
 from circlekeeper.core.domain.enums import CircleStatus
-from circlekeeper.core.services.circles import CirclePlanner, CircleRow
-from circlekeeper.core.services.scripts import ScriptLibrary
+from circlekeeper.core.scripts.scripts import ScriptLibrary
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.circles.labels import status_choices
 from circlekeeper.ui.circles.model import CirclesTableModel

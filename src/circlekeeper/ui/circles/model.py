@@ -17,8 +17,8 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from circlekeeper.core.circles.circles import CirclePlanner, CircleRow
 from circlekeeper.core.domain.enums import CircleStatus
-from circlekeeper.core.services.circles import CirclePlanner, CircleRow
 from circlekeeper.ui.circles.labels import kind_label, status_label
 
 Index = QModelIndex | QPersistentModelIndex

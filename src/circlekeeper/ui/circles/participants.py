@@ -25,15 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.domain.enums import Role
-from circlekeeper.core.services.circles import (
+from circlekeeper.core.circles.circles import (
     KEEPER_ROLES,
     PRINCIPAL_ROLES,
     SUPPORT_ROLES,
     CirclePlanner,
     ParticipantRow,
 )
-from circlekeeper.core.services.people import PeopleService
+from circlekeeper.core.domain.enums import Role
+from circlekeeper.core.people.people import PeopleService
 from circlekeeper.ui.circles.labels import role_choices, role_label
 from circlekeeper.ui.circles.problems import PROBLEMS
 from circlekeeper.ui.people.labels import kind_short_label

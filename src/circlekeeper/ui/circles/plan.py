@@ -29,17 +29,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.domain.enums import CircleKind, CircleStatus, PersonKind
-from circlekeeper.core.services.cases import CaseService
-from circlekeeper.core.services.circles import (
+from circlekeeper.core.cases.cases import CaseService
+from circlekeeper.core.cases.eligibility import EligibilityService
+from circlekeeper.core.circles.circles import (
     PREPARED_KINDS,
     CircleDetail,
     CirclePlan,
     CirclePlanner,
 )
-from circlekeeper.core.services.eligibility import EligibilityService
-from circlekeeper.core.services.people import PeopleService
-from circlekeeper.core.services.scripts import ScriptLibrary
+from circlekeeper.core.domain.enums import CircleKind, CircleStatus, PersonKind
+from circlekeeper.core.people.people import PeopleService
+from circlekeeper.core.scripts.scripts import ScriptLibrary
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.circles.labels import kind_choices, kind_label, minutes_text
 from circlekeeper.ui.circles.participants import (

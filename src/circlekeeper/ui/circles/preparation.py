@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from circlekeeper.core.cases.eligibility import EligibilityService, Screen
+from circlekeeper.core.circles.circles import KEEPER_ROLES, CirclePlanner, ParticipantRow
 from circlekeeper.core.domain.enums import Role
-from circlekeeper.core.services.circles import KEEPER_ROLES, CirclePlanner, ParticipantRow
-from circlekeeper.core.services.eligibility import EligibilityService, Screen
 from circlekeeper.ui.circles.participants import participant_role_text
 from circlekeeper.ui.circles.problems import PROBLEMS
 from circlekeeper.ui.eligibility import EligibilityForm

@@ -8,7 +8,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlalchemy.exc import SQLAlchemyError
 
-from circlekeeper.core.services import InvalidInput, NotFound
+from circlekeeper.core.problems import InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
 

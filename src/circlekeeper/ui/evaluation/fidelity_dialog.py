@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from circlekeeper.core.domain.fidelity import Answer, FidelityItem
-from circlekeeper.core.services.fidelity import FidelityDraft, FidelityService
+from circlekeeper.core.evaluation.fidelity import FidelityDraft, FidelityService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.circles.problems import PROBLEMS, show_problem
 from circlekeeper.ui.profiles import current_viewer

@@ -33,7 +33,7 @@ from circlekeeper.core.domain.surveys import (
     SurveyQuestion,
     SurveySource,
 )
-from circlekeeper.core.services.surveys import SittingRow, SurveyService, new_sheet
+from circlekeeper.core.evaluation.surveys import SittingRow, SurveyService, new_sheet
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.circles.problems import PROBLEMS, problem_text
 from circlekeeper.ui.profiles import current_viewer

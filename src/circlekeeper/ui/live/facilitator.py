@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from circlekeeper.core.circles.circles import CirclePlanner
 from circlekeeper.core.domain.enums import CircleStatus, Role
 from circlekeeper.core.domain.live import LiveState, PieceMode
-from circlekeeper.core.services import InvalidInput, NotFound
-from circlekeeper.core.services.circles import CirclePlanner
-from circlekeeper.core.services.facilitation import FacilitationService, LiveSession, NoteRow
-from circlekeeper.core.services.profiles import Viewer
+from circlekeeper.core.facilitation.facilitation import FacilitationService, LiveSession, NoteRow
+from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.core.profiles.profiles import Viewer
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.live import people_actions
 from circlekeeper.ui.live.labels import clock_text, seat_list

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from circlekeeper.core.circles.circles import ParticipantRow
 from circlekeeper.core.domain.enums import Role
 from circlekeeper.core.domain.live import LiveState
-from circlekeeper.core.services.circles import ParticipantRow
 from circlekeeper.ui.live.ring import Seat
 
 

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QDialog
 
 from circlekeeper.core.domain.enums import Attendance, Role
 from circlekeeper.core.domain.live import PieceMode
-from circlekeeper.core.services import InvalidInput, NotFound
-from circlekeeper.core.services.people import PeopleService
+from circlekeeper.core.people.people import PeopleService
+from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.ui.live.dialogs import ConfirmEndDialog, NoteDialog, PickPersonDialog
 
 if TYPE_CHECKING:

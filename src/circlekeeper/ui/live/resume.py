@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from circlekeeper.core.services.circles import CircleRow
-from circlekeeper.core.services.facilitation import FacilitationService
+from circlekeeper.core.circles.circles import CircleRow
+from circlekeeper.core.facilitation.facilitation import FacilitationService
 from circlekeeper.core.store.database import Database
 
 

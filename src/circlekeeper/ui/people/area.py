@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from circlekeeper.core.services import InvalidInput, NotFound
-from circlekeeper.core.services.people import PeopleService, PersonRow
+from circlekeeper.core.people.people import PeopleService, PersonRow
+from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.people.labels import count_text
 from circlekeeper.ui.people.model import PeopleTableModel

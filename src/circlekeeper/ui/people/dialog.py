@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from circlekeeper.core.domain.enums import PersonKind
-from circlekeeper.core.services import InvalidInput, NotFound
-from circlekeeper.core.services.people import GuardianRow, PeopleService, PersonData, PersonRow
-from circlekeeper.core.services.profiles import Viewer
+from circlekeeper.core.people.people import GuardianRow, PeopleService, PersonData, PersonRow
+from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.core.profiles.profiles import Viewer
 from circlekeeper.ui.people.labels import grade_choices, kind_choices
 from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading, note

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from circlekeeper.core.domain.enums import PersonKind
-from circlekeeper.core.services.people import PeopleService, PersonRow
+from circlekeeper.core.people.people import PeopleService, PersonRow
 from circlekeeper.ui.people.model import PeopleTableModel
 from circlekeeper.ui.style import heading, note
 

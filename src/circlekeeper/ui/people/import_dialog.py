@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.services import InvalidInput
-from circlekeeper.core.services.people import PersonData
+from circlekeeper.core.people.people import PersonData
+from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.background import BackgroundTask
 from circlekeeper.ui.people.labels import count_text, kind_short_label
@@ -252,7 +252,7 @@ class RosterImportDialog(QDialog):
 
     def load(self, path: Path) -> bool:
         """Read ``path`` and show what an import would do; False when it cannot be used."""
-        from circlekeeper.core.services.roster import read_roster
+        from circlekeeper.core.roster.roster import read_roster
 
         self.path.setText(str(path))
         self.result_summary = None
@@ -337,7 +337,7 @@ class RosterImportDialog(QDialog):
     # -- importing -------------------------------------------------------------------------
 
     def start_import(self) -> None:
-        from circlekeeper.core.services.roster import import_roster
+        from circlekeeper.core.roster.roster import import_roster
 
         if self.preview is None or self.task is not None or not self.import_button.isEnabled():
             return

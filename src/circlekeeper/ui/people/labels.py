@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QLocale
 
 from circlekeeper.core.domain.enums import PersonKind
-from circlekeeper.core.services.people import GRADES
+from circlekeeper.core.people.people import GRADES
 
 
 def _tr(text: str) -> str:

@@ -15,7 +15,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
-from circlekeeper.core.services.people import PeopleService, PersonRow
+from circlekeeper.core.people.people import PeopleService, PersonRow
 from circlekeeper.ui.people.labels import kind_label, kind_short_label
 
 Index = QModelIndex | QPersistentModelIndex

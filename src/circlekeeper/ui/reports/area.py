@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
 )
 
 from circlekeeper.core.export.report_files import check_shareable
+from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.reports.model import Report
-from circlekeeper.core.services import InvalidInput
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.agreements.labels import language_choices
 from circlekeeper.ui.background import BackgroundTask

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from circlekeeper.core.domain.script import ScriptError
-from circlekeeper.core.services import InvalidInput, NotFound
-from circlekeeper.core.services.scripts import ScriptInfo, ScriptInvalid, ScriptLibrary
+from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.core.scripts.scripts import ScriptInfo, ScriptInvalid, ScriptLibrary
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.circles.labels import kind_label
 from circlekeeper.ui.scripts.editor import ScriptEditor

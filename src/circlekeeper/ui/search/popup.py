@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.services.search import KINDS, SearchHit, search
+from circlekeeper.core.search.search import KINDS, SearchHit, search
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.common import PROBLEMS, clearable, inert_item_flags, problem_text
 from circlekeeper.ui.profiles import current_viewer

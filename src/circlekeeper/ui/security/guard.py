@@ -67,7 +67,7 @@ def lock_minutes(database: Database) -> int:
 
 
 def set_lock_minutes(database: Database, minutes: int) -> None:
-    from circlekeeper.core.services import audit
+    from circlekeeper.core.audit import audit
     from circlekeeper.core.store.models import Setting
 
     with database.sessions.begin() as session:
@@ -150,7 +150,7 @@ class LockCover(QWidget):
         return label
 
     def _unlock(self) -> None:
-        from circlekeeper.core.services import TryLater
+        from circlekeeper.core.problems import TryLater
 
         secret = self.field.text() if self.field is not None else ""
         try:
@@ -239,8 +239,8 @@ class Guard(QObject):
         profile_id = getattr(self.window, "profile_id", None)
         if database is None or database.encrypted or profile_id is None:
             return False
-        from circlekeeper.core.services import NotFound
-        from circlekeeper.core.services.profiles import ProfileService
+        from circlekeeper.core.problems import NotFound
+        from circlekeeper.core.profiles.profiles import ProfileService
 
         try:
             return ProfileService(database.sessions).get(profile_id).has_pin
@@ -297,7 +297,7 @@ class Guard(QObject):
         if not database.encrypted:
             if not self.needs_pin():
                 return True
-            from circlekeeper.core.services.profiles import ProfileService
+            from circlekeeper.core.profiles.profiles import ProfileService
 
             profile_id = getattr(self.window, "profile_id", None)
             return isinstance(profile_id, int) and ProfileService(database.sessions).verify_pin(

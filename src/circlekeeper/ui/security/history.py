@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from circlekeeper.core.services.audit import AuditEntry, history
+from circlekeeper.core.audit.audit import AuditEntry, history
 from circlekeeper.ui.style import heading, note
 
 

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from circlekeeper.core.services import InvalidInput
-from circlekeeper.core.services.retention import retention_years, set_retention_years
-from circlekeeper.core.services.settings import SettingsService
+from circlekeeper.core.problems import InvalidInput
+from circlekeeper.core.retention.retention import retention_years, set_retention_years
+from circlekeeper.core.settings.settings import SettingsService
 from circlekeeper.core.store import crypto
 from circlekeeper.core.store.backups import (
     BackupInfo,

@@ -1,6 +1,6 @@
 """The retention dialog: what the rule would remove, what the backups still hold, and Apply.
 
-Everything it shows and does comes from ``core/services/retention.py`` and
+Everything it shows and does comes from ``core/retention/retention.py`` and
 ``retention_backups.py``; the dialog adds the typed confirmation word.
 """
 
@@ -27,22 +27,22 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from circlekeeper.core.services import InvalidInput
-from circlekeeper.core.services.retention import (
-    Mode,
-    RetentionCandidate,
-    RetentionPlan,
-    RetentionResult,
-    apply_retention,
-    plan_retention,
-)
-from circlekeeper.core.services.retention_backups import (
+from circlekeeper.core.problems import InvalidInput
+from circlekeeper.core.retention.backups import (
     BackupChoice,
     BackupHolding,
     BackupOutcome,
     backups_holding,
     copies_aside,
     handle_backups,
+)
+from circlekeeper.core.retention.retention import (
+    Mode,
+    RetentionCandidate,
+    RetentionPlan,
+    RetentionResult,
+    apply_retention,
+    plan_retention,
 )
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.problems import DatabaseProblem

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 
 from circlekeeper.core.domain.sro import DEFAULT_ROLE, ENFORCEMENT_ACTIONS, EVENT_TYPES
 from circlekeeper.core.domain.sro import ActivityType as Kind
-from circlekeeper.core.services.people import PeopleService, PersonRow
-from circlekeeper.core.services.sro_activity import ActivityEntry, ActivityRow, SroActivityService
-from circlekeeper.core.services.viewer import Viewer
+from circlekeeper.core.people.people import PeopleService, PersonRow
+from circlekeeper.core.profiles.viewer import Viewer
+from circlekeeper.core.sro.activity import ActivityEntry, ActivityRow, SroActivityService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.common import (
     PROBLEMS,
@@ -208,7 +208,7 @@ class ActivityPage(QWidget):
         self.setFocusProxy(self.kind)
 
     def _load_incident_types(self) -> None:
-        from circlekeeper.core.services.incidents import IncidentVocabulary
+        from circlekeeper.core.cases.incidents import IncidentVocabulary
 
         current = self.incident.currentData()
         self.incident.clear()

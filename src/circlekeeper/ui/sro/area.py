@@ -7,7 +7,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from circlekeeper.core.services.viewer import Viewer
+from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.sro.activity_page import ActivityPage
 from circlekeeper.ui.sro.training_page import TrainingPage

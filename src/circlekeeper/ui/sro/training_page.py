@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.services.training import (
+from circlekeeper.core.profiles.viewer import Viewer
+from circlekeeper.core.sro.training import (
     TrainingEntry,
     TrainingService,
     TrainingTotal,
     required_tenths,
 )
-from circlekeeper.core.services.viewer import Viewer
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.common import (
     PROBLEMS,

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from circlekeeper.core.domain.enums import CircleStatus, FollowUpStatus
-from circlekeeper.core.services.followups import FollowUpRow, FollowUpService
-from circlekeeper.core.services.today import TodayCircle, TodayView, today_view
+from circlekeeper.core.followups.followups import FollowUpRow, FollowUpService
 from circlekeeper.core.store.database import Database
+from circlekeeper.core.today.today import TodayCircle, TodayView, today_view
 from circlekeeper.ui.cases.common import (
     PROBLEMS,
     Clock,

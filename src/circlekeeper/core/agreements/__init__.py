@@ -1,0 +1,1 @@
+"""The agreements area: its operations, viewer-filtered reads and row records."""

@@ -1,0 +1,1 @@
+"""The audit area: its operations, viewer-filtered reads and row records."""

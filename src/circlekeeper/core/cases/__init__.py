@@ -1,0 +1,1 @@
+"""The cases area: its operations, viewer-filtered reads and row records."""

@@ -1,0 +1,1 @@
+"""The circles area: its operations, viewer-filtered reads and row records."""

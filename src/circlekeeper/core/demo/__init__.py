@@ -1,0 +1,1 @@
+"""The demo area: its operations, viewer-filtered reads and row records."""

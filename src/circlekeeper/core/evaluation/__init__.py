@@ -1,0 +1,1 @@
+"""The evaluation area: its operations, viewer-filtered reads and row records."""

@@ -1,0 +1,1 @@
+"""The facilitation area: its operations, viewer-filtered reads and row records."""

@@ -1,0 +1,662 @@
+"""Running one circle live: every move of the talking piece is committed as it happens.
+
+Each action is one short transaction: read the circle's live state by primary key, apply the
+move (:mod:`circlekeeper.core.domain.live`), insert the turn or note it produced, and write the
+state back. Closing the lid, a crash or a power cut therefore loses nothing already on screen,
+and :meth:`FacilitationService.resume` puts the keeper back on the same stage with the same
+speaker. Actions return the new :class:`LiveState`, which is all the facilitator and projector
+views need to redraw.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from circlekeeper.core.audit import audit
+from circlekeeper.core.cases.eligibility import check_conference_may_go_ahead
+from circlekeeper.core.circles.circles import (
+    PRINCIPAL_ROLES,
+    CircleRow,
+    ParticipantRow,
+    find_interrupted,
+    participant_rows,
+)
+from circlekeeper.core.domain.enums import Attendance, CircleKind, CircleStatus, NotePrivacy, Role
+from circlekeeper.core.domain.live import (
+    LiveState,
+    MoveNotAllowed,
+    PieceMode,
+    StagePlan,
+    Tag,
+    TurnTaken,
+)
+from circlekeeper.core.domain.script import Script, script_from_json
+from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.core.profiles.viewer import Viewer
+from circlekeeper.core.sro import mou
+from circlekeeper.core.store.models import Circle, Note, Participant, Person, StageRecord, Turn
+
+SUMMARY_FORMAT = 1
+MAX_NOTE_LENGTH = 20_000
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    id: int
+    uuid: str
+    stage_index: int | None
+    participant_id: int | None
+    privacy: str
+    text: str
+    created_at: datetime
+    author: str | None = None
+
+
+@dataclass
+class LiveSession:
+    """What the facilitator view loads once when a circle starts or resumes."""
+
+    circle_id: int
+    uuid: str
+    kind: str
+    title: str
+    script: Script
+    participants: dict[int, ParticipantRow]  # by participant id
+    state: LiveState
+    notes: list[NoteRow] = field(default_factory=list)
+    # The school's MOU statement on admissions, by language, read at the opening of a
+    # conference an officer takes part in (empty otherwise).
+    officer_statement: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Someone joined late: the new state and their participant row (to add to the ring)."""
+
+    state: LiveState
+    participant: ParticipantRow
+
+
+def tags_for(rows: list[ParticipantRow]) -> dict[int, list[str]]:
+    """What each participant is, for deciding which stages are addressed to them."""
+    by_id = {r.id: r for r in rows}
+    tags: dict[int, list[str]] = {}
+    for r in rows:
+        found: list[str] = []
+        if r.role in (Role.FACILITATOR.value, Role.CO_FACILITATOR.value):
+            found.append(Tag.KEEPER)
+        elif r.role == Role.OBSERVER.value:
+            found.append(Tag.OBSERVER)
+        elif r.role in PRINCIPAL_ROLES:
+            if r.role != Role.HARMED.value:
+                found.append(Tag.RESPONSIBLE)
+            if r.role != Role.RESPONSIBLE.value:
+                found.append(Tag.HARMED)
+        elif r.supporter_of_id in by_id:
+            supported = by_id[r.supporter_of_id].role
+            if supported in (Role.RESPONSIBLE.value, Role.HARMED_AND_RESPONSIBLE.value):
+                found.append(Tag.SUPPORTERS_OF_RESPONSIBLE)
+            if supported in (Role.HARMED.value, Role.HARMED_AND_RESPONSIBLE.value):
+                found.append(Tag.SUPPORTERS_OF_HARMED)
+        if not found:
+            found.append(Tag.OTHERS)
+        tags[r.id] = [str(t) for t in found]
+    return tags
+
+
+def _moment(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+class FacilitationService:
+    """The live actions on one circle, each committed immediately.
+
+    ``clock`` gives seconds since the epoch (tests pass their own, so nothing waits).
+    """
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        circle_id: int,
+        *,
+        actor: str = "",
+        clock: Callable[[], float] = time.time,
+        viewer: Viewer | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self.circle_id = circle_id
+        self.actor = actor
+        self._clock = clock
+        # Whose screen the notes go to: a private note only to its author (never an SRO). By
+        # default the actor; with no name, the one user of an installation without profiles.
+        self.viewer = viewer or Viewer(actor, sees_unattributed=not actor.strip())
+
+    find_interrupted = staticmethod(find_interrupted)
+
+    # --- opening ----------------------------------------------------------------------
+
+    def start(self, present: list[int] | None = None) -> LiveSession:
+        """Begin the circle with these participants present (default: everyone invited).
+
+        Readiness is not enforced here: the planner explains what is missing, the keeper
+        decides. The one exception is the eligibility rule: a conference whose screen shows an
+        exclusion, the facilitator's halt or a refusal is refused with :class:`NotEligible`.
+        Observers are marked present but sit outside the ring.
+        """
+        now = self._clock()
+        with self._sessions.begin() as session:
+            circle = self._circle(session)
+            if circle.status != CircleStatus.PLANNED.value:
+                raise InvalidInput(
+                    f"This circle is {circle.status.replace('_', ' ')}; only a planned circle "
+                    "can be started."
+                )
+            if not circle.script_snapshot:
+                raise InvalidInput("Choose a script for this circle before starting it.")
+            script = script_from_json(circle.script_snapshot)
+            on = _moment(now).astimezone().date()
+            check_conference_may_go_ahead(session, circle, on)
+            rows = participant_rows(session, circle.id, on)
+            known = {r.id for r in rows}
+            chosen = set(known if present is None else present)
+            if chosen - known:
+                raise InvalidInput("Some of the people marked present are not in this circle.")
+            seating = [r.id for r in rows if r.id in chosen and r.role != Role.OBSERVER.value]
+            state = LiveState.begin(
+                [StagePlan(s.has_round, s.addressed_to.value) for s in script.stages],
+                seating,
+                tags_for(rows),
+                keepers_take_turns=circle.kind != CircleKind.CONFERENCE.value,
+                now=now,
+            )
+            for participant in session.scalars(
+                select(Participant).where(Participant.circle_id == circle.id)
+            ):
+                if participant.id in chosen:
+                    participant.attendance = Attendance.PRESENT.value
+                    participant.joined_at = _moment(now)
+                else:
+                    participant.attendance = Attendance.ABSENT.value
+            record = StageRecord(circle_id=circle.id, stage_index=0, started_at=_moment(now))
+            session.add(record)
+            session.flush()
+            state.stage_record_id = record.id
+            circle.status = CircleStatus.IN_PROGRESS.value
+            circle.started_at = _moment(now)
+            circle.live_state = _dump(state)
+            audit.record(
+                session,
+                "start",
+                "circle",
+                circle.uuid,
+                actor=self.actor,
+                present=len(chosen),
+            )
+        return self.resume()
+
+    def resume(self) -> LiveSession:
+        """Everything the facilitator view needs, exactly as the last committed action left it."""
+        with self._sessions() as session:
+            circle = self._circle(session)
+            if circle.live_state is None or circle.script_snapshot is None:
+                raise InvalidInput("This circle has not been started.")
+            state = _load(circle.live_state)
+            on = (circle.started_at or _moment(self._clock())).astimezone().date()
+            rows = participant_rows(session, circle.id, on)
+            return LiveSession(
+                circle_id=circle.id,
+                uuid=circle.uuid,
+                kind=circle.kind,
+                title=circle.title,
+                script=script_from_json(circle.script_snapshot),
+                participants={r.id: r for r in rows},
+                state=state,
+                notes=self._notes(session),
+                officer_statement=mou.opening_statement(self._sessions, circle.kind, rows),
+            )
+
+    def state(self) -> LiveState:
+        with self._sessions() as session:
+            return _load(self._read(session)[1])
+
+    # --- the talking piece ------------------------------------------------------------
+
+    def next_speaker(self) -> LiveState:
+        """The speaker has finished: record the turn and pass the piece on."""
+        return self._act(lambda s, now, db: self._record_turn(db, s, s.next_speaker(now)))
+
+    def pass_turn(self) -> LiveState:
+        """The speaker passes."""
+        return self._act(lambda s, now, db: self._record_turn(db, s, s.pass_turn(now)))
+
+    def choose_speaker(self, participant_id: int) -> LiveState:
+        """Hand the piece to someone (popcorn order, or skipping ahead)."""
+        return self._act(lambda s, now, db: s.choose_speaker(participant_id, now))
+
+    def set_mode(self, mode: PieceMode | str) -> LiveState:
+        """Ring order, popcorn order, or the piece set aside for open talk."""
+        return self._act(lambda s, now, db: s.set_mode(mode, now))
+
+    def set_piece_aside(self, aside: bool) -> LiveState:
+        return self.set_mode(PieceMode.ASIDE if aside else PieceMode.RING)
+
+    def back(self) -> LiveState:
+        """Undo the last move of the piece; the turn it recorded is removed."""
+
+        def move(state: LiveState, now: float, session: Session) -> None:
+            turn_id = state.back(now)
+            if turn_id is not None:
+                session.execute(
+                    delete(Turn).where(Turn.id == turn_id, Turn.circle_id == self.circle_id)
+                )
+
+        return self._act(move)
+
+    # --- stages -----------------------------------------------------------------------
+
+    def next_stage(self) -> LiveState:
+        return self._act(lambda s, now, db: self._change_stage(db, s, now, s.next_stage))
+
+    def previous_stage(self) -> LiveState:
+        return self._act(lambda s, now, db: self._change_stage(db, s, now, s.previous_stage))
+
+    # --- timer ------------------------------------------------------------------------
+
+    def start_timer(self) -> LiveState:
+        return self._act(lambda s, now, db: s.start_timer(now))
+
+    def pause_timer(self) -> LiveState:
+        return self._act(lambda s, now, db: s.pause_timer(now))
+
+    def reset_timer(self) -> LiveState:
+        return self._act(lambda s, now, db: s.reset_timer(now))
+
+    # --- people -----------------------------------------------------------------------
+
+    def join_late(
+        self,
+        person_id: int,
+        *,
+        role: str = Role.MEMBER.value,
+        supporter_of: int | None = None,
+        position: int | None = None,
+    ) -> Joined:
+        """Seat someone arriving late at ``position`` in the ring (the end if None).
+
+        Someone already invited (marked absent at the start) keeps their participant record.
+        """
+        if role not in set(Role):
+            raise InvalidInput(f"Unknown role: {role!r}.")
+        holder: list[ParticipantRow] = []
+
+        def move(state: LiveState, now: float, session: Session) -> None:
+            if session.get(Person, person_id) is None:
+                raise NotFound(f"Person {person_id} is not in this database.")
+            participant = session.scalar(
+                select(Participant).where(
+                    Participant.circle_id == self.circle_id, Participant.person_id == person_id
+                )
+            )
+            if participant is None:
+                if supporter_of is not None:
+                    other = session.get(Participant, supporter_of)
+                    if other is None or other.circle_id != self.circle_id:
+                        raise InvalidInput("The person supported is not in this circle.")
+                last = session.scalar(
+                    select(func.max(Participant.seat_position)).where(
+                        Participant.circle_id == self.circle_id
+                    )
+                )
+                participant = Participant(
+                    circle_id=self.circle_id,
+                    person_id=person_id,
+                    role=role,
+                    supporter_of_id=supporter_of,
+                    seat_position=(last or 0) + 1,
+                    consent=True,  # they chose to come in
+                )
+                session.add(participant)
+                session.flush()
+            participant.attendance = Attendance.JOINED_LATE.value
+            participant.joined_at = _moment(now)
+            participant.left_at = None
+            on = _moment(now).astimezone().date()
+            rows = participant_rows(session, self.circle_id, on)
+            state.join_late(participant.id, position, tags_for(rows)[participant.id], now)
+            holder.extend(r for r in rows if r.id == participant.id)
+            audit.record(
+                session,
+                "join_late",
+                "participant",
+                participant.uuid,
+                actor=self.actor,
+            )
+
+        state = self._act(move)
+        return Joined(state, holder[0])
+
+    def leave_early(self, participant_id: int) -> LiveState:
+        """Someone leaves: out of the ring, remembered as having left early."""
+
+        def move(state: LiveState, now: float, session: Session) -> None:
+            state.leave_early(participant_id, now)
+            session.execute(
+                update(Participant)
+                .where(Participant.id == participant_id, Participant.circle_id == self.circle_id)
+                .values(attendance=Attendance.LEFT_EARLY.value, left_at=_moment(now))
+            )
+
+        return self._act(move)
+
+    # --- notes ------------------------------------------------------------------------
+
+    def add_note(
+        self,
+        text: str,
+        *,
+        privacy: str = NotePrivacy.PRIVATE.value,
+        participant_id: int | None = None,
+        stage_index: int | None = None,
+    ) -> NoteRow:
+        """Keep a note on the current stage (or ``stage_index``), perhaps about someone.
+
+        A private note is the keeper's own memory aid; a record note joins the shared file.
+        """
+        text = text.strip()
+        if not text:
+            raise InvalidInput("The note is empty.")
+        if len(text) > MAX_NOTE_LENGTH:
+            raise InvalidInput("The note is too long; split it into several notes.")
+        if privacy not in set(NotePrivacy):
+            raise InvalidInput(f"Unknown privacy level: {privacy!r}.")
+        with self._sessions.begin() as session:
+            status, raw = self._read(session)
+            if status != CircleStatus.IN_PROGRESS.value:
+                raise InvalidInput("Notes are added while the circle is running.")
+            state = _load(raw)
+            if participant_id is not None:
+                owner = session.scalar(
+                    select(Participant.circle_id).where(Participant.id == participant_id)
+                )
+                if owner != self.circle_id:
+                    raise InvalidInput("That person is not in this circle.")
+            index = state.stage_index if stage_index is None else stage_index
+            if not 0 <= index < len(state.stages):
+                raise InvalidInput("That stage is not in this circle's script.")
+            note = Note(
+                circle_id=self.circle_id,
+                stage_index=index,
+                participant_id=participant_id,
+                privacy=privacy,
+                author=self.actor or None,
+                text=text,
+            )
+            session.add(note)
+            session.flush()
+            # The audit line says a note exists, never what it says: private notes stay private.
+            audit.record(
+                session,
+                "add_note",
+                "note",
+                note.uuid,
+                actor=self.actor,
+                circle_id=self.circle_id,
+                privacy=privacy,
+            )
+            return _note_row(note)
+
+    def notes(self) -> list[NoteRow]:
+        with self._sessions() as session:
+            return self._notes(session)
+
+    # --- ending -----------------------------------------------------------------------
+
+    def end(self) -> dict[str, Any]:
+        """End the circle: close the open stage, mark it completed, store and return a summary.
+
+        The summary: duration, time per stage, who spoke and who passed (by participant id),
+        attendance, and how many notes of each privacy level.
+        """
+        now = self._clock()
+        with self._sessions.begin() as session:
+            circle = self._circle(session)
+            if circle.status != CircleStatus.IN_PROGRESS.value:
+                raise InvalidInput("This circle is not running, so it cannot be ended.")
+            state = _load(circle.live_state or "")
+            if state.stage_record_id is not None:
+                session.execute(
+                    update(StageRecord)
+                    .where(StageRecord.id == state.stage_record_id)
+                    .values(ended_at=_moment(now))
+                )
+            state.pause_timer(now)
+            circle.status = CircleStatus.COMPLETED.value
+            circle.ended_at = _moment(now)
+            circle.live_state = _dump(state)
+            session.flush()
+            summary = self._summary(session, circle, state, now)
+            previous = _load_json(circle.summary)
+            if "eligibility" in previous:
+                summary["eligibility"] = previous["eligibility"]
+            circle.summary = json.dumps(summary, ensure_ascii=False, sort_keys=True)
+            audit.record(
+                session,
+                "end",
+                "circle",
+                circle.uuid,
+                actor=self.actor,
+                minutes=round(summary["duration_seconds"] / 60),
+            )
+        return summary
+
+    # --- inside -----------------------------------------------------------------------
+
+    def _act(self, move: Callable[[LiveState, float, Session], object]) -> LiveState:
+        """Apply one move in its own transaction. Only the state column is read and written,
+        by primary key, so the cost does not grow with the database.
+
+        Turns are not written to the audit trail: they are already rows of their own with
+        times, and an audit line per key press would double the writes of the one action that
+        must stay instant. Start, end, notes, late arrivals and departures are audited.
+        """
+        now = self._clock()
+        with self._sessions.begin() as session:
+            status, raw = self._read(session)
+            if status != CircleStatus.IN_PROGRESS.value:
+                raise InvalidInput(
+                    f"This circle is {status.replace('_', ' ')}, not running; "
+                    "start or resume it first."
+                )
+            state = _load(raw)
+            try:
+                move(state, now, session)
+            except MoveNotAllowed as exc:
+                raise InvalidInput(str(exc)) from None
+            session.execute(
+                update(Circle).where(Circle.id == self.circle_id).values(live_state=_dump(state))
+            )
+        return state
+
+    def _read(self, session: Session) -> tuple[str, str]:
+        row = session.execute(
+            select(Circle.status, Circle.live_state).where(Circle.id == self.circle_id)
+        ).one_or_none()
+        if row is None:
+            raise NotFound(f"There is no circle with id {self.circle_id} in this database.")
+        status, raw = row
+        if raw is None:
+            raise InvalidInput("This circle has not been started.")
+        return str(status), str(raw)
+
+    def _record_turn(self, session: Session, state: LiveState, turn: TurnTaken | None) -> None:
+        if turn is None:
+            return
+        row = Turn(
+            circle_id=self.circle_id,
+            stage_index=turn.stage_index,
+            round_number=turn.round_number,
+            participant_id=turn.participant_id,
+            passed=turn.passed,
+            started_at=_moment(turn.started_at),
+            duration_ms=max(0, round((turn.ended_at - turn.started_at) * 1000)),
+        )
+        session.add(row)
+        session.flush()
+        state.note_turn_id(row.id)
+
+    def _change_stage(
+        self,
+        session: Session,
+        state: LiveState,
+        now: float,
+        change: Callable[[float], None],
+    ) -> None:
+        change(now)
+        if state.stage_record_id is not None:
+            session.execute(
+                update(StageRecord)
+                .where(StageRecord.id == state.stage_record_id)
+                .values(ended_at=_moment(now))
+            )
+        record = StageRecord(
+            circle_id=self.circle_id, stage_index=state.stage_index, started_at=_moment(now)
+        )
+        session.add(record)
+        session.flush()
+        state.stage_record_id = record.id
+
+    def _circle(self, session: Session) -> Circle:
+        circle = session.get(Circle, self.circle_id)
+        if circle is None:
+            raise NotFound(f"There is no circle with id {self.circle_id} in this database.")
+        return circle
+
+    def _notes(self, session: Session) -> list[NoteRow]:
+        query = select(Note).where(Note.circle_id == self.circle_id).order_by(Note.id)
+        return [_note_row(n) for n in self.viewer.visible_notes(session.scalars(query))]
+
+    def _summary(
+        self, session: Session, circle: Circle, state: LiveState, now: float
+    ) -> dict[str, Any]:
+        script = script_from_json(circle.script_snapshot or "")
+        seconds: dict[int, float] = {}
+        for index, began, ended in session.execute(
+            select(StageRecord.stage_index, StageRecord.started_at, StageRecord.ended_at).where(
+                StageRecord.circle_id == circle.id
+            )
+        ):
+            finish = ended or _moment(now)
+            seconds[index] = seconds.get(index, 0.0) + (finish - began).total_seconds()
+        counts: dict[int, dict[str, int]] = {}
+        for pid, passed, count in session.execute(
+            select(Turn.participant_id, Turn.passed, func.count())
+            .where(Turn.circle_id == circle.id)
+            .group_by(Turn.participant_id, Turn.passed)
+        ):
+            if pid is None:
+                continue
+            entry = counts.setdefault(pid, {"spoke": 0, "passed": 0})
+            entry["passed" if passed else "spoke"] += count
+        notes = dict.fromkeys((p.value for p in NotePrivacy), 0)
+        for privacy, count in session.execute(
+            select(Note.privacy, func.count())
+            .where(Note.circle_id == circle.id)
+            .group_by(Note.privacy)
+        ):
+            notes[privacy] = count
+        people = []
+        for pid, role, attendance in session.execute(
+            select(Participant.id, Participant.role, Participant.attendance)
+            .where(Participant.circle_id == circle.id)
+            .order_by(Participant.seat_position, Participant.id)
+        ):
+            entry = counts.get(pid, {"spoke": 0, "passed": 0})
+            people.append(
+                {
+                    "participant_id": pid,
+                    "role": role,
+                    "attendance": attendance,
+                    "spoke": entry["spoke"],
+                    "passed": entry["passed"],
+                }
+            )
+        started = circle.started_at or _moment(now)
+        return {
+            "format": SUMMARY_FORMAT,
+            "duration_seconds": round((_moment(now) - started).total_seconds()),
+            "stages": [
+                {
+                    "index": index,
+                    "type": stage.type.value,
+                    "title": stage.title,
+                    "seconds": round(seconds.get(index, 0.0)),
+                    "visited": index in seconds,
+                }
+                for index, stage in enumerate(script.stages)
+            ],
+            "participants": people,
+            "spoke": sorted(pid for pid, c in counts.items() if c["spoke"]),
+            "passed": sorted(pid for pid, c in counts.items() if c["passed"]),
+            "turns": sum(c["spoke"] + c["passed"] for c in counts.values()),
+            "notes": {**notes, "total": sum(notes.values())},
+            "last_stage": state.stage_index,
+        }
+
+
+def _note_row(note: Note) -> NoteRow:
+    return NoteRow(
+        note.id,
+        note.uuid,
+        note.stage_index,
+        note.participant_id,
+        note.privacy,
+        note.text,
+        note.created_at,
+        note.author,
+    )
+
+
+def _dump(state: LiveState) -> str:
+    return json.dumps(state.to_dict(), separators=(",", ":"))
+
+
+def _load(raw: str) -> LiveState:
+    try:
+        data = json.loads(raw)
+        if not isinstance(data, dict):
+            raise ValueError("not a table")
+        return LiveState.from_dict(data)
+    except ValueError as exc:
+        raise InvalidInput(
+            f"The saved position in this circle cannot be read ({exc}). Notes and turns "
+            "already recorded are safe."
+        ) from None
+
+
+def _load_json(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+__all__ = [
+    "CircleRow",
+    "FacilitationService",
+    "Joined",
+    "LiveSession",
+    "NoteRow",
+    "find_interrupted",
+    "tags_for",
+]

@@ -1,0 +1,1 @@
+"""The followups area: its operations, viewer-filtered reads and row records."""

@@ -1,0 +1,1 @@
+"""The people area: its operations, viewer-filtered reads and row records."""

@@ -1,0 +1,418 @@
+"""The people directory: students, staff, guardians, SROs and community members."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import Session, aliased, sessionmaker
+
+from circlekeeper.core.audit import audit
+from circlekeeper.core.domain.enums import PersonKind
+from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.core.profiles.viewer import DEMOGRAPHIC_FIELDS, Viewer
+from circlekeeper.core.store.models import GuardianLink, Person
+from circlekeeper.core.store.types import utcnow
+from circlekeeper.core.text import clean_name, fold, normalise_id
+
+GRADES = ("PK", "K", *(str(n) for n in range(1, 13)))
+
+
+@dataclass
+class PersonData:
+    """The editable facts about a person, as plain values."""
+
+    first_name: str
+    last_name: str
+    kind: str = PersonKind.STUDENT.value
+    preferred_name: str | None = None
+    pronouns: str | None = None
+    grade: str | None = None
+    school: str | None = None
+    external_id: str | None = None
+    birth_date: date | None = None
+    email: str | None = None
+    phone: str | None = None
+    title: str | None = None
+    gender: str | None = None
+    race_ethnicity: str | None = None
+    disability: bool | None = None
+    english_learner: bool | None = None
+    low_income: bool | None = None
+
+
+PERSON_FIELDS = tuple(f.name for f in fields(PersonData))
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One line of the people list."""
+
+    id: int
+    uuid: str
+    kind: str
+    first_name: str
+    last_name: str
+    preferred_name: str | None
+    pronouns: str | None
+    grade: str | None
+    school: str | None
+    external_id: str | None
+    archived: bool
+
+    @property
+    def display_name(self) -> str:
+        """How the person is addressed: preferred name first, then family name."""
+        return f"{self.preferred_name or self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True)
+class GuardianRow:
+    link_id: int
+    guardian: PersonRow
+    relationship: str | None
+    can_consent: bool
+
+
+@dataclass
+class PersonDetails:
+    """A person with everything the edit form shows."""
+
+    id: int
+    uuid: str
+    data: PersonData
+    archived: bool
+    guardians: list[GuardianRow] = field(default_factory=list)
+    students: list[PersonRow] = field(default_factory=list)
+
+
+_ROW_COLUMNS = (
+    Person.id,
+    Person.uuid,
+    Person.kind,
+    Person.first_name,
+    Person.last_name,
+    Person.preferred_name,
+    Person.pronouns,
+    Person.grade,
+    Person.school,
+    Person.external_id,
+    Person.archived_at,
+)
+
+
+def _row(values: tuple[object, ...]) -> PersonRow:
+    *rest, archived_at = values
+    return PersonRow(*rest, archived_at is not None)  # type: ignore[arg-type, call-arg]
+
+
+def _clean(data: PersonData) -> PersonData:
+    values: dict[str, object] = {}
+    for name in PERSON_FIELDS:
+        value = getattr(data, name)
+        if isinstance(value, str):
+            # One rule for every path that saves a person (this form, the roster import):
+            # no invisible or control characters, and IDs in their one normal form.
+            value = (normalise_id(value) if name == "external_id" else clean_name(value)) or None
+        values[name] = value
+    cleaned = PersonData(**values)  # type: ignore[arg-type]
+    if not cleaned.first_name:
+        raise InvalidInput("First name is required.")
+    if not cleaned.last_name:
+        raise InvalidInput("Last name is required.")
+    if cleaned.kind not in {k.value for k in PersonKind}:
+        raise InvalidInput(f"Unknown kind of person: {cleaned.kind!r}.")
+    if cleaned.grade is not None:
+        grade = cleaned.grade.upper().lstrip("0") or "0"
+        if grade not in GRADES:
+            raise InvalidInput(
+                f"Grade {cleaned.grade!r} is not a school grade (use PK, K or 1 to 12)."
+            )
+        cleaned.grade = grade
+    for name, limit in (("first_name", 100), ("last_name", 100), ("preferred_name", 100)):
+        value = getattr(cleaned, name)
+        if value and len(value) > limit:
+            raise InvalidInput(f"{name.replace('_', ' ').capitalize()} is too long.")
+    return cleaned
+
+
+def is_minor(person: Person, on: date) -> bool:
+    """Under 18 on the date by birth date; a student with no birth date on file counts as one.
+
+    Minors need a guardian's consent to take part and a guardian's signature on agreements.
+    """
+    born = person.birth_date
+    if born is None:
+        return person.kind == PersonKind.STUDENT.value
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return age < 18
+
+
+def search_text(data: PersonData) -> str:
+    external_id = normalise_id(data.external_id) if data.external_id else None
+    parts = [data.first_name, data.preferred_name, data.last_name, external_id]
+    return fold(" ".join(p for p in parts if p))
+
+
+def people_by_ids(session: Session, ids: list[str]) -> dict[str, Person]:
+    """The people holding these student/staff IDs, by normalised ID (see ``normalise_id``).
+
+    IDs are saved normalised, so the unique index finds them; a row saved by an older release
+    ("s 1234" beside "S1234") is found by one scan for IDs not yet in normal form.
+    """
+    wanted = {normalise_id(i) for i in ids if i and normalise_id(i)}
+    found: dict[str, Person] = {}
+    ordered = sorted(wanted)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        for person in session.scalars(select(Person).where(Person.external_id.in_(chunk))):
+            found[person.external_id or ""] = person
+    legacy = select(Person.id, Person.external_id).where(
+        Person.external_id.is_not(None),
+        (Person.external_id != func.upper(Person.external_id))
+        | (func.instr(Person.external_id, " ") > 0),
+    )
+    for person_id, external_id in session.execute(legacy):
+        key = normalise_id(external_id or "")
+        if key in wanted and key not in found:
+            legacy_person = session.get(Person, person_id)
+            if legacy_person is not None:
+                found[key] = legacy_person
+    return found
+
+
+def search_filter(text: str) -> ColumnElement[bool]:
+    """Every word typed must appear somewhere in the person's names or ID."""
+    words = fold(text).split()
+    if not words:
+        return and_(True)
+    escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
+    return and_(*(Person.search_text.like(f"%{w}%", escape="\\") for w in escaped))
+
+
+class PeopleService:
+    """Create, find, edit and archive people, and link guardians to students."""
+
+    def __init__(self, sessions: sessionmaker[Session], actor: str = "") -> None:
+        self._sessions = sessions
+        self.actor = actor
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """The database this service works on (screens use it to find who is viewing)."""
+        return self._sessions
+
+    def search(
+        self,
+        text: str = "",
+        *,
+        limit: int = 200,
+        offset: int = 0,
+        include_archived: bool = False,
+        kind: str | None = None,
+    ) -> list[PersonRow]:
+        """People matching the text, in directory order (family name, then first name)."""
+        # First the page's ids, found inside the covering index ix_person_directory without
+        # reading the table; then only those rows.
+        query = select(Person.id).where(search_filter(text))
+        if not include_archived:
+            query = query.where(Person.archived_at.is_(None))
+        if kind:
+            query = query.where(Person.kind == kind)
+        query = query.order_by(Person.last_name, Person.first_name, Person.id)
+        query = query.limit(limit).offset(offset)
+        with self._sessions() as session:
+            ids = list(session.scalars(query))
+            rows = {
+                r[0]: _row(tuple(r))
+                for r in session.execute(select(*_ROW_COLUMNS).where(Person.id.in_(ids)))
+            }
+        return [rows[i] for i in ids]
+
+    def count(self, text: str = "", *, include_archived: bool = False) -> int:
+        query = select(func.count()).select_from(Person).where(search_filter(text))
+        if not include_archived:
+            query = query.where(Person.archived_at.is_(None))
+        with self._sessions() as session:
+            return int(session.scalar(query) or 0)
+
+    def create(self, data: PersonData) -> PersonRow:
+        data = _clean(data)
+        with self._sessions.begin() as session:
+            self._check_external_id(session, data.external_id, None)
+            person = Person(**vars(data), search_text=search_text(data))
+            session.add(person)
+            session.flush()
+            audit.record(session, "create", "person", person.uuid, actor=self.actor)
+            return self._person_row(person)
+
+    def update(
+        self, person_id: int, data: PersonData, *, viewer: Viewer | None = None
+    ) -> PersonRow:
+        """Save a person's facts; the equity fields only if ``viewer`` may see them.
+
+        An SRO's screen never holds the stored equity fields, so what it sends for them is
+        ignored and the stored values are kept.
+        """
+        data = _clean(data)
+        editable = PERSON_FIELDS
+        if viewer is not None and not viewer.can_see_demographics:
+            editable = tuple(n for n in PERSON_FIELDS if n not in DEMOGRAPHIC_FIELDS)
+        with self._sessions.begin() as session:
+            person = self._get(session, person_id)
+            self._check_external_id(session, data.external_id, person_id)
+            data = replace(
+                data, **{n: getattr(person, n) for n in PERSON_FIELDS if n not in editable}
+            )
+            changed = [n for n in editable if getattr(person, n) != getattr(data, n)]
+            for name in changed:
+                setattr(person, name, getattr(data, name))
+            person.search_text = search_text(data)
+            if changed:
+                audit.record(
+                    session, "update", "person", person.uuid, actor=self.actor, fields=changed
+                )
+            return self._person_row(person)
+
+    def set_archived(self, person_id: int, archived: bool) -> None:
+        """Archive (hide from lists, keep every record) or bring back a person."""
+        with self._sessions.begin() as session:
+            person = self._get(session, person_id)
+            if archived == (person.archived_at is not None):
+                return
+            person.archived_at = utcnow() if archived else None
+            action = "archive" if archived else "restore"
+            audit.record(session, action, "person", person.uuid, actor=self.actor)
+
+    def details(self, person_id: int, *, viewer: Viewer | None = None) -> PersonDetails:
+        """A person with guardians and students; no equity fields for a ``viewer`` (an SRO)
+        who may not see them."""
+        with self._sessions() as session:
+            person = self._get(session, person_id)
+            data = PersonData(**{n: getattr(person, n) for n in PERSON_FIELDS})
+            if viewer is not None:
+                data = viewer.without_demographics(data)
+            guardian = aliased(Person)
+            guardians = [
+                GuardianRow(link_id, _row(tuple(rest)), rel, consent)
+                for link_id, rel, consent, *rest in session.execute(
+                    select(
+                        GuardianLink.id,
+                        GuardianLink.relationship_label,
+                        GuardianLink.can_consent,
+                        *(getattr(guardian, c.key) for c in _ROW_COLUMNS),
+                    )
+                    .join(guardian, guardian.id == GuardianLink.guardian_id)
+                    .where(GuardianLink.student_id == person_id)
+                    .order_by(guardian.last_name, guardian.first_name)
+                )
+            ]
+            student = aliased(Person)
+            students = [
+                _row(tuple(r))
+                for r in session.execute(
+                    select(*(getattr(student, c.key) for c in _ROW_COLUMNS))
+                    .join(GuardianLink, GuardianLink.student_id == student.id)
+                    .where(GuardianLink.guardian_id == person_id)
+                    .order_by(student.last_name, student.first_name)
+                )
+            ]
+            return PersonDetails(
+                person.id, person.uuid, data, person.archived_at is not None, guardians, students
+            )
+
+    def link_guardian(
+        self,
+        student_id: int,
+        guardian_id: int,
+        relationship: str | None = None,
+        *,
+        can_consent: bool = True,
+    ) -> None:
+        if student_id == guardian_id:
+            raise InvalidInput("A person cannot be their own guardian.")
+        with self._sessions.begin() as session:
+            student = self._get(session, student_id)
+            guardian = self._get(session, guardian_id)
+            exists = session.scalar(
+                select(GuardianLink.id).where(
+                    GuardianLink.student_id == student_id, GuardianLink.guardian_id == guardian_id
+                )
+            )
+            if exists:
+                raise InvalidInput(
+                    f"{guardian.first_name} {guardian.last_name} is already linked as a guardian."
+                )
+            link = GuardianLink(
+                student_id=student_id,
+                guardian_id=guardian_id,
+                relationship_label=(relationship or "").strip() or None,
+                can_consent=can_consent,
+            )
+            session.add(link)
+            session.flush()
+            audit.record(
+                session,
+                "link_guardian",
+                "person",
+                student.uuid,
+                actor=self.actor,
+                guardian=guardian.uuid,
+            )
+
+    def unlink_guardian(self, link_id: int) -> None:
+        with self._sessions.begin() as session:
+            link = session.get(GuardianLink, link_id)
+            if link is None:
+                raise NotFound("That guardian link no longer exists.")
+            student = self._get(session, link.student_id)
+            guardian = self._get(session, link.guardian_id)
+            session.delete(link)
+            audit.record(
+                session,
+                "unlink_guardian",
+                "person",
+                student.uuid,
+                actor=self.actor,
+                guardian=guardian.uuid,
+            )
+
+    def find_by_external_id(self, external_id: str) -> PersonRow | None:
+        with self._sessions() as session:
+            person = people_by_ids(session, [external_id]).get(normalise_id(external_id))
+            return self._person_row(person) if person is not None else None
+
+    @staticmethod
+    def _get(session: Session, person_id: int) -> Person:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise NotFound(f"There is no person with id {person_id} in this database.")
+        return person
+
+    @staticmethod
+    def _check_external_id(session: Session, external_id: str | None, own_id: int | None) -> None:
+        if not external_id:
+            return
+        other = people_by_ids(session, [external_id]).get(normalise_id(external_id))
+        if other is not None and other.id != own_id:
+            raise InvalidInput(
+                f"Student/staff ID {external_id} already belongs to "
+                f"{other.first_name} {other.last_name}."
+            )
+
+    @staticmethod
+    def _person_row(person: Person) -> PersonRow:
+        return PersonRow(
+            person.id,
+            person.uuid,
+            person.kind,
+            person.first_name,
+            person.last_name,
+            person.preferred_name,
+            person.pronouns,
+            person.grade,
+            person.school,
+            person.external_id,
+            person.archived_at is not None,
+        )

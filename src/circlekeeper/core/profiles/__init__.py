@@ -1,0 +1,1 @@
+"""The profiles area: its operations, viewer-filtered reads and row records."""

@@ -1,0 +1,1 @@
+"""The retention area: its operations, viewer-filtered reads and row records."""

@@ -1,0 +1,1 @@
+"""The roster area: its operations, viewer-filtered reads and row records."""

@@ -1,0 +1,1 @@
+"""The scripts area: its operations, viewer-filtered reads and row records."""

@@ -1,0 +1,1 @@
+"""The search area: its operations, viewer-filtered reads and row records."""

@@ -1,0 +1,1 @@
+"""The settings area: its operations, viewer-filtered reads and row records."""

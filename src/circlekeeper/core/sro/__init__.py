@@ -1,0 +1,1 @@
+"""The sro area: its operations, viewer-filtered reads and row records."""

@@ -1,0 +1,50 @@
+"""Who may see and change the entries of the SRO activity log and the training records.
+
+One place for the rule, so the screens, the command line and the reports obey the same one: a
+school resource officer sees and edits only the entries logged under their own name; counselors
+and administrators see everyone's (the programme answers for them), and only the author or an
+administrator may change an entry.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from circlekeeper.core.audit import audit
+from circlekeeper.core.problems import InvalidInput, NotPermitted
+from circlekeeper.core.profiles.viewer import ProfileRole, Viewer, same_name
+
+
+def may_see(viewer: Viewer, owner: str) -> bool:
+    """Whether ``viewer`` may see an entry logged under ``owner``'s name."""
+    return not viewer.is_sro or (bool(viewer.name.strip()) and same_name(viewer.name, owner))
+
+
+def may_edit(viewer: Viewer, owner: str) -> bool:
+    """Whether ``viewer`` may change or remove an entry logged under ``owner``'s name."""
+    if not viewer.name.strip():
+        return False
+    return same_name(viewer.name, owner) or viewer.role == ProfileRole.ADMINISTRATOR.value
+
+
+def author_name(viewer: Viewer) -> str:
+    """The name new entries are logged under: the viewer's own (refused when there is none)."""
+    name = " ".join(viewer.name.split())
+    if not name:
+        raise InvalidInput(
+            "Nothing was saved: an entry needs the name of whoever logs it. Choose your profile "
+            "(or enter the facilitator's name in Settings), then try again."
+        )
+    return name
+
+
+def refuse_edit(
+    sessions: sessionmaker[Session], viewer: Viewer, entity: str, uuid: str, what: str
+) -> NotPermitted:
+    """Record who tried to change someone else's entry, and the plain words to show them."""
+    with sessions.begin() as session:
+        audit.record(session, "refused", entity, uuid, actor=viewer.name, tried="edit")
+    return NotPermitted(
+        f"This {what} was logged by someone else, so you cannot change or remove it; nothing "
+        "was changed. Ask its author or an administrator to correct it."
+    )

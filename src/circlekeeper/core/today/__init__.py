@@ -1,0 +1,1 @@
+"""The today area: its operations, viewer-filtered reads and row records."""

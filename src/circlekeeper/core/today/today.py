@@ -1,0 +1,314 @@
+"""The Today screen's contents, and one student's history.
+
+"Today" is the local day of ``now``: the caller passes an aware ``now`` in the school's time zone
+(the app passes the computer's local time; tests pass a fixed clock), and circles are counted as
+today's when their start falls between local midnight and the next local midnight in that zone.
+A ``ZoneInfo`` zone gets daylight-saving days right; a fixed offset is right except on those days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from circlekeeper.core.domain.enums import AgreementStatus, CircleStatus, FollowUpStatus
+from circlekeeper.core.followups.followups import FOLLOW_UP_QUERY, FollowUpRow, follow_up_row
+from circlekeeper.core.problems import NotFound
+from circlekeeper.core.store.models import (
+    Agreement,
+    AgreementItem,
+    Case,
+    CaseParty,
+    Circle,
+    FollowUp,
+    Participant,
+    Person,
+    Signature,
+)
+
+
+@dataclass(frozen=True)
+class TodayCircle:
+    """A circle on the Today screen; ``scheduled_at`` is in the caller's time zone."""
+
+    id: int
+    uuid: str
+    kind: str
+    title: str
+    status: str
+    scheduled_at: datetime
+    planned_minutes: int | None
+    location: str | None
+    case_id: int | None
+
+
+@dataclass(frozen=True)
+class AgreementAtRisk:
+    """An agreement in force that is slipping, and why, in plain words."""
+
+    id: int
+    case_id: int | None
+    circle_id: int | None
+    harm_summary: str
+    overdue_items: int
+    oldest_due_on: date | None  # the earliest due date among overdue items
+    follow_up_on: date | None
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class TodayView:
+    today: date
+    circles: list[TodayCircle]  # scheduled today (not cancelled), by time
+    due_today: list[FollowUpRow]
+    overdue: list[FollowUpRow]  # most overdue first
+    at_risk: list[AgreementAtRisk]
+    next_circle: TodayCircle | None  # the next planned circle today or later: "Start" opens it
+    in_progress: TodayCircle | None  # a circle left running (a crash, a closed lid): "Resume"
+
+
+def _day_bounds(today: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    return (
+        datetime.combine(today, time(), tzinfo=tz),
+        datetime.combine(today + timedelta(days=1), time(), tzinfo=tz),
+    )
+
+
+def _circle(row: Circle, tz: tzinfo) -> TodayCircle:
+    assert row.scheduled_at is not None
+    return TodayCircle(
+        id=row.id,
+        uuid=row.uuid,
+        kind=row.kind,
+        title=row.title,
+        status=row.status,
+        scheduled_at=row.scheduled_at.astimezone(tz),
+        planned_minutes=row.planned_minutes,
+        location=row.location,
+        case_id=row.case_id,
+    )
+
+
+def today_view(sessions: sessionmaker[Session], today: date, now: datetime) -> TodayView:
+    """What a counselor needs at a glance on ``today`` (the local date of ``now``)."""
+    tz = now.tzinfo
+    if tz is None or now.utcoffset() is None:
+        raise ValueError("now must be time-zone aware: the Today view is about a local day")
+    start, end = _day_bounds(today, tz)
+    with sessions() as session:
+        circles = [
+            _circle(c, tz)
+            for c in session.scalars(
+                select(Circle)
+                .where(
+                    Circle.scheduled_at >= start,
+                    Circle.scheduled_at < end,
+                    Circle.status != CircleStatus.CANCELLED,
+                )
+                .order_by(Circle.scheduled_at, Circle.id)
+            )
+        ]
+        next_row = session.scalars(
+            select(Circle)
+            .where(Circle.status == CircleStatus.PLANNED, Circle.scheduled_at >= start)
+            .order_by(Circle.scheduled_at, Circle.id)
+            .limit(1)
+        ).first()
+        running = session.scalars(
+            select(Circle)
+            .where(Circle.status == CircleStatus.IN_PROGRESS, Circle.scheduled_at.is_not(None))
+            .order_by(Circle.started_at.desc(), Circle.id.desc())
+            .limit(1)
+        ).first()
+        follow_ups = [
+            follow_up_row(r, today)
+            for r in session.execute(
+                FOLLOW_UP_QUERY.where(
+                    FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_on <= today
+                ).order_by(FollowUp.due_on, FollowUp.id)
+            )
+        ]
+        return TodayView(
+            today=today,
+            circles=circles,
+            due_today=[f for f in follow_ups if f.due_on == today],
+            overdue=[f for f in follow_ups if f.due_on < today],
+            at_risk=_agreements_at_risk(session, today),
+            next_circle=_circle(next_row, tz) if next_row is not None else None,
+            in_progress=_circle(running, tz) if running is not None else None,
+        )
+
+
+def _agreements_at_risk(session: Session, today: date) -> list[AgreementAtRisk]:
+    """Active agreements with items past due, or whose follow-up date has passed undone."""
+    overdue_item = and_(
+        AgreementItem.agreement_id == Agreement.id,
+        AgreementItem.completed_on.is_(None),
+        AgreementItem.due_on < today,
+    )
+    follow_up_done = exists().where(
+        FollowUp.agreement_id == Agreement.id,
+        FollowUp.agreement_item_id.is_(None),
+        FollowUp.status == FollowUpStatus.DONE,
+    )
+    follow_up_passed = and_(Agreement.follow_up_on < today, ~follow_up_done)
+    overdue_count = select(func.count(AgreementItem.id)).where(overdue_item).scalar_subquery()
+    oldest = select(func.min(AgreementItem.due_on)).where(overdue_item).scalar_subquery()
+    rows = session.execute(
+        select(
+            Agreement.id,
+            Agreement.case_id,
+            Agreement.circle_id,
+            Agreement.harm_summary,
+            overdue_count,
+            oldest,
+            Agreement.follow_up_on,
+            follow_up_passed,
+        )
+        .where(
+            Agreement.status == AgreementStatus.ACTIVE,
+            or_(exists().where(overdue_item), follow_up_passed),
+        )
+        .order_by(Agreement.id)
+    ).all()
+    result = []
+    for agreement_id, case_id, circle_id, harm, count, oldest_due, follow_on, passed in rows:
+        reasons = []
+        if count:
+            days = (today - oldest_due).days if oldest_due else 0
+            noun = "item is" if count == 1 else "items are"
+            reasons.append(f"{count} {noun} overdue (the oldest by {days} days).")
+        if passed and follow_on is not None:
+            reasons.append(
+                f"The follow-up date {follow_on.isoformat()} has passed with no follow-up done."
+            )
+        result.append(
+            AgreementAtRisk(
+                agreement_id,
+                case_id,
+                circle_id,
+                harm,
+                int(count or 0),
+                oldest_due,
+                follow_on,
+                reasons,
+            )
+        )
+    result.sort(key=lambda a: (a.oldest_due_on or a.follow_up_on or today, a.id))
+    return result
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a student's history; ``on`` is the date it sorts by."""
+
+    on: date
+    kind: str  # "case", "circle", "agreement" or "follow_up"
+    id: int
+    title: str
+    status: str
+    role: str | None = None  # the person's role, where they had one
+    case_id: int | None = None
+
+
+_KIND_ORDER = {"case": 0, "circle": 1, "agreement": 2, "follow_up": 3}
+
+
+def student_history(
+    sessions: sessionmaker[Session], person_id: int, *, tz: tzinfo | None = None
+) -> list[HistoryEntry]:
+    """Every case, circle, agreement and follow-up one person took part in, in date order.
+
+    Circles are dated by their local date in ``tz`` (None: this computer's zone); agreements by
+    the day they were made (or created, for drafts); follow-ups by their due date.
+    """
+    entries: list[HistoryEntry] = []
+    with sessions() as session:
+        if session.get(Person, person_id) is None:
+            raise NotFound(f"There is no person with id {person_id} in this database.")
+        case_roles: dict[int, str] = {}
+        for case, role in session.execute(
+            select(Case, CaseParty.role)
+            .join(CaseParty, CaseParty.case_id == Case.id)
+            .where(CaseParty.person_id == person_id)
+        ):
+            case_roles[case.id] = role
+            title = case.incident_category + (f" at {case.location}" if case.location else "")
+            entries.append(
+                HistoryEntry(case.referred_on, "case", case.id, title, case.status, role, case.id)
+            )
+        circle_roles: dict[int, str] = {}
+        for circle, role in session.execute(
+            select(Circle, Participant.role)
+            .join(Participant, Participant.circle_id == Circle.id)
+            .where(Participant.person_id == person_id)
+        ):
+            circle_roles[circle.id] = role
+            moment = circle.started_at or circle.scheduled_at or circle.created_at
+            title = circle.title or circle.kind.replace("_", " ").capitalize()
+            entries.append(
+                HistoryEntry(
+                    moment.astimezone(tz).date(),
+                    "circle",
+                    circle.id,
+                    title,
+                    circle.status,
+                    role,
+                    circle.case_id,
+                )
+            )
+        agreements = session.scalars(
+            select(Agreement).where(
+                or_(
+                    Agreement.case_id.in_(list(case_roles)),
+                    Agreement.circle_id.in_(list(circle_roles)),
+                    Agreement.id.in_(
+                        select(AgreementItem.agreement_id).where(
+                            AgreementItem.responsible_id == person_id
+                        )
+                    ),
+                    Agreement.id.in_(
+                        select(Signature.agreement_id).where(Signature.person_id == person_id)
+                    ),
+                )
+            )
+        ).all()
+        for agreement in agreements:
+            on = agreement.agreed_on or agreement.created_at.astimezone(tz).date()
+            entries.append(
+                HistoryEntry(
+                    on,
+                    "agreement",
+                    agreement.id,
+                    f"Repair agreement (version {agreement.version})",
+                    agreement.status,
+                    None,
+                    agreement.case_id,
+                )
+            )
+        agreement_ids = [a.id for a in agreements]
+        for follow_up in session.scalars(
+            select(FollowUp).where(
+                or_(
+                    FollowUp.case_id.in_(list(case_roles)),
+                    FollowUp.agreement_id.in_(agreement_ids),
+                    FollowUp.circle_id.in_(list(circle_roles)),
+                )
+            )
+        ):
+            entries.append(
+                HistoryEntry(
+                    follow_up.due_on,
+                    "follow_up",
+                    follow_up.id,
+                    follow_up.purpose or "Follow-up",
+                    follow_up.status,
+                    None,
+                    follow_up.case_id,
+                )
+            )
+    entries.sort(key=lambda e: (e.on, _KIND_ORDER[e.kind], e.id))
+    return entries
