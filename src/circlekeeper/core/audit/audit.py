@@ -31,7 +31,12 @@ def record(
     actor: str = "",
     **detail: Any,
 ) -> None:
-    """Add one audit line to the current transaction (it commits with the change it describes)."""
+    """Add one audit line to the current transaction (it commits with the change it describes).
+
+    With no ``actor`` given, the line names the operation's actor (``core.operations``).
+    """
+    if not actor:
+        actor = session.info.get(ACTOR, "")
     line = AuditEvent(
         action=action,
         entity=entity,

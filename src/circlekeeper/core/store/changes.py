@@ -128,6 +128,11 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
                 continue
             entity, noted = pending.setdefault(uuid, (entity_name(table), {}))
             _merge(noted, found)
+    actor = session.info.get(ACTOR, "")
+    if actor:
+        for obj in session.new:
+            if isinstance(obj, AuditEvent) and not obj.actor:
+                obj.actor = actor
     if session.info.get(PENDING):
         for obj in session.new:
             if isinstance(obj, AuditEvent):
