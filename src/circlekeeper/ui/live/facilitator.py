@@ -210,7 +210,7 @@ class FacilitatorWindow(QWidget):
             Action("leave", self.tr("Leaves early…"), ("L",), self.leave_early),
             Action("projector", self.tr("Projector"), ("Ctrl+Shift+P",), self.toggle_projector),
             Action(
-                "languages", self.tr("Both languages"), ("Ctrl+Shift+L",), self.toggle_languages
+                "languages", self.tr("Languages: English"), ("Ctrl+Shift+L",), self.toggle_languages
             ),
             Action(
                 "guidelines",
@@ -270,7 +270,7 @@ class FacilitatorWindow(QWidget):
                 n=state.stage_index + 1, total=len(self.script.stages), circle=self.live.title
             )
         )
-        self.stage_title.setText(stage.title)
+        self.stage_title.setText(stage.title_in(self.languages[0]))
         statement = self.live.officer_statement
         read_aloud = ""
         if statement and state.stage_index == 0:
@@ -488,15 +488,32 @@ class FacilitatorWindow(QWidget):
         self.buttons["projector"].setChecked(self.projector.isVisible())
 
     def toggle_languages(self) -> None:
+        """English, then both languages, then the other language only, then English again.
+
+        The first language is the one the keeper's words, titles and tips are shown in.
+        """
         available = [lang for lang in self.script.languages if lang != "en"]
-        if len(self.languages) > 1 or not available:
+        if not available:
             self.languages = ["en"]
-            if not available:
-                self._say(self.tr("This script has only one language."))
-        else:
+            self._say(self.tr("This script has only one language."))
+        elif self.languages == ["en"]:
             self.languages = ["en", available[0]]
-        self.buttons["languages"].setChecked(len(self.languages) > 1)
+        elif len(self.languages) > 1:
+            self.languages = [available[0]]
+        else:
+            self.languages = ["en"]
+        self._show_languages()
+        self._say(self.buttons["languages"].text())
+        self._render_stage(self.live.state)
         self._update_projector()
+
+    def _show_languages(self) -> None:
+        names = {"en": "English", "es": "Español"}
+        shown = " + ".join(names.get(code, code) for code in self.languages)
+        button = self.buttons["languages"]
+        button.setText(self.tr("Languages: {shown}").format(shown=shown))
+        button.setAccessibleName(button.text())
+        button.setChecked(self.languages != ["en"])
 
     def toggle_guidelines(self) -> None:
         self._update_projector()

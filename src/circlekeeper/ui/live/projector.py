@@ -94,7 +94,7 @@ class ProjectorWindow(QWidget):
         stage, languages = self._stage, self._languages
         first = stage.question_in(languages[0]) if stage else ""
         if stage is not None and not first:
-            first = stage.title  # a stage with no question shows only its name
+            first = stage.title_in(languages[0])  # a stage with no question: only its name
         self.question.setText(first)
         second = ""
         if stage is not None and len(languages) > 1:
