@@ -159,3 +159,13 @@ question = { en = "Hi", es = "Hola" }
         base.replace('languages = ["en", "es"]', 'languages = ["en", "es"]\nes = "x"')
     )
     assert any("must be a table" in str(e) for e in errors)
+
+
+def test_printed_documents_say_remision_and_use_spanish_capitalisation() -> None:
+    strings = (resources_dir() / "templates" / "_strings.html").read_text(encoding="utf-8")
+    spanish = strings[strings.index('"es": {') :]
+    assert not re.search(r"[Rr]eferencia|[Rr]eferido", spanish)
+    for key in ("agreement_title", "circle_summary_title", "family_letter_title"):
+        title = re.search(rf'"{key}": "([^"]+)"', spanish)
+        assert title is not None
+        assert not [w for w in title.group(1).split()[1:] if w[:1].isupper()], title.group(1)
