@@ -340,6 +340,7 @@ def test_resume_after_reopening_the_database_mid_circle(
     clock = Clock()
     live = FacilitationService(db.sessions, cid, clock=clock)
     live.start()
+    live.next_stage()  # the talking piece
     live.next_stage()  # guidelines round
     live.next_speaker()
     live.set_mode(PieceMode.POPCORN)
