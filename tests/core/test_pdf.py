@@ -170,8 +170,10 @@ def test_a_table_never_leaves_its_header_and_one_row_at_the_foot_of_a_page(
     html_to_pdf(html, path, title="Agreement")
     # Then the heading and the first three signers are on one page, whatever the filler
     pages = _pages(path)
-    where = {f"Signer {i}": next(n for n, text in enumerate(pages) if f"Signer {i}" in text)
-             for i in range(6)}
+    where = {
+        f"Signer {i}": next(n for n, text in enumerate(pages) if f"Signer {i}" in text)
+        for i in range(6)
+    }
     heading = next(n for n, text in enumerate(pages) if "Signatures" in text)
     assert where["Signer 0"] == where["Signer 1"] == where["Signer 2"] == heading, where
     assert "By signing" in pages[heading]

@@ -41,7 +41,7 @@ def end_circle(qtbot: QtBot, window: FacilitatorWindow) -> None:
     press(qtbot, window, Key.Key_W, CTRL)
     dialog = window.dialog
     assert isinstance(dialog, ConfirmEndDialog)
-    qtbot.keyClick(dialog, Key.Key_Return)
+    qtbot.mouseClick(dialog.end_button, Qt.MouseButton.LeftButton)  # a deliberate choice
     qtbot.waitUntil(lambda: window.summary is not None)
 
 
@@ -205,11 +205,13 @@ def test_popcorn_join_late_and_the_end_can_be_cancelled(qtbot: QtBot, db: Databa
     qtbot.waitUntil(lambda: window.dialog is None)
     assert ids["Dee"] in window.state.seating and not window.outside.isVisible()
     assert window.state.seat_status(ids["Dee"]) is SeatStatus.WAITING
-    # Esc asks before ending; Esc again keeps going
+    # Esc does not end the circle; Ctrl+W asks, and Return (the default) keeps going
     press(qtbot, window, Key.Key_Escape)
+    assert window.dialog is None and "Ctrl+W" in window.status.text()
+    press(qtbot, window, Key.Key_W, CTRL)
     confirm = window.dialog
     assert isinstance(confirm, ConfirmEndDialog)
-    qtbot.keyClick(confirm, Key.Key_Escape)
+    qtbot.keyClick(confirm, Key.Key_Return)
     qtbot.waitUntil(lambda: window.dialog is None)
     assert window.summary is None
     assert newcomer_planner.detail(cid).status == CircleStatus.IN_PROGRESS
@@ -220,8 +222,14 @@ def test_every_control_has_a_name(qtbot: QtBot, db: Database) -> None:
     window = open_window(qtbot, db, cid)
     to_first_round(qtbot, window)
     assert unnamed_controls(window) == []
-    for key in (Key.Key_N, Key.Key_O, Key.Key_J, Key.Key_L, Key.Key_Escape):
-        press(qtbot, window, key)
+    for key, modifier in (
+        (Key.Key_N, None),
+        (Key.Key_O, None),
+        (Key.Key_J, None),
+        (Key.Key_L, None),
+        (Key.Key_W, CTRL),
+    ):
+        press(qtbot, window, key, modifier)
         dialog = window.dialog
         assert dialog is not None
         qtbot.waitExposed(dialog)

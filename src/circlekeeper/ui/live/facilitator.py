@@ -51,6 +51,7 @@ class Action:
     keys: tuple[str, ...]
     run: Callable[[], None]
     primary: bool = False
+    hidden: bool = False  # a key with no button (Esc)
 
 
 class FacilitatorWindow(QWidget):
@@ -171,7 +172,7 @@ class FacilitatorWindow(QWidget):
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(6)
-        others = [a for a in self.live_actions if not a.primary]
+        others = [a for a in self.live_actions if not a.primary and not a.hidden]
         columns = (len(others) + 1) // 2
         for index, action in enumerate(others):
             grid.addWidget(self._button(action), index // columns, index % columns)
@@ -219,7 +220,9 @@ class FacilitatorWindow(QWidget):
                 self.toggle_guidelines,
             ),
             Action("fullscreen", self.tr("Full screen"), ("F11",), self.toggle_full_screen),
-            Action("end", self.tr("End circle…"), ("Ctrl+W", "Esc"), self.confirm_end),
+            Action("end", self.tr("End circle…"), ("Ctrl+W",), self.confirm_end),
+            # Esc never ends a circle: it leaves full screen, or does nothing.
+            Action("escape", "", ("Esc",), self.escape, hidden=True),
         ]
 
     def _button(self, action: Action) -> QPushButton:
@@ -518,6 +521,34 @@ class FacilitatorWindow(QWidget):
     def toggle_guidelines(self) -> None:
         self._update_projector()
 
+    def _confirm_close(self) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(self.tr("The circle is still running"))
+        box.setText(
+            self.tr(
+                "The circle has not ended. Everything so far is saved; closing pauses it, and "
+                "you can resume it from Today where it stopped."
+            )
+        )
+        close = box.addButton(self.tr("&Pause and close"), QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton(self.tr("&Keep going"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        self.close_box = box
+        box.exec()
+        self.close_box = None
+        return box.clickedButton() is close
+
+    def escape(self) -> None:
+        """Esc leaves full screen; otherwise it only says how to end, and changes nothing."""
+        if self.isFullScreen():
+            self.toggle_full_screen()
+        else:
+            self._say(self.tr("To end the circle, press Ctrl+W."))
+
     def toggle_full_screen(self) -> None:
         if self.isFullScreen():
             self.showNormal()
@@ -527,6 +558,11 @@ class FacilitatorWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         # Closing without ending is safe: everything is saved and the circle can be resumed.
+        # When the keeper closes the window by hand (its title bar), say so and let them stay.
+        asked = event.spontaneous() and self.summary is None and self.isVisible()
+        if asked and not self._confirm_close():
+            event.ignore()
+            return
         self._ticker.stop()
         self.projector.close()
         super().closeEvent(event)
