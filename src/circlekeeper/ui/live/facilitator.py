@@ -90,6 +90,7 @@ class FacilitatorWindow(QWidget):
         self.state: LiveState | None = None
         self.summary: dict[str, Any] | None = None
         self.summary_view: QWidget | None = None
+        self.close_box: QWidget | None = None  # the "still running" question while it is open
         self.dialog: QWidget | None = None
         self.languages = ["en"]
         self.projector = ProjectorWindow(self)
