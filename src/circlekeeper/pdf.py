@@ -31,6 +31,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
     QTextFormat,
+    QTextTable,
 )
 
 PageSizeName = Literal["letter", "a4"]
@@ -142,6 +143,83 @@ def _keep_headings_with_next(doc: QTextDocument, page_height: float) -> None:
         doc.markContentsDirty(since, doc.characterCount() - since)
 
 
+def _tables(doc: QTextDocument) -> list[QTextTable]:
+    """The document's tables with a header row, in order (nested ones included)."""
+    found: list[QTextTable] = []
+    block = doc.begin()
+    while block.isValid():
+        table = QTextCursor(block).currentTable()
+        if table is not None and table.format().headerRowCount() and table not in found:
+            found.append(table)
+        block = block.next()
+    return found
+
+
+def _row_bottom(doc: QTextDocument, table: QTextTable, row: int) -> float:
+    layout = doc.documentLayout()
+    cell = table.cellAt(row, 0)
+    return layout.blockBoundingRect(cell.lastCursorPosition().block()).bottom()
+
+
+def _keep_table_starts(doc: QTextDocument, page_height: float, rows: int = 3) -> None:
+    """Never leave a table's header and only one or two rows at the foot of a page.
+
+    A signature table split after its first signer, or a list of agreement items whose header
+    sits alone at the bottom, reads as a different document on each page. When fewer than
+    ``rows`` of a table's rows (or all of them, when it has fewer) fit under its header on the
+    page where it starts, the table moves to the next page, with the heading just above it
+    when that heading is on the same page, so the heading, its lines and the table stay one.
+    """
+    always_before = QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
+    layout = doc.documentLayout()
+    for _ in range(40):
+        moved = False
+        for table in _tables(doc):
+            header = table.format().headerRowCount()
+            body_rows = table.rows() - header
+            if body_rows < 2:
+                continue
+            top = layout.frameBoundingRect(table).top()
+            page_bottom = (int(top // page_height) + 1) * page_height
+            if top % page_height < page_height * 0.05:
+                continue  # already at the top of a page
+            want = min(rows, body_rows)
+            if _row_bottom(doc, table, header + want - 1) <= page_bottom + 0.5:
+                continue
+            # Find the heading just above (its own block, not in a table) on the same page.
+            block = table.firstCursorPosition().block().previous()
+            target = None
+            for _step in range(8):
+                if not block.isValid():
+                    break
+                rect = layout.blockBoundingRect(block)
+                if int(rect.top() // page_height) != int(top // page_height):
+                    break
+                if block.blockFormat().headingLevel() and QTextCursor(block).currentTable() is None:
+                    target = block
+                    break
+                block = block.previous()
+            if target is not None:
+                fmt = target.blockFormat()
+                if fmt.pageBreakPolicy() & always_before:
+                    continue
+                fmt.setPageBreakPolicy(always_before)
+                QTextCursor(target).setBlockFormat(fmt)
+                since = target.position()
+            else:
+                table_format = table.format()
+                if table_format.pageBreakPolicy() & always_before:
+                    continue
+                table_format.setPageBreakPolicy(always_before)
+                table.setFormat(table_format)
+                since = table.firstPosition()
+            doc.markContentsDirty(since, doc.characterCount() - since)
+            moved = True
+            break
+        if not moved:
+            return
+
+
 def _paint_pages(doc: QTextDocument, device: QPagedPaintDevice, footer: str) -> int:
     """Lay the document out on the device's pages and paint them with a footer; return pages."""
     doc.documentLayout().setPaintDevice(device)
@@ -153,6 +231,7 @@ def _paint_pages(doc: QTextDocument, device: QPagedPaintDevice, footer: str) -> 
     body = QSizeF(page.width(), page.height() - footer_height)
     doc.setPageSize(body)
     _keep_headings_with_next(doc, body.height())
+    _keep_table_starts(doc, body.height())
     pages = max(1, doc.pageCount())
     painter = QPainter()
     if not painter.begin(device):

@@ -212,9 +212,7 @@ def test_a_whole_harm_circle_run_leaves_a_full_record(db: Database, planner: Cir
     assert state.round_complete
     note = live.add_note("Bea named respect first.", privacy="record", participant_id=students[1])
     clock.tick()
-    state = live.next_stage()  # talking piece introduction: no round
-    clock.tick()
-    state = live.next_stage()  # check-in
+    state = live.next_stage()  # check-in (the piece was introduced before the guidelines)
     clock.tick(10)
     live.pass_turn()  # the keeper passes
     clock.tick(10)
@@ -273,8 +271,8 @@ def test_a_whole_harm_circle_run_leaves_a_full_record(db: Database, planner: Cir
         (students[3], False),
     ]
     assert stages == len(script.stages) and open_stages == 0
-    assert {(n.privacy, n.stage_index) for n in notes} == {("record", 1), ("private", 3)}
-    assert note.stage_index == 1
+    assert {(n.privacy, n.stage_index) for n in notes} == {("record", 2), ("private", 3)}
+    assert note.stage_index == 2
     assert "start" in actions and "end" in actions and actions.count("add_note") == 2
     assert "next_speaker" not in actions
     assert summary["notes"] == {"private": 1, "record": 1, "total": 2}
@@ -342,6 +340,7 @@ def test_resume_after_reopening_the_database_mid_circle(
     clock = Clock()
     live = FacilitationService(db.sessions, cid, clock=clock)
     live.start()
+    live.next_stage()  # the talking piece
     live.next_stage()  # guidelines round
     live.next_speaker()
     live.set_mode(PieceMode.POPCORN)

@@ -67,7 +67,7 @@ def test_every_item_name_date_and_signature_line_is_in_the_html(lang: str, home:
     for line in view.signature_lines:
         assert line.name in html
     if lang != "en":
-        assert "Acuerdo de Reparación" in html and "Firma" in html
+        assert "Acuerdo de reparación" in html and "Firma" in html
     if lang != "es":
         assert "Repair Agreement" in html and "Signature" in html
 

@@ -143,3 +143,37 @@ def test_print_html_paints_on_any_paged_device(qapp, tmp_path: Path) -> None:
     assert print_html("<h1>Hello</h1><p>José</p>", writer, title="x") == 1
     del writer
     assert "José" in _text(target)
+
+
+def _pages(path: Path) -> list[str]:
+    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(str(path)).pages]
+
+
+@pytest.mark.parametrize("filler", range(20, 32))
+def test_a_table_never_leaves_its_header_and_one_row_at_the_foot_of_a_page(
+    qapp, tmp_path: Path, filler: int
+) -> None:
+    # Given a document whose signature table starts somewhere near the foot of page 1
+    rows = "".join(
+        f"<tr><td><b>Signer {i}</b><br>role</td><td><br><br>______</td><td>date</td></tr>"
+        for i in range(6)
+    )
+    html = (
+        "<h1>Agreement</h1>"
+        + "".join(f"<p>Line {n} of what was agreed.</p>" for n in range(filler))
+        + "<h2>Signatures</h2><p>By signing, each of us says we helped write this.</p>"
+        + "<table><thead><tr><th>Name</th><th>Signature</th><th>Date</th></tr></thead>"
+        + rows
+        + "</table>"
+    )
+    path = tmp_path / "sign.pdf"
+    html_to_pdf(html, path, title="Agreement")
+    # Then the heading and the first three signers are on one page, whatever the filler
+    pages = _pages(path)
+    where = {
+        f"Signer {i}": next(n for n, text in enumerate(pages) if f"Signer {i}" in text)
+        for i in range(6)
+    }
+    heading = next(n for n, text in enumerate(pages) if "Signatures" in text)
+    assert where["Signer 0"] == where["Signer 1"] == where["Signer 2"] == heading, where
+    assert "By signing" in pages[heading]

@@ -2,59 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from circlekeeper.core.people.people import PeopleService
-from circlekeeper.core.profiles.profiles import ProfileService
-from circlekeeper.core.store.database import open_database
-from circlekeeper.core.store.models import Note
-
-_spec = importlib.util.spec_from_file_location(
-    "core_conference_fixtures_for_cli", Path(__file__).parents[1] / "core" / "conftest.py"
-)
-assert _spec is not None and _spec.loader is not None
-_fixtures = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = _fixtures
-_spec.loader.exec_module(_fixtures)
-
-PRIVATE_NOTE = "Mentioned trouble at home with the stepfather"
-DEMOGRAPHICS = ("Zapotec-Mixtec heritage", "Genderfluid-kestrel")
-SCHOOL_ONLY = "(he/him)"  # José's pronouns are printed on the school's copy only
-
-
-@pytest.fixture
-def school(db_path: Path) -> tuple[Path, int]:
-    """A conference with a private note, equity fields, and profiles Dana (counselor), Sam (SRO)."""
-    db = open_database(db_path)
-    try:
-        conference = _fixtures.build_conference(db)
-        agreement_id = _fixtures.draft_with_items(conference, 2)
-        people = PeopleService(db.sessions)
-        jose = people.details(conference.jose).data
-        people.update(
-            conference.jose, replace(jose, race_ethnicity=DEMOGRAPHICS[0], gender=DEMOGRAPHICS[1])
-        )
-        with db.sessions.begin() as session:
-            session.add(
-                Note(
-                    circle_id=conference.circle_id,
-                    text=PRIVATE_NOTE,
-                    privacy="private",
-                    author="Dana Whitfield",
-                )
-            )
-        profiles = ProfileService(db.sessions)
-        dana = profiles.create("Dana Whitfield", pin="1111")
-        profiles.create("Sam Reyes", "sro", pin="2222", approval=profiles.approve(dana.id, "1111"))
-    finally:
-        db.close()
-    return db_path, agreement_id
+from .conftest import DEMOGRAPHICS, PRIVATE_NOTE, SCHOOL_ONLY
 
 
 def _export(run_cli, db_path: Path, agreement_id: int, out: Path, *extra: str, **env: str):  # type: ignore[no-untyped-def]

@@ -91,7 +91,9 @@ while True:
 print("DONE", step, flush=True)
 if finish:
     key(Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
-    key(Qt.Key.Key_Return, target=window.dialog)
+    # Ending is a deliberate choice (Return keeps going): the keeper clicks "End the circle".
+    QTest.mouseClick(window.dialog.end_button, Qt.MouseButton.LeftButton)
+    app.processEvents()
     print("ENDED", flush=True)
 window.close()
 db.close()

@@ -170,7 +170,7 @@ def test_at_the_end_of_a_circle_the_summary_leads_to_the_checklist(
     press(qtbot, window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
     confirm = window.dialog
     assert isinstance(confirm, ConfirmEndDialog)
-    qtbot.keyClick(confirm, Qt.Key.Key_Return)
+    qtbot.mouseClick(confirm.end_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.summary_view is not None)
     view = window.summary_view
 

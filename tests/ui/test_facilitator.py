@@ -18,7 +18,7 @@ from circlekeeper.ui.live.facilitator import FacilitatorWindow
 
 from .a11y import unnamed_controls
 from .conftest import activate
-from .test_facilitator_helpers import conference, harm_circle, open_window, press
+from .test_facilitator_helpers import conference, harm_circle, open_window, press, to_first_round
 
 Key = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -41,7 +41,7 @@ def end_circle(qtbot: QtBot, window: FacilitatorWindow) -> None:
     press(qtbot, window, Key.Key_W, CTRL)
     dialog = window.dialog
     assert isinstance(dialog, ConfirmEndDialog)
-    qtbot.keyClick(dialog, Key.Key_Return)
+    qtbot.mouseClick(dialog.end_button, Qt.MouseButton.LeftButton)  # a deliberate choice
     qtbot.waitUntil(lambda: window.summary is not None)
 
 
@@ -53,7 +53,11 @@ def test_a_whole_harm_circle_with_the_keyboard_only(qtbot: QtBot, db: Database) 
     assert window.stage_title.text() == "Opening and purpose"
     assert window.stage_title.font().pointSizeF() >= 26
 
-    # When the keeper goes round the guidelines round: everyone speaks
+    # When the keeper introduces the talking piece (no round yet: Space is refused quietly)
+    press(qtbot, window, Key.Key_PageDown)
+    press(qtbot, window, Key.Key_Space)
+    assert "no talking-piece round" in window.status.text()
+    # ... and goes round the guidelines round: everyone speaks
     press(qtbot, window, Key.Key_PageDown)
     assert window.state.stage.has_round and window.state.speaker == ids["Kim"]
     assert "0 of 5 have spoken" in window.progress.text()
@@ -66,9 +70,6 @@ def test_a_whole_harm_circle_with_the_keyboard_only(qtbot: QtBot, db: Database) 
     write_note(qtbot, window, "Bea named respect first.", record=True)
 
     # ... moves on, with passes, a slip undone, the right arrow, and someone leaving
-    press(qtbot, window, Key.Key_PageDown)  # the talking piece (no round)
-    press(qtbot, window, Key.Key_Space)  # refused quietly, in the status line
-    assert "no talking-piece round" in window.status.text()
     press(qtbot, window, Key.Key_Right, CTRL)  # check-in
     press(qtbot, window, Key.Key_P)  # Kim passes
     press(qtbot, window, Key.Key_Right)  # Ali speaks
@@ -112,7 +113,7 @@ def test_a_whole_harm_circle_with_the_keyboard_only(qtbot: QtBot, db: Database) 
         open_rows = s.scalar(
             select(func.count()).select_from(StageRecord).where(StageRecord.ended_at.is_(None))
         )
-    assert [(p, passed) for i, p, passed in turns if i == 1] == [
+    assert [(p, passed) for i, p, passed in turns if i == 2] == [
         (ids[n], False) for n in ("Kim", "Ali", "Bea", "Cy", "Dee")
     ]
     assert [(p, passed) for i, p, passed in turns if i == 3] == [
@@ -121,7 +122,7 @@ def test_a_whole_harm_circle_with_the_keyboard_only(qtbot: QtBot, db: Database) 
         (ids["Bea"], False),
         (ids["Dee"], False),
     ]
-    assert sorted(notes) == sorted([("record", 1, ids["Ali"]), ("private", 3, None)])
+    assert sorted(notes) == sorted([("record", 2, ids["Ali"]), ("private", 3, None)])
     assert stage_rows == len(detail.script.stages) + 2 and open_rows == 0  # type: ignore[union-attr]
     summary = window.summary
     assert summary is not None and detail.summary == summary
@@ -182,7 +183,7 @@ def test_popcorn_join_late_and_the_end_can_be_cancelled(qtbot: QtBot, db: Databa
     newcomer_planner = CirclePlanner(db.sessions)
     window = open_window(qtbot, db, cid, present=[i for n, i in ids.items() if n != "Dee"])
     assert "Dee Test (absent)" in window.outside.text()
-    press(qtbot, window, Key.Key_PageDown)
+    to_first_round(qtbot, window)
     # Popcorn: the keeper hands the piece to Cy
     press(qtbot, window, Key.Key_O)
     pick = window.dialog
@@ -204,11 +205,13 @@ def test_popcorn_join_late_and_the_end_can_be_cancelled(qtbot: QtBot, db: Databa
     qtbot.waitUntil(lambda: window.dialog is None)
     assert ids["Dee"] in window.state.seating and not window.outside.isVisible()
     assert window.state.seat_status(ids["Dee"]) is SeatStatus.WAITING
-    # Esc asks before ending; Esc again keeps going
+    # Esc does not end the circle; Ctrl+W asks, and Return (the default) keeps going
     press(qtbot, window, Key.Key_Escape)
+    assert window.dialog is None and "Ctrl+W" in window.status.text()
+    press(qtbot, window, Key.Key_W, CTRL)
     confirm = window.dialog
     assert isinstance(confirm, ConfirmEndDialog)
-    qtbot.keyClick(confirm, Key.Key_Escape)
+    qtbot.keyClick(confirm, Key.Key_Return)
     qtbot.waitUntil(lambda: window.dialog is None)
     assert window.summary is None
     assert newcomer_planner.detail(cid).status == CircleStatus.IN_PROGRESS
@@ -217,10 +220,16 @@ def test_popcorn_join_late_and_the_end_can_be_cancelled(qtbot: QtBot, db: Databa
 def test_every_control_has_a_name(qtbot: QtBot, db: Database) -> None:
     cid, _ids = harm_circle(db)
     window = open_window(qtbot, db, cid)
-    press(qtbot, window, Key.Key_PageDown)
+    to_first_round(qtbot, window)
     assert unnamed_controls(window) == []
-    for key in (Key.Key_N, Key.Key_O, Key.Key_J, Key.Key_L, Key.Key_Escape):
-        press(qtbot, window, key)
+    for key, modifier in (
+        (Key.Key_N, None),
+        (Key.Key_O, None),
+        (Key.Key_J, None),
+        (Key.Key_L, None),
+        (Key.Key_W, CTRL),
+    ):
+        press(qtbot, window, key, modifier)
         dialog = window.dialog
         assert dialog is not None
         qtbot.waitExposed(dialog)
@@ -252,7 +261,8 @@ def test_f11_toggles_full_screen(qtbot: QtBot, db: Database) -> None:
 def test_buttons_do_what_keys_do(qtbot: QtBot, db: Database, names: tuple[str, str]) -> None:
     cid, ids = harm_circle(db)
     window = open_window(qtbot, db, cid)
-    qtbot.mouseClick(window.buttons["next_stage"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.buttons["next_stage"], Qt.MouseButton.LeftButton)  # the piece
+    qtbot.mouseClick(window.buttons["next_stage"], Qt.MouseButton.LeftButton)  # guidelines
     qtbot.mouseClick(window.buttons["next"], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(window.buttons["pass"], Qt.MouseButton.LeftButton)
     assert window.state is not None and window.state.spoken == [ids["Kim"]]

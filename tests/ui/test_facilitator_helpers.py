@@ -80,3 +80,11 @@ def press(qtbot: QtBot, window: FacilitatorWindow, key: object, modifier: object
     from PySide6.QtCore import Qt
 
     qtbot.keyClick(window, key, modifier or Qt.KeyboardModifier.NoModifier)  # type: ignore[arg-type]
+
+
+def to_first_round(qtbot: QtBot, window: FacilitatorWindow) -> None:
+    """Page on to the first stage where the talking piece goes round."""
+    while window.state is not None and not window.state.stage.has_round:
+        from PySide6.QtCore import Qt
+
+        press(qtbot, window, Qt.Key.Key_PageDown)

@@ -13,7 +13,7 @@ from circlekeeper.core.store.database import open_database
 from circlekeeper.ui.live.facilitator import FacilitatorWindow
 from circlekeeper.ui.main_window import MainWindow
 
-from .test_facilitator_helpers import harm_circle, open_window, press
+from .test_facilitator_helpers import harm_circle, open_window, press, to_first_round
 
 Key = Qt.Key
 
@@ -25,7 +25,7 @@ def test_reopening_offers_to_resume_where_it_stopped(qtbot: QtBot, db_path: Path
     service.save(type(service.load())(welcome_done="1"))
     cid, ids = harm_circle(db)
     window = open_window(qtbot, db, cid)
-    press(qtbot, window, Key.Key_PageDown)
+    to_first_round(qtbot, window)
     press(qtbot, window, Key.Key_Space)
     press(qtbot, window, Key.Key_P)
     press(qtbot, window, Key.Key_N)
@@ -54,7 +54,7 @@ def test_reopening_offers_to_resume_where_it_stopped(qtbot: QtBot, db_path: Path
     qtbot.addWidget(resumed)
     assert resumed.resumed
     assert resumed.state is not None
-    assert resumed.state.stage_index == before.stage_index == 1
+    assert resumed.state.stage_index == before.stage_index == 2
     assert resumed.state.speaker == ids["Bea"]
     assert resumed.state.spoken == [ids["Kim"]] and resumed.state.passed == [ids["Ali"]]
     assert [n.text for n in resumed.notes] == ["Quiet group today."]

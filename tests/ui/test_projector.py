@@ -94,3 +94,36 @@ def test_the_other_screen_is_chosen_when_there_is_one(qtbot: QtBot) -> None:
     only = QGuiApplication.primaryScreen()
     assert other_screen(only) is None  # a single screen: stay a window
     assert other_screen(None) is None
+
+
+def test_the_language_key_cycles_english_both_and_spanish_only(qtbot: QtBot, db: Database) -> None:
+    # Given a harm circle on its opening stage with the projector shown
+    cid, _ids = harm_circle(db)
+    window = open_window(qtbot, db, cid)
+    press(qtbot, window, Key.Key_P, SHOW)
+    projector = window.projector
+    stage = window.script.stages[window.state.stage_index]  # type: ignore[union-attr]
+    assert window.stage_panel.words.text() == stage.words.strip()
+
+    # When the keeper presses Ctrl+Shift+L once: both languages on the projector
+    press(qtbot, window, Key.Key_L, SHOW)
+    assert window.languages == ["en", "es"]
+    assert projector.question.text() == stage.question["en"]
+    assert projector.second.text() == stage.question["es"]
+    assert window.stage_panel.words.text() == stage.words.strip()
+
+    # Twice: Spanish only, on the projector and in the keeper's words, title and tips
+    press(qtbot, window, Key.Key_L, SHOW)
+    assert window.languages == ["es"]
+    assert projector.question.text() == stage.question["es"]
+    assert not projector.second.isVisible()
+    assert window.stage_panel.words.text() == stage.words_in("es").strip()
+    assert window.stage_panel.words.text() != stage.words.strip()
+    assert window.stage_title.text() == stage.title_in("es")
+    assert "Español" in window.buttons["languages"].text()
+
+    # A third time: back to English
+    press(qtbot, window, Key.Key_L, SHOW)
+    assert window.languages == ["en"]
+    assert projector.question.text() == stage.question["en"]
+    assert window.stage_panel.words.text() == stage.words.strip()

@@ -15,7 +15,9 @@ from circlekeeper.commands.acting import acting_viewer, add_profile_option
 
 def register(sub: Any) -> None:
     parser = sub.add_parser(
-        "export", help="write an agreement or a survey form (PDF or HTML) or a calendar (.ics)"
+        "export",
+        help="write an agreement, a family letter, a circle summary or a survey form (PDF or "
+        "HTML), or a calendar (.ics)",
     )
     kinds = parser.add_subparsers(dest="export_kind", metavar="WHAT", required=True)
     agreement = kinds.add_parser("agreement", help="a repair agreement, ready to print and sign")
@@ -66,6 +68,9 @@ def register(sub: Any) -> None:
         "calendar", help="planned circles and open follow-ups as an .ics calendar file"
     )
     add_export_arguments(calendar)
+    from circlekeeper.commands.export_documents import add_parsers
+
+    add_parsers(kinds)
     add_database_option(parser)
 
 

@@ -17,6 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from circlekeeper.core.domain.enums import CircleKind
+from circlekeeper.core.domain.script_words import (
+    ScriptWords,
+    StageWords,
+    other_languages,
+    read_script_words,
+    read_stage_words,
+    script_words_dict,
+    stage_words_dict,
+)
 from circlekeeper.core.text import clean_text
 
 MAX_SCRIPT_BYTES = 256 * 1024
@@ -90,6 +99,23 @@ class Stage:
     suggested_minutes: int | None = None
     tips: tuple[str, ...] = ()
     round: bool | None = None  # None: decided by the stage type
+    # The keeper's words in the script's other languages (``[stages.es]``): language -> words.
+    spoken: dict[str, StageWords] = field(default_factory=dict)
+
+    def title_in(self, language: str) -> str:
+        """The stage's title in a language, falling back to English."""
+        found = self.spoken.get(language)
+        return (found.title if found else "") or self.title
+
+    def words_in(self, language: str) -> str:
+        """What the keeper says, in a language, falling back to English."""
+        found = self.spoken.get(language)
+        return (found.words if found else "") or self.words
+
+    def tips_in(self, language: str) -> tuple[str, ...]:
+        """The keeper's tips in a language, falling back to English."""
+        found = self.spoken.get(language)
+        return (found.tips if found else ()) or self.tips
 
     @property
     def has_round(self) -> bool:
@@ -111,6 +137,24 @@ class Script:
     purpose: str
     stages: tuple[Stage, ...]
     languages: tuple[str, ...] = ("en",)
+    # The title and purpose in the script's other languages (``[es]``).
+    translated: dict[str, ScriptWords] = field(default_factory=dict)
+
+    def title_in(self, language: str) -> str:
+        """The script's title in a language, falling back to English."""
+        found = self.translated.get(language)
+        return (found.title if found else "") or self.title
+
+    def purpose_in(self, language: str) -> str:
+        """The script's purpose in a language, falling back to English."""
+        found = self.translated.get(language)
+        return (found.purpose if found else "") or self.purpose
+
+    def untranslated(self, language: str) -> list[str]:
+        """Stage titles whose keeper's words have no version in ``language`` (for the editor)."""
+        if language == "en":
+            return []
+        return [s.title for s in self.stages if not (s.spoken.get(language) or StageWords()).words]
 
     @property
     def suggested_minutes(self) -> int:
@@ -275,6 +319,37 @@ def _check_length(
         )
 
 
+def _read_tips(
+    errors: list[ScriptError],
+    source: str,
+    tips_line: int,
+    label: str,
+    raw_tips: object,
+    limits: ScriptLimits,
+) -> tuple[str, ...]:
+    if not isinstance(raw_tips, list) or not all(isinstance(t, str) for t in raw_tips):
+        errors.append(
+            ScriptError(
+                source,
+                tips_line,
+                f'{label}\'s tips must be a list of texts, such as ["...", "..."].',
+            )
+        )
+        return ()
+    tips = tuple(t for t in (clean_text(t, multiline=True) for t in raw_tips) if t)
+    if len(tips) > limits.tips:
+        errors.append(
+            ScriptError(
+                source,
+                tips_line,
+                f"{label} has {len(tips)} tips; at most {limits.tips} fit.",
+            )
+        )
+    for number, tip in enumerate(tips, start=1):
+        _check_length(errors, source, tips_line, f"{label}'s tip {number}", tip, limits.tip)
+    return tips
+
+
 def _read_stage(
     raw: object,
     index: int,
@@ -290,7 +365,7 @@ def _read_stage(
         errors.append(ScriptError(source, line, f"{label} must be a table ([[stages]])."))
         return None
     count = len(errors)
-    for name in sorted(set(raw) - _STAGE_FIELDS):
+    for name in sorted(set(raw) - _STAGE_FIELDS - set(other_languages(raw, languages))):
         errors.append(
             ScriptError(
                 source,
@@ -409,29 +484,8 @@ def _read_stage(
             )
         )
         minutes = None
-    tips: tuple[str, ...] = ()
-    raw_tips = raw.get("tips", [])
-    if not isinstance(raw_tips, list) or not all(isinstance(t, str) for t in raw_tips):
-        errors.append(
-            ScriptError(
-                source,
-                where.stage(index, "tips"),
-                f'{label}\'s tips must be a list of texts, such as ["...", "..."].',
-            )
-        )
-    else:
-        tips = tuple(t for t in (clean_text(t, multiline=True) for t in raw_tips) if t)
-        tips_line = where.stage(index, "tips")
-        if len(tips) > limits.tips:
-            errors.append(
-                ScriptError(
-                    source,
-                    tips_line,
-                    f"{label} has {len(tips)} tips; at most {limits.tips} fit.",
-                )
-            )
-        for number, tip in enumerate(tips, start=1):
-            _check_length(errors, source, tips_line, f"{label}'s tip {number}", tip, limits.tip)
+    tips_line = where.stage(index, "tips")
+    tips = _read_tips(errors, source, tips_line, label, raw.get("tips", []), limits)
     has_round = raw.get("round")
     if has_round is not None and not isinstance(has_round, bool):
         errors.append(
@@ -442,9 +496,31 @@ def _read_stage(
             )
         )
         has_round = None
+    limit_of = {"title": limits.title, "words": limits.words}
+
+    def check(what: str, value: object, name: str) -> str:
+        return _check_text(
+            errors,
+            source,
+            line,
+            what,
+            value,
+            required=False,
+            limit=limit_of[name],
+            multiline=name == "words",
+        )
+
+    spoken = read_stage_words(
+        raw,
+        languages,
+        label,
+        check,
+        lambda value, what: _read_tips(errors, source, tips_line, what, value, limits),
+        lambda message: errors.append(ScriptError(source, line, message)),
+    )
     if len(errors) > count or stage_type is None:
         return None
-    return Stage(stage_type, title, words, question, addressed_to, minutes, tips, has_round)
+    return Stage(stage_type, title, words, question, addressed_to, minutes, tips, has_round, spoken)
 
 
 def script_from_dict(
@@ -460,7 +536,11 @@ def script_from_dict(
     """
     where = _Locator(text)
     errors: list[ScriptError] = []
-    for name in sorted(set(data) - _TOP_FIELDS):
+    declared = data.get("languages")
+    declared_languages = (
+        tuple(x for x in declared if isinstance(x, str)) if isinstance(declared, list) else ()
+    )
+    for name in sorted(set(data) - _TOP_FIELDS - set(other_languages(data, declared_languages))):
         errors.append(
             ScriptError(
                 source,
@@ -561,9 +641,29 @@ def script_from_dict(
             stage = _read_stage(raw, index, languages, source, where, errors, limits)
             if stage is not None:
                 stages.append(stage)
+    top_limits = {"title": limits.title, "purpose": limits.purpose}
+
+    def check_top(what: str, value: object, name: str) -> str:
+        return _check_text(
+            errors,
+            source,
+            where.top(what.split(" ")[0]),
+            what,
+            value,
+            required=False,
+            limit=top_limits[name],
+            multiline=name == "purpose",
+        )
+
+    translated = read_script_words(
+        data,
+        languages,
+        check_top,
+        lambda message: errors.append(ScriptError(source, where.top(), message)),
+    )
     if errors or kind is None:
         return None, errors
-    return Script(key, kind, title, purpose, tuple(stages), languages), []
+    return Script(key, kind, title, purpose, tuple(stages), languages, translated), []
 
 
 def validate(text: str, source: str = "<text>") -> tuple[Script | None, list[ScriptError]]:
@@ -648,6 +748,7 @@ def script_to_dict(script: Script) -> dict[str, Any]:
             item["round"] = stage.round
         if stage.tips:
             item["tips"] = list(stage.tips)
+        item.update(stage_words_dict(stage.spoken))
         stages.append(item)
     return {
         "key": script.key,
@@ -655,6 +756,7 @@ def script_to_dict(script: Script) -> dict[str, Any]:
         "title": script.title,
         "purpose": script.purpose,
         "languages": list(script.languages),
+        **script_words_dict(script.translated),
         "stages": stages,
     }
 
@@ -730,8 +832,15 @@ def script_to_toml(script: Script) -> str:
     lines = ["# circlekeeper script", ""]
     for name in ("key", "kind", "title", "purpose", "languages"):
         lines.append(f"{name} = {_toml_value(data[name])}")
-    for stage in data["stages"]:
+    for language, table in script_words_dict(script.translated).items():
+        lines.extend(["", f"[{language}]"])
+        lines.extend(f"{name} = {_toml_value(value)}" for name, value in table.items())
+    for stage, item in zip(script.stages, data["stages"], strict=True):
         lines.extend(["", "[[stages]]"])
-        for name, value in stage.items():
-            lines.append(f"{name} = {_toml_value(value)}")
+        for name, value in item.items():
+            if name not in stage.spoken:
+                lines.append(f"{name} = {_toml_value(value)}")
+        for language, table in stage_words_dict(stage.spoken).items():
+            lines.extend(["", f"[stages.{language}]"])
+            lines.extend(f"{name} = {_toml_value(value)}" for name, value in table.items())
     return "\n".join(lines) + "\n"

@@ -231,7 +231,11 @@ class PickPersonDialog(_OnceDialog):
 
 
 class ConfirmEndDialog(_OnceDialog):
-    """Ending the circle is final, so it asks once; Return ends, Esc keeps going."""
+    """Ending the circle is final, so it asks once and ending takes a deliberate choice.
+
+    Keep going is the default button: Return or Esc go back to the circle; only Alt+E or a
+    click on "End the circle" ends it, so no reflex of the hands ends a circle by accident.
+    """
 
     def __init__(self, progress: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -253,10 +257,14 @@ class ConfirmEndDialog(_OnceDialog):
             self.tr("&End the circle"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.end_button.setAccessibleName(self.tr("End the circle"))
-        self.end_button.setDefault(True)
+        self.end_button.setAutoDefault(False)
+        self.end_button.setDefault(False)
         keep = box.addButton(self.tr("&Keep going"), QDialogButtonBox.ButtonRole.RejectRole)
         keep.setAccessibleName(self.tr("Keep going"))
-        keep.setToolTip(self.tr("Go back to the circle (Esc)"))
+        keep.setToolTip(self.tr("Go back to the circle (Return or Esc)"))
+        keep.setDefault(True)
+        keep.setFocus()
+        self.keep_button = keep
         box.accepted.connect(self.accept)
         box.rejected.connect(self.reject)
         layout.addWidget(box)

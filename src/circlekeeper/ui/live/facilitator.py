@@ -51,6 +51,7 @@ class Action:
     keys: tuple[str, ...]
     run: Callable[[], None]
     primary: bool = False
+    hidden: bool = False  # a key with no button (Esc)
 
 
 class FacilitatorWindow(QWidget):
@@ -89,6 +90,7 @@ class FacilitatorWindow(QWidget):
         self.state: LiveState | None = None
         self.summary: dict[str, Any] | None = None
         self.summary_view: QWidget | None = None
+        self.close_box: QWidget | None = None  # the "still running" question while it is open
         self.dialog: QWidget | None = None
         self.languages = ["en"]
         self.projector = ProjectorWindow(self)
@@ -171,7 +173,7 @@ class FacilitatorWindow(QWidget):
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(6)
-        others = [a for a in self.live_actions if not a.primary]
+        others = [a for a in self.live_actions if not a.primary and not a.hidden]
         columns = (len(others) + 1) // 2
         for index, action in enumerate(others):
             grid.addWidget(self._button(action), index // columns, index % columns)
@@ -210,7 +212,7 @@ class FacilitatorWindow(QWidget):
             Action("leave", self.tr("Leaves early…"), ("L",), self.leave_early),
             Action("projector", self.tr("Projector"), ("Ctrl+Shift+P",), self.toggle_projector),
             Action(
-                "languages", self.tr("Both languages"), ("Ctrl+Shift+L",), self.toggle_languages
+                "languages", self.tr("Languages: English"), ("Ctrl+Shift+L",), self.toggle_languages
             ),
             Action(
                 "guidelines",
@@ -219,7 +221,9 @@ class FacilitatorWindow(QWidget):
                 self.toggle_guidelines,
             ),
             Action("fullscreen", self.tr("Full screen"), ("F11",), self.toggle_full_screen),
-            Action("end", self.tr("End circle…"), ("Ctrl+W", "Esc"), self.confirm_end),
+            Action("end", self.tr("End circle…"), ("Ctrl+W",), self.confirm_end),
+            # Esc never ends a circle: it leaves full screen, or does nothing.
+            Action("escape", "", ("Esc",), self.escape, hidden=True),
         ]
 
     def _button(self, action: Action) -> QPushButton:
@@ -270,7 +274,7 @@ class FacilitatorWindow(QWidget):
                 n=state.stage_index + 1, total=len(self.script.stages), circle=self.live.title
             )
         )
-        self.stage_title.setText(stage.title)
+        self.stage_title.setText(stage.title_in(self.languages[0]))
         statement = self.live.officer_statement
         read_aloud = ""
         if statement and state.stage_index == 0:
@@ -488,18 +492,63 @@ class FacilitatorWindow(QWidget):
         self.buttons["projector"].setChecked(self.projector.isVisible())
 
     def toggle_languages(self) -> None:
+        """English, then both languages, then the other language only, then English again.
+
+        The first language is the one the keeper's words, titles and tips are shown in.
+        """
         available = [lang for lang in self.script.languages if lang != "en"]
-        if len(self.languages) > 1 or not available:
+        if not available:
             self.languages = ["en"]
-            if not available:
-                self._say(self.tr("This script has only one language."))
-        else:
+            self._say(self.tr("This script has only one language."))
+        elif self.languages == ["en"]:
             self.languages = ["en", available[0]]
-        self.buttons["languages"].setChecked(len(self.languages) > 1)
+        elif len(self.languages) > 1:
+            self.languages = [available[0]]
+        else:
+            self.languages = ["en"]
+        self._show_languages()
+        self._say(self.buttons["languages"].text())
+        self._render_stage(self.live.state)
         self._update_projector()
+
+    def _show_languages(self) -> None:
+        names = {"en": "English", "es": "Español"}
+        shown = " + ".join(names.get(code, code) for code in self.languages)
+        button = self.buttons["languages"]
+        button.setText(self.tr("Languages: {shown}").format(shown=shown))
+        button.setAccessibleName(button.text())
+        button.setChecked(self.languages != ["en"])
 
     def toggle_guidelines(self) -> None:
         self._update_projector()
+
+    def _confirm_close(self) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(self.tr("The circle is still running"))
+        box.setText(
+            self.tr(
+                "The circle has not ended. Everything so far is saved; closing pauses it, and "
+                "you can resume it from Today where it stopped."
+            )
+        )
+        close = box.addButton(self.tr("&Pause and close"), QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton(self.tr("&Keep going"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        self.close_box = box
+        box.exec()
+        self.close_box = None
+        return box.clickedButton() is close
+
+    def escape(self) -> None:
+        """Esc leaves full screen; otherwise it only says how to end, and changes nothing."""
+        if self.isFullScreen():
+            self.toggle_full_screen()
+        else:
+            self._say(self.tr("To end the circle, press Ctrl+W."))
 
     def toggle_full_screen(self) -> None:
         if self.isFullScreen():
@@ -510,6 +559,11 @@ class FacilitatorWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         # Closing without ending is safe: everything is saved and the circle can be resumed.
+        # When the keeper closes the window by hand (its title bar), say so and let them stay.
+        asked = event.spontaneous() and self.summary is None and self.isVisible()
+        if asked and not self._confirm_close():
+            event.ignore()
+            return
         self._ticker.stop()
         self.projector.close()
         super().closeEvent(event)

@@ -29,7 +29,11 @@ class ProjectorWindow(QWidget):
     """A second top-level window showing the participant question (and guidelines)."""
 
     def __init__(self, keeper_window: QWidget | None = None) -> None:
-        super().__init__(None, Qt.WindowType.Window)
+        # The projector never takes the keyboard: Space and Page Down must keep reaching the
+        # facilitator window, even when the projector opens on another screen mid-circle.
+        super().__init__(None, Qt.WindowType.Window | Qt.WindowType.WindowDoesNotAcceptFocus)
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._keeper = keeper_window
         self.setWindowTitle(self.tr("circlekeeper — projector"))
         self.setAccessibleName(self.tr("Projector view"))
@@ -94,7 +98,7 @@ class ProjectorWindow(QWidget):
         stage, languages = self._stage, self._languages
         first = stage.question_in(languages[0]) if stage else ""
         if stage is not None and not first:
-            first = stage.title  # a stage with no question shows only its name
+            first = stage.title_in(languages[0])  # a stage with no question: only its name
         self.question.setText(first)
         second = ""
         if stage is not None and len(languages) > 1:
@@ -146,6 +150,7 @@ class ProjectorWindow(QWidget):
                 self.resize(min(1024, area.width() * 2 // 3), min(640, area.height() * 2 // 3))
                 self.move(area.center() - self.rect().center())
             self.show()
+        self.give_back_focus()
 
     def _screens_changed(self, _screen: QScreen | None = None) -> None:
         """A projector was plugged in or out: re-place, after Qt has settled the screens."""
@@ -155,3 +160,10 @@ class ProjectorWindow(QWidget):
     def _replace_if_visible(self) -> None:
         if self.isVisible():
             self.present()
+            self.give_back_focus()
+
+    def give_back_focus(self) -> None:
+        """Hand the keyboard back to the facilitator window, on the keeper's screen."""
+        keeper = self._keeper
+        if keeper is not None and keeper.isVisible():
+            keeper.activateWindow()

@@ -6,7 +6,6 @@ reads on a washed-out projector, in greyscale and for colour-blind keepers.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
@@ -23,6 +22,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from circlekeeper.core.domain.live import SeatStatus
+from circlekeeper.ui.live import ring_layout
+from circlekeeper.ui.live.ring_layout import Label, RingGeometry
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class RingWidget(QWidget):
         self._show_listening = True
         self._outline = QPixmap()
         self._outline_key: tuple[object, ...] | None = None
+        self._layout: tuple[RingGeometry, list[Label]] | None = None
+        self._layout_key: tuple[object, ...] | None = None
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(560, 480)
@@ -93,21 +96,8 @@ class RingWidget(QWidget):
         muted.setAlphaF(0.55)
         accent = palette.highlight().color()
         width, height = self.width(), self.height()
-        count = len(self._seats)
-        base = QFont(self.font())
-        base.setPointSizeF(max(11.0, min(16.0, 15.0 - max(0, count - 10) * 0.3)))
-        small = QFont(base)
-        small.setPointSizeF(base.pointSizeF() * 0.8)
-        bold = QFont(base)
-        bold.setBold(True)
-        bold.setPointSizeF(base.pointSizeF() * 1.15)
-        label_height = QFontMetricsF(bold).height() + QFontMetricsF(small).height() + 4
-        mark = max(9.0, min(18.0, math.pi * min(width, height) / max(count, 1) / 5))
-        # Room for the words above the top seat and below the bottom one, and for names
-        # beside the seats at the sides.
-        radius_x = max(40.0, width / 2 - 110)
-        radius_y = max(40.0, height / 2 - label_height - mark * 1.6)
-        centre = QPointF(width / 2, height / 2)
+        ring, labels = self.labels()
+        centre, radius_x, radius_y, mark = ring.centre, ring.radius_x, ring.radius_y, ring.mark
 
         # The circle itself, quiet; a dotted antialiased ellipse is slow to draw, so it is
         # drawn once per size and reused (every move of the piece repaints the ring).
@@ -126,7 +116,7 @@ class RingWidget(QWidget):
         painter.drawPixmap(0, 0, self._outline)
 
         if self._centre:
-            painter.setFont(base)
+            painter.setFont(self._base_font())
             painter.setPen(text_colour)
             box = QRectF(
                 centre.x() - radius_x * 0.55, centre.y() - radius_y * 0.5, radius_x * 1.1, radius_y
@@ -135,53 +125,52 @@ class RingWidget(QWidget):
                 box, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._centre
             )
 
-        points = []
-        for index in range(count):
-            angle = -math.pi / 2 + 2 * math.pi * index / max(count, 1)
-            points.append(
-                (
-                    angle,
-                    QPointF(
-                        centre.x() + radius_x * math.cos(angle),
-                        centre.y() + radius_y * math.sin(angle),
-                    ),
-                )
-            )
-        for index, seat in enumerate(self._seats):
-            angle, point = points[index]
+        for seat, (_angle, point), label in zip(self._seats, ring.points, labels, strict=True):
             self._draw_mark(painter, point, mark, seat.status, text_colour, muted, accent)
-            caption = self.caption(seat)
-            lines = [(seat.name, bold if seat.status is SeatStatus.SPEAKING else base)]
-            detail = " · ".join(x for x in (caption, seat.hint) if x)
-            if detail:
-                lines.append((detail, small))
-            # Names never overlap a neighbour's: the room is the gap to the nearest seat at
-            # about the same height.
-            room = 240.0
-            for other_index, (_a, other) in enumerate(points):
-                if other_index != index and abs(other.y() - point.y()) < label_height:
-                    room = min(room, abs(other.x() - point.x()) * 2 - 12)
-            room = max(room, 70.0)
-            y = point.y() + mark + 2
-            if math.sin(angle) < -0.3:  # seats at the top: words above the mark
-                y = point.y() - mark - 2 - sum(QFontMetricsF(f).height() for _, f in lines)
-            for text, font in lines:
+            active = seat.status in (SeatStatus.SPEAKING, SeatStatus.WAITING)
+            y = label.box.top()
+            last = len(label.lines) - 1
+            for number, (text, font) in enumerate(label.lines):
                 fm = QFontMetricsF(font)
                 painter.setFont(font)
-                active = seat.status in (SeatStatus.SPEAKING, SeatStatus.WAITING)
-                painter.setPen(text_colour if active or font is not small else muted)
-                shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, room)
-                text_width = fm.horizontalAdvance(shown)
-                x = point.x() - text_width / 2
-                side = math.cos(angle)
-                if side > 0.3:  # right-hand seats: words lean outwards, away from the centre
-                    x = max(x, point.x() - mark)
-                elif side < -0.3:
-                    x = min(x, point.x() + mark - text_width)
-                x = min(max(2.0, x), width - text_width - 2)
-                painter.drawText(QPointF(x, y + fm.ascent()), shown)
+                detail = (
+                    number == last
+                    and number > 0
+                    and font.pointSizeF() < label.lines[0][1].pointSizeF()
+                )
+                painter.setPen(muted if detail and not active else text_colour)
+                x = label.box.left() + (label.box.width() - fm.horizontalAdvance(text)) / 2
+                painter.drawText(QPointF(x, y + fm.ascent()), text)
                 y += fm.height()
         painter.end()
+
+    def _base_font(self) -> QFont:
+        count = len(self._seats)
+        base = QFont(self.font())
+        base.setPointSizeF(max(11.0, min(16.0, 15.0 - max(0, count - 10) * 0.3)))
+        return base
+
+    def labels(self) -> tuple[RingGeometry, list[Label]]:
+        """Where each seat and its words go at the current size (kept until something changes)."""
+        base = self._base_font()
+        names = [seat.name for seat in self._seats]
+        details = [" · ".join(x for x in (self.caption(s), s.hint) if x) for s in self._seats]
+        speaking = [seat.status is SeatStatus.SPEAKING for seat in self._seats]
+        key = (
+            self.width(),
+            self.height(),
+            tuple(names),
+            tuple(details),
+            tuple(speaking),
+            base.family(),
+            base.pointSizeF(),
+        )
+        if self._layout_key != key or self._layout is None:
+            self._layout = ring_layout.layout(
+                self.width(), self.height(), names, details, speaking, base, base.pointSizeF()
+            )
+            self._layout_key = key
+        return self._layout
 
     @staticmethod
     def _draw_mark(

@@ -1,0 +1,217 @@
+"""Where the ring's names go: every name whole, none over another, all inside the ring's box.
+
+The ring used to cut long names ("Imani Washi…") and let neighbours' names overlap at the
+sides. Here each seat's label (its name, then its state and role in small type) is laid out
+as a box: long names wrap at a space onto a second line; when boxes still touch, every label
+gets a little smaller together; as a last resort a label moves outwards, away from the centre.
+A name is never shortened. The painter draws exactly these boxes, and tests check them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QFont, QFontMetricsF
+
+MIN_POINTS = 8.0
+GAP = 4.0  # the least room between two labels
+
+
+@dataclass(frozen=True)
+class Label:
+    """One seat's words as drawn: each line's text and font, and the box they fill."""
+
+    lines: tuple[tuple[str, QFont], ...]
+    box: QRectF
+
+
+@dataclass(frozen=True)
+class RingGeometry:
+    centre: QPointF
+    radius_x: float
+    radius_y: float
+    mark: float
+    points: tuple[tuple[float, QPointF], ...]  # (angle, seat centre) per seat
+
+
+def angles(count: int) -> list[float]:
+    """Each seat's angle round the ring, the first at the top, going clockwise."""
+    return [-math.pi / 2 + 2 * math.pi * index / max(count, 1) for index in range(count)]
+
+
+def geometry(
+    width: float, height: float, count: int, label_height: float, side_width: float = 106.0
+) -> RingGeometry:
+    """The ring's ellipse: as large as the room left by the labels outside it allows."""
+    mark = max(9.0, min(18.0, math.pi * min(width, height) / max(count, 1) / 5))
+    radius_x = max(40.0, width / 2 - side_width - mark - 6)
+    radius_y = max(40.0, height / 2 - label_height - mark * 1.6)
+    centre = QPointF(width / 2, height / 2)
+    points = []
+    for angle in angles(count):
+        points.append(
+            (
+                angle,
+                QPointF(
+                    centre.x() + radius_x * math.cos(angle), centre.y() + radius_y * math.sin(angle)
+                ),
+            )
+        )
+    return RingGeometry(centre, radius_x, radius_y, mark, tuple(points))
+
+
+def fonts(base: QFont, points: float) -> tuple[QFont, QFont, QFont]:
+    """The plain, bold (the speaker) and small (state and role) fonts at this size."""
+    plain = QFont(base)
+    plain.setPointSizeF(points)
+    bold = QFont(plain)
+    bold.setBold(True)
+    bold.setPointSizeF(points * 1.15)
+    small = QFont(plain)
+    small.setPointSizeF(points * 0.8)
+    return plain, bold, small
+
+
+def _wrapped(name: str, font: QFont, width: float) -> list[str]:
+    """The name on one line, or on two at the space nearest its middle when it is too wide."""
+    fm = QFontMetricsF(font)
+    if fm.horizontalAdvance(name) <= width or " " not in name.strip():
+        return [name]
+    words = name.split()
+    best: list[str] = [name]
+    best_width = fm.horizontalAdvance(name)
+    for cut in range(1, len(words)):
+        first, second = " ".join(words[:cut]), " ".join(words[cut:])
+        widest = max(fm.horizontalAdvance(first), fm.horizontalAdvance(second))
+        if widest < best_width:
+            best, best_width = [first, second], widest
+    return best
+
+
+def _place(
+    lines: list[tuple[str, QFont]],
+    angle: float,
+    point: QPointF,
+    mark: float,
+    width: float,
+    height: float,
+    push: float,
+) -> QRectF:
+    """The label's box, outside the ring: above the top seats, below the bottom ones, and
+    beside the mark (outwards) for the seats at the sides, where the ring has room across."""
+    text_width = max(QFontMetricsF(f).horizontalAdvance(t) for t, f in lines)
+    text_height = sum(QFontMetricsF(f).height() for _, f in lines)
+    side, rise = math.cos(angle), math.sin(angle)
+    if abs(side) > 0.55:
+        x = point.x() + mark + 4 if side > 0 else point.x() - mark - 4 - text_width
+        y = point.y() - text_height / 2 + (push if rise >= 0 else -push)
+    else:
+        x = point.x() - text_width / 2
+        if side > 0.2:
+            x = max(x, point.x() - mark)
+        elif side < -0.2:
+            x = min(x, point.x() + mark - text_width)
+        # Seats at the top: words above the mark; at the bottom, below it.
+        above = point.y() - mark - 2 - text_height - push
+        y = above if rise < 0 else point.y() + mark + 2 + push
+    x = min(max(2.0, x), max(2.0, width - text_width - 2))
+    y = min(max(2.0, y), max(2.0, height - text_height - 2))
+    return QRectF(x, y, text_width, text_height)
+
+
+def _overlaps(boxes: Sequence[QRectF]) -> list[tuple[int, int]]:
+    found = []
+    for i, a in enumerate(boxes):
+        grown = a.adjusted(-GAP / 2, -GAP / 2, GAP / 2, GAP / 2)
+        for j in range(i + 1, len(boxes)):
+            if grown.intersects(boxes[j].adjusted(-GAP / 2, -GAP / 2, GAP / 2, GAP / 2)):
+                found.append((i, j))
+    return found
+
+
+def layout(
+    width: float,
+    height: float,
+    names: Sequence[str],
+    details: Sequence[str],
+    speaking: Sequence[bool],
+    base: QFont,
+    points: float,
+) -> tuple[RingGeometry, list[Label]]:
+    """Lay out every seat's label; shrink together until none touches another."""
+    size = points
+    while True:
+        plain, bold, small = fonts(base, size)
+        room = max(90.0, min(240.0, width * 0.3))
+        all_lines: list[list[tuple[str, QFont]]] = []
+        seat_angles = angles(len(names))
+        for name, detail, speaks, angle in zip(names, details, speaking, seat_angles, strict=True):
+            font = bold if speaks else plain
+            # Seats at the sides have less room across; those at the top and bottom have their
+            # neighbours' words beside them: wrap names sooner there.
+            if abs(math.cos(angle)) > 0.55:
+                across = min(room, 130.0)
+            else:
+                step = 2 * math.pi / max(len(names), 1)
+                gap = abs(math.cos(angle + step) - math.cos(angle)) * (width / 2 - 110)
+                across = max(70.0, min(room, 2 * gap - GAP))
+            lines = [(part, font) for part in _wrapped(name, font, across)]
+            if detail:
+                lines.append((detail, small))
+            all_lines.append(lines)
+        side_width, label_height = 40.0, 0.0
+        for lines, angle in zip(all_lines, seat_angles, strict=True):
+            wide = max(QFontMetricsF(f).horizontalAdvance(x) for x, f in lines)
+            tall = sum(QFontMetricsF(f).height() for _, f in lines)
+            if abs(math.cos(angle)) > 0.55:
+                side_width = max(side_width, wide)
+            else:
+                label_height = max(label_height, tall)
+        ring = geometry(width, height, len(names), label_height, min(side_width, width * 0.3))
+        pushes = [0.0] * len(names)
+        boxes = [
+            _place(lines, angle, point, ring.mark, width, height, 0.0)
+            for lines, (angle, point) in zip(all_lines, ring.points, strict=True)
+        ]
+        clashes = _overlaps(boxes)
+        if not clashes or size <= MIN_POINTS:
+            break
+        size = max(MIN_POINTS, size * 0.92)
+    # Last resort at the smallest size: a label that still touches moves a little further
+    # from its seat, outwards, a few times at most.
+    for _ in range(2 * max(1, len(names))):
+        clashes = _overlaps(boxes)
+        if not clashes:
+            break
+        i, j = clashes[0]
+        # Move the one further from the top or bottom sideways, outwards, clear of the other
+        # when there is room; else a little further from its seat.
+        mover, other = (
+            (j, i)
+            if abs(math.cos(ring.points[j][0])) >= abs(math.cos(ring.points[i][0]))
+            else (i, j)
+        )
+        box, fixed = boxes[mover], boxes[other]
+        rightwards = math.cos(ring.points[mover][0]) >= 0
+        shift = fixed.right() + GAP - box.left() if rightwards else fixed.left() - GAP - box.right()
+        moved = box.translated(shift, 0)
+        if moved.left() >= 0 and moved.right() <= width and abs(shift) < box.width():
+            boxes[mover] = moved
+            continue
+        if pushes[mover] > 3 * QFontMetricsF(small).height():
+            break
+        pushes[mover] += QFontMetricsF(small).height() / 2
+        angle, point = ring.points[mover]
+        boxes[mover] = _place(
+            all_lines[mover], angle, point, ring.mark, width, height, pushes[mover]
+        )
+    labels = [Label(tuple(lines), box) for lines, box in zip(all_lines, boxes, strict=True)]
+    return ring, labels
+
+
+def overlapping(labels: Sequence[Label]) -> list[tuple[int, int]]:
+    """Pairs of labels that touch (for tests and the accessibility check)."""
+    return _overlaps([label.box for label in labels])
