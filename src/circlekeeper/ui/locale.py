@@ -17,12 +17,14 @@ _FORMATS = {
     "en": {
         "date": "MMM d, yyyy",
         "short_date": "ddd, MMM d",
+        "long_date": "dddd, MMMM d, yyyy",
         "time": "h:mm AP",
         "datetime": "MMM d, yyyy, h:mm AP",
     },
     "es": {
         "date": "d MMM yyyy",
         "short_date": "ddd d MMM",
+        "long_date": "dddd d 'de' MMMM 'de' yyyy",
         "time": "HH:mm",
         "datetime": "d MMM yyyy, HH:mm",
     },
@@ -73,6 +75,12 @@ def short_date_text(value: dt.date | None) -> str:
         return ""
     day = value.date() if isinstance(value, dt.datetime) else value
     return _clean(_locale().toString(QDate(day.year, day.month, day.day), _format("short_date")))
+
+
+def long_date_text(value: dt.date) -> str:
+    """A day in full: "Wednesday, December 2, 2026" or "miércoles 2 de diciembre de 2026"."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return _locale().toString(QDate(day.year, day.month, day.day), _format("long_date"))
 
 
 def time_text(value: dt.time | dt.datetime | None) -> str:

@@ -57,6 +57,7 @@ from circlekeeper.ui.agreements.labels import (
 )
 from circlekeeper.ui.agreements.signatures import SignaturePanel
 from circlekeeper.ui.circles.labels import role_label
+from circlekeeper.ui.locale import date_text
 from circlekeeper.ui.style import heading, note
 
 log = logging.getLogger(__name__)
@@ -436,7 +437,7 @@ class AgreementBuilder(ShowsProblems, QDialog):
             count=len(self.details.items),
         )
         if summary.agreed_on:
-            state += self.tr(" · agreed on {day}").format(day=summary.agreed_on.isoformat())
+            state += self.tr(" · agreed on {day}").format(day=date_text(summary.agreed_on))
         self.state.setText(state)
         self.state.setAccessibleDescription(state)
         editable = self.is_draft
