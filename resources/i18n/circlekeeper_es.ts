@@ -3121,7 +3121,7 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         <message>
             <location filename="src/circlekeeper/ui/live/facilitator.py" />
             <source>Back</source>
-            <translation>Regreso</translation>
+            <translation>Atrás</translation>
         </message>
         <message>
             <location filename="src/circlekeeper/ui/live/facilitator.py" />
@@ -4603,7 +4603,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="src/circlekeeper/ui/agreements/labels.py" />
             <source>English and Spanish side by side</source>
-            <translation>Inglés y español, uno al lado del otro</translation>
+            <translation>Inglés y español, lado a lado</translation>
         </message>
     </context>
     <context>
@@ -4616,7 +4616,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="src/circlekeeper/ui/language_section.py" />
             <source>Follow the computer (English or Español)</source>
-            <translation>El del equipo (English o Español)</translation>
+            <translation>El de esta computadora (English o Español)</translation>
         </message>
         <message>
             <location filename="src/circlekeeper/ui/language_section.py" />
@@ -7286,6 +7286,36 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <name>Reports</name>
         <message>
             <location filename="src/circlekeeper/ui/reports/labels.py" />
+            <source>Save P&amp;DF…</source>
+            <translation>Guardar P&amp;DF…</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/ui/reports/labels.py" />
+            <source>Save E&amp;xcel…</source>
+            <translation>Guardar E&amp;xcel…</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/ui/reports/labels.py" />
+            <source>Excel workbook (*.xlsx)</source>
+            <translation>Libro de Excel (*.xlsx)</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/ui/reports/labels.py" />
+            <source>Save C&amp;SV…</source>
+            <translation>Guardar C&amp;SV…</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/ui/reports/labels.py" />
+            <source>CSV, one figure per line (*.csv)</source>
+            <translation>CSV, una cifra por línea (*.csv)</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/ui/reports/labels.py" />
+            <source>Save &amp;HTML…</source>
+            <translation>Guardar &amp;HTML…</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/ui/reports/labels.py" />
             <source>Save the report as PDF</source>
             <translation>Guardar el informe como PDF</translation>
         </message>
@@ -7380,7 +7410,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="src/circlekeeper/ui/reports/area.py" />
             <source>&amp;Use this smallest group for every report</source>
-            <translation>&amp;Usar este grupo mínimo en todos los informes</translation>
+            <translation>&amp;Usar este mínimo en todos los informes</translation>
         </message>
         <message>
             <location filename="src/circlekeeper/ui/reports/area.py" />
@@ -7400,7 +7430,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="src/circlekeeper/ui/reports/area.py" />
             <source>&amp;Internal view: show every figure (never share it)</source>
-            <translation>Vista &amp;interna: mostrar todas las cifras (nunca la comparta)</translation>
+            <translation>Vista &amp;interna: todas las cifras (no compartir)</translation>
         </message>
         <message>
             <location filename="src/circlekeeper/ui/reports/area.py" />
@@ -8198,7 +8228,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="src/circlekeeper/ui/scripts/editor.py" />
             <source>Facilitator's wo&amp;rds</source>
-            <translation>Pala&amp;bras de la persona facilitadora</translation>
+            <translation>Pala&amp;bras de quien facilita</translation>
         </message>
         <message>
             <location filename="src/circlekeeper/ui/scripts/editor.py" />

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -39,7 +40,20 @@ from circlekeeper.core.paths import resources_dir
 log = logging.getLogger(__name__)
 
 ANY_CONTEXT = "circlekeeper-any"
+_ARGS = re.compile(r"%\d")
 CACHE_ENV = "CIRCLEKEEPER_CACHE"
+
+
+class QtWords(QTranslator):
+    """Qt's own translation, minus entries that lost a ``%1`` (Spanish "F%1" for F11 is one)."""
+
+    def translate(
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str:
+        found = super().translate(context, source, disambiguation, n)
+        if not found or not set(_ARGS.findall(source)) <= set(_ARGS.findall(found)):
+            return None  # type: ignore[return-value]  # a null string: ask the next translator
+        return found
 
 
 class Catalogue(QTranslator):
@@ -51,7 +65,9 @@ class Catalogue(QTranslator):
         found = super().translate(context, source, disambiguation, n)
         if not found and context != ANY_CONTEXT:
             found = super().translate(ANY_CONTEXT, source, disambiguation, n)
-        return found or ""
+        # None is a null string to Qt, which then asks the next translator (Qt's own words);
+        # an empty string would count as a translation and blank the text.
+        return found or None  # type: ignore[return-value]
 
 
 def ts_path(code: str) -> Path:
@@ -173,7 +189,7 @@ def install_language(choice: str, app: QCoreApplication | None = None) -> str:
         app.removeTranslator(old)
     installed: list[QTranslator] = []
     if code != "en":
-        qt_words = QTranslator(app)
+        qt_words = QtWords(app)
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         if qt_words.load(f"qtbase_{code}", folder):
             app.installTranslator(qt_words)

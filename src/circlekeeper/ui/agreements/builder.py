@@ -57,7 +57,7 @@ from circlekeeper.ui.agreements.labels import (
 )
 from circlekeeper.ui.agreements.signatures import SignaturePanel
 from circlekeeper.ui.circles.labels import role_label
-from circlekeeper.ui.locale import date_text
+from circlekeeper.ui.locale import date_text, language
 from circlekeeper.ui.style import heading, note
 
 log = logging.getLogger(__name__)
@@ -287,6 +287,9 @@ class AgreementBuilder(ShowsProblems, QDialog):
         for value, label in language_choices()[:2]:
             self.catalogue_language.addItem(label, value)
         self.catalogue_language.setAccessibleName(self.tr("Language of typical items"))
+        self.catalogue_language.setCurrentIndex(
+            max(self.catalogue_language.findData(language()), 0)
+        )
         self.catalogue = QComboBox(box)
         self.catalogue.setAccessibleName(self.tr("Typical items"))
         self.catalogue.setMinimumContentsLength(18)

@@ -153,6 +153,7 @@ class ActivityPage(QWidget):
         )
         header.setStretchLastSection(True)
         self.totals = QLabel(self)
+        self.totals.setWordWrap(True)  # one line per role when the words run long
         self.totals.setAccessibleName(self.tr("Hours by role"))
 
         layout = QVBoxLayout(self)
