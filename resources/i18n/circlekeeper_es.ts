@@ -8203,7 +8203,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="src/circlekeeper/ui/scripts/editor.py" />
             <source>&amp;Title</source>
-            <translation>Ca&amp;rgo</translation>
+            <translation>&amp;Título</translation>
         </message>
         <message>
             <location filename="src/circlekeeper/ui/scripts/editor.py" />
@@ -9917,9 +9917,424 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
     <context>
         <name>core</name>
         <message>
+            <location filename="src/circlekeeper/core/domain/live.py" />
+            <source>The script has no stages.</source>
+            <translation>El guion no tiene etapas.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/live.py" />
+            <source>Someone is seated twice.</source>
+            <translation>Hay una persona sentada dos veces.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/live.py" />
+            <source>Nobody holds the talking piece, so nobody can pass.</source>
+            <translation>Nadie tiene la pieza para hablar, así que nadie puede pasar.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/live.py" />
+            <source>That person is not in the circle now.</source>
+            <translation>Esa persona no está ahora en el círculo.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/live.py" />
+            <source>This stage's question is not addressed to that person.</source>
+            <translation>La pregunta de esta etapa no está dirigida a esa persona.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/live.py" />
+            <source>The talking piece is set aside; pick it up first.</source>
+            <translation>La pieza para hablar está a un lado; retómela primero.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/live.py" />
+            <source>That person has already had a turn in this round.</source>
+            <translation>Esa persona ya tuvo su turno en esta ronda.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/live.py" />
+            <source>The talking piece is set aside; pick it up before going back.</source>
+            <translation>La pieza para hablar está a un lado; retómela antes de volver atrás.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/live.py" />
+            <source>There is no move to undo in this stage.</source>
+            <translation>No hay ningún paso que deshacer en esta etapa.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/live.py" />
+            <source>This is the last stage; end the circle when you are ready.</source>
+            <translation>Esta es la última etapa; termine el círculo cuando esté listo/a.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/live.py" />
+            <source>This is the first stage.</source>
+            <translation>Esta es la primera etapa.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/live.py" />
+            <source>That person is already in the circle.</source>
+            <translation>Esa persona ya está en el círculo.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/live.py" />
+            <source>This stage has no talking-piece round; go on to the next stage.</source>
+            <translation>Esta etapa no tiene ronda con la pieza para hablar; pase a la siguiente etapa.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/live.py" />
+            <source>The talking piece is set aside; pick it up to go on.</source>
+            <translation>La pieza para hablar está a un lado; retómela para continuar.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/live.py" />
+            <source>Popcorn order: choose who speaks next.</source>
+            <translation>Orden de palomitas: elija quién habla ahora.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/live.py" />
+            <source>Nobody in the circle is addressed in this stage.</source>
+            <translation>En esta etapa no hay nadie del círculo a quien se dirija la pregunta.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/export/calendar.py" />
+            <source>{path} is a folder; give a file name such as {value}.</source>
+            <translation>{path} es una carpeta; indique un nombre de archivo, como {value}.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/export/calendar.py" />
+            <source>The folder {folder} does not exist; choose a folder that does.</source>
+            <translation>La carpeta {folder} no existe; elija una carpeta que exista.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/export/calendar.py" />
+            <source>Cannot write in {folder} ({value}). Choose a folder you can write to.</source>
+            <translation>No se puede escribir en {folder} ({value}). Elija una carpeta en la que se pueda escribir.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/export/calendar.py" />
+            <source>Cannot write the calendar to {path} ({value}). Nothing was changed; choose another place.</source>
+            <translation>No se puede escribir el calendario en {path} ({value}). No se cambió nada; elija otro lugar.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/export/report_files.py" />
+            <source>The internal view, with nothing hidden, is for the screen only, so nothing was saved. Build the report without the internal view to save or print it.</source>
+            <translation>La vista interna, sin nada oculto, es solo para la pantalla, así que no se guardó nada. Genere el informe sin la vista interna para guardarlo o imprimirlo.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/export/report_files.py" />
+            <source>{path} is a folder. Give a file name, for example {value}.</source>
+            <translation>{path} es una carpeta. Indique un nombre de archivo, por ejemplo {value}.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/export/report_files.py" />
+            <source>The folder {folder} does not exist. Nothing was saved; create it or choose another place.</source>
+            <translation>La carpeta {folder} no existe. No se guardó nada; créela o elija otro lugar.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/export/report_files.py" />
+            <source>Cannot write {path} (permission denied). Nothing was saved; choose a place you can write to.</source>
+            <translation>No se puede escribir {path} (permiso denegado). No se guardó nada; elija un lugar donde se pueda escribir.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/export/report_files.py" />
+            <source>Cannot write {path} ({value}). Nothing was saved; choose a place you can write to, or close the file if another program has it open.</source>
+            <translation>No se puede escribir {path} ({value}). No se guardó nada; elija un lugar donde se pueda escribir, o cierre el archivo si otro programa lo tiene abierto.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/export/report_html.py" />
+            <source>Unknown language {lang}; use one of {value}.</source>
+            <translation>Idioma desconocido: {lang}; use uno de estos: {value}.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/export/survey_form.py" />
+            <source>There is no circle with id {circle_id} in this database.</source>
+            <translation>No hay ningún círculo con el id {circle_id} en esta base de datos.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/export/survey_form.py" />
+            <source>Print between 1 and {max_copies} forms (asked for {copies}). Give the number of people who will answer.</source>
+            <translation>Imprima entre 1 y {max_copies} formularios (se pidieron {copies}). Indique el número de personas que van a responder.</translation>
+        </message>
+        <message>
             <location filename="src/circlekeeper/core/i18n.py" />
             <source>There is no language called “{typed}”. The choices are {choices}, or system (the computer's own language). Nothing was changed.</source>
             <translation>No existe el idioma «{typed}». Puede elegir {choices} o system (el idioma del equipo). No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/reports/engine.py" />
+            <source>There is no report called {name}. The reports are: {value}.</source>
+            <translation>No existe el informe {name}. Los informes son: {value}.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/reports/engine.py" />
+            <source>There is no school called {school} in this database. Schools it knows: {known}.</source>
+            <translation>No hay ninguna escuela llamada {school} en esta base de datos. Las escuelas que conoce: {known}.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/reports/engine.py" />
+            <source>The period starts ({value}) after it ends ({value2}). Give a start date on or before the end date.</source>
+            <translation>El periodo empieza ({value}) después de terminar ({value2}). Indique una fecha de inicio igual o anterior a la de fin.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/reports/engine.py" />
+            <source>The smallest figure shown must be at least 1 (it was {min_cell}). The usual choice is {default_min_cell}.</source>
+            <translation>La cifra más pequeña que se muestra debe ser al menos 1 (era {min_cell}). Lo habitual es {default_min_cell}.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/reports/engine.py" />
+            <source>The internal view with nothing hidden is only for counselor and administrator profiles. The published view (small numbers hidden) is available to everyone.</source>
+            <translation>La vista interna, sin nada oculto, es solo para los perfiles de consejería y administración. La vista publicada (con las cifras pequeñas ocultas) está disponible para todas las personas.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/backups.py" />
+            <source>{backup} does not exist or is not a file.</source>
+            <translation>{backup} no existe o no es un archivo.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/backups.py" />
+            <source>{backup} cannot be restored: it holds no circlekeeper data this version can use ({value}).</source>
+            <translation>No se puede restaurar {backup}: no contiene datos de circlekeeper que esta versión pueda usar ({value}).</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/backups.py" />
+            <source>{backup} is damaged ({value}); choose another backup.</source>
+            <translation>{backup} está dañada ({value}); elija otra copia de seguridad.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/backups.py" />
+            <source>Could not copy {backup_path} beside {db_path} ({strerror}). Nothing was changed.</source>
+            <translation>No se pudo copiar {backup_path} junto a {db_path} ({strerror}). No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/crypto.py" />
+            <source>An empty passphrase cannot protect anything; choose one.</source>
+            <translation>Una frase de acceso vacía no protege nada; elija una.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/crypto.py" />
+            <source>{problem} Nothing was changed.</source>
+            <translation>{problem} No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/crypto.py" />
+            <source>This database is encrypted, but the encryption library (sqlcipher3) is missing. Reinstall circlekeeper.</source>
+            <translation>Esta base de datos está cifrada, pero falta la biblioteca de cifrado (sqlcipher3). Vuelva a instalar circlekeeper.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/crypto.py" />
+            <source>{path} could not be read ({exc}). Nothing was changed.</source>
+            <translation>No se pudo leer {path} ({exc}). No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/crypto.py" />
+            <source>{destination} already exists; it will not be overwritten.</source>
+            <translation>{destination} ya existe; no se sobrescribirá.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/crypto.py" />
+            <source>{path} is in use by another window or program; close it and try again.</source>
+            <translation>{path} está en uso en otra ventana o programa; ciérrelo e inténtelo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/crypto.py" />
+            <source>The {operation} copy of {path} did not match the original, so it was not used. Nothing was changed.</source>
+            <translation>La copia ({operation}) de {path} no coincidía con el original, así que no se usó. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/database.py" />
+            <source>{path} is a link to {value}, which does not exist. Nothing was created or changed. Give the database file's real path, or fix the link.</source>
+            <translation>{path} es un enlace a {value}, que no existe. No se creó ni se cambió nada. Indique la ruta real del archivo de la base de datos, o arregle el enlace.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/database.py" />
+            <source>{path} is a folder, not a database file. Give a file name inside it, for example {value}.</source>
+            <translation>{path} es una carpeta, no un archivo de base de datos. Indique un nombre de archivo dentro de ella, por ejemplo {value}.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/database.py" />
+            <source>The database file {path} is read-only, so nothing could be saved. Make it writable, or copy it somewhere you can write, and open that copy.</source>
+            <translation>El archivo de la base de datos {path} es de solo lectura, así que no se pudo guardar nada. Permita escribir en él, o cópielo a un lugar donde se pueda escribir y abra esa copia.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/database.py" />
+            <source>The folder {parent} is read-only; SQLite needs to write its journal beside the database. Move the database to a folder you can write to.</source>
+            <translation>La carpeta {parent} es de solo lectura; SQLite necesita escribir su diario junto a la base de datos. Mueva la base de datos a una carpeta en la que se pueda escribir.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/database.py" />
+            <source>Cannot create a database at {path}: the folder {existing} is read-only or is not a folder. Choose another place.</source>
+            <translation>No se puede crear una base de datos en {path}: la carpeta {existing} es de solo lectura o no es una carpeta. Elija otro lugar.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/database.py" />
+            <source>A write-ahead log (-wal) beside {path} does not belong to it ({reason}). It was not applied and nothing was changed. Open the database in circlekeeper (or run 'circlekeeper db check') to set that log aside.</source>
+            <translation>Un registro de escritura anticipada (-wal) junto a {path} no le pertenece ({reason}). No se aplicó y no se cambió nada. Abra la base de datos en circlekeeper (o ejecute «circlekeeper db check») para apartar ese registro.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/database.py" />
+            <source>{path} is a folder, not a database file.</source>
+            <translation>{path} es una carpeta, no un archivo de base de datos.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/database.py" />
+            <source>{path} is a damaged database: its first bytes (the header) have been overwritten. Nothing was changed. Restore it from a backup.</source>
+            <translation>{path} es una base de datos dañada: sus primeros bytes (el encabezado) se sobrescribieron. No se cambió nada. Restáurela desde una copia de seguridad.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/database.py" />
+            <source>{path} is not a readable database: it may be an encrypted database that was cut short, or another kind of file. Nothing was changed. Restore it from a backup.</source>
+            <translation>{path} no es una base de datos legible: puede ser una base de datos cifrada que quedó incompleta, u otro tipo de archivo. No se cambió nada. Restáurela desde una copia de seguridad.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/database.py" />
+            <source>{path} is not a circlekeeper database (it is not an SQLite file at all). Nothing was changed. Check the file name, or restore the database from a backup.</source>
+            <translation>{path} no es una base de datos de circlekeeper (ni siquiera es un archivo SQLite). No se cambió nada. Revise el nombre del archivo, o restaure la base de datos desde una copia de seguridad.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/database.py" />
+            <source>{path} is an SQLite database, but not one made by circlekeeper. Nothing was changed. Choose another file.</source>
+            <translation>{path} es una base de datos SQLite, pero no creada por circlekeeper. No se cambió nada. Elija otro archivo.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/database.py" />
+            <source>{path} could not be read as a database ({exc}). Nothing was changed. It may be damaged: restore it from a backup.</source>
+            <translation>No se pudo leer {path} como base de datos ({exc}). No se cambió nada. Puede estar dañada: restáurela desde una copia de seguridad.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/database.py" />
+            <source>{path} is an SQLite database, but not one made by circlekeeper (it belongs to another program). Nothing was changed. Choose another file.</source>
+            <translation>{path} es una base de datos SQLite, pero no creada por circlekeeper (pertenece a otro programa). No se cambió nada. Elija otro archivo.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/database.py" />
+            <source>{destination} is a folder; give a file name for the backup.</source>
+            <translation>{destination} es una carpeta; indique un nombre de archivo para la copia de seguridad.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/database.py" />
+            <source>{destination} already exists; the backup will not overwrite it.</source>
+            <translation>{destination} ya existe; la copia de seguridad no lo sobrescribirá.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/database.py" />
+            <source>Could not write a backup in {parent} ({value}). The database was not changed. Choose a backup folder you can write to, or free some space.</source>
+            <translation>No se pudo escribir una copia de seguridad en {parent} ({value}). La base de datos no cambió. Elija una carpeta de copias en la que se pueda escribir, o libere espacio.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/database.py" />
+            <source>Could not write a backup to {destination} ({exc}). The database was not changed. Choose a backup folder you can write to, or free some space.</source>
+            <translation>No se pudo escribir una copia de seguridad en {destination} ({exc}). La base de datos no cambió. Elija una carpeta de copias en la que se pueda escribir, o libere espacio.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/database.py" />
+            <source>{path} does not exist, so there is nothing to read. Nothing was created. Check the path given with --database.</source>
+            <translation>{path} no existe, así que no hay nada que leer. No se creó nada. Revise la ruta indicada con --database.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/database.py" />
+            <source>{path} was made by a newer version of circlekeeper (schema {revision}). This version cannot read it safely and has not changed it. Install the newer circlekeeper to open it.</source>
+            <translation>{path} se creó con una versión más reciente de circlekeeper (esquema {revision}). Esta versión no puede leerla de forma segura y no la ha cambiado. Instale la versión más reciente de circlekeeper para abrirla.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/database.py" />
+            <source>{path} was made by an older circlekeeper and needs upgrading: run 'circlekeeper db upgrade'.</source>
+            <translation>{path} se creó con una versión anterior de circlekeeper y hay que actualizarla: ejecute «circlekeeper db upgrade».</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/encryption.py" />
+            <source>{path} does not exist.</source>
+            <translation>{path} no existe.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/encryption.py" />
+            <source>{path} was made by a newer version of circlekeeper; it was not changed.</source>
+            <translation>{path} se creó con una versión más reciente de circlekeeper; no se cambió.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/encryption.py" />
+            <source>{path} is already protected with a passphrase.</source>
+            <translation>{path} ya está protegida con una frase de acceso.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/encryption.py" />
+            <source>{path} is not a database that can be encrypted.</source>
+            <translation>{path} no es una base de datos que se pueda cifrar.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/encryption.py" />
+            <source>{path} is not protected with a passphrase.</source>
+            <translation>{path} no está protegida con una frase de acceso.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/encryption.py" />
+            <source>{path} is not protected with a passphrase; encrypt it first.</source>
+            <translation>{path} no está protegida con una frase de acceso; cífrela primero.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/engine.py" />
+            <source>The disk is full, so the last change was not saved. Everything saved before it is safe. Free some space, then try again.</source>
+            <translation>El disco está lleno, así que no se guardó el último cambio. Todo lo guardado antes está a salvo. Libere espacio e inténtelo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/engine.py" />
+            <source>{path} can no longer be written (it was made read-only or its disk was unplugged), so the last change was not saved. Everything saved before it is safe. Make it writable again, then try again.</source>
+            <translation>Ya no se puede escribir en {path} (se hizo de solo lectura o se desconectó su disco), así que no se guardó el último cambio. Todo lo guardado antes está a salvo. Permita escribir de nuevo e inténtelo otra vez.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/problems.py" />
+            <source>{path} is protected with a passphrase. Enter the passphrase to open it.</source>
+            <translation>{path} está protegida con una frase de acceso. Escriba la frase de acceso para abrirla.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/problems.py" />
+            <source>That passphrase does not open {path}. Nothing was changed. Check the spelling and the Caps Lock key, then try again.</source>
+            <translation>Esa frase de acceso no abre {path}. No se cambió nada. Revise la ortografía y la tecla Bloq Mayús, e inténtelo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/problems.py" />
+            <source>{path} is open in another circlekeeper window or program; close it first, then try again. Nothing was changed.</source>
+            <translation>{path} está abierta en otra ventana de circlekeeper o en otro programa; ciérrela primero e inténtelo de nuevo. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/problems.py" />
+            <source>{path} is in use by another program that has locked it, so circlekeeper cannot read it now. Nothing was changed. Close that program (or wait for it to finish), then try again.</source>
+            <translation>{path} está en uso por otro programa que la bloqueó, así que circlekeeper no puede leerla ahora. No se cambió nada. Cierre ese programa (o espere a que termine) e inténtelo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/problems.py" />
+            <source>The database {path} is damaged ({what}).</source>
+            <translation>La base de datos {path} está dañada ({what}).</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/problems.py" />
+            <source>It was moved aside, unchanged, to {moved_to} so nothing more is lost.</source>
+            <translation>Se apartó, sin cambios, a {moved_to} para que no se pierda nada más.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/problems.py" />
+            <source>Nothing was changed.</source>
+            <translation>No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/problems.py" />
+            <source>The newest good backup is {backup}; restore it to go on.</source>
+            <translation>La copia de seguridad buena más reciente es {backup}; restáurela para continuar.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/problems.py" />
+            <source>No good backup was found; ask IT staff to look at the damaged file.</source>
+            <translation>No se encontró ninguna copia de seguridad buena; pida al personal de informática que revise el archivo dañado.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/problems.py" />
+            <source>{what}: the disk refused the write (it is full, or the file would pass a size limit set for this account). Nothing was left half written, and nothing saved before was changed. Free some space (or ask IT staff about the limit), then try again.</source>
+            <translation>{what}: el disco rechazó la escritura (está lleno, o el archivo superaría un límite de tamaño fijado para esta cuenta). No quedó nada a medio escribir y no cambió nada de lo guardado antes. Libere espacio (o pregunte al personal de informática por el límite) e inténtelo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/store/scrub.py" />
+            <source>The old records were removed, but {path} is open in another window or program, so the space they used could not be wiped yet. Close it, then run the retention again: it will finish the wipe.</source>
+            <translation>Se quitaron los registros antiguos, pero {path} está abierta en otra ventana o programa, así que todavía no se pudo limpiar el espacio que ocupaban. Ciérrela y vuelva a aplicar la conservación: así terminará la limpieza.</translation>
         </message>
     </context>
     <context>

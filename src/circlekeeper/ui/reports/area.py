@@ -204,14 +204,18 @@ class ReportsArea(QWidget):
         periods.addStretch(1)
         grid.addLayout(periods, 2, 1, 1, 3)
         self._labelled(grid, 1, 4, self.tr("S&chool:"), self.school)
-        self._labelled(grid, 1, 6, self.tr("Smallest &group:"), self.min_cell)
+        self._labelled(grid, 2, 4, self.tr("Smallest &group:"), self.min_cell)
         grid.setColumnStretch(3, 1)
         grid.setColumnStretch(5, 1)
-        actions = QHBoxLayout()
+        # The internal view on a line of its own: with longer words (Spanish) one line of all
+        # three pushed the window past a laptop's screen.
+        actions = QVBoxLayout()
         actions.addWidget(self.internal)
-        actions.addStretch(1)
-        actions.addWidget(self.keep_min_cell)
-        actions.addWidget(self.build_button)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.keep_min_cell)
+        buttons.addWidget(self.build_button)
+        actions.addLayout(buttons)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)

@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -69,6 +70,7 @@ class ScriptEditor(QWidget):
         self.purpose = _text_box(self, self.tr("Script purpose"), 2)
         self.purpose.setFixedHeight(self.fontMetrics().height() * 3 + 14)
         self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
         self.summary.setAccessibleName(self.tr("Script length"))
 
         self.stage_list = QListWidget(self)
@@ -120,10 +122,13 @@ class ScriptEditor(QWidget):
                 ("", self.summary),
             ),
         )
-        stage_buttons = QHBoxLayout()
-        for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
-            stage_buttons.addWidget(button)
-        stage_buttons.addStretch(1)
+        # Two rows of two: the column stays narrow when the words run long (Spanish).
+        stage_buttons = QGridLayout()
+        for index, button in enumerate(
+            (self.add_button, self.remove_button, self.up_button, self.down_button)
+        ):
+            stage_buttons.addWidget(button, index // 2, index % 2)
+        stage_buttons.setColumnStretch(2, 1)
         stages_column = QVBoxLayout()
         stages_column.addWidget(heading(self.tr("Stages"), self, level=2))
         stages_column.addWidget(self.stage_list, 1)
