@@ -156,7 +156,7 @@
         <message>
             <location filename="src/circlekeeper/ui/sro/activity_page.py" />
             <source>Role</source>
-            <translation>Papel</translation>
+            <translation>Función</translation>
         </message>
         <message>
             <location filename="src/circlekeeper/ui/sro/activity_page.py" />
@@ -1109,12 +1109,12 @@
         <message>
             <location filename="src/circlekeeper/ui/agreements/area.py" />
             <source>Items done</source>
-            <translation>Compromisos cumplidos</translation>
+            <translation>Cumplidos</translation>
         </message>
         <message>
             <location filename="src/circlekeeper/ui/agreements/area.py" />
             <source>Due / overdue</source>
-            <translation>Pendientes / vencidos</translation>
+            <translation>Pendientes</translation>
         </message>
         <message>
             <location filename="src/circlekeeper/ui/agreements/area.py" />
@@ -1159,12 +1159,12 @@
         <message>
             <location filename="src/circlekeeper/ui/agreements/area.py" />
             <source>{count} overdue</source>
-            <translation>{count} vencidos</translation>
+            <translation>{count} con retraso</translation>
         </message>
         <message>
             <location filename="src/circlekeeper/ui/agreements/area.py" />
             <source>{count} due</source>
-            <translation>{count} pendientes</translation>
+            <translation>{count} por cumplir</translation>
         </message>
         <message>
             <location filename="src/circlekeeper/ui/agreements/area.py" />
@@ -1501,7 +1501,7 @@
         <message>
             <location filename="src/circlekeeper/ui/cases/page.py" />
             <source>Items done</source>
-            <translation>Compromisos cumplidos</translation>
+            <translation>Cumplidos</translation>
         </message>
         <message>
             <location filename="src/circlekeeper/ui/cases/page.py" />
@@ -7829,7 +7829,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="src/circlekeeper/ui/cases/common.py" />
             <source>Community member / affected other</source>
-            <translation>Miembro de la comunidad / otra persona afectada</translation>
+            <translation>Comunidad u otra persona afectada</translation>
         </message>
         <message>
             <location filename="src/circlekeeper/ui/cases/common.py" />
@@ -9524,7 +9524,7 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         <message>
             <location filename="src/circlekeeper/ui/today/area.py" />
             <source>Follow-ups due ({n} overdue)</source>
-            <translation>Seguimientos pendientes ({n} vencidos)</translation>
+            <translation>Seguimientos pendientes ({n} con retraso)</translation>
         </message>
         <message>
             <location filename="src/circlekeeper/ui/today/area.py" />
