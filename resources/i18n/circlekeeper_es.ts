@@ -8862,7 +8862,7 @@ en sus asientos alrededor del círculo.</translation>
         <message>
             <location filename="src/circlekeeper/ui/sro/labels.py" />
             <source>Education and outreach</source>
-            <translation>Educación y alcance comunitario</translation>
+            <translation>Educación y difusión</translation>
         </message>
         <message>
             <location filename="src/circlekeeper/ui/sro/labels.py" />

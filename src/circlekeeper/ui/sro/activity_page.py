@@ -83,7 +83,7 @@ class ActivityPage(QWidget):
         self.kind.setAccessibleName(self.tr("Activity type"))
         for value, label in type_choices():
             self.kind.addItem(label, value)
-        self.role = compact_combo(QComboBox(self), 26)
+        self.role = compact_combo(QComboBox(self))
         self.role.setAccessibleName(self.tr("Role it is counted under"))
         for value, label in role_choices():
             self.role.addItem(label, value)
