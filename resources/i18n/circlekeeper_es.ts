@@ -9917,6 +9917,81 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
     <context>
         <name>core</name>
         <message>
+            <location filename="src/circlekeeper/core/domain/enums.py" />
+            <source>Community-building circle</source>
+            <translation>Círculo para fortalecer la comunidad</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/enums.py" />
+            <source>Check-in / check-out circle</source>
+            <translation>Círculo de entrada / salida</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/enums.py" />
+            <source>Academic circle</source>
+            <translation>Círculo académico</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/enums.py" />
+            <source>Norm-setting circle</source>
+            <translation>Círculo para acordar normas</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/enums.py" />
+            <source>Problem-solving circle</source>
+            <translation>Círculo para resolver problemas</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/enums.py" />
+            <source>Harm / repair circle</source>
+            <translation>Círculo de daño y reparación</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/enums.py" />
+            <source>Re-entry circle</source>
+            <translation>Círculo de reintegración</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/enums.py" />
+            <source>Individual support circle</source>
+            <translation>Círculo de apoyo individual</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/enums.py" />
+            <source>Grief circle</source>
+            <translation>Círculo de duelo</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/enums.py" />
+            <source>Celebration circle</source>
+            <translation>Círculo de celebración</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/enums.py" />
+            <source>Staff circle</source>
+            <translation>Círculo del personal</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/enums.py" />
+            <source>Family / community circle</source>
+            <translation>Círculo con familias / comunidad</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/enums.py" />
+            <source>Restorative conference</source>
+            <translation>Conferencia restaurativa</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/enums.py" />
+            <source>Preparation meeting</source>
+            <translation>Reunión de preparación</translation>
+        </message>
+        <message>
+            <location filename="src/circlekeeper/core/domain/enums.py" />
+            <source>Agreement completion meeting</source>
+            <translation>Reunión de cierre del acuerdo</translation>
+        </message>
+        <message>
             <location filename="src/circlekeeper/core/domain/live.py" />
             <source>The script has no stages.</source>
             <translation>El guion no tiene etapas.</translation>

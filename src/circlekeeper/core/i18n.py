@@ -48,6 +48,15 @@ def _(message: str, /, **params: object) -> str:
     return text
 
 
+def N_(message: str, /) -> str:
+    """Mark ``message`` for the translation file without translating it now.
+
+    For English words kept in tables (labels the calendar prints in English and the screens
+    translate where they show them).
+    """
+    return message
+
+
 def install(lookup: Callable[[str], str] | None) -> None:
     """Use ``lookup`` (English text -> translation, "" when none) for every later message."""
     global _lookup

@@ -166,7 +166,7 @@ class _Finder(ast.NodeVisitor):
                 self._add(_text(args[0]) or "", node, args[1])
             elif func.id == "QT_TR_NOOP" and args:
                 self._add(self.classes[-1] if self.classes else self.module, node, args[0])
-            elif func.id == "_" and self.is_core and args:
+            elif func.id in ("_", "N_") and self.is_core and args:
                 self._add(CORE_CONTEXT, node, args[0])
         self.generic_visit(node)
 
