@@ -129,22 +129,39 @@ def shown_texts(root: QWidget) -> Iterator[tuple[str, str]]:
         elif isinstance(widget, QTreeView):
             header = widget.header()
         if header is not None and widget.model() is not None:
+            model = widget.model()
             for column in range(header.count()):
-                text = widget.model().headerData(column, Qt.Orientation.Horizontal)
+                text = model.headerData(column, Qt.Orientation.Horizontal)
                 if isinstance(text, str):
                     yield f"{kind} column", text
+            # The first rows' cells: statuses, kinds and roles are words of the program too
+            # (names and typed words are data, and never equal an English source text).
+            for row in range(min(model.rowCount(), 30)):
+                for column in range(header.count()):
+                    text = model.index(row, column).data()
+                    if isinstance(text, str):
+                        yield f"{kind} cell", text
+
+
+def builtin_script_titles() -> set[str]:
+    """The built-in scripts' own titles: their content is written in English for now (their
+    questions are bilingual), so the list of scripts shows them as they are."""
+    from circlekeeper.core.scripts.scripts import ScriptLibrary
+
+    return {info.title for info in ScriptLibrary().scripts()}
 
 
 def test_every_screen_speaks_spanish(qtbot: QtBot, demo: Path, spanish: None) -> None:
     # Given the catalogue's English texts, and the program in Spanish on the demo data
     catalogue = EnglishCatalogue(ts_path("es"))
+    content = builtin_script_titles()
     found: list[str] = []
     seen = 0
     # When each area, the report, the facilitator view, the projector and the builder show
     for screen, widget in open_screens(qtbot, demo):
         seen += 1
         for where, text in shown_texts(widget):
-            if catalogue.english(text):
+            if catalogue.english(text) and _plain(text) not in content:
                 found.append(f"{screen} · {where}: {text!r}")
     # Then no screen shows a text still in English
     assert seen == 13
