@@ -422,7 +422,7 @@
         <message>
             <location filename="src/circlekeeper/ui/agreements/builder.py" />
             <source>Add &amp;typical item…</source>
-            <translation>Añadir compromiso &amp;habitual…</translation>
+            <translation>Añadir &amp;habitual…</translation>
         </message>
         <message>
             <location filename="src/circlekeeper/ui/agreements/builder.py" />
@@ -482,7 +482,7 @@
         <message>
             <location filename="src/circlekeeper/ui/agreements/builder.py" />
             <source>T&amp;ypical items:</source>
-            <translation>Compromisos ha&amp;bituales:</translation>
+            <translation>Ha&amp;bituales:</translation>
         </message>
         <message>
             <location filename="src/circlekeeper/ui/agreements/builder.py" />
@@ -612,7 +612,7 @@
         <message>
             <location filename="src/circlekeeper/ui/agreements/builder.py" />
             <source>A guardian's signature is still missing for {names}; it can be recorded later.</source>
-            <translation>Todavía falta la firma de una madre, un padre o tutor de {names}; se puede registrar más tarde.</translation>
+            <translation>Todavía falta la firma de un/a tutor/a de {names}; se puede registrar más tarde.</translation>
         </message>
     </context>
     <context>
@@ -7869,7 +7869,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="src/circlekeeper/ui/circles/labels.py" />
             <source>Guardian of {name}</source>
-            <translation>Madre, padre o tutor de {name}</translation>
+            <translation>Tutor/a de {name}</translation>
         </message>
     </context>
     <context>
@@ -8781,7 +8781,7 @@ en sus asientos alrededor del círculo.</translation>
         <message>
             <location filename="src/circlekeeper/ui/agreements/signatures.py" />
             <source>Guardian signatures missing</source>
-            <translation>Faltan firmas de madres, padres o tutores</translation>
+            <translation>Faltan firmas de tutores</translation>
         </message>
         <message>
             <location filename="src/circlekeeper/ui/agreements/signatures.py" />
@@ -8791,17 +8791,17 @@ en sus asientos alrededor del círculo.</translation>
         <message>
             <location filename="src/circlekeeper/ui/agreements/signatures.py" />
             <source>Guardian of {name}</source>
-            <translation>Madre, padre o tutor de {name}</translation>
+            <translation>Tutor/a de {name}</translation>
         </message>
         <message>
             <location filename="src/circlekeeper/ui/agreements/signatures.py" />
             <source>(no guardian on file)</source>
-            <translation>(no hay madre, padre ni tutor registrado)</translation>
+            <translation>(sin tutor/a registrado)</translation>
         </message>
         <message>
             <location filename="src/circlekeeper/ui/agreements/signatures.py" />
             <source>Link a guardian in People to record it.</source>
-            <translation>Vincule a una madre, un padre o tutor en Personas para registrarla.</translation>
+            <translation>Vincule a un/a tutor/a en Personas para registrarlo.</translation>
         </message>
         <message>
             <location filename="src/circlekeeper/ui/agreements/signatures.py" />
@@ -8821,12 +8821,12 @@ en sus asientos alrededor del círculo.</translation>
         <message>
             <location filename="src/circlekeeper/ui/agreements/signatures.py" />
             <source>{student} is a minor and no guardian has signed yet (on file: {names}).</source>
-            <translation>{student} es menor de edad y todavía no ha firmado su madre, padre o tutor (registrados: {names}).</translation>
+            <translation>{student} es menor de edad y su tutor/a todavía no ha firmado (registrados: {names}).</translation>
         </message>
         <message>
             <location filename="src/circlekeeper/ui/agreements/signatures.py" />
             <source>{student} is a minor and has no guardian on file to sign; add one in People.</source>
-            <translation>{student} es menor de edad y no tiene madre, padre ni tutor registrado que firme; añada uno en Personas.</translation>
+            <translation>{student} es menor de edad y no tiene tutor/a registrado que firme; añada uno en Personas.</translation>
         </message>
     </context>
     <context>

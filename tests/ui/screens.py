@@ -52,10 +52,11 @@ def _ids(path: Path) -> tuple[int, int]:
         planned = conn.execute(
             "select id from circle where status = 'planned' order by id limit 1"
         ).fetchone()[0]
-        # A held circle with no agreement yet: the builder opens on a new draft.
+        # A held circle with no agreement yet, nor its case: the builder opens on a new draft.
         held = conn.execute(
             "select id from circle where status = 'completed' and id not in "
-            "(select circle_id from agreement where circle_id is not null) "
+            "(select circle_id from agreement where circle_id is not null) and (case_id is null "
+            "or case_id not in (select case_id from agreement where case_id is not null)) "
             "order by kind = 'harm_repair' desc, id limit 1"
         ).fetchone()[0]
     return int(planned), int(held)
@@ -107,7 +108,10 @@ def open_screens(qtbot: QtBot, path: Path) -> Iterator[tuple[str, QWidget]]:
     live.projector.close()
     live.close()
 
+    from circlekeeper.ui.agreements.builder import AgreementBuilder
+
     builder = open_agreement_for_circle(window.database, held, window)
+    assert isinstance(builder, AgreementBuilder)
     qtbot.addWidget(builder)
     builder.resize(*SCREEN_SIZE)
     builder.show()
