@@ -38,6 +38,7 @@ from circlekeeper.ui.live.labels import clock_text, seat_list
 from circlekeeper.ui.live.projector import ProjectorWindow
 from circlekeeper.ui.live.ring import RingWidget
 from circlekeeper.ui.live.stage_panel import StagePanel
+from circlekeeper.ui.locale import language
 from circlekeeper.ui.profiles import current_viewer
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,9 @@ class FacilitatorWindow(QWidget):
         self.summary: dict[str, Any] | None = None
         self.summary_view: QWidget | None = None
         self.dialog: QWidget | None = None
-        self.languages = ["en"]
+        # The question shows first in the language of the screens, when the script has it.
+        self.home_language = "es" if language() == "es" and "es" in self.script.languages else "en"
+        self.languages = [self.home_language]
         self.projector = ProjectorWindow(self)
         self.setWindowTitle(self.tr("circlekeeper — {title}").format(title=self.live.title))
         self.setAccessibleName(self.tr("Facilitator view"))
@@ -488,13 +491,13 @@ class FacilitatorWindow(QWidget):
         self.buttons["projector"].setChecked(self.projector.isVisible())
 
     def toggle_languages(self) -> None:
-        available = [lang for lang in self.script.languages if lang != "en"]
+        available = [lang for lang in self.script.languages if lang != self.home_language]
         if len(self.languages) > 1 or not available:
-            self.languages = ["en"]
+            self.languages = [self.home_language]
             if not available:
                 self._say(self.tr("This script has only one language."))
         else:
-            self.languages = ["en", available[0]]
+            self.languages = [self.home_language, available[0]]
         self.buttons["languages"].setChecked(len(self.languages) > 1)
         self._update_projector()
 
