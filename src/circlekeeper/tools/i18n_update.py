@@ -11,12 +11,13 @@ circlekeeper.tools.i18n_todo`` for what is left to translate.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from circlekeeper.core.paths import resources_dir
-from circlekeeper.tools.i18n_extract import Found, find_all, package_dir, unique
+from circlekeeper.tools.i18n_extract import Found, find_all, unique
 
 LANGUAGES = ("es",)
 
@@ -47,9 +48,11 @@ def build(
     code: str,
     *,
     drop_vanished: bool = False,
+    base: Path | None = None,
 ) -> ET.Element:
     """The new ``.ts`` root for ``found``, keeping ``old`` translations."""
-    root_dir = package_dir().parent.parent
+    # Locations are relative to the .ts file, as Qt Linguist expects.
+    base = base or ts_file(code).parent
     by_source: dict[str, str] = {}
     for (_ctx, source), (text, kind) in old.items():
         if text and kind not in ("unfinished", "vanished", "obsolete"):
@@ -64,10 +67,7 @@ def build(
             kind = "" if text else "unfinished"
         if not text and item.source in by_source:
             text, kind = by_source[item.source], "unfinished"
-        try:
-            where = item.path.relative_to(root_dir).as_posix()
-        except ValueError:
-            where = item.path.as_posix()
+        where = Path(os.path.relpath(item.path, base)).as_posix()
         contexts.setdefault(item.context, []).append((item.source, text, kind, where))
     if not drop_vanished:
         for (ctx, source), (text, _kind) in old.items():
