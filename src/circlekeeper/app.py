@@ -12,7 +12,7 @@ from pathlib import Path
 from circlekeeper.clock import ms_since_process_start
 
 
-def run_app(database: Path, *, self_test: bool = False) -> int:
+def run_app(database: Path, *, self_test: bool = False, language: str = "system") -> int:
     import os
 
     from circlekeeper.core.logs import setup_logging
@@ -26,11 +26,14 @@ def run_app(database: Path, *, self_test: bool = False) -> int:
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from circlekeeper.ui.i18n import install_language
     from circlekeeper.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("circlekeeper")
     app.setOrganizationName("circlekeeper")
+    # Before the first window: every label is translated as it is made.
+    install_language(language, app)
     window = MainWindow()
     figures: dict[str, int] = {}
     status = {"code": 0}

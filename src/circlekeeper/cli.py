@@ -59,6 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start the window, load the data, print first_paint_ms and data_ready_ms, and exit",
     )
+    parser.add_argument(
+        "--language",
+        metavar="CODE",
+        default=None,
+        help="the app's language for this run: en (English), es (Español) or system; "
+        "default: $CIRCLEKEEPER_LANGUAGE, else the choice made in Settings",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"circlekeeper.commands.{name}")
@@ -140,6 +147,10 @@ def run(argv: list[str] | None = None) -> int:
     from circlekeeper.core.store.problems import DatabaseProblem
 
     try:
+        from circlekeeper.ui.language_choice import language_for_run
+
+        # Checked for every command, so a typo in a script's CIRCLEKEEPER_LANGUAGE shows at once.
+        language = language_for_run(args.language)
         if args.command is None:
             from circlekeeper.app import run_app
             from circlekeeper.ui.last_database import remembered_database
@@ -147,7 +158,9 @@ def run(argv: list[str] | None = None) -> int:
             # The app reopens the database chosen last time (e.g. the demo); scripts don't.
             chosen = database_path(args) if args.database else None
             return run_app(
-                chosen or remembered_database() or database_path(args), self_test=args.self_test
+                chosen or remembered_database() or database_path(args),
+                self_test=args.self_test,
+                language=language,
             )
         return int(args.func(args) or 0)
     except (UsageProblem, DatabaseProblem, InvalidInput, NotFound) as exc:

@@ -33,6 +33,8 @@ def test_wheel_contains_resources_and_migrations(wheel: Path) -> None:
     assert "circlekeeper/_data/migrations/env.py" in names
     assert any(n.startswith("circlekeeper/_data/migrations/versions/0001") for n in names)
     assert any(n.startswith("circlekeeper/_data/resources/") for n in names)
+    # The Spanish words travel as the .ts source; the app compiles it on first use
+    assert "circlekeeper/_data/resources/i18n/circlekeeper_es.ts" in names
 
 
 def test_installed_copy_finds_its_files_and_migrates(wheel: Path, tmp_path: Path) -> None:
@@ -67,6 +69,7 @@ def test_installed_copy_finds_its_files_and_migrates(wheel: Path, tmp_path: Path
     resources = Path(found[0])
     assert any((resources / "scripts").glob("*.toml")), "built-in scripts missing"
     assert any((resources / "templates").iterdir()), "templates missing"
+    assert (resources / "i18n" / "circlekeeper_es.ts").is_file(), "Spanish translation missing"
     # And the installed command migrates a new database
     database = tmp_path / "records.sqlite3"
     result = subprocess.run(

@@ -190,7 +190,7 @@ def test_builder_from_finished_conference_to_printed_pdf(
     qtbot.keyClicks(monitor.done_note, "First instalment paid")
     qtbot.keyClick(monitor.done_note, Qt.Key.Key_Return)
     assert not monitor.problem.isVisible(), monitor.problem.text()
-    assert monitor.items.item(0, 5).text().startswith("✓ 2025-03-20")
+    assert monitor.items.item(0, 5).text().startswith("✓ Mar 20, 2025")
     assert "1 of 2 items done" in monitor.state.text()
 
     # Renegotiate: version 2 is a new draft, and the history lists both versions

@@ -82,7 +82,7 @@ def test_today_shows_the_right_items_on_a_fixed_clock(
     area.show()
 
     # Then it shows today's circle, the overdue one standing out in words, and the due one
-    assert _texts(area.circles) == ["09:00  Morning check-in — Room 12"]
+    assert _texts(area.circles) == ["9:00 AM  Morning check-in — Room 12"]
     due = _texts(area.due)
     assert due[0].startswith("3 days overdue — Talk with Ana (Kim Osei)")
     assert not area.due.item(0).icon().isNull()  # an icon too, not colour alone

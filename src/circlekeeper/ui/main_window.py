@@ -99,6 +99,60 @@ class MainWindow(QMainWindow):
         # Built with the first database, after the first paint (see finish_setup).
         self.guard: Guard | None = None
 
+    def _retranslate_shell(self) -> None:
+        """Name the window's own parts again in the language now spoken."""
+        self.setWindowTitle(self.tr("circlekeeper"))
+        self.navigation.setAccessibleName(self.tr("Areas"))
+        self.stack.setAccessibleName(self.tr("Current area"))
+        self.loading.setText(self.tr("Opening your records…"))
+        self.loading.setAccessibleName(self.tr("Opening your records"))
+        self.profile_label.setAccessibleName(self.tr("Active profile"))
+
+    def apply_language(self, choice: str) -> bool:
+        """Speak ``choice`` now: install its translators and build every area again.
+
+        Refused (False, nothing changed) while an area holds unsaved work, so a language
+        change never throws away what was typed; Settings' own unsaved fields are carried over.
+        """
+        from circlekeeper.ui.i18n import install_language
+
+        busy = [
+            self.navigation.item(row).text()
+            for row in range(self.navigation.count())
+            if isinstance(slot := self.stack.widget(row + 1), AreaSlot)
+            and slot.area is not None
+            and getattr(slot.area, "dirty", False)
+        ]
+        if busy:
+            QMessageBox.information(
+                self,
+                self.tr("Save your changes first"),
+                self.tr(
+                    "There are unsaved changes in {areas}. Save or undo them, then choose the "
+                    "language again. Nothing was changed."
+                ).format(areas=", ".join(busy)),
+            )
+            return False
+        settings_slot = self._slots.get("settings_view")
+        typed = None
+        if settings_slot is not None and settings_slot.area is not None:
+            view = settings_slot.area
+            if getattr(view, "has_unsaved_changes", lambda: False)():
+                typed = view.current()  # type: ignore[attr-defined]
+        row = self.navigation.currentRow()
+        install_language(choice)
+        self._retranslate_shell()
+        self.search_popup = None
+        if self.database is not None:
+            self._clear_areas()
+            self._build_areas(self.database)
+            self.show_profile()
+            if row >= 0:
+                self.navigation.setCurrentRow(row)
+            if typed is not None:
+                self.settings_view.show_typed(typed)
+        return True
+
     def finish_setup(self) -> None:
         """Search shortcuts and the app lock: needed only once there are records to show."""
         if self.guard is not None:

@@ -135,6 +135,11 @@ class SettingsView(QWidget):
         )
         layout.addLayout(form)
         layout.addLayout(buttons)
+        from circlekeeper.ui.language_section import LanguageSection
+
+        layout.addSpacing(16)
+        self.language = LanguageSection(self)
+        layout.addWidget(self.language)
         from circlekeeper.ui.profiles import ProfilesSection
         from circlekeeper.ui.security.protection import ProtectionSection
 
@@ -211,6 +216,19 @@ class SettingsView(QWidget):
             welcome_done=self._loaded.welcome_done,
             calendar_first_names="1" if self.calendar_first_names.isChecked() else "",
         )
+
+    def has_unsaved_changes(self) -> bool:
+        """True when the form shows something typed and not saved yet."""
+        return self.current() != self._loaded
+
+    def show_typed(self, settings: SchoolSettings) -> None:
+        """Put back what was typed and not saved (the form is rebuilt on a language change)."""
+        self.school_name.setText(settings.school_name)
+        self.school_address.setPlainText(settings.school_address)
+        self.logo_path.setText(settings.logo_path)
+        self.facilitator_name.setText(settings.facilitator_name)
+        self.facilitator_role.setText(settings.facilitator_role)
+        self.calendar_first_names.setChecked(settings.calendar_first_names == "1")
 
     def save(self) -> bool:
         settings = self.current()

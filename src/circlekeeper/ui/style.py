@@ -6,6 +6,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QComboBox,
     QHeaderView,
     QLabel,
     QTableView,
@@ -62,3 +63,15 @@ def list_table(table: QTableView, name: str, *, tall_rows: bool = True) -> QHead
     header.setHighlightSections(False)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     return header
+
+
+def compact_combo(combo: QComboBox, characters: int = 16) -> QComboBox:
+    """Let a choice list be as narrow as ``characters`` letters instead of its longest item.
+
+    Without this a combo box is as wide as its longest choice, and a longer language (Spanish
+    runs about a third longer than English) pushes the whole window past a laptop's screen.
+    The open list still shows every item in full.
+    """
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(characters)
+    return combo

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from circlekeeper.core.i18n import N_
+
 
 class PersonKind(StrEnum):
     STUDENT = "student"
@@ -38,21 +40,21 @@ class CircleKind(StrEnum):
 
 
 CIRCLE_KIND_LABELS: dict[CircleKind, str] = {
-    CircleKind.COMMUNITY_BUILDING: "Community-building circle",
-    CircleKind.CHECK_IN: "Check-in / check-out circle",
-    CircleKind.ACADEMIC: "Academic circle",
-    CircleKind.NORM_SETTING: "Norm-setting circle",
-    CircleKind.PROBLEM_SOLVING: "Problem-solving circle",
-    CircleKind.HARM_REPAIR: "Harm / repair circle",
-    CircleKind.REENTRY: "Re-entry circle",
-    CircleKind.INDIVIDUAL_SUPPORT: "Individual support circle",
-    CircleKind.GRIEF: "Grief circle",
-    CircleKind.CELEBRATION: "Celebration circle",
-    CircleKind.STAFF: "Staff circle",
-    CircleKind.FAMILY: "Family / community circle",
-    CircleKind.CONFERENCE: "Restorative conference",
-    CircleKind.PRE_MEETING: "Preparation meeting",
-    CircleKind.COMPLETION_MEETING: "Agreement completion meeting",
+    CircleKind.COMMUNITY_BUILDING: N_("Community-building circle"),
+    CircleKind.CHECK_IN: N_("Check-in / check-out circle"),
+    CircleKind.ACADEMIC: N_("Academic circle"),
+    CircleKind.NORM_SETTING: N_("Norm-setting circle"),
+    CircleKind.PROBLEM_SOLVING: N_("Problem-solving circle"),
+    CircleKind.HARM_REPAIR: N_("Harm / repair circle"),
+    CircleKind.REENTRY: N_("Re-entry circle"),
+    CircleKind.INDIVIDUAL_SUPPORT: N_("Individual support circle"),
+    CircleKind.GRIEF: N_("Grief circle"),
+    CircleKind.CELEBRATION: N_("Celebration circle"),
+    CircleKind.STAFF: N_("Staff circle"),
+    CircleKind.FAMILY: N_("Family / community circle"),
+    CircleKind.CONFERENCE: N_("Restorative conference"),
+    CircleKind.PRE_MEETING: N_("Preparation meeting"),
+    CircleKind.COMPLETION_MEETING: N_("Agreement completion meeting"),
 }
 
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from circlekeeper.core.i18n import _
+
 STATE_FORMAT = 1
 HISTORY_LIMIT = 60  # moves kept for "back"; bounded so the JSON written per move stays small
 
@@ -116,9 +118,9 @@ class LiveState:
     ) -> LiveState:
         """A session at the first stage, with the piece at the first person if it is a round."""
         if not stages:
-            raise MoveNotAllowed("The script has no stages.")
+            raise MoveNotAllowed(_("The script has no stages."))
         if len(set(seating)) != len(seating):
-            raise MoveNotAllowed("Someone is seated twice.")
+            raise MoveNotAllowed(_("Someone is seated twice."))
         now = _now(now)
         state = cls(
             stages=list(stages),
@@ -209,7 +211,7 @@ class LiveState:
         """The speaker passes: count it and move the piece on."""
         if self.speaker is None:
             self._check_round_stage()
-            raise MoveNotAllowed("Nobody holds the talking piece, so nobody can pass.")
+            raise MoveNotAllowed(_("Nobody holds the talking piece, so nobody can pass."))
         turn = self._advance(passed=True, now=_now(now))
         assert turn is not None
         return turn
@@ -219,16 +221,16 @@ class LiveState:
         now = _now(now)
         self._check_round_stage()
         if participant_id not in self.seating:
-            raise MoveNotAllowed("That person is not in the circle now.")
+            raise MoveNotAllowed(_("That person is not in the circle now."))
         if not self._addressed(participant_id):
-            raise MoveNotAllowed("This stage's question is not addressed to that person.")
+            raise MoveNotAllowed(_("This stage's question is not addressed to that person."))
         if self.mode is PieceMode.ASIDE:
-            raise MoveNotAllowed("The talking piece is set aside; pick it up first.")
+            raise MoveNotAllowed(_("The talking piece is set aside; pick it up first."))
         if participant_id == self.speaker:
             return
         new_round = self.round_complete or self.round_number == 0
         if not new_round and participant_id not in self.remaining:
-            raise MoveNotAllowed("That person has already had a turn in this round.")
+            raise MoveNotAllowed(_("That person has already had a turn in this round."))
         self._remember()
         if new_round:
             self._start_round(now, first=participant_id)
@@ -268,9 +270,9 @@ class LiveState:
         caller can delete that turn, or ``None`` when the move recorded no turn.
         """
         if self.mode is PieceMode.ASIDE:
-            raise MoveNotAllowed("The talking piece is set aside; pick it up before going back.")
+            raise MoveNotAllowed(_("The talking piece is set aside; pick it up before going back."))
         if not self.history:
-            raise MoveNotAllowed("There is no move to undo in this stage.")
+            raise MoveNotAllowed(_("There is no move to undo in this stage."))
         snapshot = self.history.pop()
         self.speaker = snapshot["speaker"]
         self.round_number = snapshot["round_number"]
@@ -297,12 +299,12 @@ class LiveState:
 
     def next_stage(self, now: float | None = None) -> None:
         if self.is_last_stage:
-            raise MoveNotAllowed("This is the last stage; end the circle when you are ready.")
+            raise MoveNotAllowed(_("This is the last stage; end the circle when you are ready."))
         self._enter_stage(self.stage_index + 1, _now(now))
 
     def previous_stage(self, now: float | None = None) -> None:
         if self.is_first_stage:
-            raise MoveNotAllowed("This is the first stage.")
+            raise MoveNotAllowed(_("This is the first stage."))
         self._enter_stage(self.stage_index - 1, _now(now))
 
     # --- people -----------------------------------------------------------------------
@@ -316,7 +318,7 @@ class LiveState:
     ) -> None:
         """Seat someone who arrives late at ``position`` in the ring (the end if None)."""
         if participant_id in self.seating:
-            raise MoveNotAllowed("That person is already in the circle.")
+            raise MoveNotAllowed(_("That person is already in the circle."))
         where = len(self.seating) if position is None else max(0, min(position, len(self.seating)))
         self.seating.insert(where, participant_id)
         if tags is not None:
@@ -332,7 +334,7 @@ class LiveState:
         """Someone leaves: take them out of the ring (remembered), moving the piece on."""
         now = _now(now)
         if participant_id not in self.seating:
-            raise MoveNotAllowed("That person is not in the circle now.")
+            raise MoveNotAllowed(_("That person is not in the circle now."))
         held = participant_id == self.speaker
         next_holder = self._next_in_ring(participant_id) if held else None
         self.seating.remove(participant_id)
@@ -436,7 +438,9 @@ class LiveState:
 
     def _check_round_stage(self) -> None:
         if not self.stage.has_round:
-            raise MoveNotAllowed("This stage has no talking-piece round; go on to the next stage.")
+            raise MoveNotAllowed(
+                _("This stage has no talking-piece round; go on to the next stage.")
+            )
 
     def _enter_stage(self, index: int, now: float) -> None:
         self.stage_index = index
@@ -485,16 +489,16 @@ class LiveState:
     def _advance(self, *, passed: bool, now: float) -> TurnTaken | None:
         self._check_round_stage()
         if self.mode is PieceMode.ASIDE:
-            raise MoveNotAllowed("The talking piece is set aside; pick it up to go on.")
+            raise MoveNotAllowed(_("The talking piece is set aside; pick it up to go on."))
         if self.speaker is None:
             if self.round_complete:
                 self._remember()
                 self._start_round(now)
                 return None
             if self.mode is PieceMode.POPCORN:
-                raise MoveNotAllowed("Popcorn order: choose who speaks next.")
+                raise MoveNotAllowed(_("Popcorn order: choose who speaks next."))
             if not self.remaining:
-                raise MoveNotAllowed("Nobody in the circle is addressed in this stage.")
+                raise MoveNotAllowed(_("Nobody in the circle is addressed in this stage."))
             self._remember()
             self.speaker = self._next_in_ring(self.last_speaker)
             self.turn_started_at = now

@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.domain.enums import CircleStatus, FollowUpStatus, Role, circle_kind_label
+from circlekeeper.core.i18n import _
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.store.models import (
     Agreement,
@@ -258,10 +259,18 @@ def write_calendar(
     """Write the calendar file; an existing file is replaced only once the new one is complete."""
     path = Path(path).expanduser()
     if path.is_dir():
-        raise InvalidInput(f"{path} is a folder; give a file name such as {path / 'circles.ics'}.")
+        raise InvalidInput(
+            _(
+                "{path} is a folder; give a file name such as {value}.",
+                path=path,
+                value=path / "circles.ics",
+            )
+        )
     folder = path.parent
     if not folder.is_dir():
-        raise InvalidInput(f"The folder {folder} does not exist; choose a folder that does.")
+        raise InvalidInput(
+            _("The folder {folder} does not exist; choose a folder that does.", folder=folder)
+        )
     data, circles, follow_ups, cancelled = build_calendar(
         sessions, start=start, tz=tz, first_names=first_names
     )
@@ -269,7 +278,11 @@ def write_calendar(
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise InvalidInput(
-            f"Cannot write in {folder} ({exc.strerror or exc}). Choose a folder you can write to."
+            _(
+                "Cannot write in {folder} ({value}). Choose a folder you can write to.",
+                folder=folder,
+                value=exc.strerror or exc,
+            )
         ) from exc
     try:
         with os.fdopen(handle, "wb") as file:
@@ -278,7 +291,11 @@ def write_calendar(
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise InvalidInput(
-            f"Cannot write the calendar to {path} ({exc.strerror or exc}). "
-            "Nothing was changed; choose another place."
+            _(
+                "Cannot write the calendar to {path} ({value}). Nothing was "
+                "changed; choose another place.",
+                path=path,
+                value=exc.strerror or exc,
+            )
         ) from exc
     return CalendarExport(path, circles, follow_ups, cancelled)

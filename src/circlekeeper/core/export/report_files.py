@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from circlekeeper.core.i18n import _
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.reports.model import Report
 from circlekeeper.core.store.database import _writable
@@ -26,8 +27,11 @@ def check_shareable(report: Report) -> None:
     """
     if report.unsuppressed:
         raise InvalidInput(
-            "The internal view, with nothing hidden, is for the screen only, so nothing was "
-            "saved. Build the report without the internal view to save or print it."
+            _(
+                "The internal view, with nothing hidden, is for the screen "
+                "only, so nothing was saved. Build the report without the "
+                "internal view to save or print it."
+            )
         )
 
 
@@ -35,18 +39,30 @@ def check_target(path: Path) -> Path:
     """The path to write, or :class:`InvalidInput` saying why a file cannot be written there."""
     path = Path(path).expanduser()
     if path.is_dir():
-        raise InvalidInput(f"{path} is a folder. Give a file name, for example {path / 'report'}.")
+        raise InvalidInput(
+            _(
+                "{path} is a folder. Give a file name, for example {value}.",
+                path=path,
+                value=path / "report",
+            )
+        )
     folder = path.parent
     if not folder.is_dir():
         raise InvalidInput(
-            f"The folder {folder} does not exist. Nothing was saved; create it or choose "
-            "another place."
+            _(
+                "The folder {folder} does not exist. Nothing was saved; "
+                "create it or choose another place.",
+                folder=folder,
+            )
         )
     # The database's rule: write bits count too, so "read-only" holds even for root.
     if not _writable(folder) or (path.exists() and not _writable(path)):
         raise InvalidInput(
-            f"Cannot write {path} (permission denied). Nothing was saved; choose a place you "
-            "can write to."
+            _(
+                "Cannot write {path} (permission denied). Nothing was saved; "
+                "choose a place you can write to.",
+                path=path,
+            )
         )
     return path
 
@@ -62,8 +78,13 @@ def write_whole(path: Path, write: Callable[[Path], None]) -> None:
         os.replace(temp, path)
     except OSError as exc:
         raise InvalidInput(
-            f"Cannot write {path} ({exc.strerror or exc}). Nothing was saved; choose a place "
-            "you can write to, or close the file if another program has it open."
+            _(
+                "Cannot write {path} ({value}). Nothing was saved; choose a "
+                "place you can write to, or close the file if another "
+                "program has it open.",
+                path=path,
+                value=exc.strerror or exc,
+            )
         ) from None
     finally:
         with contextlib.suppress(OSError):

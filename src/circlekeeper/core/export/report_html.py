@@ -21,6 +21,7 @@ from circlekeeper.core.export.report_format import (
     reads_down,
 )
 from circlekeeper.core.export.templates import LANGS, RenderResult, default_templates
+from circlekeeper.core.i18n import _
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.reports.model import Cell, Report
 
@@ -37,7 +38,13 @@ def render_report(
 ) -> RenderResult:
     """The report's HTML and any warning about a school's own template that was not used."""
     if lang not in LANGS:
-        raise InvalidInput(f"Unknown language {lang!r}; use one of {', '.join(LANGS)}.")
+        raise InvalidInput(
+            _(
+                "Unknown language {lang}; use one of {value}.",
+                lang=repr(lang),
+                value=", ".join(LANGS),
+            )
+        )
     langs = lang.split("+")
     first = langs[0]
     charts = dict(charts or {})

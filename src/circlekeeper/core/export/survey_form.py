@@ -26,6 +26,7 @@ from circlekeeper.core.domain.surveys import (
 from circlekeeper.core.evaluation.fidelity import PRESENT, takes_part
 from circlekeeper.core.export.templates import LANGS, RenderResult, default_templates
 from circlekeeper.core.export.views import SchoolView
+from circlekeeper.core.i18n import _
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.models import Circle, Participant
 
@@ -57,7 +58,9 @@ def survey_form_view(
     with sessions() as session:
         circle = session.get(Circle, circle_id)
         if circle is None:
-            raise NotFound(f"There is no circle with id {circle_id} in this database.")
+            raise NotFound(
+                _("There is no circle with id {circle_id} in this database.", circle_id=circle_id)
+            )
         if copies is None:
             rows = session.execute(
                 select(Participant.role, Participant.attendance).where(
@@ -70,8 +73,12 @@ def survey_form_view(
             )
         if not 1 <= copies <= MAX_COPIES:
             raise InvalidInput(
-                f"Print between 1 and {MAX_COPIES} forms (asked for {copies}). "
-                "Give the number of people who will answer."
+                _(
+                    "Print between 1 and {max_copies} forms (asked for "
+                    "{copies}). Give the number of people who will answer.",
+                    max_copies=MAX_COPIES,
+                    copies=copies,
+                )
             )
         return SurveyFormView(
             school=school_view(session),
@@ -89,7 +96,13 @@ def survey_form_view(
 
 def render_survey_form(view: SurveyFormView, lang: str = "en+es") -> RenderResult:
     if lang not in LANGS:
-        raise InvalidInput(f"Unknown language {lang!r}; use one of {', '.join(LANGS)}.")
+        raise InvalidInput(
+            _(
+                "Unknown language {lang}; use one of {value}.",
+                lang=repr(lang),
+                value=", ".join(LANGS),
+            )
+        )
     logo = Path(view.school.logo_path).expanduser() if view.school.logo_path else None
     context = {
         "doc": view,

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from circlekeeper.core.i18n import _
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.reports import (
     disclosures,
@@ -182,7 +183,11 @@ def may_see_unsuppressed(viewer: Any) -> bool:
 def _check_name(name: str) -> str:
     if name not in REPORT_NAMES:
         raise InvalidInput(
-            f"There is no report called {name!r}. The reports are: {', '.join(REPORT_NAMES)}."
+            _(
+                "There is no report called {name}. The reports are: {value}.",
+                name=repr(name),
+                value=", ".join(REPORT_NAMES),
+            )
         )
     return name
 
@@ -198,7 +203,11 @@ def resolve_school(session: Session, school: str | None) -> str | None:
             return name
     known = "; ".join(schools) if schools else "none yet"
     raise InvalidInput(
-        f"There is no school called {school!r} in this database. Schools it knows: {known}."
+        _(
+            "There is no school called {school} in this database. Schools it knows: {known}.",
+            school=repr(school),
+            known=known,
+        )
     )
 
 
@@ -224,13 +233,21 @@ def set_min_cell(sessions: sessionmaker[Session], min_cell: int) -> None:
 def check_request(start: date, end: date, min_cell: int) -> None:
     if start > end:
         raise InvalidInput(
-            f"The period starts ({start.isoformat()}) after it ends ({end.isoformat()}). "
-            "Give a start date on or before the end date."
+            _(
+                "The period starts ({value}) after it ends ({value2}). Give "
+                "a start date on or before the end date.",
+                value=start.isoformat(),
+                value2=end.isoformat(),
+            )
         )
     if min_cell < 1:
         raise InvalidInput(
-            f"The smallest figure shown must be at least 1 (it was {min_cell}). "
-            f"The usual choice is {DEFAULT_MIN_CELL}."
+            _(
+                "The smallest figure shown must be at least 1 (it was "
+                "{min_cell}). The usual choice is {default_min_cell}.",
+                min_cell=min_cell,
+                default_min_cell=DEFAULT_MIN_CELL,
+            )
         )
 
 
@@ -253,8 +270,11 @@ def build_report(
     check_request(start, end, min_cell)
     if unsuppressed and not may_see_unsuppressed(viewer):
         raise InvalidInput(
-            "The internal view with nothing hidden is only for counselor and administrator "
-            "profiles. The published view (small numbers hidden) is available to everyone."
+            _(
+                "The internal view with nothing hidden is only for counselor "
+                "and administrator profiles. The published view (small "
+                "numbers hidden) is available to everyone."
+            )
         )
     with sessions() as session:
         school = resolve_school(session, school)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from circlekeeper.core.i18n import _
 from circlekeeper.core.paths import backups_dir
 from circlekeeper.core.store import crypto
 from circlekeeper.core.store.crypto import FileKind
@@ -156,7 +157,7 @@ def verify_backup(
     Raises :class:`DatabaseProblem` saying what is wrong with it.
     """
     if not backup.is_file():
-        raise DatabaseProblem(f"{backup} does not exist or is not a file.")
+        raise DatabaseProblem(_("{backup} does not exist or is not a file.", backup=backup))
     kind = crypto.classify(backup)
     if kind is FileKind.ENCRYPTED:
         if passphrase is not None:
@@ -168,8 +169,12 @@ def verify_backup(
     state = inspect_schema(backup, key=key)
     if state.state not in (SchemaState.CURRENT, SchemaState.OUTDATED):
         raise DatabaseProblem(
-            f"{backup} cannot be restored: it holds no circlekeeper data this version can use "
-            f"({state.state.value})."
+            _(
+                "{backup} cannot be restored: it holds no circlekeeper data "
+                "this version can use ({value}).",
+                backup=backup,
+                value=state.state.value,
+            )
         )
     try:
         conn = _connect_ro(backup, key)
@@ -182,7 +187,13 @@ def verify_backup(
     except Exception as exc:
         result = [str(exc)]
     if result != ["ok"]:
-        raise DatabaseProblem(f"{backup} is damaged ({result[0]}); choose another backup.")
+        raise DatabaseProblem(
+            _(
+                "{backup} is damaged ({value}); choose another backup.",
+                backup=backup,
+                value=result[0],
+            )
+        )
     return key
 
 
@@ -226,7 +237,12 @@ def restore_backup(
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise DatabaseProblem(
-            f"Could not copy {backup_path} beside {db_path} ({exc.strerror}). Nothing was changed."
+            _(
+                "Could not copy {backup_path} beside {db_path} ({strerror}). Nothing was changed.",
+                backup_path=backup_path,
+                db_path=db_path,
+                strerror=exc.strerror,
+            )
         ) from exc
     moved = _move_aside(db_path, "before-restore") if db_path.exists() else None
     os.replace(temporary, db_path)

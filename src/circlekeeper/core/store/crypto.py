@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from circlekeeper.core.files import private_database_files
+from circlekeeper.core.i18n import _
 from circlekeeper.core.store.problems import DatabaseLocked, DatabaseProblem, WrongPassphrase
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -101,7 +102,7 @@ def read_salt(path: Path) -> bytes:
 def derive_key(passphrase: str, salt: bytes) -> str:
     """The raw-key form of ``PRAGMA key`` for a passphrase and a file's salt (salt included)."""
     if not passphrase:
-        raise DatabaseProblem("An empty passphrase cannot protect anything; choose one.")
+        raise DatabaseProblem(_("An empty passphrase cannot protect anything; choose one."))
     key = hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, KDF_ITERATIONS, KEY_BYTES)
     return f"x'{key.hex()}{salt.hex()}'"
 
@@ -128,7 +129,7 @@ def new_key(passphrase: str) -> str:
     """
     problem = passphrase_problem(passphrase)
     if problem is not None:
-        raise DatabaseProblem(f"{problem} Nothing was changed.")
+        raise DatabaseProblem(_("{problem} Nothing was changed.", problem=problem))
     return derive_key(passphrase, secrets.token_bytes(SALT_BYTES))
 
 
@@ -138,8 +139,10 @@ def dbapi() -> Any:
         import sqlcipher3.dbapi2 as module
     except ImportError as exc:  # pragma: no cover - the wheel is a dependency
         raise DatabaseProblem(
-            "This database is encrypted, but the encryption library (sqlcipher3) is missing. "
-            "Reinstall circlekeeper."
+            _(
+                "This database is encrypted, but the encryption library "
+                "(sqlcipher3) is missing. Reinstall circlekeeper."
+            )
         ) from exc
     return module
 
@@ -172,7 +175,9 @@ def connect(
             raise WrongPassphrase(path) from exc
         if "locked" in str(exc) or "busy" in str(exc):
             raise DatabaseLocked(path) from exc
-        raise DatabaseProblem(f"{path} could not be read ({exc}). Nothing was changed.") from exc
+        raise DatabaseProblem(
+            _("{path} could not be read ({exc}). Nothing was changed.", path=path, exc=exc)
+        ) from exc
     return conn
 
 
@@ -194,7 +199,9 @@ def export(
     ``sqlcipher_export`` reads one consistent snapshot (write-ahead log included).
     """
     if destination.exists() and destination.stat().st_size > 0:
-        raise DatabaseProblem(f"{destination} already exists; it will not be overwritten.")
+        raise DatabaseProblem(
+            _("{destination} already exists; it will not be overwritten.", destination=destination)
+        )
     conn = connect(source, source_key)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -215,12 +222,12 @@ def checkpoint(path: Path, key: str | None) -> None:
     """Move everything from the write-ahead log into the file and empty the log."""
     conn = connect(path, key)
     try:
-        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        busy, _log, _moved = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     finally:
         conn.close()
     if busy:
         raise DatabaseProblem(
-            f"{path} is in use by another window or program; close it and try again."
+            _("{path} is in use by another window or program; close it and try again.", path=path)
         )
 
 
@@ -287,8 +294,12 @@ def rewrite(
             copy.close()
         if before != after or integrity != ["ok"]:
             raise DatabaseProblem(
-                f"The {operation} copy of {path} did not match the original, so it was not used. "
-                "Nothing was changed."
+                _(
+                    "The {operation} copy of {path} did not match the original, "
+                    "so it was not used. Nothing was changed.",
+                    operation=operation,
+                    path=path,
+                )
             )
         if verify is not None:
             verify(temporary, destination_key)

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.files import create_private_file, private_folder
+from circlekeeper.core.i18n import _
 from circlekeeper.core.paths import backups_dir
 from circlekeeper.core.store import crypto
 from circlekeeper.core.store.crypto import SQLITE_HEADER, FileKind
@@ -80,8 +81,13 @@ def refuse_dangling_link(path: Path) -> None:
     """Refuse a symbolic link whose target is missing (SQLite would create the target)."""
     if path.is_symlink() and not path.exists():
         raise DatabaseProblem(
-            f"{path} is a link to {os.readlink(path)}, which does not exist. Nothing was "
-            "created or changed. Give the database file's real path, or fix the link."
+            _(
+                "{path} is a link to {value}, which does not exist. Nothing "
+                "was created or changed. Give the database file's real path, "
+                "or fix the link.",
+                path=path,
+                value=os.readlink(path),
+            )
         )
 
 
@@ -89,19 +95,31 @@ def _check_location(path: Path) -> None:
     refuse_dangling_link(path)
     if path.is_dir():
         raise DatabaseProblem(
-            f"{path} is a folder, not a database file. "
-            f"Give a file name inside it, for example {path / 'circlekeeper.sqlite3'}."
+            _(
+                "{path} is a folder, not a database file. Give a file name "
+                "inside it, for example {value}.",
+                path=path,
+                value=path / "circlekeeper.sqlite3",
+            )
         )
     if path.exists():
         if not _writable(path):
             raise DatabaseProblem(
-                f"The database file {path} is read-only, so nothing could be saved. "
-                "Make it writable, or copy it somewhere you can write, and open that copy."
+                _(
+                    "The database file {path} is read-only, so nothing could be "
+                    "saved. Make it writable, or copy it somewhere you can "
+                    "write, and open that copy.",
+                    path=path,
+                )
             )
         if not _writable(path.parent):
             raise DatabaseProblem(
-                f"The folder {path.parent} is read-only; SQLite needs to write its journal beside "
-                "the database. Move the database to a folder you can write to."
+                _(
+                    "The folder {parent} is read-only; SQLite needs to write its "
+                    "journal beside the database. Move the database to a folder "
+                    "you can write to.",
+                    parent=path.parent,
+                )
             )
         return
     parent = path.parent
@@ -110,8 +128,12 @@ def _check_location(path: Path) -> None:
         existing = existing.parent
     if not existing.is_dir() or not _writable(existing):
         raise DatabaseProblem(
-            f"Cannot create a database at {path}: the folder {existing} is read-only or is not "
-            "a folder. Choose another place."
+            _(
+                "Cannot create a database at {path}: the folder {existing} "
+                "is read-only or is not a folder. Choose another place.",
+                path=path,
+                existing=existing,
+            )
         )
 
 
@@ -148,9 +170,14 @@ def _connect_ro(path: Path, key: str | None) -> sqlite3.Connection:
     if reason is not None:
         # Reading would lay that log over this file's pages; open_database sets it aside.
         raise DatabaseProblem(
-            f"A write-ahead log (-wal) beside {path} does not belong to it ({reason}). It was "
-            "not applied and nothing was changed. Open the database in circlekeeper (or run "
-            "'circlekeeper db check') to set that log aside."
+            _(
+                "A write-ahead log (-wal) beside {path} does not belong to "
+                "it ({reason}). It was not applied and nothing was changed. "
+                "Open the database in circlekeeper (or run 'circlekeeper db "
+                "check') to set that log aside.",
+                path=path,
+                reason=reason,
+            )
         )
     immutable = _nothing_beside(path)
     if key is None:
@@ -181,24 +208,36 @@ def inspect_schema(
     if not path.exists():
         return SchemaCheck(SchemaState.MISSING, None)
     if path.is_dir():
-        raise DatabaseProblem(f"{path} is a folder, not a database file.")
+        raise DatabaseProblem(_("{path} is a folder, not a database file.", path=path))
     kind = crypto.classify(path)
     if kind is FileKind.EMPTY:
         return SchemaCheck(SchemaState.EMPTY, None)
     if kind is FileKind.DAMAGED_HEADER:
         raise DatabaseProblem(
-            f"{path} is a damaged database: its first bytes (the header) have been overwritten. "
-            "Nothing was changed. Restore it from a backup."
+            _(
+                "{path} is a damaged database: its first bytes (the header) "
+                "have been overwritten. Nothing was changed. Restore it from "
+                "a backup.",
+                path=path,
+            )
         )
     if kind is FileKind.CUT_SHORT:
         raise DatabaseProblem(
-            f"{path} is not a readable database: it may be an encrypted database that was cut "
-            "short, or another kind of file. Nothing was changed. Restore it from a backup."
+            _(
+                "{path} is not a readable database: it may be an encrypted "
+                "database that was cut short, or another kind of file. "
+                "Nothing was changed. Restore it from a backup.",
+                path=path,
+            )
         )
     if kind is FileKind.NOT_DATABASE:
         raise DatabaseProblem(
-            f"{path} is not a circlekeeper database (it is not an SQLite file at all). "
-            "Nothing was changed. Check the file name, or restore the database from a backup."
+            _(
+                "{path} is not a circlekeeper database (it is not an SQLite "
+                "file at all). Nothing was changed. Check the file name, or "
+                "restore the database from a backup.",
+                path=path,
+            )
         )
     key = _key(path, passphrase, key)
     try:
@@ -212,8 +251,11 @@ def inspect_schema(
                 return SchemaCheck(SchemaState.EMPTY, None)
             if "alembic_version" not in tables:
                 raise DatabaseProblem(
-                    f"{path} is an SQLite database, but not one made by circlekeeper. "
-                    "Nothing was changed. Choose another file."
+                    _(
+                        "{path} is an SQLite database, but not one made by "
+                        "circlekeeper. Nothing was changed. Choose another file.",
+                        path=path,
+                    )
                 )
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
@@ -226,8 +268,12 @@ def inspect_schema(
         if not _read_error(exc) and not isinstance(exc, sqlite3.DatabaseError):
             raise
         raise DatabaseProblem(
-            f"{path} could not be read as a database ({exc}). Nothing was changed. "
-            "It may be damaged: restore it from a backup."
+            _(
+                "{path} could not be read as a database ({exc}). Nothing was "
+                "changed. It may be damaged: restore it from a backup.",
+                path=path,
+                exc=exc,
+            )
         ) from exc
     revision = row[0] if row else None
     if revision is None:
@@ -240,8 +286,12 @@ def inspect_schema(
         # Other programs use alembic too: a revision we do not know is only "newer" when the
         # file also holds circlekeeper's own tables.
         raise DatabaseProblem(
-            f"{path} is an SQLite database, but not one made by circlekeeper (it belongs to "
-            "another program). Nothing was changed. Choose another file."
+            _(
+                "{path} is an SQLite database, but not one made by "
+                "circlekeeper (it belongs to another program). Nothing was "
+                "changed. Choose another file.",
+                path=path,
+            )
         )
     return SchemaCheck(SchemaState.NEWER, revision)
 
@@ -307,9 +357,19 @@ def backup_database(
         suffix = f"-{reason}" if reason else ""
         destination = backups_dir(path) / f"{path.stem}-{stamp}{suffix}.sqlite3"
     if destination.is_dir():
-        raise DatabaseProblem(f"{destination} is a folder; give a file name for the backup.")
+        raise DatabaseProblem(
+            _(
+                "{destination} is a folder; give a file name for the backup.",
+                destination=destination,
+            )
+        )
     if destination.exists():
-        raise DatabaseProblem(f"{destination} already exists; the backup will not overwrite it.")
+        raise DatabaseProblem(
+            _(
+                "{destination} already exists; the backup will not overwrite it.",
+                destination=destination,
+            )
+        )
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
         if destination.parent == backups_dir(path):
@@ -334,15 +394,24 @@ def backup_database(
         os.replace(partial, destination)
     except OSError as exc:
         raise DatabaseProblem(
-            f"Could not write a backup in {destination.parent} ({exc.strerror or exc}). "
-            "The database was not changed. Choose a backup folder you can write to, "
-            "or free some space."
+            _(
+                "Could not write a backup in {parent} ({value}). The "
+                "database was not changed. Choose a backup folder you can "
+                "write to, or free some space.",
+                parent=destination.parent,
+                value=exc.strerror or exc,
+            )
         ) from exc
     except sqlite3.Error as exc:
         Path(f"{destination}.partial").unlink(missing_ok=True)
         raise DatabaseProblem(
-            f"Could not write a backup to {destination} ({exc}). The database was not changed. "
-            "Choose a backup folder you can write to, or free some space."
+            _(
+                "Could not write a backup to {destination} ({exc}). The "
+                "database was not changed. Choose a backup folder you can "
+                "write to, or free some space.",
+                destination=destination,
+                exc=exc,
+            )
         ) from exc
     return destination
 
@@ -420,8 +489,11 @@ def open_database(
     _check_location(path)
     if not create and not path.exists():
         raise DatabaseProblem(
-            f"{path} does not exist, so there is nothing to read. Nothing was created. "
-            "Check the path given with --database."
+            _(
+                "{path} does not exist, so there is nothing to read. Nothing "
+                "was created. Check the path given with --database.",
+                path=path,
+            )
         )
     notices = tidy_beside(path)
     kind = crypto.classify(path)
@@ -446,14 +518,21 @@ def open_database(
         raise
     if state.state is SchemaState.NEWER:
         raise DatabaseProblem(
-            f"{path} was made by a newer version of circlekeeper (schema {state.revision}). "
-            "This version cannot read it safely and has not changed it. "
-            "Install the newer circlekeeper to open it."
+            _(
+                "{path} was made by a newer version of circlekeeper (schema "
+                "{revision}). This version cannot read it safely and has not "
+                "changed it. Install the newer circlekeeper to open it.",
+                path=path,
+                revision=state.revision,
+            )
         )
     if state.state is SchemaState.OUTDATED and not migrate:
         raise DatabaseProblem(
-            f"{path} was made by an older circlekeeper and needs upgrading: "
-            "run 'circlekeeper db upgrade'."
+            _(
+                "{path} was made by an older circlekeeper and needs "
+                "upgrading: run 'circlekeeper db upgrade'.",
+                path=path,
+            )
         )
     if check and state.state in (SchemaState.CURRENT, SchemaState.OUTDATED):
         problems = quick_check(path, key=key)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from circlekeeper.core.i18n import _
 from circlekeeper.core.store import crypto
 from circlekeeper.core.store.backups import list_backups
 from circlekeeper.core.store.crypto import FileKind
@@ -23,7 +24,7 @@ from circlekeeper.core.store.problems import DatabaseProblem, WrongPassphrase
 def _ready(path: Path) -> FileKind:
     path = path.expanduser()
     if not path.exists():
-        raise DatabaseProblem(f"{path} does not exist.")
+        raise DatabaseProblem(_("{path} does not exist.", path=path))
     _check_location(path)
     return crypto.classify(path)
 
@@ -32,7 +33,7 @@ def _circlekeeper(path: Path, key: str | None) -> None:
     state = inspect_schema(path, key=key)
     if state.state is SchemaState.NEWER:
         raise DatabaseProblem(
-            f"{path} was made by a newer version of circlekeeper; it was not changed."
+            _("{path} was made by a newer version of circlekeeper; it was not changed.", path=path)
         )
 
 
@@ -40,9 +41,9 @@ def encrypt_database(path: Path, passphrase: str, *, backups: bool = True) -> in
     """Encrypt a plain database (and, by default, its backups); return how many backups."""
     kind = _ready(path)
     if kind is FileKind.ENCRYPTED:
-        raise DatabaseProblem(f"{path} is already protected with a passphrase.")
+        raise DatabaseProblem(_("{path} is already protected with a passphrase.", path=path))
     if kind is not FileKind.PLAIN:
-        raise DatabaseProblem(f"{path} is not a database that can be encrypted.")
+        raise DatabaseProblem(_("{path} is not a database that can be encrypted.", path=path))
     _circlekeeper(path, None)
     key = crypto.new_key(passphrase)
     crypto.rewrite(path, None, key, operation="encrypt")
@@ -79,7 +80,7 @@ def decrypt_database(path: Path, passphrase: str) -> None:
     """Remove the passphrase: the database is stored plain again (backups stay encrypted)."""
     kind = _ready(path)
     if kind is not FileKind.ENCRYPTED:
-        raise DatabaseProblem(f"{path} is not protected with a passphrase.")
+        raise DatabaseProblem(_("{path} is not protected with a passphrase.", path=path))
     key = crypto.key_for(path, passphrase)
     _circlekeeper(path, key)
     crypto.rewrite(path, key, None, operation="decrypt")
@@ -89,7 +90,9 @@ def change_passphrase(path: Path, old: str, new: str, *, backups: bool = True) -
     """Re-key an encrypted database (and the backups the old passphrase opens)."""
     kind = _ready(path)
     if kind is not FileKind.ENCRYPTED:
-        raise DatabaseProblem(f"{path} is not protected with a passphrase; encrypt it first.")
+        raise DatabaseProblem(
+            _("{path} is not protected with a passphrase; encrypt it first.", path=path)
+        )
     old_key = crypto.key_for(path, old)
     _circlekeeper(path, old_key)
     new_key = crypto.new_key(new)

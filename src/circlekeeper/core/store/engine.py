@@ -13,6 +13,7 @@ from circlekeeper.core.files import (
     private_database_files,
     private_folder_contents,
 )
+from circlekeeper.core.i18n import _
 from circlekeeper.core.paths import backups_dir
 from circlekeeper.core.store.problems import DatabaseProblem, disk_problem
 
@@ -46,17 +47,24 @@ def make_engine(path: Path, *, key: str | None = None) -> Engine:
         message = str(context.original_exception)
         if "database or disk is full" in message:
             raise DatabaseProblem(
-                "The disk is full, so the last change was not saved. Everything saved before it "
-                "is safe. Free some space, then try again."
+                _(
+                    "The disk is full, so the last change was not saved. "
+                    "Everything saved before it is safe. Free some space, then "
+                    "try again."
+                )
             ) from context.original_exception
         refused = disk_problem(context.original_exception, "The last change was not saved")
         if refused is not None:  # a file-size limit or quota (SQLite: "disk I/O error")
             raise refused from context.original_exception
         if "readonly database" in message:
             raise DatabaseProblem(
-                f"{path} can no longer be written (it was made read-only or its disk was "
-                "unplugged), so the last change was not saved. Everything saved before it is "
-                "safe. Make it writable again, then try again."
+                _(
+                    "{path} can no longer be written (it was made read-only or "
+                    "its disk was unplugged), so the last change was not saved. "
+                    "Everything saved before it is safe. Make it writable again, "
+                    "then try again.",
+                    path=path,
+                )
             ) from context.original_exception
 
     @event.listens_for(engine, "connect")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
+from circlekeeper.core.i18n import _
+
 
 class DatabaseProblem(Exception):
     """A database cannot be used as asked; the message says what and what to do, in plain words."""
@@ -14,7 +16,9 @@ class PassphraseNeeded(DatabaseProblem):
     """The file is encrypted: ask for its passphrase and open it again with it."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(f"{path} is protected with a passphrase. Enter the passphrase to open it.")
+        super().__init__(
+            _("{path} is protected with a passphrase. Enter the passphrase to open it.", path=path)
+        )
         self.path = path
 
 
@@ -23,8 +27,11 @@ class WrongPassphrase(DatabaseProblem):
 
     def __init__(self, path: Path) -> None:
         super().__init__(
-            f"That passphrase does not open {path}. Nothing was changed. "
-            "Check the spelling and the Caps Lock key, then try again."
+            _(
+                "That passphrase does not open {path}. Nothing was changed. "
+                "Check the spelling and the Caps Lock key, then try again.",
+                path=path,
+            )
         )
         self.path = path
 
@@ -34,8 +41,11 @@ class DatabaseInUse(DatabaseProblem):
 
     def __init__(self, path: Path) -> None:
         super().__init__(
-            f"{path} is open in another circlekeeper window or program; close it first, then "
-            "try again. Nothing was changed."
+            _(
+                "{path} is open in another circlekeeper window or program; close it first, then "
+                "try again. Nothing was changed.",
+                path=path,
+            )
         )
         self.path = path
 
@@ -45,9 +55,12 @@ class DatabaseLocked(DatabaseProblem):
 
     def __init__(self, path: Path) -> None:
         super().__init__(
-            f"{path} is in use by another program that has locked it, so circlekeeper cannot "
-            "read it now. Nothing was changed. Close that program (or wait for it to finish), "
-            "then try again."
+            _(
+                "{path} is in use by another program that has locked it, so circlekeeper cannot "
+                "read it now. Nothing was changed. Close that program (or wait for it to "
+                "finish), then try again.",
+                path=path,
+            )
         )
         self.path = path
 
@@ -63,15 +76,25 @@ class DamagedDatabase(DatabaseProblem):
         moved_to: Path | None = None,
         suggested_backup: Path | None = None,
     ) -> None:
-        parts = [f"The database {path} is damaged ({what})."]
+        parts = [_("The database {path} is damaged ({what}).", path=path, what=what)]
         if moved_to is not None:
-            parts.append(f"It was moved aside, unchanged, to {moved_to} so nothing more is lost.")
+            parts.append(
+                _(
+                    "It was moved aside, unchanged, to {moved_to} so nothing more is lost.",
+                    moved_to=moved_to,
+                )
+            )
         else:
-            parts.append("Nothing was changed.")
+            parts.append(_("Nothing was changed."))
         if suggested_backup is not None:
-            parts.append(f"The newest good backup is {suggested_backup}; restore it to go on.")
+            parts.append(
+                _(
+                    "The newest good backup is {backup}; restore it to go on.",
+                    backup=suggested_backup,
+                )
+            )
         else:
-            parts.append("No good backup was found; ask IT staff to look at the damaged file.")
+            parts.append(_("No good backup was found; ask IT staff to look at the damaged file."))
         super().__init__(" ".join(parts))
         self.path = path
         self.what = what
@@ -94,9 +117,14 @@ def disk_problem(exc: BaseException, what: str) -> DatabaseProblem | None:
     if not refused and not any(word in str(exc).lower() for word in _DISK_WORDS):
         return None
     return DatabaseProblem(
-        f"{what}: the disk refused the write (it is full, or the file would pass a size limit "
-        "set for this account). Nothing was left half written, and nothing saved before was "
-        "changed. Free some space (or ask IT staff about the limit), then try again."
+        _(
+            "{what}: the disk refused the write (it is full, or the file "
+            "would pass a size limit set for this account). Nothing was "
+            "left half written, and nothing saved before was changed. "
+            "Free some space (or ask IT staff about the limit), then try "
+            "again.",
+            what=what,
+        )
     )
 
 

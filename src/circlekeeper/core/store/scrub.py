@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from circlekeeper.core.i18n import _
 from circlekeeper.core.store.problems import DatabaseProblem
 
 SEARCH_TABLE = "search_index"
@@ -70,7 +71,7 @@ def scrub(engine: Engine, path: Path) -> None:
                     f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}) VALUES ('optimize')"  # noqa: S608
                 )
             raw.execute("VACUUM")
-            busy, _, _ = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            busy, _log, _moved = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             raw.execute("PRAGMA secure_delete = OFF")
         except Exception as exc:
             if "locked" in str(exc) or "busy" in str(exc):
@@ -81,7 +82,11 @@ def scrub(engine: Engine, path: Path) -> None:
             raw.isolation_level = previous
     if busy:
         raise DatabaseProblem(
-            f"The old records were removed, but {path} is open in another window or program, "
-            "so the space they used could not be wiped yet. Close it, then run the retention "
-            "again: it will finish the wipe."
+            _(
+                "The old records were removed, but {path} is open in another "
+                "window or program, so the space they used could not be "
+                "wiped yet. Close it, then run the retention again: it will "
+                "finish the wipe.",
+                path=path,
+            )
         )

@@ -57,6 +57,7 @@ from circlekeeper.ui.agreements.labels import (
 )
 from circlekeeper.ui.agreements.signatures import SignaturePanel
 from circlekeeper.ui.circles.labels import role_label
+from circlekeeper.ui.locale import date_text, language
 from circlekeeper.ui.style import heading, note
 
 log = logging.getLogger(__name__)
@@ -286,6 +287,9 @@ class AgreementBuilder(ShowsProblems, QDialog):
         for value, label in language_choices()[:2]:
             self.catalogue_language.addItem(label, value)
         self.catalogue_language.setAccessibleName(self.tr("Language of typical items"))
+        self.catalogue_language.setCurrentIndex(
+            max(self.catalogue_language.findData(language()), 0)
+        )
         self.catalogue = QComboBox(box)
         self.catalogue.setAccessibleName(self.tr("Typical items"))
         self.catalogue.setMinimumContentsLength(18)
@@ -436,7 +440,7 @@ class AgreementBuilder(ShowsProblems, QDialog):
             count=len(self.details.items),
         )
         if summary.agreed_on:
-            state += self.tr(" · agreed on {day}").format(day=summary.agreed_on.isoformat())
+            state += self.tr(" · agreed on {day}").format(day=date_text(summary.agreed_on))
         self.state.setText(state)
         self.state.setAccessibleDescription(state)
         editable = self.is_draft

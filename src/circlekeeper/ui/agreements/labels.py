@@ -68,7 +68,9 @@ def audience_choices() -> list[tuple[str, str]]:
 
 
 def day_text(value: date | None) -> str:
-    return value.isoformat() if value else ""
+    from circlekeeper.ui.locale import date_text
+
+    return date_text(value)
 
 
 def to_qdate(value: date) -> QDate:

@@ -41,6 +41,7 @@ from circlekeeper.ui.agreements.exporting import ExportBar
 from circlekeeper.ui.agreements.item_dialog import ShowsProblems, problem_label, two_columns
 from circlekeeper.ui.agreements.labels import day_text, from_qdate, status_label, tr_agreement
 from circlekeeper.ui.agreements.signatures import SignaturePanel
+from circlekeeper.ui.locale import date_text, datetime_text
 from circlekeeper.ui.style import heading, note
 
 log = logging.getLogger(__name__)
@@ -330,14 +331,14 @@ class AgreementMonitor(ShowsProblems, QDialog):
                 status=status_label(summary.status),
             )
             if summary.agreed_on:
-                text += self.tr(", agreed on {day}").format(day=summary.agreed_on.isoformat())
+                text += self.tr(", agreed on {day}").format(day=date_text(summary.agreed_on))
             if summary.id == self.agreement_id:
                 text += self.tr(" (this one)")
             self.versions.addItem(text)
         self.events.setRowCount(len(events))
         for r, event in enumerate(events):
             cells = [
-                event.at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                datetime_text(event.at.astimezone()),
                 str(event.version),
                 history_words(event.action),
                 history_detail(event.action, event.detail),
@@ -369,9 +370,9 @@ class AgreementMonitor(ShowsProblems, QDialog):
             total=len(self.details.items),
         )
         if summary.agreed_on:
-            text += self.tr(" · agreed on {day}").format(day=summary.agreed_on.isoformat())
+            text += self.tr(" · agreed on {day}").format(day=date_text(summary.agreed_on))
         if summary.closed_on:
-            text += self.tr(" · closed on {day}").format(day=summary.closed_on.isoformat())
+            text += self.tr(" · closed on {day}").format(day=date_text(summary.closed_on))
         self.state.setText(text)
         self.state.setAccessibleDescription(text)
         for widget in (self.done_on, self.done_note, self.outcome, self.closed_on, self.close_note):
@@ -408,7 +409,7 @@ class AgreementMonitor(ShowsProblems, QDialog):
             self.reload(item.id)
             self._say(
                 self.tr("Ticked off item {number} as done on {day}.").format(
-                    number=item.number, day=on.isoformat()
+                    number=item.number, day=date_text(on)
                 )
             )
             self.changed.emit(self.agreement_id)

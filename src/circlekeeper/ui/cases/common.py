@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from datetime import date, datetime
 
-from PySide6.QtCore import QCoreApplication, QDate, QLocale, Qt
+from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -264,18 +264,22 @@ def circle_kind_label(kind: str) -> str:
 
 
 def day_text(value: date | None) -> str:
-    """A date as people read it (the system's short format), or an empty string."""
-    if value is None:
-        return ""
-    return QLocale().toString(to_qdate(value), QLocale.FormatType.ShortFormat)
+    """A date as people read it ("Nov 23, 2026" / "23 nov 2026"), or an empty string."""
+    from circlekeeper.ui.locale import date_text
+
+    return date_text(value)
 
 
 def long_day_text(value: date) -> str:
-    return QLocale().toString(to_qdate(value), "dddd d MMMM yyyy")
+    from circlekeeper.ui.locale import long_date_text
+
+    return long_date_text(value)
 
 
 def time_text(value: datetime) -> str:
-    return f"{value.hour:02d}:{value.minute:02d}"
+    from circlekeeper.ui.locale import time_text as written
+
+    return written(value)
 
 
 def days_overdue_text(days: int) -> str:

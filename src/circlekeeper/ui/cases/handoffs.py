@@ -30,7 +30,12 @@ from PySide6.QtWidgets import (
 
 from circlekeeper.core.cases.cases import CaseDetail
 from circlekeeper.core.cases.handoffs import HandOffData, HandOffRow, HandOffService
-from circlekeeper.core.domain.handoffs import BASIS_LABELS, HAND_OFF_LABELS, basis_label
+from circlekeeper.core.domain.handoffs import (
+    BASIS_LABELS,
+    HAND_OFF_LABELS,
+    basis_label,
+    hand_off_label,
+)
 from circlekeeper.ui.cases.common import (
     PROBLEMS,
     day_text,
@@ -43,6 +48,7 @@ from circlekeeper.ui.cases.common import (
     show_message,
     to_qdate,
 )
+from circlekeeper.ui.locale import language
 from circlekeeper.ui.style import heading, note
 
 
@@ -61,8 +67,9 @@ class HandOffDialog(QDialog):
         self.setAccessibleName(self.windowTitle())
         self.handed_to = QComboBox(self)
         self.handed_to.setAccessibleName(self.tr("Handed to"))
-        for value, (english, _spanish) in HAND_OFF_LABELS.items():
-            self.handed_to.addItem(self.tr(english), value.value)
+        spanish = language() == "es"  # the domain keeps both languages' words
+        for value, (english, in_spanish) in HAND_OFF_LABELS.items():
+            self.handed_to.addItem(in_spanish if spanish else english, value.value)
         self.recipient = QLineEdit(self)
         self.recipient.setAccessibleName(self.tr("Who received it"))
         self.recipient.setPlaceholderText(self.tr("Name and role, e.g. Ms. Patel, team lead"))
@@ -77,8 +84,8 @@ class HandOffDialog(QDialog):
         self.basis = QComboBox(self)
         self.basis.setAccessibleName(self.tr("FERPA basis for sharing"))
         self.basis.addItem(self.tr("Choose the basis…"), "")
-        for basis, (words, _spanish) in BASIS_LABELS.items():
-            self.basis.addItem(self.tr(words), basis.value)
+        for basis, (words, in_spanish) in BASIS_LABELS.items():
+            self.basis.addItem(in_spanish if spanish else words, basis.value)
         self.threat = QPlainTextEdit(self)
         self.threat.setTabChangesFocus(True)
         self.threat.setAccessibleName(self.tr("The threat (for a health or safety emergency)"))
@@ -257,9 +264,9 @@ class HandOffSection(QGroupBox):
                     circle=self.tr(", re-entry circle planned") if row.reentry_circle_id else "",
                 )
             )
-            to_words = self.tr(HAND_OFF_LABELS_EN.get(row.handed_to, row.handed_to))
+            to_words = hand_off_label(row.handed_to, language())
             cells = [day_text(row.handed_on), to_words, row.recipient,
-                     self.tr(basis_label(row.basis)), back]  # fmt: skip
+                     basis_label(row.basis, language()), back]  # fmt: skip
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setFlags(inert_item_flags())
@@ -328,6 +335,3 @@ class HandOffSection(QGroupBox):
     def _after(self, text: str) -> None:
         show_message(self.message, text)
         self.saved.emit()
-
-
-HAND_OFF_LABELS_EN = {value.value: english for value, (english, _es) in HAND_OFF_LABELS.items()}

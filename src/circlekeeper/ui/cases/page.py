@@ -56,6 +56,7 @@ from circlekeeper.ui.cases.common import (
 )
 from circlekeeper.ui.cases.handoffs import HandOffSection
 from circlekeeper.ui.cases.sections import DiversionSection, EligibilitySection
+from circlekeeper.ui.locale import datetime_text
 from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading
 
@@ -399,7 +400,7 @@ class CasePage(QScrollArea):
             self.contacts,
             [
                 [
-                    c.contacted_at.astimezone(self.clock().tzinfo).strftime("%Y-%m-%d %H:%M"),
+                    datetime_text(c.contacted_at.astimezone(self.clock().tzinfo)),
                     c.person_name or self.tr("(not listed)"),
                     contact_method_label(c.method),
                     c.outcome + (f" — {c.staff_name}" if c.staff_name else ""),

@@ -9,8 +9,6 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
-    QDate,
-    QLocale,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -20,6 +18,7 @@ from PySide6.QtCore import (
 from circlekeeper.core.circles.circles import CirclePlanner, CircleRow
 from circlekeeper.core.domain.enums import CircleStatus
 from circlekeeper.ui.circles.labels import kind_label, status_label
+from circlekeeper.ui.locale import date_text, time_text
 
 Index = QModelIndex | QPersistentModelIndex
 LIST_LIMIT = 1000
@@ -117,9 +116,7 @@ class CirclesTableModel(QAbstractTableModel):
             if circle.scheduled_at is None:
                 return QCoreApplication.translate("CirclesTableModel", "Not decided")
             moment = circle.scheduled_at.astimezone()
-            locale = QLocale()
-            day = QDate(moment.year, moment.month, moment.day)
-            return f"{locale.toString(day, 'ddd d MMM yyyy')}  {moment:%H:%M}"
+            return f"{date_text(moment.date())}  {time_text(moment)}"
         if column == CirclesTableModel.TITLE:
             return circle.title
         if column == CirclesTableModel.KIND:

@@ -50,6 +50,7 @@ from circlekeeper.ui.circles.participants import (
 from circlekeeper.ui.circles.preparation import PreparationPanel
 from circlekeeper.ui.circles.problems import PROBLEMS, show_problem
 from circlekeeper.ui.circles.seating import Seat, SeatingRing
+from circlekeeper.ui.locale import date_text
 from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading, note
 
@@ -232,7 +233,7 @@ class PlanDialog(QDialog):
         try:
             for row in CaseService(self.database.sessions).list_cases(open_only=True):
                 text = self.tr("Case {id}: {what}, referred {day}").format(
-                    id=row.id, what=row.incident_category, day=row.referred_on.isoformat()
+                    id=row.id, what=row.incident_category, day=date_text(row.referred_on)
                 )
                 self.case.addItem(text, row.id)
                 self.case.setItemData(

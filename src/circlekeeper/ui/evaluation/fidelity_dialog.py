@@ -24,6 +24,7 @@ from circlekeeper.core.domain.fidelity import Answer, FidelityItem
 from circlekeeper.core.evaluation.fidelity import FidelityDraft, FidelityService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.circles.problems import PROBLEMS, show_problem
+from circlekeeper.ui.locale import date_text
 from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading, note
 
@@ -132,7 +133,7 @@ class FidelityDialog(QDialog):
         if self.draft.completed:
             self.status.setText(
                 self.tr("Completed on {day} by {who}. Saving again replaces the answers.").format(
-                    day=self.draft.completed_on.isoformat() if self.draft.completed_on else "",
+                    day=date_text(self.draft.completed_on),
                     who=self.draft.completed_by or self.tr("the keeper"),
                 )
             )

@@ -38,6 +38,7 @@ from circlekeeper.ui.live.labels import clock_text, seat_list
 from circlekeeper.ui.live.projector import ProjectorWindow
 from circlekeeper.ui.live.ring import RingWidget
 from circlekeeper.ui.live.stage_panel import StagePanel
+from circlekeeper.ui.locale import language
 from circlekeeper.ui.profiles import current_viewer
 
 log = logging.getLogger(__name__)
@@ -92,12 +93,15 @@ class FacilitatorWindow(QWidget):
         self.summary_view: QWidget | None = None
         self.close_box: QWidget | None = None  # the "still running" question while it is open
         self.dialog: QWidget | None = None
-        self.languages = ["en"]
+        # The question shows first in the language of the screens, when the script has it.
+        self.home_language = "es" if language() == "es" and "es" in self.script.languages else "en"
+        self.languages = [self.home_language]
         self.projector = ProjectorWindow(self)
         self.setWindowTitle(self.tr("circlekeeper — {title}").format(title=self.live.title))
         self.setAccessibleName(self.tr("Facilitator view"))
         self._build()
         self._render(self.live.state)
+        self._show_languages()
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(self._tick)
@@ -492,20 +496,21 @@ class FacilitatorWindow(QWidget):
         self.buttons["projector"].setChecked(self.projector.isVisible())
 
     def toggle_languages(self) -> None:
-        """English, then both languages, then the other language only, then English again.
+        """The screens' language, then both languages, then the other one only, and back.
 
         The first language is the one the keeper's words, titles and tips are shown in.
         """
-        available = [lang for lang in self.script.languages if lang != "en"]
+        home = self.home_language
+        available = [lang for lang in self.script.languages if lang != home]
         if not available:
-            self.languages = ["en"]
+            self.languages = [home]
             self._say(self.tr("This script has only one language."))
-        elif self.languages == ["en"]:
-            self.languages = ["en", available[0]]
+        elif self.languages == [home]:
+            self.languages = [home, available[0]]
         elif len(self.languages) > 1:
             self.languages = [available[0]]
         else:
-            self.languages = ["en"]
+            self.languages = [home]
         self._show_languages()
         self._say(self.buttons["languages"].text())
         self._render_stage(self.live.state)
@@ -517,7 +522,7 @@ class FacilitatorWindow(QWidget):
         button = self.buttons["languages"]
         button.setText(self.tr("Languages: {shown}").format(shown=shown))
         button.setAccessibleName(button.text())
-        button.setChecked(self.languages != ["en"])
+        button.setChecked(self.languages != [self.home_language])
 
     def toggle_guidelines(self) -> None:
         self._update_projector()

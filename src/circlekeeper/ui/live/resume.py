@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from circlekeeper.core.circles.circles import CircleRow
 from circlekeeper.core.facilitation.facilitation import FacilitationService
 from circlekeeper.core.store.database import Database
+from circlekeeper.ui.locale import datetime_text
 
 
 def interrupted_circles(database: Database) -> list[CircleRow]:
@@ -24,7 +25,7 @@ def resume_offer(database: Database, parent: QWidget) -> QMessageBox | None:
         return None
     row = circles[0]
     when = (
-        row.started_at.astimezone().strftime("%A %d %B, %H:%M")
+        datetime_text(row.started_at.astimezone())
         if row.started_at is not None
         else parent.tr("earlier")
     )

@@ -50,9 +50,10 @@ from circlekeeper.ui.cases.common import (
     show_message,
     to_qdate,
 )
+from circlekeeper.ui.locale import language
 from circlekeeper.ui.reports.labels import FORMATS, format_accessible_name, format_button_text
 from circlekeeper.ui.reports.report_view import ReportView
-from circlekeeper.ui.style import heading, note
+from circlekeeper.ui.style import compact_combo, heading, note
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ class ReportsArea(QWidget):
         today = today or date.today()
 
         self.title = heading(self.tr("Reports"), self)
-        self.report_choice = QComboBox(self)
+        self.report_choice = compact_combo(QComboBox(self), 24)
         self.report_choice.setAccessibleName(self.tr("Report"))
         for name in names if names is not None else self._engine_names():
             self.report_choice.addItem(self._title(name), name)
@@ -133,7 +134,7 @@ class ReportsArea(QWidget):
         self.last_month_button = QPushButton(self.tr("Last &month"), self)
         self.last_month_button.setAccessibleName(self.tr("Period: last month"))
         self.last_month_button.clicked.connect(lambda: self.set_period(*last_month(self.today)))
-        self.school = QComboBox(self)
+        self.school = compact_combo(QComboBox(self))
         self.school.setAccessibleName(self.tr("School"))
         self._fixed_schools = schools
         self._shown_once = False
@@ -158,10 +159,12 @@ class ReportsArea(QWidget):
         self.keep_min_cell.setToolTip(
             self.tr("Reports here and on the command line start from this number from now on.")
         )
-        self.language = QComboBox(self)
+        self.language = compact_combo(QComboBox(self), 12)
         for value, text in language_choices():
             self.language.addItem(text, value)
         self.language.setAccessibleName(self.tr("Language of the report"))
+        # A report starts in the language of the screens; English is one choice away.
+        self.language.setCurrentIndex(max(self.language.findData(language()), 0))
         self.internal = QCheckBox(self.tr("&Internal view: show every figure (never share it)"))
         self.internal.setParent(self)
         self.internal.setAccessibleName(self.tr("Internal view, nothing hidden"))
@@ -201,14 +204,18 @@ class ReportsArea(QWidget):
         periods.addStretch(1)
         grid.addLayout(periods, 2, 1, 1, 3)
         self._labelled(grid, 1, 4, self.tr("S&chool:"), self.school)
-        self._labelled(grid, 1, 6, self.tr("Smallest &group:"), self.min_cell)
+        self._labelled(grid, 2, 4, self.tr("Smallest &group:"), self.min_cell)
         grid.setColumnStretch(3, 1)
         grid.setColumnStretch(5, 1)
-        actions = QHBoxLayout()
+        # The internal view on a line of its own: with longer words (Spanish) one line of all
+        # three pushed the window past a laptop's screen.
+        actions = QVBoxLayout()
         actions.addWidget(self.internal)
-        actions.addStretch(1)
-        actions.addWidget(self.keep_min_cell)
-        actions.addWidget(self.build_button)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.keep_min_cell)
+        buttons.addWidget(self.build_button)
+        actions.addLayout(buttons)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -285,7 +292,7 @@ class ReportsArea(QWidget):
         from circlekeeper.core.reports.engine import title
 
         try:
-            return title(name).en
+            return title(name).in_lang(language())
         except InvalidInput:
             return name
 
@@ -337,7 +344,7 @@ class ReportsArea(QWidget):
             from circlekeeper.core.reports.engine import describe
 
             try:
-                text = describe(name).in_lang(self._lang().split("+")[0])
+                text = describe(name).in_lang(language())
             except InvalidInput:
                 text = ""
         self.description.setText(text)

@@ -5,16 +5,32 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Mark ``text`` for the translation file; it is translated where it is shown."""
+    return text
+
+
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Reports", text)
 
 
-# (format key, button text, file suffix, file dialog filter)
+# (format key, button text, file suffix, file dialog filter); the texts are marked for the
+# translation file here and translated where they are shown.
 FORMATS: tuple[tuple[str, str, str, str], ...] = (
-    ("pdf", "Save P&DF…", ".pdf", "PDF (*.pdf)"),
-    ("xlsx", "Save E&xcel…", ".xlsx", "Excel workbook (*.xlsx)"),
-    ("csv", "Save C&SV…", ".csv", "CSV, one figure per line (*.csv)"),
-    ("html", "Save &HTML…", ".html", "HTML (*.html)"),
+    ("pdf", QT_TRANSLATE_NOOP("Reports", "Save P&DF…"), ".pdf", "PDF (*.pdf)"),
+    (
+        "xlsx",
+        QT_TRANSLATE_NOOP("Reports", "Save E&xcel…"),
+        ".xlsx",
+        QT_TRANSLATE_NOOP("Reports", "Excel workbook (*.xlsx)"),
+    ),
+    (
+        "csv",
+        QT_TRANSLATE_NOOP("Reports", "Save C&SV…"),
+        ".csv",
+        QT_TRANSLATE_NOOP("Reports", "CSV, one figure per line (*.csv)"),
+    ),
+    ("html", QT_TRANSLATE_NOOP("Reports", "Save &HTML…"), ".html", "HTML (*.html)"),
 )
 
 

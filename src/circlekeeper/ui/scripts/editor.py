@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -34,7 +35,7 @@ from circlekeeper.ui.circles.labels import (
     stage_type_choices,
     stage_type_label,
 )
-from circlekeeper.ui.style import heading
+from circlekeeper.ui.style import compact_combo, heading
 
 _STAGE_IN_MESSAGE = re.compile(r"^stage (\d+)('s)?\s*")
 
@@ -62,13 +63,14 @@ class ScriptEditor(QWidget):
 
         self.title_edit = QLineEdit(self)
         self.title_edit.setAccessibleName(self.tr("Script title"))
-        self.kind = QComboBox(self)
+        self.kind = compact_combo(QComboBox(self))
         self.kind.setAccessibleName(self.tr("Kind of circle the script is for"))
         for value, text in kind_choices():
             self.kind.addItem(text, value)
         self.purpose = _text_box(self, self.tr("Script purpose"), 2)
         self.purpose.setFixedHeight(self.fontMetrics().height() * 3 + 14)
         self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
         self.summary.setAccessibleName(self.tr("Script length"))
 
         self.stage_list = QListWidget(self)
@@ -85,7 +87,7 @@ class ScriptEditor(QWidget):
         self.down_button = QPushButton(self.tr("Move do&wn"), self)
         self.down_button.setAccessibleName(self.tr("Move the selected stage down"))
 
-        self.stage_type = QComboBox(self)
+        self.stage_type = compact_combo(QComboBox(self))
         self.stage_type.setAccessibleName(self.tr("Stage type"))
         for value, text in stage_type_choices():
             self.stage_type.addItem(text, value)
@@ -94,7 +96,7 @@ class ScriptEditor(QWidget):
         self.words = _text_box(self, self.tr("What the facilitator says"), 4)
         self.question_en = _text_box(self, self.tr("Question participants see, in English"), 2)
         self.question_es = _text_box(self, self.tr("Question participants see, in Spanish"), 2)
-        self.addressed_to = QComboBox(self)
+        self.addressed_to = compact_combo(QComboBox(self))
         self.addressed_to.setAccessibleName(self.tr("Question addressed to"))
         for value, text in addressed_to_choices():
             self.addressed_to.addItem(text, value)
@@ -120,10 +122,13 @@ class ScriptEditor(QWidget):
                 ("", self.summary),
             ),
         )
-        stage_buttons = QHBoxLayout()
-        for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
-            stage_buttons.addWidget(button)
-        stage_buttons.addStretch(1)
+        # Two rows of two: the column stays narrow when the words run long (Spanish).
+        stage_buttons = QGridLayout()
+        for index, button in enumerate(
+            (self.add_button, self.remove_button, self.up_button, self.down_button)
+        ):
+            stage_buttons.addWidget(button, index // 2, index % 2)
+        stage_buttons.setColumnStretch(2, 1)
         stages_column = QVBoxLayout()
         stages_column.addWidget(heading(self.tr("Stages"), self, level=2))
         stages_column.addWidget(self.stage_list, 1)

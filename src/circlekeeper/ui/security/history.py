@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit.audit import AuditEntry, history
+from circlekeeper.ui.locale import datetime_text
 from circlekeeper.ui.style import heading, note
 
 
@@ -65,7 +66,7 @@ class HistoryDialog(QDialog):
         for entry in self.entries:
             row = self.table.rowCount()
             self.table.insertRow(row)
-            when = entry.at.astimezone().strftime("%Y-%m-%d %H:%M") if entry.at else ""
+            when = datetime_text(entry.at.astimezone()) if entry.at else ""
             for column, text in enumerate(
                 (when, entry.actor or self.tr("(not recorded)"), self.describe(entry))
             ):

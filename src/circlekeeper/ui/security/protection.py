@@ -40,6 +40,7 @@ from circlekeeper.core.store.encryption import (
     encrypt_database,
 )
 from circlekeeper.core.store.problems import DatabaseProblem
+from circlekeeper.ui.locale import datetime_text
 from circlekeeper.ui.security.guard import lock_minutes, set_lock_minutes
 from circlekeeper.ui.security.operations import change_file, run_busy, tell
 from circlekeeper.ui.security.passphrase import NewPassphraseDialog
@@ -187,7 +188,7 @@ class ProtectionSection(QWidget):
                 self.tr("before an upgrade") if info.reason.startswith("before-") else info.reason
             )
             text = self.tr("{when} — {why}, {size}").format(
-                when=info.at.strftime("%Y-%m-%d %H:%M"), why=why, size=_size(info.size)
+                when=datetime_text(info.at), why=why, size=_size(info.size)
             )
             item = QListWidgetItem(text, self.backups)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
@@ -331,7 +332,7 @@ class ProtectionSection(QWidget):
         if row < 0:
             return False
         info = self._backup_list[row]
-        when = info.at.strftime("%Y-%m-%d %H:%M")
+        when = datetime_text(info.at)
         answer = QMessageBox.question(
             self,
             self.tr("Restore this backup?"),

@@ -46,6 +46,7 @@ from circlekeeper.core.retention.retention import (
 )
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.problems import DatabaseProblem
+from circlekeeper.ui.locale import date_text, datetime_text
 from circlekeeper.ui.style import heading, note
 
 
@@ -139,9 +140,9 @@ class RetentionDialog(QDialog):
                 [
                     self.tr("Case: {category}, referred {day}").format(
                         category=c.incident_category.replace("_", " "),
-                        day=c.referred_on.isoformat(),
+                        day=date_text(c.referred_on),
                     ),
-                    c.closed_on.isoformat(),
+                    date_text(c.closed_on),
                     str(c.circles),
                     str(c.agreements),
                     str(c.notes),
@@ -154,7 +155,7 @@ class RetentionDialog(QDialog):
                     self.tr("Circle tied to no case: {kind}").format(
                         kind=circle.kind.replace("_", " ")
                     ),
-                    circle.day.isoformat(),
+                    date_text(circle.day),
                     "1",
                     str(circle.agreements),
                     str(circle.notes),
@@ -167,7 +168,7 @@ class RetentionDialog(QDialog):
                 if person.kind == "guardian"
                 else self.tr("A student who left")
             )
-            rows.append([label, person.left_on.isoformat(), "", "", "", ""])
+            rows.append([label, date_text(person.left_on), "", "", "", ""])
         self.table.setRowCount(len(rows))
         for row, values in enumerate(rows):
             for column, value in enumerate(values):
@@ -186,7 +187,7 @@ class RetentionDialog(QDialog):
             "guardians who left and whom no kept record names."
         ).format(
             years=self.years,
-            day=plan.last_due_day.isoformat(),
+            day=date_text(plan.last_due_day),
             cases=len(plan.cases),
             circles=sum(c.circles for c in plan.cases),
             agreements=sum(c.agreements for c in plan.cases),
@@ -226,7 +227,7 @@ class RetentionDialog(QDialog):
         if not self.holding:
             text = self.tr("No backup holds records older than the rule.")
         else:
-            dates = ", ".join(f"{b.at:%Y-%m-%d %H:%M}" for b in self.holding)
+            dates = ", ".join(datetime_text(b.at) for b in self.holding)
             text = (
                 self.tr("1 backup still holds records older than the rule (made {dates}).")
                 if len(self.holding) == 1

@@ -44,7 +44,7 @@ from circlekeeper.ui.cases.common import (
     to_qdate,
 )
 from circlekeeper.ui.sro.labels import label_of, role_choices, type_choices
-from circlekeeper.ui.style import heading, list_table, note
+from circlekeeper.ui.style import compact_combo, heading, list_table, note
 
 COLUMNS = ("date", "type", "role", "minutes", "place", "attendance", "student", "officer")
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -79,11 +79,11 @@ class ActivityPage(QWidget):
     # -- layout ---------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.kind = QComboBox(self)
+        self.kind = compact_combo(QComboBox(self))
         self.kind.setAccessibleName(self.tr("Activity type"))
         for value, label in type_choices():
             self.kind.addItem(label, value)
-        self.role = QComboBox(self)
+        self.role = compact_combo(QComboBox(self))
         self.role.setAccessibleName(self.tr("Role it is counted under"))
         for value, label in role_choices():
             self.role.addItem(label, value)
@@ -101,7 +101,7 @@ class ActivityPage(QWidget):
         self.on_date = QDateEdit(self)
         self.on_date.setCalendarPopup(True)
         self.on_date.setAccessibleName(self.tr("Date of the activity"))
-        self.incident = QComboBox(self)
+        self.incident = compact_combo(QComboBox(self))
         self.incident.setAccessibleName(self.tr("Incident type (citations and arrests)"))
         self.student_label = QLabel(self)
         self.student_label.setAccessibleName(self.tr("Student this activity is about"))
@@ -153,6 +153,7 @@ class ActivityPage(QWidget):
         )
         header.setStretchLastSection(True)
         self.totals = QLabel(self)
+        self.totals.setWordWrap(True)  # one line per role when the words run long
         self.totals.setAccessibleName(self.tr("Hours by role"))
 
         layout = QVBoxLayout(self)

@@ -43,7 +43,7 @@ from circlekeeper.ui.cases.common import (
     to_qdate,
 )
 from circlekeeper.ui.sro.labels import category_choices, hours_text, label_of
-from circlekeeper.ui.style import heading, list_table, note
+from circlekeeper.ui.style import compact_combo, heading, list_table, note
 
 
 class TrainingPage(QWidget):
@@ -73,7 +73,7 @@ class TrainingPage(QWidget):
         self.trainee.setAccessibleName(self.tr("Who took the training"))
         self.course = QLineEdit(self)
         self.course.setAccessibleName(self.tr("Course"))
-        self.category = QComboBox(self)
+        self.category = compact_combo(QComboBox(self))
         self.category.setAccessibleName(self.tr("Category"))
         for value, label in category_choices():
             self.category.addItem(label, value)

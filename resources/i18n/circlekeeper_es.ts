@@ -1,0 +1,10463 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="es">
+    <context>
+        <name>ActivityPage</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Activity type</source>
+            <translation>Tipo de actividad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Role it is counted under</source>
+            <translation>Función en la que se cuenta</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source> min</source>
+            <translation> min</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Minutes</source>
+            <translation>Minutos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Place</source>
+            <translation>Lugar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Room, gym, community centre…</source>
+            <translation>Salón, gimnasio, centro comunitario…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>not counted</source>
+            <translation>no se cuenta</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>People attending (events)</source>
+            <translation>Asistentes (eventos)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Date of the activity</source>
+            <translation>Fecha de la actividad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Incident type (citations and arrests)</source>
+            <translation>Tipo de incidente (citaciones y arrestos)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Student this activity is about</source>
+            <translation>Estudiante al que se refiere la actividad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Student…</source>
+            <translation>Estudiante…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Choose the student this is about</source>
+            <translation>Elegir a la persona estudiante a la que se refiere</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>No student</source>
+            <translation>Sin estudiante</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Remove the student link</source>
+            <translation>Quitar el vínculo con la persona estudiante</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Save (Ctrl+Enter)</source>
+            <translation>Guardar (Ctrl+Intro)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Save the activity</source>
+            <translation>Guardar la actividad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>New entry</source>
+            <translation>Nueva entrada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Clear the form for a new entry</source>
+            <translation>Vaciar el formulario para una nueva entrada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Activity log message</source>
+            <translation>Mensaje del registro de actividades</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>&amp;Type</source>
+            <translation>&amp;Tipo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>&amp;Minutes</source>
+            <translation>&amp;Minutos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>&amp;Place</source>
+            <translation>&amp;Lugar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>&amp;Attending</source>
+            <translation>&amp;Asistentes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>&amp;Date</source>
+            <translation>&amp;Fecha</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>&amp;Role</source>
+            <translation>&amp;Función</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>&amp;Incident</source>
+            <translation>&amp;Incidente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Logged activities</source>
+            <translation>Actividades registradas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Date</source>
+            <translation>Fecha</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Type</source>
+            <translation>Tipo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Role</source>
+            <translation>Función</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Attending</source>
+            <translation>Asistentes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Student</source>
+            <translation>Estudiante</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Logged by</source>
+            <translation>Registrado por</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Hours by role</source>
+            <translation>Horas por función</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Activity log</source>
+            <translation>Registro de actividades</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>One line per activity. Link a student only when the activity was about that one student. An officer sees only their own entries.</source>
+            <translation>Una línea por actividad. Vincule a una persona estudiante solo cuando la actividad trató de esa persona. Cada oficial ve solo sus propias entradas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>—</source>
+            <translation>—</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>no student</source>
+            <translation>sin estudiante</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>The student this activity was about</source>
+            <translation>La persona estudiante de la que trató esta actividad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Saved: {type}, {minutes} minutes.</source>
+            <translation>Guardado: {type}, {minutes} minutos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Corrected: {type}, {minutes} minutes.</source>
+            <translation>Corregido: {type}, {minutes} minutos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>This school year (since {day}): </source>
+            <translation>Este año escolar (desde el {day}): </translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>{role}: {hours} h</source>
+            <translation>{role}: {hours} h</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>This entry was logged by {name}; only they or an administrator can correct it.</source>
+            <translation>Esta entrada la registró {name}; solo esa persona o un/a administrador/a puede corregirla.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Correcting the entry of {day}</source>
+            <translation>Corrigiendo la entrada del {day}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Remove this entry?</source>
+            <translation>¿Quitar esta entrada?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>Remove the {type} of {day} from the log? This cannot be undone.</source>
+            <translation>¿Quitar del registro la actividad «{type}» del {day}? Esto no se puede deshacer.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
+            <source>The entry was removed.</source>
+            <translation>Se quitó la entrada.</translation>
+        </message>
+    </context>
+    <context>
+        <name>AddressedTo</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Everyone</source>
+            <translation>Todas las personas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>The person responsible</source>
+            <translation>La persona responsable</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>The harmed person</source>
+            <translation>La persona afectada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Supporters of the person responsible</source>
+            <translation>Personas de apoyo de la persona responsable</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Supporters of the harmed person</source>
+            <translation>Personas de apoyo de la persona afectada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Others affected</source>
+            <translation>Otras personas afectadas</translation>
+        </message>
+    </context>
+    <context>
+        <name>AgreementBuilder</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Repair agreement</source>
+            <translation>Acuerdo de reparación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Repair agreement — {circle}</source>
+            <translation>Acuerdo de reparación — {circle}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Agreement status</source>
+            <translation>Estado del acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Problem</source>
+            <translation>Problema</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Last change</source>
+            <translation>Último cambio</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Signatures (on paper)</source>
+            <translation>Firmas (en papel)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Print the agreement, have everyone sign it, then tick each person who signed and the date they signed.</source>
+            <translation>Imprima el acuerdo, pida a cada persona que lo firme y después marque quién firmó y la fecha en que lo hizo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Print or save</source>
+            <translation>Imprimir o guardar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Close the agreement builder</source>
+            <translation>Cerrar el editor del acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>What happened and what follows</source>
+            <translation>Lo que pasó y lo que sigue</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Short description of the harm</source>
+            <translation>Breve descripción del daño</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>In a few neutral sentences: what happened and who was affected.</source>
+            <translation>En unas pocas frases neutrales: qué pasó y a quién afectó.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>What happens if it is not kept</source>
+            <translation>Qué pasa si no se cumple</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>For example: we meet again, or the original consequence applies.</source>
+            <translation>Por ejemplo: nos volvemos a reunir, o se aplica la consecuencia original.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>On</source>
+            <translation>El</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>There is a follow-up date</source>
+            <translation>Hay una fecha de seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Follow-up date</source>
+            <translation>Fecha de seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>— choose an adult —</source>
+            <translation>— elija a una persona adulta —</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Adult who follows up</source>
+            <translation>Persona adulta que da seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>b&amp;y:</source>
+            <translation>p&amp;or:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>The &amp;harm:</source>
+            <translation>El &amp;daño:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>If it is &amp;not kept:</source>
+            <translation>Si &amp;no se cumple:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>&amp;Follow-up:</source>
+            <translation>&amp;Seguimiento:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Items: what will be done</source>
+            <translation>Compromisos: lo que se hará</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Agreement items</source>
+            <translation>Compromisos del acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Language of typical items</source>
+            <translation>Idioma de los compromisos habituales</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Typical items</source>
+            <translation>Compromisos habituales</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Add &amp;typical item…</source>
+            <translation>Añadir &amp;habitual…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Add the chosen typical item</source>
+            <translation>Añadir el compromiso habitual elegido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Add &amp;blank item…</source>
+            <translation>Añadir compromiso en &amp;blanco…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Add a blank item</source>
+            <translation>Añadir un compromiso en blanco</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>&amp;Edit…</source>
+            <translation>&amp;Editar…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Edit the selected item</source>
+            <translation>Editar el compromiso seleccionado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Re&amp;move</source>
+            <translation>&amp;Quitar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Remove the selected item</source>
+            <translation>Quitar el compromiso seleccionado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Move &amp;up</source>
+            <translation>S&amp;ubir</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Move the item up</source>
+            <translation>Subir el compromiso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Move do&amp;wn</source>
+            <translation>Ba&amp;jar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Move the item down</source>
+            <translation>Bajar el compromiso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>T&amp;ypical items:</source>
+            <translation>Ha&amp;bituales:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Make it active</source>
+            <translation>Ponerlo en vigor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>What is still needed</source>
+            <translation>Lo que aún falta</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>&amp;Activate (signed)</source>
+            <translation>&amp;Poner en vigor (firmado)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Activate the signed agreement</source>
+            <translation>Poner en vigor el acuerdo firmado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Once everyone has signed on paper: the text is then fixed and follow-ups are scheduled.</source>
+            <translation>Cuando todas las personas hayan firmado en papel: el texto queda fijo y se programan los seguimientos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>#</source>
+            <translation>#</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>What will be done</source>
+            <translation>Lo que se hará</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Who</source>
+            <translation>Quién</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>By when</source>
+            <translation>Para cuándo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>How checked</source>
+            <translation>Cómo se verifica</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Add at least one item.</source>
+            <translation>Añada al menos un compromiso.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Choose who does item {numbers}.</source>
+            <translation>Elija quién cumple el compromiso {numbers}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Tick who signed the paper agreement.</source>
+            <translation>Marque quién firmó el acuerdo en papel.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>{status} · version {version} · {count} items</source>
+            <translation>{status} · versión {version} · {count} compromisos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source> · agreed on {day}</source>
+            <translation> · acordado el {day}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>This agreement is no longer a draft; its text cannot be changed.</source>
+            <translation>Este acuerdo ya no es un borrador; su texto no se puede cambiar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Before it can be made active:</source>
+            <translation>Antes de ponerlo en vigor:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Everything needed is there. Activate it once everyone has signed.</source>
+            <translation>Está todo lo necesario. Póngalo en vigor cuando todas las personas hayan firmado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Add: {title}</source>
+            <translation>Añadir: {title}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Add an item</source>
+            <translation>Añadir un compromiso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Edit item {number}</source>
+            <translation>Editar el compromiso {number}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Added item {number}.</source>
+            <translation>Se añadió el compromiso {number}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Saved item {number}.</source>
+            <translation>Se guardó el compromiso {number}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Removed item {number}.</source>
+            <translation>Se quitó el compromiso {number}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>The agreement is active from {day}. {count} follow-up checks were scheduled.</source>
+            <translation>El acuerdo está en vigor desde el {day}. Se programaron {count} revisiones de seguimiento.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>A guardian's signature is still missing for {names}; it can be recorded later.</source>
+            <translation>Todavía falta la firma de un/a tutor/a de {names}; se puede registrar más tarde.</translation>
+        </message>
+    </context>
+    <context>
+        <name>AgreementMonitor</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Repair agreement — follow-up</source>
+            <translation>Acuerdo de reparación — seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Repair agreement — {circle}</source>
+            <translation>Acuerdo de reparación — {circle}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Repair agreement</source>
+            <translation>Acuerdo de reparación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Agreement status</source>
+            <translation>Estado del acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Problem</source>
+            <translation>Problema</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Last change</source>
+            <translation>Último cambio</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Items</source>
+            <translation>Compromisos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Agreement items</source>
+            <translation>Compromisos del acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Date the item was done</source>
+            <translation>Fecha en que se cumplió el compromiso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Note about how it was done</source>
+            <translation>Nota sobre cómo se cumplió</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Optional, e.g. “Librarian signed the log”</source>
+            <translation>Opcional, p. ej. «La bibliotecaria firmó el registro»</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>&amp;Tick off as done</source>
+            <translation>&amp;Marcar como cumplido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Tick off the selected item as done</source>
+            <translation>Marcar el compromiso seleccionado como cumplido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Re&amp;open</source>
+            <translation>&amp;Reabrir</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Take the tick off the selected item</source>
+            <translation>Desmarcar el compromiso seleccionado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Done &amp;on:</source>
+            <translation>Cumplido &amp;el:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>No&amp;te:</source>
+            <translation>No&amp;ta:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Closing or renegotiating</source>
+            <translation>Cierre o renegociación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>How it ended</source>
+            <translation>Cómo terminó</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Date it was closed</source>
+            <translation>Fecha de cierre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Note on closing</source>
+            <translation>Nota de cierre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Optional: what the review found</source>
+            <translation>Opcional: lo que encontró la revisión</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>&amp;Close agreement…</source>
+            <translation>&amp;Cerrar acuerdo…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Close the agreement with this outcome</source>
+            <translation>Cerrar el acuerdo con este resultado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Re&amp;negotiate…</source>
+            <translation>Re&amp;negociar…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Renegotiate: start a new version</source>
+            <translation>Renegociar: iniciar una nueva versión</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>O&amp;utcome:</source>
+            <translation>&amp;Resultado:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>On:</source>
+            <translation>El:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Note:</source>
+            <translation>Nota:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Renegotiating keeps this version, signed, in the history and starts a new draft with the same items (ticked items stay ticked); it is signed afresh.</source>
+            <translation>Al renegociar, esta versión se conserva firmada en el historial y se inicia un nuevo borrador con los mismos compromisos (los cumplidos siguen marcados); se vuelve a firmar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Signatures (on paper)</source>
+            <translation>Firmas (en papel)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>History</source>
+            <translation>Historial</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Versions of this agreement</source>
+            <translation>Versiones de este acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Changes to this agreement</source>
+            <translation>Cambios en este acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>When</source>
+            <translation>Cuándo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>v.</source>
+            <translation>v.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>What</source>
+            <translation>Qué</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Details</source>
+            <translation>Detalles</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Change columns</source>
+            <translation>Columnas de cambios</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Print or save</source>
+            <translation>Imprimir o guardar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Close this window</source>
+            <translation>Cerrar esta ventana</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>#</source>
+            <translation>#</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>What will be done</source>
+            <translation>Lo que se hará</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Who</source>
+            <translation>Quién</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>By when</source>
+            <translation>Para cuándo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>How checked</source>
+            <translation>Cómo se verifica</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Done</source>
+            <translation>Cumplido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>✓ {day}</source>
+            <translation>✓ {day}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Overdue</source>
+            <translation>Vencido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Open</source>
+            <translation>Abierto</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Version {version}: {status}</source>
+            <translation>Versión {version}: {status}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>, agreed on {day}</source>
+            <translation>, acordado el {day}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source> (this one)</source>
+            <translation> (esta)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>{status} · version {version} · {done} of {total} items done</source>
+            <translation>{status} · versión {version} · {done} de {total} compromisos cumplidos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source> · agreed on {day}</source>
+            <translation> · acordado el {day}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source> · closed on {day}</source>
+            <translation> · cerrado el {day}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Choose an item in the list first.</source>
+            <translation>Primero elija un compromiso de la lista.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Ticked off item {number} as done on {day}.</source>
+            <translation>Se marcó el compromiso {number} como cumplido el {day}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Item {number} is open again.</source>
+            <translation>El compromiso {number} vuelve a estar abierto.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Close the agreement?</source>
+            <translation>¿Cerrar el acuerdo?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Close this agreement as “{outcome}”? Its open follow-ups are cancelled and it can no longer be ticked off. You can still renegotiate it later if it was not fully kept.</source>
+            <translation>¿Cerrar este acuerdo como «{outcome}»? Se cancelan sus seguimientos abiertos y ya no se podrán marcar compromisos. Si no se cumplió del todo, todavía puede renegociarlo más adelante.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Closed as {outcome}.</source>
+            <translation>Cerrado como {outcome}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Renegotiate the agreement?</source>
+            <translation>¿Renegociar el acuerdo?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Start version {version} as a new draft? This version stays in the history as it was signed; the new one is edited and signed afresh.</source>
+            <translation>¿Iniciar la versión {version} como un nuevo borrador? Esta versión se queda en el historial tal como se firmó; la nueva se edita y se firma de nuevo.</translation>
+        </message>
+    </context>
+    <context>
+        <name>AgreementStatus</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/labels.py" />
+            <source>Draft</source>
+            <translation>Borrador</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/labels.py" />
+            <source>Active (signed)</source>
+            <translation>En vigor (firmado)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/labels.py" />
+            <source>Completed</source>
+            <translation>Cumplido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/labels.py" />
+            <source>Partially completed</source>
+            <translation>Cumplido en parte</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/labels.py" />
+            <source>Not completed</source>
+            <translation>No cumplido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/labels.py" />
+            <source>Replaced by a newer version</source>
+            <translation>Sustituido por una versión más reciente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>In force</source>
+            <translation>En vigor</translation>
+        </message>
+    </context>
+    <context>
+        <name>Agreements</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>supported by {name}</source>
+            <translation>con el apoyo de {name}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Item columns</source>
+            <translation>Columnas de compromisos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>The records could not be read or saved just now. Nothing already saved was lost. Try again; if it keeps happening, restart circlekeeper.</source>
+            <translation>No se pudieron leer ni guardar los registros en este momento. No se perdió nada de lo ya guardado. Inténtelo de nuevo; si sigue pasando, reinicie circlekeeper.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Started the draft</source>
+            <translation>Se inició el borrador</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Changed the header</source>
+            <translation>Se cambió el encabezado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Added an item</source>
+            <translation>Se añadió un compromiso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Edited an item</source>
+            <translation>Se editó un compromiso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Removed an item</source>
+            <translation>Se quitó un compromiso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Reordered the items</source>
+            <translation>Se reordenaron los compromisos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Recorded a signature</source>
+            <translation>Se registró una firma</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Removed a signature</source>
+            <translation>Se quitó una firma</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Made active (signed)</source>
+            <translation>Se puso en vigor (firmado)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Ticked an item off</source>
+            <translation>Se marcó un compromiso como cumplido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Took the tick off an item</source>
+            <translation>Se desmarcó un compromiso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Closed the agreement</source>
+            <translation>Se cerró el acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Replaced by a renegotiated version</source>
+            <translation>Sustituido por una versión renegociada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
+            <source>Renegotiated: new version started</source>
+            <translation>Renegociado: se inició una nueva versión</translation>
+        </message>
+    </context>
+    <context>
+        <name>AgreementsArea</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Agreements</source>
+            <translation>Acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Show &amp;earlier versions</source>
+            <translation>Mostrar versiones &amp;anteriores</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Show earlier, replaced versions</source>
+            <translation>Mostrar las versiones anteriores, ya sustituidas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Agreements list</source>
+            <translation>Lista de acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Circle</source>
+            <translation>Círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Version</source>
+            <translation>Versión</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Status</source>
+            <translation>Estado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Parties</source>
+            <translation>Partes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Items done</source>
+            <translation>Cumplidos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Due / overdue</source>
+            <translation>Pendientes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Follow-up</source>
+            <translation>Seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Agreement columns</source>
+            <translation>Columnas de acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>&amp;Open…</source>
+            <translation>&amp;Abrir…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Open the selected agreement</source>
+            <translation>Abrir el acuerdo seleccionado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>&amp;New agreement for circle…</source>
+            <translation>&amp;Nuevo acuerdo para un círculo…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>New agreement for a circle</source>
+            <translation>Nuevo acuerdo para un círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>How many agreements are listed</source>
+            <translation>Cuántos acuerdos aparecen en la lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Last change</source>
+            <translation>Último cambio</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>{count} overdue</source>
+            <translation>{count} con retraso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>{count} due</source>
+            <translation>{count} por cumplir</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>none open</source>
+            <translation>ninguno abierto</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Case agreement</source>
+            <translation>Acuerdo del caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>{done} of {total}</source>
+            <translation>{done} de {total}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>1 agreement</source>
+            <translation>1 acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>{count} agreements</source>
+            <translation>{count} acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>The newest {shown} of {total} agreements</source>
+            <translation>Los {shown} acuerdos más recientes de {total}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>That circle already has an agreement; it is open now.</source>
+            <translation>Ese círculo ya tiene un acuerdo; ahora está abierto.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Started a draft agreement.</source>
+            <translation>Se inició un borrador de acuerdo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>The records could not be read just now. Nothing already saved was lost. Try again; if it keeps happening, restart circlekeeper.</source>
+            <translation>No se pudieron leer los registros en este momento. No se perdió nada de lo ya guardado. Inténtelo de nuevo; si sigue pasando, reinicie circlekeeper.</translation>
+        </message>
+    </context>
+    <context>
+        <name>ApprovalDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profile_approval.py" />
+            <source>Approve a change to the profiles</source>
+            <translation>Aprobar un cambio en los perfiles</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profile_approval.py" />
+            <source>Changing who uses circlekeeper, their role or their PIN needs the PIN of a counselor or an administrator. A school resource officer's PIN cannot approve it.</source>
+            <translation>Para cambiar quién usa circlekeeper, su papel o su PIN hace falta el PIN de un/a consejero/a o de un/a administrador/a. El PIN de un/a oficial de recursos escolares no sirve para aprobarlo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profile_approval.py" />
+            <source>Whose PIN</source>
+            <translation>De quién es el PIN</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profile_approval.py" />
+            <source>PIN of the counselor or administrator</source>
+            <translation>PIN del/de la consejero/a o administrador/a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profile_approval.py" />
+            <source>Message</source>
+            <translation>Mensaje</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profile_approval.py" />
+            <source>&amp;Approve</source>
+            <translation>&amp;Aprobar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profile_approval.py" />
+            <source>Approve the change</source>
+            <translation>Aprobar el cambio</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profile_approval.py" />
+            <source>Cancel the change</source>
+            <translation>Cancelar el cambio</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profile_approval.py" />
+            <source>&amp;Counselor or administrator</source>
+            <translation>&amp;Consejero/a o administrador/a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profile_approval.py" />
+            <source>&amp;PIN</source>
+            <translation>&amp;PIN</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profile_approval.py" />
+            <source>Choose whose PIN this is.</source>
+            <translation>Elija de quién es este PIN.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profile_approval.py" />
+            <source>The PIN could not be checked just now. Try again.</source>
+            <translation>No se pudo comprobar el PIN en este momento. Inténtelo de nuevo.</translation>
+        </message>
+    </context>
+    <context>
+        <name>Audience</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/labels.py" />
+            <source>School copy (counseling office file)</source>
+            <translation>Copia de la escuela (expediente de la oficina de consejería)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/labels.py" />
+            <source>Copy for sharing outside the counseling office (e.g. an SRO)</source>
+            <translation>Copia para compartir fuera de la oficina de consejería (p. ej., con un SRO)</translation>
+        </message>
+    </context>
+    <context>
+        <name>BringBackDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Bring the case back</source>
+            <translation>Retomar el caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Date it came back</source>
+            <translation>Fecha de regreso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Note on the return</source>
+            <translation>Nota sobre el regreso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Plan a &amp;re-entry circle</source>
+            <translation>Planificar un círculo de &amp;reintegración</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Plan a re-entry circle</source>
+            <translation>Planificar un círculo de reintegración</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>When the re-entry circle is held</source>
+            <translation>Cuándo se realiza el círculo de reintegración</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Return problem</source>
+            <translation>Problema con el regreso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Came back &amp;on</source>
+            <translation>Regresó &amp;el</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>&amp;Note</source>
+            <translation>&amp;Nota</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Re-entry circle &amp;at</source>
+            <translation>Círculo de reintegración &amp;el</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>&amp;Bring back</source>
+            <translation>&amp;Retomar</translation>
+        </message>
+    </context>
+    <context>
+        <name>CasePage</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Case page</source>
+            <translation>Página del caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>← &amp;All cases</source>
+            <translation>← &amp;Todos los casos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Back to the list of cases</source>
+            <translation>Volver a la lista de casos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Referral</source>
+            <translation>Remisión</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Pipeline</source>
+            <translation>Proceso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Close &amp;case…</source>
+            <translation>Cerrar &amp;caso…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Close the case with a reason</source>
+            <translation>Cerrar el caso con un motivo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Chan&amp;ges…</source>
+            <translation>Cam&amp;bios…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Every saved change to this case</source>
+            <translation>Todos los cambios guardados de este caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Last change</source>
+            <translation>Último cambio</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>People involved</source>
+            <translation>Personas involucradas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Add &amp;person…</source>
+            <translation>Añadir &amp;persona…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Add a person to the case</source>
+            <translation>Añadir una persona al caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Remo&amp;ve</source>
+            <translation>&amp;Quitar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Remove the selected person</source>
+            <translation>Quitar a la persona seleccionada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Student &amp;history…</source>
+            <translation>&amp;Historial de la persona estudiante…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Show the selected person's history</source>
+            <translation>Mostrar el historial de la persona seleccionada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Family contact log</source>
+            <translation>Registro de contactos con la familia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>When</source>
+            <translation>Cuándo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Who</source>
+            <translation>Quién</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>How</source>
+            <translation>Cómo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Outcome</source>
+            <translation>Resultado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>&amp;Log a contact…</source>
+            <translation>&amp;Registrar un contacto…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Log a family contact</source>
+            <translation>Registrar un contacto con la familia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Circles of this case</source>
+            <translation>Círculos de este caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Circle</source>
+            <translation>Círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Status</source>
+            <translation>Estado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Agreements of this case</source>
+            <translation>Acuerdos de este caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Version</source>
+            <translation>Versión</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Agreed</source>
+            <translation>Acordado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Items done</source>
+            <translation>Cumplidos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Follow-ups of this case</source>
+            <translation>Seguimientos de este caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Due</source>
+            <translation>Fecha límite</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>What</source>
+            <translation>Qué</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Add &amp;follow-up…</source>
+            <translation>Añadir &amp;seguimiento…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Add a follow-up</source>
+            <translation>Añadir un seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Schedule check-ins after the conference</source>
+            <translation>Programar revisiones después de la conferencia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Schedule the default check-ins after the conference</source>
+            <translation>Programar las revisiones habituales después de la conferencia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Follow-ups</source>
+            <translation>Seguimientos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Circles</source>
+            <translation>Círculos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Agreements</source>
+            <translation>Acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Case {number}: {category}</source>
+            <translation>Caso {number}: {category}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>{source} ({name})</source>
+            <translation>{source} ({name})</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Referred on {day} by {source}.</source>
+            <translation>Remitido el {day} por {source}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>on {day}</source>
+            <translation>el {day}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>at {place}</source>
+            <translation>en {place}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Incident {when}.</source>
+            <translation>Incidente {when}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Closed on {day}: {reason}.</source>
+            <translation>Cerrado el {day}: {reason}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Now: {status}</source>
+            <translation>Ahora: {status}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Move to {step} →</source>
+            <translation>Pasar a {step} →</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Move to {step}</source>
+            <translation>Pasar a {step}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>No next step</source>
+            <translation>No hay paso siguiente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>← Back to {step}…</source>
+            <translation>← Volver a {step}…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Go back to {step}, with a reason</source>
+            <translation>Volver a {step}, con un motivo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>First step</source>
+            <translation>Primer paso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>No step before this one</source>
+            <translation>No hay paso anterior a este</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>← Reopen…</source>
+            <translation>← Reabrir…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Nobody added yet.</source>
+            <translation>Todavía no se ha añadido a nadie.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>(not listed)</source>
+            <translation>(no está en la lista)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>No contact with the family logged yet.</source>
+            <translation>Todavía no se ha registrado ningún contacto con la familia.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Not scheduled</source>
+            <translation>Sin programar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>No circles yet. Plan pre-meetings and the conference in Circles.</source>
+            <translation>Todavía no hay círculos. Planifique las reuniones previas y la conferencia en Círculos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>{done} of {items}</source>
+            <translation>{done} de {items}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>No agreement yet.</source>
+            <translation>Todavía no hay acuerdo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>{n} days overdue</source>
+            <translation>{n} días de retraso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Follow-up</source>
+            <translation>Seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>No follow-ups yet.</source>
+            <translation>Todavía no hay seguimientos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>One and four weeks after the conference</source>
+            <translation>Una y cuatro semanas después de la conferencia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Plan the conference first; the check-ins are counted from it.</source>
+            <translation>Primero planifique la conferencia; las revisiones se cuentan a partir de ella.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Moved to {step}.</source>
+            <translation>Pasó a {step}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Go back a step</source>
+            <translation>Volver un paso atrás</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Why does the case go back to {step}?</source>
+            <translation>¿Por qué vuelve el caso a {step}?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Back to {step}.</source>
+            <translation>De vuelta a {step}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>The case stays open; nothing was changed.</source>
+            <translation>El caso sigue abierto; no se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Closed: {reason}.</source>
+            <translation>Cerrado: {reason}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>{n} follow-up(s) cancelled.</source>
+            <translation>Se cancelaron {n} seguimiento(s).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Role in the case</source>
+            <translation>Papel en el caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>{name}'s role in this case:</source>
+            <translation>Papel de {name} en este caso:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Added {name}.</source>
+            <translation>Se añadió a {name}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Removed {name} from the case.</source>
+            <translation>Se quitó a {name} del caso.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Contact logged.</source>
+            <translation>Contacto registrado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Follow-up added.</source>
+            <translation>Seguimiento añadido.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Who does the check-ins?</source>
+            <translation>¿Quién hace las revisiones?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Check-ins one and four weeks after the conference.</source>
+            <translation>Revisiones una y cuatro semanas después de la conferencia.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>{n} check-in(s) scheduled.</source>
+            <translation>Se programaron {n} revisión(es).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>The check-ins were already scheduled.</source>
+            <translation>Las revisiones ya estaban programadas.</translation>
+        </message>
+    </context>
+    <context>
+        <name>CaseStatus</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Referred</source>
+            <translation>Remitido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Screened</source>
+            <translation>Evaluado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Preparing</source>
+            <translation>En preparación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Conference held</source>
+            <translation>Conferencia realizada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Monitoring</source>
+            <translation>En seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Closed</source>
+            <translation>Cerrado</translation>
+        </message>
+    </context>
+    <context>
+        <name>CaseTableModel</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/model.py" />
+            <source>Referred</source>
+            <translation>Remitido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/model.py" />
+            <source>Incident</source>
+            <translation>Incidente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/model.py" />
+            <source>People involved</source>
+            <translation>Personas involucradas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/model.py" />
+            <source>Status</source>
+            <translation>Estado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/model.py" />
+            <source>Diverted from</source>
+            <translation>Desviado de</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/model.py" />
+            <source>Closed: {reason}</source>
+            <translation>Cerrado: {reason}</translation>
+        </message>
+    </context>
+    <context>
+        <name>CasesArea</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>Cases</source>
+            <translation>Casos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>Show cases at this step</source>
+            <translation>Mostrar los casos en este paso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>Every step</source>
+            <translation>Todos los pasos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>&amp;Open cases only</source>
+            <translation>Solo casos &amp;abiertos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>Open cases only</source>
+            <translation>Solo casos abiertos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>Case list</source>
+            <translation>Lista de casos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>Case list columns</source>
+            <translation>Columnas de la lista de casos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>&amp;New referral…</source>
+            <translation>&amp;Nueva remisión…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>New referral</source>
+            <translation>Nueva remisión</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>Take in a new referral (Ctrl+N)</source>
+            <translation>Registrar una nueva remisión (Ctrl+N)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>O&amp;pen case</source>
+            <translation>A&amp;brir caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>Open the selected case</source>
+            <translation>Abrir el caso seleccionado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>Incident &amp;types…</source>
+            <translation>&amp;Tipos de incidente…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>Incident types: what each counts as in SWIS and for the state</source>
+            <translation>Tipos de incidente: cómo cuenta cada uno en SWIS y para el estado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>Export &amp;calendar…</source>
+            <translation>Exportar &amp;calendario…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>Export circles and follow-ups to a calendar file</source>
+            <translation>Exportar círculos y seguimientos a un archivo de calendario</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>How many cases are listed</source>
+            <translation>Cuántos casos aparecen en la lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>Last change</source>
+            <translation>Último cambio</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>&amp;Step:</source>
+            <translation>&amp;Paso:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>1 case</source>
+            <translation>1 caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>{count} cases</source>
+            <translation>{count} casos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>Referral recorded as case {number}.</source>
+            <translation>Remisión registrada como caso {number}.</translation>
+        </message>
+    </context>
+    <context>
+        <name>ChartView</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/section_view.py" />
+            <source>Chart: {title}</source>
+            <translation>Gráfico: {title}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/section_view.py" />
+            <source>The numbers of this chart are in the table under it.</source>
+            <translation>Las cifras de este gráfico están en la tabla de abajo.</translation>
+        </message>
+    </context>
+    <context>
+        <name>CirclePicker</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>New agreement for a circle</source>
+            <translation>Nuevo acuerdo para un círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Circles that were held</source>
+            <translation>Círculos realizados</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>(untitled)</source>
+            <translation>(sin título)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Choose the circle or conference the agreement was made in.</source>
+            <translation>Elija el círculo o la conferencia en que se hizo el acuerdo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>No circle has been held yet. An agreement is written after a circle or conference; hold one first.</source>
+            <translation>Todavía no se ha realizado ningún círculo. Un acuerdo se redacta después de un círculo o una conferencia; realice uno primero.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Start agreement</source>
+            <translation>Iniciar acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Start the agreement</source>
+            <translation>Iniciar el acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Cancel</source>
+            <translation>Cancelar</translation>
+        </message>
+    </context>
+    <context>
+        <name>CircleStatus</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Planned</source>
+            <translation>Planificado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Running (interrupted?)</source>
+            <translation>En curso (¿interrumpido?)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Held</source>
+            <translation>Realizado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Cancelled</source>
+            <translation>Cancelado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>In progress</source>
+            <translation>En curso</translation>
+        </message>
+    </context>
+    <context>
+        <name>CirclesArea</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>Circles</source>
+            <translation>Círculos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>Show circles that are</source>
+            <translation>Mostrar los círculos que están</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>All circles</source>
+            <translation>Todos los círculos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>S&amp;how</source>
+            <translation>&amp;Mostrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>Circles list</source>
+            <translation>Lista de círculos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>Columns</source>
+            <translation>Columnas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>&amp;New circle…</source>
+            <translation>&amp;Nuevo círculo…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>Plan a new circle</source>
+            <translation>Planificar un nuevo círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>Plan a new circle (Ctrl+N)</source>
+            <translation>Planificar un nuevo círculo (Ctrl+N)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>&amp;Open plan…</source>
+            <translation>&amp;Abrir plan…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>Open the plan of the selected circle</source>
+            <translation>Abrir el plan del círculo seleccionado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>Open the plan (Enter)</source>
+            <translation>Abrir el plan (Intro)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>&amp;Start circle…</source>
+            <translation>&amp;Iniciar círculo…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>Start the selected circle</source>
+            <translation>Iniciar el círculo seleccionado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>C&amp;ancel circle…</source>
+            <translation>Ca&amp;ncelar círculo…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>Cancel the selected circle</source>
+            <translation>Cancelar el círculo seleccionado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>How many circles are listed</source>
+            <translation>Cuántos círculos aparecen en la lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>Last change</source>
+            <translation>Último cambio</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>1 circle</source>
+            <translation>1 círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>{count} circles</source>
+            <translation>{count} círculos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>Re&amp;sume circle…</source>
+            <translation>Re&amp;anudar círculo…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>Resume the selected circle</source>
+            <translation>Reanudar el círculo seleccionado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>Planned “{title}”.</source>
+            <translation>Se planificó «{title}».</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>Cancel this circle?</source>
+            <translation>¿Cancelar este círculo?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>Cancel “{title}”? It stays in the list as cancelled, with its plan; it cannot be started afterwards.</source>
+            <translation>¿Cancelar «{title}»? Se queda en la lista como cancelado, con su plan; después ya no se podrá iniciar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/area.py" />
+            <source>Cancelled “{title}”.</source>
+            <translation>Se canceló «{title}».</translation>
+        </message>
+    </context>
+    <context>
+        <name>CirclesTableModel</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/model.py" />
+            <source>When</source>
+            <translation>Cuándo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/model.py" />
+            <source>Title</source>
+            <translation>Título</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/model.py" />
+            <source>Kind</source>
+            <translation>Tipo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/model.py" />
+            <source>Status</source>
+            <translation>Estado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/model.py" />
+            <source>Place</source>
+            <translation>Lugar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/model.py" />
+            <source>People</source>
+            <translation>Personas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/model.py" />
+            <source>Not decided</source>
+            <translation>Sin decidir</translation>
+        </message>
+    </context>
+    <context>
+        <name>CloseCaseDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Close the case</source>
+            <translation>Cerrar el caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>How the case ended</source>
+            <translation>Cómo terminó el caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Date the case closes</source>
+            <translation>Fecha de cierre del caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>&amp;How it ended</source>
+            <translation>&amp;Cómo terminó</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Closed &amp;on</source>
+            <translation>Cerrado &amp;el</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>A closed case can be reopened later (one step back, with a reason).</source>
+            <translation>Un caso cerrado se puede reabrir más adelante (un paso atrás, con un motivo).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>&amp;Close case</source>
+            <translation>&amp;Cerrar caso</translation>
+        </message>
+    </context>
+    <context>
+        <name>ClosureReason</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Completed</source>
+            <translation>Cumplido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Partially completed</source>
+            <translation>Cumplido en parte</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Declined</source>
+            <translation>Rechazado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Not restorable</source>
+            <translation>No apto para un proceso restaurativo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Not completed</source>
+            <translation>No cumplido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Handed off</source>
+            <translation>Derivado</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConfirmEndDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>End the circle?</source>
+            <translation>¿Terminar el círculo?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>End the circle now? {progress}
+
+Everything so far is already saved. After ending, the summary is shown and the circle can no longer be changed.</source>
+            <translation>¿Terminar el círculo ahora? {progress}
+
+Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen y el círculo ya no se puede cambiar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>&amp;End the circle</source>
+            <translation>&amp;Terminar el círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>End the circle</source>
+            <translation>Terminar el círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>&amp;Keep going</source>
+            <translation>&amp;Seguir</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>Keep going</source>
+            <translation>Seguir</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>Go back to the circle (Esc)</source>
+            <translation>Volver al círculo (Esc)</translation>
+        </message>
+    </context>
+    <context>
+        <name>ContactDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Log a family contact</source>
+            <translation>Registrar un contacto con la familia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>When the contact happened</source>
+            <translation>Cuándo fue el contacto</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Who was contacted</source>
+            <translation>Con quién se tuvo contacto</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Someone not listed</source>
+            <translation>Alguien que no está en la lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>How</source>
+            <translation>Cómo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Outcome</source>
+            <translation>Resultado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>e.g. Mother agreed to come on Thursday</source>
+            <translation>p. ej. La madre aceptó venir el jueves</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Staff member who made the contact</source>
+            <translation>Miembro del personal que hizo el contacto</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>&amp;When</source>
+            <translation>&amp;Cuándo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>&amp;Who</source>
+            <translation>&amp;Con quién</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>&amp;How</source>
+            <translation>Có&amp;mo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>&amp;Outcome</source>
+            <translation>&amp;Resultado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>&amp;Staff</source>
+            <translation>&amp;Personal</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>&amp;Log contact</source>
+            <translation>&amp;Registrar contacto</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Log the contact</source>
+            <translation>Registrar el contacto</translation>
+        </message>
+    </context>
+    <context>
+        <name>ContactMethod</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Phone call</source>
+            <translation>Llamada telefónica</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Meeting</source>
+            <translation>Reunión</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Letter</source>
+            <translation>Carta</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Email</source>
+            <translation>Correo electrónico</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Other</source>
+            <translation>Otro</translation>
+        </message>
+    </context>
+    <context>
+        <name>DamagedDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/damaged.py" />
+            <source>The records file is damaged</source>
+            <translation>El archivo de registros está dañado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/damaged.py" />
+            <source>circlekeeper could not read {file} safely ({what}). This can happen when a laptop loses power or a disk has a fault.</source>
+            <translation>circlekeeper no pudo leer {file} de forma segura ({what}). Esto puede pasar cuando una computadora portátil se queda sin energía o un disco tiene una falla.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/damaged.py" />
+            <source>Nothing in it was changed or deleted: the damaged file was moved aside to {moved}, so IT staff can still look at it.</source>
+            <translation>No se cambió ni se borró nada de su contenido: el archivo dañado se apartó a {moved}, para que el personal de informática todavía pueda revisarlo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/damaged.py" />
+            <source>Nothing in it was changed or deleted.</source>
+            <translation>No se cambió ni se borró nada de su contenido.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/damaged.py" />
+            <source>The newest backup is {name}. Restoring it brings back your records as they were when it was made; changes made after that are not in it.</source>
+            <translation>La copia de seguridad más reciente es {name}. Al restaurarla, sus registros vuelven a como estaban cuando se hizo; los cambios posteriores no están en ella.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/damaged.py" />
+            <source>No good backup of this file was found, so it cannot be restored here.</source>
+            <translation>No se encontró ninguna copia de seguridad buena de este archivo, así que no se puede restaurar aquí.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/damaged.py" />
+            <source>&amp;Restore the newest backup and open it</source>
+            <translation>&amp;Restaurar la copia más reciente y abrirla</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/damaged.py" />
+            <source>Start with an &amp;empty database</source>
+            <translation>Empezar con una base de datos &amp;vacía</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/damaged.py" />
+            <source>&amp;Quit without changing anything</source>
+            <translation>&amp;Salir sin cambiar nada</translation>
+        </message>
+    </context>
+    <context>
+        <name>DisclosuresDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>Record of disclosures</source>
+            <translation>Registro de divulgaciones</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>Student</source>
+            <translation>Estudiante</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>Language of the printed record</source>
+            <translation>Idioma del registro impreso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>English</source>
+            <translation>English (inglés)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>Spanish</source>
+            <translation>Español</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>English and Spanish</source>
+            <translation>Inglés y español</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>Disclosures of this student</source>
+            <translation>Divulgaciones sobre esta persona estudiante</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>Date</source>
+            <translation>Fecha</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>What</source>
+            <translation>Qué</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>Received by</source>
+            <translation>Recibido por</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>What was shared</source>
+            <translation>Qué se compartió</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>Basis</source>
+            <translation>Base</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>Save as &amp;PDF…</source>
+            <translation>Guardar como &amp;PDF…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>Save the record of disclosures as PDF</source>
+            <translation>Guardar el registro de divulgaciones como PDF</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>P&amp;rint…</source>
+            <translation>Imp&amp;rimir…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>Print the record of disclosures</source>
+            <translation>Imprimir el registro de divulgaciones</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>Close</source>
+            <translation>Cerrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>Close the record of disclosures</source>
+            <translation>Cerrar el registro de divulgaciones</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>Record of disclosures message</source>
+            <translation>Mensaje del registro de divulgaciones</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>&amp;Student</source>
+            <translation>&amp;Estudiante</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>&amp;Language</source>
+            <translation>&amp;Idioma</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>Each time information from the student's record left the school's staff: who received it, when, what and why. A parent or guardian may ask to see it.</source>
+            <translation>Cada vez que información del expediente de la persona estudiante salió del personal de la escuela: quién la recibió, cuándo, qué y por qué. La madre, el padre o tutor puede pedir verlo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>No student is named in this case.</source>
+            <translation>No se nombra a ninguna persona estudiante en este caso.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>not stated</source>
+            <translation>no consta</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>Save the record of disclosures</source>
+            <translation>Guardar el registro de divulgaciones</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>Saved {file}.</source>
+            <translation>Se guardó {file}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/disclosures.py" />
+            <source>Print preview — {title}</source>
+            <translation>Vista previa de impresión — {title}</translation>
+        </message>
+    </context>
+    <context>
+        <name>Diversion</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Nothing (not a diversion)</source>
+            <translation>Nada (no es una desviación)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Suspension</source>
+            <translation>Suspensión</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Expulsion</source>
+            <translation>Expulsión</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Citation</source>
+            <translation>Citación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Arrest</source>
+            <translation>Arresto</translation>
+        </message>
+    </context>
+    <context>
+        <name>DiversionSection</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/sections.py" />
+            <source>Diversion</source>
+            <translation>Desviación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/sections.py" />
+            <source>Consequence replaced</source>
+            <translation>Consecuencia reemplazada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/sections.py" />
+            <source>Not counted</source>
+            <translation>No se cuenta</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/sections.py" />
+            <source> days</source>
+            <translation> días</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/sections.py" />
+            <source>Days of suspension or expulsion avoided</source>
+            <translation>Días de suspensión o expulsión evitados</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/sections.py" />
+            <source>The original consequence was &amp;reinstated</source>
+            <translation>Se &amp;restableció la consecuencia original</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/sections.py" />
+            <source>The original consequence was reinstated</source>
+            <translation>Se restableció la consecuencia original</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/sections.py" />
+            <source>Save &amp;diversion</source>
+            <translation>Guardar &amp;desviación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/sections.py" />
+            <source>Save the diversion</source>
+            <translation>Guardar la desviación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/sections.py" />
+            <source>Diversion result</source>
+            <translation>Resultado de la desviación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/sections.py" />
+            <source>Replaced &amp;consequence</source>
+            <translation>&amp;Consecuencia reemplazada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/sections.py" />
+            <source>&amp;Amount</source>
+            <translation>&amp;Cantidad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/sections.py" />
+            <source>Saved.</source>
+            <translation>Guardado.</translation>
+        </message>
+    </context>
+    <context>
+        <name>EligibilityForm</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>Not known yet</source>
+            <translation>Aún no se sabe</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>Yes</source>
+            <translation>Sí</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>No</source>
+            <translation>No</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>The person responsible ad&amp;mits their part</source>
+            <translation>La persona responsable a&amp;dmite su parte</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>Everyone takes part volu&amp;ntarily</source>
+            <translation>Todas las personas participan volu&amp;ntariamente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>A guardian consents for &amp;each minor</source>
+            <translation>La madre, el padre o tutor de &amp;cada menor da su consentimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>Not recorded yet</source>
+            <translation>Aún no registrado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>Yes, every guardian</source>
+            <translation>Sí, todas las familias</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>Refused</source>
+            <translation>Se negó</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>A weapon was involved</source>
+            <translation>Hubo un arma</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>The harm is sexual</source>
+            <translation>El daño es de carácter sexual</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>Someone was seriously injured</source>
+            <translation>Alguien resultó gravemente herido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>There is a credible threat of harm</source>
+            <translation>Hay una amenaza creíble de daño</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>It is a Title IX matter</source>
+            <translation>Es un asunto de Título IX</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>It must go to child protection</source>
+            <translation>Debe ir a protección infantil</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>It is a police matter</source>
+            <translation>Es un asunto policial</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>Title IX, child protection or police (an earlier screen did not say which)</source>
+            <translation>Título IX, protección infantil o policía (una evaluación anterior no indicó cuál)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>Any of these means the case goes elsewhere, not to a conference:</source>
+            <translation>Cualquiera de estas hace que el caso vaya a otra instancia, no a una conferencia:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>Halt: I, the facilitator, &amp;judge it is not safe to go ahead</source>
+            <translation>Detener: como facilitador/a, &amp;considero que no es seguro continuar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>Halt: the facilitator judges it is not safe to go ahead</source>
+            <translation>Detener: la persona facilitadora considera que no es seguro continuar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>Notes on the eligibility screen</source>
+            <translation>Notas sobre la evaluación de elegibilidad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>Notes on the screen (optional)</source>
+            <translation>Notas sobre la evaluación (opcional)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>What the screen found</source>
+            <translation>Lo que encontró la evaluación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>Not screened yet.</source>
+            <translation>Aún sin evaluar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>✓ Eligible for a restorative conference.</source>
+            <translation>✓ Elegible para una conferencia restaurativa.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>Cannot go to a conference:</source>
+            <translation>No puede ir a una conferencia:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>Still to find out:</source>
+            <translation>Falta averiguar:</translation>
+        </message>
+    </context>
+    <context>
+        <name>EligibilitySection</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/sections.py" />
+            <source>Eligibility screen</source>
+            <translation>Evaluación de elegibilidad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/sections.py" />
+            <source>Save the &amp;screen</source>
+            <translation>Guardar la &amp;evaluación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/sections.py" />
+            <source>Save the eligibility screen</source>
+            <translation>Guardar la evaluación de elegibilidad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/sections.py" />
+            <source>Eligibility screen problem</source>
+            <translation>Problema con la evaluación de elegibilidad</translation>
+        </message>
+    </context>
+    <context>
+        <name>Evaluation</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/actions.py" />
+            <source>Save the survey forms</source>
+            <translation>Guardar los formularios de la encuesta</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/actions.py" />
+            <source>PDF files (*.pdf)</source>
+            <translation>Archivos PDF (*.pdf)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/actions.py" />
+            <source>The forms were not saved</source>
+            <translation>No se guardaron los formularios</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/actions.py" />
+            <source>Fidelity chec&amp;klist…</source>
+            <translation>Lista de &amp;fidelidad…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/actions.py" />
+            <source>Complete the fidelity checklist</source>
+            <translation>Completar la lista de verificación de fidelidad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/actions.py" />
+            <source>Hand round the surve&amp;y…</source>
+            <translation>Repartir la &amp;encuesta…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/actions.py" />
+            <source>Hand round the anonymous survey</source>
+            <translation>Repartir la encuesta anónima</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/actions.py" />
+            <source>Survey forms to print (P&amp;DF)…</source>
+            <translation>Formularios de encuesta para imprimir (P&amp;DF)…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/actions.py" />
+            <source>Save survey forms to print</source>
+            <translation>Guardar formularios de encuesta para imprimir</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/actions.py" />
+            <source>Enter pri&amp;nted surveys…</source>
+            <translation>Ingresar encuestas im&amp;presas…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/actions.py" />
+            <source>Enter answers from printed surveys</source>
+            <translation>Ingresar las respuestas de encuestas impresas</translation>
+        </message>
+    </context>
+    <context>
+        <name>ExportBar</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Language of the printed agreement</source>
+            <translation>Idioma del acuerdo impreso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Which copy</source>
+            <translation>Qué copia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>The copy for sharing leaves out private notes and demographic fields and is marked as an education record that may not be passed on.</source>
+            <translation>La copia para compartir omite las notas privadas y los datos demográficos, y se marca como expediente educativo que no se puede transmitir a terceros.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>A school resource officer's profile exports only the copy for sharing: no private notes, no demographic fields, marked as an education record.</source>
+            <translation>Un perfil de oficial de recursos escolares (SRO) solo exporta la copia para compartir: sin notas privadas, sin datos demográficos y marcada como expediente educativo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Save &amp;PDF…</source>
+            <translation>Guardar &amp;PDF…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Save as PDF</source>
+            <translation>Guardar como PDF</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Save &amp;HTML…</source>
+            <translation>Guardar &amp;HTML…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Save as HTML</source>
+            <translation>Guardar como HTML</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>P&amp;rint…</source>
+            <translation>Imp&amp;rimir…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Print with a preview</source>
+            <translation>Imprimir con vista previa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Export notes</source>
+            <translation>Notas de la exportación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Export problem</source>
+            <translation>Problema con la exportación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Preparing the agreement…</source>
+            <translation>Preparando el acuerdo…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Export status</source>
+            <translation>Estado de la exportación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Preparing the agreement</source>
+            <translation>Preparando el acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>&amp;Language:</source>
+            <translation>&amp;Idioma:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>C&amp;opy:</source>
+            <translation>C&amp;opia:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>The agreement could not be prepared for printing. Nothing was saved; try again, and if it keeps happening, tell your IT staff.</source>
+            <translation>No se pudo preparar el acuerdo para imprimir. No se guardó nada; inténtelo de nuevo y, si sigue pasando, avise al personal de informática.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>It could not be written in the record of disclosures: note by hand who received it, and tell your IT staff.</source>
+            <translation>No se pudo anotar en el registro de divulgaciones: anote a mano quién la recibió y avise al personal de informática.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>It was written in each student's record of disclosures.</source>
+            <translation>Se anotó en el registro de divulgaciones de cada estudiante.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Saved {file}.</source>
+            <translation>Se guardó {file}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Save the agreement as PDF</source>
+            <translation>Guardar el acuerdo como PDF</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Save the agreement as HTML</source>
+            <translation>Guardar el acuerdo como HTML</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Cannot write {file} ({reason}). Nothing was saved; choose a place you can write to.</source>
+            <translation>No se puede escribir {file} ({reason}). No se guardó nada; elija un lugar donde se pueda escribir.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Print preview — {title}</source>
+            <translation>Vista previa de impresión — {title}</translation>
+        </message>
+    </context>
+    <context>
+        <name>FacilitatorWindow</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>circlekeeper — {title}</source>
+            <translation>circlekeeper — {title}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Facilitator view</source>
+            <translation>Vista de facilitación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Resumed where the circle stopped. {n} notes kept.</source>
+            <translation>Se reanudó donde se detuvo el círculo. Se conservaron {n} notas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Stage number</source>
+            <translation>Número de etapa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Stage</source>
+            <translation>Etapa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Round timer</source>
+            <translation>Temporizador de la ronda</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Time in this stage</source>
+            <translation>Tiempo en esta etapa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Total time</source>
+            <translation>Tiempo total</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Round progress</source>
+            <translation>Avance de la ronda</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Not in the ring</source>
+            <translation>Fuera del círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Status</source>
+            <translation>Estado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Back</source>
+            <translation>Atrás</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Pass</source>
+            <translation>Pasar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Next speaker</source>
+            <translation>Siguiente persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Previous stage</source>
+            <translation>Etapa anterior</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Next stage</source>
+            <translation>Etapa siguiente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Start timer</source>
+            <translation>Iniciar temporizador</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Note…</source>
+            <translation>Nota…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Popcorn: choose…</source>
+            <translation>Palomitas: elegir…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Ring order</source>
+            <translation>Orden del círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Set piece aside</source>
+            <translation>Dejar la pieza a un lado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Joins late…</source>
+            <translation>Llega tarde…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Leaves early…</source>
+            <translation>Se va antes…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Projector</source>
+            <translation>Proyector</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Both languages</source>
+            <translation>Ambos idiomas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Guidelines on projector</source>
+            <translation>Pautas en el proyector</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Full screen</source>
+            <translation>Pantalla completa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>End circle…</source>
+            <translation>Terminar círculo…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Shortcut: {keys}</source>
+            <translation>Atajo: {keys}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Stage {n} of {total} · {circle}</source>
+            <translation>Etapa {n} de {total} · {circle}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Talking piece set aside — open conversation</source>
+            <translation>Pieza para hablar a un lado — conversación abierta</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>No talking-piece round in this stage</source>
+            <translation>En esta etapa no hay ronda con la pieza para hablar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Talking piece:
+{name}</source>
+            <translation>Pieza para hablar:
+{name}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Everyone has had a turn</source>
+            <translation>Todas las personas han tenido su turno</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Popcorn: press O to choose who speaks</source>
+            <translation>Palomitas: pulse O para elegir quién habla</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Open conversation. A picks the talking piece up again.</source>
+            <translation>Conversación abierta. A retoma la pieza para hablar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Last stage. End the circle when you are ready (Ctrl+W).</source>
+            <translation>Última etapa. Termine el círculo cuando esté listo/a (Ctrl+W).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Page Down when you are ready for the next stage.</source>
+            <translation>Av Pág cuando esté listo/a para la siguiente etapa.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Everyone has had a turn ({spoke} spoke, {passed} passed).
+Space: another round · Page Down: next stage</source>
+            <translation>Todas las personas han tenido su turno ({spoke} hablaron, {passed} pasaron).
+Espacio: otra ronda · Av Pág: siguiente etapa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>{spoke} of {n} have spoken, {passed} passed</source>
+            <translation>Han hablado {spoke} de {n}, {passed} pasaron</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source> · round {n}</source>
+            <translation> · ronda {n}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source> · popcorn order</source>
+            <translation> · orden de palomitas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>{name} (left early)</source>
+            <translation>{name} (se fue antes)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>{name} (observer)</source>
+            <translation>{name} (observador/a)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>{name} (absent)</source>
+            <translation>{name} (ausente)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Not in the ring: {names}</source>
+            <translation>Fuera del círculo: {names}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Pause timer</source>
+            <translation>Pausar temporizador</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Pick piece up</source>
+            <translation>Retomar la pieza</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Start another round</source>
+            <translation>Iniciar otra ronda</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Round timer {time}</source>
+            <translation>Temporizador de la ronda {time}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Round timer {time} (paused)</source>
+            <translation>Temporizador de la ronda {time} (en pausa)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Round timer not started (T)</source>
+            <translation>Temporizador de la ronda sin iniciar (T)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>This stage {time}</source>
+            <translation>Esta etapa {time}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source> of about {m} min</source>
+            <translation> de unos {m} min</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Circle {t}</source>
+            <translation>Círculo {t}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>This circle has ended.</source>
+            <translation>Este círculo ha terminado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>That could not be saved; the last saved position is still safe. Try again, or restart circlekeeper and resume.</source>
+            <translation>No se pudo guardar; la última posición guardada sigue a salvo. Inténtelo de nuevo, o reinicie circlekeeper y reanude.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Undone.</source>
+            <translation>Deshecho.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>This script has only one language.</source>
+            <translation>Este guion tiene un solo idioma.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/people_actions.py" />
+            <source>Note saved: part of the shared record.</source>
+            <translation>Nota guardada: parte del registro compartido.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/people_actions.py" />
+            <source>Note saved: private memory aid.</source>
+            <translation>Nota guardada: ayuda de memoria privada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/people_actions.py" />
+            <source>Who speaks next?</source>
+            <translation>¿Quién habla ahora?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/people_actions.py" />
+            <source>Popcorn order: hand the talking piece to whoever asks for it.</source>
+            <translation>Orden de palomitas: entregue la pieza para hablar a quien la pida.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/people_actions.py" />
+            <source>{name} (invited)</source>
+            <translation>{name} (invitada)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/people_actions.py" />
+            <source>Someone joins late</source>
+            <translation>Alguien llega tarde</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/people_actions.py" />
+            <source>Who has arrived? They sit at the end of the ring and get a turn as the talking piece reaches them.</source>
+            <translation>¿Quién llegó? Se sienta al final del círculo y tendrá su turno cuando le llegue la pieza para hablar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/people_actions.py" />
+            <source>{name} joined the circle.</source>
+            <translation>{name} se unió al círculo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/people_actions.py" />
+            <source>Someone leaves early</source>
+            <translation>Alguien se va antes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/people_actions.py" />
+            <source>Who is leaving? They are taken out of the ring; their turns so far stay.</source>
+            <translation>¿Quién se va? Sale del círculo; sus turnos hasta ahora se conservan.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/people_actions.py" />
+            <source>{name} left the circle.</source>
+            <translation>{name} salió del círculo.</translation>
+        </message>
+    </context>
+    <context>
+        <name>Fidelity</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>An opening was held (reading, breath, silence)</source>
+            <translation>Hubo una apertura (lectura, respiración, silencio)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>The limits of confidentiality were said at the opening</source>
+            <translation>En la apertura se dijeron los límites de la confidencialidad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>The group named its guidelines</source>
+            <translation>El grupo nombró sus pautas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>The talking piece was introduced</source>
+            <translation>Se presentó la pieza para hablar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>Everyone present was invited to speak</source>
+            <translation>Se invitó a hablar a todas las personas presentes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>Every stage of the script was reached</source>
+            <translation>Se llegó a todas las etapas del guion</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>A closing was held</source>
+            <translation>Hubo un cierre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>Every participant was prepared beforehand</source>
+            <translation>Cada participante se preparó de antemano</translation>
+        </message>
+    </context>
+    <context>
+        <name>FidelityDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>Fidelity checklist</source>
+            <translation>Lista de verificación de fidelidad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>How did it go? — {title}</source>
+            <translation>¿Cómo salió? — {title}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>Answers from the record are filled in; check each one and answer the rest. Y yes · N no · A not applicable.</source>
+            <translation>Las respuestas que constan en el registro ya están llenas; revise cada una y responda las demás. S sí · N no · A no aplica.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>What the record says</source>
+            <translation>Lo que dice el registro</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>&amp;Anything to remember for next time (optional)</source>
+            <translation>&amp;Algo para recordar la próxima vez (opcional)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>Note for next time</source>
+            <translation>Nota para la próxima vez</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>Checklist status</source>
+            <translation>Estado de la lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>&amp;Save checklist</source>
+            <translation>&amp;Guardar lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>Save the checklist</source>
+            <translation>Guardar la lista de verificación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>Close without saving</source>
+            <translation>Cerrar sin guardar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>Completed on {day} by {who}. Saving again replaces the answers.</source>
+            <translation>Completada el {day} por {who}. Si guarda de nuevo, se reemplazan las respuestas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>the keeper</source>
+            <translation>la persona facilitadora</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>— choose —</source>
+            <translation>— elija —</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>Yes</source>
+            <translation>Sí</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>No</source>
+            <translation>No</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>A — not applicable</source>
+            <translation>A — no aplica</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>Only you know: answer from memory.</source>
+            <translation>Solo usted lo sabe: responda de memoria.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/fidelity_dialog.py" />
+            <source>From the record: {reason}</source>
+            <translation>Según el registro: {reason}</translation>
+        </message>
+    </context>
+    <context>
+        <name>FollowUp</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>1 day overdue</source>
+            <translation>1 día de retraso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>{n} days overdue</source>
+            <translation>{n} días de retraso</translation>
+        </message>
+    </context>
+    <context>
+        <name>FollowUpDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Add a follow-up</source>
+            <translation>Añadir un seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Due date</source>
+            <translation>Fecha límite</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Nobody chosen yet</source>
+            <translation>Todavía no se ha elegido a nadie</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Responsible adult</source>
+            <translation>Persona adulta responsable</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>C&amp;hoose…</source>
+            <translation>E&amp;legir…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Choose the responsible adult</source>
+            <translation>Elegir a la persona adulta responsable</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>What the follow-up is for</source>
+            <translation>Para qué es el seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>e.g. Check in with both students</source>
+            <translation>p. ej. Hablar con las dos personas estudiantes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Problem with the follow-up</source>
+            <translation>Problema con el seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>&amp;Due</source>
+            <translation>&amp;Fecha límite</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>&amp;Purpose</source>
+            <translation>&amp;Propósito</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>&amp;Add follow-up</source>
+            <translation>&amp;Añadir seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Add the follow-up</source>
+            <translation>Añadir el seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Who does the follow-up?</source>
+            <translation>¿Quién hace el seguimiento?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Choose the adult who will do the follow-up.</source>
+            <translation>Elija a la persona adulta que hará el seguimiento.</translation>
+        </message>
+    </context>
+    <context>
+        <name>FollowUpStatus</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Open</source>
+            <translation>Abierto</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Done</source>
+            <translation>Cumplido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Missed</source>
+            <translation>No se realizó</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Cancelled</source>
+            <translation>Cancelado</translation>
+        </message>
+    </context>
+    <context>
+        <name>Grade</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/labels.py" />
+            <source>No grade</source>
+            <translation>Sin grado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/labels.py" />
+            <source>PK (pre-kindergarten)</source>
+            <translation>PK (prekínder)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/labels.py" />
+            <source>K (kindergarten)</source>
+            <translation>K (kínder)</translation>
+        </message>
+    </context>
+    <context>
+        <name>Guard</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/guard.py" />
+            <source>circlekeeper — locked</source>
+            <translation>circlekeeper — bloqueado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/guard.py" />
+            <source>A backup copy could not be made just now. Your records are safe; it will be tried again.</source>
+            <translation>No se pudo hacer una copia de seguridad en este momento. Sus registros están a salvo; se volverá a intentar.</translation>
+        </message>
+    </context>
+    <context>
+        <name>GuardianPicker</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/guardian_picker.py" />
+            <source>Link a guardian</source>
+            <translation>Vincular a una madre, padre o tutor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/guardian_picker.py" />
+            <source>Type part of the guardian's name</source>
+            <translation>Escriba parte del nombre de la madre, el padre o tutor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/guardian_picker.py" />
+            <source>Search for a guardian</source>
+            <translation>Buscar a una madre, padre o tutor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/guardian_picker.py" />
+            <source>Matching people</source>
+            <translation>Personas que coinciden</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/guardian_picker.py" />
+            <source>&amp;New guardian…</source>
+            <translation>&amp;Nueva madre, padre o tutor…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/guardian_picker.py" />
+            <source>Add a new guardian</source>
+            <translation>Añadir una nueva madre, padre o tutor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/guardian_picker.py" />
+            <source>e.g. Mother, Grandfather, Foster parent</source>
+            <translation>p. ej. Madre, Abuelo, Familia de acogida</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/guardian_picker.py" />
+            <source>Relationship to the student</source>
+            <translation>Parentesco con la persona estudiante</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/guardian_picker.py" />
+            <source>Can give &amp;consent for this student</source>
+            <translation>Puede dar su &amp;consentimiento para esta persona estudiante</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/guardian_picker.py" />
+            <source>Can give consent for this student</source>
+            <translation>Puede dar su consentimiento para esta persona estudiante</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/guardian_picker.py" />
+            <source>Link</source>
+            <translation>Vincular</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/guardian_picker.py" />
+            <source>Link the selected person as guardian</source>
+            <translation>Vincular a la persona seleccionada como madre, padre o tutor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/guardian_picker.py" />
+            <source>Cancel</source>
+            <translation>Cancelar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/guardian_picker.py" />
+            <source>&amp;Relationship</source>
+            <translation>&amp;Parentesco</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/guardian_picker.py" />
+            <source>Find the guardian if they are already listed, or add them.</source>
+            <translation>Busque a la madre, el padre o tutor si ya está en la lista, o añádalo.</translation>
+        </message>
+    </context>
+    <context>
+        <name>HandOffDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Hand the case off</source>
+            <translation>Derivar el caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Handed to</source>
+            <translation>Derivado a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Who received it</source>
+            <translation>Quién lo recibió</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Name and role, e.g. Ms. Patel, team lead</source>
+            <translation>Nombre y función, p. ej. Sra. Patel, coordinadora del equipo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Date handed off</source>
+            <translation>Fecha de la derivación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>What was shared</source>
+            <translation>Qué se compartió</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>e.g. the referral and the incident date</source>
+            <translation>p. ej. la remisión y la fecha del incidente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>FERPA basis for sharing</source>
+            <translation>Base legal (FERPA) para compartir</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Choose the basis…</source>
+            <translation>Elija la base…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>The threat (for a health or safety emergency)</source>
+            <translation>La amenaza (en una emergencia de salud o seguridad)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Hand-off problem</source>
+            <translation>Problema con la derivación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Handed &amp;to</source>
+            <translation>Derivado &amp;a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>&amp;Received by</source>
+            <translation>&amp;Recibido por</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>&amp;On</source>
+            <translation>&amp;El</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>What was &amp;shared</source>
+            <translation>Qué se &amp;compartió</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>FERPA &amp;basis</source>
+            <translation>&amp;Base según FERPA</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>T&amp;hreat (emergency)</source>
+            <translation>A&amp;menaza (emergencia)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Each student in the case gets a line in their record of disclosures, which their family may ask to see.</source>
+            <translation>Cada estudiante del caso recibe una línea en su registro de divulgaciones, que su familia puede pedir ver.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>&amp;Hand off</source>
+            <translation>&amp;Derivar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Save the hand-off</source>
+            <translation>Guardar la derivación</translation>
+        </message>
+    </context>
+    <context>
+        <name>HandOffSection</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Hand-offs</source>
+            <translation>Derivaciones</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Hand-offs of this case</source>
+            <translation>Derivaciones de este caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>On</source>
+            <translation>El</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>To</source>
+            <translation>A</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Received by</source>
+            <translation>Recibido por</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Basis</source>
+            <translation>Base</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Back</source>
+            <translation>Regreso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Hand &amp;off…</source>
+            <translation>&amp;Derivar…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Hand the case to BTAM, Title IX, child protection, mental health or police</source>
+            <translation>Derivar el caso a BTAM, Título IX, protección infantil, salud mental o la policía</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Bring bac&amp;k…</source>
+            <translation>Reto&amp;mar…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Bring the selected hand-off back</source>
+            <translation>Retomar la derivación seleccionada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Record of &amp;disclosures…</source>
+            <translation>Registro de &amp;divulgaciones…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>A student's record of disclosures, to view or print</source>
+            <translation>El registro de divulgaciones de una persona estudiante, para ver o imprimir</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Hand-off result</source>
+            <translation>Resultado de la derivación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Not yet</source>
+            <translation>Todavía no</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>{day}{circle}</source>
+            <translation>{day}{circle}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>, re-entry circle planned</source>
+            <translation>, círculo de reintegración planificado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Shared: {what}</source>
+            <translation>Se compartió: {what}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Handed off; written in the record of disclosures.</source>
+            <translation>Derivado; anotado en el registro de divulgaciones.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Back from the hand-off; a re-entry circle is planned.</source>
+            <translation>De regreso de la derivación; hay un círculo de reintegración planificado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
+            <source>Back from the hand-off.</source>
+            <translation>De regreso de la derivación.</translation>
+        </message>
+    </context>
+    <context>
+        <name>HistoryDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/history.py" />
+            <source>History of {record}</source>
+            <translation>Historial de {record}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/history.py" />
+            <source>The history could not be read just now.</source>
+            <translation>No se pudo leer el historial en este momento.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/history.py" />
+            <source>Changes, oldest first</source>
+            <translation>Cambios, del más antiguo al más reciente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/history.py" />
+            <source>When</source>
+            <translation>Cuándo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/history.py" />
+            <source>Who</source>
+            <translation>Quién</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/history.py" />
+            <source>What</source>
+            <translation>Qué</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/history.py" />
+            <source>(not recorded)</source>
+            <translation>(sin registrar)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/history.py" />
+            <source>Close</source>
+            <translation>Cerrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/history.py" />
+            <source>No changes have been recorded for this record yet. Changes saved from now on will be listed here, with who saved them.</source>
+            <translation>Todavía no se ha registrado ningún cambio de este registro. Los cambios que se guarden a partir de ahora aparecerán aquí, con quién los guardó.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/history.py" />
+            <source>Every change saved to this record, and who saved it. This list cannot be edited.</source>
+            <translation>Cada cambio guardado en este registro, y quién lo guardó. Esta lista no se puede editar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/history.py" />
+            <source>Added</source>
+            <translation>Añadido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/history.py" />
+            <source>Changed</source>
+            <translation>Cambiado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/history.py" />
+            <source>Deleted</source>
+            <translation>Eliminado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/history.py" />
+            <source>Archived</source>
+            <translation>Archivado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/history.py" />
+            <source>Brought back from the archive</source>
+            <translation>Recuperado del archivo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/history.py" />
+            <source>{field} {old} → {new}</source>
+            <translation>{field} {old} → {new}</translation>
+        </message>
+    </context>
+    <context>
+        <name>IncidentTypesDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>Incident types</source>
+            <translation>Tipos de incidente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>Reports count each referral as the SWIS problem behaviour of its type. Types marked “To map” came from words typed at intake: choose what they count as.</source>
+            <translation>Los informes cuentan cada remisión como la conducta problemática de SWIS de su tipo. Los tipos marcados «Por asignar» vienen de palabras escritas en la remisión: elija a qué equivalen.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>Type</source>
+            <translation>Tipo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>SWIS problem behaviour</source>
+            <translation>Conducta problemática SWIS</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>Level</source>
+            <translation>Nivel</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>State category</source>
+            <translation>Categoría estatal</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>Status</source>
+            <translation>Estado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>Incident type columns</source>
+            <translation>Columnas de tipos de incidente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>SWIS problem behaviour of the selected type</source>
+            <translation>Conducta problemática SWIS del tipo seleccionado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>Major</source>
+            <translation>Mayor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>Minor</source>
+            <translation>Menor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>SWIS level of the selected type</source>
+            <translation>Nivel SWIS del tipo seleccionado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>Only if your state asks for one</source>
+            <translation>Solo si su estado lo pide</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>State reporting category</source>
+            <translation>Categoría de informe estatal</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>Name in Spanish</source>
+            <translation>Nombre en español</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>&amp;Save what it counts as</source>
+            <translation>&amp;Guardar a qué equivale</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>Save the mapping of the selected type</source>
+            <translation>Guardar la equivalencia del tipo seleccionado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>Incident types: last change</source>
+            <translation>Tipos de incidente: último cambio</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>SWIS &amp;behaviour</source>
+            <translation>&amp;Conducta SWIS</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>&amp;Level</source>
+            <translation>&amp;Nivel</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>S&amp;tate category</source>
+            <translation>Categoría es&amp;tatal</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>Name in S&amp;panish</source>
+            <translation>Nombre en es&amp;pañol</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>Close</source>
+            <translation>Cerrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>The selected type</source>
+            <translation>El tipo seleccionado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>To map</source>
+            <translation>Por asignar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>Mapped</source>
+            <translation>Asignado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>Choose a type in the list first.</source>
+            <translation>Primero elija un tipo de la lista.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/incident_types.py" />
+            <source>“{name}” now counts as {behaviour} ({level}).</source>
+            <translation>«{name}» ahora cuenta como {behaviour} ({level}).</translation>
+        </message>
+    </context>
+    <context>
+        <name>IntakeDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>New referral</source>
+            <translation>Nueva remisión</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Date of the referral</source>
+            <translation>Fecha de la remisión</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Who referred (source)</source>
+            <translation>Quién hizo la remisión (origen)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Not named</source>
+            <translation>Sin nombre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Person who referred</source>
+            <translation>Persona que hizo la remisión</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>C&amp;hoose…</source>
+            <translation>E&amp;legir…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Choose the person who referred</source>
+            <translation>Elegir a la persona que hizo la remisión</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Incident category</source>
+            <translation>Categoría del incidente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Pick from the list or type your own words</source>
+            <translation>Elija de la lista o escriba sus propias palabras</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Not known</source>
+            <translation>Se desconoce</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Date of the incident</source>
+            <translation>Fecha del incidente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>e.g. Cafeteria, Room 12, bus 4</source>
+            <translation>p. ej. Cafetería, Salón 12, autobús 4</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Where it happened</source>
+            <translation>Dónde ocurrió</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Time of day of the incident</source>
+            <translation>Momento del día del incidente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>What happened, as reported</source>
+            <translation>Lo que pasó, según se informó</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Description of what happened</source>
+            <translation>Descripción de lo que pasó</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Find a person involved</source>
+            <translation>Buscar a una persona involucrada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Role of the person to add</source>
+            <translation>Papel de la persona que se añade</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>&amp;Add to the referral</source>
+            <translation>&amp;Añadir a la remisión</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Add the highlighted person with this role</source>
+            <translation>Añadir a la persona resaltada con este papel</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>People involved</source>
+            <translation>Personas involucradas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Person</source>
+            <translation>Persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Role</source>
+            <translation>Papel</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>People involved: columns</source>
+            <translation>Personas involucradas: columnas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>&amp;Remove</source>
+            <translation>&amp;Quitar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Remove the selected person from the list</source>
+            <translation>Quitar de la lista a la persona seleccionada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Problem with the referral</source>
+            <translation>Problema con la remisión</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>&amp;Save referral</source>
+            <translation>&amp;Guardar remisión</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Save the referral</source>
+            <translation>Guardar la remisión</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Cancel</source>
+            <translation>Cancelar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>&amp;Referral date</source>
+            <translation>&amp;Fecha de la remisión</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Referred &amp;by</source>
+            <translation>Remitido &amp;por</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Incident &amp;category</source>
+            <translation>&amp;Categoría del incidente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>&amp;Incident date</source>
+            <translation>Fecha del &amp;incidente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>&amp;Time of day</source>
+            <translation>&amp;Momento del día</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>&amp;Place</source>
+            <translation>&amp;Lugar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>&amp;Description</source>
+            <translation>&amp;Descripción</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Named person</source>
+            <translation>Persona con nombre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>as</source>
+            <translation>como</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Who made the referral?</source>
+            <translation>¿Quién hizo la remisión?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>Person who referred: {name}</source>
+            <translation>Persona que hizo la remisión: {name}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/intake.py" />
+            <source>{name} is already listed; give them one role.</source>
+            <translation>{name} ya está en la lista; asígnele un solo papel.</translation>
+        </message>
+    </context>
+    <context>
+        <name>ItemDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>Agreement item</source>
+            <translation>Compromiso del acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>Problem with this item</source>
+            <translation>Problema con este compromiso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>What will be done (required)</source>
+            <translation>Lo que se hará (obligatorio)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>In the group's own words; replace anything in [brackets].</source>
+            <translation>Con las palabras del propio grupo; reemplace todo lo que esté entre [corchetes].</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>Kind of item</source>
+            <translation>Tipo de compromiso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>— choose who —</source>
+            <translation>— elija quién —</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>Who does it</source>
+            <translation>Quién lo cumple</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>By a date</source>
+            <translation>Para una fecha</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>Has a date it is due by</source>
+            <translation>Tiene una fecha límite</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>Due by</source>
+            <translation>Fecha límite</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>How it will be checked</source>
+            <translation>Cómo se verificará</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>— the follow-up adult —</source>
+            <translation>— la persona adulta del seguimiento —</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>Checked by</source>
+            <translation>Verificado por</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>— nobody —</source>
+            <translation>— nadie —</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>Supported by</source>
+            <translation>Con el apoyo de</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>Wh&amp;at will be done:</source>
+            <translation>&amp;Lo que se hará:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>&amp;Kind:</source>
+            <translation>&amp;Tipo:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>&amp;Who does it:</source>
+            <translation>&amp;Quién lo cumple:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>By &amp;when:</source>
+            <translation>&amp;Para cuándo:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>How it is &amp;checked:</source>
+            <translation>Cómo se &amp;verifica:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>Checked b&amp;y:</source>
+            <translation>Verificado p&amp;or:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>&amp;Supported by:</source>
+            <translation>Con el &amp;apoyo de:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>Save item</source>
+            <translation>Guardar compromiso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>Cancel</source>
+            <translation>Cancelar</translation>
+        </message>
+    </context>
+    <context>
+        <name>ItemKind</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/labels.py" />
+            <source>Apology</source>
+            <translation>Disculpa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/labels.py" />
+            <source>Restitution</source>
+            <translation>Restitución</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/labels.py" />
+            <source>Service hours</source>
+            <translation>Horas de servicio</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/labels.py" />
+            <source>Counselling or workshop</source>
+            <translation>Consejería o taller</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/labels.py" />
+            <source>Behaviour commitment</source>
+            <translation>Compromiso de conducta</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/labels.py" />
+            <source>Support from the school</source>
+            <translation>Apoyo de la escuela</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/labels.py" />
+            <source>Other</source>
+            <translation>Otro</translation>
+        </message>
+    </context>
+    <context>
+        <name>Language</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/labels.py" />
+            <source>English</source>
+            <translation>English (inglés)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/labels.py" />
+            <source>Español (Spanish)</source>
+            <translation>Español</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/labels.py" />
+            <source>English and Spanish side by side</source>
+            <translation>Inglés y español, lado a lado</translation>
+        </message>
+    </context>
+    <context>
+        <name>LanguageSection</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_section.py" />
+            <source>Language of circlekeeper</source>
+            <translation>Idioma de circlekeeper</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_section.py" />
+            <source>Follow the computer (English or Español)</source>
+            <translation>El de esta computadora (English o Español)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_section.py" />
+            <source>Language status</source>
+            <translation>Estado del idioma</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_section.py" />
+            <source>&amp;Language</source>
+            <translation>&amp;Idioma</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_section.py" />
+            <source>Language</source>
+            <translation>Idioma</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_section.py" />
+            <source>The language of the screens on this computer. It changes at once. Agreements, letters and reports choose their own language when saved or printed.</source>
+            <translation>El idioma de las pantallas en esta computadora. Cambia al instante. Los acuerdos, las cartas y los informes eligen su propio idioma al guardarse o imprimirse.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_section.py" />
+            <source>The choice could not be saved for the next start; it applies now. Check that the data folder can be written to.</source>
+            <translation>No se pudo guardar la elección para el próximo inicio; se aplica ahora. Compruebe que se pueda escribir en la carpeta de datos.</translation>
+        </message>
+    </context>
+    <context>
+        <name>LockCover</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/guard.py" />
+            <source>circlekeeper is locked</source>
+            <translation>circlekeeper está bloqueado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/guard.py" />
+            <source>Paused for a moment.</source>
+            <translation>En pausa por un momento.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/guard.py" />
+            <source>The records are hidden. Type the passphrase to go on.</source>
+            <translation>Los registros están ocultos. Escriba la frase de acceso para continuar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/guard.py" />
+            <source>The records are hidden. Type your PIN to go on.</source>
+            <translation>Los registros están ocultos. Escriba su PIN para continuar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/guard.py" />
+            <source>The records are hidden. No passphrase is set for this database, so Unlock opens it; set one in Settings → Protection.</source>
+            <translation>Los registros están ocultos. Esta base de datos no tiene frase de acceso, así que Desbloquear la abre; fije una en Configuración → Protección.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/guard.py" />
+            <source>PIN to unlock</source>
+            <translation>PIN para desbloquear</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/guard.py" />
+            <source>PIN</source>
+            <translation>PIN</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/guard.py" />
+            <source>Passphrase to unlock</source>
+            <translation>Frase de acceso para desbloquear</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/guard.py" />
+            <source>Passphrase</source>
+            <translation>Frase de acceso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/guard.py" />
+            <source>&amp;Unlock</source>
+            <translation>&amp;Desbloquear</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/guard.py" />
+            <source>Unlock</source>
+            <translation>Desbloquear</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/guard.py" />
+            <source>Unlock message</source>
+            <translation>Mensaje de desbloqueo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/guard.py" />
+            <source>That PIN is not right. Try again.</source>
+            <translation>Ese PIN no es correcto. Inténtelo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/guard.py" />
+            <source>That passphrase is not right. Check the Caps Lock key and try again.</source>
+            <translation>Esa frase de acceso no es correcta. Revise la tecla Bloq Mayús e inténtelo de nuevo.</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>circlekeeper</source>
+            <translation>circlekeeper</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>Areas</source>
+            <translation>Áreas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>Current area</source>
+            <translation>Área actual</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>Opening your records…</source>
+            <translation>Abriendo sus registros…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>Opening your records</source>
+            <translation>Abriendo sus registros</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>Active profile</source>
+            <translation>Perfil activo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>Save your changes first</source>
+            <translation>Primero guarde sus cambios</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>There are unsaved changes in {areas}. Save or undo them, then choose the language again. Nothing was changed.</source>
+            <translation>Hay cambios sin guardar en {areas}. Guárdelos o deshágalos y vuelva a elegir el idioma. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>{area} (Ctrl+{number})</source>
+            <translation>{area} (Ctrl+{number})</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>Today</source>
+            <translation>Hoy</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>Cases</source>
+            <translation>Casos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>People</source>
+            <translation>Personas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>Circles</source>
+            <translation>Círculos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>Scripts</source>
+            <translation>Guiones</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>Agreements</source>
+            <translation>Acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>Reports</source>
+            <translation>Informes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>SRO log</source>
+            <translation>Registro del SRO</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>Settings</source>
+            <translation>Configuración</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>circlekeeper — {file}</source>
+            <translation>circlekeeper — {file}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>Demo data is already there</source>
+            <translation>Los datos de demostración ya están ahí</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>A demo database was made earlier ({file}). Open it? Its fictional records are kept as they are.</source>
+            <translation>Ya se creó una base de datos de demostración ({file}). ¿Abrirla? Sus registros ficticios se conservan tal como están.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>Demo data not available</source>
+            <translation>No hay datos de demostración</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/main_window.py" />
+            <source>This copy of circlekeeper has no demo data. You can start empty.</source>
+            <translation>Esta copia de circlekeeper no tiene datos de demostración. Puede empezar sin datos.</translation>
+        </message>
+    </context>
+    <context>
+        <name>Minutes</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>no suggested time</source>
+            <translation>sin tiempo sugerido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>about 1 minute</source>
+            <translation>alrededor de 1 minuto</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>about {n} minutes</source>
+            <translation>alrededor de {n} minutos</translation>
+        </message>
+    </context>
+    <context>
+        <name>MouPrint</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_print.py" />
+            <source>Save the MOU summary</source>
+            <translation>Guardar el resumen del MOU</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_print.py" />
+            <source>PDF files (*.pdf)</source>
+            <translation>Archivos PDF (*.pdf)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_print.py" />
+            <source>Not saved</source>
+            <translation>No se guardó</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_print.py" />
+            <source>MOU summary saved</source>
+            <translation>Resumen del MOU guardado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_print.py" />
+            <source>The one-page summary (English and Spanish) is in {path}.</source>
+            <translation>El resumen de una página (inglés y español) está en {path}.</translation>
+        </message>
+    </context>
+    <context>
+        <name>MouSection</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_section.py" />
+            <source>An officer may &amp;lead a circle or conference (otherwise co-facilitates only)</source>
+            <translation>Un/a oficial puede &amp;dirigir un círculo o una conferencia (si no, solo cofacilita)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_section.py" />
+            <source>An officer may lead a circle or conference</source>
+            <translation>Un/a oficial puede dirigir un círculo o una conferencia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_section.py" />
+            <source>An officer takes part in school &amp;discipline (diversion, consequences, closing a case)</source>
+            <translation>Un/a oficial participa en la &amp;disciplina escolar (desviación, consecuencias, cierre de un caso)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_section.py" />
+            <source>An officer takes part in school discipline</source>
+            <translation>Un/a oficial participa en la disciplina escolar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_section.py" />
+            <source>Incident types that are law-enforcement matters, one a line</source>
+            <translation>Tipos de incidente que son asuntos policiales, uno por línea</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_section.py" />
+            <source>What the officer may be told, and when</source>
+            <translation>Qué se le puede informar al/a la oficial, y cuándo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_section.py" />
+            <source>Can what a student admits be used for a citation or charge? (English)</source>
+            <translation>¿Se puede usar lo que admite una persona estudiante para una citación o un cargo? (inglés)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_section.py" />
+            <source>Can what a student admits be used for a citation or charge? (Spanish)</source>
+            <translation>¿Se puede usar lo que admite una persona estudiante para una citación o un cargo? (español)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_section.py" />
+            <source>Save the &amp;MOU</source>
+            <translation>Guardar el &amp;MOU</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_section.py" />
+            <source>Save the MOU</source>
+            <translation>Guardar el MOU</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_section.py" />
+            <source>&amp;Print the MOU summary…</source>
+            <translation>&amp;Imprimir el resumen del MOU…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_section.py" />
+            <source>Print the one-page MOU summary</source>
+            <translation>Imprimir el resumen del MOU en una página</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_section.py" />
+            <source>MOU message</source>
+            <translation>Mensaje del MOU</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_section.py" />
+            <source>Law-enforcement matters</source>
+            <translation>Asuntos policiales</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_section.py" />
+            <source>What the officer is told</source>
+            <translation>Lo que se le informa al/a la oficial</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_section.py" />
+            <source>Admissions statement (EN)</source>
+            <translation>Declaración sobre admisiones (EN)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_section.py" />
+            <source>Admissions statement (ES)</source>
+            <translation>Declaración sobre admisiones (ES)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_section.py" />
+            <source>Agreement with the police (MOU)</source>
+            <translation>Acuerdo con la policía (MOU)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_section.py" />
+            <source>What the school's memorandum of understanding says about its school resource officer. The program enforces it; the admissions statement is read at the opening of every conference an officer takes part in.</source>
+            <translation>Lo que dice el memorando de entendimiento de la escuela sobre su oficial de recursos escolares. El programa lo aplica; la declaración sobre admisiones se lee en la apertura de cada conferencia en la que participa un/a oficial.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_section.py" />
+            <source>Only a counselor or an administrator can change the MOU.</source>
+            <translation>Solo un/a consejero/a o un/a administrador/a puede cambiar el MOU.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/mou_section.py" />
+            <source>MOU saved. The program follows it from now on.</source>
+            <translation>MOU guardado. El programa lo sigue a partir de ahora.</translation>
+        </message>
+    </context>
+    <context>
+        <name>NewPassphraseDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>Current passphrase</source>
+            <translation>Frase de acceso actual</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>New passphrase</source>
+            <translation>Frase de acceso nueva</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>New passphrase again</source>
+            <translation>Repita la frase de acceso nueva</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>Passphrase message</source>
+            <translation>Mensaje de la frase de acceso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>&amp;Current passphrase</source>
+            <translation>Frase de acceso &amp;actual</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>&amp;New passphrase</source>
+            <translation>Frase de acceso &amp;nueva</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>Type it a&amp;gain</source>
+            <translation>Escríbala &amp;otra vez</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>OK</source>
+            <translation>Aceptar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>Cancel</source>
+            <translation>Cancelar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>Type the current passphrase.</source>
+            <translation>Escriba la frase de acceso actual.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>Choose a passphrase of at least {n} characters; a short sentence is easiest to remember.</source>
+            <translation>Elija una frase de acceso de al menos {n} caracteres; una frase corta es lo más fácil de recordar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>The two new passphrases are not the same. Type them again.</source>
+            <translation>Las dos frases de acceso nuevas no coinciden. Escríbalas otra vez.</translation>
+        </message>
+    </context>
+    <context>
+        <name>NoteDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>Note</source>
+            <translation>Nota</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>Add a note</source>
+            <translation>Añadir una nota</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>A note on “{stage}”. Ctrl+Return saves it.</source>
+            <translation>Una nota sobre «{stage}». Ctrl+Intro la guarda.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>Note text</source>
+            <translation>Texto de la nota</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>&amp;Private memory aid (only for me)</source>
+            <translation>&amp;Ayuda de memoria privada (solo para mí)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>Private memory aid, only for me</source>
+            <translation>Ayuda de memoria privada, solo para mí</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>Part of the shared &amp;record</source>
+            <translation>Parte del &amp;registro compartido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>Part of the shared record</source>
+            <translation>Parte del registro compartido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>Record notes become part of the student's education record.</source>
+            <translation>Las notas del registro pasan a formar parte del expediente educativo de la persona estudiante.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>About whom</source>
+            <translation>Sobre quién</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>Nobody in particular</source>
+            <translation>Nadie en particular</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>&amp;About:</source>
+            <translation>&amp;Sobre:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>&amp;Save note</source>
+            <translation>&amp;Guardar nota</translation>
+        </message>
+    </context>
+    <context>
+        <name>Opening</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/opening.py" />
+            <source>Wrong passphrase</source>
+            <translation>Frase de acceso incorrecta</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/opening.py" />
+            <source>The records could not be opened</source>
+            <translation>No se pudieron abrir los registros</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/opening.py" />
+            <source>Tidied beside your records</source>
+            <translation>Se ordenó junto a sus registros</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/opening.py" />
+            <source>That did not work</source>
+            <translation>Eso no funcionó</translation>
+        </message>
+    </context>
+    <context>
+        <name>ParticipantsPanel</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>Type part of a name or ID to invite someone</source>
+            <translation>Escriba parte de un nombre o identificación para invitar a alguien</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>Find a person to invite</source>
+            <translation>Buscar a una persona para invitar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>Clear the search</source>
+            <translation>Borrar la búsqueda</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>People found</source>
+            <translation>Personas encontradas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>Role in the circle</source>
+            <translation>Papel en el círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>Supports whom</source>
+            <translation>Apoya a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>&amp;Invite</source>
+            <translation>&amp;Invitar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>Invite the chosen person with this role</source>
+            <translation>Invitar a la persona elegida con este papel</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>Invite (Enter in the list of people found)</source>
+            <translation>Invitar (Intro en la lista de personas encontradas)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>People in this circle</source>
+            <translation>Personas en este círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>Name</source>
+            <translation>Nombre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>Role</source>
+            <translation>Papel</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>Columns</source>
+            <translation>Columnas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>&amp;Change role</source>
+            <translation>&amp;Cambiar papel</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>Give the selected person the role chosen above</source>
+            <translation>Dar a la persona seleccionada el papel elegido arriba</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>&amp;Remove</source>
+            <translation>&amp;Quitar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>Remove the selected person from the circle</source>
+            <translation>Quitar del círculo a la persona seleccionada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>R&amp;ole</source>
+            <translation>Pa&amp;pel</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>Supporter &amp;of</source>
+            <translation>Apoya &amp;a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>Invite</source>
+            <translation>Invitar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>In the circle</source>
+            <translation>En el círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>, grade {grade}</source>
+            <translation>, grado {grade}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source> (already invited)</source>
+            <translation> (ya invitada)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/participants.py" />
+            <source>(invite the harmed or responsible person first)</source>
+            <translation>(primero invite a la persona afectada o a la responsable)</translation>
+        </message>
+    </context>
+    <context>
+        <name>PassphraseDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>Enter the passphrase</source>
+            <translation>Escriba la frase de acceso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>Passphrase</source>
+            <translation>Frase de acceso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>S&amp;how</source>
+            <translation>&amp;Mostrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>Show the passphrase as it is typed</source>
+            <translation>Mostrar la frase de acceso mientras se escribe</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>Passphrase message</source>
+            <translation>Mensaje de la frase de acceso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>Open</source>
+            <translation>Abierto</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>Cancel</source>
+            <translation>Cancelar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>&amp;Passphrase</source>
+            <translation>&amp;Frase de acceso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>The records in {file} are protected with a passphrase. Type it to open them.</source>
+            <translation>Los registros de {file} están protegidos con una frase de acceso. Escríbala para abrirlos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>Type the passphrase first.</source>
+            <translation>Primero escriba la frase de acceso.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/passphrase.py" />
+            <source>That passphrase is not right, so nothing was opened or changed. Check the spelling and the Caps Lock key, then try again.</source>
+            <translation>Esa frase de acceso no es correcta, así que no se abrió ni se cambió nada. Revise la ortografía y la tecla Bloq Mayús, e inténtelo de nuevo.</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeopleArea</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>People</source>
+            <translation>Personas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Search by name or ID (Ctrl+F)</source>
+            <translation>Buscar por nombre o identificación (Ctrl+F)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Search people</source>
+            <translation>Buscar personas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Type part of a name or ID; the list below updates as you type.</source>
+            <translation>Escriba parte de un nombre o identificación; la lista de abajo se actualiza mientras escribe.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Show a&amp;rchived</source>
+            <translation>Mostrar a&amp;rchivadas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Show archived people</source>
+            <translation>Mostrar las personas archivadas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>People list</source>
+            <translation>Lista de personas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>&amp;Add person…</source>
+            <translation>&amp;Añadir persona…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Add person</source>
+            <translation>Añadir persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Add a person (Ctrl+N)</source>
+            <translation>Añadir una persona (Ctrl+N)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>&amp;Edit…</source>
+            <translation>&amp;Editar…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Edit the selected person</source>
+            <translation>Editar a la persona seleccionada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Edit the selected person (Enter)</source>
+            <translation>Editar a la persona seleccionada (Intro)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Ar&amp;chive</source>
+            <translation>Ar&amp;chivar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Archive the selected person</source>
+            <translation>Archivar a la persona seleccionada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>&amp;Import roster…</source>
+            <translation>&amp;Importar lista…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Import a roster file</source>
+            <translation>Importar un archivo de lista de estudiantes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>How many people are listed</source>
+            <translation>Cuántas personas aparecen en la lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Last change</source>
+            <translation>Último cambio</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>1 person found</source>
+            <translation>Se encontró 1 persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>{count} people found</source>
+            <translation>Se encontraron {count} personas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>1 person</source>
+            <translation>1 persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>{count} people</source>
+            <translation>{count} personas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Re&amp;store</source>
+            <translation>Res&amp;taurar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Restore the selected person</source>
+            <translation>Restaurar a la persona seleccionada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Added {name}.</source>
+            <translation>Se añadió a {name}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Saved the changes to {name}.</source>
+            <translation>Se guardaron los cambios de {name}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Archived {name}. Their records are kept; tick Show archived to see them.</source>
+            <translation>Se archivó a {name}. Sus registros se conservan; marque Mostrar archivadas para verlos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Restored {name}.</source>
+            <translation>Se restauró a {name}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>The records could not be read or saved just now. Nothing already saved was lost. Try again; if it keeps happening, restart circlekeeper.</source>
+            <translation>No se pudieron leer ni guardar los registros en este momento. No se perdió nada de lo ya guardado. Inténtelo de nuevo; si sigue pasando, reinicie circlekeeper.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>That did not work</source>
+            <translation>Eso no funcionó</translation>
+        </message>
+    </context>
+    <context>
+        <name>PeopleTableModel</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/model.py" />
+            <source>Name</source>
+            <translation>Nombre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/model.py" />
+            <source>ID</source>
+            <translation>Identificación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/model.py" />
+            <source>Kind</source>
+            <translation>Tipo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/model.py" />
+            <source>Grade</source>
+            <translation>Grado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/model.py" />
+            <source>School</source>
+            <translation>Escuela</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/model.py" />
+            <source>Pronouns</source>
+            <translation>Pronombres</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/model.py" />
+            <source>{name}, archived</source>
+            <translation>{name}, archivada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/model.py" />
+            <source>Preferred name; legal name {legal}</source>
+            <translation>Nombre preferido; nombre legal {legal}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/model.py" />
+            <source>(archived)</source>
+            <translation>(archivada)</translation>
+        </message>
+    </context>
+    <context>
+        <name>PersonDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Add a person</source>
+            <translation>Añadir una persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Edit person</source>
+            <translation>Editar persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Problem</source>
+            <translation>Problema</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>First name (required)</source>
+            <translation>Nombre (obligatorio)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Last name (required)</source>
+            <translation>Apellido (obligatorio)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Preferred name</source>
+            <translation>Nombre preferido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>What they like to be called</source>
+            <translation>Cómo le gusta que le llamen</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Pronouns</source>
+            <translation>Pronombres</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Kind of person</source>
+            <translation>Tipo de persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Grade</source>
+            <translation>Grado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>School</source>
+            <translation>Escuela</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Student or staff ID</source>
+            <translation>Identificación de estudiante o personal</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Known</source>
+            <translation>Se conoce</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Birth date is known</source>
+            <translation>Se conoce la fecha de nacimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Birth date</source>
+            <translation>Fecha de nacimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Email</source>
+            <translation>Correo electrónico</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Phone</source>
+            <translation>Teléfono</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Job title</source>
+            <translation>Cargo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>For staff, e.g. Dean of students</source>
+            <translation>Para el personal, p. ej. Decano/a de estudiantes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>&amp;First name</source>
+            <translation>&amp;Nombre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>&amp;Last name</source>
+            <translation>&amp;Apellido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>P&amp;referred name</source>
+            <translation>Nombre p&amp;referido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Pr&amp;onouns</source>
+            <translation>Pr&amp;onombres</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>&amp;Kind</source>
+            <translation>&amp;Tipo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>&amp;Grade</source>
+            <translation>&amp;Grado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>&amp;Birth date</source>
+            <translation>Fecha de &amp;nacimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Sc&amp;hool</source>
+            <translation>Escu&amp;ela</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Student/staff &amp;ID</source>
+            <translation>&amp;Identificación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>E&amp;mail</source>
+            <translation>Co&amp;rreo electrónico</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>P&amp;hone</source>
+            <translation>&amp;Teléfono</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>&amp;Title</source>
+            <translation>Ca&amp;rgo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>E&amp;quity report fields (optional)</source>
+            <translation>Datos para el informe de e&amp;quidad (opcional)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Show equity report fields</source>
+            <translation>Mostrar los datos para el informe de equidad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>These are used only to check that restorative practice reaches every group fairly (equity reports with small groups hidden). They are never printed on agreements, letters or shared copies.</source>
+            <translation>Solo se usan para comprobar que la práctica restaurativa llega a todos los grupos de forma justa (informes de equidad con los grupos pequeños ocultos). Nunca se imprimen en acuerdos, cartas ni copias para compartir.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Gender</source>
+            <translation>Género</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Race or ethnicity</source>
+            <translation>Raza u origen étnico</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Has a disability (IEP or 504)</source>
+            <translation>Tiene una discapacidad (IEP o 504)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>English learner</source>
+            <translation>Aprendiz de inglés</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Low income</source>
+            <translation>Bajos ingresos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Disability (IEP or 504)</source>
+            <translation>Discapacidad (IEP o 504)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Guardians</source>
+            <translation>Madres, padres o tutores</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Linked guardians</source>
+            <translation>Madres, padres o tutores vinculados</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Li&amp;nk guardian…</source>
+            <translation>Vi&amp;ncular a una madre, padre o tutor…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Link a guardian</source>
+            <translation>Vincular a una madre, padre o tutor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>&amp;Unlink</source>
+            <translation>&amp;Desvincular</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Unlink the selected guardian</source>
+            <translation>Desvincular a la persona tutora seleccionada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Save</source>
+            <translation>Guardar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Cancel</source>
+            <translation>Cancelar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>&amp;History…</source>
+            <translation>&amp;Historial…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>History of changes</source>
+            <translation>Historial de cambios</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Not recorded</source>
+            <translation>Sin registrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Yes</source>
+            <translation>Sí</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>No</source>
+            <translation>No</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Hide equity report fields</source>
+            <translation>Ocultar los datos para el informe de equidad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>{guardian} (linked when you save)</source>
+            <translation>{guardian} (se vincula al guardar)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>No guardians linked yet.</source>
+            <translation>Todavía no hay madre, padre ni tutor vinculado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>The changes could not be saved just now (the database did not answer). What you typed is still here: try Save again.</source>
+            <translation>No se pudieron guardar los cambios en este momento (la base de datos no respondió). Lo que escribió sigue aquí: pulse Guardar otra vez.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>the database did not answer</source>
+            <translation>la base de datos no respondió</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>The person was saved, but a guardian link was not: {problem} Fix it below and press Save again, or Cancel to keep what is saved.</source>
+            <translation>Se guardó a la persona, pero no el vínculo con una madre, padre o tutor: {problem} Corríjalo abajo y pulse Guardar otra vez, o Cancelar para quedarse con lo guardado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>Problem: {text}</source>
+            <translation>Problema: {text}</translation>
+        </message>
+    </context>
+    <context>
+        <name>PersonFinder</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/picker.py" />
+            <source>, grade {grade}</source>
+            <translation>, grado {grade}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/picker.py" />
+            <source>Type part of a name or ID, then Enter</source>
+            <translation>Escriba parte de un nombre o identificación y pulse Intro</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/picker.py" />
+            <source>Find a person</source>
+            <translation>Buscar a una persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/picker.py" />
+            <source>Matching people</source>
+            <translation>Personas que coinciden</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/picker.py" />
+            <source>Nobody matches “{text}”.</source>
+            <translation>Nadie coincide con «{text}».</translation>
+        </message>
+    </context>
+    <context>
+        <name>PersonKind</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/labels.py" />
+            <source>Student</source>
+            <translation>Estudiante</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/labels.py" />
+            <source>Staff member</source>
+            <translation>Miembro del personal</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/labels.py" />
+            <source>Parent or guardian</source>
+            <translation>Madre, padre o tutor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/labels.py" />
+            <source>School resource officer (SRO)</source>
+            <translation>Oficial de recursos escolares (SRO)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/labels.py" />
+            <source>Community member</source>
+            <translation>Miembro de la comunidad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/labels.py" />
+            <source>Staff</source>
+            <translation>Personal</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/labels.py" />
+            <source>Guardian</source>
+            <translation>Madre, padre o tutor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/labels.py" />
+            <source>SRO</source>
+            <translation>SRO</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/labels.py" />
+            <source>Community</source>
+            <translation>Comunidad</translation>
+        </message>
+    </context>
+    <context>
+        <name>PersonPickerDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/picker.py" />
+            <source>Choose</source>
+            <translation>Elegir</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/picker.py" />
+            <source>Choose the highlighted person</source>
+            <translation>Elegir a la persona resaltada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/picker.py" />
+            <source>Cancel</source>
+            <translation>Cancelar</translation>
+        </message>
+    </context>
+    <context>
+        <name>PickPersonDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>Filter names</source>
+            <translation>Filtrar nombres</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>Type to find a name</source>
+            <translation>Escriba para buscar un nombre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>People</source>
+            <translation>Personas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>Role in the circle</source>
+            <translation>Papel en el círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>&amp;Role:</source>
+            <translation>&amp;Papel:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>&amp;Choose</source>
+            <translation>&amp;Elegir</translation>
+        </message>
+    </context>
+    <context>
+        <name>PlanDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Plan a circle</source>
+            <translation>Planificar un círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>S&amp;uggest conference seating</source>
+            <translation>S&amp;ugerir disposición de conferencia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Suggest conference seating</source>
+            <translation>Sugerir disposición de conferencia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Each person beside their supporters, the two sides facing each other</source>
+            <translation>Cada persona junto a sus personas de apoyo, los dos lados frente a frente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Drag a seat to move someone, or choose a seat with the arrow keys and move it with Alt+Left / Alt+Right. The layout that feels safest to the harmed person wins.</source>
+            <translation>Arrastre un asiento para mover a alguien, o elija un asiento con las flechas y muévalo con Alt+Izquierda / Alt+Derecha. Gana la disposición en la que la persona afectada se sienta más segura.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Planning sections</source>
+            <translation>Secciones de la planificación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>&amp;People</source>
+            <translation>&amp;Personas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Seatin&amp;g</source>
+            <translation>&amp;Asientos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>P&amp;reparation</source>
+            <translation>P&amp;reparación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>What is still missing</source>
+            <translation>Lo que aún falta</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Before you start</source>
+            <translation>Antes de empezar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>S&amp;tart circle…</source>
+            <translation>&amp;Iniciar círculo…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Start the circle</source>
+            <translation>Iniciar el círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Close</source>
+            <translation>Cerrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Close the plan</source>
+            <translation>Cerrar el plan</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Details</source>
+            <translation>Detalles</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>This list explains; you may start anyway, except for what is marked ⚠ (the eligibility screen stops the conference).</source>
+            <translation>Esta lista es informativa; puede empezar de todos modos, salvo por lo marcado con ⚠ (la evaluación de elegibilidad detiene la conferencia).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Kind of circle</source>
+            <translation>Tipo de círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Script</source>
+            <translation>Guion</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>About the script</source>
+            <translation>Sobre el guion</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Title</source>
+            <translation>Título</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Leave empty to use the script's title</source>
+            <translation>Déjelo vacío para usar el título del guion</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Date and time</source>
+            <translation>Fecha y hora</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Not decided yet</source>
+            <translation>Aún sin decidir</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Date and time not decided yet</source>
+            <translation>Fecha y hora aún sin decidir</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Planned length in minutes</source>
+            <translation>Duración prevista en minutos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>As the script suggests</source>
+            <translation>La que sugiere el guion</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source> min</source>
+            <translation> min</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Place</source>
+            <translation>Lugar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>e.g. Counseling office, Room 12</source>
+            <translation>p. ej. Oficina de consejería, Salón 12</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Purpose</source>
+            <translation>Propósito</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Leave empty to use the script's purpose</source>
+            <translation>Déjelo vacío para usar el propósito del guion</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Linked case</source>
+            <translation>Caso vinculado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>No case</source>
+            <translation>Sin caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Case {id}: {what}, referred {day}</source>
+            <translation>Caso {id}: {what}, remitido el {day}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Facilitator</source>
+            <translation>Facilitador/a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Co-facilitator (for example an SRO)</source>
+            <translation>Cofacilitador/a (por ejemplo, un SRO)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Nobody yet</source>
+            <translation>Nadie todavía</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>None</source>
+            <translation>Ninguno</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source> (SRO)</source>
+            <translation> (SRO)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>&amp;Save details</source>
+            <translation>&amp;Guardar detalles</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Save the details</source>
+            <translation>Guardar los detalles</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Save the details (Ctrl+S)</source>
+            <translation>Guardar los detalles (Ctrl+S)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>&amp;Kind</source>
+            <translation>&amp;Tipo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Scr&amp;ipt</source>
+            <translation>G&amp;uion</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>T&amp;itle</source>
+            <translation>Tít&amp;ulo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>&amp;When</source>
+            <translation>&amp;Cuándo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>&amp;Length</source>
+            <translation>&amp;Duración</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Pl&amp;ace</source>
+            <translation>Lu&amp;gar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>P&amp;urpose</source>
+            <translation>Pro&amp;pósito</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>&amp;Case</source>
+            <translation>&amp;Caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>&amp;Facilitator</source>
+            <translation>&amp;Facilitador/a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>C&amp;o-facilitator</source>
+            <translation>C&amp;ofacilitador/a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>No script</source>
+            <translation>Sin guion</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>{title} (for {kind})</source>
+            <translation>{title} (para {kind})</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source> (yours)</source>
+            <translation> (suyo)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Without a script you keep the circle in your own words.</source>
+            <translation>Sin guion, usted guía el círculo con sus propias palabras.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>English</source>
+            <translation>English (inglés)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Spanish</source>
+            <translation>Español</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>{stages} stages · {minutes} · {languages}</source>
+            <translation>{stages} etapas · {minutes} · {languages}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Plan: {title}</source>
+            <translation>Plan: {title}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Save the details or invite someone to begin.</source>
+            <translation>Guarde los detalles o invite a alguien para empezar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Nothing is missing: ready to hold.</source>
+            <translation>No falta nada: todo listo para realizarlo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Before you start: {count} to do</source>
+            <translation>Antes de empezar: {count} pendientes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Before you start: ready</source>
+            <translation>Antes de empezar: todo listo</translation>
+        </message>
+    </context>
+    <context>
+        <name>PreparationPanel</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>Eligibility screen</source>
+            <translation>Evaluación de elegibilidad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>Preparation with each person</source>
+            <translation>Preparación con cada persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>Meet each person before the conference, record their agreement to take part, and a guardian's consent for anyone under 18.</source>
+            <translation>Reúnase con cada persona antes de la conferencia, registre su acuerdo para participar y el consentimiento de la madre, el padre o tutor de cualquier menor de 18 años.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>Person</source>
+            <translation>Persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>Pre-meeting
+held</source>
+            <translation>Reunión previa
+realizada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>Agreed to
+take part</source>
+            <translation>Aceptó
+participar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>Guardian
+consent</source>
+            <translation>Consentimiento
+de la familia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>Invite the people taking part to see their checklist.</source>
+            <translation>Invite a las personas que participan para ver su lista de preparación.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>Pre-meeting held with {name}</source>
+            <translation>Reunión previa realizada con {name}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>{name} agreed to take part</source>
+            <translation>{name} aceptó participar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>Guardian consent recorded for {name}</source>
+            <translation>Consentimiento de la familia registrado para {name}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>Yes</source>
+            <translation>Sí</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>not needed</source>
+            <translation>no hace falta</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>{name} is an adult.</source>
+            <translation>{name} es mayor de edad.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>The screen of case {number}: the case page shows and saves these same answers.</source>
+            <translation>La evaluación del caso {number}: la página del caso muestra y guarda estas mismas respuestas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>This conference has no case; its screen is kept here.</source>
+            <translation>Esta conferencia no tiene caso; su evaluación se guarda aquí.</translation>
+        </message>
+    </context>
+    <context>
+        <name>Problems</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>The records could not be read or saved just now. Nothing already saved was lost. Try again; if it keeps happening, restart circlekeeper.</source>
+            <translation>No se pudieron leer ni guardar los registros en este momento. No se perdió nada de lo ya guardado. Inténtelo de nuevo; si sigue pasando, reinicie circlekeeper.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/problems.py" />
+            <source>That did not work</source>
+            <translation>Eso no funcionó</translation>
+        </message>
+    </context>
+    <context>
+        <name>ProfileChooser</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Who is using circlekeeper?</source>
+            <translation>¿Quién está usando circlekeeper?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Profiles</source>
+            <translation>Perfiles</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>&amp;PIN</source>
+            <translation>&amp;PIN</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>PIN</source>
+            <translation>PIN</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Message</source>
+            <translation>Mensaje</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>&amp;Continue</source>
+            <translation>&amp;Continuar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Continue</source>
+            <translation>Continuar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Choose your name. What you see depends on your role.</source>
+            <translation>Elija su nombre. Lo que verá depende de su papel.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Choose a name from the list.</source>
+            <translation>Elija un nombre de la lista.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>That PIN is not right. Try again.</source>
+            <translation>Ese PIN no es correcto. Inténtelo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Choose who you are to go on.</source>
+            <translation>Elija quién es usted para continuar.</translation>
+        </message>
+    </context>
+    <context>
+        <name>ProfilesSection</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Who uses circlekeeper</source>
+            <translation>Quién usa circlekeeper</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Profiles</source>
+            <translation>Perfiles</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Profile name</source>
+            <translation>Nombre del perfil</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Name</source>
+            <translation>Nombre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Profile role</source>
+            <translation>Papel del perfil</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>A&amp;dd profile</source>
+            <translation>A&amp;ñadir perfil</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Add profile</source>
+            <translation>Añadir perfil</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Save &amp;changes</source>
+            <translation>Guardar &amp;cambios</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Save changes to the profile</source>
+            <translation>Guardar los cambios del perfil</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Set &amp;PIN…</source>
+            <translation>Fijar &amp;PIN…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Set the profile's PIN</source>
+            <translation>Fijar el PIN del perfil</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Remove PIN</source>
+            <translation>Quitar PIN</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Remove the profile's PIN</source>
+            <translation>Quitar el PIN del perfil</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Remo&amp;ve profile</source>
+            <translation>&amp;Quitar perfil</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Remove the profile</source>
+            <translation>Quitar el perfil</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>The profile can no longer be chosen; what it recorded is kept.</source>
+            <translation>El perfil ya no se podrá elegir; lo que registró se conserva.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Profiles status</source>
+            <translation>Estado de los perfiles</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>With more than one profile, circlekeeper asks who is using it when it opens. A private note is seen only by its author. A school resource officer sees no private notes and no equity (demographic) fields. A PIN can unlock the app lock when the records are not protected by a passphrase. Once a counselor or administrator has a PIN, every change here needs such a PIN; while a school resource officer has a profile, every counselor and administrator needs one.</source>
+            <translation>Con más de un perfil, circlekeeper pregunta al abrirse quién lo está usando. Una nota privada solo la ve quien la escribió. Un/a oficial de recursos escolares no ve notas privadas ni datos de equidad (demográficos). Un PIN puede desbloquear la aplicación cuando los registros no están protegidos con una frase de acceso. En cuanto un/a consejero/a o administrador/a tiene PIN, cada cambio aquí necesita uno de esos PIN; mientras un/a oficial de recursos escolares tenga perfil, cada consejero/a y administrador/a necesita uno.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>The profiles could not be read just now.</source>
+            <translation>No se pudieron leer los perfiles en este momento.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source> (PIN set)</source>
+            <translation> (con PIN)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>A PIN for the new profile</source>
+            <translation>Un PIN para el nuevo perfil</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>While a school resource officer has a profile, counselors and administrators need a PIN. A PIN of 4 to 12 digits:</source>
+            <translation>Mientras un/a oficial de recursos escolares tenga perfil, el personal de consejería y administración necesita un PIN. Un PIN de 4 a 12 dígitos:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Nothing was changed.</source>
+            <translation>No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Profile added: {name}.</source>
+            <translation>Perfil añadido: {name}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Nothing to save: the name and role are unchanged.</source>
+            <translation>No hay nada que guardar: el nombre y el papel no cambiaron.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Profile saved: {name}.</source>
+            <translation>Perfil guardado: {name}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Profile removed: {name}.</source>
+            <translation>Perfil quitado: {name}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Set a PIN</source>
+            <translation>Fijar un PIN</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>A PIN of 4 to 12 digits:</source>
+            <translation>Un PIN de 4 a 12 dígitos:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>PIN saved.</source>
+            <translation>PIN guardado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>PIN removed.</source>
+            <translation>PIN quitado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>The profile could not be saved just now.</source>
+            <translation>No se pudo guardar el perfil en este momento.</translation>
+        </message>
+    </context>
+    <context>
+        <name>ProjectorWindow</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/projector.py" />
+            <source>circlekeeper — projector</source>
+            <translation>circlekeeper — proyector</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/projector.py" />
+            <source>Projector view</source>
+            <translation>Vista del proyector</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/projector.py" />
+            <source>Question</source>
+            <translation>Pregunta</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/projector.py" />
+            <source>Question in a second language</source>
+            <translation>Pregunta en un segundo idioma</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/projector.py" />
+            <source>Guidelines</source>
+            <translation>Pautas</translation>
+        </message>
+    </context>
+    <context>
+        <name>Protection</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/operations.py" />
+            <source>That did not work ({problem}). Your records were not changed.</source>
+            <translation>Eso no funcionó ({problem}). Sus registros no cambiaron.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/operations.py" />
+            <source>{file} is not as expected: it is {state}. Please try again.</source>
+            <translation>{file} no está como se esperaba: está {state}. Inténtelo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/operations.py" />
+            <source>encrypted</source>
+            <translation>cifrado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/operations.py" />
+            <source>not encrypted</source>
+            <translation>sin cifrar</translation>
+        </message>
+    </context>
+    <context>
+        <name>ProtectionSection</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Protection</source>
+            <translation>Protección</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Encryption status</source>
+            <translation>Estado del cifrado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>C&amp;hange passphrase…</source>
+            <translation>Ca&amp;mbiar la frase de acceso…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Backups, newest first</source>
+            <translation>Copias de seguridad, de la más reciente a la más antigua</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>&amp;Back up now</source>
+            <translation>Hacer &amp;copia ahora</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>&amp;Restore…</source>
+            <translation>&amp;Restaurar…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Backup status</source>
+            <translation>Estado de las copias de seguridad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>No rule (keep everything)</source>
+            <translation>Sin norma (conservar todo)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source> years after closing</source>
+            <translation> años después del cierre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Keep closed cases for this many years</source>
+            <translation>Conservar los casos cerrados durante esta cantidad de años</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Save &amp;rule</source>
+            <translation>Guardar &amp;norma</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>&amp;Preview…</source>
+            <translation>&amp;Vista previa…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Never</source>
+            <translation>Nunca</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source> minutes without use</source>
+            <translation> minutos sin uso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Lock after this many minutes without use</source>
+            <translation>Bloquear tras esta cantidad de minutos sin uso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>&amp;Lock now (Ctrl+L)</source>
+            <translation>&amp;Bloquear ahora (Ctrl+L)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>These records are about children. Protect them if this laptop is left in a classroom or lost.</source>
+            <translation>Estos registros tratan de menores. Protéjalos por si esta computadora se queda en un salón o se pierde.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Encryption</source>
+            <translation>Cifrado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Backu&amp;ps</source>
+            <translation>Copias de segu&amp;ridad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Re&amp;tention</source>
+            <translation>Conser&amp;vación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Loc&amp;k</source>
+            <translation>Blo&amp;queo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>On: the file can only be read with the passphrase. Backups are encrypted too.</source>
+            <translation>Activado: el archivo solo se puede leer con la frase de acceso. Las copias de seguridad también están cifradas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Off: anyone who copies the file can read the records. Turn it on to require a passphrase.</source>
+            <translation>Desactivado: cualquiera que copie el archivo puede leer los registros. Actívelo para exigir una frase de acceso.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Turn encryption &amp;off…</source>
+            <translation>&amp;Desactivar el cifrado…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Turn encryption &amp;on…</source>
+            <translation>&amp;Activar el cifrado…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>made by hand</source>
+            <translation>hecha a mano</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>at start</source>
+            <translation>al iniciar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>after changes</source>
+            <translation>tras cambios</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>before an upgrade</source>
+            <translation>antes de una actualización</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>{when} — {why}, {size}</source>
+            <translation>{when} — {why}, {size}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>No backups yet.</source>
+            <translation>Todavía no hay copias de seguridad.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Turn encryption on</source>
+            <translation>Activar el cifrado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Choose a passphrase. It will be asked for each time circlekeeper starts. If it is forgotten, nobody can open the records again, not even IT staff: write it down and keep it somewhere safe, away from this laptop. Your backups are encrypted with it too.</source>
+            <translation>Elija una frase de acceso. Se pedirá cada vez que se inicie circlekeeper. Si se olvida, nadie podrá volver a abrir los registros, ni siquiera el personal de informática: anótela y guárdela en un lugar seguro, lejos de esta computadora. Sus copias de seguridad también se cifran con ella.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Encrypt</source>
+            <translation>Cifrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Turning encryption on</source>
+            <translation>Activando el cifrado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Encrypting your records and backups. Please wait…</source>
+            <translation>Cifrando sus registros y copias de seguridad. Espere, por favor…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Encryption is on for {file}. The passphrase will be asked for each time it is opened.</source>
+            <translation>El cifrado está activado para {file}. Se pedirá la frase de acceso cada vez que se abra.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Turn encryption off</source>
+            <translation>Desactivar el cifrado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>The records will be stored without a passphrase: anyone who copies the file can read them. Existing backups stay encrypted with the current passphrase. Type the current passphrase to go on.</source>
+            <translation>Los registros se guardarán sin frase de acceso: cualquiera que copie el archivo podrá leerlos. Las copias de seguridad existentes siguen cifradas con la frase de acceso actual. Escriba la frase de acceso actual para continuar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Turn off</source>
+            <translation>Desactivar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>That is not the current passphrase. Try again.</source>
+            <translation>Esa no es la frase de acceso actual. Inténtelo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Turning encryption off</source>
+            <translation>Desactivando el cifrado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Storing your records without encryption. Please wait…</source>
+            <translation>Guardando sus registros sin cifrado. Espere, por favor…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Encryption is off for {file}. No passphrase will be asked for to open it.</source>
+            <translation>El cifrado está desactivado para {file}. No se pedirá frase de acceso para abrirlo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Change the passphrase</source>
+            <translation>Cambiar la frase de acceso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>The records and the backups made with the current passphrase are encrypted again with the new one. The old passphrase will open nothing afterwards.</source>
+            <translation>Los registros y las copias de seguridad hechas con la frase de acceso actual se vuelven a cifrar con la nueva. Después, la frase anterior ya no abrirá nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Change</source>
+            <translation>Cambiar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Changing the passphrase</source>
+            <translation>Cambiando la frase de acceso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Encrypting your records with the new passphrase. Please wait…</source>
+            <translation>Cifrando sus registros con la nueva frase de acceso. Espere, por favor…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>The passphrase was changed. Use the new one from now on.</source>
+            <translation>Se cambió la frase de acceso. Use la nueva a partir de ahora.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Backing up</source>
+            <translation>Haciendo copia de seguridad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Making a copy of your records…</source>
+            <translation>Haciendo una copia de sus registros…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Backed up to {file}.</source>
+            <translation>Copia de seguridad guardada en {file}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Restore this backup?</source>
+            <translation>¿Restaurar esta copia de seguridad?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Restore the backup from {when}? Your records go back to how they were then; changes made since are not in it. The records as they are now are not deleted: they are moved aside to a file next to the database.</source>
+            <translation>¿Restaurar la copia de seguridad del {when}? Sus registros vuelven a como estaban entonces; los cambios posteriores no están en ella. Los registros tal como están ahora no se borran: se apartan a un archivo junto a la base de datos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Restore</source>
+            <translation>Restaurar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>The backup from {when} was restored. The records as they were before were moved aside, next to the database.</source>
+            <translation>Se restauró la copia de seguridad del {when}. Los registros tal como estaban antes se apartaron junto a la base de datos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>This backup is not encrypted; turn encryption on again here if you want it.</source>
+            <translation>Esta copia de seguridad no está cifrada; si lo desea, vuelva a activar el cifrado aquí.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Restoring a backup</source>
+            <translation>Restaurando una copia de seguridad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Putting the backup in place. Please wait…</source>
+            <translation>Colocando la copia de seguridad. Espere, por favor…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Retention</source>
+            <translation>Conservación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>Set how many years to keep closed cases first.</source>
+            <translation>Primero fije cuántos años se conservan los casos cerrados.</translation>
+        </message>
+    </context>
+    <context>
+        <name>QDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Cancel</source>
+            <translation>Cancelar</translation>
+        </message>
+    </context>
+    <context>
+        <name>QWidget</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/calendar_export.py" />
+            <source>Export calendar</source>
+            <translation>Exportar calendario</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/calendar_export.py" />
+            <source>Calendar files (*.ics)</source>
+            <translation>Archivos de calendario (*.ics)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/calendar_export.py" />
+            <source>Events show the kind of circle, the place, the time and first names only.</source>
+            <translation>Los eventos muestran el tipo de círculo, el lugar, la hora y solo los nombres de pila.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/calendar_export.py" />
+            <source>Events show the kind of circle, the place and the time; no names.</source>
+            <translation>Los eventos muestran el tipo de círculo, el lugar y la hora; sin nombres.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/calendar_export.py" />
+            <source>Wrote {circles} circle(s) and {follow_ups} follow-up(s) to {file}. Import it in Outlook or Google Calendar; importing again updates the same events and removes cancelled ones. {names}</source>
+            <translation>Se escribieron {circles} círculo(s) y {follow_ups} seguimiento(s) en {file}. Impórtelo en Outlook o Google Calendar; al volver a importarlo se actualizan los mismos eventos y se quitan los cancelados. {names}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>{day}: {what} ({who})</source>
+            <translation>{day}: {what} ({who})</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Follow-up</source>
+            <translation>Seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>nobody named</source>
+            <translation>sin persona asignada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Follow-ups are still open</source>
+            <translation>Aún hay seguimientos abiertos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>These follow-ups are still open on this case:
+
+{lines}
+
+Cancel them, keep them open (they still show as due), or leave the case open?</source>
+            <translation>Estos seguimientos siguen abiertos en este caso:
+
+{lines}
+
+¿Los cancela, los mantiene abiertos (seguirán apareciendo como pendientes) o deja el caso abierto?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Cancel &amp;them and close</source>
+            <translation>Cancelar&amp;los y cerrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Cancel the follow-ups and close the case</source>
+            <translation>Cancelar los seguimientos y cerrar el caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>&amp;Keep them and close</source>
+            <translation>&amp;Mantenerlos y cerrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Keep the follow-ups open and close the case</source>
+            <translation>Mantener abiertos los seguimientos y cerrar el caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>&amp;Don't close</source>
+            <translation>&amp;No cerrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Don't close the case</source>
+            <translation>No cerrar el caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/history.py" />
+            <source>Case</source>
+            <translation>Caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/history.py" />
+            <source>Circle</source>
+            <translation>Círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/history.py" />
+            <source>Agreement</source>
+            <translation>Acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/resume.py" />
+            <source>earlier</source>
+            <translation>antes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/resume.py" />
+            <source>Resume the circle?</source>
+            <translation>¿Reanudar el círculo?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/resume.py" />
+            <source>A circle was interrupted: “{title}”, started {when}.
+
+Resume it where it stopped? The same stage, the same speaker and all notes are kept.</source>
+            <translation>Se interrumpió un círculo: «{title}», iniciado {when}.
+
+¿Reanudarlo donde se detuvo? Se conservan la misma etapa, la misma persona con la palabra y todas las notas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/resume.py" />
+            <source>{n} other circles were also left running; they stay as they are.</source>
+            <translation>Otros {n} círculos también quedaron en curso; se quedan como están.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/resume.py" />
+            <source>&amp;Resume</source>
+            <translation>&amp;Reanudar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/resume.py" />
+            <source>Resume</source>
+            <translation>Reanudar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/resume.py" />
+            <source>&amp;Not now</source>
+            <translation>&amp;Ahora no</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/resume.py" />
+            <source>Not now</source>
+            <translation>Ahora no</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Counselor or coordinator</source>
+            <translation>Consejero/a o coordinador/a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>School resource officer</source>
+            <translation>Oficial de recursos escolares</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Administrator</source>
+            <translation>Administrador/a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>No profile chosen: only what may be shared is shown</source>
+            <translation>No se eligió ningún perfil: solo se muestra lo que se puede compartir</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Using circlekeeper as {name} (no profiles)</source>
+            <translation>Usando circlekeeper como {name} (sin perfiles)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>No profiles: one person uses circlekeeper</source>
+            <translation>Sin perfiles: una sola persona usa circlekeeper</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>Using circlekeeper as {name}, {role}</source>
+            <translation>Usando circlekeeper como {name}, {role}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>People</source>
+            <translation>Personas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Cases</source>
+            <translation>Casos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Circles</source>
+            <translation>Círculos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Agreements</source>
+            <translation>Acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Agreement items</source>
+            <translation>Compromisos del acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Notes</source>
+            <translation>Notas</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReasonDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Reason</source>
+            <translation>Motivo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>e.g. The conference was postponed</source>
+            <translation>p. ej. Se aplazó la conferencia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Problem with the reason</source>
+            <translation>Problema con el motivo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Go &amp;back</source>
+            <translation>&amp;Volver</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Go back a step</source>
+            <translation>Volver un paso atrás</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
+            <source>Say why, in a few words.</source>
+            <translation>Diga por qué, en pocas palabras.</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReferralSource</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Teacher</source>
+            <translation>Docente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Administrator</source>
+            <translation>Administrador/a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>School resource officer (SRO)</source>
+            <translation>Oficial de recursos escolares (SRO)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Counselor</source>
+            <translation>Consejero/a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Parent or guardian</source>
+            <translation>Madre, padre o tutor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>The student</source>
+            <translation>La persona estudiante</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Someone else</source>
+            <translation>Otra persona</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReportView</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/report_view.py" />
+            <source>The report</source>
+            <translation>El informe</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/report_view.py" />
+            <source>Choose a report and its period, then press Build report. Numbers for fewer students than the smallest group you set are hidden.</source>
+            <translation>Elija un informe y su periodo, y pulse Generar informe. Las cifras sobre menos estudiantes que el grupo mínimo que fijó quedan ocultas.</translation>
+        </message>
+    </context>
+    <context>
+        <name>Reports</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/labels.py" />
+            <source>Save P&amp;DF…</source>
+            <translation>Guardar P&amp;DF…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/labels.py" />
+            <source>Save E&amp;xcel…</source>
+            <translation>Guardar E&amp;xcel…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/labels.py" />
+            <source>Excel workbook (*.xlsx)</source>
+            <translation>Libro de Excel (*.xlsx)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/labels.py" />
+            <source>Save C&amp;SV…</source>
+            <translation>Guardar C&amp;SV…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/labels.py" />
+            <source>CSV, one figure per line (*.csv)</source>
+            <translation>CSV, una cifra por línea (*.csv)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/labels.py" />
+            <source>Save &amp;HTML…</source>
+            <translation>Guardar &amp;HTML…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/labels.py" />
+            <source>Save the report as PDF</source>
+            <translation>Guardar el informe como PDF</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/labels.py" />
+            <source>Save the report as an Excel workbook</source>
+            <translation>Guardar el informe como libro de Excel</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/labels.py" />
+            <source>Save the report as CSV, one figure per line</source>
+            <translation>Guardar el informe como CSV, una cifra por línea</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/labels.py" />
+            <source>Save the report as HTML</source>
+            <translation>Guardar el informe como HTML</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReportsArea</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Reports</source>
+            <translation>Informes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Report</source>
+            <translation>Informe</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>What the report shows</source>
+            <translation>Lo que muestra el informe</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>First day of the period</source>
+            <translation>Primer día del periodo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Last day of the period</source>
+            <translation>Último día del periodo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>School &amp;year</source>
+            <translation>Año &amp;escolar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Period: this school year so far</source>
+            <translation>Periodo: lo que va del año escolar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Last &amp;month</source>
+            <translation>Último &amp;mes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Period: last month</source>
+            <translation>Periodo: el mes pasado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>School</source>
+            <translation>Escuela</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>All schools</source>
+            <translation>Todas las escuelas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source> students</source>
+            <translation> estudiantes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Smallest group shown</source>
+            <translation>Grupo más pequeño que se muestra</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Any figure about fewer students than this is hidden, and so is any figure that would let a hidden one be worked out. 10 is common; never go below your district's rule.</source>
+            <translation>Se oculta toda cifra sobre menos estudiantes que este número, y también toda cifra que permita deducir una oculta. Lo habitual es 10; nunca baje de la norma de su distrito.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>&amp;Use this smallest group for every report</source>
+            <translation>&amp;Usar este mínimo en todos los informes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Make this smallest group the school's rule for every report</source>
+            <translation>Hacer de este grupo mínimo la norma de la escuela para todos los informes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Reports here and on the command line start from this number from now on.</source>
+            <translation>A partir de ahora, los informes aquí y en la línea de comandos empiezan con este número.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Language of the report</source>
+            <translation>Idioma del informe</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>&amp;Internal view: show every figure (never share it)</source>
+            <translation>Vista &amp;interna: todas las cifras (no compartir)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Internal view, nothing hidden</source>
+            <translation>Vista interna, nada oculto</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>&amp;Build report</source>
+            <translation>&amp;Generar informe</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Build the report</source>
+            <translation>Generar el informe</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Build the report (Ctrl+Enter)</source>
+            <translation>Generar el informe (Ctrl+Intro)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Report messages</source>
+            <translation>Mensajes del informe</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Save what is shown:</source>
+            <translation>Guardar lo que se muestra:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>&amp;Print…</source>
+            <translation>&amp;Imprimir…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Print the report with a preview</source>
+            <translation>Imprimir el informe con vista previa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>&amp;Report:</source>
+            <translation>&amp;Informe:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>&amp;Language:</source>
+            <translation>&amp;Idioma:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>&amp;From:</source>
+            <translation>&amp;Desde:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>&amp;To:</source>
+            <translation>&amp;Hasta:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>S&amp;chool:</source>
+            <translation>Es&amp;cuela:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Smallest &amp;group:</source>
+            <translation>&amp;Grupo mínimo:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>From now on every report starts from {n} students.</source>
+            <translation>A partir de ahora, todos los informes empiezan con {n} estudiantes.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Building the report…</source>
+            <translation>Generando el informe…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>The report could not be built. Nothing was changed. Try again; if it keeps happening, the details are in the log file.</source>
+            <translation>No se pudo generar el informe. No se cambió nada. Inténtelo de nuevo; si sigue pasando, los detalles están en el archivo de registro.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Your choices changed: build the report again to save it.</source>
+            <translation>Sus opciones cambiaron: genere el informe de nuevo para guardarlo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>The internal view is for this screen only: build the report without it to save or print it.</source>
+            <translation>La vista interna es solo para esta pantalla: genere el informe sin ella para guardarlo o imprimirlo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Save the report</source>
+            <translation>Guardar el informe</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Saved {file}.</source>
+            <translation>Se guardó {file}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>Print preview — {title}</source>
+            <translation>Vista previa de impresión — {title}</translation>
+        </message>
+    </context>
+    <context>
+        <name>RetentionDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Old records</source>
+            <translation>Registros antiguos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Records that would be removed</source>
+            <translation>Registros que se quitarían</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Record</source>
+            <translation>Registro</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Day</source>
+            <translation>Día</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Circles</source>
+            <translation>Círculos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Agreements</source>
+            <translation>Acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Notes</source>
+            <translation>Notas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Follow-ups</source>
+            <translation>Seguimientos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>&amp;Delete them completely</source>
+            <translation>&amp;Borrarlos por completo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Delete them completely</source>
+            <translation>Borrarlos por completo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>&amp;Anonymise them (keep dates and outcomes for counting, remove names and words)</source>
+            <translation>&amp;Anonimizarlos (conservar fechas y resultados para contar, quitar nombres y textos)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Anonymise them</source>
+            <translation>Anonimizarlos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Type the word to confirm</source>
+            <translation>Escriba la palabra para confirmar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Apply</source>
+            <translation>Aplicar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Close</source>
+            <translation>Cerrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Case: {category}, referred {day}</source>
+            <translation>Caso: {category}, remitido el {day}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Circle tied to no case: {kind}</source>
+            <translation>Círculo sin caso: {kind}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>A guardian who left</source>
+            <translation>Una madre, padre o tutor que se fue</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>A student who left</source>
+            <translation>Una persona estudiante que se fue</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Nothing is older than {years} years. Nothing to do.</source>
+            <translation>Nada tiene más de {years} años. No hay nada que hacer.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Kept {years} years: due is anything closed, held or left on or before {day}. {cases} closed cases (with {circles} circles, {agreements} agreements and {notes} notes), {loose} circles tied to no case, and {people} students and guardians who left and whom no kept record names.</source>
+            <translation>Se conservan {years} años: corresponde todo lo cerrado, realizado o dejado hasta el {day}. {cases} casos cerrados (con {circles} círculos, {agreements} acuerdos y {notes} notas), {loose} círculos sin caso y {people} estudiantes y familiares que se fueron y que ningún registro conservado nombra.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Backups</source>
+            <translation>Copias de seguridad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>&amp;Keep them (they still hold those records until they rotate out)</source>
+            <translation>&amp;Conservarlas (siguen teniendo esos registros hasta que se renueven)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Keep the backups</source>
+            <translation>Conservar las copias de seguridad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>De&amp;lete them, then make one fresh backup of what is kept</source>
+            <translation>&amp;Borrarlas y hacer una copia nueva de lo que se conserva</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Delete the backups</source>
+            <translation>Borrar las copias de seguridad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Apply the same rule to &amp;them (encrypted backups stay encrypted)</source>
+            <translation>Aplicarles la &amp;misma norma (las copias cifradas siguen cifradas)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Apply the rule to the backups</source>
+            <translation>Aplicar la norma a las copias de seguridad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>No backup holds records older than the rule.</source>
+            <translation>Ninguna copia de seguridad tiene registros más antiguos que la norma.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>1 backup still holds records older than the rule (made {dates}).</source>
+            <translation>1 copia de seguridad todavía tiene registros más antiguos que la norma (hecha el {dates}).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>{count} backups still hold records older than the rule (made {dates}).</source>
+            <translation>{count} copias de seguridad todavía tienen registros más antiguos que la norma (hechas el {dates}).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Beside the database is also a copy moved aside</source>
+            <translation>Junto a la base de datos también hay una copia apartada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Beside the database are also {count} copies moved aside</source>
+            <translation>Junto a la base de datos también hay {count} copias apartadas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>by a restore or when it was found damaged ({names}); they may hold old records. circlekeeper never deletes them: delete them yourself once you no longer need them.</source>
+            <translation>por una restauración o al encontrarse dañada ({names}); pueden tener registros antiguos. circlekeeper nunca las borra: bórrelas usted cuando ya no las necesite.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>delete</source>
+            <translation>borrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>anonymise</source>
+            <translation>anonimizar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>Backups made before keep the old records.</source>
+            <translation>Las copias de seguridad hechas antes conservan los registros antiguos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>This cannot be undone. {backups} To go on, type the word {word} below.</source>
+            <translation>Esto no se puede deshacer. {backups} Para continuar, escriba abajo la palabra {word}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>That did not finish: {problem}</source>
+            <translation>Eso no terminó: {problem}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>{cases} cases and {circles} circles deleted, with {agreements} agreements; {people} people who left removed.</source>
+            <translation>Se borraron {cases} casos y {circles} círculos, con {agreements} acuerdos; se quitaron {people} personas que se fueron.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>{cases} cases and {circles} circles anonymised, with {agreements} agreements; {people} people who left removed.</source>
+            <translation>Se anonimizaron {cases} casos y {circles} círculos, con {agreements} acuerdos; se quitaron {people} personas que se fueron.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>The database file was wiped: no removed word is left in it.</source>
+            <translation>Se limpió el archivo de la base de datos: no queda en él ninguna palabra quitada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>{count} backups deleted; a fresh backup was made.</source>
+            <translation>Se borraron {count} copias de seguridad; se hizo una copia nueva.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>The same rule was applied to {count} backups.</source>
+            <translation>Se aplicó la misma norma a {count} copias de seguridad.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>{count} backups could not be changed and still hold old records.</source>
+            <translation>No se pudieron cambiar {count} copias de seguridad y todavía tienen registros antiguos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/retention.py" />
+            <source>{count} backups still hold the old records.</source>
+            <translation>{count} copias de seguridad todavía tienen los registros antiguos.</translation>
+        </message>
+    </context>
+    <context>
+        <name>RingWidget</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/ring.py" />
+            <source>Seats in the circle</source>
+            <translation>Asientos del círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/ring.py" />
+            <source>speaking</source>
+            <translation>hablando</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/ring.py" />
+            <source>spoke</source>
+            <translation>habló</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/ring.py" />
+            <source>passed</source>
+            <translation>pasó</translation>
+        </message>
+    </context>
+    <context>
+        <name>Role</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Person responsible</source>
+            <translation>Persona responsable</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Harmed person</source>
+            <translation>Persona afectada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Both harmed and responsible</source>
+            <translation>Afectada y responsable a la vez</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Supporter</source>
+            <translation>Persona de apoyo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Parent or guardian</source>
+            <translation>Madre, padre o tutor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Community member / affected other</source>
+            <translation>Comunidad u otra persona afectada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Administrator</source>
+            <translation>Administrador/a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Observer</source>
+            <translation>Observador/a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Circle member</source>
+            <translation>Participante del círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Observer (outer ring)</source>
+            <translation>Observador/a (anillo exterior)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Facilitator</source>
+            <translation>Facilitador/a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Co-facilitator</source>
+            <translation>Cofacilitador/a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Supporter of {name}</source>
+            <translation>Persona de apoyo de {name}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Guardian of {name}</source>
+            <translation>Tutor/a de {name}</translation>
+        </message>
+    </context>
+    <context>
+        <name>RosterImportDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Import a roster</source>
+            <translation>Importar una lista de estudiantes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>No file chosen yet</source>
+            <translation>Aún no se ha elegido ningún archivo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Roster file</source>
+            <translation>Archivo de la lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>&amp;Choose file…</source>
+            <translation>&amp;Elegir archivo…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Choose a roster file</source>
+            <translation>Elegir un archivo de lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>File summary</source>
+            <translation>Resumen del archivo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>How the file's columns are used</source>
+            <translation>Cómo se usan las columnas del archivo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>In the file</source>
+            <translation>En el archivo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Used as</source>
+            <translation>Se usa como</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Rows that will be imported</source>
+            <translation>Filas que se importarán</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Problems</source>
+            <translation>Problemas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Problems found in the file</source>
+            <translation>Problemas encontrados en el archivo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>&amp;Skip rows with problems and import the rest</source>
+            <translation>&amp;Omitir las filas con problemas e importar el resto</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Skip rows with problems</source>
+            <translation>Omitir las filas con problemas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Import progress</source>
+            <translation>Avance de la importación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>&amp;Import</source>
+            <translation>&amp;Importar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Import the roster</source>
+            <translation>Importar la lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Close</source>
+            <translation>Cerrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Roster &amp;file</source>
+            <translation>&amp;Archivo de la lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Columns</source>
+            <translation>Columnas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Preview</source>
+            <translation>Vista previa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Choose a CSV file exported from your student information system. Nothing is saved until you press Import, and an import either completes or leaves your records as they were. People already listed (same ID) are updated.</source>
+            <translation>Elija un archivo CSV exportado de su sistema de información estudiantil. No se guarda nada hasta que pulse Importar, y una importación o se completa o deja sus registros como estaban. Las personas que ya están en la lista (con la misma identificación) se actualizan.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Roster files (*.csv *.txt);;All files (*)</source>
+            <translation>Archivos de lista (*.csv *.txt);;Todos los archivos (*)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>The file could not be read ({problem}). Check it is a CSV file.</source>
+            <translation>No se pudo leer el archivo ({problem}). Compruebe que sea un archivo CSV.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Choose a file to see what it holds.</source>
+            <translation>Elija un archivo para ver lo que contiene.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Not used</source>
+            <translation>No se usa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>1 row ready</source>
+            <translation>1 fila lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>{count} rows ready</source>
+            <translation>{count} filas listas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>1 row with a problem</source>
+            <translation>1 fila con un problema</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>{count} rows with problems</source>
+            <translation>{count} filas con problemas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Read as {encoding}. {rows}; {problems}.</source>
+            <translation>Leído como {encoding}. {rows}; {problems}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Line {line}: {message}</source>
+            <translation>Línea {line}: {message}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Cancel import</source>
+            <translation>Cancelar la importación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Importing…</source>
+            <translation>Importando…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Roster imported: {created} added, {updated} updated, {skipped} skipped, {guardians} guardian links made.</source>
+            <translation>Lista importada: {created} añadidas, {updated} actualizadas, {skipped} omitidas, {guardians} vínculos con familias creados.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Import cancelled. Nothing was imported.</source>
+            <translation>Importación cancelada. No se importó nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Nothing was imported: {problem}</source>
+            <translation>No se importó nada: {problem}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Nothing was imported: the records could not be saved just now. Your existing records are unchanged; try again.</source>
+            <translation>No se importó nada: no se pudieron guardar los registros en este momento. Sus registros siguen igual; inténtelo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Cancelling… nothing will be imported.</source>
+            <translation>Cancelando… no se importará nada.</translation>
+        </message>
+    </context>
+    <context>
+        <name>RosterPreviewModel</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Line</source>
+            <translation>Línea</translation>
+        </message>
+    </context>
+    <context>
+        <name>ScriptEditor</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Script title</source>
+            <translation>Título del guion</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Kind of circle the script is for</source>
+            <translation>Tipo de círculo para el que es el guion</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Script purpose</source>
+            <translation>Propósito del guion</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Script length</source>
+            <translation>Duración del guion</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Stages</source>
+            <translation>Etapas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Alt+Up / Alt+Down move the selected stage; Delete removes it</source>
+            <translation>Alt+Arriba / Alt+Abajo mueven la etapa seleccionada; Supr la quita</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>A&amp;dd stage</source>
+            <translation>A&amp;ñadir etapa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Add a stage after the selected one</source>
+            <translation>Añadir una etapa después de la seleccionada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Re&amp;move</source>
+            <translation>&amp;Quitar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Remove the selected stage</source>
+            <translation>Quitar la etapa seleccionada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Move &amp;up</source>
+            <translation>S&amp;ubir</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Move the selected stage up</source>
+            <translation>Subir la etapa seleccionada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Move do&amp;wn</source>
+            <translation>Ba&amp;jar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Move the selected stage down</source>
+            <translation>Bajar la etapa seleccionada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Stage type</source>
+            <translation>Tipo de etapa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Stage title</source>
+            <translation>Título de la etapa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>What the facilitator says</source>
+            <translation>Lo que dice la persona facilitadora</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Question participants see, in English</source>
+            <translation>Pregunta que ven las personas participantes, en inglés</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Question participants see, in Spanish</source>
+            <translation>Pregunta que ven las personas participantes, en español</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Question addressed to</source>
+            <translation>Pregunta dirigida a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Suggested minutes</source>
+            <translation>Minutos sugeridos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>No suggestion</source>
+            <translation>Sin sugerencia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source> min</source>
+            <translation> min</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Tips, one per line</source>
+            <translation>Consejos, uno por línea</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>&amp;Title</source>
+            <translation>&amp;Título</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>&amp;Kind</source>
+            <translation>&amp;Tipo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>&amp;Purpose</source>
+            <translation>&amp;Propósito</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>T&amp;ype</source>
+            <translation>T&amp;ipo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Stage t&amp;itle</source>
+            <translation>Tít&amp;ulo de la etapa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Facilitator's wo&amp;rds</source>
+            <translation>Pala&amp;bras de quien facilita</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>&amp;Question (English)</source>
+            <translation>&amp;Pregunta (inglés)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Question (&amp;Spanish)</source>
+            <translation>Pregunta (&amp;español)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Addressed t&amp;o</source>
+            <translation>Dirigida &amp;a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Mi&amp;nutes</source>
+            <translation>Mi&amp;nutos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Ti&amp;ps</source>
+            <translation>Co&amp;nsejos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>The selected stage</source>
+            <translation>La etapa seleccionada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>(untitled)</source>
+            <translation>(sin título)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>{count} stages · {minutes}</source>
+            <translation>{count} etapas · {minutes}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>New round</source>
+            <translation>Nueva ronda</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
+            <source>Stage {n} “{title}”</source>
+            <translation>Etapa {n} «{title}»</translation>
+        </message>
+    </context>
+    <context>
+        <name>ScriptsArea</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Scripts</source>
+            <translation>Guiones</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Scripts list</source>
+            <translation>Lista de guiones</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>D&amp;uplicate…</source>
+            <translation>D&amp;uplicar…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Duplicate the selected script into one of your own</source>
+            <translation>Duplicar el guion seleccionado como uno propio</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>&amp;Import…</source>
+            <translation>&amp;Importar…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Import a script file</source>
+            <translation>Importar un archivo de guion</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>E&amp;xport…</source>
+            <translation>E&amp;xportar…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Export the selected script to a file</source>
+            <translation>Exportar el guion seleccionado a un archivo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>De&amp;lete…</source>
+            <translation>E&amp;liminar…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Delete the selected script of your own</source>
+            <translation>Eliminar el guion propio seleccionado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Problems found</source>
+            <translation>Problemas encontrados</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>&amp;Save</source>
+            <translation>&amp;Guardar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Save the script</source>
+            <translation>Guardar el guion</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Save the script (Ctrl+S)</source>
+            <translation>Guardar el guion (Ctrl+S)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Re&amp;vert</source>
+            <translation>&amp;Revertir</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Undo the changes since the last save</source>
+            <translation>Deshacer los cambios desde la última vez que guardó</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Built-in</source>
+            <translation>Incluidos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Your scripts</source>
+            <translation>Sus guiones</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>  (none yet: duplicate a built-in)</source>
+            <translation>  (ninguno todavía: duplique uno incluido)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Some script files in your folder were left out:</source>
+            <translation>Se omitieron algunos archivos de guion de su carpeta:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Choose a script on the left.</source>
+            <translation>Elija un guion a la izquierda.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>“{title}” is built in and cannot be changed. Duplicate it to make your own copy to edit.</source>
+            <translation>«{title}» viene incluido y no se puede cambiar. Duplíquelo para tener su propia copia y editarla.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Your script “{title}”, saved as {file}.</source>
+            <translation>Su guion «{title}», guardado como {file}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Unsaved changes</source>
+            <translation>Cambios sin guardar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Your changes to this script are not saved. Discard them?</source>
+            <translation>Sus cambios en este guion no están guardados. ¿Descartarlos?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>The script was not saved:</source>
+            <translation>No se guardó el guion:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Delete this script?</source>
+            <translation>¿Eliminar este guion?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Delete your script “{title}”? Circles already run with it keep their own copy.</source>
+            <translation>¿Eliminar su guion «{title}»? Los círculos ya realizados con él conservan su propia copia.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Import a script</source>
+            <translation>Importar un guion</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Scripts (*.toml)</source>
+            <translation>Guiones (*.toml)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>{file}, line {line}: {message}</source>
+            <translation>{file}, línea {line}: {message}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>The file was not imported; nothing was added:</source>
+            <translation>No se importó el archivo; no se añadió nada:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>The file was not imported:</source>
+            <translation>No se importó el archivo:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Export a script</source>
+            <translation>Exportar un guion</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>Exported to {file}.</source>
+            <translation>Exportado a {file}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/scripts/area.py" />
+            <source>That did not work</source>
+            <translation>Eso no funcionó</translation>
+        </message>
+    </context>
+    <context>
+        <name>Search</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>Clear the text</source>
+            <translation>Borrar el texto</translation>
+        </message>
+    </context>
+    <context>
+        <name>SearchPopup</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Search everywhere</source>
+            <translation>Buscar en todo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>People, cases, circles, agreements and notes — type a few letters</source>
+            <translation>Personas, casos, círculos, acuerdos y notas: escriba unas letras</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Search results</source>
+            <translation>Resultados de la búsqueda</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Search status</source>
+            <translation>Estado de la búsqueda</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Enter opens the highlighted result; Esc closes.</source>
+            <translation>Intro abre el resultado resaltado; Esc cierra.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>1 result. Enter opens it.</source>
+            <translation>1 resultado. Intro lo abre.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>{n} results. Arrows move, Enter opens.</source>
+            <translation>{n} resultados. Las flechas se mueven, Intro abre.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Nothing found for “{text}”.</source>
+            <translation>No se encontró nada para «{text}».</translation>
+        </message>
+    </context>
+    <context>
+        <name>SeatingRing</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/seating.py" />
+            <source>Seating plan</source>
+            <translation>Disposición de los asientos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/seating.py" />
+            <source>Drag a seat to move someone. With the keyboard: arrows choose a seat, Alt+Left and Alt+Right move it.</source>
+            <translation>Arrastre un asiento para mover a alguien. Con el teclado: las flechas eligen un asiento; Alt+Izquierda y Alt+Derecha lo mueven.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/seating.py" />
+            <source>Nobody is seated yet.</source>
+            <translation>Todavía no hay nadie sentado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/seating.py" />
+            <source>Seat {n}: {name}, {role}</source>
+            <translation>Asiento {n}: {name}, {role}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/seating.py" />
+            <source>Outer ring: {name}, {role}</source>
+            <translation>Anillo exterior: {name}, {role}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/seating.py" />
+            <source>Selected: {name}. </source>
+            <translation>Seleccionado: {name}. </translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/seating.py" />
+            <source>Outer ring (observers)</source>
+            <translation>Anillo exterior (observadores)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/seating.py" />
+            <source>Invite people and they appear here,
+in their seats round the ring.</source>
+            <translation>Invite a las personas y aparecerán aquí,
+en sus asientos alrededor del círculo.</translation>
+        </message>
+    </context>
+    <context>
+        <name>SectionModel</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/section_view.py" />
+            <source>hidden to protect students' privacy</source>
+            <translation>oculto para proteger la privacidad de las personas estudiantes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/section_view.py" />
+            <source>no figure</source>
+            <translation>sin cifra</translation>
+        </message>
+    </context>
+    <context>
+        <name>SettingsView</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>School name</source>
+            <translation>Nombre de la escuela</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>School address</source>
+            <translation>Dirección de la escuela</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Logo file</source>
+            <translation>Archivo del logotipo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>A PNG or JPEG picture (optional)</source>
+            <translation>Una imagen PNG o JPEG (opcional)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>&amp;Browse…</source>
+            <translation>&amp;Examinar…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Choose a logo file</source>
+            <translation>Elegir un archivo de logotipo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>&amp;No logo</source>
+            <translation>&amp;Sin logotipo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Remove the logo</source>
+            <translation>Quitar el logotipo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Logo preview</source>
+            <translation>Vista previa del logotipo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Logo status</source>
+            <translation>Estado del logotipo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Facilitator name</source>
+            <translation>Nombre de la persona facilitadora</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Facilitator role</source>
+            <translation>Función de la persona facilitadora</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>e.g. School counselor</source>
+            <translation>p. ej. Consejero/a escolar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Add the students' &amp;first names to calendar events</source>
+            <translation>Añadir los &amp;nombres de pila de las personas estudiantes a los eventos del calendario</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Add the students' first names to calendar events</source>
+            <translation>Añadir los nombres de pila de las personas estudiantes a los eventos del calendario</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Calendars sync to phones and cloud services. Without this, an event shows only the kind of circle, the place and the time. Family names, titles and incidents are never included.</source>
+            <translation>Los calendarios se sincronizan con teléfonos y servicios en la nube. Sin esto, un evento muestra solo el tipo de círculo, el lugar y la hora. Nunca se incluyen apellidos, títulos ni incidentes.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>&amp;Save settings</source>
+            <translation>&amp;Guardar la configuración</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Save settings</source>
+            <translation>Guardar la configuración</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Save settings (Ctrl+S)</source>
+            <translation>Guardar la configuración (Ctrl+S)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Save status</source>
+            <translation>Estado del guardado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>School</source>
+            <translation>Escuela</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>School &amp;name</source>
+            <translation>&amp;Nombre de la escuela</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>&amp;Address</source>
+            <translation>&amp;Dirección</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>&amp;Logo</source>
+            <translation>&amp;Logotipo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Facilitator</source>
+            <translation>Facilitador/a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>&amp;Your name</source>
+            <translation>&amp;Su nombre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Your &amp;role</source>
+            <translation>Su &amp;función</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Calendar export</source>
+            <translation>Exportación del calendario</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Calendar events show the kind of circle, the place and the time. Tick this to add the first names of the students at the centre (never family names).</source>
+            <translation>Los eventos del calendario muestran el tipo de círculo, el lugar y la hora. Marque esto para añadir los nombres de pila de las personas estudiantes en el centro del caso (nunca apellidos).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Settings</source>
+            <translation>Configuración</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>The school's name, address and logo head printed agreements and reports. Your name and role are filled in as the facilitator of new circles.</source>
+            <translation>El nombre, la dirección y el logotipo de la escuela encabezan los acuerdos y los informes impresos. Su nombre y su función se usan como persona facilitadora de los círculos nuevos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>The settings could not be read just now.</source>
+            <translation>No se pudo leer la configuración en este momento.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Not saved: the database did not answer. What you typed is still here.</source>
+            <translation>No se guardó: la base de datos no respondió. Lo que escribió sigue aquí.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Saved.</source>
+            <translation>Guardado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Choose the school logo</source>
+            <translation>Elegir el logotipo de la escuela</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Pictures (*.png *.jpg *.jpeg *.gif *.bmp *.svg)</source>
+            <translation>Imágenes (*.png *.jpg *.jpeg *.gif *.bmp *.svg)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>No logo: printouts show the school name only.</source>
+            <translation>Sin logotipo: lo impreso muestra solo el nombre de la escuela.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>This file is not there (it may have been moved or be on a USB stick). You can still save; printouts will leave the logo out until it is found.</source>
+            <translation>Este archivo no está ahí (puede que se haya movido o esté en una memoria USB). Puede guardar igualmente; lo impreso no tendrá el logotipo hasta que aparezca.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>This file is not a picture circlekeeper can show. Choose a PNG or JPEG.</source>
+            <translation>Este archivo no es una imagen que circlekeeper pueda mostrar. Elija un PNG o un JPEG.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>Logo found.</source>
+            <translation>Logotipo encontrado.</translation>
+        </message>
+    </context>
+    <context>
+        <name>SignaturePanel</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/signatures.py" />
+            <source>Guardian signatures missing</source>
+            <translation>Faltan firmas de tutores</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/signatures.py" />
+            <source>Signature problem</source>
+            <translation>Problema con la firma</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/signatures.py" />
+            <source>Guardian of {name}</source>
+            <translation>Tutor/a de {name}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/signatures.py" />
+            <source>(no guardian on file)</source>
+            <translation>(sin tutor/a registrado)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/signatures.py" />
+            <source>Link a guardian in People to record it.</source>
+            <translation>Vincule a un/a tutor/a en Personas para registrarlo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/signatures.py" />
+            <source>Signed on</source>
+            <translation>Firmado el</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/signatures.py" />
+            <source>{name} signed on paper</source>
+            <translation>{name} firmó en papel</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/signatures.py" />
+            <source>Date {name} signed</source>
+            <translation>Fecha en que firmó {name}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/signatures.py" />
+            <source>{student} is a minor and no guardian has signed yet (on file: {names}).</source>
+            <translation>{student} es menor de edad y su tutor/a todavía no ha firmado (registrados: {names}).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/signatures.py" />
+            <source>{student} is a minor and has no guardian on file to sign; add one in People.</source>
+            <translation>{student} es menor de edad y no tiene tutor/a registrado que firme; añada uno en Personas.</translation>
+        </message>
+    </context>
+    <context>
+        <name>SroArea</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/area.py" />
+            <source>SRO activity and training</source>
+            <translation>Actividad y capacitación del SRO</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/area.py" />
+            <source>Activity log</source>
+            <translation>Registro de actividades</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/area.py" />
+            <source>Training</source>
+            <translation>Capacitación</translation>
+        </message>
+    </context>
+    <context>
+        <name>SroLabels</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/labels.py" />
+            <source>Law enforcement</source>
+            <translation>Aplicación de la ley</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/labels.py" />
+            <source>Informal counseling and mentoring</source>
+            <translation>Consejería informal y mentoría</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/labels.py" />
+            <source>Education and outreach</source>
+            <translation>Educación y difusión</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/labels.py" />
+            <source>Class taught</source>
+            <translation>Clase impartida</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/labels.py" />
+            <source>Mentoring session</source>
+            <translation>Sesión de mentoría</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/labels.py" />
+            <source>Family contact</source>
+            <translation>Contacto con la familia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/labels.py" />
+            <source>School event</source>
+            <translation>Evento escolar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/labels.py" />
+            <source>Community forum</source>
+            <translation>Foro comunitario</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/labels.py" />
+            <source>Parent night</source>
+            <translation>Noche para familias</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/labels.py" />
+            <source>Student panel</source>
+            <translation>Panel estudiantil</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/labels.py" />
+            <source>Safety drill</source>
+            <translation>Simulacro de seguridad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/labels.py" />
+            <source>Incident response</source>
+            <translation>Respuesta a un incidente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/labels.py" />
+            <source>Citation</source>
+            <translation>Citación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/labels.py" />
+            <source>Arrest</source>
+            <translation>Arresto</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/labels.py" />
+            <source>Youth mental health first aid</source>
+            <translation>Primeros auxilios en salud mental juvenil</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/labels.py" />
+            <source>De-escalation</source>
+            <translation>Desescalada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/labels.py" />
+            <source>Trauma-informed care</source>
+            <translation>Atención informada sobre el trauma</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/labels.py" />
+            <source>Restorative practice</source>
+            <translation>Práctica restaurativa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/labels.py" />
+            <source>Cultural competency</source>
+            <translation>Competencia cultural</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/labels.py" />
+            <source>Other</source>
+            <translation>Otro</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/labels.py" />
+            <source>{hours} h</source>
+            <translation>{hours} h</translation>
+        </message>
+    </context>
+    <context>
+        <name>StagePanel</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/stage_panel.py" />
+            <source>Stage text</source>
+            <translation>Texto de la etapa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/stage_panel.py" />
+            <source>Say, in your own words</source>
+            <translation>Diga, con sus propias palabras</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/stage_panel.py" />
+            <source>Facilitator's words</source>
+            <translation>Palabras de la persona facilitadora</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/stage_panel.py" />
+            <source>Question for the circle (on the projector)</source>
+            <translation>Pregunta para el círculo (en el proyector)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/stage_panel.py" />
+            <source>Question for the circle</source>
+            <translation>Pregunta para el círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/stage_panel.py" />
+            <source>Read aloud: the school's agreement with the police</source>
+            <translation>Leer en voz alta: el acuerdo de la escuela con la policía</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/stage_panel.py" />
+            <source>Statement to read aloud</source>
+            <translation>Declaración para leer en voz alta</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/stage_panel.py" />
+            <source>Tips</source>
+            <translation>Consejos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/stage_panel.py" />
+            <source>Notes on this stage</source>
+            <translation>Notas sobre esta etapa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/stage_panel.py" />
+            <source>Tips ({n})</source>
+            <translation>Consejos ({n})</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/stage_panel.py" />
+            <source>Show or hide tips for this stage</source>
+            <translation>Mostrar u ocultar los consejos de esta etapa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/stage_panel.py" />
+            <source>private</source>
+            <translation>privada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/stage_panel.py" />
+            <source>record</source>
+            <translation>registro</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/stage_panel.py" />
+            <source>Notes on this stage ({n} of {total})</source>
+            <translation>Notas sobre esta etapa ({n} de {total})</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/stage_panel.py" />
+            <source>Show or hide the notes taken on this stage</source>
+            <translation>Mostrar u ocultar las notas tomadas en esta etapa</translation>
+        </message>
+    </context>
+    <context>
+        <name>StageType</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Opening</source>
+            <translation>Apertura</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Guidelines</source>
+            <translation>Pautas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Talking piece introduced</source>
+            <translation>Presentación de la pieza para hablar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Check-in round</source>
+            <translation>Ronda de entrada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Round</source>
+            <translation>Ronda</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Check-out round</source>
+            <translation>Ronda de salida</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Closing</source>
+            <translation>Cierre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Preamble (conference)</source>
+            <translation>Preámbulo (conferencia)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Questions to a role (conference)</source>
+            <translation>Preguntas a un papel (conferencia)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Agreement (conference)</source>
+            <translation>Acuerdo (conferencia)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Informal time (conference)</source>
+            <translation>Tiempo informal (conferencia)</translation>
+        </message>
+    </context>
+    <context>
+        <name>StartCircle</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/start.py" />
+            <source>This conference cannot be held</source>
+            <translation>Esta conferencia no se puede realizar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/start.py" />
+            <source>The eligibility screen stops this conference:
+
+{lines}
+
+Nothing was started and nothing was changed. Change the screen on the case page if it was answered by mistake.</source>
+            <translation>La evaluación de elegibilidad detiene esta conferencia:
+
+{lines}
+
+No se inició ni se cambió nada. Si se respondió por error, cambie la evaluación en la página del caso.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/start.py" />
+            <source>Start this circle?</source>
+            <translation>¿Iniciar este círculo?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/start.py" />
+            <source>Some things are not done yet:
+
+{lines}
+
+You know the situation best; you can start anyway.</source>
+            <translation>Algunas cosas aún no están hechas:
+
+{lines}
+
+Usted conoce mejor la situación; puede empezar de todos modos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/start.py" />
+            <source>Start anyway</source>
+            <translation>Empezar de todos modos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/start.py" />
+            <source>Not yet</source>
+            <translation>Todavía no</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/start.py" />
+            <source>Facilitator view not available</source>
+            <translation>La vista de facilitación no está disponible</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/start.py" />
+            <source>This copy of circlekeeper has no facilitator view yet.</source>
+            <translation>Esta copia de circlekeeper todavía no tiene vista de facilitación.</translation>
+        </message>
+    </context>
+    <context>
+        <name>StudentHistoryDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/history.py" />
+            <source>History of {name}</source>
+            <translation>Historial de {name}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/history.py" />
+            <source>History entries</source>
+            <translation>Entradas del historial</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/history.py" />
+            <source>Date</source>
+            <translation>Fecha</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/history.py" />
+            <source>What</source>
+            <translation>Qué</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/history.py" />
+            <source>Details</source>
+            <translation>Detalles</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/history.py" />
+            <source>Role</source>
+            <translation>Papel</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/history.py" />
+            <source>Status</source>
+            <translation>Estado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/history.py" />
+            <source>{n} entries, oldest first.</source>
+            <translation>{n} entradas, de la más antigua a la más reciente.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/history.py" />
+            <source>Nothing recorded for this person yet.</source>
+            <translation>Todavía no hay nada registrado sobre esta persona.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/history.py" />
+            <source>Close</source>
+            <translation>Cerrar</translation>
+        </message>
+    </context>
+    <context>
+        <name>SummaryView</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Summary — {title}</source>
+            <translation>Resumen — {title}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Circle summary</source>
+            <translation>Resumen del círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Close</source>
+            <translation>Cerrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Write the repair &amp;agreement…</source>
+            <translation>Redactar el &amp;acuerdo de reparación…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Write the repair agreement</source>
+            <translation>Redactar el acuerdo de reparación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Lasted {time}. {turns} turns taken; {notes} notes.</source>
+            <translation>Duró {time}. {turns} turnos; {notes} notas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Who spoke and who passed</source>
+            <translation>Quién habló y quién pasó</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Name</source>
+            <translation>Nombre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Role</source>
+            <translation>Papel</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Attendance</source>
+            <translation>Asistencia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Spoke</source>
+            <translation>Habló</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Passed</source>
+            <translation>Pasó</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Time per stage</source>
+            <translation>Tiempo por etapa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>skipped</source>
+            <translation>omitida</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Notes</source>
+            <translation>Notas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>No notes were taken.</source>
+            <translation>No se tomaron notas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Private memory aid</source>
+            <translation>Ayuda de memoria privada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Shared record</source>
+            <translation>Registro compartido</translation>
+        </message>
+    </context>
+    <context>
+        <name>SurveyWindow</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>Enter printed surveys</source>
+            <translation>Ingresar encuestas impresas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>Survey · Encuesta</source>
+            <translation>Survey · Encuesta</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>Message</source>
+            <translation>Mensaje</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>Hand in my answers · Entregar mis respuestas</source>
+            <translation>Hand in my answers · Entregar mis respuestas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>Hand in my answers</source>
+            <translation>Entregar mis respuestas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>Thank you</source>
+            <translation>Gracias</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>Next person · Siguiente persona</source>
+            <translation>Next person · Siguiente persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>A blank form for the next person</source>
+            <translation>Un formulario en blanco para la siguiente persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>How many have answered</source>
+            <translation>Cuántas personas han respondido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>&amp;Finish the round (keeper)</source>
+            <translation>&amp;Terminar la ronda (facilitador/a)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>Finish the round of surveys</source>
+            <translation>Terminar la ronda de encuestas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>Thank you! Everyone present has answered.
+¡Gracias! Todas las personas presentes han respondido.
+
+The laptop now goes back to the keeper.
+La computadora vuelve ahora a la persona que guía el círculo.</source>
+            <translation>Thank you! Everyone present has answered.
+¡Gracias! Todas las personas presentes han respondido.
+
+The laptop now goes back to the keeper.
+La computadora vuelve ahora a la persona que guía el círculo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>Thank you! The laptop now goes to the next person.
+¡Gracias! Ahora la computadora pasa a la siguiente persona.</source>
+            <translation>Thank you! The laptop now goes to the next person.
+¡Gracias! Ahora la computadora pasa a la siguiente persona.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>{answered} of {expected} have answered</source>
+            <translation>Han respondido {answered} de {expected}</translation>
+        </message>
+    </context>
+    <context>
+        <name>TodayArea</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Today</source>
+            <translation>Hoy</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Date</source>
+            <translation>Fecha</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Interrupted circle</source>
+            <translation>Círculo interrumpido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>&amp;Resume</source>
+            <translation>&amp;Reanudar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Resume the interrupted circle</source>
+            <translation>Reanudar el círculo interrumpido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>A circle was interrupted</source>
+            <translation>Se interrumpió un círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Circles today</source>
+            <translation>Círculos de hoy</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Follow-ups due and overdue</source>
+            <translation>Seguimientos pendientes y vencidos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Agreements at risk</source>
+            <translation>Acuerdos en riesgo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>What came of the follow-up</source>
+            <translation>Resultado del seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>What came of it (needed when missed)</source>
+            <translation>Resultado (obligatorio si no se hizo)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>&amp;Done</source>
+            <translation>&amp;Hecho</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Mark the selected follow-up done</source>
+            <translation>Marcar como hecho el seguimiento seleccionado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>&amp;Missed</source>
+            <translation>&amp;No se hizo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Mark the selected follow-up missed</source>
+            <translation>Marcar como no hecho el seguimiento seleccionado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Last change</source>
+            <translation>Último cambio</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Follow-ups due</source>
+            <translation>Seguimientos pendientes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>{day} at {time}</source>
+            <translation>{day} a las {time}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>No circle is planned from today on</source>
+            <translation>No hay ningún círculo planificado de hoy en adelante</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>No circle to start</source>
+            <translation>No hay ningún círculo para iniciar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>▶  Start the next circle: {circle}</source>
+            <translation>▶  Iniciar el siguiente círculo: {circle}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Start the next circle: {circle}</source>
+            <translation>Iniciar el siguiente círculo: {circle}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>“{title}” was left running. Resume it where it stopped; every note is kept.</source>
+            <translation>«{title}» quedó en curso. Reanúdelo donde se detuvo; se conservan todas las notas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>(done)</source>
+            <translation>(hecho)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>(running now)</source>
+            <translation>(en curso)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>No circles scheduled today.</source>
+            <translation>No hay círculos programados para hoy.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Due today — {what}</source>
+            <translation>Vence hoy — {what}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Nothing due today. Well done.</source>
+            <translation>No vence nada hoy. ¡Buen trabajo!</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Follow-ups due ({n} overdue)</source>
+            <translation>Seguimientos pendientes ({n} con retraso)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Follow-up</source>
+            <translation>Seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>nobody named</source>
+            <translation>sin persona asignada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>{what} ({who})</source>
+            <translation>{what} ({who})</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Repair agreement {n}</source>
+            <translation>Acuerdo de reparación {n}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>No agreement is slipping.</source>
+            <translation>Ningún acuerdo se está atrasando.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>done</source>
+            <translation>hecho</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>missed</source>
+            <translation>no se hizo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Recorded “{what}” as {status}.</source>
+            <translation>Se registró «{what}» como {status}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>This copy of circlekeeper cannot run circles yet.</source>
+            <translation>Esta copia de circlekeeper todavía no puede realizar círculos.</translation>
+        </message>
+    </context>
+    <context>
+        <name>TrainingPage</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Who took the training</source>
+            <translation>Quién hizo la capacitación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Course</source>
+            <translation>Curso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Category</source>
+            <translation>Categoría</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Hours</source>
+            <translation>Horas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>e.g. 8 or 7.5</source>
+            <translation>p. ej. 8 o 7.5</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Date completed</source>
+            <translation>Fecha en que se completó</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Provider</source>
+            <translation>Proveedor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Record training (Ctrl+Enter)</source>
+            <translation>Registrar capacitación (Ctrl+Intro)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Record the training</source>
+            <translation>Registrar la capacitación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Required hours for everyone</source>
+            <translation>Horas requeridas para todas las personas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Set required hours</source>
+            <translation>Fijar horas requeridas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Save the required hours</source>
+            <translation>Guardar las horas requeridas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Training message</source>
+            <translation>Mensaje de capacitación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>&amp;Name</source>
+            <translation>&amp;Nombre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>&amp;Course</source>
+            <translation>&amp;Curso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Cate&amp;gory</source>
+            <translation>Cate&amp;goría</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>&amp;Hours</source>
+            <translation>&amp;Horas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>&amp;Completed on</source>
+            <translation>&amp;Completado el</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>&amp;Provider</source>
+            <translation>&amp;Proveedor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Re&amp;quired hours of youth-focused training:</source>
+            <translation>Horas re&amp;queridas de capacitación centrada en la juventud:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Training hours against the requirement</source>
+            <translation>Horas de capacitación frente a lo requerido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Name</source>
+            <translation>Nombre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Required</source>
+            <translation>Requeridas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Status</source>
+            <translation>Estado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Training records</source>
+            <translation>Registros de capacitación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Completed</source>
+            <translation>Cumplido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Training</source>
+            <translation>Capacitación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Courses taken by school resource officers and circle keepers, counted against the hours of youth-focused training the school requires.</source>
+            <translation>Cursos tomados por oficiales de recursos escolares y por quienes facilitan círculos, contados frente a las horas de capacitación centrada en la juventud que exige la escuela.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Recorded: {course}, {hours} for {name}.</source>
+            <translation>Registrado: {course}, {hours} para {name}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Everyone now needs {hours} of training.</source>
+            <translation>Ahora todas las personas necesitan {hours} de capacitación.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Requirement met</source>
+            <translation>Requisito cumplido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>{hours} still to go</source>
+            <translation>Faltan {hours}</translation>
+        </message>
+    </context>
+    <context>
+        <name>WelcomeDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Welcome to circlekeeper</source>
+            <translation>Bienvenido/a a circlekeeper</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Your name</source>
+            <translation>Su nombre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>As it should appear on agreements</source>
+            <translation>Tal como debe aparecer en los acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Your role</source>
+            <translation>Su función</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>e.g. School counselor</source>
+            <translation>p. ej. Consejero/a escolar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>School name</source>
+            <translation>Nombre de la escuela</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Your &amp;name</source>
+            <translation>Su &amp;nombre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Your &amp;role</source>
+            <translation>Su &amp;función</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>&amp;School name</source>
+            <translation>Nombre de la &amp;escuela</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>How would you like to start?</source>
+            <translation>¿Cómo le gustaría empezar?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Start with &amp;demo data (fictional students, for trying things out)</source>
+            <translation>Empezar con datos de &amp;demostración (estudiantes ficticios, para probar)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Start with demo data</source>
+            <translation>Empezar con datos de demostración</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Opens a separate practice database of made-up people and circles.</source>
+            <translation>Abre una base de datos de práctica aparte, con personas y círculos inventados.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Start with an &amp;empty database</source>
+            <translation>Empezar con una base de datos &amp;vacía</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Start with an empty database</source>
+            <translation>Empezar con una base de datos vacía</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Demo data goes into a separate practice file, so real records never mix with made-up ones. You can change all of this later in Settings.</source>
+            <translation>Los datos de demostración van a un archivo de práctica aparte, así que los registros reales nunca se mezclan con los inventados. Puede cambiar todo esto más tarde en Configuración.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>&amp;Protect these records with a passphrase</source>
+            <translation>&amp;Proteger estos registros con una frase de acceso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Protect these records with a passphrase</source>
+            <translation>Proteger estos registros con una frase de acceso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>After Start, choose a passphrase; the records file is then encrypted and the passphrase is asked for at each start.</source>
+            <translation>Después de Empezar, elija una frase de acceso; el archivo de registros se cifra y la frase se pide en cada inicio.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Start</source>
+            <translation>Empezar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Not now</source>
+            <translation>Ahora no</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Welcome</source>
+            <translation>Bienvenida</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>circlekeeper keeps your circles, conferences and agreements on this computer only. A few details first:</source>
+            <translation>circlekeeper guarda sus círculos, conferencias y acuerdos solo en esta computadora. Primero, unos datos:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>These are education records about children. A passphrase keeps them unreadable if this laptop is lost. It can be turned on or off later in Settings → Protection.</source>
+            <translation>Son expedientes educativos sobre menores. Una frase de acceso los mantiene ilegibles si se pierde esta computadora. Se puede activar o desactivar más tarde en Configuración → Protección.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Not saved</source>
+            <translation>No se guardó</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Your answers could not be saved just now. Please try Start again.</source>
+            <translation>No se pudieron guardar sus respuestas en este momento. Pulse Empezar otra vez.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Preparing demo data</source>
+            <translation>Preparando los datos de demostración</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Making fictional students, staff and circles…</source>
+            <translation>Creando estudiantes, personal y círculos ficticios…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Cancel</source>
+            <translation>Cancelar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Demo data not made</source>
+            <translation>No se crearon los datos de demostración</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>The demo data could not be made ({problem}). Your own database was not changed.</source>
+            <translation>No se pudieron crear los datos de demostración ({problem}). Su propia base de datos no cambió.</translation>
+        </message>
+    </context>
+    <context>
+        <name>_OnceDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>Cancel</source>
+            <translation>Cancelar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>Close without doing anything (Esc)</source>
+            <translation>Cerrar sin hacer nada (Esc)</translation>
+        </message>
+    </context>
+    <context>
+        <name>circlekeeper.ui.cases.page</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>{name}: columns</source>
+            <translation>{name}: columnas</translation>
+        </message>
+    </context>
+    <context>
+        <name>core</name>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Community-building circle</source>
+            <translation>Círculo para fortalecer la comunidad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Check-in / check-out circle</source>
+            <translation>Círculo de entrada / salida</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Academic circle</source>
+            <translation>Círculo académico</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Norm-setting circle</source>
+            <translation>Círculo para acordar normas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Problem-solving circle</source>
+            <translation>Círculo para resolver problemas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Harm / repair circle</source>
+            <translation>Círculo de daño y reparación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Re-entry circle</source>
+            <translation>Círculo de reintegración</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Individual support circle</source>
+            <translation>Círculo de apoyo individual</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Grief circle</source>
+            <translation>Círculo de duelo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Celebration circle</source>
+            <translation>Círculo de celebración</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Staff circle</source>
+            <translation>Círculo del personal</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Family / community circle</source>
+            <translation>Círculo con familias / comunidad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Restorative conference</source>
+            <translation>Conferencia restaurativa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Preparation meeting</source>
+            <translation>Reunión de preparación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Agreement completion meeting</source>
+            <translation>Reunión de cierre del acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>The script has no stages.</source>
+            <translation>El guion no tiene etapas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>Someone is seated twice.</source>
+            <translation>Hay una persona sentada dos veces.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>Nobody holds the talking piece, so nobody can pass.</source>
+            <translation>Nadie tiene la pieza para hablar, así que nadie puede pasar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>That person is not in the circle now.</source>
+            <translation>Esa persona no está ahora en el círculo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>This stage's question is not addressed to that person.</source>
+            <translation>La pregunta de esta etapa no está dirigida a esa persona.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>The talking piece is set aside; pick it up first.</source>
+            <translation>La pieza para hablar está a un lado; retómela primero.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>That person has already had a turn in this round.</source>
+            <translation>Esa persona ya tuvo su turno en esta ronda.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>The talking piece is set aside; pick it up before going back.</source>
+            <translation>La pieza para hablar está a un lado; retómela antes de volver atrás.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>There is no move to undo in this stage.</source>
+            <translation>No hay ningún paso que deshacer en esta etapa.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>This is the last stage; end the circle when you are ready.</source>
+            <translation>Esta es la última etapa; termine el círculo cuando esté listo/a.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>This is the first stage.</source>
+            <translation>Esta es la primera etapa.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>That person is already in the circle.</source>
+            <translation>Esa persona ya está en el círculo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>This stage has no talking-piece round; go on to the next stage.</source>
+            <translation>Esta etapa no tiene ronda con la pieza para hablar; pase a la siguiente etapa.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>The talking piece is set aside; pick it up to go on.</source>
+            <translation>La pieza para hablar está a un lado; retómela para continuar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>Popcorn order: choose who speaks next.</source>
+            <translation>Orden de palomitas: elija quién habla ahora.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>Nobody in the circle is addressed in this stage.</source>
+            <translation>En esta etapa no hay nadie del círculo a quien se dirija la pregunta.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/calendar.py" />
+            <source>{path} is a folder; give a file name such as {value}.</source>
+            <translation>{path} es una carpeta; indique un nombre de archivo, como {value}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/calendar.py" />
+            <source>The folder {folder} does not exist; choose a folder that does.</source>
+            <translation>La carpeta {folder} no existe; elija una carpeta que exista.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/calendar.py" />
+            <source>Cannot write in {folder} ({value}). Choose a folder you can write to.</source>
+            <translation>No se puede escribir en {folder} ({value}). Elija una carpeta en la que se pueda escribir.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/calendar.py" />
+            <source>Cannot write the calendar to {path} ({value}). Nothing was changed; choose another place.</source>
+            <translation>No se puede escribir el calendario en {path} ({value}). No se cambió nada; elija otro lugar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/report_files.py" />
+            <source>The internal view, with nothing hidden, is for the screen only, so nothing was saved. Build the report without the internal view to save or print it.</source>
+            <translation>La vista interna, sin nada oculto, es solo para la pantalla, así que no se guardó nada. Genere el informe sin la vista interna para guardarlo o imprimirlo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/report_files.py" />
+            <source>{path} is a folder. Give a file name, for example {value}.</source>
+            <translation>{path} es una carpeta. Indique un nombre de archivo, por ejemplo {value}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/report_files.py" />
+            <source>The folder {folder} does not exist. Nothing was saved; create it or choose another place.</source>
+            <translation>La carpeta {folder} no existe. No se guardó nada; créela o elija otro lugar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/report_files.py" />
+            <source>Cannot write {path} (permission denied). Nothing was saved; choose a place you can write to.</source>
+            <translation>No se puede escribir {path} (permiso denegado). No se guardó nada; elija un lugar donde se pueda escribir.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/report_files.py" />
+            <source>Cannot write {path} ({value}). Nothing was saved; choose a place you can write to, or close the file if another program has it open.</source>
+            <translation>No se puede escribir {path} ({value}). No se guardó nada; elija un lugar donde se pueda escribir, o cierre el archivo si otro programa lo tiene abierto.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/report_html.py" />
+            <source>Unknown language {lang}; use one of {value}.</source>
+            <translation>Idioma desconocido: {lang}; use uno de estos: {value}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/survey_form.py" />
+            <source>There is no circle with id {circle_id} in this database.</source>
+            <translation>No hay ningún círculo con el id {circle_id} en esta base de datos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/survey_form.py" />
+            <source>Print between 1 and {max_copies} forms (asked for {copies}). Give the number of people who will answer.</source>
+            <translation>Imprima entre 1 y {max_copies} formularios (se pidieron {copies}). Indique el número de personas que van a responder.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/i18n.py" />
+            <source>There is no language called “{typed}”. The choices are {choices}, or system (the computer's own language). Nothing was changed.</source>
+            <translation>No existe el idioma «{typed}». Puede elegir {choices} o system (el idioma del equipo). No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/reports/engine.py" />
+            <source>There is no report called {name}. The reports are: {value}.</source>
+            <translation>No existe el informe {name}. Los informes son: {value}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/reports/engine.py" />
+            <source>There is no school called {school} in this database. Schools it knows: {known}.</source>
+            <translation>No hay ninguna escuela llamada {school} en esta base de datos. Las escuelas que conoce: {known}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/reports/engine.py" />
+            <source>The period starts ({value}) after it ends ({value2}). Give a start date on or before the end date.</source>
+            <translation>El periodo empieza ({value}) después de terminar ({value2}). Indique una fecha de inicio igual o anterior a la de fin.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/reports/engine.py" />
+            <source>The smallest figure shown must be at least 1 (it was {min_cell}). The usual choice is {default_min_cell}.</source>
+            <translation>La cifra más pequeña que se muestra debe ser al menos 1 (era {min_cell}). Lo habitual es {default_min_cell}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/reports/engine.py" />
+            <source>The internal view with nothing hidden is only for counselor and administrator profiles. The published view (small numbers hidden) is available to everyone.</source>
+            <translation>La vista interna, sin nada oculto, es solo para los perfiles de consejería y administración. La vista publicada (con las cifras pequeñas ocultas) está disponible para todas las personas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/backups.py" />
+            <source>{backup} does not exist or is not a file.</source>
+            <translation>{backup} no existe o no es un archivo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/backups.py" />
+            <source>{backup} cannot be restored: it holds no circlekeeper data this version can use ({value}).</source>
+            <translation>No se puede restaurar {backup}: no contiene datos de circlekeeper que esta versión pueda usar ({value}).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/backups.py" />
+            <source>{backup} is damaged ({value}); choose another backup.</source>
+            <translation>{backup} está dañada ({value}); elija otra copia de seguridad.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/backups.py" />
+            <source>Could not copy {backup_path} beside {db_path} ({strerror}). Nothing was changed.</source>
+            <translation>No se pudo copiar {backup_path} junto a {db_path} ({strerror}). No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/crypto.py" />
+            <source>An empty passphrase cannot protect anything; choose one.</source>
+            <translation>Una frase de acceso vacía no protege nada; elija una.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/crypto.py" />
+            <source>{problem} Nothing was changed.</source>
+            <translation>{problem} No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/crypto.py" />
+            <source>This database is encrypted, but the encryption library (sqlcipher3) is missing. Reinstall circlekeeper.</source>
+            <translation>Esta base de datos está cifrada, pero falta la biblioteca de cifrado (sqlcipher3). Vuelva a instalar circlekeeper.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/crypto.py" />
+            <source>{path} could not be read ({exc}). Nothing was changed.</source>
+            <translation>No se pudo leer {path} ({exc}). No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/crypto.py" />
+            <source>{destination} already exists; it will not be overwritten.</source>
+            <translation>{destination} ya existe; no se sobrescribirá.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/crypto.py" />
+            <source>{path} is in use by another window or program; close it and try again.</source>
+            <translation>{path} está en uso en otra ventana o programa; ciérrelo e inténtelo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/crypto.py" />
+            <source>The {operation} copy of {path} did not match the original, so it was not used. Nothing was changed.</source>
+            <translation>La copia ({operation}) de {path} no coincidía con el original, así que no se usó. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{path} is a link to {value}, which does not exist. Nothing was created or changed. Give the database file's real path, or fix the link.</source>
+            <translation>{path} es un enlace a {value}, que no existe. No se creó ni se cambió nada. Indique la ruta real del archivo de la base de datos, o arregle el enlace.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{path} is a folder, not a database file. Give a file name inside it, for example {value}.</source>
+            <translation>{path} es una carpeta, no un archivo de base de datos. Indique un nombre de archivo dentro de ella, por ejemplo {value}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>The database file {path} is read-only, so nothing could be saved. Make it writable, or copy it somewhere you can write, and open that copy.</source>
+            <translation>El archivo de la base de datos {path} es de solo lectura, así que no se pudo guardar nada. Permita escribir en él, o cópielo a un lugar donde se pueda escribir y abra esa copia.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>The folder {parent} is read-only; SQLite needs to write its journal beside the database. Move the database to a folder you can write to.</source>
+            <translation>La carpeta {parent} es de solo lectura; SQLite necesita escribir su diario junto a la base de datos. Mueva la base de datos a una carpeta en la que se pueda escribir.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>Cannot create a database at {path}: the folder {existing} is read-only or is not a folder. Choose another place.</source>
+            <translation>No se puede crear una base de datos en {path}: la carpeta {existing} es de solo lectura o no es una carpeta. Elija otro lugar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>A write-ahead log (-wal) beside {path} does not belong to it ({reason}). It was not applied and nothing was changed. Open the database in circlekeeper (or run 'circlekeeper db check') to set that log aside.</source>
+            <translation>Un registro de escritura anticipada (-wal) junto a {path} no le pertenece ({reason}). No se aplicó y no se cambió nada. Abra la base de datos en circlekeeper (o ejecute «circlekeeper db check») para apartar ese registro.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{path} is a folder, not a database file.</source>
+            <translation>{path} es una carpeta, no un archivo de base de datos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{path} is a damaged database: its first bytes (the header) have been overwritten. Nothing was changed. Restore it from a backup.</source>
+            <translation>{path} es una base de datos dañada: sus primeros bytes (el encabezado) se sobrescribieron. No se cambió nada. Restáurela desde una copia de seguridad.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{path} is not a readable database: it may be an encrypted database that was cut short, or another kind of file. Nothing was changed. Restore it from a backup.</source>
+            <translation>{path} no es una base de datos legible: puede ser una base de datos cifrada que quedó incompleta, u otro tipo de archivo. No se cambió nada. Restáurela desde una copia de seguridad.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{path} is not a circlekeeper database (it is not an SQLite file at all). Nothing was changed. Check the file name, or restore the database from a backup.</source>
+            <translation>{path} no es una base de datos de circlekeeper (ni siquiera es un archivo SQLite). No se cambió nada. Revise el nombre del archivo, o restaure la base de datos desde una copia de seguridad.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{path} is an SQLite database, but not one made by circlekeeper. Nothing was changed. Choose another file.</source>
+            <translation>{path} es una base de datos SQLite, pero no creada por circlekeeper. No se cambió nada. Elija otro archivo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{path} could not be read as a database ({exc}). Nothing was changed. It may be damaged: restore it from a backup.</source>
+            <translation>No se pudo leer {path} como base de datos ({exc}). No se cambió nada. Puede estar dañada: restáurela desde una copia de seguridad.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{path} is an SQLite database, but not one made by circlekeeper (it belongs to another program). Nothing was changed. Choose another file.</source>
+            <translation>{path} es una base de datos SQLite, pero no creada por circlekeeper (pertenece a otro programa). No se cambió nada. Elija otro archivo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{destination} is a folder; give a file name for the backup.</source>
+            <translation>{destination} es una carpeta; indique un nombre de archivo para la copia de seguridad.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{destination} already exists; the backup will not overwrite it.</source>
+            <translation>{destination} ya existe; la copia de seguridad no lo sobrescribirá.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>Could not write a backup in {parent} ({value}). The database was not changed. Choose a backup folder you can write to, or free some space.</source>
+            <translation>No se pudo escribir una copia de seguridad en {parent} ({value}). La base de datos no cambió. Elija una carpeta de copias en la que se pueda escribir, o libere espacio.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>Could not write a backup to {destination} ({exc}). The database was not changed. Choose a backup folder you can write to, or free some space.</source>
+            <translation>No se pudo escribir una copia de seguridad en {destination} ({exc}). La base de datos no cambió. Elija una carpeta de copias en la que se pueda escribir, o libere espacio.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{path} does not exist, so there is nothing to read. Nothing was created. Check the path given with --database.</source>
+            <translation>{path} no existe, así que no hay nada que leer. No se creó nada. Revise la ruta indicada con --database.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{path} was made by a newer version of circlekeeper (schema {revision}). This version cannot read it safely and has not changed it. Install the newer circlekeeper to open it.</source>
+            <translation>{path} se creó con una versión más reciente de circlekeeper (esquema {revision}). Esta versión no puede leerla de forma segura y no la ha cambiado. Instale la versión más reciente de circlekeeper para abrirla.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{path} was made by an older circlekeeper and needs upgrading: run 'circlekeeper db upgrade'.</source>
+            <translation>{path} se creó con una versión anterior de circlekeeper y hay que actualizarla: ejecute «circlekeeper db upgrade».</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/encryption.py" />
+            <source>{path} does not exist.</source>
+            <translation>{path} no existe.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/encryption.py" />
+            <source>{path} was made by a newer version of circlekeeper; it was not changed.</source>
+            <translation>{path} se creó con una versión más reciente de circlekeeper; no se cambió.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/encryption.py" />
+            <source>{path} is already protected with a passphrase.</source>
+            <translation>{path} ya está protegida con una frase de acceso.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/encryption.py" />
+            <source>{path} is not a database that can be encrypted.</source>
+            <translation>{path} no es una base de datos que se pueda cifrar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/encryption.py" />
+            <source>{path} is not protected with a passphrase.</source>
+            <translation>{path} no está protegida con una frase de acceso.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/encryption.py" />
+            <source>{path} is not protected with a passphrase; encrypt it first.</source>
+            <translation>{path} no está protegida con una frase de acceso; cífrela primero.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/engine.py" />
+            <source>The disk is full, so the last change was not saved. Everything saved before it is safe. Free some space, then try again.</source>
+            <translation>El disco está lleno, así que no se guardó el último cambio. Todo lo guardado antes está a salvo. Libere espacio e inténtelo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/engine.py" />
+            <source>{path} can no longer be written (it was made read-only or its disk was unplugged), so the last change was not saved. Everything saved before it is safe. Make it writable again, then try again.</source>
+            <translation>Ya no se puede escribir en {path} (se hizo de solo lectura o se desconectó su disco), así que no se guardó el último cambio. Todo lo guardado antes está a salvo. Permita escribir de nuevo e inténtelo otra vez.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/problems.py" />
+            <source>{path} is protected with a passphrase. Enter the passphrase to open it.</source>
+            <translation>{path} está protegida con una frase de acceso. Escriba la frase de acceso para abrirla.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/problems.py" />
+            <source>That passphrase does not open {path}. Nothing was changed. Check the spelling and the Caps Lock key, then try again.</source>
+            <translation>Esa frase de acceso no abre {path}. No se cambió nada. Revise la ortografía y la tecla Bloq Mayús, e inténtelo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/problems.py" />
+            <source>{path} is open in another circlekeeper window or program; close it first, then try again. Nothing was changed.</source>
+            <translation>{path} está abierta en otra ventana de circlekeeper o en otro programa; ciérrela primero e inténtelo de nuevo. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/problems.py" />
+            <source>{path} is in use by another program that has locked it, so circlekeeper cannot read it now. Nothing was changed. Close that program (or wait for it to finish), then try again.</source>
+            <translation>{path} está en uso por otro programa que la bloqueó, así que circlekeeper no puede leerla ahora. No se cambió nada. Cierre ese programa (o espere a que termine) e inténtelo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/problems.py" />
+            <source>The database {path} is damaged ({what}).</source>
+            <translation>La base de datos {path} está dañada ({what}).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/problems.py" />
+            <source>It was moved aside, unchanged, to {moved_to} so nothing more is lost.</source>
+            <translation>Se apartó, sin cambios, a {moved_to} para que no se pierda nada más.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/problems.py" />
+            <source>Nothing was changed.</source>
+            <translation>No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/problems.py" />
+            <source>The newest good backup is {backup}; restore it to go on.</source>
+            <translation>La copia de seguridad buena más reciente es {backup}; restáurela para continuar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/problems.py" />
+            <source>No good backup was found; ask IT staff to look at the damaged file.</source>
+            <translation>No se encontró ninguna copia de seguridad buena; pida al personal de informática que revise el archivo dañado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/problems.py" />
+            <source>{what}: the disk refused the write (it is full, or the file would pass a size limit set for this account). Nothing was left half written, and nothing saved before was changed. Free some space (or ask IT staff about the limit), then try again.</source>
+            <translation>{what}: el disco rechazó la escritura (está lleno, o el archivo superaría un límite de tamaño fijado para esta cuenta). No quedó nada a medio escribir y no cambió nada de lo guardado antes. Libere espacio (o pregunte al personal de informática por el límite) e inténtelo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/scrub.py" />
+            <source>The old records were removed, but {path} is open in another window or program, so the space they used could not be wiped yet. Close it, then run the retention again: it will finish the wipe.</source>
+            <translation>Se quitaron los registros antiguos, pero {path} está abierta en otra ventana o programa, así que todavía no se pudo limpiar el espacio que ocupaban. Ciérrela y vuelva a aplicar la conservación: así terminará la limpieza.</translation>
+        </message>
+    </context>
+    <context>
+        <name>live</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/labels.py" />
+            <source>keeper</source>
+            <translation>facilitador/a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/labels.py" />
+            <source>co-keeper</source>
+            <translation>cofacilitador/a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/labels.py" />
+            <source>with {name}</source>
+            <translation>con {name}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/labels.py" />
+            <source>harmed</source>
+            <translation>afectada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/labels.py" />
+            <source>responsible</source>
+            <translation>responsable</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/labels.py" />
+            <source>harmed and responsible</source>
+            <translation>afectada y responsable</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/labels.py" />
+            <source>community</source>
+            <translation>comunidad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/labels.py" />
+            <source>administrator</source>
+            <translation>administración</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/labels.py" />
+            <source>Someone</source>
+            <translation>Alguien</translation>
+        </message>
+    </context>
+</TS>

@@ -1,0 +1,1 @@
+"""Maintenance commands for developers and translators: ``python -m circlekeeper.tools.X``."""
