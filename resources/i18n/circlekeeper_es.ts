@@ -2322,8 +2322,12 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>Go back to the circle (Return or Esc)</source>
+            <translation>Volver al círculo (Intro o Esc)</translation>
+        </message>
+        <message>
             <source>Go back to the circle (Esc)</source>
-            <translation>Volver al círculo (Esc)</translation>
+            <translation type="vanished">Volver al círculo (Esc)</translation>
         </message>
     </context>
     <context>
@@ -3185,8 +3189,8 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
-            <source>Both languages</source>
-            <translation>Ambos idiomas</translation>
+            <source>Languages: English</source>
+            <translation>Idiomas: English</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
@@ -3363,6 +3367,36 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <translation>Este guion tiene un solo idioma.</translation>
         </message>
         <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Languages: {shown}</source>
+            <translation>Idiomas: {shown}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>The circle is still running</source>
+            <translation>El círculo sigue en curso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>The circle has not ended. Everything so far is saved; closing pauses it, and you can resume it from Today where it stopped.</source>
+            <translation>El círculo no ha terminado. Todo lo hecho hasta ahora está guardado; al cerrar, el círculo queda en pausa y puede retomarlo desde Hoy donde se quedó.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>&amp;Pause and close</source>
+            <translation>&amp;Pausar y cerrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>&amp;Keep going</source>
+            <translation>&amp;Seguir</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>To end the circle, press Ctrl+W.</source>
+            <translation>Para terminar el círculo, pulse Ctrl+W.</translation>
+        </message>
+        <message>
             <location filename="../../src/circlekeeper/ui/live/people_actions.py" />
             <source>Note saved: part of the shared record.</source>
             <translation>Nota guardada: parte del registro compartido.</translation>
@@ -3416,6 +3450,10 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <location filename="../../src/circlekeeper/ui/live/people_actions.py" />
             <source>{name} left the circle.</source>
             <translation>{name} salió del círculo.</translation>
+        </message>
+        <message>
+            <source>Both languages</source>
+            <translation type="vanished">Ambos idiomas</translation>
         </message>
     </context>
     <context>

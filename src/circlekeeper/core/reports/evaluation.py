@@ -31,7 +31,7 @@ ITEM_LABELS = {
     ),
     FidelityItem.GUIDELINES: Text("The group named its guidelines", "El grupo acordó sus pautas"),
     FidelityItem.TALKING_PIECE: Text(
-        "The talking piece was introduced", "Se presentó la pieza de la palabra"
+        "The talking piece was introduced", "Se presentó la pieza para hablar"
     ),
     FidelityItem.EVERYONE_INVITED: Text(
         "Everyone present was invited to speak",
