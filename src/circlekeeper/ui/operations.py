@@ -9,14 +9,17 @@ shows of the records that changed.
 
 from __future__ import annotations
 
+import logging
 import weakref
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
 from circlekeeper.core.operations import Changes, Context
-from circlekeeper.core.profiles.viewer import NOBODY, Viewer
+from circlekeeper.core.profiles.viewer import NOBODY, Viewer, viewer_before_sign_in
 from circlekeeper.core.store.database import Database
+
+log = logging.getLogger(__name__)
 
 
 class ChangeHub(QObject):
@@ -62,24 +65,60 @@ def register(
     actor: Callable[[], str],
     viewer: Callable[[], Viewer | None],
 ) -> Context:
-    """The context of ``database`` for the window showing it (made once per open database)."""
+    """The context of ``database`` for the window showing it: its actor and viewer are asked
+    at each operation, so a change of profile in that window takes effect at once.
+
+    Screens that already listen keep listening: the new context shares the listeners (and
+    the hub) of the one it replaces.
+    """
 
     def looking() -> Viewer:
         found = viewer()
         return found if found is not None else NOBODY
 
+    key = id(database)
+    old = _contexts.get(key)
+    if old is not None and key in _hubs:
+        context = old.acting_as(actor, looking)
+        _contexts[key] = context
+        _hubs[key].context = context
+        return context
     context = Context(database.sessions, actor=actor, viewer=looking)
     _keep(database, context)
     return context
 
 
+def unregistered_viewer(sessions: object) -> Viewer:
+    """Who looks where no window said who is using it: the facilitator named in Settings
+    when there are no profiles, else only what may be shared (never more, even on an error)."""
+    try:
+        return viewer_before_sign_in(sessions)  # type: ignore[arg-type]
+    except Exception:  # fail closed: an unreadable profile table shows the least
+        log.exception("Reading profiles failed")
+        return NOBODY
+
+
 def context_for(database: Database) -> Context:
-    """The operation context of an open database (a plain one if no window registered it)."""
+    """The operation context of an open database.
+
+    If no window registered one, a context whose viewer (and so actor) is
+    :func:`unregistered_viewer`: a screen opened on its own never sees more than it should.
+    """
     found = _contexts.get(id(database))
     if found is None:
-        found = Context(database.sessions)
+        sessions = database.sessions
+        found = Context(sessions, viewer=lambda: unregistered_viewer(sessions))
         _keep(database, found)
     return found
+
+
+def context_for_sessions(sessions: object) -> Context | None:
+    """The registered context whose database has these sessions (for screens given only a
+    service), or None."""
+    for context in list(_contexts.values()):
+        if context.sessions is sessions:
+            return context
+    return None
 
 
 def hub_for(database: Database) -> ChangeHub:
@@ -88,4 +127,4 @@ def hub_for(database: Database) -> ChangeHub:
     return _hubs[id(database)]
 
 
-__all__ = ["Changes", "ChangeHub", "context_for", "hub_for", "register"]
+__all__ = ["Changes", "ChangeHub", "context_for", "context_for_sessions", "hub_for", "register"]

@@ -11,7 +11,6 @@ import logging
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import sessionmaker
 
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.profiles import (
@@ -36,9 +34,10 @@ from circlekeeper.core.profiles.profiles import (
     ProfileService,
     clean_pin,
 )
-from circlekeeper.core.profiles.viewer import NOBODY, Viewer, viewer_before_sign_in
+from circlekeeper.core.profiles.viewer import NOBODY, Viewer
 from circlekeeper.core.profiles.viewer import default_viewer as settings_viewer
 from circlekeeper.core.store.database import Database
+from circlekeeper.ui.operations import context_for, context_for_sessions, unregistered_viewer
 from circlekeeper.ui.profile_approval import ask_approval
 
 log = logging.getLogger(__name__)
@@ -54,30 +53,19 @@ def default_viewer(database: Database) -> Viewer:
 
 
 def current_viewer(database: Database | None = None, *, sessions: object = None) -> Viewer:
-    """The viewer of the main window showing ``database`` (or the one whose sessions these are).
+    """Who is looking at ``database`` (or at the database whose sessions these are).
 
-    With neither given, any main window's viewer. With no window showing that database: the
-    facilitator named in Settings when there are no profiles, else only what may be shared
-    (``viewer_before_sign_in``); with nothing to go on, only what may be shared.
+    The viewer of the operation context the main window registered for that database; with no
+    window behind it, what ``context_for`` gives: the facilitator named in Settings when there
+    are no profiles, else only what may be shared.
     """
-    app = QApplication.instance()
-    if isinstance(app, QApplication):
-        for widget in app.topLevelWidgets():
-            viewer = widget.__dict__.get("viewer")
-            shown = widget.__dict__.get("database")
-            if not isinstance(viewer, Viewer):
-                continue
-            if database is not None and shown is not database:
-                continue
-            if sessions is not None and getattr(shown, "sessions", None) is not sessions:
-                continue
-            return viewer
-    known = database.sessions if database is not None else sessions
-    if isinstance(known, sessionmaker):
-        try:
-            return viewer_before_sign_in(known)
-        except SQLAlchemyError:
-            log.exception("Reading profiles failed")
+    if database is not None:
+        return context_for(database).viewer()
+    found = context_for_sessions(sessions)
+    if found is not None:
+        return found.viewer()
+    if sessions is not None:
+        return unregistered_viewer(sessions)
     return NOBODY
 
 
