@@ -13,7 +13,8 @@ import logging
 import weakref
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from circlekeeper.core.operations import Changes, Context
 from circlekeeper.core.profiles.viewer import NOBODY, Viewer, viewer_before_sign_in
@@ -127,4 +128,71 @@ def hub_for(database: Database) -> ChangeHub:
     return _hubs[id(database)]
 
 
-__all__ = ["Changes", "ChangeHub", "context_for", "context_for_sessions", "hub_for", "register"]
+class _Listener(QObject):
+    """One screen's ear on the hub: passes on the changes it shows, once per burst.
+
+    A child of the screen, so the connection ends when the screen goes. While the screen is
+    hidden (another area is on show), what changed is kept and passed on when it shows again;
+    changes arriving together (a facilitator's key presses) are merged into one refresh.
+    """
+
+    def __init__(
+        self,
+        widget: QWidget,
+        hub: ChangeHub,
+        kinds: tuple[str, ...],
+        on_changes: Callable[[Changes], None],
+    ) -> None:
+        super().__init__(widget)
+        self.widget = widget
+        self.kinds = kinds
+        self.on_changes = on_changes
+        self.pending: Changes | None = None
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(REFRESH_DELAY_MS)
+        self.timer.timeout.connect(self.deliver)
+        hub.changed.connect(self.heard)
+        widget.installEventFilter(self)
+
+    def heard(self, changes: object) -> None:
+        if not isinstance(changes, Changes) or not changes.touches(*self.kinds):
+            return
+        self.pending = changes if self.pending is None else self.pending | changes
+        if self.widget.isVisible():
+            self.timer.start()
+
+    def deliver(self) -> None:
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            self.on_changes(pending)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget and event.type() == QEvent.Type.Show and self.pending:
+            self.timer.start()
+        return False
+
+
+REFRESH_DELAY_MS = 50
+
+
+def listen(
+    widget: QWidget,
+    database: Database,
+    kinds: tuple[str, ...],
+    on_changes: Callable[[Changes], None],
+) -> None:
+    """Call ``on_changes(changes)`` when an operation on ``database`` touches any of ``kinds``
+    (connected once, for as long as ``widget`` lives; see :class:`_Listener`)."""
+    _Listener(widget, hub_for(database), kinds, on_changes)
+
+
+__all__ = [
+    "Changes",
+    "ChangeHub",
+    "context_for",
+    "context_for_sessions",
+    "hub_for",
+    "listen",
+    "register",
+]

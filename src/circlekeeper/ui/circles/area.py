@@ -24,6 +24,8 @@ from circlekeeper.core.store.database import Database
 from circlekeeper.ui.circles.labels import status_choices
 from circlekeeper.ui.circles.model import CirclesTableModel
 from circlekeeper.ui.circles.problems import PROBLEMS, show_problem
+from circlekeeper.ui.lists import keep_place
+from circlekeeper.ui.operations import Changes, listen
 from circlekeeper.ui.people.labels import count_text
 from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading, list_table
@@ -124,8 +126,18 @@ class CirclesArea(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
         self._update_buttons()
+        listen(self, database, ("circle", "person"), self.on_changes)
 
     # -- list ------------------------------------------------------------------------------
+
+    def on_changes(self, _changes: Changes) -> None:
+        """A circle changed (planned, started, ended, in any window): show it as it is now."""
+
+        def chosen() -> int | None:
+            row = self.selected_circle()
+            return row.id if row is not None else None
+
+        keep_place(self.table, self.reload, chosen, self.select_circle)
 
     def reload(self) -> None:
         try:

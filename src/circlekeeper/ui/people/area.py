@@ -23,6 +23,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from circlekeeper.core.people.people import PeopleService, PersonRow
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.database import Database
+from circlekeeper.ui.lists import keep_place
+from circlekeeper.ui.operations import Changes, listen
 from circlekeeper.ui.people.labels import count_text
 from circlekeeper.ui.people.model import PeopleTableModel
 from circlekeeper.ui.style import heading, list_table
@@ -146,8 +148,22 @@ class PeopleArea(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
         self._update_buttons()
+        listen(self, database, ("person",), self.on_changes)
 
     # -- list ------------------------------------------------------------------------------
+
+    def on_changes(self, _changes: Changes) -> None:
+        """Someone was added or edited (here or in another window): the list shows it now."""
+
+        def chosen() -> int | None:
+            row = self.selected_person()
+            return row.id if row is not None else None
+
+        def refresh() -> None:
+            if self._guard(self.model.refresh):
+                self._show_count()
+
+        keep_place(self.table, refresh, chosen, self.select_person)
 
     def reload(self) -> None:
         """Run the current search again from the first page."""
