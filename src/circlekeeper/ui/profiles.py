@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.profiles import (
@@ -37,6 +36,7 @@ from circlekeeper.core.profiles.profiles import (
 from circlekeeper.core.profiles.viewer import NOBODY, Viewer
 from circlekeeper.core.profiles.viewer import default_viewer as settings_viewer
 from circlekeeper.core.store.database import Database
+from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.operations import context_for, context_for_sessions, unregistered_viewer
 from circlekeeper.ui.profile_approval import ask_approval
 
@@ -47,7 +47,7 @@ def default_viewer(database: Database) -> Viewer:
     """The viewer of an installation without profiles: the facilitator named in Settings."""
     try:
         return settings_viewer(database.sessions)
-    except SQLAlchemyError:
+    except DatabaseProblem:
         log.exception("Reading the facilitator's name failed")
         return Viewer("", ProfileRole.COUNSELOR.value, sees_unattributed=True)
 
@@ -179,7 +179,7 @@ def choose_profile(
     service = ProfileService(database.sessions)
     try:
         rows = service.list()
-    except SQLAlchemyError:
+    except DatabaseProblem:
         log.exception("Reading profiles failed")
         rows = []
     if not rows:
@@ -276,7 +276,7 @@ class ProfilesSection(QGroupBox):
         self.list.clear()
         try:
             rows = self.service.list()
-        except SQLAlchemyError:
+        except DatabaseProblem:
             log.exception("Reading profiles failed")
             self.status.setText(self.tr("The profiles could not be read just now."))
             return
@@ -330,7 +330,7 @@ class ProfilesSection(QGroupBox):
             return
         try:
             row = self.service.create(self.name.text(), role, pin or None, approval=approval)
-        except (InvalidInput, SQLAlchemyError) as problem:
+        except (InvalidInput, DatabaseProblem) as problem:
             self._problem(problem)
             return
         self.load(row.id)
@@ -351,7 +351,7 @@ class ProfilesSection(QGroupBox):
             return
         try:
             row = self.service.update(profile_id, name=name, role=role, approval=approval)
-        except (InvalidInput, NotFound, SQLAlchemyError) as problem:
+        except (InvalidInput, NotFound, DatabaseProblem) as problem:
             self._problem(problem)
             return
         self.load(row.id)
@@ -368,7 +368,7 @@ class ProfilesSection(QGroupBox):
             return
         try:
             row = self.service.update(profile_id, archived=True, approval=approval)
-        except (InvalidInput, NotFound, SQLAlchemyError) as problem:
+        except (InvalidInput, NotFound, DatabaseProblem) as problem:
             self._problem(problem)
             return
         self.load()
@@ -377,7 +377,7 @@ class ProfilesSection(QGroupBox):
     def _sro_exists(self) -> bool:
         try:
             return any(r.role == ProfileRole.SRO.value for r in self.service.list())
-        except SQLAlchemyError:
+        except DatabaseProblem:
             return False
 
     def ask_pin(self) -> None:
@@ -408,14 +408,14 @@ class ProfilesSection(QGroupBox):
             return
         try:
             self.service.set_pin(profile_id, pin, approval=approval)
-        except (InvalidInput, NotFound, SQLAlchemyError) as problem:
+        except (InvalidInput, NotFound, DatabaseProblem) as problem:
             self._problem(problem)
             return
         self.load(profile_id)
         self.status.setText(self.tr("PIN saved.") if pin else self.tr("PIN removed."))
 
     def _problem(self, problem: Exception) -> None:
-        if isinstance(problem, SQLAlchemyError):
+        if isinstance(problem, DatabaseProblem):
             log.exception("Saving a profile failed")
             self.status.setText(self.tr("The profile could not be saved just now."))
         else:

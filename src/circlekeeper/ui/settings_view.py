@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.database import Database
+from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.style import heading, note
 
 log = logging.getLogger(__name__)
@@ -192,7 +192,7 @@ class SettingsView(QWidget):
     def load(self) -> None:
         try:
             self._loaded = self.service.load()
-        except SQLAlchemyError:
+        except DatabaseProblem:
             log.exception("Reading settings failed")
             self.saved_label.setText(self.tr("The settings could not be read just now."))
             return
@@ -234,7 +234,7 @@ class SettingsView(QWidget):
         settings = self.current()
         try:
             self.service.save(settings)
-        except SQLAlchemyError:
+        except DatabaseProblem:
             log.exception("Saving settings failed")
             self.saved_label.setText(
                 self.tr("Not saved: the database did not answer. What you typed is still here.")
