@@ -188,3 +188,34 @@ def test_a_hidden_area_catches_up_when_shown(qtbot: QtBot, db_path: Path) -> Non
     main.show_area(2)
     qtbot.waitUntil(lambda: people.model.total == before + 1)
     main.close_database()
+
+
+def test_the_case_and_agreement_lists_follow_changes_made_elsewhere(
+    qtbot: QtBot, db_path: Path
+) -> None:
+    from circlekeeper.core.store.models import Agreement, Case
+
+    _welcomed(db_path).close()
+    main = _main(qtbot, db_path)
+    database = main.database
+    assert database is not None
+    case_id, _ana, _kim = _case(database)
+    main.show_area(1)
+    cases = main.cases
+    cases.reload()
+    assert cases.select_case(case_id)
+    # When the case moves on and an agreement is made for it, in another window
+    with context_for(database).write("move case") as session:
+        found = session.get(Case, case_id)
+        assert found is not None
+        found.status = "screened"
+    qtbot.waitUntil(lambda: cases.model.case_at(cases.model.row_of(case_id)).status == "screened")
+    selected = cases.selected_case()
+    assert selected is not None and selected.id == case_id  # the selection is kept
+    main.show_area(5)
+    agreements = main.agreements
+    before = len(agreements.lines)
+    with context_for(database).write("make agreement") as session:
+        session.add(Agreement(case_id=case_id, harm_summary="A broken locker door."))
+    qtbot.waitUntil(lambda: len(agreements.lines) == before + 1)
+    main.close_database()

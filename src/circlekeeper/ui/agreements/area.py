@@ -31,7 +31,8 @@ from circlekeeper.core.domain.enums import AgreementStatus, CircleStatus
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.agreements.labels import day_text, status_label
-from circlekeeper.ui.lists import open_on_enter, selected_row
+from circlekeeper.ui.lists import keep_place, open_on_enter, selected_row
+from circlekeeper.ui.operations import Changes, listen
 from circlekeeper.ui.people.labels import count_text
 from circlekeeper.ui.style import heading, list_table, note
 
@@ -173,6 +174,11 @@ class AgreementsArea(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.new_button.clicked.connect(self.new_for_circle)
         self.reload()
+        listen(self, database, ("agreement", "circle", "case", "person"), self.on_changes)
+
+    def on_changes(self, _changes: Changes) -> None:
+        """An agreement changed (signed, ticked off, renegotiated, in any window): show it."""
+        keep_place(self.table, self.reload)  # reload keeps the selected agreement itself
 
     # -- the list --------------------------------------------------------------------------
 

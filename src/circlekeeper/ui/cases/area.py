@@ -34,7 +34,8 @@ from circlekeeper.ui.cases.common import (
 )
 from circlekeeper.ui.cases.model import CaseTableModel
 from circlekeeper.ui.cases.page import CasePage
-from circlekeeper.ui.lists import open_on_enter, select_row, selected_row
+from circlekeeper.ui.lists import keep_place, open_on_enter, select_row, selected_row
+from circlekeeper.ui.operations import Changes, listen
 from circlekeeper.ui.people.labels import count_text
 from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading, list_table
@@ -149,8 +150,28 @@ class CasesArea(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
         self._update_buttons()
+        listen(self.list_page, database, ("case", "person"), self.on_changes)
 
     # -- list ------------------------------------------------------------------------------
+
+    def on_changes(self, _changes: Changes) -> None:
+        """A case (or someone named in one) changed in any window: the list shows it now."""
+
+        def chosen() -> int | None:
+            row = self.selected_case()
+            return row.id if row is not None else None
+
+        def refresh() -> None:
+            try:
+                self.model.refresh()
+            except PROBLEMS as problem:
+                show_message(self.message, problem_text(problem), problem=True)
+                return
+            text = count_text(self.model.total, self.tr("1 case"), self.tr("{count} cases"))
+            self.count.setText(text)
+            self.count.setAccessibleName(text)
+
+        keep_place(self.table, refresh, chosen, self.select_case)
 
     def _filter_changed(self) -> None:
         # Choosing "Closed" with "open only" ticked would show nothing: untick it.
