@@ -219,3 +219,36 @@ def test_the_case_and_agreement_lists_follow_changes_made_elsewhere(
         session.add(Agreement(case_id=case_id, harm_summary="A broken locker door."))
     qtbot.waitUntil(lambda: len(agreements.lines) == before + 1)
     main.close_database()
+
+
+def test_changes_from_work_off_the_ui_thread_arrive_on_the_ui_thread(
+    qtbot: QtBot, db: Database
+) -> None:
+    import threading
+
+    from PySide6.QtCore import QThread
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from circlekeeper.ui.operations import listen
+
+    screen = QWidget()
+    qtbot.addWidget(screen)
+    screen.show()
+    heard: list[tuple[bool, bool]] = []
+    listen(
+        screen,
+        db,
+        ("person",),
+        lambda changes: heard.append(
+            (QThread.currentThread() is QApplication.instance().thread(), changes.touches("person"))
+        ),
+    )
+
+    def work() -> None:  # as a roster import on the thread pool would
+        with context_for(db).write("import") as session:
+            session.add(Person(first_name="Li", last_name="Wu", kind="student", search_text="li"))
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: heard == [(True, True)])
