@@ -118,3 +118,26 @@ def test_without_profiles_the_facilitator_in_settings_is_the_actor(
     _add_person(main.database, "Dee")
     assert _actors(main.database)[-1] == "Ms. Rivera"
     main.close_database()
+
+
+def test_renaming_the_one_user_in_settings_renames_the_actor(qtbot: QtBot, home: Path) -> None:
+    path = home / "single.sqlite3"
+    db = open_database(path)
+    SettingsService(db.sessions).save(SchoolSettings(facilitator_name="Dana", welcome_done="1"))
+    db.close()
+    main = _window(qtbot, path)
+    assert main.database is not None
+    main.settings_view.facilitator_name.setText("Dana Ruiz")
+    assert main.settings_view.save()
+    assert context_for(main.database).actor() == "Dana Ruiz"
+    assert "Dana Ruiz" in main.profile_label.text()
+    main.close_database()
+
+
+def test_a_name_typed_in_settings_never_signs_in_as_that_profile(window: MainWindow) -> None:
+    # Given nobody signed in where profiles exist (a start without asking gave Dana, so
+    # make the window nobody's, as an unanswered chooser leaves it)
+    window.viewer, window.profile_id = NOBODY, None
+    window.settings_view.facilitator_name.setText("Sam")
+    assert window.settings_view.save()
+    assert window.viewer == NOBODY
