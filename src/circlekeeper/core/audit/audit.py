@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,9 +18,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from circlekeeper.core.store.changes import ACTOR, TEXT_HIDDEN, attach, take_pending
 from circlekeeper.core.store.changes import changes as changes  # re-exported helper
 from circlekeeper.core.store.models import AuditEvent
-
-if TYPE_CHECKING:  # the pipeline imports this module's helpers
-    from circlekeeper.core.operations import Context
 
 __all__ = ["TEXT_HIDDEN", "AuditEntry", "changes", "history", "record"]
 
@@ -70,16 +67,14 @@ class AuditEntry:
 
 
 def history(
-    sessions: sessionmaker[Session] | Context, entity_uuid: str, *, mentions: bool = True
+    sessions: sessionmaker[Session], entity_uuid: str, *, mentions: bool = True
 ) -> list[AuditEntry]:
     """A record's audit lines, oldest first; with ``mentions``, also lines naming it in detail
     (an agreement's lines about one of its items, for example)."""
     condition = AuditEvent.entity_uuid == entity_uuid
     if mentions:
         condition = or_(condition, AuditEvent.detail.contains(entity_uuid))
-    from circlekeeper.core.operations import as_context
-
-    with as_context(sessions).read() as session:  # a storage error as DatabaseProblem
+    with sessions() as session:
         rows = session.scalars(
             select(AuditEvent).where(condition).order_by(AuditEvent.at, AuditEvent.id)
         ).all()

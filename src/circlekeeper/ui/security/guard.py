@@ -41,6 +41,8 @@ from circlekeeper.ui.style import heading, note
 
 log = logging.getLogger(__name__)
 
+LOCK_SETTING = "lock_after_minutes"
+DEFAULT_LOCK_MINUTES = 10
 BACKUP_CHECK_MS = 3 * 60 * 1000
 INPUT_EVENTS = {
     QEvent.Type.KeyPress,
@@ -53,17 +55,28 @@ INPUT_EVENTS = {
 
 def lock_minutes(database: Database) -> int:
     """Minutes of no typing or mouse before the app locks; 0 means never."""
-    from circlekeeper.core.settings import lock
-    from circlekeeper.ui.operations import context_for
+    from sqlalchemy import select
 
-    return lock.lock_minutes(context_for(database))
+    from circlekeeper.core.store.models import Setting
+
+    with database.sessions() as session:
+        value = session.scalar(select(Setting.value).where(Setting.key == LOCK_SETTING))
+    if value is None or not value.strip().isdigit():
+        return DEFAULT_LOCK_MINUTES
+    return int(value)
 
 
 def set_lock_minutes(database: Database, minutes: int) -> None:
-    from circlekeeper.core.settings import lock
-    from circlekeeper.ui.operations import context_for
+    from circlekeeper.core.audit import audit
+    from circlekeeper.core.store.models import Setting
 
-    lock.set_lock_minutes(context_for(database), minutes)
+    with database.sessions.begin() as session:
+        row = session.get(Setting, LOCK_SETTING)
+        if row is None:
+            session.add(Setting(key=LOCK_SETTING, value=str(minutes)))
+        else:
+            row.value = str(minutes)
+        audit.record(session, "update", "settings", None, keys=[LOCK_SETTING])
 
 
 class LockCover(QWidget):
@@ -178,8 +191,6 @@ class Guard(QObject):
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
         self.idle.timeout.connect(self.lock)
-        from circlekeeper.core.settings.lock import DEFAULT_LOCK_MINUTES
-
         self.set_idle_minutes(DEFAULT_LOCK_MINUTES)
         shortcut = QShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_L), window)
         shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)

@@ -409,7 +409,7 @@ class ProtectionSection(QWidget):
     def save_lock(self) -> None:
         try:
             set_lock_minutes(self.database, self.lock_after.value())
-        except (SQLAlchemyError, DatabaseProblem, InvalidInput):
+        except SQLAlchemyError:
             log.exception("Saving the lock time failed")
             return
         guard = getattr(self.host(), "guard", None)
