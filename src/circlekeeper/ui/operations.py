@@ -41,10 +41,12 @@ class ChangeHub(QObject):
 # Keyed by the open database object (a dataclass, so not hashable): forgotten when it goes.
 _contexts: dict[int, Context] = {}
 _hubs: dict[int, ChangeHub] = {}
+_registered: set[int] = set()  # databases a window registered (its profile is the viewer)
 
 
 def _forget(key: int) -> None:
     _contexts.pop(key, None)
+    _registered.discard(key)
     hub = _hubs.pop(key, None)
     if hub is not None:
         hub.close()
@@ -83,9 +85,10 @@ def register(
         context = old.acting_as(actor, looking)
         _contexts[key] = context
         _hubs[key].context = context
-        return context
-    context = Context(database.sessions, actor=actor, viewer=looking)
-    _keep(database, context)
+    else:
+        context = Context(database.sessions, actor=actor, viewer=looking)
+        _keep(database, context)
+    _registered.add(key)
     return context
 
 
@@ -113,11 +116,14 @@ def context_for(database: Database) -> Context:
     return found
 
 
-def context_for_sessions(sessions: object) -> Context | None:
-    """The registered context whose database has these sessions (for screens given only a
-    service), or None."""
-    for context in list(_contexts.values()):
-        if context.sessions is sessions:
+def window_context(database: object = None, *, sessions: object = None) -> Context | None:
+    """The context a window registered for ``database`` (or for the database whose sessions
+    these are), or None when no window shows it."""
+    for key in list(_registered):
+        context = _contexts.get(key)
+        if context is None:
+            continue
+        if key == id(database) or (sessions is not None and context.sessions is sessions):
             return context
     return None
 
@@ -191,7 +197,7 @@ __all__ = [
     "Changes",
     "ChangeHub",
     "context_for",
-    "context_for_sessions",
+    "window_context",
     "hub_for",
     "listen",
     "register",

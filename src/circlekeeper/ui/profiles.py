@@ -37,7 +37,7 @@ from circlekeeper.core.profiles.viewer import NOBODY, Viewer
 from circlekeeper.core.profiles.viewer import default_viewer as settings_viewer
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.problems import DatabaseProblem
-from circlekeeper.ui.operations import context_for, context_for_sessions, unregistered_viewer
+from circlekeeper.ui.operations import unregistered_viewer, window_context
 from circlekeeper.ui.profile_approval import ask_approval
 
 log = logging.getLogger(__name__)
@@ -55,18 +55,15 @@ def default_viewer(database: Database) -> Viewer:
 def current_viewer(database: Database | None = None, *, sessions: object = None) -> Viewer:
     """Who is looking at ``database`` (or at the database whose sessions these are).
 
-    The viewer of the operation context the main window registered for that database; with no
-    window behind it, what ``context_for`` gives: the facilitator named in Settings when there
-    are no profiles, else only what may be shared.
+    The viewer of the context the main window registered for that database (its active
+    profile); with no window showing it, the facilitator named in Settings when there are no
+    profiles, else only what may be shared.
     """
-    if database is not None:
-        return context_for(database).viewer()
-    found = context_for_sessions(sessions)
+    found = window_context(database, sessions=sessions)
     if found is not None:
         return found.viewer()
-    if sessions is not None:
-        return unregistered_viewer(sessions)
-    return NOBODY
+    known = database.sessions if database is not None else sessions
+    return unregistered_viewer(known) if known is not None else NOBODY
 
 
 def role_titles(widget: QWidget) -> dict[str, str]:
