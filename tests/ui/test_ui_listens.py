@@ -252,3 +252,26 @@ def test_changes_from_work_off_the_ui_thread_arrive_on_the_ui_thread(
     worker.start()
     worker.join()
     qtbot.waitUntil(lambda: heard == [(True, True)])
+
+
+def test_a_talking_piece_move_does_not_reload_lists_but_ending_does(
+    qtbot: QtBot, db: Database
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from circlekeeper.core.operations import Changes
+    from circlekeeper.ui.operations import _Listener, listen
+
+    screen = QWidget()
+    qtbot.addWidget(screen)
+    screen.show()
+    heard: list[Changes] = []
+    listen(screen, db, ("circle",), heard.append)
+    (ear,) = screen.findChildren(_Listener)
+    # A turn (next speaker) touches the circle too, but no list shows turns
+    ear.heard(Changes.of("turn", "circle", ids={"circle": [1]}))
+    assert ear.pending is None
+    # Ending the circle (no turn written) is passed on
+    ear.heard(Changes.of("circle", "stage_record", ids={"circle": [1]}))
+    qtbot.waitUntil(lambda: len(heard) == 1)
+    assert heard[0].touched("circle", 1)

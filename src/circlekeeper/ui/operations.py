@@ -148,10 +148,12 @@ class _Listener(QObject):
         hub: ChangeHub,
         kinds: tuple[str, ...],
         on_changes: Callable[[Changes], None],
+        not_for: tuple[str, ...] = (),
     ) -> None:
         super().__init__(widget)
         self.widget = widget
         self.kinds = kinds
+        self.not_for = not_for
         self.on_changes = on_changes
         self.pending: Changes | None = None
         self.timer = QTimer(self)
@@ -163,6 +165,8 @@ class _Listener(QObject):
 
     def heard(self, changes: object) -> None:
         if not isinstance(changes, Changes) or not changes.touches(*self.kinds):
+            return
+        if self.not_for and changes.touches(*self.not_for):
             return
         self.pending = changes if self.pending is None else self.pending | changes
         if self.widget.isVisible():
@@ -180,6 +184,9 @@ class _Listener(QObject):
 
 
 REFRESH_DELAY_MS = 50
+# A talking-piece move (next speaker, pass, back) writes a turn and the circle's live state and
+# changes nothing a list shows; a circle makes hundreds, so lists skip them.
+TALKING_PIECE = ("turn",)
 
 
 def listen(
@@ -187,10 +194,13 @@ def listen(
     database: Database,
     kinds: tuple[str, ...],
     on_changes: Callable[[Changes], None],
+    *,
+    not_for: tuple[str, ...] = TALKING_PIECE,
 ) -> None:
     """Call ``on_changes(changes)`` when an operation on ``database`` touches any of ``kinds``
-    (connected once, for as long as ``widget`` lives; see :class:`_Listener`)."""
-    _Listener(widget, hub_for(database), kinds, on_changes)
+    and none of ``not_for`` (connected once, for as long as ``widget`` lives; see
+    :class:`_Listener`)."""
+    _Listener(widget, hub_for(database), kinds, on_changes, not_for)
 
 
 __all__ = [
