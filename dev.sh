@@ -61,8 +61,8 @@ case "${1:-}" in
         .venv/bin/ruff format --check src tests migrations benchmarks
         echo "== mypy (strict on circlekeeper.core)" >&2
         .venv/bin/mypy
-        echo "== pytest" >&2
-        exec .venv/bin/python -m pytest "$@"
+        echo "== pytest (with coverage)" >&2
+        exec .venv/bin/python -m pytest --cov=circlekeeper --cov-report=term "$@"
         ;;
     *)
         echo "usage: ./dev.sh start [ARGS...] | ./dev.sh test [PYTEST ARGS...]" >&2

@@ -34,6 +34,11 @@ def run_app(database: Path, *, self_test: bool = False, language: str = "system"
     app.setOrganizationName("circlekeeper")
     # Before the first window: every label is translated as it is made.
     install_language(language, app)
+    from circlekeeper.ui.unexpected import install_error_hooks
+
+    # An error nobody planned for goes to the private log and a calm message, never ends
+    # the program in the middle of a circle.
+    hooks = install_error_hooks()
     window = MainWindow()
     figures: dict[str, int] = {}
     status = {"code": 0}
@@ -69,4 +74,5 @@ def run_app(database: Path, *, self_test: bool = False, language: str = "system"
     window.show()
     code = app.exec()
     window.close_database()
+    hooks.uninstall()
     return status["code"] or code

@@ -31,9 +31,13 @@ class Window(QWidget):
     """Stands for the main window: whose profile is active on this database."""
 
     def __init__(self, database: Database, viewer: Viewer) -> None:
+        from circlekeeper.ui.operations import register
+
         super().__init__()
         self.database = database
         self.viewer = viewer
+        # As MainWindow does: its profile acts and looks in every operation on the database.
+        register(database, actor=lambda: self.viewer.name, viewer=lambda: self.viewer)
 
 
 @pytest.fixture

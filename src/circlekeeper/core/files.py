@@ -131,6 +131,7 @@ def remove_leftovers(target: Path, suffix: str) -> None:
 
 
 def glob_escape(name: str) -> str:
+    """``name`` with glob's special characters escaped, to match it literally."""
     return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
@@ -145,6 +146,7 @@ def _running(pid: int) -> bool:
 
 
 def remove_with_journals(path: Path) -> None:
+    """Delete a database file and its -wal, -shm and -journal files, if there."""
     for leftover in (path, *(Path(f"{path}{side}") for side in SIDE_FILES)):
         leftover.unlink(missing_ok=True)
 

@@ -64,6 +64,7 @@ class PrivateRotatingFileHandler(RotatingFileHandler):
 
 
 def log_folder(home: Path) -> Path:
+    """The folder the private log is written to, inside the data folder."""
     return home / "logs"
 
 

@@ -196,7 +196,19 @@ class MainWindow(QMainWindow):
             self.viewer, self.profile_id = choose_profile(
                 self.database, self, interactive=interactive
             )
+            self.register_context(self.database)
         self.show_profile()
+
+    def register_context(self, database: Database) -> None:
+        """Make this window's active profile the actor and viewer of every operation on
+        ``database``, asked afresh at each one (so a change of profile counts at once)."""
+        from circlekeeper.ui.operations import register
+
+        register(database, actor=self.actor_name, viewer=lambda: self.viewer)
+
+    def actor_name(self) -> str:
+        """Who the audit trail names: the active profile, or the facilitator in Settings."""
+        return self.viewer.name if self.viewer is not None else ""
 
     def show_profile(self) -> None:
         """Name the active profile and its role in the status bar (and to screen readers)."""

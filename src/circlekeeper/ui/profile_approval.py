@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.profiles import Approval, ProfileService
+from circlekeeper.core.store.problems import DatabaseProblem
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ class ApprovalDialog(QDialog):
             self.pin.selectAll()
             self.pin.setFocus(Qt.FocusReason.OtherFocusReason)
             return
-        except SQLAlchemyError:
+        except DatabaseProblem:
             log.exception("Checking an approval PIN failed")
             self.message.setText(self.tr("The PIN could not be checked just now. Try again."))
             return

@@ -11,7 +11,6 @@ import logging
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -26,8 +25,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import sessionmaker
 
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.profiles import (
@@ -36,9 +33,11 @@ from circlekeeper.core.profiles.profiles import (
     ProfileService,
     clean_pin,
 )
-from circlekeeper.core.profiles.viewer import NOBODY, Viewer, viewer_before_sign_in
+from circlekeeper.core.profiles.viewer import NOBODY, Viewer
 from circlekeeper.core.profiles.viewer import default_viewer as settings_viewer
 from circlekeeper.core.store.database import Database
+from circlekeeper.core.store.problems import DatabaseProblem
+from circlekeeper.ui.operations import unregistered_viewer, window_context
 from circlekeeper.ui.profile_approval import ask_approval
 
 log = logging.getLogger(__name__)
@@ -48,37 +47,23 @@ def default_viewer(database: Database) -> Viewer:
     """The viewer of an installation without profiles: the facilitator named in Settings."""
     try:
         return settings_viewer(database.sessions)
-    except SQLAlchemyError:
+    except DatabaseProblem:
         log.exception("Reading the facilitator's name failed")
         return Viewer("", ProfileRole.COUNSELOR.value, sees_unattributed=True)
 
 
 def current_viewer(database: Database | None = None, *, sessions: object = None) -> Viewer:
-    """The viewer of the main window showing ``database`` (or the one whose sessions these are).
+    """Who is looking at ``database`` (or at the database whose sessions these are).
 
-    With neither given, any main window's viewer. With no window showing that database: the
-    facilitator named in Settings when there are no profiles, else only what may be shared
-    (``viewer_before_sign_in``); with nothing to go on, only what may be shared.
+    The viewer of the context the main window registered for that database (its active
+    profile); with no window showing it, the facilitator named in Settings when there are no
+    profiles, else only what may be shared.
     """
-    app = QApplication.instance()
-    if isinstance(app, QApplication):
-        for widget in app.topLevelWidgets():
-            viewer = widget.__dict__.get("viewer")
-            shown = widget.__dict__.get("database")
-            if not isinstance(viewer, Viewer):
-                continue
-            if database is not None and shown is not database:
-                continue
-            if sessions is not None and getattr(shown, "sessions", None) is not sessions:
-                continue
-            return viewer
+    found = window_context(database, sessions=sessions)
+    if found is not None:
+        return found.viewer()
     known = database.sessions if database is not None else sessions
-    if isinstance(known, sessionmaker):
-        try:
-            return viewer_before_sign_in(known)
-        except SQLAlchemyError:
-            log.exception("Reading profiles failed")
-    return NOBODY
+    return unregistered_viewer(known) if known is not None else NOBODY
 
 
 def role_titles(widget: QWidget) -> dict[str, str]:
@@ -191,7 +176,7 @@ def choose_profile(
     service = ProfileService(database.sessions)
     try:
         rows = service.list()
-    except SQLAlchemyError:
+    except DatabaseProblem:
         log.exception("Reading profiles failed")
         rows = []
     if not rows:
@@ -288,7 +273,7 @@ class ProfilesSection(QGroupBox):
         self.list.clear()
         try:
             rows = self.service.list()
-        except SQLAlchemyError:
+        except DatabaseProblem:
             log.exception("Reading profiles failed")
             self.status.setText(self.tr("The profiles could not be read just now."))
             return
@@ -342,7 +327,7 @@ class ProfilesSection(QGroupBox):
             return
         try:
             row = self.service.create(self.name.text(), role, pin or None, approval=approval)
-        except (InvalidInput, SQLAlchemyError) as problem:
+        except (InvalidInput, DatabaseProblem) as problem:
             self._problem(problem)
             return
         self.load(row.id)
@@ -363,7 +348,7 @@ class ProfilesSection(QGroupBox):
             return
         try:
             row = self.service.update(profile_id, name=name, role=role, approval=approval)
-        except (InvalidInput, NotFound, SQLAlchemyError) as problem:
+        except (InvalidInput, NotFound, DatabaseProblem) as problem:
             self._problem(problem)
             return
         self.load(row.id)
@@ -380,7 +365,7 @@ class ProfilesSection(QGroupBox):
             return
         try:
             row = self.service.update(profile_id, archived=True, approval=approval)
-        except (InvalidInput, NotFound, SQLAlchemyError) as problem:
+        except (InvalidInput, NotFound, DatabaseProblem) as problem:
             self._problem(problem)
             return
         self.load()
@@ -389,7 +374,7 @@ class ProfilesSection(QGroupBox):
     def _sro_exists(self) -> bool:
         try:
             return any(r.role == ProfileRole.SRO.value for r in self.service.list())
-        except SQLAlchemyError:
+        except DatabaseProblem:
             return False
 
     def ask_pin(self) -> None:
@@ -420,14 +405,14 @@ class ProfilesSection(QGroupBox):
             return
         try:
             self.service.set_pin(profile_id, pin, approval=approval)
-        except (InvalidInput, NotFound, SQLAlchemyError) as problem:
+        except (InvalidInput, NotFound, DatabaseProblem) as problem:
             self._problem(problem)
             return
         self.load(profile_id)
         self.status.setText(self.tr("PIN saved.") if pin else self.tr("PIN removed."))
 
     def _problem(self, problem: Exception) -> None:
-        if isinstance(problem, SQLAlchemyError):
+        if isinstance(problem, DatabaseProblem):
             log.exception("Saving a profile failed")
             self.status.setText(self.tr("The profile could not be saved just now."))
         else:

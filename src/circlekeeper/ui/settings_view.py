@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.database import Database
+from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.style import heading, note
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,7 @@ class SettingsView(QWidget):
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.database = database
         self.service = SettingsService(database.sessions)
         self._loaded = SchoolSettings()
 
@@ -192,7 +193,7 @@ class SettingsView(QWidget):
     def load(self) -> None:
         try:
             self._loaded = self.service.load()
-        except SQLAlchemyError:
+        except DatabaseProblem:
             log.exception("Reading settings failed")
             self.saved_label.setText(self.tr("The settings could not be read just now."))
             return
@@ -234,7 +235,7 @@ class SettingsView(QWidget):
         settings = self.current()
         try:
             self.service.save(settings)
-        except SQLAlchemyError:
+        except DatabaseProblem:
             log.exception("Saving settings failed")
             self.saved_label.setText(
                 self.tr("Not saved: the database did not answer. What you typed is still here.")
@@ -243,7 +244,20 @@ class SettingsView(QWidget):
         self._loaded = settings
         self.saved_label.setText(self.tr("Saved."))
         self._saved_timer.start()
+        self._follow_facilitator_name()
         return True
+
+    def _follow_facilitator_name(self) -> None:
+        """Without profiles the facilitator named here is the one user: the audit trail and
+        the status bar name them from now on. (With profiles, the name typed here never
+        changes who is signed in.)"""
+        from circlekeeper.ui.profiles import default_viewer
+
+        window = self.window()
+        viewer = getattr(window, "viewer", None)
+        if getattr(window, "profile_id", 0) is None and getattr(viewer, "sees_unattributed", False):
+            window.viewer = default_viewer(self.database)  # type: ignore[attr-defined]
+            window.show_profile()  # type: ignore[attr-defined]
 
     def choose_logo(self) -> None:
         start = self.logo_path.text() or str(Path.home())

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.database import Database
+from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.background import BackgroundTask
 from circlekeeper.ui.style import heading, note
 
@@ -167,7 +167,7 @@ class WelcomeDialog(QDialog):
     def accept(self) -> None:
         try:
             self.service.save(self.answers())
-        except SQLAlchemyError:
+        except DatabaseProblem:
             log.exception("Saving the welcome answers failed")
             QMessageBox.warning(
                 self,

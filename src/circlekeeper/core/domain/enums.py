@@ -14,6 +14,8 @@ from circlekeeper.core.i18n import N_
 
 
 class PersonKind(StrEnum):
+    """Who a person is to the school: student, staff, guardian, SRO, community member."""
+
     STUDENT = "student"
     STAFF = "staff"
     GUARDIAN = "guardian"
@@ -22,6 +24,8 @@ class PersonKind(StrEnum):
 
 
 class CircleKind(StrEnum):
+    """The kinds of circle schools run, from community building to the formal conference."""
+
     COMMUNITY_BUILDING = "community_building"
     CHECK_IN = "check_in"
     ACADEMIC = "academic"
@@ -67,6 +71,8 @@ def circle_kind_label(kind: str) -> str:
 
 
 class CircleStatus(StrEnum):
+    """Where a circle is in its life: planned, running, held or cancelled."""
+
     PLANNED = "planned"
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
@@ -74,6 +80,8 @@ class CircleStatus(StrEnum):
 
 
 class Role(StrEnum):
+    """A person's part in a circle or conference (keeper, harmed, responsible, supporter, ...)."""
+
     FACILITATOR = "facilitator"
     CO_FACILITATOR = "co_facilitator"
     HARMED = "harmed"
@@ -88,6 +96,8 @@ class Role(StrEnum):
 
 
 class Attendance(StrEnum):
+    """Whether an invited person came, stayed away, or joined late / left early."""
+
     INVITED = "invited"
     PRESENT = "present"
     ABSENT = "absent"
@@ -103,6 +113,8 @@ class NotePrivacy(StrEnum):
 
 
 class CaseStatus(StrEnum):
+    """The pipeline of a referral: referred, screened, preparing, held, monitoring, closed."""
+
     REFERRED = "referred"
     SCREENED = "screened"
     PREPARING = "preparing"
@@ -112,6 +124,8 @@ class CaseStatus(StrEnum):
 
 
 class ClosureReason(StrEnum):
+    """Why a case closed: completed, partly completed, declined, not completed, ..."""
+
     COMPLETED = "completed"
     PARTIALLY_COMPLETED = "partially_completed"
     DECLINED = "declined"
@@ -123,6 +137,8 @@ class ClosureReason(StrEnum):
 
 
 class ReferralSource(StrEnum):
+    """Who referred the case (a teacher, an administrator, an SRO, a parent, ...)."""
+
     TEACHER = "teacher"
     ADMINISTRATOR = "administrator"
     SRO = "sro"
@@ -143,6 +159,9 @@ class Diversion(StrEnum):
 
 
 class AgreementStatus(StrEnum):
+    """A repair agreement's life: draft, active (signed), then kept, partly kept or not, or
+    replaced by a renegotiated version."""
+
     DRAFT = "draft"
     ACTIVE = "active"
     COMPLETED = "completed"
@@ -152,6 +171,8 @@ class AgreementStatus(StrEnum):
 
 
 class AgreementItemKind(StrEnum):
+    """What an agreement item asks: an apology, restitution, service, ..."""
+
     APOLOGY = "apology"
     RESTITUTION = "restitution"
     SERVICE = "service"
@@ -162,6 +183,8 @@ class AgreementItemKind(StrEnum):
 
 
 class FollowUpStatus(StrEnum):
+    """Whether a follow-up is still open, was done, or was missed."""
+
     OPEN = "open"
     DONE = "done"
     MISSED = "missed"
@@ -169,6 +192,8 @@ class FollowUpStatus(StrEnum):
 
 
 class ContactMethod(StrEnum):
+    """How a family was contacted: phone, meeting, letter, ..."""
+
     PHONE = "phone"
     MEETING = "meeting"
     LETTER = "letter"

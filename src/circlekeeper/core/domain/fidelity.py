@@ -15,6 +15,8 @@ from circlekeeper.core.domain.enums import CircleKind
 
 
 class FidelityItem(StrEnum):
+    """One item of the fidelity checklist a keeper answers after a held circle."""
+
     OPENING = "opening"
     CONFIDENTIALITY_LIMITS = "confidentiality_limits"
     GUIDELINES = "guidelines"
@@ -26,6 +28,8 @@ class FidelityItem(StrEnum):
 
 
 class Answer(StrEnum):
+    """A fidelity answer: yes, no, or not applicable."""
+
     YES = "yes"
     NO = "no"
     NOT_APPLICABLE = "n/a"

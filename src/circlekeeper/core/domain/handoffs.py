@@ -31,6 +31,8 @@ class FerpaBasis(StrEnum):
 
 
 class DisclosureKind(StrEnum):
+    """What a line of the record of disclosures records: a hand-off or a copy for sharing."""
+
     HAND_OFF = "hand_off"
     SHARING_COPY = "sharing_copy"
 
@@ -92,6 +94,7 @@ def hand_off_label(value: str, lang: str = "en") -> str:
 
 
 def basis_label(value: str | None, lang: str = "en") -> str:
+    """The FERPA basis of a disclosure in words (English or Spanish); 'not stated' when none."""
     if not value:
         return _pick(NOT_STATED, lang)
     try:
@@ -101,6 +104,7 @@ def basis_label(value: str | None, lang: str = "en") -> str:
 
 
 def kind_label(value: str, lang: str = "en") -> str:
+    """What kind of disclosure a line records, in words (English or Spanish)."""
     try:
         return _pick(KIND_LABELS[DisclosureKind(value)], lang)
     except ValueError:

@@ -45,6 +45,9 @@ class Tag(StrEnum):
 
 
 class SeatStatus(StrEnum):
+    """How a seat in the ring reads in this round: speaking, spoke, passed, waiting, or not
+    addressed by this stage."""
+
     SPEAKING = "speaking"
     SPOKE = "spoke"
     PASSED = "passed"

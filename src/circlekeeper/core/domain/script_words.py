@@ -99,6 +99,8 @@ def read_stage_words(
 
 
 def script_words_dict(words: Mapping[str, ScriptWords]) -> dict[str, dict[str, Any]]:
+    """A script's translated words per language, as its TOML file holds them (empty parts
+    left out)."""
     return {
         language: {k: v for k, v in (("title", w.title), ("purpose", w.purpose)) if v}
         for language, w in words.items()
@@ -106,6 +108,7 @@ def script_words_dict(words: Mapping[str, ScriptWords]) -> dict[str, dict[str, A
 
 
 def stage_words_dict(words: Mapping[str, StageWords]) -> dict[str, dict[str, Any]]:
+    """A stage's words per language, as its TOML file holds them (empty parts left out)."""
     out: dict[str, dict[str, Any]] = {}
     for language, w in words.items():
         item: dict[str, Any] = {}

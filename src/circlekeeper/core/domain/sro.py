@@ -19,6 +19,8 @@ class TriadRole(StrEnum):
 
 
 class ActivityType(StrEnum):
+    """The kinds of activity an SRO logs, each belonging to one role of the triad."""
+
     CLASS_TAUGHT = "class_taught"
     MENTORING_SESSION = "mentoring_session"
     FAMILY_CONTACT = "family_contact"
@@ -33,6 +35,8 @@ class ActivityType(StrEnum):
 
 
 class TrainingCategory(StrEnum):
+    """The categories of youth-focused training an SRO's hours count in."""
+
     MENTAL_HEALTH_FIRST_AID = "mental_health_first_aid"
     DE_ESCALATION = "de_escalation"
     TRAUMA_INFORMED = "trauma_informed"

@@ -12,6 +12,8 @@ from enum import StrEnum
 
 
 class SurveyQuestion(StrEnum):
+    """A statement of the anonymous participant survey (felt heard, safe, ...)."""
+
     HEARD = "heard"
     SAFE = "safe"
     FAIR = "fair"
@@ -19,6 +21,8 @@ class SurveyQuestion(StrEnum):
 
 
 class SurveyAnswer(StrEnum):
+    """An answer to a survey statement: yes, somewhat, or no."""
+
     YES = "yes"
     SOMEWHAT = "somewhat"
     NO = "no"
@@ -33,6 +37,8 @@ class SurveySource(StrEnum):
 
 @dataclass(frozen=True)
 class Bilingual:
+    """A text in English and in Spanish."""
+
     en: str
     es: str
 

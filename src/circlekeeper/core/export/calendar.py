@@ -54,6 +54,8 @@ _MAX_NAMES = 3
 
 @dataclass(frozen=True)
 class CalendarExport:
+    """What a calendar export wrote: the file and how many events of each kind."""
+
     path: Path
     circles: int
     follow_ups: int

@@ -69,6 +69,7 @@ def render_disclosures(view: DisclosureRecordView, lang: str = "en") -> str:
 
 
 def disclosures_page_title(view: DisclosureRecordView, lang: str = "en") -> str:
+    """The title of a student's record of disclosures in the chosen language(s)."""
     words = {"en": "Record of disclosures", "es": "Registro de divulgaciones"}
     parts = [words[p] for p in lang.split("+") if p in words] or [words["en"]]
     return f"{' / '.join(parts)} - {view.student_name}"

@@ -22,6 +22,7 @@ _DIGITS = {Unit.RATE: 4, Unit.RATIO: 3, Unit.PERCENT: 2, Unit.DAYS: 2, Unit.HOUR
 
 
 def value_text(value: float | None, unit: Unit) -> str:
+    """A figure as the CSV writes it: whole numbers without decimals, empty when hidden."""
     if value is None:
         return ""
     if float(value).is_integer():
@@ -30,6 +31,7 @@ def value_text(value: float | None, unit: Unit) -> str:
 
 
 def csv_rows(report: Report) -> list[tuple[str, ...]]:
+    """A report as the tidy CSV's rows (report, section, group, measure, value, suppressed)."""
     units = {
         (section.key, column.measure): column.unit
         for section in report.sections

@@ -106,6 +106,7 @@ def label(key: str, lang: str = "en") -> str:
 
 
 def school_text(report: Report, lang: str = "en") -> str:
+    """The school a report covers, or 'all schools', in the chosen language."""
     return report.school or label("all_schools", lang)
 
 

@@ -23,6 +23,7 @@ _DAY = date(2025, 3, 4)
 
 
 def sample_school(logo_path: str = "") -> SchoolView:
+    """A fictional school, for previewing templates."""
     return SchoolView(
         "Riverside Middle School",
         "1200 Alder Street\nSpringfield, OR 97477\n(541) 555-0142",
@@ -142,6 +143,7 @@ def sample_agreement(items: int = 5, *, logo_path: str = "") -> AgreementView:
 
 
 def sample_circle_summary(*, logo_path: str = "") -> CircleSummaryView:
+    """A fictional circle summary, for previewing its template."""
     agreement = sample_agreement(logo_path=logo_path)
     return CircleSummaryView(
         id=1,
@@ -170,6 +172,7 @@ def sample_circle_summary(*, logo_path: str = "") -> CircleSummaryView:
 
 
 def sample_family_letter(*, logo_path: str = "") -> FamilyLetterView:
+    """A fictional letter to a family, for previewing its template."""
     agreement = sample_agreement(logo_path=logo_path)
     return FamilyLetterView(
         agreement=agreement,

@@ -39,6 +39,8 @@ HOW = Bilingual("Mark one box for each statement.", "Se marca una casilla en cad
 
 @dataclass(frozen=True)
 class SurveyFormView:
+    """What the printable survey form shows: the school, the circle's reference, the statements."""
+
     school: SchoolView
     reference: str  # the first characters of the circle's uuid
     held_on: date | None
@@ -95,6 +97,7 @@ def survey_form_view(
 
 
 def render_survey_form(view: SurveyFormView, lang: str = "en+es") -> RenderResult:
+    """The printable survey form as HTML (one page per person), in the chosen language(s)."""
     if lang not in LANGS:
         raise InvalidInput(
             _(
@@ -117,6 +120,7 @@ def render_survey_form(view: SurveyFormView, lang: str = "en+es") -> RenderResul
 
 
 def survey_form_title(view: SurveyFormView, lang: str = "en+es") -> str:
+    """The survey form's title with the circle's reference, in the chosen language(s)."""
     languages = [part for part in lang.split("+") if part in ("en", "es")] or ["en"]
     words = " / ".join(getattr(view.title, part) for part in languages)
     return f"{words} {view.reference}"

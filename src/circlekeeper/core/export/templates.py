@@ -264,16 +264,19 @@ def agreement_page_title(view: AgreementView, lang: str = "en", audience: str = 
 def render_agreement(
     view: AgreementView, lang: str = "en", audience: str = "school"
 ) -> RenderResult:
+    """An agreement rendered with the school's template (or the built-in one)."""
     return default_templates().render_agreement(view, lang, audience)
 
 
 def render_circle_summary(
     view: CircleSummaryView, lang: str = "en", audience: str = "school"
 ) -> RenderResult:
+    """A circle summary rendered with the school's template (or the built-in one)."""
     return default_templates().render_circle_summary(view, lang, audience)
 
 
 def render_family_letter(
     view: FamilyLetterView, lang: str = "en", audience: str = "school"
 ) -> RenderResult:
+    """A letter to a family rendered with the school's template (or the built-in one)."""
     return default_templates().render_family_letter(view, lang, audience)

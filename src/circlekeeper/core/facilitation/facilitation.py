@@ -206,6 +206,11 @@ class FacilitationService:
         """Everything the facilitator view needs, exactly as the last committed action left it."""
         with self._sessions() as session:
             circle = self._circle(session)
+            if circle.status != CircleStatus.IN_PROGRESS.value and circle.live_state is not None:
+                raise InvalidInput(
+                    "This circle has already ended, so it cannot be resumed. Nothing was "
+                    "changed; its summary is in Circles."
+                )
             if circle.live_state is None or circle.script_snapshot is None:
                 raise InvalidInput("This circle has not been started.")
             state = _load(circle.live_state)

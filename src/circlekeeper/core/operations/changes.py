@@ -116,5 +116,6 @@ def install(session: Session) -> None:
 
 
 def take(session: Session) -> Changes:
+    """What this session's operation changed, and stop collecting."""
     collected: dict[str, set[int]] = session.info.pop(COLLECTED, {}) or {}
     return Changes(frozenset(collected), {k: frozenset(v) for k, v in collected.items()})

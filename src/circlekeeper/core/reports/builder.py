@@ -37,6 +37,8 @@ def ratio_of(
 
 @dataclass
 class SectionBuilder:
+    """One table of a report as it is built: its columns, then rows of figures."""
+
     key: str
     title: Text
     columns: tuple[Column, ...]

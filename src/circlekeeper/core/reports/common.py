@@ -56,6 +56,7 @@ def months(start: date, end: date) -> Iterator[tuple[str, Text, date, date]]:
 
 
 def month_key(day: date) -> str:
+    """A day's month as 'YYYY-MM', the key of a per-month row."""
     return f"{day.year:04d}-{day.month:02d}"
 
 
@@ -71,6 +72,7 @@ def school_days(first: date, stop: date) -> int:
 
 
 def population(enrolled: int, school: str | None) -> Text:
+    """The words naming who the figures are about (the enrolled students) and how many."""
     where_en = f" of {school}" if school else ""
     where_es = f" de {school}" if school else ""
     return Text(
@@ -82,6 +84,7 @@ def population(enrolled: int, school: str | None) -> Text:
 
 
 def suppression_rule(min_cell: int, unsuppressed: bool) -> Text:
+    """The words saying which figures are hidden and why (or that none is, inside)."""
     if unsuppressed:
         return Text(
             "Internal view: no figure is hidden. It is for counselors and administrators only; "
@@ -108,6 +111,7 @@ def suppression_rule(min_cell: int, unsuppressed: bool) -> Text:
 
 
 def empty_message(start: date, end: date) -> Text:
+    """What a report says when nothing was recorded in its period."""
     return Text(
         f"Nothing was recorded from {start.isoformat()} to {end.isoformat()} for this report, "
         "so it has no figures. Choose another period or school.",
@@ -117,10 +121,12 @@ def empty_message(start: date, end: date) -> Text:
 
 
 def students_column(measure: str, en: str, es: str) -> Column:
+    """A column counting students (so small numbers in it are hidden)."""
     return Column(measure, Text(en, es), Unit.COUNT, counts_students=True)
 
 
 def plain_column(measure: str, en: str, es: str, unit: Unit) -> Column:
+    """A column of figures that count no students directly (hours, shares, ...)."""
     return Column(measure, Text(en, es), unit)
 
 

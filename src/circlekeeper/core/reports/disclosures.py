@@ -53,6 +53,8 @@ DEFINITIONS = (
 
 @dataclass(frozen=True)
 class Line:
+    """One line of the record of disclosures, as the report counts it."""
+
     person_id: int
     on: date
     went_to: str  # a HandOffTo value, or "sharing_copy"
@@ -99,6 +101,7 @@ def _section(
 
 
 def build(b: ReportBuilder, facts: Facts, lines: list[Line]) -> bool:
+    """The disclosures report: lines by where they went, by FERPA basis and by month."""
     if not lines:
         return False
     totals = b.section(

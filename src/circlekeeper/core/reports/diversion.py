@@ -110,6 +110,7 @@ def _section(
 
 
 def add_diversion_sections(b: ReportBuilder, facts: Facts) -> list[Referral]:
+    """The diversion tables (by month and by incident type); returns the cases diverted."""
     cases = diverted_cases(facts)
     month = _section(
         b,
@@ -153,4 +154,5 @@ def add_diversion_sections(b: ReportBuilder, facts: Facts) -> list[Referral]:
 
 
 def build(b: ReportBuilder, facts: Facts) -> bool:
+    """The diversion report: suspensions, citations and arrests the restorative route replaced."""
     return bool(add_diversion_sections(b, facts))

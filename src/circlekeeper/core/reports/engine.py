@@ -171,6 +171,7 @@ def describe(name: str) -> Text:
 
 
 def title(name: str) -> Text:
+    """A report's title in English and Spanish."""
     return _TITLES[_check_name(name)]
 
 
@@ -231,6 +232,8 @@ def set_min_cell(sessions: sessionmaker[Session], min_cell: int) -> None:
 
 
 def check_request(start: date, end: date, min_cell: int) -> None:
+    """Refuse, in plain words, a period that ends before it starts, or a smallest figure
+    shown below 1."""
     if start > end:
         raise InvalidInput(
             _(

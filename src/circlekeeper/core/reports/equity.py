@@ -158,6 +158,8 @@ def add_equity_section(
     students: set[int],
     enrolment: Counter[str | bool | None],
 ) -> SectionBuilder:
+    """One equity table: the risk index of each group and its risk ratio against all other
+    students."""
     s = b.section(
         f"{event}_{dimension}",
         Text(
@@ -242,6 +244,7 @@ def add_equity_sections(
     events: tuple[str, ...] | None = None,
     dimensions: tuple[str, ...] | None = None,
 ) -> dict[str, set[int]]:
+    """The equity tables for each event (referred, diverted, ...) and each kind of group."""
     found = event_students(facts)
     # Enrolment by recorded value, counted once per dimension for all four events.
     enrolment = {
@@ -277,5 +280,6 @@ def add_equity_sections(
 
 
 def build(b: ReportBuilder, facts: Facts) -> bool:
+    """The equity report: who is referred and diverted, group by group."""
     found = add_equity_sections(b, facts)
     return bool(found["referrals"])

@@ -82,6 +82,7 @@ SURVEY_DEFINITIONS = (
 
 
 def build_fidelity(b: ReportBuilder, session: Session, facts: Facts) -> bool:
+    """The fidelity report: how often each checklist item was kept in the circles held."""
     circles = period_circles(facts)
     if not circles:
         return False
@@ -148,6 +149,7 @@ def build_fidelity(b: ReportBuilder, session: Session, facts: Facts) -> bool:
 
 
 def build_surveys(b: ReportBuilder, session: Session, facts: Facts) -> bool:
+    """The surveys report: how participants answered each statement, by kind of circle."""
     circles = period_circles(facts)
     kinds = {c.id: c.kind for c in circles}
     if not kinds:

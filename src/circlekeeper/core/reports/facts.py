@@ -57,6 +57,8 @@ def is_responsive(kind: str, case_id: int | None) -> bool:
 
 @dataclass(frozen=True)
 class Student:
+    """A student of the school as the reports count them (grade and equity fields)."""
+
     id: int
     grade: str | None
     gender: str | None
@@ -89,6 +91,8 @@ class Referral:
 
 @dataclass(frozen=True)
 class CircleHeld:
+    """A circle held, as the reports count it."""
+
     id: int
     kind: str
     day: date
@@ -98,6 +102,8 @@ class CircleHeld:
 
 @dataclass(frozen=True)
 class AgreementMade:
+    """A repair agreement, as the reports count it."""
+
     id: int
     case_id: int | None
     status: str
@@ -106,6 +112,8 @@ class AgreementMade:
 
 @dataclass(frozen=True)
 class FollowUpDue:
+    """A follow-up, as the reports count it (when due, when done)."""
+
     id: int
     due_on: date
     status: str
@@ -114,6 +122,8 @@ class FollowUpDue:
 
 @dataclass(frozen=True)
 class Facts:
+    """Everything a report counts, read once for the period and the school."""
+
     start: date
     end: date
     enrolled: int  # active students of the school: the population (every denominator)

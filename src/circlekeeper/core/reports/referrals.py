@@ -53,10 +53,12 @@ DEFINITIONS = (
 
 
 def period_referrals(facts: Facts) -> list[Referral]:
+    """The referrals made within the report's period."""
     return [r for r in facts.referrals if facts.in_period(r.referred_on)]
 
 
 def add_per_month(b: ReportBuilder, facts: Facts, referrals: list[Referral]) -> SectionBuilder:
+    """Referrals per month, and per 100 students per school day (SWIS's first 'Big 5')."""
     enrolled = facts.enrolled
     s = b.section(
         "per_month",
@@ -163,6 +165,7 @@ def _share_row(s: SectionBuilder, group: str, label: Text, n: int, total: int) -
 
 
 def incident_group(r: Referral) -> tuple[str, Text]:
+    """The row a referral counts in by incident type (its SWIS behaviour when mapped)."""
     if r.type_key == NOT_RECORDED:
         return NOT_RECORDED, NOT_RECORDED_LABEL
     en, es = r.type_label, r.type_label_es or r.type_label
@@ -178,6 +181,7 @@ def incident_group(r: Referral) -> tuple[str, Text]:
 
 
 def state_group(r: Referral) -> tuple[str, Text]:
+    """The row a referral counts in by state reporting category."""
     category = " ".join((r.state_category or "").split())
     if not category:
         return NOT_RECORDED, Text("No state category set", "Sin categoría estatal")
@@ -190,6 +194,7 @@ def is_unmapped(r: Referral) -> bool:
 
 
 def location_group(r: Referral) -> tuple[str, Text]:
+    """The row a referral counts in by place."""
     place = " ".join((r.location or "").split())
     if not place:
         return NOT_RECORDED, NOT_RECORDED_LABEL
@@ -197,6 +202,7 @@ def location_group(r: Referral) -> tuple[str, Text]:
 
 
 def hour_group(r: Referral) -> tuple[str, Text]:
+    """The row a referral counts in by hour of the day."""
     if not r.time:
         return NOT_RECORDED, NOT_RECORDED_LABEL
     hour = int(r.time[:2])
@@ -205,6 +211,7 @@ def hour_group(r: Referral) -> tuple[str, Text]:
 
 
 def grade_group(r: Referral) -> tuple[str, Text]:
+    """The row a referral counts in by the student's grade."""
     grade = (r.grade or "").strip()
     if not grade:
         return NOT_RECORDED, NOT_RECORDED_LABEL
@@ -216,6 +223,7 @@ def _grade_order(grade: str) -> Any:
 
 
 def add_students_by_count(b: ReportBuilder, referrals: list[Referral]) -> SectionBuilder:
+    """How many students had 1, 2 to 5, or 6 or more referrals."""
     s = b.section(
         "students_by_count",
         Text("Students by number of referrals", "Estudiantes según su número de remisiones"),

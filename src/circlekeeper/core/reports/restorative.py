@@ -86,6 +86,7 @@ DEFINITIONS = (
 
 
 def kind_label(kind: str) -> Text:
+    """A circle kind's name in English and Spanish."""
     try:
         return KIND_LABELS[CircleKind(kind)]
     except (KeyError, ValueError):
@@ -93,10 +94,12 @@ def kind_label(kind: str) -> Text:
 
 
 def period_circles(facts: Facts) -> list[CircleHeld]:
+    """The circles held within the report's period."""
     return [c for c in facts.circles if facts.in_period(c.day)]
 
 
 def add_circles_by_kind(b: ReportBuilder, circles: list[CircleHeld]) -> SectionBuilder:
+    """Circles held by kind."""
     s = b.section(
         "circles_by_kind",
         Text("Circles held by kind", "Círculos realizados por tipo"),
@@ -127,6 +130,7 @@ def add_circles_by_kind(b: ReportBuilder, circles: list[CircleHeld]) -> SectionB
 
 
 def add_circle_purpose(b: ReportBuilder, circles: list[CircleHeld]) -> SectionBuilder:
+    """Proactive (community) circles against responsive ones."""
     s = b.section(
         "circle_purpose",
         Text("Proactive and responsive circles", "Círculos proactivos y reactivos"),
@@ -162,6 +166,7 @@ class Response:
 
 
 def responses(facts: Facts) -> list[Response]:
+    """Each referral of the period and the restorative response it got, if any."""
     first_circle: dict[int, date] = {}
     for c in facts.circles:
         if c.case_id is not None and facts.in_period(c.day):
@@ -180,6 +185,7 @@ def responses(facts: Facts) -> list[Response]:
 
 
 def add_responses(b: ReportBuilder, facts: Facts) -> SectionBuilder:
+    """Restorative responses held, who took part, and how many days after the referral."""
     s = b.section(
         "responses",
         Text("Restorative responses to referrals", "Respuestas restaurativas a las remisiones"),
@@ -241,6 +247,7 @@ def _outcome_section(
 
 
 def add_agreements(b: ReportBuilder, facts: Facts) -> SectionBuilder:
+    """Repair agreements by outcome: kept, partly kept, not kept, still open."""
     status = Counter(a.status for a in facts.agreements)
     rows = [
         ("completed", Text("Completed", "Cumplidos"), status[AgreementStatus.COMPLETED.value]),
@@ -269,6 +276,7 @@ def add_agreements(b: ReportBuilder, facts: Facts) -> SectionBuilder:
 
 
 def add_follow_ups(b: ReportBuilder, facts: Facts, as_of: date) -> SectionBuilder:
+    """Follow-ups done on time, late, not done, or not due yet."""
     on_time = late = not_done = not_due = 0
     for f in facts.follow_ups:
         if f.status == FollowUpStatus.DONE.value:
@@ -298,6 +306,7 @@ def add_follow_ups(b: ReportBuilder, facts: Facts, as_of: date) -> SectionBuilde
 def add_repeat_referrals(
     b: ReportBuilder, facts: Facts, found: list[Response], as_of: date
 ) -> SectionBuilder:
+    """Students referred again after a restorative response, and their share."""
     s = b.section(
         "repeat_referrals",
         Text(
@@ -347,6 +356,7 @@ def add_repeat_referrals(
 def add_before_after(
     b: ReportBuilder, facts: Facts, found: list[Response], as_of: date
 ) -> SectionBuilder:
+    """Referrals per student in the days before and after a restorative response."""
     s = b.section(
         "before_after",
         Text(
@@ -396,6 +406,7 @@ def add_before_after(
 
 
 def build(b: ReportBuilder, facts: Facts, as_of: date) -> bool:
+    """The restorative report: circles, responses, agreements, follow-ups and repeat referrals."""
     circles = period_circles(facts)
     add_circles_by_kind(b, circles)
     add_circle_purpose(b, circles)

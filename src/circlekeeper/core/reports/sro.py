@@ -48,6 +48,8 @@ NOT_GIVEN_LABEL = Text("Not given", "Sin indicar")
 
 @dataclass(frozen=True)
 class Activity:
+    """One logged SRO activity, as the report counts it."""
+
     role: str
     activity_type: str
     minutes: int
@@ -61,6 +63,8 @@ class Activity:
 
 @dataclass(frozen=True)
 class Training:
+    """One training record, as the report counts it (hours in tenths)."""
+
     trainee: str
     category: str
     tenths: int
@@ -69,6 +73,8 @@ class Training:
 
 @dataclass(frozen=True)
 class SroFacts:
+    """Everything the SRO report counts: activities, training and the hours required."""
+
     activities: list[Activity]  # in the period
     training: list[Training]  # completed on or before the period's end
     required_tenths: int
@@ -183,6 +189,7 @@ def _plain(value: int) -> Fig:
 
 
 def add_hours_by_role(b: ReportBuilder, facts: SroFacts) -> None:
+    """Hours by role of the triad (law enforcement, mentoring, education)."""
     section = b.section(
         "sro_hours_by_role",
         Text("Hours by role", "Horas por función"),
@@ -208,6 +215,7 @@ def add_hours_by_role(b: ReportBuilder, facts: SroFacts) -> None:
 
 
 def add_hours_by_type(b: ReportBuilder, facts: SroFacts) -> None:
+    """Hours and attendance by activity type."""
     section = b.section(
         "sro_hours_by_type",
         Text("Hours by activity type", "Horas por tipo de actividad"),
@@ -240,6 +248,7 @@ def add_hours_by_type(b: ReportBuilder, facts: SroFacts) -> None:
 
 
 def add_community(b: ReportBuilder, facts: SroFacts) -> None:
+    """Community engagement: events, hours and attendance."""
     section = b.section(
         "sro_community",
         Text("Community engagement", "Participación comunitaria"),
@@ -271,6 +280,7 @@ def add_community(b: ReportBuilder, facts: SroFacts) -> None:
 
 
 def add_training(b: ReportBuilder, facts: SroFacts, start: date) -> None:
+    """Training completed in the period: courses and hours by category."""
     period = [t for t in facts.training if t.completed_on >= start]
     section = b.section(
         "sro_training",
@@ -347,6 +357,7 @@ def _enforcement_figs(actions: list[Activity]) -> dict[str, Fig]:
 
 
 def add_enforcement(b: ReportBuilder, facts: SroFacts) -> None:
+    """Citations and arrests by incident type and by group."""
     actions = [a for a in facts.activities if a.activity_type in ENFORCEMENT_ACTIONS]
     by_type: dict[str, tuple[Text, list[Activity]]] = {}
     for a in sorted(actions, key=lambda a: (a.incident_label is None, a.incident_label or "")):

@@ -122,6 +122,7 @@ def _key_figures(b: ReportBuilder, facts: Facts, columns: tuple[Column, ...]) ->
 
 
 def build_board(b: ReportBuilder, facts: Facts, as_of: date) -> bool:
+    """The board's annual summary: key figures and the main tables of every report."""
     found = referrals.add_referral_sections(b, facts, big5=False)
     referrals.add_students_by_count(b, found)
     circles = restorative.period_circles(facts)
@@ -156,6 +157,7 @@ def build_board(b: ReportBuilder, facts: Facts, as_of: date) -> bool:
 
 
 def build_monthly(b: ReportBuilder, facts: Facts, as_of: date) -> bool:
+    """The monthly page: referrals, circles, responses and follow-ups, with key figures."""
     found = referrals.add_referral_sections(b, facts)
     circles = restorative.period_circles(facts)
     restorative.add_circle_purpose(b, circles)

@@ -66,6 +66,8 @@ class BackupInfo:
 
 @dataclass(frozen=True)
 class RestoreResult:
+    """What a restore did: the backup it used and where the replaced file was moved."""
+
     restored_from: Path
     moved_aside: Path | None  # where the database that was replaced went (never deleted)
 
@@ -95,6 +97,7 @@ def _setting(db: Database, key: str, default: int) -> int:
 
 
 def keep_count(db: Database) -> int:
+    """How many automatic backups are kept (a setting; 10 unless changed)."""
     return _setting(db, KEEP_SETTING, DEFAULT_KEEP)
 
 

@@ -34,6 +34,7 @@ ENTITY_NAMES = {"case_file": "case"}
 
 
 def entity_name(table: str) -> str:
+    """The name the audit trail uses for the records of a table."""
     return ENTITY_NAMES.get(table, table)
 
 

@@ -37,6 +37,8 @@ MIN_PASSPHRASE_LENGTH = 8  # the one rule for every new passphrase (GUI and comm
 
 
 class FileKind(StrEnum):
+    """What a database file is on disk: missing, empty, plain SQLite, encrypted, or damaged."""
+
     MISSING = "missing"
     EMPTY = "empty"
     PLAIN = "plain"  # an ordinary SQLite file
@@ -95,6 +97,7 @@ def plain_page_count_short(path: Path) -> bool:
 
 
 def read_salt(path: Path) -> bytes:
+    """The first bytes of an encrypted file (SQLCipher's salt)."""
     with path.open("rb") as handle:
         return handle.read(SALT_BYTES)
 
@@ -182,6 +185,7 @@ def connect(
 
 
 def table_counts(conn: Any) -> dict[str, int]:
+    """How many rows each table holds (compared before and after a rewrite)."""
     names = [
         row[0]
         for row in conn.execute(

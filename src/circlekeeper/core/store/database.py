@@ -57,6 +57,9 @@ CIRCLEKEEPER_TABLES = frozenset({"person", "case_file", "circle", "note", "audit
 
 
 class SchemaState(StrEnum):
+    """How a file's schema compares with this release's: missing, empty, current, older or
+    newer."""
+
     MISSING = "missing"  # no file yet
     EMPTY = "empty"  # a file with no tables (or zero bytes)
     CURRENT = "current"
@@ -66,6 +69,8 @@ class SchemaState(StrEnum):
 
 @dataclass(frozen=True)
 class SchemaCheck:
+    """The result of looking at a file's schema: its state and its alembic revision."""
+
     state: SchemaState
     revision: str | None
 

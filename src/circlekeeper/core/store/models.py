@@ -35,6 +35,8 @@ NAMING = {
 
 
 class Base(DeclarativeBase):
+    """The base of every table, with one naming convention for constraints."""
+
     metadata = MetaData(naming_convention=NAMING)
 
 

@@ -6,8 +6,7 @@ import logging
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -32,6 +31,8 @@ from circlekeeper.core.domain.enums import AgreementStatus, CircleStatus
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.agreements.labels import day_text, status_label
+from circlekeeper.ui.lists import keep_place, open_on_enter, selected_row
+from circlekeeper.ui.operations import Changes, listen
 from circlekeeper.ui.people.labels import count_text
 from circlekeeper.ui.style import heading, list_table, note
 
@@ -169,10 +170,15 @@ class AgreementsArea(QWidget):
         self.show_earlier.toggled.connect(self.reload)
         self.table.doubleClicked.connect(self.open_selected)
         self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.table.installEventFilter(self)
+        open_on_enter(self.table, self.open_selected)
         self.open_button.clicked.connect(self.open_selected)
         self.new_button.clicked.connect(self.new_for_circle)
         self.reload()
+        listen(self, database, ("agreement", "circle", "case", "person"), self.on_changes)
+
+    def on_changes(self, _changes: Changes) -> None:
+        """An agreement changed (signed, ticked off, renegotiated, in any window): show it."""
+        keep_place(self.table, self.reload)  # reload keeps the selected agreement itself
 
     # -- the list --------------------------------------------------------------------------
 
@@ -239,24 +245,11 @@ class AgreementsArea(QWidget):
     def selected(self) -> AgreementLine | None:
         if not hasattr(self, "table"):
             return None
-        rows = self.table.selectionModel().selectedRows()
-        if not rows or rows[0].row() >= len(self.lines):
-            return None
-        return self.lines[rows[0].row()]
+        row = selected_row(self.table)
+        return self.lines[row] if row is not None and row < len(self.lines) else None
 
     def _update_buttons(self) -> None:
         self.open_button.setEnabled(self.selected() is not None)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched is self.table
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        ):
-            self.open_selected()
-            return True
-        return super().eventFilter(watched, event)
 
     # -- opening ---------------------------------------------------------------------------
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,6 +34,8 @@ from circlekeeper.ui.cases.common import (
 )
 from circlekeeper.ui.cases.model import CaseTableModel
 from circlekeeper.ui.cases.page import CasePage
+from circlekeeper.ui.lists import keep_place, open_on_enter, select_row, selected_row
+from circlekeeper.ui.operations import Changes, listen
 from circlekeeper.ui.people.labels import count_text
 from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading, list_table
@@ -132,7 +134,7 @@ class CasesArea(QWidget):
         self.status_filter.currentIndexChanged.connect(lambda _i: self._filter_changed())
         self.open_only.toggled.connect(lambda _on: self._filter_changed())
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
-        self.table.installEventFilter(self)
+        open_on_enter(self.table, self.open_selected)
         self.new_button.clicked.connect(self.new_referral)
         self.open_button.clicked.connect(self.open_selected)
         self.calendar_button.clicked.connect(self.export_calendar)
@@ -148,8 +150,28 @@ class CasesArea(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
         self._update_buttons()
+        listen(self.list_page, database, ("case", "person"), self.on_changes)
 
     # -- list ------------------------------------------------------------------------------
+
+    def on_changes(self, _changes: Changes) -> None:
+        """A case (or someone named in one) changed in any window: the list shows it now."""
+
+        def chosen() -> int | None:
+            row = self.selected_case()
+            return row.id if row is not None else None
+
+        def refresh() -> None:
+            try:
+                self.model.refresh()
+            except PROBLEMS as problem:
+                show_message(self.message, problem_text(problem), problem=True)
+                return
+            text = count_text(self.model.total, self.tr("1 case"), self.tr("{count} cases"))
+            self.count.setText(text)
+            self.count.setAccessibleName(text)
+
+        keep_place(self.table, refresh, chosen, self.select_case)
 
     def _filter_changed(self) -> None:
         # Choosing "Closed" with "open only" ticked would show nothing: untick it.
@@ -178,35 +200,18 @@ class CasesArea(QWidget):
             self.model.refresh()
 
     def selected_case(self) -> CaseRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.case_at(rows[0].row()) if rows else None
+        row = selected_row(self.table)
+        return self.model.case_at(row) if row is not None else None
 
     def select_case(self, case_id: int) -> bool:
         row = self.model.row_of(case_id)
         if row < 0:
             return False
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
+        select_row(self.table, row)
         return True
 
     def _update_buttons(self) -> None:
         self.open_button.setEnabled(self.selected_case() is not None)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched is self.table
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        ):
-            self.open_selected()
-            return True
-        return super().eventFilter(watched, event)
 
     # -- pages -----------------------------------------------------------------------------
 

@@ -56,11 +56,15 @@ from circlekeeper.ui.cases.common import (
 )
 from circlekeeper.ui.cases.handoffs import HandOffSection
 from circlekeeper.ui.cases.sections import DiversionSection, EligibilitySection
+from circlekeeper.ui.lists import keep_place
 from circlekeeper.ui.locale import datetime_text
+from circlekeeper.ui.operations import Changes, listen
 from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading
 
 PARTY_ROLE = Qt.ItemDataRole.UserRole + 1
+# What the page reads out: the case, its people, circles, agreements and follow-ups.
+SHOWN_KINDS = ("case", "person", "follow_up", "agreement", "circle")
 
 
 def _table(
@@ -271,8 +275,38 @@ class CasePage(QScrollArea):
         self.agreements.cellActivated.connect(self._open_agreement)
         for section in (self.eligibility, self.diversion, self.hand_offs):
             section.saved.connect(self._section_saved)
+        listen(self, database, SHOWN_KINDS, self.on_changes)
 
     # -- loading ---------------------------------------------------------------------------
+
+    def on_changes(self, changes: Changes) -> None:
+        """Something this page shows changed (in any window): show it, keeping the place.
+
+        The forms on the page (eligibility, diversion, hand-offs) keep what is being typed;
+        only what the page reads out is refreshed.
+        """
+        shown = self.detail
+        if shown is None:
+            return
+        if not (
+            changes.touched("case", shown.id)
+            or any(changes.touched("person", party.person_id) for party in shown.parties)
+            or changes.touches("follow_up", "agreement", "circle")
+        ):
+            return
+
+        def refresh() -> None:
+            try:
+                detail = self.cases.detail(shown.id)
+            except PROBLEMS:
+                return  # the case is gone or unreadable; what is on screen stays
+            self.detail = detail
+            self._show_summary(detail)
+            self._show_pipeline(detail)
+            self._show_parties(detail)
+            self._show_lists(detail)
+
+        keep_place(self, refresh)
 
     def show_changes(self) -> QWidget | None:
         """The audit trail of this case: who changed what, and when."""

@@ -3,8 +3,8 @@ running them."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -24,6 +24,8 @@ from circlekeeper.core.store.database import Database
 from circlekeeper.ui.circles.labels import status_choices
 from circlekeeper.ui.circles.model import CirclesTableModel
 from circlekeeper.ui.circles.problems import PROBLEMS, show_problem
+from circlekeeper.ui.lists import keep_place, open_on_enter, select_row, selected_row
+from circlekeeper.ui.operations import Changes, listen
 from circlekeeper.ui.people.labels import count_text
 from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading, list_table
@@ -111,7 +113,7 @@ class CirclesArea(QWidget):
 
         self.status_filter.currentIndexChanged.connect(self.reload)
         self.table.doubleClicked.connect(self.open_selected)
-        self.table.installEventFilter(self)
+        open_on_enter(self.table, self.open_selected)
         self.new_button.clicked.connect(self.new_circle)
         self.open_button.clicked.connect(self.open_selected)
         self.start_button.clicked.connect(self.start_selected)
@@ -124,8 +126,18 @@ class CirclesArea(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
         self._update_buttons()
+        listen(self, database, ("circle", "person"), self.on_changes)
 
     # -- list ------------------------------------------------------------------------------
+
+    def on_changes(self, _changes: Changes) -> None:
+        """A circle changed (planned, started, ended, in any window): show it as it is now."""
+
+        def chosen() -> int | None:
+            row = self.selected_circle()
+            return row.id if row is not None else None
+
+        keep_place(self.table, self.reload, chosen, self.select_circle)
 
     def reload(self) -> None:
         try:
@@ -139,31 +151,11 @@ class CirclesArea(QWidget):
         self.status.setAccessibleName(text)
 
     def selected_circle(self) -> CircleRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.circle_at(rows[0].row()) if rows else None
+        row = selected_row(self.table)
+        return self.model.circle_at(row) if row is not None else None
 
     def select_circle(self, circle_id: int) -> None:
-        row = self.model.row_of(circle_id)
-        if row < 0:
-            return
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched is self.table
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        ):
-            self.open_selected()
-            return True
-        return super().eventFilter(watched, event)
+        select_row(self.table, self.model.row_of(circle_id))
 
     def _update_buttons(self) -> None:
         circle = self.selected_circle()

@@ -3,24 +3,18 @@ rest, most recent first."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt
 
 from circlekeeper.core.circles.circles import CirclePlanner, CircleRow
 from circlekeeper.core.domain.enums import CircleStatus
 from circlekeeper.ui.circles.labels import kind_label, status_label
+from circlekeeper.ui.lists import RecordTableModel
 from circlekeeper.ui.locale import date_text, time_text
 
-Index = QModelIndex | QPersistentModelIndex
 LIST_LIMIT = 1000
 
 
@@ -42,18 +36,25 @@ def upcoming_first(rows: list[CircleRow], now: datetime) -> list[CircleRow]:
     return soon + rest
 
 
-class CirclesTableModel(QAbstractTableModel):
-    """Rows of :class:`CircleRow` for one status filter."""
+class CirclesTableModel(RecordTableModel[CircleRow]):
+    """Rows of :class:`CircleRow` for one status filter (read whole, then put in order)."""
 
     WHEN, TITLE, KIND, STATUS, PLACE, PEOPLE = range(6)
-    COLUMN_COUNT = 6
-    ObjectRole = Qt.ItemDataRole.UserRole + 1
-    SortRole = Qt.ItemDataRole.UserRole + 2
+    PAGED = False
+    PAGE_SIZE = LIST_LIMIT
+    TRANSLATION_CONTEXT = "CirclesTableModel"
+    HEADERS = (
+        QT_TRANSLATE_NOOP("CirclesTableModel", "When"),
+        QT_TRANSLATE_NOOP("CirclesTableModel", "Title"),
+        QT_TRANSLATE_NOOP("CirclesTableModel", "Kind"),
+        QT_TRANSLATE_NOOP("CirclesTableModel", "Status"),
+        QT_TRANSLATE_NOOP("CirclesTableModel", "Place"),
+        QT_TRANSLATE_NOOP("CirclesTableModel", "People"),
+    )
 
     def __init__(self, planner: CirclePlanner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._planner = planner
-        self._rows: list[CircleRow] = []
         self.status: str | None = None
 
     def set_status(self, status: str | None) -> None:
@@ -61,54 +62,22 @@ class CirclesTableModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        rows = self._planner.circles(status=self.status, limit=LIST_LIMIT)
-        self.beginResetModel()
-        self._rows = upcoming_first(rows, datetime.now().astimezone())
-        self.endResetModel()
+        self.reload(LIST_LIMIT)
+
+    def read(self, limit: int, offset: int) -> Sequence[CircleRow]:
+        rows = self._planner.circles(status=self.status, limit=limit)
+        return upcoming_first(rows, datetime.now().astimezone())
 
     def circle_at(self, row: int) -> CircleRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.record_at(row)
 
-    def row_of(self, circle_id: int) -> int:
-        return next((n for n, r in enumerate(self._rows) if r.id == circle_id), -1)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.COLUMN_COUNT
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        titles = (
-            QCoreApplication.translate("CirclesTableModel", "When"),
-            QCoreApplication.translate("CirclesTableModel", "Title"),
-            QCoreApplication.translate("CirclesTableModel", "Kind"),
-            QCoreApplication.translate("CirclesTableModel", "Status"),
-            QCoreApplication.translate("CirclesTableModel", "Place"),
-            QCoreApplication.translate("CirclesTableModel", "People"),
-        )
-        return titles[section] if 0 <= section < len(titles) else None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        circle = self.circle_at(index.row())
-        if circle is None:
-            return None
-        column = index.column()
-        if role == self.ObjectRole:
-            return circle
-        if role == self.SortRole:
-            return index.row()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._display(circle, column)
+    def extra(self, circle: CircleRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.PEOPLE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def display(self, circle: CircleRow, column: int) -> str:
+        return self._display(circle, column)
 
     @staticmethod
     def _display(circle: CircleRow, column: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,6 +23,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from circlekeeper.core.people.people import PeopleService, PersonRow
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.database import Database
+from circlekeeper.ui.lists import keep_place, open_on_enter, select_row, selected_row
+from circlekeeper.ui.operations import Changes, listen
 from circlekeeper.ui.people.labels import count_text
 from circlekeeper.ui.people.model import PeopleTableModel
 from circlekeeper.ui.style import heading, list_table
@@ -127,7 +129,7 @@ class PeopleArea(QWidget):
         self.search.installEventFilter(self)
         self.show_archived.toggled.connect(self.reload)
         self.table.doubleClicked.connect(self.edit_selected)
-        self.table.installEventFilter(self)
+        open_on_enter(self.table, self.edit_selected)
         self.add_button.clicked.connect(self.add_person)
         self.edit_button.clicked.connect(self.edit_selected)
         self.archive_button.clicked.connect(self.toggle_archived)
@@ -146,8 +148,22 @@ class PeopleArea(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
         self._update_buttons()
+        listen(self, database, ("person",), self.on_changes)
 
     # -- list ------------------------------------------------------------------------------
+
+    def on_changes(self, _changes: Changes) -> None:
+        """Someone was added or edited (here or in another window): the list shows it now."""
+
+        def chosen() -> int | None:
+            row = self.selected_person()
+            return row.id if row is not None else None
+
+        def refresh() -> None:
+            if self._guard(self.model.refresh):
+                self._show_count()
+
+        keep_place(self.table, refresh, chosen, self.select_person)
 
     def reload(self) -> None:
         """Run the current search again from the first page."""
@@ -183,13 +199,7 @@ class PeopleArea(QWidget):
                 self.select_row(0)
 
     def select_row(self, row: int) -> None:
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
+        select_row(self.table, row)
 
     def select_person(self, person_id: int) -> None:
         row = self.model.row_of(person_id)
@@ -197,17 +207,12 @@ class PeopleArea(QWidget):
             self.select_row(row)
 
     def selected_person(self) -> PersonRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.person_at(rows[0].row())
+        row = selected_row(self.table)
+        return self.model.person_at(row) if row is not None else None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             key = event.key()
-            if watched is self.table and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.edit_selected()
-                return True
             if watched is self.search and key == Qt.Key.Key_Down:
                 self._go_to_list()
                 return True

@@ -36,9 +36,13 @@ from circlekeeper.ui.cases.common import (
     show_message,
     time_text,
 )
+from circlekeeper.ui.lists import keep_place
+from circlekeeper.ui.operations import Changes, listen
 from circlekeeper.ui.style import heading
 
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
+# What Today shows: circles, follow-ups (and who is responsible), agreements at risk.
+SHOWN_KINDS = ("circle", "follow_up", "agreement", "case", "person")
 
 
 def _placeholder(widget: QListWidget, text: str) -> None:
@@ -159,6 +163,7 @@ class TodayArea(QWidget):
         self.due.itemActivated.connect(self._open_follow_up)
         self.circles.itemActivated.connect(self._open_circle)
         self.at_risk.itemActivated.connect(self._open_agreement)
+        listen(self, database, SHOWN_KINDS, self.on_changes)
         self.refresh()
 
     # -- loading ---------------------------------------------------------------------------
@@ -167,8 +172,23 @@ class TodayArea(QWidget):
         super().showEvent(event)
         self.refresh()
 
+    def on_changes(self, _changes: Changes) -> None:
+        """Something Today shows changed (in any window): read again, keeping the place."""
+        keep_place(self.due, self.refresh, self._selected_follow_up_id, self._select_follow_up)
+
+    def _selected_follow_up_id(self) -> int | None:
+        row = self.selected_follow_up()
+        return row.id if row is not None else None
+
+    def _select_follow_up(self, follow_up_id: int) -> None:
+        for index in range(self.due.count()):
+            row = self.due.item(index).data(RECORD_ROLE)
+            if isinstance(row, FollowUpRow) and row.id == follow_up_id:
+                self.due.setCurrentRow(index)
+                return
+
     def refresh(self) -> None:
-        """Read today's items again (on show, and after an outcome is recorded)."""
+        """Read today's items again (on show, after an outcome, and when records change)."""
         now = self.clock()
         today = now.date()
         self.day.setText(long_day_text(today))
@@ -341,7 +361,10 @@ class TodayArea(QWidget):
             )
             return
         except PROBLEMS as problem:
+            # A card that went stale (the circle ended in another window): say so, then show
+            # what is true now.
             show_message(self.message, problem_text(problem), problem=True)
+            self.refresh()
             return
         if window is not None:
             self.live_window = window
