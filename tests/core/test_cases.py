@@ -16,6 +16,7 @@ from circlekeeper.core.cases.cases import (
     person_usage,
 )
 from circlekeeper.core.followups.followups import FollowUpData, FollowUpService
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.database import Database
@@ -60,7 +61,7 @@ def _case(db: Database, who: dict[str, int]) -> int:
 
 def test_intake_records_the_referral_with_its_people(db: Database) -> None:
     who = _people(db)
-    cases = CaseService(db.sessions, actor="kim")
+    cases = CaseService(Context(db.sessions, actor="kim"))
     # When a referral comes in
     case_id = _case(db, who)
     detail = cases.detail(case_id)

@@ -25,6 +25,7 @@ from circlekeeper.core.domain.eligibility import (
     encode,
 )
 from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.scripts.scripts import ScriptLibrary
@@ -358,7 +359,7 @@ def test_the_audit_trail_says_a_screen_was_saved_but_not_what_it_found(
 ) -> None:
     # The trail is append-only (retention cannot rewrite it): it must not keep that a minor's
     # case was a Title IX or child protection matter, nor the screen's notes.
-    screens = EligibilityService(db.sessions, actor="Ms. Ortiz")
+    screens = EligibilityService(Context(db.sessions, actor="Ms. Ortiz"))
     secret = "Disclosed at home, coordinator told"
     screens.record_for_case(world["case"], replace(CLEAR, title_ix=True, notes=secret))
     screens.record_for_circle(world["circle"], replace(CLEAR, child_protection=True), loaded=CLEAR)

@@ -77,7 +77,14 @@ def context_for(database: Database) -> Context:
     """The operation context of an open database (a plain one if no window registered it)."""
     found = _contexts.get(id(database))
     if found is None:
-        found = Context(database.sessions)
+        # No window registered it (a screen opened on its own): the viewer of whichever
+        # window shows this database, else nobody who may see more than an SRO.
+        from circlekeeper.ui.profiles import current_viewer
+
+        def looking() -> Viewer:
+            return current_viewer(database)
+
+        found = Context(database.sessions, actor=lambda: looking().name, viewer=looking)
         _keep(database, found)
     return found
 

@@ -7,7 +7,6 @@ redone); it can be closed from any open step, always with a closure reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -44,9 +43,9 @@ from circlekeeper.core.domain.enums import (
     Role,
 )
 from circlekeeper.core.followups.followups import FOLLOW_UP_QUERY, FollowUpRow, follow_up_row
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.people import is_minor
 from circlekeeper.core.problems import InvalidInput, NotFound
-from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.sro import mou
 from circlekeeper.core.store.models import (
     Agreement,
@@ -301,23 +300,16 @@ def case_follow_up_filter(case_id: int) -> ColumnElement[bool]:
 class CaseService:
     """Take in referrals, screen them, move them through the pipeline and close them."""
 
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        actor: str = "",
-        viewer: Viewer | Callable[[], Viewer] | None = None,
-    ) -> None:
-        self._sessions = sessions
-        self.actor = actor
-        # Who is acting (or how to ask, for a window whose profile can change): the school's
-        # MOU keeps a school resource officer out of discipline.
-        self.viewer = viewer
+    def __init__(self, context: Context | sessionmaker[Session]) -> None:
+        # Who acts and who looks come from the context: the school's MOU keeps a school
+        # resource officer out of discipline.
+        self.ctx = as_context(context)
 
     # -- intake and parties ------------------------------------------------------------------
 
     def incident_type_labels(self) -> list[str]:
         """The names of the school's incident types, in the school's order (for intake)."""
-        return [row.label for row in IncidentVocabulary(self._sessions).types()]
+        return [row.label for row in IncidentVocabulary(self.ctx).types()]
 
     def intake(self, data: CaseIntake) -> CaseDetail:
         """Record a new referral (status "referred") with the people involved."""
@@ -346,7 +338,7 @@ class CaseService:
                 )
             seen.add(person_id)
         incident_time = clean_time_of_day(data.incident_time)
-        with self._sessions.begin() as session:
+        with self.ctx.write("intake") as session:
             if data.referred_by_id is not None:
                 _person(session, data.referred_by_id, "referring person")
             incident_type = resolve_incident_type(session, category)
@@ -373,7 +365,6 @@ class CaseService:
                 "intake",
                 "case",
                 case.uuid,
-                actor=self.actor,
                 source=data.referral_source,
                 parties=len(data.parties),
             )
@@ -382,7 +373,7 @@ class CaseService:
 
     def add_party(self, case_id: int, person_id: int, role: str) -> PartyRow:
         _check_role(role)
-        with self._sessions.begin() as session:
+        with self.ctx.write("add party") as session:
             case = _case(session, case_id)
             person = _person(session, person_id)
             existing = session.scalar(
@@ -404,7 +395,6 @@ class CaseService:
                 "add_party",
                 "case",
                 case.uuid,
-                actor=self.actor,
                 person=person.uuid,
                 role=role,
             )
@@ -418,7 +408,7 @@ class CaseService:
 
     def change_party_role(self, party_id: int, role: str) -> None:
         _check_role(role)
-        with self._sessions.begin() as session:
+        with self.ctx.write("change party role") as session:
             party = session.get(CaseParty, party_id)
             if party is None:
                 raise NotFound("That person is no longer part of this case.")
@@ -430,23 +420,20 @@ class CaseService:
                 "change_party_role",
                 "case",
                 party.case.uuid,
-                actor=self.actor,
                 party=party.uuid,
                 before=before,
                 after=role,
             )
 
     def remove_party(self, party_id: int) -> None:
-        with self._sessions.begin() as session:
+        with self.ctx.write("remove party") as session:
             party = session.get(CaseParty, party_id)
             if party is None:
                 raise NotFound("That person is no longer part of this case.")
             case_uuid = party.case.uuid
             person = _person(session, party.person_id)
             session.delete(party)
-            audit.record(
-                session, "remove_party", "case", case_uuid, actor=self.actor, person=person.uuid
-            )
+            audit.record(session, "remove_party", "case", case_uuid, person=person.uuid)
 
     def update_referral(self, case_id: int, data: CaseIntake) -> None:
         """Correct the referral's facts (not its parties or status)."""
@@ -458,7 +445,7 @@ class CaseService:
         if data.incident_on is not None and data.incident_on > data.referred_on:
             raise InvalidInput("The incident date is after the referral date; check both dates.")
         incident_time = clean_time_of_day(data.incident_time)
-        with self._sessions.begin() as session:
+        with self.ctx.write("update referral") as session:
             case = _case(session, case_id)
             if data.referred_by_id is not None:
                 _person(session, data.referred_by_id, "referring person")
@@ -479,7 +466,7 @@ class CaseService:
             for key in changed:
                 setattr(case, key, values[key])
             if changed:
-                audit.record(session, "update", "case", case.uuid, actor=self.actor, fields=changed)
+                audit.record(session, "update", "case", case.uuid, fields=changed)
 
     # -- eligibility -------------------------------------------------------------------------
 
@@ -491,11 +478,11 @@ class CaseService:
         The one screen of the case, also edited from its conference's preparation panel: see
         :class:`~circlekeeper.core.cases.eligibility.EligibilityService`.
         """
-        service = EligibilityService(self._sessions, self.actor)
+        service = EligibilityService(self.ctx)
         return service.record_for_case(case_id, answers, loaded=loaded).verdict.problems
 
     def eligibility_problems(self, case_id: int) -> list[str]:
-        return EligibilityService(self._sessions).for_case(case_id).verdict.problems
+        return EligibilityService(self.ctx).for_case(case_id).verdict.problems
 
     # -- pipeline ----------------------------------------------------------------------------
 
@@ -512,7 +499,7 @@ class CaseService:
         if target is CaseStatus.CLOSED:
             raise InvalidInput("Closing a case needs a closure reason: use Close case.")
         self._check_reopen(case_id)
-        with self._sessions.begin() as session:
+        with self.ctx.write("move") as session:
             case = _case(session, case_id)
             current = CaseStatus(case.status)
             here, there = PIPELINE.index(current), PIPELINE.index(target)
@@ -542,7 +529,6 @@ class CaseService:
                 "move",
                 "case",
                 case.uuid,
-                actor=self.actor,
                 before=current.value,
                 after=target.value,
                 reason=reason,
@@ -556,7 +542,6 @@ class CaseService:
         *,
         today: date,
         open_follow_ups: OpenFollowUpChoice | None = None,
-        viewer: Viewer | None = None,
     ) -> list[int]:
         """Close a case with a reason; returns the ids of follow-ups cancelled by closing it.
 
@@ -571,8 +556,8 @@ class CaseService:
             raise InvalidInput(f"A case closes with one of these reasons: {allowed}.") from None
         if open_follow_ups not in (None, "cancel", "keep"):
             raise InvalidInput("Open follow-ups can only be cancelled or kept.")
-        self._check_discipline(case_id, "close a case", viewer)
-        with self._sessions.begin() as session:
+        self._check_discipline(case_id, "close a case")
+        with self.ctx.write("close") as session:
             case = _case(session, case_id)
             if case.status == CaseStatus.CLOSED:
                 raise InvalidInput(
@@ -614,7 +599,6 @@ class CaseService:
                 "close",
                 "case",
                 case.uuid,
-                actor=self.actor,
                 before=before,
                 reason=closure.value,
                 follow_ups_cancelled=len(cancelled),
@@ -626,31 +610,20 @@ class CaseService:
 
     def _check_reopen(self, case_id: int) -> None:
         """Reopening a closed case undoes a closing decision: the MOU's discipline rule."""
-        acting = self.viewer() if callable(self.viewer) else self.viewer
-        if acting is None or not acting.is_sro:
+        if not self.ctx.viewer().is_sro:
             return
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             closed = _case(session, case_id).status == CaseStatus.CLOSED.value
         if closed:
-            self._check_discipline(case_id, "reopen a closed case", acting)
+            self._check_discipline(case_id, "reopen a closed case")
 
-    def _check_discipline(self, case_id: int, attempted: str, viewer: Viewer | None) -> None:
+    def _check_discipline(self, case_id: int, attempted: str) -> None:
         """Refuse (with an audit line) a discipline decision the MOU keeps from this viewer."""
-        acting = viewer if viewer is not None else self.viewer
-        if callable(acting):
-            acting = acting()
-        if acting is None or not acting.is_sro:
+        if not self.ctx.viewer().is_sro:
             return
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             case_uuid = _case(session, case_id).uuid
-        mou.check_discipline(
-            self._sessions,
-            acting,
-            attempted,
-            entity="case",
-            entity_uuid=case_uuid,
-            actor=self.actor,
-        )
+        mou.check_discipline(self.ctx, attempted, entity="case", entity_uuid=case_uuid)
 
     def set_diversion(
         self,
@@ -659,10 +632,9 @@ class CaseService:
         amount: int | None = None,
         *,
         consequence_reinstated: bool = False,
-        viewer: Viewer | None = None,
     ) -> None:
         """Which consequence the restorative route replaced (and how much, e.g. suspension days)."""
-        self._check_discipline(case_id, "set the diversion of a case", viewer)
+        self._check_discipline(case_id, "set the diversion of a case")
         try:
             diversion = Diversion(diverted_from)
         except ValueError:
@@ -678,7 +650,7 @@ class CaseService:
             )
         if amount is not None and amount > 365:
             raise InvalidInput("The amount diverted looks too large; give days (at most 365).")
-        with self._sessions.begin() as session:
+        with self.ctx.write("set diversion") as session:
             case = _case(session, case_id)
             case.diverted_from = diversion.value
             case.diversion_amount = amount
@@ -688,7 +660,6 @@ class CaseService:
                 "diversion",
                 "case",
                 case.uuid,
-                actor=self.actor,
                 diverted_from=diversion.value,
                 amount=amount,
                 reinstated=consequence_reinstated,
@@ -714,7 +685,7 @@ class CaseService:
         except ValueError:
             allowed = ", ".join(m.value for m in ContactMethod)
             raise InvalidInput(f"The contact method must be one of: {allowed}.") from None
-        with self._sessions.begin() as session:
+        with self.ctx.write("add contact") as session:
             case = _case(session, case_id)
             name = None
             if person_id is not None:
@@ -735,7 +706,6 @@ class CaseService:
                 "family_contact",
                 "case",
                 case.uuid,
-                actor=self.actor,
                 contact=contact.uuid,
                 method=how.value,
             )
@@ -750,7 +720,7 @@ class CaseService:
             )
 
     def contacts(self, case_id: int) -> list[ContactRow]:
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             _case(session, case_id)
             return self._contacts(session, case_id)
 
@@ -781,7 +751,7 @@ class CaseService:
         if open_only:
             query = query.where(Case.status != CaseStatus.CLOSED.value)
         query = query.order_by(Case.referred_on.desc(), Case.id.desc()).limit(limit).offset(offset)
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             rows = session.execute(query).all()
             parties: dict[int, list[str]] = {}
             for case_id, first, preferred, last, role in session.execute(
@@ -807,11 +777,11 @@ class CaseService:
             query = query.where(Case.status == status)
         if open_only:
             query = query.where(Case.status != CaseStatus.CLOSED.value)
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             return int(session.scalar(query) or 0)
 
     def detail(self, case_id: int) -> CaseDetail:
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             return self._detail(session, _case(session, case_id))
 
     def _detail(self, session: Session, case: Case) -> CaseDetail:

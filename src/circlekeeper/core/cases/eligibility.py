@@ -28,6 +28,7 @@ from circlekeeper.core.domain.eligibility import (
     from_stored,
 )
 from circlekeeper.core.domain.enums import CaseStatus, CircleKind, CircleStatus, Role
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.people import is_minor
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.models import Case, CaseParty, Circle, Participant, Person
@@ -131,16 +132,15 @@ def adopt_circle_screen(session: Session, circle: Circle, *, actor: str = "") ->
 class EligibilityService:
     """Read and record the one eligibility screen of a case or a conference."""
 
-    def __init__(self, sessions: sessionmaker[Session], actor: str = "") -> None:
-        self._sessions = sessions
-        self.actor = actor
+    def __init__(self, context: Context | sessionmaker[Session]) -> None:
+        self.ctx = as_context(context)
 
     def for_case(self, case_id: int, on: date | None = None) -> Screen:
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             return case_screen(session, _case(session, case_id), on)
 
     def for_circle(self, circle_id: int, on: date | None = None) -> Screen:
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             return circle_screen(session, _circle(session, circle_id), on)
 
     def record_for_case(
@@ -148,7 +148,7 @@ class EligibilityService:
     ) -> Screen:
         """Save what changed between ``loaded`` (what the screen showed; blank if it was not
         screened) and ``edited``; every other stored answer stays as it is."""
-        with self._sessions.begin() as session:
+        with self.ctx.write("record for case") as session:
             case = _case(session, case_id)
             if case.status == CaseStatus.CLOSED.value:
                 raise InvalidInput("This case is closed; reopen it before changing the screen.")
@@ -160,7 +160,7 @@ class EligibilityService:
     ) -> Screen:
         """Save a conference's screen: onto its case when it has one (as
         :meth:`record_for_case` does), else with the conference."""
-        with self._sessions.begin() as session:
+        with self.ctx.write("record for circle") as session:
             circle = _circle(session, circle_id)
             if circle.status in (CircleStatus.COMPLETED.value, CircleStatus.CANCELLED.value):
                 raise InvalidInput("This circle is over; its screen cannot be changed now.")
@@ -178,7 +178,7 @@ class EligibilityService:
                 summary = _summary(circle.summary)
                 summary["eligibility"] = json.loads(encode(merged))
                 circle.summary = json.dumps(summary, ensure_ascii=False, sort_keys=True)
-                _audit(session, "circle", circle.uuid, self.actor, merged)
+                _audit(session, "circle", circle.uuid, "", merged)
             return circle_screen(session, circle)
 
     def _write_case(
@@ -187,7 +187,7 @@ class EligibilityService:
         stored, unreadable = _read(case.eligibility)
         merged = _merge(stored, unreadable, edited, loaded)
         case.eligibility = encode(merged)
-        _audit(session, "case", case.uuid, self.actor, merged)
+        _audit(session, "case", case.uuid, "", merged)
 
 
 def _merge(

@@ -23,6 +23,7 @@ from circlekeeper.core.domain.enums import (
     PersonKind,
     Role,
 )
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.models import (
     Agreement,
@@ -121,15 +122,14 @@ def local_date(moment: datetime, tz: tzinfo | None) -> date:
 class FollowUpService:
     """Create follow-ups, schedule them after conferences, and record what came of them."""
 
-    def __init__(self, sessions: sessionmaker[Session], actor: str = "") -> None:
-        self._sessions = sessions
-        self.actor = actor
+    def __init__(self, context: Context | sessionmaker[Session]) -> None:
+        self.ctx = as_context(context)
 
     # -- creating ----------------------------------------------------------------------------
 
     def create(self, data: FollowUpData) -> FollowUpRow:
         """Add a follow-up; it must belong to something and cannot predate its agreement."""
-        with self._sessions.begin() as session:
+        with self.ctx.write("create") as session:
             follow_up = self._add(session, data)
             return self._fetch(session, follow_up.id, None)
 
@@ -186,7 +186,6 @@ class FollowUpService:
             "create",
             "follow_up",
             follow_up.uuid,
-            actor=self.actor,
             due_on=data.due_on,
             responsible=responsible.uuid,
         )
@@ -209,7 +208,7 @@ class FollowUpService:
         """
         if not weeks or any(w <= 0 for w in weeks):
             raise InvalidInput("Follow-up weeks must be whole numbers of weeks after the circle.")
-        with self._sessions.begin() as session:
+        with self.ctx.write("schedule after conference") as session:
             circle = session.get(Circle, circle_id)
             if circle is None:
                 raise NotFound("That circle no longer exists.")
@@ -256,7 +255,7 @@ class FollowUpService:
         The responsible adult is the item's verifier, else the agreement's follow-up person,
         else ``responsible_id``.
         """
-        with self._sessions.begin() as session:
+        with self.ctx.write("schedule from agreement") as session:
             agreement = session.get(Agreement, agreement_id)
             if agreement is None:
                 raise NotFound("That agreement no longer exists.")
@@ -326,7 +325,7 @@ class FollowUpService:
             raise InvalidInput("The meeting time needs a time zone; it cannot be guessed.")
         if planned_minutes <= 0:
             raise InvalidInput("The meeting needs a length in minutes.")
-        with self._sessions.begin() as session:
+        with self.ctx.write("schedule completion meeting") as session:
             agreement = session.get(Agreement, agreement_id)
             if agreement is None:
                 raise NotFound("That agreement no longer exists.")
@@ -360,7 +359,6 @@ class FollowUpService:
                 "plan_completion_meeting",
                 "circle",
                 circle.uuid,
-                actor=self.actor,
                 agreement=agreement.uuid,
             )
             follow_up = self._add(
@@ -418,31 +416,29 @@ class FollowUpService:
         text = (outcome or "").strip()
         if status == FollowUpStatus.MISSED and not text:
             raise InvalidInput("Say briefly why the follow-up was missed, and what happens next.")
-        with self._sessions.begin() as session:
+        with self.ctx.write("record outcome") as session:
             follow_up = self._get(session, follow_up_id)
             follow_up.status = status
             follow_up.outcome = text or None
             follow_up.done_on = on
-            audit.record(
-                session, "outcome", "follow_up", follow_up.uuid, actor=self.actor, status=status
-            )
+            audit.record(session, "outcome", "follow_up", follow_up.uuid, status=status)
             return self._fetch(session, follow_up.id, on)
 
     def cancel(self, follow_up_id: int, reason: str, *, on: date) -> None:
         reason = " ".join((reason or "").split())
         if not reason:
             raise InvalidInput("Say why the follow-up is cancelled.")
-        with self._sessions.begin() as session:
+        with self.ctx.write("cancel") as session:
             follow_up = self._get(session, follow_up_id)
             if follow_up.status != FollowUpStatus.OPEN:
                 raise InvalidInput(f"This follow-up is already {follow_up.status}.")
             follow_up.status = FollowUpStatus.CANCELLED.value
             follow_up.outcome = reason
             follow_up.done_on = on
-            audit.record(session, "cancel", "follow_up", follow_up.uuid, actor=self.actor)
+            audit.record(session, "cancel", "follow_up", follow_up.uuid)
 
     def reschedule(self, follow_up_id: int, due_on: date) -> FollowUpRow:
-        with self._sessions.begin() as session:
+        with self.ctx.write("reschedule") as session:
             follow_up = self._get(session, follow_up_id)
             if follow_up.status != FollowUpStatus.OPEN:
                 raise InvalidInput(f"This follow-up is already {follow_up.status}.")
@@ -461,7 +457,6 @@ class FollowUpService:
                 "reschedule",
                 "follow_up",
                 follow_up.uuid,
-                actor=self.actor,
                 before=before,
                 after=due_on,
             )
@@ -470,7 +465,7 @@ class FollowUpService:
     # -- reading -----------------------------------------------------------------------------
 
     def get(self, follow_up_id: int, *, today: date | None = None) -> FollowUpRow:
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             return self._fetch(session, follow_up_id, today)
 
     def due(
@@ -490,7 +485,7 @@ class FollowUpService:
         if responsible_id is not None:
             query = query.where(FollowUp.responsible_id == responsible_id)
         query = query.order_by(FollowUp.due_on, FollowUp.id).limit(limit)
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             return [follow_up_row(r, today) for r in session.execute(query)]
 
     def overdue(self, today: date, *, limit: int = 500) -> list[FollowUpRow]:
@@ -515,7 +510,7 @@ class FollowUpService:
             query = query.where(FollowUp.agreement_id == agreement_id)
         if statuses is not None:
             query = query.where(FollowUp.status.in_(list(statuses)))
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             rows = session.execute(query.order_by(FollowUp.due_on, FollowUp.id))
             return [follow_up_row(r, today) for r in rows]
 

@@ -34,8 +34,8 @@ from circlekeeper.ui.cases.common import (
 )
 from circlekeeper.ui.cases.model import CaseTableModel
 from circlekeeper.ui.cases.page import CasePage
+from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.people.labels import count_text
-from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading, list_table
 
 
@@ -50,7 +50,7 @@ class CasesArea(QWidget):
         super().__init__(parent)
         self.database = database
         self.clock = clock or local_now
-        self.service = CaseService(database.sessions, viewer=lambda: current_viewer(database))
+        self.service = CaseService(context_for(database))
         self.model = CaseTableModel(self.service, self)
         self.stack = QStackedWidget(self)
         self.stack.setAccessibleName(self.tr("Cases"))
@@ -263,7 +263,7 @@ class CasesArea(QWidget):
         from circlekeeper.core.cases.incidents import IncidentVocabulary
         from circlekeeper.ui.cases.incident_types import IncidentTypesDialog
 
-        dialog = IncidentTypesDialog(IncidentVocabulary(self.database.sessions), self)
+        dialog = IncidentTypesDialog(IncidentVocabulary(context_for(self.database)), self)
         self.types_dialog = dialog
         dialog.exec()
 

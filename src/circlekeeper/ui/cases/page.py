@@ -57,7 +57,7 @@ from circlekeeper.ui.cases.common import (
 from circlekeeper.ui.cases.handoffs import HandOffSection
 from circlekeeper.ui.cases.sections import DiversionSection, EligibilitySection
 from circlekeeper.ui.locale import datetime_text
-from circlekeeper.ui.profiles import current_viewer
+from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.style import heading
 
 PARTY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -119,8 +119,8 @@ class CasePage(QScrollArea):
         super().__init__(parent)
         self.database = database
         self.clock = clock or local_now
-        self.cases = CaseService(database.sessions, viewer=lambda: current_viewer(database))
-        self.follow_ups = FollowUpService(database.sessions)
+        self.cases = CaseService(context_for(database))
+        self.follow_ups = FollowUpService(context_for(database))
         self.people = PeopleService(database.sessions)
         self.detail: CaseDetail | None = None
         self.setWidgetResizable(True)
@@ -157,11 +157,9 @@ class CasePage(QScrollArea):
         self.history_button = QPushButton(self.tr("Student &history…"), body)
         self.history_button.setAccessibleName(self.tr("Show the selected person's history"))
 
-        self.eligibility = EligibilitySection(EligibilityService(database.sessions), body)
+        self.eligibility = EligibilitySection(EligibilityService(context_for(database)), body)
         self.diversion = DiversionSection(self.cases, body)
-        self.hand_offs = HandOffSection(
-            HandOffService(database.sessions, current_viewer(database)), self.clock, body
-        )
+        self.hand_offs = HandOffSection(HandOffService(context_for(database)), self.clock, body)
 
         self.contacts = _table(
             body,
