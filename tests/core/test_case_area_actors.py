@@ -14,14 +14,16 @@ from sqlalchemy import func, select
 from tests.core.conftest import Conference, draft_with_items
 from tests.core.held import held_circle
 
-from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.eligibility import EligibilityService
 from circlekeeper.core.cases.handoffs import HandOffData, HandOffService
 from circlekeeper.core.cases.incidents import IncidentVocabulary
+from circlekeeper.core.cases.rows import CaseIntake
 from circlekeeper.core.domain.eligibility import Eligibility
 from circlekeeper.core.evaluation.fidelity import FidelityService
 from circlekeeper.core.evaluation.surveys import SurveyService, new_sheet
-from circlekeeper.core.followups.followups import FollowUpData, FollowUpService
+from circlekeeper.core.followups.commands import FollowUpService
+from circlekeeper.core.followups.rows import FollowUpData
 from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import NotPermitted
 from circlekeeper.core.profiles.viewer import ProfileRole, Viewer

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.eligibility import EligibilityService, NotEligible
+from circlekeeper.core.cases.rows import CaseIntake
 from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
 from circlekeeper.core.domain.eligibility import (
     EXCLUSION_NAMES,

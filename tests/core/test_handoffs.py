@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select
 from tests.core.conftest import Conference, draft_with_items
 
-from circlekeeper.core.cases.cases import CaseService, Eligibility
+from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.handoffs import HandOffData, HandOffService
+from circlekeeper.core.domain.eligibility import Eligibility
 from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import InvalidInput, NotPermitted
 from circlekeeper.core.profiles.viewer import ProfileRole, Viewer

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.incidents import IncidentVocabulary
+from circlekeeper.core.cases.rows import CaseIntake
 from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.store.database import Database

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.cases.commands import CaseService
+from circlekeeper.core.cases.rows import CaseIntake
 from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
 from circlekeeper.core.domain.enums import PersonKind, Role
 from circlekeeper.core.facilitation.facilitation import FacilitationService

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.cases.commands import CaseService
+from circlekeeper.core.cases.rows import CaseIntake
 from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.profiles.profiles import ProfileService

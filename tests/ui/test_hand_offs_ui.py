@@ -16,8 +16,9 @@ from tests.core.conftest import build_conference, draft_with_items
 from tests.ui.a11y import unnamed_controls
 
 from circlekeeper.core.agreements.agreements import AgreementService
-from circlekeeper.core.cases.cases import CaseService, Eligibility
+from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.handoffs import HandOffService
+from circlekeeper.core.domain.eligibility import Eligibility
 from circlekeeper.core.operations import Context
 from circlekeeper.core.profiles.viewer import ProfileRole, Viewer
 from circlekeeper.core.store.database import Database

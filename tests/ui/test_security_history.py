@@ -62,7 +62,8 @@ def test_a_new_person_has_no_history_button(qtbot, db: Database) -> None:
 def test_a_case_page_shows_every_saved_change_to_the_case(qtbot, db: Database) -> None:
     from datetime import date
 
-    from circlekeeper.core.cases.cases import CaseIntake, CaseService
+    from circlekeeper.core.cases.commands import CaseService
+    from circlekeeper.core.cases.rows import CaseIntake
     from circlekeeper.ui.cases.area import CasesArea
 
     # Given a referral, later marked as diverted from a two-day suspension

@@ -43,7 +43,7 @@ def register(sub: Any) -> None:
 
 
 def _close(args: argparse.Namespace) -> int:
-    from circlekeeper.core.cases.cases import CaseService, OpenFollowUps
+    from circlekeeper.core.cases.commands import CaseService, OpenFollowUps
 
     db = open_db(args, create=False)
     try:
@@ -62,7 +62,7 @@ def _close(args: argparse.Namespace) -> int:
 
 
 def _divert(args: argparse.Namespace) -> int:
-    from circlekeeper.core.cases.cases import CaseService
+    from circlekeeper.core.cases.commands import CaseService
 
     db = open_db(args, create=False)
     try:

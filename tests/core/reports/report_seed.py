@@ -14,8 +14,9 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.handoffs import HandOffData, HandOffService
+from circlekeeper.core.cases.rows import CaseIntake
 from circlekeeper.core.domain.fidelity import items_for
 from circlekeeper.core.operations import Context
 from circlekeeper.core.profiles.viewer import Viewer

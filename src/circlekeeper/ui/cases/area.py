@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.cases.cases import CaseRow, CaseService
+from circlekeeper.core.cases.commands import CaseService
+from circlekeeper.core.cases.rows import CaseRow
 from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.common import (

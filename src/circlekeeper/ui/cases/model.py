@@ -13,7 +13,8 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from circlekeeper.core.cases.cases import CaseRow, CaseService
+from circlekeeper.core.cases.commands import CaseService
+from circlekeeper.core.cases.rows import CaseRow
 from circlekeeper.core.domain.enums import Diversion
 from circlekeeper.ui.cases.common import closure_label, day_text, diversion_label, status_label
 

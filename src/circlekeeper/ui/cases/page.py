@@ -21,17 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.cases.cases import (
-    PIPELINE,
-    CaseDetail,
-    CaseService,
-    OpenFollowUps,
-    PartyRow,
-)
+from circlekeeper.core.cases.commands import CaseService, OpenFollowUps
 from circlekeeper.core.cases.eligibility import EligibilityService
 from circlekeeper.core.cases.handoffs import HandOffService
+from circlekeeper.core.cases.rows import PIPELINE, CaseDetail, PartyRow
 from circlekeeper.core.domain.enums import CaseStatus, CircleKind, FollowUpStatus, Role
-from circlekeeper.core.followups.followups import FollowUpData, FollowUpService
+from circlekeeper.core.followups.commands import FollowUpService
+from circlekeeper.core.followups.rows import FollowUpData
 from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.common import (

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.cases.cases import CaseDetail, CaseService
+from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.eligibility import EligibilityService
+from circlekeeper.core.cases.rows import CaseDetail
 from circlekeeper.core.domain.enums import Diversion
 from circlekeeper.ui.cases.common import (
     PROBLEMS,

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.cases.cases import CaseService
+from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.eligibility import EligibilityService
 from circlekeeper.core.circles.circles import (
     PREPARED_KINDS,

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 from circlekeeper.core.domain.fidelity import Answer, FidelityItem
 from circlekeeper.core.evaluation.fidelity import FidelityDraft, FidelityService
 from circlekeeper.core.store.database import Database
-from circlekeeper.ui.circles.problems import PROBLEMS, show_problem
+from circlekeeper.ui.cases.common import PROBLEMS
+from circlekeeper.ui.circles.problems import show_problem
 from circlekeeper.ui.locale import date_text
 from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.style import heading, note

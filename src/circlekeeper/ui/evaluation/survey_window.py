@@ -35,7 +35,7 @@ from circlekeeper.core.domain.surveys import (
 )
 from circlekeeper.core.evaluation.surveys import SittingRow, SurveyService, new_sheet
 from circlekeeper.core.store.database import Database
-from circlekeeper.ui.circles.problems import PROBLEMS, problem_text
+from circlekeeper.ui.cases.common import PROBLEMS, problem_text
 from circlekeeper.ui.operations import context_for
 
 
