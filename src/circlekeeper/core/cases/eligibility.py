@@ -9,7 +9,7 @@ screen loaded), so saving one screen never clears an answer set on the other.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -18,7 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
 from circlekeeper.core.domain.eligibility import (
+    EXCLUSIONS,
     FORMAT,
+    STAFF_MATTER,
+    STAFF_ONLY,
     Eligibility,
     Verdict,
     assess,
@@ -31,6 +34,7 @@ from circlekeeper.core.domain.enums import CaseStatus, CircleKind, CircleStatus,
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.people import is_minor
 from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.store.models import Case, CaseParty, Circle, Participant, Person
 
 # Only the formal conference is screened; other circles (a re-entry circle after a threat
@@ -58,11 +62,31 @@ class Screen:
     verdict: Verdict
     case_id: int | None  # the case whose screen this is; None for a conference on its own
     unreadable: bool = False
+    # True when the notes and the staff-only answers were left out for the viewer (an SRO).
+    restricted: bool = False
 
     @property
     def shown(self) -> Eligibility:
         """The answers to put on a screen (blank when not screened yet)."""
         return self.answers or Eligibility()
+
+    def for_viewer(self, viewer: Viewer | None) -> Screen:
+        """The screen as ``viewer`` may see it: for an SRO, no notes and no Title IX or
+        child-protection answer, and the verdict says only that staff keep the case from a
+        conference (it still may not go ahead). ``None``: the unfiltered screen."""
+        if viewer is None or viewer.can_see_screen_details:
+            return self
+        answers = self.answers
+        blocked = self.verdict.blocked
+        if answers is not None:
+            hidden = {message for name, message in EXCLUSIONS if name in STAFF_ONLY}
+            kept = tuple(reason for reason in blocked if reason not in hidden)
+            if any(getattr(answers, name) for name in STAFF_ONLY):
+                kept = (*kept, STAFF_MATTER)
+            blocked = kept
+            answers = replace(answers, notes="", **dict.fromkeys(STAFF_ONLY, False))
+        verdict = Verdict(blocked, self.verdict.missing)
+        return replace(self, answers=answers, verdict=verdict, restricted=True)
 
 
 def case_screen(
@@ -136,12 +160,15 @@ class EligibilityService:
         self.ctx = as_context(context)
 
     def for_case(self, case_id: int, on: date | None = None) -> Screen:
+        """The case's screen, as the person looking may see it."""
         with self.ctx.read() as session:
-            return case_screen(session, _case(session, case_id), on)
+            return case_screen(session, _case(session, case_id), on).for_viewer(self.ctx.viewer())
 
     def for_circle(self, circle_id: int, on: date | None = None) -> Screen:
+        """The screen a conference goes by, as the person looking may see it."""
         with self.ctx.read() as session:
-            return circle_screen(session, _circle(session, circle_id), on)
+            screen = circle_screen(session, _circle(session, circle_id), on)
+            return screen.for_viewer(self.ctx.viewer())
 
     def record_for_case(
         self, case_id: int, edited: Eligibility, *, loaded: Eligibility | None = None
@@ -153,7 +180,7 @@ class EligibilityService:
             if case.status == CaseStatus.CLOSED.value:
                 raise InvalidInput("This case is closed; reopen it before changing the screen.")
             self._write_case(session, case, edited, loaded)
-            return case_screen(session, case)
+            return case_screen(session, case).for_viewer(self.ctx.viewer())
 
     def record_for_circle(
         self, circle_id: int, edited: Eligibility, *, loaded: Eligibility | None = None
@@ -179,7 +206,7 @@ class EligibilityService:
                 summary["eligibility"] = json.loads(encode(merged))
                 circle.summary = json.dumps(summary, ensure_ascii=False, sort_keys=True)
                 _audit(session, "circle", circle.uuid, "", merged)
-            return circle_screen(session, circle)
+            return circle_screen(session, circle).for_viewer(self.ctx.viewer())
 
     def _write_case(
         self, session: Session, case: Case, edited: Eligibility, loaded: Eligibility | None

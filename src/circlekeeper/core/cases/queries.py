@@ -16,6 +16,7 @@ from circlekeeper.core.cases.eligibility import EligibilityService, case_screen
 from circlekeeper.core.cases.incidents import IncidentVocabulary
 from circlekeeper.core.cases.rows import (
     PIPELINE,
+    CaseAction,
     CaseAgreementRow,
     CaseCircleRow,
     CaseDetail,
@@ -29,6 +30,8 @@ from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.names import display_name, short_name
 from circlekeeper.core.people.people import is_minor
 from circlekeeper.core.problems import NotFound
+from circlekeeper.core.profiles.viewer import Viewer
+from circlekeeper.core.sro import mou
 from circlekeeper.core.store.models import (
     Agreement,
     AgreementItem,
@@ -64,6 +67,15 @@ def case_follow_up_filter(case_id: int) -> ColumnElement[bool]:
         FollowUp.agreement_id.in_(select(Agreement.id).where(Agreement.case_id == case_id)),
         FollowUp.circle_id.in_(select(Circle.id).where(Circle.case_id == case_id)),
     )
+
+
+def _allowed_actions(session: Session, viewer: Viewer, status: str) -> frozenset[CaseAction]:
+    """What ``viewer`` may do with a case at ``status``: the same rule the operations enforce."""
+    closed = status == CaseStatus.CLOSED.value
+    allowed = set() if closed else {CaseAction.MOVE}
+    if mou.takes_part_in_discipline(viewer, mou.recorded_in(session)):
+        allowed |= {CaseAction.DIVERT, CaseAction.REOPEN if closed else CaseAction.CLOSE}
+    return frozenset(allowed)
 
 
 class CaseQueries:
@@ -208,7 +220,8 @@ class CaseQueries:
             )
         ]
         referred_by = self._names(session, {case.referred_by_id}).get(case.referred_by_id)
-        screen = case_screen(session, case, today, minors=minors)
+        viewer = self.ctx.viewer()
+        screen = case_screen(session, case, today, minors=minors).for_viewer(viewer)
         position = PIPELINE.index(CaseStatus(case.status))
         next_status = PIPELINE[position + 1].value if position + 1 < len(PIPELINE) - 1 else None
         previous_status = PIPELINE[position - 1].value if position else None
@@ -241,6 +254,7 @@ class CaseQueries:
             contacts=self._contacts(session, case.id),
             next_status=next_status,
             previous_status=previous_status,
+            allowed_actions=_allowed_actions(session, viewer, case.status),
         )
 
     def _contacts(self, session: Session, case_id: int) -> list[ContactRow]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Literal
 
 from circlekeeper.core.cases.eligibility import Screen
@@ -35,6 +36,15 @@ CASE_ROLES = frozenset(
 )
 
 OpenFollowUpChoice = Literal["cancel", "keep"]
+
+
+class CaseAction(StrEnum):
+    """What a person may do with a case from its page (see ``CaseDetail.allowed_actions``)."""
+
+    MOVE = "move"  # one step forward or back along the open pipeline
+    CLOSE = "close"  # close with a reason
+    REOPEN = "reopen"  # a closed case back to monitoring
+    DIVERT = "divert"  # record which consequence the restorative route replaced
 
 
 @dataclass(frozen=True)
@@ -155,3 +165,6 @@ class CaseDetail:
     next_status: str | None  # one step forward, if any (closing goes through ``close``)
     previous_status: str | None  # one step back, if any (needs a reason)
     incident_time: str | None = None  # "HH:MM"
+    # What the person looking may do with it: the core refuses the rest (the MOU keeps an SRO
+    # out of discipline), so a page offers only these.
+    allowed_actions: frozenset[CaseAction] = frozenset()

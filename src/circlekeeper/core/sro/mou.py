@@ -140,9 +140,14 @@ def clean(mou: Mou) -> Mou:
 def load(context: Context | sessionmaker[Session]) -> Mou:
     """The school's MOU as recorded (the defaults for anything not yet recorded)."""
     with as_context(context).read() as session:
-        rows = session.execute(
-            select(Setting.key, Setting.value).where(Setting.key.startswith(PREFIX))
-        ).all()
+        return recorded_in(session)
+
+
+def recorded_in(session: Session) -> Mou:
+    """The MOU as recorded, read in a session already open (a page's read, an operation)."""
+    rows = session.execute(
+        select(Setting.key, Setting.value).where(Setting.key.startswith(PREFIX))
+    ).all()
     return _from_text({key[len(PREFIX) :]: value for key, value in rows})
 
 
@@ -203,6 +208,12 @@ def save(context: Context | sessionmaker[Session], mou: Mou) -> Mou:
     return tidy
 
 
+def takes_part_in_discipline(viewer: Viewer, recorded: Mou) -> bool:
+    """Whether ``viewer`` may make school-discipline decisions (close or reopen a case, set
+    its diversion): everyone but an SRO, and an SRO only where the MOU says so."""
+    return not viewer.is_sro or recorded.sro_in_discipline
+
+
 def check_discipline(
     context: Context | sessionmaker[Session],
     attempted: str,
@@ -213,7 +224,7 @@ def check_discipline(
     """Refuse a school-discipline decision (diversion, closing a case) to an SRO, per the MOU."""
     ctx = as_context(context)
     viewer = ctx.viewer()
-    if not viewer.is_sro or load(ctx).sro_in_discipline:
+    if not viewer.is_sro or takes_part_in_discipline(viewer, load(ctx)):
         return
     raise _refuse(
         ctx,

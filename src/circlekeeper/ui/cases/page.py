@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from circlekeeper.core.cases.commands import CaseService, OpenFollowUps
 from circlekeeper.core.cases.eligibility import EligibilityService
 from circlekeeper.core.cases.handoffs import HandOffService
-from circlekeeper.core.cases.rows import PIPELINE, CaseDetail, PartyRow
+from circlekeeper.core.cases.rows import PIPELINE, CaseAction, CaseDetail, PartyRow
 from circlekeeper.core.domain.enums import CaseStatus, CircleKind, FollowUpStatus, Role
 from circlekeeper.core.followups.commands import FollowUpService
 from circlekeeper.core.followups.rows import FollowUpData
@@ -368,6 +368,13 @@ class CasePage(QScrollArea):
         self.previous_button.setText(
             self.tr("← Reopen…") if closed else self.previous_button.text()
         )
+        # Only what the core says this person may do (the MOU keeps an SRO out of discipline).
+        allowed = d.allowed_actions
+        self.next_button.setVisible(CaseAction.MOVE in allowed)
+        self.previous_button.setVisible(
+            CaseAction.REOPEN in allowed if closed else CaseAction.MOVE in allowed
+        )
+        self.close_button.setVisible(CaseAction.CLOSE in allowed)
         self.close_button.setEnabled(not closed)
 
     def _show_parties(self, d: CaseDetail) -> None:
