@@ -8,14 +8,16 @@ from zoneinfo import ZoneInfo
 
 from tests.core.conftest import build_conference
 from tests.ui.a11y import unnamed_controls
+from tests.ui.conftest import add_person
 
 from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.domain.eligibility import Eligibility
 from circlekeeper.core.operations import Context
+from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.profiles.viewer import ProfileRole, Viewer
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.page import CasePage
-from circlekeeper.ui.operations import register
+from circlekeeper.ui.operations import context_for, register
 
 ZONE = ZoneInfo("America/Chicago")
 NOW = datetime(2025, 3, 5, 9, 30, tzinfo=ZONE)
@@ -83,3 +85,20 @@ def test_a_counselor_is_offered_close_and_diversion(qtbot, db: Database) -> None
     assert form.exclusions["child_protection"].isChecked()
     assert not form.restricted.isVisible()
     page.grab().save("/tmp/case_page_counselor.png")
+
+
+def test_the_page_shows_a_change_made_to_its_case_elsewhere(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    # Given a counselor's case page open on a case
+    page = _page(qtbot, db, COUNSELOR)
+    assert page.detail is not None
+    newcomer = add_person(PeopleService(db.sessions), "Luz", "Marín", grade="7")
+
+    # When another screen of the same window adds a person to that case
+    CaseService(context_for(db)).add_party(page.detail.id, newcomer, "supporter")
+
+    # Then the page shows it without being asked to reload
+    def shown() -> bool:
+        return any("Luz Marín" in page.parties.item(i).text() for i in range(page.parties.count()))
+
+    qtbot.waitUntil(shown)
+    assert [p.name for p in page.detail.parties] == ["Luz Marín"]

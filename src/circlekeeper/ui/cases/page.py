@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -53,7 +53,7 @@ from circlekeeper.ui.cases.common import (
 from circlekeeper.ui.cases.handoffs import HandOffSection
 from circlekeeper.ui.cases.sections import DiversionSection, EligibilitySection
 from circlekeeper.ui.locale import datetime_text
-from circlekeeper.ui.operations import context_for
+from circlekeeper.ui.operations import Changes, context_for, hub_for
 from circlekeeper.ui.style import heading
 
 PARTY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -265,6 +265,9 @@ class CasePage(QScrollArea):
         self.agreements.cellActivated.connect(self._open_agreement)
         for section in (self.eligibility, self.diversion, self.hand_offs):
             section.saved.connect(self._section_saved)
+        # Another screen or window changed this case: show what is saved now.
+        self._refresh_queued = False
+        hub_for(database).changed.connect(self._on_changes)
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -306,6 +309,26 @@ class CasePage(QScrollArea):
     def reload(self) -> None:
         if self.detail is not None:
             self.load(self.detail.id)
+
+    def _on_changes(self, changes: Changes) -> None:
+        if self.detail is None or not changes.touched("case", self.detail.id):
+            return
+        if not self._refresh_queued:
+            # After the operation that announced it has returned (this page's own actions
+            # reload the page themselves, so those find nothing new).
+            self._refresh_queued = True
+            QTimer.singleShot(0, self._refresh_if_changed)
+
+    def _refresh_if_changed(self) -> None:
+        self._refresh_queued = False
+        if self.detail is None:
+            return
+        try:
+            detail = self.cases.detail(self.detail.id)
+        except PROBLEMS:
+            return  # the next action shows the problem; nothing here to lose
+        if detail != self.detail:
+            self.load(detail.id)
 
     def _show_summary(self, d: CaseDetail) -> None:
         source = source_label(d.referral_source)
