@@ -32,7 +32,7 @@ def main() -> None:
 
     from sqlalchemy import select
 
-    from circlekeeper.core.cases.cases import CaseService
+    from circlekeeper.core.cases.commands import CaseService
     from circlekeeper.core.cases.eligibility import EligibilityService
     from circlekeeper.core.circles.circles import CirclePlanner
     from circlekeeper.core.demo.demo import build_demo

@@ -7,15 +7,13 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from circlekeeper.core.cases.cases import (
-    CaseIntake,
-    CaseService,
-    Eligibility,
-    OpenFollowUps,
-    eligibility_problems,
-    person_usage,
-)
-from circlekeeper.core.followups.followups import FollowUpData, FollowUpService
+from circlekeeper.core.cases.commands import CaseService, OpenFollowUps
+from circlekeeper.core.cases.queries import person_usage
+from circlekeeper.core.cases.rows import CaseIntake
+from circlekeeper.core.domain.eligibility import Eligibility, eligibility_problems
+from circlekeeper.core.followups.commands import FollowUpService
+from circlekeeper.core.followups.rows import FollowUpData
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.database import Database
@@ -60,7 +58,7 @@ def _case(db: Database, who: dict[str, int]) -> int:
 
 def test_intake_records_the_referral_with_its_people(db: Database) -> None:
     who = _people(db)
-    cases = CaseService(db.sessions, actor="kim")
+    cases = CaseService(Context(db.sessions, actor="kim"))
     # When a referral comes in
     case_id = _case(db, who)
     detail = cases.detail(case_id)

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.eligibility import EligibilityService, NotEligible
+from circlekeeper.core.cases.rows import CaseIntake
 from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
 from circlekeeper.core.domain.eligibility import (
     EXCLUSION_NAMES,
@@ -25,6 +26,7 @@ from circlekeeper.core.domain.eligibility import (
     encode,
 )
 from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.scripts.scripts import ScriptLibrary
@@ -358,7 +360,7 @@ def test_the_audit_trail_says_a_screen_was_saved_but_not_what_it_found(
 ) -> None:
     # The trail is append-only (retention cannot rewrite it): it must not keep that a minor's
     # case was a Title IX or child protection matter, nor the screen's notes.
-    screens = EligibilityService(db.sessions, actor="Ms. Ortiz")
+    screens = EligibilityService(Context(db.sessions, actor="Ms. Ortiz"))
     secret = "Disclosed at home, coordinator told"
     screens.record_for_case(world["case"], replace(CLEAR, title_ix=True, notes=secret))
     screens.record_for_circle(world["circle"], replace(CLEAR, child_protection=True), loaded=CLEAR)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from circlekeeper.core.circles.circles import CirclePlan
 from circlekeeper.core.evaluation.fidelity import FidelityService
+from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import AuditEvent, FidelityCheck
@@ -27,7 +28,7 @@ def test_a_circle_ended_early_is_prefilled_from_what_happened(db: Database, tmp_
     held = held_circle(db, tmp_path, stages_run=4)
 
     # When the keeper opens the checklist
-    draft = FidelityService(db.sessions, actor="Kim").draft(held.circle_id)
+    draft = FidelityService(Context(db.sessions, actor="Kim")).draft(held.circle_id)
 
     # Then what the record knows is answered, and what only the keeper knows is not
     assert _prefilled(draft) == {
@@ -79,7 +80,7 @@ def test_completing_saves_every_answer_once_with_its_audit_line(
     db: Database, tmp_path: Path
 ) -> None:
     held = held_circle(db, tmp_path)
-    service = FidelityService(db.sessions, actor="Kim")
+    service = FidelityService(Context(db.sessions, actor="Kim"))
     answers = {row.item: "yes" for row in service.draft(held.circle_id).items}
     answers["closing"] = "no"
 
@@ -115,7 +116,7 @@ def test_an_incomplete_or_wrong_checklist_is_refused_and_nothing_saved(
     db: Database, tmp_path: Path, change: dict[str, str | None], message: str
 ) -> None:
     held = held_circle(db, tmp_path)
-    service = FidelityService(db.sessions, actor="Kim")
+    service = FidelityService(Context(db.sessions, actor="Kim"))
     answers: dict[str, str] = {row.item: "yes" for row in service.draft(held.circle_id).items}
     for key, value in change.items():
         if value is None:

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from circlekeeper.core.followups.followups import FollowUpData, FollowUpService
+from circlekeeper.core.followups.commands import FollowUpService
+from circlekeeper.core.followups.rows import FollowUpData
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import (

@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import func, select
 from tests.core.conftest import Conference, draft_with_items
 
-from circlekeeper.core.cases.cases import CaseService, Eligibility
+from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.handoffs import HandOffData, HandOffService
+from circlekeeper.core.domain.eligibility import Eligibility
+from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import InvalidInput, NotPermitted
 from circlekeeper.core.profiles.viewer import ProfileRole, Viewer
 from circlekeeper.core.store.database import Database
@@ -46,7 +48,7 @@ def _counts(db: Database) -> tuple[int, int, int]:
 def test_a_hand_off_is_written_to_each_students_record_of_disclosures(
     conference: Conference,
 ) -> None:
-    service = HandOffService(conference.db.sessions, COUNSELOR)
+    service = HandOffService(Context(conference.db.sessions, viewer=COUNSELOR))
 
     row = service.hand_off(_btam(), case_id=conference.case_id)
 
@@ -78,7 +80,7 @@ def test_a_hand_off_is_written_to_each_students_record_of_disclosures(
 def test_a_hand_off_missing_what_the_law_asks_is_refused_and_nothing_is_saved(
     conference: Conference, change: dict[str, object], words: str
 ) -> None:
-    service = HandOffService(conference.db.sessions, COUNSELOR)
+    service = HandOffService(Context(conference.db.sessions, viewer=COUNSELOR))
     before = _counts(conference.db)
 
     with pytest.raises(InvalidInput, match=words) as refused:
@@ -89,7 +91,7 @@ def test_a_hand_off_missing_what_the_law_asks_is_refused_and_nothing_is_saved(
 
 
 def test_a_school_official_hand_off_needs_no_threat(conference: Conference) -> None:
-    service = HandOffService(conference.db.sessions, COUNSELOR)
+    service = HandOffService(Context(conference.db.sessions, viewer=COUNSELOR))
     row = service.hand_off(
         _btam(handed_to="mental_health", basis="school_official", threat=None),
         case_id=conference.case_id,
@@ -101,12 +103,12 @@ def test_an_excluded_case_goes_to_btam_and_comes_back_for_a_re_entry_circle(
     conference: Conference,
 ) -> None:
     # Given a case the screen excludes for a credible threat
-    cases = CaseService(conference.db.sessions, actor="Dana Whitfield")
+    cases = CaseService(Context(conference.db.sessions, actor="Dana Whitfield"))
     cases.record_eligibility(conference.case_id, Eligibility(credible_threat=True))
     cases.move(conference.case_id, "screened")
     with pytest.raises(InvalidInput, match="Hand it off"):
         cases.move(conference.case_id, "preparing")
-    service = HandOffService(conference.db.sessions, COUNSELOR)
+    service = HandOffService(Context(conference.db.sessions, viewer=COUNSELOR))
     row = service.hand_off(_btam(), case_id=conference.case_id)
 
     # When the team hands it back with a re-entry circle planned
@@ -137,7 +139,7 @@ def test_an_excluded_case_goes_to_btam_and_comes_back_for_a_re_entry_circle(
 
 
 def test_it_cannot_come_back_before_it_was_handed_on(conference: Conference) -> None:
-    service = HandOffService(conference.db.sessions, COUNSELOR)
+    service = HandOffService(Context(conference.db.sessions, viewer=COUNSELOR))
     row = service.hand_off(_btam(), case_id=conference.case_id)
     with pytest.raises(InvalidInput, match="before it was handed on"):
         service.bring_back(row.id, on=date(2025, 3, 1))
@@ -147,12 +149,12 @@ def test_it_cannot_come_back_before_it_was_handed_on(conference: Conference) -> 
 def test_a_case_closes_as_handed_off_only_when_a_hand_off_was_recorded(
     conference: Conference,
 ) -> None:
-    cases = CaseService(conference.db.sessions, actor="Dana Whitfield")
+    cases = CaseService(Context(conference.db.sessions, actor="Dana Whitfield"))
     with pytest.raises(InvalidInput, match="no hand-off recorded"):
         cases.close(conference.case_id, "handed_off", today=ON)
     assert cases.detail(conference.case_id).status == "referred"
 
-    HandOffService(conference.db.sessions, COUNSELOR).hand_off(
+    HandOffService(Context(conference.db.sessions, viewer=COUNSELOR)).hand_off(
         _btam(handed_to="title_ix", basis="school_official", threat=None),
         case_id=conference.case_id,
     )
@@ -162,7 +164,7 @@ def test_a_case_closes_as_handed_off_only_when_a_hand_off_was_recorded(
 
 
 def test_a_circles_concern_can_be_handed_off(conference: Conference) -> None:
-    service = HandOffService(conference.db.sessions, COUNSELOR)
+    service = HandOffService(Context(conference.db.sessions, viewer=COUNSELOR))
     row = service.hand_off(
         _btam(handed_to="child_protection", basis="state_law_report", threat=None),
         circle_id=conference.circle_id,
@@ -175,32 +177,38 @@ def test_a_circles_concern_can_be_handed_off(conference: Conference) -> None:
 def test_an_officer_sees_that_a_hand_off_happened_but_not_what_was_shared(
     conference: Conference,
 ) -> None:
-    HandOffService(conference.db.sessions, COUNSELOR).hand_off(_btam(), case_id=conference.case_id)
-    HandOffService(conference.db.sessions, COUNSELOR).hand_off(
+    HandOffService(Context(conference.db.sessions, viewer=COUNSELOR)).hand_off(
+        _btam(), case_id=conference.case_id
+    )
+    HandOffService(Context(conference.db.sessions, viewer=COUNSELOR)).hand_off(
         _btam(handed_to="police", basis="law_enforcement_unit", threat=None, shared="Incident"),
         case_id=conference.case_id,
     )
     rows = {
         r.handed_to: r
-        for r in HandOffService(conference.db.sessions, OFFICER).for_case(conference.case_id)
+        for r in HandOffService(Context(conference.db.sessions, viewer=OFFICER)).for_case(
+            conference.case_id
+        )
     }
     assert rows["btam"].shared is None and rows["btam"].threat is None
     assert rows["btam"].recipient == "Ms. Patel, threat assessment team lead"
     assert rows["police"].shared == "Incident"
     with pytest.raises(NotPermitted, match="record of disclosures"):
-        HandOffService(conference.db.sessions, OFFICER).disclosures(person_id=conference.jose)
+        HandOffService(Context(conference.db.sessions, viewer=OFFICER)).disclosures(
+            person_id=conference.jose
+        )
 
 
 def test_a_sharing_copy_is_recorded_for_each_student_in_the_agreement(
     conference: Conference,
 ) -> None:
     agreement_id = draft_with_items(conference, 1)
-    service = HandOffService(conference.db.sessions, OFFICER)
+    service = HandOffService(Context(conference.db.sessions, viewer=OFFICER))
 
     written = service.record_sharing_copy(agreement_id, on=ON, recipient="Officer's file")
 
     assert written == 2
-    lines = HandOffService(conference.db.sessions, COUNSELOR).disclosures(
+    lines = HandOffService(Context(conference.db.sessions, viewer=COUNSELOR)).disclosures(
         person_id=conference.amara
     )
     assert [(d.kind, d.recipient, d.disclosed_by) for d in lines] == [
@@ -212,7 +220,9 @@ def test_a_sharing_copy_is_recorded_for_each_student_in_the_agreement(
 def test_the_audit_trail_names_who_handed_off_without_copying_what_was_shared(
     conference: Conference,
 ) -> None:
-    HandOffService(conference.db.sessions, COUNSELOR).hand_off(_btam(), case_id=conference.case_id)
+    HandOffService(Context(conference.db.sessions, viewer=COUNSELOR)).hand_off(
+        _btam(), case_id=conference.case_id
+    )
     with conference.db.sessions() as session:
         line = session.scalars(select(AuditEvent).where(AuditEvent.action == "hand_off")).one()
     assert line.actor == "Dana Whitfield"
@@ -221,7 +231,7 @@ def test_the_audit_trail_names_who_handed_off_without_copying_what_was_shared(
 
 
 def test_disclosures_in_a_period_cover_every_student(conference: Conference) -> None:
-    service = HandOffService(conference.db.sessions, COUNSELOR)
+    service = HandOffService(Context(conference.db.sessions, viewer=COUNSELOR))
     service.hand_off(_btam(), case_id=conference.case_id)
     service.hand_off(_btam(handed_on=date(2025, 5, 1)), case_id=conference.case_id)
     march = service.disclosures(start=date(2025, 3, 1), end=date(2025, 3, 31))

@@ -6,8 +6,10 @@ from datetime import date
 
 import pytest
 
-from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.incidents import IncidentVocabulary
+from circlekeeper.core.cases.rows import CaseIntake
+from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import Case, IncidentType
@@ -23,7 +25,7 @@ def _type_of(db: Database, case_id: int) -> IncidentType:
 
 
 def test_intake_maps_a_known_category_and_records_the_time_of_day(db: Database) -> None:
-    cases = CaseService(db.sessions, actor="test")
+    cases = CaseService(Context(db.sessions, actor="test"))
     detail = cases.intake(
         CaseIntake(date(2026, 3, 2), "  fighting ", location="Cafeteria", incident_time="9:05")
     )
@@ -35,8 +37,8 @@ def test_intake_maps_a_known_category_and_records_the_time_of_day(db: Database) 
 
 
 def test_intake_keeps_unknown_words_as_a_flagged_type_for_the_counselor(db: Database) -> None:
-    cases = CaseService(db.sessions, actor="test")
-    vocabulary = IncidentVocabulary(db.sessions, actor="test")
+    cases = CaseService(Context(db.sessions, actor="test"))
+    vocabulary = IncidentVocabulary(Context(db.sessions, actor="test"))
     first = cases.intake(CaseIntake(date(2026, 3, 2), "Locker prank"))
     second = cases.intake(CaseIntake(date(2026, 3, 3), "locker PRANK"))
     assert _type_of(db, first.id).id == _type_of(db, second.id).id
@@ -49,14 +51,14 @@ def test_intake_keeps_unknown_words_as_a_flagged_type_for_the_counselor(db: Data
 
 
 def test_a_bad_time_of_day_is_refused_and_nothing_is_saved(db: Database) -> None:
-    cases = CaseService(db.sessions, actor="test")
+    cases = CaseService(Context(db.sessions, actor="test"))
     with pytest.raises(InvalidInput, match="13:45"):
         cases.intake(CaseIntake(date(2026, 3, 2), "Fighting", incident_time="25:99"))
     assert cases.count_cases() == 0
 
 
 def test_the_vocabulary_refuses_a_duplicate_and_a_bad_level(db: Database) -> None:
-    vocabulary = IncidentVocabulary(db.sessions, actor="test")
+    vocabulary = IncidentVocabulary(Context(db.sessions, actor="test"))
     with pytest.raises(InvalidInput, match="already in the list"):
         vocabulary.add("Pelea")
     with pytest.raises(InvalidInput, match="major or minor"):

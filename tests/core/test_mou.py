@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.cases.commands import CaseService
+from circlekeeper.core.cases.rows import CaseIntake
 from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
 from circlekeeper.core.domain.enums import PersonKind, Role
 from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.problems import InvalidInput, NotPermitted
 from circlekeeper.core.profiles.viewer import ProfileRole, Viewer
@@ -71,14 +73,13 @@ def test_defaults_follow_federal_guidance(db: Database) -> None:
 def test_staff_record_the_mou_and_it_reads_back(db: Database) -> None:
     # When a counselor records the school's own words
     saved = mou.save(
-        db.sessions,
+        Context(db.sessions, viewer=COUNSELOR),
         mou.Mou(
             sro_may_lead=True,
             law_enforcement_types=("  weapons ", "arson", "weapons", ""),
             admissions_en="  Admissions here may be shared with the police.  ",
             admissions_es="Lo que se admita aquí puede compartirse con la policía.",
         ),
-        COUNSELOR,
     )
     # Then they read back tidied, and the change is on the audit trail under the counselor
     assert mou.load(db.sessions) == saved
@@ -92,7 +93,7 @@ def test_staff_record_the_mou_and_it_reads_back(db: Database) -> None:
 def test_an_officer_cannot_change_the_mou(db: Database) -> None:
     # When an SRO's profile tries to record the MOU
     with pytest.raises(NotPermitted, match="counselor or an administrator"):
-        mou.save(db.sessions, mou.Mou(sro_in_discipline=True), OFFICER)
+        mou.save(Context(db.sessions, viewer=OFFICER), mou.Mou(sro_in_discipline=True))
     # Then nothing changed and the refusal names who tried
     assert mou.load(db.sessions) == mou.Mou()
     assert [(a, d["attempted"]) for a, _, _, d in _refusals(db)] == [
@@ -102,13 +103,13 @@ def test_an_officer_cannot_change_the_mou(db: Database) -> None:
 
 def test_a_missing_admissions_statement_is_refused(db: Database) -> None:
     with pytest.raises(InvalidInput, match="English and in Spanish"):
-        mou.save(db.sessions, mou.Mou(admissions_es="  "), COUNSELOR)
+        mou.save(Context(db.sessions, viewer=COUNSELOR), mou.Mou(admissions_es="  "))
     assert mou.load(db.sessions) == mou.Mou()
 
 
 def test_an_officer_cannot_close_a_case_or_set_its_diversion(db: Database) -> None:
     case_id = _case(db)
-    cases = CaseService(db.sessions, viewer=OFFICER)
+    cases = CaseService(Context(db.sessions, viewer=OFFICER))
     # When an SRO's profile tries to close the case or set what it was diverted from
     with pytest.raises(NotPermitted, match="takes no part in school discipline"):
         cases.close(case_id, "completed", today=TODAY)
@@ -132,7 +133,7 @@ def test_an_officer_cannot_close_a_case_or_set_its_diversion(db: Database) -> No
 
 def test_a_counselor_still_closes_and_diverts(db: Database) -> None:
     case_id = _case(db)
-    cases = CaseService(db.sessions, viewer=COUNSELOR)
+    cases = CaseService(Context(db.sessions, viewer=COUNSELOR))
     cases.set_diversion(case_id, "suspension", 2)
     cases.close(case_id, "declined", today=TODAY)
     assert cases.detail(case_id).status == "closed"
@@ -141,8 +142,8 @@ def test_a_counselor_still_closes_and_diverts(db: Database) -> None:
 
 def test_an_officer_cannot_reopen_a_closed_case(db: Database) -> None:
     case_id = _case(db)
-    CaseService(db.sessions, viewer=COUNSELOR).close(case_id, "declined", today=TODAY)
-    officer = CaseService(db.sessions, viewer=OFFICER)
+    CaseService(Context(db.sessions, viewer=COUNSELOR)).close(case_id, "declined", today=TODAY)
+    officer = CaseService(Context(db.sessions, viewer=OFFICER))
     with pytest.raises(NotPermitted, match="cannot reopen a closed case"):
         officer.move(case_id, "monitoring", reason="changed my mind")
     assert officer.detail(case_id).status == "closed"
@@ -150,9 +151,9 @@ def test_an_officer_cannot_reopen_a_closed_case(db: Database) -> None:
 
 
 def test_where_the_mou_allows_it_an_officer_may_close(db: Database) -> None:
-    mou.save(db.sessions, mou.Mou(sro_in_discipline=True), COUNSELOR)
+    mou.save(Context(db.sessions, viewer=COUNSELOR), mou.Mou(sro_in_discipline=True))
     case_id = _case(db)
-    CaseService(db.sessions, viewer=OFFICER).close(case_id, "declined", today=TODAY)
+    CaseService(Context(db.sessions, viewer=OFFICER)).close(case_id, "declined", today=TODAY)
     assert CaseService(db.sessions).detail(case_id).status == "closed"
 
 
@@ -204,7 +205,7 @@ def test_an_officer_cannot_be_made_lead_facilitator(db: Database, tmp_path: Path
 
 
 def test_where_the_mou_allows_it_an_officer_may_lead(db: Database, tmp_path: Path) -> None:
-    mou.save(db.sessions, mou.Mou(sro_may_lead=True), COUNSELOR)
+    mou.save(Context(db.sessions, viewer=COUNSELOR), mou.Mou(sro_may_lead=True))
     officer = _person(db, "Ben", PersonKind.SRO)
     detail = _planner(db, tmp_path).plan(
         CirclePlan(kind="community_building", scheduled_at=WHEN, facilitator_id=officer)
@@ -236,12 +237,11 @@ def test_a_conference_with_an_officer_opens_with_the_schools_statement(
 ) -> None:
     # Given the school's own statement on admissions
     mou.save(
-        db.sessions,
+        Context(db.sessions, viewer=COUNSELOR),
         mou.Mou(
             admissions_en="Nothing said here goes to a charge.",
             admissions_es="Nada de esto va a un cargo.",
         ),
-        COUNSELOR,
     )
     # When a conference the officer co-facilitates starts
     live = FacilitationService(db.sessions, _conference(db, tmp_path)).start()
@@ -254,7 +254,7 @@ def test_a_conference_with_an_officer_opens_with_the_schools_statement(
     notice = _planner(db, tmp_path).officer_notice(live.circle_id) or ""
     assert "(Ben Test)" in notice and "does not lead" in notice and "opens by reading" in notice
     # And once the MOU lets the officer lead, the notice says so
-    mou.save(db.sessions, mou.Mou(sro_may_lead=True), COUNSELOR)
+    mou.save(Context(db.sessions, viewer=COUNSELOR), mou.Mou(sro_may_lead=True))
     assert "officer may lead" in (_planner(db, tmp_path).officer_notice(live.circle_id) or "")
 
 

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.problems import InvalidInput, NotFound, NotPermitted
 from circlekeeper.core.profiles.viewer import NOBODY, Viewer
@@ -22,7 +23,7 @@ ADMIN = Viewer("Pat Moreno", "administrator")
 
 
 def service(db: Database, viewer: Viewer) -> SroActivityService:
-    return SroActivityService(db.sessions, viewer, today=lambda: TODAY)
+    return SroActivityService(Context(db.sessions, viewer=viewer), today=lambda: TODAY)
 
 
 def count_rows(db: Database) -> int:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from circlekeeper.core.circles.circles import CirclePlan
 from circlekeeper.core.evaluation.surveys import SurveyService, new_sheet
+from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import AuditEvent, SurveyResponse
@@ -27,7 +28,7 @@ def _responses(db: Database) -> int:
 def test_a_sitting_takes_one_answer_from_each_person_present(db: Database, tmp_path: Path) -> None:
     # Given a circle held with three of its four members present
     held = held_circle(db, tmp_path, members=4, absent=1)
-    surveys = SurveyService(db.sessions, actor="Kim")
+    surveys = SurveyService(Context(db.sessions, actor="Kim"))
 
     # When the laptop goes round
     sitting = surveys.open_sitting(held.circle_id)
@@ -86,7 +87,7 @@ def test_nothing_in_the_file_links_an_answer_to_a_person_or_a_moment(
 ) -> None:
     # Given answers handed in one after the other
     held = held_circle(db, tmp_path, members=6, absent=0)
-    surveys = SurveyService(db.sessions, actor="Kim")
+    surveys = SurveyService(Context(db.sessions, actor="Kim"))
     sitting = surveys.open_sitting(held.circle_id)
     for _ in range(6):
         surveys.answer(sitting.id, new_sheet(), ALL_YES)

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import InvalidInput, NotFound, NotPermitted
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.sro.training import TrainingEntry, TrainingService
@@ -20,7 +21,7 @@ COUNSELOR = Viewer("Dana Whitfield", "counselor")
 
 
 def service(db: Database, viewer: Viewer) -> TrainingService:
-    return TrainingService(db.sessions, viewer, today=lambda: TODAY)
+    return TrainingService(Context(db.sessions, viewer=viewer), today=lambda: TODAY)
 
 
 def count_rows(db: Database) -> int:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from circlekeeper.core.operations import Context
 from circlekeeper.core.profiles.profiles import ProfileService
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.sro.activity import SroActivityService
@@ -29,7 +30,10 @@ def school(db_path: Path) -> Path:
 def _entries(db_path: Path, viewer: Viewer) -> list[tuple[str, int]]:
     db = open_database(db_path)
     try:
-        return [(r.officer, r.minutes) for r in SroActivityService(db.sessions, viewer).entries()]
+        return [
+            (r.officer, r.minutes)
+            for r in SroActivityService(Context(db.sessions, viewer=viewer)).entries()
+        ]
     finally:
         db.close()
 

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.cases.commands import CaseService
+from circlekeeper.core.cases.rows import CaseIntake
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.profiles.profiles import ProfileService
 from circlekeeper.core.profiles.viewer import ProfileRole, Viewer
@@ -118,7 +120,8 @@ def test_the_command_line_follows_the_mou_the_school_recorded(
     db = open_database(db_path)
     try:
         mou.save(
-            db.sessions, mou.Mou(sro_in_discipline=True), Viewer("Dana", ProfileRole.COUNSELOR)
+            Context(db.sessions, viewer=Viewer("Dana", ProfileRole.COUNSELOR)),
+            mou.Mou(sro_in_discipline=True),
         )
     finally:
         db.close()

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from tests.store.seed import seed
 
 from circlekeeper.core.cases.handoffs import HandOffData, HandOffService
+from circlekeeper.core.operations import Context
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.retention.retention import REMOVED, apply_retention
 from circlekeeper.core.store.database import Database
@@ -19,7 +20,7 @@ SECRET = "Quillanbrook said he would bring a knife"
 
 
 def _hand_off(db: Database, case_id: int, on: date) -> None:
-    HandOffService(db.sessions, Viewer("Dana", "counselor")).hand_off(
+    HandOffService(Context(db.sessions, viewer=Viewer("Dana", "counselor"))).hand_off(
         HandOffData("btam", "Ms. Patel", on, SECRET, "health_safety_emergency", SECRET),
         case_id=case_id,
     )

@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 from tests.ui.a11y import unnamed_controls
 from tests.ui.conftest import add_person
 
-from circlekeeper.core.cases.cases import CaseService
-from circlekeeper.core.followups.followups import FollowUpData, FollowUpService
+from circlekeeper.core.cases.commands import CaseService
+from circlekeeper.core.followups.commands import FollowUpService
+from circlekeeper.core.followups.rows import FollowUpData
 from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.area import CasesArea

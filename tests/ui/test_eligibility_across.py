@@ -11,8 +11,9 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.eligibility import EligibilityService, NotEligible
+from circlekeeper.core.cases.rows import CaseIntake
 from circlekeeper.core.domain.eligibility import Eligibility
 from circlekeeper.core.domain.enums import Role
 from circlekeeper.core.facilitation.facilitation import FacilitationService

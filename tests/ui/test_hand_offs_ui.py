@@ -16,8 +16,10 @@ from tests.core.conftest import build_conference, draft_with_items
 from tests.ui.a11y import unnamed_controls
 
 from circlekeeper.core.agreements.agreements import AgreementService
-from circlekeeper.core.cases.cases import CaseService, Eligibility
+from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.handoffs import HandOffService
+from circlekeeper.core.domain.eligibility import Eligibility
+from circlekeeper.core.operations import Context
 from circlekeeper.core.profiles.viewer import ProfileRole, Viewer
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import Circle, Disclosure, HandOff
@@ -25,6 +27,7 @@ from circlekeeper.ui.agreements.exporting import ExportBar
 from circlekeeper.ui.cases.handoffs import BringBackDialog, HandOffDialog
 from circlekeeper.ui.cases.page import CasePage
 from circlekeeper.ui.disclosures import DisclosuresDialog
+from circlekeeper.ui.operations import register
 
 ZONE = ZoneInfo("America/Chicago")
 NOW = datetime(2025, 3, 5, 9, 30, tzinfo=ZONE)
@@ -56,7 +59,7 @@ def _choose(qtbot, combo, value: str) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def page(qtbot, db: Database, monkeypatch: pytest.MonkeyPatch) -> CasePage:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("circlekeeper.ui.cases.page.current_viewer", lambda *_a, **_k: COUNSELOR)
+    register(db, lambda: COUNSELOR.name, lambda: COUNSELOR)
     conference = build_conference(db)
     CaseService(db.sessions).record_eligibility(
         conference.case_id, Eligibility(credible_threat=True)
@@ -181,9 +184,9 @@ def test_an_officer_cannot_open_the_record_of_disclosures(
     qtbot, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     officer = Viewer("Sam Reyes", ProfileRole.SRO.value)
-    monkeypatch.setattr("circlekeeper.ui.cases.page.current_viewer", lambda *_a, **_k: officer)
+    register(db, lambda: officer.name, lambda: officer)
     conference = build_conference(db)
-    HandOffService(db.sessions, COUNSELOR).record_sharing_copy(
+    HandOffService(Context(db.sessions, viewer=COUNSELOR)).record_sharing_copy(
         draft_with_items(conference, 1), on=date(2025, 3, 5)
     )
     case_page = CasePage(db, clock=clock)
@@ -192,7 +195,7 @@ def test_an_officer_cannot_open_the_record_of_disclosures(
     assert not case_page.hand_offs.disclosures_button.isEnabled()
     # Even opened directly, the dialog shows the refusal, not the lines
     dialog = DisclosuresDialog(
-        HandOffService(db.sessions, officer), [(conference.jose, "José Núñez")]
+        HandOffService(Context(db.sessions, viewer=officer)), [(conference.jose, "José Núñez")]
     )
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 0

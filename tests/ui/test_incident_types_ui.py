@@ -7,8 +7,9 @@ from datetime import date
 from PySide6.QtCore import Qt
 from tests.ui.a11y import unnamed_controls
 
-from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.incidents import IncidentVocabulary
+from circlekeeper.core.cases.rows import CaseIntake
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.incident_types import IncidentTypesDialog
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from circlekeeper.core.operations import Context
 from circlekeeper.core.profiles.viewer import ProfileRole, Viewer
 from circlekeeper.core.sro import mou
 from circlekeeper.core.store.database import Database
@@ -17,7 +18,8 @@ STATEMENT = "Nothing said in this conference will be used for a citation or a ch
 def test_the_opening_reads_the_statement_then_moves_on(qtbot: QtBot, db: Database) -> None:
     # Given the school's statement and a conference the officer co-facilitates
     mou.save(
-        db.sessions, mou.Mou(admissions_en=STATEMENT), Viewer("Dana", ProfileRole.COUNSELOR.value)
+        Context(db.sessions, viewer=Viewer("Dana", ProfileRole.COUNSELOR.value)),
+        mou.Mou(admissions_en=STATEMENT),
     )
     cid, _ = conference(db)
     window = open_window(qtbot, db, cid)

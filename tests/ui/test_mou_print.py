@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from circlekeeper.core.operations import Context
 from circlekeeper.core.profiles.viewer import ProfileRole, Viewer
 from circlekeeper.core.sro import mou
 from circlekeeper.core.store.database import Database
@@ -14,13 +15,12 @@ from circlekeeper.ui.mou_print import write_mou_summary
 
 def test_the_summary_is_one_page_in_both_languages(db: Database, tmp_path: Path, qapp) -> None:
     mou.save(
-        db.sessions,
+        Context(db.sessions, viewer=Viewer("Dana", ProfileRole.COUNSELOR.value)),
         mou.Mou(
             law_enforcement_types=("weapons", "arson"),
             admissions_en="Admissions here are never used for a charge.",
             admissions_es="Lo que se admita aquí nunca se usará para un cargo.",
         ),
-        Viewer("Dana", ProfileRole.COUNSELOR.value),
     )
     out = tmp_path / "mou.pdf"
     pages = write_mou_summary(db, out)

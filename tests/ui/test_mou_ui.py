@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.cases.commands import CaseService
+from circlekeeper.core.cases.rows import CaseIntake
 from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.profiles.viewer import ProfileRole, Viewer
 from circlekeeper.core.scripts.scripts import ScriptLibrary

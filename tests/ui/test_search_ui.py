@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 from tests.ui.a11y import unnamed_controls
 from tests.ui.conftest import activate, add_person
 
-from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.cases.commands import CaseService
+from circlekeeper.core.cases.rows import CaseIntake
 from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.main_window import MainWindow

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from tests.ui.a11y import unnamed_controls
 from tests.ui.conftest import add_person
 
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.people.dialog import PersonDialog
@@ -61,11 +62,12 @@ def test_a_new_person_has_no_history_button(qtbot, db: Database) -> None:
 def test_a_case_page_shows_every_saved_change_to_the_case(qtbot, db: Database) -> None:
     from datetime import date
 
-    from circlekeeper.core.cases.cases import CaseIntake, CaseService
+    from circlekeeper.core.cases.commands import CaseService
+    from circlekeeper.core.cases.rows import CaseIntake
     from circlekeeper.ui.cases.area import CasesArea
 
     # Given a referral, later marked as diverted from a two-day suspension
-    cases = CaseService(db.sessions, actor="Mr Okafor")
+    cases = CaseService(Context(db.sessions, actor="Mr Okafor"))
     case_id = cases.intake(CaseIntake(date(2026, 3, 2), "Conflict between students")).id
     cases.set_diversion(case_id, "suspension", 2)
 

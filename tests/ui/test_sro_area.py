@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from circlekeeper.core.operations import Context
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.sro.activity import ActivityEntry, SroActivityService
 from circlekeeper.core.sro.training import TrainingService
@@ -64,7 +65,7 @@ def test_an_officer_logs_an_outreach_hour_from_the_keyboard(qtbot: QtBot, db: Da
     type_into_next(qtbot, "35")
     qtbot.keyClick(focused(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     # Then it is saved as the officer's, listed, and the form is ready for the next one
-    (row,) = SroActivityService(db.sessions, REYES).entries()
+    (row,) = SroActivityService(Context(db.sessions, viewer=REYES)).entries()
     assert (row.activity_type, row.role, row.minutes, row.place, row.attendance, row.on_date) == (
         "parent_night",
         "outreach",
@@ -88,16 +89,16 @@ def test_zero_minutes_are_refused_on_screen_and_nothing_is_saved(
     focus(qtbot, page.kind)
     qtbot.keyClick(focused(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert "at least one minute" in page.message.text()
-    assert SroActivityService(db.sessions, REYES).entries() == []
+    assert SroActivityService(Context(db.sessions, viewer=REYES)).entries() == []
 
 
 def test_an_officer_sees_only_their_own_entries_and_staff_see_all(
     qtbot: QtBot, db: Database
 ) -> None:
-    SroActivityService(db.sessions, Viewer("Lee Ortiz", "sro"), today=lambda: TODAY).log(
-        ActivityEntry("mentoring_session", TODAY, 30)
-    )
-    SroActivityService(db.sessions, REYES, today=lambda: TODAY).log(
+    SroActivityService(
+        Context(db.sessions, viewer=Viewer("Lee Ortiz", "sro")), today=lambda: TODAY
+    ).log(ActivityEntry("mentoring_session", TODAY, 30))
+    SroActivityService(Context(db.sessions, viewer=REYES), today=lambda: TODAY).log(
         ActivityEntry("class_taught", TODAY, 50, attendance=25)
     )
     mine = area_for(qtbot, db, REYES).activity
@@ -125,7 +126,7 @@ def test_an_officer_records_a_training_and_sees_the_hours_still_to_go(
     type_into_next(qtbot, "")  # category: the first, youth mental health first aid
     type_into_next(qtbot, "7.5")
     qtbot.keyClick(focused(), Qt.Key.Key_Return)
-    (record,) = TrainingService(db.sessions, REYES).records()
+    (record,) = TrainingService(Context(db.sessions, viewer=REYES)).records()
     assert (record.course, record.category, record.tenths) == (
         "Youth mental health first aid",
         "mental_health_first_aid",
@@ -141,7 +142,7 @@ def test_an_officer_records_a_training_and_sees_the_hours_still_to_go(
     qtbot.keyClicks(page.course, "De-escalation")
     qtbot.keyClick(page.course, Qt.Key.Key_Return)
     assert "needs its hours" in page.message.text() or "not a number" in page.message.text()
-    assert len(TrainingService(db.sessions, REYES).records()) == 1
+    assert len(TrainingService(Context(db.sessions, viewer=REYES)).records()) == 1
 
 
 def test_a_counselor_sets_the_required_hours(qtbot: QtBot, db: Database) -> None:
@@ -178,7 +179,9 @@ def test_the_main_window_shows_the_sro_log_as_the_window_user_sees_it(
     SettingsService(setup.sessions).save(
         SchoolSettings(facilitator_name="Dana Whitfield", welcome_done="1")
     )
-    SroActivityService(setup.sessions, REYES).log(ActivityEntry("class_taught", TODAY, 50))
+    SroActivityService(Context(setup.sessions, viewer=REYES)).log(
+        ActivityEntry("class_taught", TODAY, 50)
+    )
     setup.close()
     window = MainWindow()
     qtbot.addWidget(window)

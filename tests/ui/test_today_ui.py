@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from tests.ui.a11y import unnamed_controls
 
-from circlekeeper.core.followups.followups import FollowUpService
+from circlekeeper.core.followups.commands import FollowUpService
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import Agreement, AgreementItem, Case, Circle, FollowUp, Person
 from circlekeeper.ui.today.area import RECORD_ROLE, TodayArea

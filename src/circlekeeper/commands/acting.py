@@ -67,3 +67,12 @@ def _pin_for(name: str) -> str:
         f"The profile {name.strip()} has a PIN. Set {PIN_VARIABLE} to it, or run the command in "
         "a terminal to be asked for it. Nothing was written."
     )
+
+
+def acting_context(args: argparse.Namespace, db: Any) -> Any:
+    """The operation :class:`Context` of this command: its audit lines name the acting profile
+    (or "command line" without one) and its reads obey that profile's limits."""
+    from circlekeeper.core.operations import Context
+
+    viewer = acting_viewer(args, db)
+    return Context(db.sessions, actor=viewer.name or "command line", viewer=viewer)

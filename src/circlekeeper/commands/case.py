@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from circlekeeper.cli import UsageProblem, add_database_option, open_db
-from circlekeeper.commands.acting import acting_viewer, add_profile_option
+from circlekeeper.commands.acting import acting_context, add_profile_option
 
 
 def register(sub: Any) -> None:
@@ -43,12 +43,11 @@ def register(sub: Any) -> None:
 
 
 def _close(args: argparse.Namespace) -> int:
-    from circlekeeper.core.cases.cases import CaseService, OpenFollowUps
+    from circlekeeper.core.cases.commands import CaseService, OpenFollowUps
 
     db = open_db(args, create=False)
     try:
-        viewer = acting_viewer(args, db)
-        cases = CaseService(db.sessions, actor=viewer.name or "command line", viewer=viewer)
+        cases = CaseService(acting_context(args, db))
         try:
             cases.close(args.id, args.reason, today=date.today(), open_follow_ups=args.follow_ups)
         except OpenFollowUps as exc:
@@ -63,12 +62,11 @@ def _close(args: argparse.Namespace) -> int:
 
 
 def _divert(args: argparse.Namespace) -> int:
-    from circlekeeper.core.cases.cases import CaseService
+    from circlekeeper.core.cases.commands import CaseService
 
     db = open_db(args, create=False)
     try:
-        viewer = acting_viewer(args, db)
-        cases = CaseService(db.sessions, actor=viewer.name or "command line", viewer=viewer)
+        cases = CaseService(acting_context(args, db))
         cases.set_diversion(args.id, args.diverted_from, args.amount)
     finally:
         db.close()

@@ -92,6 +92,7 @@ def _export_agreement(args: argparse.Namespace) -> int:
         agreement_id = service.resolve(args.id)
         view = service.view(agreement_id, viewer=viewer)
         from circlekeeper.core.cases.handoffs import HandOffService, check_basis
+        from circlekeeper.core.operations import Context
 
         if args.sharing:
             check_basis(args.basis)
@@ -100,7 +101,9 @@ def _export_agreement(args: argparse.Namespace) -> int:
             # The copy has left the school's hands: each student's record of disclosures says so.
             from datetime import date
 
-            written = HandOffService(db.sessions, viewer).record_sharing_copy(
+            written = HandOffService(
+                Context(db.sessions, actor=viewer.name or "command line", viewer=viewer)
+            ).record_sharing_copy(
                 agreement_id, on=date.today(), recipient=args.to, basis=args.basis
             )
             print(f"Recorded in the record of disclosures of {written} student(s).")

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from circlekeeper.cli import UsageProblem, add_database_option, open_db
-from circlekeeper.commands.acting import acting_viewer, add_profile_option
+from circlekeeper.commands.acting import acting_context, add_profile_option
 
 
 def register(sub: Any) -> None:
@@ -65,7 +65,7 @@ def run_log(args: argparse.Namespace) -> int:
     on_date = _date(args.on_date, "--date") or date.today()
     db = open_db(args)
     try:
-        viewer = acting_viewer(args, db)
+        context = acting_context(args, db)
         student_id = None
         if args.student:
             with db.sessions() as session:
@@ -76,7 +76,7 @@ def run_log(args: argparse.Namespace) -> int:
                     "Check the student's ID."
                 )
             student_id = next(iter(found.values())).id
-        row = SroActivityService(db.sessions, viewer).log(
+        row = SroActivityService(context).log(
             ActivityEntry(
                 activity_type=args.activity_type,
                 on_date=on_date,
@@ -99,7 +99,7 @@ def run_list(args: argparse.Namespace) -> int:
     start, end = _date(args.start, "--from"), _date(args.end, "--to")
     db = open_db(args)
     try:
-        rows = SroActivityService(db.sessions, acting_viewer(args, db)).entries(start, end)
+        rows = SroActivityService(acting_context(args, db)).entries(start, end)
     finally:
         db.close()
     for row in rows:
@@ -123,7 +123,7 @@ def run_training(args: argparse.Namespace) -> int:
     on_date = _date(args.on_date, "--date") or date.today()
     db = open_db(args)
     try:
-        service = TrainingService(db.sessions, acting_viewer(args, db))
+        service = TrainingService(acting_context(args, db))
         if args.course is None:
             for total in service.totals():
                 state = "met" if total.met else f"{total.remaining_hours:g} h to go"

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from circlekeeper.core.cases.eligibility import Screen
-from circlekeeper.core.domain.eligibility import CONSENTS, Eligibility
+from circlekeeper.core.domain.eligibility import CONSENTS, STAFF_ONLY, Eligibility
 
 
 class EligibilityForm(QWidget):
@@ -106,6 +106,17 @@ class EligibilityForm(QWidget):
         self.problems = QLabel(self)
         self.problems.setWordWrap(True)
         self.problems.setAccessibleName(self.tr("What the screen found"))
+        # Shown instead of the notes and the staff-only answers when core left them out.
+        self.restricted = QLabel(
+            self.tr(
+                "The screen's notes and its Title IX and child-protection answers stay with "
+                "school staff."
+            ),
+            self,
+        )
+        self.restricted.setWordWrap(True)
+        self.restricted.setAccessibleName(self.tr("What this profile does not see"))
+        self.restricted.hide()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -113,6 +124,7 @@ class EligibilityForm(QWidget):
         layout.addLayout(grid)
         layout.addWidget(self.halted)
         layout.addWidget(self.notes)
+        layout.addWidget(self.restricted)
         layout.addWidget(self.problems)
 
     def show_screen(self, screen: Screen) -> None:
@@ -128,6 +140,14 @@ class EligibilityForm(QWidget):
             self.exclusions["referral_unspecified"].setVisible(answers.referral_unspecified)
             self.halted.setChecked(answers.halted)
             self.notes.setText(answers.notes)
+            # What core left out for this viewer is not on the form at all (not shown blank);
+            # the earlier screen's box shows only while set, and core clears it when it left
+            # it out.
+            for name in STAFF_ONLY:
+                if name != "referral_unspecified":
+                    self.exclusions[name].setVisible(not screen.restricted)
+            self.notes.setVisible(not screen.restricted)
+            self.restricted.setVisible(screen.restricted)
         finally:
             self._loading = False
         self._show_verdict(screen)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from circlekeeper.core.sro import mou
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.common import PROBLEMS, problem_text, show_message
-from circlekeeper.ui.profiles import current_viewer
+from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.style import heading, note
 
 
@@ -105,14 +105,14 @@ class MouSection(QWidget):
         return edit
 
     def load(self) -> None:
-        recorded = mou.load(self.database.sessions)
+        recorded = mou.load(context_for(self.database))
         self.may_lead.setChecked(recorded.sro_may_lead)
         self.in_discipline.setChecked(recorded.sro_in_discipline)
         self.law_types.setPlainText("\n".join(recorded.law_enforcement_types))
         self.information.setPlainText(recorded.officer_information)
         self.admissions_en.setPlainText(recorded.admissions_en)
         self.admissions_es.setPlainText(recorded.admissions_es)
-        officer = current_viewer(self.database).is_sro
+        officer = context_for(self.database).viewer().is_sro
         for widget in (
             self.may_lead,
             self.in_discipline,
@@ -141,7 +141,7 @@ class MouSection(QWidget):
 
     def save(self) -> bool:
         try:
-            mou.save(self.database.sessions, self.current(), current_viewer(self.database))
+            mou.save(context_for(self.database), self.current())
         except PROBLEMS as problem:
             show_message(self.message, problem_text(problem), problem=True)
             return False

@@ -14,9 +14,11 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.handoffs import HandOffData, HandOffService
+from circlekeeper.core.cases.rows import CaseIntake
 from circlekeeper.core.domain.fidelity import items_for
+from circlekeeper.core.operations import Context
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import (
@@ -87,7 +89,7 @@ def seed_programme(db: Database) -> dict[str, list[int]]:
         student_ids = [s.id for s in students]
         moved_id, keeper_id = moved.id, keeper.id
 
-    cases = CaseService(db.sessions, actor="test")
+    cases = CaseService(Context(db.sessions, actor="test"))
     case_ids = []
     # Who is responsible: a few students referred often, most once or twice.
     who = [0] * 7 + [1] * 3 + [2] * 2 + list(range(3, 50)) + [60, 61, 62, 63, 64, 65]
@@ -278,7 +280,7 @@ BASES = ("school_official", "health_safety_emergency", "school_official", "state
 
 def _seed_hand_offs(db: Database, case_ids: list[int]) -> None:
     """Hand-offs through the real service, so each writes its students' disclosure lines."""
-    service = HandOffService(db.sessions, Viewer("Keeper", "counselor"))
+    service = HandOffService(Context(db.sessions, viewer=Viewer("Keeper", "counselor")))
     for i in range(30):
         basis = BASES[i % len(BASES)]
         service.hand_off(

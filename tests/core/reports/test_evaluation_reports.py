@@ -13,6 +13,7 @@ from tests.core.held import held_circle, held_conference
 
 from circlekeeper.core.evaluation.fidelity import FidelityService
 from circlekeeper.core.evaluation.surveys import SurveyService, new_sheet
+from circlekeeper.core.operations import Context
 from circlekeeper.core.profiles.profiles import Viewer
 from circlekeeper.core.reports.engine import build_report
 from circlekeeper.core.reports.model import Report
@@ -27,8 +28,8 @@ ANSWERS = ("yes", "somewhat", "no", None)
 def evaluated(db: Database, tmp_path: Path) -> Database:
     """Three community circles and a conference held in March 2026, with checklists and
     surveys: 12 answers after one circle, 4 after another, 3 after the conference."""
-    fidelity = FidelityService(db.sessions, actor="Kim")
-    surveys = SurveyService(db.sessions, actor="Kim")
+    fidelity = FidelityService(Context(db.sessions, actor="Kim"))
+    surveys = SurveyService(Context(db.sessions, actor="Kim"))
     big = held_circle(db, tmp_path / "a", members=12, absent=0)
     small = held_circle(db, tmp_path / "b", members=4, absent=0, stages_run=8)
     held_circle(db, tmp_path / "c", members=3, absent=0)  # no checklist, no survey

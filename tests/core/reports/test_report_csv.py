@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 from tests.core.reports.report_seed import AS_OF, END, NORTH, START
 
-from circlekeeper.core.cases.cases import CaseIntake, CaseService
+from circlekeeper.core.cases.commands import CaseService
+from circlekeeper.core.cases.rows import CaseIntake
 from circlekeeper.core.export.cells import neutralise
 from circlekeeper.core.export.report_csv import write_csv
 from circlekeeper.core.problems import InvalidInput

@@ -396,7 +396,8 @@ def test_state_categories_appear_once_the_school_maps_its_types(
 def test_a_group_in_the_directory_s_own_words_too_small_to_name_is_other(
     db: Database, programme: sqlite3.Connection
 ) -> None:
-    from circlekeeper.core.cases.cases import CaseIntake, CaseService
+    from circlekeeper.core.cases.commands import CaseService
+    from circlekeeper.core.cases.rows import CaseIntake
     from circlekeeper.core.people.people import PeopleService, PersonData
     from circlekeeper.core.profiles.profiles import Viewer
 
@@ -428,7 +429,8 @@ def test_a_group_in_the_directory_s_own_words_too_small_to_name_is_other(
 def test_records_naming_no_school_belong_to_the_installation_s_own(
     db: Database, programme: sqlite3.Connection
 ) -> None:
-    from circlekeeper.core.cases.cases import CaseIntake, CaseService
+    from circlekeeper.core.cases.commands import CaseService
+    from circlekeeper.core.cases.rows import CaseIntake
     from circlekeeper.core.people.people import PeopleService, PersonData
     from circlekeeper.core.settings.settings import SettingsService
 

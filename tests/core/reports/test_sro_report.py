@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.reports.engine import REPORT_NAMES, build_report
@@ -37,8 +38,8 @@ def seed(db: Database) -> None:
     ]
     with db.sessions() as session:
         types = {t.key: t.id for t in session.scalars(select(IncidentType))}
-    reyes = SroActivityService(db.sessions, REYES, today=lambda: TODAY)
-    ortiz = SroActivityService(db.sessions, ORTIZ, today=lambda: TODAY)
+    reyes = SroActivityService(Context(db.sessions, viewer=REYES), today=lambda: TODAY)
+    ortiz = SroActivityService(Context(db.sessions, viewer=ORTIZ), today=lambda: TODAY)
     for day in range(1, 21):
         on = date(2025, 9, day)
         reyes.log(ActivityEntry("class_taught", on, 50, place="Room 12", attendance=20 + day))
@@ -63,7 +64,7 @@ def seed(db: Database) -> None:
     # Outside the period: never counted.
     reyes.log(ActivityEntry("class_taught", date(2025, 7, 31), 600, attendance=30))
     reyes.log(ActivityEntry("arrest", date(2026, 7, 1), 60, student_id=students[0]))
-    training = TrainingService(db.sessions, COUNSELOR, today=lambda: TODAY)
+    training = TrainingService(Context(db.sessions, viewer=COUNSELOR), today=lambda: TODAY)
     for trainee, course, category, hours, on in (
         ("Sam Reyes", "YMHFA", "mental_health_first_aid", "8", date(2025, 9, 1)),
         ("Sam Reyes", "De-escalation", "de_escalation", "16", date(2025, 11, 1)),
@@ -253,7 +254,7 @@ def test_typed_incident_words_and_groups_never_reach_a_published_sro_report(
     student = people.create(
         PersonData("Ana", "Test", kind="student", race_ethnicity="Zapotec heritage")
     ).id
-    reyes = SroActivityService(db.sessions, REYES, today=lambda: TODAY)
+    reyes = SroActivityService(Context(db.sessions, viewer=REYES), today=lambda: TODAY)
     for day in (2, 3):
         reyes.log(
             ActivityEntry(

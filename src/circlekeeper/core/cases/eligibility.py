@@ -9,7 +9,7 @@ screen loaded), so saving one screen never clears an answer set on the other.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -18,7 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
 from circlekeeper.core.domain.eligibility import (
+    EXCLUSIONS,
     FORMAT,
+    STAFF_MATTER,
+    STAFF_ONLY,
     Eligibility,
     Verdict,
     assess,
@@ -28,8 +31,10 @@ from circlekeeper.core.domain.eligibility import (
     from_stored,
 )
 from circlekeeper.core.domain.enums import CaseStatus, CircleKind, CircleStatus, Role
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.people import is_minor
 from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.store.models import Case, CaseParty, Circle, Participant, Person
 
 # Only the formal conference is screened; other circles (a re-entry circle after a threat
@@ -57,11 +62,31 @@ class Screen:
     verdict: Verdict
     case_id: int | None  # the case whose screen this is; None for a conference on its own
     unreadable: bool = False
+    # True when the notes and the staff-only answers were left out for the viewer (an SRO).
+    restricted: bool = False
 
     @property
     def shown(self) -> Eligibility:
         """The answers to put on a screen (blank when not screened yet)."""
         return self.answers or Eligibility()
+
+    def for_viewer(self, viewer: Viewer | None) -> Screen:
+        """The screen as ``viewer`` may see it: for an SRO, no notes and no Title IX or
+        child-protection answer, and the verdict says only that staff keep the case from a
+        conference (it still may not go ahead). ``None``: the unfiltered screen."""
+        if viewer is None or viewer.can_see_screen_details:
+            return self
+        answers = self.answers
+        blocked = self.verdict.blocked
+        if answers is not None:
+            hidden = {message for name, message in EXCLUSIONS if name in STAFF_ONLY}
+            kept = tuple(reason for reason in blocked if reason not in hidden)
+            if any(getattr(answers, name) for name in STAFF_ONLY):
+                kept = (*kept, STAFF_MATTER)
+            blocked = kept
+            answers = replace(answers, notes="", **dict.fromkeys(STAFF_ONLY, False))
+        verdict = Verdict(blocked, self.verdict.missing)
+        return replace(self, answers=answers, verdict=verdict, restricted=True)
 
 
 def case_screen(
@@ -131,36 +156,38 @@ def adopt_circle_screen(session: Session, circle: Circle, *, actor: str = "") ->
 class EligibilityService:
     """Read and record the one eligibility screen of a case or a conference."""
 
-    def __init__(self, sessions: sessionmaker[Session], actor: str = "") -> None:
-        self._sessions = sessions
-        self.actor = actor
+    def __init__(self, context: Context | sessionmaker[Session]) -> None:
+        self.ctx = as_context(context)
 
     def for_case(self, case_id: int, on: date | None = None) -> Screen:
-        with self._sessions() as session:
-            return case_screen(session, _case(session, case_id), on)
+        """The case's screen, as the person looking may see it."""
+        with self.ctx.read() as session:
+            return case_screen(session, _case(session, case_id), on).for_viewer(self.ctx.viewer())
 
     def for_circle(self, circle_id: int, on: date | None = None) -> Screen:
-        with self._sessions() as session:
-            return circle_screen(session, _circle(session, circle_id), on)
+        """The screen a conference goes by, as the person looking may see it."""
+        with self.ctx.read() as session:
+            screen = circle_screen(session, _circle(session, circle_id), on)
+            return screen.for_viewer(self.ctx.viewer())
 
     def record_for_case(
         self, case_id: int, edited: Eligibility, *, loaded: Eligibility | None = None
     ) -> Screen:
         """Save what changed between ``loaded`` (what the screen showed; blank if it was not
         screened) and ``edited``; every other stored answer stays as it is."""
-        with self._sessions.begin() as session:
+        with self.ctx.write("record for case") as session:
             case = _case(session, case_id)
             if case.status == CaseStatus.CLOSED.value:
                 raise InvalidInput("This case is closed; reopen it before changing the screen.")
             self._write_case(session, case, edited, loaded)
-            return case_screen(session, case)
+            return case_screen(session, case).for_viewer(self.ctx.viewer())
 
     def record_for_circle(
         self, circle_id: int, edited: Eligibility, *, loaded: Eligibility | None = None
     ) -> Screen:
         """Save a conference's screen: onto its case when it has one (as
         :meth:`record_for_case` does), else with the conference."""
-        with self._sessions.begin() as session:
+        with self.ctx.write("record for circle") as session:
             circle = _circle(session, circle_id)
             if circle.status in (CircleStatus.COMPLETED.value, CircleStatus.CANCELLED.value):
                 raise InvalidInput("This circle is over; its screen cannot be changed now.")
@@ -178,8 +205,8 @@ class EligibilityService:
                 summary = _summary(circle.summary)
                 summary["eligibility"] = json.loads(encode(merged))
                 circle.summary = json.dumps(summary, ensure_ascii=False, sort_keys=True)
-                _audit(session, "circle", circle.uuid, self.actor, merged)
-            return circle_screen(session, circle)
+                _audit(session, "circle", circle.uuid, "", merged)
+            return circle_screen(session, circle).for_viewer(self.ctx.viewer())
 
     def _write_case(
         self, session: Session, case: Case, edited: Eligibility, loaded: Eligibility | None
@@ -187,7 +214,7 @@ class EligibilityService:
         stored, unreadable = _read(case.eligibility)
         merged = _merge(stored, unreadable, edited, loaded)
         case.eligibility = encode(merged)
-        _audit(session, "case", case.uuid, self.actor, merged)
+        _audit(session, "case", case.uuid, "", merged)
 
 
 def _merge(

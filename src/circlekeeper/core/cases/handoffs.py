@@ -24,6 +24,7 @@ from circlekeeper.core.agreements.views import full_name
 from circlekeeper.core.audit import audit
 from circlekeeper.core.domain.enums import CircleKind, PersonKind, Role
 from circlekeeper.core.domain.handoffs import DisclosureKind, FerpaBasis, HandOffTo
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound, NotPermitted
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.store.models import (
@@ -178,13 +179,17 @@ def _unique(ids: list[int]) -> list[int]:
 class HandOffService:
     """Record hand-offs, bring them back, and keep each student's record of disclosures."""
 
-    def __init__(self, sessions: sessionmaker[Session], viewer: Viewer) -> None:
-        self._sessions = sessions
-        self.viewer = viewer
+    def __init__(self, context: Context | sessionmaker[Session]) -> None:
+        self.ctx = as_context(context)
+
+    @property
+    def viewer(self) -> Viewer:
+        """Who is looking: what they may see and change is decided for them here."""
+        return self.ctx.viewer()
 
     @property
     def sessions(self) -> sessionmaker[Session]:
-        return self._sessions
+        return self.ctx.sessions
 
     # -- hand-offs ---------------------------------------------------------------------------
 
@@ -195,7 +200,7 @@ class HandOffService:
         if (case_id is None) == (circle_id is None):
             raise InvalidInput("A hand-off belongs to one case or to one circle.")
         checked = _check(data)
-        with self._sessions.begin() as session:
+        with self.ctx.write("hand off") as session:
             if case_id is not None:
                 case = session.get(Case, case_id)
                 if case is None:
@@ -245,7 +250,6 @@ class HandOffService:
                 "hand_off",
                 entity,
                 entity_uuid,
-                actor=self.viewer.name,
                 hand_off=row.uuid,
                 handed_to=checked.handed_to,
                 basis=checked.basis,
@@ -269,7 +273,7 @@ class HandOffService:
             raise InvalidInput(f"The note is too long ({SHARED_LIMIT} characters at most).")
         if reentry_at is not None and reentry_at.tzinfo is None:
             raise InvalidInput("The date and time must include the time zone.")
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             current = session.get(HandOff, hand_off_id)
             if current is None:
                 raise NotFound(f"There is no hand-off with id {hand_off_id} in this database.")
@@ -290,7 +294,7 @@ class HandOffService:
         circle_id = None
         if reentry_at is not None and case_id is not None:
             circle_id = self._plan_reentry(case_id, reentry_at)
-        with self._sessions.begin() as session:
+        with self.ctx.write("bring back") as session:
             row = session.get(HandOff, hand_off_id)
             assert row is not None
             row.returned_on = on
@@ -302,7 +306,6 @@ class HandOffService:
                 "hand_off_back",
                 "case" if owner else "hand_off",
                 owner.uuid if owner else row.uuid,
-                actor=self.viewer.name,
                 hand_off=row.uuid,
                 reentry_circle=circle_id is not None,
             )
@@ -312,7 +315,7 @@ class HandOffService:
     def _plan_reentry(self, case_id: int, at: datetime) -> int:
         from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
 
-        planner = CirclePlanner(self._sessions, actor=self.viewer.name)
+        planner = CirclePlanner(self.ctx.sessions, actor=self.ctx.actor())
         detail = planner.plan(
             CirclePlan(
                 kind=CircleKind.REENTRY.value,
@@ -321,7 +324,7 @@ class HandOffService:
                 case_id=case_id,
             )
         )
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             students = _students_of_case(session, case_id)
         for person_id in students:
             planner.add_participant(detail.id, person_id, Role.MEMBER.value)
@@ -329,7 +332,7 @@ class HandOffService:
 
     def for_case(self, case_id: int) -> list[HandOffRow]:
         """The case's hand-offs (and those of its circles), newest first."""
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             circles = select(Circle.id).where(Circle.case_id == case_id)
             rows = session.scalars(
                 select(HandOff)
@@ -341,7 +344,7 @@ class HandOffService:
     def students(self, case_id: int) -> list[tuple[int, str]]:
         """The students a case's hand-offs concern (id, legal name), for the record of
         disclosures."""
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             ids = _students_of_case(session, case_id)
             people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(ids)))}
             return [(i, full_name(people[i])) for i in ids]
@@ -363,7 +366,7 @@ class HandOffService:
         if len(recipient) > NAME_LIMIT:
             raise InvalidInput(f"The recipient is too long ({NAME_LIMIT} characters at most).")
         check_basis(basis)
-        with self._sessions.begin() as session:
+        with self.ctx.write("record sharing copy") as session:
             agreement = session.get(Agreement, agreement_id)
             if agreement is None:
                 raise NotFound(f"There is no agreement with id {agreement_id} in this database.")
@@ -409,7 +412,6 @@ class HandOffService:
                 "sharing_copy",
                 "agreement",
                 agreement.uuid,
-                actor=self.viewer.name,
                 students=len(students),
             )
             return len(students)
@@ -437,7 +439,7 @@ class HandOffService:
             query = query.where(Disclosure.disclosed_on >= start)
         if end is not None:
             query = query.where(Disclosure.disclosed_on <= end)
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             if person_id is not None and session.get(Person, person_id) is None:
                 raise NotFound(f"There is no person with id {person_id} in this database.")
             found = session.execute(query.order_by(Disclosure.disclosed_on, Disclosure.id)).all()

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.models import Case, IncidentType
 from circlekeeper.core.text import fold
@@ -138,15 +139,14 @@ def _check_mapping(swis_level: str | None) -> str | None:
 class IncidentVocabulary:
     """Read and edit the school's list of incident types."""
 
-    def __init__(self, sessions: sessionmaker[Session], actor: str = "") -> None:
-        self._sessions = sessions
-        self.actor = actor
+    def __init__(self, context: Context | sessionmaker[Session]) -> None:
+        self.ctx = as_context(context)
 
     def types(self, *, include_archived: bool = False) -> list[IncidentTypeRow]:
         query = select(IncidentType).order_by(IncidentType.position, IncidentType.label)
         if not include_archived:
             query = query.where(IncidentType.archived_at.is_(None))
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             return [_row(item) for item in session.scalars(query)]
 
     def unmapped(self) -> list[IncidentTypeRow]:
@@ -168,7 +168,7 @@ class IncidentVocabulary:
         if len(label) > MAX_LABEL:
             raise InvalidInput(f"The name is too long (at most {MAX_LABEL} characters).")
         level = _check_mapping(swis_level)
-        with self._sessions.begin() as session:
+        with self.ctx.write("add") as session:
             wanted = folded_words(label)
             for item in session.scalars(select(IncidentType)):
                 if wanted in (folded_words(item.label), folded_words(item.label_es or "")):
@@ -187,7 +187,7 @@ class IncidentVocabulary:
             )
             session.add(item)
             session.flush()
-            audit.record(session, "create", "incident_type", item.uuid, actor=self.actor)
+            audit.record(session, "create", "incident_type", item.uuid)
             return _row(item)
 
     def map(
@@ -206,7 +206,7 @@ class IncidentVocabulary:
         level = _check_mapping(swis_level)
         if level is None:
             raise InvalidInput("Say whether it is a major or a minor problem behaviour.")
-        with self._sessions.begin() as session:
+        with self.ctx.write("map") as session:
             item = session.get(IncidentType, type_id)
             if item is None:
                 raise NotFound(f"Incident type {type_id} is not in this database.")
@@ -217,12 +217,12 @@ class IncidentVocabulary:
             if label_es is not None:
                 item.label_es = label_es.strip() or None
             item.needs_mapping = False
-            audit.record(session, "map", "incident_type", item.uuid, actor=self.actor)
+            audit.record(session, "map", "incident_type", item.uuid)
             session.flush()
             return _row(item)
 
     def usage(self, type_id: int) -> int:
         """How many referrals use a type."""
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             query = select(func.count()).where(Case.incident_type_id == type_id)
             return int(session.scalar(query) or 0)

@@ -301,7 +301,10 @@ class CirclePlanner:
                 ended_at=circle.ended_at,
                 script=script,
                 participants=rows,
-                eligibility=circle_screen(session, circle, on, minors=minors_taking_part(rows)),
+                # The screen as the viewer may see it (an SRO: no notes, no Title IX answers).
+                eligibility=circle_screen(
+                    session, circle, on, minors=minors_taking_part(rows)
+                ).for_viewer(self.viewer() if callable(self.viewer) else self.viewer),
                 summary=summary if isinstance(summary, dict) else None,
             )
 
@@ -444,7 +447,8 @@ class CirclePlanner:
             on = _circle_day(circle)
             rows = participant_rows(session, circle_id, on)
             screen = circle_screen(session, circle, on, minors=minors_taking_part(rows))
-        return readiness_reasons(circle, rows, screen)
+        looking = self.viewer() if callable(self.viewer) else self.viewer
+        return readiness_reasons(circle, rows, screen.for_viewer(looking))
 
     def officer_notice(self, circle_id: int) -> str | None:
         """What the readiness panel says when a school resource officer attends (or None)."""

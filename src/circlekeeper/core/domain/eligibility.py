@@ -42,6 +42,19 @@ EXCLUSIONS: tuple[tuple[str, str], ...] = (
 )
 EXCLUSION_NAMES: tuple[str, ...] = tuple(name for name, _ in EXCLUSIONS)
 
+# The answers that stay with school staff (Title IX, child protection, and the earlier screen's
+# box naming them): a school resource officer sees that the case goes elsewhere, not why.
+STAFF_ONLY: tuple[str, ...] = (
+    "sexual_harm",
+    "title_ix",
+    "child_protection",
+    "referral_unspecified",
+)
+STAFF_MATTER = (
+    "A matter that stays with school staff keeps this case from a conference; a counselor or "
+    "an administrator can say more."
+)
+
 HALTED = (
     "The facilitator has stopped this process because it is not safe to go ahead; it goes "
     "back to the school's usual process."

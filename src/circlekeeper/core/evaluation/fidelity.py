@@ -28,6 +28,7 @@ from circlekeeper.core.domain.fidelity import (
     prefill,
 )
 from circlekeeper.core.domain.script import script_from_json
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.models import Circle, FidelityCheck, Participant, StageRecord, Turn
 
@@ -101,13 +102,12 @@ def held_record(session: Session, circle: Circle) -> HeldRecord:
 class FidelityService:
     """Reads and completes the fidelity checklist of one circle at a time."""
 
-    def __init__(self, sessions: sessionmaker[Session], *, actor: str = "") -> None:
-        self._sessions = sessions
-        self.actor = actor
+    def __init__(self, context: Context | sessionmaker[Session]) -> None:
+        self.ctx = as_context(context)
 
     def draft(self, circle_id: int) -> FidelityDraft:
         """The checklist as the keeper sees it: prefilled, with their answers once saved."""
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             circle = _held_circle(session, circle_id)
             return _draft(session, circle)
 
@@ -126,7 +126,7 @@ class FidelityService:
                 f"The note is {len(note):,} characters; keep it under {MAX_NOTE:,}. "
                 "Nothing was saved."
             )
-        with self._sessions.begin() as session:
+        with self.ctx.write("complete") as session:
             circle = _held_circle(session, circle_id)
             try:
                 checked = check_answers(circle.kind, answers)
@@ -140,7 +140,7 @@ class FidelityService:
                 session.add(row)
             row.answers = json.dumps(checked, sort_keys=True)
             row.prefilled = json.dumps({k.value: p.value for k, p in found.items()}, sort_keys=True)
-            row.completed_by = self.actor
+            row.completed_by = self.ctx.actor()
             row.completed_on = on or date.today()
             row.note = note
             session.flush()
@@ -149,7 +149,6 @@ class FidelityService:
                 "complete_fidelity" if first else "revise_fidelity",
                 "fidelity_check",
                 row.uuid,
-                actor=self.actor,
                 circle=circle.uuid,
             )
             return _draft(session, circle)

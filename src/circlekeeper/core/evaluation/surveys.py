@@ -31,6 +31,7 @@ from circlekeeper.core.domain.surveys import (
     check_sheet,
 )
 from circlekeeper.core.evaluation.fidelity import PRESENT, takes_part
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.models import Circle, Participant, SurveyResponse, SurveySitting
 from circlekeeper.core.store.types import utcnow
@@ -69,9 +70,8 @@ def new_sheet() -> str:
 class SurveyService:
     """Opens sittings, takes anonymous answers, and tallies them."""
 
-    def __init__(self, sessions: sessionmaker[Session], *, actor: str = "") -> None:
-        self._sessions = sessions
-        self.actor = actor
+    def __init__(self, context: Context | sessionmaker[Session]) -> None:
+        self.ctx = as_context(context)
 
     def open_sitting(
         self, circle_id: int, source: str = SurveySource.WINDOW.value, *, on: date | None = None
@@ -79,7 +79,7 @@ class SurveyService:
         """Start a round of surveys for a held circle, for the people present in it."""
         if source not in {s.value for s in SurveySource}:
             raise InvalidInput(f"A survey comes in on the laptop or on paper, not {source!r}.")
-        with self._sessions.begin() as session:
+        with self.ctx.write("open sitting") as session:
             circle = session.get(Circle, circle_id)
             if circle is None:
                 raise NotFound(f"There is no circle with id {circle_id} in this database.")
@@ -115,7 +115,6 @@ class SurveyService:
                 "open_survey",
                 "survey_sitting",
                 sitting.uuid,
-                actor=self.actor,
                 circle=circle.uuid,
                 source=source,
                 expected=expected,
@@ -123,7 +122,7 @@ class SurveyService:
             return _row(session, sitting)
 
     def sitting(self, sitting_id: int) -> SittingRow:
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             return _row(session, _sitting(session, sitting_id))
 
     def answer(self, sitting_id: int, sheet: str, answers: Mapping[str, str | None]) -> SittingRow:
@@ -132,7 +131,7 @@ class SurveyService:
             checked = check_sheet(answers)
         except ValueError as exc:
             raise InvalidInput(str(exc)) from None
-        with self._sessions.begin() as session:
+        with self.ctx.write("answer") as session:
             sitting = _sitting(session, sitting_id)
             if sitting.closed_at is not None:
                 raise InvalidInput(
@@ -167,7 +166,7 @@ class SurveyService:
 
     def close_sitting(self, sitting_id: int) -> SittingRow:
         """End a round of surveys; its answers stay, no more are taken."""
-        with self._sessions.begin() as session:
+        with self.ctx.write("close sitting") as session:
             sitting = _sitting(session, sitting_id)
             if sitting.closed_at is None:
                 sitting.closed_at = utcnow()
@@ -177,14 +176,13 @@ class SurveyService:
                     "close_survey",
                     "survey_sitting",
                     sitting.uuid,
-                    actor=self.actor,
                     answered=row.answered,
                 )
             return _row(session, sitting)
 
     def tally(self, circle_id: int) -> SurveyTally:
         """The answers of every sitting of one circle, counted per question."""
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             query = (
                 select(SurveyResponse)
                 .join(SurveySitting, SurveySitting.id == SurveyResponse.sitting_id)

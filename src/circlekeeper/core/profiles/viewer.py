@@ -106,6 +106,12 @@ class Viewer:
         return not self.is_sro or handed_to == "police"
 
     @property
+    def can_see_screen_details(self) -> bool:
+        """The eligibility screen's notes and its Title IX and child-protection answers stay
+        with school staff; an SRO sees only whether the case may go to a conference."""
+        return not self.is_sro
+
+    @property
     def can_see_disclosures(self) -> bool:
         """A student's record of disclosures is kept for the student and family by school
         staff; an SRO does not read it."""

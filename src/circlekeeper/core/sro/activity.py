@@ -26,6 +26,7 @@ from circlekeeper.core.domain.sro import (
     ActivityType,
     TriadRole,
 )
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.sro.rules import author_name, may_edit, may_see, refuse_edit
@@ -89,17 +90,21 @@ class SroActivityService:
 
     def __init__(
         self,
-        sessions: sessionmaker[Session],
-        viewer: Viewer,
+        context: Context | sessionmaker[Session],
+        *,
         today: Callable[[], date] = date.today,
     ) -> None:
-        self._sessions = sessions
-        self.viewer = viewer
         self._today = today
+        self.ctx = as_context(context)
+
+    @property
+    def viewer(self) -> Viewer:
+        """Who is looking: what they may see and change is decided for them here."""
+        return self.ctx.viewer()
 
     def log(self, entry: ActivityEntry) -> ActivityRow:
         officer = author_name(self.viewer)
-        with self._sessions.begin() as session:
+        with self.ctx.write("log") as session:
             values = self._check(session, entry, officer, own_id=None)
             activity = SroActivity(officer=officer, **values)
             session.add(activity)
@@ -117,8 +122,8 @@ class SroActivityService:
     def update(self, activity_id: int, entry: ActivityEntry) -> ActivityRow:
         activity_uuid, owner = self._owner(activity_id)
         if not may_edit(self.viewer, owner):
-            raise refuse_edit(self._sessions, self.viewer, "sro_activity", activity_uuid, "entry")
-        with self._sessions.begin() as session:
+            raise refuse_edit(self.ctx, "sro_activity", activity_uuid, "entry")
+        with self.ctx.write("update") as session:
             activity = self._get(session, activity_id)
             values = self._check(session, entry, activity.officer, own_id=activity.id)
             for key, value in values.items():
@@ -128,7 +133,6 @@ class SroActivityService:
                 "update",
                 "sro_activity",
                 activity.uuid,
-                actor=self.viewer.name,
                 **self._about(session, activity),
             )
             return self._row(session, activity)
@@ -136,17 +140,15 @@ class SroActivityService:
     def remove(self, activity_id: int) -> None:
         activity_uuid, owner = self._owner(activity_id)
         if not may_edit(self.viewer, owner):
-            raise refuse_edit(self._sessions, self.viewer, "sro_activity", activity_uuid, "entry")
-        with self._sessions.begin() as session:
+            raise refuse_edit(self.ctx, "sro_activity", activity_uuid, "entry")
+        with self.ctx.write("remove") as session:
             activity = self._get(session, activity_id)
             about = self._about(session, activity)
             session.delete(activity)
-            audit.record(
-                session, "delete", "sro_activity", activity_uuid, actor=self.viewer.name, **about
-            )
+            audit.record(session, "delete", "sro_activity", activity_uuid, **about)
 
     def get(self, activity_id: int) -> ActivityRow:
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             activity = self._get(session, activity_id)
             if not may_see(self.viewer, activity.officer):
                 raise NotFound(f"There is no activity with id {activity_id} in this database.")
@@ -159,7 +161,7 @@ class SroActivityService:
             query = query.where(SroActivity.on_date >= start)
         if end is not None:
             query = query.where(SroActivity.on_date <= end)
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             return [
                 self._row(session, a)
                 for a in session.scalars(query)
@@ -259,7 +261,7 @@ class SroActivityService:
     # -- reading --------------------------------------------------------------------------
 
     def _owner(self, activity_id: int) -> tuple[str, str]:
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             activity = self._get(session, activity_id)
             if not may_see(self.viewer, activity.officer):
                 raise NotFound(f"There is no activity with id {activity_id} in this database.")

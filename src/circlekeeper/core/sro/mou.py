@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
 from circlekeeper.core.domain.enums import Attendance, CircleKind, PersonKind
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound, NotPermitted
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.store.models import Person, Setting
@@ -136,12 +137,17 @@ def clean(mou: Mou) -> Mou:
     )
 
 
-def load(sessions: sessionmaker[Session]) -> Mou:
+def load(context: Context | sessionmaker[Session]) -> Mou:
     """The school's MOU as recorded (the defaults for anything not yet recorded)."""
-    with sessions() as session:
-        rows = session.execute(
-            select(Setting.key, Setting.value).where(Setting.key.startswith(PREFIX))
-        ).all()
+    with as_context(context).read() as session:
+        return recorded_in(session)
+
+
+def recorded_in(session: Session) -> Mou:
+    """The MOU as recorded, read in a session already open (a page's read, an operation)."""
+    rows = session.execute(
+        select(Setting.key, Setting.value).where(Setting.key.startswith(PREFIX))
+    ).all()
     return _from_text({key[len(PREFIX) :]: value for key, value in rows})
 
 
@@ -154,7 +160,7 @@ def who(viewer: Viewer | None, actor: str = "") -> str:
 
 
 def _refuse(
-    sessions: sessionmaker[Session],
+    ctx: Context,
     message: str,
     *,
     attempted: str,
@@ -163,26 +169,28 @@ def _refuse(
     actor: str,
 ) -> NotPermitted:
     """Write the audit line of a refusal in its own transaction and return the error to raise."""
-    with sessions.begin() as session:
+    with ctx.write("refuse under the MOU") as session:
         audit.record(session, "mou_refused", entity, entity_uuid, actor=actor, attempted=attempted)
     return NotPermitted(message)
 
 
-def save(sessions: sessionmaker[Session], mou: Mou, viewer: Viewer) -> Mou:
+def save(context: Context | sessionmaker[Session], mou: Mou) -> Mou:
     """Record what the MOU says. Only a counselor or an administrator may; returns it tidied."""
+    ctx = as_context(context)
+    viewer = ctx.viewer()
     if viewer.is_sro:
         raise _refuse(
-            sessions,
+            ctx,
             "The MOU is recorded by a counselor or an administrator, not by a school resource "
             "officer's profile. Nothing was changed.",
             attempted="change the MOU",
             entity="settings",
             entity_uuid=None,
-            actor=who(viewer),
+            actor=who(viewer, ctx.actor()),
         )
     tidy = clean(mou)
     values = {PREFIX + key: value for key, value in _to_text(tidy).items()}
-    with sessions.begin() as session:
+    with ctx.write("record the MOU") as session:
         existing = {
             s.key: s for s in session.scalars(select(Setting).where(Setting.key.in_(values)))
         }
@@ -196,36 +204,42 @@ def save(sessions: sessionmaker[Session], mou: Mou, viewer: Viewer) -> Mou:
                 row.value = value
                 changed.append(key)
         if changed:
-            audit.record(session, "update", "mou", None, actor=who(viewer), keys=changed)
+            audit.record(session, "update", "mou", None, keys=changed)
     return tidy
 
 
+def takes_part_in_discipline(viewer: Viewer, recorded: Mou) -> bool:
+    """Whether ``viewer`` may make school-discipline decisions (close or reopen a case, set
+    its diversion): everyone but an SRO, and an SRO only where the MOU says so."""
+    return not viewer.is_sro or recorded.sro_in_discipline
+
+
 def check_discipline(
-    sessions: sessionmaker[Session],
-    viewer: Viewer | None,
+    context: Context | sessionmaker[Session],
     attempted: str,
     *,
     entity: str,
     entity_uuid: str | None,
-    actor: str = "",
 ) -> None:
     """Refuse a school-discipline decision (diversion, closing a case) to an SRO, per the MOU."""
-    if viewer is None or not viewer.is_sro or load(sessions).sro_in_discipline:
+    ctx = as_context(context)
+    viewer = ctx.viewer()
+    if not viewer.is_sro or takes_part_in_discipline(viewer, load(ctx)):
         return
     raise _refuse(
-        sessions,
+        ctx,
         f"By the school's MOU, a school resource officer takes no part in school discipline, "
         f"so this profile cannot {attempted}. Nothing was changed. Ask a counselor or an "
         "administrator to do it.",
         attempted=attempted,
         entity=entity,
         entity_uuid=entity_uuid,
-        actor=who(viewer, actor),
+        actor=who(viewer, ctx.actor()),
     )
 
 
 def check_lead(
-    sessions: sessionmaker[Session],
+    context: Context | sessionmaker[Session],
     person_id: int | None,
     *,
     entity: str,
@@ -233,25 +247,30 @@ def check_lead(
     actor: str = "",
     viewer: Viewer | None = None,
 ) -> None:
-    """Refuse making a school resource officer the lead facilitator where the MOU says so."""
+    """Refuse making a school resource officer the lead facilitator where the MOU says so.
+
+    ``actor`` and ``viewer`` are for a caller still without a context; otherwise both come
+    from the context.
+    """
     if person_id is None:
         return
-    with sessions() as session:
+    ctx = as_context(context)
+    with ctx.read() as session:
         person = session.get(Person, person_id)
         if person is None:
             raise NotFound(f"The facilitator (person {person_id}) is not in this database.")
         is_officer = person.kind == PersonKind.SRO.value
-    if not is_officer or load(sessions).sro_may_lead:
+    if not is_officer or load(ctx).sro_may_lead:
         return
     raise _refuse(
-        sessions,
+        ctx,
         "By the school's MOU, a school resource officer co-facilitates but does not lead a "
         "circle or conference. Nothing was changed. Choose a counselor or another staff member "
         "as the facilitator, and add the officer as co-facilitator.",
         attempted="make a school resource officer the lead facilitator",
         entity=entity,
         entity_uuid=entity_uuid,
-        actor=who(viewer, actor),
+        actor=who(viewer or ctx.viewer_or_none(), actor or ctx.actor()),
     )
 
 
@@ -277,7 +296,7 @@ def officers_among(rows: list[Any]) -> list[str]:
 
 
 def opening_statement(
-    sessions: sessionmaker[Session], kind: str, rows: list[Any]
+    context: Context | sessionmaker[Session], kind: str, rows: list[Any]
 ) -> dict[str, str]:
     """The MOU's admissions statement by language, for a conference an officer takes part in.
 
@@ -285,7 +304,7 @@ def opening_statement(
     """
     if kind != CircleKind.CONFERENCE.value or not officers_among(rows):
         return {}
-    recorded = load(sessions)
+    recorded = load(context)
     return {"en": recorded.admissions_en, "es": recorded.admissions_es}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotPermitted
 from circlekeeper.core.profiles.viewer import ProfileRole, Viewer, same_name
 
@@ -39,11 +40,12 @@ def author_name(viewer: Viewer) -> str:
 
 
 def refuse_edit(
-    sessions: sessionmaker[Session], viewer: Viewer, entity: str, uuid: str, what: str
+    context: Context | sessionmaker[Session], entity: str, uuid: str, what: str
 ) -> NotPermitted:
     """Record who tried to change someone else's entry, and the plain words to show them."""
-    with sessions.begin() as session:
-        audit.record(session, "refused", entity, uuid, actor=viewer.name, tried="edit")
+    ctx = as_context(context)
+    with ctx.write("refuse an edit") as session:
+        audit.record(session, "refused", entity, uuid, actor=ctx.viewer().name, tried="edit")
     return NotPermitted(
         f"This {what} was logged by someone else, so you cannot change or remove it; nothing "
         "was changed. Ask its author or an administrator to correct it."

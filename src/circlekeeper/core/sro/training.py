@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
 from circlekeeper.core.domain.sro import TrainingCategory
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound, NotPermitted
 from circlekeeper.core.profiles.viewer import Viewer, same_name
 from circlekeeper.core.sro.rules import author_name, may_edit, may_see, refuse_edit
@@ -124,56 +125,58 @@ class TrainingService:
 
     def __init__(
         self,
-        sessions: sessionmaker[Session],
-        viewer: Viewer,
+        context: Context | sessionmaker[Session],
+        *,
         today: Callable[[], date] = date.today,
     ) -> None:
-        self._sessions = sessions
-        self.viewer = viewer
         self._today = today
+        self.ctx = as_context(context)
+
+    @property
+    def viewer(self) -> Viewer:
+        """Who is looking: what they may see and change is decided for them here."""
+        return self.ctx.viewer()
 
     def record(self, entry: TrainingEntry) -> TrainingRow:
         values = self._check(entry)
-        with self._sessions.begin() as session:
+        with self.ctx.write("record") as session:
             training = TrainingRecord(**values)
             session.add(training)
             session.flush()
-            audit.record(
-                session, "create", "training_record", training.uuid, actor=self.viewer.name
-            )
+            audit.record(session, "create", "training_record", training.uuid)
             return self._row(training)
 
     def update(self, record_id: int, entry: TrainingEntry) -> TrainingRow:
         uuid, owner = self._owner(record_id)
         if not may_edit(self.viewer, owner):
-            raise refuse_edit(self._sessions, self.viewer, "training_record", uuid, "training")
+            raise refuse_edit(self.ctx, "training_record", uuid, "training")
         values = self._check(entry)
-        with self._sessions.begin() as session:
+        with self.ctx.write("update") as session:
             training = self._get(session, record_id)
             for key, value in values.items():
                 setattr(training, key, value)
-            audit.record(session, "update", "training_record", uuid, actor=self.viewer.name)
+            audit.record(session, "update", "training_record", uuid)
             return self._row(training)
 
     def remove(self, record_id: int) -> None:
         uuid, owner = self._owner(record_id)
         if not may_edit(self.viewer, owner):
-            raise refuse_edit(self._sessions, self.viewer, "training_record", uuid, "training")
-        with self._sessions.begin() as session:
+            raise refuse_edit(self.ctx, "training_record", uuid, "training")
+        with self.ctx.write("remove") as session:
             session.delete(self._get(session, record_id))
-            audit.record(session, "delete", "training_record", uuid, actor=self.viewer.name)
+            audit.record(session, "delete", "training_record", uuid)
 
     def records(self) -> list[TrainingRow]:
         """The records this viewer may see, newest first (an SRO: their own only)."""
         query = select(TrainingRecord).order_by(
             TrainingRecord.completed_on.desc(), TrainingRecord.id.desc()
         )
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             return [self._row(t) for t in session.scalars(query) if may_see(self.viewer, t.trainee)]
 
     def totals(self) -> list[TrainingTotal]:
         """Each person's hours (all their records) against the requirement, by name."""
-        required = required_tenths(self._sessions)
+        required = required_tenths(self.ctx.sessions)
         people: dict[str, tuple[str, dict[str, int]]] = {}
         for row in self.records():
             key = row.trainee.casefold()
@@ -199,7 +202,7 @@ class TrainingService:
             )
         from circlekeeper.core.settings.settings import SettingsService
 
-        service = SettingsService(self._sessions)
+        service = SettingsService(self.ctx.sessions)
         settings = service.load()
         settings.training_required_hours = f"{tenths / 10:g}"
         service.save(settings)
@@ -255,7 +258,7 @@ class TrainingService:
         }
 
     def _owner(self, record_id: int) -> tuple[str, str]:
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             training = self._get(session, record_id)
             if not may_see(self.viewer, training.trainee):
                 raise NotFound(f"There is no training record with id {record_id}.")

@@ -15,7 +15,8 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.domain.enums import AgreementStatus, CircleStatus, FollowUpStatus
-from circlekeeper.core.followups.followups import FOLLOW_UP_QUERY, FollowUpRow, follow_up_row
+from circlekeeper.core.followups.queries import FOLLOW_UP_QUERY, follow_up_row
+from circlekeeper.core.followups.rows import FollowUpRow
 from circlekeeper.core.problems import NotFound
 from circlekeeper.core.store.models import (
     Agreement,

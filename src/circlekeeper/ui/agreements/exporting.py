@@ -246,12 +246,13 @@ class ExportBar(QWidget):
         from datetime import date
 
         from circlekeeper.core.cases.handoffs import HandOffService
+        from circlekeeper.core.operations import Context
+        from circlekeeper.core.store.problems import DatabaseProblem
 
         try:
-            HandOffService(self.service.sessions, self.viewer).record_sharing_copy(
-                self.agreement_id, on=date.today()
-            )
-        except SQLAlchemyError:
+            sharing = Context(self.service.sessions, actor=self.viewer.name, viewer=self.viewer)
+            HandOffService(sharing).record_sharing_copy(self.agreement_id, on=date.today())
+        except (DatabaseProblem, SQLAlchemyError):
             log.exception("Agreement export: recording the disclosure failed")
             return self.tr(
                 "It could not be written in the record of disclosures: note by hand who "

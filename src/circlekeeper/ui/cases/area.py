@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.cases.cases import CaseRow, CaseService
+from circlekeeper.core.cases.commands import CaseService
+from circlekeeper.core.cases.rows import CaseRow
 from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.common import (
@@ -35,9 +36,8 @@ from circlekeeper.ui.cases.common import (
 from circlekeeper.ui.cases.model import CaseTableModel
 from circlekeeper.ui.cases.page import CasePage
 from circlekeeper.ui.lists import keep_place, open_on_enter, select_row, selected_row
-from circlekeeper.ui.operations import Changes, listen
+from circlekeeper.ui.operations import Changes, context_for, listen
 from circlekeeper.ui.people.labels import count_text
-from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading, list_table
 
 
@@ -52,7 +52,7 @@ class CasesArea(QWidget):
         super().__init__(parent)
         self.database = database
         self.clock = clock or local_now
-        self.service = CaseService(database.sessions, viewer=lambda: current_viewer(database))
+        self.service = CaseService(context_for(database))
         self.model = CaseTableModel(self.service, self)
         self.stack = QStackedWidget(self)
         self.stack.setAccessibleName(self.tr("Cases"))
@@ -268,7 +268,7 @@ class CasesArea(QWidget):
         from circlekeeper.core.cases.incidents import IncidentVocabulary
         from circlekeeper.ui.cases.incident_types import IncidentTypesDialog
 
-        dialog = IncidentTypesDialog(IncidentVocabulary(self.database.sessions), self)
+        dialog = IncidentTypesDialog(IncidentVocabulary(context_for(self.database)), self)
         self.types_dialog = dialog
         dialog.exec()
 

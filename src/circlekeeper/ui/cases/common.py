@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QToolButton,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from circlekeeper.core.domain.enums import (
     CaseStatus,
@@ -29,11 +28,13 @@ from circlekeeper.core.domain.enums import (
     Role,
 )
 from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.core.store.problems import DatabaseProblem
 
 log = logging.getLogger(__name__)
 
 # What a service call may raise that a person should see in words; anything else is a bug.
-PROBLEMS = (InvalidInput, NotFound, SQLAlchemyError)
+# The one list for every screen: storage errors reach the screens as DatabaseProblem.
+PROBLEMS = (InvalidInput, NotFound, DatabaseProblem)
 
 Clock = Callable[[], datetime]
 
@@ -48,15 +49,22 @@ def _tr(context: str, text: str) -> str:
 
 
 def problem_text(problem: Exception) -> str:
-    """What went wrong, in words a counselor can act on; database errors go to the log."""
-    if isinstance(problem, SQLAlchemyError):
-        log.exception("Database error", exc_info=problem)
+    """What went wrong, in words a counselor can act on (the details are in the log).
+
+    The one copy for every screen: the core already words its problems (a storage error
+    arrives as :class:`DatabaseProblem`, logged where it happened).
+    """
+    text = str(problem).strip()
+    if text:
+        return text
+    if isinstance(problem, DatabaseProblem):
         return _tr(
             "Problems",
             "The records could not be read or saved just now. Nothing already saved was lost. "
             "Try again; if it keeps happening, restart circlekeeper.",
         )
-    return str(problem)
+    log.error("A problem without words: %s", type(problem).__name__)
+    return _tr("Problems", "That did not work. Nothing already saved was lost; try again.")
 
 
 def clearable(field: QLineEdit) -> None:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.cases.cases import FollowUpSummary
+from circlekeeper.core.cases.rows import FollowUpSummary
 from circlekeeper.core.people.people import PeopleService, PersonRow
 from circlekeeper.ui.cases.common import (
     closure_choices,

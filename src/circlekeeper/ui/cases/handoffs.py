@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.cases.cases import CaseDetail
 from circlekeeper.core.cases.handoffs import HandOffData, HandOffRow, HandOffService
+from circlekeeper.core.cases.rows import CaseDetail
 from circlekeeper.core.domain.handoffs import (
     BASIS_LABELS,
     HAND_OFF_LABELS,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
+from circlekeeper.core.people.names import display_name
 from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.today.today import HistoryEntry, student_history
@@ -48,7 +49,7 @@ class StudentHistoryDialog(QDialog):
         self.resize(820, 520)
         try:
             name = PeopleService(database.sessions).details(person_id).data
-            display = f"{name.preferred_name or name.first_name} {name.last_name}".strip()
+            display = display_name(name.first_name, name.preferred_name, name.last_name)
             self.entries = student_history(database.sessions, person_id)
             problem = ""
         except PROBLEMS as error:

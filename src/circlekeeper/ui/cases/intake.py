@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.cases.cases import CaseDetail, CaseIntake, CaseService
+from circlekeeper.core.cases.commands import CaseService
+from circlekeeper.core.cases.rows import CaseDetail, CaseIntake
 from circlekeeper.core.people.people import PeopleService, PersonRow
 from circlekeeper.ui.cases.common import (
     PROBLEMS,

@@ -7,7 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt
 
-from circlekeeper.core.cases.cases import CaseRow, CaseService
+from circlekeeper.core.cases.commands import CaseService
+from circlekeeper.core.cases.rows import CaseRow
 from circlekeeper.core.domain.enums import Diversion
 from circlekeeper.ui.cases.common import closure_label, day_text, diversion_label, status_label
 from circlekeeper.ui.lists import RecordTableModel

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -21,17 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.cases.cases import (
-    PIPELINE,
-    CaseDetail,
-    CaseService,
-    OpenFollowUps,
-    PartyRow,
-)
+from circlekeeper.core.cases.commands import CaseService, OpenFollowUps
 from circlekeeper.core.cases.eligibility import EligibilityService
 from circlekeeper.core.cases.handoffs import HandOffService
+from circlekeeper.core.cases.rows import PIPELINE, CaseAction, CaseDetail, PartyRow
 from circlekeeper.core.domain.enums import CaseStatus, CircleKind, FollowUpStatus, Role
-from circlekeeper.core.followups.followups import FollowUpData, FollowUpService
+from circlekeeper.core.followups.commands import FollowUpService
+from circlekeeper.core.followups.rows import FollowUpData
 from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.common import (
@@ -58,8 +54,7 @@ from circlekeeper.ui.cases.handoffs import HandOffSection
 from circlekeeper.ui.cases.sections import DiversionSection, EligibilitySection
 from circlekeeper.ui.lists import keep_place
 from circlekeeper.ui.locale import datetime_text
-from circlekeeper.ui.operations import Changes, listen
-from circlekeeper.ui.profiles import current_viewer
+from circlekeeper.ui.operations import Changes, context_for, listen
 from circlekeeper.ui.style import heading
 
 PARTY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -123,8 +118,8 @@ class CasePage(QScrollArea):
         super().__init__(parent)
         self.database = database
         self.clock = clock or local_now
-        self.cases = CaseService(database.sessions, viewer=lambda: current_viewer(database))
-        self.follow_ups = FollowUpService(database.sessions)
+        self.cases = CaseService(context_for(database))
+        self.follow_ups = FollowUpService(context_for(database))
         self.people = PeopleService(database.sessions)
         self.detail: CaseDetail | None = None
         self.setWidgetResizable(True)
@@ -161,11 +156,9 @@ class CasePage(QScrollArea):
         self.history_button = QPushButton(self.tr("Student &history…"), body)
         self.history_button.setAccessibleName(self.tr("Show the selected person's history"))
 
-        self.eligibility = EligibilitySection(EligibilityService(database.sessions), body)
+        self.eligibility = EligibilitySection(EligibilityService(context_for(database)), body)
         self.diversion = DiversionSection(self.cases, body)
-        self.hand_offs = HandOffSection(
-            HandOffService(database.sessions, current_viewer(database)), self.clock, body
-        )
+        self.hand_offs = HandOffSection(HandOffService(context_for(database)), self.clock, body)
 
         self.contacts = _table(
             body,
@@ -408,6 +401,13 @@ class CasePage(QScrollArea):
         self.previous_button.setText(
             self.tr("← Reopen…") if closed else self.previous_button.text()
         )
+        # Only what the core says this person may do (the MOU keeps an SRO out of discipline).
+        allowed = d.allowed_actions
+        self.next_button.setVisible(CaseAction.MOVE in allowed)
+        self.previous_button.setVisible(
+            CaseAction.REOPEN in allowed if closed else CaseAction.MOVE in allowed
+        )
+        self.close_button.setVisible(CaseAction.CLOSE in allowed)
         self.close_button.setEnabled(not closed)
 
     def _show_parties(self, d: CaseDetail) -> None:

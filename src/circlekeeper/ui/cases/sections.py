@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.cases.cases import CaseDetail, CaseService
+from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.eligibility import EligibilityService
+from circlekeeper.core.cases.rows import CaseAction, CaseDetail
 from circlekeeper.core.domain.enums import Diversion
 from circlekeeper.ui.cases.common import (
     PROBLEMS,
@@ -87,6 +88,7 @@ class DiversionSection(QGroupBox):
         super().__init__(self.tr("Diversion"), parent)
         self.cases = cases
         self.case_id: int | None = None
+        self.may_divert = True
         self.setAccessibleName(self.tr("Diversion"))
         self.diverted_from = QComboBox(self)
         self.diverted_from.setAccessibleName(self.tr("Consequence replaced"))
@@ -102,6 +104,9 @@ class DiversionSection(QGroupBox):
         self.save_button = QPushButton(self.tr("Save &diversion"), self)
         self.save_button.setAccessibleName(self.tr("Save the diversion"))
         self.message = message_label(self, self.tr("Diversion result"))
+        self.decided_by = QLabel(self.tr("Recorded by a counselor or an administrator."), self)
+        self.decided_by.setWordWrap(True)
+        self.decided_by.setAccessibleName(self.tr("Who records the diversion"))
         form = QFormLayout()
         for words, field in (
             (self.tr("Replaced &consequence"), self.diverted_from),
@@ -113,6 +118,7 @@ class DiversionSection(QGroupBox):
         form.addRow("", self.reinstated)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.decided_by)
         row = QHBoxLayout()
         row.addWidget(self.message, 1)
         row.addWidget(self.save_button)
@@ -126,12 +132,17 @@ class DiversionSection(QGroupBox):
         self.amount.setValue(detail.diversion_amount or 0)
         self.reinstated.setChecked(detail.consequence_reinstated)
         show_message(self.message, "")
+        # Offered only to whoever may decide it (the core says who: see allowed_actions).
+        self.may_divert = CaseAction.DIVERT in detail.allowed_actions
+        self.save_button.setVisible(self.may_divert)
+        self.decided_by.setVisible(not self.may_divert)
+        self.diverted_from.setEnabled(self.may_divert)
         self._update()
 
     def _update(self) -> None:
         diverted = self.diverted_from.currentData() != Diversion.NONE.value
-        self.amount.setEnabled(diverted)
-        self.reinstated.setEnabled(diverted)
+        self.amount.setEnabled(diverted and self.may_divert)
+        self.reinstated.setEnabled(diverted and self.may_divert)
         if not diverted:
             self.amount.setValue(0)
             self.reinstated.setChecked(False)

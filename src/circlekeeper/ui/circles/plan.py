@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.cases.cases import CaseService
+from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.eligibility import EligibilityService
 from circlekeeper.core.circles.circles import (
     PREPARED_KINDS,
@@ -51,6 +51,7 @@ from circlekeeper.ui.circles.preparation import PreparationPanel
 from circlekeeper.ui.circles.problems import PROBLEMS, show_problem
 from circlekeeper.ui.circles.seating import Seat, SeatingRing
 from circlekeeper.ui.locale import date_text
+from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading, note
 
@@ -91,7 +92,7 @@ class PlanDialog(QDialog):
             self.tr("Each person beside their supporters, the two sides facing each other")
         )
         self.preparation = PreparationPanel(
-            self.planner, EligibilityService(database.sessions), self
+            self.planner, EligibilityService(context_for(database)), self
         )
         self.preparation.error = self._problem
 

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
-from sqlalchemy.exc import SQLAlchemyError
 
-from circlekeeper.core.problems import InvalidInput, NotFound
+# One list of problems and one way to word them, for every screen.
+from circlekeeper.ui.cases.common import PROBLEMS, problem_text
 
-log = logging.getLogger(__name__)
-
-# What a service call may raise that a person should see; anything else is a bug.
-PROBLEMS = (InvalidInput, NotFound, SQLAlchemyError)
-
-
-def problem_text(problem: Exception) -> str:
-    if isinstance(problem, SQLAlchemyError):
-        log.exception("Database error", exc_info=problem)
-        return QCoreApplication.translate(
-            "Problems",
-            "The records could not be read or saved just now. Nothing already saved was lost. "
-            "Try again; if it keeps happening, restart circlekeeper.",
-        )
-    return str(problem)
+__all__ = ["PROBLEMS", "problem_text", "show_problem"]
 
 
 def show_problem(parent: QWidget, problem: Exception) -> None:

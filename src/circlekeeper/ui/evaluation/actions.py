@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
 from circlekeeper.core.domain.surveys import SurveySource
 from circlekeeper.core.store.database import Database
-from circlekeeper.ui.circles.problems import PROBLEMS, show_problem
+from circlekeeper.ui.cases.common import PROBLEMS
+from circlekeeper.ui.circles.problems import show_problem
 
 
 def open_fidelity(parent: QWidget, database: Database, circle_id: int) -> QWidget | None:

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 from circlekeeper.core.domain.fidelity import Answer, FidelityItem
 from circlekeeper.core.evaluation.fidelity import FidelityDraft, FidelityService
 from circlekeeper.core.store.database import Database
-from circlekeeper.ui.circles.problems import PROBLEMS, show_problem
+from circlekeeper.ui.cases.common import PROBLEMS
+from circlekeeper.ui.circles.problems import show_problem
 from circlekeeper.ui.locale import date_text
-from circlekeeper.ui.profiles import current_viewer
+from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.style import heading, note
 
 
@@ -61,7 +62,7 @@ class FidelityDialog(QDialog):
     def __init__(self, database: Database, circle_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.circle_id = circle_id
-        self.service = FidelityService(database.sessions, actor=current_viewer(database).name)
+        self.service = FidelityService(context_for(database))
         self.setWindowTitle(self.tr("Fidelity checklist"))
         self.setAccessibleName(self.tr("Fidelity checklist"))
         self.answers: dict[str, QComboBox] = {}

@@ -35,8 +35,8 @@ from circlekeeper.core.domain.surveys import (
 )
 from circlekeeper.core.evaluation.surveys import SittingRow, SurveyService, new_sheet
 from circlekeeper.core.store.database import Database
-from circlekeeper.ui.circles.problems import PROBLEMS, problem_text
-from circlekeeper.ui.profiles import current_viewer
+from circlekeeper.ui.cases.common import PROBLEMS, problem_text
+from circlekeeper.ui.operations import context_for
 
 
 class SurveyWindow(QDialog):
@@ -55,7 +55,7 @@ class SurveyWindow(QDialog):
         super().__init__(parent, Qt.WindowType.Window)
         # Nothing else of the program can be reached while the laptop goes round.
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
-        self.service = SurveyService(database.sessions, actor=current_viewer(database).name)
+        self.service = SurveyService(context_for(database))
         self.sitting: SittingRow = self.service.open_sitting(circle_id, source)
         self.sheet = new_sheet()
         paper = source == SurveySource.PAPER.value

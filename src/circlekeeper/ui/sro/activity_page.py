@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from circlekeeper.core.domain.sro import DEFAULT_ROLE, ENFORCEMENT_ACTIONS, EVENT_TYPES
 from circlekeeper.core.domain.sro import ActivityType as Kind
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonRow
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.sro.activity import ActivityEntry, ActivityRow, SroActivityService
@@ -43,6 +44,7 @@ from circlekeeper.ui.cases.common import (
     show_message,
     to_qdate,
 )
+from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.sro.labels import label_of, role_choices, type_choices
 from circlekeeper.ui.style import compact_combo, heading, list_table, note
 
@@ -73,8 +75,12 @@ class ActivityPage(QWidget):
         self.clear_form()
         self.refresh()
 
+    def context(self) -> Context:
+        """The database's operation context, acting as the viewer this page was given."""
+        return context_for(self.database).acting_as(lambda: self.viewer_of().name, self.viewer_of)
+
     def service(self) -> SroActivityService:
-        return SroActivityService(self.database.sessions, self.viewer_of(), today=self.today)
+        return SroActivityService(self.context(), today=self.today)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -215,7 +221,7 @@ class ActivityPage(QWidget):
         self.incident.clear()
         self.incident.addItem(self.tr("—"), None)
         try:
-            for item in IncidentVocabulary(self.database.sessions).types():
+            for item in IncidentVocabulary(context_for(self.database)).types():
                 self.incident.addItem(item.label, item.id)
         except PROBLEMS as problem:
             show_message(self.message, problem_text(problem), problem=True)

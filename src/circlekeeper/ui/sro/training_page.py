@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from circlekeeper.core.operations import Context
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.sro.training import (
     TrainingEntry,
@@ -42,6 +43,7 @@ from circlekeeper.ui.cases.common import (
     show_message,
     to_qdate,
 )
+from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.sro.labels import category_choices, hours_text, label_of
 from circlekeeper.ui.style import compact_combo, heading, list_table, note
 
@@ -65,8 +67,12 @@ class TrainingPage(QWidget):
         self.clear_form()
         self.refresh()
 
+    def context(self) -> Context:
+        """The database's operation context, acting as the viewer this page was given."""
+        return context_for(self.database).acting_as(lambda: self.viewer_of().name, self.viewer_of)
+
     def service(self) -> TrainingService:
-        return TrainingService(self.database.sessions, self.viewer_of(), today=self.today)
+        return TrainingService(self.context(), today=self.today)
 
     def _build(self) -> None:
         self.trainee = QLineEdit(self)

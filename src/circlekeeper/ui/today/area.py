@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from circlekeeper.core.domain.enums import CircleStatus, FollowUpStatus
-from circlekeeper.core.followups.followups import FollowUpRow, FollowUpService
+from circlekeeper.core.followups.commands import FollowUpService
+from circlekeeper.core.followups.rows import FollowUpRow
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.today.today import TodayCircle, TodayView, today_view
 from circlekeeper.ui.cases.common import (

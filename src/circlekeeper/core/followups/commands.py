@@ -1,18 +1,16 @@
-"""Follow-ups: check-ins a named adult owes by a date, and what came of them.
+"""Follow-up operations: check-ins a named adult owes by a date, and what came of them.
 
-Every function that depends on the date takes ``today`` from the caller, so the screens and the
-tests decide what "today" is (a fixed clock in tests, the school's local date in the app).
+Every operation that depends on the date takes it from the caller (``on``, ``today``), so the
+screens and the tests decide what "today" is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from circlekeeper.core.audit import audit
 from circlekeeper.core.domain.enums import (
@@ -23,6 +21,8 @@ from circlekeeper.core.domain.enums import (
     PersonKind,
     Role,
 )
+from circlekeeper.core.followups.queries import FollowUpQueries, local_date
+from circlekeeper.core.followups.rows import CompletionMeeting, FollowUpData, FollowUpRow
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.models import (
     Agreement,
@@ -36,100 +36,17 @@ from circlekeeper.core.store.models import (
 DEFAULT_WEEKS = (1, 4)
 
 
-@dataclass
-class FollowUpData:
-    """A follow-up to create: when, who, why, and what it belongs to."""
+class FollowUpService(FollowUpQueries):
+    """Create follow-ups, schedule them after conferences, and record what came of them.
 
-    due_on: date
-    responsible_id: int
-    purpose: str = ""
-    case_id: int | None = None
-    circle_id: int | None = None
-    agreement_id: int | None = None
-    agreement_item_id: int | None = None
-
-
-@dataclass(frozen=True)
-class FollowUpRow:
-    """One follow-up as lists show it; ``days_overdue`` is counted from the ``today`` asked for."""
-
-    id: int
-    uuid: str
-    due_on: date
-    status: str
-    purpose: str
-    responsible_id: int | None
-    responsible_name: str | None
-    case_id: int | None
-    circle_id: int | None
-    agreement_id: int | None
-    agreement_item_id: int | None
-    done_on: date | None
-    outcome: str | None
-    days_overdue: int = 0
-
-    @property
-    def overdue(self) -> bool:
-        return self.days_overdue > 0
-
-
-@dataclass(frozen=True)
-class CompletionMeeting:
-    circle_id: int
-    follow_up_id: int
-
-
-# Follow-ups with their responsible adult's names; statements are immutable, so one is shared.
-FOLLOW_UP_QUERY = select(
-    FollowUp, Person.first_name, Person.preferred_name, Person.last_name
-).outerjoin(Person, Person.id == FollowUp.responsible_id)
-
-
-def follow_up_row(values: Sequence[Any], today: date | None) -> FollowUpRow:
-    """A row of :data:`FOLLOW_UP_QUERY` as a :class:`FollowUpRow`, overdue counted from today."""
-    follow_up: FollowUp = values[0]
-    first: str | None = values[1]
-    preferred: str | None = values[2]
-    last: str | None = values[3]
-    name = f"{preferred or first} {last}".strip() if first is not None else None
-    overdue = 0
-    if today is not None and follow_up.status == FollowUpStatus.OPEN:
-        overdue = max(0, (today - follow_up.due_on).days)
-    return FollowUpRow(
-        id=follow_up.id,
-        uuid=follow_up.uuid,
-        due_on=follow_up.due_on,
-        status=follow_up.status,
-        purpose=follow_up.purpose,
-        responsible_id=follow_up.responsible_id,
-        responsible_name=name,
-        case_id=follow_up.case_id,
-        circle_id=follow_up.circle_id,
-        agreement_id=follow_up.agreement_id,
-        agreement_item_id=follow_up.agreement_item_id,
-        done_on=follow_up.done_on,
-        outcome=follow_up.outcome,
-        days_overdue=overdue,
-    )
-
-
-def local_date(moment: datetime, tz: tzinfo | None) -> date:
-    """The calendar date of a moment in a time zone (None: this computer's zone)."""
-    return moment.astimezone(tz).date()
-
-
-class FollowUpService:
-    """Create follow-ups, schedule them after conferences, and record what came of them."""
-
-    def __init__(self, sessions: sessionmaker[Session], actor: str = "") -> None:
-        self._sessions = sessions
-        self.actor = actor
+    The reads (due, overdue, for a case...) come from :class:`FollowUpQueries`.
+    """
 
     # -- creating ----------------------------------------------------------------------------
 
     def create(self, data: FollowUpData) -> FollowUpRow:
         """Add a follow-up; it must belong to something and cannot predate its agreement."""
-        with self._sessions.begin() as session:
+        with self.ctx.write("create") as session:
             follow_up = self._add(session, data)
             return self._fetch(session, follow_up.id, None)
 
@@ -186,7 +103,6 @@ class FollowUpService:
             "create",
             "follow_up",
             follow_up.uuid,
-            actor=self.actor,
             due_on=data.due_on,
             responsible=responsible.uuid,
         )
@@ -209,7 +125,7 @@ class FollowUpService:
         """
         if not weeks or any(w <= 0 for w in weeks):
             raise InvalidInput("Follow-up weeks must be whole numbers of weeks after the circle.")
-        with self._sessions.begin() as session:
+        with self.ctx.write("schedule after conference") as session:
             circle = session.get(Circle, circle_id)
             if circle is None:
                 raise NotFound("That circle no longer exists.")
@@ -256,7 +172,7 @@ class FollowUpService:
         The responsible adult is the item's verifier, else the agreement's follow-up person,
         else ``responsible_id``.
         """
-        with self._sessions.begin() as session:
+        with self.ctx.write("schedule from agreement") as session:
             agreement = session.get(Agreement, agreement_id)
             if agreement is None:
                 raise NotFound("That agreement no longer exists.")
@@ -326,7 +242,7 @@ class FollowUpService:
             raise InvalidInput("The meeting time needs a time zone; it cannot be guessed.")
         if planned_minutes <= 0:
             raise InvalidInput("The meeting needs a length in minutes.")
-        with self._sessions.begin() as session:
+        with self.ctx.write("schedule completion meeting") as session:
             agreement = session.get(Agreement, agreement_id)
             if agreement is None:
                 raise NotFound("That agreement no longer exists.")
@@ -360,7 +276,6 @@ class FollowUpService:
                 "plan_completion_meeting",
                 "circle",
                 circle.uuid,
-                actor=self.actor,
                 agreement=agreement.uuid,
             )
             follow_up = self._add(
@@ -418,31 +333,29 @@ class FollowUpService:
         text = (outcome or "").strip()
         if status == FollowUpStatus.MISSED and not text:
             raise InvalidInput("Say briefly why the follow-up was missed, and what happens next.")
-        with self._sessions.begin() as session:
+        with self.ctx.write("record outcome") as session:
             follow_up = self._get(session, follow_up_id)
             follow_up.status = status
             follow_up.outcome = text or None
             follow_up.done_on = on
-            audit.record(
-                session, "outcome", "follow_up", follow_up.uuid, actor=self.actor, status=status
-            )
+            audit.record(session, "outcome", "follow_up", follow_up.uuid, status=status)
             return self._fetch(session, follow_up.id, on)
 
     def cancel(self, follow_up_id: int, reason: str, *, on: date) -> None:
         reason = " ".join((reason or "").split())
         if not reason:
             raise InvalidInput("Say why the follow-up is cancelled.")
-        with self._sessions.begin() as session:
+        with self.ctx.write("cancel") as session:
             follow_up = self._get(session, follow_up_id)
             if follow_up.status != FollowUpStatus.OPEN:
                 raise InvalidInput(f"This follow-up is already {follow_up.status}.")
             follow_up.status = FollowUpStatus.CANCELLED.value
             follow_up.outcome = reason
             follow_up.done_on = on
-            audit.record(session, "cancel", "follow_up", follow_up.uuid, actor=self.actor)
+            audit.record(session, "cancel", "follow_up", follow_up.uuid)
 
     def reschedule(self, follow_up_id: int, due_on: date) -> FollowUpRow:
-        with self._sessions.begin() as session:
+        with self.ctx.write("reschedule") as session:
             follow_up = self._get(session, follow_up_id)
             if follow_up.status != FollowUpStatus.OPEN:
                 raise InvalidInput(f"This follow-up is already {follow_up.status}.")
@@ -461,77 +374,12 @@ class FollowUpService:
                 "reschedule",
                 "follow_up",
                 follow_up.uuid,
-                actor=self.actor,
                 before=before,
                 after=due_on,
             )
             return self._fetch(session, follow_up.id, None)
 
     # -- reading -----------------------------------------------------------------------------
-
-    def get(self, follow_up_id: int, *, today: date | None = None) -> FollowUpRow:
-        with self._sessions() as session:
-            return self._fetch(session, follow_up_id, today)
-
-    def due(
-        self,
-        today: date,
-        *,
-        responsible_id: int | None = None,
-        include_overdue: bool = True,
-        limit: int = 500,
-    ) -> list[FollowUpRow]:
-        """Open follow-ups due today (and, unless told otherwise, those overdue), oldest first."""
-        query = FOLLOW_UP_QUERY.where(FollowUp.status == FollowUpStatus.OPEN)
-        if include_overdue:
-            query = query.where(FollowUp.due_on <= today)
-        else:
-            query = query.where(FollowUp.due_on == today)
-        if responsible_id is not None:
-            query = query.where(FollowUp.responsible_id == responsible_id)
-        query = query.order_by(FollowUp.due_on, FollowUp.id).limit(limit)
-        with self._sessions() as session:
-            return [follow_up_row(r, today) for r in session.execute(query)]
-
-    def overdue(self, today: date, *, limit: int = 500) -> list[FollowUpRow]:
-        return [f for f in self.due(today, limit=limit) if f.overdue]
-
-    def for_links(
-        self,
-        *,
-        today: date,
-        case_id: int | None = None,
-        circle_id: int | None = None,
-        agreement_id: int | None = None,
-        statuses: Iterable[str] | None = None,
-    ) -> list[FollowUpRow]:
-        """Follow-ups of a case, circle or agreement, by due date."""
-        query = FOLLOW_UP_QUERY
-        if case_id is not None:
-            query = query.where(FollowUp.case_id == case_id)
-        if circle_id is not None:
-            query = query.where(FollowUp.circle_id == circle_id)
-        if agreement_id is not None:
-            query = query.where(FollowUp.agreement_id == agreement_id)
-        if statuses is not None:
-            query = query.where(FollowUp.status.in_(list(statuses)))
-        with self._sessions() as session:
-            rows = session.execute(query.order_by(FollowUp.due_on, FollowUp.id))
-            return [follow_up_row(r, today) for r in rows]
-
-    @staticmethod
-    def _get(session: Session, follow_up_id: int) -> FollowUp:
-        follow_up = session.get(FollowUp, follow_up_id)
-        if follow_up is None:
-            raise NotFound("That follow-up no longer exists.")
-        return follow_up
-
-    @staticmethod
-    def _fetch(session: Session, follow_up_id: int, today: date | None) -> FollowUpRow:
-        row = session.execute(FOLLOW_UP_QUERY.where(FollowUp.id == follow_up_id)).first()
-        if row is None:
-            raise NotFound("That follow-up no longer exists.")
-        return follow_up_row(row, today)
 
 
 def _kind_label(kind: str) -> str:
