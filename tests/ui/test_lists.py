@@ -9,7 +9,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
-from circlekeeper.core.cases.cases import CaseService
+from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.model import CaseTableModel

@@ -16,7 +16,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from circlekeeper.core.followups.followups import FollowUpData
+from circlekeeper.core.followups.rows import FollowUpData
 from circlekeeper.core.profiles.profiles import ProfileService
 from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.database import Database, open_database
