@@ -15,6 +15,7 @@ from circlekeeper.core.domain.eligibility import Eligibility
 from circlekeeper.core.domain.enums import Attendance, CircleStatus, PersonKind, Role
 from circlekeeper.core.domain.live import PieceMode
 from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.scripts.scripts import ScriptLibrary
@@ -39,7 +40,9 @@ class Clock:
 
 @pytest.fixture
 def planner(db: Database, tmp_path: Path) -> CirclePlanner:
-    return CirclePlanner(db.sessions, ScriptLibrary(custom_dir=tmp_path / "scripts"), "Ms. Ortiz")
+    return CirclePlanner(
+        Context(db.sessions, actor="Ms. Ortiz"), ScriptLibrary(custom_dir=tmp_path / "scripts")
+    )
 
 
 def person(db: Database, first: str, kind: str = "student", **extra: object) -> int:
@@ -192,7 +195,7 @@ def test_a_whole_harm_circle_run_leaves_a_full_record(db: Database, planner: Cir
     rows = planner.detail(cid).participants
     present = [r.id for r in rows if r.id != students[3]]
     clock = Clock()
-    live = FacilitationService(db.sessions, cid, actor="Kim", clock=clock)
+    live = FacilitationService(Context(db.sessions, actor="Kim"), cid, clock=clock)
 
     # When the keeper runs it start to finish
     session = live.start(present)

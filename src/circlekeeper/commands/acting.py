@@ -55,6 +55,14 @@ def acting_viewer(args: argparse.Namespace, db: Any) -> Any:
     return service.sign_in(name, pin).viewer
 
 
+def acting_context(args: argparse.Namespace, db: Any) -> Any:
+    """The operation :class:`Context` of this command: its profile acts and looks."""
+    from circlekeeper.core.operations import Context
+
+    viewer = acting_viewer(args, db)
+    return Context(db.sessions, actor=viewer.name, viewer=viewer)
+
+
 def _pin_for(name: str) -> str:
     pin = os.environ.get(PIN_VARIABLE)
     if pin is not None:

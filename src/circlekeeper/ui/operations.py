@@ -77,9 +77,17 @@ def context_for(database: Database) -> Context:
     """The operation context of an open database (a plain one if no window registered it)."""
     found = _contexts.get(id(database))
     if found is None:
-        found = Context(database.sessions)
+        # No window registered it (a screen opened on its own, a test): whoever the open
+        # windows say is looking, else what may be shown before anyone signs in.
+        found = Context(database.sessions, viewer=lambda: _viewer_of(database))
         _keep(database, found)
     return found
+
+
+def _viewer_of(database: Database) -> Viewer:
+    from circlekeeper.ui.profiles import current_viewer
+
+    return current_viewer(database)
 
 
 def hub_for(database: Database) -> ChangeHub:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,8 +28,9 @@ from circlekeeper.core.domain.enums import (
     FollowUpStatus,
 )
 from circlekeeper.core.export.views import AgreementView, FamilyLetterView
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound
-from circlekeeper.core.profiles.viewer import SCHOOL_COPY, Viewer
+from circlekeeper.core.profiles.viewer import SCHOOL_COPY
 from circlekeeper.core.store.models import (
     Agreement,
     AgreementItem,
@@ -195,16 +197,16 @@ def _clean_text(value: str, what: str, *, required: bool = False, limit: int = 2
 class AgreementService:
     """Build, sign, monitor and renegotiate repair agreements."""
 
-    def __init__(self, sessions: sessionmaker[Session], actor: str = "") -> None:
-        self._sessions = sessions
-        self.actor = actor
+    def __init__(self, context: Context | sessionmaker[Session]) -> None:
+        # The context names who acts (every audit line) and who looks (which copy they get).
+        self.ctx = as_context(context)
 
     # -- reading -------------------------------------------------------------------------------
 
     def resolve(self, reference: str | int) -> int:
         """The integer id of an agreement given its id or its uuid (as typed on a command line)."""
         text = str(reference).strip()
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             if text.isdigit():
                 found = session.get(Agreement, int(text))
                 if found is not None:
@@ -218,7 +220,7 @@ class AgreementService:
         raise NotFound(f"There is no agreement {text!r} in this database.")
 
     def get(self, agreement_id: int) -> AgreementDetails:
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             agreement = self._get(session, agreement_id)
             names = views.names_of(session, self._people_ids(agreement))
             header = AgreementHeader(**{n: getattr(agreement, n) for n in _HEADER_FIELDS})
@@ -255,12 +257,12 @@ class AgreementService:
             query = query.where(Agreement.circle_id == circle_id)
         if case_id is not None:
             query = query.where(Agreement.case_id == case_id)
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             return [self._summary(a) for a in session.scalars(query)]
 
     def history(self, agreement_id: int) -> tuple[list[AgreementSummary], list[HistoryEvent]]:
         """All versions of this agreement (oldest first) and every recorded change to them."""
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             chain = self._chain(session, self._get(session, agreement_id))
             by_uuid = {a.uuid: a.version for a in chain}
             events = [
@@ -274,7 +276,7 @@ class AgreementService:
             return [self._summary(a) for a in chain], events
 
     def follow_ups(self, agreement_id: int) -> list[FollowUpRow]:
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             self._get(session, agreement_id)
             return [
                 self._follow_up_row(f)
@@ -287,37 +289,35 @@ class AgreementService:
 
     def missing_guardian_signatures(self, agreement_id: int) -> list[MissingGuardianSignature]:
         """Minor parties (students, or under 18 by birth date) with no guardian signature yet."""
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             agreement = self._get(session, agreement_id)
             return [
                 MissingGuardianSignature(m.person_id, m.name, m.guardian_names)
                 for m in views.missing_guardians(session, agreement)
             ]
 
-    def view(
-        self, agreement_id: int, *, today: date | None = None, viewer: Viewer | None = None
-    ) -> AgreementView:
+    def view(self, agreement_id: int, *, today: date | None = None) -> AgreementView:
         """Everything an export of this agreement needs, as plain values.
 
-        Given a ``viewer`` who may not have the school's copy (an SRO), the view is already the
-        copy for sharing, so no template or screen can print more than they may see.
+        When the context's viewer may not have the school's copy (an SRO), the view is already
+        the copy for sharing, so no template or screen can print more than they may see.
         """
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             view = views.agreement_view(session, self._get(session, agreement_id), today=today)
-        if viewer is not None and SCHOOL_COPY not in viewer.audiences:
+        if SCHOOL_COPY not in self.ctx.viewer().audiences:
             return view.for_sharing()
         return view
 
     @property
     def sessions(self) -> sessionmaker[Session]:
         """The database this service works on (screens use it to find who is viewing)."""
-        return self._sessions
+        return self.ctx.sessions
 
     def family_letter(
         self, agreement_id: int, student_id: int, *, today: date | None = None
     ) -> FamilyLetterView:
         """The letter to a student's family about this agreement."""
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             agreement = self._get(session, agreement_id)
             return views.family_letter_view(session, agreement, student_id, today=today)
 
@@ -338,7 +338,7 @@ class AgreementService:
         if circle_id is None and case_id is None:
             raise InvalidInput("An agreement belongs to a circle or a case; choose one.")
         header = header or AgreementHeader()
-        with self._sessions.begin() as session:
+        with self.ctx.write("start agreement") as session:
             if circle_id is not None:
                 circle = session.get(Circle, circle_id)
                 if circle is None:
@@ -355,7 +355,7 @@ class AgreementService:
             return self._summary(agreement)
 
     def update_header(self, agreement_id: int, header: AgreementHeader) -> AgreementSummary:
-        with self._sessions.begin() as session:
+        with self.ctx.write("change agreement") as session:
             agreement = self._get_draft(session, agreement_id)
             before = {n: getattr(agreement, n) for n in _HEADER_FIELDS}
             self._apply_header(session, agreement, header)
@@ -365,7 +365,7 @@ class AgreementService:
             return self._summary(agreement)
 
     def add_item(self, agreement_id: int, data: ItemData) -> ItemRow:
-        with self._sessions.begin() as session:
+        with self.ctx.write("add agreement item") as session:
             agreement = self._get_draft(session, agreement_id)
             item = AgreementItem(agreement_id=agreement.id, position=len(agreement.items))
             self._apply_item(session, agreement, item, data)
@@ -376,7 +376,7 @@ class AgreementService:
             return self._item_row(item, len(agreement.items))
 
     def update_item(self, item_id: int, data: ItemData) -> ItemRow:
-        with self._sessions.begin() as session:
+        with self.ctx.write("change agreement item") as session:
             item = self._get_item(session, item_id)
             agreement = self._get_draft(session, item.agreement_id)
             before = {n: getattr(item, n) for n in _ITEM_FIELDS}
@@ -387,7 +387,7 @@ class AgreementService:
             return self._item_row(item, agreement.items.index(item) + 1)
 
     def remove_item(self, item_id: int) -> None:
-        with self._sessions.begin() as session:
+        with self.ctx.write("remove agreement item") as session:
             item = self._get_item(session, item_id)
             agreement = self._get_draft(session, item.agreement_id)
             agreement.items.remove(item)
@@ -398,7 +398,7 @@ class AgreementService:
 
     def reorder_items(self, agreement_id: int, item_ids: Sequence[int]) -> list[ItemRow]:
         """Put the items in the given order (every item of the agreement, each once)."""
-        with self._sessions.begin() as session:
+        with self.ctx.write("reorder agreement items") as session:
             agreement = self._get_draft(session, agreement_id)
             by_id = {i.id: i for i in agreement.items}
             if sorted(item_ids) != sorted(by_id):
@@ -427,7 +427,7 @@ class AgreementService:
         """Record that someone signed the paper agreement on a date (for a student, as guardian)."""
         if signed_on > date.today():
             raise InvalidInput(f"The signature date {signed_on:%Y-%m-%d} is in the future.")
-        with self._sessions.begin() as session:
+        with self.ctx.write("record signature") as session:
             agreement = self._get(session, agreement_id)
             if agreement.status not in (S.DRAFT, S.ACTIVE):
                 raise InvalidInput(
@@ -487,7 +487,7 @@ class AgreementService:
 
     def remove_signature(self, signature_id: int) -> None:
         """Undo a signature recorded by mistake (draft or active agreements only)."""
-        with self._sessions.begin() as session:
+        with self.ctx.write("remove signature") as session:
             signature = session.get(Signature, signature_id)
             if signature is None:
                 raise NotFound("That signature is no longer recorded.")
@@ -506,7 +506,7 @@ class AgreementService:
         Missing guardian signatures do not block this (a guardian may sign later); they are
         returned so the screen can flag them.
         """
-        with self._sessions.begin() as session:
+        with self.ctx.write("activate agreement") as session:
             agreement = self._get(session, agreement_id)
             self._check_transition(agreement, S.ACTIVE)
             if not agreement.items:
@@ -542,7 +542,7 @@ class AgreementService:
     def complete_item(self, item_id: int, done_on: date, note: str = "") -> ItemRow:
         """Tick an item off as done on a date, with an optional note."""
         note = _clean_text(note, "The note")
-        with self._sessions.begin() as session:
+        with self.ctx.write("tick off agreement item") as session:
             item = self._get_item(session, item_id)
             agreement = self._get_active(session, item.agreement_id)
             item.completed_on = done_on
@@ -556,7 +556,7 @@ class AgreementService:
 
     def reopen_item(self, item_id: int) -> ItemRow:
         """Take the tick off an item ticked by mistake."""
-        with self._sessions.begin() as session:
+        with self.ctx.write("reopen agreement item") as session:
             item = self._get_item(session, item_id)
             agreement = self._get_active(session, item.agreement_id)
             item.completed_on = None
@@ -577,7 +577,7 @@ class AgreementService:
             raise InvalidInput(
                 "An agreement closes as completed, partially completed or not completed."
             )
-        with self._sessions.begin() as session:
+        with self.ctx.write("close agreement") as session:
             agreement = self._get(session, agreement_id)
             self._check_transition(agreement, target)
             done = sum(1 for i in agreement.items if i.completed_on)
@@ -607,7 +607,7 @@ class AgreementService:
         Items are copied (ticked items stay ticked, so what was already done is not lost);
         signatures are not: the new version is signed afresh.
         """
-        with self._sessions.begin() as session:
+        with self.ctx.write("renegotiate agreement") as session:
             old = self._get(session, agreement_id)
             if S(old.status) not in _RENEGOTIABLE:
                 raise InvalidInput(
@@ -649,8 +649,8 @@ class AgreementService:
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _audit(self, session: Session, agreement: Agreement, action: str, **detail: object) -> None:
-        audit.record(session, action, "agreement", agreement.uuid, actor=self.actor, **detail)
+    def _audit(self, session: Session, agreement: Agreement, action: str, **detail: Any) -> None:
+        audit.record(session, action, "agreement", agreement.uuid, **detail)
 
     @staticmethod
     def _check_transition(agreement: Agreement, target: AgreementStatus) -> None:

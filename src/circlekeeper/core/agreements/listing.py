@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.agreements.agreements import AgreementSummary, summary_of
 from circlekeeper.core.domain.enums import AgreementStatus, Role
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.store.models import (
     Agreement,
     AgreementItem,
@@ -49,7 +50,7 @@ class AgreementList:
 
 
 def agreement_lines(
-    sessions: sessionmaker[Session],
+    context: Context | sessionmaker[Session],
     today: date,
     *,
     include_superseded: bool = False,
@@ -57,7 +58,7 @@ def agreement_lines(
 ) -> AgreementList:
     """The newest agreements first, with parties, item progress and what is overdue."""
     where = [] if include_superseded else [Agreement.status != AgreementStatus.SUPERSEDED.value]
-    with sessions() as session:
+    with as_context(context).read() as session:
         total = int(session.scalar(select(func.count()).select_from(Agreement).where(*where)) or 0)
         rows = session.execute(
             select(Agreement, Circle.title)

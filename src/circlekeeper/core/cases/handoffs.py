@@ -311,8 +311,9 @@ class HandOffService:
 
     def _plan_reentry(self, case_id: int, at: datetime) -> int:
         from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
+        from circlekeeper.core.operations import Context
 
-        planner = CirclePlanner(self._sessions, actor=self.viewer.name)
+        planner = CirclePlanner(Context(self._sessions, actor=self.viewer.name))
         detail = planner.plan(
             CirclePlan(
                 kind=CircleKind.REENTRY.value,

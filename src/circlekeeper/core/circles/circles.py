@@ -10,7 +10,7 @@ facilitator's halt, a refusal: see :mod:`circlekeeper.core.domain.eligibility`).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -32,9 +32,9 @@ from circlekeeper.core.domain.enums import (
     Role,
 )
 from circlekeeper.core.domain.script import Script, script_from_json, script_to_json
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.people import is_minor
 from circlekeeper.core.problems import InvalidInput, NotFound
-from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.scripts.scripts import ScriptLibrary
 from circlekeeper.core.sro import mou
 from circlekeeper.core.store.models import Case, Circle, Participant, Person
@@ -188,14 +188,14 @@ def circle_rows(session: Session, query: Any) -> list[CircleRow]:
     return [CircleRow(*row) for row in session.execute(query.add_columns(count))]
 
 
-def find_interrupted(sessions: sessionmaker[Session]) -> list[CircleRow]:
+def find_interrupted(context: Context | sessionmaker[Session]) -> list[CircleRow]:
     """Circles left running (the app closed or crashed mid-circle), to offer resuming them."""
     query = (
         select(*_CIRCLE_ROW_COLUMNS)
         .where(Circle.status == CircleStatus.IN_PROGRESS.value)
         .order_by(Circle.started_at.desc())
     )
-    with sessions() as session:
+    with as_context(context).read() as session:
         return circle_rows(session, query)
 
 
@@ -204,16 +204,12 @@ class CirclePlanner:
 
     def __init__(
         self,
-        sessions: sessionmaker[Session],
+        context: Context | sessionmaker[Session],
         library: ScriptLibrary | None = None,
-        actor: str = "",
-        viewer: Viewer | Callable[[], Viewer] | None = None,
     ) -> None:
-        self._sessions = sessions
+        # The context names who is planning (on every audit line, and when the MOU refuses).
+        self.ctx = as_context(context)
         self._library = library
-        self.actor = actor
-        # Who is planning (named on the audit line when the MOU refuses something).
-        self.viewer = viewer
 
     @property
     def library(self) -> ScriptLibrary:
@@ -227,7 +223,7 @@ class CirclePlanner:
         """Create a planned circle; the facilitators join the ring as participants."""
         snapshot = self._check_plan(plan)
         self._check_lead(plan.facilitator_id, None)
-        with self._sessions.begin() as session:
+        with self.ctx.write("plan circle") as session:
             self._check_people(session, plan)
             circle = Circle(status=CircleStatus.PLANNED.value)
             self._apply(circle, plan, snapshot)
@@ -239,14 +235,14 @@ class CirclePlanner:
             ):
                 if person_id is not None:
                     self._add(session, circle, person_id, role.value, None)
-            audit.record(session, "plan", "circle", circle.uuid, actor=self.actor, kind=plan.kind)
+            audit.record(session, "plan", "circle", circle.uuid, kind=plan.kind)
             circle_id = circle.id
         return self.detail(circle_id)
 
     def update_plan(self, circle_id: int, plan: CirclePlan) -> CircleDetail:
         """Change a planned circle. A new script key takes a fresh snapshot of that script."""
         self._check_lead(plan.facilitator_id, circle_id)
-        with self._sessions.begin() as session:
+        with self.ctx.write("change circle plan") as session:
             circle = self._planned(session, circle_id)
             same_script = plan.script_key == circle.script_key and circle.script_snapshot
             snapshot = circle.script_snapshot if same_script else self._check_plan(plan)
@@ -256,7 +252,7 @@ class CirclePlanner:
             linked_before = circle.case_id
             self._apply(circle, plan, snapshot)
             if circle.case_id is not None and circle.case_id != linked_before:
-                adopt_circle_screen(session, circle, actor=self.actor)
+                adopt_circle_screen(session, circle)
             for person_id, role in (
                 (plan.facilitator_id, Role.FACILITATOR),
                 (plan.co_facilitator_id, Role.CO_FACILITATOR),
@@ -265,17 +261,17 @@ class CirclePlanner:
                     session, circle_id, person_id
                 ):
                     self._add(session, circle, person_id, role.value, None)
-            audit.record(session, "update", "circle", circle.uuid, actor=self.actor)
+            audit.record(session, "update", "circle", circle.uuid)
         return self.detail(circle_id)
 
     def cancel(self, circle_id: int) -> None:
-        with self._sessions.begin() as session:
+        with self.ctx.write("cancel circle") as session:
             circle = self._planned(session, circle_id)
             circle.status = CircleStatus.CANCELLED.value
-            audit.record(session, "cancel", "circle", circle.uuid, actor=self.actor)
+            audit.record(session, "cancel", "circle", circle.uuid)
 
     def detail(self, circle_id: int) -> CircleDetail:
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             circle = self._circle(session, circle_id)
             script = script_from_json(circle.script_snapshot) if circle.script_snapshot else None
             on = _circle_day(circle)
@@ -323,7 +319,7 @@ class CirclePlanner:
         if case_id is not None:
             query = query.where(Circle.case_id == case_id)
         query = query.order_by(Circle.scheduled_at.desc(), Circle.id.desc())
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             return circle_rows(session, query.limit(limit).offset(offset))
 
     # --- participants -----------------------------------------------------------------
@@ -338,7 +334,7 @@ class CirclePlanner:
         """Invite someone; ``supporter_of`` is the participant id of the person they support."""
         if role == Role.FACILITATOR.value:
             self._check_lead(person_id, circle_id)
-        with self._sessions.begin() as session:
+        with self.ctx.write("invite to circle") as session:
             circle = self._circle(session, circle_id)
             if circle.status in (CircleStatus.COMPLETED.value, CircleStatus.CANCELLED.value):
                 raise InvalidInput("This circle is over; people cannot be added to it now.")
@@ -351,11 +347,11 @@ class CirclePlanner:
         self, participant_id: int, role: str, supporter_of: int | None = None
     ) -> ParticipantRow:
         if role == Role.FACILITATOR.value:
-            with self._sessions() as session:
+            with self.ctx.read() as session:
                 found = self._participant(session, participant_id)
                 person_id, circle_id = found.person_id, found.circle_id
             self._check_lead(person_id, circle_id)
-        with self._sessions.begin() as session:
+        with self.ctx.write("change role in circle") as session:
             participant = self._participant(session, participant_id)
             _check_role(role)
             self._check_supporter_of(session, participant.circle_id, supporter_of, participant.id)
@@ -365,14 +361,14 @@ class CirclePlanner:
 
     def remove_participant(self, participant_id: int) -> None:
         """Take someone off a planned circle (a running circle uses leave early instead)."""
-        with self._sessions.begin() as session:
+        with self.ctx.write("remove from circle") as session:
             participant = self._participant(session, participant_id)
             self._planned(session, participant.circle_id)
             session.delete(participant)
 
     def set_seating(self, circle_id: int, participant_ids: list[int]) -> list[ParticipantRow]:
         """Seat people in this ring order (clockwise); everyone must be placed exactly once."""
-        with self._sessions.begin() as session:
+        with self.ctx.write("change seating") as session:
             circle = self._circle(session, circle_id)
             participants = {
                 p.id: p
@@ -396,7 +392,7 @@ class CirclePlanner:
         opposite. Observers sit in an outer ring. The harmed person's wishes come first: the
         keeper should change this if a different layout feels safer to them.
         """
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             circle = self._circle(session, circle_id)
             rows = participant_rows(session, circle_id, _circle_day(circle))
         return suggest_ring(rows)
@@ -410,9 +406,9 @@ class CirclePlanner:
         guardian_consent: bool | None = None,
     ) -> ParticipantRow:
         """Tick items of a participant's preparation checklist (None leaves an item as it is)."""
-        with self._sessions.begin() as session:
+        with self.ctx.write("tick preparation") as session:
             participant = self._participant(session, participant_id)
-            changes: dict[str, bool] = {}
+            changes: dict[str, Any] = {}
             for name, value in (
                 ("pre_meeting_held", pre_meeting_held),
                 ("consent", consent),
@@ -427,7 +423,6 @@ class CirclePlanner:
                     "preparation",
                     "participant",
                     participant.uuid,
-                    actor=self.actor,
                     **changes,
                 )
             return self._row_of(session, participant)
@@ -439,7 +434,7 @@ class CirclePlanner:
 
         An empty list means ready. The list explains; it does not stop the keeper starting.
         """
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             circle = self._circle(session, circle_id)
             on = _circle_day(circle)
             rows = participant_rows(session, circle_id, on)
@@ -448,11 +443,11 @@ class CirclePlanner:
 
     def officer_notice(self, circle_id: int) -> str | None:
         """What the readiness panel says when a school resource officer attends (or None)."""
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             circle = self._circle(session, circle_id)
             rows = participant_rows(session, circle_id, _circle_day(circle))
             kind = circle.kind
-        return mou.officer_notice(rows, mou.load(self._sessions), kind)
+        return mou.officer_notice(rows, mou.load(self.ctx.sessions), kind)
 
     # --- inside -----------------------------------------------------------------------
 
@@ -462,15 +457,15 @@ class CirclePlanner:
             return
         circle_uuid = None
         if circle_id is not None:
-            with self._sessions() as session:
+            with self.ctx.read() as session:
                 circle_uuid = self._circle(session, circle_id).uuid
         mou.check_lead(
-            self._sessions,
+            self.ctx.sessions,
             person_id,
             entity="circle",
             entity_uuid=circle_uuid,
-            actor=self.actor,
-            viewer=self.viewer() if callable(self.viewer) else self.viewer,
+            actor=self.ctx.actor(),
+            viewer=self.ctx.viewer_or_none(),
         )
 
     def _check_plan(self, plan: CirclePlan, *, fetch_script: bool = True) -> str | None:

@@ -39,6 +39,7 @@ from circlekeeper.core.domain.live import (
     TurnTaken,
 )
 from circlekeeper.core.domain.script import Script, script_from_json
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.sro import mou
@@ -119,25 +120,34 @@ def _moment(seconds: float) -> datetime:
 class FacilitationService:
     """The live actions on one circle, each committed immediately.
 
-    ``clock`` gives seconds since the epoch (tests pass their own, so nothing waits).
+    The context names the keeper (their notes, the audit lines) and who is looking (which
+    notes come back). ``clock`` gives seconds since the epoch (tests pass their own, so
+    nothing waits).
     """
 
     def __init__(
         self,
-        sessions: sessionmaker[Session],
+        context: Context | sessionmaker[Session],
         circle_id: int,
         *,
-        actor: str = "",
         clock: Callable[[], float] = time.time,
-        viewer: Viewer | None = None,
     ) -> None:
-        self._sessions = sessions
+        self.ctx = as_context(context)
         self.circle_id = circle_id
-        self.actor = actor
         self._clock = clock
-        # Whose screen the notes go to: a private note only to its author (never an SRO). By
-        # default the actor; with no name, the one user of an installation without profiles.
-        self.viewer = viewer or Viewer(actor, sees_unattributed=not actor.strip())
+
+    @property
+    def viewer(self) -> Viewer:
+        """Whose screen the notes go to: a private note only to its author (never an SRO).
+
+        Without a viewer in the context, the actor; with no name, the one user of an
+        installation without profiles.
+        """
+        viewer = self.ctx.viewer_or_none()
+        if viewer is not None:
+            return viewer
+        actor = self.ctx.actor()
+        return Viewer(actor, sees_unattributed=not actor.strip())
 
     find_interrupted = staticmethod(find_interrupted)
 
@@ -152,7 +162,7 @@ class FacilitationService:
         Observers are marked present but sit outside the ring.
         """
         now = self._clock()
-        with self._sessions.begin() as session:
+        with self.ctx.write("start circle") as session:
             circle = self._circle(session)
             if circle.status != CircleStatus.PLANNED.value:
                 raise InvalidInput(
@@ -197,14 +207,13 @@ class FacilitationService:
                 "start",
                 "circle",
                 circle.uuid,
-                actor=self.actor,
                 present=len(chosen),
             )
         return self.resume()
 
     def resume(self) -> LiveSession:
         """Everything the facilitator view needs, exactly as the last committed action left it."""
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             circle = self._circle(session)
             if circle.live_state is None or circle.script_snapshot is None:
                 raise InvalidInput("This circle has not been started.")
@@ -220,11 +229,11 @@ class FacilitationService:
                 participants={r.id: r for r in rows},
                 state=state,
                 notes=self._notes(session),
-                officer_statement=mou.opening_statement(self._sessions, circle.kind, rows),
+                officer_statement=mou.opening_statement(self.ctx.sessions, circle.kind, rows),
             )
 
     def state(self) -> LiveState:
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             return _load(self._read(session)[1])
 
     # --- the talking piece ------------------------------------------------------------
@@ -337,10 +346,9 @@ class FacilitationService:
                 "join_late",
                 "participant",
                 participant.uuid,
-                actor=self.actor,
             )
 
-        state = self._act(move)
+        state = self._act(move, "seat a late arrival")
         return Joined(state, holder[0])
 
     def leave_early(self, participant_id: int) -> LiveState:
@@ -354,7 +362,7 @@ class FacilitationService:
                 .values(attendance=Attendance.LEFT_EARLY.value, left_at=_moment(now))
             )
 
-        return self._act(move)
+        return self._act(move, "someone leaves early")
 
     # --- notes ------------------------------------------------------------------------
 
@@ -377,7 +385,7 @@ class FacilitationService:
             raise InvalidInput("The note is too long; split it into several notes.")
         if privacy not in set(NotePrivacy):
             raise InvalidInput(f"Unknown privacy level: {privacy!r}.")
-        with self._sessions.begin() as session:
+        with self.ctx.write("add note") as session:
             status, raw = self._read(session)
             if status != CircleStatus.IN_PROGRESS.value:
                 raise InvalidInput("Notes are added while the circle is running.")
@@ -396,7 +404,7 @@ class FacilitationService:
                 stage_index=index,
                 participant_id=participant_id,
                 privacy=privacy,
-                author=self.actor or None,
+                author=self.ctx.actor() or None,
                 text=text,
             )
             session.add(note)
@@ -407,14 +415,13 @@ class FacilitationService:
                 "add_note",
                 "note",
                 note.uuid,
-                actor=self.actor,
                 circle_id=self.circle_id,
                 privacy=privacy,
             )
             return _note_row(note)
 
     def notes(self) -> list[NoteRow]:
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             return self._notes(session)
 
     # --- ending -----------------------------------------------------------------------
@@ -426,7 +433,7 @@ class FacilitationService:
         attendance, and how many notes of each privacy level.
         """
         now = self._clock()
-        with self._sessions.begin() as session:
+        with self.ctx.write("end circle") as session:
             circle = self._circle(session)
             if circle.status != CircleStatus.IN_PROGRESS.value:
                 raise InvalidInput("This circle is not running, so it cannot be ended.")
@@ -452,14 +459,15 @@ class FacilitationService:
                 "end",
                 "circle",
                 circle.uuid,
-                actor=self.actor,
                 minutes=round(summary["duration_seconds"] / 60),
             )
         return summary
 
     # --- inside -----------------------------------------------------------------------
 
-    def _act(self, move: Callable[[LiveState, float, Session], object]) -> LiveState:
+    def _act(
+        self, move: Callable[[LiveState, float, Session], object], name: str = "move the piece"
+    ) -> LiveState:
         """Apply one move in its own transaction. Only the state column is read and written,
         by primary key, so the cost does not grow with the database.
 
@@ -468,7 +476,7 @@ class FacilitationService:
         must stay instant. Start, end, notes, late arrivals and departures are audited.
         """
         now = self._clock()
-        with self._sessions.begin() as session:
+        with self.ctx.write(name) as session:
             status, raw = self._read(session)
             if status != CircleStatus.IN_PROGRESS.value:
                 raise InvalidInput(

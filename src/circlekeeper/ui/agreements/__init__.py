@@ -22,8 +22,9 @@ def open_agreement_for_circle(
     from circlekeeper.core.domain.enums import AgreementStatus
     from circlekeeper.ui.agreements.builder import AgreementBuilder
     from circlekeeper.ui.agreements.monitor import AgreementMonitor
+    from circlekeeper.ui.operations import context_for
 
-    service = AgreementService(database.sessions)
+    service = AgreementService(context_for(database))
     current = [
         a
         for a in service.list_for(circle_id=circle_id)

@@ -58,6 +58,7 @@ from circlekeeper.ui.agreements.labels import (
 from circlekeeper.ui.agreements.signatures import SignaturePanel
 from circlekeeper.ui.circles.labels import role_label
 from circlekeeper.ui.locale import date_text, language
+from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.style import heading, note
 
 log = logging.getLogger(__name__)
@@ -147,7 +148,7 @@ class AgreementBuilder(ShowsProblems, QDialog):
         super().__init__(parent)
         self.database = database
         self.agreement_id = agreement_id
-        self.service = AgreementService(database.sessions)
+        self.service = AgreementService(context_for(database))
         self.details: AgreementDetails = self.service.get(agreement_id)
         view = self.service.view(agreement_id)
         self.people = people_choices(self.service, agreement_id)

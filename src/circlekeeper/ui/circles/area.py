@@ -24,8 +24,8 @@ from circlekeeper.core.store.database import Database
 from circlekeeper.ui.circles.labels import status_choices
 from circlekeeper.ui.circles.model import CirclesTableModel
 from circlekeeper.ui.circles.problems import PROBLEMS, show_problem
+from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.people.labels import count_text
-from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading, list_table
 
 
@@ -41,9 +41,7 @@ class CirclesArea(QWidget):
         super().__init__(parent)
         self.database = database
         self.library = library or ScriptLibrary()
-        self.planner = CirclePlanner(
-            database.sessions, self.library, viewer=lambda: current_viewer(database)
-        )
+        self.planner = CirclePlanner(context_for(database), self.library)
         self.model = CirclesTableModel(self.planner, self)
         self.windows: list[QWidget] = []  # facilitator windows kept alive while open
 

@@ -51,7 +51,7 @@ from circlekeeper.ui.circles.preparation import PreparationPanel
 from circlekeeper.ui.circles.problems import PROBLEMS, show_problem
 from circlekeeper.ui.circles.seating import Seat, SeatingRing
 from circlekeeper.ui.locale import date_text
-from circlekeeper.ui.profiles import current_viewer
+from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.style import heading, note
 
 KEEPER_KINDS = (PersonKind.STAFF.value, PersonKind.SRO.value, PersonKind.COMMUNITY.value)
@@ -70,9 +70,7 @@ class PlanDialog(QDialog):
         super().__init__(parent)
         self.database = database
         self.library = library or ScriptLibrary()
-        self.planner = CirclePlanner(
-            database.sessions, self.library, viewer=lambda: current_viewer(database)
-        )
+        self.planner = CirclePlanner(context_for(database), self.library)
         self.people = PeopleService(database.sessions)
         self.circle_id = circle_id
         self.detail: CircleDetail | None = None

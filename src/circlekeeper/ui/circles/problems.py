@@ -6,24 +6,20 @@ import logging
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
-from sqlalchemy.exc import SQLAlchemyError
 
 from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.core.store.problems import DatabaseProblem
 
 log = logging.getLogger(__name__)
 
 # What a service call may raise that a person should see; anything else is a bug.
-PROBLEMS = (InvalidInput, NotFound, SQLAlchemyError)
+PROBLEMS = (InvalidInput, NotFound, DatabaseProblem)
 
 
 def problem_text(problem: Exception) -> str:
-    if isinstance(problem, SQLAlchemyError):
-        log.exception("Database error", exc_info=problem)
-        return QCoreApplication.translate(
-            "Problems",
-            "The records could not be read or saved just now. Nothing already saved was lost. "
-            "Try again; if it keeps happening, restart circlekeeper.",
-        )
+    if isinstance(problem, DatabaseProblem):
+        # Already in plain words (what happened, what is safe, what to do); the cause is logged.
+        log.warning("Database problem shown: %s", problem)
     return str(problem)
 
 

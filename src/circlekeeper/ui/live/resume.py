@@ -8,10 +8,11 @@ from circlekeeper.core.circles.circles import CircleRow
 from circlekeeper.core.facilitation.facilitation import FacilitationService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.locale import datetime_text
+from circlekeeper.ui.operations import context_for
 
 
 def interrupted_circles(database: Database) -> list[CircleRow]:
-    return FacilitationService.find_interrupted(database.sessions)
+    return FacilitationService.find_interrupted(context_for(database))
 
 
 def resume_offer(database: Database, parent: QWidget) -> QMessageBox | None:
