@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from circlekeeper.core.agreements.agreements import AgreementHeader, AgreementService, ItemData
+from circlekeeper.core.agreements.commands import AgreementService
+from circlekeeper.core.agreements.rows import AgreementHeader, ItemData
 from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.settings.settings import SchoolSettings, SettingsService

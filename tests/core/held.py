@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
+from circlekeeper.core.circles.commands import CirclePlanner
+from circlekeeper.core.circles.rows import CirclePlan
 from circlekeeper.core.domain.enums import PersonKind, Role
-from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.facilitation.commands import FacilitationService
 from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.scripts.scripts import ScriptLibrary

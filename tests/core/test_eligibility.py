@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from circlekeeper.core.cases.cases import CaseIntake, CaseService
 from circlekeeper.core.cases.eligibility import EligibilityService, NotEligible
-from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
+from circlekeeper.core.circles.commands import CirclePlanner
+from circlekeeper.core.circles.rows import CirclePlan
 from circlekeeper.core.domain.eligibility import (
     EXCLUSION_NAMES,
     Eligibility,
@@ -24,7 +25,7 @@ from circlekeeper.core.domain.eligibility import (
     decode,
     encode,
 )
-from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.facilitation.commands import FacilitationService
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.scripts.scripts import ScriptLibrary

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from circlekeeper.core.cases.cases import CaseIntake, CaseService
-from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
+from circlekeeper.core.circles.commands import CirclePlanner
+from circlekeeper.core.circles.rows import CirclePlan
 from circlekeeper.core.domain.enums import PersonKind, Role
-from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.facilitation.commands import FacilitationService
 from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.problems import InvalidInput, NotPermitted

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from circlekeeper.core.agreements.agreements import AgreementService
+from circlekeeper.core.agreements.commands import AgreementService
 from circlekeeper.core.circles.summary import CircleSummaryService
-from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.facilitation.commands import FacilitationService
 from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PERSON_FIELDS, PeopleService
 from circlekeeper.core.problems import NotPermitted

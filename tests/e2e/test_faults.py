@@ -22,7 +22,8 @@ import pytest
 DRIVER = r"""
 import sys
 from pathlib import Path
-from circlekeeper.core.agreements.agreements import AgreementHeader, AgreementService, ItemData
+from circlekeeper.core.agreements.rows import AgreementHeader, ItemData
+from circlekeeper.core.agreements.commands import AgreementService
 from circlekeeper.core.operations import Context
 from circlekeeper.core.store.database import open_database
 from circlekeeper.core.store.models import Agreement, Circle

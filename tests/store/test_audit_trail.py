@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from tests.store.seed import HARM, seed
 
-from circlekeeper.core.agreements.agreements import AgreementHeader, AgreementService, ItemData
+from circlekeeper.core.agreements.commands import AgreementService
+from circlekeeper.core.agreements.rows import AgreementHeader, ItemData
 from circlekeeper.core.audit import audit
 from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData

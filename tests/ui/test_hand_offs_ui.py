@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from tests.core.conftest import build_conference, draft_with_items
 from tests.ui.a11y import unnamed_controls
 
-from circlekeeper.core.agreements.agreements import AgreementService
+from circlekeeper.core.agreements.commands import AgreementService
 from circlekeeper.core.cases.cases import CaseService, Eligibility
 from circlekeeper.core.cases.handoffs import HandOffService
 from circlekeeper.core.operations import Context

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
-from circlekeeper.core.agreements.agreements import AgreementService
+from circlekeeper.core.agreements.commands import AgreementService
 from circlekeeper.core.profiles.profiles import ProfileService
 from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.database import open_database

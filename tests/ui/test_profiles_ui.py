@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.facilitation.commands import FacilitationService
 from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.profiles.profiles import ProfileService, Viewer

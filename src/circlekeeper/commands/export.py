@@ -76,7 +76,7 @@ def register(sub: Any) -> None:
 
 def _export_agreement(args: argparse.Namespace) -> int:
     output: Path = args.output.expanduser()
-    from circlekeeper.core.agreements.agreements import AgreementService
+    from circlekeeper.core.agreements.commands import AgreementService
 
     if (args.to or args.basis) and not args.sharing:
         raise UsageProblem(

@@ -310,7 +310,8 @@ class HandOffService:
             return self._row(row, self._count(session, row.id))
 
     def _plan_reentry(self, case_id: int, at: datetime) -> int:
-        from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
+        from circlekeeper.core.circles.commands import CirclePlanner
+        from circlekeeper.core.circles.rows import CirclePlan
         from circlekeeper.core.operations import Context
 
         planner = CirclePlanner(Context(self._sessions, actor=self.viewer.name))

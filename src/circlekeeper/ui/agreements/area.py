@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.agreements.agreements import AgreementService
+from circlekeeper.core.agreements.commands import AgreementService
 from circlekeeper.core.agreements.listing import AgreementLine, AgreementList, agreement_lines
-from circlekeeper.core.circles.circles import CirclePlanner
+from circlekeeper.core.circles.commands import CirclePlanner
 from circlekeeper.core.domain.enums import AgreementStatus, CircleStatus
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.database import Database

@@ -27,13 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.agreements.agreements import (
-    AgreementDetails,
-    AgreementHeader,
-    AgreementService,
-    ItemData,
-    ItemRow,
-)
+from circlekeeper.core.agreements.commands import AgreementService
+from circlekeeper.core.agreements.rows import AgreementDetails, AgreementHeader, ItemData, ItemRow
 from circlekeeper.core.domain.enums import AgreementStatus
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.agreements.exporting import ExportBar

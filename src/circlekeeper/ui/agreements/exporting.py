@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.agreements.agreements import AgreementService
+from circlekeeper.core.agreements.commands import AgreementService
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.viewer import SHARING_COPY, Viewer
 from circlekeeper.core.store.problems import DatabaseProblem

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.agreements.agreements import ItemData
+from circlekeeper.core.agreements.rows import ItemData
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.agreements.labels import from_qdate, kind_choices, to_qdate, tr_agreement

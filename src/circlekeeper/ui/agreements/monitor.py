@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.agreements.agreements import (
+from circlekeeper.core.agreements.commands import AgreementService
+from circlekeeper.core.agreements.rows import (
     AgreementDetails,
-    AgreementService,
     AgreementSummary,
     HistoryEvent,
     ItemRow,

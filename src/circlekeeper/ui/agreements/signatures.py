@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.agreements.agreements import AgreementService, MissingGuardianSignature
+from circlekeeper.core.agreements.commands import AgreementService
+from circlekeeper.core.agreements.rows import MissingGuardianSignature
 from circlekeeper.core.export.views import SignatureLine
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.problems import DatabaseProblem

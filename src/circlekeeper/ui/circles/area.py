@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.circles.circles import CirclePlanner, CircleRow
+from circlekeeper.core.circles.commands import CirclePlanner
+from circlekeeper.core.circles.rows import CircleRow
 from circlekeeper.core.domain.enums import CircleStatus
 from circlekeeper.core.scripts.scripts import ScriptLibrary
 from circlekeeper.core.store.database import Database

@@ -15,7 +15,8 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from circlekeeper.core.circles.circles import CirclePlanner, CircleRow
+from circlekeeper.core.circles.commands import CirclePlanner
+from circlekeeper.core.circles.rows import CircleRow
 from circlekeeper.core.domain.enums import CircleStatus
 from circlekeeper.ui.circles.labels import kind_label, status_label
 from circlekeeper.ui.locale import date_text, time_text

@@ -31,12 +31,8 @@ from PySide6.QtWidgets import (
 
 from circlekeeper.core.cases.cases import CaseService
 from circlekeeper.core.cases.eligibility import EligibilityService
-from circlekeeper.core.circles.circles import (
-    PREPARED_KINDS,
-    CircleDetail,
-    CirclePlan,
-    CirclePlanner,
-)
+from circlekeeper.core.circles.commands import CirclePlanner
+from circlekeeper.core.circles.rows import PREPARED_KINDS, CircleDetail, CirclePlan
 from circlekeeper.core.domain.enums import CircleKind, CircleStatus, PersonKind
 from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.scripts.scripts import ScriptLibrary

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from circlekeeper.core.circles.circles import CirclePlanner
+from circlekeeper.core.circles.commands import CirclePlanner
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.circles.problems import PROBLEMS, show_problem
 from circlekeeper.ui.operations import context_for

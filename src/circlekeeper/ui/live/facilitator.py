@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.circles.circles import CirclePlanner
+from circlekeeper.core.circles.commands import CirclePlanner
 from circlekeeper.core.domain.enums import CircleStatus, Role
 from circlekeeper.core.domain.live import LiveState, PieceMode
-from circlekeeper.core.facilitation.facilitation import FacilitationService, LiveSession
+from circlekeeper.core.facilitation.commands import FacilitationService
+from circlekeeper.core.facilitation.rows import LiveSession
 from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.profiles import Viewer
