@@ -11,17 +11,22 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from circlekeeper.core.agreements.agreements import AgreementHeader, AgreementService, ItemData
-from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
+from circlekeeper.core.agreements.commands import AgreementService
+from circlekeeper.core.agreements.rows import AgreementHeader, ItemData
+from circlekeeper.core.circles.commands import CirclePlanner
+from circlekeeper.core.circles.rows import CirclePlan
+from circlekeeper.core.circles.summary import CircleSummaryService
 from circlekeeper.core.domain.enums import PersonKind, Role
-from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.export.views import CircleSummaryView
+from circlekeeper.core.facilitation.commands import FacilitationService
 from circlekeeper.core.operations import Changes, Context
 from circlekeeper.core.people.people import PeopleService, PersonData
+from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.scripts.scripts import ScriptLibrary
 from circlekeeper.core.store.database import Database
-from circlekeeper.core.store.models import AuditEvent
+from circlekeeper.core.store.models import AuditEvent, Note
 
-from .conftest import Conference
+from .conftest import Conference, draft_with_items
 from .held import WHEN, Clock
 
 
@@ -185,3 +190,34 @@ def test_every_agreement_write_names_the_actor(conference: Conference) -> None:
     lines = _audit_lines(conference.db)[before:]
     assert ("agreement", "close", "Grace Okafor") in lines
     assert {actor for _, _, actor in lines} == {"Grace Okafor"}
+
+
+def test_an_sro_gets_the_circle_summary_for_sharing_from_core(conference: Conference) -> None:
+    # Given a conference with a private note by Dana, a private note by the officer, a record
+    # note, and an agreement made for the case
+    with conference.db.sessions.begin() as session:
+        for text, privacy, author in (
+            ("Dana's memory aid", "private", "Dana Whitfield"),
+            ("The officer's own aid", "private", "Sam Reyes"),
+            ("For the file", "record", "Dana Whitfield"),
+        ):
+            session.add(
+                Note(circle_id=conference.circle_id, text=text, privacy=privacy, author=author)
+            )
+    draft_with_items(conference)
+    sessions = conference.db.sessions
+
+    def summary(viewer: Viewer) -> CircleSummaryView:
+        return CircleSummaryService(Context(sessions, viewer=viewer)).view(conference.circle_id)
+
+    # When the counselor and the school resource officer each ask core for the summary
+    school = summary(Viewer("Dana Whitfield"))
+    shared = summary(Viewer("Sam Reyes", "sro"))
+    # Then the counselor gets her own private note and the school's details
+    assert [n.text for n in school.notes] == ["Dana's memory aid", "For the file"]
+    assert any(p.pronouns == "he/him" for p in school.participants)
+    assert school.agreement is not None and school.agreement.case_description
+    # and the officer gets no private note (not even his own), no demographic, no school wording
+    assert [n.text for n in shared.notes] == ["For the file"]
+    assert all(p.pronouns is None and p.grade is None for p in shared.participants)
+    assert shared.agreement is not None and shared.agreement.case_description is None

@@ -19,6 +19,7 @@ from circlekeeper.core.export.views import CircleSummaryView, NoteView, PartyVie
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.people import is_minor
 from circlekeeper.core.problems import NotFound
+from circlekeeper.core.profiles.viewer import SCHOOL_COPY
 from circlekeeper.core.store.models import Agreement, Circle, Note, Participant, Person
 
 
@@ -36,7 +37,8 @@ class CircleSummaryService:
         """A circle's summary with the notes the context's viewer may see.
 
         A private note is kept only for its author, never for an SRO (:class:`Viewer`); a
-        context that names nobody gets the record notes only.
+        context that names nobody gets the record notes only. An SRO gets the copy for sharing
+        (no demographic fields; the agreement as shared), whichever screen or command asks.
         """
         today = today or date.today()
         viewer = self.ctx.viewer()
@@ -81,7 +83,7 @@ class CircleSummaryService:
                 )
                 .order_by(Agreement.id.desc())
             )
-            return CircleSummaryView(
+            view = CircleSummaryView(
                 id=circle.id,
                 uuid=circle.uuid,
                 school=school_view(session),
@@ -116,3 +118,5 @@ class CircleSummaryService:
                 notes=notes,
                 agreement=agreement_view(session, agreement, today=today) if agreement else None,
             )
+        # An SRO gets the copy for sharing: no private note, no demographic, no school wording.
+        return view if SCHOOL_COPY in viewer.audiences else view.for_sharing()
