@@ -51,7 +51,7 @@ def _students(view: Any) -> list[Any]:
 
 
 def _export_letter(args: argparse.Namespace) -> int:
-    from circlekeeper.core.agreements.agreements import AgreementService
+    from circlekeeper.core.agreements.commands import AgreementService
     from circlekeeper.core.export.templates import render_family_letter
 
     output: Path = args.output.expanduser()
