@@ -7,8 +7,6 @@ what is wrong, in words they can act on; the limits keep a hostile file from cos
 from __future__ import annotations
 
 import re
-import tomllib
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +24,17 @@ from circlekeeper.core.domain.script import (
     Stage,
     StageType,
 )
+from circlekeeper.core.domain.script_fields import (
+    STAGE_FIELDS,
+    TOP_FIELDS,
+    Locator,
+    check_length,
+    check_text,
+    choices,
+    kind_name,
+    parse_toml,
+    read_tips,
+)
 from circlekeeper.core.domain.script_words import (
     other_languages,
     read_script_words,
@@ -33,185 +42,13 @@ from circlekeeper.core.domain.script_words import (
 )
 from circlekeeper.core.text import clean_text
 
-_TOP_FIELDS = {"key", "kind", "title", "purpose", "languages", "stages"}
-
-
-_STAGE_FIELDS = {
-    "type",
-    "title",
-    "words",
-    "question",
-    "addressed_to",
-    "suggested_minutes",
-    "tips",
-    "round",
-}
-
-
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
-
-
-class _Locator:
-    """Finds the line a field of the script is on, by reading the text (approximate, honest)."""
-
-    def __init__(self, text: str | None) -> None:
-        self.lines = text.splitlines() if text is not None else []
-        self.stage_lines: list[int] = []
-        self.first_table = len(self.lines) + 1
-        for number, line in enumerate(self.lines, start=1):
-            stripped = line.strip()
-            if re.match(r"^\[\[\s*stages\s*\]\]", stripped):
-                self.stage_lines.append(number)
-            if stripped.startswith("[") and self.first_table > len(self.lines):
-                self.first_table = number
-
-    def _find(self, name: str, start: int, end: int) -> int | None:
-        pattern = re.compile(rf"^\s*{re.escape(name)}\s*[=.]")
-        for number in range(start, min(end, len(self.lines) + 1)):
-            if pattern.match(self.lines[number - 1]):
-                return number
-        return None
-
-    def top(self, name: str | None = None) -> int:
-        if name:
-            found = self._find(name, 1, self.first_table)
-            if found:
-                return found
-        return 1
-
-    def stage(self, index: int, name: str | None = None) -> int:
-        if index >= len(self.stage_lines):
-            return self.top("stages")
-        start = self.stage_lines[index]
-        end = (
-            self.stage_lines[index + 1]
-            if index + 1 < len(self.stage_lines)
-            else len(self.lines) + 1
-        )
-        if name:
-            found = self._find(name, start + 1, end)
-            if found:
-                return found
-        return start
-
-
-def _kind_name(value: object) -> str:
-    names = {
-        str: "text",
-        int: "a whole number",
-        float: "a number",
-        bool: "true or false",
-        list: "a list",
-        dict: "a table",
-    }
-    return names.get(type(value), type(value).__name__)
-
-
-def _choices(values: type[StrEnum]) -> str:
-    return ", ".join(v.value for v in values)
-
-
-def parse_toml(text: str, source: str) -> dict[str, Any]:
-    """TOML text as a dict, or a :class:`ScriptError` naming the line tomllib stopped at."""
-    try:
-        return tomllib.loads(text)
-    except RecursionError:
-        # tomllib reads nested arrays and tables by recursion; thousands of levels exhaust it.
-        raise ScriptError(
-            source,
-            1,
-            "lists or tables are nested thousands of levels deep, which no script needs; "
-            "the file was not read. A script is a few fields and a list of [[stages]].",
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        match = _TOML_POSITION.search(message)
-        line = int(match.group(1)) if match else max(1, len(text.splitlines()))
-        reason = _TOML_POSITION.sub("", message).strip()
-        reason = reason.replace("(at end of document)", "at the end of the file").strip()
-        column = f", column {match.group(2)}" if match else ""
-        raise ScriptError(
-            source, line, f"this is not valid TOML{column}: {reason[:1].lower()}{reason[1:]}"
-        ) from None
-
-
-def _check_text(
-    errors: list[ScriptError],
-    source: str,
-    line: int,
-    where: str,
-    value: object,
-    *,
-    required: bool,
-    limit: int = 10**9,
-    multiline: bool = False,
-) -> str:
-    if value is None:
-        if required:
-            errors.append(ScriptError(source, line, f"{where} is missing."))
-        return ""
-    if not isinstance(value, str):
-        errors.append(ScriptError(source, line, f"{where} must be text, not {_kind_name(value)}."))
-        return ""
-    # Control and invisible characters are dropped (line breaks and tabs kept where the text
-    # may span lines): they would garble the projector and can disguise what a text says.
-    value = clean_text(value, multiline=multiline)
-    if required and not value:
-        errors.append(ScriptError(source, line, f"{where} is empty."))
-    _check_length(errors, source, line, where, value, limit)
-    return value
-
-
-def _check_length(
-    errors: list[ScriptError], source: str, line: int, where: str, value: str, limit: int
-) -> None:
-    if len(value) > limit:
-        errors.append(
-            ScriptError(
-                source,
-                line,
-                f"{where} is {len(value):,} characters long; at most {limit:,} fit. Shorten it.",
-            )
-        )
-
-
-def _read_tips(
-    errors: list[ScriptError],
-    source: str,
-    tips_line: int,
-    label: str,
-    raw_tips: object,
-    limits: ScriptLimits,
-) -> tuple[str, ...]:
-    if not isinstance(raw_tips, list) or not all(isinstance(t, str) for t in raw_tips):
-        errors.append(
-            ScriptError(
-                source,
-                tips_line,
-                f'{label}\'s tips must be a list of texts, such as ["...", "..."].',
-            )
-        )
-        return ()
-    tips = tuple(t for t in (clean_text(t, multiline=True) for t in raw_tips) if t)
-    if len(tips) > limits.tips:
-        errors.append(
-            ScriptError(
-                source,
-                tips_line,
-                f"{label} has {len(tips)} tips; at most {limits.tips} fit.",
-            )
-        )
-    for number, tip in enumerate(tips, start=1):
-        _check_length(errors, source, tips_line, f"{label}'s tip {number}", tip, limits.tip)
-    return tips
-
 
 def _read_stage(
     raw: object,
     index: int,
     languages: tuple[str, ...],
     source: str,
-    where: _Locator,
+    where: Locator,
     errors: list[ScriptError],
     limits: ScriptLimits = LIMITS,
 ) -> Stage | None:
@@ -221,13 +58,13 @@ def _read_stage(
         errors.append(ScriptError(source, line, f"{label} must be a table ([[stages]])."))
         return None
     count = len(errors)
-    for name in sorted(set(raw) - _STAGE_FIELDS - set(other_languages(raw, languages))):
+    for name in sorted(set(raw) - STAGE_FIELDS - set(other_languages(raw, languages))):
         errors.append(
             ScriptError(
                 source,
                 where.stage(index, name),
                 f"{label} has an unknown field {name!r} "
-                f"(known fields: {', '.join(sorted(_STAGE_FIELDS))}).",
+                f"(known fields: {', '.join(sorted(STAGE_FIELDS))}).",
             )
         )
     stage_type: StageType | None = None
@@ -240,12 +77,12 @@ def _read_stage(
                 source,
                 where.stage(index, "type"),
                 f"{label} has an unknown stage type {raw_type!r} "
-                f"(use one of: {_choices(StageType)}).",
+                f"(use one of: {choices(StageType)}).",
             )
         )
     else:
         stage_type = StageType(raw_type)
-    title = _check_text(
+    title = check_text(
         errors,
         source,
         where.stage(index, "title"),
@@ -254,7 +91,7 @@ def _read_stage(
         required=True,
         limit=limits.title,
     )
-    words = _check_text(
+    words = check_text(
         errors,
         source,
         where.stage(index, "words"),
@@ -276,7 +113,7 @@ def _read_stage(
                     ScriptError(
                         source,
                         q_line,
-                        f"{label}'s question in {language!r} must be text, not {_kind_name(text)}.",
+                        f"{label}'s question in {language!r} must be text, not {kind_name(text)}.",
                     )
                 )
             elif language not in languages:
@@ -305,11 +142,11 @@ def _read_stage(
                 source,
                 q_line,
                 f"{label}'s question must be a table such as "
-                f'{{en = "...", es = "..."}}, not {_kind_name(raw_question)}.',
+                f'{{en = "...", es = "..."}}, not {kind_name(raw_question)}.',
             )
         )
     for language, text in question.items():
-        _check_length(
+        check_length(
             errors, source, q_line, f"{label}'s question ({language})", text, limits.question
         )
     addressed_to = AddressedTo.ALL
@@ -320,7 +157,7 @@ def _read_stage(
                 source,
                 where.stage(index, "addressed_to"),
                 f"{label} is addressed to an unknown role {raw_to!r} "
-                f"(use one of: {_choices(AddressedTo)}).",
+                f"(use one of: {choices(AddressedTo)}).",
             )
         )
     else:
@@ -341,21 +178,21 @@ def _read_stage(
         )
         minutes = None
     tips_line = where.stage(index, "tips")
-    tips = _read_tips(errors, source, tips_line, label, raw.get("tips", []), limits)
+    tips = read_tips(errors, source, tips_line, label, raw.get("tips", []), limits)
     has_round = raw.get("round")
     if has_round is not None and not isinstance(has_round, bool):
         errors.append(
             ScriptError(
                 source,
                 where.stage(index, "round"),
-                f"{label}'s round must be true or false, not {_kind_name(has_round)}.",
+                f"{label}'s round must be true or false, not {kind_name(has_round)}.",
             )
         )
         has_round = None
     limit_of = {"title": limits.title, "words": limits.words}
 
     def check(what: str, value: object, name: str) -> str:
-        return _check_text(
+        return check_text(
             errors,
             source,
             line,
@@ -371,7 +208,7 @@ def _read_stage(
         languages,
         label,
         check,
-        lambda value, what: _read_tips(errors, source, tips_line, what, value, limits),
+        lambda value, what: read_tips(errors, source, tips_line, what, value, limits),
         lambda message: errors.append(ScriptError(source, line, message)),
     )
     if len(errors) > count or stage_type is None:
@@ -390,21 +227,21 @@ def script_from_dict(
 
     ``text`` is the TOML the dict came from, used only to point at the right line.
     """
-    where = _Locator(text)
+    where = Locator(text)
     errors: list[ScriptError] = []
     declared = data.get("languages")
     declared_languages = (
         tuple(x for x in declared if isinstance(x, str)) if isinstance(declared, list) else ()
     )
-    for name in sorted(set(data) - _TOP_FIELDS - set(other_languages(data, declared_languages))):
+    for name in sorted(set(data) - TOP_FIELDS - set(other_languages(data, declared_languages))):
         errors.append(
             ScriptError(
                 source,
                 where.top(name),
-                f"unknown field {name!r} (known fields: {', '.join(sorted(_TOP_FIELDS))}).",
+                f"unknown field {name!r} (known fields: {', '.join(sorted(TOP_FIELDS))}).",
             )
         )
-    key = _check_text(errors, source, where.top("key"), "key", data.get("key"), required=True)
+    key = check_text(errors, source, where.top("key"), "key", data.get("key"), required=True)
     if key and not KEY_PATTERN.match(key):
         errors.append(
             ScriptError(
@@ -423,12 +260,12 @@ def script_from_dict(
             ScriptError(
                 source,
                 where.top("kind"),
-                f"unknown kind of circle {raw_kind!r} (use one of: {_choices(CircleKind)}).",
+                f"unknown kind of circle {raw_kind!r} (use one of: {choices(CircleKind)}).",
             )
         )
     else:
         kind = CircleKind(raw_kind)
-    title = _check_text(
+    title = check_text(
         errors,
         source,
         where.top("title"),
@@ -437,7 +274,7 @@ def script_from_dict(
         required=True,
         limit=limits.title,
     )
-    purpose = _check_text(
+    purpose = check_text(
         errors,
         source,
         where.top("purpose"),
@@ -476,7 +313,7 @@ def script_from_dict(
             ScriptError(
                 source,
                 where.top("stages"),
-                f"stages must be a list of [[stages]] tables, not {_kind_name(raw_stages)}.",
+                f"stages must be a list of [[stages]] tables, not {kind_name(raw_stages)}.",
             )
         )
     elif not raw_stages:
@@ -500,7 +337,7 @@ def script_from_dict(
     top_limits = {"title": limits.title, "purpose": limits.purpose}
 
     def check_top(what: str, value: object, name: str) -> str:
-        return _check_text(
+        return check_text(
             errors,
             source,
             where.top(what.split(" ")[0]),
