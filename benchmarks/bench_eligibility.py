@@ -34,7 +34,7 @@ def main() -> None:
 
     from circlekeeper.core.cases.commands import CaseService
     from circlekeeper.core.cases.eligibility import EligibilityService
-    from circlekeeper.core.circles.circles import CirclePlanner
+    from circlekeeper.core.circles.commands import CirclePlanner
     from circlekeeper.core.demo.demo import build_demo
     from circlekeeper.core.domain.eligibility import Eligibility
     from circlekeeper.core.store.database import open_database

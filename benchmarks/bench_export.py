@@ -20,7 +20,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def build(db_path: Path) -> int:
-    from circlekeeper.core.agreements.agreements import AgreementHeader, AgreementService, ItemData
+    from circlekeeper.core.agreements.commands import AgreementService
+    from circlekeeper.core.agreements.rows import AgreementHeader, ItemData
     from circlekeeper.core.people.people import PeopleService, PersonData
     from circlekeeper.core.store.database import open_database
     from circlekeeper.core.store.models import Case
@@ -53,7 +54,7 @@ def build(db_path: Path) -> int:
 
 
 def warm(db_path: Path, agreement_id: int, runs: int) -> list[float]:
-    from circlekeeper.core.agreements.agreements import AgreementService
+    from circlekeeper.core.agreements.commands import AgreementService
     from circlekeeper.core.export.templates import render_agreement
     from circlekeeper.core.store.database import open_database
     from circlekeeper.pdf import html_to_pdf

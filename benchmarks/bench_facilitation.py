@@ -35,7 +35,8 @@ def main() -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
+    from circlekeeper.core.circles.commands import CirclePlanner
+    from circlekeeper.core.circles.rows import CirclePlan
     from circlekeeper.core.people.people import PeopleService
     from circlekeeper.core.store.database import open_database
     from circlekeeper.ui.live.facilitator import FacilitatorWindow

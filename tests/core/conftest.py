@@ -7,7 +7,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from circlekeeper.core.agreements.agreements import AgreementHeader, AgreementService, ItemData
+from circlekeeper.core.agreements.commands import AgreementService
+from circlekeeper.core.agreements.rows import AgreementHeader, ItemData
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.database import Database
@@ -103,7 +105,7 @@ def build_conference(db: Database) -> Conference:
         circle_id, case_id = circle.id, case.id
     return Conference(
         db,
-        AgreementService(db.sessions, actor="test"),
+        AgreementService(Context(db.sessions, actor="test")),
         circle_id,
         case_id,
         jose,

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
+from circlekeeper.core.circles.commands import CirclePlanner
+from circlekeeper.core.circles.rows import CirclePlan
 from circlekeeper.core.domain.enums import PersonKind, Role
-from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.facilitation.commands import FacilitationService
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.scripts.scripts import ScriptLibrary
 from circlekeeper.core.store.database import Database
@@ -48,7 +50,9 @@ def held_circle(
 ) -> Held:
     """A community circle: a keeper and ``members`` students (the last ``absent`` absent);
     the keeper reaches ``stages_run`` stages, and in a stage with a round everyone takes a turn."""
-    planner = CirclePlanner(db.sessions, ScriptLibrary(custom_dir=tmp_path / "scripts"), "Kim")
+    planner = CirclePlanner(
+        Context(db.sessions, actor="Kim"), ScriptLibrary(custom_dir=tmp_path / "scripts")
+    )
     keeper = _person(db, "Kim", PersonKind.STAFF.value)
     cid = planner.plan(
         CirclePlan(
@@ -64,7 +68,7 @@ def held_circle(
     ]
     rows = planner.detail(cid).participants
     present = [r.id for r in rows if r.id not in ids[members - absent :]]
-    live = FacilitationService(db.sessions, cid, actor="Kim", clock=Clock())
+    live = FacilitationService(Context(db.sessions, actor="Kim"), cid, clock=Clock())
     session = live.start(present)
     for index in range(stages_run):
         if index:
@@ -80,7 +84,9 @@ def held_circle(
 def held_conference(db: Database, tmp_path: Path, *, prepared: int = 2) -> Held:
     """A conference with an SRO co-facilitator and three people to prepare (``prepared`` of them
     had their pre-meeting), run through every stage."""
-    planner = CirclePlanner(db.sessions, ScriptLibrary(custom_dir=tmp_path / "scripts"), "Ana")
+    planner = CirclePlanner(
+        Context(db.sessions, actor="Ana"), ScriptLibrary(custom_dir=tmp_path / "scripts")
+    )
     cid = planner.plan(
         CirclePlan(
             kind="conference",
@@ -98,7 +104,7 @@ def held_conference(db: Database, tmp_path: Path, *, prepared: int = 2) -> Held:
     members = [responsible, harmed, mum]
     for pid in members[:prepared]:
         planner.set_preparation(pid, pre_meeting_held=True, consent=True)
-    live = FacilitationService(db.sessions, cid, actor="Ana", clock=Clock())
+    live = FacilitationService(Context(db.sessions, actor="Ana"), cid, clock=Clock())
     session = live.start()
     for index, stage in enumerate(session.script.stages):
         if index:

@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from circlekeeper.core.agreements.agreements import AgreementHeader, ItemData, item_catalogue
+from circlekeeper.core.agreements.catalogue import item_catalogue
+from circlekeeper.core.agreements.rows import AgreementHeader, ItemData
 from circlekeeper.core.problems import InvalidInput, NotFound
 
 

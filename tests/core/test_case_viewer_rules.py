@@ -11,7 +11,7 @@ from tests.core.conftest import Conference
 from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.eligibility import EligibilityService
 from circlekeeper.core.cases.rows import CaseAction
-from circlekeeper.core.circles.circles import CirclePlanner
+from circlekeeper.core.circles.commands import CirclePlanner
 from circlekeeper.core.domain.eligibility import STAFF_MATTER, Eligibility
 from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import NotPermitted

@@ -10,11 +10,14 @@ import pytest
 from sqlalchemy import func, select
 
 from circlekeeper.core.cases.eligibility import EligibilityService
-from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
+from circlekeeper.core.circles.commands import CirclePlanner
+from circlekeeper.core.circles.queries import find_interrupted
+from circlekeeper.core.circles.rows import CirclePlan
 from circlekeeper.core.domain.eligibility import Eligibility
 from circlekeeper.core.domain.enums import Attendance, CircleStatus, PersonKind, Role
 from circlekeeper.core.domain.live import PieceMode
-from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.facilitation.commands import FacilitationService
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.scripts.scripts import ScriptLibrary
@@ -39,7 +42,9 @@ class Clock:
 
 @pytest.fixture
 def planner(db: Database, tmp_path: Path) -> CirclePlanner:
-    return CirclePlanner(db.sessions, ScriptLibrary(custom_dir=tmp_path / "scripts"), "Ms. Ortiz")
+    return CirclePlanner(
+        Context(db.sessions, actor="Ms. Ortiz"), ScriptLibrary(custom_dir=tmp_path / "scripts")
+    )
 
 
 def person(db: Database, first: str, kind: str = "student", **extra: object) -> int:
@@ -192,7 +197,7 @@ def test_a_whole_harm_circle_run_leaves_a_full_record(db: Database, planner: Cir
     rows = planner.detail(cid).participants
     present = [r.id for r in rows if r.id != students[3]]
     clock = Clock()
-    live = FacilitationService(db.sessions, cid, actor="Kim", clock=clock)
+    live = FacilitationService(Context(db.sessions, actor="Kim"), cid, clock=clock)
 
     # When the keeper runs it start to finish
     session = live.start(present)
@@ -283,7 +288,7 @@ def test_a_whole_harm_circle_run_leaves_a_full_record(db: Database, planner: Cir
     assert detail.summary == summary
     with pytest.raises(InvalidInput, match="not running"):
         live.next_speaker()
-    assert FacilitationService.find_interrupted(db.sessions) == []
+    assert find_interrupted(db.sessions) == []
 
 
 def test_a_whole_conference_gives_each_role_its_questions(
@@ -355,7 +360,7 @@ def test_resume_after_reopening_the_database_mid_circle(
     # When the database is opened again
     reopened = open_database(db_path)
     try:
-        (row,) = FacilitationService.find_interrupted(reopened.sessions)
+        (row,) = find_interrupted(reopened.sessions)
         assert row.id == cid and row.status == CircleStatus.IN_PROGRESS
         again = FacilitationService(reopened.sessions, cid, clock=clock)
         session = again.resume()

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.eligibility import EligibilityService, NotEligible
 from circlekeeper.core.cases.rows import CaseIntake
-from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
+from circlekeeper.core.circles.commands import CirclePlanner
+from circlekeeper.core.circles.rows import CirclePlan
 from circlekeeper.core.domain.eligibility import (
     EXCLUSION_NAMES,
     Eligibility,
@@ -25,7 +26,7 @@ from circlekeeper.core.domain.eligibility import (
     decode,
     encode,
 )
-from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.facilitation.commands import FacilitationService
 from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.problems import InvalidInput

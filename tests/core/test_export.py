@@ -19,6 +19,7 @@ from circlekeeper.core.export.templates import (
     render_family_letter,
 )
 from circlekeeper.core.export.views import NoteView
+from circlekeeper.core.operations import Context
 from circlekeeper.core.paths import resources_dir
 from circlekeeper.core.profiles.viewer import Viewer
 
@@ -188,7 +189,8 @@ def test_circle_summary_from_the_database(conference, draft_id) -> None:
     view = service.view(conference.circle_id)
     assert [n.text for n in view.notes] == ["Kept for the file"]
     own = Viewer("Dana Whitfield", sees_unattributed=True)  # one user, no profiles
-    assert len(service.view(conference.circle_id, viewer=own).notes) == 2
+    mine = CircleSummaryService(Context(conference.db.sessions, viewer=own))
+    assert len(mine.view(conference.circle_id).notes) == 2
     assert view.agreement is not None and len(view.agreement.items) == 3
     html = render_circle_summary(view, "en+es").html
     assert "Kept for the file" in html and "Only mine" not in html

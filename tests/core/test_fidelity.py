@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from circlekeeper.core.circles.circles import CirclePlan
+from circlekeeper.core.circles.rows import CirclePlan
 from circlekeeper.core.evaluation.fidelity import FidelityService
 from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import InvalidInput

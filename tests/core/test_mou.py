@@ -11,9 +11,10 @@ from sqlalchemy import select
 
 from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.rows import CaseIntake
-from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
+from circlekeeper.core.circles.commands import CirclePlanner
+from circlekeeper.core.circles.rows import CirclePlan
 from circlekeeper.core.domain.enums import PersonKind, Role
-from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.facilitation.commands import FacilitationService
 from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.problems import InvalidInput, NotPermitted
@@ -159,7 +160,8 @@ def test_where_the_mou_allows_it_an_officer_may_close(db: Database) -> None:
 
 def _planner(db: Database, tmp_path: Path) -> CirclePlanner:
     return CirclePlanner(
-        db.sessions, ScriptLibrary(custom_dir=tmp_path / "scripts"), "Ms. Ortiz", COUNSELOR
+        Context(db.sessions, actor="Ms. Ortiz", viewer=COUNSELOR),
+        ScriptLibrary(custom_dir=tmp_path / "scripts"),
     )
 
 

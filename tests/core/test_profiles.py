@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from circlekeeper.core.circles.summary import CircleSummaryService
+from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.profiles import ProfileService, Viewer, check_pin, hash_pin
 from circlekeeper.core.search.search import search
@@ -113,6 +114,7 @@ def test_search_and_summary_show_private_notes_to_their_author_only(db: Database
     assert found(Viewer("alex")) == {"Alex", "Shared"}
     assert found(Viewer("Sam", "sro")) == {"Shared"}
     summaries = CircleSummaryService(db.sessions)
-    texts = [n.text for n in summaries.view(circle_id, viewer=Viewer("Dana")).notes]
+    dana = CircleSummaryService(Context(db.sessions, viewer=Viewer("Dana")))
+    texts = [n.text for n in dana.view(circle_id).notes]
     assert texts == ["Dana worried tomato", "Shared tomato"]
     assert [n.text for n in summaries.view(circle_id).notes] == ["Shared tomato"]

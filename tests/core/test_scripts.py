@@ -10,16 +10,12 @@ import pytest
 
 from circlekeeper.cli import run
 from circlekeeper.core.domain.enums import CircleKind
-from circlekeeper.core.domain.script import (
-    MAX_SCRIPT_BYTES,
-    AddressedTo,
-    InvalidScript,
-    StageType,
-    load_script,
+from circlekeeper.core.domain.script import MAX_SCRIPT_BYTES, AddressedTo, InvalidScript, StageType
+from circlekeeper.core.domain.script_checks import load_script, validate
+from circlekeeper.core.domain.script_snapshot import (
     script_from_json,
     script_to_json,
     script_to_toml,
-    validate,
 )
 from circlekeeper.core.paths import resources_dir
 from circlekeeper.core.problems import InvalidInput, NotFound

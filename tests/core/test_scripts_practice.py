@@ -14,15 +14,12 @@ from pathlib import Path
 import pytest
 
 from circlekeeper.core.domain.enums import CircleKind
-from circlekeeper.core.domain.script import (
-    AddressedTo,
-    Script,
-    StageType,
-    load_script,
+from circlekeeper.core.domain.script import AddressedTo, Script, StageType
+from circlekeeper.core.domain.script_checks import load_script, validate
+from circlekeeper.core.domain.script_snapshot import (
     script_from_json,
     script_to_json,
     script_to_toml,
-    validate,
 )
 from circlekeeper.core.paths import resources_dir
 

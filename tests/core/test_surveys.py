@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from circlekeeper.core.circles.circles import CirclePlan
+from circlekeeper.core.circles.rows import CirclePlan
 from circlekeeper.core.evaluation.surveys import SurveyService, new_sheet
 from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import InvalidInput

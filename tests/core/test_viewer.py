@@ -6,8 +6,10 @@ from dataclasses import replace
 
 import pytest
 
+from circlekeeper.core.agreements.commands import AgreementService
 from circlekeeper.core.circles.summary import CircleSummaryService
-from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.facilitation.commands import FacilitationService
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PERSON_FIELDS, PeopleService
 from circlekeeper.core.problems import NotPermitted
 from circlekeeper.core.profiles.viewer import DEMOGRAPHIC_FIELDS, Viewer
@@ -60,10 +62,12 @@ def test_notes_are_filtered_in_core_on_every_read(conference: Conference) -> Non
     summaries = CircleSummaryService(sessions)
 
     def summary(viewer: Viewer) -> list[str]:
-        return [n.text for n in summaries.view(circle_id, viewer=viewer).notes]
+        looking = Context(sessions, viewer=viewer)
+        return [n.text for n in CircleSummaryService(looking).view(circle_id).notes]
 
     def live(viewer: Viewer) -> list[str]:
-        return [n.text for n in FacilitationService(sessions, circle_id, viewer=viewer).notes()]
+        looking = Context(sessions, viewer=viewer)
+        return [n.text for n in FacilitationService(looking, circle_id).notes()]
 
     def found(viewer: Viewer) -> list[str]:
         return sorted(h.snippet for h in search(sessions, "walnut", viewer=viewer, kinds=["note"]))
@@ -79,8 +83,9 @@ def test_notes_are_filtered_in_core_on_every_read(conference: Conference) -> Non
 def test_an_sro_gets_only_the_sharing_copy_of_an_agreement(
     conference: Conference, draft_id: int
 ) -> None:
-    school = conference.agreements.view(draft_id, viewer=DANA)
-    shared = conference.agreements.view(draft_id, viewer=SAM)
+    sessions = conference.db.sessions
+    school = AgreementService(Context(sessions, viewer=DANA)).view(draft_id)
+    shared = AgreementService(Context(sessions, viewer=SAM)).view(draft_id)
     assert school.case_description == "Referral text (school only)"
     assert shared == school.for_sharing() and shared.case_description is None
     assert all(p.pronouns is None and p.grade is None for p in shared.parties)

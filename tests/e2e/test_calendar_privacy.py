@@ -20,7 +20,7 @@ import icalendar
 import pytest
 from sqlalchemy import select
 
-from circlekeeper.core.circles.circles import CirclePlanner
+from circlekeeper.core.circles.commands import CirclePlanner
 from circlekeeper.core.domain.enums import CIRCLE_KIND_LABELS, CircleStatus
 from circlekeeper.core.export.calendar import DESCRIPTION, PRODID
 from circlekeeper.core.store.database import open_database

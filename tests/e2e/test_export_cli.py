@@ -7,7 +7,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from circlekeeper.core.agreements.agreements import AgreementService, ItemData
+from circlekeeper.core.agreements.commands import AgreementService
+from circlekeeper.core.agreements.rows import ItemData
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.store.database import open_database
 from circlekeeper.core.store.models import Case

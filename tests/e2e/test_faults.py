@@ -22,7 +22,9 @@ import pytest
 DRIVER = r"""
 import sys
 from pathlib import Path
-from circlekeeper.core.agreements.agreements import AgreementHeader, AgreementService, ItemData
+from circlekeeper.core.agreements.rows import AgreementHeader, ItemData
+from circlekeeper.core.agreements.commands import AgreementService
+from circlekeeper.core.operations import Context
 from circlekeeper.core.store.database import open_database
 from circlekeeper.core.store.models import Agreement, Circle
 from sqlalchemy import select
@@ -36,7 +38,7 @@ with db.sessions.begin() as session:
         session.add(circle)
         session.flush()
         circle_id = circle.id
-service = AgreementService(db.sessions, actor="driver")
+service = AgreementService(Context(db.sessions, actor="driver"))
 draft = service.create_draft(circle_id=circle_id)
 print(f"ACK draft {draft.id}", flush=True)
 n = 0

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
+from circlekeeper.core.circles.commands import CirclePlanner
+from circlekeeper.core.circles.rows import CirclePlan
 from circlekeeper.core.domain.enums import PersonKind, Role
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.store.database import open_database

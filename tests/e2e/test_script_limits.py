@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from circlekeeper.core.domain.script import LIMITS, load_script, script_from_json, script_to_json
+from circlekeeper.core.domain.script import LIMITS
+from circlekeeper.core.domain.script_checks import load_script
+from circlekeeper.core.domain.script_snapshot import script_from_json, script_to_json
 
 HEADER = 'key = "{key}"\nkind = "check_in"\ntitle = "{title}"\n'
 STAGE = '\n[[stages]]\ntype = "check_in"\ntitle = "Check-in"\nwords = "Welcome."\n'

@@ -5,8 +5,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from tests.store.seed import HARM, seed
 
-from circlekeeper.core.agreements.agreements import AgreementHeader, AgreementService, ItemData
+from circlekeeper.core.agreements.commands import AgreementService
+from circlekeeper.core.agreements.rows import AgreementHeader, ItemData
 from circlekeeper.core.audit import audit
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import AuditEvent, Circle, Person
@@ -36,7 +38,7 @@ def test_a_person_update_is_one_line_with_old_and_new_values(db: Database) -> No
 
 def test_agreement_item_edits_join_the_services_own_line(db: Database) -> None:
     ids = seed(db)
-    service = AgreementService(db.sessions, actor="Dana")
+    service = AgreementService(Context(db.sessions, actor="Dana"))
     draft = service.create_draft(circle_id=ids["circle"], header=AgreementHeader(harm_summary=HARM))
     item = service.add_item(draft.id, ItemData(action="Apologise", kind="apology"))
     before = _lines(db)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from circlekeeper.core.cases.eligibility import EligibilityService
-from circlekeeper.core.circles.circles import CirclePlanner
+from circlekeeper.core.circles.commands import CirclePlanner
 from circlekeeper.core.domain.enums import CircleStatus, Role
 from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.scripts.scripts import ScriptLibrary
@@ -263,7 +263,7 @@ def test_area_lists_upcoming_first_opens_and_cancels(
 
 
 def planner_plan(kind: str, title: str, when):
-    from circlekeeper.core.circles.circles import CirclePlan
+    from circlekeeper.core.circles.rows import CirclePlan
 
     return CirclePlan(kind=kind, title=title, scheduled_at=when)
 

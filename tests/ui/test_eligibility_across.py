@@ -16,7 +16,7 @@ from circlekeeper.core.cases.eligibility import EligibilityService, NotEligible
 from circlekeeper.core.cases.rows import CaseIntake
 from circlekeeper.core.domain.eligibility import Eligibility
 from circlekeeper.core.domain.enums import Role
-from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.facilitation.commands import FacilitationService
 from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.scripts.scripts import ScriptLibrary
 from circlekeeper.core.store.database import Database

@@ -123,7 +123,7 @@ def test_a_held_circle_offers_the_checklist_and_surveys_and_a_planned_one_does_n
     qtbot: QtBot, db: Database, tmp_path: Path
 ) -> None:
     held = held_circle(db, tmp_path)
-    from circlekeeper.core.circles.circles import CirclePlan
+    from circlekeeper.core.circles.rows import CirclePlan
 
     planned = held.planner.plan(CirclePlan(kind="staff", scheduled_at=WHEN)).id
     done = PlanDialog(db, held.circle_id)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from circlekeeper.core.circles.circles import CirclePlanner
+from circlekeeper.core.circles.commands import CirclePlanner
 from circlekeeper.core.domain.enums import Attendance, CircleStatus
 from circlekeeper.core.domain.live import PieceMode, SeatStatus
 from circlekeeper.core.store.database import Database

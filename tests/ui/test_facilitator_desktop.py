@@ -8,7 +8,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from circlekeeper.core.circles.circles import CirclePlanner
+from circlekeeper.core.circles.commands import CirclePlanner
 from circlekeeper.core.domain.enums import CircleStatus
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.live.dialogs import ConfirmEndDialog

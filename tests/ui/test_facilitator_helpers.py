@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 from pytestqt.qtbot import QtBot
 
-from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
+from circlekeeper.core.circles.commands import CirclePlanner
+from circlekeeper.core.circles.rows import CirclePlan
 from circlekeeper.core.domain.enums import PersonKind, Role
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.store.database import Database

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from tests.core.conftest import build_conference, draft_with_items
 from tests.ui.a11y import unnamed_controls
 
-from circlekeeper.core.agreements.agreements import AgreementService
+from circlekeeper.core.agreements.commands import AgreementService
 from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.handoffs import HandOffService
 from circlekeeper.core.domain.eligibility import Eligibility
@@ -136,7 +136,7 @@ def test_a_sharing_copy_exported_is_found_in_the_record_of_disclosures_and_print
     agreement_id = draft_with_items(conference, 1)
 
     # Given the copy for sharing saved from the export bar
-    bar = ExportBar(AgreementService(db.sessions), agreement_id, viewer=COUNSELOR)
+    bar = ExportBar(AgreementService(Context(db.sessions, viewer=COUNSELOR)), agreement_id)
     qtbot.addWidget(bar)
     bar.show()
     bar.audience.setCurrentIndex(bar.audience.findData("sharing"))

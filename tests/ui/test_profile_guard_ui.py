@@ -12,12 +12,13 @@ import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
-from circlekeeper.core.agreements.agreements import AgreementService
+from circlekeeper.core.agreements.commands import AgreementService
 from circlekeeper.core.profiles.profiles import ProfileService
 from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.database import open_database
 from circlekeeper.ui.agreements.exporting import ExportBar
 from circlekeeper.ui.main_window import MainWindow
+from circlekeeper.ui.operations import context_for
 
 from .a11y import unnamed_controls
 from .profile_helpers import approval_dialog, approve_when_asked
@@ -148,7 +149,7 @@ def test_the_export_offers_an_sro_only_the_sharing_copy(
 ) -> None:
     database = sro_window.database
     assert database is not None
-    bar = ExportBar(AgreementService(database.sessions), sro_window.agreement_id)  # type: ignore[attr-defined]
+    bar = ExportBar(AgreementService(context_for(database)), sro_window.agreement_id)  # type: ignore[attr-defined]
     qtbot.addWidget(bar)
     choices = [bar.audience.itemData(i) for i in range(bar.audience.count())]
     assert choices == ["sharing"]

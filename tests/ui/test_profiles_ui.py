@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.facilitation.commands import FacilitationService
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.profiles.profiles import ProfileService, Viewer
 from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
@@ -52,16 +53,16 @@ def test_an_sro_sees_no_equity_fields_and_saving_keeps_them(qtbot: QtBot, db: Da
 
 def test_private_notes_are_seen_by_their_author_only(qtbot: QtBot, db: Database) -> None:
     cid, _ids = harm_circle(db)
-    window = open_window(qtbot, db, cid, viewer=DANA)
+    window = open_window(qtbot, db, cid, context=Context(db.sessions, viewer=DANA))
     window.service.add_note("Dana's memory aid")
     window.service.add_note("For the file", privacy="record")
-    FacilitationService(db.sessions, cid, actor="Alex").add_note("Alex's memory aid")
+    FacilitationService(Context(db.sessions, actor="Alex"), cid).add_note("Alex's memory aid")
     window.close()
 
     def seen(viewer: Viewer) -> list[str]:
-        other = open_window(qtbot, db, cid, viewer=viewer)
+        other = open_window(qtbot, db, cid, context=Context(db.sessions, viewer=viewer))
         texts = [n.text for n in other.notes]
-        assert texts == [n.text for n in other.visible_notes(other.service.notes())]
+        assert texts == [n.text for n in other.service.notes()]
         other.close()
         return texts
 

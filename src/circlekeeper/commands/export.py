@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from circlekeeper.cli import UsageProblem, add_database_option, open_db
-from circlekeeper.commands.acting import acting_viewer, add_profile_option
+from circlekeeper.commands.acting import acting_context, add_profile_option
 
 
 def register(sub: Any) -> None:
@@ -76,7 +76,7 @@ def register(sub: Any) -> None:
 
 def _export_agreement(args: argparse.Namespace) -> int:
     output: Path = args.output.expanduser()
-    from circlekeeper.core.agreements.agreements import AgreementService
+    from circlekeeper.core.agreements.commands import AgreementService
 
     if (args.to or args.basis) and not args.sharing:
         raise UsageProblem(
@@ -86,11 +86,12 @@ def _export_agreement(args: argparse.Namespace) -> int:
     db = open_db(args, create=False)
     try:
         # Whose limits apply: an SRO's profile gets the copy for sharing or a plain refusal.
-        viewer = acting_viewer(args, db)
+        context = acting_context(args, db)
+        viewer = context.viewer()
         audience = viewer.export_audience("sharing" if args.sharing else "school")
-        service = AgreementService(db.sessions)
+        service = AgreementService(context)
         agreement_id = service.resolve(args.id)
-        view = service.view(agreement_id, viewer=viewer)
+        view = service.view(agreement_id)
         from circlekeeper.core.cases.handoffs import HandOffService, check_basis
         from circlekeeper.core.operations import Context
 

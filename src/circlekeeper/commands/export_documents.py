@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from circlekeeper.cli import UsageProblem, add_database_option, open_db
-from circlekeeper.commands.acting import acting_viewer, add_profile_option
+from circlekeeper.commands.acting import acting_context, add_profile_option
 
 
 def add_parsers(kinds: Any) -> None:
@@ -51,23 +51,24 @@ def _students(view: Any) -> list[Any]:
 
 
 def _export_letter(args: argparse.Namespace) -> int:
-    from circlekeeper.core.agreements.agreements import AgreementService
+    from circlekeeper.core.agreements.commands import AgreementService
     from circlekeeper.core.export.templates import render_family_letter
 
     output: Path = args.output.expanduser()
     db = open_db(args, create=False)
     try:
-        viewer = acting_viewer(args, db)
+        context = acting_context(args, db)
+        viewer = context.viewer()
         if viewer.is_sro:
             raise UsageProblem(
                 "A letter to a family comes from the counseling office; a school resource "
                 "officer's profile cannot write one. Nothing was written. Ask a counselor."
             )
-        service = AgreementService(db.sessions)
+        service = AgreementService(context)
         agreement_id = service.resolve(args.id)
         student = args.student
         if student is None:
-            students = _students(service.view(agreement_id, viewer=viewer))
+            students = _students(service.view(agreement_id))
             if len(students) != 1:
                 listed = "; ".join(f"{p.person_id}: {p.name}" for p in students) or "none"
                 raise UsageProblem(
@@ -91,9 +92,9 @@ def _export_summary(args: argparse.Namespace) -> int:
     output: Path = args.output.expanduser()
     db = open_db(args, create=False)
     try:
-        viewer = acting_viewer(args, db)
-        audience = "sharing" if viewer.is_sro else "school"
-        view = CircleSummaryService(db.sessions).view(args.circle, viewer=viewer)
+        context = acting_context(args, db)
+        audience = "sharing" if context.viewer().is_sro else "school"
+        view = CircleSummaryService(context).view(args.circle)
     finally:
         db.close()
     result = render_circle_summary(view, args.lang, audience)

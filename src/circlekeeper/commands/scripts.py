@@ -59,7 +59,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from circlekeeper.core.domain.script import InvalidScript, load_script
+    from circlekeeper.core.domain.script import InvalidScript
+    from circlekeeper.core.domain.script_checks import load_script
 
     invalid = 0
     for path in args.files:

@@ -14,8 +14,10 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from circlekeeper.core.agreements.agreements import AgreementSummary, summary_of
+from circlekeeper.core.agreements.rows import AgreementSummary, summary_of
 from circlekeeper.core.domain.enums import AgreementStatus, Role
+from circlekeeper.core.operations import Context, as_context
+from circlekeeper.core.people.names import display_name
 from circlekeeper.core.store.models import (
     Agreement,
     AgreementItem,
@@ -49,7 +51,7 @@ class AgreementList:
 
 
 def agreement_lines(
-    sessions: sessionmaker[Session],
+    context: Context | sessionmaker[Session],
     today: date,
     *,
     include_superseded: bool = False,
@@ -57,7 +59,7 @@ def agreement_lines(
 ) -> AgreementList:
     """The newest agreements first, with parties, item progress and what is overdue."""
     where = [] if include_superseded else [Agreement.status != AgreementStatus.SUPERSEDED.value]
-    with sessions() as session:
+    with as_context(context).read() as session:
         total = int(session.scalar(select(func.count()).select_from(Agreement).where(*where)) or 0)
         rows = session.execute(
             select(Agreement, Circle.title)
@@ -123,5 +125,5 @@ class _Names:
     def grouped(self, query: Any) -> dict[int, list[str]]:  # a Select of (key, 3 names)
         grouped: dict[int, list[str]] = defaultdict(list)
         for key, preferred, first, last in self.session.execute(query):
-            grouped[key].append(f"{preferred or first} {last}")
+            grouped[key].append(display_name(first, preferred, last))
         return grouped

@@ -313,9 +313,10 @@ class HandOffService:
             return self._row(row, self._count(session, row.id))
 
     def _plan_reentry(self, case_id: int, at: datetime) -> int:
-        from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
+        from circlekeeper.core.circles.commands import CirclePlanner
+        from circlekeeper.core.circles.rows import CirclePlan
 
-        planner = CirclePlanner(self.ctx.sessions, actor=self.ctx.actor())
+        planner = CirclePlanner(self.ctx)
         detail = planner.plan(
             CirclePlan(
                 kind=CircleKind.REENTRY.value,

@@ -16,9 +16,10 @@ from circlekeeper.core.agreements.views import (
 )
 from circlekeeper.core.domain.enums import AgreementStatus, NotePrivacy
 from circlekeeper.core.export.views import CircleSummaryView, NoteView, PartyView
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.people import is_minor
 from circlekeeper.core.problems import NotFound
-from circlekeeper.core.profiles.viewer import Viewer
+from circlekeeper.core.profiles.viewer import SCHOOL_COPY
 from circlekeeper.core.store.models import Agreement, Circle, Note, Participant, Person
 
 
@@ -29,22 +30,19 @@ def _clock(moment: datetime | None) -> str | None:
 class CircleSummaryService:
     """Builds :class:`CircleSummaryView` for the circle-summary export."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
-        self._sessions = sessions
+    def __init__(self, context: Context | sessionmaker[Session]) -> None:
+        self.ctx = as_context(context)
 
-    def view(
-        self,
-        circle_id: int,
-        *,
-        viewer: Viewer | None = None,
-        today: date | None = None,
-    ) -> CircleSummaryView:
-        """A circle's summary with the notes ``viewer`` may see (without a viewer: record notes).
+    def view(self, circle_id: int, *, today: date | None = None) -> CircleSummaryView:
+        """A circle's summary with the notes the context's viewer may see.
 
-        A private note is kept only for its author, never for an SRO (:class:`Viewer`).
+        A private note is kept only for its author, never for an SRO (:class:`Viewer`); a
+        context that names nobody gets the record notes only. An SRO gets the copy for sharing
+        (no demographic fields; the agreement as shared), whichever screen or command asks.
         """
         today = today or date.today()
-        with self._sessions() as session:
+        viewer = self.ctx.viewer()
+        with self.ctx.read() as session:
             circle = session.get(Circle, circle_id)
             if circle is None:
                 raise NotFound(f"There is no circle with id {circle_id} in this database.")
@@ -65,9 +63,7 @@ class CircleSummaryService:
             held_on = local_date(circle.started_at or circle.scheduled_at)
             names = names_of(session, [circle.facilitator_id, circle.co_facilitator_id])
             query = select(Note).where(Note.circle_id == circle_id).order_by(Note.id)
-            if viewer is None:
-                query = query.where(Note.privacy == NotePrivacy.RECORD.value)
-            rows = list(session.scalars(query))
+            rows = viewer.visible_notes(session.scalars(query))
             notes = [
                 NoteView(
                     n.text,
@@ -77,7 +73,7 @@ class CircleSummaryService:
                     if n.participant_id in by_participant
                     else None,
                 )
-                for n in (rows if viewer is None else viewer.visible_notes(rows))
+                for n in rows
             ]
             agreement = session.scalar(
                 select(Agreement)
@@ -87,7 +83,7 @@ class CircleSummaryService:
                 )
                 .order_by(Agreement.id.desc())
             )
-            return CircleSummaryView(
+            view = CircleSummaryView(
                 id=circle.id,
                 uuid=circle.uuid,
                 school=school_view(session),
@@ -122,3 +118,5 @@ class CircleSummaryService:
                 notes=notes,
                 agreement=agreement_view(session, agreement, today=today) if agreement else None,
             )
+        # An SRO gets the copy for sharing: no private note, no demographic, no school wording.
+        return view if SCHOOL_COPY in viewer.audiences else view.for_sharing()

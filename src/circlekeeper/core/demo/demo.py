@@ -37,7 +37,7 @@ from circlekeeper.core.domain.enums import (
     ReferralSource,
     Role,
 )
-from circlekeeper.core.domain.script import script_to_json
+from circlekeeper.core.domain.script_snapshot import script_to_json
 from circlekeeper.core.files import (
     place_without_overwriting,
     remove_leftovers,

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
-from circlekeeper.core.circles.circles import KEEPER_ROLES
+from circlekeeper.core.circles.rows import KEEPER_ROLES
 from circlekeeper.core.domain.enums import Attendance, CircleKind, CircleStatus, Role
 from circlekeeper.core.domain.fidelity import (
     FidelityItem,
@@ -27,7 +27,7 @@ from circlekeeper.core.domain.fidelity import (
     items_for,
     prefill,
 )
-from circlekeeper.core.domain.script import script_from_json
+from circlekeeper.core.domain.script_snapshot import script_from_json
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.models import Circle, FidelityCheck, Participant, StageRecord, Turn

@@ -12,16 +12,9 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from circlekeeper.core.domain.script import (
-    KEY_PATTERN,
-    InvalidScript,
-    Script,
-    ScriptError,
-    load_script,
-    read_script_text,
-    script_to_toml,
-    validate,
-)
+from circlekeeper.core.domain.script import KEY_PATTERN, InvalidScript, Script, ScriptError
+from circlekeeper.core.domain.script_checks import load_script, read_script_text, validate
+from circlekeeper.core.domain.script_snapshot import script_to_toml
 from circlekeeper.core.files import place_without_overwriting, private_folder, temporary_beside
 from circlekeeper.core.paths import data_home, resources_dir
 from circlekeeper.core.problems import InvalidInput, NotFound

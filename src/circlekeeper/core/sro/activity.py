@@ -80,7 +80,7 @@ class ActivityRow:
 
 
 def _student_name(person: Person) -> str:
-    from circlekeeper.core.circles.circles import display_name
+    from circlekeeper.core.circles.queries import display_name
 
     return display_name(person)
 

@@ -18,12 +18,13 @@ def open_agreement_for_circle(
     A draft opens in the builder; a signed or closed one in the follow-up view. Meant to be
     wired from the end-of-circle summary. Raises NotFound if the circle does not exist.
     """
-    from circlekeeper.core.agreements.agreements import AgreementService
+    from circlekeeper.core.agreements.commands import AgreementService
     from circlekeeper.core.domain.enums import AgreementStatus
     from circlekeeper.ui.agreements.builder import AgreementBuilder
     from circlekeeper.ui.agreements.monitor import AgreementMonitor
+    from circlekeeper.ui.operations import context_for
 
-    service = AgreementService(database.sessions)
+    service = AgreementService(context_for(database))
     current = [
         a
         for a in service.list_for(circle_id=circle_id)

@@ -22,17 +22,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
-from circlekeeper.core.agreements.agreements import AgreementService
+from circlekeeper.core.agreements.commands import AgreementService
 from circlekeeper.core.agreements.listing import AgreementLine, AgreementList, agreement_lines
-from circlekeeper.core.circles.circles import CirclePlanner
+from circlekeeper.core.circles.commands import CirclePlanner
 from circlekeeper.core.domain.enums import AgreementStatus, CircleStatus
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.database import Database
+from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.agreements.labels import day_text, status_label
 from circlekeeper.ui.lists import keep_place, open_on_enter, selected_row
-from circlekeeper.ui.operations import Changes, listen
+from circlekeeper.ui.operations import Changes, context_for, listen
 from circlekeeper.ui.people.labels import count_text
 from circlekeeper.ui.style import heading, list_table, note
 
@@ -50,7 +50,7 @@ class CirclePicker(QDialog):
         self.setWindowTitle(self.tr("New agreement for a circle"))
         self.setAccessibleName(self.windowTitle())
         self.setMinimumSize(560, 380)
-        planner = CirclePlanner(database.sessions)
+        planner = CirclePlanner(context_for(database))
         circles = [
             *planner.circles(status=CircleStatus.COMPLETED.value),
             *planner.circles(status=CircleStatus.IN_PROGRESS.value),
@@ -111,7 +111,7 @@ class AgreementsArea(QWidget):
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
-        self.service = AgreementService(database.sessions)
+        self.service = AgreementService(context_for(database))
         self.lines: list[AgreementLine] = []
         self.windows: list[QDialog] = []
         self.picker: CirclePicker | None = None
@@ -192,7 +192,7 @@ class AgreementsArea(QWidget):
         def read() -> None:
             found.append(
                 agreement_lines(
-                    self.database.sessions,
+                    self.service.ctx,
                     today,
                     include_superseded=self.show_earlier.isChecked(),
                     limit=LIST_LIMIT,
@@ -330,7 +330,7 @@ class AgreementsArea(QWidget):
         except (InvalidInput, NotFound) as problem:
             self.message.setText(str(problem))
             return False
-        except SQLAlchemyError:
+        except DatabaseProblem:
             log.exception("Agreements area: database error")
             self.message.setText(
                 self.tr(

@@ -27,13 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.agreements.agreements import (
-    AgreementDetails,
-    AgreementHeader,
-    AgreementService,
-    ItemData,
-    ItemRow,
-)
+from circlekeeper.core.agreements.commands import AgreementService
+from circlekeeper.core.agreements.rows import AgreementDetails, AgreementHeader, ItemData, ItemRow
 from circlekeeper.core.domain.enums import AgreementStatus
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.agreements.exporting import ExportBar
@@ -58,6 +53,7 @@ from circlekeeper.ui.agreements.labels import (
 from circlekeeper.ui.agreements.signatures import SignaturePanel
 from circlekeeper.ui.circles.labels import role_label
 from circlekeeper.ui.locale import date_text, language
+from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.style import heading, note
 
 log = logging.getLogger(__name__)
@@ -147,7 +143,7 @@ class AgreementBuilder(ShowsProblems, QDialog):
         super().__init__(parent)
         self.database = database
         self.agreement_id = agreement_id
-        self.service = AgreementService(database.sessions)
+        self.service = AgreementService(context_for(database))
         self.details: AgreementDetails = self.service.get(agreement_id)
         view = self.service.view(agreement_id)
         self.people = people_choices(self.service, agreement_id)

@@ -24,15 +24,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
-from circlekeeper.core.agreements.agreements import AgreementService
+from circlekeeper.core.agreements.commands import AgreementService
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.viewer import SHARING_COPY, Viewer
+from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.agreements.item_dialog import database_problem_text, problem_label
 from circlekeeper.ui.agreements.labels import audience_choices, language_choices
 from circlekeeper.ui.background import BackgroundTask
-from circlekeeper.ui.profiles import current_viewer
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +50,6 @@ class ExportBar(QWidget):
         parent: QWidget | None = None,
         *,
         before: Callable[[], bool] | None = None,
-        viewer: Viewer | None = None,
     ) -> None:
         super().__init__(parent)
         self.service = service
@@ -59,7 +57,7 @@ class ExportBar(QWidget):
         self._before = before
         self.last_saved: Path | None = None
         # Which copies this viewer may have is decided in core (an SRO: the sharing copy only).
-        self.viewer = viewer if viewer is not None else current_viewer(sessions=service.sessions)
+        self.viewer: Viewer = service.ctx.viewer()
 
         self.language = QComboBox(self)
         for value, label in language_choices():
@@ -159,11 +157,11 @@ class ExportBar(QWidget):
             return
         try:
             audience = self.viewer.export_audience(str(self.audience.currentData()))
-            view = self.service.view(self.agreement_id, viewer=self.viewer)
+            view = self.service.view(self.agreement_id)
         except (InvalidInput, NotFound) as problem:
             self._show_problem(str(problem))
             return
-        except SQLAlchemyError:
+        except DatabaseProblem:
             log.exception("Agreement export: database error")
             self._show_problem(database_problem_text())
             return
@@ -246,13 +244,11 @@ class ExportBar(QWidget):
         from datetime import date
 
         from circlekeeper.core.cases.handoffs import HandOffService
-        from circlekeeper.core.operations import Context
         from circlekeeper.core.store.problems import DatabaseProblem
 
         try:
-            sharing = Context(self.service.sessions, actor=self.viewer.name, viewer=self.viewer)
-            HandOffService(sharing).record_sharing_copy(self.agreement_id, on=date.today())
-        except (DatabaseProblem, SQLAlchemyError):
+            HandOffService(self.service.ctx).record_sharing_copy(self.agreement_id, on=date.today())
+        except DatabaseProblem:
             log.exception("Agreement export: recording the disclosure failed")
             return self.tr(
                 "It could not be written in the record of disclosures: note by hand who "

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
-from circlekeeper.core.agreements.agreements import ItemData
+from circlekeeper.core.agreements.rows import ItemData
 from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.agreements.labels import from_qdate, kind_choices, to_qdate, tr_agreement
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ class ShowsProblems:
         except (InvalidInput, NotFound) as problem:
             self._show_problem(str(problem))
             return False
-        except SQLAlchemyError:
+        except DatabaseProblem:
             log.exception("%s: database error", type(self).__name__)
             self._show_problem(database_problem_text())
             return False
@@ -241,7 +241,7 @@ class ItemDialog(QDialog):
         except (InvalidInput, NotFound) as problem:
             self.show_problem(str(problem))
             return
-        except SQLAlchemyError:
+        except DatabaseProblem:
             log.exception("Agreement item: database error")
             self.show_problem(database_problem_text())
             return

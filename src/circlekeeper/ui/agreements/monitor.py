@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.agreements.agreements import (
+from circlekeeper.core.agreements.commands import AgreementService
+from circlekeeper.core.agreements.rows import (
     AgreementDetails,
-    AgreementService,
     AgreementSummary,
     HistoryEvent,
     ItemRow,
@@ -42,6 +42,7 @@ from circlekeeper.ui.agreements.item_dialog import ShowsProblems, problem_label,
 from circlekeeper.ui.agreements.labels import day_text, from_qdate, status_label, tr_agreement
 from circlekeeper.ui.agreements.signatures import SignaturePanel
 from circlekeeper.ui.locale import date_text, datetime_text
+from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.style import heading, note
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,7 @@ class AgreementMonitor(ShowsProblems, QDialog):
         super().__init__(parent)
         self.database = database
         self.agreement_id = agreement_id
-        self.service = AgreementService(database.sessions)
+        self.service = AgreementService(context_for(database))
         self.details: AgreementDetails = self.service.get(agreement_id)
         view = self.service.view(agreement_id)
         self._names = {p.person_id: p.name for p in view.parties}

@@ -14,11 +14,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
-from circlekeeper.core.agreements.agreements import AgreementService, MissingGuardianSignature
+from circlekeeper.core.agreements.commands import AgreementService
+from circlekeeper.core.agreements.rows import MissingGuardianSignature
 from circlekeeper.core.export.views import SignatureLine
 from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.agreements.item_dialog import database_problem_text, problem_label
 from circlekeeper.ui.agreements.labels import from_qdate, to_qdate
 from circlekeeper.ui.circles.labels import role_label
@@ -84,7 +85,7 @@ class SignaturePanel(QWidget):
             view = self.service.view(self.agreement_id)
             details = self.service.get(self.agreement_id)
             self.missing = self.service.missing_guardian_signatures(self.agreement_id)
-        except SQLAlchemyError:
+        except DatabaseProblem:
             log.exception("Signatures: database error")
             self._show_problem(database_problem_text())
             return
@@ -192,7 +193,7 @@ class SignaturePanel(QWidget):
                     self.service.remove_signature(signature_id)
         except (InvalidInput, NotFound) as problem:
             self._show_problem(str(problem))
-        except SQLAlchemyError:
+        except DatabaseProblem:
             log.exception("Signatures: database error")
             self._show_problem(database_problem_text())
         self._refresh_later()
@@ -214,7 +215,7 @@ class SignaturePanel(QWidget):
             )
         except (InvalidInput, NotFound) as problem:
             self._show_problem(str(problem))
-        except SQLAlchemyError:
+        except DatabaseProblem:
             log.exception("Signatures: database error")
             self._show_problem(database_problem_text())
         self._refresh_later()

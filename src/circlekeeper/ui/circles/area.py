@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.circles.circles import CirclePlanner, CircleRow
+from circlekeeper.core.circles.commands import CirclePlanner
+from circlekeeper.core.circles.rows import CircleRow
 from circlekeeper.core.domain.enums import CircleStatus
 from circlekeeper.core.scripts.scripts import ScriptLibrary
 from circlekeeper.core.store.database import Database
@@ -25,9 +26,8 @@ from circlekeeper.ui.circles.labels import status_choices
 from circlekeeper.ui.circles.model import CirclesTableModel
 from circlekeeper.ui.circles.problems import PROBLEMS, show_problem
 from circlekeeper.ui.lists import keep_place, open_on_enter, select_row, selected_row
-from circlekeeper.ui.operations import Changes, listen
+from circlekeeper.ui.operations import Changes, context_for, listen
 from circlekeeper.ui.people.labels import count_text
-from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading, list_table
 
 
@@ -43,9 +43,7 @@ class CirclesArea(QWidget):
         super().__init__(parent)
         self.database = database
         self.library = library or ScriptLibrary()
-        self.planner = CirclePlanner(
-            database.sessions, self.library, viewer=lambda: current_viewer(database)
-        )
+        self.planner = CirclePlanner(context_for(database), self.library)
         self.model = CirclesTableModel(self.planner, self)
         self.windows: list[QWidget] = []  # facilitator windows kept alive while open
 

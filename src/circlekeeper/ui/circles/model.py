@@ -9,7 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt
 
-from circlekeeper.core.circles.circles import CirclePlanner, CircleRow
+from circlekeeper.core.circles.commands import CirclePlanner
+from circlekeeper.core.circles.rows import CircleRow
 from circlekeeper.core.domain.enums import CircleStatus
 from circlekeeper.ui.circles.labels import kind_label, status_label
 from circlekeeper.ui.lists import RecordTableModel

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.circles.circles import (
+from circlekeeper.core.circles.commands import CirclePlanner
+from circlekeeper.core.circles.rows import (
     KEEPER_ROLES,
     PRINCIPAL_ROLES,
     SUPPORT_ROLES,
-    CirclePlanner,
     ParticipantRow,
 )
 from circlekeeper.core.domain.enums import Role

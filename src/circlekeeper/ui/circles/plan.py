@@ -31,12 +31,8 @@ from PySide6.QtWidgets import (
 
 from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.eligibility import EligibilityService
-from circlekeeper.core.circles.circles import (
-    PREPARED_KINDS,
-    CircleDetail,
-    CirclePlan,
-    CirclePlanner,
-)
+from circlekeeper.core.circles.commands import CirclePlanner
+from circlekeeper.core.circles.rows import PREPARED_KINDS, CircleDetail, CirclePlan
 from circlekeeper.core.domain.enums import CircleKind, CircleStatus, PersonKind
 from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.scripts.scripts import ScriptLibrary
@@ -52,7 +48,6 @@ from circlekeeper.ui.circles.problems import PROBLEMS, show_problem
 from circlekeeper.ui.circles.seating import Seat, SeatingRing
 from circlekeeper.ui.locale import date_text
 from circlekeeper.ui.operations import context_for
-from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading, note
 
 KEEPER_KINDS = (PersonKind.STAFF.value, PersonKind.SRO.value, PersonKind.COMMUNITY.value)
@@ -71,9 +66,7 @@ class PlanDialog(QDialog):
         super().__init__(parent)
         self.database = database
         self.library = library or ScriptLibrary()
-        self.planner = CirclePlanner(
-            database.sessions, self.library, viewer=lambda: current_viewer(database)
-        )
+        self.planner = CirclePlanner(context_for(database), self.library)
         self.people = PeopleService(database.sessions)
         self.circle_id = circle_id
         self.detail: CircleDetail | None = None

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from circlekeeper.core.cases.eligibility import EligibilityService, Screen
-from circlekeeper.core.circles.circles import KEEPER_ROLES, CirclePlanner, ParticipantRow
+from circlekeeper.core.circles.commands import CirclePlanner
+from circlekeeper.core.circles.rows import KEEPER_ROLES, ParticipantRow
 from circlekeeper.core.domain.enums import Role
 from circlekeeper.ui.circles.participants import participant_role_text
 from circlekeeper.ui.circles.problems import PROBLEMS

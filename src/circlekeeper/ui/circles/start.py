@@ -5,9 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from circlekeeper.core.circles.circles import CirclePlanner
+from circlekeeper.core.circles.commands import CirclePlanner
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.circles.problems import PROBLEMS, show_problem
+from circlekeeper.ui.operations import context_for
 
 
 def _tr(text: str) -> str:
@@ -18,7 +19,7 @@ def start_circle(parent: QWidget, database: Database, circle_id: int) -> QWidget
     """Open the facilitator view for a circle. The readiness list is shown and the keeper may
     start anyway, except when the eligibility screen blocks a conference."""
     try:
-        missing = CirclePlanner(database.sessions).readiness(circle_id)
+        missing = CirclePlanner(context_for(database)).readiness(circle_id)
     except PROBLEMS as problem:
         show_problem(parent, problem)
         return None

@@ -24,22 +24,24 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
-from circlekeeper.core.circles.circles import CirclePlanner
+from circlekeeper.core.circles.commands import CirclePlanner
 from circlekeeper.core.domain.enums import CircleStatus, Role
 from circlekeeper.core.domain.live import LiveState, PieceMode
-from circlekeeper.core.facilitation.facilitation import FacilitationService, LiveSession, NoteRow
+from circlekeeper.core.facilitation.commands import FacilitationService
+from circlekeeper.core.facilitation.rows import LiveSession
+from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.profiles import Viewer
 from circlekeeper.core.store.database import Database
+from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.live import people_actions
 from circlekeeper.ui.live.labels import clock_text, seat_list
 from circlekeeper.ui.live.projector import ProjectorWindow
 from circlekeeper.ui.live.ring import RingWidget
 from circlekeeper.ui.live.stage_panel import StagePanel
 from circlekeeper.ui.locale import language
-from circlekeeper.ui.profiles import current_viewer
+from circlekeeper.ui.operations import context_for
 
 log = logging.getLogger(__name__)
 TITLE_POINTS = 28
@@ -68,26 +70,24 @@ class FacilitatorWindow(QWidget):
         *,
         present: list[int] | None = None,
         clock: Callable[[], float] = time.time,
-        actor: str = "",
-        viewer: Viewer | None = None,
+        context: Context | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.database = database
         self._clock = clock
-        # Who is facilitating: notes are theirs, and only notes they may see are shown.
-        self.viewer = viewer if viewer is not None else current_viewer(database)
-        actor = actor or self.viewer.name
-        self.service = FacilitationService(
-            database.sessions, circle_id, actor=actor, clock=clock, viewer=self.viewer
-        )
-        status = CirclePlanner(database.sessions).detail(circle_id).status
+        # Who is facilitating (the open database's active profile unless another is given):
+        # notes are theirs, and core returns only the notes they may see.
+        context = context if context is not None else context_for(database)
+        self.service = FacilitationService(context, circle_id, clock=clock)
+        self.viewer: Viewer = self.service.viewer
+        status = CirclePlanner(context).detail(circle_id).status
         if status == CircleStatus.PLANNED.value:
             self.live: LiveSession = self.service.start(present)
         else:
             self.live = self.service.resume()
         self.resumed = status == CircleStatus.IN_PROGRESS.value
         self.script = self.live.script
-        self.notes = self.visible_notes(self.live.notes)
+        self.notes = self.live.notes
         self.state: LiveState | None = None
         self.summary: dict[str, Any] | None = None
         self.summary_view: QWidget | None = None
@@ -112,10 +112,6 @@ class FacilitatorWindow(QWidget):
                     n=len(self.notes)
                 )
             )
-
-    def visible_notes(self, notes: list[NoteRow]) -> list[NoteRow]:
-        """The notes this viewer may see (a private note only by its author; see core)."""
-        return self.viewer.visible_notes(notes)
 
     # --- building ---------------------------------------------------------------------
 
@@ -416,7 +412,7 @@ class FacilitatorWindow(QWidget):
         except (InvalidInput, NotFound) as problem:
             self._say(str(problem))
             return False
-        except SQLAlchemyError:
+        except DatabaseProblem:
             log.exception("A facilitation action could not be saved")
             self._say(
                 self.tr(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from circlekeeper.core.circles.circles import ParticipantRow
+from circlekeeper.core.circles.rows import ParticipantRow
 from circlekeeper.core.domain.enums import Role
 from circlekeeper.core.domain.live import LiveState
 from circlekeeper.ui.live.ring import Seat

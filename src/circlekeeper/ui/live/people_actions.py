@@ -64,7 +64,8 @@ def add_note(self: FacilitatorWindow) -> None:
         except (InvalidInput, NotFound) as problem:
             self._say(str(problem))
             return
-        self.notes.append(note)
+        # Core decides which notes this viewer sees (their own private ones, every record note).
+        self.notes = self.service.notes()
         self.stage_panel.set_notes(self.notes, self.names())
         self._say(
             self.tr("Note saved: part of the shared record.")
@@ -211,7 +212,7 @@ def end_circle(self: FacilitatorWindow) -> None:
     view = SummaryView(
         summary,
         self.live,
-        self.visible_notes(self.service.notes()),
+        self.service.notes(),
         self.parentWidget(),
         database=self.database,
     )

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from circlekeeper.core.circles.circles import CircleRow
-from circlekeeper.core.facilitation.facilitation import FacilitationService
+from circlekeeper.core.circles.queries import find_interrupted
+from circlekeeper.core.circles.rows import CircleRow
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.locale import datetime_text
+from circlekeeper.ui.operations import context_for
 
 
 def interrupted_circles(database: Database) -> list[CircleRow]:
-    return FacilitationService.find_interrupted(database.sessions)
+    return find_interrupted(context_for(database))
 
 
 def resume_offer(database: Database, parent: QWidget) -> QMessageBox | None:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from circlekeeper.core.domain.script import Stage
-from circlekeeper.core.facilitation.facilitation import NoteRow
+from circlekeeper.core.facilitation.rows import NoteRow
 
 WORDS_POINTS = 20
 QUESTION_POINTS = 24

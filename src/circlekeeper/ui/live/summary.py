@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from circlekeeper.core.domain.enums import CircleKind
-from circlekeeper.core.facilitation.facilitation import LiveSession, NoteRow
+from circlekeeper.core.facilitation.rows import LiveSession, NoteRow
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.agreements import open_agreement_for_circle
 from circlekeeper.ui.live.labels import clock_text

@@ -5,16 +5,13 @@ move (:mod:`circlekeeper.core.domain.live`), insert the turn or note it produced
 state back. Closing the lid, a crash or a power cut therefore loses nothing already on screen,
 and :meth:`FacilitationService.resume` puts the keeper back on the same stage with the same
 speaker. Actions return the new :class:`LiveState`, which is all the facilitator and projector
-views need to redraw.
-"""
+views need to redraw."""
 
 from __future__ import annotations
 
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -22,126 +19,68 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
 from circlekeeper.core.cases.eligibility import check_conference_may_go_ahead
-from circlekeeper.core.circles.circles import (
-    PRINCIPAL_ROLES,
-    CircleRow,
-    ParticipantRow,
-    find_interrupted,
-    participant_rows,
-)
+from circlekeeper.core.circles.queries import participant_rows
+from circlekeeper.core.circles.rows import ParticipantRow
 from circlekeeper.core.domain.enums import Attendance, CircleKind, CircleStatus, NotePrivacy, Role
 from circlekeeper.core.domain.live import (
     LiveState,
     MoveNotAllowed,
     PieceMode,
     StagePlan,
-    Tag,
     TurnTaken,
 )
-from circlekeeper.core.domain.script import Script, script_from_json
+from circlekeeper.core.domain.script_snapshot import script_from_json
+from circlekeeper.core.facilitation.queries import (
+    circle_summary,
+    dump_state,
+    load_json,
+    load_state,
+    moment,
+    note_row,
+    tags_for,
+    visible_notes,
+)
+from circlekeeper.core.facilitation.rows import Joined, LiveSession, NoteRow
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.sro import mou
 from circlekeeper.core.store.models import Circle, Note, Participant, Person, StageRecord, Turn
 
-SUMMARY_FORMAT = 1
 MAX_NOTE_LENGTH = 20_000
-
-
-@dataclass(frozen=True)
-class NoteRow:
-    id: int
-    uuid: str
-    stage_index: int | None
-    participant_id: int | None
-    privacy: str
-    text: str
-    created_at: datetime
-    author: str | None = None
-
-
-@dataclass
-class LiveSession:
-    """What the facilitator view loads once when a circle starts or resumes."""
-
-    circle_id: int
-    uuid: str
-    kind: str
-    title: str
-    script: Script
-    participants: dict[int, ParticipantRow]  # by participant id
-    state: LiveState
-    notes: list[NoteRow] = field(default_factory=list)
-    # The school's MOU statement on admissions, by language, read at the opening of a
-    # conference an officer takes part in (empty otherwise).
-    officer_statement: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Joined:
-    """Someone joined late: the new state and their participant row (to add to the ring)."""
-
-    state: LiveState
-    participant: ParticipantRow
-
-
-def tags_for(rows: list[ParticipantRow]) -> dict[int, list[str]]:
-    """What each participant is, for deciding which stages are addressed to them."""
-    by_id = {r.id: r for r in rows}
-    tags: dict[int, list[str]] = {}
-    for r in rows:
-        found: list[str] = []
-        if r.role in (Role.FACILITATOR.value, Role.CO_FACILITATOR.value):
-            found.append(Tag.KEEPER)
-        elif r.role == Role.OBSERVER.value:
-            found.append(Tag.OBSERVER)
-        elif r.role in PRINCIPAL_ROLES:
-            if r.role != Role.HARMED.value:
-                found.append(Tag.RESPONSIBLE)
-            if r.role != Role.RESPONSIBLE.value:
-                found.append(Tag.HARMED)
-        elif r.supporter_of_id in by_id:
-            supported = by_id[r.supporter_of_id].role
-            if supported in (Role.RESPONSIBLE.value, Role.HARMED_AND_RESPONSIBLE.value):
-                found.append(Tag.SUPPORTERS_OF_RESPONSIBLE)
-            if supported in (Role.HARMED.value, Role.HARMED_AND_RESPONSIBLE.value):
-                found.append(Tag.SUPPORTERS_OF_HARMED)
-        if not found:
-            found.append(Tag.OTHERS)
-        tags[r.id] = [str(t) for t in found]
-    return tags
-
-
-def _moment(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC)
 
 
 class FacilitationService:
     """The live actions on one circle, each committed immediately.
 
-    ``clock`` gives seconds since the epoch (tests pass their own, so nothing waits).
+    The context names the keeper (their notes, the audit lines) and who is looking (which
+    notes come back). ``clock`` gives seconds since the epoch (tests pass their own, so
+    nothing waits).
     """
 
     def __init__(
         self,
-        sessions: sessionmaker[Session],
+        context: Context | sessionmaker[Session],
         circle_id: int,
         *,
-        actor: str = "",
         clock: Callable[[], float] = time.time,
-        viewer: Viewer | None = None,
     ) -> None:
-        self._sessions = sessions
+        self.ctx = as_context(context)
         self.circle_id = circle_id
-        self.actor = actor
         self._clock = clock
-        # Whose screen the notes go to: a private note only to its author (never an SRO). By
-        # default the actor; with no name, the one user of an installation without profiles.
-        self.viewer = viewer or Viewer(actor, sees_unattributed=not actor.strip())
 
-    find_interrupted = staticmethod(find_interrupted)
+    @property
+    def viewer(self) -> Viewer:
+        """Whose screen the notes go to: a private note only to its author (never an SRO).
 
-    # --- opening ----------------------------------------------------------------------
+        Without a viewer in the context, the actor; with no name, the one user of an
+        installation without profiles.
+        """
+        viewer = self.ctx.viewer_or_none()
+        if viewer is not None:
+            return viewer
+        actor = self.ctx.actor()
+        return Viewer(actor, sees_unattributed=not actor.strip())
 
     def start(self, present: list[int] | None = None) -> LiveSession:
         """Begin the circle with these participants present (default: everyone invited).
@@ -152,7 +91,7 @@ class FacilitationService:
         Observers are marked present but sit outside the ring.
         """
         now = self._clock()
-        with self._sessions.begin() as session:
+        with self.ctx.write("start circle") as session:
             circle = self._circle(session)
             if circle.status != CircleStatus.PLANNED.value:
                 raise InvalidInput(
@@ -162,7 +101,7 @@ class FacilitationService:
             if not circle.script_snapshot:
                 raise InvalidInput("Choose a script for this circle before starting it.")
             script = script_from_json(circle.script_snapshot)
-            on = _moment(now).astimezone().date()
+            on = moment(now).astimezone().date()
             check_conference_may_go_ahead(session, circle, on)
             rows = participant_rows(session, circle.id, on)
             known = {r.id for r in rows}
@@ -182,29 +121,28 @@ class FacilitationService:
             ):
                 if participant.id in chosen:
                     participant.attendance = Attendance.PRESENT.value
-                    participant.joined_at = _moment(now)
+                    participant.joined_at = moment(now)
                 else:
                     participant.attendance = Attendance.ABSENT.value
-            record = StageRecord(circle_id=circle.id, stage_index=0, started_at=_moment(now))
+            record = StageRecord(circle_id=circle.id, stage_index=0, started_at=moment(now))
             session.add(record)
             session.flush()
             state.stage_record_id = record.id
             circle.status = CircleStatus.IN_PROGRESS.value
-            circle.started_at = _moment(now)
-            circle.live_state = _dump(state)
+            circle.started_at = moment(now)
+            circle.live_state = dump_state(state)
             audit.record(
                 session,
                 "start",
                 "circle",
                 circle.uuid,
-                actor=self.actor,
                 present=len(chosen),
             )
         return self.resume()
 
     def resume(self) -> LiveSession:
         """Everything the facilitator view needs, exactly as the last committed action left it."""
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             circle = self._circle(session)
             if circle.status != CircleStatus.IN_PROGRESS.value and circle.live_state is not None:
                 raise InvalidInput(
@@ -213,8 +151,8 @@ class FacilitationService:
                 )
             if circle.live_state is None or circle.script_snapshot is None:
                 raise InvalidInput("This circle has not been started.")
-            state = _load(circle.live_state)
-            on = (circle.started_at or _moment(self._clock())).astimezone().date()
+            state = load_state(circle.live_state)
+            on = (circle.started_at or moment(self._clock())).astimezone().date()
             rows = participant_rows(session, circle.id, on)
             return LiveSession(
                 circle_id=circle.id,
@@ -224,15 +162,13 @@ class FacilitationService:
                 script=script_from_json(circle.script_snapshot),
                 participants={r.id: r for r in rows},
                 state=state,
-                notes=self._notes(session),
-                officer_statement=mou.opening_statement(self._sessions, circle.kind, rows),
+                notes=visible_notes(session, self.circle_id, self.viewer),
+                officer_statement=mou.opening_statement(self.ctx.sessions, circle.kind, rows),
             )
 
     def state(self) -> LiveState:
-        with self._sessions() as session:
-            return _load(self._read(session)[1])
-
-    # --- the talking piece ------------------------------------------------------------
+        with self.ctx.read() as session:
+            return load_state(self._read(session)[1])
 
     def next_speaker(self) -> LiveState:
         """The speaker has finished: record the turn and pass the piece on."""
@@ -265,15 +201,11 @@ class FacilitationService:
 
         return self._act(move)
 
-    # --- stages -----------------------------------------------------------------------
-
     def next_stage(self) -> LiveState:
         return self._act(lambda s, now, db: self._change_stage(db, s, now, s.next_stage))
 
     def previous_stage(self) -> LiveState:
         return self._act(lambda s, now, db: self._change_stage(db, s, now, s.previous_stage))
-
-    # --- timer ------------------------------------------------------------------------
 
     def start_timer(self) -> LiveState:
         return self._act(lambda s, now, db: s.start_timer(now))
@@ -283,8 +215,6 @@ class FacilitationService:
 
     def reset_timer(self) -> LiveState:
         return self._act(lambda s, now, db: s.reset_timer(now))
-
-    # --- people -----------------------------------------------------------------------
 
     def join_late(
         self,
@@ -331,9 +261,9 @@ class FacilitationService:
                 session.add(participant)
                 session.flush()
             participant.attendance = Attendance.JOINED_LATE.value
-            participant.joined_at = _moment(now)
+            participant.joined_at = moment(now)
             participant.left_at = None
-            on = _moment(now).astimezone().date()
+            on = moment(now).astimezone().date()
             rows = participant_rows(session, self.circle_id, on)
             state.join_late(participant.id, position, tags_for(rows)[participant.id], now)
             holder.extend(r for r in rows if r.id == participant.id)
@@ -342,10 +272,9 @@ class FacilitationService:
                 "join_late",
                 "participant",
                 participant.uuid,
-                actor=self.actor,
             )
 
-        state = self._act(move)
+        state = self._act(move, "seat a late arrival")
         return Joined(state, holder[0])
 
     def leave_early(self, participant_id: int) -> LiveState:
@@ -356,12 +285,10 @@ class FacilitationService:
             session.execute(
                 update(Participant)
                 .where(Participant.id == participant_id, Participant.circle_id == self.circle_id)
-                .values(attendance=Attendance.LEFT_EARLY.value, left_at=_moment(now))
+                .values(attendance=Attendance.LEFT_EARLY.value, left_at=moment(now))
             )
 
-        return self._act(move)
-
-    # --- notes ------------------------------------------------------------------------
+        return self._act(move, "someone leaves early")
 
     def add_note(
         self,
@@ -382,11 +309,11 @@ class FacilitationService:
             raise InvalidInput("The note is too long; split it into several notes.")
         if privacy not in set(NotePrivacy):
             raise InvalidInput(f"Unknown privacy level: {privacy!r}.")
-        with self._sessions.begin() as session:
+        with self.ctx.write("add note") as session:
             status, raw = self._read(session)
             if status != CircleStatus.IN_PROGRESS.value:
                 raise InvalidInput("Notes are added while the circle is running.")
-            state = _load(raw)
+            state = load_state(raw)
             if participant_id is not None:
                 owner = session.scalar(
                     select(Participant.circle_id).where(Participant.id == participant_id)
@@ -401,7 +328,7 @@ class FacilitationService:
                 stage_index=index,
                 participant_id=participant_id,
                 privacy=privacy,
-                author=self.actor or None,
+                author=self.ctx.actor() or None,
                 text=text,
             )
             session.add(note)
@@ -412,17 +339,14 @@ class FacilitationService:
                 "add_note",
                 "note",
                 note.uuid,
-                actor=self.actor,
                 circle_id=self.circle_id,
                 privacy=privacy,
             )
-            return _note_row(note)
+            return note_row(note)
 
     def notes(self) -> list[NoteRow]:
-        with self._sessions() as session:
-            return self._notes(session)
-
-    # --- ending -----------------------------------------------------------------------
+        with self.ctx.read() as session:
+            return visible_notes(session, self.circle_id, self.viewer)
 
     def end(self) -> dict[str, Any]:
         """End the circle: close the open stage, mark it completed, store and return a summary.
@@ -431,24 +355,24 @@ class FacilitationService:
         attendance, and how many notes of each privacy level.
         """
         now = self._clock()
-        with self._sessions.begin() as session:
+        with self.ctx.write("end circle") as session:
             circle = self._circle(session)
             if circle.status != CircleStatus.IN_PROGRESS.value:
                 raise InvalidInput("This circle is not running, so it cannot be ended.")
-            state = _load(circle.live_state or "")
+            state = load_state(circle.live_state or "")
             if state.stage_record_id is not None:
                 session.execute(
                     update(StageRecord)
                     .where(StageRecord.id == state.stage_record_id)
-                    .values(ended_at=_moment(now))
+                    .values(ended_at=moment(now))
                 )
             state.pause_timer(now)
             circle.status = CircleStatus.COMPLETED.value
-            circle.ended_at = _moment(now)
-            circle.live_state = _dump(state)
+            circle.ended_at = moment(now)
+            circle.live_state = dump_state(state)
             session.flush()
-            summary = self._summary(session, circle, state, now)
-            previous = _load_json(circle.summary)
+            summary = circle_summary(session, circle, state, now)
+            previous = load_json(circle.summary)
             if "eligibility" in previous:
                 summary["eligibility"] = previous["eligibility"]
             circle.summary = json.dumps(summary, ensure_ascii=False, sort_keys=True)
@@ -457,14 +381,13 @@ class FacilitationService:
                 "end",
                 "circle",
                 circle.uuid,
-                actor=self.actor,
                 minutes=round(summary["duration_seconds"] / 60),
             )
         return summary
 
-    # --- inside -----------------------------------------------------------------------
-
-    def _act(self, move: Callable[[LiveState, float, Session], object]) -> LiveState:
+    def _act(
+        self, move: Callable[[LiveState, float, Session], object], name: str = "move the piece"
+    ) -> LiveState:
         """Apply one move in its own transaction. Only the state column is read and written,
         by primary key, so the cost does not grow with the database.
 
@@ -473,20 +396,22 @@ class FacilitationService:
         must stay instant. Start, end, notes, late arrivals and departures are audited.
         """
         now = self._clock()
-        with self._sessions.begin() as session:
+        with self.ctx.write(name) as session:
             status, raw = self._read(session)
             if status != CircleStatus.IN_PROGRESS.value:
                 raise InvalidInput(
                     f"This circle is {status.replace('_', ' ')}, not running; "
                     "start or resume it first."
                 )
-            state = _load(raw)
+            state = load_state(raw)
             try:
                 move(state, now, session)
             except MoveNotAllowed as exc:
                 raise InvalidInput(str(exc)) from None
             session.execute(
-                update(Circle).where(Circle.id == self.circle_id).values(live_state=_dump(state))
+                update(Circle)
+                .where(Circle.id == self.circle_id)
+                .values(live_state=dump_state(state))
             )
         return state
 
@@ -510,7 +435,7 @@ class FacilitationService:
             round_number=turn.round_number,
             participant_id=turn.participant_id,
             passed=turn.passed,
-            started_at=_moment(turn.started_at),
+            started_at=moment(turn.started_at),
             duration_ms=max(0, round((turn.ended_at - turn.started_at) * 1000)),
         )
         session.add(row)
@@ -529,10 +454,10 @@ class FacilitationService:
             session.execute(
                 update(StageRecord)
                 .where(StageRecord.id == state.stage_record_id)
-                .values(ended_at=_moment(now))
+                .values(ended_at=moment(now))
             )
         record = StageRecord(
-            circle_id=self.circle_id, stage_index=state.stage_index, started_at=_moment(now)
+            circle_id=self.circle_id, stage_index=state.stage_index, started_at=moment(now)
         )
         session.add(record)
         session.flush()
@@ -543,125 +468,3 @@ class FacilitationService:
         if circle is None:
             raise NotFound(f"There is no circle with id {self.circle_id} in this database.")
         return circle
-
-    def _notes(self, session: Session) -> list[NoteRow]:
-        query = select(Note).where(Note.circle_id == self.circle_id).order_by(Note.id)
-        return [_note_row(n) for n in self.viewer.visible_notes(session.scalars(query))]
-
-    def _summary(
-        self, session: Session, circle: Circle, state: LiveState, now: float
-    ) -> dict[str, Any]:
-        script = script_from_json(circle.script_snapshot or "")
-        seconds: dict[int, float] = {}
-        for index, began, ended in session.execute(
-            select(StageRecord.stage_index, StageRecord.started_at, StageRecord.ended_at).where(
-                StageRecord.circle_id == circle.id
-            )
-        ):
-            finish = ended or _moment(now)
-            seconds[index] = seconds.get(index, 0.0) + (finish - began).total_seconds()
-        counts: dict[int, dict[str, int]] = {}
-        for pid, passed, count in session.execute(
-            select(Turn.participant_id, Turn.passed, func.count())
-            .where(Turn.circle_id == circle.id)
-            .group_by(Turn.participant_id, Turn.passed)
-        ):
-            if pid is None:
-                continue
-            entry = counts.setdefault(pid, {"spoke": 0, "passed": 0})
-            entry["passed" if passed else "spoke"] += count
-        notes = dict.fromkeys((p.value for p in NotePrivacy), 0)
-        for privacy, count in session.execute(
-            select(Note.privacy, func.count())
-            .where(Note.circle_id == circle.id)
-            .group_by(Note.privacy)
-        ):
-            notes[privacy] = count
-        people = []
-        for pid, role, attendance in session.execute(
-            select(Participant.id, Participant.role, Participant.attendance)
-            .where(Participant.circle_id == circle.id)
-            .order_by(Participant.seat_position, Participant.id)
-        ):
-            entry = counts.get(pid, {"spoke": 0, "passed": 0})
-            people.append(
-                {
-                    "participant_id": pid,
-                    "role": role,
-                    "attendance": attendance,
-                    "spoke": entry["spoke"],
-                    "passed": entry["passed"],
-                }
-            )
-        started = circle.started_at or _moment(now)
-        return {
-            "format": SUMMARY_FORMAT,
-            "duration_seconds": round((_moment(now) - started).total_seconds()),
-            "stages": [
-                {
-                    "index": index,
-                    "type": stage.type.value,
-                    "title": stage.title,
-                    "seconds": round(seconds.get(index, 0.0)),
-                    "visited": index in seconds,
-                }
-                for index, stage in enumerate(script.stages)
-            ],
-            "participants": people,
-            "spoke": sorted(pid for pid, c in counts.items() if c["spoke"]),
-            "passed": sorted(pid for pid, c in counts.items() if c["passed"]),
-            "turns": sum(c["spoke"] + c["passed"] for c in counts.values()),
-            "notes": {**notes, "total": sum(notes.values())},
-            "last_stage": state.stage_index,
-        }
-
-
-def _note_row(note: Note) -> NoteRow:
-    return NoteRow(
-        note.id,
-        note.uuid,
-        note.stage_index,
-        note.participant_id,
-        note.privacy,
-        note.text,
-        note.created_at,
-        note.author,
-    )
-
-
-def _dump(state: LiveState) -> str:
-    return json.dumps(state.to_dict(), separators=(",", ":"))
-
-
-def _load(raw: str) -> LiveState:
-    try:
-        data = json.loads(raw)
-        if not isinstance(data, dict):
-            raise ValueError("not a table")
-        return LiveState.from_dict(data)
-    except ValueError as exc:
-        raise InvalidInput(
-            f"The saved position in this circle cannot be read ({exc}). Notes and turns "
-            "already recorded are safe."
-        ) from None
-
-
-def _load_json(text: str | None) -> dict[str, Any]:
-    if not text:
-        return {}
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-__all__ = [
-    "CircleRow",
-    "FacilitationService",
-    "Joined",
-    "LiveSession",
-    "NoteRow",
-    "find_interrupted",
-    "tags_for",
-]

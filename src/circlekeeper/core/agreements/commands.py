@@ -6,60 +6,53 @@ agreement makes a new draft version linked to it by ``previous_id`` and marks th
 ``superseded``; the old version is never edited, so the history stays readable.
 
 Every change writes an audit line on the agreement (entity ``agreement``), which is what
-:meth:`AgreementService.history` reads back.
-"""
+:meth:`AgreementService.history` reads back."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import date
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from circlekeeper.core.agreements import views
-from circlekeeper.core.agreements.catalogue import ItemTemplate, item_catalogue
-from circlekeeper.core.audit import audit
-from circlekeeper.core.domain.enums import (
-    AgreementItemKind,
-    AgreementStatus,
-    FollowUpStatus,
+from circlekeeper.core.agreements.queries import AgreementQueries
+from circlekeeper.core.agreements.rows import (
+    HEADER_FIELDS,
+    ITEM_FIELDS,
+    ActivationResult,
+    AgreementHeader,
+    AgreementSummary,
+    ItemData,
+    ItemRow,
+    MissingGuardianSignature,
+    ScheduledFollowUp,
+    SignatureRow,
 )
-from circlekeeper.core.export.views import AgreementView, FamilyLetterView
+from circlekeeper.core.audit import audit
+from circlekeeper.core.domain.enums import AgreementItemKind, AgreementStatus, FollowUpStatus
 from circlekeeper.core.problems import InvalidInput, NotFound
-from circlekeeper.core.profiles.viewer import SCHOOL_COPY, Viewer
 from circlekeeper.core.store.models import (
     Agreement,
     AgreementItem,
-    AuditEvent,
     Case,
     Circle,
     FollowUp,
     GuardianLink,
-    Person,
     Signature,
 )
 
-__all__ = [
-    "ActivationResult",
-    "AgreementDetails",
-    "AgreementHeader",
-    "AgreementService",
-    "AgreementSummary",
-    "FollowUpRow",
-    "HistoryEvent",
-    "ItemData",
-    "ItemRow",
-    "ItemTemplate",
-    "MissingGuardianSignature",
-    "SignatureRow",
-    "item_catalogue",
-]
-
 S = AgreementStatus
+
+
 CLOSED_OUTCOMES = (S.COMPLETED, S.PARTIALLY_COMPLETED, S.NOT_COMPLETED)
+
+
 _RENEGOTIABLE = (S.ACTIVE, S.PARTIALLY_COMPLETED, S.NOT_COMPLETED)
+
+
 _STATUS_WORDS = {
     S.DRAFT: "a draft",
     S.ACTIVE: "active",
@@ -68,119 +61,6 @@ _STATUS_WORDS = {
     S.NOT_COMPLETED: "not completed",
     S.SUPERSEDED: "superseded by a newer version",
 }
-
-
-@dataclass
-class AgreementHeader:
-    """The agreement's own words and follow-up arrangement."""
-
-    harm_summary: str = ""
-    if_not_kept: str = ""
-    follow_up_on: date | None = None
-    follow_up_by_id: int | None = None
-
-
-@dataclass
-class ItemData:
-    """One item as the builder edits it."""
-
-    action: str
-    kind: str = AgreementItemKind.OTHER.value
-    responsible_id: int | None = None
-    due_on: date | None = None
-    verification: str = ""
-    verifier_id: int | None = None
-    supporter_id: int | None = None
-
-    @classmethod
-    def from_template(cls, template: ItemTemplate) -> ItemData:
-        return cls(action=template.action, kind=template.kind, verification=template.verification)
-
-
-_ITEM_FIELDS = tuple(f.name for f in fields(ItemData))
-_HEADER_FIELDS = tuple(f.name for f in fields(AgreementHeader))
-
-
-@dataclass(frozen=True)
-class AgreementSummary:
-    """One version of an agreement, as a line in a list."""
-
-    id: int
-    uuid: str
-    version: int
-    status: str
-    previous_id: int | None
-    circle_id: int | None
-    case_id: int | None
-    agreed_on: date | None
-    closed_on: date | None
-    created_at: datetime
-    item_count: int
-
-
-@dataclass(frozen=True)
-class ItemRow:
-    id: int
-    uuid: str
-    number: int  # 1-based position as printed
-    data: ItemData
-    completed_on: date | None
-    completion_note: str | None
-
-
-@dataclass(frozen=True)
-class SignatureRow:
-    id: int
-    person_id: int
-    name: str
-    signed_on: date
-    as_guardian_of_id: int | None
-    as_guardian_of: str | None
-
-
-@dataclass(frozen=True)
-class AgreementDetails:
-    """Everything the agreement builder shows for one version."""
-
-    summary: AgreementSummary
-    header: AgreementHeader
-    items: list[ItemRow]
-    signatures: list[SignatureRow]
-
-
-@dataclass(frozen=True)
-class MissingGuardianSignature:
-    """A minor party whose guardian has not signed yet."""
-
-    student_id: int
-    student_name: str
-    guardian_names: list[str]  # guardians on file who could sign (may be empty)
-
-
-@dataclass(frozen=True)
-class FollowUpRow:
-    id: int
-    due_on: date
-    purpose: str
-    responsible_id: int | None
-    agreement_item_id: int | None
-    status: str
-
-
-@dataclass(frozen=True)
-class ActivationResult:
-    agreement: AgreementSummary
-    follow_ups: list[FollowUpRow]
-    missing_guardian_signatures: list[MissingGuardianSignature]
-
-
-@dataclass(frozen=True)
-class HistoryEvent:
-    at: datetime
-    version: int
-    action: str
-    actor: str
-    detail: str
 
 
 def _clean_text(value: str, what: str, *, required: bool = False, limit: int = 20_000) -> str:
@@ -192,140 +72,8 @@ def _clean_text(value: str, what: str, *, required: bool = False, limit: int = 2
     return text
 
 
-class AgreementService:
+class AgreementService(AgreementQueries):
     """Build, sign, monitor and renegotiate repair agreements."""
-
-    def __init__(self, sessions: sessionmaker[Session], actor: str = "") -> None:
-        self._sessions = sessions
-        self.actor = actor
-
-    # -- reading -------------------------------------------------------------------------------
-
-    def resolve(self, reference: str | int) -> int:
-        """The integer id of an agreement given its id or its uuid (as typed on a command line)."""
-        text = str(reference).strip()
-        with self._sessions() as session:
-            if text.isdigit():
-                found = session.get(Agreement, int(text))
-                if found is not None:
-                    return found.id
-            else:
-                found_id = session.scalar(
-                    select(Agreement.id).where(Agreement.uuid == text.lower())
-                )
-                if found_id is not None:
-                    return found_id
-        raise NotFound(f"There is no agreement {text!r} in this database.")
-
-    def get(self, agreement_id: int) -> AgreementDetails:
-        with self._sessions() as session:
-            agreement = self._get(session, agreement_id)
-            names = views.names_of(session, self._people_ids(agreement))
-            header = AgreementHeader(**{n: getattr(agreement, n) for n in _HEADER_FIELDS})
-            items = [
-                ItemRow(
-                    item.id,
-                    item.uuid,
-                    number,
-                    ItemData(**{n: getattr(item, n) for n in _ITEM_FIELDS}),
-                    item.completed_on,
-                    item.completion_note,
-                )
-                for number, item in enumerate(agreement.items, 1)
-            ]
-            signatures = [
-                SignatureRow(
-                    s.id,
-                    s.person_id,
-                    names.get(s.person_id, ""),
-                    s.signed_on,
-                    s.as_guardian_of_id,
-                    names.get(s.as_guardian_of_id) if s.as_guardian_of_id else None,
-                )
-                for s in self._signatures(session, agreement_id)
-            ]
-            return AgreementDetails(self._summary(agreement), header, items, signatures)
-
-    def list_for(
-        self, *, circle_id: int | None = None, case_id: int | None = None
-    ) -> list[AgreementSummary]:
-        """Every version of the agreements made in a circle or for a case, newest last."""
-        query = select(Agreement).order_by(Agreement.id)
-        if circle_id is not None:
-            query = query.where(Agreement.circle_id == circle_id)
-        if case_id is not None:
-            query = query.where(Agreement.case_id == case_id)
-        with self._sessions() as session:
-            return [self._summary(a) for a in session.scalars(query)]
-
-    def history(self, agreement_id: int) -> tuple[list[AgreementSummary], list[HistoryEvent]]:
-        """All versions of this agreement (oldest first) and every recorded change to them."""
-        with self._sessions() as session:
-            chain = self._chain(session, self._get(session, agreement_id))
-            by_uuid = {a.uuid: a.version for a in chain}
-            events = [
-                HistoryEvent(e.at, by_uuid[e.entity_uuid or ""], e.action, e.actor, e.detail)
-                for e in session.scalars(
-                    select(AuditEvent)
-                    .where(AuditEvent.entity == "agreement", AuditEvent.entity_uuid.in_(by_uuid))
-                    .order_by(AuditEvent.at, AuditEvent.id)
-                )
-            ]
-            return [self._summary(a) for a in chain], events
-
-    def follow_ups(self, agreement_id: int) -> list[FollowUpRow]:
-        with self._sessions() as session:
-            self._get(session, agreement_id)
-            return [
-                self._follow_up_row(f)
-                for f in session.scalars(
-                    select(FollowUp)
-                    .where(FollowUp.agreement_id == agreement_id)
-                    .order_by(FollowUp.due_on, FollowUp.id)
-                )
-            ]
-
-    def missing_guardian_signatures(self, agreement_id: int) -> list[MissingGuardianSignature]:
-        """Minor parties (students, or under 18 by birth date) with no guardian signature yet."""
-        with self._sessions() as session:
-            agreement = self._get(session, agreement_id)
-            return [
-                MissingGuardianSignature(m.person_id, m.name, m.guardian_names)
-                for m in views.missing_guardians(session, agreement)
-            ]
-
-    def view(
-        self, agreement_id: int, *, today: date | None = None, viewer: Viewer | None = None
-    ) -> AgreementView:
-        """Everything an export of this agreement needs, as plain values.
-
-        Given a ``viewer`` who may not have the school's copy (an SRO), the view is already the
-        copy for sharing, so no template or screen can print more than they may see.
-        """
-        with self._sessions() as session:
-            view = views.agreement_view(session, self._get(session, agreement_id), today=today)
-        if viewer is not None and SCHOOL_COPY not in viewer.audiences:
-            return view.for_sharing()
-        return view
-
-    @property
-    def sessions(self) -> sessionmaker[Session]:
-        """The database this service works on (screens use it to find who is viewing)."""
-        return self._sessions
-
-    def family_letter(
-        self, agreement_id: int, student_id: int, *, today: date | None = None
-    ) -> FamilyLetterView:
-        """The letter to a student's family about this agreement."""
-        with self._sessions() as session:
-            agreement = self._get(session, agreement_id)
-            return views.family_letter_view(session, agreement, student_id, today=today)
-
-    @staticmethod
-    def catalogue(lang: str = "en") -> list[ItemTemplate]:
-        return item_catalogue(lang)
-
-    # -- building a draft ----------------------------------------------------------------------
 
     def create_draft(
         self,
@@ -338,7 +86,7 @@ class AgreementService:
         if circle_id is None and case_id is None:
             raise InvalidInput("An agreement belongs to a circle or a case; choose one.")
         header = header or AgreementHeader()
-        with self._sessions.begin() as session:
+        with self.ctx.write("start agreement") as session:
             if circle_id is not None:
                 circle = session.get(Circle, circle_id)
                 if circle is None:
@@ -355,17 +103,17 @@ class AgreementService:
             return self._summary(agreement)
 
     def update_header(self, agreement_id: int, header: AgreementHeader) -> AgreementSummary:
-        with self._sessions.begin() as session:
+        with self.ctx.write("change agreement") as session:
             agreement = self._get_draft(session, agreement_id)
-            before = {n: getattr(agreement, n) for n in _HEADER_FIELDS}
+            before = {n: getattr(agreement, n) for n in HEADER_FIELDS}
             self._apply_header(session, agreement, header)
-            changed = [n for n in _HEADER_FIELDS if getattr(agreement, n) != before[n]]
+            changed = [n for n in HEADER_FIELDS if getattr(agreement, n) != before[n]]
             if changed:
                 self._audit(session, agreement, "update", fields=changed)
             return self._summary(agreement)
 
     def add_item(self, agreement_id: int, data: ItemData) -> ItemRow:
-        with self._sessions.begin() as session:
+        with self.ctx.write("add agreement item") as session:
             agreement = self._get_draft(session, agreement_id)
             item = AgreementItem(agreement_id=agreement.id, position=len(agreement.items))
             self._apply_item(session, agreement, item, data)
@@ -376,18 +124,18 @@ class AgreementService:
             return self._item_row(item, len(agreement.items))
 
     def update_item(self, item_id: int, data: ItemData) -> ItemRow:
-        with self._sessions.begin() as session:
+        with self.ctx.write("change agreement item") as session:
             item = self._get_item(session, item_id)
             agreement = self._get_draft(session, item.agreement_id)
-            before = {n: getattr(item, n) for n in _ITEM_FIELDS}
+            before = {n: getattr(item, n) for n in ITEM_FIELDS}
             self._apply_item(session, agreement, item, data)
-            changed = [n for n in _ITEM_FIELDS if getattr(item, n) != before[n]]
+            changed = [n for n in ITEM_FIELDS if getattr(item, n) != before[n]]
             if changed:
                 self._audit(session, agreement, "update_item", item=item.uuid, fields=changed)
             return self._item_row(item, agreement.items.index(item) + 1)
 
     def remove_item(self, item_id: int) -> None:
-        with self._sessions.begin() as session:
+        with self.ctx.write("remove agreement item") as session:
             item = self._get_item(session, item_id)
             agreement = self._get_draft(session, item.agreement_id)
             agreement.items.remove(item)
@@ -398,7 +146,7 @@ class AgreementService:
 
     def reorder_items(self, agreement_id: int, item_ids: Sequence[int]) -> list[ItemRow]:
         """Put the items in the given order (every item of the agreement, each once)."""
-        with self._sessions.begin() as session:
+        with self.ctx.write("reorder agreement items") as session:
             agreement = self._get_draft(session, agreement_id)
             by_id = {i.id: i for i in agreement.items}
             if sorted(item_ids) != sorted(by_id):
@@ -414,8 +162,6 @@ class AgreementService:
             )
             return [self._item_row(i, n) for n, i in enumerate(agreement.items, 1)]
 
-    # -- signatures ----------------------------------------------------------------------------
-
     def record_signature(
         self,
         agreement_id: int,
@@ -427,7 +173,7 @@ class AgreementService:
         """Record that someone signed the paper agreement on a date (for a student, as guardian)."""
         if signed_on > date.today():
             raise InvalidInput(f"The signature date {signed_on:%Y-%m-%d} is in the future.")
-        with self._sessions.begin() as session:
+        with self.ctx.write("record signature") as session:
             agreement = self._get(session, agreement_id)
             if agreement.status not in (S.DRAFT, S.ACTIVE):
                 raise InvalidInput(
@@ -487,7 +233,7 @@ class AgreementService:
 
     def remove_signature(self, signature_id: int) -> None:
         """Undo a signature recorded by mistake (draft or active agreements only)."""
-        with self._sessions.begin() as session:
+        with self.ctx.write("remove signature") as session:
             signature = session.get(Signature, signature_id)
             if signature is None:
                 raise NotFound("That signature is no longer recorded.")
@@ -498,15 +244,13 @@ class AgreementService:
             session.delete(signature)
             self._audit(session, agreement, "unsign", person=person.uuid)
 
-    # -- life after the circle -----------------------------------------------------------------
-
     def activate(self, agreement_id: int, agreed_on: date | None = None) -> ActivationResult:
         """Mark a signed draft active and schedule its follow-ups.
 
         Missing guardian signatures do not block this (a guardian may sign later); they are
         returned so the screen can flag them.
         """
-        with self._sessions.begin() as session:
+        with self.ctx.write("activate agreement") as session:
             agreement = self._get(session, agreement_id)
             self._check_transition(agreement, S.ACTIVE)
             if not agreement.items:
@@ -542,7 +286,7 @@ class AgreementService:
     def complete_item(self, item_id: int, done_on: date, note: str = "") -> ItemRow:
         """Tick an item off as done on a date, with an optional note."""
         note = _clean_text(note, "The note")
-        with self._sessions.begin() as session:
+        with self.ctx.write("tick off agreement item") as session:
             item = self._get_item(session, item_id)
             agreement = self._get_active(session, item.agreement_id)
             item.completed_on = done_on
@@ -556,7 +300,7 @@ class AgreementService:
 
     def reopen_item(self, item_id: int) -> ItemRow:
         """Take the tick off an item ticked by mistake."""
-        with self._sessions.begin() as session:
+        with self.ctx.write("reopen agreement item") as session:
             item = self._get_item(session, item_id)
             agreement = self._get_active(session, item.agreement_id)
             item.completed_on = None
@@ -577,7 +321,7 @@ class AgreementService:
             raise InvalidInput(
                 "An agreement closes as completed, partially completed or not completed."
             )
-        with self._sessions.begin() as session:
+        with self.ctx.write("close agreement") as session:
             agreement = self._get(session, agreement_id)
             self._check_transition(agreement, target)
             done = sum(1 for i in agreement.items if i.completed_on)
@@ -607,7 +351,7 @@ class AgreementService:
         Items are copied (ticked items stay ticked, so what was already done is not lost);
         signatures are not: the new version is signed afresh.
         """
-        with self._sessions.begin() as session:
+        with self.ctx.write("renegotiate agreement") as session:
             old = self._get(session, agreement_id)
             if S(old.status) not in _RENEGOTIABLE:
                 raise InvalidInput(
@@ -626,7 +370,7 @@ class AgreementService:
                 case_id=old.case_id,
                 version=old.version + 1,
                 previous_id=old.id,
-                **{n: getattr(old, n) for n in _HEADER_FIELDS},
+                **{n: getattr(old, n) for n in HEADER_FIELDS},
             )
             session.add(new)
             for position, item in enumerate(old.items):
@@ -635,7 +379,7 @@ class AgreementService:
                         position=position,
                         completed_on=item.completed_on,
                         completion_note=item.completion_note,
-                        **{n: getattr(item, n) for n in _ITEM_FIELDS},
+                        **{n: getattr(item, n) for n in ITEM_FIELDS},
                     )
                 )
             previous_status = old.status
@@ -647,10 +391,8 @@ class AgreementService:
             self._audit(session, new, "renegotiate", previous=old.uuid, version=new.version)
             return self._summary(new)
 
-    # -- helpers -------------------------------------------------------------------------------
-
-    def _audit(self, session: Session, agreement: Agreement, action: str, **detail: object) -> None:
-        audit.record(session, action, "agreement", agreement.uuid, actor=self.actor, **detail)
+    def _audit(self, session: Session, agreement: Agreement, action: str, **detail: Any) -> None:
+        audit.record(session, action, "agreement", agreement.uuid, **detail)
 
     @staticmethod
     def _check_transition(agreement: Agreement, target: AgreementStatus) -> None:
@@ -667,13 +409,6 @@ class AgreementService:
             f"This agreement is {_STATUS_WORDS[current]} and cannot become "
             f"{_STATUS_WORDS[target]}: {hint}"
         )
-
-    @staticmethod
-    def _get(session: Session, agreement_id: int) -> Agreement:
-        agreement = session.get(Agreement, agreement_id)
-        if agreement is None:
-            raise NotFound(f"There is no agreement with id {agreement_id} in this database.")
-        return agreement
 
     def _get_draft(self, session: Session, agreement_id: int) -> Agreement:
         agreement = self._get(session, agreement_id)
@@ -702,30 +437,6 @@ class AgreementService:
                 f"There is no agreement item with id {item_id}; it may have been removed."
             )
         return item
-
-    @staticmethod
-    def _person(session: Session, person_id: int) -> Person:
-        person = session.get(Person, person_id)
-        if person is None:
-            raise NotFound(f"There is no person with id {person_id} in this database.")
-        return person
-
-    @staticmethod
-    def _signatures(session: Session, agreement_id: int) -> list[Signature]:
-        return list(
-            session.scalars(
-                select(Signature)
-                .where(Signature.agreement_id == agreement_id)
-                .order_by(Signature.signed_on, Signature.id)
-            )
-        )
-
-    @staticmethod
-    def _people_ids(agreement: Agreement) -> set[int]:
-        ids = {agreement.follow_up_by_id}
-        for item in agreement.items:
-            ids |= {item.responsible_id, item.verifier_id, item.supporter_id}
-        return {i for i in ids if i is not None}
 
     def _apply_header(
         self, session: Session, agreement: Agreement, header: AgreementHeader
@@ -762,7 +473,7 @@ class AgreementService:
         item.verifier_id = data.verifier_id
         item.supporter_id = data.supporter_id
 
-    def _create_follow_ups(self, session: Session, agreement: Agreement) -> list[FollowUpRow]:
+    def _create_follow_ups(self, session: Session, agreement: Agreement) -> list[ScheduledFollowUp]:
         existing = {
             f.agreement_item_id
             for f in session.scalars(select(FollowUp).where(FollowUp.agreement_id == agreement.id))
@@ -812,60 +523,3 @@ class AgreementService:
     def _cancel_open_follow_ups(self, session: Session, agreement_id: int) -> None:
         for follow_up in self._open_follow_ups(session, agreement_id):
             follow_up.status = FollowUpStatus.CANCELLED.value
-
-    @staticmethod
-    def _follow_up_row(f: FollowUp) -> FollowUpRow:
-        return FollowUpRow(
-            f.id, f.due_on, f.purpose, f.responsible_id, f.agreement_item_id, f.status
-        )
-
-    @staticmethod
-    def _item_row(item: AgreementItem, number: int) -> ItemRow:
-        return ItemRow(
-            item.id,
-            item.uuid,
-            number,
-            ItemData(**{n: getattr(item, n) for n in _ITEM_FIELDS}),
-            item.completed_on,
-            item.completion_note,
-        )
-
-    @staticmethod
-    def _summary(agreement: Agreement) -> AgreementSummary:
-        return summary_of(agreement)
-
-    @staticmethod
-    def _chain(session: Session, agreement: Agreement) -> list[Agreement]:
-        first = agreement
-        while first.previous_id is not None:
-            earlier = session.get(Agreement, first.previous_id)
-            if earlier is None:
-                break
-            first = earlier
-        chain = [first]
-        while True:
-            later = session.scalar(
-                select(Agreement)
-                .where(Agreement.previous_id == chain[-1].id)
-                .order_by(Agreement.id)
-            )
-            if later is None:
-                return chain
-            chain.append(later)
-
-
-def summary_of(agreement: Agreement, item_count: int | None = None) -> AgreementSummary:
-    """The list line of one agreement; pass ``item_count`` when it was counted in bulk."""
-    return AgreementSummary(
-        agreement.id,
-        agreement.uuid,
-        agreement.version,
-        agreement.status,
-        agreement.previous_id,
-        agreement.circle_id,
-        agreement.case_id,
-        agreement.agreed_on,
-        agreement.closed_on,
-        agreement.created_at,
-        len(agreement.items) if item_count is None else item_count,
-    )

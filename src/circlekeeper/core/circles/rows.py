@@ -1,0 +1,110 @@
+"""The plain records the circle screens show, and the roles that shape a circle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from circlekeeper.core.cases.eligibility import Screen
+from circlekeeper.core.domain.enums import CircleKind, Role
+from circlekeeper.core.domain.script import Script
+
+KEEPER_ROLES = frozenset({Role.FACILITATOR.value, Role.CO_FACILITATOR.value})
+
+
+SUPPORT_ROLES = frozenset({Role.SUPPORTER.value, Role.GUARDIAN.value})
+
+
+PRINCIPAL_ROLES = frozenset(
+    {Role.RESPONSIBLE.value, Role.HARMED.value, Role.HARMED_AND_RESPONSIBLE.value}
+)
+
+
+# Kinds that get the preparation checklist and the eligibility screen.
+PREPARED_KINDS = frozenset({CircleKind.CONFERENCE.value})
+
+
+@dataclass
+class CirclePlan:
+    """The plannable facts about a circle, as plain values (what the planning form edits)."""
+
+    kind: str
+    script_key: str | None = None
+    title: str = ""
+    purpose: str = ""
+    scheduled_at: datetime | None = None  # must carry a time zone
+    planned_minutes: int | None = None
+    location: str | None = None
+    case_id: int | None = None
+    facilitator_id: int | None = None  # person ids; added to the ring as participants
+    co_facilitator_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    """One person in one circle, with what the planner and the facilitator view show."""
+
+    id: int
+    person_id: int
+    name: str  # preferred name first, then family name
+    pronouns: str | None
+    person_kind: str
+    role: str
+    supporter_of_id: int | None  # a participant id
+    seat_position: int
+    pre_meeting_held: bool
+    consent: bool
+    guardian_consent: bool | None
+    minor: bool
+    attendance: str
+
+
+@dataclass(frozen=True)
+class CircleRow:
+    """One line of the circle list."""
+
+    id: int
+    uuid: str
+    kind: str
+    title: str
+    status: str
+    scheduled_at: datetime | None
+    started_at: datetime | None
+    location: str | None
+    case_id: int | None
+    participant_count: int
+
+
+@dataclass(frozen=True)
+class NotReady:
+    """One reason a circle is not ready yet, in plain words."""
+
+    code: str
+    message: str
+    participant_id: int | None = None
+    blocking: bool = False  # True: the conference may not be held (the eligibility rule)
+
+
+@dataclass(frozen=True)
+class SeatingSuggestion:
+    """A ring order (participant ids, clockwise) and who sits in an outer ring."""
+
+    ring: list[int]
+    outer_ring: list[int]
+
+
+@dataclass
+class CircleDetail:
+    """A circle with everything the planning screen shows."""
+
+    id: int
+    uuid: str
+    plan: CirclePlan
+    status: str
+    started_at: datetime | None
+    ended_at: datetime | None
+    script: Script | None  # the snapshot kept with the circle
+    eligibility: Screen  # the case's screen, or the conference's own when it has no case
+    participants: list[ParticipantRow] = field(default_factory=list)
+    summary: dict[str, Any] | None = None
