@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from circlekeeper.core.audit import audit
 from circlekeeper.core.domain.enums import PersonKind
+from circlekeeper.core.people.names import display_name
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.viewer import DEMOGRAPHIC_FIELDS, Viewer
 from circlekeeper.core.store.models import GuardianLink, Person
@@ -64,7 +65,7 @@ class PersonRow:
     @property
     def display_name(self) -> str:
         """How the person is addressed: preferred name first, then family name."""
-        return f"{self.preferred_name or self.first_name} {self.last_name}".strip()
+        return display_name(self.first_name, self.preferred_name, self.last_name)
 
 
 @dataclass(frozen=True)
