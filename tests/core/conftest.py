@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from circlekeeper.core.agreements.agreements import AgreementHeader, AgreementService, ItemData
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.database import Database
@@ -32,7 +33,7 @@ class Conference:
 
 
 def build_conference(db: Database) -> Conference:
-    people = PeopleService(db.sessions, actor="test")
+    people = PeopleService(Context(db.sessions, actor="test"))
 
     def person(first: str, last: str, kind: str, **extra: object) -> int:
         return people.create(PersonData(first, last, kind=kind, **extra)).id  # type: ignore[arg-type]

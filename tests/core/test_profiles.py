@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from circlekeeper.core.circles.summary import CircleSummaryService
+from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.profiles import ProfileService, Viewer, check_pin, hash_pin
 from circlekeeper.core.search.search import search
@@ -16,7 +17,7 @@ from circlekeeper.core.store.models import AuditEvent, Case, Circle, Note, Profi
 
 
 def test_create_list_rename_and_archive(db: Database) -> None:
-    profiles = ProfileService(db.sessions, actor="Dana")
+    profiles = ProfileService(Context(db.sessions, actor="Dana"))
     dana = profiles.create("  Dana   Whitfield ", "counselor", pin="1111")
     ok = profiles.approve(dana.id, "1111")
     sam = profiles.create("Sam Reyes", "sro", pin="4321", approval=ok)
@@ -106,7 +107,7 @@ def test_search_and_summary_show_private_notes_to_their_author_only(db: Database
     circle_id = _circle_with_notes(db)
 
     def found(viewer: Viewer) -> set[str]:
-        hits = search(db.sessions, "tomato", viewer=viewer, kinds=["note"])
+        hits = search(Context(db.sessions, viewer=viewer), "tomato", kinds=["note"])
         return {h.snippet.split()[0] for h in hits}
 
     assert found(Viewer("Dana")) == {"Dana", "Shared"}

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.roster.roster import (
     ImportCancelled,
@@ -59,7 +60,7 @@ def test_good_roster_is_imported_with_accents_and_shared_guardian(
     tmp_path: Path, db: Database
 ) -> None:
     preview = read_roster(write(tmp_path, GOOD))
-    result = import_roster(db.sessions, preview, actor="test")
+    result = import_roster(Context(db.sessions, actor="test"), preview)
     assert (result.created, result.updated, result.skipped) == (4, 0, 0)
     assert result.guardians_linked == 3
     with db.sessions() as session:

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.problems import InvalidInput, NotFound, NotPermitted
 from circlekeeper.core.profiles.viewer import NOBODY, Viewer
@@ -31,7 +32,7 @@ def count_rows(db: Database) -> int:
 
 
 def student(db: Database, first: str = "José", last: str = "Núñez") -> int:
-    people = PeopleService(db.sessions, actor="test")
+    people = PeopleService(Context(db.sessions, actor="test"))
     return people.create(PersonData(first, last, kind="student", grade="8")).id
 
 

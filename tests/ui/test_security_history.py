@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from tests.ui.a11y import unnamed_controls
 from tests.ui.conftest import add_person
 
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.people.dialog import PersonDialog
@@ -21,7 +22,7 @@ def _rows(dialog: HistoryDialog) -> list[list[str]]:
 
 
 def test_a_change_made_in_the_person_form_shows_in_its_history(qtbot, db: Database) -> None:
-    people = PeopleService(db.sessions, actor="Ms Rivera")
+    people = PeopleService(Context(db.sessions, actor="Ms Rivera"))
     person_id = add_person(people, "Sam", "Rivera", grade="6")
 
     # Given the person is edited through the form and saved

@@ -31,10 +31,11 @@ def add_profile_option(parser: argparse.ArgumentParser) -> None:
 
 def acting_viewer(args: argparse.Namespace, db: Any) -> Any:
     """The :class:`Viewer` this command acts as, once its profile and PIN are checked."""
+    from circlekeeper.core.operations import Context
     from circlekeeper.core.profiles.profiles import ProfileService
     from circlekeeper.core.profiles.viewer import default_viewer
 
-    service = ProfileService(db.sessions, actor="command line")
+    service = ProfileService(Context(db.sessions, actor="command line"))
     rows = service.list()
     name = getattr(args, "profile", None)
     if not rows:
@@ -53,6 +54,15 @@ def acting_viewer(args: argparse.Namespace, db: Any) -> Any:
     row = service.find(name)
     pin = _pin_for(name) if row is not None and row.has_pin else None
     return service.sign_in(name, pin).viewer
+
+
+def acting_context(args: argparse.Namespace, db: Any) -> Any:
+    """The operation :class:`Context` of this command: its profile acts (named in every audit
+    line) and looks (reads are filtered for it)."""
+    from circlekeeper.core.operations import Context
+
+    viewer = acting_viewer(args, db)
+    return Context(db.sessions, actor=viewer.name or "command line", viewer=viewer)
 
 
 def _pin_for(name: str) -> str:

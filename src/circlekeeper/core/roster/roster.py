@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
 from circlekeeper.core.domain.enums import PersonKind
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.people import PersonData, _clean, people_by_ids, search_text
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.store.models import GuardianLink, Person
@@ -461,11 +462,11 @@ def _existing(session: Session, ids: list[str]) -> dict[str, Person]:
     return people_by_ids(session, ids)
 
 
-def compare(sessions: sessionmaker[Session], preview: RosterPreview) -> RosterComparison:
+def compare(context: Context | sessionmaker[Session], preview: RosterPreview) -> RosterComparison:
     """How many rows would add a person, change one, or change nothing; reads only."""
     names = _fields_in(preview)
     counts = {"new": 0, "update": 0, "unchanged": 0}
-    with sessions() as session:
+    with as_context(context).read() as session:
         existing = _existing(session, [r.data.external_id or "" for r in preview.rows])
         for row in preview.rows:
             person = existing.get(row.data.external_id or "")
@@ -491,11 +492,10 @@ def problems_summary(preview: RosterPreview, limit: int = 5) -> str:
 
 
 def import_roster(
-    sessions: sessionmaker[Session],
+    context: Context | sessionmaker[Session],
     preview: RosterPreview,
     *,
     skip_bad_rows: bool = False,
-    actor: str = "",
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> ImportResult:
@@ -511,7 +511,7 @@ def import_roster(
     names = _fields_in(preview)
     total = len(preview.rows)
     created = updated = unchanged = linked = 0
-    with sessions.begin() as session:
+    with as_context(context).write("import a roster") as session:
         existing = _existing(session, [r.data.external_id or "" for r in preview.rows])
         pairs: list[tuple[Person, GuardianInfo]] = []
         for done, row in enumerate(preview.rows, start=1):
@@ -542,7 +542,7 @@ def import_roster(
             linked = _link_guardians(session, pairs)
         skipped = len(preview.bad_lines)
         audit.record(
-            session, "import", "roster", None, actor=actor, file=preview.path.name,
+            session, "import", "roster", None, file=preview.path.name,
             created=created, updated=updated, unchanged=unchanged, skipped=skipped,
             guardians_linked=linked,
         )  # fmt: skip

@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from circlekeeper.core.domain.enums import PersonKind
 from circlekeeper.core.people.people import GuardianRow, PeopleService, PersonData, PersonRow
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.profiles import Viewer
+from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.people.labels import grade_choices, kind_choices
 from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading, note
@@ -61,9 +61,13 @@ class PersonDialog(QDialog):
         viewer: Viewer | None = None,
     ) -> None:
         super().__init__(parent)
-        self.service = service
         # An SRO sees no equity (demographic) fields; what is stored is kept as it is on Save.
-        self.viewer = viewer if viewer is not None else current_viewer(sessions=service.sessions)
+        # Core decides both (details() leaves them out, update() keeps the stored ones) for
+        # the service's viewer: this window's.
+        if viewer is None:
+            viewer = service.ctx.viewer_or_none() or current_viewer(sessions=service.sessions)
+        self.viewer = viewer
+        self.service = PeopleService(service.ctx.acting_as(service.ctx.actor, viewer))
         self.demographics_shown = self.viewer.can_see_demographics
         self._stored = PersonData("", "")
         self.person_id = person_id
@@ -73,7 +77,7 @@ class PersonDialog(QDialog):
         self._pending_links: list[_PendingLink] = []
         self._pending_unlinks: set[int] = set()
         # The equity fields are left out in core for a viewer who may not see them.
-        details = service.details(person_id, viewer=self.viewer) if person_id is not None else None
+        details = self.service.details(person_id) if person_id is not None else None
 
         self.setWindowTitle(self.tr("Add a person") if details is None else self.tr("Edit person"))
         self.setAccessibleName(self.windowTitle())
@@ -466,13 +470,11 @@ class PersonDialog(QDialog):
                 self.saved = self.service.create(self.person_data())
                 self.person_id = self.saved.id
             else:
-                self.saved = self.service.update(
-                    self.person_id, self.person_data(), viewer=self.viewer
-                )
+                self.saved = self.service.update(self.person_id, self.person_data())
         except (InvalidInput, NotFound) as problem:
             self.show_problem(str(problem))
             return
-        except SQLAlchemyError:
+        except DatabaseProblem:
             log.exception("Saving a person failed")
             self.show_problem(
                 self.tr(
@@ -499,8 +501,8 @@ class PersonDialog(QDialog):
                     self.person_id, guardian.id, relationship or None, can_consent=consent
                 )
                 self._pending_links.pop(0)
-        except (InvalidInput, NotFound, SQLAlchemyError) as problem:
-            if isinstance(problem, SQLAlchemyError):
+        except (InvalidInput, NotFound, DatabaseProblem) as problem:
+            if isinstance(problem, DatabaseProblem):
                 log.exception("Linking a guardian failed")
                 problem_text = self.tr("the database did not answer")
             else:
@@ -511,7 +513,7 @@ class PersonDialog(QDialog):
                     "Fix it below and press Save again, or Cancel to keep what is saved."
                 ).format(problem=problem_text)
             )
-            self._guardians = self.service.details(self.person_id, viewer=self.viewer).guardians
+            self._guardians = self.service.details(self.person_id).guardians
             self._fill_guardians()
             return False
         return True
@@ -523,8 +525,7 @@ class PersonDialog(QDialog):
         if self._uuid is None:
             return None
         name = f"{self.first_name.text()} {self.last_name.text()}".strip()
-        sessions = self.service.sessions
-        self.history_dialog = HistoryDialog(sessions, self._uuid, name, self)
+        self.history_dialog = HistoryDialog(self.service.ctx, self._uuid, name, self)
         self.history_dialog.open()
         return self.history_dialog
 

@@ -37,6 +37,7 @@ from circlekeeper.core.people.people import PersonData
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.background import BackgroundTask
+from circlekeeper.ui.looking import screen_context
 from circlekeeper.ui.people.labels import count_text, kind_short_label
 from circlekeeper.ui.style import heading, note
 
@@ -134,12 +135,9 @@ class RosterPreviewModel(QAbstractTableModel):
 class RosterImportDialog(QDialog):
     """Choose a roster file, check what will happen, then import it all (or nothing)."""
 
-    def __init__(
-        self, database: Database, parent: QWidget | None = None, *, actor: str = ""
-    ) -> None:
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
-        self.actor = actor
         self.preview: Any = None
         self.result_summary: str | None = None
         self.task: BackgroundTask | None = None
@@ -343,15 +341,15 @@ class RosterImportDialog(QDialog):
             return
         preview = self.preview
         skip = self.skip_bad.isChecked()
-        sessions = self.database.sessions
-        actor = self.actor
+        # Who imports is asked here, on the UI thread; the import runs on another thread.
+        looking = screen_context(self.database)
+        context = looking.acting_as(looking.actor(), looking.viewer())
 
         def work(progress: Any, cancelled: Any) -> object:
             return import_roster(
-                sessions,
+                context,
                 preview,
                 skip_bad_rows=skip,
-                actor=actor,
                 progress=progress,
                 cancelled=cancelled,
             )

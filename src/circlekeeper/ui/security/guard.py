@@ -41,8 +41,7 @@ from circlekeeper.ui.style import heading, note
 
 log = logging.getLogger(__name__)
 
-LOCK_SETTING = "lock_after_minutes"
-DEFAULT_LOCK_MINUTES = 10
+DEFAULT_LOCK_MINUTES = 10  # as in core.settings.settings, which is not imported before first paint
 BACKUP_CHECK_MS = 3 * 60 * 1000
 INPUT_EVENTS = {
     QEvent.Type.KeyPress,
@@ -55,28 +54,17 @@ INPUT_EVENTS = {
 
 def lock_minutes(database: Database) -> int:
     """Minutes of no typing or mouse before the app locks; 0 means never."""
-    from sqlalchemy import select
+    from circlekeeper.core.settings import settings
+    from circlekeeper.ui.operations import context_for
 
-    from circlekeeper.core.store.models import Setting
-
-    with database.sessions() as session:
-        value = session.scalar(select(Setting.value).where(Setting.key == LOCK_SETTING))
-    if value is None or not value.strip().isdigit():
-        return DEFAULT_LOCK_MINUTES
-    return int(value)
+    return settings.lock_minutes(context_for(database))
 
 
 def set_lock_minutes(database: Database, minutes: int) -> None:
-    from circlekeeper.core.audit import audit
-    from circlekeeper.core.store.models import Setting
+    from circlekeeper.core.settings import settings
+    from circlekeeper.ui.operations import context_for
 
-    with database.sessions.begin() as session:
-        row = session.get(Setting, LOCK_SETTING)
-        if row is None:
-            session.add(Setting(key=LOCK_SETTING, value=str(minutes)))
-        else:
-            row.value = str(minutes)
-        audit.record(session, "update", "settings", None, keys=[LOCK_SETTING])
+    settings.set_lock_minutes(context_for(database), minutes)
 
 
 class LockCover(QWidget):

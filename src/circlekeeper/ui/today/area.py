@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from circlekeeper.core.domain.enums import CircleStatus, FollowUpStatus
 from circlekeeper.core.followups.followups import FollowUpRow, FollowUpService
 from circlekeeper.core.store.database import Database
+from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.core.today.today import TodayCircle, TodayView, today_view
 from circlekeeper.ui.cases.common import (
     PROBLEMS,
@@ -36,6 +37,7 @@ from circlekeeper.ui.cases.common import (
     show_message,
     time_text,
 )
+from circlekeeper.ui.looking import screen_context
 from circlekeeper.ui.style import heading
 
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -173,8 +175,8 @@ class TodayArea(QWidget):
         today = now.date()
         self.day.setText(long_day_text(today))
         try:
-            view = today_view(self.database.sessions, today, now)
-        except PROBLEMS as problem:
+            view = today_view(screen_context(self.database), today, now)
+        except (*PROBLEMS, DatabaseProblem) as problem:
             show_message(self.message, problem_text(problem), problem=True)
             return
         self.view = view
@@ -293,7 +295,7 @@ class TodayArea(QWidget):
             self.follow_ups.record_outcome(
                 row.id, status, self.outcome.text(), on=self.clock().date()
             )
-        except PROBLEMS as problem:
+        except (*PROBLEMS, DatabaseProblem) as problem:
             show_message(self.message, problem_text(problem), problem=True)
             self.outcome.setFocus(Qt.FocusReason.OtherFocusReason)
             return
@@ -340,7 +342,7 @@ class TodayArea(QWidget):
                 problem=True,
             )
             return
-        except PROBLEMS as problem:
+        except (*PROBLEMS, DatabaseProblem) as problem:
             show_message(self.message, problem_text(problem), problem=True)
             return
         if window is not None:
