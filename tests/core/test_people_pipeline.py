@@ -17,7 +17,8 @@ from circlekeeper.core.problems import NotPermitted
 from circlekeeper.core.profiles.profiles import ProfileService
 from circlekeeper.core.profiles.viewer import DEMOGRAPHIC_FIELDS, Viewer
 from circlekeeper.core.retention.retention import apply_retention, set_retention_years
-from circlekeeper.core.roster.roster import import_roster, read_roster
+from circlekeeper.core.roster.commands import import_roster
+from circlekeeper.core.roster.reading import read_roster
 from circlekeeper.core.settings.settings import SchoolSettings, SettingsService, set_lock_minutes
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import AuditEvent
@@ -107,3 +108,23 @@ def test_an_sro_may_not_set_or_apply_the_retention_rule(db: Database) -> None:
     with pytest.raises(NotPermitted, match="Nothing was changed"):
         apply_retention(as_sam, 3, date(2026, 3, 10), wipe=False)
     assert ("update", "settings") not in _actors(db)
+
+
+def test_a_roster_imported_by_an_sro_neither_sets_nor_changes_demographics(
+    db: Database, tmp_path: Path
+) -> None:
+    # Given Jo, whose gender is on file
+    people = PeopleService(db.sessions)
+    jo = people.create(PersonData("Jo", "Park", external_id="S1", gender="F"))
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "Student ID,First Name,Last Name,Grade,Gender\nS1,Jo,Park,7,M\nS2,Kai,Lund,8,M\n",
+        encoding="utf-8",
+    )
+    # When an SRO imports a roster that carries a gender column
+    import_roster(Context(db.sessions, actor="Sam Reyes", viewer=SAM), read_roster(roster))
+    # Then the other fields are imported, and no gender was written or changed
+    saved = people.details(jo.id).data
+    assert (saved.grade, saved.gender) == ("7", "F")
+    kai = people.find_by_external_id("S2")
+    assert kai is not None and people.details(kai.id).data.gender is None

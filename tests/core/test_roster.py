@@ -9,13 +9,10 @@ from sqlalchemy import func, select
 
 from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import InvalidInput
-from circlekeeper.core.roster.roster import (
-    ImportCancelled,
-    RosterError,
-    compare,
-    import_roster,
-    read_roster,
-)
+from circlekeeper.core.roster.commands import import_roster
+from circlekeeper.core.roster.queries import compare
+from circlekeeper.core.roster.reading import read_roster
+from circlekeeper.core.roster.rows import ImportCancelled, RosterError
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import AuditEvent, GuardianLink, Person
 

@@ -37,12 +37,10 @@ def register(sub: Any) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from circlekeeper.core.roster.roster import (
-        RosterComparison,
-        compare,
-        import_roster,
-        read_roster,
-    )
+    from circlekeeper.core.roster.commands import import_roster
+    from circlekeeper.core.roster.queries import compare
+    from circlekeeper.core.roster.reading import read_roster
+    from circlekeeper.core.roster.rows import RosterComparison
 
     roster: Path = args.roster.expanduser()
     if roster.is_dir():

@@ -250,7 +250,7 @@ class RosterImportDialog(QDialog):
 
     def load(self, path: Path) -> bool:
         """Read ``path`` and show what an import would do; False when it cannot be used."""
-        from circlekeeper.core.roster.roster import read_roster
+        from circlekeeper.core.roster.reading import read_roster
 
         self.path.setText(str(path))
         self.result_summary = None
@@ -335,7 +335,7 @@ class RosterImportDialog(QDialog):
     # -- importing -------------------------------------------------------------------------
 
     def start_import(self) -> None:
-        from circlekeeper.core.roster.roster import import_roster
+        from circlekeeper.core.roster.commands import import_roster
 
         if self.preview is None or self.task is not None or not self.import_button.isEnabled():
             return
