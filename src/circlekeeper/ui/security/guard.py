@@ -229,9 +229,10 @@ class Guard(QObject):
             return False
         from circlekeeper.core.problems import NotFound
         from circlekeeper.core.profiles.profiles import ProfileService
+        from circlekeeper.ui.operations import context_for
 
         try:
-            return ProfileService(database.sessions).get(profile_id).has_pin
+            return ProfileService(context_for(database)).get(profile_id).has_pin
         except NotFound:
             return False
 
@@ -286,9 +287,10 @@ class Guard(QObject):
             if not self.needs_pin():
                 return True
             from circlekeeper.core.profiles.profiles import ProfileService
+            from circlekeeper.ui.operations import context_for
 
             profile_id = getattr(self.window, "profile_id", None)
-            return isinstance(profile_id, int) and ProfileService(database.sessions).verify_pin(
+            return isinstance(profile_id, int) and ProfileService(context_for(database)).verify_pin(
                 profile_id, secret
             )
         try:
