@@ -34,7 +34,7 @@ class Conference:
 
 
 def build_conference(db: Database) -> Conference:
-    people = PeopleService(db.sessions, actor="test")
+    people = PeopleService(Context(db.sessions, actor="test"))
 
     def person(first: str, last: str, kind: str, **extra: object) -> int:
         return people.create(PersonData(first, last, kind=kind, **extra)).id  # type: ignore[arg-type]

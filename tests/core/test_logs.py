@@ -20,6 +20,7 @@ from circlekeeper.core.logs import (
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import Circle, Note
+from circlekeeper.core.store.problems import DatabaseProblem
 
 NOTE_TEXT = "Zq-private-note: said the bruise came from home 7f3a"
 FIRST_NAME = "Quillonia"
@@ -69,13 +70,13 @@ def test_failed_writes_log_the_statement_but_no_record_content(
     _refuse_writes(db.path)
     log = logging.getLogger("circlekeeper.test")
     # When a person with a name and a demographic field, and a private note, fail to save
-    with pytest.raises(IntegrityError):
+    with pytest.raises(DatabaseProblem):  # the pipeline's plain-words problem
         PeopleService(db.sessions).create(
             PersonData(FIRST_NAME, LAST_NAME, race_ethnicity=DEMOGRAPHIC)
         )
     try:
         PeopleService(db.sessions).create(PersonData(FIRST_NAME, LAST_NAME))
-    except IntegrityError:
+    except DatabaseProblem:
         log.exception("saving a person failed")
     with db.sessions.begin() as session:
         circle = Circle(kind="harm_repair", title="t")

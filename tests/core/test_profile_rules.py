@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import NotPermitted, TryLater
 from circlekeeper.core.profiles.pin_attempts import wait_after
 from circlekeeper.core.profiles.profiles import Approval, ProfileService
@@ -27,7 +28,7 @@ class Clock:
 
 def _school(db: Database, clock: Clock | None = None) -> tuple[ProfileService, int, int]:
     """Dana (counselor, PIN 1111) and Sam (SRO, PIN 2222), added the way Settings adds them."""
-    profiles = ProfileService(db.sessions, actor="Dana", clock=clock or Clock())
+    profiles = ProfileService(Context(db.sessions, actor="Dana"), clock=clock or Clock())
     dana = profiles.create("Dana", "counselor", pin="1111")
     sam = profiles.create("Sam", "sro", pin="2222", approval=profiles.approve(dana.id, "1111"))
     return profiles, dana.id, sam.id
@@ -51,7 +52,7 @@ def test_an_sro_cannot_change_its_own_role(db: Database) -> None:
         profiles.update(sam, role="counselor", approval=Approval(dana, "Dana"))
     assert profiles.get(sam).role == "sro" and profiles.get(sam).has_pin
     assert [p.name for p in profiles.list()] == ["Dana", "Sam"]
-    as_sam = ProfileService(db.sessions, actor="Sam")
+    as_sam = ProfileService(Context(db.sessions, actor="Sam"))
     as_sam.update(sam, role="counselor", approval=as_sam.approve(dana, "1111"))
     assert profiles.get(sam).role == "counselor"
     with db.sessions() as session:

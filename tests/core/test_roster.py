@@ -7,14 +7,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import InvalidInput
-from circlekeeper.core.roster.roster import (
-    ImportCancelled,
-    RosterError,
-    compare,
-    import_roster,
-    read_roster,
-)
+from circlekeeper.core.roster.commands import import_roster
+from circlekeeper.core.roster.queries import compare
+from circlekeeper.core.roster.reading import read_roster
+from circlekeeper.core.roster.rows import ImportCancelled, RosterError
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import AuditEvent, GuardianLink, Person
 
@@ -59,7 +57,7 @@ def test_good_roster_is_imported_with_accents_and_shared_guardian(
     tmp_path: Path, db: Database
 ) -> None:
     preview = read_roster(write(tmp_path, GOOD))
-    result = import_roster(db.sessions, preview, actor="test")
+    result = import_roster(Context(db.sessions, actor="test"), preview)
     assert (result.created, result.updated, result.skipped) == (4, 0, 0)
     assert result.guardians_linked == 3
     with db.sessions() as session:

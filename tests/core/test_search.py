@@ -10,6 +10,7 @@ import pytest
 from alembic import command
 from alembic.config import Config
 
+from circlekeeper.core.operations import Context
 from circlekeeper.core.paths import migrations_dir
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.profiles.viewer import Viewer
@@ -145,9 +146,10 @@ def test_private_notes_are_left_out_unless_asked_for(db: Database) -> None:
     ids = _fill(db)
     assert _found(db, "anxious") == []
     assert _found(db, "stepfather", kinds=["note"]) == []
-    hits = search(db.sessions, "anxious", viewer=Viewer("Dana", sees_unattributed=True))
+    hits = search(Context(db.sessions, viewer=Viewer("Dana", sees_unattributed=True)), "anxious")
     assert [(h.kind, h.id, h.private) for h in hits] == [("note", ids["private"], True)]
-    assert search(db.sessions, "anxious", viewer=Viewer("Sam", "sro", sees_unattributed=True)) == []
+    sam = Viewer("Sam", "sro", sees_unattributed=True)
+    assert search(Context(db.sessions, viewer=sam), "anxious") == []
     assert search(db.sessions, "anxious", include_private_notes=True) == hits  # the program's own
     # Making a note part of the record makes it findable; making it private hides it again
     with db.sessions.begin() as session:

@@ -32,7 +32,7 @@ def count_rows(db: Database) -> int:
 
 
 def student(db: Database, first: str = "José", last: str = "Núñez") -> int:
-    people = PeopleService(db.sessions, actor="test")
+    people = PeopleService(Context(db.sessions, actor="test"))
     return people.create(PersonData(first, last, kind="student", grade="8")).id
 
 

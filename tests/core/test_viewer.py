@@ -41,13 +41,14 @@ def test_every_demographic_field_is_a_person_field() -> None:
 
 def test_an_sro_gets_no_equity_fields_and_cannot_overwrite_them(conference: Conference) -> None:
     people = PeopleService(conference.db.sessions)
-    shown = people.details(conference.jose, viewer=SAM).data
+    as_sam = PeopleService(Context(conference.db.sessions, viewer=SAM))
+    shown = as_sam.details(conference.jose).data
     assert all(getattr(shown, name) is None for name in DEMOGRAPHIC_FIELDS)
     assert shown.first_name == "José" and shown.grade == "8"
-    full = people.details(conference.jose, viewer=DANA).data
+    full = PeopleService(Context(conference.db.sessions, viewer=DANA)).details(conference.jose).data
     assert (full.gender, full.race_ethnicity) == ("M", "Hispanic or Latino")
     # What an SRO's screen sends for those fields is ignored; the rest is saved.
-    people.update(conference.jose, replace(shown, phone="555-0101", gender="X"), viewer=SAM)
+    as_sam.update(conference.jose, replace(shown, phone="555-0101", gender="X"))
     saved = people.details(conference.jose).data
     assert (saved.phone, saved.gender, saved.race_ethnicity) == (
         "555-0101",
@@ -70,7 +71,9 @@ def test_notes_are_filtered_in_core_on_every_read(conference: Conference) -> Non
         return [n.text for n in FacilitationService(looking, circle_id).notes()]
 
     def found(viewer: Viewer) -> list[str]:
-        return sorted(h.snippet for h in search(sessions, "walnut", viewer=viewer, kinds=["note"]))
+        return sorted(
+            h.snippet for h in search(Context(sessions, viewer=viewer), "walnut", kinds=["note"])
+        )
 
     for read in (summary, live):
         assert read(DANA) == ["Dana's walnut memory aid", "Walnut note for the file"]

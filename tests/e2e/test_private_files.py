@@ -72,7 +72,8 @@ def test_a_failed_cli_write_logs_no_name_id_or_demographic(tmp_path: Path, db_pa
     home = tmp_path / "cli-home"
     # When the roster import fails inside the database
     result = _run(home, "people", "import", str(roster), "--database", str(db_path))
-    assert result.returncode == 1, result.stderr
+    assert result.returncode == 2, result.stderr  # a refused write is put in plain words
+    assert "Everything saved before it is safe" in result.stderr
     # Then the log says what failed, and no byte of any log file holds the person's details
     logs = [p for p in (home / "logs").iterdir() if p.is_file()]
     written = b"".join(p.read_bytes() for p in logs)

@@ -20,7 +20,7 @@ def _lines(db: Database) -> int:
 
 
 def test_a_person_update_is_one_line_with_old_and_new_values(db: Database) -> None:
-    people = PeopleService(db.sessions, actor="Dana")
+    people = PeopleService(Context(db.sessions, actor="Dana"))
     row = people.create(PersonData("Ana", "Ruiz", kind="student", grade="7"))
     before = _lines(db)
     people.update(row.id, PersonData("Ana", "Ruiz-Soto", kind="student", grade="8"))

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from tests.store.seed import NOTE_TEXT, plain_contents, seed
 
+from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.retention.retention import (
     REMOVED,
@@ -55,7 +56,11 @@ def test_purge_removes_the_case_and_its_records_and_audits_without_content(db: D
     kept = seed(db, closed_on=date(2025, 3, 1), tag="recent")
     due = preview_retention(db.sessions, 5, TODAY)
     result = apply_retention(
-        db.sessions, 5, TODAY, mode="purge", actor="Admin", case_ids=[c.case_id for c in due]
+        Context(db.sessions, actor="Admin"),
+        5,
+        TODAY,
+        mode="purge",
+        case_ids=[c.case_id for c in due],
     )
     assert (result.cases, result.circles, result.agreements, result.notes) == (1, 1, 1, 1)
     with db.sessions() as session:
@@ -94,7 +99,7 @@ def test_only_previewed_cases_are_acted_on_and_the_setting_is_kept(db: Database)
     result = apply_retention(db.sessions, 5, TODAY, case_ids=[])
     assert result.cases == 0 and _count(db, Case) == 1
     assert retention_years(db.sessions) is None
-    set_retention_years(db.sessions, 7, actor="Admin")
+    set_retention_years(Context(db.sessions, actor="Admin"), 7)
     assert retention_years(db.sessions) == 7
 
 

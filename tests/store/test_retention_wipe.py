@@ -18,6 +18,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 from tests.store.retention_seed import GONE_WORDS, KEPT_WORDS, files_holding, plant
 
+from circlekeeper.core.operations import Context
 from circlekeeper.core.paths import migrations_dir
 from circlekeeper.core.retention import rows as retention_rows
 from circlekeeper.core.retention.backups import backups_holding, handle_backups
@@ -123,7 +124,7 @@ def test_the_audit_trail_keeps_no_value_copied_from_removed_people(db: Database)
         ).all()
     assert any(GONE_WORDS["student_renamed"] in d for d in before)  # the trail copied the name
 
-    result = apply_retention(db.sessions, 5, TODAY, actor="Admin")
+    result = apply_retention(Context(db.sessions, actor="Admin"), 5, TODAY)
 
     assert result.audit_lines_redacted == 1
     with db.sessions() as session:

@@ -385,7 +385,9 @@ def test_database_error_is_shown_in_words(qtbot: QtBot, db: Database, people, mo
     )
 
     def broken(*_args: object, **_kw: object) -> None:
-        raise OperationalError("UPDATE", {}, Exception("database is locked"))
+        # The storage error comes out of the operation pipeline as a plain-words problem.
+        with area.service.ctx.write("archive a person"):
+            raise OperationalError("UPDATE", {}, Exception("database is locked"))
 
     monkeypatch.setattr(area.service, "set_archived", broken)
     area.toggle_archived()

@@ -22,7 +22,7 @@ def _rows(dialog: HistoryDialog) -> list[list[str]]:
 
 
 def test_a_change_made_in_the_person_form_shows_in_its_history(qtbot, db: Database) -> None:
-    people = PeopleService(db.sessions, actor="Ms Rivera")
+    people = PeopleService(Context(db.sessions, actor="Ms Rivera"))
     person_id = add_person(people, "Sam", "Rivera", grade="6")
 
     # Given the person is edited through the form and saved

@@ -31,10 +31,11 @@ def add_profile_option(parser: argparse.ArgumentParser) -> None:
 
 def acting_viewer(args: argparse.Namespace, db: Any) -> Any:
     """The :class:`Viewer` this command acts as, once its profile and PIN are checked."""
+    from circlekeeper.core.operations import Context
     from circlekeeper.core.profiles.profiles import ProfileService
     from circlekeeper.core.profiles.viewer import default_viewer
 
-    service = ProfileService(db.sessions, actor="command line")
+    service = ProfileService(Context(db.sessions, actor="command line"))
     rows = service.list()
     name = getattr(args, "profile", None)
     if not rows:

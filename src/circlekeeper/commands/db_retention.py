@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from circlekeeper.cli import UsageProblem
+from circlekeeper.commands.acting import acting_context, add_profile_option
 
 
 def register(retention: argparse.ArgumentParser) -> None:
@@ -25,6 +26,7 @@ def register(retention: argparse.ArgumentParser) -> None:
         default="keep",
         help="what to do with backups that still hold the removed records (default: keep)",
     )
+    add_profile_option(retention)
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
@@ -120,13 +122,16 @@ def run(args: argparse.Namespace) -> int:
     _existing(args, "review")
     db = open_db(args, create=False)  # the passphrase as every command reads it (cli.py)
     try:
+        # Who acts is named in the audit lines; keeping records is not an SRO's work.
+        context = acting_context(args, db)
+        context.viewer().check_keeps_records()
         if args.years is not None and args.years < 1:
             raise UsageProblem("Keep records for at least one year: give --years 1 or more.")
-        years = args.years or retention_years(db.sessions)
+        years = args.years or retention_years(context)
         if not years:
             raise UsageProblem("No retention rule is set; give --years N.")
         today = date.today()
-        plan = plan_retention(db.sessions, years, today)
+        plan = plan_retention(context, years, today)
         mode: Mode = "anonymise" if args.anonymise else "purge"
         _print_plan(plan)
         holding = backups_holding(db.path, db.key, years, today)
@@ -153,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
             )
         if not plan.empty:
             result = apply_retention(
-                db.sessions,
+                context,
                 years,
                 today,
                 mode=mode,
@@ -169,7 +174,9 @@ def run(args: argparse.Namespace) -> int:
                 f"{_plural(result.people, 'person', 'people')} who left. The database file was "
                 "wiped: none of the removed words is left in it."
             )
-        outcome = handle_backups(db.path, db.key, holding, args.backups, years, today, mode=mode)
+        outcome = handle_backups(
+            db.path, db.key, holding, args.backups, years, today, mode=mode, acting=context
+        )
         _report(outcome, holding)
         _print_aside(aside)
         if outcome.failed:

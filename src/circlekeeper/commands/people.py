@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from circlekeeper.cli import UsageProblem, add_database_option, database_path
+from circlekeeper.commands.acting import acting_context, add_profile_option
 
 
 def register(sub: Any) -> None:
@@ -30,17 +31,16 @@ def register(sub: Any) -> None:
         help="import the good lines and leave out the lines with problems",
     )
     add_database_option(importer)
+    add_profile_option(importer)
     importer.set_defaults(func=_import)
     add_database_option(parser)
 
 
 def _import(args: argparse.Namespace) -> int:
-    from circlekeeper.core.roster.roster import (
-        RosterComparison,
-        compare,
-        import_roster,
-        read_roster,
-    )
+    from circlekeeper.core.roster.commands import import_roster
+    from circlekeeper.core.roster.queries import compare
+    from circlekeeper.core.roster.reading import read_roster
+    from circlekeeper.core.roster.rows import RosterComparison
 
     roster: Path = args.roster.expanduser()
     if roster.is_dir():
@@ -84,9 +84,7 @@ def _import(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     try:
-        result = import_roster(
-            db.sessions, preview, skip_bad_rows=args.skip_bad_rows, actor="command line"
-        )
+        result = import_roster(acting_context(args, db), preview, skip_bad_rows=args.skip_bad_rows)
     finally:
         db.close()
     print(

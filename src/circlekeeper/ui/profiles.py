@@ -202,7 +202,9 @@ class ProfilesSection(QGroupBox):
         super().__init__(parent)
         self.setTitle(self.tr("Who uses circlekeeper"))
         self.setAccessibleName(self.tr("Profiles"))
-        self.service = ProfileService(database.sessions, actor=current_viewer(database).name)
+        from circlekeeper.ui.looking import screen_context
+
+        self.service = ProfileService(screen_context(database))
         self._titles = role_titles(self)
         self.list = QListWidget(self)
         self.list.setAccessibleName(self.tr("Profiles"))

@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from circlekeeper.core.operations import Context, as_context
+from circlekeeper.core.profiles.viewer import DEMOGRAPHIC_FIELDS
 from circlekeeper.core.store.changes import ACTOR, TEXT_HIDDEN, attach, take_pending
 from circlekeeper.core.store.changes import changes as changes  # re-exported helper
 from circlekeeper.core.store.models import AuditEvent
@@ -67,14 +69,19 @@ class AuditEntry:
 
 
 def history(
-    sessions: sessionmaker[Session], entity_uuid: str, *, mentions: bool = True
+    context: Context | sessionmaker[Session], entity_uuid: str, *, mentions: bool = True
 ) -> list[AuditEntry]:
     """A record's audit lines, oldest first; with ``mentions``, also lines naming it in detail
-    (an agreement's lines about one of its items, for example)."""
+    (an agreement's lines about one of its items, for example).
+
+    A viewer who may not see demographic fields (an SRO) gets no old or new value of them.
+    """
+    ctx = as_context(context)
+    hidden = () if ctx.viewer().can_see_demographics else DEMOGRAPHIC_FIELDS
     condition = AuditEvent.entity_uuid == entity_uuid
     if mentions:
         condition = or_(condition, AuditEvent.detail.contains(entity_uuid))
-    with sessions() as session:
+    with ctx.read() as session:
         rows = session.scalars(
             select(AuditEvent).where(condition).order_by(AuditEvent.at, AuditEvent.id)
         ).all()
@@ -87,7 +94,11 @@ def history(
         if not isinstance(detail, dict):
             detail = {"value": detail}
         raw = detail.pop("changes", {})
-        found = {k: (v[0], v[1]) for k, v in raw.items() if isinstance(v, list) and len(v) == 2}
+        found = {
+            k: (v[0], v[1])
+            for k, v in raw.items()
+            if isinstance(v, list) and len(v) == 2 and k not in hidden
+        }
         entries.append(
             AuditEntry(row.at, row.actor, row.action, row.entity, row.entity_uuid, found, detail)
         )

@@ -30,7 +30,8 @@ def _utc_now() -> datetime:
 
 def storage_problem(error: SQLAlchemyError) -> DatabaseProblem:
     """A storage error the engine did not already put in plain words, as a project problem."""
-    log.error("A change could not be saved: %s", type(error).__name__)
+    # The statement goes to the log for IT (the log's formatter takes the values out of it).
+    log.error("A change could not be saved: %s", type(error).__name__, exc_info=error)
     return DatabaseProblem(
         "The last change could not be saved because the database refused it. Everything "
         "saved before it is safe. Try again; if it happens again, restart circlekeeper and "

@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from circlekeeper.core.audit import audit
 from circlekeeper.core.domain.enums import PersonKind
+from circlekeeper.core.operations import Context, as_context
+from circlekeeper.core.people.names import display_name
 from circlekeeper.core.problems import InvalidInput, NotFound
-from circlekeeper.core.profiles.viewer import DEMOGRAPHIC_FIELDS, Viewer
+from circlekeeper.core.profiles.viewer import DEMOGRAPHIC_FIELDS
 from circlekeeper.core.store.models import GuardianLink, Person
 from circlekeeper.core.store.types import utcnow
 from circlekeeper.core.text import clean_name, fold, normalise_id
@@ -64,7 +66,7 @@ class PersonRow:
     @property
     def display_name(self) -> str:
         """How the person is addressed: preferred name first, then family name."""
-        return f"{self.preferred_name or self.first_name} {self.last_name}".strip()
+        return display_name(self.first_name, self.preferred_name, self.last_name)
 
 
 @dataclass(frozen=True)
@@ -194,14 +196,13 @@ def search_filter(text: str) -> ColumnElement[bool]:
 class PeopleService:
     """Create, find, edit and archive people, and link guardians to students."""
 
-    def __init__(self, sessions: sessionmaker[Session], actor: str = "") -> None:
-        self._sessions = sessions
-        self.actor = actor
+    def __init__(self, context: Context | sessionmaker[Session]) -> None:
+        self.ctx = as_context(context)
 
     @property
     def sessions(self) -> sessionmaker[Session]:
         """The database this service works on (screens use it to find who is viewing)."""
-        return self._sessions
+        return self.ctx.sessions
 
     def search(
         self,
@@ -222,7 +223,7 @@ class PeopleService:
             query = query.where(Person.kind == kind)
         query = query.order_by(Person.last_name, Person.first_name, Person.id)
         query = query.limit(limit).offset(offset)
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             ids = list(session.scalars(query))
             rows = {
                 r[0]: _row(tuple(r))
@@ -234,32 +235,30 @@ class PeopleService:
         query = select(func.count()).select_from(Person).where(search_filter(text))
         if not include_archived:
             query = query.where(Person.archived_at.is_(None))
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             return int(session.scalar(query) or 0)
 
     def create(self, data: PersonData) -> PersonRow:
         data = _clean(data)
-        with self._sessions.begin() as session:
+        with self.ctx.write("add a person") as session:
             self._check_external_id(session, data.external_id, None)
             person = Person(**vars(data), search_text=search_text(data))
             session.add(person)
             session.flush()
-            audit.record(session, "create", "person", person.uuid, actor=self.actor)
+            audit.record(session, "create", "person", person.uuid)
             return self._person_row(person)
 
-    def update(
-        self, person_id: int, data: PersonData, *, viewer: Viewer | None = None
-    ) -> PersonRow:
-        """Save a person's facts; the equity fields only if ``viewer`` may see them.
+    def update(self, person_id: int, data: PersonData) -> PersonRow:
+        """Save a person's facts; the equity fields only if the viewer may see them.
 
         An SRO's screen never holds the stored equity fields, so what it sends for them is
         ignored and the stored values are kept.
         """
         data = _clean(data)
         editable = PERSON_FIELDS
-        if viewer is not None and not viewer.can_see_demographics:
+        if not self.ctx.viewer().can_see_demographics:
             editable = tuple(n for n in PERSON_FIELDS if n not in DEMOGRAPHIC_FIELDS)
-        with self._sessions.begin() as session:
+        with self.ctx.write("edit a person") as session:
             person = self._get(session, person_id)
             self._check_external_id(session, data.external_id, person_id)
             data = replace(
@@ -270,29 +269,28 @@ class PeopleService:
                 setattr(person, name, getattr(data, name))
             person.search_text = search_text(data)
             if changed:
-                audit.record(
-                    session, "update", "person", person.uuid, actor=self.actor, fields=changed
-                )
+                audit.record(session, "update", "person", person.uuid, fields=changed)
             return self._person_row(person)
 
     def set_archived(self, person_id: int, archived: bool) -> None:
         """Archive (hide from lists, keep every record) or bring back a person."""
-        with self._sessions.begin() as session:
+        with self.ctx.write("archive a person") as session:
             person = self._get(session, person_id)
             if archived == (person.archived_at is not None):
                 return
             person.archived_at = utcnow() if archived else None
             action = "archive" if archived else "restore"
-            audit.record(session, action, "person", person.uuid, actor=self.actor)
+            audit.record(session, action, "person", person.uuid)
 
-    def details(self, person_id: int, *, viewer: Viewer | None = None) -> PersonDetails:
-        """A person with guardians and students; no equity fields for a ``viewer`` (an SRO)
-        who may not see them."""
-        with self._sessions() as session:
+    def details(self, person_id: int) -> PersonDetails:
+        """A person with guardians and students; no equity fields for a viewer (an SRO) who
+        may not see them."""
+        viewer = self.ctx.viewer()
+        with self.ctx.read() as session:
             person = self._get(session, person_id)
-            data = PersonData(**{n: getattr(person, n) for n in PERSON_FIELDS})
-            if viewer is not None:
-                data = viewer.without_demographics(data)
+            data = viewer.without_demographics(
+                PersonData(**{n: getattr(person, n) for n in PERSON_FIELDS})
+            )
             guardian = aliased(Person)
             guardians = [
                 GuardianRow(link_id, _row(tuple(rest)), rel, consent)
@@ -332,7 +330,7 @@ class PeopleService:
     ) -> None:
         if student_id == guardian_id:
             raise InvalidInput("A person cannot be their own guardian.")
-        with self._sessions.begin() as session:
+        with self.ctx.write("link a guardian") as session:
             student = self._get(session, student_id)
             guardian = self._get(session, guardian_id)
             exists = session.scalar(
@@ -357,12 +355,11 @@ class PeopleService:
                 "link_guardian",
                 "person",
                 student.uuid,
-                actor=self.actor,
                 guardian=guardian.uuid,
             )
 
     def unlink_guardian(self, link_id: int) -> None:
-        with self._sessions.begin() as session:
+        with self.ctx.write("unlink a guardian") as session:
             link = session.get(GuardianLink, link_id)
             if link is None:
                 raise NotFound("That guardian link no longer exists.")
@@ -374,12 +371,11 @@ class PeopleService:
                 "unlink_guardian",
                 "person",
                 student.uuid,
-                actor=self.actor,
                 guardian=guardian.uuid,
             )
 
     def find_by_external_id(self, external_id: str) -> PersonRow | None:
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             person = people_by_ids(session, [external_id]).get(normalise_id(external_id))
             return self._person_row(person) if person is not None else None
 

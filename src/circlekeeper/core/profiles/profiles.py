@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound, NotPermitted
 from circlekeeper.core.profiles.pin_attempts import PinAttempts
 from circlekeeper.core.profiles.viewer import ProfileRole, Viewer, same_name
@@ -161,13 +162,11 @@ class ProfileService:
 
     def __init__(
         self,
-        sessions: sessionmaker[Session],
-        actor: str = "",
+        context: Context | sessionmaker[Session],
         *,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
-        self._sessions = sessions
-        self.actor = actor
+        self.ctx = as_context(context)
         self._attempts = PinAttempts(clock or (lambda: utcnow()))
 
     # -- reading -----------------------------------------------------------------------------
@@ -176,11 +175,11 @@ class ProfileService:
         query = select(Profile).order_by(Profile.name, Profile.id)
         if not include_archived:
             query = query.where(Profile.archived_at.is_(None))
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             return [_row(p) for p in session.scalars(query)]
 
     def get(self, profile_id: int) -> ProfileRow:
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             return _row(self._get(session, profile_id))
 
     def find(self, name: str) -> ProfileRow | None:
@@ -204,7 +203,7 @@ class ProfileService:
         raises :class:`TryLater` without looking at the PIN. An empty PIN is not a try.
         """
         pin = pin.strip()
-        with self._sessions.begin() as session:
+        with self.ctx.write("check a PIN") as session:
             profile = session.get(Profile, profile_id)
             if profile is None or profile.archived_at is not None or not profile.pin_hash:
                 return False
@@ -254,7 +253,7 @@ class ProfileService:
     ) -> ProfileRow:
         name, role = _clean_name(name), _clean_role(role)
         pin_hash = hash_pin(clean_pin(pin)) if pin else None
-        with self._sessions.begin() as session:
+        with self.ctx.write("add a profile") as session:
             before = self._guard(session, approval)
             self._check_unique(session, name, None)
             profile = Profile(name=name, role=role, pin_hash=pin_hash)
@@ -273,7 +272,7 @@ class ProfileService:
         archived: bool | None = None,
         approval: Approval | None = None,
     ) -> ProfileRow:
-        with self._sessions.begin() as session:
+        with self.ctx.write("change a profile") as session:
             profile = self._get(session, profile_id)
             changed: list[str] = []
             if name is not None:
@@ -306,7 +305,7 @@ class ProfileService:
     ) -> None:
         """Set a new PIN, or remove it with ``None`` or an empty string."""
         pin_hash = hash_pin(clean_pin(pin)) if pin else None
-        with self._sessions.begin() as session:
+        with self.ctx.write("set a PIN") as session:
             profile = self._get(session, profile_id)
             before = self._guard(session, approval)
             profile.pin_hash = pin_hash
@@ -319,9 +318,11 @@ class ProfileService:
     # -- the rules ---------------------------------------------------------------------------
 
     def _by(self, approval: Approval | None) -> str:
-        if approval is None or same_name(approval.name, self.actor):
-            return self.actor
-        return f"{self.actor} (approved by {approval.name})" if self.actor else approval.name
+        """Who made the change for the audit line: the actor, and who approved it if another."""
+        actor = self.ctx.actor()
+        if approval is None or same_name(approval.name, actor):
+            return actor
+        return f"{actor} (approved by {approval.name})" if actor else approval.name
 
     def _guard(self, session: Session, approval: Approval | None) -> set[tuple[str, int]]:
         """Refuse a change without a valid approval once one is needed; the SRO rule's state."""

@@ -118,6 +118,21 @@ class Viewer:
         return not self.is_sro
 
     @property
+    def can_keep_records(self) -> bool:
+        """Setting how long records are kept and removing old ones is the school's own work
+        (a counselor's or an administrator's); an SRO does neither."""
+        return not self.is_sro
+
+    def check_keeps_records(self) -> None:
+        """Refuse, in plain words, the record-keeping work an SRO does not do."""
+        if not self.can_keep_records:
+            raise NotPermitted(
+                "Only a counselor or an administrator can set how long records are kept or "
+                "remove old records; a school resource officer's profile cannot. Nothing was "
+                "changed. Ask a counselor or an administrator to do it."
+            )
+
+    @property
     def audiences(self) -> tuple[str, ...]:
         """The copies of an agreement this viewer may export: an SRO gets the sharing copy only."""
         return (SHARING_COPY,) if self.is_sro else (SCHOOL_COPY, SHARING_COPY)

@@ -28,6 +28,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
 
+from circlekeeper.core.operations import Context
 from circlekeeper.core.retention.retention import (
     Mode,
     RetentionPlan,
@@ -144,13 +145,20 @@ def backups_holding(db_path: Path, key: str | None, years: int, today: date) -> 
 
 
 def rewrite_backup(
-    path: Path, key: str | None, years: int, today: date, *, mode: Mode, actor: str = ""
+    path: Path,
+    key: str | None,
+    years: int,
+    today: date,
+    *,
+    mode: Mode,
+    acting: Context | None = None,
 ) -> None:
     """Apply the rule to one backup copy in place and wipe its file (it keeps its key).
 
     A copy made before an upgrade is brought up to the current schema first (the copy is being
     rewritten anyway; no extra backup of it is made, as that would be one more copy of the
-    records being removed).
+    records being removed). ``acting`` is the context of the database whose copy this is: its
+    actor is named in the copy's audit line.
     """
     state = inspect_schema(path, key=key)
     if state.state not in (SchemaState.CURRENT, SchemaState.OUTDATED):
@@ -161,7 +169,13 @@ def rewrite_backup(
     try:
         if state.state is SchemaState.OUTDATED:
             upgrade_schema(engine)
-        apply_retention(make_session_factory(engine), years, today, mode=mode, actor=actor)
+        sessions = make_session_factory(engine)
+        context = (
+            Context(sessions)
+            if acting is None
+            else Context(sessions, actor=acting.actor, viewer=acting.viewer_or_none())
+        )
+        apply_retention(context, years, today, mode=mode)
     finally:
         engine.dispose()
 
@@ -175,12 +189,15 @@ def handle_backups(
     today: date,
     *,
     mode: Mode = "purge",
-    actor: str = "",
+    acting: Context | None = None,
 ) -> BackupOutcome:
     """Keep, prune or rewrite the backups that hold removed records (see the module notes).
 
-    Call after the database itself was purged.
+    Call after the database itself was purged, with its context as ``acting`` (who acts: a
+    counselor's or an administrator's work).
     """
+    if acting is not None and choice != "keep":
+        acting.viewer().check_keeps_records()
     if choice not in CHOICES:
         raise DatabaseProblem("Choose keep, prune or rewrite for the backups.")
     pruned: list[Path] = []
@@ -196,7 +213,7 @@ def handle_backups(
     elif choice == "rewrite":
         for backup in holding:
             try:
-                rewrite_backup(backup.path, key, years, today, mode=mode, actor=actor)
+                rewrite_backup(backup.path, key, years, today, mode=mode, acting=acting)
             except Exception as exc:  # reported per file; the others are still rewritten
                 failed.append((backup.path, _why(exc)))
                 continue

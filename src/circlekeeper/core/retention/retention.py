@@ -50,6 +50,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.retention import rows
 from circlekeeper.core.retention.rows import REMOVED
@@ -154,26 +155,27 @@ def cutoff(years: int, today: date) -> date:
         return today.replace(year=today.year - years, day=28)
 
 
-def retention_years(sessions: sessionmaker[Session]) -> int | None:
+def retention_years(context: Context | sessionmaker[Session]) -> int | None:
     """The retention setting in years, or None when no rule is set."""
-    with sessions() as session:
+    with as_context(context).read() as session:
         value = session.scalar(select(Setting.value).where(Setting.key == YEARS_SETTING))
     return int(value) if value and value.isdigit() and int(value) > 0 else None
 
 
-def set_retention_years(
-    sessions: sessionmaker[Session], years: int | None, *, actor: str = ""
-) -> None:
+def set_retention_years(context: Context | sessionmaker[Session], years: int | None) -> None:
+    """Set the rule (None: no rule); a counselor's or an administrator's work."""
+    ctx = as_context(context)
+    ctx.viewer().check_keeps_records()
     if years is not None and years < 1:
         raise InvalidInput("Keep records for at least one year.")
-    with sessions.begin() as session:
+    with ctx.write("set how long records are kept") as session:
         row = session.get(Setting, YEARS_SETTING)
         value = "" if years is None else str(years)
         if row is None:
             session.add(Setting(key=YEARS_SETTING, value=value))
         else:
             row.value = value
-        audit.record(session, "update", "settings", None, actor=actor, keys=[YEARS_SETTING])
+        audit.record(session, "update", "settings", None, keys=[YEARS_SETTING])
 
 
 def _plan(session: Session, years: int, today: date) -> RetentionPlan:
@@ -218,17 +220,19 @@ def _plan(session: Session, years: int, today: date) -> RetentionPlan:
     return RetentionPlan(years, today, limit, found, loose, people)
 
 
-def plan_retention(sessions: sessionmaker[Session], years: int, today: date) -> RetentionPlan:
+def plan_retention(
+    context: Context | sessionmaker[Session], years: int, today: date
+) -> RetentionPlan:
     """What the rule would remove today: cases, loose circles and people, oldest first."""
-    with sessions() as session:
+    with as_context(context).read() as session:
         return _plan(session, years, today)
 
 
 def preview_retention(
-    sessions: sessionmaker[Session], years: int, today: date
+    context: Context | sessionmaker[Session], years: int, today: date
 ) -> list[RetentionCandidate]:
     """The closed cases the rule would remove, oldest first, with their linked records."""
-    return plan_retention(sessions, years, today).cases
+    return plan_retention(context, years, today).cases
 
 
 def _only(found: list[int], wanted: Collection[int] | None) -> list[int]:
@@ -239,12 +243,11 @@ def _only(found: list[int], wanted: Collection[int] | None) -> list[int]:
 
 
 def apply_retention(
-    sessions: sessionmaker[Session],
+    context: Context | sessionmaker[Session],
     years: int,
     today: date,
     *,
     mode: Mode = "purge",
-    actor: str = "",
     case_ids: Collection[int] | None = None,
     circle_ids: Collection[int] | None = None,
     person_ids: Collection[int] | None = None,
@@ -253,11 +256,13 @@ def apply_retention(
     """Purge or anonymise what is due (only the ids given, if given: those previewed).
 
     With ``wipe`` (the default) the file is then wiped so no removed word stays in any byte of
-    it (see :mod:`circlekeeper.core.store.scrub`).
+    it (see :mod:`circlekeeper.core.store.scrub`). A counselor's or an administrator's work.
     """
+    ctx = as_context(context)
+    ctx.viewer().check_keeps_records()
     if mode not in ("purge", "anonymise"):
         raise InvalidInput("Choose whether to purge or to anonymise the old records.")
-    with sessions.begin() as session, scrub.secure_delete(session):
+    with ctx.write(f"retention: {mode}") as session, scrub.secure_delete(session):
         limit = cutoff(years, today)
         cases = _only([c.id for c in rows.due_cases(session, limit)], case_ids)
         circles = _only([c.id for c in rows.due_circles(session, limit)], circle_ids)
@@ -289,7 +294,6 @@ def apply_retention(
             f"retention_{mode}",
             "case",
             None,
-            actor=actor,
             years=years,
             closed_on_or_before=limit.isoformat(),
             cases=result.cases,
@@ -302,7 +306,7 @@ def apply_retention(
             case_uuids=case_uuids,
         )
     if wipe:
-        wipe_file(sessions)
+        wipe_file(ctx.sessions)
     return result
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.domain.enums import NotePrivacy
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.store.models import Agreement, Case, Circle, Note
 from circlekeeper.core.text import fold
@@ -67,22 +68,24 @@ def match_expression(user_text: str) -> str | None:
 
 
 def search(
-    sessions: sessionmaker[Session],
+    context: Context | sessionmaker[Session],
     user_text: str,
     limit: int = 50,
     *,
-    viewer: Viewer | None = None,
     include_private_notes: bool = False,
     kinds: Iterable[str] | None = None,
     marks: tuple[str, str] = ("", ""),
 ) -> list[SearchHit]:
     """Records matching the text, best first (see below); empty text finds nothing.
 
-    Private notes (a facilitator's memory aid, often about minors) are found only by a
-    ``viewer`` who may see them (:meth:`Viewer.can_see_note`: their author, never an SRO);
-    without a viewer, none are. ``include_private_notes`` finds every private note, for the
-    program's own checks (retention proving a purge left nothing); never for a person's screen.
+    Private notes (a facilitator's memory aid, often about minors) are found only by the
+    context's viewer when they may see them (:meth:`Viewer.can_see_note`: their author, never
+    an SRO); a context without a named viewer finds none. ``include_private_notes`` finds
+    every private note, for the program's own checks (retention proving a purge left
+    nothing); never for a person's screen.
     """
+    ctx = as_context(context)
+    viewer = ctx.viewer()
     expression = match_expression(user_text)
     if expression is None or limit <= 0:
         return []
@@ -93,7 +96,7 @@ def search(
     index_kinds = {k for k in wanted if k != "note"}
     if "note" in wanted:
         index_kinds.add("note")
-        if include_private_notes or (viewer is not None and not viewer.is_sro):
+        if include_private_notes or viewer.private_notes_author is not None:
             index_kinds.add("private_note")
     kind_list = ", ".join(f"'{k}'" for k in sorted(index_kinds))  # fixed names, not user text
     # FTS5's bm25 ranking reads every match first: ~0.5 s for "s" on a district's ten years.
@@ -108,7 +111,7 @@ def search(
     )
     cap = max(limit * 4, 200)
     words = [fold(w) for w in _WORD.findall(user_text)]
-    with sessions() as session:
+    with ctx.read() as session:
         if session.get_bind().dialect.name != "sqlite":
             return []
         found: dict[int, tuple[tuple[int, int, int, int, int], Sequence[Any]]] = {}
@@ -123,7 +126,7 @@ def search(
                 whole = 0 if all(w in title_words for w in words) else 1
                 key = (phase, whole, _KIND_ORDER[str(row[1])], len(str(row[4])), int(row[2]))
                 found[row[0]] = (key, row)
-        if viewer is not None and not include_private_notes:
+        if not include_private_notes:
             _drop_unseen_private_notes(session, found, viewer)
         rows = [row for _key, row in sorted(found.values(), key=lambda kr: kr[0])][:limit]
         titles = _display_titles(session, [(str(r[1]), int(r[2]), str(r[4])) for r in rows])
@@ -221,12 +224,12 @@ def _shorten(value: str, width: int = 60) -> str:
     return value if len(value) <= width else value[: width - 1].rstrip() + "…"
 
 
-def rebuild_index(sessions: sessionmaker[Session]) -> int:
+def rebuild_index(context: Context | sessionmaker[Session]) -> int:
     """Rebuild FTS5's internal structures (after a crash or a bulk import); returns rows indexed.
 
     The triggers keep the content right; this only compacts and checks the index itself.
     """
-    with sessions.begin() as session:
+    with as_context(context).write("rebuild the search index") as session:
         if session.get_bind().dialect.name != "sqlite":
             return 0
         session.execute(text("INSERT INTO search_index(search_index) VALUES ('rebuild')"))

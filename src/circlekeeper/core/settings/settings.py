@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.store.models import Setting
 
 
@@ -41,18 +42,18 @@ class SchoolSettings:
 class SettingsService:
     """Reads and saves :class:`SchoolSettings`."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
-        self._sessions = sessions
+    def __init__(self, context: Context | sessionmaker[Session]) -> None:
+        self.ctx = as_context(context)
 
     def load(self) -> SchoolSettings:
         names = {f.name for f in fields(SchoolSettings)}
-        with self._sessions() as session:
+        with self.ctx.read() as session:
             rows = session.execute(select(Setting.key, Setting.value)).all()
         return SchoolSettings(**{k: v for k, v in rows if k in names})
 
     def save(self, settings: SchoolSettings) -> None:
         values = {k: str(v).strip() for k, v in asdict(settings).items()}
-        with self._sessions.begin() as session:
+        with self.ctx.write("save the settings") as session:
             existing = {s.key: s for s in session.scalars(select(Setting))}
             changed = []
             for key, value in values.items():
@@ -65,3 +66,27 @@ class SettingsService:
                     changed.append(key)
             if changed:
                 audit.record(session, "update", "settings", None, keys=changed)
+
+
+LOCK_SETTING = "lock_after_minutes"
+DEFAULT_LOCK_MINUTES = 10
+
+
+def lock_minutes(context: Context | sessionmaker[Session]) -> int:
+    """Minutes of no typing or mouse before the app locks; 0 means never."""
+    with as_context(context).read() as session:
+        value = session.scalar(select(Setting.value).where(Setting.key == LOCK_SETTING))
+    if value is None or not value.strip().isdigit():
+        return DEFAULT_LOCK_MINUTES
+    return int(value)
+
+
+def set_lock_minutes(context: Context | sessionmaker[Session], minutes: int) -> None:
+    """Save how long the app waits before it locks (0: never)."""
+    with as_context(context).write("set the lock time") as session:
+        row = session.get(Setting, LOCK_SETTING)
+        if row is None:
+            session.add(Setting(key=LOCK_SETTING, value=str(minutes)))
+        else:
+            row.value = str(minutes)
+        audit.record(session, "update", "settings", None, keys=[LOCK_SETTING])

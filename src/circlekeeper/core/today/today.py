@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from circlekeeper.core.domain.enums import AgreementStatus, CircleStatus, FollowUpStatus
 from circlekeeper.core.followups.queries import FOLLOW_UP_QUERY, follow_up_row
 from circlekeeper.core.followups.rows import FollowUpRow
+from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import NotFound
 from circlekeeper.core.store.models import (
     Agreement,
@@ -93,13 +94,13 @@ def _circle(row: Circle, tz: tzinfo) -> TodayCircle:
     )
 
 
-def today_view(sessions: sessionmaker[Session], today: date, now: datetime) -> TodayView:
+def today_view(context: Context | sessionmaker[Session], today: date, now: datetime) -> TodayView:
     """What a counselor needs at a glance on ``today`` (the local date of ``now``)."""
     tz = now.tzinfo
     if tz is None or now.utcoffset() is None:
         raise ValueError("now must be time-zone aware: the Today view is about a local day")
     start, end = _day_bounds(today, tz)
-    with sessions() as session:
+    with as_context(context).read() as session:
         circles = [
             _circle(c, tz)
             for c in session.scalars(
@@ -219,7 +220,7 @@ _KIND_ORDER = {"case": 0, "circle": 1, "agreement": 2, "follow_up": 3}
 
 
 def student_history(
-    sessions: sessionmaker[Session], person_id: int, *, tz: tzinfo | None = None
+    context: Context | sessionmaker[Session], person_id: int, *, tz: tzinfo | None = None
 ) -> list[HistoryEntry]:
     """Every case, circle, agreement and follow-up one person took part in, in date order.
 
@@ -227,7 +228,7 @@ def student_history(
     the day they were made (or created, for drafts); follow-ups by their due date.
     """
     entries: list[HistoryEntry] = []
-    with sessions() as session:
+    with as_context(context).read() as session:
         if session.get(Person, person_id) is None:
             raise NotFound(f"There is no person with id {person_id} in this database.")
         case_roles: dict[int, str] = {}

@@ -18,12 +18,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from circlekeeper.core.people.people import PeopleService, PersonRow
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.database import Database
+from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.lists import keep_place, open_on_enter, select_row, selected_row
+from circlekeeper.ui.looking import screen_context
 from circlekeeper.ui.operations import Changes, listen
 from circlekeeper.ui.people.labels import count_text
 from circlekeeper.ui.people.model import PeopleTableModel
@@ -40,7 +41,7 @@ class PeopleArea(QWidget):
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
-        self.service = PeopleService(database.sessions)
+        self.service = PeopleService(screen_context(database))
         self.model = PeopleTableModel(self.service, self)
 
         self.title = heading(self.tr("People"), self)
@@ -246,7 +247,7 @@ class PeopleArea(QWidget):
             return
         try:
             dialog = PersonDialog(self.service, person.id, parent=self)
-        except (NotFound, SQLAlchemyError) as problem:
+        except (NotFound, DatabaseProblem) as problem:
             self._show_problem(problem)
             self.reload()
             return
@@ -290,13 +291,13 @@ class PeopleArea(QWidget):
     def _guard(self, action: object) -> bool:
         try:
             action()  # type: ignore[operator]
-        except (InvalidInput, NotFound, SQLAlchemyError) as problem:
+        except (InvalidInput, NotFound, DatabaseProblem) as problem:
             self._show_problem(problem)
             return False
         return True
 
     def _show_problem(self, problem: Exception) -> None:
-        if isinstance(problem, SQLAlchemyError):
+        if isinstance(problem, DatabaseProblem):
             log.exception("People area: database error", exc_info=problem)
             text = self.tr(
                 "The records could not be read or saved just now. Nothing already saved was "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from dataclasses import replace
 from datetime import date
@@ -21,29 +20,27 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from circlekeeper.core.domain.enums import PersonKind
 from circlekeeper.core.people.people import GuardianRow, PeopleService, PersonData, PersonRow
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.profiles import Viewer
+from circlekeeper.core.store.problems import DatabaseProblem
+from circlekeeper.ui.people.guardian_links import GuardianLinks, PendingLink
 from circlekeeper.ui.people.labels import grade_choices, kind_choices
 from circlekeeper.ui.profiles import current_viewer
 from circlekeeper.ui.style import heading, note
 
 log = logging.getLogger(__name__)
 
-_PendingLink = tuple[PersonRow, str, bool]  # guardian, relationship, can consent
 
-
-class PersonDialog(QDialog):
+class PersonDialog(GuardianLinks):
     """Add a person (``person_id=None``) or edit one; saves through :class:`PeopleService`.
 
     Guardian links and unlinks are kept in the form and written on Save, so Cancel leaves the
@@ -61,19 +58,23 @@ class PersonDialog(QDialog):
         viewer: Viewer | None = None,
     ) -> None:
         super().__init__(parent)
-        self.service = service
         # An SRO sees no equity (demographic) fields; what is stored is kept as it is on Save.
-        self.viewer = viewer if viewer is not None else current_viewer(sessions=service.sessions)
+        # Core decides both (details() leaves them out, update() keeps the stored ones) for
+        # the service's viewer: this window's.
+        if viewer is None:
+            viewer = service.ctx.viewer_or_none() or current_viewer(sessions=service.sessions)
+        self.viewer = viewer
+        self.service = PeopleService(service.ctx.acting_as(service.ctx.actor, viewer))
         self.demographics_shown = self.viewer.can_see_demographics
         self._stored = PersonData("", "")
         self.person_id = person_id
         self.saved: PersonRow | None = None
         self._allow_guardians = allow_guardians
         self._guardians: list[GuardianRow] = []
-        self._pending_links: list[_PendingLink] = []
+        self._pending_links: list[PendingLink] = []
         self._pending_unlinks: set[int] = set()
         # The equity fields are left out in core for a viewer who may not see them.
-        details = service.details(person_id, viewer=self.viewer) if person_id is not None else None
+        details = self.service.details(person_id) if person_id is not None else None
 
         self.setWindowTitle(self.tr("Add a person") if details is None else self.tr("Edit person"))
         self.setAccessibleName(self.windowTitle())
@@ -399,65 +400,6 @@ class PersonDialog(QDialog):
         chosen = self.birth_date.date()
         return date(chosen.year(), chosen.month(), chosen.day())
 
-    # -- guardians -------------------------------------------------------------------------
-
-    def _fill_guardians(self) -> None:
-        self.guardian_list.clear()
-        for link in self._guardians:
-            if link.link_id in self._pending_unlinks:
-                continue
-            item = QListWidgetItem(self._guardian_text(link.guardian, link.relationship))
-            item.setData(Qt.ItemDataRole.UserRole, ("linked", link.link_id))
-            self.guardian_list.addItem(item)
-        for position, (guardian, relationship, _consent) in enumerate(self._pending_links):
-            text = self.tr("{guardian} (linked when you save)").format(
-                guardian=self._guardian_text(guardian, relationship)
-            )
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, ("pending", position))
-            self.guardian_list.addItem(item)
-        if self.guardian_list.count() == 0:
-            item = QListWidgetItem(self.tr("No guardians linked yet."))
-            item.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.guardian_list.addItem(item)
-        self._update_guardian_buttons()
-
-    def _guardian_text(self, guardian: PersonRow, relationship: str | None) -> str:
-        name = guardian.display_name
-        return f"{name} — {relationship}" if relationship else name
-
-    def _update_guardian_buttons(self) -> None:
-        item = self.guardian_list.currentItem()
-        self.unlink_button.setEnabled(
-            item is not None and item.data(Qt.ItemDataRole.UserRole) is not None
-        )
-
-    def link_guardian(self) -> None:
-        from circlekeeper.ui.people.guardian_picker import GuardianPicker
-
-        taken = {g.guardian.id for g in self._guardians if g.link_id not in self._pending_unlinks}
-        taken |= {g.id for g, _r, _c in self._pending_links}
-        if self.person_id is not None:
-            taken.add(self.person_id)
-        picker = GuardianPicker(self.service, taken, self)
-        if picker.exec() and picker.chosen is not None:
-            self._pending_links.append(
-                (picker.chosen, picker.relationship.text().strip(), picker.can_consent.isChecked())
-            )
-            self._fill_guardians()
-            self.guardian_list.setCurrentRow(self.guardian_list.count() - 1)
-
-    def unlink_selected(self) -> None:
-        item = self.guardian_list.currentItem()
-        if item is None or item.data(Qt.ItemDataRole.UserRole) is None:
-            return
-        state, key = item.data(Qt.ItemDataRole.UserRole)
-        if state == "linked":
-            self._pending_unlinks.add(key)
-        else:
-            del self._pending_links[key]
-        self._fill_guardians()
-
     # -- saving ----------------------------------------------------------------------------
 
     def accept(self) -> None:
@@ -466,13 +408,11 @@ class PersonDialog(QDialog):
                 self.saved = self.service.create(self.person_data())
                 self.person_id = self.saved.id
             else:
-                self.saved = self.service.update(
-                    self.person_id, self.person_data(), viewer=self.viewer
-                )
+                self.saved = self.service.update(self.person_id, self.person_data())
         except (InvalidInput, NotFound) as problem:
             self.show_problem(str(problem))
             return
-        except SQLAlchemyError:
+        except DatabaseProblem:
             log.exception("Saving a person failed")
             self.show_problem(
                 self.tr(
@@ -485,37 +425,6 @@ class PersonDialog(QDialog):
             return
         super().accept()
 
-    def _save_links(self) -> bool:
-        if self.person_id is None or self.kind.currentData() != PersonKind.STUDENT.value:
-            return True
-        try:
-            for link_id in sorted(self._pending_unlinks):
-                with contextlib.suppress(NotFound):  # already gone: the wish is fulfilled
-                    self.service.unlink_guardian(link_id)
-                self._pending_unlinks.discard(link_id)
-            while self._pending_links:
-                guardian, relationship, consent = self._pending_links[0]
-                self.service.link_guardian(
-                    self.person_id, guardian.id, relationship or None, can_consent=consent
-                )
-                self._pending_links.pop(0)
-        except (InvalidInput, NotFound, SQLAlchemyError) as problem:
-            if isinstance(problem, SQLAlchemyError):
-                log.exception("Linking a guardian failed")
-                problem_text = self.tr("the database did not answer")
-            else:
-                problem_text = str(problem)
-            self.show_problem(
-                self.tr(
-                    "The person was saved, but a guardian link was not: {problem} "
-                    "Fix it below and press Save again, or Cancel to keep what is saved."
-                ).format(problem=problem_text)
-            )
-            self._guardians = self.service.details(self.person_id, viewer=self.viewer).guardians
-            self._fill_guardians()
-            return False
-        return True
-
     def show_history(self) -> QDialog | None:
         """The audit trail of this person: every saved change, field by field."""
         from circlekeeper.ui.security.history import HistoryDialog
@@ -523,8 +432,7 @@ class PersonDialog(QDialog):
         if self._uuid is None:
             return None
         name = f"{self.first_name.text()} {self.last_name.text()}".strip()
-        sessions = self.service.sessions
-        self.history_dialog = HistoryDialog(sessions, self._uuid, name, self)
+        self.history_dialog = HistoryDialog(self.service.ctx, self._uuid, name, self)
         self.history_dialog.open()
         return self.history_dialog
 

@@ -37,6 +37,7 @@ from circlekeeper.core.people.people import PersonData
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.background import BackgroundTask
+from circlekeeper.ui.looking import screen_context
 from circlekeeper.ui.people.labels import count_text, kind_short_label
 from circlekeeper.ui.style import heading, note
 
@@ -134,12 +135,9 @@ class RosterPreviewModel(QAbstractTableModel):
 class RosterImportDialog(QDialog):
     """Choose a roster file, check what will happen, then import it all (or nothing)."""
 
-    def __init__(
-        self, database: Database, parent: QWidget | None = None, *, actor: str = ""
-    ) -> None:
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
-        self.actor = actor
         self.preview: Any = None
         self.result_summary: str | None = None
         self.task: BackgroundTask | None = None
@@ -252,7 +250,7 @@ class RosterImportDialog(QDialog):
 
     def load(self, path: Path) -> bool:
         """Read ``path`` and show what an import would do; False when it cannot be used."""
-        from circlekeeper.core.roster.roster import read_roster
+        from circlekeeper.core.roster.reading import read_roster
 
         self.path.setText(str(path))
         self.result_summary = None
@@ -337,21 +335,21 @@ class RosterImportDialog(QDialog):
     # -- importing -------------------------------------------------------------------------
 
     def start_import(self) -> None:
-        from circlekeeper.core.roster.roster import import_roster
+        from circlekeeper.core.roster.commands import import_roster
 
         if self.preview is None or self.task is not None or not self.import_button.isEnabled():
             return
         preview = self.preview
         skip = self.skip_bad.isChecked()
-        sessions = self.database.sessions
-        actor = self.actor
+        # Who imports is asked here, on the UI thread; the import runs on another thread.
+        looking = screen_context(self.database)
+        context = looking.acting_as(looking.actor(), looking.viewer())
 
         def work(progress: Any, cancelled: Any) -> object:
             return import_roster(
-                sessions,
+                context,
                 preview,
                 skip_bad_rows=skip,
-                actor=actor,
                 progress=progress,
                 cancelled=cancelled,
             )

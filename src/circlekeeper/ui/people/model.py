@@ -9,6 +9,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
+from circlekeeper.core.people.names import display_name
 from circlekeeper.core.people.people import PeopleService, PersonRow
 from circlekeeper.ui.lists import RecordTableModel
 from circlekeeper.ui.people.labels import kind_label, kind_short_label
@@ -81,7 +82,7 @@ class PeopleTableModel(RecordTableModel[PersonRow]):
         if role == Qt.ItemDataRole.ToolTipRole and column == self.KIND:
             return kind_label(person.kind)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.NAME:
-            legal = f"{person.first_name} {person.last_name}"
+            legal = display_name(person.first_name, None, person.last_name)
             if person.preferred_name and person.preferred_name != person.first_name:
                 return QCoreApplication.translate(
                     "PeopleTableModel", "Preferred name; legal name {legal}"

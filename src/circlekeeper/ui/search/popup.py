@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
 
 from circlekeeper.core.search.search import KINDS, SearchHit, search
 from circlekeeper.core.store.database import Database
+from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.cases.common import PROBLEMS, clearable, inert_item_flags, problem_text
-from circlekeeper.ui.profiles import current_viewer
+from circlekeeper.ui.looking import screen_context
 
 SEARCH_DELAY_MS = 120
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -97,19 +98,12 @@ class SearchPopup(QDialog):
             return
         try:
             # One short query per kind, so a common name cannot crowd out the cases and notes.
-            # Private notes are found only by their author, never by an SRO (decided in core).
-            viewer = current_viewer(self.database)
+            # Private notes are found only by their author, never by an SRO (decided in core,
+            # for the context's viewer: this window's).
+            context = screen_context(self.database)
             for kind in KINDS:
-                self.hits.extend(
-                    search(
-                        self.database.sessions,
-                        text,
-                        limit=PER_KIND,
-                        kinds=(kind,),
-                        viewer=viewer,
-                    )
-                )
-        except PROBLEMS as problem:
+                self.hits.extend(search(context, text, limit=PER_KIND, kinds=(kind,)))
+        except (*PROBLEMS, DatabaseProblem) as problem:
             self.status.setText("⚠ " + problem_text(problem))
             return
         titles = _kind_titles(self)

@@ -41,8 +41,7 @@ from circlekeeper.ui.style import heading, note
 
 log = logging.getLogger(__name__)
 
-LOCK_SETTING = "lock_after_minutes"
-DEFAULT_LOCK_MINUTES = 10
+DEFAULT_LOCK_MINUTES = 10  # as in core.settings.settings, which is not imported before first paint
 BACKUP_CHECK_MS = 3 * 60 * 1000
 INPUT_EVENTS = {
     QEvent.Type.KeyPress,
@@ -55,28 +54,17 @@ INPUT_EVENTS = {
 
 def lock_minutes(database: Database) -> int:
     """Minutes of no typing or mouse before the app locks; 0 means never."""
-    from sqlalchemy import select
+    from circlekeeper.core.settings import settings
+    from circlekeeper.ui.operations import context_for
 
-    from circlekeeper.core.store.models import Setting
-
-    with database.sessions() as session:
-        value = session.scalar(select(Setting.value).where(Setting.key == LOCK_SETTING))
-    if value is None or not value.strip().isdigit():
-        return DEFAULT_LOCK_MINUTES
-    return int(value)
+    return settings.lock_minutes(context_for(database))
 
 
 def set_lock_minutes(database: Database, minutes: int) -> None:
-    from circlekeeper.core.audit import audit
-    from circlekeeper.core.store.models import Setting
+    from circlekeeper.core.settings import settings
+    from circlekeeper.ui.operations import context_for
 
-    with database.sessions.begin() as session:
-        row = session.get(Setting, LOCK_SETTING)
-        if row is None:
-            session.add(Setting(key=LOCK_SETTING, value=str(minutes)))
-        else:
-            row.value = str(minutes)
-        audit.record(session, "update", "settings", None, keys=[LOCK_SETTING])
+    settings.set_lock_minutes(context_for(database), minutes)
 
 
 class LockCover(QWidget):
@@ -241,9 +229,10 @@ class Guard(QObject):
             return False
         from circlekeeper.core.problems import NotFound
         from circlekeeper.core.profiles.profiles import ProfileService
+        from circlekeeper.ui.operations import context_for
 
         try:
-            return ProfileService(database.sessions).get(profile_id).has_pin
+            return ProfileService(context_for(database)).get(profile_id).has_pin
         except NotFound:
             return False
 
@@ -298,9 +287,10 @@ class Guard(QObject):
             if not self.needs_pin():
                 return True
             from circlekeeper.core.profiles.profiles import ProfileService
+            from circlekeeper.ui.operations import context_for
 
             profile_id = getattr(self.window, "profile_id", None)
-            return isinstance(profile_id, int) and ProfileService(database.sessions).verify_pin(
+            return isinstance(profile_id, int) and ProfileService(context_for(database)).verify_pin(
                 profile_id, secret
             )
         try:

@@ -15,11 +15,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit.audit import AuditEntry, history
+from circlekeeper.core.operations import Context
+from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.locale import datetime_text
+from circlekeeper.ui.looking import sessions_context
 from circlekeeper.ui.style import heading, note
 
 
@@ -38,7 +39,7 @@ class HistoryDialog(QDialog):
 
     def __init__(
         self,
-        sessions: sessionmaker[Session],
+        sessions: Context | object,
         entity_uuid: str,
         title: str,
         parent: QWidget | None = None,
@@ -48,9 +49,10 @@ class HistoryDialog(QDialog):
         self.setAccessibleName(self.windowTitle())
         self.resize(820, 480)
         try:
-            self.entries: list[AuditEntry] = history(sessions, entity_uuid)
+            # Who is looking decides in core what the lines show (no demographics to an SRO).
+            self.entries: list[AuditEntry] = history(sessions_context(sessions), entity_uuid)
             problem = ""
-        except SQLAlchemyError:
+        except DatabaseProblem:
             self.entries = []
             problem = self.tr("The history could not be read just now.")
         self.table = QTableWidget(0, 3, self)

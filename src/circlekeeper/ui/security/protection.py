@@ -20,11 +20,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.retention.retention import retention_years, set_retention_years
-from circlekeeper.core.settings.settings import SettingsService
 from circlekeeper.core.store import crypto
 from circlekeeper.core.store.backups import (
     BackupInfo,
@@ -41,6 +39,7 @@ from circlekeeper.core.store.encryption import (
 )
 from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.locale import datetime_text
+from circlekeeper.ui.looking import screen_context
 from circlekeeper.ui.security.guard import lock_minutes, set_lock_minutes
 from circlekeeper.ui.security.operations import change_file, run_busy, tell
 from circlekeeper.ui.security.passphrase import NewPassphraseDialog
@@ -167,9 +166,9 @@ class ProtectionSection(QWidget):
         self.passphrase_button.setEnabled(encrypted)
         self.fill_backups()
         try:
-            self.years.setValue(retention_years(self.database.sessions) or 0)
+            self.years.setValue(retention_years(screen_context(self.database)) or 0)
             self.lock_after.setValue(lock_minutes(self.database))
-        except SQLAlchemyError:
+        except DatabaseProblem:
             log.exception("Reading the protection settings failed")
         guard = getattr(self.host(), "guard", None)
         if guard is not None:
@@ -198,12 +197,6 @@ class ProtectionSection(QWidget):
 
     def _update_buttons(self) -> None:
         self.restore_button.setEnabled(self.backups.currentRow() >= 0)
-
-    def _actor(self) -> str:
-        try:
-            return SettingsService(self.database.sessions).load().facilitator_name
-        except SQLAlchemyError:
-            return ""
 
     # -- encryption --------------------------------------------------------------------------
 
@@ -382,8 +375,8 @@ class ProtectionSection(QWidget):
     def save_retention(self) -> bool:
         years = self.years.value() or None
         try:
-            set_retention_years(self.database.sessions, years, actor=self._actor())
-        except (InvalidInput, SQLAlchemyError, DatabaseProblem) as problem:
+            set_retention_years(screen_context(self.database), years)
+        except (InvalidInput, DatabaseProblem) as problem:
             tell(self, self.tr("Retention"), str(problem), warning=True)
             return False
         return True
@@ -399,7 +392,7 @@ class ProtectionSection(QWidget):
             return None
         if not self.save_retention():
             return None
-        dialog = RetentionDialog(self.database, years, self._actor(), self)
+        dialog = RetentionDialog(self.database, years, self)
         self.retention_dialog = dialog
         dialog.open()
         return dialog
@@ -409,7 +402,7 @@ class ProtectionSection(QWidget):
     def save_lock(self) -> None:
         try:
             set_lock_minutes(self.database, self.lock_after.value())
-        except SQLAlchemyError:
+        except DatabaseProblem:
             log.exception("Saving the lock time failed")
             return
         guard = getattr(self.host(), "guard", None)

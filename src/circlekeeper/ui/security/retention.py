@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.retention.backups import (
@@ -47,24 +46,26 @@ from circlekeeper.core.retention.retention import (
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.locale import date_text, datetime_text
+from circlekeeper.ui.looking import screen_context
 from circlekeeper.ui.style import heading, note
 
 
 class RetentionDialog(QDialog):
     """The records the rule would remove, with counts; Apply after typing a confirmation word."""
 
-    def __init__(self, database: Database, years: int, actor: str, parent: QWidget) -> None:
+    def __init__(self, database: Database, years: int, parent: QWidget) -> None:
         super().__init__(parent)
         self.database = database
+        # Who looks and acts (named in the audit lines; core refuses an SRO).
+        self.context = screen_context(database)
         self.years = years
-        self.actor = actor
         self.today = date.today()
         self.outcome: RetentionResult | None = None
         self.backup_outcome: BackupOutcome | None = None
         self.setWindowTitle(self.tr("Old records"))
         self.setAccessibleName(self.windowTitle())
         self.resize(820, 640)
-        self.plan: RetentionPlan = plan_retention(database.sessions, years, self.today)
+        self.plan: RetentionPlan = plan_retention(self.context, years, self.today)
         self.candidates: list[RetentionCandidate] = self.plan.cases
         self.holding: list[BackupHolding] = backups_holding(
             database.path, database.key, years, self.today
@@ -289,11 +290,10 @@ class RetentionDialog(QDialog):
         try:
             if not self.plan.empty:
                 self.outcome = apply_retention(
-                    self.database.sessions,
+                    self.context,
                     self.years,
                     self.today,
                     mode=mode,
-                    actor=self.actor,
                     case_ids=[c.case_id for c in self.plan.cases],
                     circle_ids=[c.circle_id for c in self.plan.circles],
                     person_ids=[p.person_id for p in self.plan.people],
@@ -306,9 +306,9 @@ class RetentionDialog(QDialog):
                 self.years,
                 self.today,
                 mode=mode,
-                actor=self.actor,
+                acting=self.context,
             )
-        except (InvalidInput, SQLAlchemyError, DatabaseProblem) as problem:
+        except (InvalidInput, DatabaseProblem) as problem:
             self.result_label.setText(
                 self.tr("That did not finish: {problem}").format(problem=problem)
             )
@@ -316,7 +316,7 @@ class RetentionDialog(QDialog):
         finally:
             QGuiApplication.restoreOverrideCursor()
         self.result_label.setText(self._result_text(mode))
-        self.plan = plan_retention(self.database.sessions, self.years, self.today)
+        self.plan = plan_retention(self.context, self.years, self.today)
         self.candidates = self.plan.cases
         self.holding = backups_holding(
             self.database.path, self.database.key, self.years, self.today

@@ -22,6 +22,7 @@ from circlekeeper.core.domain.enums import CircleStatus, FollowUpStatus
 from circlekeeper.core.followups.commands import FollowUpService
 from circlekeeper.core.followups.rows import FollowUpRow
 from circlekeeper.core.store.database import Database
+from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.core.today.today import TodayCircle, TodayView, today_view
 from circlekeeper.ui.cases.common import (
     PROBLEMS,
@@ -38,6 +39,7 @@ from circlekeeper.ui.cases.common import (
     time_text,
 )
 from circlekeeper.ui.lists import keep_place
+from circlekeeper.ui.looking import screen_context
 from circlekeeper.ui.operations import Changes, listen
 from circlekeeper.ui.style import heading
 
@@ -194,8 +196,8 @@ class TodayArea(QWidget):
         today = now.date()
         self.day.setText(long_day_text(today))
         try:
-            view = today_view(self.database.sessions, today, now)
-        except PROBLEMS as problem:
+            view = today_view(screen_context(self.database), today, now)
+        except (*PROBLEMS, DatabaseProblem) as problem:
             show_message(self.message, problem_text(problem), problem=True)
             return
         self.view = view
@@ -314,7 +316,7 @@ class TodayArea(QWidget):
             self.follow_ups.record_outcome(
                 row.id, status, self.outcome.text(), on=self.clock().date()
             )
-        except PROBLEMS as problem:
+        except (*PROBLEMS, DatabaseProblem) as problem:
             show_message(self.message, problem_text(problem), problem=True)
             self.outcome.setFocus(Qt.FocusReason.OtherFocusReason)
             return
@@ -361,7 +363,7 @@ class TodayArea(QWidget):
                 problem=True,
             )
             return
-        except PROBLEMS as problem:
+        except (*PROBLEMS, DatabaseProblem) as problem:
             # A card that went stale (the circle ended in another window): say so, then show
             # what is true now.
             show_message(self.message, problem_text(problem), problem=True)

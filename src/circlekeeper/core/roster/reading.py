@@ -1,8 +1,8 @@
-"""Importing a roster: a CSV file exported from the student information system (SIS).
+"""Reading a roster: a CSV file exported from the student information system (SIS).
 
 Reading and importing are two steps so a person sees exactly what will happen (how the columns
 were understood, which rows have problems and on which line of the file) before anything is
-saved. The import itself is one transaction: it all goes in, or nothing does.
+saved: this module reads the file and saves nothing.
 """
 
 from __future__ import annotations
@@ -10,23 +10,22 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
-
-from circlekeeper.core.audit import audit
 from circlekeeper.core.domain.enums import PersonKind
-from circlekeeper.core.people.people import PersonData, _clean, people_by_ids, search_text
+from circlekeeper.core.people.people import PersonData, _clean
 from circlekeeper.core.problems import InvalidInput
-from circlekeeper.core.store.models import GuardianLink, Person
+from circlekeeper.core.roster.rows import (
+    PERSON_FIELD_NAMES,
+    GuardianInfo,
+    RosterError,
+    RosterPreview,
+    RosterRow,
+    RowError,
+)
 from circlekeeper.core.text import clean_name, fold, normalise_id
-
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 
 # Field -> header spellings SIS exports use, compared without case, spaces or punctuation.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -64,7 +63,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "guardianrelationship", "relationship", "relationtostudent", "contactrelationship",
     ),
 }  # fmt: skip
+
 REQUIRED = {"external_id": "student ID", "first_name": "first name", "last_name": "last name"}
+
 _LABELS = {
     **REQUIRED,
     "preferred_name": "preferred name",
@@ -77,94 +78,31 @@ _LABELS = {
     "guardian_email": "guardian email",
     "guardian_relationship": "guardian relationship",
 }
+
 _LIMITS = {
     "first_name": 100, "last_name": 100, "preferred_name": 100, "pronouns": 40, "grade": 8,
     "school": 200, "external_id": 64, "email": 200, "phone": 40, "title": 100, "gender": 40,
     "race_ethnicity": 80, "guardian_name": 201, "guardian_phone": 40, "guardian_email": 200,
     "guardian_relationship": 60,
 }  # fmt: skip
+
 _GRADES = {"PK": "PK", "PREK": "PK", "TK": "PK", "K": "K", "KG": "K", "KN": "K", "0": "K"}
+
 _KINDS = {"student": "student", "staff": "staff", "teacher": "staff", "guardian": "guardian",
           "parent": "guardian", "sro": "sro", "community": "community"}  # fmt: skip
+
 _YES = {"y", "yes", "true", "1", "x"}
+
 _NO = {"n", "no", "false", "0"}
+
 _BOOLEANS = ("disability", "english_learner", "low_income")
-_PERSON_FIELDS = {f.name for f in fields(PersonData)}
+
 _BINARY_SIGNATURES = {
     b"PK\x03\x04": "an Excel workbook (.xlsx) or another zipped file",
     b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls)",
     b"%PDF": "a PDF document",
     b"SQLite format 3": "a database",
 }
-
-
-class RosterError(InvalidInput):
-    """The roster file as a whole cannot be used; the message says why and what to do."""
-
-
-class ImportCancelled(Exception):
-    """The person stopped the import; nothing was imported."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    """A problem on one line of the file (the header is line 1)."""
-
-    line_number: int
-    message: str
-
-
-@dataclass(frozen=True)
-class GuardianInfo:
-    first_name: str
-    last_name: str
-    phone: str | None = None
-    email: str | None = None
-    relationship: str | None = None
-
-
-@dataclass
-class RosterRow:
-    """One person read from the file, ready to import."""
-
-    line_number: int
-    data: PersonData
-    guardian: GuardianInfo | None = None
-    action: str = "new"  # "new", "update" or "unchanged" once compared with a database
-
-
-@dataclass
-class RosterPreview:
-    """What a roster file holds and how it was understood; nothing is saved yet."""
-
-    path: Path
-    encoding: str
-    delimiter: str
-    columns: list[str]
-    mapping: dict[str, str]  # header as written -> field
-    unmapped: list[str]
-    rows: list[RosterRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def bad_lines(self) -> list[int]:
-        return sorted({e.line_number for e in self.errors})
-
-
-@dataclass(frozen=True)
-class RosterComparison:
-    new: int
-    updated: int
-    unchanged: int
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    created: int
-    updated: int
-    skipped: int
-    guardians_linked: int
-    unchanged: int = 0
 
 
 def _key(header: str) -> str:
@@ -341,7 +279,9 @@ def _read_row(
             problems.append(
                 f"the {_label(name)} is {len(value)} characters long; at most {limit} fit."
             )
-    values_out: dict[str, object] = {n: (v or None) for n, v in raw.items() if n in _PERSON_FIELDS}
+    values_out: dict[str, object] = {
+        n: (v or None) for n, v in raw.items() if n in PERSON_FIELD_NAMES
+    }
     if raw.get("grade"):
         grade = _grade(raw["grade"])
         if grade is None:
@@ -440,43 +380,6 @@ def _guardian(raw: dict[str, str], problems: list[str]) -> GuardianInfo | None:
     )
 
 
-def _fields_in(preview: RosterPreview) -> list[str]:
-    return [n for n in preview.mapping.values() if n in _PERSON_FIELDS and n != "external_id"]
-
-
-def _changes(person: Person, data: PersonData, names: list[str]) -> list[str]:
-    # Empty cells never erase what is already known: an SIS export often leaves out
-    # what a counselor has recorded (preferred name, pronouns).
-    changed = [
-        n for n in names if getattr(data, n) is not None and getattr(person, n) != getattr(data, n)
-    ]
-    # An ID an older release saved as typed ("s 1234") takes its normal form, so search finds it.
-    if data.external_id and person.external_id != data.external_id:
-        changed.append("external_id")
-    return changed
-
-
-def _existing(session: Session, ids: list[str]) -> dict[str, Person]:
-    # Rows' IDs are normalised by _clean, so they are the keys people_by_ids returns.
-    return people_by_ids(session, ids)
-
-
-def compare(sessions: sessionmaker[Session], preview: RosterPreview) -> RosterComparison:
-    """How many rows would add a person, change one, or change nothing; reads only."""
-    names = _fields_in(preview)
-    counts = {"new": 0, "update": 0, "unchanged": 0}
-    with sessions() as session:
-        existing = _existing(session, [r.data.external_id or "" for r in preview.rows])
-        for row in preview.rows:
-            person = existing.get(row.data.external_id or "")
-            if person is None:
-                row.action = "new"
-            else:
-                row.action = "update" if _changes(person, row.data, names) else "unchanged"
-            counts[row.action] += 1
-    return RosterComparison(counts["new"], counts["update"], counts["unchanged"])
-
-
 def problems_summary(preview: RosterPreview, limit: int = 5) -> str:
     """One message naming the rows with problems, for refusing an import."""
     count = len(preview.bad_lines)
@@ -488,130 +391,3 @@ def problems_summary(preview: RosterPreview, limit: int = 5) -> str:
         f"The roster has {rows}; nothing was imported. "
         f"Fix them in the file or choose to skip them: {listed}"
     )
-
-
-def import_roster(
-    sessions: sessionmaker[Session],
-    preview: RosterPreview,
-    *,
-    skip_bad_rows: bool = False,
-    actor: str = "",
-    progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
-) -> ImportResult:
-    """Add or update everyone in the roster (matched by student ID), all in one transaction.
-
-    Raises :class:`InvalidInput` if rows have problems and ``skip_bad_rows`` is false, and
-    :class:`ImportCancelled` if ``cancelled()`` turns true; in both cases nothing is saved.
-    """
-    if preview.errors and not skip_bad_rows:
-        raise InvalidInput(problems_summary(preview))
-    if not preview.rows:
-        raise InvalidInput(f"{preview.path.name} has no rows that can be imported.")
-    names = _fields_in(preview)
-    total = len(preview.rows)
-    created = updated = unchanged = linked = 0
-    with sessions.begin() as session:
-        existing = _existing(session, [r.data.external_id or "" for r in preview.rows])
-        pairs: list[tuple[Person, GuardianInfo]] = []
-        for done, row in enumerate(preview.rows, start=1):
-            if cancelled is not None and done % 100 == 1 and cancelled():
-                raise ImportCancelled("The import was stopped; nothing was imported.")
-            person = existing.get(row.data.external_id or "")
-            if person is None:
-                person = Person(**vars(row.data), search_text=search_text(row.data))
-                session.add(person)
-                created += 1
-            else:
-                changed = _changes(person, row.data, names)
-                for name in changed:
-                    setattr(person, name, getattr(row.data, name))
-                if changed:
-                    current = PersonData(**{n: getattr(person, n) for n in _PERSON_FIELDS})
-                    person.search_text = search_text(current)
-                    updated += 1
-                else:
-                    unchanged += 1
-            if row.guardian is not None:
-                pairs.append((person, row.guardian))
-            if progress is not None and (done % 200 == 0 or done == total):
-                progress(done, total)
-        if cancelled is not None and cancelled():
-            raise ImportCancelled("The import was stopped; nothing was imported.")
-        if pairs:
-            linked = _link_guardians(session, pairs)
-        skipped = len(preview.bad_lines)
-        audit.record(
-            session, "import", "roster", None, actor=actor, file=preview.path.name,
-            created=created, updated=updated, unchanged=unchanged, skipped=skipped,
-            guardians_linked=linked,
-        )  # fmt: skip
-    return ImportResult(created, updated, skipped, linked, unchanged)
-
-
-def _guardian_key(first: str, last: str, email: str | None, phone: str | None) -> tuple[str, ...]:
-    contact = fold(email or "") or "".join(c for c in phone or "" if c.isdigit())
-    return fold(first), fold(last), contact
-
-
-def _link_guardians(session: Session, pairs: list[tuple[Person, GuardianInfo]]) -> int:
-    """Link each row's guardian, reusing a guardian already known by name and phone or email.
-
-    Everything is looked up in a few queries and written with one flush, so a district roster
-    of tens of thousands of lines imports in seconds.
-    """
-    known: dict[tuple[str, ...], Person] = {}
-    for guardian in session.scalars(select(Person).where(Person.kind == PersonKind.GUARDIAN.value)):
-        known.setdefault(
-            _guardian_key(guardian.first_name, guardian.last_name, guardian.email, guardian.phone),
-            guardian,
-        )
-    chosen: list[tuple[Person, Person, str | None]] = []
-    for student, info in pairs:
-        key = _guardian_key(info.first_name, info.last_name, info.email, info.phone)
-        match = known.get(key)
-        if match is None:
-            data = PersonData(
-                info.first_name, info.last_name, PersonKind.GUARDIAN.value,
-                phone=info.phone, email=info.email,
-            )  # fmt: skip
-            match = Person(**vars(data), search_text=search_text(data))
-            session.add(match)
-            known[key] = match
-        chosen.append((student, match, info.relationship))
-    session.flush()
-    student_ids = sorted({student.id for student, _, _ in chosen})
-    linked: set[tuple[int, int]] = set()
-    for start in range(0, len(student_ids), 500):
-        chunk = student_ids[start : start + 500]
-        query = select(GuardianLink.student_id, GuardianLink.guardian_id)
-        linked.update(
-            (a, b) for a, b in session.execute(query.where(GuardianLink.student_id.in_(chunk)))
-        )
-    made = 0
-    for student, guardian, relationship in chosen:
-        if student.id == guardian.id or (student.id, guardian.id) in linked:
-            continue
-        linked.add((student.id, guardian.id))
-        session.add(
-            GuardianLink(
-                student_id=student.id, guardian_id=guardian.id, relationship_label=relationship
-            )
-        )
-        made += 1
-    return made
-
-
-__all__ = [
-    "GuardianInfo",
-    "ImportCancelled",
-    "ImportResult",
-    "RosterComparison",
-    "RosterError",
-    "RosterPreview",
-    "RosterRow",
-    "RowError",
-    "compare",
-    "import_roster",
-    "read_roster",
-]

@@ -1,0 +1,76 @@
+"""The demo builder's shared state and helpers: ids, uuids, days and weighted picks."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from circlekeeper.core.demo.plan import Plan
+from circlekeeper.core.demo.words import CULTURES
+from circlekeeper.core.demo.writer import TABLES, Writer, ts
+from circlekeeper.core.scripts.scripts import ScriptLibrary
+
+
+class BuilderBase:
+    """Generates the demo's records; ids are assigned here so rows can point at each other."""
+
+    def __init__(self, plan: Plan, writer: Writer, seed: int, today: date) -> None:
+        self.plan = plan
+        self.w = writer
+        self.rng = random.Random(seed)
+        self.today = today
+        self.now = datetime(today.year, today.month, today.day, 12, tzinfo=UTC)
+        self.ids: dict[str, int] = dict.fromkeys(TABLES, 0)
+        self.library = ScriptLibrary()
+        self.snapshots: dict[str, str] = {}
+        self.names: dict[int, str] = {}
+        self.students: dict[str, list[int]] = {}
+        self.students_by_grade: dict[tuple[str, int], list[int]] = {}
+        self.guardians_of: dict[int, list[int]] = {}
+        self.staff: dict[tuple[str, str], list[int]] = {}  # (school, role) -> ids
+        self.teachers: dict[str, list[int]] = {}
+        self.community: list[int] = []
+        self.student_ids: set[int] = set()
+        # How likely each student is to be referred: the disproportion equity reviews look for.
+        self.referral_weight: dict[int, float] = {}
+        self._pupil_weights: dict[str, list[float]] = {}
+        self.incident_types: dict[str, int] = {}
+        self.student_numbers = self.rng.sample(range(100_000, 999_999), plan.students + 10)
+        culture_weights = [c[0] for c in CULTURES]
+        self._culture_weights = culture_weights
+
+    def next_id(self, table: str) -> int:
+        self.ids[table] += 1
+        return self.ids[table]
+
+    def record(self, table: str, moment: datetime) -> tuple[int, str, str, str]:
+        rid = self.next_id(table)
+        stamp = ts(moment)
+        return rid, str(uuid.UUID(int=self.rng.getrandbits(128), version=4)), stamp, stamp
+
+    def day(self, back_from: int = 0, back_to: int | None = None) -> date:
+        """A school day between ``back_to`` and ``back_from`` days before today."""
+        span = self.plan.days if back_to is None else back_to
+        when = self.today - timedelta(days=self.rng.randint(back_from, max(back_from, span)))
+        if when.weekday() >= 5:
+            when -= timedelta(days=when.weekday() - 4)
+        return when
+
+    @staticmethod
+    def at_fixed(day: date) -> datetime:
+        return datetime(day.year, day.month, day.day, 16, tzinfo=UTC)
+
+    def at(self, day: date, hour: int | None = None) -> datetime:
+        hour = self.rng.randint(13, 21) if hour is None else hour  # school hours, US, in UTC
+        return datetime(
+            day.year, day.month, day.day, hour, self.rng.choice((0, 15, 30, 45)), tzinfo=UTC
+        )
+
+    def pick(self, items: Sequence[tuple[Any, int]]) -> Any:
+        return self.rng.choices([i[0] for i in items], [i[1] for i in items])[0]
+
+    def culture(self) -> tuple[int, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        return self.rng.choices(CULTURES, self._culture_weights)[0]
