@@ -136,7 +136,7 @@ class Case(Record, Base):
 
     referred_on: Mapped[date] = mapped_column(Date, index=True)
     referral_source: Mapped[str] = mapped_column(String(20), default="teacher")
-    referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     incident_category: Mapped[str] = mapped_column(String(60))
     # The controlled vocabulary entry (SWIS code); incident_category keeps its label as written.
     incident_type_id: Mapped[int | None] = mapped_column(ForeignKey("incident_type.id"), index=True)
@@ -174,7 +174,7 @@ class FamilyContact(Record, Base):
     __tablename__ = "family_contact"
 
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     contacted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     method: Mapped[str] = mapped_column(String(16))
     outcome: Mapped[str] = mapped_column(Text, default="")
@@ -200,8 +200,8 @@ class Circle(Record, Base):
     case_id: Mapped[int | None] = mapped_column(
         ForeignKey("case_file.id", ondelete="SET NULL"), index=True
     )
-    facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    co_facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    co_facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     # Live state, written on every facilitation action so a crash resumes exactly here.
     live_state: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[str | None] = mapped_column(Text)  # JSON written when the circle ends
@@ -295,12 +295,12 @@ class Agreement(Record, Base):
         ForeignKey("case_file.id", ondelete="SET NULL"), index=True
     )
     version: Mapped[int] = mapped_column(Integer, default=1)
-    previous_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id"))
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id"), index=True)
     status: Mapped[str] = mapped_column(String(24), default="draft", index=True)
     harm_summary: Mapped[str] = mapped_column(Text, default="")
     if_not_kept: Mapped[str] = mapped_column(Text, default="")
     follow_up_on: Mapped[date | None] = mapped_column(Date)
-    follow_up_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    follow_up_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     agreed_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
 
@@ -320,11 +320,11 @@ class AgreementItem(Record, Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[str] = mapped_column(String(24), default="other")
     action: Mapped[str] = mapped_column(Text)
-    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     due_on: Mapped[date | None] = mapped_column(Date)
     verification: Mapped[str] = mapped_column(Text, default="")
-    verifier_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    supporter_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    verifier_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    supporter_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     completed_on: Mapped[date | None] = mapped_column(Date)
     completion_note: Mapped[str | None] = mapped_column(Text)
 
@@ -339,9 +339,9 @@ class Signature(Record, Base):
     agreement_id: Mapped[int] = mapped_column(
         ForeignKey("agreement.id", ondelete="CASCADE"), index=True
     )
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     signed_on: Mapped[date] = mapped_column(Date)
-    as_guardian_of_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    as_guardian_of_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
 
 
 class FollowUp(Record, Base):
@@ -352,7 +352,7 @@ class FollowUp(Record, Base):
     due_on: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
     purpose: Mapped[str] = mapped_column(Text, default="")
-    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     case_id: Mapped[int | None] = mapped_column(
         ForeignKey("case_file.id", ondelete="CASCADE"), index=True
     )
@@ -363,7 +363,7 @@ class FollowUp(Record, Base):
         ForeignKey("agreement.id", ondelete="CASCADE"), index=True
     )
     agreement_item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("agreement_item.id", ondelete="SET NULL")
+        ForeignKey("agreement_item.id", ondelete="SET NULL"), index=True
     )
     done_on: Mapped[date | None] = mapped_column(Date)
     outcome: Mapped[str | None] = mapped_column(Text)
@@ -464,7 +464,7 @@ class SroActivity(Record, Base):
         ForeignKey("person.id", ondelete="SET NULL"), index=True
     )
     incident_type_id: Mapped[int | None] = mapped_column(
-        ForeignKey("incident_type.id", ondelete="SET NULL")
+        ForeignKey("incident_type.id", ondelete="SET NULL"), index=True
     )
 
 
