@@ -185,6 +185,8 @@ class Circle(Record, Base):
     """A circle or a conference: planned, run, and kept as a record."""
 
     __tablename__ = "circle"
+    # Today's "Start the next circle": the first planned one from today on.
+    __table_args__ = (Index("ix_circle_status_scheduled_at", "status", "scheduled_at"),)
 
     kind: Mapped[str] = mapped_column(String(24), index=True)
     title: Mapped[str] = mapped_column(String(200), default="")
@@ -287,6 +289,8 @@ class Agreement(Record, Base):
     """A repair agreement; renegotiating makes a new version linked to the previous one."""
 
     __tablename__ = "agreement"
+    # Today's "agreements at risk" walks the active ones and their follow-up dates in the index.
+    __table_args__ = (Index("ix_agreement_status_follow_up_on", "status", "follow_up_on"),)
 
     circle_id: Mapped[int | None] = mapped_column(
         ForeignKey("circle.id", ondelete="SET NULL"), index=True
@@ -313,6 +317,10 @@ class AgreementItem(Record, Base):
     """One thing someone will do to make things right."""
 
     __tablename__ = "agreement_item"
+    # An agreement's open items past due, read inside the index (Today, agreements at risk).
+    __table_args__ = (
+        Index("ix_agreement_item_agreement_due", "agreement_id", "completed_on", "due_on"),
+    )
 
     agreement_id: Mapped[int] = mapped_column(
         ForeignKey("agreement.id", ondelete="CASCADE"), index=True
@@ -348,6 +356,8 @@ class FollowUp(Record, Base):
     """A check-in a named adult owes by a date, and what came of it."""
 
     __tablename__ = "follow_up"
+    # Today lists the open follow-ups due by a date, oldest first, and counts them.
+    __table_args__ = (Index("ix_follow_up_status_due_on", "status", "due_on"),)
 
     due_on: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
