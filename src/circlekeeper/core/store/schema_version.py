@@ -17,6 +17,7 @@ REVISIONS: tuple[str, ...] = (
     "0009_sro_activity",
     "0010_hand_offs",
     "0011_foreign_key_indexes",
+    "0012_search_by_kind",
 )
 HEAD = REVISIONS[-1]
 
