@@ -281,11 +281,24 @@ def student_history(
                 HistoryEntry(case.referred_on, "case", case.id, title, case.status, role, case.id)
             )
         circle_roles: dict[int, str] = {}
-        for circle, role in session.execute(
-            select(Circle, Participant.role)
+        # Only the columns a history line needs: a circle row also holds its script snapshot
+        # and live state, which are large and parsed on load.
+        for circle in session.execute(
+            select(
+                Circle.id,
+                Circle.title,
+                Circle.kind,
+                Circle.status,
+                Circle.case_id,
+                Circle.started_at,
+                Circle.scheduled_at,
+                Circle.created_at,
+                Participant.role,
+            )
             .join(Participant, Participant.circle_id == Circle.id)
             .where(Participant.person_id == person_id)
         ):
+            role = circle.role
             circle_roles[circle.id] = role
             moment = circle.started_at or circle.scheduled_at or circle.created_at
             title = circle.title or circle.kind.replace("_", " ").capitalize()
