@@ -493,6 +493,7 @@ def open_database(
     passphrase: str | None = None,
     check: bool = True,
     create: bool = True,
+    defer_check: bool = True,
 ) -> Database:
     """Open (creating if needed) a database, backing it up and migrating it when it is older.
 
@@ -504,6 +505,8 @@ def open_database(
     aside and :class:`DamagedDatabase` names it and the newest good backup), otherwise off the
     start path (see :mod:`~circlekeeper.core.store.integrity`): ``Database.require_sound``
     runs it on a worker, and the first write waits for it and is refused if the file is damaged.
+    ``defer_check=False`` checks at once instead (the command line: a command that only reads,
+    an export, must not read damaged pages either, and it has no screen to show first).
     A ``passphrase`` given for a new file creates it encrypted; for a plain file it is not
     needed and is ignored. With ``create=False`` (commands that only read) a missing
     file is refused instead of created, and no folder is made.
@@ -557,7 +560,10 @@ def open_database(
                 path=path,
             )
         )
-    if check and state.state is SchemaState.OUTDATED:
+    now = state.state is SchemaState.OUTDATED or (
+        not defer_check and state.state is SchemaState.CURRENT
+    )
+    if check and now:
         problems = quick_check(path, key=key)
         if problems != ["ok"]:
             raise _damaged(path, integrity_summary(problems), key)
@@ -571,7 +577,7 @@ def open_database(
         backup = backup_database(path, reason=f"before-{HEAD}", key=key)
     engine = make_engine(path, key=key)
     gate = IntegrityGate(path, engine, key)
-    if not check or state.state is not SchemaState.CURRENT:
+    if not check or now or state.state is not SchemaState.CURRENT:
         gate.mark_sound()  # checked above, or made just now, or the caller said not to
     if state.state is not SchemaState.CURRENT:
         try:
