@@ -125,7 +125,15 @@ def open_db(args: argparse.Namespace, *, create: bool = True, migrate: bool = Tr
     from circlekeeper.core.store.database import open_database
 
     path = database_path(args)
-    database = open_database(path, passphrase=passphrase_for(path), create=create, migrate=migrate)
+    # Checked at once: a command has no screen to show first, and even one that only reads
+    # (an export) must not read damaged pages.
+    database = open_database(
+        path,
+        passphrase=passphrase_for(path),
+        create=create,
+        migrate=migrate,
+        defer_check=False,
+    )
     say_notices(database)
     return database
 

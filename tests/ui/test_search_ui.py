@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
+from sqlalchemy import event
 from tests.ui.a11y import unnamed_controls
 from tests.ui.conftest import activate, add_person
 
@@ -95,3 +96,57 @@ def test_ctrl_k_opens_search_and_a_case_opens_on_its_page(
     assert window.cases.page.detail is not None and window.cases.page.detail.id == case.id
     assert not popup.isVisible()
     window.close_database()
+
+
+def test_each_keystroke_runs_one_search_query_for_every_kind(
+    qtbot, db: Database, people: PeopleService
+) -> None:
+    # Given records of several kinds that share a prefix, and every statement counted
+    add_person(people, "Nuria", "Okafor")
+    CaseService(db.sessions).intake(CaseIntake(date(2026, 3, 1), "Nuisance", parties=[]))
+    statements: list[str] = []
+    event.listen(
+        db.engine,
+        "before_cursor_execute",
+        lambda _c, _cur, sql, *_rest: statements.append(sql),
+    )
+    popup = SearchPopup(db)
+    qtbot.addWidget(popup)
+    popup.popup()
+    for typed in ("n", "nu"):
+        # When a key is typed and the pause passes
+        statements.clear()
+        qtbot.keyClick(popup.field, typed[-1])
+        qtbot.waitUntil(lambda: not popup.searching, timeout=5000)
+        # Then one full-text query asked for every kind at once
+        assert len([s for s in statements if "MATCH" in s]) == 1, typed
+    assert {hit.kind for hit in popup.hits} == {"person", "case"}
+
+
+def test_a_stale_search_is_stopped_and_its_results_dropped(
+    qtbot, db: Database, people: PeopleService
+) -> None:
+    # Given two people, and every result list the popup ever shows recorded
+    add_person(people, "Wanda", "Zielinski")
+    add_person(people, "Orla", "Quinn")
+    popup = SearchPopup(db)
+    qtbot.addWidget(popup)
+    popup.popup()
+    shown: list[str] = []
+    popup.results.model().rowsInserted.connect(
+        lambda _parent, first, last: shown.extend(
+            popup.results.item(row).text() for row in range(first, last + 1)
+        )
+    )
+    # When a search starts for one name and the person types another before it is shown
+    popup.field.setText("wanda")
+    popup.search_in_background()
+    stale = popup._task
+    assert stale is not None
+    popup.field.setText("orla")
+    # Then the first search is told to stop, and only the second one's results appear
+    assert stale.cancel_requested
+    qtbot.waitUntil(lambda: not stale.running, timeout=5000)
+    qtbot.waitUntil(lambda: not popup.searching, timeout=5000)
+    assert [hit.title for hit in popup.hits] == ["Orla Quinn"]
+    assert not any("Wanda" in text for text in shown)

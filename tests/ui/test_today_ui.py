@@ -132,3 +132,70 @@ def test_today_on_an_empty_database(qtbot, db: Database) -> None:
     assert not area.resume_box.isVisible()
     assert _texts(area.circles) == ["No circles scheduled today."]
     assert not unnamed_controls(area)
+
+
+def test_today_is_built_once_at_start_and_again_on_coming_back(
+    qtbot, db_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from circlekeeper.ui.main_window import MainWindow
+    from circlekeeper.ui.today import area as today_area
+
+    # Given every reading of the Today view counted
+    builds: list[date] = []
+    real = today_area.today_view
+
+    def counted(sessions, today, now):  # type: ignore[no-untyped-def]
+        builds.append(today)
+        return real(sessions, today, now)
+
+    monkeypatch.setattr(today_area, "today_view", counted)
+    # When the window opens its database and shows the home screen
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_database(db_path, interactive=False)
+    qtbot.waitUntil(lambda: window.today.isVisible())
+    qtbot.wait(50)
+    # Then Today was read once
+    assert len(builds) == 1
+    # And once more when the counselor comes back to it from another area
+    window.show_area(1)
+    qtbot.waitUntil(lambda: not window.today.isVisible())
+    window.show_area(0)
+    qtbot.waitUntil(lambda: window.today.isVisible())
+    assert len(builds) == 2
+    window.close_database()
+
+
+def test_today_lists_the_most_urgent_and_counts_the_rest(qtbot, db: Database) -> None:
+    from circlekeeper.core.today.today import TODAY_LIMIT
+
+    # Given more overdue follow-ups and slipping agreements than a home screen should list
+    extra = TODAY_LIMIT + 7
+    with db.sessions.begin() as session:
+        case = Case(referred_on=date(2026, 1, 5), incident_category="Conflict")
+        session.add(case)
+        session.flush()
+        for n in range(extra):
+            session.add(FollowUp(due_on=TODAY - timedelta(days=n + 1), case_id=case.id))
+            agreement = Agreement(case_id=case.id, status="active", harm_summary=f"Harm {n}")
+            session.add(agreement)
+            session.flush()
+            session.add(
+                AgreementItem(
+                    agreement_id=agreement.id, action="Fix", due_on=TODAY - timedelta(days=n + 1)
+                )
+            )
+    # When Today opens
+    area = TodayArea(db, None, clock=lambda: NOW)
+    qtbot.addWidget(area)
+    area.show()
+    # Then it lists the most overdue first, at most TODAY_LIMIT, and says how many more
+    assert area.view is not None
+    assert len(area.view.overdue) == TODAY_LIMIT and area.view.more_overdue == 7
+    assert area.view.overdue[0].due_on == TODAY - timedelta(days=extra)
+    assert len(area.view.at_risk) == TODAY_LIMIT and area.view.more_at_risk == 7
+    assert area.view.at_risk[0].harm_summary == f"Harm {extra - 1}"
+    assert f"{extra} overdue" in area.due_box.title()
+    assert "7 more overdue" in _texts(area.due)[-1]
+    assert "7 more" in _texts(area.at_risk)[-1]

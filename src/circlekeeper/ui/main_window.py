@@ -188,6 +188,28 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.offer_resume)
         return True
 
+    def damaged_while_open(self, damage: object) -> bool:
+        """The deferred page check found the open file damaged: set it aside, offer a backup.
+
+        The same offer as a damage found while opening; no write reached the file (the check
+        runs before the first one), and quitting leaves the window without records.
+        """
+        from circlekeeper.core.store.database import set_aside_damaged
+        from circlekeeper.ui.security.opening import offer_recovery
+
+        database = self.database
+        if database is None:
+            return False
+        self.close_database()
+        moved = set_aside_damaged(database, damage)  # type: ignore[arg-type]
+        opened = offer_recovery(database.path, moved, self, None)
+        if opened is None:
+            return False
+        self.database = opened
+        self.choose_viewer()
+        self._build_areas(opened)
+        return True
+
     def choose_viewer(self, *, interactive: bool = True) -> None:
         """Decide who is using the program (asks when several profiles exist)."""
         from circlekeeper.ui.profiles import choose_profile

@@ -57,31 +57,52 @@ def import_roster(
     total = len(preview.rows)
     created = updated = unchanged = linked = 0
     with ctx.write("import a roster") as session:
-        existing = existing_people(session, [r.data.external_id or "" for r in preview.rows])
-        pairs: list[tuple[Person, GuardianInfo]] = []
-        for done, row in enumerate(preview.rows, start=1):
-            if cancelled is not None and done % 100 == 1 and cancelled():
-                raise ImportCancelled("The import was stopped; nothing was imported.")
-            person = existing.get(row.data.external_id or "")
-            if person is None:
-                data = viewer.without_demographics(row.data)
-                person = Person(**vars(data), search_text=search_text(data))
-                session.add(person)
-                created += 1
-            else:
-                changed = changed_fields(person, row.data, names)
-                for name in changed:
-                    setattr(person, name, getattr(row.data, name))
-                if changed:
-                    current = PersonData(**{n: getattr(person, n) for n in PERSON_FIELD_NAMES})
-                    person.search_text = search_text(current)
-                    updated += 1
+        # One transaction, written a slice at a time: each slice is flushed and then let go,
+        # so a district's 50,000 lines never sit in memory as 50,000 live records.
+        pairs: list[tuple[int, GuardianInfo]] = []
+        known = {
+            key: person.id
+            for key, person in existing_people(
+                session, [r.data.external_id or "" for r in preview.rows]
+            ).items()
+        }
+        session.expunge_all()
+        for first in range(0, total, _SLICE):
+            rows = preview.rows[first : first + _SLICE]
+            wanted = [known[k] for r in rows if (k := r.data.external_id or "") in known]
+            by_id = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(wanted)))}
+            existing = {
+                key: by_id[known[key]]
+                for r in rows
+                if (key := r.data.external_id or "") in known and known[key] in by_id
+            }
+            students: list[tuple[Person, GuardianInfo]] = []
+            for done, row in enumerate(rows, start=first + 1):
+                if cancelled is not None and done % 100 == 1 and cancelled():
+                    raise ImportCancelled("The import was stopped; nothing was imported.")
+                person = existing.get(row.data.external_id or "")
+                if person is None:
+                    data = viewer.without_demographics(row.data)
+                    person = Person(**vars(data), search_text=search_text(data))
+                    session.add(person)
+                    created += 1
                 else:
-                    unchanged += 1
-            if row.guardian is not None:
-                pairs.append((person, row.guardian))
-            if progress is not None and (done % 200 == 0 or done == total):
-                progress(done, total)
+                    changed = changed_fields(person, row.data, names)
+                    for name in changed:
+                        setattr(person, name, getattr(row.data, name))
+                    if changed:
+                        current = PersonData(**{n: getattr(person, n) for n in PERSON_FIELD_NAMES})
+                        person.search_text = search_text(current)
+                        updated += 1
+                    else:
+                        unchanged += 1
+                if row.guardian is not None:
+                    students.append((person, row.guardian))
+                if progress is not None and (done % 200 == 0 or done == total):
+                    progress(done, total)
+            session.flush()
+            pairs.extend((person.id, info) for person, info in students)
+            session.expunge_all()
         if cancelled is not None and cancelled():
             raise ImportCancelled("The import was stopped; nothing was imported.")
         if pairs:
@@ -100,33 +121,42 @@ def _guardian_key(first: str, last: str, email: str | None, phone: str | None) -
     return fold(first), fold(last), contact
 
 
-def _link_guardians(session: Session, pairs: list[tuple[Person, GuardianInfo]]) -> int:
-    """Link each row's guardian, reusing a guardian already known by name and phone or email.
+# Rows written per flush; each slice's records are released once written.
+_SLICE = 1000
 
-    Everything is looked up in a few queries and written with one flush, so a district roster
-    of tens of thousands of lines imports in seconds.
+
+def _link_guardians(session: Session, pairs: list[tuple[int, GuardianInfo]]) -> int:
+    """Link each student (by id) to their row's guardian, reusing a guardian already known.
+
+    A guardian is known by name and phone or email. Everything is looked up in a few queries
+    and written a slice at a time, so a district roster of tens of thousands of lines imports
+    in seconds and in little memory.
     """
-    known: dict[tuple[str, ...], Person] = {}
-    for guardian in session.scalars(select(Person).where(Person.kind == PersonKind.GUARDIAN.value)):
-        known.setdefault(
-            _guardian_key(guardian.first_name, guardian.last_name, guardian.email, guardian.phone),
-            guardian,
+    known: dict[tuple[str, ...], int] = {}
+    guardians = select(Person.id, Person.first_name, Person.last_name, Person.email, Person.phone)
+    for row in session.execute(guardians.where(Person.kind == PersonKind.GUARDIAN.value)):
+        known.setdefault(_guardian_key(row[1], row[2], row[3], row[4]), int(row[0]))
+    chosen: list[tuple[int, int, str | None]] = []
+    for first in range(0, len(pairs), _SLICE):
+        made_here: dict[tuple[str, ...], Person] = {}
+        slice_pairs = []
+        for student_id, info in pairs[first : first + _SLICE]:
+            key = _guardian_key(info.first_name, info.last_name, info.email, info.phone)
+            if key not in known and key not in made_here:
+                data = PersonData(
+                    info.first_name, info.last_name, PersonKind.GUARDIAN.value,
+                    phone=info.phone, email=info.email,
+                )  # fmt: skip
+                made_here[key] = Person(**vars(data), search_text=search_text(data))
+                session.add(made_here[key])
+            slice_pairs.append((student_id, key, info.relationship))
+        session.flush()
+        known.update({key: person.id for key, person in made_here.items()})
+        session.expunge_all()
+        chosen.extend(
+            (student, known[key], relationship) for student, key, relationship in slice_pairs
         )
-    chosen: list[tuple[Person, Person, str | None]] = []
-    for student, info in pairs:
-        key = _guardian_key(info.first_name, info.last_name, info.email, info.phone)
-        match = known.get(key)
-        if match is None:
-            data = PersonData(
-                info.first_name, info.last_name, PersonKind.GUARDIAN.value,
-                phone=info.phone, email=info.email,
-            )  # fmt: skip
-            match = Person(**vars(data), search_text=search_text(data))
-            session.add(match)
-            known[key] = match
-        chosen.append((student, match, info.relationship))
-    session.flush()
-    student_ids = sorted({student.id for student, _, _ in chosen})
+    student_ids = sorted({student for student, _, _ in chosen})
     linked: set[tuple[int, int]] = set()
     for start in range(0, len(student_ids), 500):
         chunk = student_ids[start : start + 500]
@@ -135,14 +165,17 @@ def _link_guardians(session: Session, pairs: list[tuple[Person, GuardianInfo]]) 
             (a, b) for a, b in session.execute(query.where(GuardianLink.student_id.in_(chunk)))
         )
     made = 0
-    for student, guardian, relationship in chosen:
-        if student.id == guardian.id or (student.id, guardian.id) in linked:
+    for student_id, guardian_id, relationship in chosen:
+        if student_id == guardian_id or (student_id, guardian_id) in linked:
             continue
-        linked.add((student.id, guardian.id))
+        linked.add((student_id, guardian_id))
         session.add(
             GuardianLink(
-                student_id=student.id, guardian_id=guardian.id, relationship_label=relationship
+                student_id=student_id, guardian_id=guardian_id, relationship_label=relationship
             )
         )
         made += 1
+        if made % _SLICE == 0:
+            session.flush()
+            session.expunge_all()
     return made

@@ -9,11 +9,12 @@ person types is turned into quoted prefix terms, so FTS syntax (quotes, ``*``, `
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.domain.enums import NotePrivacy
@@ -67,6 +68,41 @@ def match_expression(user_text: str) -> str | None:
     return " ".join(f'"{word}"*' for word in words)
 
 
+# Each indexed row also holds one token naming its kind (migration 0012_search_by_kind), so a
+# query can keep to one kind inside the index instead of walking every match of a prefix.
+_TAGS = {
+    "person": "kperson",
+    "case": "kcase",
+    "circle": "kcircle",
+    "agreement": "kagreement",
+    "agreement_item": "kagreementitem",
+    "note": "knote",
+    "private_note": "kprivatenote",
+}
+
+
+class SearchCancelled(Exception):
+    """The person typed on before the query finished; its results are no longer wanted."""
+
+
+def _match(expression: str, index_kinds: Iterable[str], *, titles_only: bool = False) -> str:
+    """The full MATCH text: the typed words in the titles (or anywhere) and one of the kinds."""
+    tags = sorted(_TAGS[k] for k in index_kinds)
+    words = f"{{title}} : ({expression})" if titles_only else f"{{title body}} : ({expression})"
+    if len(tags) == len(_TAGS):
+        return words
+    return f"tag : ({' OR '.join(tags)}) AND {words}"
+
+
+def _index_kinds(wanted: Iterable[str], viewer: Viewer | None, include_private: bool) -> set[str]:
+    kinds = set(wanted)
+    if "note" in kinds and (
+        include_private or (viewer is not None and viewer.private_notes_author is not None)
+    ):
+        kinds.add("private_note")
+    return kinds
+
+
 def search(
     context: Context | sessionmaker[Session],
     user_text: str,
@@ -75,6 +111,8 @@ def search(
     include_private_notes: bool = False,
     kinds: Iterable[str] | None = None,
     marks: tuple[str, str] = ("", ""),
+    per_kind: int | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> list[SearchHit]:
     """Records matching the text, best first (see below); empty text finds nothing.
 
@@ -83,52 +121,79 @@ def search(
     an SRO); a context without a named viewer finds none. ``include_private_notes`` finds
     every private note, for the program's own checks (retention proving a purge left
     nothing); never for a person's screen.
+
+    With ``per_kind``, up to that many of each kind (in :data:`KINDS` order), from one
+    statement, so a common name cannot crowd out the cases and notes (Ctrl+K). ``cancelled``
+    is asked while the query runs; when it says yes the query stops and
+    :class:`SearchCancelled` is raised.
     """
     ctx = as_context(context)
     viewer = ctx.viewer()
     expression = match_expression(user_text)
-    if expression is None or limit <= 0:
+    if expression is None or limit <= 0 or (per_kind is not None and per_kind <= 0):
         return []
-    wanted = set(KINDS if kinds is None else kinds)
-    unknown = wanted - set(KINDS)
+    wanted = [k for k in KINDS if kinds is None or k in set(kinds)]
+    unknown = set(kinds or ()) - set(KINDS)
     if unknown:
         raise ValueError(f"unknown search kinds: {sorted(unknown)}")
-    index_kinds = {k for k in wanted if k != "note"}
-    if "note" in wanted:
-        index_kinds.add("note")
-        if include_private_notes or viewer.private_notes_author is not None:
-            index_kinds.add("private_note")
-    kind_list = ", ".join(f"'{k}'" for k in sorted(index_kinds))  # fixed names, not user text
-    # FTS5's bm25 ranking reads every match first: ~0.5 s for "s" on a district's ten years.
-    # Instead take the first matches in the titles (names, categories, circle titles), then in
-    # the rest of the text, and order that small set here: whole words before prefixes, people
-    # before cases before circles..., shorter titles first.
-    query = text(
-        "SELECT rowid, kind, ref_id, parent_id, title, "
-        "snippet(search_index, -1, :start, :end, '…', 12) "
-        f"FROM search_index WHERE search_index MATCH :match AND kind IN ({kind_list}) "
-        "LIMIT :cap"
+    columns = (
+        "rowid, kind, ref_id, parent_id, title, snippet(search_index, -1, :start, :end, '…', 12)"
     )
-    cap = max(limit * 4, 200)
+    params: dict[str, object] = {"start": marks[0], "end": marks[1]}
+    # FTS5's bm25 ranking reads every match first: ~0.5 s for "s" on a district's ten years.
+    # Instead take the first matches and order that small set here: titles before other text,
+    # whole words before prefixes, people before cases before circles..., shorter titles first.
+    if per_kind is not None:
+        # One statement: for each kind its first matches, found inside the index by its tag.
+        parts = []
+        for n, kind in enumerate(wanted):
+            params[f"m{n}"] = _match(
+                expression, _index_kinds([kind], viewer, include_private_notes)
+            )
+            parts.append(
+                f"SELECT * FROM (SELECT {columns} FROM search_index "
+                f"WHERE search_index MATCH :m{n} LIMIT :cap)"
+            )
+        params["cap"] = per_kind * 3
+        phases = [(" UNION ALL ".join(parts), params)]
+    else:
+        index_kinds = _index_kinds(wanted, viewer, include_private_notes)
+        statement = f"SELECT {columns} FROM search_index WHERE search_index MATCH :m LIMIT :cap"
+        params["cap"] = max(limit * 4, 200)
+        phases = [
+            (statement, params | {"m": _match(expression, index_kinds, titles_only=True)}),
+            (statement, params | {"m": _match(expression, index_kinds)}),
+        ]
     words = [fold(w) for w in _WORD.findall(user_text)]
     with ctx.read() as session:
         if session.get_bind().dialect.name != "sqlite":
             return []
         found: dict[int, tuple[tuple[int, int, int, int, int], Sequence[Any]]] = {}
-        for phase, match in enumerate((f"{{title}} : ({expression})", expression)):
-            if len(found) >= limit:
+        for phase, (sql, values) in enumerate(phases):
+            if per_kind is None and len(found) >= limit:
                 break
-            params = {"match": match, "start": marks[0], "end": marks[1], "cap": cap}
-            for row in session.execute(query, params):
+            for row in _rows(session, sql, values, cancelled):
                 if row[0] in found:
                     continue
                 title_words = set(_WORD.findall(fold(str(row[4]))))
+                in_title = all(any(t.startswith(w) for t in title_words) for w in words)
                 whole = 0 if all(w in title_words for w in words) else 1
-                key = (phase, whole, _KIND_ORDER[str(row[1])], len(str(row[4])), int(row[2]))
+                first = phase if per_kind is None else (0 if in_title else 1)
+                key = (first, whole, _KIND_ORDER[str(row[1])], len(str(row[4])), int(row[2]))
                 found[row[0]] = (key, row)
         if not include_private_notes:
             _drop_unseen_private_notes(session, found, viewer)
-        rows = [row for _key, row in sorted(found.values(), key=lambda kr: kr[0])][:limit]
+        ordered = [row for _key, row in sorted(found.values(), key=lambda kr: kr[0])]
+        if per_kind is None:
+            rows = ordered[:limit]
+        else:
+            taken: dict[str, int] = {}
+            rows = []
+            for row in ordered:
+                kind = "note" if row[1] == "private_note" else str(row[1])
+                if taken.get(kind, 0) < per_kind:
+                    taken[kind] = taken.get(kind, 0) + 1
+                    rows.append(row)
         titles = _display_titles(session, [(str(r[1]), int(r[2]), str(r[4])) for r in rows])
         return [
             SearchHit(
@@ -141,6 +206,30 @@ def search(
             )
             for _rowid, kind, ref_id, parent_id, _title, snip in rows
         ]
+
+
+def _rows(
+    session: Session,
+    sql: str,
+    params: dict[str, object],
+    cancelled: Callable[[], bool] | None,
+) -> Sequence[Any]:
+    """Run one search statement; with ``cancelled``, SQLite stops it when that says yes."""
+    if cancelled is None:
+        return session.execute(text(sql), params).all()
+    raw = session.connection().connection.dbapi_connection
+    assert raw is not None
+    if cancelled():
+        raise SearchCancelled
+    raw.set_progress_handler(lambda: 1 if cancelled() else 0, 2000)
+    try:
+        return session.execute(text(sql), params).all()
+    except DBAPIError as error:
+        if "interrupt" in str(error.orig).lower():
+            raise SearchCancelled from error
+        raise
+    finally:
+        raw.set_progress_handler(None, 0)
 
 
 def _drop_unseen_private_notes(

@@ -117,7 +117,12 @@ def _audit_mark(db: Database) -> int:
 
 
 def make_backup(db: Database, reason: str = "manual") -> BackupInfo:
-    """Back up an open database now and rotate the automatic copies."""
+    """Back up an open database now and rotate the automatic copies.
+
+    The file's pages are checked first (a backup of damaged pages would be offered later as
+    good); a damaged file raises :class:`DamagedDatabase` and no copy is made.
+    """
+    db.require_sound(again=True)
     mark = _audit_mark(db)
     path = backup_database(db.path, reason=reason, key=db.key)
     db.audit_mark = mark
@@ -126,10 +131,15 @@ def make_backup(db: Database, reason: str = "manual") -> BackupInfo:
 
 
 def backup_at_start(db: Database, *, now: datetime | None = None) -> BackupInfo | None:
-    """Back up at start unless a backup was made within the last day (see the module notes)."""
+    """Back up at start unless a backup was made within the last day (see the module notes).
+
+    Either way the opening's deferred integrity check runs here (this is called on a worker
+    once the records are on screen), so a damaged file is found at every start.
+    """
     now = now or datetime.now()
     newest = list_backups(db.path)
     if newest and now - newest[0].at < START_INTERVAL:
+        db.require_sound()
         db.audit_mark = _audit_mark(db)
         return None
     return make_backup(db, "start")

@@ -25,6 +25,7 @@ from circlekeeper.core.paths import backups_dir
 from circlekeeper.core.store import crypto
 from circlekeeper.core.store.crypto import SQLITE_HEADER, FileKind
 from circlekeeper.core.store.engine import make_engine, make_session_factory
+from circlekeeper.core.store.integrity import IntegrityGate
 from circlekeeper.core.store.problems import (
     DamagedDatabase,
     DatabaseLocked,
@@ -49,6 +50,7 @@ __all__ = [
     "is_encrypted",
     "open_database",
     "quick_check",
+    "set_aside_damaged",
 ]
 
 
@@ -343,6 +345,16 @@ def _damaged(path: Path, what: str, key: str | None) -> DamagedDatabase:
     return DamagedDatabase(path, what, moved_to=moved, suggested_backup=suggestion)
 
 
+def set_aside_damaged(database: Database, damage: DamagedDatabase) -> DamagedDatabase:
+    """Close a database its deferred check found damaged and move it aside, unchanged.
+
+    What an opening does with a damaged file, for one found damaged once open: the returned
+    problem names where the file went and the newest good backup.
+    """
+    database.close()
+    return _damaged(database.path, damage.what, database.key)
+
+
 def backup_database(
     path: Path,
     destination: Path | None = None,
@@ -448,10 +460,18 @@ class Database:
     # Plain sentences about what the opening tidied beside the file (an interrupted rewrite's
     # leftovers, a stray -wal); the GUI shows them and the command line prints them.
     notices: list[str] = field(default_factory=list)
+    # The page check, deferred until just after the records show or the first write
+    # (integrity.py); None only for a database opened with check=False.
+    integrity: IntegrityGate | None = field(default=None, repr=False)
 
     @property
     def encrypted(self) -> bool:
         return self.key is not None
+
+    def require_sound(self, *, again: bool = False) -> None:
+        """Run the deferred integrity check now (a worker, a backup); raise if damaged."""
+        if self.integrity is not None:
+            self.integrity.require_sound(again=again)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -478,6 +498,7 @@ def open_database(
     passphrase: str | None = None,
     check: bool = True,
     create: bool = True,
+    defer_check: bool = True,
 ) -> Database:
     """Open (creating if needed) a database, backing it up and migrating it when it is older.
 
@@ -485,9 +506,14 @@ def open_database(
     the file is a folder, read-only, not a database, or made by a newer circlekeeper;
     :class:`PassphraseNeeded` / :class:`WrongPassphrase` for an encrypted file opened without
     its passphrase or with a wrong one. With ``check`` (the default), SQLite's quick check runs
-    first; a damaged file is moved aside and :class:`DamagedDatabase` names it and the newest
-    good backup. A ``passphrase`` given for a new file creates it encrypted; for a plain file it
-    is not needed and is ignored. With ``create=False`` (commands that only read) a missing
+    before anything writes: at once for a file that must be migrated (a damaged one is moved
+    aside and :class:`DamagedDatabase` names it and the newest good backup), otherwise off the
+    start path (see :mod:`~circlekeeper.core.store.integrity`): ``Database.require_sound``
+    runs it on a worker, and the first write waits for it and is refused if the file is damaged.
+    ``defer_check=False`` checks at once instead (the command line: a command that only reads,
+    an export, must not read damaged pages either, and it has no screen to show first).
+    A ``passphrase`` given for a new file creates it encrypted; for a plain file it is not
+    needed and is ignored. With ``create=False`` (commands that only read) a missing
     file is refused instead of created, and no folder is made.
     """
     path = path.expanduser()
@@ -539,7 +565,10 @@ def open_database(
                 path=path,
             )
         )
-    if check and state.state in (SchemaState.CURRENT, SchemaState.OUTDATED):
+    now = state.state is SchemaState.OUTDATED or (
+        not defer_check and state.state is SchemaState.CURRENT
+    )
+    if check and now:
         problems = quick_check(path, key=key)
         if problems != ["ok"]:
             raise _damaged(path, integrity_summary(problems), key)
@@ -552,10 +581,15 @@ def open_database(
     if state.state is SchemaState.OUTDATED:
         backup = backup_database(path, reason=f"before-{HEAD}", key=key)
     engine = make_engine(path, key=key)
+    gate = IntegrityGate(path, engine, key)
+    if not check or now or state.state is not SchemaState.CURRENT:
+        gate.mark_sound()  # checked above, or made just now, or the caller said not to
     if state.state is not SchemaState.CURRENT:
         try:
             upgrade_schema(engine)
         except Exception:
             engine.dispose()
             raise
-    return Database(path, engine, make_session_factory(engine), backup, key, notices=notices)
+    return Database(
+        path, engine, make_session_factory(engine), backup, key, notices=notices, integrity=gate
+    )

@@ -138,7 +138,7 @@ class Case(Record, Base):
 
     referred_on: Mapped[date] = mapped_column(Date, index=True)
     referral_source: Mapped[str] = mapped_column(String(20), default="teacher")
-    referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     incident_category: Mapped[str] = mapped_column(String(60))
     # The controlled vocabulary entry (SWIS code); incident_category keeps its label as written.
     incident_type_id: Mapped[int | None] = mapped_column(ForeignKey("incident_type.id"), index=True)
@@ -176,7 +176,7 @@ class FamilyContact(Record, Base):
     __tablename__ = "family_contact"
 
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     contacted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     method: Mapped[str] = mapped_column(String(16))
     outcome: Mapped[str] = mapped_column(Text, default="")
@@ -187,6 +187,8 @@ class Circle(Record, Base):
     """A circle or a conference: planned, run, and kept as a record."""
 
     __tablename__ = "circle"
+    # Today's "Start the next circle": the first planned one from today on.
+    __table_args__ = (Index("ix_circle_status_scheduled_at", "status", "scheduled_at"),)
 
     kind: Mapped[str] = mapped_column(String(24), index=True)
     title: Mapped[str] = mapped_column(String(200), default="")
@@ -202,8 +204,8 @@ class Circle(Record, Base):
     case_id: Mapped[int | None] = mapped_column(
         ForeignKey("case_file.id", ondelete="SET NULL"), index=True
     )
-    facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    co_facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    co_facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     # Live state, written on every facilitation action so a crash resumes exactly here.
     live_state: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[str | None] = mapped_column(Text)  # JSON written when the circle ends
@@ -289,6 +291,8 @@ class Agreement(Record, Base):
     """A repair agreement; renegotiating makes a new version linked to the previous one."""
 
     __tablename__ = "agreement"
+    # Today's "agreements at risk" walks the active ones and their follow-up dates in the index.
+    __table_args__ = (Index("ix_agreement_status_follow_up_on", "status", "follow_up_on"),)
 
     circle_id: Mapped[int | None] = mapped_column(
         ForeignKey("circle.id", ondelete="SET NULL"), index=True
@@ -297,12 +301,12 @@ class Agreement(Record, Base):
         ForeignKey("case_file.id", ondelete="SET NULL"), index=True
     )
     version: Mapped[int] = mapped_column(Integer, default=1)
-    previous_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id"))
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id"), index=True)
     status: Mapped[str] = mapped_column(String(24), default="draft", index=True)
     harm_summary: Mapped[str] = mapped_column(Text, default="")
     if_not_kept: Mapped[str] = mapped_column(Text, default="")
     follow_up_on: Mapped[date | None] = mapped_column(Date)
-    follow_up_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    follow_up_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     agreed_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
 
@@ -315,6 +319,10 @@ class AgreementItem(Record, Base):
     """One thing someone will do to make things right."""
 
     __tablename__ = "agreement_item"
+    # An agreement's open items past due, read inside the index (Today, agreements at risk).
+    __table_args__ = (
+        Index("ix_agreement_item_agreement_due", "agreement_id", "completed_on", "due_on"),
+    )
 
     agreement_id: Mapped[int] = mapped_column(
         ForeignKey("agreement.id", ondelete="CASCADE"), index=True
@@ -322,11 +330,11 @@ class AgreementItem(Record, Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[str] = mapped_column(String(24), default="other")
     action: Mapped[str] = mapped_column(Text)
-    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     due_on: Mapped[date | None] = mapped_column(Date)
     verification: Mapped[str] = mapped_column(Text, default="")
-    verifier_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    supporter_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    verifier_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    supporter_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     completed_on: Mapped[date | None] = mapped_column(Date)
     completion_note: Mapped[str | None] = mapped_column(Text)
 
@@ -341,20 +349,22 @@ class Signature(Record, Base):
     agreement_id: Mapped[int] = mapped_column(
         ForeignKey("agreement.id", ondelete="CASCADE"), index=True
     )
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     signed_on: Mapped[date] = mapped_column(Date)
-    as_guardian_of_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    as_guardian_of_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
 
 
 class FollowUp(Record, Base):
     """A check-in a named adult owes by a date, and what came of it."""
 
     __tablename__ = "follow_up"
+    # Today lists the open follow-ups due by a date, oldest first, and counts them.
+    __table_args__ = (Index("ix_follow_up_status_due_on", "status", "due_on"),)
 
     due_on: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)
     purpose: Mapped[str] = mapped_column(Text, default="")
-    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     case_id: Mapped[int | None] = mapped_column(
         ForeignKey("case_file.id", ondelete="CASCADE"), index=True
     )
@@ -365,7 +375,7 @@ class FollowUp(Record, Base):
         ForeignKey("agreement.id", ondelete="CASCADE"), index=True
     )
     agreement_item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("agreement_item.id", ondelete="SET NULL")
+        ForeignKey("agreement_item.id", ondelete="SET NULL"), index=True
     )
     done_on: Mapped[date | None] = mapped_column(Date)
     outcome: Mapped[str | None] = mapped_column(Text)
@@ -466,7 +476,7 @@ class SroActivity(Record, Base):
         ForeignKey("person.id", ondelete="SET NULL"), index=True
     )
     incident_type_id: Mapped[int | None] = mapped_column(
-        ForeignKey("incident_type.id", ondelete="SET NULL")
+        ForeignKey("incident_type.id", ondelete="SET NULL"), index=True
     )
 
 

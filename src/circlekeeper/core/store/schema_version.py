@@ -16,6 +16,8 @@ REVISIONS: tuple[str, ...] = (
     "0008_fidelity_surveys",
     "0009_sro_activity",
     "0010_hand_offs",
+    "0011_foreign_key_indexes",
+    "0012_search_by_kind",
 )
 HEAD = REVISIONS[-1]
 

@@ -70,6 +70,15 @@ class TodayView:
     at_risk: list[AgreementAtRisk]
     next_circle: TodayCircle | None  # the next planned circle today or later: "Start" opens it
     in_progress: TodayCircle | None  # a circle left running (a crash, a closed lid): "Resume"
+    # How many more overdue follow-ups and slipping agreements there are than the lists hold
+    # (each holds at most TODAY_LIMIT, the most urgent first).
+    more_overdue: int = 0
+    more_at_risk: int = 0
+
+
+# A district's ten years leave thousands of overdue follow-ups and slipping agreements; a home
+# screen shows the most urgent and counts the rest (counting inside an index is cheap).
+TODAY_LIMIT = 50
 
 
 def _day_bounds(today: date, tz: tzinfo) -> tuple[datetime, datetime]:
@@ -125,27 +134,46 @@ def today_view(context: Context | sessionmaker[Session], today: date, now: datet
             .order_by(Circle.started_at.desc(), Circle.id.desc())
             .limit(1)
         ).first()
-        follow_ups = [
+        is_open = FollowUp.status == FollowUpStatus.OPEN
+        overdue = [
             follow_up_row(r, today)
             for r in session.execute(
-                FOLLOW_UP_QUERY.where(
-                    FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_on <= today
-                ).order_by(FollowUp.due_on, FollowUp.id)
+                FOLLOW_UP_QUERY.where(is_open, FollowUp.due_on < today)
+                .order_by(FollowUp.due_on, FollowUp.id)
+                .limit(TODAY_LIMIT)
             )
         ]
+        overdue_total = len(overdue)
+        if overdue_total == TODAY_LIMIT:
+            overdue_total = int(
+                session.scalar(select(func.count()).where(is_open, FollowUp.due_on < today)) or 0
+            )
+        due_today = [
+            follow_up_row(r, today)
+            for r in session.execute(
+                FOLLOW_UP_QUERY.where(is_open, FollowUp.due_on == today).order_by(FollowUp.id)
+            )
+        ]
+        at_risk, at_risk_total = _agreements_at_risk(session, today)
         return TodayView(
             today=today,
             circles=circles,
-            due_today=[f for f in follow_ups if f.due_on == today],
-            overdue=[f for f in follow_ups if f.due_on < today],
-            at_risk=_agreements_at_risk(session, today),
+            due_today=due_today,
+            overdue=overdue,
+            at_risk=at_risk,
             next_circle=_circle(next_row, tz) if next_row is not None else None,
             in_progress=_circle(running, tz) if running is not None else None,
+            more_overdue=overdue_total - len(overdue),
+            more_at_risk=at_risk_total - len(at_risk),
         )
 
 
-def _agreements_at_risk(session: Session, today: date) -> list[AgreementAtRisk]:
-    """Active agreements with items past due, or whose follow-up date has passed undone."""
+def _agreements_at_risk(session: Session, today: date) -> tuple[list[AgreementAtRisk], int]:
+    """Active agreements with items past due, or whose follow-up date has passed undone.
+
+    The TODAY_LIMIT most urgent (the oldest overdue item or passed follow-up date first), and
+    how many there are in all.
+    """
     overdue_item = and_(
         AgreementItem.agreement_id == Agreement.id,
         AgreementItem.completed_on.is_(None),
@@ -159,6 +187,23 @@ def _agreements_at_risk(session: Session, today: date) -> list[AgreementAtRisk]:
     follow_up_passed = and_(Agreement.follow_up_on < today, ~follow_up_done)
     overdue_count = select(func.count(AgreementItem.id)).where(overdue_item).scalar_subquery()
     oldest = select(func.min(AgreementItem.due_on)).where(overdue_item).scalar_subquery()
+    slipping = and_(
+        Agreement.status == AgreementStatus.ACTIVE,
+        or_(exists().where(overdue_item), follow_up_passed),
+    )
+    urgent = select(
+        Agreement.id.label("id"),
+        func.coalesce(oldest, Agreement.follow_up_on, today).label("since"),
+    ).where(slipping)
+    ranked = urgent.subquery()
+    # One pass: the most urgent page, and (as a window over every match) how many there are.
+    found = session.execute(
+        select(ranked.c.id, func.count().over())
+        .order_by(ranked.c.since, ranked.c.id)
+        .limit(TODAY_LIMIT)
+    ).all()
+    page = [int(r[0]) for r in found]
+    total = int(found[0][1]) if found else 0
     rows = session.execute(
         select(
             Agreement.id,
@@ -169,12 +214,7 @@ def _agreements_at_risk(session: Session, today: date) -> list[AgreementAtRisk]:
             oldest,
             Agreement.follow_up_on,
             follow_up_passed,
-        )
-        .where(
-            Agreement.status == AgreementStatus.ACTIVE,
-            or_(exists().where(overdue_item), follow_up_passed),
-        )
-        .order_by(Agreement.id)
+        ).where(Agreement.id.in_(page))
     ).all()
     result = []
     for agreement_id, case_id, circle_id, harm, count, oldest_due, follow_on, passed in rows:
@@ -200,7 +240,7 @@ def _agreements_at_risk(session: Session, today: date) -> list[AgreementAtRisk]:
             )
         )
     result.sort(key=lambda a: (a.oldest_due_on or a.follow_up_on or today, a.id))
-    return result
+    return result, total
 
 
 @dataclass(frozen=True)
@@ -243,11 +283,24 @@ def student_history(
                 HistoryEntry(case.referred_on, "case", case.id, title, case.status, role, case.id)
             )
         circle_roles: dict[int, str] = {}
-        for circle, role in session.execute(
-            select(Circle, Participant.role)
+        # Only the columns a history line needs: a circle row also holds its script snapshot
+        # and live state, which are large and parsed on load.
+        for circle in session.execute(
+            select(
+                Circle.id,
+                Circle.title,
+                Circle.kind,
+                Circle.status,
+                Circle.case_id,
+                Circle.started_at,
+                Circle.scheduled_at,
+                Circle.created_at,
+                Participant.role,
+            )
             .join(Participant, Participant.circle_id == Circle.id)
             .where(Participant.person_id == person_id)
         ):
+            role = circle.role
             circle_roles[circle.id] = role
             moment = circle.started_at or circle.scheduled_at or circle.created_at
             title = circle.title or circle.kind.replace("_", " ").capitalize()

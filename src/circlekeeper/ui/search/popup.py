@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
@@ -14,9 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.search.search import KINDS, SearchHit, search
+from circlekeeper.core.search.search import SearchCancelled, SearchHit, search
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.problems import DatabaseProblem
+from circlekeeper.ui.background import BackgroundTask
 from circlekeeper.ui.cases.common import PROBLEMS, clearable, inert_item_flags, problem_text
 from circlekeeper.ui.looking import screen_context
 
@@ -73,8 +76,11 @@ class SearchPopup(QDialog):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.run_search)
-        self.field.textChanged.connect(self._timer.start)
+        self._timer.timeout.connect(self.search_in_background)
+        self.field.textChanged.connect(self._typed)
+        # Each search is numbered; results of an older one (the person typed on) are dropped.
+        self._generation = 0
+        self._task: BackgroundTask | None = None
         self.field.installEventFilter(self)
         self.results.installEventFilter(self)
         self.results.itemActivated.connect(lambda _item: self.open_current())
@@ -88,23 +94,76 @@ class SearchPopup(QDialog):
         self.activateWindow()
         self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
-    def run_search(self) -> None:
+    def _typed(self) -> None:
+        self._drop_running()
+        self._timer.start()
+
+    def _drop_running(self) -> None:
+        """Forget the search under way: SQLite stops it, and its results will be dropped."""
+        self._generation += 1
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    def search_in_background(self) -> None:
+        """Search for the field's text off the UI thread (after the typing pause)."""
         self._timer.stop()
+        self._drop_running()
         text = self.field.text()
-        self.results.clear()
-        self.hits = []
         if not text.strip():
-            self.status.setText(self.tr("Enter opens the highlighted result; Esc closes."))
+            self._show(text, [])
+            return
+        # Private notes are found only by their author, never by an SRO (decided in core).
+        context = screen_context(self.database)
+        generation = self._generation
+
+        def job(_progress: object, cancelled: Callable[[], bool]) -> list[SearchHit]:
+            return search(context, text, per_kind=PER_KIND, cancelled=cancelled)
+
+        task = BackgroundTask(job, self)
+        task.succeeded.connect(lambda hits: self._arrived(generation, text, hits))
+        task.failed.connect(lambda error: self._arrived(generation, text, error))
+        task.finished.connect(task.deleteLater)
+        self._task = task
+        task.start()
+
+    def _arrived(self, generation: int, text: str, outcome: object) -> None:
+        if generation != self._generation or isinstance(outcome, SearchCancelled):
+            return  # a stale search: the person has typed since
+        self._task = None
+        if isinstance(outcome, PROBLEMS):
+            self.status.setText("⚠ " + problem_text(outcome))
+        elif isinstance(outcome, list):
+            self._show(text, outcome)
+
+    def run_search(self) -> None:
+        """Search now, on this thread (Enter or an arrow key pressed before results came)."""
+        self._timer.stop()
+        self._drop_running()
+        text = self.field.text()
+        if not text.strip():
+            self._show(text, [])
             return
         try:
-            # One short query per kind, so a common name cannot crowd out the cases and notes.
-            # Private notes are found only by their author, never by an SRO (decided in core,
-            # for the context's viewer: this window's).
-            context = screen_context(self.database)
-            for kind in KINDS:
-                self.hits.extend(search(context, text, limit=PER_KIND, kinds=(kind,)))
+            # One statement finds a few of each kind, so a common name cannot crowd out the
+            # cases and notes. Private notes are found only by their author (decided in core,
+            # for this window's viewer).
+            hits = search(screen_context(self.database), text, per_kind=PER_KIND)
         except (*PROBLEMS, DatabaseProblem) as problem:
             self.status.setText("⚠ " + problem_text(problem))
+            return
+        self._show(text, hits)
+
+    @property
+    def searching(self) -> bool:
+        """Whether a search is waiting for the typing pause or running."""
+        return self._timer.isActive() or self._task is not None
+
+    def _show(self, text: str, hits: list[SearchHit]) -> None:
+        self.results.clear()
+        self.hits = hits
+        if not text.strip():
+            self.status.setText(self.tr("Enter opens the highlighted result; Esc closes."))
             return
         titles = _kind_titles(self)
         groups: dict[str, list[SearchHit]] = {}
@@ -143,7 +202,7 @@ class SearchPopup(QDialog):
         self.status.setAccessibleDescription(self.status.text())
 
     def current_hit(self) -> SearchHit | None:
-        if self._timer.isActive():
+        if self.searching:
             self.run_search()
         item = self.results.currentItem()
         hit = item.data(HIT_ROLE) if item is not None else None
@@ -174,7 +233,7 @@ class SearchPopup(QDialog):
                 self.open_current()
                 return True
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
-                if self._timer.isActive():
+                if self.searching:
                     self.run_search()
                 self._step(1 if key == Qt.Key.Key_Down else -1)
                 return True

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.store.problems import DatabaseProblem
+from circlekeeper.core.store.problems import DamagedDatabase, DatabaseProblem
 from circlekeeper.ui.background import BackgroundTask
 
 if TYPE_CHECKING:  # the main window builds a Guard before its first paint: no SQLAlchemy yet
@@ -361,6 +361,11 @@ class Guard(QObject):
         self._backup_task = None
 
     def _backup_failed(self, error: object) -> None:
+        if isinstance(error, DamagedDatabase) and error.moved_to is None:
+            # The page check found damage: nothing was written; offer what opening offers.
+            window = self.window
+            QTimer.singleShot(0, lambda: window.damaged_while_open(error))  # type: ignore[attr-defined]
+            return
         text = (
             str(error)
             if isinstance(error, DatabaseProblem)

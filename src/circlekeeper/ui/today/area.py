@@ -4,7 +4,7 @@ one clear action to start the next circle."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtGui import QFont, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -66,6 +66,7 @@ class TodayArea(QWidget):
         self.clock = clock or local_now
         self.follow_ups = FollowUpService(database.sessions)
         self.view: TodayView | None = None
+        self._current = False  # the shown view is fresh: built since the area was last hidden
         self.live_window: QWidget | None = None
 
         self.title = heading(self.tr("Today"), self)
@@ -173,7 +174,14 @@ class TodayArea(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self.refresh()
+        # Built when made; shown right after, it is still fresh: read again only on a return.
+        if not self._current:
+            self.refresh()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        if not event.spontaneous():  # another area took its place (not a minimised window)
+            self._current = False
 
     def on_changes(self, _changes: Changes) -> None:
         """Something Today shows changed (in any window): read again, keeping the place."""
@@ -200,6 +208,7 @@ class TodayArea(QWidget):
         except (*PROBLEMS, DatabaseProblem) as problem:
             show_message(self.message, problem_text(problem), problem=True)
             return
+        self._current = True
         self.view = view
         self._show_start(view)
         self._show_circles(view)
@@ -272,11 +281,20 @@ class TodayArea(QWidget):
                 self.tr("Due today — {what}").format(what=self._follow_up_words(row)), self.due
             )
             item.setData(RECORD_ROLE, row)
+        if view.more_overdue:
+            _placeholder(
+                self.due,
+                self.tr("…and {n} more overdue; each case's page lists its own.").format(
+                    n=view.more_overdue
+                ),
+            )
         if not view.overdue and not view.due_today:
             _placeholder(self.due, self.tr("Nothing due today. Well done."))
         title = self.tr("Follow-ups due")
         if view.overdue:
-            title = self.tr("Follow-ups due ({n} overdue)").format(n=len(view.overdue))
+            title = self.tr("Follow-ups due ({n} overdue)").format(
+                n=len(view.overdue) + view.more_overdue
+            )
         self.due_box.setTitle(title)
 
     def _follow_up_words(self, row: FollowUpRow) -> str:
@@ -293,6 +311,13 @@ class TodayArea(QWidget):
             text = summary + "\n" + "\n".join(f"⚠ {reason}" for reason in agreement.reasons)
             item = QListWidgetItem(text, self.at_risk)
             item.setData(RECORD_ROLE, agreement)
+        if view.more_at_risk:
+            _placeholder(
+                self.at_risk,
+                self.tr("…and {n} more; the Agreements area lists them all.").format(
+                    n=view.more_at_risk
+                ),
+            )
         if not view.at_risk:
             _placeholder(self.at_risk, self.tr("No agreement is slipping."))
 
