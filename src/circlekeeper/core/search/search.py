@@ -1,9 +1,11 @@
 """Search everywhere: people, cases, circles, agreements and note text, as you type.
 
 The index is SQLite FTS5 (``search_index``), built and kept in sync by triggers made in migration
-``0002_search_index``. Its tokenizer folds case and accents, so "nunez" finds "Núñez". Whatever a
-person types is turned into quoted prefix terms, so FTS syntax (quotes, ``*``, ``-``, ``NEAR``,
-``AND``, parentheses, ``:``) is searched for as plain words and never reaches the query parser.
+``0002_search_index``; on a district's PostgreSQL server it is a ``tsvector`` table made by the
+same migration (see :mod:`circlekeeper.core.search.server`). Both fold case and accents, so
+"nunez" finds "Núñez". Whatever a person types is turned into quoted prefix terms, so FTS
+syntax (quotes, ``*``, ``-``, ``NEAR``, ``AND``, parentheses, ``:``) is searched for as plain
+words and never reaches the query parser.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.domain.enums import NotePrivacy
 from circlekeeper.core.profiles.viewer import Viewer
+from circlekeeper.core.search.server import server_matches
 from circlekeeper.core.store.models import Agreement, Case, Circle, Note
 from circlekeeper.core.text import fold
 
@@ -109,14 +112,20 @@ def search(
     cap = max(limit * 4, 200)
     words = [fold(w) for w in _WORD.findall(user_text)]
     with sessions() as session:
-        if session.get_bind().dialect.name != "sqlite":
-            return []
+        on_server = session.get_bind().dialect.name == "postgresql"
         found: dict[int, tuple[tuple[int, int, int, int, int], Sequence[Any]]] = {}
         for phase, match in enumerate((f"{{title}} : ({expression})", expression)):
             if len(found) >= limit:
                 break
-            params = {"match": match, "start": marks[0], "end": marks[1], "cap": cap}
-            for row in session.execute(query, params):
+            if on_server:
+                matches = server_matches(
+                    session, _WORD.findall(user_text), sorted(index_kinds), cap, marks,
+                    titles_only=phase == 0,
+                )  # fmt: skip
+            else:
+                params = {"match": match, "start": marks[0], "end": marks[1], "cap": cap}
+                matches = list(session.execute(query, params))
+            for row in matches:
                 if row[0] in found:
                     continue
                 title_words = set(_WORD.findall(fold(str(row[4]))))
@@ -219,6 +228,27 @@ def _display_titles(
 def _shorten(value: str, width: int = 60) -> str:
     value = " ".join(value.split())
     return value if len(value) <= width else value[: width - 1].rstrip() + "…"
+
+
+def everywhere(
+    sessions: sessionmaker[Session],
+    user_text: str,
+    *,
+    viewer: Viewer | None,
+    per_kind: int = 8,
+    marks: tuple[str, str] = ("", ""),
+) -> list[SearchHit]:
+    """What Ctrl+K shows: up to ``per_kind`` hits of each kind, in :data:`KINDS` order.
+
+    One short query per kind, so a common name cannot crowd out the cases and notes. Private
+    notes are found only by their author, never by an SRO (:func:`search` decides).
+    """
+    hits: list[SearchHit] = []
+    for kind in KINDS:
+        hits.extend(
+            search(sessions, user_text, limit=per_kind, kinds=(kind,), viewer=viewer, marks=marks)
+        )
+    return hits
 
 
 def rebuild_index(sessions: sessionmaker[Session]) -> int:

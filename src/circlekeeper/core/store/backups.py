@@ -115,15 +115,18 @@ def _audit_mark(db: Database) -> int:
 
 def make_backup(db: Database, reason: str = "manual") -> BackupInfo:
     """Back up an open database now and rotate the automatic copies."""
+    file = db.file()  # a server's backups are the district's pg_dump routine
     mark = _audit_mark(db)
-    path = backup_database(db.path, reason=reason, key=db.key)
+    path = backup_database(file, reason=reason, key=db.key)
     db.audit_mark = mark
-    prune_backups(db.path, keep_count(db))
+    prune_backups(file, keep_count(db))
     return BackupInfo(path, datetime.now(), path.stat().st_size, reason)
 
 
 def backup_at_start(db: Database, *, now: datetime | None = None) -> BackupInfo | None:
     """Back up at start unless a backup was made within the last day (see the module notes)."""
+    if db.path is None:
+        return None  # on a server the district's own backup routine runs (README)
     now = now or datetime.now()
     newest = list_backups(db.path)
     if newest and now - newest[0].at < START_INTERVAL:
@@ -139,6 +142,8 @@ def maybe_backup(db: Database) -> BackupInfo | None:
     is unchanged); it tries again only after the next N changes, so a warning is not repeated
     on every action.
     """
+    if db.path is None:
+        return None  # on a server the district's own backup routine runs (README)
     mark = _audit_mark(db)
     if db.audit_mark is None:
         db.audit_mark = mark

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.search.search import KINDS, SearchHit, search
+from circlekeeper.core.search.search import SearchHit, everywhere
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.common import PROBLEMS, clearable, inert_item_flags, problem_text
 from circlekeeper.ui.profiles import current_viewer
@@ -99,16 +99,7 @@ class SearchPopup(QDialog):
             # One short query per kind, so a common name cannot crowd out the cases and notes.
             # Private notes are found only by their author, never by an SRO (decided in core).
             viewer = current_viewer(self.database)
-            for kind in KINDS:
-                self.hits.extend(
-                    search(
-                        self.database.sessions,
-                        text,
-                        limit=PER_KIND,
-                        kinds=(kind,),
-                        viewer=viewer,
-                    )
-                )
+            self.hits = everywhere(self.database.sessions, text, viewer=viewer, per_kind=PER_KIND)
         except PROBLEMS as problem:
             self.status.setText("⚠ " + problem_text(problem))
             return

@@ -177,7 +177,9 @@ class ProtectionSection(QWidget):
 
     def fill_backups(self) -> None:
         self.backups.clear()
-        self._backup_list: list[BackupInfo] = list_backups(self.database.path)
+        self._backup_list: list[BackupInfo] = (
+            list_backups(self.database.path) if self.database.path is not None else []
+        )
         reasons = {
             "manual": self.tr("made by hand"),
             "start": self.tr("at start"),
@@ -192,7 +194,14 @@ class ProtectionSection(QWidget):
             )
             item = QListWidgetItem(text, self.backups)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
-        if not self._backup_list:
+        if self.database.path is None:
+            self.backup_status.setText(
+                self.tr(
+                    "These records are on the district's server: IT backs them up with the "
+                    "server's own routine (pg_dump)."
+                )
+            )
+        elif not self._backup_list:
             self.backup_status.setText(self.tr("No backups yet."))
         self._update_buttons()
 
@@ -209,7 +218,7 @@ class ProtectionSection(QWidget):
 
     def _right_passphrase(self, passphrase: str) -> bool:
         try:
-            return crypto.key_for(self.database.path, passphrase) == self.database.key
+            return crypto.key_for(self.database.file(), passphrase) == self.database.key
         except DatabaseProblem:
             return False
 
