@@ -16,6 +16,7 @@ REVISIONS: tuple[str, ...] = (
     "0008_fidelity_surveys",
     "0009_sro_activity",
     "0010_hand_offs",
+    "0011_server_rules",
 )
 HEAD = REVISIONS[-1]
 
