@@ -21,8 +21,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_ACCESSIBILITY", "1")
 
-from circlekeeper.core.store.database import Database, open_database  # noqa: E402
 from tests.pg_cluster import Cluster, start_cluster, why_no_server  # noqa: E402
+
+from circlekeeper.core.store.database import Database, open_database  # noqa: E402
 
 ENGINES = ("sqlite", "postgresql")
 # Where a test that takes a database runs on both engines: the store, the services (core) and

@@ -71,7 +71,7 @@ class Cluster:
         command = [str(self.bindir / argv[0]), *argv[1:]]
         if self._as_postgres:
             command = ["runuser", "-u", "postgres", "--", *command]
-        return subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+        return subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
 
     def sql(self, statement: str, database: str = "postgres", **connect: str) -> list[tuple]:
         """Run one statement as the superuser (or ``user``/``password``); autocommit."""
@@ -143,6 +143,7 @@ def start_cluster() -> Cluster:
         "-E",
         "UTF8",
         "--locale=C.UTF-8",
+        "--no-sync",  # a throwaway cluster: nothing to make durable
     )
     if made.returncode != 0:
         shutil.rmtree(folder, ignore_errors=True)

@@ -519,11 +519,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_follow_up_due_on"), ["due_on"], unique=False)
         batch_op.create_index(batch_op.f("ix_follow_up_status"), ["status"], unique=False)
 
-    # The audit trail is append-only: the database itself refuses edits and deletions.
+    # The audit trail is append-only: the database itself refuses edits and deletions. On
+    # PostgreSQL retention's redaction (blanking values copied from removed records) is the one
+    # change let through: only ``detail``, only in a transaction that says so with
+    # ``SET LOCAL circlekeeper.redacting = 'on'`` (as SQLite's retention lifts its trigger).
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             "CREATE FUNCTION audit_event_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            "BEGIN RAISE EXCEPTION 'the audit trail cannot be changed' "
+            "BEGIN "
+            "IF TG_OP = 'UPDATE' AND current_setting('circlekeeper.redacting', true) = 'on' "
+            "AND to_jsonb(NEW) - 'detail' = to_jsonb(OLD) - 'detail' THEN RETURN NEW; END IF; "
+            "RAISE EXCEPTION 'the audit trail cannot be changed' "
             "USING ERRCODE = 'insufficient_privilege'; END $$"
         )
         op.execute(

@@ -91,11 +91,17 @@ def _upgrade_server() -> None:
         "document TSVECTOR NOT NULL)"
     )
     op.execute("CREATE INDEX ix_search_index_document ON search_index USING gin (document)")
+    # Words are runs of letters and digits, anything else separates them, as FTS5's unicode61
+    # tokenizer reads them: "S-20391" is "s" and "20391", never the number -20391.
+    op.execute(
+        "CREATE FUNCTION search_words(value TEXT) RETURNS TEXT LANGUAGE sql STABLE AS $$ "
+        "SELECT regexp_replace(unaccent(coalesce(value, '')), '[^[:alnum:]]+', ' ', 'g') $$"
+    )
     op.execute(
         "CREATE FUNCTION search_document(title TEXT, body TEXT) RETURNS TSVECTOR "
         "LANGUAGE sql STABLE AS $$ SELECT "
-        "setweight(to_tsvector('simple', unaccent(coalesce(title, ''))), 'A') || "
-        "setweight(to_tsvector('simple', unaccent(coalesce(body, ''))), 'B') $$"
+        "setweight(to_tsvector('simple', search_words(title)), 'A') || "
+        "setweight(to_tsvector('simple', search_words(body)), 'B') $$"
     )
     insert = (
         f"INSERT INTO search_index ({_COLUMNS}, document) SELECT s.rowid, s.kind, s.ref_id, "
@@ -159,6 +165,7 @@ def downgrade() -> None:
             op.execute(f"DROP FUNCTION IF EXISTS search_{table}_sync()")
         op.execute("DROP TABLE IF EXISTS search_index")
         op.execute("DROP FUNCTION IF EXISTS search_document(TEXT, TEXT)")
+        op.execute("DROP FUNCTION IF EXISTS search_words(TEXT)")
         return
     if op.get_bind().dialect.name != "sqlite":
         return

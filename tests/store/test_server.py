@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select, text, update
+from tests.pg_cluster import Cluster
 
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.search.search import search
@@ -19,7 +20,6 @@ from circlekeeper.core.store.models import AuditEvent, Person
 from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.core.store.schema_version import HEAD
 from circlekeeper.core.store.server_schema import server_checks
-from tests.pg_cluster import Cluster
 
 
 @pytest.fixture
@@ -94,9 +94,11 @@ def test_the_audit_trail_on_the_server_refuses_edits_deletions_and_truncation(
         text("DELETE FROM audit_event"),
         text("TRUNCATE audit_event"),
     ):
-        with pytest.raises(Exception, match="audit trail cannot be changed"):  # noqa: B017
-            with server_db.sessions.begin() as session:
-                session.execute(statement)
+        with (
+            pytest.raises(Exception, match="audit trail cannot be changed"),  # noqa: B017
+            server_db.sessions.begin() as session,
+        ):
+            session.execute(statement)
     with server_db.sessions() as session:
         actors = set(session.scalars(select(AuditEvent.actor)))
     assert actors == {"Dana"}
@@ -126,9 +128,11 @@ def test_server_columns_are_typed_checked_and_indexed(server_db: Database) -> No
         ).all()
         assert unindexed == []
     # An enumerated column refuses a value the app does not know
-    with pytest.raises(Exception, match="ck_person_kind_known"):  # noqa: B017
-        with server_db.sessions.begin() as session:
-            session.add(Person(first_name="A", last_name="B", kind="wizard"))
+    with (
+        pytest.raises(Exception, match="ck_person_kind_known"),  # noqa: B017
+        server_db.sessions.begin() as session,
+    ):
+        session.add(Person(first_name="A", last_name="B", kind="wizard"))
     # Times come back aware and equal to what was written
     moment = datetime(2026, 3, 2, 14, 0, 0, 123456, tzinfo=UTC)
     with server_db.sessions.begin() as session:
@@ -193,16 +197,18 @@ def test_a_connection_lost_in_the_middle_of_a_write_keeps_nothing_half_written(
     name = server_db.engine.url.database
     people = PeopleService(server_db.sessions, actor="Dana")
     people.create(PersonData("Kept", "Before", kind="staff"))
-    with pytest.raises(DatabaseProblem, match="connection to the server .* was lost"):
-        with server_db.sessions.begin() as session:
-            session.add(Person(first_name="Half", last_name="Written", kind="staff"))
-            session.flush()
-            # The network drops (the server ends this connection) before the commit
-            pg_cluster.sql(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                f"WHERE datname = '{name}' AND application_name = 'circlekeeper'"
-            )
-            session.add(Person(first_name="Second", last_name="Half", kind="staff"))
+    with (
+        pytest.raises(DatabaseProblem, match="connection to the server .* was lost"),
+        server_db.sessions.begin() as session,
+    ):
+        session.add(Person(first_name="Half", last_name="Written", kind="staff"))
+        session.flush()
+        # The network drops (the server ends this connection) before the commit
+        pg_cluster.sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{name}' AND application_name = 'circlekeeper'"
+        )
+        session.add(Person(first_name="Second", last_name="Half", kind="staff"))
     # The pool replaces the dead connection: the next operation works, and only the first
     # person is there
     with server_db.sessions() as session:

@@ -257,6 +257,9 @@ def rebuild_index(sessions: sessionmaker[Session]) -> int:
     The triggers keep the content right; this only compacts and checks the index itself.
     """
     with sessions.begin() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("REINDEX INDEX ix_search_index_document"))
+            return int(session.scalar(text("SELECT count(*) FROM search_index")) or 0)
         if session.get_bind().dialect.name != "sqlite":
             return 0
         session.execute(text("INSERT INTO search_index(search_index) VALUES ('rebuild')"))
