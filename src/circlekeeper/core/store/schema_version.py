@@ -17,6 +17,7 @@ REVISIONS: tuple[str, ...] = (
     "0009_sro_activity",
     "0010_hand_offs",
     "0011_server_rules",
+    "0012_server_roles",
 )
 HEAD = REVISIONS[-1]
 
