@@ -214,3 +214,21 @@ def test_a_connection_lost_in_the_middle_of_a_write_keeps_nothing_half_written(
     with server_db.sessions() as session:
         names = set(session.scalars(select(Person.last_name)))
     assert names == {"Before"}
+
+
+def test_the_whole_chain_goes_down_and_up_again_on_the_server(
+    pg_cluster: Cluster, empty_database: str
+) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from circlekeeper.core.paths import migrations_dir
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.set_main_option("sqlalchemy.url", pg_cluster.url(empty_database))
+    command.upgrade(config, "head")
+    command.downgrade(config, "base")
+    assert _tables(pg_cluster, empty_database) == {"alembic_version"}
+    command.upgrade(config, "head")
+    assert pg_cluster.sql("SELECT version_num FROM alembic_version", empty_database) == [(HEAD,)]

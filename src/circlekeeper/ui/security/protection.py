@@ -165,6 +165,19 @@ class ProtectionSection(QWidget):
         self.encrypt_button.setText(text)
         self.encrypt_button.setAccessibleName(text.replace("&", "").replace("…", ""))
         self.passphrase_button.setEnabled(encrypted)
+        on_server = self.database.path is None
+        if on_server:
+            # The server's disk encryption and pg_dump are IT's: nothing here to turn on.
+            self.encryption_status.setText(
+                self.tr(
+                    "These records are on the district's server. Its disk encryption and "
+                    "sign-ins are managed by IT."
+                )
+            )
+        for control in (self.encrypt_button, self.passphrase_button, self.backups):
+            control.setVisible(not on_server)
+        for control in (self.backup_now, self.restore_button):
+            control.setVisible(not on_server)
         self.fill_backups()
         try:
             self.years.setValue(retention_years(self.database.sessions) or 0)
