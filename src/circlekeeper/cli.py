@@ -102,10 +102,6 @@ def database_target(args: argparse.Namespace) -> Path | str:
     return chosen.expanduser() if isinstance(chosen, Path) else chosen
 
 
-def on_server(target: Path | str) -> bool:
-    return isinstance(target, str)
-
-
 def database_path(args: argparse.Namespace, what: str = "do that") -> Path:
     """The database file, for what only a file has; a server URL is refused in plain words."""
     target = database_target(args)

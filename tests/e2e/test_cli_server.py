@@ -135,3 +135,38 @@ def test_search_as_a_profile_finds_only_what_that_profile_may_see(
     # Without a profile, once profiles exist, the command says whose it must be
     nobody = run_cli("search", "stepfather", "--database", str(school))
     assert nobody.returncode == 2 and "--profile NAME" in nobody.stderr
+
+
+def test_retention_on_a_server_deletes_the_rows_and_leaves_storage_to_it(
+    run_cli, pg_url: str
+) -> None:
+    from datetime import date
+
+    from sqlalchemy import select
+    from tests.store.retention_seed import GONE_WORDS, plant
+
+    from circlekeeper.core.store.models import Person
+
+    db = open_database(pg_url)
+    try:
+        plant(db, date.today())
+    finally:
+        db.close()
+    preview = run_cli("db", "retention", "--years", "5", "--database", pg_url)
+    assert preview.returncode == 0, preview.stderr
+    assert "Would purge" in preview.stdout and "Nothing was changed" in preview.stdout
+    refused = run_cli(
+        "db", "retention", "--years", "5", "--apply", "--yes", "--backups", "prune",
+        "--database", pg_url,
+    )  # fmt: skip
+    assert refused.returncode == 2 and "pg_dump files are IT's" in refused.stderr
+    done = run_cli("db", "retention", "--years", "5", "--apply", "--yes", "--database", pg_url)
+    assert done.returncode == 0, done.stderr
+    assert "Purged 1 case" in done.stdout and "(VACUUM)" in done.stdout
+    db = open_database(pg_url)
+    try:
+        with db.sessions() as session:
+            names = set(session.scalars(select(Person.last_name)))
+    finally:
+        db.close()
+    assert GONE_WORDS["student_renamed"] not in names
