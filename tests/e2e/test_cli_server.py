@@ -44,6 +44,9 @@ def test_db_check_runs_the_servers_checks(run_cli, pg_url: str, pg_cluster: Clus
     done = run_cli("db", "check", "--database", pg_url)
     assert done.returncode == 0, done.stderr
     assert "ok (schema" in done.stdout and "checked by the server" in done.stdout
+    # The setting names the server as well as --database does
+    named = run_cli("db", "check", CIRCLEKEEPER_DATABASE=pg_url)
+    assert named.returncode == 0 and "checked by the server" in named.stdout, named.stderr
     # A switched-off guard is found
     pg_cluster.sql(
         "ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only",
