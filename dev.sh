@@ -9,7 +9,8 @@ cd "$(dirname "$0")"
 QT_LIBS=(libegl1 libgl1 libdbus-1-3 libfontconfig1 libglib2.0-0 libxkbcommon0 fonts-dejavu-core
          libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
          libxcb-image0 libxcb-render-util0 libxcb-randr0)
-TEST_TOOLS=(poppler-utils)
+# postgresql: the store, service and CLI tests run once more on a throwaway local server.
+TEST_TOOLS=(poppler-utils postgresql)
 
 install_system_packages() {
     command -v dpkg-query >/dev/null 2>&1 || return 0   # not Debian: the user installs Qt's needs

@@ -39,5 +39,8 @@ if connection is not None:
 else:
     # Like every engine circlekeeper makes: a failed statement never shows its values.
     engine = create_engine(config.get_main_option("sqlalchemy.url"), hide_parameters=True)
-    with engine.begin() as conn:
-        _run(conn)
+    try:
+        with engine.begin() as conn:
+            _run(conn)
+    finally:
+        engine.dispose()  # a server's pooled connection must not outlive the command

@@ -519,7 +519,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_follow_up_due_on"), ["due_on"], unique=False)
         batch_op.create_index(batch_op.f("ix_follow_up_status"), ["status"], unique=False)
 
-    # The audit trail is append-only: the database itself refuses edits and deletions.
+    # The audit trail is append-only: the database itself refuses edits and deletions. On
+    # PostgreSQL retention's redaction (blanking values copied from removed records) is the one
+    # change let through: only ``detail``, only in a transaction that says so with
+    # ``SET LOCAL circlekeeper.redacting = 'on'`` (as SQLite's retention lifts its trigger).
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE FUNCTION audit_event_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN "
+            "IF TG_OP = 'UPDATE' AND current_setting('circlekeeper.redacting', true) = 'on' "
+            "AND to_jsonb(NEW) - 'detail' = to_jsonb(OLD) - 'detail' THEN RETURN NEW; END IF; "
+            "RAISE EXCEPTION 'the audit trail cannot be changed' "
+            "USING ERRCODE = 'insufficient_privilege'; END $$"
+        )
+        op.execute(
+            "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
+            "FOR EACH ROW EXECUTE FUNCTION audit_event_refuse()"
+        )
+        op.execute(
+            "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
+            "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_refuse()"
+        )
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
             "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
@@ -532,6 +552,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS audit_event_append_only ON audit_event")
+        op.execute("DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_event")
+        op.execute("DROP FUNCTION IF EXISTS audit_event_refuse()")
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
         op.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")

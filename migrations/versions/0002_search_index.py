@@ -10,8 +10,10 @@ Triggers keep the index right whoever writes, inside the writer's own transactio
 row's FTS rowid is ``id * 8 + kind code``, so a trigger finds its index row by rowid instead of
 scanning the index.
 
-The index exists only on SQLite; on another database (a district server) search falls back to
-the server's own tools and this revision does nothing.
+On PostgreSQL (a district server) the same rows live in an ordinary ``search_index`` table with a
+``tsvector`` document (titles weighted A, the rest B) under a GIN index; the text is folded with
+``unaccent`` and the ``simple`` configuration, so search stays accent- and case-blind as on
+SQLite. One trigger function per table keeps it in sync inside the writer's transaction.
 
 The text below is frozen on purpose: a migration must keep building the same schema even when the
 application code changes later.
@@ -81,7 +83,55 @@ _WATCHED = {
 }
 
 
+def _upgrade_server() -> None:
+    op.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+    op.execute(
+        "CREATE TABLE search_index (rowid BIGINT PRIMARY KEY, kind TEXT NOT NULL, "
+        "ref_id INTEGER NOT NULL, parent_id INTEGER, title TEXT, body TEXT, "
+        "document TSVECTOR NOT NULL)"
+    )
+    op.execute("CREATE INDEX ix_search_index_document ON search_index USING gin (document)")
+    # Words are runs of letters and digits, anything else separates them, as FTS5's unicode61
+    # tokenizer reads them: "S-20391" is "s" and "20391", never the number -20391.
+    op.execute(
+        "CREATE FUNCTION search_words(value TEXT) RETURNS TEXT LANGUAGE sql STABLE AS $$ "
+        "SELECT regexp_replace(unaccent(coalesce(value, '')), '[^[:alnum:]]+', ' ', 'g') $$"
+    )
+    op.execute(
+        "CREATE FUNCTION search_document(title TEXT, body TEXT) RETURNS TSVECTOR "
+        "LANGUAGE sql STABLE AS $$ SELECT "
+        "setweight(to_tsvector('simple', search_words(title)), 'A') || "
+        "setweight(to_tsvector('simple', search_words(body)), 'B') $$"
+    )
+    insert = (
+        f"INSERT INTO search_index ({_COLUMNS}, document) SELECT s.rowid, s.kind, s.ref_id, "
+        "s.parent_id::integer, s.title, s.body, search_document(s.title, s.body)"
+    )
+    for table, (code, *_rest) in _SOURCES.items():
+        op.execute(
+            f"{insert} FROM ({_select(table, 'r')} FROM {table} r) "
+            "AS s(rowid, kind, ref_id, parent_id, title, body)"
+        )
+        op.execute(
+            f"CREATE FUNCTION search_{table}_sync() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN "
+            "IF TG_OP <> 'INSERT' THEN "
+            f"DELETE FROM search_index WHERE rowid = OLD.id * 8 + {code}; END IF; "
+            "IF TG_OP <> 'DELETE' THEN "
+            f"{insert} FROM ({_select(table, 'NEW')}) "
+            "AS s(rowid, kind, ref_id, parent_id, title, body); END IF; "
+            "RETURN NULL; END $$"
+        )
+        op.execute(
+            f"CREATE TRIGGER search_{table}_sync AFTER INSERT OR DELETE OR UPDATE OF "
+            f"{_WATCHED[table]} ON {table} FOR EACH ROW EXECUTE FUNCTION search_{table}_sync()"
+        )
+
+
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        _upgrade_server()
+        return
     if op.get_bind().dialect.name != "sqlite":
         return
     # unicode61 with remove_diacritics 2 folds case and accents ("nunez" finds "Núñez");
@@ -109,6 +159,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for table in _SOURCES:
+            op.execute(f"DROP TRIGGER IF EXISTS search_{table}_sync ON {table}")
+            op.execute(f"DROP FUNCTION IF EXISTS search_{table}_sync()")
+        op.execute("DROP TABLE IF EXISTS search_index")
+        op.execute("DROP FUNCTION IF EXISTS search_document(TEXT, TEXT)")
+        op.execute("DROP FUNCTION IF EXISTS search_words(TEXT)")
+        return
     if op.get_bind().dialect.name != "sqlite":
         return
     for table in _SOURCES:

@@ -184,7 +184,7 @@ def upgrade() -> None:
             sa.text(
                 "INSERT INTO incident_type (key, label, label_es, swis_behavior, swis_level, "
                 "needs_mapping, position, uuid, created_at, updated_at) VALUES "
-                "(:key, :label, :label_es, :behavior, :level, 0, :position, :uuid, :now, :now)"
+                "(:key, :label, :label_es, :behavior, :level, false, :position, :uuid, :now, :now)"
             ),
             {
                 "key": key,
@@ -217,7 +217,8 @@ def upgrade() -> None:
             conn.execute(
                 sa.text(
                     "INSERT INTO incident_type (key, label, needs_mapping, position, uuid, "
-                    "created_at, updated_at) VALUES (:key, :label, 1, :position, :uuid, :now, :now)"
+                    "created_at, updated_at) "
+                    "VALUES (:key, :label, true, :position, :uuid, :now, :now)"
                 ),
                 {
                     "key": key,

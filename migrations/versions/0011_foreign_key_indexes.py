@@ -68,5 +68,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name, table, _columns in COMPOSITE:
         op.drop_index(name, table_name=table)
-    for table, column in INDEXES:
-        op.drop_index(f"ix_{table}_{column}", table_name=table)
+    for _table, column in INDEXES:
+        # IF EXISTS: on a district's server 0013 indexes the same columns and drops them first.
+        op.execute(f"DROP INDEX IF EXISTS ix_{_table}_{column}")

@@ -12,7 +12,7 @@ from pathlib import Path
 from circlekeeper.clock import ms_since_process_start
 
 
-def run_app(database: Path, *, self_test: bool = False, language: str = "system") -> int:
+def run_app(database: Path | str, *, self_test: bool = False, language: str = "system") -> int:
     import os
 
     from circlekeeper.core.logs import setup_logging

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "people",
     "report",
     "scripts",
+    "search",
     "sro",
 )
 
@@ -35,15 +36,29 @@ class UsageProblem(Exception):
     """Bad input from the command line; exits with status 2 and this message."""
 
 
+DATABASE_ENV = "CIRCLEKEEPER_DATABASE"
+
+
+def database_argument(value: str) -> Path | str:
+    """A ``--database`` value: a file's path, or a district server's PostgreSQL URL as given.
+
+    A URL must stay text: ``Path`` would fold its ``//`` and make a folder of its scheme.
+    """
+    from circlekeeper.core.store.server import is_server_url
+
+    return value if is_server_url(value) else Path(value)
+
+
 def add_database_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
     parser.add_argument(
         "--database",
-        metavar="PATH",
-        type=Path,
+        metavar="PATH|URL",
+        type=database_argument,
         # Subcommands must not overwrite a --database given before the subcommand name.
         default=None if top else argparse.SUPPRESS,
-        help="the database file to use (created if missing); "
-        "default: circlekeeper.sqlite3 in the user data folder or $CIRCLEKEEPER_HOME",
+        help="the database file to use (created if missing), or a district server's "
+        "postgresql+psycopg://USER@HOST:PORT/NAME; default: $CIRCLEKEEPER_DATABASE, else "
+        "circlekeeper.sqlite3 in the user data folder or $CIRCLEKEEPER_HOME",
     )
 
 
@@ -73,11 +88,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def database_path(args: argparse.Namespace) -> Path:
+def database_target(args: argparse.Namespace) -> Path | str:
+    """The database a command works on: ``--database``, ``$CIRCLEKEEPER_DATABASE``, the default.
+
+    A file's path, or a PostgreSQL URL (text) for a district's server.
+    """
     from circlekeeper.core.paths import default_database_path
 
-    path = getattr(args, "database", None)
-    return Path(path).expanduser() if path else default_database_path()
+    chosen = getattr(args, "database", None) or os.environ.get(DATABASE_ENV) or None
+    if chosen is None:
+        return default_database_path()
+    chosen = database_argument(str(chosen))
+    return chosen.expanduser() if isinstance(chosen, Path) else chosen
+
+
+def database_path(args: argparse.Namespace, what: str = "do that") -> Path:
+    """The database file, for what only a file has; a server URL is refused in plain words."""
+    target = database_target(args)
+    if isinstance(target, str):
+        from circlekeeper.core.store.server import describe
+
+        raise UsageProblem(
+            f"{describe(target)} is a database on the district's server, and circlekeeper cannot "
+            f"{what} there: that is the server's own routine (pg_dump for backups, the server's "
+            "disk encryption), run by IT. Nothing was changed."
+        )
+    return target
 
 
 PASSPHRASE_ENV = "CIRCLEKEEPER_PASSPHRASE"
@@ -101,11 +137,14 @@ def ask_secret(prompt: str, env: str) -> str:
         raise UsageProblem("No passphrase was typed. Nothing was changed.") from None
 
 
-def passphrase_for(path: Path) -> str | None:
-    """The passphrase of an encrypted database (see :func:`ask_secret`); None for a plain one."""
+def passphrase_for(path: Path | str) -> str | None:
+    """The passphrase of an encrypted database (see :func:`ask_secret`); None for a plain one.
+
+    A server has no passphrase: its sign-in is the URL's user (password in ``~/.pgpass``).
+    """
     from circlekeeper.core.store.database import is_encrypted
 
-    if not is_encrypted(path):
+    if isinstance(path, str) or not is_encrypted(path):
         return None
     return ask_secret(f"Passphrase for {path}: ", PASSPHRASE_ENV)
 
@@ -124,12 +163,12 @@ def open_db(args: argparse.Namespace, *, create: bool = True, migrate: bool = Tr
     """
     from circlekeeper.core.store.database import open_database
 
-    path = database_path(args)
+    target = database_target(args)
     # Checked at once: a command has no screen to show first, and even one that only reads
     # (an export) must not read damaged pages.
     database = open_database(
-        path,
-        passphrase=passphrase_for(path),
+        target,
+        passphrase=passphrase_for(target),
         create=create,
         migrate=migrate,
         defer_check=False,
@@ -164,9 +203,10 @@ def run(argv: list[str] | None = None) -> int:
             from circlekeeper.ui.last_database import remembered_database
 
             # The app reopens the database chosen last time (e.g. the demo); scripts don't.
-            chosen = database_path(args) if args.database else None
+            named = args.database or os.environ.get(DATABASE_ENV)
+            chosen = database_target(args) if named else None
             return run_app(
-                chosen or remembered_database() or database_path(args),
+                chosen or remembered_database() or database_target(args),
                 self_test=args.self_test,
                 language=language,
             )

@@ -63,6 +63,7 @@ def _log_bytes(home: Path) -> bytes:
     return b"".join(p.read_bytes() for p in files)
 
 
+@pytest.mark.sqlite_only("makes the file refuse writes by its permissions")
 def test_failed_writes_log_the_statement_but_no_record_content(
     db: Database, home: Path, project_log: Path
 ) -> None:

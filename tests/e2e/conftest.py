@@ -58,9 +58,9 @@ SCHOOL_ONLY = "(he/him)"  # José's pronouns are printed on the school's copy on
 
 
 @pytest.fixture
-def school(db_path: Path) -> tuple[Path, int]:
+def school(db_target: Path | str) -> tuple[Path | str, int]:
     """A conference with a private note, equity fields, and profiles Dana (counselor), Sam (SRO)."""
-    db = open_database(db_path)
+    db = open_database(db_target)
     try:
         conference = _fixtures.build_conference(db)
         agreement_id = _fixtures.draft_with_items(conference, 2)
@@ -83,4 +83,4 @@ def school(db_path: Path) -> tuple[Path, int]:
         profiles.create("Sam Reyes", "sro", pin="2222", approval=profiles.approve(dana.id, "1111"))
     finally:
         db.close()
-    return db_path, agreement_id
+    return db_target, agreement_id

@@ -12,10 +12,10 @@ from circlekeeper.core.store.models import Case, Circle, FollowUp, Person
 
 
 def test_export_calendar_alias_writes_a_calendar_that_parses(
-    run_cli, db_path: Path, tmp_path: Path
+    run_cli, db_target: Path | str, tmp_path: Path
 ) -> None:
     # Given a planned circle and an open follow-up
-    db = open_database(db_path)
+    db = open_database(db_target)
     try:
         with db.sessions.begin() as session:
             kim = Person(first_name="Kim", last_name="Osei", kind="staff", search_text="kim osei")
@@ -45,7 +45,7 @@ def test_export_calendar_alias_writes_a_calendar_that_parses(
     output = tmp_path / "circles.ics"
 
     # When the calendar is exported through the "export" command
-    result = run_cli("export", "calendar", "-o", str(output), "--database", str(db_path))
+    result = run_cli("export", "calendar", "-o", str(output), "--database", str(db_target))
 
     # Then it says what it wrote and the file parses back with both events at the right times
     assert result.returncode == 0, result.stderr
@@ -59,10 +59,10 @@ def test_export_calendar_alias_writes_a_calendar_that_parses(
 
 
 def test_export_calendar_alias_refuses_a_name_without_ics(
-    run_cli, db_path: Path, tmp_path: Path
+    run_cli, db_target: Path | str, tmp_path: Path
 ) -> None:
     result = run_cli(
-        "export", "calendar", "-o", str(tmp_path / "circles.txt"), "--database", str(db_path)
+        "export", "calendar", "-o", str(tmp_path / "circles.txt"), "--database", str(db_target)
     )
     assert result.returncode != 0
     assert ".ics" in result.stderr

@@ -14,9 +14,9 @@ from circlekeeper.core.store.database import open_database
 
 
 @pytest.fixture
-def school(db_path: Path) -> Path:
+def school(db_target: Path | str) -> Path:
     """Profiles: Dana (counselor, PIN 1111), Sam and Lee (SROs, PINs 2222 and 3333)."""
-    db = open_database(db_path)
+    db = open_database(db_target)
     try:
         profiles = ProfileService(db.sessions)
         dana = profiles.create("Dana Whitfield", pin="1111")
@@ -24,7 +24,7 @@ def school(db_path: Path) -> Path:
             profiles.create(name, "sro", pin=pin, approval=profiles.approve(dana.id, "1111"))
     finally:
         db.close()
-    return db_path
+    return db_target
 
 
 def _entries(db_path: Path, viewer: Viewer) -> list[tuple[str, int]]:

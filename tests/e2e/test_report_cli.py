@@ -17,17 +17,29 @@ PERIOD = ("--from", "2025-09-01", "--to", "2025-12-19")
 
 
 @pytest.fixture
-def programme(db_path: Path) -> Path:
-    db = open_database(db_path)
+def programme(db_target: Path | str) -> Path | str:
+    db = open_database(db_target)
     try:
         seed_programme(db)
     finally:
         db.close()
-    return db_path
+    return db_target
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _digest(path: Path | str) -> str:
+    """The file's bytes; for a server, its schema version and the newest audit line."""
+    if isinstance(path, Path):
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    db = open_database(path)
+    try:
+        with db.engine.connect() as conn:
+            found = conn.exec_driver_sql(
+                "SELECT (SELECT version_num FROM alembic_version), count(*), max(id) "
+                "FROM audit_event"
+            ).one()
+    finally:
+        db.close()
+    return repr(tuple(found))
 
 
 def test_list_names_every_report(run_cli) -> None:
@@ -204,23 +216,25 @@ def test_without_min_cell_the_school_setting_is_used(
 def test_the_surveys_report_from_the_command_line_matches_the_answers(
     run_cli, programme: Path, tmp_path: Path
 ) -> None:
-    import sqlite3
-
     out = tmp_path / "surveys.csv"
     result = run_cli("report", "surveys", *PERIOD, "--database", str(programme), "-o", str(out))
     assert result.returncode == 0, result.stderr
     with out.open(encoding="utf-8", newline="") as handle:
         rows = {(r["section"], r["group"], r["measure"]): r for r in csv.DictReader(handle)}
-    raw = sqlite3.connect(programme)
+    db = open_database(programme)
     try:
-        heard_yes, answered = raw.execute(
-            "SELECT sum(r.heard = 'yes'), count(r.heard) FROM survey_response r "
-            "JOIN survey_sitting s ON s.id = r.sitting_id JOIN circle c ON c.id = s.circle_id "
-            "WHERE date(c.started_at) BETWEEN '2025-09-01' AND '2025-12-19' "
-            "AND c.kind NOT IN ('pre_meeting', 'completion_meeting')"
-        ).fetchone()
+        with db.engine.connect() as conn:
+            # A moment is ISO text on SQLite and a timestamptz on a server.
+            day = "date(c.started_at)" if db.path else "(c.started_at AT TIME ZONE 'UTC')::date"
+            heard_yes, answered = conn.exec_driver_sql(
+                "SELECT sum(CASE WHEN r.heard = 'yes' THEN 1 ELSE 0 END), count(r.heard) "
+                "FROM survey_response r JOIN survey_sitting s ON s.id = r.sitting_id "
+                f"JOIN circle c ON c.id = s.circle_id WHERE {day} "
+                "BETWEEN '2025-09-01' AND '2025-12-19' "
+                "AND c.kind NOT IN ('pre_meeting', 'completion_meeting')"
+            ).one()
     finally:
-        raw.close()
+        db.close()
     assert float(rows[("surveys_by_question", "heard", "answered")]["value"]) == answered
     assert float(rows[("surveys_by_question", "heard", "yes")]["value"]) == heard_yes
     assert rows[("surveys_by_kind", "reentry", "answered")]["suppressed"] == "yes"

@@ -32,6 +32,8 @@ from circlekeeper.core.store.database import (
 )
 from circlekeeper.core.store.models import Setting
 
+pytestmark = pytest.mark.sqlite_only("backups by file copy; a server has its own")
+
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -36,6 +36,7 @@ def test_a_missing_file_is_created_with_its_folders(tmp_path: Path) -> None:
     assert inspect_schema(path).state is SchemaState.CURRENT
 
 
+@pytest.mark.sqlite_only("SQLite's pragmas; a server enforces references itself")
 def test_foreign_keys_and_wal_are_on(db) -> None:
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
@@ -160,6 +161,7 @@ def test_times_are_stored_aware_and_naive_times_are_refused(db) -> None:
         )
 
 
+@pytest.mark.sqlite_only("a backup by file copy; a server's backups are pg_dump files")
 def test_backup_is_a_consistent_copy(db, tmp_path: Path) -> None:
     with db.sessions.begin() as session:
         session.add(Person(first_name="Zoë", last_name="Núñez", search_text="zoe nunez"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 import pytest
-from sqlalchemy import func, select
-from tests.store.seed import NOTE_TEXT, plain_contents, seed
+from sqlalchemy import func, select, text
+from tests.store.seed import NOTE_TEXT, seed
 
 from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import InvalidInput
@@ -77,7 +77,8 @@ def test_purge_removes_the_case_and_its_records_and_audits_without_content(db: D
         ).one()
     assert purge.actor == "Admin" and NOTE_TEXT not in purge.detail and '"cases": 1' in purge.detail
     # The search index forgot the purged text too.
-    rows = plain_contents(db.path)["search_index"]
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT kind, ref_id, title, body FROM search_index")).all()
     assert not any("old" in str(r) and NOTE_TEXT.split()[0] in str(r) for r in rows)
 
 

@@ -20,6 +20,7 @@ from circlekeeper.cli import (
     add_database_option,
     ask_secret,
     database_path,
+    database_target,
     passphrase_for,
 )
 
@@ -73,7 +74,7 @@ def _new_passphrase() -> str:
 def _existing(args: argparse.Namespace, what: str) -> Path:
     from circlekeeper.core.store.database import refuse_dangling_link
 
-    path = database_path(args)
+    path = database_path(args, what)
     refuse_dangling_link(path)
     if not path.exists():
         raise UsageProblem(f"{path} does not exist; there is nothing to {what}.")
@@ -89,7 +90,10 @@ def _upgrade(args: argparse.Namespace) -> int:
         tidy_beside,
     )
 
-    path = database_path(args)
+    target = database_target(args)
+    if isinstance(target, str):
+        return _upgrade_server(target)
+    path = target
     passphrase = passphrase_for(path) if path.exists() else None
     if path.exists():
         for notice in tidy_beside(path):
@@ -110,8 +114,46 @@ def _upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _upgrade_server(url: str) -> int:
+    from circlekeeper.core.store.database import SchemaState
+    from circlekeeper.core.store.server import describe, make_server_engine, server_version
+    from circlekeeper.core.store.server_schema import inspect_server, open_server
+
+    engine = make_server_engine(url)
+    try:
+        server_version(engine)
+        before = inspect_server(engine)
+    finally:
+        engine.dispose()
+    open_server(url).close()
+    if before.state is SchemaState.CURRENT:
+        print(f"{describe(url)}: already up to date.")
+    else:
+        print(f"{describe(url)}: upgraded to the current schema (in one transaction).")
+    return 0
+
+
+def _check_server(url: str) -> int:
+    from circlekeeper.core.store.schema_version import HEAD
+    from circlekeeper.core.store.server_schema import open_server, server_checks
+
+    db = open_server(url, migrate=False, create=False)
+    try:
+        problems = server_checks(db)
+    finally:
+        db.close()
+    if problems:
+        raise UsageProblem(f"{db.location}: " + "; ".join(problems) + ".")
+    print(f"{db.location}: ok (schema {HEAD}, checked by the server).")
+    return 0
+
+
 def _check(args: argparse.Namespace) -> int:
     from circlekeeper.core.store import crypto
+
+    target = database_target(args)
+    if isinstance(target, str):
+        return _check_server(target)
     from circlekeeper.core.store.database import SchemaState, inspect_schema, tidy_beside
     from circlekeeper.core.store.leftovers import find_leftovers
 
@@ -186,6 +228,16 @@ def _damage_report(path: Path, integrity: list[str]) -> str:
 def _backup(args: argparse.Namespace) -> int:
     from circlekeeper.core.store.database import backup_database, inspect_schema
 
+    target = database_target(args)
+    if isinstance(target, str):
+        from circlekeeper.core.store.server import describe, pg_dump_command
+
+        print(pg_dump_command(target))
+        raise UsageProblem(
+            f"{describe(target)} is on the district's server, so circlekeeper does not copy it: "
+            "back it up with the district's pg_dump routine (the command above, run by IT or "
+            "its nightly job; the password comes from ~/.pgpass). Nothing was changed."
+        )
     path = _existing(args, "back up")
     passphrase = passphrase_for(path)
     inspect_schema(path, passphrase)  # refuses files that are not circlekeeper databases
@@ -197,7 +249,7 @@ def _backup(args: argparse.Namespace) -> int:
 def _backups(args: argparse.Namespace) -> int:
     from circlekeeper.core.store.backups import list_backups
 
-    path = database_path(args)
+    path = database_path(args, "list backups")
     found = list_backups(path)
     if not found:
         print(f"No backups of {path} yet.")
@@ -212,7 +264,7 @@ def _restore(args: argparse.Namespace) -> int:
     from circlekeeper.core.store.backups import restore_backup
     from circlekeeper.core.store.database import is_encrypted
 
-    path = database_path(args)
+    path = database_path(args, "restore a backup")
     source: Path = args.file.expanduser()
     passphrase = (
         ask_secret(f"Passphrase for {source}: ", PASSPHRASE_ENV)

@@ -104,7 +104,7 @@ def _print_aside(aside: list[Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from circlekeeper.cli import open_db
+    from circlekeeper.cli import database_target, open_db
     from circlekeeper.commands.db import _existing
     from circlekeeper.core.retention.backups import (
         backups_holding,
@@ -119,6 +119,8 @@ def run(args: argparse.Namespace) -> int:
         wipe_file,
     )
 
+    if isinstance(database_target(args), str):
+        return _run_on_server(args)
     _existing(args, "review")
     db = open_db(args, create=False)  # the passphrase as every command reads it (cli.py)
     try:
@@ -185,6 +187,73 @@ def run(args: argparse.Namespace) -> int:
                 + "; ".join(f"{p.name} ({why})" for p, why in outcome.failed)
                 + ". Run again with --backups prune to delete them."
             )
+    finally:
+        db.close()
+    return 0
+
+
+SERVER_STORAGE = (
+    "On the district's server the rows are deleted in one transaction; reclaiming their space "
+    "(VACUUM) and the backups made before today (pg_dump files) are the district's own "
+    "routine: tell IT the old records are gone so the next backups no longer hold them."
+)
+
+
+def _run_on_server(args: argparse.Namespace) -> int:
+    """Retention on a server: the same plan and purge; no file to wipe, no backups to rewrite."""
+    from circlekeeper.cli import open_db
+    from circlekeeper.core.retention.retention import (
+        Mode,
+        apply_retention,
+        plan_retention,
+        retention_years,
+    )
+
+    if args.backups != "keep":
+        raise UsageProblem(
+            "On the district's server circlekeeper keeps no backups of its own, so --backups "
+            "prune or rewrite does not apply: the pg_dump files are IT's. Nothing was changed."
+        )
+    db = open_db(args, create=False)
+    try:
+        if args.years is not None and args.years < 1:
+            raise UsageProblem("Keep records for at least one year: give --years 1 or more.")
+        years = args.years or retention_years(db.sessions)
+        if not years:
+            raise UsageProblem("No retention rule is set; give --years N.")
+        today = date.today()
+        plan = plan_retention(db.sessions, years, today)
+        mode: Mode = "anonymise" if args.anonymise else "purge"
+        _print_plan(plan)
+        if plan.empty:
+            print(f"Nothing in the database is older than {years} years.")
+            return 0
+        if not args.apply:
+            print(f"Would {mode}: {_describe(plan)}.")
+            print("Nothing was changed. Run again with --apply --yes to do it.")
+            return 0
+        if not args.yes:
+            raise UsageProblem(
+                f"Add --yes to confirm: {_describe(plan)} will be {mode}d. Nothing was changed."
+            )
+        result = apply_retention(
+            db.sessions,
+            years,
+            today,
+            mode=mode,
+            case_ids=[c.case_id for c in plan.cases],
+            circle_ids=[c.circle_id for c in plan.circles],
+            person_ids=[p.person_id for p in plan.people],
+            wipe=False,
+        )
+        print(
+            f"{'Purged' if mode == 'purge' else 'Anonymised'} "
+            f"{_plural(result.cases, 'case')} and {_plural(result.circles, 'circle')} "
+            f"({_plural(result.agreements, 'agreement')}, {_plural(result.notes, 'note')}, "
+            f"{_plural(result.follow_ups, 'follow-up')}); removed "
+            f"{_plural(result.people, 'person', 'people')} who left."
+        )
+        print(SERVER_STORAGE)
     finally:
         db.close()
     return 0

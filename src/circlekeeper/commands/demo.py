@@ -37,6 +37,11 @@ def _demo(args: argparse.Namespace) -> int:
             "Say where to write the demo with --database PATH, for example "
             "'circlekeeper demo --database demo.sqlite3'. It must be a new file."
         )
+    if isinstance(path, str):
+        raise UsageProblem(
+            "The demo is built as a file of its own, never on the district's server: give "
+            "--database demo.sqlite3. Nothing was changed."
+        )
     shown = {"step": -1}
 
     def progress(done: int, total: int) -> None:

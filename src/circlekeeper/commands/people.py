@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from circlekeeper.cli import UsageProblem, add_database_option, database_path
+from circlekeeper.cli import UsageProblem, add_database_option, database_target
 from circlekeeper.commands.acting import acting_context, add_profile_option
 
 
@@ -63,9 +63,9 @@ def _import(args: argparse.Namespace) -> int:
             "problems (listed above). Fix them in the file, or run again with --skip-bad-rows "
             "to import only the good lines."
         )
-    path = database_path(args)
+    path = database_target(args)
     if args.dry_run:
-        if path.exists():
+        if not isinstance(path, Path) or path.exists():
             from circlekeeper.cli import open_db
 
             db = open_db(args, create=False, migrate=False)
@@ -88,7 +88,7 @@ def _import(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(
-        f"Imported {roster} into {path}: {result.created} new, {result.updated} updated, "
+        f"Imported {roster} into {db.location}: {result.created} new, {result.updated} updated, "
         f"{result.unchanged} unchanged, {result.skipped} skipped, "
         f"{result.guardians_linked} guardian links made."
     )

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from circlekeeper.cli import UsageProblem, add_database_option, database_path
+from circlekeeper.cli import UsageProblem, add_database_option, database_target
 
 FORMATS = ("pdf", "csv", "xlsx", "html")
 
@@ -113,8 +113,8 @@ def _report(args: argparse.Namespace) -> int:
     if args.output is None:
         raise UsageProblem("Say where to write the report with -o FILE. Nothing was written.")
     output = check_target(args.output)
-    path = database_path(args)
-    if not path.exists():
+    path = database_target(args)
+    if isinstance(path, Path) and not path.exists():
         raise UsageProblem(f"There is no database at {path}. Nothing was written.")
 
     from circlekeeper.cli import open_db

@@ -167,7 +167,7 @@ class MainWindow(QMainWindow):
         # The app lock (idle time and Ctrl+L) and the periodic backup check.
         self.guard = Guard(self)
 
-    def open_database(self, path: Path, *, interactive: bool = True) -> bool:
+    def open_database(self, path: Path | str, *, interactive: bool = True) -> bool:
         """Open (and if needed migrate) the database, then build the areas on it.
 
         When the database has never been welcomed and ``interactive`` is true, the first-run
@@ -202,7 +202,7 @@ class MainWindow(QMainWindow):
             return False
         self.close_database()
         moved = set_aside_damaged(database, damage)  # type: ignore[arg-type]
-        opened = offer_recovery(database.path, moved, self, None)
+        opened = offer_recovery(database.file(), moved, self, None)
         if opened is None:
             return False
         self.database = opened
@@ -353,8 +353,10 @@ class MainWindow(QMainWindow):
         self.add_lazy_area("settings_view", self.tr("Settings"), settings)
         self.navigation.setCurrentRow(0)
         self.setWindowTitle(
-            self.tr("circlekeeper — {file}").format(file=database.path.name)
-            if database.path.name != "circlekeeper.sqlite3"
+            self.tr("circlekeeper — {file}").format(
+                file=database.path.name if database.path is not None else database.location
+            )
+            if database.path is None or database.path.name != "circlekeeper.sqlite3"
             else self.tr("circlekeeper")
         )
 
@@ -490,7 +492,10 @@ class MainWindow(QMainWindow):
 
         if self.database is None:
             return False
-        path = demo_database_path(self.database.path)
+        from circlekeeper.core.paths import default_database_path
+
+        # On a district's server the demo is still a file of its own, in the data folder.
+        path = demo_database_path(self.database.path or default_database_path())
         if path.exists():
             answer = QMessageBox.question(
                 self,

@@ -173,7 +173,7 @@ def people_by_ids(session: Session, ids: list[str]) -> dict[str, Person]:
     legacy = select(Person.id, Person.external_id).where(
         Person.external_id.is_not(None),
         (Person.external_id != func.upper(Person.external_id))
-        | (func.instr(Person.external_id, " ") > 0),
+        | Person.external_id.contains(" ", autoescape=True),
     )
     for person_id, external_id in session.execute(legacy):
         key = normalise_id(external_id or "")

@@ -1,9 +1,11 @@
 """Search everywhere: people, cases, circles, agreements and note text, as you type.
 
 The index is SQLite FTS5 (``search_index``), built and kept in sync by triggers made in migration
-``0002_search_index``. Its tokenizer folds case and accents, so "nunez" finds "Núñez". Whatever a
-person types is turned into quoted prefix terms, so FTS syntax (quotes, ``*``, ``-``, ``NEAR``,
-``AND``, parentheses, ``:``) is searched for as plain words and never reaches the query parser.
+``0002_search_index``; on a district's PostgreSQL server it is a ``tsvector`` table made by the
+same migration (see :mod:`circlekeeper.core.search.server`). Both fold case and accents, so
+"nunez" finds "Núñez". Whatever a person types is turned into quoted prefix terms, so FTS
+syntax (quotes, ``*``, ``-``, ``NEAR``, ``AND``, parentheses, ``:``) is searched for as plain
+words and never reaches the query parser.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from circlekeeper.core.domain.enums import NotePrivacy
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.profiles.viewer import Viewer
+from circlekeeper.core.search.server import server_matches
 from circlekeeper.core.store.models import Agreement, Case, Circle, Note
 from circlekeeper.core.text import fold
 
@@ -166,13 +169,37 @@ def search(
         ]
     words = [fold(w) for w in _WORD.findall(user_text)]
     with ctx.read() as session:
-        if session.get_bind().dialect.name != "sqlite":
-            return []
+        on_server = session.get_bind().dialect.name == "postgresql"
+        if on_server:
+            # The server's index (tsvector + GIN): the same two passes (titles, then all the
+            # text), per kind for Ctrl+K, through bound, quoted terms (search/server.py).
+            typed = _WORD.findall(user_text)
+            groups = [[k] for k in wanted] if per_kind is not None else [wanted]
+            cap = per_kind * 3 if per_kind is not None else max(limit * 4, 200)
+            phases = [
+                (
+                    "",
+                    {
+                        "kinds": sorted(_index_kinds(group, viewer, include_private_notes)),
+                        "titles_only": titles_only,
+                    },
+                )
+                for titles_only in (True, False)
+                for group in groups
+            ]
         found: dict[int, tuple[tuple[int, int, int, int, int], Sequence[Any]]] = {}
         for phase, (sql, values) in enumerate(phases):
             if per_kind is None and len(found) >= limit:
                 break
-            for row in _rows(session, sql, values, cancelled):
+            if on_server:
+                rows_found: Sequence[Any] = server_matches(
+                    session, typed, list(values["kinds"]), cap, marks,  # type: ignore[call-overload]
+                    titles_only=bool(values["titles_only"]),
+                )  # fmt: skip
+                phase = 0 if values["titles_only"] else 1
+            else:
+                rows_found = _rows(session, sql, values, cancelled)
+            for row in rows_found:
                 if row[0] in found:
                     continue
                 title_words = set(_WORD.findall(fold(str(row[4]))))
@@ -313,12 +340,31 @@ def _shorten(value: str, width: int = 60) -> str:
     return value if len(value) <= width else value[: width - 1].rstrip() + "…"
 
 
+def everywhere(
+    context: Context | sessionmaker[Session],
+    user_text: str,
+    *,
+    per_kind: int = 8,
+    marks: tuple[str, str] = ("", ""),
+) -> list[SearchHit]:
+    """What Ctrl+K shows: up to ``per_kind`` hits of each kind, in :data:`KINDS` order.
+
+    One statement finds a few of each kind, so a common name cannot crowd out the cases and
+    notes. Private notes are found only by the context's viewer when they may see them, never
+    by an SRO (:func:`search` decides).
+    """
+    return search(context, user_text, per_kind=per_kind, marks=marks)
+
+
 def rebuild_index(context: Context | sessionmaker[Session]) -> int:
     """Rebuild FTS5's internal structures (after a crash or a bulk import); returns rows indexed.
 
     The triggers keep the content right; this only compacts and checks the index itself.
     """
     with as_context(context).write("rebuild the search index") as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("REINDEX INDEX ix_search_index_document"))
+            return int(session.scalar(text("SELECT count(*) FROM search_index")) or 0)
         if session.get_bind().dialect.name != "sqlite":
             return 0
         session.execute(text("INSERT INTO search_index(search_index) VALUES ('rebuild')"))

@@ -122,11 +122,12 @@ def make_backup(db: Database, reason: str = "manual") -> BackupInfo:
     The file's pages are checked first (a backup of damaged pages would be offered later as
     good); a damaged file raises :class:`DamagedDatabase` and no copy is made.
     """
+    file = db.file()  # a server's backups are the district's pg_dump routine
     db.require_sound(again=True)
     mark = _audit_mark(db)
-    path = backup_database(db.path, reason=reason, key=db.key)
+    path = backup_database(file, reason=reason, key=db.key)
     db.audit_mark = mark
-    prune_backups(db.path, keep_count(db))
+    prune_backups(file, keep_count(db))
     return BackupInfo(path, datetime.now(), path.stat().st_size, reason)
 
 
@@ -136,6 +137,8 @@ def backup_at_start(db: Database, *, now: datetime | None = None) -> BackupInfo 
     Either way the opening's deferred integrity check runs here (this is called on a worker
     once the records are on screen), so a damaged file is found at every start.
     """
+    if db.path is None:
+        return None  # on a server the district's own backup routine runs (README)
     now = now or datetime.now()
     newest = list_backups(db.path)
     if newest and now - newest[0].at < START_INTERVAL:
@@ -152,6 +155,8 @@ def maybe_backup(db: Database) -> BackupInfo | None:
     is unchanged); it tries again only after the next N changes, so a warning is not repeated
     on every action.
     """
+    if db.path is None:
+        return None  # on a server the district's own backup routine runs (README)
     mark = _audit_mark(db)
     if db.audit_mark is None:
         db.audit_mark = mark

@@ -352,7 +352,7 @@ def set_aside_damaged(database: Database, damage: DamagedDatabase) -> DamagedDat
     problem names where the file went and the newest good backup.
     """
     database.close()
-    return _damaged(database.path, damage.what, database.key)
+    return _damaged(database.file(), damage.what, database.key)
 
 
 def backup_database(
@@ -449,9 +449,13 @@ def upgrade_schema(engine: Engine) -> None:
 
 @dataclass
 class Database:
-    """An open database: where it is, its engine, and a factory for short sessions."""
+    """An open database: where it is, its engine, and a factory for short sessions.
 
-    path: Path
+    ``path`` is the file; for a database on a district's PostgreSQL server it is None and
+    ``server`` describes it (``postgresql://user@host:port/name``, never the password).
+    """
+
+    path: Path | None
     engine: Engine
     sessions: sessionmaker[Session]
     backup: Path | None = None  # made before a migration at this opening, if any
@@ -463,6 +467,7 @@ class Database:
     # The page check, deferred until just after the records show or the first write
     # (integrity.py); None only for a database opened with check=False.
     integrity: IntegrityGate | None = field(default=None, repr=False)
+    server: str | None = None
 
     @property
     def encrypted(self) -> bool:
@@ -472,6 +477,28 @@ class Database:
         """Run the deferred integrity check now (a worker, a backup); raise if damaged."""
         if self.integrity is not None:
             self.integrity.require_sound(again=again)
+
+    @property
+    def on_server(self) -> bool:
+        return self.path is None
+
+    @property
+    def location(self) -> str:
+        """Where the data is, for messages: the file's path or the server's description."""
+        return str(self.path) if self.path is not None else str(self.server)
+
+    def file(self) -> Path:
+        """The database file, for what only a file has (backups by copy, encryption, VACUUM).
+
+        On a server it raises :class:`DatabaseProblem` saying what the district does instead.
+        """
+        if self.path is None:
+            raise DatabaseProblem(
+                f"{self.server} is a database on the district's server: backups, encryption and "
+                "wiping free space are the server's own routine there (pg_dump, the server's "
+                "disk encryption, VACUUM), run by IT. Nothing was changed."
+            )
+        return self.path
 
     def close(self) -> None:
         self.engine.dispose()
@@ -492,7 +519,7 @@ def tidy_beside(path: Path) -> list[str]:
 
 
 def open_database(
-    path: Path,
+    path: Path | str,
     *,
     migrate: bool = True,
     passphrase: str | None = None,
@@ -515,8 +542,17 @@ def open_database(
     A ``passphrase`` given for a new file creates it encrypted; for a plain file it is not
     needed and is ignored. With ``create=False`` (commands that only read) a missing
     file is refused instead of created, and no folder is made.
+
+    A PostgreSQL URL (``postgresql+psycopg://...``) opens the district's server instead
+    (:func:`circlekeeper.core.store.server_schema.open_server`); a passphrase does not apply.
     """
-    path = path.expanduser()
+    from circlekeeper.core.store.server import is_server_url
+
+    if is_server_url(path):
+        from circlekeeper.core.store.server_schema import open_server
+
+        return open_server(str(path), migrate=migrate, create=create)
+    path = Path(path).expanduser()
     _check_location(path)
     if not create and not path.exists():
         raise DatabaseProblem(

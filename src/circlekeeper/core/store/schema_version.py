@@ -18,6 +18,8 @@ REVISIONS: tuple[str, ...] = (
     "0010_hand_offs",
     "0011_foreign_key_indexes",
     "0012_search_by_kind",
+    "0013_server_rules",
+    "0014_server_roles",
 )
 HEAD = REVISIONS[-1]
 

@@ -69,7 +69,7 @@ def ask_passphrase(
 
 
 def open_with_prompts(
-    path: Path,
+    path: Path | str,
     parent: QWidget | None = None,
     *,
     interactive: bool = True,
@@ -78,8 +78,15 @@ def open_with_prompts(
     """Open the database, asking for what is needed; None when it was not opened.
 
     None means the person cancelled or was told why it could not be opened; the file is then
-    exactly as it was (a damaged file is only ever moved aside, never changed).
+    exactly as it was (a damaged file is only ever moved aside, never changed). A PostgreSQL
+    URL (a district's server) is opened as it is: it has no passphrase and no file to repair.
     """
+    if isinstance(path, str):
+        try:
+            return _told(open_database(path), parent, interactive)
+        except DatabaseProblem as problem:
+            _say(parent, interactive, _tr("The records could not be opened"), str(problem))
+            return None
     path = path.expanduser()
     try:
         if passphrase is None and path.exists() and is_encrypted(path):

@@ -164,6 +164,19 @@ class ProtectionSection(QWidget):
         self.encrypt_button.setText(text)
         self.encrypt_button.setAccessibleName(text.replace("&", "").replace("…", ""))
         self.passphrase_button.setEnabled(encrypted)
+        on_server = self.database.path is None
+        if on_server:
+            # The server's disk encryption and pg_dump are IT's: nothing here to turn on.
+            self.encryption_status.setText(
+                self.tr(
+                    "These records are on the district's server. Its disk encryption and "
+                    "sign-ins are managed by IT."
+                )
+            )
+        for control in (self.encrypt_button, self.passphrase_button, self.backups):
+            control.setVisible(not on_server)
+        for control in (self.backup_now, self.restore_button):
+            control.setVisible(not on_server)
         self.fill_backups()
         try:
             self.years.setValue(retention_years(screen_context(self.database)) or 0)
@@ -176,7 +189,9 @@ class ProtectionSection(QWidget):
 
     def fill_backups(self) -> None:
         self.backups.clear()
-        self._backup_list: list[BackupInfo] = list_backups(self.database.path)
+        self._backup_list: list[BackupInfo] = (
+            list_backups(self.database.path) if self.database.path is not None else []
+        )
         reasons = {
             "manual": self.tr("made by hand"),
             "start": self.tr("at start"),
@@ -191,7 +206,14 @@ class ProtectionSection(QWidget):
             )
             item = QListWidgetItem(text, self.backups)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
-        if not self._backup_list:
+        if self.database.path is None:
+            self.backup_status.setText(
+                self.tr(
+                    "These records are on the district's server: IT backs them up with the "
+                    "server's own routine (pg_dump)."
+                )
+            )
+        elif not self._backup_list:
             self.backup_status.setText(self.tr("No backups yet."))
         self._update_buttons()
 
@@ -202,7 +224,7 @@ class ProtectionSection(QWidget):
 
     def _right_passphrase(self, passphrase: str) -> bool:
         try:
-            return crypto.key_for(self.database.path, passphrase) == self.database.key
+            return crypto.key_for(self.database.file(), passphrase) == self.database.key
         except DatabaseProblem:
             return False
 

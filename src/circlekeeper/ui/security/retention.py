@@ -67,8 +67,10 @@ class RetentionDialog(QDialog):
         self.resize(820, 640)
         self.plan: RetentionPlan = plan_retention(self.context, years, self.today)
         self.candidates: list[RetentionCandidate] = self.plan.cases
-        self.holding: list[BackupHolding] = backups_holding(
-            database.path, database.key, years, self.today
+        self.holding: list[BackupHolding] = (
+            []
+            if database.path is None  # a server's backups are the district's pg_dump files
+            else backups_holding(database.path, database.key, years, self.today)
         )
         self.table = QTableWidget(0, 6, self)
         self.table.setAccessibleName(self.tr("Records that would be removed"))
@@ -236,7 +238,7 @@ class RetentionDialog(QDialog):
                     "{count} backups still hold records older than the rule (made {dates})."
                 )
             ).format(count=len(self.holding), dates=dates)
-        aside = copies_aside(self.database.path)
+        aside = copies_aside(self.database.path) if self.database.path is not None else []
         if aside:
             text += " " + (
                 self.tr("Beside the database is also a copy moved aside")
@@ -298,16 +300,18 @@ class RetentionDialog(QDialog):
                     circle_ids=[c.circle_id for c in self.plan.circles],
                     person_ids=[p.person_id for p in self.plan.people],
                 )
-            self.backup_outcome = handle_backups(
-                self.database.path,
-                self.database.key,
-                self.holding,
-                self.backup_choice(),
-                self.years,
-                self.today,
-                mode=mode,
-                acting=self.context,
-            )
+            # A server's backups are the district's pg_dump files, not circlekeeper's.
+            if self.database.path is not None:
+                self.backup_outcome = handle_backups(
+                    self.database.path,
+                    self.database.key,
+                    self.holding,
+                    self.backup_choice(),
+                    self.years,
+                    self.today,
+                    mode=mode,
+                    acting=self.context,
+                )
         except (InvalidInput, DatabaseProblem) as problem:
             self.result_label.setText(
                 self.tr("That did not finish: {problem}").format(problem=problem)
@@ -315,11 +319,16 @@ class RetentionDialog(QDialog):
             return
         finally:
             QGuiApplication.restoreOverrideCursor()
+        self._after_apply(mode)
+
+    def _after_apply(self, mode: Mode) -> None:
         self.result_label.setText(self._result_text(mode))
         self.plan = plan_retention(self.context, self.years, self.today)
         self.candidates = self.plan.cases
-        self.holding = backups_holding(
-            self.database.path, self.database.key, self.years, self.today
+        self.holding = (
+            []
+            if self.database.path is None
+            else backups_holding(self.database.path, self.database.key, self.years, self.today)
         )
         self._fill_table()
         self.summary.setText(self._summary_text())

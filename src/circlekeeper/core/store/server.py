@@ -1,0 +1,175 @@
+"""A district's circlekeeper on one PostgreSQL server (psycopg 3), opened by URL.
+
+The same models and the same alembic chain as a file; what only a file has (pragmas, the quick
+check, backups by copy, SQLCipher, VACUUM) has the server's own answer here. Every failure to
+reach or read the server becomes a :class:`DatabaseProblem` in plain words that never shows
+the password.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from circlekeeper.core.store.problems import DatabaseProblem
+
+# The oldest PostgreSQL major version circlekeeper supports (trusted unaccent, EXECUTE FUNCTION).
+MINIMUM_MAJOR = 13
+SCHEMES = ("postgresql", "postgres")
+CONNECT_TIMEOUT = 10  # seconds: a wrong host says so quickly instead of hanging a counselor
+
+
+def is_server_url(target: object) -> bool:
+    """Whether a ``--database`` value names a server (``postgresql[+psycopg]://...``)."""
+    value = str(target)
+    return any(
+        value.startswith(f"{scheme}://") or value.startswith(f"{scheme}+") for scheme in SCHEMES
+    )
+
+
+def parse_url(url: str) -> URL:
+    """The URL as SQLAlchemy reads it, always with psycopg 3; refuses anything else clearly."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseProblem(
+            "The server address could not be read. Nothing was changed. Write it as "
+            "postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE."
+        ) from None
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend not in SCHEMES or driver not in ("", "psycopg"):
+        raise DatabaseProblem(
+            f"circlekeeper talks to PostgreSQL through psycopg 3 only, not '{parsed.drivername}'. "
+            "Nothing was changed. Write the address as postgresql+psycopg://USER@HOST/DATABASE."
+        )
+    if not parsed.database:
+        raise DatabaseProblem(
+            "The server address names no database (the part after the last '/'). Nothing was "
+            "changed. Write it as postgresql+psycopg://USER@HOST:PORT/DATABASE."
+        )
+    return parsed.set(drivername="postgresql+psycopg")
+
+
+def describe(url: str | URL) -> str:
+    """The server and database for messages and titles, never the password."""
+    parsed = url if isinstance(url, URL) else parse_url(url)
+    user = f"{parsed.username}@" if parsed.username else ""
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"postgresql://{user}{parsed.host or 'localhost'}{port}/{parsed.database}"
+
+
+def _driver_message(exc: BaseException) -> str:
+    return " ".join(str(getattr(exc, "orig", None) or exc).split())
+
+
+def connection_problem(exc: BaseException, where: str) -> DatabaseProblem | None:
+    """A plain sentence for a failure to reach, sign in to or keep talking to the server."""
+    message = _driver_message(exc).lower()
+    if "password authentication failed" in message or "no password supplied" in message:
+        return DatabaseProblem(
+            f"The server {where} refused the sign-in: the user name or password is wrong. "
+            "Nothing was changed. Check them with the district's IT."
+        )
+    if re.search(r'database "[^"]*" does not exist', message):
+        return DatabaseProblem(
+            f"The server has no database named in {where}. Nothing was created or changed. "
+            "Check the name after the last '/', or ask IT to create the database."
+        )
+    if re.search(r'role "[^"]*" does not exist', message):
+        return DatabaseProblem(
+            f"The server {where} has no such user. Nothing was changed. Check the user name "
+            "with the district's IT."
+        )
+    if any(
+        sign in message
+        for sign in (
+            "connection refused",
+            "could not translate host name",
+            "name or service not known",
+            "timeout expired",
+            "connection timed out",
+            "no route to host",
+            "network is unreachable",
+            "could not connect",
+            "failed to resolve host",
+        )
+    ):
+        return DatabaseProblem(
+            f"Could not reach the server {where}: nothing answered at that address and port. "
+            "Nothing was changed. Check the host name and port, and that the server is running."
+        )
+    if any(
+        sign in message
+        for sign in (
+            "server closed the connection",
+            "terminating connection",
+            "connection is lost",
+            "consuming input failed",
+            "the connection is closed",
+            "connection not open",
+            "ssl syscall error",
+            "admin_shutdown",
+        )
+    ):
+        return DatabaseProblem(
+            f"The connection to the server {where} was lost, so the last change was not saved. "
+            "Everything saved before it is safe. Check the network, then try again."
+        )
+    if "permission denied" in message or "row-level security" in message:
+        return DatabaseProblem(
+            f"The server {where} does not let this user do that (permission denied). "
+            "Nothing was changed. Ask the district's IT which circlekeeper role you should use."
+        )
+    return None
+
+
+def make_server_engine(url: str | URL) -> Engine:
+    """An engine on a PostgreSQL database: values never shown, lost connections in words."""
+    parsed = url if isinstance(url, URL) else parse_url(url)
+    where = describe(parsed)
+    engine = create_engine(
+        parsed,
+        hide_parameters=True,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT, "application_name": "circlekeeper"},
+    )
+
+    @event.listens_for(engine, "handle_error")
+    def _plain_words(context: Any) -> None:
+        problem = connection_problem(context.original_exception, where)
+        if problem is not None:
+            raise problem from context.original_exception
+
+    return engine
+
+
+def server_version(engine: Engine) -> int:
+    """The server's version number (``150018`` for 15.18); refuses one older than supported."""
+    with engine.connect() as conn:
+        number = int(conn.execute(text("SHOW server_version_num")).scalar_one())
+    if number // 10000 < MINIMUM_MAJOR:
+        raise DatabaseProblem(
+            f"The server {describe(engine.url)} runs PostgreSQL {number // 10000}; circlekeeper "
+            f"needs PostgreSQL {MINIMUM_MAJOR} or newer. Nothing was changed. Ask the district's "
+            "IT to upgrade the server, or to give circlekeeper a database on a newer one."
+        )
+    return number
+
+
+def pg_dump_command(url: str | URL) -> str:
+    """The command a district's backup routine runs for this database (no password in it)."""
+    parsed = url if isinstance(url, URL) else parse_url(url)
+    argv = ["pg_dump", "--format=custom", "--file", f"{parsed.database}-YYYYMMDD.dump"]
+    if parsed.host:
+        argv += ["--host", parsed.host]
+    if parsed.port:
+        argv += ["--port", str(parsed.port)]
+    if parsed.username:
+        argv += ["--username", parsed.username]
+    argv.append(str(parsed.database))
+    return shlex.join(argv)
