@@ -12,6 +12,7 @@ Qt puts a window that was left on a screen no longer plugged in back on one that
 
 from __future__ import annotations
 
+import atexit
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings
@@ -50,11 +51,30 @@ class _SavesWhenHidden(QObject):
     def __init__(self, widget: QWidget, save: Callable[[], None]) -> None:
         super().__init__(widget)
         self._save = save
+        widget.installEventFilter(self)
+        _WATCHING.append(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Hide:
             self._save()
         return False
+
+
+_WATCHING: list[_SavesWhenHidden] = []
+
+
+@atexit.register
+def _stop_watching() -> None:
+    """Let go of windows still open when Python exits: Qt hides them while tearing them
+    down, and a Python filter called then would crash the exit."""
+    for keeper in _WATCHING:
+        try:
+            widget = keeper.parent()
+            if isinstance(widget, QWidget):
+                widget.removeEventFilter(keeper)
+        except RuntimeError:  # the window is already gone
+            continue
+    _WATCHING.clear()
 
 
 def remember_geometry(window: QWidget, name: str) -> None:
@@ -73,7 +93,7 @@ def remember_geometry(window: QWidget, name: str) -> None:
             values[f"{name}/state"] = window.saveState()
         _store(values)
 
-    window.installEventFilter(_SavesWhenHidden(window, save))
+    _SavesWhenHidden(window, save)
 
 
 def remember_splitter(splitter: QSplitter, name: str) -> None:
@@ -85,4 +105,4 @@ def remember_splitter(splitter: QSplitter, name: str) -> None:
     def save() -> None:
         _store({f"splitters/{name}": splitter.saveState()})
 
-    splitter.installEventFilter(_SavesWhenHidden(splitter, save))
+    _SavesWhenHidden(splitter, save)
