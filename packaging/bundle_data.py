@@ -107,8 +107,6 @@ def data_files(root: Path = ROOT) -> list[tuple[str, str]]:
         for path in sorted(base.rglob("*")):
             if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".pyc":
                 continue
-            if top == "resources" and path.suffix == ".ts":
-                continue  # translation sources: only the compiled .qm are read
             folder = Path(DATA_PREFIX, top, path.parent.relative_to(base))
             pairs.append((str(path), folder.as_posix()))
     return pairs

@@ -61,15 +61,15 @@ def test_compiled_translations_are_carried_wherever_they_are_built(
     root = tmp_path / "checkout"
     for top in ("resources", "migrations"):
         shutil.copytree(ROOT / top, root / top)
-    (root / "resources" / "i18n").mkdir()
+    (root / "resources" / "i18n").mkdir(exist_ok=True)
     (root / "resources" / "i18n" / "circlekeeper_es.ts").write_text("<TS/>")
     (root / "resources" / "i18n" / "circlekeeper_es.qm").write_bytes(b"\x3c\xb8\x64\x18")
     (root / "resources" / "templates" / "extra_es.qm").write_bytes(b"\x3c\xb8\x64\x18")
-    # Then every .qm is carried, and the .ts sources are not
+    # Then every .qm is carried, and the .ts too (the program compiles it on first use)
     inside = collected(bundle_data, root)
     assert "circlekeeper/_data/resources/i18n/circlekeeper_es.qm" in inside
     assert "circlekeeper/_data/resources/templates/extra_es.qm" in inside
-    assert not any(name.endswith(".ts") for name in inside)
+    assert "circlekeeper/_data/resources/i18n/circlekeeper_es.ts" in inside
     assert [p.name for p in bundle_data.translations(root)] == [
         "circlekeeper_es.qm",
         "extra_es.qm",
