@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up circlekeeper on a fresh machine and start it, or run every check and test.
 #   ./dev.sh start [ARGS...]   install into .venv and start the app (extra ARGS go to circlekeeper)
-#   ./dev.sh test  [ARGS...]   install what the tests need, then ruff, mypy and pytest (ARGS to pytest)
+#   ./dev.sh test  [ARGS...]   install what the tests need, then ruff, mypy and pytest (ARGS to pytest);
+#                              the whole suite takes several minutes (it builds the bundle once)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -9,8 +10,10 @@ cd "$(dirname "$0")"
 QT_LIBS=(libegl1 libgl1 libdbus-1-3 libfontconfig1 libglib2.0-0 libxkbcommon0 fonts-dejavu-core
          libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
          libxcb-image0 libxcb-render-util0 libxcb-randr0)
-# postgresql: the store, service and CLI tests run once more on a throwaway local server.
-TEST_TOOLS=(poppler-utils postgresql)
+# The tests read PDFs back (poppler), build the bundle (PyInstaller needs binutils' objdump),
+# validate the Linux desktop entry and AppStream metainfo, and run the store, service and CLI
+# tests once more on a throwaway local PostgreSQL server.
+TEST_TOOLS=(poppler-utils binutils desktop-file-utils appstream postgresql)
 
 install_system_packages() {
     command -v dpkg-query >/dev/null 2>&1 || return 0   # not Debian: the user installs Qt's needs
@@ -35,6 +38,7 @@ make_venv() {
             "$python" -m venv .venv
         }
     fi
+    echo "Installing circlekeeper into .venv…" >&2
     .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
     local log
     log=$(mktemp)
@@ -49,8 +53,16 @@ make_venv() {
 case "${1:-}" in
     start)
         shift
+        if [ $# -eq 0 ] && [ "$(uname -s)" = Linux ] && [ -z "${DISPLAY:-}" ] \
+            && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+            echo "circlekeeper opens a window, and this terminal has no desktop session (no" >&2
+            echo "DISPLAY or WAYLAND_DISPLAY). Run ./dev.sh start from a terminal on the desktop;" >&2
+            echo "here, './dev.sh start --self-test' checks that it starts. Nothing was installed." >&2
+            exit 2
+        fi
         install_system_packages "${QT_LIBS[@]}"
         make_venv ""
+        echo "Starting circlekeeper…" >&2
         exec .venv/bin/circlekeeper "$@"
         ;;
     test)
@@ -58,8 +70,8 @@ case "${1:-}" in
         install_system_packages "${QT_LIBS[@]}" "${TEST_TOOLS[@]}"
         make_venv "[dev]"
         echo "== ruff" >&2
-        .venv/bin/ruff check src tests migrations benchmarks
-        .venv/bin/ruff format --check src tests migrations benchmarks
+        .venv/bin/ruff check src tests migrations benchmarks packaging
+        .venv/bin/ruff format --check src tests migrations benchmarks packaging
         echo "== mypy (strict on circlekeeper.core)" >&2
         .venv/bin/mypy
         echo "== pytest (with coverage)" >&2

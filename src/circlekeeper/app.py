@@ -27,11 +27,11 @@ def run_app(database: Path | str, *, self_test: bool = False, language: str = "s
     from PySide6.QtWidgets import QApplication
 
     from circlekeeper.ui.i18n import install_language
+    from circlekeeper.ui.identity import apply_identity
     from circlekeeper.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("circlekeeper")
-    app.setOrganizationName("circlekeeper")
+    apply_identity(app)  # type: ignore[arg-type]
     # Before the first window: every label is translated as it is made.
     install_language(language, app)
     from circlekeeper.ui.unexpected import install_error_hooks

@@ -26,6 +26,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
+def private_home(home: Path) -> Path:
+    """Every screen test keeps what it saves (window sizes too) in a data folder of its own."""
+    return home
+
+
+@pytest.fixture(autouse=True)
 def calm_style(qapp: QApplication) -> Iterator[None]:
     apply_calm_style(qapp)
     yield

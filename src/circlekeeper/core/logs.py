@@ -1,7 +1,8 @@
 """The log file: what went wrong and where, never what a record says.
 
-IT staff read ``logs/circlekeeper.log`` to find out why something failed, so it keeps the
-exception class, the SQL statement and the traceback's frames. It never keeps the values a
+IT staff read ``circlekeeper.log`` (in the platform's log folder, ``core.paths.log_dir``) to
+find out why something failed, so it keeps the exception class, the SQL statement and the
+traceback's frames. It never keeps the values a
 statement carried (a private note's text, names, demographics): engines are made with
 ``hide_parameters=True`` (``store/engine.py``), and :class:`RecordSafeFormatter` is the second
 net, cutting ``[parameters: ...]`` and quoted literals out of anything that reaches the file. The
@@ -64,28 +65,34 @@ class PrivateRotatingFileHandler(RotatingFileHandler):
 
 
 def log_folder(home: Path) -> Path:
-    """The folder the private log is written to, inside the data folder."""
+    """The log folder inside a given data folder (``CIRCLEKEEPER_HOME`` and tests)."""
     return home / "logs"
 
 
 def setup_logging(home: Path | None = None) -> Path | None:
-    """Send this process's log to ``logs/circlekeeper.log`` in the data folder; once only.
+    """Send this process's log to ``circlekeeper.log`` in the platform's log folder; once only.
 
-    The command line and the desktop app both call this, so both get the same rotating,
-    private, value-free log. Returns the log file, or None when it cannot be written (the
-    program then runs without a log rather than not at all).
+    The folder is ``core.paths.log_dir()`` (``logs/`` in ``home`` when one is given). The
+    command line and the desktop app both call this, so both get the same rotating, private,
+    value-free log. Returns the log file, or None when it cannot be written (the program then
+    runs without a log rather than not at all).
     """
     root = logging.getLogger()
     for handler in root.handlers:
         if isinstance(handler, PrivateRotatingFileHandler):
             return Path(handler.baseFilename)
-    if home is None:
-        from circlekeeper.core.paths import data_home
-
-        home = data_home()
     try:
-        private_folder(home)
-        folder = private_folder(log_folder(home))
+        if home is None:
+            from circlekeeper.core.paths import data_home, log_dir
+
+            folder = log_dir()
+            if folder.parent == data_home():  # CIRCLEKEEPER_HOME: logs/ in the data folder
+                private_folder(folder.parent)
+            # Folders made on the way are 0700; one that was there (~/Library/Logs) is left.
+            folder = private_folder(folder)
+        else:
+            private_folder(home)
+            folder = private_folder(log_folder(home))
         logfile = folder / LOG_FILENAME
         for old in folder.glob(f"{LOG_FILENAME}*"):
             private_file(old)

@@ -34,7 +34,7 @@ def migrations_dir() -> Path:
 
 
 def data_home() -> Path:
-    """Folder for the user's database, backups, logs and own templates.
+    """Folder for the user's database, backups and own templates.
 
     ``CIRCLEKEEPER_HOME`` wins over the platform's user data folder so IT staff and tests can
     point the program somewhere else.
@@ -45,6 +45,22 @@ def data_home() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def log_dir() -> Path:
+    """Folder for the log files: the platform's place for logs.
+
+    Linux: ``$XDG_STATE_HOME/circlekeeper/log`` (``~/.local/state/circlekeeper/log``);
+    Windows: ``%LOCALAPPDATA%\\circlekeeper\\Logs``; macOS: ``~/Library/Logs/circlekeeper``
+    (where Console.app looks). With ``CIRCLEKEEPER_HOME`` set, ``logs/`` in that folder, so a
+    home chosen by IT staff or a test keeps everything together.
+    """
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override).expanduser() / "logs"
+    from platformdirs import user_log_dir
+
+    return Path(user_log_dir(APP_NAME, appauthor=False))
 
 
 def default_database_path() -> Path:

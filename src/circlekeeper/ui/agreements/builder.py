@@ -52,6 +52,7 @@ from circlekeeper.ui.agreements.labels import (
 )
 from circlekeeper.ui.agreements.signatures import SignaturePanel
 from circlekeeper.ui.circles.labels import role_label
+from circlekeeper.ui.geometry import remember_geometry
 from circlekeeper.ui.locale import date_text, language
 from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.style import heading, note
@@ -155,6 +156,7 @@ class AgreementBuilder(ShowsProblems, QDialog):
         self.setWindowTitle(self.tr("Repair agreement"))
         self.setAccessibleName(self.windowTitle())
         self.resize(1280, 860)
+        remember_geometry(self, "agreement-builder")
         title_text = (
             self.tr("Repair agreement — {circle}").format(circle=view.circle_title)
             if view.circle_title

@@ -41,6 +41,7 @@ from circlekeeper.ui.agreements.exporting import ExportBar
 from circlekeeper.ui.agreements.item_dialog import ShowsProblems, problem_label, two_columns
 from circlekeeper.ui.agreements.labels import day_text, from_qdate, status_label, tr_agreement
 from circlekeeper.ui.agreements.signatures import SignaturePanel
+from circlekeeper.ui.geometry import remember_geometry
 from circlekeeper.ui.locale import date_text, datetime_text
 from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.style import heading, note
@@ -114,6 +115,7 @@ class AgreementMonitor(ShowsProblems, QDialog):
         self.setWindowTitle(self.tr("Repair agreement — follow-up"))
         self.setAccessibleName(self.windowTitle())
         self.resize(1280, 860)
+        remember_geometry(self, "agreement-follow-up")
 
         self.title = heading(
             self.tr("Repair agreement — {circle}").format(circle=view.circle_title)

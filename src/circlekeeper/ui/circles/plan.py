@@ -46,6 +46,7 @@ from circlekeeper.ui.circles.participants import (
 from circlekeeper.ui.circles.preparation import PreparationPanel
 from circlekeeper.ui.circles.problems import PROBLEMS, show_problem
 from circlekeeper.ui.circles.seating import Seat, SeatingRing
+from circlekeeper.ui.geometry import remember_geometry
 from circlekeeper.ui.locale import date_text
 from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.style import heading, note
@@ -74,6 +75,7 @@ class PlanDialog(QDialog):
         self.setWindowTitle(self.tr("Plan a circle"))
         self.setAccessibleName(self.windowTitle())
         self.resize(1240, 800)
+        remember_geometry(self, "circle-plan")
 
         self._build_details()
         self.participants = ParticipantsPanel(self.planner, self.people, self.ensure_circle, self)

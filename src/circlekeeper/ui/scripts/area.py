@@ -25,6 +25,7 @@ from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.scripts.scripts import ScriptInfo, ScriptInvalid, ScriptLibrary
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.circles.labels import kind_label
+from circlekeeper.ui.geometry import remember_splitter
 from circlekeeper.ui.scripts.editor import ScriptEditor
 from circlekeeper.ui.style import heading, note
 
@@ -106,6 +107,7 @@ class ScriptsArea(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([300, 900])
+        remember_splitter(splitter, "scripts")
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(splitter, 1)
