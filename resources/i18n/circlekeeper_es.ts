@@ -2704,6 +2704,16 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/sections.py" />
+            <source>Recorded by a counselor or an administrator.</source>
+            <translation>Lo registra una persona de orientación o de la administración.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/sections.py" />
+            <source>Who records the diversion</source>
+            <translation>Quién registra la alternativa a la sanción</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/sections.py" />
             <source>Replaced &amp;consequence</source>
             <translation>&amp;Consecuencia reemplazada</translation>
         </message>
@@ -2834,6 +2844,16 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
             <location filename="../../src/circlekeeper/ui/eligibility.py" />
             <source>What the screen found</source>
             <translation>Lo que encontró la evaluación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>The screen's notes and its Title IX and child-protection answers stay with school staff.</source>
+            <translation>Las notas de la evaluación y sus respuestas sobre el Título IX y la protección de menores quedan solo en manos del personal escolar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/eligibility.py" />
+            <source>What this profile does not see</source>
+            <translation>Lo que este perfil no ve</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/eligibility.py" />
@@ -3735,6 +3755,29 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <location filename="../../src/circlekeeper/ui/security/guard.py" />
             <source>A backup copy could not be made just now. Your records are safe; it will be tried again.</source>
             <translation>No se pudo hacer una copia de seguridad en este momento. Sus registros están a salvo; se volverá a intentar.</translation>
+        </message>
+    </context>
+    <context>
+        <name>GuardianLinks</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/guardian_links.py" />
+            <source>{guardian} (linked when you save)</source>
+            <translation>{guardian} (se vinculará al guardar)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/guardian_links.py" />
+            <source>No guardians linked yet.</source>
+            <translation>Todavía no hay tutores vinculados.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/guardian_links.py" />
+            <source>the database did not answer</source>
+            <translation>la base de datos no respondió</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/guardian_links.py" />
+            <source>The person was saved, but a guardian link was not: {problem} Fix it below and press Save again, or Cancel to keep what is saved.</source>
+            <translation>La persona se guardó, pero el vínculo con un tutor no: {problem} Corríjalo abajo y pulse Guardar de nuevo, o Cancelar para quedarse con lo guardado.</translation>
         </message>
     </context>
     <context>
@@ -5162,13 +5205,13 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <name>Opening</name>
         <message>
             <location filename="../../src/circlekeeper/ui/security/opening.py" />
-            <source>Wrong passphrase</source>
-            <translation>Frase de acceso incorrecta</translation>
+            <source>The records could not be opened</source>
+            <translation>No se pudieron abrir los registros</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/security/opening.py" />
-            <source>The records could not be opened</source>
-            <translation>No se pudieron abrir los registros</translation>
+            <source>Wrong passphrase</source>
+            <translation>Frase de acceso incorrecta</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/security/opening.py" />
@@ -5842,33 +5885,29 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
-            <source>{guardian} (linked when you save)</source>
-            <translation>{guardian} (se vincula al guardar)</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
-            <source>No guardians linked yet.</source>
-            <translation>Todavía no hay madre, padre ni tutor vinculado.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
             <source>The changes could not be saved just now (the database did not answer). What you typed is still here: try Save again.</source>
             <translation>No se pudieron guardar los cambios en este momento (la base de datos no respondió). Lo que escribió sigue aquí: pulse Guardar otra vez.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
-            <source>the database did not answer</source>
-            <translation>la base de datos no respondió</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
-            <source>The person was saved, but a guardian link was not: {problem} Fix it below and press Save again, or Cancel to keep what is saved.</source>
-            <translation>Se guardó a la persona, pero no el vínculo con una madre, padre o tutor: {problem} Corríjalo abajo y pulse Guardar otra vez, o Cancelar para quedarse con lo guardado.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
             <source>Problem: {text}</source>
             <translation>Problema: {text}</translation>
+        </message>
+        <message>
+            <source>{guardian} (linked when you save)</source>
+            <translation type="vanished">{guardian} (se vincula al guardar)</translation>
+        </message>
+        <message>
+            <source>No guardians linked yet.</source>
+            <translation type="vanished">Todavía no hay madre, padre ni tutor vinculado.</translation>
+        </message>
+        <message>
+            <source>the database did not answer</source>
+            <translation type="vanished">la base de datos no respondió</translation>
+        </message>
+        <message>
+            <source>The person was saved, but a guardian link was not: {problem} Fix it below and press Save again, or Cancel to keep what is saved.</source>
+            <translation type="vanished">Se guardó a la persona, pero no el vínculo con una madre, padre o tutor: {problem} Corríjalo abajo y pulse Guardar otra vez, o Cancelar para quedarse con lo guardado.</translation>
         </message>
     </context>
     <context>
@@ -6423,6 +6462,11 @@ de la familia</translation>
             <translation>No se pudieron leer ni guardar los registros en este momento. No se perdió nada de lo ya guardado. Inténtelo de nuevo; si sigue pasando, reinicie circlekeeper.</translation>
         </message>
         <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>That did not work. Nothing already saved was lost; try again.</source>
+            <translation>No se pudo hacer. No se perdió nada de lo guardado; inténtelo de nuevo.</translation>
+        </message>
+        <message>
             <location filename="../../src/circlekeeper/ui/circles/problems.py" />
             <source>That did not work</source>
             <translation>Eso no funcionó</translation>
@@ -6829,6 +6873,11 @@ de la familia</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>These records are on the district's server. Its disk encryption and sign-ins are managed by IT.</source>
+            <translation>Estos registros están en el servidor del distrito. El cifrado del disco y los inicios de sesión los gestiona el equipo de informática.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
             <source>made by hand</source>
             <translation>hecha a mano</translation>
         </message>
@@ -6851,6 +6900,11 @@ de la familia</translation>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
             <source>{when} — {why}, {size}</source>
             <translation>{when} — {why}, {size}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/protection.py" />
+            <source>These records are on the district's server: IT backs them up with the server's own routine (pg_dump).</source>
+            <translation>Estos registros están en el servidor del distrito: el equipo de informática hace las copias de seguridad con la rutina propia del servidor (pg_dump).</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
@@ -9556,6 +9610,11 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>…and {n} more overdue; each case's page lists its own.</source>
+            <translation>…y {n} vencidos más; la página de cada caso muestra los suyos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
             <source>Nothing due today. Well done.</source>
             <translation>No vence nada hoy. ¡Buen trabajo!</translation>
         </message>
@@ -9583,6 +9642,11 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/ui/today/area.py" />
             <source>Repair agreement {n}</source>
             <translation>Acuerdo de reparación {n}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>…and {n} more; the Agreements area lists them all.</source>
+            <translation>…y {n} más; el área de Acuerdos los muestra todos.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/today/area.py" />
@@ -9950,6 +10014,19 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/ui/cases/page.py" />
             <source>{name}: columns</source>
             <translation>{name}: columnas</translation>
+        </message>
+    </context>
+    <context>
+        <name>circlekeeper.ui.unexpected</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/unexpected.py" />
+            <source>Something went wrong</source>
+            <translation>Algo salió mal</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/unexpected.py" />
+            <source>OK</source>
+            <translation>Aceptar</translation>
         </message>
     </context>
     <context>
@@ -10496,6 +10573,14 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/ui/live/labels.py" />
             <source>Someone</source>
             <translation>Alguien</translation>
+        </message>
+    </context>
+    <context>
+        <name>unexpected</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/unexpected.py" />
+            <source>Something went wrong in circlekeeper. Nothing saved was lost: every change is stored the moment it is made, and you can carry on. If it happens again, restart circlekeeper. The details are in the log (the logs folder in the data folder).</source>
+            <translation>Algo salió mal en circlekeeper. No se perdió nada de lo guardado: cada cambio se guarda en el momento en que se hace, y puede seguir trabajando. Si vuelve a pasar, reinicie circlekeeper. Los detalles están en el registro (la carpeta de registros en la carpeta de datos).</translation>
         </message>
     </context>
 </TS>
