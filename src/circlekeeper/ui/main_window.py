@@ -461,11 +461,12 @@ class MainWindow(QMainWindow):
     def welcome_if_first_run(self) -> None:
         """Show the welcome once per database; offer to switch to a demo database."""
         from circlekeeper.core.settings.settings import SettingsService
+        from circlekeeper.ui.operations import context_for
         from circlekeeper.ui.welcome import DEMO, WelcomeDialog
 
         if self.database is None:
             return
-        if not SettingsService(self.database.sessions).load().first_run:
+        if not SettingsService(context_for(self.database)).load().first_run:
             return
         dialog = WelcomeDialog(self.database, self)
         self.welcome_dialog = dialog
@@ -545,7 +546,9 @@ class MainWindow(QMainWindow):
             return False
         database = opened
         if isinstance(settings, SchoolSettings):
-            service = SettingsService(database.sessions)
+            from circlekeeper.ui.operations import context_for
+
+            service = SettingsService(context_for(database))
             existing = service.load()
             service.save(
                 SchoolSettings(

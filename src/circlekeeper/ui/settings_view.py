@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.problems import DatabaseProblem
+from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.style import heading, note
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ class SettingsView(QWidget):
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
-        self.service = SettingsService(database.sessions)
+        self.service = SettingsService(context_for(database))
         self._loaded = SchoolSettings()
 
         self.school_name = self._line(self.tr("School name"))

@@ -27,6 +27,7 @@ from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.background import BackgroundTask
+from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.style import heading, note
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ class WelcomeDialog(QDialog):
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.service = SettingsService(database.sessions)
+        self.service = SettingsService(context_for(database))
         self.settings = self.service.load()
         self.choice = EMPTY
         self.wants_passphrase = False

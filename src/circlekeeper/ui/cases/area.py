@@ -253,7 +253,7 @@ class CasesArea(QWidget):
         from circlekeeper.ui.cases.intake import IntakeDialog
 
         dialog = IntakeDialog(
-            self.service, PeopleService(self.database.sessions), self.clock().date(), self
+            self.service, PeopleService(context_for(self.database)), self.clock().date(), self
         )
         self.intake_dialog = dialog
         if dialog.exec() and dialog.saved is not None:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.common import PROBLEMS, problem_text
+from circlekeeper.ui.operations import context_for
 
 
 def export_calendar(
@@ -30,7 +31,7 @@ def export_calendar(
     if path.suffix.lower() != ".ics":
         path = path.with_name(path.name + ".ics")
     try:
-        first_names = SettingsService(database.sessions).load().calendar_names
+        first_names = SettingsService(context_for(database)).load().calendar_names
         result = write_calendar(database.sessions, path, first_names=first_names)
     except PROBLEMS as problem:
         return False, problem_text(problem)

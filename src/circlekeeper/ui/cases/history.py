@@ -19,6 +19,7 @@ from circlekeeper.ui.cases.common import (
     status_label,
 )
 from circlekeeper.ui.cases.page import _table
+from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.style import heading
 
 
@@ -48,7 +49,7 @@ class StudentHistoryDialog(QDialog):
         super().__init__(parent)
         self.resize(820, 520)
         try:
-            name = PeopleService(database.sessions).details(person_id).data
+            name = PeopleService(context_for(database)).details(person_id).data
             display = display_name(name.first_name, name.preferred_name, name.last_name)
             self.entries = student_history(database.sessions, person_id)
             problem = ""

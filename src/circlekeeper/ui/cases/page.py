@@ -120,7 +120,7 @@ class CasePage(QScrollArea):
         self.clock = clock or local_now
         self.cases = CaseService(context_for(database))
         self.follow_ups = FollowUpService(context_for(database))
-        self.people = PeopleService(database.sessions)
+        self.people = PeopleService(context_for(database))
         self.detail: CaseDetail | None = None
         self.setWidgetResizable(True)
         self.setAccessibleName(self.tr("Case page"))

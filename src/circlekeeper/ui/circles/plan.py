@@ -68,7 +68,7 @@ class PlanDialog(QDialog):
         self.database = database
         self.library = library or ScriptLibrary()
         self.planner = CirclePlanner(context_for(database), self.library)
-        self.people = PeopleService(database.sessions)
+        self.people = PeopleService(context_for(database))
         self.circle_id = circle_id
         self.detail: CircleDetail | None = None
         self.started: QWidget | None = None
@@ -227,7 +227,7 @@ class PlanDialog(QDialog):
         self.case.setAccessibleName(self.tr("Linked case"))
         self.case.addItem(self.tr("No case"), None)
         try:
-            for row in CaseService(self.database.sessions).list_cases(open_only=True):
+            for row in CaseService(context_for(self.database)).list_cases(open_only=True):
                 text = self.tr("Case {id}: {what}, referred {day}").format(
                     id=row.id, what=row.incident_category, day=date_text(row.referred_on)
                 )

@@ -12,6 +12,7 @@ from circlekeeper.core.domain.live import PieceMode
 from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.ui.live.dialogs import ConfirmEndDialog, NoteDialog, PickPersonDialog
+from circlekeeper.ui.operations import context_for
 
 if TYPE_CHECKING:
     from circlekeeper.ui.live.facilitator import FacilitatorWindow
@@ -113,7 +114,7 @@ def popcorn(self: FacilitatorWindow) -> None:
 def join_late(self: FacilitatorWindow) -> None:
     state = self.state
     assert state is not None
-    directory = PeopleService(self.database.sessions)
+    directory = PeopleService(context_for(self.database))
     invited = [
         (row.person_id, self.tr("{name} (invited)").format(name=row.name))
         for pid, row in self.live.participants.items()

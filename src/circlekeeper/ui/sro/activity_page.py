@@ -252,7 +252,7 @@ class ActivityPage(QWidget):
         from circlekeeper.ui.cases.picker import PersonPickerDialog
 
         dialog = PersonPickerDialog(
-            PeopleService(self.database.sessions),
+            PeopleService(context_for(self.database)),
             self.tr("The student this activity was about"),
             self,
         )

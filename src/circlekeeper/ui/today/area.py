@@ -40,7 +40,7 @@ from circlekeeper.ui.cases.common import (
 )
 from circlekeeper.ui.lists import keep_place
 from circlekeeper.ui.looking import screen_context
-from circlekeeper.ui.operations import Changes, listen
+from circlekeeper.ui.operations import Changes, context_for, listen
 from circlekeeper.ui.style import heading
 
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -64,7 +64,7 @@ class TodayArea(QWidget):
         super().__init__(parent)
         self.database = database
         self.clock = clock or local_now
-        self.follow_ups = FollowUpService(database.sessions)
+        self.follow_ups = FollowUpService(context_for(database))
         self.view: TodayView | None = None
         self._current = False  # the shown view is fresh: built since the area was last hidden
         self.live_window: QWidget | None = None
