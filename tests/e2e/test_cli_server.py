@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from tests.pg_cluster import Cluster
 
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.profiles.profiles import ProfileService
 from circlekeeper.core.store.database import open_database
@@ -91,7 +92,7 @@ def school(db_target: Path | str) -> Path | str:
     """José Núñez with a private note by Dana and a note for the record; Dana and Sam (SRO)."""
     db = open_database(db_target)
     try:
-        people = PeopleService(db.sessions, actor="test")
+        people = PeopleService(Context(db.sessions, actor="test"))
         people.create(PersonData("José", "Núñez", kind="student", grade="8"))
         with db.sessions.begin() as session:
             circle = Circle(kind="check_in", title="Morning check-in")

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select, text, update
 from tests.pg_cluster import Cluster
 
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.search.search import search
 from circlekeeper.core.store import server as server_module
@@ -62,7 +63,7 @@ def test_an_empty_database_is_set_up_with_the_whole_chain(
 def test_search_on_the_server_is_accent_blind_and_kept_in_the_same_transaction(
     server_db: Database,
 ) -> None:
-    people = PeopleService(server_db.sessions, actor="Dana")
+    people = PeopleService(Context(server_db.sessions, actor="Dana"))
     row = people.create(PersonData("José", "Núñez", kind="student", grade="8"))
     # Found without accents, by prefixes, right after the write committed
     assert [h.id for h in search(server_db.sessions, "nun jo", kinds=("person",))] == [row.id]
@@ -80,7 +81,9 @@ def test_search_on_the_server_is_accent_blind_and_kept_in_the_same_transaction(
 
 @pytest.mark.parametrize("typed", ["'; DROP TABLE person; --", "a:*B | !b", "(x & y", "\\"])
 def test_search_syntax_typed_on_the_server_is_plain_words(server_db: Database, typed: str) -> None:
-    PeopleService(server_db.sessions, actor="Dana").create(PersonData("Ana", "Drop", kind="staff"))
+    PeopleService(Context(server_db.sessions, actor="Dana")).create(
+        PersonData("Ana", "Drop", kind="staff")
+    )
     search(server_db.sessions, typed)  # no error, whatever was typed
     assert search(server_db.sessions, "drop", kinds=("person",))
 
@@ -88,7 +91,7 @@ def test_search_syntax_typed_on_the_server_is_plain_words(server_db: Database, t
 def test_the_audit_trail_on_the_server_refuses_edits_deletions_and_truncation(
     server_db: Database, pg_cluster: Cluster
 ) -> None:
-    PeopleService(server_db.sessions, actor="Dana").create(PersonData("Ana", "Ruiz"))
+    PeopleService(Context(server_db.sessions, actor="Dana")).create(PersonData("Ana", "Ruiz"))
     for statement in (
         update(AuditEvent).values(actor="someone else"),
         text("DELETE FROM audit_event"),
@@ -195,7 +198,7 @@ def test_a_connection_lost_in_the_middle_of_a_write_keeps_nothing_half_written(
     pg_cluster: Cluster, server_db: Database
 ) -> None:
     name = server_db.engine.url.database
-    people = PeopleService(server_db.sessions, actor="Dana")
+    people = PeopleService(Context(server_db.sessions, actor="Dana"))
     people.create(PersonData("Kept", "Before", kind="staff"))
     with (
         pytest.raises(DatabaseProblem, match="connection to the server .* was lost"),

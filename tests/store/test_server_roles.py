@@ -11,6 +11,7 @@ import uuid
 import pytest
 from tests.pg_cluster import Cluster
 
+from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.profiles.profiles import ProfileService
 from circlekeeper.core.store.database import open_database
@@ -27,7 +28,7 @@ def district(pg_cluster: Cluster, pg_url: str) -> dict[str, str]:
     """Two counselors' private notes, a note for the record, an SRO, each with a login role."""
     db = open_database(pg_url)
     try:
-        people = PeopleService(db.sessions, actor="test")
+        people = PeopleService(Context(db.sessions, actor="test"))
         people.create(
             PersonData("José", "Núñez", kind="student", gender="M", race_ethnicity="Zapotec")
         )
