@@ -50,7 +50,7 @@ def test_an_officer_reads_no_screen_notes_or_staff_only_answers(conference: Conf
     # When the officer opens the case page, the case's screen and the conference's screen
     detail = CaseService(officer).detail(conference.case_id)
     screens = EligibilityService(officer)
-    plan = CirclePlanner(conference.db.sessions, viewer=OFFICER).detail(conference.circle_id)
+    plan = CirclePlanner(Context(conference.db.sessions, viewer=OFFICER)).detail(conference.circle_id)
     seen = [
         detail.screen,
         screens.for_case(conference.case_id),
@@ -71,7 +71,7 @@ def test_an_officer_reads_no_screen_notes_or_staff_only_answers(conference: Conf
         assert STAFF_MATTER in screen.verdict.blocked
     assert detail.eligibility == detail.screen.answers
     assert "child protection" not in " ".join(detail.eligibility_problems)
-    readiness = CirclePlanner(conference.db.sessions, viewer=OFFICER).readiness(
+    readiness = CirclePlanner(Context(conference.db.sessions, viewer=OFFICER)).readiness(
         conference.circle_id
     )
     assert "child protection" not in " ".join(r.message for r in readiness)
