@@ -97,7 +97,7 @@ def test_bundle_prints_a_bilingual_agreement_pdf(bundled, tmp_path: Path):  # ty
     result = bundled.agreement_pdf(pdf)
     assert result.returncode == 0, result.stderr
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
-    assert "Repair Agreement" in text and "Acuerdo de Reparación" in text
+    assert "Repair Agreement" in text and "Acuerdo de reparación" in text
 
 
 def test_bundle_encrypts_and_opens_with_the_passphrase_only(  # type: ignore[no-untyped-def]
