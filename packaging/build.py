@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -44,10 +45,21 @@ def compile_translations(root: Path = bundle_data.ROOT) -> list[Path]:
     )
     if tool is None:
         raise SystemExit("pyside6-lrelease (from PySide6) is needed to compile the translations")
+    from circlekeeper.ui.i18n import catalogue_name, with_any_context
+
     made = []
     for source in sources:
-        target = source.with_suffix(".qm")
-        subprocess.run([tool, str(source), "-qm", str(target)], check=True, capture_output=True)
+        # The same catalogue the program would compile on first use (every translation also
+        # under the any-context entry), named so the program finds it beside the .ts.
+        text = source.read_bytes()
+        code = source.stem.rsplit("_", 1)[-1]
+        target = source.with_name(catalogue_name(code, text))
+        for old in source.parent.glob(f"{source.stem}*.qm"):
+            old.unlink()
+        with tempfile.TemporaryDirectory() as work:
+            ts = Path(work) / source.name
+            ts.write_bytes(with_any_context(text))
+            subprocess.run([tool, str(ts), "-qm", str(target)], check=True, capture_output=True)
         made.append(target)
     return made
 

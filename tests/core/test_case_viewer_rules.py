@@ -50,7 +50,7 @@ def test_an_officer_reads_no_screen_notes_or_staff_only_answers(conference: Conf
     # When the officer opens the case page, the case's screen and the conference's screen
     detail = CaseService(officer).detail(conference.case_id)
     screens = EligibilityService(officer)
-    plan = CirclePlanner(Context(conference.db.sessions, viewer=OFFICER)).detail(conference.circle_id)
+    plan = CirclePlanner(officer).detail(conference.circle_id)
     seen = [
         detail.screen,
         screens.for_case(conference.case_id),

@@ -122,6 +122,12 @@ def with_any_context(source: bytes) -> bytes:
     return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
+def catalogue_name(code: str, source: bytes) -> str:
+    """The compiled catalogue's file name: one per version of the ``.ts`` text."""
+    digest = hashlib.sha256(source).hexdigest()[:16]
+    return f"circlekeeper_{code}-{digest}.qm"
+
+
 def compiled_catalogue(code: str) -> Path | None:
     """The ``.qm`` for a language, compiled into the cache on first use; None if impossible."""
     source_path = ts_path(code)
@@ -130,8 +136,12 @@ def compiled_catalogue(code: str) -> Path | None:
     except OSError:
         log.warning("No translation file for %s", code)
         return None
-    digest = hashlib.sha256(source).hexdigest()[:16]
-    target = cache_dir() / "i18n" / f"circlekeeper_{code}-{digest}.qm"
+    name = catalogue_name(code, source)
+    # A bundle carries the .qm made at build time beside the .ts (it has no lrelease).
+    packaged = source_path.with_name(name)
+    if packaged.is_file():
+        return packaged
+    target = cache_dir() / "i18n" / name
     if target.is_file():
         return target
     program = lrelease_program()
