@@ -11,8 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from circlekeeper.core.operations import changes as collecting
-from circlekeeper.core.operations.changes import NO_CHANGES, Changes
+from circlekeeper.core.operations.changes import NO_CHANGES, Changes, install, take
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.store.changes import ACTOR
 from circlekeeper.core.store.problems import DatabaseProblem
@@ -138,10 +137,10 @@ class Context:
             with self.sessions.begin() as session:
                 session.info[ACTOR] = actor
                 session.info[OPERATION] = name or "write"
-                collecting.install(session)
+                install(session)
                 yield session
                 session.flush()
-                found = collecting.take(session)
+                found = take(session)
         except SQLAlchemyError as error:
             raise storage_problem(error) from error
         self._announce(found)
