@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,13 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.cases.commands import CaseService, OpenFollowUps
+from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.eligibility import EligibilityService
 from circlekeeper.core.cases.handoffs import HandOffService
-from circlekeeper.core.cases.rows import PIPELINE, CaseAction, CaseDetail, PartyRow
-from circlekeeper.core.domain.enums import CaseStatus, CircleKind, FollowUpStatus, Role
+from circlekeeper.core.cases.rows import PIPELINE, CaseAction, CaseDetail
+from circlekeeper.core.domain.enums import CaseStatus, FollowUpStatus
 from circlekeeper.core.followups.commands import FollowUpService
-from circlekeeper.core.followups.rows import FollowUpData
 from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.common import (
@@ -51,13 +48,13 @@ from circlekeeper.ui.cases.common import (
     time_text,
 )
 from circlekeeper.ui.cases.handoffs import HandOffSection
+from circlekeeper.ui.cases.page_actions import PARTY_ROLE, CasePageActions
 from circlekeeper.ui.cases.sections import DiversionSection, EligibilitySection
 from circlekeeper.ui.lists import keep_place
 from circlekeeper.ui.locale import datetime_text
 from circlekeeper.ui.operations import Changes, context_for, listen
 from circlekeeper.ui.style import heading
 
-PARTY_ROLE = Qt.ItemDataRole.UserRole + 1
 # What the page reads out: the case, its people, circles, agreements and follow-ups.
 SHOWN_KINDS = ("case", "person", "follow_up", "agreement", "circle")
 
@@ -105,7 +102,7 @@ def _fill(table: QTableWidget, rows: list[list[str]], empty: str) -> None:
     table.setFixedHeight(height + 2 * table.frameWidth() + 2)
 
 
-class CasePage(QScrollArea):
+class CasePage(CasePageActions, QScrollArea):
     """Everything about one case; ``changed`` after anything is saved, ``back`` to the list."""
 
     changed = Signal()
@@ -500,200 +497,6 @@ class CasePage(QScrollArea):
         )
 
     # -- pipeline --------------------------------------------------------------------------
-
-    def move_forward(self) -> None:
-        if self.detail is None or self.detail.next_status is None:
-            return
-        target = self.detail.next_status
-        case_id = self.detail.id
-        if self._run(lambda: self.cases.move(case_id, target)):
-            self._after(self.tr("Moved to {step}.").format(step=status_label(target)))
-            self.next_button.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def move_back(self) -> None:
-        from circlekeeper.ui.cases.dialogs import ReasonDialog
-
-        if self.detail is None or self.detail.previous_status is None:
-            return
-        target = self.detail.previous_status
-        dialog = ReasonDialog(
-            self.tr("Go back a step"),
-            self.tr("Why does the case go back to {step}?").format(step=status_label(target)),
-            self,
-        )
-        if not dialog.exec():
-            return
-        reason = dialog.reason.text()
-        case_id = self.detail.id
-        if self._run(lambda: self.cases.move(case_id, target, reason=reason)):
-            self._after(self.tr("Back to {step}.").format(step=status_label(target)))
-
-    def close_case(self) -> None:
-        from circlekeeper.ui.cases.dialogs import CloseCaseDialog, ask_about_open_follow_ups
-
-        if self.detail is None:
-            return
-        dialog = CloseCaseDialog(self.clock().date(), self)
-        if not dialog.exec():
-            return
-        reason, closed_on = dialog.choice()
-        case_id = self.detail.id
-        try:
-            cancelled = self.cases.close(case_id, reason, today=closed_on)
-        except OpenFollowUps as open_ones:
-            choice = ask_about_open_follow_ups(self, open_ones.follow_ups)
-            if choice is None:
-                show_message(self.message, self.tr("The case stays open; nothing was changed."))
-                return
-            try:
-                cancelled = self.cases.close(
-                    case_id,
-                    reason,
-                    today=closed_on,
-                    open_follow_ups="cancel" if choice == "cancel" else "keep",
-                )
-            except PROBLEMS as problem:
-                show_message(self.message, problem_text(problem), problem=True)
-                return
-        except PROBLEMS as problem:
-            show_message(self.message, problem_text(problem), problem=True)
-            return
-        text = self.tr("Closed: {reason}.").format(reason=closure_label(reason))
-        if cancelled:
-            text += " " + self.tr("{n} follow-up(s) cancelled.").format(n=len(cancelled))
-        self._after(text)
-
-    # -- people ----------------------------------------------------------------------------
-
-    def selected_party(self) -> PartyRow | None:
-        item = self.parties.currentItem()
-        party = item.data(PARTY_ROLE) if item is not None else None
-        return party if isinstance(party, PartyRow) else None
-
-    def add_party(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
-        from circlekeeper.ui.cases.common import case_role_choices
-        from circlekeeper.ui.cases.picker import PersonPickerDialog
-
-        if self.detail is None:
-            return
-        picker = PersonPickerDialog(self.people, self.tr("Add a person to the case"), self)
-        if not picker.exec() or picker.chosen is None:
-            return
-        choices = case_role_choices()
-        label, ok = QInputDialog.getItem(
-            self,
-            self.tr("Role in the case"),
-            self.tr("{name}'s role in this case:").format(name=picker.chosen.display_name),
-            [text for _value, text in choices],
-            0,
-            False,
-        )
-        if not ok:
-            return
-        role = dict((text, value) for value, text in choices)[label]
-        person = picker.chosen
-        case_id = self.detail.id
-        if self._run(lambda: self.cases.add_party(case_id, person.id, role)):
-            self._after(self.tr("Added {name}.").format(name=person.display_name))
-
-    def remove_party(self) -> None:
-        party = self.selected_party()
-        if party is None:
-            return
-        if self._run(lambda: self.cases.remove_party(party.id)):
-            self._after(self.tr("Removed {name} from the case.").format(name=party.name))
-
-    def show_history(self) -> None:
-        from circlekeeper.ui.cases.history import show_student_history
-
-        party = self.selected_party()
-        if party is not None:
-            self.history_dialog = show_student_history(self.database, party.person_id, self)
-
-    # -- contacts and follow-ups -----------------------------------------------------------
-
-    def add_contact(self) -> None:
-        from circlekeeper.ui.cases.dialogs import ContactDialog
-
-        if self.detail is None:
-            return
-        people = [
-            (p.person_id, f"{p.name} ({role_label(p.role)})")
-            for p in sorted(self.detail.parties, key=lambda p: p.role != Role.GUARDIAN)
-        ]
-        dialog = ContactDialog(self.clock(), people, self)
-        if not dialog.exec():
-            return
-        when, person_id, how, outcome, staff = dialog.values()
-        case_id = self.detail.id
-        if self._run(
-            lambda: self.cases.add_contact(
-                case_id, when, how, outcome, person_id=person_id, staff_name=staff
-            )
-        ):
-            self._after(self.tr("Contact logged."))
-
-    def add_follow_up(self) -> None:
-        from circlekeeper.ui.cases.dialogs import FollowUpDialog
-
-        if self.detail is None:
-            return
-        dialog = FollowUpDialog(self.people, self.clock().date() + timedelta(weeks=1), self)
-        while dialog.exec():
-            assert dialog.responsible is not None
-            data = FollowUpData(
-                due_on=dialog.due_on.date().toPython(),  # type: ignore[arg-type]
-                responsible_id=dialog.responsible.id,
-                purpose=dialog.purpose.text(),
-                case_id=self.detail.id,
-            )
-            try:
-                self.follow_ups.create(data)
-            except PROBLEMS as problem:
-                show_message(dialog.problem, problem_text(problem), problem=True)
-                continue
-            self._after(self.tr("Follow-up added."))
-            return
-
-    def _conference_id(self) -> int | None:
-        if self.detail is None:
-            return None
-        conferences = [
-            c
-            for c in self.detail.circles
-            if c.kind == CircleKind.CONFERENCE and c.status != "cancelled"
-        ]
-        return conferences[-1].id if conferences else None
-
-    def schedule_default_follow_ups(self) -> None:
-        from circlekeeper.ui.cases.picker import PersonPickerDialog
-
-        circle_id = self._conference_id()
-        if circle_id is None:
-            return
-        picker = PersonPickerDialog(
-            self.people,
-            self.tr("Who does the check-ins?"),
-            self,
-            explanation=self.tr("Check-ins one and four weeks after the conference."),
-            adults_only=True,
-        )
-        if not picker.exec() or picker.chosen is None:
-            return
-        who = picker.chosen.id
-        zone = self.clock().tzinfo
-        result: list[object] = []
-        if self._run(
-            lambda: result.extend(
-                self.follow_ups.schedule_after_conference(circle_id, who, tz=zone)
-            )
-        ):
-            if result:
-                self._after(self.tr("{n} check-in(s) scheduled.").format(n=len(result)))
-            else:
-                self._after(self.tr("The check-ins were already scheduled."))
 
     def _open_circle(self, row: int, _column: int) -> None:
         if self.detail is not None and 0 <= row < len(self.detail.circles):
