@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -17,12 +16,9 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -34,24 +30,26 @@ from circlekeeper.core.store.database import Database
 from circlekeeper.ui.agreements.exporting import ExportBar
 from circlekeeper.ui.agreements.item_dialog import (
     ItemDialog,
-    PersonChoice,
     ShowsProblems,
     person_combo,
     problem_label,
     select_data,
     two_columns,
 )
+from circlekeeper.ui.agreements.item_table import (
+    fill_item_table,
+    item_cells,
+    item_table,
+    people_choices,
+)
 from circlekeeper.ui.agreements.labels import (
     day_text,
     from_qdate,
-    kind_label,
     language_choices,
     status_label,
     to_qdate,
-    tr_agreement,
 )
 from circlekeeper.ui.agreements.signatures import SignaturePanel
-from circlekeeper.ui.circles.labels import role_label
 from circlekeeper.ui.geometry import remember_geometry
 from circlekeeper.ui.locale import date_text, language
 from circlekeeper.ui.operations import context_for
@@ -61,74 +59,6 @@ log = logging.getLogger(__name__)
 
 HEADER_SAVE_DELAY_MS = 600
 ITEM_COLUMNS = 5  # number, kind and action, who (and supporter), by when, how checked
-
-
-def people_choices(service: AgreementService, agreement_id: int) -> list[PersonChoice]:
-    """Everyone who took part in the circle or case, with their role, for the pickers."""
-    view = service.view(agreement_id)
-    return [(p.person_id, f"{p.name} — {role_label(p.role, p.supporter_of)}") for p in view.parties]
-
-
-def item_cells(row: ItemRow, names: dict[int, str]) -> list[str]:
-    data = row.data
-
-    def name(person_id: int | None) -> str:
-        return names.get(person_id, "") if person_id is not None else ""
-
-    checked = data.verification
-    if data.verifier_id is not None:
-        checked = f"{checked} ({name(data.verifier_id)})" if checked else name(data.verifier_id)
-    who = name(data.responsible_id)
-    if data.supporter_id is not None:
-        supported = tr_agreement("supported by {name}").format(name=name(data.supporter_id))
-        who = f"{who}\n{supported}" if who else supported
-    # The kind heads the action, as on paper; the supporter sits under who does it.
-    return [
-        str(row.number),
-        f"{kind_label(data.kind)}: {data.action}",
-        who,
-        day_text(data.due_on),
-        checked,
-    ]
-
-
-def item_table(parent: QWidget, name: str) -> QTableWidget:
-    table = QTableWidget(0, ITEM_COLUMNS, parent)
-    table.setAccessibleName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)
-    table.setWordWrap(True)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().setVisible(False)
-    header = table.horizontalHeader()
-    header.setAccessibleName(tr_agreement("Item columns"))
-    header.setHighlightSections(False)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-    return table
-
-
-def fill_item_table(table: QTableWidget, rows: list[list[str]], titles: list[str]) -> None:
-    table.setHorizontalHeaderLabels(titles)
-    table.setRowCount(len(rows))
-    for r, cells in enumerate(rows):
-        for c, text in enumerate(cells):
-            cell = QTableWidgetItem(text)
-            cell.setToolTip(text)
-            table.setItem(r, c, cell)
-    metrics = table.fontMetrics()
-    char = metrics.horizontalAdvance("n")
-    date_width = metrics.horizontalAdvance("2025-03-28") + 18
-    for column, width in (
-        (0, char * 3),
-        (2, char * 16),
-        (3, date_width),
-        (4, char * 20),
-    ):
-        table.setColumnWidth(column, width)
-    table.resizeRowsToContents()
 
 
 class AgreementBuilder(ShowsProblems, QDialog):

@@ -36,9 +36,9 @@ from circlekeeper.core.agreements.rows import (
 )
 from circlekeeper.core.domain.enums import AgreementStatus
 from circlekeeper.core.store.database import Database
-from circlekeeper.ui.agreements.builder import fill_item_table, item_cells, item_table
 from circlekeeper.ui.agreements.exporting import ExportBar
 from circlekeeper.ui.agreements.item_dialog import ShowsProblems, problem_label, two_columns
+from circlekeeper.ui.agreements.item_table import fill_item_table, item_cells, item_table
 from circlekeeper.ui.agreements.labels import day_text, from_qdate, status_label, tr_agreement
 from circlekeeper.ui.agreements.signatures import SignaturePanel
 from circlekeeper.ui.geometry import remember_geometry
