@@ -72,7 +72,7 @@ def _new_passphrase() -> str:
 
 
 def _existing(args: argparse.Namespace, what: str) -> Path:
-    from circlekeeper.core.store.database import refuse_dangling_link
+    from circlekeeper.core.store.location import refuse_dangling_link
 
     path = database_path(args, what)
     refuse_dangling_link(path)

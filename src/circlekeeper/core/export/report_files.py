@@ -16,7 +16,7 @@ from pathlib import Path
 from circlekeeper.core.i18n import _
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.reports.model import Report
-from circlekeeper.core.store.database import _writable
+from circlekeeper.core.store.location import writable
 
 
 def check_shareable(report: Report) -> None:
@@ -56,7 +56,7 @@ def check_target(path: Path) -> Path:
             )
         )
     # The database's rule: write bits count too, so "read-only" holds even for root.
-    if not _writable(folder) or (path.exists() and not _writable(path)):
+    if not writable(folder) or (path.exists() and not writable(path)):
         raise InvalidInput(
             _(
                 "Cannot write {path} (permission denied). Nothing was saved; "

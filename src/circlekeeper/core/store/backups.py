@@ -31,12 +31,12 @@ from circlekeeper.core.store.crypto import FileKind
 from circlekeeper.core.store.database import (
     Database,
     SchemaState,
-    _check_location,
     _connect_ro,
     _move_aside,
     backup_database,
     inspect_schema,
 )
+from circlekeeper.core.store.location import check_location
 from circlekeeper.core.store.models import AuditEvent, Setting
 from circlekeeper.core.store.problems import DatabaseProblem, PassphraseNeeded
 
@@ -243,7 +243,7 @@ def restore_backup(
     """
     db_path = db_path.expanduser()
     verify_backup(backup_path, passphrase=passphrase, key=key)
-    _check_location(db_path)
+    check_location(db_path)
     temporary = db_path.with_name(f"{db_path.name}.restoring")
     try:
         shutil.copyfile(backup_path, temporary)

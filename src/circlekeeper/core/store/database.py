@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import stat
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -26,6 +25,7 @@ from circlekeeper.core.store import crypto
 from circlekeeper.core.store.crypto import SQLITE_HEADER, FileKind
 from circlekeeper.core.store.engine import make_engine, make_session_factory
 from circlekeeper.core.store.integrity import IntegrityGate
+from circlekeeper.core.store.location import check_location, writable
 from circlekeeper.core.store.problems import (
     DamagedDatabase,
     DatabaseLocked,
@@ -75,73 +75,6 @@ class SchemaCheck:
 
     state: SchemaState
     revision: str | None
-
-
-def _writable(path: Path) -> bool:
-    # Write bits, not only os.access: an administrator running as root still means
-    # "read-only" when a file has been marked so.
-    mode = path.stat().st_mode
-    return os.access(path, os.W_OK) and bool(mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
-
-
-def refuse_dangling_link(path: Path) -> None:
-    """Refuse a symbolic link whose target is missing (SQLite would create the target)."""
-    if path.is_symlink() and not path.exists():
-        raise DatabaseProblem(
-            _(
-                "{path} is a link to {value}, which does not exist. Nothing "
-                "was created or changed. Give the database file's real path, "
-                "or fix the link.",
-                path=path,
-                value=os.readlink(path),
-            )
-        )
-
-
-def _check_location(path: Path) -> None:
-    refuse_dangling_link(path)
-    if path.is_dir():
-        raise DatabaseProblem(
-            _(
-                "{path} is a folder, not a database file. Give a file name "
-                "inside it, for example {value}.",
-                path=path,
-                value=path / "circlekeeper.sqlite3",
-            )
-        )
-    if path.exists():
-        if not _writable(path):
-            raise DatabaseProblem(
-                _(
-                    "The database file {path} is read-only, so nothing could be "
-                    "saved. Make it writable, or copy it somewhere you can "
-                    "write, and open that copy.",
-                    path=path,
-                )
-            )
-        if not _writable(path.parent):
-            raise DatabaseProblem(
-                _(
-                    "The folder {parent} is read-only; SQLite needs to write its "
-                    "journal beside the database. Move the database to a folder "
-                    "you can write to.",
-                    parent=path.parent,
-                )
-            )
-        return
-    parent = path.parent
-    existing = parent
-    while not existing.exists():
-        existing = existing.parent
-    if not existing.is_dir() or not _writable(existing):
-        raise DatabaseProblem(
-            _(
-                "Cannot create a database at {path}: the folder {existing} "
-                "is read-only or is not a folder. Choose another place.",
-                path=path,
-                existing=existing,
-            )
-        )
 
 
 def is_encrypted(path: Path) -> bool:
@@ -391,7 +324,7 @@ def backup_database(
         destination.parent.mkdir(parents=True, exist_ok=True)
         if destination.parent == backups_dir(path):
             private_folder(destination.parent)
-        if not _writable(destination.parent):
+        if not writable(destination.parent):
             raise PermissionError(13, "Permission denied")
         partial = destination.with_name(destination.name + ".partial")
         create_private_file(partial)
@@ -553,7 +486,7 @@ def open_database(
 
         return open_server(str(path), migrate=migrate, create=create)
     path = Path(path).expanduser()
-    _check_location(path)
+    check_location(path)
     if not create and not path.exists():
         raise DatabaseProblem(
             _(

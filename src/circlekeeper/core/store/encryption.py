@@ -17,7 +17,8 @@ from circlekeeper.core.i18n import _
 from circlekeeper.core.store import crypto
 from circlekeeper.core.store.backups import list_backups
 from circlekeeper.core.store.crypto import FileKind
-from circlekeeper.core.store.database import SchemaState, _check_location, inspect_schema
+from circlekeeper.core.store.database import SchemaState, inspect_schema
+from circlekeeper.core.store.location import check_location
 from circlekeeper.core.store.problems import DatabaseProblem, WrongPassphrase
 
 
@@ -25,7 +26,7 @@ def _ready(path: Path) -> FileKind:
     path = path.expanduser()
     if not path.exists():
         raise DatabaseProblem(_("{path} does not exist.", path=path))
-    _check_location(path)
+    check_location(path)
     return crypto.classify(path)
 
 
