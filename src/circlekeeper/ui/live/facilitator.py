@@ -40,6 +40,7 @@ from circlekeeper.ui.live import people_actions
 from circlekeeper.ui.live.labels import clock_text, seat_list
 from circlekeeper.ui.live.projector import ProjectorWindow
 from circlekeeper.ui.live.ring import RingWidget
+from circlekeeper.ui.live.screens import FacilitatorScreens
 from circlekeeper.ui.live.stage_panel import StagePanel
 from circlekeeper.ui.locale import language
 from circlekeeper.ui.operations import context_for
@@ -58,7 +59,7 @@ class Action:
     hidden: bool = False  # a key with no button (Esc)
 
 
-class FacilitatorWindow(QWidget):
+class FacilitatorWindow(FacilitatorScreens, QWidget):
     """Runs one circle; starts it if it is planned, resumes it if it was interrupted."""
 
     ended = Signal(dict)
@@ -92,7 +93,7 @@ class FacilitatorWindow(QWidget):
         self.state: LiveState | None = None
         self.summary: dict[str, Any] | None = None
         self.summary_view: QWidget | None = None
-        self.close_box: QWidget | None = None  # the "still running" question while it is open
+        self.close_box = None
         self.dialog: QWidget | None = None
         # The question shows first in the language of the screens, when the script has it.
         self.home_language = "es" if language() == "es" and "es" in self.script.languages else "en"
@@ -470,95 +471,6 @@ class FacilitatorWindow(QWidget):
 
     def end_circle(self) -> None:
         people_actions.end_circle(self)
-
-    # --- the projector and the screen -------------------------------------------------
-
-    def _guidelines_stage(self) -> Any:
-        if not self.buttons["guidelines"].isChecked():
-            return None
-        return next((s for s in self.script.stages if s.type.value == "guidelines"), None)
-
-    def _update_projector(self) -> None:
-        if self.state is None:
-            return
-        stage = self.script.stages[self.state.stage_index]
-        self.projector.show_stage(stage, self.languages, self._guidelines_stage())
-
-    def toggle_projector(self) -> None:
-        if self.projector.isVisible():
-            self.projector.hide()
-        else:
-            self._update_projector()
-            self.projector.present()
-            self.activateWindow()
-        self.buttons["projector"].setChecked(self.projector.isVisible())
-
-    def toggle_languages(self) -> None:
-        """The screens' language, then both languages, then the other one only, and back.
-
-        The first language is the one the keeper's words, titles and tips are shown in.
-        """
-        home = self.home_language
-        available = [lang for lang in self.script.languages if lang != home]
-        if not available:
-            self.languages = [home]
-            self._say(self.tr("This script has only one language."))
-        elif self.languages == [home]:
-            self.languages = [home, available[0]]
-        elif len(self.languages) > 1:
-            self.languages = [available[0]]
-        else:
-            self.languages = [home]
-        self._show_languages()
-        self._say(self.buttons["languages"].text())
-        self._render_stage(self.live.state)
-        self._update_projector()
-
-    def _show_languages(self) -> None:
-        names = {"en": "English", "es": "Español"}
-        shown = " + ".join(names.get(code, code) for code in self.languages)
-        button = self.buttons["languages"]
-        button.setText(self.tr("Languages: {shown}").format(shown=shown))
-        button.setAccessibleName(button.text())
-        button.setChecked(self.languages != [self.home_language])
-
-    def toggle_guidelines(self) -> None:
-        self._update_projector()
-
-    def _confirm_close(self) -> bool:
-        from PySide6.QtWidgets import QMessageBox
-
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setWindowTitle(self.tr("The circle is still running"))
-        box.setText(
-            self.tr(
-                "The circle has not ended. Everything so far is saved; closing pauses it, and "
-                "you can resume it from Today where it stopped."
-            )
-        )
-        close = box.addButton(self.tr("&Pause and close"), QMessageBox.ButtonRole.AcceptRole)
-        keep = box.addButton(self.tr("&Keep going"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        self.close_box = box
-        box.exec()
-        self.close_box = None
-        return box.clickedButton() is close
-
-    def escape(self) -> None:
-        """Esc leaves full screen; otherwise it only says how to end, and changes nothing."""
-        if self.isFullScreen():
-            self.toggle_full_screen()
-        else:
-            self._say(self.tr("To end the circle, press Ctrl+W."))
-
-    def toggle_full_screen(self) -> None:
-        if self.isFullScreen():
-            self.showNormal()
-        else:
-            self.showFullScreen()
-        self.buttons["fullscreen"].setChecked(self.isFullScreen())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         # Closing without ending is safe: everything is saved and the circle can be resumed.
