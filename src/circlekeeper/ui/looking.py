@@ -16,12 +16,14 @@ if TYPE_CHECKING:
 
 
 def screen_context(database: Database) -> Context:
-    """The open database's context, with the viewer of the window that shows it."""
-    from circlekeeper.ui.operations import context_for
-    from circlekeeper.ui.profiles import current_viewer
+    """The open database's context, with the viewer of the window that shows it.
 
-    base = context_for(database)
-    return base.acting_as(base.actor, viewer=lambda: current_viewer(database))
+    That is :func:`~circlekeeper.ui.operations.context_for` itself: the window registers its
+    viewer there, and an unregistered database's context already asks who may look.
+    """
+    from circlekeeper.ui.operations import context_for
+
+    return context_for(database)
 
 
 def sessions_context(given: object) -> Context:
