@@ -21,6 +21,7 @@ from circlekeeper.core.roster.presets import (
     PRESETS,
     apply_mapping,
     guess_mapping,
+    header_key,
     recognise,
 )
 from circlekeeper.core.roster.rows import (
@@ -106,6 +107,7 @@ def read_roster(
     dates: list[tuple[RosterRow, str, DateReading]] = []
     evidence: dict[str, int] = {}
     contact_only = 0
+    agents = _AgentColumns(columns) if preset.key == "oneroster" else None
     for item in table.lines:
         if isinstance(item, RowError):
             preview.errors.append(item)
@@ -142,9 +144,13 @@ def read_roster(
                 evidence.setdefault("month_first", start)
             elif reading is not None and reading.month_first is None:
                 evidence.setdefault("day_first", start)
-            if row.guardian is None and _has_contact(values, index):
+            if agents is not None:
+                agents.note(row, values)
+            elif row.guardian is None and _has_contact(values, index):
                 contact_only += 1
     _settle_dates(preview, dates, evidence, bad)
+    if agents is not None:
+        agents.link(preview)
     preview.rows = [r for r in preview.rows if r.line_number not in bad]
     preview.errors.sort(key=lambda e: e.line_number)
     if contact_only:
@@ -154,6 +160,42 @@ def read_roster(
             "the guardian's name to keep them."
         )
     return preview
+
+
+class _AgentColumns:
+    """OneRoster lists guardians as rows of their own, named in a student's agentSourcedIds.
+
+    Those rows become the guardian (and link) of the students that name them, as a guardian
+    column would in other systems, instead of people of their own with an ID.
+    """
+
+    def __init__(self, columns: list[str]) -> None:
+        keys = [header_key(c) for c in columns]
+        self.key = keys.index("sourcedid") if "sourcedid" in keys else None
+        self.agent = keys.index("agentsourcedids") if "agentsourcedids" in keys else None
+        self.guardians: dict[str, RosterRow] = {}
+        self.wanted: list[tuple[RosterRow, list[str]]] = []
+
+    def note(self, row: RosterRow, values: list[str]) -> None:
+        if self.key is None or self.agent is None:
+            return
+        if row.data.kind == PersonKind.GUARDIAN.value and self.key < len(values):
+            self.guardians[values[self.key].strip()] = row
+        elif self.agent < len(values) and values[self.agent].strip():
+            wanted = [a.strip() for a in values[self.agent].replace(";", ",").split(",")]
+            self.wanted.append((row, [a for a in wanted if a]))
+
+    def link(self, preview: RosterPreview) -> None:
+        if not self.guardians:
+            return
+        for row, agents in self.wanted:
+            found = next((self.guardians[a] for a in agents if a in self.guardians), None)
+            if found is not None and row.guardian is None:
+                data = found.data
+                row.guardian = GuardianInfo(data.first_name, data.last_name, data.phone,
+                                            data.email, None)  # fmt: skip
+        lines = {r.line_number for r in self.guardians.values()}
+        preview.rows = [r for r in preview.rows if r.line_number not in lines]
 
 
 def source_label(key: str) -> str:
