@@ -10,11 +10,13 @@ from circlekeeper.core.domain.enums import PersonKind
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.people import PersonData, search_text
 from circlekeeper.core.problems import InvalidInput
-from circlekeeper.core.profiles.viewer import DEMOGRAPHIC_FIELDS
 from circlekeeper.core.roster.queries import (
+    MAPPING_SETTING,
     changed_fields,
     existing_people,
-    fields_in,
+    fields_for,
+    mapping_json,
+    missing_students,
 )
 from circlekeeper.core.roster.reading import problems_summary
 from circlekeeper.core.roster.rows import (
@@ -26,7 +28,8 @@ from circlekeeper.core.roster.rows import (
     Progress,
     RosterPreview,
 )
-from circlekeeper.core.store.models import GuardianLink, Person
+from circlekeeper.core.store.models import GuardianLink, Person, Setting
+from circlekeeper.core.store.types import utcnow
 from circlekeeper.core.text import fold
 
 
@@ -35,10 +38,16 @@ def import_roster(
     preview: RosterPreview,
     *,
     skip_bad_rows: bool = False,
+    archive_missing: bool = False,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> ImportResult:
     """Add or update everyone in the roster (matched by student ID), all in one transaction.
+
+    With ``archive_missing`` the roster is taken as complete: students in the records that
+    it no longer lists (of the schools it names; see ``queries.missing_students``) are
+    archived in the same step, their records kept. The person's column choices
+    (``preview.chosen``) are saved for the next file from the same system.
 
     Raises :class:`InvalidInput` if rows have problems and ``skip_bad_rows`` is false, and
     :class:`ImportCancelled` if ``cancelled()`` turns true; in both cases nothing is saved.
@@ -51,11 +60,9 @@ def import_roster(
         raise InvalidInput(problems_summary(preview))
     if not preview.rows:
         raise InvalidInput(f"{preview.path.name} has no rows that can be imported.")
-    names = fields_in(preview)
-    if not viewer.can_see_demographics:
-        names = [n for n in names if n not in DEMOGRAPHIC_FIELDS]
+    names = fields_for(viewer, preview)
     total = len(preview.rows)
-    created = updated = unchanged = linked = 0
+    created = updated = unchanged = linked = archived = 0
     with ctx.write("import a roster") as session:
         # One transaction, written a slice at a time: each slice is flushed and then let go,
         # so a district's 50,000 lines never sit in memory as 50,000 live records.
@@ -107,13 +114,46 @@ def import_roster(
             raise ImportCancelled("The import was stopped; nothing was imported.")
         if pairs:
             linked = _link_guardians(session, pairs)
+        if archive_missing:
+            archived = _archive(session, [m.id for m in missing_students(session, preview)])
+        _save_mapping(session, preview.source, preview.chosen)
         skipped = len(preview.bad_lines)
         audit.record(
             session, "import", "roster", None, file=preview.path.name,
             created=created, updated=updated, unchanged=unchanged, skipped=skipped,
-            guardians_linked=linked,
+            guardians_linked=linked, archived=archived, source=preview.source,
         )  # fmt: skip
-    return ImportResult(created, updated, skipped, linked, unchanged)
+    return ImportResult(created, updated, skipped, linked, unchanged, archived)
+
+
+def _archive(session: Session, ids: list[int]) -> int:
+    """Archive these people (hidden from lists, every record kept), one audit line each."""
+    now = utcnow()
+    for start in range(0, len(ids), 500):
+        for person in session.scalars(
+            select(Person).where(Person.id.in_(ids[start : start + 500]))
+        ):
+            if person.archived_at is None:
+                person.archived_at = now
+                audit.record(session, "archive", "person", person.uuid, reason="not on the roster")
+        session.flush()
+        session.expunge_all()
+    return len(ids)
+
+
+def _save_mapping(session: Session, source: str, chosen: dict[str, str]) -> None:
+    """Keep the person's column choices for this system's next file (none: forget them)."""
+    key = MAPPING_SETTING + source
+    row = session.get(Setting, key)
+    if not chosen:
+        if row is not None:
+            session.delete(row)
+        return
+    value = mapping_json(chosen.items())
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    elif row.value != value:
+        row.value = value
 
 
 def _guardian_key(first: str, last: str, email: str | None, phone: str | None) -> tuple[str, ...]:

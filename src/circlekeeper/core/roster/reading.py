@@ -132,6 +132,8 @@ def read_roster(
                 bad.add(first)
         elif external_id:
             seen[external_id] = start
+        if external_id:
+            preview.ids.add(external_id)
         for problem in problems:
             preview.errors.append(RowError(start, problem))
         if problems:

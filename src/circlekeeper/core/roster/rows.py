@@ -78,6 +78,7 @@ class RosterPreview:
     chosen: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what the person should know, not errors
     sheet: str | None = None
+    ids: set[str] = field(default_factory=set)  # every ID the file lists, bad lines included
 
     @property
     def bad_lines(self) -> list[int]:
