@@ -196,7 +196,7 @@ def _review(preview: Any, plan: Any, *, archive: bool) -> None:
         print(f"{what}: {person.name} ({person.external_id})")
     missing = len(plan.missing)
     print(
-        f"Dry run, nothing changed: {plan.new} new, {plan.updated} changed, "
+        f"Dry run, nothing changed: {plan.new} new, {plan.updated} updated, "
         f"{plan.unchanged} unchanged, {len(preview.bad_lines)} skipped (lines with problems), "
         f"{missing} not on this roster"
         + (" (would be archived)." if archive and missing else ".")
