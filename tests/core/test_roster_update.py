@@ -146,3 +146,26 @@ def test_end_of_year_moves_everyone_up_and_archives_leavers_once(
         close_school_year(ctx, plan_year_end(ctx))
     assert people(db)["2"] == ("6", False)
     assert close_school_year(ctx, plan_year_end(ctx), again=True) == (3, 0)
+
+
+def test_a_guardians_new_phone_updates_the_guardian_instead_of_making_another(
+    tmp_path: Path, db: Database
+) -> None:
+    ctx = Context(db.sessions, actor="test")
+    header = "Student ID,First Name,Last Name,Guardian Name,Guardian Phone,Guardian Email\n"
+    import_roster(ctx, read_roster(write(tmp_path, header + "1,Ana,Ruiz,Rosa Ruiz,555-0101,\n")))
+    second = read_roster(
+        write(tmp_path, header + "1,Ana,Ruiz,Rosa Ruiz,555-0199,rosa@example.org\n")
+    )
+    compare(ctx, second)
+    assert second.rows[0].changes == (
+        FieldChange("guardian_phone", "555-0101", "555-0199"),
+        FieldChange("guardian_email", None, "rosa@example.org"),
+    )
+    result = import_roster(ctx, second)
+    assert (result.updated, result.guardians_linked) == (1, 0)
+    with db.sessions() as session:
+        guardians = session.execute(
+            select(Person.first_name, Person.phone, Person.email).where(Person.kind == "guardian")
+        ).all()
+    assert guardians == [("Rosa", "555-0199", "rosa@example.org")]

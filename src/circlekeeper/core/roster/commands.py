@@ -15,6 +15,8 @@ from circlekeeper.core.roster.queries import (
     changed_fields,
     existing_people,
     fields_for,
+    guardian_changes,
+    linked_guardians,
     mapping_json,
     missing_students,
 )
@@ -84,6 +86,7 @@ def import_roster(
                 if (key := r.data.external_id or "") in known and known[key] in by_id
             }
             students: list[tuple[Person, GuardianInfo]] = []
+            guardians = linked_guardians(session, (p.id for p in existing.values()))
             for done, row in enumerate(rows, start=first + 1):
                 if cancelled is not None and done % 100 == 1 and cancelled():
                     raise ImportCancelled("The import was stopped; nothing was imported.")
@@ -100,6 +103,11 @@ def import_roster(
                     if changed:
                         current = PersonData(**{n: getattr(person, n) for n in PERSON_FIELD_NAMES})
                         person.search_text = search_text(current)
+                    # A new guardian, or a guardian's new phone or email, is a change too.
+                    if changed or (
+                        row.guardian is not None
+                        and guardian_changes(guardians, person.id, row.guardian)
+                    ):
                         updated += 1
                     else:
                         unchanged += 1
@@ -156,6 +164,33 @@ def _save_mapping(session: Session, source: str, chosen: dict[str, str]) -> None
         row.value = value
 
 
+def _update_linked(
+    session: Session, pairs: list[tuple[int, GuardianInfo]]
+) -> list[tuple[int, GuardianInfo]]:
+    """Update the phone and email of guardians students are already linked to by name; the
+    pairs left are the guardians still to find or make and link."""
+    linked = linked_guardians(session, (student for student, _ in pairs))
+    updates: dict[int, GuardianInfo] = {}
+    left = []
+    for student, info in pairs:
+        known = linked.get(student, {}).get((fold(info.first_name), fold(info.last_name)))
+        if known is None:
+            left.append((student, info))
+        elif guardian_changes(linked, student, info):
+            updates[known[0]] = info
+    ids = sorted(updates)
+    for start in range(0, len(ids), 500):
+        for guardian in session.scalars(
+            select(Person).where(Person.id.in_(ids[start : start + 500]))
+        ):
+            info = updates[guardian.id]
+            guardian.phone = info.phone or guardian.phone
+            guardian.email = info.email or guardian.email
+        session.flush()
+        session.expunge_all()
+    return left
+
+
 def _guardian_key(first: str, last: str, email: str | None, phone: str | None) -> tuple[str, ...]:
     contact = fold(email or "") or "".join(c for c in phone or "" if c.isdigit())
     return fold(first), fold(last), contact
@@ -172,6 +207,7 @@ def _link_guardians(session: Session, pairs: list[tuple[int, GuardianInfo]]) -> 
     and written a slice at a time, so a district roster of tens of thousands of lines imports
     in seconds and in little memory.
     """
+    pairs = _update_linked(session, pairs)
     known: dict[tuple[str, ...], int] = {}
     guardians = select(Person.id, Person.first_name, Person.last_name, Person.email, Person.phone)
     for row in session.execute(guardians.where(Person.kind == PersonKind.GUARDIAN.value)):

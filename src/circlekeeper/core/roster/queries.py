@@ -16,11 +16,12 @@ from circlekeeper.core.profiles.viewer import DEMOGRAPHIC_FIELDS, Viewer
 from circlekeeper.core.roster.rows import (
     PERSON_FIELD_NAMES,
     FieldChange,
+    GuardianInfo,
     MissingPerson,
     RosterComparison,
     RosterPreview,
 )
-from circlekeeper.core.store.models import Person, Setting
+from circlekeeper.core.store.models import GuardianLink, Person, Setting
 from circlekeeper.core.text import fold
 
 # Setting key prefix for the column choices saved per system ("roster_columns.powerschool").
@@ -57,6 +58,45 @@ def changed_fields(person: Person, data: PersonData, names: list[str]) -> list[s
     return changed
 
 
+# A student's linked guardians by folded (first, family) name: (guardian id, phone, email).
+LinkedGuardians = dict[int, dict[tuple[str, str], tuple[int, str | None, str | None]]]
+
+
+def linked_guardians(session: Session, student_ids: Iterable[int]) -> LinkedGuardians:
+    """The guardians each of these students is already linked to, a few queries in all."""
+    found: LinkedGuardians = {}
+    ordered = sorted(set(student_ids))
+    query = select(
+        GuardianLink.student_id, Person.id, Person.first_name, Person.last_name, Person.phone,
+        Person.email,
+    ).join(Person, Person.id == GuardianLink.guardian_id)  # fmt: skip
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        for student, gid, first, last, phone, email in session.execute(
+            query.where(GuardianLink.student_id.in_(chunk))
+        ):
+            key = (fold(first), fold(last))
+            found.setdefault(int(student), {}).setdefault(key, (int(gid), phone, email))
+    return found
+
+
+def guardian_changes(
+    linked: LinkedGuardians, student_id: int, info: GuardianInfo
+) -> tuple[FieldChange, ...]:
+    """What a row's guardian columns change for a known student: a new guardian, or the
+    phone or email of the one already linked by that name (empty cells change nothing)."""
+    known = linked.get(student_id, {}).get((fold(info.first_name), fold(info.last_name)))
+    if known is None:
+        return (FieldChange("guardian_name", None, f"{info.first_name} {info.last_name}"),)
+    _, phone, email = known
+    changes = []
+    if info.phone and info.phone != phone:
+        changes.append(FieldChange("guardian_phone", phone, info.phone))
+    if info.email and info.email != email:
+        changes.append(FieldChange("guardian_email", email, info.email))
+    return tuple(changes)
+
+
 def existing_people(session: Session, ids: list[str]) -> dict[str, Person]:
     # Rows' IDs are normalised by _clean, so they are the keys people_by_ids returns.
     return people_by_ids(session, ids)
@@ -72,6 +112,7 @@ def compare(context: Context | sessionmaker[Session], preview: RosterPreview) ->
         for first in range(0, len(preview.rows), SLICE):
             rows = preview.rows[first : first + SLICE]
             existing = existing_people(session, [r.data.external_id or "" for r in rows])
+            linked = linked_guardians(session, (p.id for p in existing.values()))
             for row in rows:
                 person = existing.get(row.data.external_id or "")
                 if person is None:
@@ -81,7 +122,9 @@ def compare(context: Context | sessionmaker[Session], preview: RosterPreview) ->
                     row.changes = tuple(
                         FieldChange(n, getattr(person, n), getattr(row.data, n)) for n in changed
                     )
-                    row.action = "update" if changed else "unchanged"
+                    if row.guardian is not None:
+                        row.changes += guardian_changes(linked, person.id, row.guardian)
+                    row.action = "update" if row.changes else "unchanged"
                 counts[row.action] += 1
             session.expunge_all()
         missing = missing_students(session, preview)
