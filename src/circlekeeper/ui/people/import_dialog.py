@@ -129,7 +129,7 @@ class RosterImportDialog(QDialog):
         file_row.addWidget(self.sheet)
         middle = QHBoxLayout()
         mapping_column = QVBoxLayout()
-        columns_label = QLabel(self.tr("&Columns (choose what each one holds)"), self)
+        columns_label = QLabel(self.tr("Colu&mns (choose what each one holds)"), self)
         columns_label.setBuddy(self.mapping)
         mapping_column.addWidget(columns_label)
         mapping_column.addWidget(self.mapping)
