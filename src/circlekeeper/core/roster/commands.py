@@ -12,6 +12,7 @@ from circlekeeper.core.people.people import PersonData, search_text
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.roster.queries import (
     MAPPING_SETTING,
+    LinkedGuardians,
     changed_fields,
     existing_people,
     fields_for,
@@ -29,6 +30,7 @@ from circlekeeper.core.roster.rows import (
     ImportResult,
     Progress,
     RosterPreview,
+    RosterRow,
 )
 from circlekeeper.core.store.models import GuardianLink, Person, Setting
 from circlekeeper.core.store.types import utcnow
@@ -69,6 +71,7 @@ def import_roster(
         # One transaction, written a slice at a time: each slice is flushed and then let go,
         # so a district's 50,000 lines never sit in memory as 50,000 live records.
         pairs: list[tuple[int, GuardianInfo]] = []
+        contact_updates: dict[int, GuardianInfo] = {}  # guardian id -> the row with new contact
         known = {
             key: person.id
             for key, person in existing_people(
@@ -96,23 +99,13 @@ def import_roster(
                     person = Person(**vars(data), search_text=search_text(data))
                     session.add(person)
                     created += 1
+                    if row.guardian is not None:
+                        students.append((person, row.guardian))
                 else:
-                    changed = changed_fields(person, row.data, names)
-                    for name in changed:
-                        setattr(person, name, getattr(row.data, name))
-                    if changed:
-                        current = PersonData(**{n: getattr(person, n) for n in PERSON_FIELD_NAMES})
-                        person.search_text = search_text(current)
-                    # A new guardian, or a guardian's new phone or email, is a change too.
-                    if changed or (
-                        row.guardian is not None
-                        and guardian_changes(guardians, person.id, row.guardian)
-                    ):
-                        updated += 1
-                    else:
-                        unchanged += 1
-                if row.guardian is not None:
-                    students.append((person, row.guardian))
+                    changed, link = _update(person, row, names, guardians, contact_updates)
+                    updated, unchanged = updated + changed, unchanged + (not changed)
+                    if link and row.guardian is not None:
+                        students.append((person, row.guardian))
                 if progress is not None and (done % 200 == 0 or done == total):
                     progress(done, total)
             session.flush()
@@ -120,6 +113,7 @@ def import_roster(
             session.expunge_all()
         if cancelled is not None and cancelled():
             raise ImportCancelled("The import was stopped; nothing was imported.")
+        _update_contacts(session, contact_updates)
         if pairs:
             linked = _link_guardians(session, pairs)
         if archive_missing:
@@ -164,31 +158,47 @@ def _save_mapping(session: Session, source: str, chosen: dict[str, str]) -> None
         row.value = value
 
 
-def _update_linked(
-    session: Session, pairs: list[tuple[int, GuardianInfo]]
-) -> list[tuple[int, GuardianInfo]]:
-    """Update the phone and email of guardians students are already linked to by name; the
-    pairs left are the guardians still to find or make and link."""
-    linked = linked_guardians(session, (student for student, _ in pairs))
-    updates: dict[int, GuardianInfo] = {}
-    left = []
-    for student, info in pairs:
-        known = linked.get(student, {}).get((fold(info.first_name), fold(info.last_name)))
-        if known is None:
-            left.append((student, info))
-        elif guardian_changes(linked, student, info):
-            updates[known[0]] = info
+def _update(
+    person: Person,
+    row: RosterRow,
+    names: list[str],
+    guardians: LinkedGuardians,
+    contact_updates: dict[int, GuardianInfo],
+) -> tuple[bool, bool]:
+    """Bring a known person up to date with their row: (anything changed, guardian to link).
+
+    A guardian already linked to the student by name is not linked again; a new phone or
+    email of theirs is kept in ``contact_updates``, and is a change too.
+    """
+    changed = changed_fields(person, row.data, names)
+    for name in changed:
+        setattr(person, name, getattr(row.data, name))
+    if changed:
+        current = PersonData(**{n: getattr(person, n) for n in PERSON_FIELD_NAMES})
+        person.search_text = search_text(current)
+    info = row.guardian
+    if info is None:
+        return bool(changed), False
+    news = guardian_changes(guardians, person.id, info)
+    known = guardians.get(person.id, {}).get((fold(info.first_name), fold(info.last_name)))
+    if known is None:
+        return True, True
+    if news:
+        contact_updates[known[0]] = info
+    return bool(changed or news), False
+
+
+def _update_contacts(session: Session, updates: dict[int, GuardianInfo]) -> None:
+    """Give guardians already linked to their student the phone or email the roster now has."""
     ids = sorted(updates)
     for start in range(0, len(ids), 500):
-        for guardian in session.scalars(
-            select(Person).where(Person.id.in_(ids[start : start + 500]))
-        ):
+        chunk = ids[start : start + 500]
+        for guardian in session.scalars(select(Person).where(Person.id.in_(chunk))):
             info = updates[guardian.id]
             guardian.phone = info.phone or guardian.phone
             guardian.email = info.email or guardian.email
         session.flush()
         session.expunge_all()
-    return left
 
 
 def _guardian_key(first: str, last: str, email: str | None, phone: str | None) -> tuple[str, ...]:
@@ -207,7 +217,6 @@ def _link_guardians(session: Session, pairs: list[tuple[int, GuardianInfo]]) -> 
     and written a slice at a time, so a district roster of tens of thousands of lines imports
     in seconds and in little memory.
     """
-    pairs = _update_linked(session, pairs)
     known: dict[tuple[str, ...], int] = {}
     guardians = select(Person.id, Person.first_name, Person.last_name, Person.email, Person.phone)
     for row in session.execute(guardians.where(Person.kind == PersonKind.GUARDIAN.value)):
