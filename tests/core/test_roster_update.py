@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from circlekeeper.core.operations import Context
-from circlekeeper.core.problems import InvalidInput
+from circlekeeper.core.problems import InvalidInput, NotPermitted
 from circlekeeper.core.profiles.viewer import ProfileRole, Viewer
 from circlekeeper.core.roster.commands import import_roster
 from circlekeeper.core.roster.queries import compare, saved_mappings
@@ -169,3 +169,16 @@ def test_a_guardians_new_phone_updates_the_guardian_instead_of_making_another(
             select(Person.first_name, Person.phone, Person.email).where(Person.kind == "guardian")
         ).all()
     assert guardians == [("Rosa", "555-0199", "rosa@example.org")]
+
+
+def test_an_sro_neither_archives_the_missing_nor_closes_the_year(
+    tmp_path: Path, db: Database
+) -> None:
+    import_roster(Context(db.sessions, actor="test"), read_roster(write(tmp_path, FIRST)))
+    sro = Context(db.sessions, actor="officer", viewer=Viewer("officer", ProfileRole.SRO.value))
+    shorter = read_roster(write(tmp_path, HEADER + "1,Ana,Ruiz,PK,Cedar,F\n"))
+    with pytest.raises(NotPermitted, match="archive the students"):
+        import_roster(sro, shorter, archive_missing=True)
+    with pytest.raises(NotPermitted, match="close the school year"):
+        close_school_year(sro, plan_year_end(sro))
+    assert people(db)["3"] == ("12", False) and people(db)["2"] == ("5", False)

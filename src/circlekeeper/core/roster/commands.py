@@ -9,7 +9,7 @@ from circlekeeper.core.audit import audit
 from circlekeeper.core.domain.enums import PersonKind
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.people import PersonData, search_text
-from circlekeeper.core.problems import InvalidInput
+from circlekeeper.core.problems import InvalidInput, NotPermitted
 from circlekeeper.core.roster.queries import (
     MAPPING_SETTING,
     LinkedGuardians,
@@ -62,6 +62,12 @@ def import_roster(
     viewer = ctx.viewer()
     if preview.errors and not skip_bad_rows:
         raise InvalidInput(problems_summary(preview))
+    if archive_missing and not viewer.can_keep_records:
+        raise NotPermitted(
+            "Only a counselor or an administrator can archive the students a roster no longer "
+            "lists; a school resource officer's profile cannot. Nothing was imported. Import "
+            "without archiving, or ask a counselor or an administrator."
+        )
     if not preview.rows:
         raise InvalidInput(f"{preview.path.name} has no rows that can be imported.")
     names = fields_for(viewer, preview)

@@ -20,7 +20,7 @@ from circlekeeper.core.domain.enums import PersonKind
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.names import display_name
 from circlekeeper.core.people.people import PersonData, search_text
-from circlekeeper.core.problems import InvalidInput
+from circlekeeper.core.problems import InvalidInput, NotPermitted
 from circlekeeper.core.roster.grades import LAST_GRADE, canonical_grade, grade_order, next_grade
 from circlekeeper.core.roster.rows import PERSON_FIELD_NAMES
 from circlekeeper.core.store.models import Person, Setting
@@ -95,9 +95,16 @@ def close_school_year(
     """Apply a reviewed plan: (students moved up, students archived).
 
     A student whose grade changed since the plan was made is left as they are. Refused (with
-    nothing changed) within ``_SAME_YEAR`` of the last closing unless ``again`` is true.
+    nothing changed) within ``_SAME_YEAR`` of the last closing unless ``again`` is true,
+    and for a viewer who does not keep the school's records (an SRO).
     """
     ctx = as_context(context)
+    if not ctx.viewer().can_keep_records:
+        raise NotPermitted(
+            "Only a counselor or an administrator can close the school year (moving students "
+            "up a grade and archiving those who leave); a school resource officer's profile "
+            "cannot. Nothing was changed."
+        )
     today = ctx.clock().date()
     with ctx.write("close the school year") as session:
         last = session.get(Setting, PROMOTED_SETTING)
