@@ -3730,6 +3730,11 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <name>Grade</name>
         <message>
             <location filename="../../src/circlekeeper/ui/people/labels.py" />
+            <source>TK (transitional kindergarten)</source>
+            <translation>TK (kínder de transición)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/labels.py" />
             <source>No grade</source>
             <translation>Sin grado</translation>
         </message>
@@ -5407,6 +5412,16 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
     </context>
     <context>
         <name>PeopleArea</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>End of school &amp;year…</source>
+            <translation>Fin del año &amp;escolar…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Close the school year: move students up a grade and archive leavers</source>
+            <translation>Cerrar el año escolar: pasar a cada estudiante al grado siguiente y archivar a quienes terminan</translation>
+        </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/area.py" />
             <source>People</source>
@@ -7968,6 +7983,91 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <name>RosterImportDialog</name>
         <message>
             <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>S&amp;heet</source>
+            <translation>&amp;Hoja</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Sheet of the workbook to read</source>
+            <translation>Hoja del libro de Excel que se leerá</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Use the &amp;usual columns</source>
+            <translation>&amp;Usar las columnas habituales</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Forget the column choices and use the usual ones for this system</source>
+            <translation>Olvidar las columnas elegidas y usar las habituales de este sistema</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Students this roster no longer lists</source>
+            <translation>Estudiantes que ya no figuran en esta lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Archive the students this roster no longer lists</source>
+            <translation>Archivar a las personas estudiantes que ya no figuran en esta lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Colu&amp;mns (choose what each one holds)</source>
+            <translation>Colu&amp;mnas (elija qué contiene cada una)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Choose a CSV or Excel file exported from your student information system. Nothing is saved until you press Import, and an import either completes or leaves your records as they were. People already listed (same ID) are updated.</source>
+            <translation>Elija un archivo CSV o de Excel exportado de su sistema de información estudiantil. No se guarda nada hasta que pulse Importar, y una importación se completa entera o deja sus registros como estaban. Las personas que ya figuran (con el mismo ID) se actualizan.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Roster files (*.csv *.txt *.xlsx);;All files (*)</source>
+            <translation>Listas de estudiantes (*.csv *.txt *.xlsx);;Todos los archivos (*)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>That choice was not kept: {problem}</source>
+            <translation>No se mantuvo esa elección: {problem}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>This workbook has several sheets: choose the one with the roster.</source>
+            <translation>Este libro tiene varias hojas: elija la que contiene la lista.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>{new} new, {updated} changed, {unchanged} unchanged</source>
+            <translation>nuevas: {new}; con cambios: {updated}; sin cambios: {unchanged}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>A {system} file, read as {encoding}: {rows}; {problems}.</source>
+            <translation>Un archivo de {system}, leído como {encoding}: {rows}; {problems}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>{name} ({id}), not on this roster</source>
+            <translation>{name} ({id}), no figura en esta lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>&amp;Archive the 1 student this roster no longer lists (records are kept)</source>
+            <translation>&amp;Archivar a la persona estudiante que ya no figura en esta lista (sus registros se conservan)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>&amp;Archive the {count} students this roster no longer lists (records are kept)</source>
+            <translation>&amp;Archivar a las {count} personas estudiantes que ya no figuran en esta lista (sus registros se conservan)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Roster imported: {created} added, {updated} updated, {skipped} skipped, {guardians} guardian links made, {archived} archived.</source>
+            <translation>Lista importada: {created} agregadas, {updated} actualizadas, {skipped} omitidas, {guardians} vínculos con tutores creados, {archived} archivadas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
             <source>Import a roster</source>
             <translation>Importar una lista de estudiantes</translation>
         </message>
@@ -8164,6 +8264,31 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
     </context>
     <context>
         <name>RosterPreviewModel</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>New</source>
+            <translation>Nueva</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>Unchanged</source>
+            <translation>Sin cambios</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>(empty)</source>
+            <translation>(vacío)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>{field}: {old} → {new}</source>
+            <translation>{field}: {old} → {new}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>What happens</source>
+            <translation>Qué pasará</translation>
+        </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
             <source>Line</source>
@@ -10581,6 +10706,200 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/ui/unexpected.py" />
             <source>Something went wrong in circlekeeper. Nothing saved was lost: every change is stored the moment it is made, and you can carry on. If it happens again, restart circlekeeper. The details are in the log (the logs folder in the data folder).</source>
             <translation>Algo salió mal en circlekeeper. No se perdió nada de lo guardado: cada cambio se guarda en el momento en que se hace, y puede seguir trabajando. Si vuelve a pasar, reinicie circlekeeper. Los detalles están en el registro (la carpeta de registros en la carpeta de datos).</translation>
+        </message>
+    </context>
+    <context>
+        <name>ColumnChoices</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>How the file's columns are used</source>
+            <translation>Cómo se usan las columnas del archivo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>In the file</source>
+            <translation>En el archivo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>Used as</source>
+            <translation>Se usa como</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>Not used</source>
+            <translation>No se usa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>Field for the column {column}</source>
+            <translation>Campo para la columna {column}</translation>
+        </message>
+    </context>
+    <context>
+        <name>YearEndDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>End of the school year</source>
+            <translation>Fin del año escolar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>How many students move from each grade</source>
+            <translation>Cuántas personas estudiantes pasan de cada grado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>Grade now</source>
+            <translation>Grado actual</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>Moves to</source>
+            <translation>Pasa a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>Students</source>
+            <translation>Estudiantes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>Students who leave and are archived</source>
+            <translation>Estudiantes que terminan y se archivan</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>A &amp;new school year has begun: close the year again</source>
+            <translation>Ya empezó un &amp;nuevo año escolar: cerrar el año otra vez</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>Close the school year again</source>
+            <translation>Cerrar el año escolar otra vez</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>What closing the year does</source>
+            <translation>Qué hace cerrar el año</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>&amp;Close the school year</source>
+            <translation>&amp;Cerrar el año escolar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>Move students up a grade and archive leavers</source>
+            <translation>Pasar a cada estudiante al grado siguiente y archivar a quienes terminan</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>Cancel</source>
+            <translation>Cancelar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>Every student moves up one grade: PK and TK to K, K to 1, and so on. Students in grade 12 leave and are archived; their records are kept. To archive students who left for other reasons, import the new roster and tick the box for students it no longer lists.</source>
+            <translation>Cada estudiante pasa al grado siguiente: PK y TK a K, K a 1, y así sucesivamente. Quienes están en el grado 12 terminan y se archivan; sus registros se conservan. Para archivar a estudiantes que se fueron por otras razones, importe la lista nueva y marque la casilla de quienes ya no figuran en ella.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>&amp;Leaving (grade 12)</source>
+            <translation>&amp;Terminan (grado 12)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>Leaves (archived)</source>
+            <translation>Termina (se archiva)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>1 student moves up a grade</source>
+            <translation>1 estudiante pasa al grado siguiente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>{count} students move up a grade</source>
+            <translation>{count} estudiantes pasan al grado siguiente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>1 leaves and is archived.</source>
+            <translation>1 termina y se archiva.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>{count} leave and are archived.</source>
+            <translation>{count} terminan y se archivan.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>The year was last closed on {date}. A &amp;new school year has begun: close the year again</source>
+            <translation>El año se cerró por última vez el {date}. Ya empezó un &amp;nuevo año escolar: cerrar el año otra vez</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>School year closed: {moved} students moved up a grade, {archived} archived.</source>
+            <translation>Año escolar cerrado: {moved} estudiantes pasaron al grado siguiente, {archived} archivados.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>Close</source>
+            <translation>Cerrar</translation>
+        </message>
+    </context>
+    <context>
+        <name>RosterFields</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>First name</source>
+            <translation>Nombre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>Last name</source>
+            <translation>Apellido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>Full name</source>
+            <translation>Nombre completo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>Student/staff ID</source>
+            <translation>ID de estudiante o personal</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>Guardian name</source>
+            <translation>Nombre del tutor o tutora</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>Guardian first name</source>
+            <translation>Nombre del tutor o tutora (de pila)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>Guardian last name</source>
+            <translation>Apellido del tutor o tutora</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>Guardian phone</source>
+            <translation>Teléfono del tutor o tutora</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>Guardian email</source>
+            <translation>Correo del tutor o tutora</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>Guardian relationship</source>
+            <translation>Parentesco del tutor o tutora</translation>
         </message>
     </context>
 </TS>

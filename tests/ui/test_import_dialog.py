@@ -44,7 +44,8 @@ def test_preview_shows_rows_mapping_and_problems(qtbot: QtBot, db: Database, tmp
     # Then good rows are previewed, the column mapping and unused column are shown,
     # and the problem is listed with its line number
     assert dialog.preview_model.rowCount() == 2
-    assert dialog.preview_model.index(0, 1).data() == "Ana"
+    assert dialog.preview_model.index(0, 2).data() == "Ana"
+    assert dialog.preview_model.index(0, 1).data() == "New"
     used = {
         dialog.mapping.item(r, 0).text(): dialog.mapping.item(r, 1).text()
         for r in range(dialog.mapping.rowCount())
@@ -103,3 +104,85 @@ def test_unusable_file_is_explained(qtbot: QtBot, db: Database, tmp_path: Path):
     assert dialog.summary.text()
     assert "Traceback" not in dialog.summary.text()
     assert not dialog.import_button.isEnabled()
+
+
+def import_and_wait(qtbot: QtBot, dialog: RosterImportDialog) -> None:
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=10000)
+    assert dialog.result_summary is not None, dialog.summary.text()
+
+
+def rows_shown(dialog: RosterImportDialog) -> dict[str, str]:
+    """Each previewed row's ID and what happens to it, as the table shows them."""
+    model = dialog.preview_model
+    id_column = model.FIRST_FIELD + 5  # external_id in PREVIEW_FIELDS
+    return {
+        model.index(r, id_column).data(): model.index(r, model.CHANGE).data()
+        for r in range(model.rowCount())
+    }
+
+
+def test_columns_can_be_chosen_and_a_reimport_shows_each_change(
+    qtbot: QtBot, db: Database, tmp_path: Path, people: PeopleService
+):
+    header = "Student_Number,First_Name,Last_Name,Grade_Level,Homeroom\n"
+    path = write_roster(tmp_path, header + "9,Ana,Ruiz,-1,Room 4\n8,Bo,Lee,11,Room 4\n")
+    dialog = make_dialog(qtbot, db)
+    assert dialog.load(path)
+    assert "PowerSchool" in dialog.summary.text()
+
+    # When the person says the unused Homeroom column holds the school
+    homeroom = dialog.mapping.choice("Homeroom")
+    assert homeroom is not None and homeroom.currentText() == "Not used"
+    homeroom.setCurrentIndex(homeroom.findData("school"))
+
+    # Then the preview reads it so, and choosing it for a second field-holder is undone
+    school_column = dialog.preview_model.FIRST_FIELD + 6
+    assert dialog.preview_model.index(0, school_column).data() == "Room 4"
+    grade = dialog.mapping.choice("Grade_Level")
+    assert grade is not None
+    grade.setCurrentIndex(grade.findData("school"))
+    assert (
+        "not kept" in dialog.summary.text()
+        and "both chosen for the school" in dialog.summary.text()
+    )
+    assert dialog.mapping.choice("Grade_Level").currentData() == "grade"
+    import_and_wait(qtbot, dialog)
+    assert people.count() == 2
+
+    # When next year's file is read: the choice is remembered, and each change is shown
+    second = tmp_path / "second.csv"
+    second.write_text(header + "9,Ana,Ruiz,TK,Room 4\n7,Cy,Ng,3,Room 4\n", encoding="utf-8")
+    again = make_dialog(qtbot, db)
+    assert again.load(second)
+    assert again.mapping.choice("Homeroom").currentData() == "school"
+    assert rows_shown(again) == {"9": "Grade: PK → TK", "7": "New"}
+    assert again.missing.isVisible() and again.missing.item(0).text().startswith("Bo Lee (8)")
+    again.archive_missing.setChecked(True)
+    import_and_wait(qtbot, again)
+    assert "1 archived" in again.result_summary
+    assert people.count() == 2  # Bo is archived, not deleted
+    assert people.count(include_archived=True) == 3
+
+
+def test_a_workbook_with_several_sheets_asks_which(qtbot: QtBot, db: Database, tmp_path: Path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Staff"
+    first.append(["Staff ID", "First Name", "Last Name"])
+    students = book.create_sheet("Students")
+    students.append(["Student ID", "First Name", "Last Name", "Grade"])
+    students.append([1001, "Ana", "Ruiz", "KG"])
+    path = tmp_path / "roster.xlsx"
+    book.save(path)
+    dialog = make_dialog(qtbot, db)
+    assert not dialog.load(path)
+    assert dialog.sheet.isVisible() and "several sheets" in dialog.summary.text()
+    assert [dialog.sheet.itemText(i) for i in range(dialog.sheet.count())] == ["Staff", "Students"]
+    dialog.sheet.setCurrentIndex(1)
+    dialog.sheet.activated.emit(1)
+    assert dialog.preview_model.rowCount() == 1
+    assert rows_shown(dialog) == {"1001": "New"}

@@ -14,11 +14,10 @@ from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.names import display_name
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.viewer import DEMOGRAPHIC_FIELDS
+from circlekeeper.core.roster.grades import canonical_grade
 from circlekeeper.core.store.models import GuardianLink, Person
 from circlekeeper.core.store.types import utcnow
 from circlekeeper.core.text import clean_name, fold, normalise_id
-
-GRADES = ("PK", "K", *(str(n) for n in range(1, 13)))
 
 
 @dataclass
@@ -126,10 +125,10 @@ def _clean(data: PersonData) -> PersonData:
     if cleaned.kind not in {k.value for k in PersonKind}:
         raise InvalidInput(f"Unknown kind of person: {cleaned.kind!r}.")
     if cleaned.grade is not None:
-        grade = cleaned.grade.upper().lstrip("0") or "0"
-        if grade not in GRADES:
+        grade = canonical_grade(cleaned.grade)
+        if grade is None:
             raise InvalidInput(
-                f"Grade {cleaned.grade!r} is not a school grade (use PK, K or 1 to 12)."
+                f"Grade {cleaned.grade!r} is not a school grade (use PK, TK, K or 1 to 12)."
             )
         cleaned.grade = grade
     for name, limit in (("first_name", 100), ("last_name", 100), ("preferred_name", 100)):

@@ -31,6 +31,7 @@ from circlekeeper.core.reports.common import (
 )
 from circlekeeper.core.reports.facts import Facts, Referral
 from circlekeeper.core.reports.model import Chart, Text, Unit
+from circlekeeper.core.roster.grades import grade_order
 
 REFERRALS = students_column("referrals", "Referrals", "Remisiones")
 DEFINITIONS = (
@@ -219,7 +220,8 @@ def grade_group(r: Referral) -> tuple[str, Text]:
 
 
 def _grade_order(grade: str) -> Any:
-    return (0, int(grade), "") if grade.isdigit() else (1, 0, grade)
+    # PK, TK, K, 1 ... 12 in school order (one rule, in core/roster/grades), then the rest.
+    return (grade_order(grade), grade)
 
 
 def add_students_by_count(b: ReportBuilder, referrals: list[Referral]) -> SectionBuilder:

@@ -9,12 +9,17 @@ from circlekeeper.core.audit import audit
 from circlekeeper.core.domain.enums import PersonKind
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.people import PersonData, search_text
-from circlekeeper.core.problems import InvalidInput
-from circlekeeper.core.profiles.viewer import DEMOGRAPHIC_FIELDS
+from circlekeeper.core.problems import InvalidInput, NotPermitted
 from circlekeeper.core.roster.queries import (
+    MAPPING_SETTING,
+    LinkedGuardians,
     changed_fields,
     existing_people,
-    fields_in,
+    fields_for,
+    guardian_changes,
+    linked_guardians,
+    mapping_json,
+    missing_students,
 )
 from circlekeeper.core.roster.reading import problems_summary
 from circlekeeper.core.roster.rows import (
@@ -25,8 +30,10 @@ from circlekeeper.core.roster.rows import (
     ImportResult,
     Progress,
     RosterPreview,
+    RosterRow,
 )
-from circlekeeper.core.store.models import GuardianLink, Person
+from circlekeeper.core.store.models import GuardianLink, Person, Setting
+from circlekeeper.core.store.types import utcnow
 from circlekeeper.core.text import fold
 
 
@@ -35,10 +42,16 @@ def import_roster(
     preview: RosterPreview,
     *,
     skip_bad_rows: bool = False,
+    archive_missing: bool = False,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> ImportResult:
     """Add or update everyone in the roster (matched by student ID), all in one transaction.
+
+    With ``archive_missing`` the roster is taken as complete: students in the records that
+    it no longer lists (of the schools it names; see ``queries.missing_students``) are
+    archived in the same step, their records kept. The person's column choices
+    (``preview.chosen``) are saved for the next file from the same system.
 
     Raises :class:`InvalidInput` if rows have problems and ``skip_bad_rows`` is false, and
     :class:`ImportCancelled` if ``cancelled()`` turns true; in both cases nothing is saved.
@@ -49,17 +62,22 @@ def import_roster(
     viewer = ctx.viewer()
     if preview.errors and not skip_bad_rows:
         raise InvalidInput(problems_summary(preview))
+    if archive_missing and not viewer.can_keep_records:
+        raise NotPermitted(
+            "Only a counselor or an administrator can archive the students a roster no longer "
+            "lists; a school resource officer's profile cannot. Nothing was imported. Import "
+            "without archiving, or ask a counselor or an administrator."
+        )
     if not preview.rows:
         raise InvalidInput(f"{preview.path.name} has no rows that can be imported.")
-    names = fields_in(preview)
-    if not viewer.can_see_demographics:
-        names = [n for n in names if n not in DEMOGRAPHIC_FIELDS]
+    names = fields_for(viewer, preview)
     total = len(preview.rows)
-    created = updated = unchanged = linked = 0
+    created = updated = unchanged = linked = archived = 0
     with ctx.write("import a roster") as session:
         # One transaction, written a slice at a time: each slice is flushed and then let go,
         # so a district's 50,000 lines never sit in memory as 50,000 live records.
         pairs: list[tuple[int, GuardianInfo]] = []
+        contact_updates: dict[int, GuardianInfo] = {}  # guardian id -> the row with new contact
         known = {
             key: person.id
             for key, person in existing_people(
@@ -77,6 +95,7 @@ def import_roster(
                 if (key := r.data.external_id or "") in known and known[key] in by_id
             }
             students: list[tuple[Person, GuardianInfo]] = []
+            guardians = linked_guardians(session, (p.id for p in existing.values()))
             for done, row in enumerate(rows, start=first + 1):
                 if cancelled is not None and done % 100 == 1 and cancelled():
                     raise ImportCancelled("The import was stopped; nothing was imported.")
@@ -86,18 +105,13 @@ def import_roster(
                     person = Person(**vars(data), search_text=search_text(data))
                     session.add(person)
                     created += 1
+                    if row.guardian is not None:
+                        students.append((person, row.guardian))
                 else:
-                    changed = changed_fields(person, row.data, names)
-                    for name in changed:
-                        setattr(person, name, getattr(row.data, name))
-                    if changed:
-                        current = PersonData(**{n: getattr(person, n) for n in PERSON_FIELD_NAMES})
-                        person.search_text = search_text(current)
-                        updated += 1
-                    else:
-                        unchanged += 1
-                if row.guardian is not None:
-                    students.append((person, row.guardian))
+                    changed, link = _update(person, row, names, guardians, contact_updates)
+                    updated, unchanged = updated + changed, unchanged + (not changed)
+                    if link and row.guardian is not None:
+                        students.append((person, row.guardian))
                 if progress is not None and (done % 200 == 0 or done == total):
                     progress(done, total)
             session.flush()
@@ -105,15 +119,92 @@ def import_roster(
             session.expunge_all()
         if cancelled is not None and cancelled():
             raise ImportCancelled("The import was stopped; nothing was imported.")
+        _update_contacts(session, contact_updates)
         if pairs:
             linked = _link_guardians(session, pairs)
+        if archive_missing:
+            archived = _archive(session, [m.id for m in missing_students(session, preview)])
+        _save_mapping(session, preview.source, preview.chosen)
         skipped = len(preview.bad_lines)
         audit.record(
             session, "import", "roster", None, file=preview.path.name,
             created=created, updated=updated, unchanged=unchanged, skipped=skipped,
-            guardians_linked=linked,
+            guardians_linked=linked, archived=archived, source=preview.source,
         )  # fmt: skip
-    return ImportResult(created, updated, skipped, linked, unchanged)
+    return ImportResult(created, updated, skipped, linked, unchanged, archived)
+
+
+def _archive(session: Session, ids: list[int]) -> int:
+    """Archive these people (hidden from lists, every record kept), one audit line each."""
+    now = utcnow()
+    for start in range(0, len(ids), 500):
+        for person in session.scalars(
+            select(Person).where(Person.id.in_(ids[start : start + 500]))
+        ):
+            if person.archived_at is None:
+                person.archived_at = now
+                audit.record(session, "archive", "person", person.uuid, reason="not on the roster")
+        session.flush()
+        session.expunge_all()
+    return len(ids)
+
+
+def _save_mapping(session: Session, source: str, chosen: dict[str, str]) -> None:
+    """Keep the person's column choices for this system's next file (none: forget them)."""
+    key = MAPPING_SETTING + source
+    row = session.get(Setting, key)
+    if not chosen:
+        if row is not None:
+            session.delete(row)
+        return
+    value = mapping_json(chosen.items())
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    elif row.value != value:
+        row.value = value
+
+
+def _update(
+    person: Person,
+    row: RosterRow,
+    names: list[str],
+    guardians: LinkedGuardians,
+    contact_updates: dict[int, GuardianInfo],
+) -> tuple[bool, bool]:
+    """Bring a known person up to date with their row: (anything changed, guardian to link).
+
+    A guardian already linked to the student by name is not linked again; a new phone or
+    email of theirs is kept in ``contact_updates``, and is a change too.
+    """
+    changed = changed_fields(person, row.data, names)
+    for name in changed:
+        setattr(person, name, getattr(row.data, name))
+    if changed:
+        current = PersonData(**{n: getattr(person, n) for n in PERSON_FIELD_NAMES})
+        person.search_text = search_text(current)
+    info = row.guardian
+    if info is None:
+        return bool(changed), False
+    news = guardian_changes(guardians, person.id, info)
+    known = guardians.get(person.id, {}).get((fold(info.first_name), fold(info.last_name)))
+    if known is None:
+        return True, True
+    if news:
+        contact_updates[known[0]] = info
+    return bool(changed or news), False
+
+
+def _update_contacts(session: Session, updates: dict[int, GuardianInfo]) -> None:
+    """Give guardians already linked to their student the phone or email the roster now has."""
+    ids = sorted(updates)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for guardian in session.scalars(select(Person).where(Person.id.in_(chunk))):
+            info = updates[guardian.id]
+            guardian.phone = info.phone or guardian.phone
+            guardian.email = info.email or guardian.email
+        session.flush()
+        session.expunge_all()
 
 
 def _guardian_key(first: str, last: str, email: str | None, phone: str | None) -> tuple[str, ...]:

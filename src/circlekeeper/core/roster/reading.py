@@ -1,22 +1,29 @@
-"""Reading a roster: a CSV file exported from the student information system (SIS).
+"""Reading a roster: a CSV file or an Excel workbook exported from the student information system.
 
-Reading and importing are two steps so a person sees exactly what will happen (how the columns
-were understood, which rows have problems and on which line of the file) before anything is
-saved: this module reads the file and saves nothing.
+Reading and importing are two steps so a person sees exactly what will happen (which system
+the file came from, how each column is used, which rows have problems and on which line)
+before anything is saved: this module reads the file and saves nothing.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from collections.abc import Iterable
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
 from circlekeeper.core.domain.enums import PersonKind
 from circlekeeper.core.people.people import PersonData, _clean
 from circlekeeper.core.problems import InvalidInput
+from circlekeeper.core.roster.dates import DateReading, read_date
+from circlekeeper.core.roster.grades import canonical_grade
+from circlekeeper.core.roster.presets import (
+    FIELDS,
+    PRESETS,
+    apply_mapping,
+    guess_mapping,
+    header_key,
+    recognise,
+)
 from circlekeeper.core.roster.rows import (
     PERSON_FIELD_NAMES,
     GuardianInfo,
@@ -25,71 +32,25 @@ from circlekeeper.core.roster.rows import (
     RosterRow,
     RowError,
 )
+from circlekeeper.core.roster.sources import open_table
 from circlekeeper.core.text import clean_name, fold, normalise_id
-
-# Field -> header spellings SIS exports use, compared without case, spaces or punctuation.
-ALIASES: dict[str, tuple[str, ...]] = {
-    "external_id": (
-        "studentid", "id", "studentnumber", "localid", "studentno", "studentidnumber",
-        "localstudentid", "sisid", "idnumber", "personid", "staffid", "employeeid",
-    ),
-    "first_name": ("firstname", "givenname", "legalfirstname", "first", "fname"),
-    "last_name": ("lastname", "surname", "familyname", "legallastname", "last", "lname"),
-    "preferred_name": ("preferredname", "nickname", "preferredfirstname", "goesby"),
-    "pronouns": ("pronouns", "pronoun", "preferredpronouns"),
-    "grade": ("grade", "gradelevel", "gr", "grd", "currentgrade", "yearlevel"),
-    "school": ("school", "schoolname", "building", "campus", "site"),
-    "birth_date": ("birthdate", "dob", "dateofbirth", "birthday"),
-    "email": ("email", "emailaddress", "studentemail", "email1"),
-    "phone": ("phone", "phonenumber", "studentphone", "telephone"),
-    "title": ("title", "jobtitle", "position"),
-    "kind": ("kind", "persontype", "type"),
-    "gender": ("gender", "sex"),
-    "race_ethnicity": ("raceethnicity", "ethnicity", "race", "raceandethnicity"),
-    "disability": ("disability", "iep", "sped", "specialeducation", "studentwithdisability"),
-    "english_learner": ("englishlearner", "ell", "el", "lep", "emergentbilingual"),
-    "low_income": (
-        "lowincome", "frl", "freereducedlunch", "economicallydisadvantaged", "econdisadv",
-    ),
-    "guardian_name": (
-        "guardianname", "parentguardian", "parentguardianname", "parentname", "guardian",
-        "parent", "contactname", "primarycontact",
-    ),
-    "guardian_phone": (
-        "guardianphone", "parentphone", "parentguardianphone", "contactphone", "homephone",
-    ),
-    "guardian_email": ("guardianemail", "parentemail", "parentguardianemail", "contactemail"),
-    "guardian_relationship": (
-        "guardianrelationship", "relationship", "relationtostudent", "contactrelationship",
-    ),
-}  # fmt: skip
 
 REQUIRED = {"external_id": "student ID", "first_name": "first name", "last_name": "last name"}
 
-_LABELS = {
-    **REQUIRED,
-    "preferred_name": "preferred name",
-    "birth_date": "birth date",
-    "race_ethnicity": "race or ethnicity",
-    "english_learner": "English learner",
-    "low_income": "low income",
-    "guardian_name": "guardian name",
-    "guardian_phone": "guardian phone",
-    "guardian_email": "guardian email",
-    "guardian_relationship": "guardian relationship",
-}
-
 _LIMITS = {
-    "first_name": 100, "last_name": 100, "preferred_name": 100, "pronouns": 40, "grade": 8,
+    "first_name": 100, "last_name": 100, "preferred_name": 100, "pronouns": 40, "grade": 20,
     "school": 200, "external_id": 64, "email": 200, "phone": 40, "title": 100, "gender": 40,
-    "race_ethnicity": 80, "guardian_name": 201, "guardian_phone": 40, "guardian_email": 200,
-    "guardian_relationship": 60,
+    "race_ethnicity": 80, "guardian_name": 201, "guardian_first_name": 100,
+    "guardian_last_name": 100, "guardian_phone": 40, "guardian_email": 200,
+    "guardian_relationship": 60, "full_name": 201,
 }  # fmt: skip
 
-_GRADES = {"PK": "PK", "PREK": "PK", "TK": "PK", "K": "K", "KG": "K", "KN": "K", "0": "K"}
-
-_KINDS = {"student": "student", "staff": "staff", "teacher": "staff", "guardian": "guardian",
-          "parent": "guardian", "sro": "sro", "community": "community"}  # fmt: skip
+# OneRoster's roles and the everyday words, as the people directory's kinds.
+_KINDS = {
+    "student": "student", "staff": "staff", "teacher": "staff", "administrator": "staff",
+    "aide": "staff", "proctor": "staff", "counselor": "staff", "guardian": "guardian",
+    "parent": "guardian", "relative": "guardian", "sro": "sro", "community": "community",
+}  # fmt: skip
 
 _YES = {"y", "yes", "true", "1", "x"}
 
@@ -97,139 +58,65 @@ _NO = {"n", "no", "false", "0"}
 
 _BOOLEANS = ("disability", "english_learner", "low_income")
 
-_BINARY_SIGNATURES = {
-    b"PK\x03\x04": "an Excel workbook (.xlsx) or another zipped file",
-    b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls)",
-    b"%PDF": "a PDF document",
-    b"SQLite format 3": "a database",
-}
 
+def read_roster(
+    path: Path,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    saved: Mapping[str, Mapping[str, str]] | None = None,
+    sheet: str | None = None,
+) -> RosterPreview:
+    """Read and check a roster file; nothing is saved.
 
-def _key(header: str) -> str:
-    return "".join(c for c in fold(header) if c.isalnum())
-
-
-_ALIAS_FIELD = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
-
-
-def map_columns(columns: Iterable[str]) -> tuple[dict[str, str], list[str]]:
-    """Which field each header means; headers not understood (or repeated) are left out."""
-    mapping: dict[str, str] = {}
-    unmapped: list[str] = []
-    for column in columns:
-        name = _ALIAS_FIELD.get(_key(column))
-        if name is None or name in mapping.values():
-            unmapped.append(column)
-        else:
-            mapping[column] = name
-    return mapping, unmapped
-
-
-def _decode(path: Path, raw: bytes) -> tuple[str, str]:
-    name = path.name
-    for signature, what in _BINARY_SIGNATURES.items():
-        if raw.startswith(signature):
-            raise RosterError(
-                f"{name} looks like {what}, not a CSV file. In the program that made it, "
-                "save or export it as CSV (comma-separated values) and import that file."
-            )
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict"), "UTF-8 (with BOM)"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "UTF-16"
-    if b"\x00" in raw[:8192]:
-        raise RosterError(
-            f"{name} is not a text file, so it cannot be a CSV roster. "
-            "Export the roster from the student information system as CSV."
-        )
-    try:
-        return raw.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    # SIS exports on Windows are often Windows-1252; Latin-1 decodes anything else.
-    try:
-        return raw.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError:
-        return raw.decode("latin-1"), "Latin-1"
-
-
-def _delimiter(header: str) -> str:
-    counts = {d: header.count(d) for d in (",", ";", "\t", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def read_roster(path: Path) -> RosterPreview:
-    """Read and check a roster file; problems with single rows are collected, not raised.
-
-    Raises :class:`RosterError` when the file as a whole cannot be used (missing, empty, not
-    text, or without the columns every roster needs).
+    The header says which system made the file (``presets.recognise``) and so how its
+    columns are guessed. ``saved`` holds the column choices kept per system (see
+    ``queries.saved_mappings``); ``mapping`` is the person's own choices now (column -> field,
+    or "" for not used), put over both. ``sheet`` names a workbook's sheet. Raises
+    :class:`RosterError` (or ``SheetChoiceNeeded``) when the file or a choice cannot be used.
     """
-    path = Path(path).expanduser()
-    if path.is_dir():
-        raise RosterError(f"{path} is a folder; choose the roster file itself (a .csv file).")
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise RosterError(f"{path} does not exist. Check the file name and folder.") from None
-    except OSError as exc:
-        raise RosterError(f"{path} could not be read ({exc.strerror}).") from exc
-    text, encoding = _decode(path, raw)
-    if not text.strip():
-        raise RosterError(
-            f"{path.name} is empty. Export the roster again from the student information "
-            "system, with a header line and one line per person."
-        )
-    controls = sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\t\r\n")
-    if controls > 8:
-        raise RosterError(
-            f"{path.name} does not look like a CSV file (it holds unreadable characters). "
-            "Export the roster from the student information system as CSV."
-        )
-    first_line = text.split("\n", 1)[0].strip("\r")
-    skip_lines = 0
-    delimiter = _delimiter(first_line)
-    if first_line.lower().startswith("sep=") and len(first_line) == 5:
-        delimiter, skip_lines = first_line[4], 1  # Excel's hint line
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for _ in range(skip_lines):
-            next(reader)
-        header = next(reader)
-    except StopIteration:
-        raise RosterError(f"{path.name} has no header line.") from None
-    except csv.Error as exc:
-        raise RosterError(f"{path.name} line 1 could not be read as CSV ({exc}).") from exc
-    columns = [c.strip() for c in header]
-    mapping, unmapped = map_columns(columns)
-    missing = [label for name, label in REQUIRED.items() if name not in mapping.values()]
+    table = open_table(path, sheet)
+    columns = table.header
+    preset = recognise(columns)
+    guessed = guess_mapping(columns, preset)
+    kept = dict((saved or {}).get(preset.key, {}))
+    if kept:
+        guessed = apply_mapping(columns, guessed, kept, saved_for=preset.label)
+    chosen = {**kept, **(mapping or {})}
+    final = apply_mapping(columns, guessed, mapping) if mapping else guessed
+    names = set(final.values())
+    missing = [
+        label
+        for name, label in REQUIRED.items()
+        if name not in names and not (name != "external_id" and "full_name" in names)
+    ]
     if missing:
         found = ", ".join(repr(c) for c in columns if c) or "none"
         raise RosterError(
             f"{path.name} has no column for the {' or the '.join(missing)}. "
-            f"Columns found: {found}. Rename the columns in the file (for example "
-            "'Student ID', 'First Name', 'Last Name') and read it again."
+            f"Columns found: {found}. Choose which column holds it (in the import window, "
+            "or with --map COLUMN=FIELD) or rename the column in the file, and read it again."
         )
-    preview = RosterPreview(path, encoding, delimiter, columns, mapping, unmapped)
-    index = {name: columns.index(column) for column, name in mapping.items()}
+    unmapped = [c for c in columns if c not in final]
+    preview = RosterPreview(
+        path, table.encoding, table.delimiter, columns, final, unmapped,
+        source=preset.key, source_label=preset.label, chosen=chosen, sheet=table.sheet,
+    )  # fmt: skip
+    index = {name: columns.index(column) for column, name in final.items()}
     seen: dict[str, int] = {}
     bad: set[int] = set()
-    line = reader.line_num
-    while True:
-        start = line + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            preview.errors.append(RowError(start, f"the line could not be read as CSV ({exc})."))
-            bad.add(start)
-            line = reader.line_num
+    dates: list[tuple[RosterRow, str, DateReading]] = []
+    evidence: dict[str, int] = {}
+    contact_only = 0
+    agents = _AgentColumns(columns) if preset.key == "oneroster" else None
+    for item in table.lines:
+        if isinstance(item, RowError):
+            preview.errors.append(item)
+            bad.add(item.line_number)
             continue
-        line = reader.line_num
+        start, values = item
         if not any(v.strip() for v in values):
             continue  # blank lines are common at the end of exports
-        row, problems = _read_row(start, values, columns, index)
+        row, problems, reading = _read_row(start, values, columns, index)
         position = index["external_id"]
         external_id = normalise_id(values[position]) if position < len(values) else ""
         if external_id and external_id in seen:
@@ -245,56 +132,191 @@ def read_roster(path: Path) -> RosterPreview:
                 bad.add(first)
         elif external_id:
             seen[external_id] = start
+        if external_id:
+            preview.ids.add(external_id)
         for problem in problems:
             preview.errors.append(RowError(start, problem))
         if problems:
             bad.add(start)
         elif row is not None:
             preview.rows.append(row)
+            if reading is not None and reading.ambiguous:
+                dates.append((row, _value(values, index, "birth_date"), reading))
+            elif reading is not None and reading.day_first is None:
+                evidence.setdefault("month_first", start)
+            elif reading is not None and reading.month_first is None:
+                evidence.setdefault("day_first", start)
+            if agents is not None:
+                agents.note(row, values)
+            elif row.guardian is None and _has_contact(values, index):
+                contact_only += 1
+    _settle_dates(preview, dates, evidence, bad)
+    if agents is not None:
+        agents.link(preview)
     preview.rows = [r for r in preview.rows if r.line_number not in bad]
     preview.errors.sort(key=lambda e: e.line_number)
+    if contact_only:
+        preview.notes.append(
+            f"{contact_only} row{'s have' if contact_only != 1 else ' has'} a guardian phone "
+            "or email but no guardian name; those contacts are not saved. Add a column with "
+            "the guardian's name to keep them."
+        )
     return preview
+
+
+class _AgentColumns:
+    """OneRoster lists guardians as rows of their own, named in a student's agentSourcedIds.
+
+    Those rows become the guardian (and link) of the students that name them, as a guardian
+    column would in other systems, instead of people of their own with an ID.
+    """
+
+    def __init__(self, columns: list[str]) -> None:
+        keys = [header_key(c) for c in columns]
+        self.key = keys.index("sourcedid") if "sourcedid" in keys else None
+        self.agent = keys.index("agentsourcedids") if "agentsourcedids" in keys else None
+        self.guardians: dict[str, RosterRow] = {}
+        self.wanted: list[tuple[RosterRow, list[str]]] = []
+
+    def note(self, row: RosterRow, values: list[str]) -> None:
+        if self.key is None or self.agent is None:
+            return
+        if row.data.kind == PersonKind.GUARDIAN.value and self.key < len(values):
+            self.guardians[values[self.key].strip()] = row
+        elif self.agent < len(values) and values[self.agent].strip():
+            wanted = [a.strip() for a in values[self.agent].replace(";", ",").split(",")]
+            self.wanted.append((row, [a for a in wanted if a]))
+
+    def link(self, preview: RosterPreview) -> None:
+        if not self.guardians:
+            return
+        for row, agents in self.wanted:
+            found = next((self.guardians[a] for a in agents if a in self.guardians), None)
+            if found is not None and row.guardian is None:
+                data = found.data
+                row.guardian = GuardianInfo(data.first_name, data.last_name, data.phone,
+                                            data.email, None)  # fmt: skip
+        lines = {r.line_number for r in self.guardians.values()}
+        preview.rows = [r for r in preview.rows if r.line_number not in lines]
+
+
+def source_label(key: str) -> str:
+    """The name of the system a preset key stands for ("PowerSchool")."""
+    preset = PRESETS.get(key)
+    return preset.label if preset is not None else key
+
+
+def _value(values: list[str], index: dict[str, int], name: str) -> str:
+    position = index.get(name)
+    return values[position].strip() if position is not None and position < len(values) else ""
+
+
+def _has_contact(values: list[str], index: dict[str, int]) -> bool:
+    return bool(_value(values, index, "guardian_phone") or _value(values, index, "guardian_email"))
+
+
+def _settle_dates(
+    preview: RosterPreview,
+    dates: list[tuple[RosterRow, str, DateReading]],
+    evidence: dict[str, int],
+    bad: set[int],
+) -> None:
+    """Decide dates like 04/03/2012 by how the rest of the file writes its dates.
+
+    ``evidence`` holds the first line whose date reads only month first (3/14/2013) and the
+    first that reads only day first (14/03/2013).
+    """
+    if not dates:
+        return
+    month_first = evidence.get("month_first")
+    day_first = evidence.get("day_first")
+    if day_first is not None and month_first is not None:
+        for row, text, reading in dates:
+            assert reading.month_first is not None and reading.day_first is not None
+            preview.errors.append(
+                RowError(
+                    row.line_number,
+                    f"birth date {text!r} could be {_long(reading.month_first)} or "
+                    f"{_long(reading.day_first)}, and this file writes dates both ways "
+                    f"(month first on line {month_first}, day first on line {day_first}); "
+                    "write it as year-month-day (2012-04-03).",
+                )
+            )
+            bad.add(row.line_number)
+        return
+    for row, _text, reading in dates:
+        row.data.birth_date = reading.day_first if day_first is not None else reading.month_first
+    if day_first is not None:
+        preview.notes.append(
+            f"This file writes dates day first (line {day_first}), so dates such as "
+            f"{dates[0][1]!r} on line {dates[0][0].line_number} were read day first too."
+        )
+
+
+def _long(value: date) -> str:
+    return f"{value:%B} {value.day}, {value.year}"
 
 
 def _read_row(
     line: int, values: list[str], columns: list[str], index: dict[str, int]
-) -> tuple[RosterRow | None, list[str]]:
+) -> tuple[RosterRow | None, list[str], DateReading | None]:
     problems: list[str] = []
     if len(values) > len(columns) and any(v.strip() for v in values[len(columns) :]):
         problems.append(
             f"it has {len(values)} values but the header has {len(columns)} columns; "
             "check for a separator inside a value that is not in quotes."
         )
-        return None, problems
+        return None, problems, None
     raw: dict[str, str] = {}
     for name, position in index.items():
         value = values[position] if position < len(values) else ""
         raw[name] = clean_name(value)  # the guardian's name too, before it is split
+    if raw.get("full_name") and not (raw.get("first_name") and raw.get("last_name")):
+        parts = split_name(raw["full_name"])
+        if parts is None:
+            problems.append(
+                f"the name {raw['full_name']!r} needs both a first and a family name "
+                "('Lopez, Maria' or 'Maria Lopez')."
+            )
+        else:
+            raw.setdefault("first_name", "")
+            raw.setdefault("last_name", "")
+            raw["first_name"] = raw["first_name"] or parts[0]
+            raw["last_name"] = raw["last_name"] or parts[1]
     for name, label in REQUIRED.items():
-        if not raw[name]:
-            problems.append(f"the {label} is empty (column {_column(columns, index, name)!r}).")
+        if not raw.get(name) and not (problems and name != "external_id"):
+            column = _column(columns, index, name if name in index else "full_name")
+            problems.append(f"the {label} is empty (column {column!r}).")
     for name, limit in _LIMITS.items():
         value = raw.get(name, "")
         if len(value) > limit:
             problems.append(
-                f"the {_label(name)} is {len(value)} characters long; at most {limit} fit."
+                f"the {FIELDS[name]} is {len(value)} characters long; at most {limit} fit."
             )
     values_out: dict[str, object] = {
         n: (v or None) for n, v in raw.items() if n in PERSON_FIELD_NAMES
     }
     if raw.get("grade"):
-        grade = _grade(raw["grade"])
+        grade = canonical_grade(raw["grade"])
         if grade is None:
-            problems.append(f"grade {raw['grade']!r} is not a school grade (use PK, K or 1 to 12).")
+            problems.append(
+                f"grade {raw['grade']!r} is not a school grade (use PK, TK, K or 1 to 12)."
+            )
         values_out["grade"] = grade
+    reading = None
     if raw.get("birth_date"):
-        born = _date(raw["birth_date"])
-        if born is None:
+        reading = read_date(raw["birth_date"])
+        born = reading.only or reading.month_first
+        if not reading.readable:
             problems.append(
                 f"birth date {raw['birth_date']!r} is not a date this roster can read; "
                 "write it as 2010-03-04 or 03/04/2010 (month/day/year)."
             )
-        elif not date(1900, 1, 1) <= born <= date.today():
+        elif not all(
+            date(1900, 1, 1) <= d <= date.today()
+            for d in (reading.month_first, reading.day_first)
+            if d is not None
+        ):
             problems.append(f"birth date {raw['birth_date']!r} is not a possible birth date.")
         values_out["birth_date"] = born
     if raw.get("kind"):
@@ -308,67 +330,56 @@ def _read_row(
         if raw.get(name):
             answer = raw[name].lower()
             if answer not in _YES | _NO:
-                problems.append(f"{_label(name)} {raw[name]!r} should be yes or no.")
+                problems.append(f"{FIELDS[name]} {raw[name]!r} should be yes or no.")
             values_out[name] = answer in _YES
     guardian = None
-    if raw.get("guardian_name"):
+    if raw.get("guardian_name") or raw.get("guardian_first_name") or raw.get("guardian_last_name"):
         guardian = _guardian(raw, problems)
     if problems:
-        return None, problems
+        return None, problems, None
     try:
         data = _clean(PersonData(**values_out))  # type: ignore[arg-type]
     except InvalidInput as exc:
-        return None, [str(exc)]
-    return RosterRow(line, data, guardian), problems
+        return None, [str(exc)], None
+    return RosterRow(line, data, guardian), problems, reading
 
 
 def _column(columns: list[str], index: dict[str, int], name: str) -> str:
     return columns[index[name]]
 
 
-def _label(name: str) -> str:
-    return _LABELS.get(name, name.replace("_", " "))
+def split_name(text: str) -> tuple[str, str] | None:
+    """(first, family) from one combined name: "Lopez, Maria J" or "Maria Lopez".
 
-
-def _grade(text: str) -> str | None:
-    value = text.upper().replace(" ", "").replace("-", "").removeprefix("GRADE")
-    if value in _GRADES:
-        return _GRADES[value]
-    value = value.lstrip("0") or "0"
-    if value.isdigit() and 1 <= int(value) <= 12:
-        return value
-    return _GRADES.get(value)
-
-
-_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-
-
-def _date(text: str) -> date | None:
-    text = text.strip()
-    for suffix in (" 00:00:00", "T00:00:00", " 0:00", " 00:00"):
-        text = text.removesuffix(suffix)
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return date.fromisoformat(text)
-        match = _US_DATE.fullmatch(text)
-        if match:
-            month, day, year = (int(g) for g in match.groups())
-            return date(year, month, day)
-    except ValueError:
-        return None
-    return None
+    With a comma the family name comes first (as Skyward and PowerSchool's LastFirst write
+    it) and a trailing middle initial is left out; without one the last word is the family
+    name. None when either part would be empty.
+    """
+    if "," in text:
+        last, _, first = (p.strip() for p in text.partition(","))
+        words = first.split()
+        if len(words) > 1 and len(words[-1].rstrip(".")) == 1:
+            first = " ".join(words[:-1])
+    else:
+        first, _, last = text.strip().rpartition(" ")
+    first, last = first.strip(), last.strip()
+    return (first, last) if first and last else None
 
 
 def _guardian(raw: dict[str, str], problems: list[str]) -> GuardianInfo | None:
-    name = raw["guardian_name"]
-    if "," in name:
-        last, _, first = (p.strip() for p in name.partition(","))
-    else:
-        first, _, last = name.rpartition(" ")
+    first, last = raw.get("guardian_first_name", ""), raw.get("guardian_last_name", "")
+    if not (first and last) and raw.get("guardian_name"):
+        parts = split_name(raw["guardian_name"])
+        if parts is None:
+            problems.append(
+                f"guardian name {raw['guardian_name']!r} needs both a first and a family name "
+                "('Maria Lopez' or 'Lopez, Maria')."
+            )
+            return None
+        first, last = parts
     if not first or not last:
         problems.append(
-            f"guardian name {name!r} needs both a first and a family name "
-            "('Maria Lopez' or 'Lopez, Maria')."
+            "the guardian needs both a first and a family name; one of the two columns is empty."
         )
         return None
     return GuardianInfo(

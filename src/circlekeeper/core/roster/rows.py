@@ -40,6 +40,15 @@ class GuardianInfo:
     relationship: str | None = None
 
 
+@dataclass(frozen=True)
+class FieldChange:
+    """One field an import would change for a person already known: from what, to what."""
+
+    name: str
+    old: object
+    new: object
+
+
 @dataclass
 class RosterRow:
     """One person read from the file, ready to import."""
@@ -48,6 +57,7 @@ class RosterRow:
     data: PersonData
     guardian: GuardianInfo | None = None
     action: str = "new"  # "new", "update" or "unchanged" once compared with a database
+    changes: tuple[FieldChange, ...] = ()  # for "update": field by field
 
 
 @dataclass
@@ -62,6 +72,13 @@ class RosterPreview:
     unmapped: list[str]
     rows: list[RosterRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    source: str = "generic"  # the preset the header was recognised as (presets.PRESETS)
+    source_label: str = "a generic roster"
+    # The person's own column choices (column -> field, "" for not used): saved per source.
+    chosen: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the person should know, not errors
+    sheet: str | None = None
+    ids: set[str] = field(default_factory=set)  # every ID the file lists, bad lines included
 
     @property
     def bad_lines(self) -> list[int]:
@@ -69,10 +86,22 @@ class RosterPreview:
 
 
 @dataclass(frozen=True)
+class MissingPerson:
+    """A student in the records whom a full roster no longer lists."""
+
+    id: int
+    name: str
+    external_id: str
+    grade: str | None
+    school: str | None
+
+
+@dataclass(frozen=True)
 class RosterComparison:
     new: int
     updated: int
     unchanged: int
+    missing: tuple[MissingPerson, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,3 +111,4 @@ class ImportResult:
     skipped: int
     guardians_linked: int
     unchanged: int = 0
+    archived: int = 0

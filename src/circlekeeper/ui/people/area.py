@@ -86,6 +86,10 @@ class PeopleArea(QWidget):
         self.archive_button.setAccessibleName(self.tr("Archive the selected person"))
         self.import_button = QPushButton(self.tr("&Import roster…"), self)
         self.import_button.setAccessibleName(self.tr("Import a roster file"))
+        self.year_end_button = QPushButton(self.tr("End of school &year…"), self)
+        self.year_end_button.setAccessibleName(
+            self.tr("Close the school year: move students up a grade and archive leavers")
+        )
         self.status = QLabel(self)
         self.status.setAccessibleName(self.tr("How many people are listed"))
         self.message = QLabel(self)
@@ -100,6 +104,7 @@ class PeopleArea(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.import_button)
+        buttons.addWidget(self.year_end_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status)
         bottom.addWidget(self.message, 1)
@@ -118,6 +123,7 @@ class PeopleArea(QWidget):
             (self.add_button, self.edit_button),
             (self.edit_button, self.archive_button),
             (self.archive_button, self.import_button),
+            (self.import_button, self.year_end_button),
         ):
             QWidget.setTabOrder(first, second)
 
@@ -135,6 +141,7 @@ class PeopleArea(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.archive_button.clicked.connect(self.toggle_archived)
         self.import_button.clicked.connect(self.import_roster)
+        self.year_end_button.clicked.connect(self.close_school_year)
 
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for keys, slot in (
@@ -273,6 +280,15 @@ class PeopleArea(QWidget):
         from circlekeeper.ui.people.import_dialog import RosterImportDialog
 
         dialog = RosterImportDialog(self.database, parent=self)
+        dialog.exec()
+        if dialog.result_summary is not None:
+            self.reload()
+            self.message.setText(dialog.result_summary)
+
+    def close_school_year(self) -> None:
+        from circlekeeper.ui.people.year_end_dialog import YearEndDialog
+
+        dialog = YearEndDialog(self.database, parent=self)
         dialog.exec()
         if dialog.result_summary is not None:
             self.reload()

@@ -1,4 +1,9 @@
-"""Importing a roster file (CSV from the student information system), with a preview first."""
+"""Importing a roster (CSV or Excel from the student information system), with a preview first.
+
+The preview says which system the file came from, lets the person change which field each
+column fills (kept for that system's next file), and shows what happens to every row: new,
+unchanged, or which fields change from what to what; and who the roster no longer lists.
+"""
 
 from __future__ import annotations
 
@@ -6,130 +11,40 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QProgressBar,
     QPushButton,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from circlekeeper.core.people.people import PersonData
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.background import BackgroundTask
 from circlekeeper.ui.looking import screen_context
-from circlekeeper.ui.people.labels import count_text, kind_short_label
+from circlekeeper.ui.people.labels import count_text
+from circlekeeper.ui.people.roster_preview import (
+    PREVIEW_FIELDS,
+    ColumnChoices,
+    RosterPreviewModel,
+    field_label,
+)
 from circlekeeper.ui.style import heading, note
 
+__all__ = ["PREVIEW_FIELDS", "RosterImportDialog", "RosterPreviewModel", "field_label"]
+
 log = logging.getLogger(__name__)
-
-Index = QModelIndex | QPersistentModelIndex
-
-# Which PersonData fields the preview shows, in order.
-PREVIEW_FIELDS = (
-    "first_name",
-    "last_name",
-    "preferred_name",
-    "kind",
-    "grade",
-    "external_id",
-    "school",
-    "pronouns",
-)
-
-
-def field_label(name: str) -> str:
-    labels = {
-        "first_name": "First name",
-        "last_name": "Last name",
-        "preferred_name": "Preferred name",
-        "pronouns": "Pronouns",
-        "kind": "Kind",
-        "grade": "Grade",
-        "school": "School",
-        "external_id": "Student/staff ID",
-        "birth_date": "Birth date",
-        "email": "Email",
-        "phone": "Phone",
-        "title": "Job title",
-        "gender": "Gender",
-        "race_ethnicity": "Race or ethnicity",
-        "disability": "Disability",
-        "english_learner": "English learner",
-        "low_income": "Low income",
-        "guardian_name": "Guardian name",
-        "guardian_phone": "Guardian phone",
-        "guardian_email": "Guardian email",
-        "guardian_relationship": "Guardian relationship",
-    }
-    text = labels.get(name, name.replace("_", " ").capitalize())
-    return QCoreApplication.translate("RosterFields", text)
-
-
-class RosterPreviewModel(QAbstractTableModel):
-    """The rows read from the file: file line number, then the main person fields."""
-
-    LINE = 0
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Any] = []
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 1 + len(PREVIEW_FIELDS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if section == self.LINE:
-            return QCoreApplication.translate("RosterPreviewModel", "Line")
-        return field_label(PREVIEW_FIELDS[section - 1])
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-        ):
-            return None
-        row = self._rows[index.row()]
-        if index.column() == self.LINE:
-            return str(row.line_number)
-        data: PersonData = row.data
-        name = PREVIEW_FIELDS[index.column() - 1]
-        value = getattr(data, name, None)
-        if name == "kind" and value:
-            return kind_short_label(str(value))
-        return "" if value is None else str(value)
 
 
 class RosterImportDialog(QDialog):
@@ -139,8 +54,12 @@ class RosterImportDialog(QDialog):
         super().__init__(parent)
         self.database = database
         self.preview: Any = None
+        self.comparison: Any = None
         self.result_summary: str | None = None
         self.task: BackgroundTask | None = None
+        self.file: Path | None = None
+        self.chosen: dict[str, str] = {}  # the person's column choices for this file
+        self.use_saved = True  # False once the person asks for the usual columns again
         self.setWindowTitle(self.tr("Import a roster"))
         self.setAccessibleName(self.windowTitle())
         self.resize(980, 700)
@@ -155,13 +74,16 @@ class RosterImportDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName(self.tr("File summary"))
 
-        self.mapping = QTableWidget(0, 2, self)
-        self.mapping.setAccessibleName(self.tr("How the file's columns are used"))
-        self.mapping.setHorizontalHeaderLabels([self.tr("In the file"), self.tr("Used as")])
-        self.mapping.verticalHeader().setVisible(False)
-        self.mapping.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.sheet_label = QLabel(self.tr("S&heet"), self)
+        self.sheet = QComboBox(self)
+        self.sheet.setAccessibleName(self.tr("Sheet of the workbook to read"))
+        self.sheet_label.setBuddy(self.sheet)
+        self.mapping = ColumnChoices(self)
         self.mapping.setTabKeyNavigation(False)
-        self.mapping.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.reset_columns = QPushButton(self.tr("Use the &usual columns"), self)
+        self.reset_columns.setAccessibleName(
+            self.tr("Forget the column choices and use the usual ones for this system")
+        )
 
         self.preview_model = RosterPreviewModel(self)
         self.preview_table = QTableView(self)
@@ -180,6 +102,13 @@ class RosterImportDialog(QDialog):
         self.problems.setMaximumHeight(self.fontMetrics().lineSpacing() * 5 + 12)
         self.skip_bad = QCheckBox(self.tr("&Skip rows with problems and import the rest"), self)
         self.skip_bad.setAccessibleName(self.tr("Skip rows with problems"))
+        self.missing = QListWidget(self)
+        self.missing.setAccessibleName(self.tr("Students this roster no longer lists"))
+        self.missing.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self.archive_missing = QCheckBox(self)
+        self.archive_missing.setAccessibleName(
+            self.tr("Archive the students this roster no longer lists")
+        )
 
         self.progress = QProgressBar(self)
         self.progress.setAccessibleName(self.tr("Import progress"))
@@ -196,15 +125,20 @@ class RosterImportDialog(QDialog):
         file_row.addWidget(label)
         file_row.addWidget(self.path, 1)
         file_row.addWidget(self.choose_button)
+        file_row.addWidget(self.sheet_label)
+        file_row.addWidget(self.sheet)
         middle = QHBoxLayout()
         mapping_column = QVBoxLayout()
-        mapping_column.addWidget(QLabel(self.tr("Columns"), self))
+        columns_label = QLabel(self.tr("Colu&mns (choose what each one holds)"), self)
+        columns_label.setBuddy(self.mapping)
+        mapping_column.addWidget(columns_label)
         mapping_column.addWidget(self.mapping)
+        mapping_column.addWidget(self.reset_columns)
         preview_column = QVBoxLayout()
         preview_column.addWidget(QLabel(self.tr("Preview"), self))
         preview_column.addWidget(self.preview_table)
-        middle.addLayout(mapping_column, 2)
-        middle.addLayout(preview_column, 5)
+        middle.addLayout(mapping_column, 4)
+        middle.addLayout(preview_column, 6)
         buttons = QHBoxLayout()
         buttons.addWidget(self.progress, 1)
         buttons.addStretch(0)
@@ -215,9 +149,10 @@ class RosterImportDialog(QDialog):
         layout.addWidget(
             note(
                 self.tr(
-                    "Choose a CSV file exported from your student information system. Nothing "
-                    "is saved until you press Import, and an import either completes or leaves "
-                    "your records as they were. People already listed (same ID) are updated."
+                    "Choose a CSV or Excel file exported from your student information system. "
+                    "Nothing is saved until you press Import, and an import either completes or "
+                    "leaves your records as they were. People already listed (same ID) are "
+                    "updated."
                 ),
                 self,
             )
@@ -228,9 +163,14 @@ class RosterImportDialog(QDialog):
         layout.addWidget(self.problems_title)
         layout.addWidget(self.problems)
         layout.addWidget(self.skip_bad)
+        layout.addWidget(self.missing)
+        layout.addWidget(self.archive_missing)
         layout.addLayout(buttons)
 
         self.choose_button.clicked.connect(self.choose_file)
+        self.sheet.activated.connect(lambda _i: self._reload())
+        self.mapping.chosen.connect(self.choose_column)
+        self.reset_columns.clicked.connect(self.use_usual_columns)
         self.skip_bad.toggled.connect(self._update_buttons)
         self.import_button.clicked.connect(self.start_import)
         self.close_button.clicked.connect(self.reject)
@@ -243,21 +183,65 @@ class RosterImportDialog(QDialog):
             self,
             self.tr("Choose a roster file"),
             str(Path.home()),
-            self.tr("Roster files (*.csv *.txt);;All files (*)"),
+            self.tr("Roster files (*.csv *.txt *.xlsx);;All files (*)"),
         )
         if path:
             self.load(Path(path))
 
     def load(self, path: Path) -> bool:
         """Read ``path`` and show what an import would do; False when it cannot be used."""
-        from circlekeeper.core.roster.reading import read_roster
+        self.file, self.chosen, self.use_saved = path, {}, True
+        self.sheet.clear()
+        return self._reload()
 
+    def choose_column(self, column: str, field: str) -> None:
+        """The person chose which field a column fills: read the file again with it.
+
+        A choice that cannot work (two columns for one field) is undone, and said why.
+        """
+        previous = dict(self.chosen)
+        self.chosen[column] = field
+        if self._reload() or self.preview is not None:
+            return
+        problem = self.summary.text()
+        self.chosen = previous
+        if self._reload():
+            self.summary.setText(
+                self.tr("That choice was not kept: {problem}").format(problem=problem)
+            )
+
+    def use_usual_columns(self) -> None:
+        """Forget saved and chosen columns: the system's usual columns (saved on import)."""
+        self.chosen, self.use_saved = {}, False
+        self._reload()
+
+    def _reload(self) -> bool:
+        from circlekeeper.core.roster.queries import compare, saved_mappings
+        from circlekeeper.core.roster.reading import read_roster
+        from circlekeeper.core.roster.sources import SheetChoiceNeeded
+
+        path = self.file
+        if path is None:
+            return False
         self.path.setText(str(path))
         self.result_summary = None
+        context = screen_context(self.database)
+        sheet = self.sheet.currentText() or None
         try:
-            preview = read_roster(path)
+            saved = saved_mappings(context) if self.use_saved else {}
+            preview = read_roster(path, mapping=self.chosen, saved=saved, sheet=sheet)
+            comparison = compare(context, preview)
+        except SheetChoiceNeeded as problem:
+            self.sheet.addItems(problem.sheets)
+            self._show_sheets(True)
+            self._show_preview(
+                None, self.tr("This workbook has several sheets: choose the one with the roster.")
+            )
+            self.sheet.setFocus(Qt.FocusReason.OtherFocusReason)
+            return False
         except InvalidInput as problem:
             self._show_preview(None, str(problem))
+            self.reset_columns.setVisible(bool(self.chosen) or self.use_saved)
             return False
         except (OSError, UnicodeError) as problem:
             log.warning("Reading roster %s failed: %s", path, problem)
@@ -268,53 +252,83 @@ class RosterImportDialog(QDialog):
                 ),
             )
             return False
+        self._show_sheets(self.sheet.count() > 1)
+        self.comparison = comparison
         self._show_preview(preview)
         return True
 
+    def _show_sheets(self, shown: bool) -> None:
+        self.sheet_label.setVisible(shown)
+        self.sheet.setVisible(shown)
+
     def _show_preview(self, preview: Any, problem: str | None = None) -> None:
+        from circlekeeper.core.roster.presets import FIELDS
+
         self.preview = preview
-        self.mapping.setRowCount(0)
         self.problems.clear()
+        self.missing.clear()
         self.skip_bad.setChecked(False)
+        self.archive_missing.setChecked(False)
         if preview is None:
+            self.comparison = None
+            self.mapping.setRowCount(0)
             self.preview_model.set_rows([])
             self.summary.setText(problem or self.tr("Choose a file to see what it holds."))
             self.problems_title.setVisible(problem is not None)
-            self.problems.setVisible(False)
-            self.skip_bad.setVisible(False)
+            for widget in (self.problems, self.skip_bad, self.missing, self.archive_missing):
+                widget.setVisible(False)
+            self.reset_columns.setVisible(False)
+            self._show_sheets(self.sheet.count() > 1)
             self._update_buttons()
             return
         rows = list(preview.rows)
         errors = list(preview.errors)
         self.preview_model.set_rows(rows)
         self.preview_table.resizeColumnsToContents()
-        mapped = list(preview.mapping.items())
-        unmapped = list(preview.unmapped)
-        self.mapping.setRowCount(len(mapped) + len(unmapped))
-        for row, (column, field) in enumerate(mapped):
-            self.mapping.setItem(row, 0, QTableWidgetItem(column))
-            self.mapping.setItem(row, 1, QTableWidgetItem(field_label(field)))
-        for row, column in enumerate(unmapped, start=len(mapped)):
-            self.mapping.setItem(row, 0, QTableWidgetItem(column))
-            self.mapping.setItem(row, 1, QTableWidgetItem(self.tr("Not used")))
-        rows_text = count_text(len(rows), self.tr("1 row ready"), self.tr("{count} rows ready"))
+        self.mapping.show_columns(preview.columns, preview.mapping, list(FIELDS))
+        self.reset_columns.setVisible(bool(preview.chosen))
+        plan = self.comparison
+        rows_text = self.tr("{new} new, {updated} changed, {unchanged} unchanged").format(
+            new=plan.new, updated=plan.updated, unchanged=plan.unchanged
+        )
         problems_text = count_text(
-            len(errors), self.tr("1 row with a problem"), self.tr("{count} rows with problems")
+            len(preview.bad_lines),
+            self.tr("1 row with a problem"),
+            self.tr("{count} rows with problems"),
         )
-        self.summary.setText(
-            self.tr("Read as {encoding}. {rows}; {problems}.").format(
-                encoding=preview.encoding, rows=rows_text, problems=problems_text
-            )
+        text = self.tr("A {system} file, read as {encoding}: {rows}; {problems}.").format(
+            system=preview.source_label,
+            encoding=preview.encoding,
+            rows=rows_text,
+            problems=problems_text,
         )
+        self.summary.setText(" ".join([text, *preview.notes]))
         for error in errors:
             self.problems.addItem(
                 self.tr("Line {line}: {message}").format(
                     line=error.line_number, message=error.message
                 )
             )
+        for person in plan.missing:
+            self.missing.addItem(
+                self.tr("{name} ({id}), not on this roster").format(
+                    name=person.name, id=person.external_id
+                )
+            )
+        self.archive_missing.setText(
+            count_text(
+                len(plan.missing),
+                self.tr("&Archive the 1 student this roster no longer lists (records are kept)"),
+                self.tr(
+                    "&Archive the {count} students this roster no longer lists (records are kept)"
+                ),
+            )
+        )
         self.problems_title.setVisible(bool(errors))
         self.problems.setVisible(bool(errors))
         self.skip_bad.setVisible(bool(errors))
+        self.missing.setVisible(bool(plan.missing))
+        self.archive_missing.setVisible(bool(plan.missing))
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -328,6 +342,8 @@ class RosterImportDialog(QDialog):
         self.import_button.setEnabled(ready and not busy)
         self.choose_button.setEnabled(not busy)
         self.skip_bad.setEnabled(not busy)
+        self.mapping.setEnabled(not busy)
+        self.archive_missing.setEnabled(not busy)
         self.close_button.setEnabled(True)
         self.close_button.setText(self.tr("Cancel import") if busy else self.tr("Close"))
         self.close_button.setAccessibleName(self.close_button.text())
@@ -341,6 +357,7 @@ class RosterImportDialog(QDialog):
             return
         preview = self.preview
         skip = self.skip_bad.isChecked()
+        archive = self.archive_missing.isVisible() and self.archive_missing.isChecked()
         # Who imports is asked here, on the UI thread; the import runs on another thread.
         looking = screen_context(self.database)
         context = looking.acting_as(looking.actor(), looking.viewer())
@@ -350,6 +367,7 @@ class RosterImportDialog(QDialog):
                 context,
                 preview,
                 skip_bad_rows=skip,
+                archive_missing=archive,
                 progress=progress,
                 cancelled=cancelled,
             )
@@ -374,12 +392,13 @@ class RosterImportDialog(QDialog):
         # Even when Cancel came too late to stop it, the import is complete and saved: say so.
         self.result_summary = self.tr(
             "Roster imported: {created} added, {updated} updated, {skipped} skipped, "
-            "{guardians} guardian links made."
+            "{guardians} guardian links made, {archived} archived."
         ).format(
             created=result.created,
             updated=result.updated,
             skipped=result.skipped,
             guardians=result.guardians_linked,
+            archived=result.archived,
         )
         self.summary.setText(self.result_summary)
 

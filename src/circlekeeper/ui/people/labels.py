@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QLocale
 
 from circlekeeper.core.domain.enums import PersonKind
-from circlekeeper.core.people.people import GRADES
+from circlekeeper.core.roster.grades import GRADES
 
 
 def _tr(text: str) -> str:
@@ -40,10 +40,11 @@ def kind_short_label(kind: str) -> str:
 
 
 def grade_choices() -> list[tuple[str | None, str]]:
-    """(stored value, label): blank first, then PK, K, 1 to 12."""
+    """(stored value, label): blank first, then PK, TK, K, 1 to 12."""
     blank = QCoreApplication.translate("Grade", "No grade")
     labels = {
         "PK": QCoreApplication.translate("Grade", "PK (pre-kindergarten)"),
+        "TK": QCoreApplication.translate("Grade", "TK (transitional kindergarten)"),
         "K": QCoreApplication.translate("Grade", "K (kindergarten)"),
     }
     return [(None, blank), *((g, labels.get(g, g)) for g in GRADES)]
