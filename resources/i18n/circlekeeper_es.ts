@@ -979,19 +979,19 @@
     <context>
         <name>Agreements</name>
         <message>
-            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>The records could not be read or saved just now. Nothing already saved was lost. Try again; if it keeps happening, restart circlekeeper.</source>
+            <translation>No se pudieron leer ni guardar los registros en este momento. No se perdió nada de lo ya guardado. Inténtelo de nuevo; si sigue pasando, reinicie circlekeeper.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_table.py" />
             <source>supported by {name}</source>
             <translation>con el apoyo de {name}</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <location filename="../../src/circlekeeper/ui/agreements/item_table.py" />
             <source>Item columns</source>
             <translation>Columnas de compromisos</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
-            <source>The records could not be read or saved just now. Nothing already saved was lost. Try again; if it keeps happening, restart circlekeeper.</source>
-            <translation>No se pudieron leer ni guardar los registros en este momento. No se perdió nada de lo ya guardado. Inténtelo de nuevo; si sigue pasando, reinicie circlekeeper.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
@@ -1694,89 +1694,165 @@
             <translation>Primero planifique la conferencia; las revisiones se cuentan a partir de ella.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Moved to {step}.</source>
+            <translation type="vanished">Pasó a {step}.</translation>
+        </message>
+        <message>
+            <source>Go back a step</source>
+            <translation type="vanished">Volver un paso atrás</translation>
+        </message>
+        <message>
+            <source>Why does the case go back to {step}?</source>
+            <translation type="vanished">¿Por qué vuelve el caso a {step}?</translation>
+        </message>
+        <message>
+            <source>Back to {step}.</source>
+            <translation type="vanished">De vuelta a {step}.</translation>
+        </message>
+        <message>
+            <source>The case stays open; nothing was changed.</source>
+            <translation type="vanished">El caso sigue abierto; no se cambió nada.</translation>
+        </message>
+        <message>
+            <source>Closed: {reason}.</source>
+            <translation type="vanished">Cerrado: {reason}.</translation>
+        </message>
+        <message>
+            <source>{n} follow-up(s) cancelled.</source>
+            <translation type="vanished">Se cancelaron {n} seguimiento(s).</translation>
+        </message>
+        <message>
+            <source>Role in the case</source>
+            <translation type="vanished">Papel en el caso</translation>
+        </message>
+        <message>
+            <source>{name}'s role in this case:</source>
+            <translation type="vanished">Papel de {name} en este caso:</translation>
+        </message>
+        <message>
+            <source>Added {name}.</source>
+            <translation type="vanished">Se añadió a {name}.</translation>
+        </message>
+        <message>
+            <source>Removed {name} from the case.</source>
+            <translation type="vanished">Se quitó a {name} del caso.</translation>
+        </message>
+        <message>
+            <source>Contact logged.</source>
+            <translation type="vanished">Contacto registrado.</translation>
+        </message>
+        <message>
+            <source>Follow-up added.</source>
+            <translation type="vanished">Seguimiento añadido.</translation>
+        </message>
+        <message>
+            <source>Who does the check-ins?</source>
+            <translation type="vanished">¿Quién hace las revisiones?</translation>
+        </message>
+        <message>
+            <source>Check-ins one and four weeks after the conference.</source>
+            <translation type="vanished">Revisiones una y cuatro semanas después de la conferencia.</translation>
+        </message>
+        <message>
+            <source>{n} check-in(s) scheduled.</source>
+            <translation type="vanished">Se programaron {n} revisión(es).</translation>
+        </message>
+        <message>
+            <source>The check-ins were already scheduled.</source>
+            <translation type="vanished">Las revisiones ya estaban programadas.</translation>
+        </message>
+    </context>
+    <context>
+        <name>CasePageActions</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Moved to {step}.</source>
             <translation>Pasó a {step}.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Go back a step</source>
-            <translation>Volver un paso atrás</translation>
+            <translation>Volver un paso</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Why does the case go back to {step}?</source>
             <translation>¿Por qué vuelve el caso a {step}?</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Back to {step}.</source>
             <translation>De vuelta a {step}.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>The case stays open; nothing was changed.</source>
             <translation>El caso sigue abierto; no se cambió nada.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Closed: {reason}.</source>
             <translation>Cerrado: {reason}.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>{n} follow-up(s) cancelled.</source>
-            <translation>Se cancelaron {n} seguimiento(s).</translation>
+            <translation>Seguimientos cancelados: {n}.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
+            <source>Add a person to the case</source>
+            <translation>Agregar una persona al caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Role in the case</source>
             <translation>Papel en el caso</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>{name}'s role in this case:</source>
             <translation>Papel de {name} en este caso:</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Added {name}.</source>
-            <translation>Se añadió a {name}.</translation>
+            <translation>Se agregó a {name}.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Removed {name} from the case.</source>
             <translation>Se quitó a {name} del caso.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Contact logged.</source>
             <translation>Contacto registrado.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Follow-up added.</source>
-            <translation>Seguimiento añadido.</translation>
+            <translation>Seguimiento agregado.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Who does the check-ins?</source>
-            <translation>¿Quién hace las revisiones?</translation>
+            <translation>¿Quién hace los seguimientos?</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Check-ins one and four weeks after the conference.</source>
-            <translation>Revisiones una y cuatro semanas después de la conferencia.</translation>
+            <translation>Seguimientos una y cuatro semanas después de la conferencia.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>{n} check-in(s) scheduled.</source>
-            <translation>Se programaron {n} revisión(es).</translation>
+            <translation>Seguimientos programados: {n}.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>The check-ins were already scheduled.</source>
-            <translation>Las revisiones ya estaban programadas.</translation>
+            <translation>Los seguimientos ya estaban programados.</translation>
         </message>
     </context>
     <context>
@@ -3086,6 +3162,44 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         </message>
     </context>
     <context>
+        <name>FacilitatorScreens</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/screens.py" />
+            <source>This script has only one language.</source>
+            <translation>Este guion tiene un solo idioma.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/screens.py" />
+            <source>Languages: {shown}</source>
+            <translation>Idiomas: {shown}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/screens.py" />
+            <source>The circle is still running</source>
+            <translation>El círculo sigue en curso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/screens.py" />
+            <source>The circle has not ended. Everything so far is saved; closing pauses it, and you can resume it from Today where it stopped.</source>
+            <translation>El círculo no ha terminado. Todo lo hecho hasta ahora está guardado; al cerrar se pausa, y puede retomarlo desde Hoy donde se quedó.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/screens.py" />
+            <source>&amp;Pause and close</source>
+            <translation>&amp;Pausar y cerrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/screens.py" />
+            <source>&amp;Keep going</source>
+            <translation>&amp;Seguir</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/screens.py" />
+            <source>To end the circle, press Ctrl+W.</source>
+            <translation>Para terminar el círculo, pulse Ctrl+W.</translation>
+        </message>
+    </context>
+    <context>
         <name>FacilitatorWindow</name>
         <message>
             <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
@@ -3382,41 +3496,6 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <translation>Deshecho.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
-            <source>This script has only one language.</source>
-            <translation>Este guion tiene un solo idioma.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
-            <source>Languages: {shown}</source>
-            <translation>Idiomas: {shown}</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
-            <source>The circle is still running</source>
-            <translation>El círculo sigue en curso</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
-            <source>The circle has not ended. Everything so far is saved; closing pauses it, and you can resume it from Today where it stopped.</source>
-            <translation>El círculo no ha terminado. Todo lo hecho hasta ahora está guardado; al cerrar, el círculo queda en pausa y puede retomarlo desde Hoy donde se quedó.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
-            <source>&amp;Pause and close</source>
-            <translation>&amp;Pausar y cerrar</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
-            <source>&amp;Keep going</source>
-            <translation>&amp;Seguir</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
-            <source>To end the circle, press Ctrl+W.</source>
-            <translation>Para terminar el círculo, pulse Ctrl+W.</translation>
-        </message>
-        <message>
             <location filename="../../src/circlekeeper/ui/live/people_actions.py" />
             <source>Note saved: part of the shared record.</source>
             <translation>Nota guardada: parte del registro compartido.</translation>
@@ -3470,6 +3549,34 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <location filename="../../src/circlekeeper/ui/live/people_actions.py" />
             <source>{name} left the circle.</source>
             <translation>{name} salió del círculo.</translation>
+        </message>
+        <message>
+            <source>This script has only one language.</source>
+            <translation type="vanished">Este guion tiene un solo idioma.</translation>
+        </message>
+        <message>
+            <source>Languages: {shown}</source>
+            <translation type="vanished">Idiomas: {shown}</translation>
+        </message>
+        <message>
+            <source>The circle is still running</source>
+            <translation type="vanished">El círculo sigue en curso</translation>
+        </message>
+        <message>
+            <source>The circle has not ended. Everything so far is saved; closing pauses it, and you can resume it from Today where it stopped.</source>
+            <translation type="vanished">El círculo no ha terminado. Todo lo hecho hasta ahora está guardado; al cerrar, el círculo queda en pausa y puede retomarlo desde Hoy donde se quedó.</translation>
+        </message>
+        <message>
+            <source>&amp;Pause and close</source>
+            <translation type="vanished">&amp;Pausar y cerrar</translation>
+        </message>
+        <message>
+            <source>&amp;Keep going</source>
+            <translation type="vanished">&amp;Seguir</translation>
+        </message>
+        <message>
+            <source>To end the circle, press Ctrl+W.</source>
+            <translation type="vanished">Para terminar el círculo, pulse Ctrl+W.</translation>
         </message>
         <message>
             <source>Both languages</source>
@@ -10277,6 +10384,31 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <translation>La vista interna, sin nada oculto, es solo para los perfiles de consejería y administración. La vista publicada (con las cifras pequeñas ocultas) está disponible para todas las personas.</translation>
         </message>
         <message>
+            <location filename="../../src/circlekeeper/core/sro/mou.py" />
+            <source>Only what the officer needs to take part safely: the date, the place and who attends. No private notes and no demographic fields; education records shared with the officer stay education records and are not passed on.</source>
+            <translation>Solo lo que el/la oficial necesita para participar con seguridad: la fecha, el lugar y quiénes asisten. Sin notas privadas ni datos demográficos; los expedientes educativos que se comparten con el/la oficial siguen siendo expedientes educativos y no se transmiten a nadie más.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/mou.py" />
+            <source>weapons</source>
+            <translation>armas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/mou.py" />
+            <source>drugs for sale</source>
+            <translation>drogas para la venta</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/mou.py" />
+            <source>serious injury</source>
+            <translation>lesiones graves</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/mou.py" />
+            <source>credible threat</source>
+            <translation>amenaza creíble</translation>
+        </message>
+        <message>
             <location filename="../../src/circlekeeper/core/store/backups.py" />
             <source>{backup} does not exist or is not a file.</source>
             <translation>{backup} no existe o no es un archivo.</translation>
@@ -10330,31 +10462,6 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/store/crypto.py" />
             <source>The {operation} copy of {path} did not match the original, so it was not used. Nothing was changed.</source>
             <translation>La copia ({operation}) de {path} no coincidía con el original, así que no se usó. No se cambió nada.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>{path} is a link to {value}, which does not exist. Nothing was created or changed. Give the database file's real path, or fix the link.</source>
-            <translation>{path} es un enlace a {value}, que no existe. No se creó ni se cambió nada. Indique la ruta real del archivo de la base de datos, o arregle el enlace.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>{path} is a folder, not a database file. Give a file name inside it, for example {value}.</source>
-            <translation>{path} es una carpeta, no un archivo de base de datos. Indique un nombre de archivo dentro de ella, por ejemplo {value}.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>The database file {path} is read-only, so nothing could be saved. Make it writable, or copy it somewhere you can write, and open that copy.</source>
-            <translation>El archivo de la base de datos {path} es de solo lectura, así que no se pudo guardar nada. Permita escribir en él, o cópielo a un lugar donde se pueda escribir y abra esa copia.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>The folder {parent} is read-only; SQLite needs to write its journal beside the database. Move the database to a folder you can write to.</source>
-            <translation>La carpeta {parent} es de solo lectura; SQLite necesita escribir su diario junto a la base de datos. Mueva la base de datos a una carpeta en la que se pueda escribir.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>Cannot create a database at {path}: the folder {existing} is read-only or is not a folder. Choose another place.</source>
-            <translation>No se puede crear una base de datos en {path}: la carpeta {existing} es de solo lectura o no es una carpeta. Elija otro lugar.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/store/database.py" />
@@ -10470,6 +10577,31 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/store/engine.py" />
             <source>{path} can no longer be written (it was made read-only or its disk was unplugged), so the last change was not saved. Everything saved before it is safe. Make it writable again, then try again.</source>
             <translation>Ya no se puede escribir en {path} (se hizo de solo lectura o se desconectó su disco), así que no se guardó el último cambio. Todo lo guardado antes está a salvo. Permita escribir de nuevo e inténtelo otra vez.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/location.py" />
+            <source>{path} is a link to {value}, which does not exist. Nothing was created or changed. Give the database file's real path, or fix the link.</source>
+            <translation>{path} es un enlace a {value}, que no existe. No se creó ni se cambió nada. Indique la ruta real del archivo de la base de datos, o arregle el enlace.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/location.py" />
+            <source>{path} is a folder, not a database file. Give a file name inside it, for example {value}.</source>
+            <translation>{path} es una carpeta, no un archivo de base de datos. Indique un nombre de archivo dentro de ella, por ejemplo {value}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/location.py" />
+            <source>The database file {path} is read-only, so nothing could be saved. Make it writable, or copy it somewhere you can write, and open that copy.</source>
+            <translation>El archivo de la base de datos {path} es de solo lectura, así que no se pudo guardar nada. Permita escribir en él, o cópielo a un lugar donde se pueda escribir y abra esa copia.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/location.py" />
+            <source>The folder {parent} is read-only; SQLite needs to write its journal beside the database. Move the database to a folder you can write to.</source>
+            <translation>La carpeta {parent} es de solo lectura; SQLite necesita escribir su diario junto a la base de datos. Mueva la base de datos a una carpeta en la que se pueda escribir.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/location.py" />
+            <source>Cannot create a database at {path}: the folder {existing} is read-only or is not a folder. Choose another place.</source>
+            <translation>No se puede crear una base de datos en {path}: la carpeta {existing} es de solo lectura o no es una carpeta. Elija otro lugar.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/store/problems.py" />
