@@ -4795,6 +4795,53 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
     </context>
     <context>
+        <name>LanguageChange</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_change.py" />
+            <source>Close the open windows?</source>
+            <translation>¿Cerrar las ventanas abiertas?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_change.py" />
+            <source>To change the language, these windows close; everything in them is already saved, and you can open them again:
+
+{titles}</source>
+            <translation>Para cambiar el idioma, estas ventanas se cierran; todo lo que contienen ya está guardado y puede volver a abrirlas:
+
+{titles}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_change.py" />
+            <source>Close them and change</source>
+            <translation>Cerrarlas y cambiar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_change.py" />
+            <source>Keep them open</source>
+            <translation>Dejarlas abiertas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_change.py" />
+            <source>Save your changes first</source>
+            <translation>Guarde primero sus cambios</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_change.py" />
+            <source>There are unsaved changes in {areas}. Save or undo them, then choose the language again. Nothing was changed.</source>
+            <translation>Hay cambios sin guardar en {areas}. Guárdelos o deshágalos y vuelva a elegir el idioma. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_change.py" />
+            <source>A circle is running</source>
+            <translation>Hay un círculo en curso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_change.py" />
+            <source>The language changes once the circle is paused or ended, so its window stays as it is. Choose the language again afterwards. Nothing was changed.</source>
+            <translation>El idioma cambia cuando el círculo esté en pausa o haya terminado, así que su ventana se queda como está. Vuelva a elegir el idioma después. No se cambió nada.</translation>
+        </message>
+    </context>
+    <context>
         <name>LanguageSection</name>
         <message>
             <location filename="../../src/circlekeeper/ui/language_section.py" />
@@ -4939,16 +4986,6 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/main_window.py" />
-            <source>Save your changes first</source>
-            <translation>Primero guarde sus cambios</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/main_window.py" />
-            <source>There are unsaved changes in {areas}. Save or undo them, then choose the language again. Nothing was changed.</source>
-            <translation>Hay cambios sin guardar en {areas}. Guárdelos o deshágalos y vuelva a elegir el idioma. No se cambió nada.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/main_window.py" />
             <source>{area} (Ctrl+{number})</source>
             <translation>{area} (Ctrl+{number})</translation>
         </message>
@@ -5021,6 +5058,14 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <location filename="../../src/circlekeeper/ui/main_window.py" />
             <source>This copy of circlekeeper has no demo data. You can start empty.</source>
             <translation>Esta copia de circlekeeper no tiene datos de demostración. Puede empezar sin datos.</translation>
+        </message>
+        <message>
+            <source>Save your changes first</source>
+            <translation type="vanished">Primero guarde sus cambios</translation>
+        </message>
+        <message>
+            <source>There are unsaved changes in {areas}. Save or undo them, then choose the language again. Nothing was changed.</source>
+            <translation type="vanished">Hay cambios sin guardar en {areas}. Guárdelos o deshágalos y vuelva a elegir el idioma. No se cambió nada.</translation>
         </message>
     </context>
     <context>

@@ -210,3 +210,97 @@ def test_choosing_espanol_in_settings_applies_at_once_and_keeps_what_was_typed(
     finally:
         window.close_database()
         install_language("en", qapp)
+
+
+def test_a_language_change_never_closes_a_running_circle(
+    qtbot: QtBot, demo: Path, qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from circlekeeper.ui import language_change
+    from circlekeeper.ui.live.facilitator import FacilitatorWindow
+    from circlekeeper.ui.main_window import MainWindow
+
+    from .screens import _ids
+
+    told: list[str] = []
+    monkeypatch.setattr(language_change, "tell", lambda parent, title, text: told.append(title))
+
+    # Given a circle running in a facilitator window opened from the Circles area
+    install_language("en", qapp)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_database(demo, interactive=False)
+    planned, _held = _ids(demo)
+    try:
+        window.show_area(3)
+        assert window.database is not None
+        live = FacilitatorWindow(window.database, planned, window.circles)
+        live.show()
+        qtbot.waitUntil(live.isVisible)
+        # When the keeper chooses Español in Settings mid-circle
+        changed = window.apply_language("es")
+        QApplication.processEvents()
+        # Then nothing changes: the circle's window is still there, and so is the language
+        assert changed is False
+        assert told == ["A circle is running"]
+        assert live.isVisible()
+        assert window.navigation.item(0).text() == "Today"
+        live.close()
+    finally:
+        window.close_database()
+        install_language("en", qapp)
+
+
+def test_a_language_change_closes_other_open_windows_only_when_asked(
+    qtbot: QtBot, demo: Path, qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from circlekeeper.ui import language_change
+    from circlekeeper.ui.main_window import MainWindow
+
+    from .screens import _ids
+
+    install_language("en", qapp)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_database(demo, interactive=False)
+    _planned, held = _ids(demo)
+    asked: list[list[str]] = []
+    answer = [False]
+
+    def ask(parent: QWidget, titles: list[str]) -> bool:
+        asked.append(titles)
+        return answer[0]
+
+    monkeypatch.setattr(language_change, "ask_to_close", ask)
+    try:
+        # Given an agreement window open from the Agreements area
+        window.show_area(5)
+        area = window.agreements
+        from circlekeeper.ui.agreements import open_agreement_for_circle
+
+        assert window.database is not None
+        opened = open_agreement_for_circle(window.database, held, area)
+        qtbot.waitUntil(opened.isVisible)
+        # When Español is chosen and the keeper keeps the window open
+        assert window.apply_language("es") is False
+        # Then the window was named in the question, and nothing changed
+        assert asked and asked[0] == [opened.windowTitle()]
+        assert opened.isVisible()
+        assert window.navigation.item(0).text() == "Today"
+        # When the keeper lets it close
+        answer[0] = True
+        assert window.apply_language("es") is True
+        # Then the screens speak Spanish and the window is gone, with no error on the way
+        qtbot.waitUntil(lambda: window.navigation.item(0).text() == "Hoy")
+        qtbot.waitUntil(
+            lambda: (
+                not any(
+                    w.isVisible() and w.windowTitle() == asked[0][0]
+                    for w in QApplication.topLevelWidgets()
+                )
+            )
+        )
+    finally:
+        window.close_database()
+        install_language("en", qapp)
