@@ -321,11 +321,6 @@
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
-            <source>Print or save</source>
-            <translation>Imprimir o guardar</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
             <source>Close the agreement builder</source>
             <translation>Cerrar el editor del acuerdo</translation>
         </message>
@@ -614,6 +609,10 @@
             <source>A guardian's signature is still missing for {names}; it can be recorded later.</source>
             <translation>Todavía falta la firma de un/a tutor/a de {names}; se puede registrar más tarde.</translation>
         </message>
+        <message>
+            <source>Print or save</source>
+            <translation type="vanished">Imprimir o guardar</translation>
+        </message>
     </context>
     <context>
         <name>AgreementMonitor</name>
@@ -814,11 +813,6 @@
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
-            <source>Print or save</source>
-            <translation>Imprimir o guardar</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
             <source>Close this window</source>
             <translation>Cerrar esta ventana</translation>
         </message>
@@ -936,6 +930,10 @@
             <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
             <source>Start version {version} as a new draft? This version stays in the history as it was signed; the new one is edited and signed afresh.</source>
             <translation>¿Iniciar la versión {version} como un nuevo borrador? Esta versión se queda en el historial tal como se firmó; la nueva se edita y se firma de nuevo.</translation>
+        </message>
+        <message>
+            <source>Print or save</source>
+            <translation type="vanished">Imprimir o guardar</translation>
         </message>
     </context>
     <context>

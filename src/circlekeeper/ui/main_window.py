@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.ui.geometry import remember_geometry
+from circlekeeper.ui.geometry import default_size, remember_geometry
 from circlekeeper.ui.style import apply_calm_style
 
 if TYPE_CHECKING:  # SQLAlchemy loads only after the first paint
@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             apply_calm_style(app)
         self.setWindowTitle(self.tr("circlekeeper"))
-        self.resize(1100, 720)
+        default_size(self, 1100, 720)
         remember_geometry(self, "main")
         self.database: Database | None = None
         # Who is using it (see ui/profiles.py): set when a database opens.

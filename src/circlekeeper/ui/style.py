@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,12 +17,31 @@ from PySide6.QtWidgets import (
 BASE_POINT_SIZE = 11  # readable from the back of a room and on old, low-DPI laptop screens
 
 
+class _ComboWidths(QObject):
+    """Every drop-down list the program makes is compact (see ``compact_combo``).
+
+    A list left at Qt's default (as wide as its longest choice) made the agreement windows and
+    the circle plan wider than a laptop's screen in Spanish; one rule here for every list, so
+    no window has to remember it. A list that chose its own width policy keeps it.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Polish and isinstance(watched, QComboBox):
+            first_show = QComboBox.SizeAdjustPolicy.AdjustToContentsOnFirstShow
+            if watched.sizeAdjustPolicy() == first_show and not watched.isEditable():
+                compact_combo(watched)
+        return False
+
+
 def apply_calm_style(app: QApplication) -> None:
-    """Raise the application font to a readable size (never shrink a larger system font)."""
+    """Raise the application font to a readable size (never shrink a larger system font), and
+    keep every drop-down list compact (see ``_ComboWidths``)."""
     font = app.font()
     if font.pointSizeF() < BASE_POINT_SIZE:
         font.setPointSizeF(BASE_POINT_SIZE)
         app.setFont(font)
+    if app.findChild(_ComboWidths) is None:
+        app.installEventFilter(_ComboWidths(app))
 
 
 def heading(text: str, parent: QWidget | None = None, *, level: int = 1) -> QLabel:

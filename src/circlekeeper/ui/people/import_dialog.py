@@ -37,6 +37,7 @@ from circlekeeper.core.people.people import PersonData
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.background import BackgroundTask
+from circlekeeper.ui.geometry import default_size
 from circlekeeper.ui.looking import screen_context
 from circlekeeper.ui.people.labels import count_text, kind_short_label
 from circlekeeper.ui.style import heading, note
@@ -143,7 +144,7 @@ class RosterImportDialog(QDialog):
         self.task: BackgroundTask | None = None
         self.setWindowTitle(self.tr("Import a roster"))
         self.setAccessibleName(self.windowTitle())
-        self.resize(980, 700)
+        default_size(self, 980, 700)
 
         self.path = QLineEdit(self)
         self.path.setReadOnly(True)

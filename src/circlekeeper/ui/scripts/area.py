@@ -27,6 +27,7 @@ from circlekeeper.core.store.database import Database
 from circlekeeper.ui.circles.labels import kind_label
 from circlekeeper.ui.geometry import remember_splitter
 from circlekeeper.ui.scripts.editor import ScriptEditor
+from circlekeeper.ui.scrolling import down_only
 from circlekeeper.ui.style import heading, note
 
 KeyRole = Qt.ItemDataRole.UserRole
@@ -94,7 +95,9 @@ class ScriptsArea(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.banner)
-        right_layout.addWidget(self.editor, 1)
+        # The editor scrolls inside its pane, so a long script never makes the window taller
+        # than a laptop's screen.
+        right_layout.addWidget(down_only(self.editor, right), 1)
         right_layout.addWidget(self.errors)
         save_row = QHBoxLayout()
         save_row.addStretch(1)
