@@ -106,7 +106,7 @@
         <message>
             <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
             <source>&amp;Type</source>
-            <translation>&amp;Tipo</translation>
+            <translation>Tipo</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
@@ -116,7 +116,7 @@
         <message>
             <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
             <source>&amp;Place</source>
-            <translation>&amp;Lugar</translation>
+            <translation>Luga&amp;r</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
@@ -126,7 +126,7 @@
         <message>
             <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
             <source>&amp;Date</source>
-            <translation>&amp;Fecha</translation>
+            <translation>Fe&amp;cha</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
@@ -417,7 +417,7 @@
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
             <source>Add &amp;typical item…</source>
-            <translation>Añadir &amp;habitual…</translation>
+            <translation>Añad&amp;ir habitual…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
@@ -476,8 +476,8 @@
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
-            <source>T&amp;ypical items:</source>
-            <translation>Ha&amp;bituales:</translation>
+            <source>Typical item&amp;s:</source>
+            <translation>Habitua&amp;les:</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
@@ -683,8 +683,8 @@
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
-            <source>Re&amp;open</source>
-            <translation>&amp;Reabrir</translation>
+            <source>R&amp;eopen</source>
+            <translation>Rea&amp;brir</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
@@ -693,13 +693,13 @@
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
-            <source>Done &amp;on:</source>
+            <source>&amp;Done on:</source>
             <translation>Cumplido &amp;el:</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
-            <source>No&amp;te:</source>
-            <translation>No&amp;ta:</translation>
+            <source>Note:</source>
+            <translation>Nota:</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
@@ -755,11 +755,6 @@
             <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
             <source>On:</source>
             <translation>El:</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
-            <source>Note:</source>
-            <translation>Nota:</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
@@ -1127,7 +1122,7 @@
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/area.py" />
             <source>&amp;Open…</source>
-            <translation>&amp;Abrir…</translation>
+            <translation>A&amp;brir…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/area.py" />
@@ -1459,7 +1454,7 @@
         <message>
             <location filename="../../src/circlekeeper/ui/cases/page.py" />
             <source>&amp;Log a contact…</source>
-            <translation>&amp;Registrar un contacto…</translation>
+            <translation>Registrar un c&amp;ontacto…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/page.py" />
@@ -2181,7 +2176,7 @@
         <message>
             <location filename="../../src/circlekeeper/ui/circles/area.py" />
             <source>&amp;Start circle…</source>
-            <translation>&amp;Iniciar círculo…</translation>
+            <translation>Inicia&amp;r círculo…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/area.py" />
@@ -2191,7 +2186,7 @@
         <message>
             <location filename="../../src/circlekeeper/ui/circles/area.py" />
             <source>C&amp;ancel circle…</source>
-            <translation>Ca&amp;ncelar círculo…</translation>
+            <translation>Cancelar círc&amp;ulo…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/area.py" />
@@ -2449,7 +2444,7 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         <message>
             <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
             <source>&amp;When</source>
-            <translation>&amp;Cuándo</translation>
+            <translation>Cuándo</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
@@ -2633,7 +2628,7 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         <message>
             <location filename="../../src/circlekeeper/ui/disclosures.py" />
             <source>P&amp;rint…</source>
-            <translation>Imp&amp;rimir…</translation>
+            <translation>Imprimir…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/disclosures.py" />
@@ -2764,7 +2759,7 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         <message>
             <location filename="../../src/circlekeeper/ui/cases/sections.py" />
             <source>Save &amp;diversion</source>
-            <translation>Guardar &amp;desviación</translation>
+            <translation>Guardar des&amp;viación</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/sections.py" />
@@ -2789,12 +2784,12 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         <message>
             <location filename="../../src/circlekeeper/ui/cases/sections.py" />
             <source>Replaced &amp;consequence</source>
-            <translation>&amp;Consecuencia reemplazada</translation>
+            <translation>Consecuencia reemp&amp;lazada</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/sections.py" />
-            <source>&amp;Amount</source>
-            <translation>&amp;Cantidad</translation>
+            <source>Amoun&amp;t</source>
+            <translation>Cant&amp;idad</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/sections.py" />
@@ -2822,7 +2817,7 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         <message>
             <location filename="../../src/circlekeeper/ui/eligibility.py" />
             <source>The person responsible ad&amp;mits their part</source>
-            <translation>La persona responsable a&amp;dmite su parte</translation>
+            <translation>La persona responsable admite s&amp;u parte</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/eligibility.py" />
@@ -2897,7 +2892,7 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         <message>
             <location filename="../../src/circlekeeper/ui/eligibility.py" />
             <source>Halt: I, the facilitator, &amp;judge it is not safe to go ahead</source>
-            <translation>Detener: como facilitador/a, &amp;considero que no es seguro continuar</translation>
+            <translation>Detener: como &amp;facilitador/a, considero que no es seguro continuar</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/eligibility.py" />
@@ -3013,7 +3008,7 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         <message>
             <location filename="../../src/circlekeeper/ui/evaluation/actions.py" />
             <source>Survey forms to print (P&amp;DF)…</source>
-            <translation>Formularios de encuesta para imprimir (P&amp;DF)…</translation>
+            <translation>Formularios de e&amp;ncuesta para imprimir (PDF)…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/evaluation/actions.py" />
@@ -3056,7 +3051,7 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
             <source>Save &amp;PDF…</source>
-            <translation>Guardar &amp;PDF…</translation>
+            <translation>&amp;Guardar PDF…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
@@ -3065,7 +3060,7 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
-            <source>Save &amp;HTML…</source>
+            <source>Sa&amp;ve HTML…</source>
             <translation>Guardar &amp;HTML…</translation>
         </message>
         <message>
@@ -3076,7 +3071,7 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
             <source>P&amp;rint…</source>
-            <translation>Imp&amp;rimir…</translation>
+            <translation>Imprimir…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
@@ -3111,12 +3106,12 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
             <source>&amp;Language:</source>
-            <translation>&amp;Idioma:</translation>
+            <translation>Idiom&amp;a:</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
             <source>C&amp;opy:</source>
-            <translation>C&amp;opia:</translation>
+            <translation>Copia:</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
@@ -4106,7 +4101,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
             <source>Hand &amp;off…</source>
-            <translation>&amp;Derivar…</translation>
+            <translation>Deriv&amp;ar…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
@@ -4125,7 +4120,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
-            <source>Record of &amp;disclosures…</source>
+            <source>Record of disclos&amp;ures…</source>
             <translation>Registro de &amp;divulgaciones…</translation>
         </message>
         <message>
@@ -4524,7 +4519,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/intake.py" />
-            <source>&amp;Remove</source>
+            <source>Re&amp;move</source>
             <translation>&amp;Quitar</translation>
         </message>
         <message>
@@ -4580,7 +4575,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/intake.py" />
             <source>&amp;Place</source>
-            <translation>&amp;Lugar</translation>
+            <translation>Luga&amp;r</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/intake.py" />
@@ -5116,7 +5111,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <name>MouSection</name>
         <message>
             <location filename="../../src/circlekeeper/ui/mou_section.py" />
-            <source>An officer may &amp;lead a circle or conference (otherwise co-facilitates only)</source>
+            <source>An officer may lead a circle or conference (otherwise co-facilitates only)</source>
             <translation>Un/a oficial puede &amp;dirigir un círculo o una conferencia (si no, solo cofacilita)</translation>
         </message>
         <message>
@@ -5126,8 +5121,8 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/mou_section.py" />
-            <source>An officer takes part in school &amp;discipline (diversion, consequences, closing a case)</source>
-            <translation>Un/a oficial participa en la &amp;disciplina escolar (desviación, consecuencias, cierre de un caso)</translation>
+            <source>An officer takes part in school discipline (diversion, conse&amp;quences, closing a case)</source>
+            <translation>Un/a oficial participa en la disciplina escolar (desviación, consecuencias, cierre de un caso)</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/mou_section.py" />
@@ -5157,7 +5152,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/mou_section.py" />
             <source>Save the &amp;MOU</source>
-            <translation>Guardar el &amp;MOU</translation>
+            <translation>Guardar el MOU</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/mou_section.py" />
@@ -5167,7 +5162,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/mou_section.py" />
             <source>&amp;Print the MOU summary…</source>
-            <translation>&amp;Imprimir el resumen del MOU…</translation>
+            <translation>Imprimir el resumen del M&amp;OU…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/mou_section.py" />
@@ -5443,8 +5438,8 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/participants.py" />
-            <source>&amp;Change role</source>
-            <translation>&amp;Cambiar papel</translation>
+            <source>C&amp;hange role</source>
+            <translation>Cam&amp;biar papel</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/participants.py" />
@@ -5453,7 +5448,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/participants.py" />
-            <source>&amp;Remove</source>
+            <source>Re&amp;move</source>
             <translation>&amp;Quitar</translation>
         </message>
         <message>
@@ -5463,12 +5458,12 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/participants.py" />
-            <source>R&amp;ole</source>
-            <translation>Pa&amp;pel</translation>
+            <source>Rol&amp;e</source>
+            <translation>Pape&amp;l</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/participants.py" />
-            <source>Supporter &amp;of</source>
+            <source>Suppo&amp;rter of</source>
             <translation>Apoya &amp;a</translation>
         </message>
         <message>
@@ -5861,7 +5856,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
             <source>&amp;First name</source>
-            <translation>&amp;Nombre</translation>
+            <translation>Nom&amp;bre</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
@@ -5881,7 +5876,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
             <source>&amp;Kind</source>
-            <translation>&amp;Tipo</translation>
+            <translation>Tipo</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
@@ -5891,11 +5886,11 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
             <source>&amp;Birth date</source>
-            <translation>Fecha de &amp;nacimiento</translation>
+            <translation>Fe&amp;cha de nacimiento</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
-            <source>Sc&amp;hool</source>
+            <source>&amp;School</source>
             <translation>Escu&amp;ela</translation>
         </message>
         <message>
@@ -5906,17 +5901,17 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
             <source>E&amp;mail</source>
-            <translation>Co&amp;rreo electrónico</translation>
+            <translation>Correo e&amp;lectrónico</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
-            <source>P&amp;hone</source>
+            <source>Phon&amp;e</source>
             <translation>&amp;Teléfono</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
             <source>&amp;Title</source>
-            <translation>Ca&amp;rgo</translation>
+            <translation>Cargo</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
@@ -6247,7 +6242,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
             <source>S&amp;tart circle…</source>
-            <translation>&amp;Iniciar círculo…</translation>
+            <translation>Inicia&amp;r círculo…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
@@ -6292,7 +6287,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
             <source>Title</source>
-            <translation>Título</translation>
+            <translation>Tít&amp;ulo</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
@@ -6392,7 +6387,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
             <source>&amp;Save details</source>
-            <translation>&amp;Guardar detalles</translation>
+            <translation>Guardar d&amp;etalles</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
@@ -6407,22 +6402,17 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
             <source>&amp;Kind</source>
-            <translation>&amp;Tipo</translation>
+            <translation>Tipo</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
-            <source>Scr&amp;ipt</source>
-            <translation>G&amp;uion</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
-            <source>T&amp;itle</source>
-            <translation>Tít&amp;ulo</translation>
+            <source>Scri&amp;pt</source>
+            <translation>Guion</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
             <source>&amp;When</source>
-            <translation>&amp;Cuándo</translation>
+            <translation>Cuándo</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
@@ -6729,7 +6719,7 @@ de la familia</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/profiles.py" />
-            <source>Set &amp;PIN…</source>
+            <source>Set PIN…</source>
             <translation>Fijar &amp;PIN…</translation>
         </message>
         <message>
@@ -6919,11 +6909,11 @@ de la familia</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
             <source>&amp;Back up now</source>
-            <translation>Hacer &amp;copia ahora</translation>
+            <translation>&amp;Hacer copia ahora</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
-            <source>&amp;Restore…</source>
+            <source>Restore…</source>
             <translation>&amp;Restaurar…</translation>
         </message>
         <message>
@@ -6949,12 +6939,12 @@ de la familia</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
             <source>Save &amp;rule</source>
-            <translation>Guardar &amp;norma</translation>
+            <translation>Guardar norma</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
-            <source>&amp;Preview…</source>
-            <translation>&amp;Vista previa…</translation>
+            <source>Prev&amp;iew…</source>
+            <translation>Vis&amp;ta previa…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
@@ -6973,7 +6963,7 @@ de la familia</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
-            <source>&amp;Lock now (Ctrl+L)</source>
+            <source>Lock no&amp;w (Ctrl+L)</source>
             <translation>&amp;Bloquear ahora (Ctrl+L)</translation>
         </message>
         <message>
@@ -6988,8 +6978,8 @@ de la familia</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
-            <source>Backu&amp;ps</source>
-            <translation>Copias de segu&amp;ridad</translation>
+            <source>Backups</source>
+            <translation>Copias de seguridad</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
@@ -6999,7 +6989,7 @@ de la familia</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
             <source>Loc&amp;k</source>
-            <translation>Blo&amp;queo</translation>
+            <translation>Bloq&amp;ueo</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
@@ -7529,7 +7519,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="../../src/circlekeeper/ui/reports/labels.py" />
             <source>Save P&amp;DF…</source>
-            <translation>Guardar P&amp;DF…</translation>
+            <translation>Guardar &amp;PDF…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/reports/labels.py" />
@@ -7553,7 +7543,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/reports/labels.py" />
-            <source>Save &amp;HTML…</source>
+            <source>Sa&amp;ve HTML…</source>
             <translation>Guardar &amp;HTML…</translation>
         </message>
         <message>
@@ -7672,7 +7662,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
             <source>&amp;Internal view: show every figure (never share it)</source>
-            <translation>Vista &amp;interna: todas las cifras (no compartir)</translation>
+            <translation>Vista interna: todas &amp;las cifras (no compartir)</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
@@ -7707,7 +7697,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
             <source>&amp;Print…</source>
-            <translation>&amp;Imprimir…</translation>
+            <translation>Imp&amp;rimir…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
@@ -7722,7 +7712,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
             <source>&amp;Language:</source>
-            <translation>&amp;Idioma:</translation>
+            <translation>Idiom&amp;a:</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
@@ -7732,7 +7722,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
             <source>&amp;To:</source>
-            <translation>&amp;Hasta:</translation>
+            <translation>Has&amp;ta:</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
@@ -7742,7 +7732,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
             <source>Smallest &amp;group:</source>
-            <translation>&amp;Grupo mínimo:</translation>
+            <translation>Grup&amp;o mínimo:</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
@@ -8450,7 +8440,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
             <source>&amp;Kind</source>
-            <translation>&amp;Tipo</translation>
+            <translation>Tipo</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
@@ -8465,7 +8455,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
             <source>Stage t&amp;itle</source>
-            <translation>Tít&amp;ulo de la etapa</translation>
+            <translation>Título de la etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
@@ -8475,7 +8465,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
             <source>&amp;Question (English)</source>
-            <translation>&amp;Pregunta (inglés)</translation>
+            <translation>Pregunta (inglés)</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
@@ -8494,8 +8484,8 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
-            <source>Ti&amp;ps</source>
-            <translation>Co&amp;nsejos</translation>
+            <source>Tips</source>
+            <translation>Con&amp;sejos</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
@@ -8537,8 +8527,8 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/area.py" />
-            <source>D&amp;uplicate…</source>
-            <translation>D&amp;uplicar…</translation>
+            <source>Duplicat&amp;e…</source>
+            <translation>&amp;Duplicar…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/area.py" />
@@ -8547,8 +8537,8 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/area.py" />
-            <source>&amp;Import…</source>
-            <translation>&amp;Importar…</translation>
+            <source>Import…</source>
+            <translation>Imp&amp;ortar…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/area.py" />
@@ -8582,7 +8572,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/area.py" />
-            <source>&amp;Save</source>
+            <source>S&amp;ave</source>
             <translation>&amp;Guardar</translation>
         </message>
         <message>
@@ -8839,7 +8829,7 @@ en sus asientos alrededor del círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/settings_view.py" />
-            <source>&amp;Browse…</source>
+            <source>Browse…</source>
             <translation>&amp;Examinar…</translation>
         </message>
         <message>
@@ -8924,17 +8914,17 @@ en sus asientos alrededor del círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/settings_view.py" />
-            <source>School &amp;name</source>
-            <translation>&amp;Nombre de la escuela</translation>
+            <source>School nam&amp;e</source>
+            <translation>Nombre de la escuela</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/settings_view.py" />
             <source>&amp;Address</source>
-            <translation>&amp;Dirección</translation>
+            <translation>Dirección</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/settings_view.py" />
-            <source>&amp;Logo</source>
+            <source>Lo&amp;go</source>
             <translation>&amp;Logotipo</translation>
         </message>
         <message>
@@ -8945,11 +8935,11 @@ en sus asientos alrededor del círculo.</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/settings_view.py" />
             <source>&amp;Your name</source>
-            <translation>&amp;Su nombre</translation>
+            <translation>Su nombre</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/settings_view.py" />
-            <source>Your &amp;role</source>
+            <source>Yo&amp;ur role</source>
             <translation>Su &amp;función</translation>
         </message>
         <message>
@@ -9894,7 +9884,7 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
             <source>&amp;Name</source>
-            <translation>&amp;Nombre</translation>
+            <translation>Nom&amp;bre</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
@@ -10026,7 +10016,7 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Your &amp;role</source>
+            <source>Yo&amp;ur role</source>
             <translation>Su &amp;función</translation>
         </message>
         <message>

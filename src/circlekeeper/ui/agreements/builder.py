@@ -251,7 +251,7 @@ class AgreementBuilder(ShowsProblems, QDialog):
         self.items.itemSelectionChanged.connect(self._update_item_buttons)
 
         catalogue_row = QHBoxLayout()
-        catalogue_label = QLabel(self.tr("T&ypical items:"), box)
+        catalogue_label = QLabel(self.tr("Typical item&s:"), box)
         catalogue_label.setBuddy(self.catalogue)
         catalogue_row.addWidget(catalogue_label)
         catalogue_row.addWidget(self.catalogue, 1)

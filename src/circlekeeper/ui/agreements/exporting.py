@@ -87,7 +87,7 @@ class ExportBar(QWidget):
             )
         self.pdf_button = QPushButton(self.tr("Save &PDF…"), self)
         self.pdf_button.setAccessibleName(self.tr("Save as PDF"))
-        self.html_button = QPushButton(self.tr("Save &HTML…"), self)
+        self.html_button = QPushButton(self.tr("Sa&ve HTML…"), self)
         self.html_button.setAccessibleName(self.tr("Save as HTML"))
         self.print_button = QPushButton(self.tr("P&rint…"), self)
         self.print_button.setAccessibleName(self.tr("Print with a preview"))

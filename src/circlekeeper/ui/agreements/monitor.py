@@ -149,15 +149,15 @@ class AgreementMonitor(ShowsProblems, QDialog):
             self.tr("&Tick off as done"), self.tr("Tick off the selected item as done"), items_box
         )
         self.reopen_button = self._button(
-            self.tr("Re&open"), self.tr("Take the tick off the selected item"), items_box
+            self.tr("R&eopen"), self.tr("Take the tick off the selected item"), items_box
         )
         self.tick_button.clicked.connect(self.tick_selected)
         self.reopen_button.clicked.connect(self.reopen_selected)
         self.done_note.returnPressed.connect(self.tick_selected)
         tick = QGridLayout()
-        done_label = QLabel(self.tr("Done &on:"), items_box)
+        done_label = QLabel(self.tr("&Done on:"), items_box)
         done_label.setBuddy(self.done_on)
-        note_label = QLabel(self.tr("No&te:"), items_box)
+        note_label = QLabel(self.tr("Note:"), items_box)
         note_label.setBuddy(self.done_note)
         tick.addWidget(done_label, 0, 0)
         tick.addWidget(self.done_on, 0, 1)

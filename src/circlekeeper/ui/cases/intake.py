@@ -161,7 +161,7 @@ class IntakeDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setAccessibleName(self.tr("People involved: columns"))
         self.table.setFixedHeight(self.fontMetrics().height() * 5 + 12)
-        self.remove_button = QPushButton(self.tr("&Remove"), self)
+        self.remove_button = QPushButton(self.tr("Re&move"), self)
         self.remove_button.setAccessibleName(self.tr("Remove the selected person from the list"))
         self.problem = message_label(self, self.tr("Problem with the referral"))
 

@@ -264,9 +264,9 @@ class PlanDialog(QDialog):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for text, widget in (
             (self.tr("&Kind"), self.kind),
-            (self.tr("Scr&ipt"), self.script),
+            (self.tr("Scri&pt"), self.script),
             ("", self.script_info),
-            (self.tr("T&itle"), self.title_edit),
+            (self.tr("Title"), self.title_edit),
             (self.tr("&When"), when_row),
             (self.tr("&Length"), self.minutes),
             (self.tr("Pl&ace"), self.place),
