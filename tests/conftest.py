@@ -17,8 +17,11 @@ from pathlib import Path
 
 import pytest
 
-# Tests never need a screen; set before anything imports Qt.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Tests never need a screen; set before anything imports Qt. The offscreen screen is a school
+# laptop's 1366x768, so windows open at the size a counselor's laptop gives them.
+LAPTOP_SCREEN = Path(__file__).parent / "data" / "laptop_screen.json"
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={LAPTOP_SCREEN}"
 os.environ.setdefault("QT_ACCESSIBILITY", "1")
 
 from tests.pg_cluster import Cluster, start_cluster, why_no_server  # noqa: E402

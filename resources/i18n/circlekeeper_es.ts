@@ -106,7 +106,7 @@
         <message>
             <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
             <source>&amp;Type</source>
-            <translation>&amp;Tipo</translation>
+            <translation>Tipo</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
@@ -116,7 +116,7 @@
         <message>
             <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
             <source>&amp;Place</source>
-            <translation>&amp;Lugar</translation>
+            <translation>Luga&amp;r</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
@@ -126,7 +126,7 @@
         <message>
             <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
             <source>&amp;Date</source>
-            <translation>&amp;Fecha</translation>
+            <translation>Fe&amp;cha</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/sro/activity_page.py" />
@@ -321,11 +321,6 @@
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
-            <source>Print or save</source>
-            <translation>Imprimir o guardar</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
             <source>Close the agreement builder</source>
             <translation>Cerrar el editor del acuerdo</translation>
         </message>
@@ -422,7 +417,7 @@
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
             <source>Add &amp;typical item…</source>
-            <translation>Añadir &amp;habitual…</translation>
+            <translation>Añad&amp;ir habitual…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
@@ -481,8 +476,8 @@
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
-            <source>T&amp;ypical items:</source>
-            <translation>Ha&amp;bituales:</translation>
+            <source>Typical item&amp;s:</source>
+            <translation>Habitua&amp;les:</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
@@ -614,6 +609,10 @@
             <source>A guardian's signature is still missing for {names}; it can be recorded later.</source>
             <translation>Todavía falta la firma de un/a tutor/a de {names}; se puede registrar más tarde.</translation>
         </message>
+        <message>
+            <source>Print or save</source>
+            <translation type="vanished">Imprimir o guardar</translation>
+        </message>
     </context>
     <context>
         <name>AgreementMonitor</name>
@@ -684,8 +683,8 @@
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
-            <source>Re&amp;open</source>
-            <translation>&amp;Reabrir</translation>
+            <source>R&amp;eopen</source>
+            <translation>Rea&amp;brir</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
@@ -694,13 +693,13 @@
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
-            <source>Done &amp;on:</source>
+            <source>&amp;Done on:</source>
             <translation>Cumplido &amp;el:</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
-            <source>No&amp;te:</source>
-            <translation>No&amp;ta:</translation>
+            <source>Note:</source>
+            <translation>Nota:</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
@@ -759,11 +758,6 @@
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
-            <source>Note:</source>
-            <translation>Nota:</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
             <source>Renegotiating keeps this version, signed, in the history and starts a new draft with the same items (ticked items stay ticked); it is signed afresh.</source>
             <translation>Al renegociar, esta versión se conserva firmada en el historial y se inicia un nuevo borrador con los mismos compromisos (los cumplidos siguen marcados); se vuelve a firmar.</translation>
         </message>
@@ -811,11 +805,6 @@
             <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
             <source>Change columns</source>
             <translation>Columnas de cambios</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
-            <source>Print or save</source>
-            <translation>Imprimir o guardar</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
@@ -937,6 +926,10 @@
             <source>Start version {version} as a new draft? This version stays in the history as it was signed; the new one is edited and signed afresh.</source>
             <translation>¿Iniciar la versión {version} como un nuevo borrador? Esta versión se queda en el historial tal como se firmó; la nueva se edita y se firma de nuevo.</translation>
         </message>
+        <message>
+            <source>Print or save</source>
+            <translation type="vanished">Imprimir o guardar</translation>
+        </message>
     </context>
     <context>
         <name>AgreementStatus</name>
@@ -979,19 +972,19 @@
     <context>
         <name>Agreements</name>
         <message>
-            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>The records could not be read or saved just now. Nothing already saved was lost. Try again; if it keeps happening, restart circlekeeper.</source>
+            <translation>No se pudieron leer ni guardar los registros en este momento. No se perdió nada de lo ya guardado. Inténtelo de nuevo; si sigue pasando, reinicie circlekeeper.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_table.py" />
             <source>supported by {name}</source>
             <translation>con el apoyo de {name}</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <location filename="../../src/circlekeeper/ui/agreements/item_table.py" />
             <source>Item columns</source>
             <translation>Columnas de compromisos</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
-            <source>The records could not be read or saved just now. Nothing already saved was lost. Try again; if it keeps happening, restart circlekeeper.</source>
-            <translation>No se pudieron leer ni guardar los registros en este momento. No se perdió nada de lo ya guardado. Inténtelo de nuevo; si sigue pasando, reinicie circlekeeper.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
@@ -1129,7 +1122,7 @@
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/area.py" />
             <source>&amp;Open…</source>
-            <translation>&amp;Abrir…</translation>
+            <translation>A&amp;brir…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/area.py" />
@@ -1461,7 +1454,7 @@
         <message>
             <location filename="../../src/circlekeeper/ui/cases/page.py" />
             <source>&amp;Log a contact…</source>
-            <translation>&amp;Registrar un contacto…</translation>
+            <translation>Registrar un c&amp;ontacto…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/page.py" />
@@ -1694,89 +1687,165 @@
             <translation>Primero planifique la conferencia; las revisiones se cuentan a partir de ella.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Moved to {step}.</source>
+            <translation type="vanished">Pasó a {step}.</translation>
+        </message>
+        <message>
+            <source>Go back a step</source>
+            <translation type="vanished">Volver un paso atrás</translation>
+        </message>
+        <message>
+            <source>Why does the case go back to {step}?</source>
+            <translation type="vanished">¿Por qué vuelve el caso a {step}?</translation>
+        </message>
+        <message>
+            <source>Back to {step}.</source>
+            <translation type="vanished">De vuelta a {step}.</translation>
+        </message>
+        <message>
+            <source>The case stays open; nothing was changed.</source>
+            <translation type="vanished">El caso sigue abierto; no se cambió nada.</translation>
+        </message>
+        <message>
+            <source>Closed: {reason}.</source>
+            <translation type="vanished">Cerrado: {reason}.</translation>
+        </message>
+        <message>
+            <source>{n} follow-up(s) cancelled.</source>
+            <translation type="vanished">Se cancelaron {n} seguimiento(s).</translation>
+        </message>
+        <message>
+            <source>Role in the case</source>
+            <translation type="vanished">Papel en el caso</translation>
+        </message>
+        <message>
+            <source>{name}'s role in this case:</source>
+            <translation type="vanished">Papel de {name} en este caso:</translation>
+        </message>
+        <message>
+            <source>Added {name}.</source>
+            <translation type="vanished">Se añadió a {name}.</translation>
+        </message>
+        <message>
+            <source>Removed {name} from the case.</source>
+            <translation type="vanished">Se quitó a {name} del caso.</translation>
+        </message>
+        <message>
+            <source>Contact logged.</source>
+            <translation type="vanished">Contacto registrado.</translation>
+        </message>
+        <message>
+            <source>Follow-up added.</source>
+            <translation type="vanished">Seguimiento añadido.</translation>
+        </message>
+        <message>
+            <source>Who does the check-ins?</source>
+            <translation type="vanished">¿Quién hace las revisiones?</translation>
+        </message>
+        <message>
+            <source>Check-ins one and four weeks after the conference.</source>
+            <translation type="vanished">Revisiones una y cuatro semanas después de la conferencia.</translation>
+        </message>
+        <message>
+            <source>{n} check-in(s) scheduled.</source>
+            <translation type="vanished">Se programaron {n} revisión(es).</translation>
+        </message>
+        <message>
+            <source>The check-ins were already scheduled.</source>
+            <translation type="vanished">Las revisiones ya estaban programadas.</translation>
+        </message>
+    </context>
+    <context>
+        <name>CasePageActions</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Moved to {step}.</source>
             <translation>Pasó a {step}.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Go back a step</source>
-            <translation>Volver un paso atrás</translation>
+            <translation>Volver un paso</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Why does the case go back to {step}?</source>
             <translation>¿Por qué vuelve el caso a {step}?</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Back to {step}.</source>
             <translation>De vuelta a {step}.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>The case stays open; nothing was changed.</source>
             <translation>El caso sigue abierto; no se cambió nada.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Closed: {reason}.</source>
             <translation>Cerrado: {reason}.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>{n} follow-up(s) cancelled.</source>
-            <translation>Se cancelaron {n} seguimiento(s).</translation>
+            <translation>Seguimientos cancelados: {n}.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
+            <source>Add a person to the case</source>
+            <translation>Agregar una persona al caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Role in the case</source>
             <translation>Papel en el caso</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>{name}'s role in this case:</source>
             <translation>Papel de {name} en este caso:</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Added {name}.</source>
-            <translation>Se añadió a {name}.</translation>
+            <translation>Se agregó a {name}.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Removed {name} from the case.</source>
             <translation>Se quitó a {name} del caso.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Contact logged.</source>
             <translation>Contacto registrado.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Follow-up added.</source>
-            <translation>Seguimiento añadido.</translation>
+            <translation>Seguimiento agregado.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Who does the check-ins?</source>
-            <translation>¿Quién hace las revisiones?</translation>
+            <translation>¿Quién hace los seguimientos?</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Check-ins one and four weeks after the conference.</source>
-            <translation>Revisiones una y cuatro semanas después de la conferencia.</translation>
+            <translation>Seguimientos una y cuatro semanas después de la conferencia.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>{n} check-in(s) scheduled.</source>
-            <translation>Se programaron {n} revisión(es).</translation>
+            <translation>Seguimientos programados: {n}.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>The check-ins were already scheduled.</source>
-            <translation>Las revisiones ya estaban programadas.</translation>
+            <translation>Los seguimientos ya estaban programados.</translation>
         </message>
     </context>
     <context>
@@ -2107,7 +2176,7 @@
         <message>
             <location filename="../../src/circlekeeper/ui/circles/area.py" />
             <source>&amp;Start circle…</source>
-            <translation>&amp;Iniciar círculo…</translation>
+            <translation>Inicia&amp;r círculo…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/area.py" />
@@ -2117,7 +2186,7 @@
         <message>
             <location filename="../../src/circlekeeper/ui/circles/area.py" />
             <source>C&amp;ancel circle…</source>
-            <translation>Ca&amp;ncelar círculo…</translation>
+            <translation>Cancelar círc&amp;ulo…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/area.py" />
@@ -2375,7 +2444,7 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         <message>
             <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
             <source>&amp;When</source>
-            <translation>&amp;Cuándo</translation>
+            <translation>Cuándo</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/dialogs.py" />
@@ -2559,7 +2628,7 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         <message>
             <location filename="../../src/circlekeeper/ui/disclosures.py" />
             <source>P&amp;rint…</source>
-            <translation>Imp&amp;rimir…</translation>
+            <translation>Imprimir…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/disclosures.py" />
@@ -2690,7 +2759,7 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         <message>
             <location filename="../../src/circlekeeper/ui/cases/sections.py" />
             <source>Save &amp;diversion</source>
-            <translation>Guardar &amp;desviación</translation>
+            <translation>Guardar des&amp;viación</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/sections.py" />
@@ -2715,12 +2784,12 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         <message>
             <location filename="../../src/circlekeeper/ui/cases/sections.py" />
             <source>Replaced &amp;consequence</source>
-            <translation>&amp;Consecuencia reemplazada</translation>
+            <translation>Consecuencia reemp&amp;lazada</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/sections.py" />
-            <source>&amp;Amount</source>
-            <translation>&amp;Cantidad</translation>
+            <source>Amoun&amp;t</source>
+            <translation>Cant&amp;idad</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/sections.py" />
@@ -2748,7 +2817,7 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         <message>
             <location filename="../../src/circlekeeper/ui/eligibility.py" />
             <source>The person responsible ad&amp;mits their part</source>
-            <translation>La persona responsable a&amp;dmite su parte</translation>
+            <translation>La persona responsable admite s&amp;u parte</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/eligibility.py" />
@@ -2823,7 +2892,7 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         <message>
             <location filename="../../src/circlekeeper/ui/eligibility.py" />
             <source>Halt: I, the facilitator, &amp;judge it is not safe to go ahead</source>
-            <translation>Detener: como facilitador/a, &amp;considero que no es seguro continuar</translation>
+            <translation>Detener: como &amp;facilitador/a, considero que no es seguro continuar</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/eligibility.py" />
@@ -2939,7 +3008,7 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         <message>
             <location filename="../../src/circlekeeper/ui/evaluation/actions.py" />
             <source>Survey forms to print (P&amp;DF)…</source>
-            <translation>Formularios de encuesta para imprimir (P&amp;DF)…</translation>
+            <translation>Formularios de e&amp;ncuesta para imprimir (PDF)…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/evaluation/actions.py" />
@@ -2982,7 +3051,7 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
             <source>Save &amp;PDF…</source>
-            <translation>Guardar &amp;PDF…</translation>
+            <translation>&amp;Guardar PDF…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
@@ -2991,7 +3060,7 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
-            <source>Save &amp;HTML…</source>
+            <source>Sa&amp;ve HTML…</source>
             <translation>Guardar &amp;HTML…</translation>
         </message>
         <message>
@@ -3002,7 +3071,7 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
             <source>P&amp;rint…</source>
-            <translation>Imp&amp;rimir…</translation>
+            <translation>Imprimir…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
@@ -3037,12 +3106,12 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
             <source>&amp;Language:</source>
-            <translation>&amp;Idioma:</translation>
+            <translation>Idiom&amp;a:</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
             <source>C&amp;opy:</source>
-            <translation>C&amp;opia:</translation>
+            <translation>Copia:</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
@@ -3083,6 +3152,44 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
             <source>Print preview — {title}</source>
             <translation>Vista previa de impresión — {title}</translation>
+        </message>
+    </context>
+    <context>
+        <name>FacilitatorScreens</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/screens.py" />
+            <source>This script has only one language.</source>
+            <translation>Este guion tiene un solo idioma.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/screens.py" />
+            <source>Languages: {shown}</source>
+            <translation>Idiomas: {shown}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/screens.py" />
+            <source>The circle is still running</source>
+            <translation>El círculo sigue en curso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/screens.py" />
+            <source>The circle has not ended. Everything so far is saved; closing pauses it, and you can resume it from Today where it stopped.</source>
+            <translation>El círculo no ha terminado. Todo lo hecho hasta ahora está guardado; al cerrar se pausa, y puede retomarlo desde Hoy donde se quedó.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/screens.py" />
+            <source>&amp;Pause and close</source>
+            <translation>&amp;Pausar y cerrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/screens.py" />
+            <source>&amp;Keep going</source>
+            <translation>&amp;Seguir</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/screens.py" />
+            <source>To end the circle, press Ctrl+W.</source>
+            <translation>Para terminar el círculo, pulse Ctrl+W.</translation>
         </message>
     </context>
     <context>
@@ -3382,41 +3489,6 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <translation>Deshecho.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
-            <source>This script has only one language.</source>
-            <translation>Este guion tiene un solo idioma.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
-            <source>Languages: {shown}</source>
-            <translation>Idiomas: {shown}</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
-            <source>The circle is still running</source>
-            <translation>El círculo sigue en curso</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
-            <source>The circle has not ended. Everything so far is saved; closing pauses it, and you can resume it from Today where it stopped.</source>
-            <translation>El círculo no ha terminado. Todo lo hecho hasta ahora está guardado; al cerrar, el círculo queda en pausa y puede retomarlo desde Hoy donde se quedó.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
-            <source>&amp;Pause and close</source>
-            <translation>&amp;Pausar y cerrar</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
-            <source>&amp;Keep going</source>
-            <translation>&amp;Seguir</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
-            <source>To end the circle, press Ctrl+W.</source>
-            <translation>Para terminar el círculo, pulse Ctrl+W.</translation>
-        </message>
-        <message>
             <location filename="../../src/circlekeeper/ui/live/people_actions.py" />
             <source>Note saved: part of the shared record.</source>
             <translation>Nota guardada: parte del registro compartido.</translation>
@@ -3470,6 +3542,34 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <location filename="../../src/circlekeeper/ui/live/people_actions.py" />
             <source>{name} left the circle.</source>
             <translation>{name} salió del círculo.</translation>
+        </message>
+        <message>
+            <source>This script has only one language.</source>
+            <translation type="vanished">Este guion tiene un solo idioma.</translation>
+        </message>
+        <message>
+            <source>Languages: {shown}</source>
+            <translation type="vanished">Idiomas: {shown}</translation>
+        </message>
+        <message>
+            <source>The circle is still running</source>
+            <translation type="vanished">El círculo sigue en curso</translation>
+        </message>
+        <message>
+            <source>The circle has not ended. Everything so far is saved; closing pauses it, and you can resume it from Today where it stopped.</source>
+            <translation type="vanished">El círculo no ha terminado. Todo lo hecho hasta ahora está guardado; al cerrar, el círculo queda en pausa y puede retomarlo desde Hoy donde se quedó.</translation>
+        </message>
+        <message>
+            <source>&amp;Pause and close</source>
+            <translation type="vanished">&amp;Pausar y cerrar</translation>
+        </message>
+        <message>
+            <source>&amp;Keep going</source>
+            <translation type="vanished">&amp;Seguir</translation>
+        </message>
+        <message>
+            <source>To end the circle, press Ctrl+W.</source>
+            <translation type="vanished">Para terminar el círculo, pulse Ctrl+W.</translation>
         </message>
         <message>
             <source>Both languages</source>
@@ -4006,7 +4106,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
             <source>Hand &amp;off…</source>
-            <translation>&amp;Derivar…</translation>
+            <translation>Deriv&amp;ar…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
@@ -4025,7 +4125,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
-            <source>Record of &amp;disclosures…</source>
+            <source>Record of disclos&amp;ures…</source>
             <translation>Registro de &amp;divulgaciones…</translation>
         </message>
         <message>
@@ -4424,7 +4524,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/intake.py" />
-            <source>&amp;Remove</source>
+            <source>Re&amp;move</source>
             <translation>&amp;Quitar</translation>
         </message>
         <message>
@@ -4480,7 +4580,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/intake.py" />
             <source>&amp;Place</source>
-            <translation>&amp;Lugar</translation>
+            <translation>Luga&amp;r</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/intake.py" />
@@ -4693,6 +4793,53 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
     </context>
     <context>
+        <name>LanguageChange</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_change.py" />
+            <source>Close the open windows?</source>
+            <translation>¿Cerrar las ventanas abiertas?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_change.py" />
+            <source>To change the language, these windows close; everything in them is already saved, and you can open them again:
+
+{titles}</source>
+            <translation>Para cambiar el idioma, estas ventanas se cierran; todo lo que contienen ya está guardado y puede volver a abrirlas:
+
+{titles}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_change.py" />
+            <source>Close them and change</source>
+            <translation>Cerrarlas y cambiar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_change.py" />
+            <source>Keep them open</source>
+            <translation>Dejarlas abiertas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_change.py" />
+            <source>Save your changes first</source>
+            <translation>Guarde primero sus cambios</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_change.py" />
+            <source>There are unsaved changes in {areas}. Save or undo them, then choose the language again. Nothing was changed.</source>
+            <translation>Hay cambios sin guardar en {areas}. Guárdelos o deshágalos y vuelva a elegir el idioma. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_change.py" />
+            <source>A circle is running</source>
+            <translation>Hay un círculo en curso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/language_change.py" />
+            <source>The language changes once the circle is paused or ended, so its window stays as it is. Choose the language again afterwards. Nothing was changed.</source>
+            <translation>El idioma cambia cuando el círculo esté en pausa o haya terminado, así que su ventana se queda como está. Vuelva a elegir el idioma después. No se cambió nada.</translation>
+        </message>
+    </context>
+    <context>
         <name>LanguageSection</name>
         <message>
             <location filename="../../src/circlekeeper/ui/language_section.py" />
@@ -4837,16 +4984,6 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/main_window.py" />
-            <source>Save your changes first</source>
-            <translation>Primero guarde sus cambios</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/main_window.py" />
-            <source>There are unsaved changes in {areas}. Save or undo them, then choose the language again. Nothing was changed.</source>
-            <translation>Hay cambios sin guardar en {areas}. Guárdelos o deshágalos y vuelva a elegir el idioma. No se cambió nada.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/main_window.py" />
             <source>{area} (Ctrl+{number})</source>
             <translation>{area} (Ctrl+{number})</translation>
         </message>
@@ -4920,6 +5057,14 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <source>This copy of circlekeeper has no demo data. You can start empty.</source>
             <translation>Esta copia de circlekeeper no tiene datos de demostración. Puede empezar sin datos.</translation>
         </message>
+        <message>
+            <source>Save your changes first</source>
+            <translation type="vanished">Primero guarde sus cambios</translation>
+        </message>
+        <message>
+            <source>There are unsaved changes in {areas}. Save or undo them, then choose the language again. Nothing was changed.</source>
+            <translation type="vanished">Hay cambios sin guardar en {areas}. Guárdelos o deshágalos y vuelva a elegir el idioma. No se cambió nada.</translation>
+        </message>
     </context>
     <context>
         <name>Minutes</name>
@@ -4971,7 +5116,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <name>MouSection</name>
         <message>
             <location filename="../../src/circlekeeper/ui/mou_section.py" />
-            <source>An officer may &amp;lead a circle or conference (otherwise co-facilitates only)</source>
+            <source>An officer may lead a circle or conference (otherwise co-facilitates only)</source>
             <translation>Un/a oficial puede &amp;dirigir un círculo o una conferencia (si no, solo cofacilita)</translation>
         </message>
         <message>
@@ -4981,8 +5126,8 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/mou_section.py" />
-            <source>An officer takes part in school &amp;discipline (diversion, consequences, closing a case)</source>
-            <translation>Un/a oficial participa en la &amp;disciplina escolar (desviación, consecuencias, cierre de un caso)</translation>
+            <source>An officer takes part in school discipline (diversion, conse&amp;quences, closing a case)</source>
+            <translation>Un/a oficial participa en la disciplina escolar (desviación, consecuencias, cierre de un caso)</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/mou_section.py" />
@@ -5012,7 +5157,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/mou_section.py" />
             <source>Save the &amp;MOU</source>
-            <translation>Guardar el &amp;MOU</translation>
+            <translation>Guardar el MOU</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/mou_section.py" />
@@ -5022,7 +5167,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/mou_section.py" />
             <source>&amp;Print the MOU summary…</source>
-            <translation>&amp;Imprimir el resumen del MOU…</translation>
+            <translation>Imprimir el resumen del M&amp;OU…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/mou_section.py" />
@@ -5298,8 +5443,8 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/participants.py" />
-            <source>&amp;Change role</source>
-            <translation>&amp;Cambiar papel</translation>
+            <source>C&amp;hange role</source>
+            <translation>Cam&amp;biar papel</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/participants.py" />
@@ -5308,7 +5453,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/participants.py" />
-            <source>&amp;Remove</source>
+            <source>Re&amp;move</source>
             <translation>&amp;Quitar</translation>
         </message>
         <message>
@@ -5318,12 +5463,12 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/participants.py" />
-            <source>R&amp;ole</source>
-            <translation>Pa&amp;pel</translation>
+            <source>Rol&amp;e</source>
+            <translation>Pape&amp;l</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/participants.py" />
-            <source>Supporter &amp;of</source>
+            <source>Suppo&amp;rter of</source>
             <translation>Apoya &amp;a</translation>
         </message>
         <message>
@@ -5726,7 +5871,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
             <source>&amp;First name</source>
-            <translation>&amp;Nombre</translation>
+            <translation>Nom&amp;bre</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
@@ -5746,7 +5891,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
             <source>&amp;Kind</source>
-            <translation>&amp;Tipo</translation>
+            <translation>Tipo</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
@@ -5756,11 +5901,11 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
             <source>&amp;Birth date</source>
-            <translation>Fecha de &amp;nacimiento</translation>
+            <translation>Fe&amp;cha de nacimiento</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
-            <source>Sc&amp;hool</source>
+            <source>&amp;School</source>
             <translation>Escu&amp;ela</translation>
         </message>
         <message>
@@ -5771,17 +5916,17 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
             <source>E&amp;mail</source>
-            <translation>Co&amp;rreo electrónico</translation>
+            <translation>Correo e&amp;lectrónico</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
-            <source>P&amp;hone</source>
+            <source>Phon&amp;e</source>
             <translation>&amp;Teléfono</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
             <source>&amp;Title</source>
-            <translation>Ca&amp;rgo</translation>
+            <translation>Cargo</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
@@ -6112,7 +6257,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
             <source>S&amp;tart circle…</source>
-            <translation>&amp;Iniciar círculo…</translation>
+            <translation>Inicia&amp;r círculo…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
@@ -6157,7 +6302,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
             <source>Title</source>
-            <translation>Título</translation>
+            <translation>Tít&amp;ulo</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
@@ -6257,7 +6402,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
             <source>&amp;Save details</source>
-            <translation>&amp;Guardar detalles</translation>
+            <translation>Guardar d&amp;etalles</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
@@ -6272,22 +6417,17 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
             <source>&amp;Kind</source>
-            <translation>&amp;Tipo</translation>
+            <translation>Tipo</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
-            <source>Scr&amp;ipt</source>
-            <translation>G&amp;uion</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
-            <source>T&amp;itle</source>
-            <translation>Tít&amp;ulo</translation>
+            <source>Scri&amp;pt</source>
+            <translation>Guion</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
             <source>&amp;When</source>
-            <translation>&amp;Cuándo</translation>
+            <translation>Cuándo</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
@@ -6594,7 +6734,7 @@ de la familia</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/profiles.py" />
-            <source>Set &amp;PIN…</source>
+            <source>Set PIN…</source>
             <translation>Fijar &amp;PIN…</translation>
         </message>
         <message>
@@ -6784,11 +6924,11 @@ de la familia</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
             <source>&amp;Back up now</source>
-            <translation>Hacer &amp;copia ahora</translation>
+            <translation>&amp;Hacer copia ahora</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
-            <source>&amp;Restore…</source>
+            <source>Restore…</source>
             <translation>&amp;Restaurar…</translation>
         </message>
         <message>
@@ -6814,12 +6954,12 @@ de la familia</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
             <source>Save &amp;rule</source>
-            <translation>Guardar &amp;norma</translation>
+            <translation>Guardar norma</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
-            <source>&amp;Preview…</source>
-            <translation>&amp;Vista previa…</translation>
+            <source>Prev&amp;iew…</source>
+            <translation>Vis&amp;ta previa…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
@@ -6838,7 +6978,7 @@ de la familia</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
-            <source>&amp;Lock now (Ctrl+L)</source>
+            <source>Lock no&amp;w (Ctrl+L)</source>
             <translation>&amp;Bloquear ahora (Ctrl+L)</translation>
         </message>
         <message>
@@ -6853,8 +6993,8 @@ de la familia</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
-            <source>Backu&amp;ps</source>
-            <translation>Copias de segu&amp;ridad</translation>
+            <source>Backups</source>
+            <translation>Copias de seguridad</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
@@ -6864,7 +7004,7 @@ de la familia</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
             <source>Loc&amp;k</source>
-            <translation>Blo&amp;queo</translation>
+            <translation>Bloq&amp;ueo</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/security/protection.py" />
@@ -7394,7 +7534,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="../../src/circlekeeper/ui/reports/labels.py" />
             <source>Save P&amp;DF…</source>
-            <translation>Guardar P&amp;DF…</translation>
+            <translation>Guardar &amp;PDF…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/reports/labels.py" />
@@ -7418,7 +7558,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/reports/labels.py" />
-            <source>Save &amp;HTML…</source>
+            <source>Sa&amp;ve HTML…</source>
             <translation>Guardar &amp;HTML…</translation>
         </message>
         <message>
@@ -7537,7 +7677,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
             <source>&amp;Internal view: show every figure (never share it)</source>
-            <translation>Vista &amp;interna: todas las cifras (no compartir)</translation>
+            <translation>Vista interna: todas &amp;las cifras (no compartir)</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
@@ -7572,7 +7712,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
             <source>&amp;Print…</source>
-            <translation>&amp;Imprimir…</translation>
+            <translation>Imp&amp;rimir…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
@@ -7587,7 +7727,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
             <source>&amp;Language:</source>
-            <translation>&amp;Idioma:</translation>
+            <translation>Idiom&amp;a:</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
@@ -7597,7 +7737,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
             <source>&amp;To:</source>
-            <translation>&amp;Hasta:</translation>
+            <translation>Has&amp;ta:</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
@@ -7607,7 +7747,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
             <source>Smallest &amp;group:</source>
-            <translation>&amp;Grupo mínimo:</translation>
+            <translation>Grup&amp;o mínimo:</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
@@ -8425,7 +8565,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
             <source>&amp;Kind</source>
-            <translation>&amp;Tipo</translation>
+            <translation>Tipo</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
@@ -8440,7 +8580,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
             <source>Stage t&amp;itle</source>
-            <translation>Tít&amp;ulo de la etapa</translation>
+            <translation>Título de la etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
@@ -8450,7 +8590,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
             <source>&amp;Question (English)</source>
-            <translation>&amp;Pregunta (inglés)</translation>
+            <translation>Pregunta (inglés)</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
@@ -8469,8 +8609,8 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
-            <source>Ti&amp;ps</source>
-            <translation>Co&amp;nsejos</translation>
+            <source>Tips</source>
+            <translation>Con&amp;sejos</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/editor.py" />
@@ -8512,8 +8652,8 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/area.py" />
-            <source>D&amp;uplicate…</source>
-            <translation>D&amp;uplicar…</translation>
+            <source>Duplicat&amp;e…</source>
+            <translation>&amp;Duplicar…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/area.py" />
@@ -8522,8 +8662,8 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/area.py" />
-            <source>&amp;Import…</source>
-            <translation>&amp;Importar…</translation>
+            <source>Import…</source>
+            <translation>Imp&amp;ortar…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/area.py" />
@@ -8557,7 +8697,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/scripts/area.py" />
-            <source>&amp;Save</source>
+            <source>S&amp;ave</source>
             <translation>&amp;Guardar</translation>
         </message>
         <message>
@@ -8814,7 +8954,7 @@ en sus asientos alrededor del círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/settings_view.py" />
-            <source>&amp;Browse…</source>
+            <source>Browse…</source>
             <translation>&amp;Examinar…</translation>
         </message>
         <message>
@@ -8899,17 +9039,17 @@ en sus asientos alrededor del círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/settings_view.py" />
-            <source>School &amp;name</source>
-            <translation>&amp;Nombre de la escuela</translation>
+            <source>School nam&amp;e</source>
+            <translation>Nombre de la escuela</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/settings_view.py" />
             <source>&amp;Address</source>
-            <translation>&amp;Dirección</translation>
+            <translation>Dirección</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/settings_view.py" />
-            <source>&amp;Logo</source>
+            <source>Lo&amp;go</source>
             <translation>&amp;Logotipo</translation>
         </message>
         <message>
@@ -8920,11 +9060,11 @@ en sus asientos alrededor del círculo.</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/settings_view.py" />
             <source>&amp;Your name</source>
-            <translation>&amp;Su nombre</translation>
+            <translation>Su nombre</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/settings_view.py" />
-            <source>Your &amp;role</source>
+            <source>Yo&amp;ur role</source>
             <translation>Su &amp;función</translation>
         </message>
         <message>
@@ -9869,7 +10009,7 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
             <source>&amp;Name</source>
-            <translation>&amp;Nombre</translation>
+            <translation>Nom&amp;bre</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
@@ -10001,7 +10141,7 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Your &amp;role</source>
+            <source>Yo&amp;ur role</source>
             <translation>Su &amp;función</translation>
         </message>
         <message>
@@ -10402,6 +10542,31 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <translation>La vista interna, sin nada oculto, es solo para los perfiles de consejería y administración. La vista publicada (con las cifras pequeñas ocultas) está disponible para todas las personas.</translation>
         </message>
         <message>
+            <location filename="../../src/circlekeeper/core/sro/mou.py" />
+            <source>Only what the officer needs to take part safely: the date, the place and who attends. No private notes and no demographic fields; education records shared with the officer stay education records and are not passed on.</source>
+            <translation>Solo lo que el/la oficial necesita para participar con seguridad: la fecha, el lugar y quiénes asisten. Sin notas privadas ni datos demográficos; los expedientes educativos que se comparten con el/la oficial siguen siendo expedientes educativos y no se transmiten a nadie más.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/mou.py" />
+            <source>weapons</source>
+            <translation>armas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/mou.py" />
+            <source>drugs for sale</source>
+            <translation>drogas para la venta</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/mou.py" />
+            <source>serious injury</source>
+            <translation>lesiones graves</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/mou.py" />
+            <source>credible threat</source>
+            <translation>amenaza creíble</translation>
+        </message>
+        <message>
             <location filename="../../src/circlekeeper/core/store/backups.py" />
             <source>{backup} does not exist or is not a file.</source>
             <translation>{backup} no existe o no es un archivo.</translation>
@@ -10455,31 +10620,6 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/store/crypto.py" />
             <source>The {operation} copy of {path} did not match the original, so it was not used. Nothing was changed.</source>
             <translation>La copia ({operation}) de {path} no coincidía con el original, así que no se usó. No se cambió nada.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>{path} is a link to {value}, which does not exist. Nothing was created or changed. Give the database file's real path, or fix the link.</source>
-            <translation>{path} es un enlace a {value}, que no existe. No se creó ni se cambió nada. Indique la ruta real del archivo de la base de datos, o arregle el enlace.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>{path} is a folder, not a database file. Give a file name inside it, for example {value}.</source>
-            <translation>{path} es una carpeta, no un archivo de base de datos. Indique un nombre de archivo dentro de ella, por ejemplo {value}.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>The database file {path} is read-only, so nothing could be saved. Make it writable, or copy it somewhere you can write, and open that copy.</source>
-            <translation>El archivo de la base de datos {path} es de solo lectura, así que no se pudo guardar nada. Permita escribir en él, o cópielo a un lugar donde se pueda escribir y abra esa copia.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>The folder {parent} is read-only; SQLite needs to write its journal beside the database. Move the database to a folder you can write to.</source>
-            <translation>La carpeta {parent} es de solo lectura; SQLite necesita escribir su diario junto a la base de datos. Mueva la base de datos a una carpeta en la que se pueda escribir.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>Cannot create a database at {path}: the folder {existing} is read-only or is not a folder. Choose another place.</source>
-            <translation>No se puede crear una base de datos en {path}: la carpeta {existing} es de solo lectura o no es una carpeta. Elija otro lugar.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/store/database.py" />
@@ -10595,6 +10735,31 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/store/engine.py" />
             <source>{path} can no longer be written (it was made read-only or its disk was unplugged), so the last change was not saved. Everything saved before it is safe. Make it writable again, then try again.</source>
             <translation>Ya no se puede escribir en {path} (se hizo de solo lectura o se desconectó su disco), así que no se guardó el último cambio. Todo lo guardado antes está a salvo. Permita escribir de nuevo e inténtelo otra vez.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/location.py" />
+            <source>{path} is a link to {value}, which does not exist. Nothing was created or changed. Give the database file's real path, or fix the link.</source>
+            <translation>{path} es un enlace a {value}, que no existe. No se creó ni se cambió nada. Indique la ruta real del archivo de la base de datos, o arregle el enlace.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/location.py" />
+            <source>{path} is a folder, not a database file. Give a file name inside it, for example {value}.</source>
+            <translation>{path} es una carpeta, no un archivo de base de datos. Indique un nombre de archivo dentro de ella, por ejemplo {value}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/location.py" />
+            <source>The database file {path} is read-only, so nothing could be saved. Make it writable, or copy it somewhere you can write, and open that copy.</source>
+            <translation>El archivo de la base de datos {path} es de solo lectura, así que no se pudo guardar nada. Permita escribir en él, o cópielo a un lugar donde se pueda escribir y abra esa copia.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/location.py" />
+            <source>The folder {parent} is read-only; SQLite needs to write its journal beside the database. Move the database to a folder you can write to.</source>
+            <translation>La carpeta {parent} es de solo lectura; SQLite necesita escribir su diario junto a la base de datos. Mueva la base de datos a una carpeta en la que se pueda escribir.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/location.py" />
+            <source>Cannot create a database at {path}: the folder {existing} is read-only or is not a folder. Choose another place.</source>
+            <translation>No se puede crear una base de datos en {path}: la carpeta {existing} es de solo lectura o no es una carpeta. Elija otro lugar.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/store/problems.py" />

@@ -266,3 +266,43 @@ def test_without_an_officer_there_is_no_statement_and_no_notice(
     circle_id = _conference(db, tmp_path, officer=False)
     assert _planner(db, tmp_path).officer_notice(circle_id) is None
     assert FacilitationService(db.sessions, circle_id).start().officer_statement == {}
+
+
+def _spanish_catalogue() -> dict[str, str]:
+    """The core's Spanish texts from the real translation file."""
+    import xml.etree.ElementTree as ET
+
+    from circlekeeper.tools.i18n_update import ts_file
+
+    found: dict[str, str] = {}
+    for context in ET.parse(ts_file("es")).getroot().iter("context"):
+        if context.findtext("name") != "core":
+            continue
+        for message in context.iter("message"):
+            found[message.findtext("source") or ""] = message.findtext("translation") or ""
+    return found
+
+
+def test_an_unsaved_mou_reads_in_the_interfaces_language_and_a_saved_one_as_written(
+    db: Database,
+) -> None:
+    from circlekeeper.core import i18n
+
+    spanish = _spanish_catalogue()
+    i18n.install(lambda text: spanish.get(text, ""))
+    try:
+        # Given a Spanish interface and a school that has not recorded its MOU
+        shown = mou.load(db.sessions)
+        # Then the officer's information and the law-enforcement matters are in Spanish
+        assert shown.officer_information == spanish[mou.DEFAULT_OFFICER_INFORMATION]
+        assert shown.officer_information != mou.DEFAULT_OFFICER_INFORMATION
+        assert shown.law_enforcement_types == tuple(
+            spanish[kind] for kind in mou.DEFAULT_LAW_ENFORCEMENT_TYPES
+        )
+        # When the counselor saves what the screen shows
+        mou.save(Context(db.sessions, viewer=COUNSELOR), shown)
+    finally:
+        i18n.install(None)
+    # Then it is the school's own words from now on, whatever language reads it
+    assert mou.load(db.sessions).officer_information == shown.officer_information
+    assert mou.load(db.sessions).law_enforcement_types == shown.law_enforcement_types

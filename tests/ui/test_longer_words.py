@@ -9,17 +9,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
-    QCheckBox,
-    QLabel,
-    QPushButton,
-    QRadioButton,
-    QWidget,
 )
 from pytestqt.qtbot import QtBot
 
-from .screens import SCREEN_SIZE, build_demo_template, demo_copy, open_screens
+from .screens import SCREEN_SIZE, build_demo_template, clipped_controls, demo_copy, open_screens
 
 
 @pytest.fixture(scope="module")
@@ -43,31 +37,6 @@ class LongerWords(QTranslator):
         extra = math.ceil(len(source) / 3)
         # Words of five letters, so text that wraps in English can wrap here too.
         return source + "".join(" ~~~~" for _ in range(math.ceil(extra / 5)))
-
-
-def clipped_controls(root: QWidget) -> list[str]:
-    """Visible labels and buttons whose text needs more width than they were given."""
-    problems = []
-    for widget in [root, *root.findChildren(QWidget)]:
-        if not widget.isVisible() or widget.width() <= 0:
-            continue
-        if isinstance(widget.parentWidget(), QAbstractItemView):
-            continue
-        if isinstance(widget, QLabel):
-            if not widget.text() or widget.pixmap() is not None and not widget.pixmap().isNull():
-                continue
-            if widget.wordWrap():
-                needed = widget.heightForWidth(widget.width())
-                if needed > widget.height() + 1:
-                    problems.append(f"label {widget.text()[:50]!r}: {needed} > {widget.height()}")
-                continue
-        elif not isinstance(widget, (QPushButton, QCheckBox, QRadioButton)):
-            continue
-        needed = widget.sizeHint().width()
-        if needed > widget.width() + 1:
-            text = widget.text()[:50]
-            problems.append(f"{type(widget).__name__} {text!r}: {needed} > {widget.width()}")
-    return problems
 
 
 def test_longer_words_cut_off_no_control(qtbot: QtBot, demo: Path, qapp: QApplication) -> None:

@@ -35,7 +35,7 @@ from pytestqt.qtbot import QtBot
 from circlekeeper.core import i18n as core_i18n
 from circlekeeper.ui.i18n import install_language, ts_path
 
-from .screens import build_demo_template, demo_copy, open_screens
+from .screens import SCREENS, build_demo_template, demo_copy, open_screens
 
 # Names of languages are written in their own language wherever a language is chosen.
 PROPER_NOUNS = {"English", "Español"}
@@ -156,15 +156,16 @@ def test_every_screen_speaks_spanish(qtbot: QtBot, demo: Path, spanish: None) ->
     catalogue = EnglishCatalogue(ts_path("es"))
     content = builtin_script_titles()
     found: list[str] = []
-    seen = 0
-    # When each area, the report, the facilitator view, the projector and the builder show
+    seen: list[str] = []
+    # When every screen shows (the areas, the report, a case, the plan, the live circle and
+    # its projector, the agreement windows, the new-case and person dialogs)
     for screen, widget in open_screens(qtbot, demo):
-        seen += 1
+        seen.append(screen)
         for where, text in shown_texts(widget):
             if catalogue.english(text) and _plain(text) not in content:
                 found.append(f"{screen} · {where}: {text!r}")
     # Then no screen shows a text still in English
-    assert seen == 13
+    assert tuple(seen) == SCREENS
     assert not found, "English left on screen:\n" + "\n".join(sorted(set(found)))
 
 
@@ -207,6 +208,100 @@ def test_choosing_espanol_in_settings_applies_at_once_and_keeps_what_was_typed(
         assert window.settings_view.save_button.text() == "&Guardar la configuración"
         # And the choice is kept for the next start
         assert (home / "language.txt").read_text(encoding="utf-8").strip() == "es"
+    finally:
+        window.close_database()
+        install_language("en", qapp)
+
+
+def test_a_language_change_never_closes_a_running_circle(
+    qtbot: QtBot, demo: Path, qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from circlekeeper.ui import language_change
+    from circlekeeper.ui.live.facilitator import FacilitatorWindow
+    from circlekeeper.ui.main_window import MainWindow
+
+    from .screens import _ids
+
+    told: list[str] = []
+    monkeypatch.setattr(language_change, "tell", lambda parent, title, text: told.append(title))
+
+    # Given a circle running in a facilitator window opened from the Circles area
+    install_language("en", qapp)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_database(demo, interactive=False)
+    planned, _held = _ids(demo)
+    try:
+        window.show_area(3)
+        assert window.database is not None
+        live = FacilitatorWindow(window.database, planned, window.circles)
+        live.show()
+        qtbot.waitUntil(live.isVisible)
+        # When the keeper chooses Español in Settings mid-circle
+        changed = window.apply_language("es")
+        QApplication.processEvents()
+        # Then nothing changes: the circle's window is still there, and so is the language
+        assert changed is False
+        assert told == ["A circle is running"]
+        assert live.isVisible()
+        assert window.navigation.item(0).text() == "Today"
+        live.close()
+    finally:
+        window.close_database()
+        install_language("en", qapp)
+
+
+def test_a_language_change_closes_other_open_windows_only_when_asked(
+    qtbot: QtBot, demo: Path, qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from circlekeeper.ui import language_change
+    from circlekeeper.ui.main_window import MainWindow
+
+    from .screens import _ids
+
+    install_language("en", qapp)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_database(demo, interactive=False)
+    _planned, held = _ids(demo)
+    asked: list[list[str]] = []
+    answer = [False]
+
+    def ask(parent: QWidget, titles: list[str]) -> bool:
+        asked.append(titles)
+        return answer[0]
+
+    monkeypatch.setattr(language_change, "ask_to_close", ask)
+    try:
+        # Given an agreement window open from the Agreements area
+        window.show_area(5)
+        area = window.agreements
+        from circlekeeper.ui.agreements import open_agreement_for_circle
+
+        assert window.database is not None
+        opened = open_agreement_for_circle(window.database, held, area)
+        qtbot.waitUntil(opened.isVisible)
+        # When Español is chosen and the keeper keeps the window open
+        assert window.apply_language("es") is False
+        # Then the window was named in the question, and nothing changed
+        assert asked and asked[0] == [opened.windowTitle()]
+        assert opened.isVisible()
+        assert window.navigation.item(0).text() == "Today"
+        # When the keeper lets it close
+        answer[0] = True
+        assert window.apply_language("es") is True
+        # Then the screens speak Spanish and the window is gone, with no error on the way
+        qtbot.waitUntil(lambda: window.navigation.item(0).text() == "Hoy")
+        qtbot.waitUntil(
+            lambda: (
+                not any(
+                    w.isVisible() and w.windowTitle() == asked[0][0]
+                    for w in QApplication.topLevelWidgets()
+                )
+            )
+        )
     finally:
         window.close_database()
         install_language("en", qapp)

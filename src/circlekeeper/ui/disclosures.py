@@ -34,6 +34,7 @@ from circlekeeper.ui.cases.common import (
     problem_text,
     show_message,
 )
+from circlekeeper.ui.geometry import default_size
 from circlekeeper.ui.style import heading, note
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ class DisclosuresDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
-        self.resize(900, 460)
+        default_size(self, 900, 460)
         self.student.currentIndexChanged.connect(self.load)
         self.pdf_button.clicked.connect(self.save_pdf)
         self.print_button.clicked.connect(self.print_record)

@@ -5,8 +5,9 @@ next time. Each remembered window and splitter has a name; their state goes to
 ``windows.ini`` (a QSettings file) in the data folder, so it follows ``CIRCLEKEEPER_HOME`` like
 everything else the program keeps, and holds no record: only sizes and positions.
 
-One call per window (after its default ``resize``) and one per splitter:
-``remember_geometry(self, "circle-plan")``, ``remember_splitter(splitter, "scripts")``.
+One call per window (after its ``default_size``, which keeps it inside the screen) and one
+per splitter: ``remember_geometry(self, "circle-plan")``, ``remember_splitter(splitter,
+"scripts")``.
 Qt puts a window that was left on a screen no longer plugged in back on one that is.
 """
 
@@ -16,6 +17,7 @@ import atexit
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
 from circlekeeper.core.files import private_file, private_folder
@@ -75,6 +77,24 @@ def _stop_watching() -> None:
         except RuntimeError:  # the window is already gone
             continue
     _WATCHING.clear()
+
+
+# Room left for the window's title bar and frame, which the window manager adds outside.
+FRAME_ROOM = 40
+
+
+def default_size(window: QWidget, width: int, height: int) -> None:
+    """Open ``window`` at ``width`` x ``height``, or smaller so it fits the screen's free area.
+
+    A school laptop's 1366x768 screen (less its taskbar) is smaller than the size some windows
+    would like; opened larger, their bottom buttons sit below the screen's edge.
+    """
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        room = screen.availableGeometry()
+        width = min(width, room.width())
+        height = min(height, room.height() - FRAME_ROOM)
+    window.resize(width, height)
 
 
 def remember_geometry(window: QWidget, name: str) -> None:

@@ -3,8 +3,7 @@
 US English by default ("Nov 23, 2026", "3:30 PM"); Spanish as a US school writes it
 ("23 nov 2026", "15:30"). ``ui/i18n.install_language`` calls :func:`set_language`; every screen
 that shows a date or a time to a person calls the functions here instead of ``strftime`` or
-``isoformat``. Dates typed into forms keep their ISO form (``2026-11-23``) where the field asks
-for it.
+``isoformat``, and every date or time field is given its format by :func:`format_edit`.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
+from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QTimeEdit
 
 _FORMATS = {
     "en": {
@@ -20,6 +20,8 @@ _FORMATS = {
         "long_date": "dddd, MMMM d, yyyy",
         "time": "h:mm AP",
         "datetime": "MMM d, yyyy, h:mm AP",
+        "edit_date": "MMM d, yyyy",
+        "edit_datetime": "ddd, MMM d, yyyy  h:mm AP",
     },
     "es": {
         "date": "d MMM yyyy",
@@ -27,6 +29,8 @@ _FORMATS = {
         "long_date": "dddd d 'de' MMMM 'de' yyyy",
         "time": "HH:mm",
         "datetime": "d MMM yyyy, HH:mm",
+        "edit_date": "d MMM yyyy",
+        "edit_datetime": "ddd d MMM yyyy  HH:mm",
     },
 }
 _LOCALES = {
@@ -104,3 +108,15 @@ def number_text(value: int | float, decimals: int = 0) -> str:
     if isinstance(value, int) and decimals == 0:
         return _locale().toString(value)
     return _locale().toString(float(value), "f", decimals)
+
+
+def format_edit(edit: QDateTimeEdit) -> None:
+    """Give a date, time or date-and-time field the interface's format ("Nov 23, 2026")."""
+    if isinstance(edit, QTimeEdit):
+        kind = "time"
+    elif isinstance(edit, QDateEdit):
+        kind = "edit_date"
+    else:
+        kind = "edit_datetime"
+    edit.setLocale(_locale())
+    edit.setDisplayFormat(_format(kind))

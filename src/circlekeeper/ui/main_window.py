@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.ui.geometry import remember_geometry
+from circlekeeper.ui.geometry import default_size, remember_geometry
 from circlekeeper.ui.style import apply_calm_style
 
 if TYPE_CHECKING:  # SQLAlchemy loads only after the first paint
@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             apply_calm_style(app)
         self.setWindowTitle(self.tr("circlekeeper"))
-        self.resize(1100, 720)
+        default_size(self, 1100, 720)
         remember_geometry(self, "main")
         self.database: Database | None = None
         # Who is using it (see ui/profiles.py): set when a database opens.
@@ -113,27 +113,14 @@ class MainWindow(QMainWindow):
     def apply_language(self, choice: str) -> bool:
         """Speak ``choice`` now: install its translators and build every area again.
 
-        Refused (False, nothing changed) while an area holds unsaved work, so a language
-        change never throws away what was typed; Settings' own unsaved fields are carried over.
+        Refused (False, nothing changed) while an area holds unsaved work or a circle runs,
+        and other open windows close only when the keeper agrees (see ``language_change``);
+        Settings' own unsaved fields are carried over.
         """
         from circlekeeper.ui.i18n import install_language
+        from circlekeeper.ui.language_change import may_change
 
-        busy = [
-            self.navigation.item(row).text()
-            for row in range(self.navigation.count())
-            if isinstance(slot := self.stack.widget(row + 1), AreaSlot)
-            and slot.area is not None
-            and getattr(slot.area, "dirty", False)
-        ]
-        if busy:
-            QMessageBox.information(
-                self,
-                self.tr("Save your changes first"),
-                self.tr(
-                    "There are unsaved changes in {areas}. Save or undo them, then choose the "
-                    "language again. Nothing was changed."
-                ).format(areas=", ".join(busy)),
-            )
+        if not may_change(self):
             return False
         settings_slot = self._slots.get("settings_view")
         typed = None
@@ -268,6 +255,14 @@ class MainWindow(QMainWindow):
         slot = AreaSlot(factory, self.stack)
         self._slots[name] = slot
         self.add_area(title, slot)
+
+    def area_slots(self) -> list[AreaSlot]:
+        """The areas in navigation order (built or not yet)."""
+        return [
+            widget
+            for row in range(1, self.stack.count())
+            if isinstance(widget := self.stack.widget(row), AreaSlot)
+        ]
 
     def __getattr__(self, name: str) -> Any:
         # Only reached when normal lookup fails: areas not built yet are built on demand.

@@ -31,13 +31,13 @@ class MouSection(QWidget):
         super().__init__(parent)
         self.database = database
         self.may_lead = QCheckBox(
-            self.tr("An officer may &lead a circle or conference (otherwise co-facilitates only)"),
+            self.tr("An officer may lead a circle or conference (otherwise co-facilitates only)"),
             self,
         )
         self.may_lead.setAccessibleName(self.tr("An officer may lead a circle or conference"))
         self.in_discipline = QCheckBox(
             self.tr(
-                "An officer takes part in school &discipline (diversion, consequences, "
+                "An officer takes part in school discipline (diversion, conse&quences, "
                 "closing a case)"
             ),
             self,

@@ -219,7 +219,7 @@ class ProfilesSection(QGroupBox):
         self.add_button.setAccessibleName(self.tr("Add profile"))
         self.save_button = QPushButton(self.tr("Save &changes"), self)
         self.save_button.setAccessibleName(self.tr("Save changes to the profile"))
-        self.pin_button = QPushButton(self.tr("Set &PIN…"), self)
+        self.pin_button = QPushButton(self.tr("Set PIN…"), self)
         self.pin_button.setAccessibleName(self.tr("Set the profile's PIN"))
         self.remove_pin_button = QPushButton(self.tr("Remove PIN"), self)
         self.remove_pin_button.setAccessibleName(self.tr("Remove the profile's PIN"))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
+    QDateTimeEdit,
     QHeaderView,
     QLabel,
     QTableView,
@@ -16,12 +18,39 @@ from PySide6.QtWidgets import (
 BASE_POINT_SIZE = 11  # readable from the back of a room and on old, low-DPI laptop screens
 
 
+class _EveryField(QObject):
+    """Every drop-down list is compact and every date or time field writes dates the one way.
+
+    A list left at Qt's default (as wide as its longest choice) made the agreement windows and
+    the circle plan wider than a laptop's screen in Spanish, and date fields showed
+    "12/3/2026" beside "Nov 23, 2026" elsewhere; one rule here for every field, applied when
+    Qt first prepares it, so no window has to remember it. A list that chose its own width
+    policy keeps it.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() != QEvent.Type.Polish:
+            return False
+        if isinstance(watched, QComboBox):
+            first_show = QComboBox.SizeAdjustPolicy.AdjustToContentsOnFirstShow
+            if watched.sizeAdjustPolicy() == first_show and not watched.isEditable():
+                compact_combo(watched)
+        elif isinstance(watched, QDateTimeEdit):
+            from circlekeeper.ui.locale import format_edit
+
+            format_edit(watched)
+        return False
+
+
 def apply_calm_style(app: QApplication) -> None:
-    """Raise the application font to a readable size (never shrink a larger system font)."""
+    """Raise the application font to a readable size (never shrink a larger system font), and
+    keep every drop-down list compact and every date field in one format (``_EveryField``)."""
     font = app.font()
     if font.pointSizeF() < BASE_POINT_SIZE:
         font.setPointSizeF(BASE_POINT_SIZE)
         app.setFont(font)
+    if app.findChild(_EveryField) is None:
+        app.installEventFilter(_EveryField(app))
 
 
 def heading(text: str, parent: QWidget | None = None, *, level: int = 1) -> QLabel:

@@ -64,7 +64,7 @@ class WelcomeDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for text, field in (
             (self.tr("Your &name"), self.facilitator_name),
-            (self.tr("Your &role"), self.facilitator_role),
+            (self.tr("Yo&ur role"), self.facilitator_role),
             (self.tr("&School name"), self.school_name),
         ):
             label = QLabel(text, self)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
 from circlekeeper.core.domain.enums import Attendance, CircleKind, PersonKind
+from circlekeeper.core.i18n import N_, _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound, NotPermitted
 from circlekeeper.core.profiles.viewer import Viewer
@@ -37,16 +38,18 @@ DEFAULT_ADMISSIONS_ES = (
     "El o la oficial está aquí para ayudar a reparar el daño, no para investigar. Hay un "
     "límite: una amenaza a la seguridad de alguien, o una señal de abuso, se tiene que reportar."
 )
-DEFAULT_OFFICER_INFORMATION = (
+# The defaults a school has not changed yet are shown in the interface's language (see
+# ``defaults``); once saved they are the school's own words, kept as written.
+DEFAULT_OFFICER_INFORMATION = N_(
     "Only what the officer needs to take part safely: the date, the place and who attends. "
     "No private notes and no demographic fields; education records shared with the officer "
     "stay education records and are not passed on."
 )
 DEFAULT_LAW_ENFORCEMENT_TYPES: tuple[str, ...] = (
-    "weapons",
-    "drugs for sale",
-    "serious injury",
-    "credible threat",
+    N_("weapons"),
+    N_("drugs for sale"),
+    N_("serious injury"),
+    N_("credible threat"),
 )
 
 
@@ -85,8 +88,21 @@ def _to_text(mou: Mou) -> dict[str, str]:
     return out
 
 
+def defaults() -> Mou:
+    """The MOU a school starts from, its texts in the interface's language.
+
+    The admissions statement is written in both languages already; the officer's information
+    and the law-enforcement matters are one text each, shown (and saved, when the school saves
+    its MOU) in the language the person reads.
+    """
+    return Mou(
+        officer_information=_(DEFAULT_OFFICER_INFORMATION),
+        law_enforcement_types=tuple(_(kind) for kind in DEFAULT_LAW_ENFORCEMENT_TYPES),
+    )
+
+
 def _from_text(values: dict[str, str]) -> Mou:
-    mou = Mou()
+    mou = defaults()
     changes: dict[str, object] = {}
     for f in fields(Mou):
         if f.name not in values:

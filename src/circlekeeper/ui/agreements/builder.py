@@ -50,8 +50,8 @@ from circlekeeper.ui.agreements.labels import (
     to_qdate,
 )
 from circlekeeper.ui.agreements.signatures import SignaturePanel
-from circlekeeper.ui.geometry import remember_geometry
-from circlekeeper.ui.locale import date_text, language
+from circlekeeper.ui.geometry import default_size, remember_geometry
+from circlekeeper.ui.locale import date_text, format_edit, language
 from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.style import heading, note
 
@@ -85,7 +85,7 @@ class AgreementBuilder(ShowsProblems, QDialog):
 
         self.setWindowTitle(self.tr("Repair agreement"))
         self.setAccessibleName(self.windowTitle())
-        self.resize(1280, 860)
+        default_size(self, 1280, 860)
         remember_geometry(self, "agreement-builder")
         title_text = (
             self.tr("Repair agreement — {circle}").format(circle=view.circle_title)
@@ -118,19 +118,23 @@ class AgreementBuilder(ShowsProblems, QDialog):
         signatures_layout.addWidget(self.signatures)
         self._build_activation_box()
         self.export = ExportBar(self.service, agreement_id, self, before=self.save_header)
-        export_box = QGroupBox(self.tr("Print or save"), self)
-        QVBoxLayout(export_box).addWidget(self.export)
 
         left = QVBoxLayout()
         left.addWidget(self.header_box)
         left.addWidget(self.items_box, 1)
         right = QVBoxLayout()
-        right.addWidget(signatures_box)
+        # Activation first: what is still needed, and the button, stay in sight however many
+        # people sign below.
         right.addWidget(self.activation_box)
-        right.addWidget(export_box)
+        right.addWidget(signatures_box)
         right.addStretch(1)
         scroll, close_box = two_columns(
-            self, self.problem, left, right, self.tr("Close the agreement builder")
+            self,
+            self.problem,
+            left,
+            right,
+            self.tr("Close the agreement builder"),
+            actions=self.export,
         )
 
         top = QVBoxLayout(self)
@@ -180,7 +184,7 @@ class AgreementBuilder(ShowsProblems, QDialog):
         self.has_follow_up.setAccessibleName(self.tr("There is a follow-up date"))
         self.follow_up_on = QDateEdit(box)
         self.follow_up_on.setCalendarPopup(True)
-        self.follow_up_on.setDisplayFormat("yyyy-MM-dd")
+        format_edit(self.follow_up_on)
         self.follow_up_on.setDate(QDate.currentDate().addDays(42))
         self.follow_up_on.setAccessibleName(self.tr("Follow-up date"))
         self.follow_up_on.setEnabled(False)
@@ -247,12 +251,16 @@ class AgreementBuilder(ShowsProblems, QDialog):
         self.items.itemSelectionChanged.connect(self._update_item_buttons)
 
         catalogue_row = QHBoxLayout()
-        catalogue_label = QLabel(self.tr("T&ypical items:"), box)
+        catalogue_label = QLabel(self.tr("Typical item&s:"), box)
         catalogue_label.setBuddy(self.catalogue)
         catalogue_row.addWidget(catalogue_label)
         catalogue_row.addWidget(self.catalogue, 1)
-        catalogue_row.addWidget(self.catalogue_language)
-        catalogue_row.addWidget(self.add_from_catalogue_button)
+        # The language and the Add button on a row of their own: one row was wider than a
+        # laptop leaves the items in a longer language.
+        catalogue_add = QHBoxLayout()
+        catalogue_add.addStretch(1)
+        catalogue_add.addWidget(self.catalogue_language)
+        catalogue_add.addWidget(self.add_from_catalogue_button)
         buttons = QHBoxLayout()
         for button in (self.add_blank_button, self.edit_button, self.remove_button):
             buttons.addWidget(button)
@@ -261,6 +269,7 @@ class AgreementBuilder(ShowsProblems, QDialog):
         buttons.addWidget(self.down_button)
         layout = QVBoxLayout(box)
         layout.addLayout(catalogue_row)
+        layout.addLayout(catalogue_add)
         layout.addWidget(self.items, 1)
         layout.addLayout(buttons)
         self.items_box = box

@@ -16,7 +16,6 @@ from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -88,7 +87,7 @@ class ExportBar(QWidget):
             )
         self.pdf_button = QPushButton(self.tr("Save &PDF…"), self)
         self.pdf_button.setAccessibleName(self.tr("Save as PDF"))
-        self.html_button = QPushButton(self.tr("Save &HTML…"), self)
+        self.html_button = QPushButton(self.tr("Sa&ve HTML…"), self)
         self.html_button.setAccessibleName(self.tr("Save as HTML"))
         self.print_button = QPushButton(self.tr("P&rint…"), self)
         self.print_button.setAccessibleName(self.tr("Print with a preview"))
@@ -107,17 +106,18 @@ class ExportBar(QWidget):
         self._then: tuple[str, Callable[[str, str], None]] = ("", lambda _html, _title: None)
         self._focused: QPushButton | None = None
 
-        grid = QGridLayout()
+        # One row, so the window's bottom bar keeps printing in sight on a small screen.
         language_label = QLabel(self.tr("&Language:"), self)
         language_label.setBuddy(self.language)
         audience_label = QLabel(self.tr("C&opy:"), self)
         audience_label.setBuddy(self.audience)
-        grid.addWidget(language_label, 0, 0)
-        grid.addWidget(self.language, 0, 1)
-        grid.addWidget(audience_label, 1, 0)
-        grid.addWidget(self.audience, 1, 1)
-        grid.setColumnStretch(1, 1)
         buttons = QHBoxLayout()
+        buttons.addWidget(language_label)
+        buttons.addWidget(self.language)
+        buttons.addSpacing(8)
+        buttons.addWidget(audience_label)
+        buttons.addWidget(self.audience)
+        buttons.addSpacing(8)
         buttons.addWidget(self.pdf_button)
         buttons.addWidget(self.html_button)
         buttons.addWidget(self.print_button)
@@ -127,7 +127,6 @@ class ExportBar(QWidget):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(grid)
         layout.addLayout(buttons)
         layout.addWidget(self.problem)
         layout.addWidget(self.info)

@@ -27,6 +27,8 @@ from circlekeeper.core.agreements.rows import ItemData
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.agreements.labels import from_qdate, kind_choices, to_qdate, tr_agreement
+from circlekeeper.ui.locale import format_edit
+from circlekeeper.ui.scrolling import down_only
 
 log = logging.getLogger(__name__)
 
@@ -94,29 +96,46 @@ class ShowsProblems:
 
 
 def two_columns(
-    window: QDialog, problem: QLabel, left: QLayout, right: QLayout, close_name: str
-) -> tuple[QScrollArea, QDialogButtonBox]:
+    window: QDialog,
+    problem: QLabel,
+    left: QLayout,
+    right: QLayout,
+    close_name: str,
+    actions: QWidget | None = None,
+) -> tuple[QWidget, QWidget]:
     """The agreement windows' body: the problem line over a wide left and a narrow right
-    column, scrolling only up and down, and a Close button."""
-    columns = QHBoxLayout()
-    columns.setSpacing(16)
-    columns.addLayout(left, 2)
-    columns.addLayout(right, 1)
+    column, each scrolling only up and down, and a bottom bar always in sight: ``actions``
+    (print and save) on the left, Close on the right."""
+
+    # Each column scrolls on its own (up and down only), so the left one, with the items and
+    # what is done with them, always fits the window however long the right one grows.
+    def scrolling(column: QLayout) -> QScrollArea:
+        inner = QWidget(window)
+        inner.setLayout(column)
+        return down_only(inner, window)
+
     body = QWidget(window)
     body_layout = QVBoxLayout(body)
+    body_layout.setContentsMargins(0, 0, 0, 0)
     body_layout.addWidget(problem)
+    columns = QHBoxLayout()
+    columns.setSpacing(12)
+    columns.addWidget(scrolling(left), 3)
+    columns.addWidget(scrolling(right), 2)
     body_layout.addLayout(columns, 1)
-    scroll = QScrollArea(window)
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    scroll.setWidget(body)
     close_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, window)
     close_button = close_box.button(QDialogButtonBox.StandardButton.Close)
     if close_button is not None:
         close_button.setAccessibleName(close_name)
     close_box.rejected.connect(window.reject)
-    return scroll, close_box
+    bar = QWidget(window)
+    bar_layout = QHBoxLayout(bar)
+    bar_layout.setContentsMargins(0, 0, 0, 0)
+    if actions is not None:
+        bar_layout.addWidget(actions)
+    bar_layout.addStretch(1)
+    bar_layout.addWidget(close_box)
+    return body, bar
 
 
 def person_combo(parent: QWidget, people: list[PersonChoice], nobody: str, name: str) -> QComboBox:
@@ -174,7 +193,7 @@ class ItemDialog(QDialog):
         self.has_due.setAccessibleName(self.tr("Has a date it is due by"))
         self.due_on = QDateEdit(self)
         self.due_on.setCalendarPopup(True)
-        self.due_on.setDisplayFormat("yyyy-MM-dd")
+        format_edit(self.due_on)
         self.due_on.setAccessibleName(self.tr("Due by"))
         self.due_on.setDate(
             to_qdate(data.due_on) if data.due_on else QDate.currentDate().addDays(14)

@@ -41,8 +41,8 @@ from circlekeeper.ui.agreements.item_dialog import ShowsProblems, problem_label,
 from circlekeeper.ui.agreements.item_table import fill_item_table, item_cells, item_table
 from circlekeeper.ui.agreements.labels import day_text, from_qdate, status_label, tr_agreement
 from circlekeeper.ui.agreements.signatures import SignaturePanel
-from circlekeeper.ui.geometry import remember_geometry
-from circlekeeper.ui.locale import date_text, datetime_text
+from circlekeeper.ui.geometry import default_size, remember_geometry
+from circlekeeper.ui.locale import date_text, datetime_text, format_edit
 from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.style import heading, note
 
@@ -114,7 +114,7 @@ class AgreementMonitor(ShowsProblems, QDialog):
         self._names = {p.person_id: p.name for p in view.parties}
         self.setWindowTitle(self.tr("Repair agreement — follow-up"))
         self.setAccessibleName(self.windowTitle())
-        self.resize(1280, 860)
+        default_size(self, 1280, 860)
         remember_geometry(self, "agreement-follow-up")
 
         self.title = heading(
@@ -138,7 +138,7 @@ class AgreementMonitor(ShowsProblems, QDialog):
         self.items.itemSelectionChanged.connect(self._update_buttons)
         self.done_on = QDateEdit(items_box)
         self.done_on.setCalendarPopup(True)
-        self.done_on.setDisplayFormat("yyyy-MM-dd")
+        format_edit(self.done_on)
         self.done_on.setDate(QDate.currentDate())
         self.done_on.setMaximumDate(QDate.currentDate())
         self.done_on.setAccessibleName(self.tr("Date the item was done"))
@@ -149,15 +149,15 @@ class AgreementMonitor(ShowsProblems, QDialog):
             self.tr("&Tick off as done"), self.tr("Tick off the selected item as done"), items_box
         )
         self.reopen_button = self._button(
-            self.tr("Re&open"), self.tr("Take the tick off the selected item"), items_box
+            self.tr("R&eopen"), self.tr("Take the tick off the selected item"), items_box
         )
         self.tick_button.clicked.connect(self.tick_selected)
         self.reopen_button.clicked.connect(self.reopen_selected)
         self.done_note.returnPressed.connect(self.tick_selected)
         tick = QGridLayout()
-        done_label = QLabel(self.tr("Done &on:"), items_box)
+        done_label = QLabel(self.tr("&Done on:"), items_box)
         done_label.setBuddy(self.done_on)
-        note_label = QLabel(self.tr("No&te:"), items_box)
+        note_label = QLabel(self.tr("Note:"), items_box)
         note_label.setBuddy(self.done_note)
         tick.addWidget(done_label, 0, 0)
         tick.addWidget(self.done_on, 0, 1)
@@ -178,7 +178,7 @@ class AgreementMonitor(ShowsProblems, QDialog):
         self.outcome.setAccessibleName(self.tr("How it ended"))
         self.closed_on = QDateEdit(end_box)
         self.closed_on.setCalendarPopup(True)
-        self.closed_on.setDisplayFormat("yyyy-MM-dd")
+        format_edit(self.closed_on)
         self.closed_on.setDate(QDate.currentDate())
         self.closed_on.setAccessibleName(self.tr("Date it was closed"))
         self.close_note = QLineEdit(end_box)
@@ -249,18 +249,15 @@ class AgreementMonitor(ShowsProblems, QDialog):
         history_layout.addWidget(self.events, 1)
 
         self.export = ExportBar(self.service, agreement_id, self)
-        export_box = QGroupBox(self.tr("Print or save"), self)
-        QVBoxLayout(export_box).addWidget(self.export)
 
         left = QVBoxLayout()
         left.addWidget(items_box, 1)
         left.addWidget(end_box)
-        left.addWidget(export_box)
         right = QVBoxLayout()
         right.addWidget(signatures_box)
         right.addWidget(history_box, 1)
         scroll, close_box = two_columns(
-            self, self.problem, left, right, self.tr("Close this window")
+            self, self.problem, left, right, self.tr("Close this window"), actions=self.export
         )
         top = QVBoxLayout(self)
         top.addWidget(self.title)

@@ -23,6 +23,7 @@ from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.agreements.item_dialog import database_problem_text, problem_label
 from circlekeeper.ui.agreements.labels import from_qdate, to_qdate
 from circlekeeper.ui.circles.labels import role_label
+from circlekeeper.ui.locale import format_edit
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,8 @@ class SignaturePanel(QWidget):
         name = line.name or self.tr("(no guardian on file)")
         label = QLabel(f"<b>{_escape(name)}</b><br>{_escape(what)}", self.lines)
         label.setAccessibleName(f"{name}, {what}")
+        # A long name or role wraps instead of widening the window past a laptop's screen.
+        label.setWordWrap(True)
         self.grid.addWidget(label, number, 0)
         self.rows.append(row)
         if line.person_id is None:
@@ -125,7 +128,7 @@ class SignaturePanel(QWidget):
         signed.setChecked(line.signed_on is not None)
         day = QDateEdit(self.lines)
         day.setCalendarPopup(True)
-        day.setDisplayFormat("yyyy-MM-dd")
+        format_edit(day)
         day.setMaximumDate(QDate.currentDate())
         day.setDate(to_qdate(line.signed_on) if line.signed_on else QDate.currentDate())
         day.setAccessibleName(self.tr("Date {name} signed").format(name=name))

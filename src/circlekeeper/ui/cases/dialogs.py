@@ -34,6 +34,8 @@ from circlekeeper.ui.cases.common import (
     to_qdate,
 )
 from circlekeeper.ui.cases.picker import PersonPickerDialog
+from circlekeeper.ui.geometry import default_size
+from circlekeeper.ui.locale import format_edit
 from circlekeeper.ui.style import heading, note
 
 
@@ -147,12 +149,12 @@ class ContactDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Log a family contact"))
         self.setAccessibleName(self.windowTitle())
-        self.resize(520, 300)
+        default_size(self, 520, 300)
         self._zone = now.tzinfo
         start = QDateTime(to_qdate(now.date()), QTime(now.hour, now.minute))
         self.when = QDateTimeEdit(start, self)
         self.when.setCalendarPopup(True)
-        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
+        format_edit(self.when)
         self.when.setAccessibleName(self.tr("When the contact happened"))
         self.who = QComboBox(self)
         self.who.setAccessibleName(self.tr("Who was contacted"))

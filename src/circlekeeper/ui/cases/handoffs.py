@@ -229,7 +229,7 @@ class HandOffSection(QGroupBox):
         )
         self.back_button = QPushButton(self.tr("Bring bac&k…"), self)
         self.back_button.setAccessibleName(self.tr("Bring the selected hand-off back"))
-        self.disclosures_button = QPushButton(self.tr("Record of &disclosures…"), self)
+        self.disclosures_button = QPushButton(self.tr("Record of disclos&ures…"), self)
         self.disclosures_button.setAccessibleName(
             self.tr("A student's record of disclosures, to view or print")
         )

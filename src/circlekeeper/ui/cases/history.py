@@ -19,6 +19,7 @@ from circlekeeper.ui.cases.common import (
     status_label,
 )
 from circlekeeper.ui.cases.page import _table
+from circlekeeper.ui.geometry import default_size
 from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.style import heading
 
@@ -47,7 +48,7 @@ class StudentHistoryDialog(QDialog):
 
     def __init__(self, database: Database, person_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.resize(820, 520)
+        default_size(self, 820, 520)
         try:
             name = PeopleService(context_for(database)).details(person_id).data
             display = display_name(name.first_name, name.preferred_name, name.last_name)

@@ -26,6 +26,7 @@ from circlekeeper.core.cases.incidents import (
     IncidentVocabulary,
 )
 from circlekeeper.ui.cases.common import PROBLEMS, message_label, problem_text, show_message
+from circlekeeper.ui.geometry import default_size
 from circlekeeper.ui.style import heading
 
 
@@ -38,7 +39,7 @@ class IncidentTypesDialog(QDialog):
         self.rows: list[IncidentTypeRow] = []
         self.setWindowTitle(self.tr("Incident types"))
         self.setAccessibleName(self.windowTitle())
-        self.resize(900, 620)
+        default_size(self, 900, 620)
         intro = QLabel(
             self.tr(
                 "Reports count each referral as the SWIS problem behaviour of its type. Types "

@@ -41,6 +41,8 @@ from circlekeeper.ui.cases.common import (
     to_qdate,
 )
 from circlekeeper.ui.cases.picker import PersonFinder, PersonPickerDialog
+from circlekeeper.ui.geometry import default_size
+from circlekeeper.ui.locale import format_edit
 from circlekeeper.ui.style import heading
 
 # Where incidents happen, as SWIS groups locations; offered as the place is typed.
@@ -92,7 +94,7 @@ class IntakeDialog(QDialog):
         self.referred_by: PersonRow | None = None
         self.setWindowTitle(self.tr("New referral"))
         self.setAccessibleName(self.windowTitle())
-        self.resize(820, 760)
+        default_size(self, 820, 760)
 
         self.referred_on = QDateEdit(to_qdate(today), self)
         self.referred_on.setCalendarPopup(True)
@@ -130,7 +132,7 @@ class IntakeDialog(QDialog):
         self.place.setCompleter(places)
         # The time of day the reports count by; "Not known" until someone sets it.
         self.incident_time = QTimeEdit(self)
-        self.incident_time.setDisplayFormat("HH:mm")
+        format_edit(self.incident_time)
         self.incident_time.setMinimumTime(QTime(0, 0))
         self.incident_time.setSpecialValueText(self.tr("Not known"))
         self.incident_time.setTime(QTime(0, 0))
@@ -159,7 +161,7 @@ class IntakeDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setAccessibleName(self.tr("People involved: columns"))
         self.table.setFixedHeight(self.fontMetrics().height() * 5 + 12)
-        self.remove_button = QPushButton(self.tr("&Remove"), self)
+        self.remove_button = QPushButton(self.tr("Re&move"), self)
         self.remove_button.setAccessibleName(self.tr("Remove the selected person from the list"))
         self.problem = message_label(self, self.tr("Problem with the referral"))
 

@@ -120,6 +120,8 @@ class CasePage(CasePageActions, QScrollArea):
         self.people = PeopleService(context_for(database))
         self.detail: CaseDetail | None = None
         self.setWidgetResizable(True)
+        # The page scrolls down, never sideways: everything fits the width it is given.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setAccessibleName(self.tr("Case page"))
         body = QWidget(self)
         self.setWidget(body)
@@ -222,9 +224,10 @@ class CasePage(CasePageActions, QScrollArea):
                 group_layout.addLayout(row)
             return group
 
-        screen_row = QHBoxLayout()
-        screen_row.addWidget(self.eligibility, 3)
-        screen_row.addWidget(self.diversion, 2, Qt.AlignmentFlag.AlignTop)
+        # One under the other: side by side they need more width than a laptop gives the page.
+        screen_row = QVBoxLayout()
+        screen_row.addWidget(self.eligibility)
+        screen_row.addWidget(self.diversion)
 
         layout = QVBoxLayout(body)
         layout.setSpacing(12)

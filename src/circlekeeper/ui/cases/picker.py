@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from circlekeeper.core.domain.enums import PersonKind
 from circlekeeper.core.people.people import PeopleService, PersonRow
 from circlekeeper.ui.cases.common import PROBLEMS, clearable, problem_text
+from circlekeeper.ui.geometry import default_size
 from circlekeeper.ui.style import heading, note
 
 SEARCH_DELAY_MS = 120
@@ -139,7 +140,7 @@ class PersonPickerDialog(QDialog):
         self.chosen: PersonRow | None = None
         self.setWindowTitle(title)
         self.setAccessibleName(title)
-        self.resize(520, 440)
+        default_size(self, 520, 440)
         self.finder = PersonFinder(service, self, name=title, adults_only=adults_only)
         buttons = QDialogButtonBox(self)
         choose = buttons.addButton(self.tr("Choose"), QDialogButtonBox.ButtonRole.AcceptRole)

@@ -110,7 +110,7 @@ class DiversionSection(QGroupBox):
         form = QFormLayout()
         for words, field in (
             (self.tr("Replaced &consequence"), self.diverted_from),
-            (self.tr("&Amount"), self.amount),
+            (self.tr("Amoun&t"), self.amount),
         ):
             buddy = QLabel(words, self)
             buddy.setBuddy(field)

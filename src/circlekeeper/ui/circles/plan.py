@@ -46,8 +46,8 @@ from circlekeeper.ui.circles.participants import (
 from circlekeeper.ui.circles.preparation import PreparationPanel
 from circlekeeper.ui.circles.problems import PROBLEMS, show_problem
 from circlekeeper.ui.circles.seating import Seat, SeatingRing
-from circlekeeper.ui.geometry import remember_geometry
-from circlekeeper.ui.locale import date_text
+from circlekeeper.ui.geometry import default_size, remember_geometry
+from circlekeeper.ui.locale import date_text, format_edit
 from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.style import heading, note
 
@@ -74,7 +74,7 @@ class PlanDialog(QDialog):
         self.started: QWidget | None = None
         self.setWindowTitle(self.tr("Plan a circle"))
         self.setAccessibleName(self.windowTitle())
-        self.resize(1240, 800)
+        default_size(self, 1240, 800)
         remember_geometry(self, "circle-plan")
 
         self._build_details()
@@ -203,7 +203,7 @@ class PlanDialog(QDialog):
         self.when = QDateTimeEdit(self)
         self.when.setAccessibleName(self.tr("Date and time"))
         self.when.setCalendarPopup(True)
-        self.when.setDisplayFormat("ddd d MMM yyyy  HH:mm")
+        format_edit(self.when)
         tomorrow = QDateTime.currentDateTime().addDays(1)
         tomorrow.setTime(QTime(10, 0))
         self.when.setDateTime(tomorrow)
@@ -264,9 +264,9 @@ class PlanDialog(QDialog):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for text, widget in (
             (self.tr("&Kind"), self.kind),
-            (self.tr("Scr&ipt"), self.script),
+            (self.tr("Scri&pt"), self.script),
             ("", self.script_info),
-            (self.tr("T&itle"), self.title_edit),
+            (self.tr("Title"), self.title_edit),
             (self.tr("&When"), when_row),
             (self.tr("&Length"), self.minutes),
             (self.tr("Pl&ace"), self.place),

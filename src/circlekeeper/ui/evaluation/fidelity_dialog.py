@@ -25,6 +25,7 @@ from circlekeeper.core.evaluation.fidelity import FidelityDraft, FidelityService
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.common import PROBLEMS
 from circlekeeper.ui.circles.problems import show_problem
+from circlekeeper.ui.geometry import default_size
 from circlekeeper.ui.locale import date_text
 from circlekeeper.ui.operations import context_for
 from circlekeeper.ui.style import heading, note
@@ -141,7 +142,7 @@ class FidelityDialog(QDialog):
         first = next(iter(self.answers.values()), None)
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.resize(900, 520)
+        default_size(self, 900, 520)
 
     def _choice_text(self, choice: str | None) -> str:
         return {

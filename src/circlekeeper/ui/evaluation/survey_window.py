@@ -36,6 +36,7 @@ from circlekeeper.core.domain.surveys import (
 from circlekeeper.core.evaluation.surveys import SittingRow, SurveyService, new_sheet
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.common import PROBLEMS, problem_text
+from circlekeeper.ui.geometry import default_size
 from circlekeeper.ui.operations import context_for
 
 
@@ -137,7 +138,7 @@ class SurveyWindow(QDialog):
         layout.addLayout(bottom)
         QShortcut(QKeySequence("Ctrl+W"), self).activated.connect(self.finish)
         self._show_count()
-        self.resize(1000, 640)
+        default_size(self, 1000, 640)
         self._focus_first()
 
     # -- answering ---------------------------------------------------------------------------

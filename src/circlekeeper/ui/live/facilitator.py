@@ -35,7 +35,7 @@ from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.profiles import Viewer
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.problems import DatabaseProblem
-from circlekeeper.ui.geometry import remember_geometry
+from circlekeeper.ui.geometry import default_size, remember_geometry
 from circlekeeper.ui.live import people_actions
 from circlekeeper.ui.live.labels import clock_text, seat_list
 from circlekeeper.ui.live.projector import ProjectorWindow
@@ -101,6 +101,8 @@ class FacilitatorWindow(FacilitatorScreens, QWidget):
         self.projector = ProjectorWindow(self)
         self.setWindowTitle(self.tr("circlekeeper — {title}").format(title=self.live.title))
         self.setAccessibleName(self.tr("Facilitator view"))
+        # Large enough for the script beside a readable ring on a laptop; never past its screen.
+        default_size(self, 1280, 720)
         remember_geometry(self, "facilitator")
         self._build()
         self._render(self.live.state)

@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QScreen, QShortc
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from circlekeeper.core.domain.script import Stage
+from circlekeeper.ui.geometry import default_size
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
@@ -68,7 +69,7 @@ class ProjectorWindow(QWidget):
             app.screenRemoved.connect(self._screens_changed)
         close = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         close.activated.connect(self.hide)
-        self.resize(1024, 640)
+        default_size(self, 1024, 640)
         self._render()
 
     def _label(self, points: float, *, bold: bool = False, name: str) -> QLabel:

@@ -23,6 +23,7 @@ from circlekeeper.core.domain.enums import CircleKind
 from circlekeeper.core.facilitation.rows import LiveSession, NoteRow
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.agreements import open_agreement_for_circle
+from circlekeeper.ui.geometry import default_size
 from circlekeeper.ui.live.labels import clock_text
 
 AGREEMENT_KINDS = {
@@ -49,7 +50,7 @@ class SummaryView(QDialog):
         self.summary = summary
         self.setWindowTitle(self.tr("Summary — {title}").format(title=live.title))
         self.setAccessibleName(self.tr("Circle summary"))
-        self.resize(760, 640)
+        default_size(self, 760, 640)
         layout = QVBoxLayout(self)
         self.text = QTextBrowser(self)
         self.text.setAccessibleName(self.tr("Circle summary"))

@@ -32,6 +32,7 @@ from circlekeeper.core.people.people import GuardianRow, PeopleService, PersonDa
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.profiles import Viewer
 from circlekeeper.core.store.problems import DatabaseProblem
+from circlekeeper.ui.locale import format_edit
 from circlekeeper.ui.people.guardian_links import GuardianLinks, PendingLink
 from circlekeeper.ui.people.labels import grade_choices, kind_choices
 from circlekeeper.ui.profiles import current_viewer
@@ -114,7 +115,7 @@ class PersonDialog(GuardianLinks):
         self.birth_known.setAccessibleName(self.tr("Birth date is known"))
         self.birth_date = QDateEdit(self)
         self.birth_date.setCalendarPopup(True)
-        self.birth_date.setDisplayFormat("yyyy-MM-dd")
+        format_edit(self.birth_date)
         self.birth_date.setMinimumDate(QDate(1900, 1, 1))
         self.birth_date.setMaximumDate(QDate.currentDate())
         self.birth_date.setDate(QDate.currentDate().addYears(-12))
@@ -144,10 +145,10 @@ class PersonDialog(GuardianLinks):
         birth_label = QLabel(self.tr("&Birth date"), self)
         birth_label.setBuddy(self.birth_known)
         right.addRow(birth_label, birth)
-        self._row(right, self.tr("Sc&hool"), self.school)
+        self._row(right, self.tr("&School"), self.school)
         self._row(right, self.tr("Student/staff &ID"), self.external_id)
         self._row(right, self.tr("E&mail"), self.email)
-        self._row(right, self.tr("P&hone"), self.phone)
+        self._row(right, self.tr("Phon&e"), self.phone)
         self._row(right, self.tr("&Title"), self.title)
         columns = QHBoxLayout()
         columns.addLayout(left, 1)

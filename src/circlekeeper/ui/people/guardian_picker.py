@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from circlekeeper.core.domain.enums import PersonKind
 from circlekeeper.core.people.people import PeopleService, PersonRow
+from circlekeeper.ui.geometry import default_size
 from circlekeeper.ui.people.model import PeopleTableModel
 from circlekeeper.ui.style import heading, note
 
@@ -38,7 +39,7 @@ class GuardianPicker(QDialog):
         self.chosen: PersonRow | None = None
         self.setWindowTitle(self.tr("Link a guardian"))
         self.setAccessibleName(self.windowTitle())
-        self.resize(680, 520)
+        default_size(self, 680, 520)
 
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Type part of the guardian's name"))

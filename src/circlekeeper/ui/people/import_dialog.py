@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.background import BackgroundTask
+from circlekeeper.ui.geometry import default_size
 from circlekeeper.ui.looking import screen_context
 from circlekeeper.ui.people.labels import count_text
 from circlekeeper.ui.people.roster_preview import (
@@ -62,7 +63,7 @@ class RosterImportDialog(QDialog):
         self.use_saved = True  # False once the person asks for the usual columns again
         self.setWindowTitle(self.tr("Import a roster"))
         self.setAccessibleName(self.windowTitle())
-        self.resize(980, 700)
+        default_size(self, 980, 700)
 
         self.path = QLineEdit(self)
         self.path.setReadOnly(True)

@@ -50,7 +50,7 @@ from circlekeeper.ui.cases.common import (
     show_message,
     to_qdate,
 )
-from circlekeeper.ui.locale import language
+from circlekeeper.ui.locale import format_edit, language
 from circlekeeper.ui.reports.labels import FORMATS, format_accessible_name, format_button_text
 from circlekeeper.ui.reports.report_view import ReportView
 from circlekeeper.ui.style import compact_combo, heading, note
@@ -124,7 +124,7 @@ class ReportsArea(QWidget):
         self.end_date.setAccessibleName(self.tr("Last day of the period"))
         for edit in (self.start_date, self.end_date):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+            format_edit(edit)
         self.today = today
         self.school_year_button = QPushButton(self.tr("School &year"), self)
         self.school_year_button.setAccessibleName(self.tr("Period: this school year so far"))

@@ -30,7 +30,7 @@ FORMATS: tuple[tuple[str, str, str, str], ...] = (
         ".csv",
         QT_TRANSLATE_NOOP("Reports", "CSV, one figure per line (*.csv)"),
     ),
-    ("html", QT_TRANSLATE_NOOP("Reports", "Save &HTML…"), ".html", "HTML (*.html)"),
+    ("html", QT_TRANSLATE_NOOP("Reports", "Sa&ve HTML…"), ".html", "HTML (*.html)"),
 )
 
 

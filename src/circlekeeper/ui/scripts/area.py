@@ -27,6 +27,7 @@ from circlekeeper.core.store.database import Database
 from circlekeeper.ui.circles.labels import kind_label
 from circlekeeper.ui.geometry import remember_splitter
 from circlekeeper.ui.scripts.editor import ScriptEditor
+from circlekeeper.ui.scrolling import down_only
 from circlekeeper.ui.style import heading, note
 
 KeyRole = Qt.ItemDataRole.UserRole
@@ -53,11 +54,11 @@ class ScriptsArea(QWidget):
         self.list = QListWidget(self)
         self.list.setAccessibleName(self.tr("Scripts list"))
         self.list.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 18)
-        self.duplicate_button = QPushButton(self.tr("D&uplicate…"), self)
+        self.duplicate_button = QPushButton(self.tr("Duplicat&e…"), self)
         self.duplicate_button.setAccessibleName(
             self.tr("Duplicate the selected script into one of your own")
         )
-        self.import_button = QPushButton(self.tr("&Import…"), self)
+        self.import_button = QPushButton(self.tr("Import…"), self)
         self.import_button.setAccessibleName(self.tr("Import a script file"))
         self.export_button = QPushButton(self.tr("E&xport…"), self)
         self.export_button.setAccessibleName(self.tr("Export the selected script to a file"))
@@ -72,7 +73,7 @@ class ScriptsArea(QWidget):
         self.errors.setAccessibleName(self.tr("Problems found"))
         self.errors.setStyleSheet("color: #a01010;")
         self.errors.hide()
-        self.save_button = QPushButton(self.tr("&Save"), self)
+        self.save_button = QPushButton(self.tr("S&ave"), self)
         self.save_button.setAccessibleName(self.tr("Save the script"))
         self.save_button.setToolTip(self.tr("Save the script (Ctrl+S)"))
         self.revert_button = QPushButton(self.tr("Re&vert"), self)
@@ -94,7 +95,9 @@ class ScriptsArea(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.banner)
-        right_layout.addWidget(self.editor, 1)
+        # The editor scrolls inside its pane, so a long script never makes the window taller
+        # than a laptop's screen.
+        right_layout.addWidget(down_only(self.editor, right), 1)
         right_layout.addWidget(self.errors)
         save_row = QHBoxLayout()
         save_row.addStretch(1)

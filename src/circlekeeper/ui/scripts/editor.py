@@ -145,7 +145,7 @@ class ScriptEditor(QWidget):
                 (self.tr("Question (&Spanish)"), self.question_es),
                 (self.tr("Addressed t&o"), self.addressed_to),
                 (self.tr("Mi&nutes"), self.minutes),
-                (self.tr("Ti&ps"), self.tips),
+                (self.tr("Tips"), self.tips),
             ),
         )
         stage_column = QVBoxLayout()

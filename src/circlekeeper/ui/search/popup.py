@@ -21,6 +21,7 @@ from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.background import BackgroundTask
 from circlekeeper.ui.cases.common import PROBLEMS, clearable, inert_item_flags, problem_text
+from circlekeeper.ui.geometry import default_size
 from circlekeeper.ui.looking import screen_context
 
 SEARCH_DELAY_MS = 120
@@ -50,7 +51,7 @@ class SearchPopup(QDialog):
         self.hits: list[SearchHit] = []
         self.setWindowTitle(self.tr("Search everywhere"))
         self.setAccessibleName(self.windowTitle())
-        self.resize(640, 520)
+        default_size(self, 640, 520)
         self.field = QLineEdit(self)
         clearable(self.field)
         self.field.setPlaceholderText(

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from circlekeeper.core.audit.audit import AuditEntry, history
 from circlekeeper.core.operations import Context
 from circlekeeper.core.store.problems import DatabaseProblem
+from circlekeeper.ui.geometry import default_size
 from circlekeeper.ui.locale import datetime_text
 from circlekeeper.ui.looking import sessions_context
 from circlekeeper.ui.style import heading, note
@@ -47,7 +48,7 @@ class HistoryDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("History of {record}").format(record=title))
         self.setAccessibleName(self.windowTitle())
-        self.resize(820, 480)
+        default_size(self, 820, 480)
         try:
             # Who is looking decides in core what the lines show (no demographics to an SRO).
             self.entries: list[AuditEntry] = history(sessions_context(sessions), entity_uuid)

@@ -75,7 +75,7 @@ class ProtectionSection(QWidget):
         self.backups.setAccessibleName(self.tr("Backups, newest first"))
         self.backups.setMaximumHeight(self.fontMetrics().lineSpacing() * 6 + 12)
         self.backup_now = self._button(self.tr("&Back up now"), self.back_up_now)
-        self.restore_button = self._button(self.tr("&Restore…"), self.restore_selected)
+        self.restore_button = self._button(self.tr("Restore…"), self.restore_selected)
         self.backups.currentRowChanged.connect(lambda _row: self._update_buttons())
         self.backup_status = QLabel(self)
         self.backup_status.setWordWrap(True)
@@ -88,7 +88,7 @@ class ProtectionSection(QWidget):
         self.years.setSuffix(self.tr(" years after closing"))
         self.years.setAccessibleName(self.tr("Keep closed cases for this many years"))
         self.save_years = self._button(self.tr("Save &rule"), self.save_retention)
-        self.preview_button = self._button(self.tr("&Preview…"), self.preview)
+        self.preview_button = self._button(self.tr("Prev&iew…"), self.preview)
 
         # Lock
         self.lock_after = QSpinBox(self)
@@ -97,7 +97,7 @@ class ProtectionSection(QWidget):
         self.lock_after.setSuffix(self.tr(" minutes without use"))
         self.lock_after.setAccessibleName(self.tr("Lock after this many minutes without use"))
         self.lock_after.editingFinished.connect(self.save_lock)
-        self.lock_now = self._button(self.tr("&Lock now (Ctrl+L)"), self._lock)
+        self.lock_now = self._button(self.tr("Lock no&w (Ctrl+L)"), self._lock)
 
         box = QGroupBox(self)
         form = QFormLayout(box)
@@ -113,7 +113,7 @@ class ProtectionSection(QWidget):
         )
         form.addRow(self._label(self.tr("Encryption"), self.encrypt_button), self.encryption_status)
         form.addRow("", self._row(self.encrypt_button, self.passphrase_button))
-        form.addRow(self._label(self.tr("Backu&ps"), self.backups), self.backups)
+        form.addRow(self._label(self.tr("Backups"), self.backups), self.backups)
         form.addRow("", self._row(self.backup_now, self.restore_button))
         form.addRow("", self.backup_status)
         form.addRow(self._label(self.tr("Re&tention"), self.years), self.years)

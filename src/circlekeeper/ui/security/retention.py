@@ -45,6 +45,7 @@ from circlekeeper.core.retention.retention import (
 )
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.problems import DatabaseProblem
+from circlekeeper.ui.geometry import default_size
 from circlekeeper.ui.locale import date_text, datetime_text
 from circlekeeper.ui.looking import screen_context
 from circlekeeper.ui.style import heading, note
@@ -64,7 +65,7 @@ class RetentionDialog(QDialog):
         self.backup_outcome: BackupOutcome | None = None
         self.setWindowTitle(self.tr("Old records"))
         self.setAccessibleName(self.windowTitle())
-        self.resize(820, 640)
+        default_size(self, 820, 640)
         self.plan: RetentionPlan = plan_retention(self.context, years, self.today)
         self.candidates: list[RetentionCandidate] = self.plan.cases
         self.holding: list[BackupHolding] = (
