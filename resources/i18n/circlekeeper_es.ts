@@ -5560,7 +5560,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/people/area.py" />
             <source>End of school &amp;year…</source>
-            <translation>Fin del año &amp;escolar…</translation>
+            <translation>&amp;Fin del año escolar…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/area.py" />
