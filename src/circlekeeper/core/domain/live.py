@@ -22,6 +22,7 @@ from circlekeeper.core.i18n import _
 
 STATE_FORMAT = 1
 HISTORY_LIMIT = 60  # moves kept for "back"; bounded so the JSON written per move stays small
+APPLIED_LIMIT = 40  # ids of the last actions stored, so an action sent twice lands once
 
 
 class PieceMode(StrEnum):
@@ -106,6 +107,9 @@ class LiveState:
     history: list[dict[str, Any]] = field(default_factory=list)
     # Bookkeeping for the service that stores this state (open stage record, last turn row).
     stage_record_id: int | None = None
+    # The ids of the last actions stored (oldest first): an action sent again (a replay from
+    # the laptop's journal, a commit whose answer was lost) is recognised and not done twice.
+    applied: list[str] = field(default_factory=list)
 
     # --- starting ---------------------------------------------------------------------
 
@@ -363,6 +367,11 @@ class LiveState:
         self.timer_accumulated = 0.0
         self.timer_started_at = _now(now) if running else None
 
+    def mark_applied(self, action_id: str) -> None:
+        """Remember that the action with this id is stored (only the last few are kept)."""
+        self.applied.append(action_id)
+        del self.applied[:-APPLIED_LIMIT]
+
     # --- storing ----------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
@@ -390,6 +399,7 @@ class LiveState:
             "timer_accumulated": self.timer_accumulated,
             "history": [dict(h) for h in self.history],
             "stage_record_id": self.stage_record_id,
+            "applied": list(self.applied),
         }
 
     @classmethod
@@ -421,6 +431,7 @@ class LiveState:
                 timer_accumulated=float(data["timer_accumulated"]),
                 history=[dict(h) for h in data["history"]],
                 stage_record_id=_opt_int(data.get("stage_record_id")),
+                applied=[str(a) for a in data.get("applied", [])],
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"the saved live state is damaged ({exc})") from exc

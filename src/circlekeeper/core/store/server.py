@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from circlekeeper.core.store.problems import DatabaseProblem
+from circlekeeper.core.store.problems import DatabaseProblem, ServerUnreachable
 
 # The oldest PostgreSQL major version circlekeeper supports (trusted unaccent, EXECUTE FUNCTION).
 MINIMUM_MAJOR = 13
@@ -99,7 +99,7 @@ def connection_problem(exc: BaseException, where: str) -> DatabaseProblem | None
             "failed to resolve host",
         )
     ):
-        return DatabaseProblem(
+        return ServerUnreachable(
             f"Could not reach the server {where}: nothing answered at that address and port. "
             "Nothing was changed. Check the host name and port, and that the server is running."
         )
@@ -116,7 +116,7 @@ def connection_problem(exc: BaseException, where: str) -> DatabaseProblem | None
             "admin_shutdown",
         )
     ):
-        return DatabaseProblem(
+        return ServerUnreachable(
             f"The connection to the server {where} was lost, so the last change was not saved. "
             "Everything saved before it is safe. Check the network, then try again."
         )
