@@ -289,10 +289,12 @@ class FacilitationService:
 
     def perform(self, kind: str, args: dict[str, Any]) -> object:
         """Make the action now; kept on the laptop instead while the server cannot be reached."""
-        action = Action.new(kind, args, at=self._clock(), actor=self.ctx.actor())
-        if self.offline is not None:
-            return self.offline.perform(action)
-        return self.apply(action)
+        if self.offline is None:
+            return self.apply(Action.new(kind, args, at=self._clock(), actor=self.ctx.actor()))
+        # Offline, who acts cannot be read from the server: the keeper remembers them.
+        keeper = self.offline
+        actor = keeper.actor if keeper.active else (self.ctx.actor() or keeper.actor)
+        return keeper.perform(Action.new(kind, args, at=self._clock(), actor=actor))
 
     def apply(self, action: Action) -> object:
         """Store one action in one transaction, once: an action whose id is already stored
@@ -361,7 +363,7 @@ class FacilitationService:
                 if self.offline is None:
                     raise
                 self.offline.lost(problem)
-        return self.offline.visible_notes(self.viewer)
+        return self.offline.visible_notes()
 
     def end(self) -> dict[str, Any]:
         """End the circle: close the open stage, mark it completed, store and return a summary.

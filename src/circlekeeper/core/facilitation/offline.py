@@ -29,7 +29,6 @@ from circlekeeper.core.facilitation.rows import LiveSession, NoteRow
 from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import InvalidInput, NotFound
-from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.store.models import Circle
 from circlekeeper.core.store.problems import DatabaseProblem, ServerUnreachable
 from circlekeeper.core.store.server import describe
@@ -123,6 +122,10 @@ class OfflineCircle:
         self.participants = set(live.participants)
         self.notes: list[NoteRow] = list(live.notes)
         self.problem: str = ""
+        # Who is keeping the circle, remembered while the server answers: offline, the
+        # profiles cannot be read, and the keeper must still see their own private notes.
+        self.actor = service.ctx.actor()
+        self.viewer = service.viewer
         service.offline = self
 
     @classmethod
@@ -195,10 +198,20 @@ class OfflineCircle:
         self.state = state
         return state
 
-    def visible_notes(self, viewer: Viewer) -> list[NoteRow]:
-        return viewer.visible_notes(self.notes)
+    def visible_notes(self) -> list[NoteRow]:
+        """The notes the keeper sees (their own private ones, every record note)."""
+        return self.viewer.visible_notes(self.notes)
 
     # --- back online -----------------------------------------------------------------------
+
+    def server_answers(self) -> bool:
+        """Whether the server answers now (safe to call from a worker thread: reads only)."""
+        try:
+            with self.service.ctx.read() as session:
+                session.execute(text("SELECT 1"))
+        except DatabaseProblem:
+            return False
+        return True
 
     def try_to_send(self) -> Sent | None:
         """Ask the server; when it answers, send the journal in order and go back online.

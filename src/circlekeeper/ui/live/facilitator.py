@@ -37,6 +37,7 @@ from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.geometry import default_size, remember_geometry
 from circlekeeper.ui.live import people_actions
+from circlekeeper.ui.live.connection import ConnectionLine
 from circlekeeper.ui.live.labels import clock_text, seat_list
 from circlekeeper.ui.live.projector import ProjectorWindow
 from circlekeeper.ui.live.ring import RingWidget
@@ -185,6 +186,9 @@ class FacilitatorWindow(FacilitatorScreens, QWidget):
         root.addLayout(grid)
         self.status = self._label(12, self.tr("Status"))
         self.status.setMinimumHeight(self.status.fontMetrics().height() + 4)
+        # On a server: the calm line while the laptop keeps the circle (hidden otherwise).
+        self.connection = ConnectionLine(self)
+        root.addWidget(self.connection)
         root.addWidget(self.status)
         for action in self.live_actions:
             for key in action.keys:
@@ -482,5 +486,6 @@ class FacilitatorWindow(FacilitatorScreens, QWidget):
             event.ignore()
             return
         self._ticker.stop()
+        self.connection.stop()
         self.projector.close()
         super().closeEvent(event)
