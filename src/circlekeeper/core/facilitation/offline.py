@@ -15,6 +15,7 @@ A file database never drops, so it never journals.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,6 +127,7 @@ class OfflineCircle:
         # profiles cannot be read, and the keeper must still see their own private notes.
         self.actor = service.ctx.actor()
         self.viewer = service.viewer
+        self.on_lost: Callable[[], None] | None = None  # a screen that says so at once
         service.offline = self
 
     @classmethod
@@ -173,6 +175,8 @@ class OfflineCircle:
         log.warning("The server dropped mid-circle; saving on this laptop: %s", problem)
         self.active = True
         self.problem = str(problem)
+        if self.on_lost is not None:
+            self.on_lost()
 
     def _learn(self, result: object) -> None:
         if isinstance(result, LiveState):

@@ -56,6 +56,7 @@ class ConnectionLine(QLabel):
             log.exception("The laptop's journal for this circle cannot be used")
         if self.keeper is None:
             return
+        self.keeper.on_lost = self.check
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self.check)
