@@ -11,9 +11,11 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 from tests.tcp_proxy import Proxy
 
+from circlekeeper.core.settings.settings import SettingsService
 from circlekeeper.core.store.database import Database, open_database
 from circlekeeper.core.store.models import Note, Turn
 from circlekeeper.ui.live import connection
+from circlekeeper.ui.main_window import MainWindow
 
 from .test_facilitator_helpers import harm_circle, open_window, press, to_first_round
 
@@ -77,3 +79,33 @@ def test_the_window_says_offline_calmly_and_back_online_when_sent(
     assert window.state.passed == [ids["Bea"]]
     assert "Said on the laptop." in [n.text for n in window.notes]
     window.close()
+
+
+def test_starting_again_sends_what_the_laptop_kept_and_says_so(
+    qtbot: QtBot, proxied: tuple[Proxy, Database], pg_url: str
+) -> None:
+    proxy, db = proxied
+    SettingsService(db.sessions).save(type(SettingsService(db.sessions).load())(welcome_done="1"))
+    cid, _ids = harm_circle(db)
+    window = open_window(qtbot, db, cid)
+    to_first_round(qtbot, window)
+    proxy.cut()
+    press(qtbot, window, Key.Key_Space)
+    press(qtbot, window, Key.Key_P)
+    assert window.connection.offline
+    window.connection.stop()
+    window.hide()  # the program is stopped while offline: the journal stays on the disk
+    proxy.restore()
+
+    # When circlekeeper starts again on the server
+    main = MainWindow()
+    qtbot.addWidget(main)
+    main.show()
+    assert main.open_database(pg_url, interactive=True)
+    qtbot.waitUntil(lambda: getattr(main, "resume_box", None) is not None, timeout=20_000)
+
+    # Then what the laptop kept was sent, and the offer to resume says so
+    assert "2 actions of a circle saved on this laptop were sent" in main.resume_box.text()
+    assert counts(db, cid) == (2, 0)
+    main.resume_box.reject()
+    main.close_database()

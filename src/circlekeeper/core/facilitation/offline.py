@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session
 
 from circlekeeper.core.domain.live import LiveState
 from circlekeeper.core.facilitation.actions import Action, copy_state, move_in_memory
@@ -37,17 +36,28 @@ from circlekeeper.core.store.server import describe
 log = logging.getLogger(__name__)
 
 
-def database_identity(session: Session) -> str | None:
+def database_identity(context: Context) -> str | None:
     """Which server database this is, for a journal to name; None for a file (never journals).
 
-    The server and database name (never the password) and the database's own number on the
-    server, which a database dropped and made again under the same name does not keep.
+    The server's own identifier (made when its cluster was created, whatever address the laptop
+    reaches it by), the database's name, and its number on the server, which a database dropped
+    and made again under the same name does not keep.
     """
-    bind = session.get_bind()
-    if bind.dialect.name != "postgresql":
-        return None
-    number = session.scalar(text("SELECT oid FROM pg_database WHERE datname = current_database()"))
-    return f"{describe(bind.engine.url)}#{number}"
+    with context.read() as session:
+        bind = session.get_bind()
+        if bind.dialect.name != "postgresql":
+            return None
+        name, number = session.execute(
+            text("SELECT datname, oid FROM pg_database WHERE datname = current_database()")
+        ).one()
+    try:
+        with context.read() as session:
+            system = session.scalar(text("SELECT system_identifier FROM pg_control_system()"))
+    except ServerUnreachable:
+        raise
+    except DatabaseProblem:  # a server that keeps it from this user: its address instead
+        system = describe(bind.engine.url)
+    return f"{system}/{name}#{number}"
 
 
 @dataclass
@@ -81,8 +91,8 @@ def send_journal(service: FacilitationService, journal: Journal) -> Sent:
     circle. A server that drops again raises :class:`ServerUnreachable`; what was sent stays
     sent and the rest waits.
     """
+    identity = database_identity(service.ctx)
     with service.ctx.read() as session:
-        identity = database_identity(session)
         circle = session.scalar(select(Circle.uuid).where(Circle.id == service.circle_id))
     about = journal.about()
     if about.get("database") != identity or about.get("circle") != circle:
@@ -144,8 +154,7 @@ class OfflineCircle:
         Call it with the session :meth:`FacilitationService.resume` gave, while the server
         answers (the journal records which database it belongs to).
         """
-        with service.ctx.read() as session:
-            identity = database_identity(session)
+        identity = database_identity(service.ctx)
         if identity is None:
             return None
         journal = Journal.for_circle(
@@ -251,10 +260,10 @@ def send_waiting(
     where = folder or journal_folder()
     if not where.is_dir():
         return []
+    identity = database_identity(context)
+    if identity is None:
+        return []
     with context.read() as session:
-        identity = database_identity(session)
-        if identity is None:
-            return []
         circles = {str(u): int(i) for u, i in session.execute(select(Circle.uuid, Circle.id))}
     said: list[str] = []
     for path in sorted(where.glob(f"*{SUFFIX}")):

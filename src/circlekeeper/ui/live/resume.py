@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from circlekeeper.core.circles.queries import find_interrupted
 from circlekeeper.core.circles.rows import CircleRow
+from circlekeeper.core.facilitation.offline import send_waiting
 from circlekeeper.core.store.database import Database
+from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.locale import datetime_text
 from circlekeeper.ui.operations import context_for
+
+log = logging.getLogger(__name__)
 
 
 def interrupted_circles(database: Database) -> list[CircleRow]:
     return find_interrupted(context_for(database))
+
+
+def send_kept(database: Database) -> list[str]:
+    """On a server: send what a circle kept on this laptop when the program was stopped
+    offline (a crash, a kill, a closed lid); plain sentences saying what was sent."""
+    if not database.on_server:
+        return []
+    try:
+        return send_waiting(context_for(database))
+    except DatabaseProblem:
+        log.exception("The circles kept on this laptop could not be sent yet")
+        return []
 
 
 def resume_offer(database: Database, parent: QWidget) -> QMessageBox | None:
@@ -21,6 +39,7 @@ def resume_offer(database: Database, parent: QWidget) -> QMessageBox | None:
     Yes opens the facilitator window on it, where the circle stopped; the window is kept on
     ``parent.live_window``.
     """
+    sent = send_kept(database)
     circles = interrupted_circles(database)
     if not circles:
         return None
@@ -41,6 +60,8 @@ def resume_offer(database: Database, parent: QWidget) -> QMessageBox | None:
         text += "\n\n" + parent.tr(
             "{n} other circles were also left running; they stay as they are."
         ).format(n=len(circles) - 1)
+    if sent:
+        text += "\n\n" + " ".join(sent)
     box.setText(text)
     box.setAccessibleName(parent.tr("Resume the circle?"))
     yes = box.addButton(parent.tr("&Resume"), QMessageBox.ButtonRole.YesRole)
