@@ -110,6 +110,9 @@ class LiveState:
     # The ids of the last actions stored (oldest first): an action sent again (a replay from
     # the laptop's journal, a commit whose answer was lost) is recognised and not done twice.
     applied: list[str] = field(default_factory=list)
+    # How the keeper set the screens (projector open, its languages, guidelines shown), so a
+    # resumed circle comes back on the same screens.
+    display: dict[str, Any] = field(default_factory=dict)
 
     # --- starting ---------------------------------------------------------------------
 
@@ -367,6 +370,16 @@ class LiveState:
         self.timer_accumulated = 0.0
         self.timer_started_at = _now(now) if running else None
 
+    def set_display(self, *, projector: bool, languages: list[str], guidelines: bool) -> None:
+        """Remember how the screens are set: the projector, its languages, the guidelines."""
+        if not languages or len(languages) > 2 or not all(isinstance(x, str) for x in languages):
+            raise MoveNotAllowed(_("Show one or two of the script's languages."))
+        self.display = {
+            "projector": bool(projector),
+            "languages": list(languages),
+            "guidelines": bool(guidelines),
+        }
+
     def mark_applied(self, action_id: str) -> None:
         """Remember that the action with this id is stored (only the last few are kept)."""
         self.applied.append(action_id)
@@ -400,6 +413,7 @@ class LiveState:
             "history": [dict(h) for h in self.history],
             "stage_record_id": self.stage_record_id,
             "applied": list(self.applied),
+            "display": dict(self.display),
         }
 
     @classmethod
@@ -432,6 +446,7 @@ class LiveState:
                 history=[dict(h) for h in data["history"]],
                 stage_record_id=_opt_int(data.get("stage_record_id")),
                 applied=[str(a) for a in data.get("applied", [])],
+                display=dict(data.get("display") or {}),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"the saved live state is damaged ({exc})") from exc

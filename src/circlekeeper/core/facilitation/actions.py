@@ -35,10 +35,23 @@ STATE_MOVES = frozenset(
         "pause_timer",
         "reset_timer",
         "leave_early",
+        "set_display",
     }
 )
 KINDS = STATE_MOVES | {"add_note", "join_late"}
 OFFLINE_KINDS = STATE_MOVES | {"add_note"}
+# The moves that take only the time (the service records a turn or a stage for some of them).
+_PLAIN_MOVES = frozenset(
+    {
+        "next_speaker",
+        "pass_turn",
+        "next_stage",
+        "previous_stage",
+        "start_timer",
+        "pause_timer",
+        "reset_timer",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,17 @@ class Action:
         return action
 
 
+def display_args(args: dict[str, Any]) -> dict[str, Any]:
+    """The screens' settings of a ``set_display`` action, as :meth:`LiveState.set_display`
+    takes them."""
+    languages = args.get("languages")
+    return {
+        "projector": bool(args.get("projector")),
+        "languages": [str(x) for x in languages] if isinstance(languages, list) else [],
+        "guidelines": bool(args.get("guidelines")),
+    }
+
+
 def copy_state(state: LiveState) -> LiveState:
     """An independent copy (a move that is refused must leave the shown state untouched)."""
     return LiveState.from_dict(state.to_dict())
@@ -110,28 +134,18 @@ def move_in_memory(state: LiveState, action: Action, participants: set[int]) -> 
     try:
         if kind == "add_note":
             return _note(state, action, participants)
-        if kind == "next_speaker":
-            state.next_speaker(now)
-        elif kind == "pass_turn":
-            state.pass_turn(now)
+        if kind in _PLAIN_MOVES:
+            getattr(state, kind)(now)
         elif kind == "choose_speaker":
             state.choose_speaker(int(args["participant_id"]), now)
         elif kind == "set_mode":
             state.set_mode(str(args["mode"]), now)
         elif kind == "back":
             state.back(now)
-        elif kind == "next_stage":
-            state.next_stage(now)
-        elif kind == "previous_stage":
-            state.previous_stage(now)
-        elif kind == "start_timer":
-            state.start_timer(now)
-        elif kind == "pause_timer":
-            state.pause_timer(now)
-        elif kind == "reset_timer":
-            state.reset_timer(now)
         elif kind == "leave_early":
             state.leave_early(int(args["participant_id"]), now)
+        elif kind == "set_display":
+            state.set_display(**display_args(args))
     except MoveNotAllowed as exc:
         raise InvalidInput(str(exc)) from None
     state.mark_applied(action.id)

@@ -29,7 +29,7 @@ from circlekeeper.core.domain.live import (
     TurnTaken,
 )
 from circlekeeper.core.domain.script_snapshot import script_from_json
-from circlekeeper.core.facilitation.actions import STATE_MOVES, Action
+from circlekeeper.core.facilitation.actions import STATE_MOVES, Action, display_args
 from circlekeeper.core.facilitation.queries import (
     circle_summary,
     dump_state,
@@ -228,6 +228,11 @@ class FacilitationService:
     def reset_timer(self) -> LiveState:
         return self._moved("reset_timer")
 
+    def set_display(self, *, projector: bool, languages: list[str], guidelines: bool) -> LiveState:
+        """Remember how the keeper set the screens, so resuming brings them back."""
+        args = {"projector": projector, "languages": list(languages), "guidelines": guidelines}
+        return self._moved("set_display", **args)
+
     def join_late(
         self,
         person_id: int,
@@ -334,6 +339,8 @@ class FacilitationService:
             )
         if kind == "leave_early":
             return lambda s, now, db: self._leave(s, now, db, int(args["participant_id"]))
+        if kind == "set_display":
+            return lambda s, now, db: s.set_display(**display_args(args))
         timer = {"start_timer": "start_timer", "pause_timer": "pause_timer"}.get(
             kind, "reset_timer"
         )

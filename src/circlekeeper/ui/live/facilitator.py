@@ -113,6 +113,7 @@ class FacilitatorWindow(FacilitatorScreens, QWidget):
         self._ticker.timeout.connect(self._tick)
         self._ticker.start()
         if self.resumed:
+            self.restore_display()
             self._say(
                 self.tr("Resumed where the circle stopped. {n} notes kept.").format(
                     n=len(self.notes)

@@ -1,0 +1,72 @@
+"""Resume restores everything: the projector, its languages and the guidelines come back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from circlekeeper.core.store.database import open_database
+
+from .test_facilitator_helpers import harm_circle, open_window, press, to_first_round
+
+Key = Qt.Key
+Mod = Qt.KeyboardModifier
+
+
+def test_resuming_brings_back_the_projector_its_languages_and_guidelines(
+    qtbot: QtBot, db_path: Path
+) -> None:
+    # Given a circle on the projector, in both languages, with the guidelines shown
+    db = open_database(db_path)
+    cid, _ids = harm_circle(db)
+    window = open_window(qtbot, db, cid)
+    to_first_round(qtbot, window)
+    press(qtbot, window, Key.Key_Space)
+    press(qtbot, window, Key.Key_P, Mod.ControlModifier | Mod.ShiftModifier)
+    press(qtbot, window, Key.Key_L, Mod.ControlModifier | Mod.ShiftModifier)
+    window.buttons["guidelines"].click()
+    press(qtbot, window, Key.Key_PageDown)  # on to a stage after the guidelines
+    assert window.projector.isVisible() and window.languages == ["en", "es"]
+    shown = window.projector.shown_texts()
+    stage = window.state.stage_index if window.state else None
+    window._ticker.stop()
+    window.projector.hide()
+    window.hide()
+    db.close()  # the laptop dies
+
+    # When the circle is resumed on a freshly opened database
+    again = open_database(db_path)
+    resumed = open_window(qtbot, again, cid)
+
+    # Then the projector is open again, in the same languages, with the guidelines
+    assert resumed.resumed and resumed.state is not None and resumed.state.stage_index == stage
+    assert resumed.projector.isVisible()
+    assert resumed.buttons["projector"].isChecked()
+    assert resumed.languages == ["en", "es"]
+    assert resumed.buttons["languages"].text() == "Languages: English + Español"
+    assert resumed.buttons["guidelines"].isChecked()
+    assert resumed.projector.guidelines.isVisible() and resumed.projector.guidelines.text()
+    assert resumed.projector.shown_texts() == shown
+    resumed.close()
+    again.close()
+
+
+def test_a_circle_resumed_without_the_projector_keeps_it_closed(
+    qtbot: QtBot, db_path: Path
+) -> None:
+    db = open_database(db_path)
+    cid, _ids = harm_circle(db)
+    window = open_window(qtbot, db, cid)
+    press(qtbot, window, Key.Key_P, Mod.ControlModifier | Mod.ShiftModifier)
+    press(qtbot, window, Key.Key_P, Mod.ControlModifier | Mod.ShiftModifier)  # closed again
+    window._ticker.stop()
+    window.hide()
+    db.close()
+
+    again = open_database(db_path)
+    resumed = open_window(qtbot, again, cid)
+    assert not resumed.projector.isVisible() and resumed.languages == ["en"]
+    resumed.close()
+    again.close()
