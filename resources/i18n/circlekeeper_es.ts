@@ -10297,6 +10297,11 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
     <context>
         <name>core</name>
         <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>Show one or two of the script's languages.</source>
+            <translation>Muestre uno o dos de los idiomas del guion.</translation>
+        </message>
+        <message>
             <location filename="../../src/circlekeeper/core/facilitation/actions.py" />
             <source>The server cannot be reached, and this needs it. Everything done so far is saved on this laptop; do it again once the server is back.</source>
             <translation>No se puede conectar con el servidor, y esto lo necesita. Todo lo hecho hasta ahora está guardado en esta computadora; vuelva a hacerlo cuando regrese el servidor.</translation>
