@@ -7347,6 +7347,21 @@ Cancel them, keep them open (they still show as due), or leave the case open?</s
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/live/resume.py" />
+            <source>Stage {n}, {title}, {name} holds the piece</source>
+            <translation>Etapa {n}, {title}, {name} tiene la pieza para hablar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/resume.py" />
+            <source>Stage {n}, {title}</source>
+            <translation>Etapa {n}, {title}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/resume.py" />
+            <source>It resumes at: {where}.</source>
+            <translation>Se reanuda en: {where}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/resume.py" />
             <source>A circle was interrupted: “{title}”, started {when}.
 
 Resume it where it stopped? The same stage, the same speaker and all notes are kept.</source>

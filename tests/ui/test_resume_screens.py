@@ -7,7 +7,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from circlekeeper.core.settings.settings import SettingsService
 from circlekeeper.core.store.database import open_database
+from circlekeeper.ui.main_window import MainWindow
 
 from .test_facilitator_helpers import harm_circle, open_window, press, to_first_round
 
@@ -70,3 +72,32 @@ def test_a_circle_resumed_without_the_projector_keeps_it_closed(
     assert not resumed.projector.isVisible() and resumed.languages == ["en"]
     resumed.close()
     again.close()
+
+
+def test_the_offer_to_resume_says_the_stage_and_who_holds_the_piece(
+    qtbot: QtBot, db_path: Path
+) -> None:
+    db = open_database(db_path)
+    service = SettingsService(db.sessions)
+    service.save(type(service.load())(welcome_done="1"))
+    cid, ids = harm_circle(db)
+    window = open_window(qtbot, db, cid)
+    to_first_round(qtbot, window)
+    press(qtbot, window, Key.Key_Space)  # Kim spoke: Ali holds the piece
+    assert window.state is not None and window.state.speaker == ids["Ali"]
+    stage = window.state.stage_index + 1
+    window._ticker.stop()
+    window.hide()
+    db.close()
+
+    main = MainWindow()
+    qtbot.addWidget(main)
+    main.show()
+    assert main.open_database(db_path, interactive=True)
+    qtbot.waitUntil(lambda: getattr(main, "resume_box", None) is not None)
+    assert (
+        f"It resumes at: Stage {stage}, Guidelines, Ali Test holds the piece."
+        in main.resume_box.text()
+    )
+    main.resume_box.reject()
+    main.close_database()
