@@ -9,9 +9,11 @@ from pytestqt.qtbot import QtBot
 
 from circlekeeper.core.settings.settings import SettingsService
 from circlekeeper.core.store.database import open_database
+from circlekeeper.ui.live.facilitator import FacilitatorWindow
 from circlekeeper.ui.main_window import MainWindow
 
-from .test_facilitator_helpers import harm_circle, open_window, press, to_first_round
+from .conftest import activate
+from .test_facilitator_helpers import Clock, harm_circle, open_window, press, to_first_round
 
 Key = Qt.Key
 Mod = Qt.KeyboardModifier
@@ -101,3 +103,56 @@ def test_the_offer_to_resume_says_the_stage_and_who_holds_the_piece(
     )
     main.resume_box.reject()
     main.close_database()
+
+
+def test_resumed_clocks_leave_out_the_time_the_program_was_not_running(
+    qtbot: QtBot, db_path: Path
+) -> None:
+    # Given a circle running for a few minutes with the round timer on
+    db = open_database(db_path)
+    cid, _ids = harm_circle(db)
+    clock = Clock()
+    window = FacilitatorWindow(db, cid, clock=clock)
+    qtbot.addWidget(window)
+    activate(qtbot, window)
+    to_first_round(qtbot, window)
+    press(qtbot, window, Key.Key_T)
+    press(qtbot, window, Key.Key_Space)
+    window._tick()
+    state = window.state
+    assert state is not None
+    now = clock.now
+    before = (state.elapsed(now), state.stage_elapsed(now), state.round_elapsed(now))
+    window._ticker.stop()
+    window.hide()
+    db.close()
+
+    # When the laptop was off for two hours, then the circle is resumed
+    clock.now += 2 * 3600
+    again = open_database(db_path)
+    resumed = FacilitatorWindow(again, cid, clock=clock)
+    qtbot.addWidget(resumed)
+
+    # Then every clock goes on from where it was, not two hours later
+    state = resumed.state
+    assert state is not None and resumed.resumed
+    now = clock.now
+    after = (state.elapsed(now), state.stage_elapsed(now), state.round_elapsed(now))
+    for was, shown in zip(before, after, strict=True):
+        assert was <= shown < was + 120
+    assert "2:0" not in resumed.total_clock.text()
+    resumed.close()
+    again.close()
+
+
+def test_skip_moves_every_clock_on_and_nothing_else() -> None:
+    from circlekeeper.core.domain.live import LiveState, StagePlan
+
+    state = LiveState.begin([StagePlan(True)], [1, 2], now=1000.0)
+    state.start_timer(1010.0)
+    state.next_speaker(1020.0)
+    speaker = state.speaker
+    state.skip(500.0)
+    assert state.elapsed(1600.0) == 100.0
+    assert state.round_elapsed(1600.0) == 90.0
+    assert state.speaker == speaker

@@ -370,6 +370,15 @@ class LiveState:
         self.timer_accumulated = 0.0
         self.timer_started_at = _now(now) if running else None
 
+    def skip(self, seconds: float) -> None:
+        """Leave ``seconds`` out of every clock (time the program was not running)."""
+        if seconds <= 0:
+            return
+        for name in ("started_at", "stage_started_at", "timer_started_at", "turn_started_at"):
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, value + seconds)
+
     def set_display(self, *, projector: bool, languages: list[str], guidelines: bool) -> None:
         """Remember how the screens are set: the projector, its languages, the guidelines."""
         if not languages or len(languages) > 2 or not all(isinstance(x, str) for x in languages):

@@ -36,6 +36,7 @@ STATE_MOVES = frozenset(
         "reset_timer",
         "leave_early",
         "set_display",
+        "skip_downtime",
     }
 )
 KINDS = STATE_MOVES | {"add_note", "join_late"}
@@ -146,6 +147,8 @@ def move_in_memory(state: LiveState, action: Action, participants: set[int]) -> 
             state.leave_early(int(args["participant_id"]), now)
         elif kind == "set_display":
             state.set_display(**display_args(args))
+        elif kind == "skip_downtime":
+            state.skip(float(args["seconds"]))
     except MoveNotAllowed as exc:
         raise InvalidInput(str(exc)) from None
     state.mark_applied(action.id)

@@ -233,6 +233,10 @@ class FacilitationService:
         args = {"projector": projector, "languages": list(languages), "guidelines": guidelines}
         return self._moved("set_display", **args)
 
+    def skip_downtime(self, seconds: float) -> LiveState:
+        """Leave out of the clocks the time the program was not running (see ``downtime``)."""
+        return self._moved("skip_downtime", seconds=max(0.0, float(seconds)))
+
     def join_late(
         self,
         person_id: int,
@@ -341,6 +345,8 @@ class FacilitationService:
             return lambda s, now, db: self._leave(s, now, db, int(args["participant_id"]))
         if kind == "set_display":
             return lambda s, now, db: s.set_display(**display_args(args))
+        if kind == "skip_downtime":
+            return lambda s, now, db: s.skip(float(args["seconds"]))
         timer = {"start_timer": "start_timer", "pause_timer": "pause_timer"}.get(
             kind, "reset_timer"
         )

@@ -29,6 +29,7 @@ from circlekeeper.core.circles.commands import CirclePlanner
 from circlekeeper.core.domain.enums import CircleStatus, Role
 from circlekeeper.core.domain.live import LiveState, PieceMode
 from circlekeeper.core.facilitation.commands import FacilitationService
+from circlekeeper.core.facilitation.downtime import Heartbeat
 from circlekeeper.core.facilitation.rows import LiveSession
 from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import InvalidInput, NotFound
@@ -89,6 +90,9 @@ class FacilitatorWindow(FacilitatorScreens, QWidget):
         else:
             self.live = self.service.resume()
         self.resumed = status == CircleStatus.IN_PROGRESS.value
+        self.heartbeat = Heartbeat(self.live.uuid)
+        if self.resumed:
+            self._leave_out_downtime()
         self.script = self.live.script
         self.notes = self.live.notes
         self.state: LiveState | None = None
@@ -388,6 +392,7 @@ class FacilitatorWindow(FacilitatorScreens, QWidget):
         if state is None:
             return
         now = self._clock()
+        self.heartbeat.beat(now)
         seconds = state.round_elapsed(now)
         if state.timer_running:
             text = self.tr("Round timer {time}").format(time=clock_text(seconds))

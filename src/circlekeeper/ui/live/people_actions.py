@@ -210,6 +210,7 @@ def end_circle(self: FacilitatorWindow) -> None:
         return
     self.summary = summary
     self._ticker.stop()
+    self.heartbeat.forget()
     self.projector.close()
     view = SummaryView(
         summary,

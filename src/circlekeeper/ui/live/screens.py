@@ -94,6 +94,19 @@ class FacilitatorScreens:
         self.live.state = state
         self.state = state
 
+    def _leave_out_downtime(self: FacilitatorWindow) -> None:  # type: ignore[misc]
+        """The clocks leave out the time the program was not running (a crash, a closed lid)."""
+        from circlekeeper.core.problems import InvalidInput
+        from circlekeeper.core.store.problems import DatabaseProblem
+
+        gap = self.heartbeat.gap(self._clock())
+        if not gap:
+            return
+        try:
+            self.live.state = self.service.skip_downtime(gap)
+        except (InvalidInput, DatabaseProblem):
+            log.exception("The clocks could not leave out the time circlekeeper was closed")
+
     def restore_display(self: FacilitatorWindow) -> None:  # type: ignore[misc]
         """A resumed circle comes back on the screens the keeper had: the projector open,
         in the same languages, with the guidelines shown or not."""
