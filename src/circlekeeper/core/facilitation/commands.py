@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
@@ -26,10 +26,10 @@ from circlekeeper.core.domain.live import (
     MoveNotAllowed,
     PieceMode,
     StagePlan,
-    TurnTaken,
 )
 from circlekeeper.core.domain.script_snapshot import script_from_json
-from circlekeeper.core.facilitation.actions import STATE_MOVES, Action, display_args
+from circlekeeper.core.facilitation.actions import STATE_MOVES, Action
+from circlekeeper.core.facilitation.moves import move_for
 from circlekeeper.core.facilitation.queries import (
     circle_summary,
     dump_state,
@@ -46,7 +46,7 @@ from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.sro import mou
-from circlekeeper.core.store.models import Circle, Participant, StageRecord, Turn
+from circlekeeper.core.store.models import Circle, Participant, StageRecord
 from circlekeeper.core.store.problems import ServerUnreachable
 
 if TYPE_CHECKING:
@@ -318,54 +318,12 @@ class FacilitationService:
         if action.kind not in STATE_MOVES:
             raise InvalidInput(f"Unknown live action: {action.kind!r}.")
         name = "someone leaves early" if action.kind == "leave_early" else "move the piece"
-        return self._act(self._move(action), action, name)
+        return self._act(move_for(self, action), action, name)
 
     def _moved(self, kind: str, **args: Any) -> LiveState:
         state = self.perform(kind, args)
         assert isinstance(state, LiveState)
         return state
-
-    def _move(self, action: Action) -> Callable[[LiveState, float, Session], object]:
-        kind, args = action.kind, action.args
-        if kind == "next_speaker":
-            return lambda s, now, db: self._record_turn(db, s, s.next_speaker(now))
-        if kind == "pass_turn":
-            return lambda s, now, db: self._record_turn(db, s, s.pass_turn(now))
-        if kind == "choose_speaker":
-            return lambda s, now, db: s.choose_speaker(int(args["participant_id"]), now)
-        if kind == "set_mode":
-            return lambda s, now, db: s.set_mode(str(args["mode"]), now)
-        if kind == "back":
-            return self._back
-        if kind in ("next_stage", "previous_stage"):
-            return lambda s, now, db: self._change_stage(
-                db, s, now, s.next_stage if kind == "next_stage" else s.previous_stage
-            )
-        if kind == "leave_early":
-            return lambda s, now, db: self._leave(s, now, db, int(args["participant_id"]))
-        if kind == "set_display":
-            return lambda s, now, db: s.set_display(**display_args(args))
-        if kind == "skip_downtime":
-            return lambda s, now, db: s.skip(float(args["seconds"]))
-        timer = {"start_timer": "start_timer", "pause_timer": "pause_timer"}.get(
-            kind, "reset_timer"
-        )
-        return lambda s, now, db: getattr(s, timer)(now)
-
-    def _back(self, state: LiveState, now: float, session: Session) -> None:
-        turn_id = state.back(now)
-        if turn_id is not None:
-            session.execute(
-                delete(Turn).where(Turn.id == turn_id, Turn.circle_id == self.circle_id)
-            )
-
-    def _leave(self, state: LiveState, now: float, session: Session, participant_id: int) -> None:
-        state.leave_early(participant_id, now)
-        session.execute(
-            update(Participant)
-            .where(Participant.id == participant_id, Participant.circle_id == self.circle_id)
-            .values(attendance=Attendance.LEFT_EARLY.value, left_at=moment(now))
-        )
 
     def notes(self) -> list[NoteRow]:
         if self.offline is None or not self.offline.active:
@@ -474,43 +432,6 @@ class FacilitationService:
         if raw is None:
             raise InvalidInput("This circle has not been started.")
         return str(status), str(raw)
-
-    def _record_turn(self, session: Session, state: LiveState, turn: TurnTaken | None) -> None:
-        if turn is None:
-            return
-        row = Turn(
-            circle_id=self.circle_id,
-            stage_index=turn.stage_index,
-            round_number=turn.round_number,
-            participant_id=turn.participant_id,
-            passed=turn.passed,
-            started_at=moment(turn.started_at),
-            duration_ms=max(0, round((turn.ended_at - turn.started_at) * 1000)),
-        )
-        session.add(row)
-        session.flush()
-        state.note_turn_id(row.id)
-
-    def _change_stage(
-        self,
-        session: Session,
-        state: LiveState,
-        now: float,
-        change: Callable[[float], None],
-    ) -> None:
-        change(now)
-        if state.stage_record_id is not None:
-            session.execute(
-                update(StageRecord)
-                .where(StageRecord.id == state.stage_record_id)
-                .values(ended_at=moment(now))
-            )
-        record = StageRecord(
-            circle_id=self.circle_id, stage_index=state.stage_index, started_at=moment(now)
-        )
-        session.add(record)
-        session.flush()
-        state.stage_record_id = record.id
 
     def _circle(self, session: Session) -> Circle:
         circle = session.get(Circle, self.circle_id)
