@@ -7347,6 +7347,21 @@ Cancel them, keep them open (they still show as due), or leave the case open?</s
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/live/resume.py" />
+            <source>Stage {n}, {title}, {name} holds the piece</source>
+            <translation>Etapa {n}, {title}, {name} tiene la pieza para hablar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/resume.py" />
+            <source>Stage {n}, {title}</source>
+            <translation>Etapa {n}, {title}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/resume.py" />
+            <source>It resumes at: {where}.</source>
+            <translation>Se reanuda en: {where}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/resume.py" />
             <source>A circle was interrupted: “{title}”, started {when}.
 
 Resume it where it stopped? The same stage, the same speaker and all notes are kept.</source>
@@ -10297,6 +10312,71 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
     <context>
         <name>core</name>
         <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>Show one or two of the script's languages.</source>
+            <translation>Muestre uno o dos de los idiomas del guion.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/actions.py" />
+            <source>The server cannot be reached, and this needs it. Everything done so far is saved on this laptop; do it again once the server is back.</source>
+            <translation>No se puede conectar con el servidor, y esto lo necesita. Todo lo hecho hasta ahora está guardado en esta computadora; vuelva a hacerlo cuando regrese el servidor.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/actions.py" />
+            <source>That person is not in this circle.</source>
+            <translation>Esa persona no está en este círculo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/actions.py" />
+            <source>That stage is not in this circle's script.</source>
+            <translation>Esa etapa no está en el guion de este círculo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/commands.py" />
+            <source>The circle can be ended once the server is back: ending it writes its summary there. Everything done so far is saved on this laptop.</source>
+            <translation>El círculo se podrá terminar cuando vuelva el servidor: al terminarlo se guarda allí su resumen. Todo lo hecho hasta ahora está guardado en esta computadora.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/journal.py" />
+            <source>There is no journal at {path}.</source>
+            <translation>No hay ningún registro de acciones en {path}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/journal.py" />
+            <source>The journal {path} is protected with a passphrase; it is kept unchanged. Open circlekeeper with the passphrase to send it.</source>
+            <translation>El registro de acciones {path} está protegido con una frase de contraseña; se conserva sin cambios. Abra circlekeeper con la frase de contraseña para enviarlo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/journal.py" />
+            <source>The journal {path} on this laptop cannot be used ({exc}). Nothing in it was changed.</source>
+            <translation>No se puede usar el registro de acciones {path} de esta computadora ({exc}). No se cambió nada de su contenido.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/journal.py" />
+            <source>Saving on this laptop</source>
+            <translation>Guardar en esta computadora</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/journal.py" />
+            <source>The last action could not be saved on this laptop either ({exc}); the journal {path} keeps everything before it. Do not close circlekeeper; ask IT staff.</source>
+            <translation>La última acción tampoco se pudo guardar en esta computadora ({exc}); el registro de acciones {path} conserva todo lo anterior. No cierre circlekeeper; consulte al personal de informática.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/offline.py" />
+            <source>{n} saved actions on this laptop were damaged and could not be sent; the rest were sent. The journal was kept at {path} for IT staff.</source>
+            <translation>{n} acciones guardadas en esta computadora estaban dañadas y no se pudieron enviar; las demás sí se enviaron. El registro de acciones se conservó en {path} para el personal de informática.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/offline.py" />
+            <source>The actions saved on this laptop in {path} belong to another database or circle, so they were not sent here. Nothing was changed; the file is kept. Open the database it was written for (ask IT staff if unsure).</source>
+            <translation>Las acciones guardadas en esta computadora en {path} pertenecen a otra base de datos o a otro círculo, así que no se enviaron aquí. No se cambió nada; el archivo se conserva. Abra la base de datos para la que se escribieron (consulte al personal de informática si tiene dudas).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/offline.py" />
+            <source>{n} actions of a circle saved on this laptop were sent to the server.</source>
+            <translation>Se enviaron al servidor {n} acciones de un círculo guardadas en esta computadora.</translation>
+        </message>
+        <message>
             <location filename="../../src/circlekeeper/core/domain/enums.py" />
             <source>Community-building circle</source>
             <translation>Círculo para fortalecer la comunidad</translation>
@@ -11065,6 +11145,24 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
             <source>Guardian relationship</source>
             <translation>Parentesco del tutor o tutora</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConnectionLine</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/connection.py" />
+            <source>Connection to the server</source>
+            <translation>Conexión con el servidor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/connection.py" />
+            <source>Offline — saving on this laptop. Everything will be sent when the server is back.</source>
+            <translation>Sin conexión — se guarda en esta computadora. Todo se enviará cuando vuelva el servidor.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/connection.py" />
+            <source>Back online — everything saved.</source>
+            <translation>Conexión restablecida — todo quedó guardado.</translation>
         </message>
     </context>
 </TS>

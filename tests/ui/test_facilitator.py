@@ -29,6 +29,8 @@ def write_note(qtbot: QtBot, window: FacilitatorWindow, text: str, *, record: bo
     dialog = window.dialog
     assert isinstance(dialog, NoteDialog)
     assert dialog.private.isChecked()  # private is the default
+    assert window.state is not None
+    assert dialog.participant_id() == window.state.speaker  # about the speaker unless changed
     if record:
         dialog.record.setChecked(True)
         dialog.about.setCurrentIndex(2)  # the second person in the ring
@@ -91,6 +93,7 @@ def test_a_whole_harm_circle_with_the_keyboard_only(qtbot: QtBot, db: Database) 
         window.state.mode is PieceMode.ASIDE and window.buttons["aside"].text() == "Pick piece up"
     )
     press(qtbot, window, Key.Key_A)
+    holder = window.state.speaker
     write_note(qtbot, window, "Keep an eye on Cy.", record=False)
     press(qtbot, window, Key.Key_PageUp)  # back a stage, then on again
     assert window.state.stage_index == 2
@@ -122,7 +125,9 @@ def test_a_whole_harm_circle_with_the_keyboard_only(qtbot: QtBot, db: Database) 
         (ids["Bea"], False),
         (ids["Dee"], False),
     ]
-    assert sorted(notes) == sorted([("record", 2, ids["Ali"]), ("private", 3, None)])
+    assert sorted(notes, key=str) == sorted(
+        [("record", 2, ids["Ali"]), ("private", 3, holder)], key=str
+    )
     assert stage_rows == len(detail.script.stages) + 2 and open_rows == 0  # type: ignore[union-attr]
     summary = window.summary
     assert summary is not None and detail.summary == summary

@@ -22,6 +22,7 @@ from circlekeeper.core.i18n import _
 
 STATE_FORMAT = 1
 HISTORY_LIMIT = 60  # moves kept for "back"; bounded so the JSON written per move stays small
+APPLIED_LIMIT = 40  # ids of the last actions stored, so an action sent twice lands once
 
 
 class PieceMode(StrEnum):
@@ -106,6 +107,12 @@ class LiveState:
     history: list[dict[str, Any]] = field(default_factory=list)
     # Bookkeeping for the service that stores this state (open stage record, last turn row).
     stage_record_id: int | None = None
+    # The ids of the last actions stored (oldest first): an action sent again (a replay from
+    # the laptop's journal, a commit whose answer was lost) is recognised and not done twice.
+    applied: list[str] = field(default_factory=list)
+    # How the keeper set the screens (projector open, its languages, guidelines shown), so a
+    # resumed circle comes back on the same screens.
+    display: dict[str, Any] = field(default_factory=dict)
 
     # --- starting ---------------------------------------------------------------------
 
@@ -363,6 +370,30 @@ class LiveState:
         self.timer_accumulated = 0.0
         self.timer_started_at = _now(now) if running else None
 
+    def skip(self, seconds: float) -> None:
+        """Leave ``seconds`` out of every clock (time the program was not running)."""
+        if seconds <= 0:
+            return
+        for name in ("started_at", "stage_started_at", "timer_started_at", "turn_started_at"):
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, value + seconds)
+
+    def set_display(self, *, projector: bool, languages: list[str], guidelines: bool) -> None:
+        """Remember how the screens are set: the projector, its languages, the guidelines."""
+        if not languages or len(languages) > 2 or not all(isinstance(x, str) for x in languages):
+            raise MoveNotAllowed(_("Show one or two of the script's languages."))
+        self.display = {
+            "projector": bool(projector),
+            "languages": list(languages),
+            "guidelines": bool(guidelines),
+        }
+
+    def mark_applied(self, action_id: str) -> None:
+        """Remember that the action with this id is stored (only the last few are kept)."""
+        self.applied.append(action_id)
+        del self.applied[:-APPLIED_LIMIT]
+
     # --- storing ----------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
@@ -390,6 +421,8 @@ class LiveState:
             "timer_accumulated": self.timer_accumulated,
             "history": [dict(h) for h in self.history],
             "stage_record_id": self.stage_record_id,
+            "applied": list(self.applied),
+            "display": dict(self.display),
         }
 
     @classmethod
@@ -421,6 +454,8 @@ class LiveState:
                 timer_accumulated=float(data["timer_accumulated"]),
                 history=[dict(h) for h in data["history"]],
                 stage_record_id=_opt_int(data.get("stage_record_id")),
+                applied=[str(a) for a in data.get("applied", [])],
+                display=dict(data.get("display") or {}),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"the saved live state is damaged ({exc})") from exc

@@ -12,40 +12,45 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
 from circlekeeper.core.cases.eligibility import check_conference_may_go_ahead
 from circlekeeper.core.circles.queries import participant_rows
-from circlekeeper.core.circles.rows import ParticipantRow
 from circlekeeper.core.domain.enums import Attendance, CircleKind, CircleStatus, NotePrivacy, Role
 from circlekeeper.core.domain.live import (
     LiveState,
     MoveNotAllowed,
     PieceMode,
     StagePlan,
-    TurnTaken,
 )
 from circlekeeper.core.domain.script_snapshot import script_from_json
+from circlekeeper.core.facilitation.actions import STATE_MOVES, Action
+from circlekeeper.core.facilitation.moves import move_for
 from circlekeeper.core.facilitation.queries import (
     circle_summary,
     dump_state,
     load_json,
     load_state,
     moment,
-    note_row,
     tags_for,
     visible_notes,
 )
 from circlekeeper.core.facilitation.rows import Joined, LiveSession, NoteRow
+from circlekeeper.core.facilitation.stored import seat_late, store_note
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.sro import mou
-from circlekeeper.core.store.models import Circle, Note, Participant, Person, StageRecord, Turn
+from circlekeeper.core.store.models import Circle, Participant, StageRecord
+from circlekeeper.core.store.problems import ServerUnreachable
+
+if TYPE_CHECKING:
+    from circlekeeper.core.facilitation.offline import OfflineCircle
 
 MAX_NOTE_LENGTH = 20_000
 
@@ -68,6 +73,9 @@ class FacilitationService:
         self.ctx = as_context(context)
         self.circle_id = circle_id
         self._clock = clock
+        # On a server, what keeps the circle going on the laptop when the server drops
+        # (:mod:`circlekeeper.core.facilitation.offline`); None on a file, which never drops.
+        self.offline: OfflineCircle | None = None
 
     @property
     def viewer(self) -> Viewer:
@@ -167,54 +175,67 @@ class FacilitationService:
             )
 
     def state(self) -> LiveState:
-        with self.ctx.read() as session:
-            return load_state(self._read(session)[1])
+        """The circle's position now (the laptop's, while the server cannot be reached)."""
+        if self.offline is None or not self.offline.active:
+            try:
+                with self.ctx.read() as session:
+                    return load_state(self.read_live(session)[1])
+            except ServerUnreachable as problem:
+                if self.offline is None:
+                    raise
+                self.offline.lost(problem)
+        return self.offline.state
 
     def next_speaker(self) -> LiveState:
         """The speaker has finished: record the turn and pass the piece on."""
-        return self._act(lambda s, now, db: self._record_turn(db, s, s.next_speaker(now)))
+        return self._moved("next_speaker")
 
     def pass_turn(self) -> LiveState:
         """The speaker passes."""
-        return self._act(lambda s, now, db: self._record_turn(db, s, s.pass_turn(now)))
+        return self._moved("pass_turn")
 
     def choose_speaker(self, participant_id: int) -> LiveState:
         """Hand the piece to someone (popcorn order, or skipping ahead)."""
-        return self._act(lambda s, now, db: s.choose_speaker(participant_id, now))
+        return self._moved("choose_speaker", participant_id=participant_id)
 
     def set_mode(self, mode: PieceMode | str) -> LiveState:
         """Ring order, popcorn order, or the piece set aside for open talk."""
-        return self._act(lambda s, now, db: s.set_mode(mode, now))
+        try:
+            value = PieceMode(mode).value
+        except ValueError:
+            raise InvalidInput(f"Unknown way of passing the piece: {mode!r}.") from None
+        return self._moved("set_mode", mode=value)
 
     def set_piece_aside(self, aside: bool) -> LiveState:
         return self.set_mode(PieceMode.ASIDE if aside else PieceMode.RING)
 
     def back(self) -> LiveState:
         """Undo the last move of the piece; the turn it recorded is removed."""
-
-        def move(state: LiveState, now: float, session: Session) -> None:
-            turn_id = state.back(now)
-            if turn_id is not None:
-                session.execute(
-                    delete(Turn).where(Turn.id == turn_id, Turn.circle_id == self.circle_id)
-                )
-
-        return self._act(move)
+        return self._moved("back")
 
     def next_stage(self) -> LiveState:
-        return self._act(lambda s, now, db: self._change_stage(db, s, now, s.next_stage))
+        return self._moved("next_stage")
 
     def previous_stage(self) -> LiveState:
-        return self._act(lambda s, now, db: self._change_stage(db, s, now, s.previous_stage))
+        return self._moved("previous_stage")
 
     def start_timer(self) -> LiveState:
-        return self._act(lambda s, now, db: s.start_timer(now))
+        return self._moved("start_timer")
 
     def pause_timer(self) -> LiveState:
-        return self._act(lambda s, now, db: s.pause_timer(now))
+        return self._moved("pause_timer")
 
     def reset_timer(self) -> LiveState:
-        return self._act(lambda s, now, db: s.reset_timer(now))
+        return self._moved("reset_timer")
+
+    def set_display(self, *, projector: bool, languages: list[str], guidelines: bool) -> LiveState:
+        """Remember how the keeper set the screens, so resuming brings them back."""
+        args = {"projector": projector, "languages": list(languages), "guidelines": guidelines}
+        return self._moved("set_display", **args)
+
+    def skip_downtime(self, seconds: float) -> LiveState:
+        """Leave out of the clocks the time the program was not running (see ``downtime``)."""
+        return self._moved("skip_downtime", seconds=max(0.0, float(seconds)))
 
     def join_late(
         self,
@@ -230,65 +251,19 @@ class FacilitationService:
         """
         if role not in set(Role):
             raise InvalidInput(f"Unknown role: {role!r}.")
-        holder: list[ParticipantRow] = []
-
-        def move(state: LiveState, now: float, session: Session) -> None:
-            if session.get(Person, person_id) is None:
-                raise NotFound(f"Person {person_id} is not in this database.")
-            participant = session.scalar(
-                select(Participant).where(
-                    Participant.circle_id == self.circle_id, Participant.person_id == person_id
-                )
-            )
-            if participant is None:
-                if supporter_of is not None:
-                    other = session.get(Participant, supporter_of)
-                    if other is None or other.circle_id != self.circle_id:
-                        raise InvalidInput("The person supported is not in this circle.")
-                last = session.scalar(
-                    select(func.max(Participant.seat_position)).where(
-                        Participant.circle_id == self.circle_id
-                    )
-                )
-                participant = Participant(
-                    circle_id=self.circle_id,
-                    person_id=person_id,
-                    role=role,
-                    supporter_of_id=supporter_of,
-                    seat_position=(last or 0) + 1,
-                    consent=True,  # they chose to come in
-                )
-                session.add(participant)
-                session.flush()
-            participant.attendance = Attendance.JOINED_LATE.value
-            participant.joined_at = moment(now)
-            participant.left_at = None
-            on = moment(now).astimezone().date()
-            rows = participant_rows(session, self.circle_id, on)
-            state.join_late(participant.id, position, tags_for(rows)[participant.id], now)
-            holder.extend(r for r in rows if r.id == participant.id)
-            audit.record(
-                session,
-                "join_late",
-                "participant",
-                participant.uuid,
-            )
-
-        state = self._act(move, "seat a late arrival")
-        return Joined(state, holder[0])
+        args = {
+            "person_id": person_id,
+            "role": role,
+            "supporter_of": supporter_of,
+            "position": position,
+        }
+        joined = self.perform("join_late", args)
+        assert isinstance(joined, Joined)
+        return joined
 
     def leave_early(self, participant_id: int) -> LiveState:
         """Someone leaves: out of the ring, remembered as having left early."""
-
-        def move(state: LiveState, now: float, session: Session) -> None:
-            state.leave_early(participant_id, now)
-            session.execute(
-                update(Participant)
-                .where(Participant.id == participant_id, Participant.circle_id == self.circle_id)
-                .values(attendance=Attendance.LEFT_EARLY.value, left_at=moment(now))
-            )
-
-        return self._act(move, "someone leaves early")
+        return self._moved("leave_early", participant_id=participant_id)
 
     def add_note(
         self,
@@ -309,44 +284,57 @@ class FacilitationService:
             raise InvalidInput("The note is too long; split it into several notes.")
         if privacy not in set(NotePrivacy):
             raise InvalidInput(f"Unknown privacy level: {privacy!r}.")
-        with self.ctx.write("add note") as session:
-            status, raw = self._read(session)
-            if status != CircleStatus.IN_PROGRESS.value:
-                raise InvalidInput("Notes are added while the circle is running.")
-            state = load_state(raw)
-            if participant_id is not None:
-                owner = session.scalar(
-                    select(Participant.circle_id).where(Participant.id == participant_id)
-                )
-                if owner != self.circle_id:
-                    raise InvalidInput("That person is not in this circle.")
-            index = state.stage_index if stage_index is None else stage_index
-            if not 0 <= index < len(state.stages):
-                raise InvalidInput("That stage is not in this circle's script.")
-            note = Note(
-                circle_id=self.circle_id,
-                stage_index=index,
-                participant_id=participant_id,
-                privacy=privacy,
-                author=self.ctx.actor() or None,
-                text=text,
-            )
-            session.add(note)
-            session.flush()
-            # The audit line says a note exists, never what it says: private notes stay private.
-            audit.record(
-                session,
-                "add_note",
-                "note",
-                note.uuid,
-                circle_id=self.circle_id,
-                privacy=privacy,
-            )
-            return note_row(note)
+        args = {
+            "text": text,
+            "privacy": privacy,
+            "participant_id": participant_id,
+            "stage_index": stage_index,
+        }
+        note = self.perform("add_note", args)
+        assert isinstance(note, NoteRow)
+        return note
+
+    # --- storing one action ---------------------------------------------------------------
+
+    def perform(self, kind: str, args: dict[str, Any]) -> object:
+        """Make the action now; kept on the laptop instead while the server cannot be reached."""
+        if self.offline is None:
+            return self.apply(Action.new(kind, args, at=self._clock(), actor=self.ctx.actor()))
+        # Offline, who acts cannot be read from the server: the keeper remembers them.
+        keeper = self.offline
+        actor = keeper.actor if keeper.active else (self.ctx.actor() or keeper.actor)
+        return keeper.perform(Action.new(kind, args, at=self._clock(), actor=actor))
+
+    def apply(self, action: Action) -> object:
+        """Store one action in one transaction, once: an action whose id is already stored
+        (sent again from the journal, or its commit's answer was lost) changes nothing.
+
+        Returns the new state, the note kept, or for a late arrival a :class:`Joined`.
+        """
+        if action.kind == "add_note":
+            return store_note(self, action)
+        if action.kind == "join_late":
+            return self._act(seat_late(self, action), action, "seat a late arrival")
+        if action.kind not in STATE_MOVES:
+            raise InvalidInput(f"Unknown live action: {action.kind!r}.")
+        name = "someone leaves early" if action.kind == "leave_early" else "move the piece"
+        return self._act(move_for(self, action), action, name)
+
+    def _moved(self, kind: str, **args: Any) -> LiveState:
+        state = self.perform(kind, args)
+        assert isinstance(state, LiveState)
+        return state
 
     def notes(self) -> list[NoteRow]:
-        with self.ctx.read() as session:
-            return visible_notes(session, self.circle_id, self.viewer)
+        if self.offline is None or not self.offline.active:
+            try:
+                with self.ctx.read() as session:
+                    return visible_notes(session, self.circle_id, self.viewer)
+            except ServerUnreachable as problem:
+                if self.offline is None:
+                    raise
+                self.offline.lost(problem)
+        return self.offline.visible_notes()
 
     def end(self) -> dict[str, Any]:
         """End the circle: close the open stage, mark it completed, store and return a summary.
@@ -354,6 +342,13 @@ class FacilitationService:
         The summary: duration, time per stage, who spoke and who passed (by participant id),
         attendance, and how many notes of each privacy level.
         """
+        if self.offline is not None and self.offline.active:
+            raise InvalidInput(
+                _(
+                    "The circle can be ended once the server is back: ending it writes its "
+                    "summary there. Everything done so far is saved on this laptop."
+                )
+            )
         now = self._clock()
         with self.ctx.write("end circle") as session:
             circle = self._circle(session)
@@ -386,8 +381,11 @@ class FacilitationService:
         return summary
 
     def _act(
-        self, move: Callable[[LiveState, float, Session], object], name: str = "move the piece"
-    ) -> LiveState:
+        self,
+        move: Callable[[LiveState, float, Session], object],
+        action: Action,
+        name: str = "move the piece",
+    ) -> object:
         """Apply one move in its own transaction. Only the state column is read and written,
         by primary key, so the cost does not grow with the database.
 
@@ -395,27 +393,36 @@ class FacilitationService:
         times, and an audit line per key press would double the writes of the one action that
         must stay instant. Start, end, notes, late arrivals and departures are audited.
         """
-        now = self._clock()
-        with self.ctx.write(name) as session:
-            status, raw = self._read(session)
+        with self.context_of(action).write(name) as session:
+            status, raw = self.read_live(session)
             if status != CircleStatus.IN_PROGRESS.value:
                 raise InvalidInput(
                     f"This circle is {status.replace('_', ' ')}, not running; "
                     "start or resume it first."
                 )
             state = load_state(raw)
+            if action.id in state.applied:
+                return state  # stored before: nothing doubles
             try:
-                move(state, now, session)
+                result = move(state, action.at, session)
             except MoveNotAllowed as exc:
                 raise InvalidInput(str(exc)) from None
+            state.mark_applied(action.id)
             session.execute(
                 update(Circle)
                 .where(Circle.id == self.circle_id)
                 .values(live_state=dump_state(state))
             )
-        return state
+        return result if isinstance(result, Joined) else state
 
-    def _read(self, session: Session) -> tuple[str, str]:
+    def context_of(self, action: Action) -> Context:
+        """The context that names the action's own actor (a replay may run under another)."""
+        if not action.actor or action.actor == self.ctx.actor():
+            return self.ctx
+        return self.ctx.acting_as(action.actor, self.ctx.viewer_or_none())
+
+    def read_live(self, session: Session) -> tuple[str, str]:
+        """The circle's status and saved live state (read by primary key)."""
         row = session.execute(
             select(Circle.status, Circle.live_state).where(Circle.id == self.circle_id)
         ).one_or_none()
@@ -425,43 +432,6 @@ class FacilitationService:
         if raw is None:
             raise InvalidInput("This circle has not been started.")
         return str(status), str(raw)
-
-    def _record_turn(self, session: Session, state: LiveState, turn: TurnTaken | None) -> None:
-        if turn is None:
-            return
-        row = Turn(
-            circle_id=self.circle_id,
-            stage_index=turn.stage_index,
-            round_number=turn.round_number,
-            participant_id=turn.participant_id,
-            passed=turn.passed,
-            started_at=moment(turn.started_at),
-            duration_ms=max(0, round((turn.ended_at - turn.started_at) * 1000)),
-        )
-        session.add(row)
-        session.flush()
-        state.note_turn_id(row.id)
-
-    def _change_stage(
-        self,
-        session: Session,
-        state: LiveState,
-        now: float,
-        change: Callable[[float], None],
-    ) -> None:
-        change(now)
-        if state.stage_record_id is not None:
-            session.execute(
-                update(StageRecord)
-                .where(StageRecord.id == state.stage_record_id)
-                .values(ended_at=moment(now))
-            )
-        record = StageRecord(
-            circle_id=self.circle_id, stage_index=state.stage_index, started_at=moment(now)
-        )
-        session.add(record)
-        session.flush()
-        state.stage_record_id = record.id
 
     def _circle(self, session: Session) -> Circle:
         circle = session.get(Circle, self.circle_id)

@@ -12,6 +12,15 @@ class DatabaseProblem(Exception):
     """A database cannot be used as asked; the message says what and what to do, in plain words."""
 
 
+class ServerUnreachable(DatabaseProblem):
+    """The server did not answer, or the connection to it dropped: the network's problem.
+
+    Distinct from a refusal (a wrong password, a missing permission): trying again later, when
+    the network is back, may succeed. A running circle keeps its actions on the laptop meanwhile
+    (:mod:`circlekeeper.core.facilitation.journal`).
+    """
+
+
 class PassphraseNeeded(DatabaseProblem):
     """The file is encrypted: ask for its passphrase and open it again with it."""
 

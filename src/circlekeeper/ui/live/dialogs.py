@@ -83,8 +83,14 @@ class NoteDialog(_OnceDialog):
     """A note on this stage: private memory aid (the default) or part of the shared record."""
 
     def __init__(
-        self, people: list[tuple[int, str]], stage_title: str, parent: QWidget | None = None
+        self,
+        people: list[tuple[int, str]],
+        stage_title: str,
+        parent: QWidget | None = None,
+        *,
+        about: int | None = None,
     ) -> None:
+        """``about``: who the note is about unless the keeper chooses otherwise (the speaker)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Note"))
         self.setAccessibleName(self.tr("Add a note"))
@@ -116,6 +122,9 @@ class NoteDialog(_OnceDialog):
         self.about.addItem(self.tr("Nobody in particular"), None)
         for pid, name in people:
             self.about.addItem(name, pid)
+        found = self.about.findData(about) if about is not None else -1
+        if found >= 0:
+            self.about.setCurrentIndex(found)
         form.addRow(self.tr("&About:"), self.about)
         layout.addLayout(form)
         layout.addWidget(self._buttons(self.tr("&Save note")))

@@ -29,6 +29,7 @@ from circlekeeper.core.circles.commands import CirclePlanner
 from circlekeeper.core.domain.enums import CircleStatus, Role
 from circlekeeper.core.domain.live import LiveState, PieceMode
 from circlekeeper.core.facilitation.commands import FacilitationService
+from circlekeeper.core.facilitation.downtime import Heartbeat
 from circlekeeper.core.facilitation.rows import LiveSession
 from circlekeeper.core.operations import Context
 from circlekeeper.core.problems import InvalidInput, NotFound
@@ -37,6 +38,7 @@ from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.geometry import default_size, remember_geometry
 from circlekeeper.ui.live import people_actions
+from circlekeeper.ui.live.connection import ConnectionLine
 from circlekeeper.ui.live.labels import clock_text, seat_list
 from circlekeeper.ui.live.projector import ProjectorWindow
 from circlekeeper.ui.live.ring import RingWidget
@@ -88,6 +90,9 @@ class FacilitatorWindow(FacilitatorScreens, QWidget):
         else:
             self.live = self.service.resume()
         self.resumed = status == CircleStatus.IN_PROGRESS.value
+        self.heartbeat = Heartbeat(self.live.uuid)
+        if self.resumed:
+            self._leave_out_downtime()
         self.script = self.live.script
         self.notes = self.live.notes
         self.state: LiveState | None = None
@@ -112,6 +117,7 @@ class FacilitatorWindow(FacilitatorScreens, QWidget):
         self._ticker.timeout.connect(self._tick)
         self._ticker.start()
         if self.resumed:
+            self.restore_display()
             self._say(
                 self.tr("Resumed where the circle stopped. {n} notes kept.").format(
                     n=len(self.notes)
@@ -185,6 +191,9 @@ class FacilitatorWindow(FacilitatorScreens, QWidget):
         root.addLayout(grid)
         self.status = self._label(12, self.tr("Status"))
         self.status.setMinimumHeight(self.status.fontMetrics().height() + 4)
+        # On a server: the calm line while the laptop keeps the circle (hidden otherwise).
+        self.connection = ConnectionLine(self)
+        root.addWidget(self.connection)
         root.addWidget(self.status)
         for action in self.live_actions:
             for key in action.keys:
@@ -383,6 +392,7 @@ class FacilitatorWindow(FacilitatorScreens, QWidget):
         if state is None:
             return
         now = self._clock()
+        self.heartbeat.beat(now)
         seconds = state.round_elapsed(now)
         if state.timer_running:
             text = self.tr("Round timer {time}").format(time=clock_text(seconds))
@@ -482,5 +492,6 @@ class FacilitatorWindow(FacilitatorScreens, QWidget):
             event.ignore()
             return
         self._ticker.stop()
+        self.connection.stop()
         self.projector.close()
         super().closeEvent(event)

@@ -53,7 +53,8 @@ def add_note(self: FacilitatorWindow) -> None:
     people = [(pid, self.names()[pid]) for pid in self.state.seating if pid in self.names()]
     people += [(pid, self.names()[pid]) for pid in self.state.left if pid in self.names()]
     stage = self.script.stages[self.state.stage_index]
-    dialog = NoteDialog(people, stage.title, self)
+    # Most notes are about whoever holds the piece: the note is about them unless changed.
+    dialog = NoteDialog(people, stage.title, self, about=self.state.speaker)
 
     def save() -> None:
         try:
@@ -209,6 +210,7 @@ def end_circle(self: FacilitatorWindow) -> None:
         return
     self.summary = summary
     self._ticker.stop()
+    self.heartbeat.forget()
     self.projector.close()
     view = SummaryView(
         summary,

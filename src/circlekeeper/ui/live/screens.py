@@ -3,12 +3,16 @@ and what closing the window says. Mixed into :class:`FacilitatorWindow` (``facil
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from circlekeeper.ui.live.facilitator import FacilitatorWindow
+
+
+log = logging.getLogger(__name__)
 
 
 class FacilitatorScreens:
@@ -35,6 +39,7 @@ class FacilitatorScreens:
             self.projector.present()
             self.activateWindow()
         self.buttons["projector"].setChecked(self.projector.isVisible())
+        self._remember_display()
 
     def toggle_languages(self: FacilitatorWindow) -> None:  # type: ignore[misc]
         """The screens' language, then both languages, then the other one only, and back.
@@ -56,6 +61,7 @@ class FacilitatorScreens:
         self._say(self.buttons["languages"].text())
         self._render_stage(self.live.state)
         self._update_projector()
+        self._remember_display()
 
     def _show_languages(self: FacilitatorWindow) -> None:  # type: ignore[misc]
         names = {"en": "English", "es": "Español"}
@@ -67,6 +73,58 @@ class FacilitatorScreens:
 
     def toggle_guidelines(self: FacilitatorWindow) -> None:  # type: ignore[misc]
         self._update_projector()
+        self._remember_display()
+
+    def _remember_display(self: FacilitatorWindow) -> None:  # type: ignore[misc]
+        """Keep how the screens are set with the circle, so resuming brings them back."""
+        from circlekeeper.core.problems import InvalidInput
+        from circlekeeper.core.store.problems import DatabaseProblem
+
+        try:
+            state = self.service.set_display(
+                projector=self.projector.isVisible(),
+                languages=self.languages,
+                guidelines=self.buttons["guidelines"].isChecked(),
+            )
+        except InvalidInput:
+            return  # the circle has ended: nothing to resume
+        except DatabaseProblem:
+            log.exception("How the screens are set could not be kept with the circle")
+            return
+        self.live.state = state
+        self.state = state
+
+    def _leave_out_downtime(self: FacilitatorWindow) -> None:  # type: ignore[misc]
+        """The clocks leave out the time the program was not running (a crash, a closed lid)."""
+        from circlekeeper.core.problems import InvalidInput
+        from circlekeeper.core.store.problems import DatabaseProblem
+
+        gap = self.heartbeat.gap(self._clock())
+        if not gap:
+            return
+        try:
+            self.live.state = self.service.skip_downtime(gap)
+        except (InvalidInput, DatabaseProblem):
+            log.exception("The clocks could not leave out the time circlekeeper was closed")
+
+    def restore_display(self: FacilitatorWindow) -> None:  # type: ignore[misc]
+        """A resumed circle comes back on the screens the keeper had: the projector open,
+        in the same languages, with the guidelines shown or not."""
+        assert self.state is not None
+        display = self.state.display
+        if not display:
+            return
+        languages = [x for x in display.get("languages", []) if x in self.script.languages]
+        if languages:
+            self.languages = languages
+            self._show_languages()
+            self._render_stage(self.state)
+        self.buttons["guidelines"].setChecked(bool(display.get("guidelines")))
+        if display.get("projector"):
+            self._update_projector()
+            self.projector.present()
+            self.activateWindow()
+        self.buttons["projector"].setChecked(self.projector.isVisible())
 
     def _confirm_close(self: FacilitatorWindow) -> bool:  # type: ignore[misc]
         from PySide6.QtWidgets import QMessageBox
