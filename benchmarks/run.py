@@ -223,19 +223,27 @@ def _timed(work: Callable[[], object], repeat: int) -> list[float]:
 def queries(plain: Path) -> None:
     from datetime import datetime
 
-    from circlekeeper.core.cases.cases import CaseService
     from sqlalchemy import text
 
+    from circlekeeper.core.cases.commands import CaseService
     from circlekeeper.core.people.people import PeopleService
+    from circlekeeper.core.people.story import person_story
     from circlekeeper.core.store.database import open_database
-    from circlekeeper.core.today.today import student_history, today_view
+    from circlekeeper.core.today.today import today_view
 
     db = open_database(plain)
     rng = random.Random(7)
     with db.sessions() as session:
         cases = list(session.scalars(text("SELECT id FROM case_file")))
         students = list(
-            session.scalars(text("SELECT DISTINCT person_id FROM participant LIMIT 20000"))
+            # Students (a facilitator's page lists every circle they kept, a different measure).
+            session.scalars(
+                text(
+                    "SELECT DISTINCT participant.person_id FROM participant JOIN person"
+                    " ON person.id = participant.person_id WHERE person.kind = 'student'"
+                    " LIMIT 20000"
+                )
+            )
         )
     cases_service = CaseService(db.sessions)
     # The same 100 cases and students, read once to warm the page cache, then measured: the
@@ -245,13 +253,14 @@ def queries(plain: Path) -> None:
     for case_id in some_cases:
         cases_service.detail(case_id)
     for person_id in some_students:
-        student_history(db.sessions, person_id)
+        person_story(db.sessions, person_id)
     picked = iter(some_cases * 2)
     report_times("open_case", _timed(lambda: cases_service.detail(next(picked)), 200), 5, key="p50")
     chosen = iter(some_students * 2)
+    # The student page's one read (core/people/story.py): every section for one person.
     report_times(
         "student_history",
-        _timed(lambda: student_history(db.sessions, next(chosen)), 200),
+        _timed(lambda: person_story(db.sessions, next(chosen)), 200),
         5,
         key="p50",
     )

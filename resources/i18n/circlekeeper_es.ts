@@ -5722,6 +5722,21 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <source>That did not work</source>
             <translation>Eso no funcionó</translation>
         </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>&amp;Open</source>
+            <translation>&amp;Abrir</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Open the selected person's page</source>
+            <translation>Abrir la página de la persona seleccionada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Their cases, circles, agreements and more (Enter)</source>
+            <translation>Sus casos, círculos, acuerdos y más (Intro)</translation>
+        </message>
     </context>
     <context>
         <name>PeopleTableModel</name>
@@ -11163,6 +11178,389 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/ui/live/connection.py" />
             <source>Back online — everything saved.</source>
             <translation>Conexión restablecida — todo quedó guardado.</translation>
+        </message>
+    </context>
+    <context>
+        <name>StudentPage</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Student page</source>
+            <translation>Página de la persona estudiante</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>← &amp;All people</source>
+            <translation>← &amp;Todas las personas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Back to the list of people</source>
+            <translation>Volver a la lista de personas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>&amp;Edit…</source>
+            <translation>&amp;Editar…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Edit this person's details</source>
+            <translation>Editar los datos de esta persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>About this person</source>
+            <translation>Sobre esta persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Equity fields</source>
+            <translation>Datos de equidad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Last change</source>
+            <translation>Último cambio</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Cases</source>
+            <translation>Casos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Referred</source>
+            <translation>Remitido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Incident</source>
+            <translation>Incidente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Role</source>
+            <translation>Papel</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Step</source>
+            <translation>Paso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Circles</source>
+            <translation>Círculos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>When</source>
+            <translation>Cuándo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Circle</source>
+            <translation>Círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Kind</source>
+            <translation>Tipo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Status</source>
+            <translation>Estado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Agreements</source>
+            <translation>Acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Agreed</source>
+            <translation>Acordado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Harm to repair</source>
+            <translation>Daño que reparar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Progress</source>
+            <translation>Avance</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Follow-ups</source>
+            <translation>Seguimientos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Due</source>
+            <translation>Fecha límite</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Purpose</source>
+            <translation>Propósito</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Who</source>
+            <translation>Quién</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Family contacts</source>
+            <translation>Contactos con la familia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>With</source>
+            <translation>Con</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>How</source>
+            <translation>Cómo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Outcome</source>
+            <translation>Resultado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>By</source>
+            <translation>Por</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Guardians</source>
+            <translation>Tutores</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Name</source>
+            <translation>Nombre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Relationship</source>
+            <translation>Parentesco</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>May consent</source>
+            <translation>Puede dar consentimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Phone</source>
+            <translation>Teléfono</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Email</source>
+            <translation>Correo electrónico</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Students in their care</source>
+            <translation>Estudiantes a su cargo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Notes about them</source>
+            <translation>Notas sobre esta persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Written</source>
+            <translation>Escrita</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Kept as</source>
+            <translation>Guardada como</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Note</source>
+            <translation>Nota</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Press Enter on a line to open it.</source>
+            <translation>Pulse Intro en una línea para abrirla.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>This person cannot be shown</source>
+            <translation>No se puede mostrar a esta persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Student page: {name}</source>
+            <translation>Página de la persona estudiante: {name}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Grade {grade}</source>
+            <translation>Grado {grade}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>ID {id}</source>
+            <translation>Identificación {id}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>archived</source>
+            <translation>archivada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>No cases.</source>
+            <translation>Sin casos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>No circles.</source>
+            <translation>Sin círculos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Not signed yet</source>
+            <translation>Aún sin firmar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>No agreements.</source>
+            <translation>Sin acuerdos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Follow-up</source>
+            <translation>Seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>No follow-ups.</source>
+            <translation>Sin seguimientos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>No family contacts.</source>
+            <translation>Sin contactos con la familia.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Yes</source>
+            <translation>Sí</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>No</source>
+            <translation>No</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>No guardians linked.</source>
+            <translation>Sin tutores vinculados.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Private</source>
+            <translation>Privada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Record</source>
+            <translation>De registro</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>No notes about them.</source>
+            <translation>Sin notas sobre esta persona.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Not decided</source>
+            <translation>Sin decidir</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Held {when}</source>
+            <translation>Realizado el {when}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>No items yet</source>
+            <translation>Aún sin compromisos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>{done} of {total} done</source>
+            <translation>{done} de {total} cumplidos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>{n} days overdue</source>
+            <translation>{n} días de retraso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Gender</source>
+            <translation>Género</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Race/ethnicity</source>
+            <translation>Raza/etnia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Disability (IEP/504)</source>
+            <translation>Discapacidad (IEP/504)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>English learner</source>
+            <translation>Aprendiz de inglés</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Low income</source>
+            <translation>Bajos ingresos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>yes</source>
+            <translation>sí</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>no</source>
+            <translation>no</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Equity fields (never shown to an SRO): {fields}</source>
+            <translation>Datos de equidad (nunca se muestran al SRO): {fields}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>none recorded</source>
+            <translation>ninguno registrado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/story.py" />
+            <source>Saved the changes to {name}.</source>
+            <translation>Se guardaron los cambios de {name}.</translation>
         </message>
     </context>
 </TS>

@@ -128,11 +128,17 @@ def test_add_person_with_keyboard_only(qtbot: QtBot, db: Database, people: Peopl
     assert "Jordan Lee" in area.message.text()
 
 
-def test_enter_edits_the_selected_person(qtbot: QtBot, db: Database, people: PeopleService):
+def test_enter_opens_the_person_and_edit_is_an_action(
+    qtbot: QtBot, db: Database, people: PeopleService
+):
     person_id = add_person(people, "Sam", "Rivera", grade="6")
     area = make_area(qtbot, db)
     area.select_row(0)
     area.table.setFocus()
+    # Enter opens the person's page, not the form
+    qtbot.keyClick(area.table, Qt.Key.Key_Return)
+    page = area.story_page
+    assert area.stack.currentWidget() is page and page.title.text() == "Sam Rivera"
 
     def edit(dialog: PersonDialog) -> None:
         assert dialog.first_name.text() == "Sam"
@@ -141,23 +147,27 @@ def test_enter_edits_the_selected_person(qtbot: QtBot, db: Database, people: Peo
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     opened = when_dialog_opens(qtbot, PersonDialog, edit)
-    qtbot.keyClick(area.table, Qt.Key.Key_Return)
+    qtbot.keyClick(page.edit_button, Qt.Key.Key_Space)
     assert opened
     details = people.details(person_id)
     assert details.data.preferred_name == "Sammy"
     assert details.data.pronouns == "they/them"
+    assert page.title.text() == "Sammy Rivera"
+    activate(qtbot, area)  # the form has closed: keys reach the area's window again
+    qtbot.keyClick(page.edit_button, Qt.Key.Key_Escape)
+    assert area.stack.currentWidget() is area.list_page
     assert names(area) == ["Sammy Rivera"]
 
 
-def test_double_click_opens_edit(qtbot: QtBot, db: Database, people: PeopleService):
+def test_double_click_opens_the_person(qtbot: QtBot, db: Database, people: PeopleService):
     add_person(people, "Sam", "Rivera")
     area = make_area(qtbot, db)
-    opened = when_dialog_opens(qtbot, PersonDialog, lambda d: d.reject())
     rect = area.table.visualRect(area.model.index(0, 0))
     # A real double-click starts with a press: the view checks both hit the same row.
     qtbot.mouseClick(area.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(area.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert opened
+    assert area.stack.currentWidget() is area.story_page
+    assert area.story_page.title.text() == "Sam Rivera"
 
 
 def test_validation_error_shown_and_nothing_saved(qtbot: QtBot, people: PeopleService):

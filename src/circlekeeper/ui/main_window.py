@@ -306,7 +306,9 @@ class MainWindow(QMainWindow):
         def people() -> QWidget:
             from circlekeeper.ui.people.area import PeopleArea
 
-            return PeopleArea(database, self)
+            area = PeopleArea(database, self)
+            area.open_record.connect(self.open_record)
+            return area
 
         def circles() -> QWidget:
             from circlekeeper.ui.circles.area import CirclesArea
@@ -413,9 +415,8 @@ class MainWindow(QMainWindow):
 
         parent = parent_id if isinstance(parent_id, int) else None
         if kind == "person" and show(getattr(self, "people", None)):
-            self.people.select_person(record_id)
-            self.people.table.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
-            return True
+            # A person opens on their page: their story first, Edit one of its actions.
+            return bool(self.people.open_person(record_id))
         if kind == "case" and show(getattr(self, "cases", None)):
             return bool(self.cases.open_case(record_id))
         if kind in ("circle", "note"):

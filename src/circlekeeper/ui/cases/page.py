@@ -259,7 +259,8 @@ class CasePage(CasePageActions, QScrollArea):
         self.add_party_button.clicked.connect(self.add_party)
         self.remove_party_button.clicked.connect(self.remove_party)
         self.history_button.clicked.connect(self.show_history)
-        self.parties.itemActivated.connect(lambda _item: self.show_history())
+        # Opening a person in the case shows their page (their story), as it does everywhere.
+        self.parties.itemActivated.connect(lambda _item: self.open_party())
         self.parties.currentRowChanged.connect(lambda _row: self._update_party_buttons())
         self.contact_button.clicked.connect(self.add_contact)
         self.add_follow_up_button.clicked.connect(self.add_follow_up)

@@ -136,6 +136,11 @@ class CasePageActions:
         if self._run(lambda: self.cases.remove_party(party.id)):
             self._after(self.tr("Removed {name} from the case.").format(name=party.name))
 
+    def open_party(self: CasePage) -> None:  # type: ignore[misc]
+        party = self.selected_party()
+        if party is not None:
+            self.open_record.emit("person", party.person_id, None)
+
     def show_history(self: CasePage) -> None:  # type: ignore[misc]
         from circlekeeper.ui.cases.history import show_student_history
 

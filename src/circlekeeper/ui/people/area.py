@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -30,17 +32,31 @@ from circlekeeper.ui.people.labels import count_text
 from circlekeeper.ui.people.model import PeopleTableModel
 from circlekeeper.ui.style import heading, list_table
 
+if TYPE_CHECKING:
+    from circlekeeper.ui.people.story import StudentPage
+
 log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 150
 
 
 class PeopleArea(QWidget):
-    """The directory of students, staff, guardians, SROs and community members."""
+    """The directory of students, staff, guardians, SROs and community members.
+
+    Opening a person (Enter, a double-click, or from anywhere else) shows their page: their
+    story on one page, with Edit as one of its actions. ``open_record`` asks the window to show
+    a record that lives in another area (a case, a circle, an agreement).
+    """
+
+    open_record = Signal(str, int, object)  # kind, id, parent id
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
+        self.stack = QStackedWidget(self)
+        self.stack.setAccessibleName(self.tr("People"))
+        self.list_page = QWidget(self.stack)
+        self._story_page: StudentPage | None = None
         self.service = PeopleService(screen_context(database))
         self.model = PeopleTableModel(self.service, self)
 
@@ -76,12 +92,15 @@ class PeopleArea(QWidget):
         # Rows tall enough to hit with a touchpad and to read on a projector.
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
 
+        self.open_button = QPushButton(self.tr("&Open"), self)
+        self.open_button.setAccessibleName(self.tr("Open the selected person's page"))
+        self.open_button.setToolTip(self.tr("Their cases, circles, agreements and more (Enter)"))
         self.add_button = QPushButton(self.tr("&Add person…"), self)
         self.add_button.setAccessibleName(self.tr("Add person"))
         self.add_button.setToolTip(self.tr("Add a person (Ctrl+N)"))
         self.edit_button = QPushButton(self.tr("&Edit…"), self)
         self.edit_button.setAccessibleName(self.tr("Edit the selected person"))
-        self.edit_button.setToolTip(self.tr("Edit the selected person (Enter)"))
+        self.edit_button.setToolTip(self.tr("Edit the selected person"))
         self.archive_button = QPushButton(self.tr("Ar&chive"), self)
         self.archive_button.setAccessibleName(self.tr("Archive the selected person"))
         self.import_button = QPushButton(self.tr("&Import roster…"), self)
@@ -100,7 +119,7 @@ class PeopleArea(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.show_archived)
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.edit_button, self.archive_button):
+        for button in (self.open_button, self.add_button, self.edit_button, self.archive_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.import_button)
@@ -108,18 +127,24 @@ class PeopleArea(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.status)
         bottom.addWidget(self.message, 1)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self.list_page)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(10)
         layout.addWidget(self.title)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addLayout(bottom)
+        self.stack.addWidget(self.list_page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
 
         for first, second in (
             (self.search, self.show_archived),
             (self.show_archived, self.table),
-            (self.table, self.add_button),
+            (self.table, self.open_button),
+            (self.open_button, self.add_button),
             (self.add_button, self.edit_button),
             (self.edit_button, self.archive_button),
             (self.archive_button, self.import_button),
@@ -135,8 +160,9 @@ class PeopleArea(QWidget):
         self.search.returnPressed.connect(self._go_to_list)
         self.search.installEventFilter(self)
         self.show_archived.toggled.connect(self.reload)
-        self.table.doubleClicked.connect(self.edit_selected)
-        open_on_enter(self.table, self.edit_selected)
+        self.table.doubleClicked.connect(self.open_selected)
+        open_on_enter(self.table, self.open_selected)
+        self.open_button.clicked.connect(self.open_selected)
         self.add_button.clicked.connect(self.add_person)
         self.edit_button.clicked.connect(self.edit_selected)
         self.archive_button.clicked.connect(self.toggle_archived)
@@ -228,6 +254,7 @@ class PeopleArea(QWidget):
 
     def _update_buttons(self) -> None:
         person = self.selected_person()
+        self.open_button.setEnabled(person is not None)
         self.edit_button.setEnabled(person is not None)
         self.archive_button.setEnabled(person is not None)
         if person is not None and person.archived:
@@ -236,6 +263,43 @@ class PeopleArea(QWidget):
         else:
             self.archive_button.setText(self.tr("Ar&chive"))
             self.archive_button.setAccessibleName(self.tr("Archive the selected person"))
+
+    # -- a person's page --------------------------------------------------------------------
+
+    @property
+    def story_page(self) -> StudentPage:
+        """The student page (built the first time a person is opened)."""
+        from circlekeeper.ui.people.story import StudentPage
+
+        if self._story_page is None:
+            page = StudentPage(self.database, self.stack)
+            page.back.connect(self.show_list)
+            page.open_record.connect(self.open_record)
+            page.edited.connect(lambda _id: self.on_changes(Changes.of("person")))
+            self.stack.addWidget(page)
+            self._story_page = page
+        return self._story_page
+
+    def open_selected(self) -> None:
+        person = self.selected_person()
+        if person is not None:
+            self.open_person(person.id)
+
+    def open_person(self, person_id: int) -> bool:
+        """Show one person's page (from the list, a search, a case or a circle)."""
+        page = self.story_page
+        shown = page.show_person(person_id)
+        self.stack.setCurrentWidget(page)
+        page.back_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        return bool(shown)
+
+    def show_list(self) -> None:
+        """Back to the directory, on the person whose page was open."""
+        page = self._story_page
+        self.stack.setCurrentWidget(self.list_page)
+        if page is not None and page.person_id is not None:
+            self.select_person(page.person_id)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- actions ---------------------------------------------------------------------------
 
