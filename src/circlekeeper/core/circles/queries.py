@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.cases.eligibility import NOT_TAKING_PART, Screen, circle_screen
@@ -186,6 +186,44 @@ class CircleQueries:
         query = query.order_by(Circle.scheduled_at.desc(), Circle.id.desc())
         with self.ctx.read() as session:
             return circle_rows(session, query.limit(limit).offset(offset))
+
+    def in_order(
+        self, now: datetime, *, status: str | None = None, limit: int = 1000
+    ) -> list[CircleRow]:
+        """The circle list as a counselor reads it: today's circles in time order (and any
+        left running), then the coming ones soonest first, then those with no date yet, then
+        the past ones, most recent first. ``now`` is aware, in the school's time zone.
+
+        Each part is one range of ix_circle_scheduled_at (no sort of the whole table), and at
+        most ``limit`` rows are read in all.
+        """
+        tz = now.tzinfo
+        if tz is None or now.utcoffset() is None:
+            raise ValueError("now must be time-zone aware: today is a local day")
+        start = datetime.combine(now.date(), time(), tzinfo=tz)
+        end = start + timedelta(days=1)
+        base = select(*_CIRCLE_ROW_COLUMNS)
+        if status:
+            base = base.where(Circle.status == status)
+        at = Circle.scheduled_at
+        running = Circle.status == CircleStatus.IN_PROGRESS.value
+        parts = (
+            base.where(or_(at.is_(None), at < start), running).order_by(Circle.started_at),
+            base.where(at >= start, at < end).order_by(at, Circle.id),
+            base.where(at >= end).order_by(at, Circle.id),
+            base.where(at.is_(None), ~running).order_by(Circle.id.desc()),
+            base.where(at < start, ~running).order_by(at.desc(), Circle.id.desc()),
+        )
+        found: list[CircleRow] = []
+        with self.ctx.read() as session:
+            for index, part in enumerate(parts):
+                if len(found) >= limit:
+                    break
+                rows = circle_rows(session, part.limit(limit - len(found)))
+                if index == 1:  # today's, by the time each was (or will be) held
+                    rows.sort(key=lambda r: (r.when or start, r.id))
+                found += rows
+        return found
 
     def suggest_seating(self, circle_id: int) -> SeatingSuggestion:
         """A ring that seats each principal beside their supporters.

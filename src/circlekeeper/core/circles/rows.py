@@ -75,6 +75,16 @@ class CircleRow:
     case_id: int | None
     participant_count: int
 
+    @property
+    def held(self) -> bool:
+        """Whether the circle has been run (started), so it is dated by when it was held."""
+        return self.started_at is not None
+
+    @property
+    def when(self) -> datetime | None:
+        """When it was held (its real start), else when it is planned."""
+        return self.started_at or self.scheduled_at
+
 
 @dataclass(frozen=True)
 class NotReady:

@@ -1,5 +1,5 @@
-"""The circle list as a table model: upcoming circles first (soonest at the top), then the
-rest, most recent first."""
+"""The circle list as a table model, in the order the core reads it: today's circles in time
+order, then the coming ones, then the past ones (see ``CircleQueries.in_order``)."""
 
 from __future__ import annotations
 
@@ -11,30 +11,11 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt
 
 from circlekeeper.core.circles.commands import CirclePlanner
 from circlekeeper.core.circles.rows import CircleRow
-from circlekeeper.core.domain.enums import CircleStatus
 from circlekeeper.ui.circles.labels import kind_label, status_label
 from circlekeeper.ui.lists import RecordTableModel
 from circlekeeper.ui.locale import date_text, time_text
 
 LIST_LIMIT = 1000
-
-
-def upcoming_first(rows: list[CircleRow], now: datetime) -> list[CircleRow]:
-    """Planned and running circles from now on, soonest first; then everything else, newest
-    first (a planned circle with no date counts as upcoming, after the dated ones)."""
-
-    def upcoming(row: CircleRow) -> bool:
-        if row.status == CircleStatus.IN_PROGRESS.value:
-            return True
-        return row.status == CircleStatus.PLANNED.value and (
-            row.scheduled_at is None or row.scheduled_at >= now
-        )
-
-    soon = [r for r in rows if upcoming(r)]
-    soon.sort(key=lambda r: (r.scheduled_at is None, r.scheduled_at or now, r.id))
-    rest = [r for r in rows if not upcoming(r)]
-    rest.sort(key=lambda r: (r.scheduled_at or r.started_at or now, r.id), reverse=True)
-    return soon + rest
 
 
 class CirclesTableModel(RecordTableModel[CircleRow]):
@@ -66,8 +47,7 @@ class CirclesTableModel(RecordTableModel[CircleRow]):
         self.reload(LIST_LIMIT)
 
     def read(self, limit: int, offset: int) -> Sequence[CircleRow]:
-        rows = self._planner.circles(status=self.status, limit=limit)
-        return upcoming_first(rows, datetime.now().astimezone())
+        return self._planner.in_order(datetime.now().astimezone(), status=self.status, limit=limit)
 
     def circle_at(self, row: int) -> CircleRow | None:
         return self.record_at(row)
@@ -83,9 +63,10 @@ class CirclesTableModel(RecordTableModel[CircleRow]):
     @staticmethod
     def _display(circle: CircleRow, column: int) -> str:
         if column == CirclesTableModel.WHEN:
-            if circle.scheduled_at is None:
+            # A held circle shows when it was held, not when it was planned.
+            if circle.when is None:
                 return QCoreApplication.translate("CirclesTableModel", "Not decided")
-            moment = circle.scheduled_at.astimezone()
+            moment = circle.when.astimezone()
             return f"{date_text(moment.date())}  {time_text(moment)}"
         if column == CirclesTableModel.TITLE:
             return circle.title
