@@ -9682,6 +9682,21 @@ Usted conoce mejor la situación; puede empezar de todos modos.</translation>
             <source>Shared record</source>
             <translation>Registro compartido</translation>
         </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>The case of this circle</source>
+            <translation>El caso de este círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>The case moved on to “{step}”: its circle was held.</source>
+            <translation>El caso pasó a «{step}»: su círculo se realizó.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>This circle's case is still at “{step}”. Holding the circle does not skip the screen or the preparation, so the case was not moved. Open it in Cases and move it along when it is ready.</source>
+            <translation>El caso de este círculo sigue en «{step}». Realizar el círculo no se salta la evaluación ni la preparación, así que el caso no se movió. Ábralo en Casos y hágalo avanzar cuando esté listo.</translation>
+        </message>
     </context>
     <context>
         <name>SurveyWindow</name>

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
 from circlekeeper.core.cases.eligibility import check_conference_may_go_ahead
+from circlekeeper.core.cases.holding import CaseMove, move_after_holding
 from circlekeeper.core.circles.queries import participant_rows
 from circlekeeper.core.domain.enums import Attendance, CircleKind, CircleStatus, NotePrivacy, Role
 from circlekeeper.core.domain.live import (
@@ -76,6 +77,8 @@ class FacilitationService:
         # On a server, what keeps the circle going on the laptop when the server drops
         # (:mod:`circlekeeper.core.facilitation.offline`); None on a file, which never drops.
         self.offline: OfflineCircle | None = None
+        # What ending the circle did to its case (moved it along, or needs asking).
+        self.case_move: CaseMove | None = None
 
     @property
     def viewer(self) -> Viewer:
@@ -378,6 +381,8 @@ class FacilitationService:
                 circle.uuid,
                 minutes=round(summary["duration_seconds"] / 60),
             )
+            # Holding the circle moves its case along, in the same transaction.
+            self.case_move = move_after_holding(session, circle.case_id, circle.uuid)
         return summary
 
     def _act(

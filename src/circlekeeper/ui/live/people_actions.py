@@ -218,6 +218,7 @@ def end_circle(self: FacilitatorWindow) -> None:
         self.service.notes(),
         self.parentWidget(),
         database=self.database,
+        case_move=self.service.case_move,
     )
     self.summary_view = view
     view.show()

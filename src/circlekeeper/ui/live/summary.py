@@ -13,12 +13,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QLabel,
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
+from circlekeeper.core.cases.holding import CaseMove
 from circlekeeper.core.domain.enums import CircleKind
 from circlekeeper.core.facilitation.rows import LiveSession, NoteRow
 from circlekeeper.core.store.database import Database
@@ -37,6 +39,21 @@ AGREEMENT_KINDS = {
 class SummaryView(QDialog):
     """A readable, printable-looking page about the circle that just ended."""
 
+    def _case_text(self, move: CaseMove | None) -> str:
+        from circlekeeper.ui.cases.common import status_label
+
+        if move is None:
+            return ""
+        if move.moved:
+            return self.tr("The case moved on to “{step}”: its circle was held.").format(
+                step=status_label(move.after)
+            )
+        return self.tr(
+            "This circle's case is still at “{step}”. Holding the circle does not skip the "
+            "screen or the preparation, so the case was not moved. Open it in Cases and move "
+            "it along when it is ready."
+        ).format(step=status_label(move.before))
+
     def __init__(
         self,
         summary: dict[str, Any],
@@ -45,6 +62,7 @@ class SummaryView(QDialog):
         parent: QWidget | None = None,
         *,
         database: Database | None = None,
+        case_move: CaseMove | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.summary = summary
@@ -56,6 +74,12 @@ class SummaryView(QDialog):
         self.text.setAccessibleName(self.tr("Circle summary"))
         self.text.setOpenLinks(False)
         self.text.setHtml(self.html(summary, live, notes))
+        # What holding the circle did to its case: moved it along, or asks the keeper to.
+        self.case_note = QLabel(self._case_text(case_move), self)
+        self.case_note.setWordWrap(True)
+        self.case_note.setAccessibleName(self.tr("The case of this circle"))
+        self.case_note.setVisible(case_move is not None)
+        layout.addWidget(self.case_note)
         layout.addWidget(self.text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
