@@ -10304,6 +10304,16 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <source>The demo data could not be made ({problem}). Your own database was not changed.</source>
             <translation>No se pudieron crear los datos de demostración ({problem}). Su propia base de datos no cambió.</translation>
         </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>&amp;Keep working with the records already in this database</source>
+            <translation>&amp;Seguir trabajando con los registros que ya tiene esta base de datos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Keep the records in this database</source>
+            <translation>Conservar los registros de esta base de datos</translation>
+        </message>
     </context>
     <context>
         <name>_OnceDialog</name>

@@ -542,21 +542,15 @@ class MainWindow(QMainWindow):
             return False
         database = opened
         if isinstance(settings, SchoolSettings):
+            from circlekeeper.core.settings.welcome import carry_answers
             from circlekeeper.ui.operations import context_for
+            from circlekeeper.ui.welcome import add_facilitator
 
+            # The school's name and address stay together (a typed name never sits above
+            # the demo's address), and the facilitator is a staff person here too.
             service = SettingsService(context_for(database))
-            existing = service.load()
-            service.save(
-                SchoolSettings(
-                    school_name=settings.school_name or existing.school_name,
-                    school_address=existing.school_address or settings.school_address,
-                    logo_path=existing.logo_path or settings.logo_path,
-                    facilitator_name=settings.facilitator_name or existing.facilitator_name,
-                    facilitator_role=settings.facilitator_role or existing.facilitator_role,
-                    welcome_done="1",
-                    calendar_first_names=existing.calendar_first_names,
-                )
-            )
+            service.save(carry_answers(service.load(), settings))
+            add_facilitator(database, settings)
         self.database = database
         self.choose_viewer()
         self._build_areas(database)

@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
+from circlekeeper.core.settings.welcome import facilitator_record, holds_records
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.background import BackgroundTask
@@ -45,6 +47,7 @@ class WelcomeDialog(QDialog):
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.database = database
         self.service = SettingsService(context_for(database))
         self.settings = self.service.load()
         self.choice = EMPTY
@@ -79,8 +82,17 @@ class WelcomeDialog(QDialog):
         self.demo.setAccessibleDescription(
             self.tr("Opens a separate practice database of made-up people and circles.")
         )
-        self.empty = QRadioButton(self.tr("Start with an &empty database"), start)
-        self.empty.setAccessibleName(self.tr("Start with an empty database"))
+        # A file that already holds records (a colleague's, a restored backup) is never
+        # offered a start "empty": it keeps its records.
+        self.has_records = holds_records(context_for(database))
+        if self.has_records:
+            self.empty = QRadioButton(
+                self.tr("&Keep working with the records already in this database"), start
+            )
+            self.empty.setAccessibleName(self.tr("Keep the records in this database"))
+        else:
+            self.empty = QRadioButton(self.tr("Start with an &empty database"), start)
+            self.empty.setAccessibleName(self.tr("Start with an empty database"))
         self.empty.setChecked(True)
         self._group = QButtonGroup(self)
         self._group.addButton(self.demo)
@@ -165,6 +177,9 @@ class WelcomeDialog(QDialog):
             welcome_done="1",
         )
 
+    def _add_facilitator(self) -> None:
+        add_facilitator(self.database, self.answers())
+
     def accept(self) -> None:
         try:
             self.service.save(self.answers())
@@ -176,9 +191,21 @@ class WelcomeDialog(QDialog):
                 self.tr("Your answers could not be saved just now. Please try Start again."),
             )
             return
+        self._add_facilitator()
         self.choice = DEMO if self.demo.isChecked() else EMPTY
         self.wants_passphrase = not self.protect.isHidden() and self.protect.isChecked()
         super().accept()
+
+
+def add_facilitator(database: Database, answers: SchoolSettings) -> None:
+    """The facilitator named in the welcome, as a staff person of this database (the plan
+    offers them as a new circle's keeper); a failure here loses nothing already saved."""
+    try:
+        facilitator_record(
+            context_for(database), answers.facilitator_name, answers.facilitator_role
+        )
+    except (InvalidInput, DatabaseProblem):
+        log.exception("Adding the facilitator to the directory failed")
 
 
 def build_demo_database(path: Path, parent: QWidget | None = None) -> bool:

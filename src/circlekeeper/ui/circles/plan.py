@@ -78,6 +78,8 @@ class PlanDialog(QDialog):
         remember_geometry(self, "circle-plan")
 
         self._build_details()
+        if circle_id is None:
+            self._offer_default_facilitator()
         self.participants = ParticipantsPanel(self.planner, self.people, self.ensure_circle, self)
         self.participants.error = self._problem
         self.ring = SeatingRing(self)
@@ -185,6 +187,17 @@ class PlanDialog(QDialog):
         self.kind.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- building ----------------------------------------------------------------------------
+
+    def _offer_default_facilitator(self) -> None:
+        """A new circle's keeper is, to begin with, this installation's facilitator."""
+        from circlekeeper.core.settings.welcome import default_facilitator_id
+
+        try:
+            found = self.facilitator.findData(default_facilitator_id(context_for(self.database)))
+        except PROBLEMS:
+            return
+        if found > 0:
+            self.facilitator.setCurrentIndex(found)
 
     def _build_details(self) -> None:
         self.kind = QComboBox(self)
