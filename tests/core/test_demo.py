@@ -83,6 +83,23 @@ def test_small_demo_looks_like_a_school_year(small: Path) -> None:
     assert query(small, diverted)[0][0] > 0
 
 
+def test_most_demo_circles_are_proactive_on_school_days_in_school_hours(small: Path) -> None:
+    from datetime import datetime
+
+    rows = query(small, "SELECT kind, scheduled_at FROM circle")
+    kinds = [kind for kind, _ in rows]
+    proactive = sum(k in ("community_building", "check_in", "academic") for k in kinds)
+    assert proactive > len(kinds) / 2
+    assert proactive > kinds.count("conference") * 5
+    # Every circle starts on a school day between 8:00 and 14:30 where the demo was built
+    starts = [datetime.fromisoformat(str(at)).astimezone() for _, at in rows]
+    assert starts and all(s.weekday() < 5 for s in starts)
+    assert all((8, 0) <= (s.hour, s.minute) <= (14, 30) for s in starts)
+    # and no weekday is a pile-up of moved weekends
+    per_day = [sum(s.weekday() == d for s in starts) for d in range(5)]
+    assert max(per_day) < 1.5 * min(per_day)
+
+
 def test_small_demo_reads_back_through_the_services(small: Path) -> None:
     db = open_database(small)
     try:

@@ -220,8 +220,12 @@ class CircleQueries:
                 if len(found) >= limit:
                     break
                 rows = circle_rows(session, part.limit(limit - len(found)))
-                if index == 1:  # today's, by the time each was (or will be) held
+                # Within each part, by the time shown: when it was held, else when planned
+                # (a circle starts a few minutes after or before its planned time).
+                if index == 1:
                     rows.sort(key=lambda r: (r.when or start, r.id))
+                elif index == 4:
+                    rows.sort(key=lambda r: (r.when or start, r.id), reverse=True)
                 found += rows
         return found
 

@@ -13,6 +13,14 @@ from circlekeeper.core.demo.words import CULTURES
 from circlekeeper.core.demo.writer import TABLES, Writer, ts
 from circlekeeper.core.scripts.scripts import ScriptLibrary
 
+# When circles start on a school day, local time.
+SCHOOL_STARTS = tuple(
+    (hour, minute)
+    for hour in range(8, 15)
+    for minute in (0, 15, 30, 45)
+    if (hour, minute) <= (14, 30)
+)
+
 
 class BuilderBase:
     """Generates the demo's records; ids are assigned here so rows can point at each other."""
@@ -52,12 +60,30 @@ class BuilderBase:
         return rid, str(uuid.UUID(int=self.rng.getrandbits(128), version=4)), stamp, stamp
 
     def day(self, back_from: int = 0, back_to: int | None = None) -> date:
-        """A school day between ``back_to`` and ``back_from`` days before today."""
+        """A school day between ``back_to`` and ``back_from`` days before today.
+
+        Drawn again on a weekend (moving every weekend to its Friday made Fridays three
+        times as busy as any other day); a span with no school day in it gives its Friday.
+        """
         span = self.plan.days if back_to is None else back_to
-        when = self.today - timedelta(days=self.rng.randint(back_from, max(back_from, span)))
-        if when.weekday() >= 5:
-            when -= timedelta(days=when.weekday() - 4)
-        return when
+        for _ in range(20):
+            when = self.today - timedelta(days=self.rng.randint(back_from, max(back_from, span)))
+            if when.weekday() < 5:
+                return when
+        return when - timedelta(days=max(0, when.weekday() - 4))
+
+    def school_time(self, when: datetime) -> datetime:
+        """``when`` moved onto a school day (Monday to Friday) and a start within school
+        hours (8:00 to 14:30, so a circle is over by about 15:30), in this computer's time
+        zone: the demo is built where it is opened. A past weekend moves back to its Friday,
+        a coming one on to Monday, so what was held stays held."""
+        day = when.date()
+        ahead = when > self.now
+        while day.weekday() >= 5:
+            day += timedelta(days=1 if ahead else -1)
+        hour, minute = self.rng.choice(SCHOOL_STARTS)
+        local = datetime(day.year, day.month, day.day, hour, minute).astimezone()
+        return local.astimezone(UTC)
 
     @staticmethod
     def at_fixed(day: date) -> datetime:

@@ -47,8 +47,10 @@ class CircleBuilder(PeopleBuilder):
         cancelled: bool = False,
         principals: frozenset[int] = frozenset(),
     ) -> tuple[int, str, dict[int, int]]:
-        """Write one circle with its participants (person, role, supporter of person)."""
+        """Write one circle with its participants (person, role, supporter of person), on a
+        school day within school hours."""
         rng = self.rng
+        when = self.school_time(when)
         planned = when > self.now
         status = (
             CircleStatus.CANCELLED

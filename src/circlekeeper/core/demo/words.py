@@ -174,17 +174,19 @@ TEACHING = ("Mathematics", "English", "Science", "History", "Art", "Music", "PE"
 
 COMMUNITY_TITLES = ("Youth pastor", "Soccer coach", "Store manager", "Neighbor", "Mentor")
 
+# Kind, weight, usual size, title. Most circles a school keeps are proactive: community
+# building, daily check-ins and academic circles, far ahead of the rest.
 PROACTIVE = (
-    (CircleKind.COMMUNITY_BUILDING, 30, 14, "Community circle"),
-    (CircleKind.CHECK_IN, 18, 9, "Morning check-in"),
-    (CircleKind.ACADEMIC, 10, 12, "Content circle"),
-    (CircleKind.NORM_SETTING, 8, 14, "Class agreements"),
-    (CircleKind.PROBLEM_SOLVING, 7, 7, "Problem-solving circle"),
-    (CircleKind.INDIVIDUAL_SUPPORT, 8, 3, "Support circle"),
-    (CircleKind.GRIEF, 3, 8, "Grief circle"),
-    (CircleKind.CELEBRATION, 6, 12, "Celebration circle"),
-    (CircleKind.STAFF, 6, 8, "Staff circle"),
-    (CircleKind.FAMILY, 4, 6, "Family circle"),
+    (CircleKind.COMMUNITY_BUILDING, 36, 14, "Community circle"),
+    (CircleKind.CHECK_IN, 26, 9, "Morning check-in"),
+    (CircleKind.ACADEMIC, 16, 12, "Content circle"),
+    (CircleKind.NORM_SETTING, 6, 14, "Class agreements"),
+    (CircleKind.PROBLEM_SOLVING, 4, 7, "Problem-solving circle"),
+    (CircleKind.INDIVIDUAL_SUPPORT, 4, 3, "Support circle"),
+    (CircleKind.GRIEF, 2, 8, "Grief circle"),
+    (CircleKind.CELEBRATION, 3, 12, "Celebration circle"),
+    (CircleKind.STAFF, 2, 8, "Staff circle"),
+    (CircleKind.FAMILY, 1, 6, "Family circle"),
 )
 
 PURPOSES = {
