@@ -169,18 +169,15 @@ def person_story(
         )
         cases = _cases(conn, person_id)
         circles = _circles(conn, person_id)
-        case_ids = [c.id for c in cases]
-        circle_ids = [c.id for c in circles]
-        agreements = _agreements(conn, person_id, case_ids, circle_ids)
-        agreement_ids = [a.id for a in agreements]
+        agreements = _agreements(conn, person_id)
         notes = [n for n in _notes(conn, person_id) if viewer.can_see_note(n.privacy, n.author)]
         return PersonStory(
             header=header,
             cases=cases,
             circles=circles,
             agreements=agreements,
-            follow_ups=_follow_ups(session, case_ids, circle_ids, agreement_ids, today),
-            contacts=_contacts(conn, person_id, case_ids),
+            follow_ups=_follow_ups(session, person_id, today),
+            contacts=_contacts(conn, person_id),
             guardians=_relatives(conn, person_id, guardians=True),
             students=_relatives(conn, person_id, guardians=False),
             notes=notes,
@@ -189,11 +186,11 @@ def person_story(
 
 # The statements are built once: building one costs more than running it on an index.
 _PERSON: BindParameter[int] = bindparam("person_id")
-_CASE_IDS: BindParameter[list[int]] = bindparam("case_ids", expanding=True)
-_CIRCLE_IDS: BindParameter[list[int]] = bindparam("circle_ids", expanding=True)
-_AGREEMENT_IDS: BindParameter[list[int]] = bindparam("agreement_ids", expanding=True)
-_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 _OTHER = aliased(Person)
+# Their cases and circles, found in the person indexes; every section starts from these, so
+# each statement has one fixed text (prepared once) whatever the person.
+_THEIR_CASES = select(CaseParty.case_id).where(CaseParty.person_id == _PERSON)
+_THEIR_CIRCLES = select(Participant.circle_id).where(Participant.person_id == _PERSON)
 
 _HEADER = select(
     Person.id,
@@ -238,8 +235,8 @@ _CIRCLES = (
 )
 # Agreements of their cases and circles, and those they have an item in or signed.
 _AGREEMENT_ID_LIST = union(
-    select(Agreement.id).where(Agreement.case_id.in_(_CASE_IDS)),
-    select(Agreement.id).where(Agreement.circle_id.in_(_CIRCLE_IDS)),
+    select(Agreement.id).where(Agreement.case_id.in_(_THEIR_CASES)),
+    select(Agreement.id).where(Agreement.circle_id.in_(_THEIR_CIRCLES)),
     select(AgreementItem.agreement_id).where(AgreementItem.responsible_id == _PERSON),
     select(Signature.agreement_id).where(Signature.person_id == _PERSON),
 )
@@ -265,16 +262,16 @@ _AGREEMENTS = select(
     _ITEMS_DONE,
     _ITEMS_TOTAL,
     Agreement.created_at,
-).where(Agreement.id.in_(_IDS))
+).where(Agreement.id.in_(_AGREEMENT_ID_LIST))
 _FOLLOW_UP_IDS = union(
-    select(FollowUp.id).where(FollowUp.case_id.in_(_CASE_IDS)),
-    select(FollowUp.id).where(FollowUp.circle_id.in_(_CIRCLE_IDS)),
-    select(FollowUp.id).where(FollowUp.agreement_id.in_(_AGREEMENT_IDS)),
+    select(FollowUp.id).where(FollowUp.case_id.in_(_THEIR_CASES)),
+    select(FollowUp.id).where(FollowUp.circle_id.in_(_THEIR_CIRCLES)),
+    select(FollowUp.id).where(FollowUp.agreement_id.in_(_AGREEMENT_ID_LIST)),
 )
-_FOLLOW_UPS = FOLLOW_UP_QUERY.where(FollowUp.id.in_(_IDS))
+_FOLLOW_UPS = FOLLOW_UP_QUERY.where(FollowUp.id.in_(_FOLLOW_UP_IDS))
 # Contacts with the family about their cases, and contacts made with this person.
 _CONTACT_IDS = union(
-    select(FamilyContact.id).where(FamilyContact.case_id.in_(_CASE_IDS)),
+    select(FamilyContact.id).where(FamilyContact.case_id.in_(_THEIR_CASES)),
     select(FamilyContact.id).where(FamilyContact.person_id == _PERSON),
 ).subquery()
 _CONTACTS = (
@@ -349,15 +346,9 @@ def _circles(conn: Connection, person_id: int) -> list[StoryCircle]:
     return found
 
 
-def _agreements(
-    conn: Connection, person_id: int, case_ids: list[int], circle_ids: list[int]
-) -> list[StoryAgreement]:
-    wanted = {"person_id": person_id, "case_ids": case_ids, "circle_ids": circle_ids}
-    ids = [int(i) for i in conn.scalars(_AGREEMENT_ID_LIST, wanted)]
-    if not ids:
-        return []
+def _agreements(conn: Connection, person_id: int) -> list[StoryAgreement]:
     rows = sorted(
-        conn.execute(_AGREEMENTS, {"ids": ids}),
+        conn.execute(_AGREEMENTS, {"person_id": person_id}),
         key=lambda r: (r.agreed_on or r.created_at.date(), r.id),
         reverse=True,
     )
@@ -377,24 +368,14 @@ def _agreements(
     ]
 
 
-def _follow_ups(
-    session: Session,
-    case_ids: list[int],
-    circle_ids: list[int],
-    agreement_ids: list[int],
-    today: date | None,
-) -> list[FollowUpRow]:
-    wanted = {"case_ids": case_ids, "circle_ids": circle_ids, "agreement_ids": agreement_ids}
-    ids = [int(i) for i in session.scalars(_FOLLOW_UP_IDS, wanted)]
-    if not ids:
-        return []
-    rows = [follow_up_row(r, today) for r in session.execute(_FOLLOW_UPS, {"ids": ids})]
+def _follow_ups(session: Session, person_id: int, today: date | None) -> list[FollowUpRow]:
+    rows = [follow_up_row(r, today) for r in session.execute(_FOLLOW_UPS, {"person_id": person_id})]
     is_open = FollowUpStatus.OPEN.value
     rows.sort(key=lambda f: (f.status != is_open, f.due_on, f.id))
     return rows
 
 
-def _contacts(conn: Connection, person_id: int, case_ids: list[int]) -> list[StoryContact]:
+def _contacts(conn: Connection, person_id: int) -> list[StoryContact]:
     found = [
         StoryContact(
             r.id,
@@ -405,7 +386,7 @@ def _contacts(conn: Connection, person_id: int, case_ids: list[int]) -> list[Sto
             r.outcome,
             r.staff_name,
         )
-        for r in conn.execute(_CONTACTS, {"person_id": person_id, "case_ids": case_ids})
+        for r in conn.execute(_CONTACTS, {"person_id": person_id})
     ]
     found.sort(key=lambda c: (c.contacted_at.timestamp(), c.id), reverse=True)
     return found
