@@ -92,7 +92,7 @@ def test_today_shows_the_right_items_on_a_fixed_clock(
     assert "1 overdue" in area.due_box.title()
     at_risk = _texts(area.at_risk)
     assert len(at_risk) == 1 and "Took a phone." in at_risk[0]
-    assert "1 item is overdue (the oldest by 8 days)" in at_risk[0]
+    assert "1 item is overdue (by 8 days)" in at_risk[0]
     # One clear action starts the next circle; the interrupted one can be resumed
     assert "Morning check-in" in area.start_button.text()
     assert area.start_button.isEnabled()
