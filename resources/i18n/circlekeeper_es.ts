@@ -4726,6 +4726,124 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
     </context>
     <context>
+        <name>LapseReviewDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Review long-overdue follow-ups</source>
+            <translation>Revisar los seguimientos muy atrasados</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>These follow-ups are more than {days} days past their date and nothing was recorded. Closing one as lapsed records it as missed, with a note that it lapsed, and takes it off Today. Nothing else is changed, and any of them can be reopened later from its case.</source>
+            <translation>Estos seguimientos pasaron su fecha hace más de {days} días y no se registró nada. Cerrar uno como caducado lo registra como no realizado, con una nota de que caducó, y lo quita de Hoy. No se cambia nada más, y cualquiera de ellos se puede reabrir después desde su caso.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>What closing as lapsed does</source>
+            <translation>Qué hace cerrar como caducado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Long-overdue follow-ups to review</source>
+            <translation>Seguimientos muy atrasados para revisar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>How many are chosen</source>
+            <translation>Cuántos están elegidos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Follow-ups not listed</source>
+            <translation>Seguimientos que no aparecen en la lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>1 more is not listed here; it comes up in the next review.</source>
+            <translation>1 más no aparece aquí; saldrá en la próxima revisión.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>{count} more are not listed here; they come up in the next review.</source>
+            <translation>{count} más no aparecen aquí; saldrán en la próxima revisión.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Review result</source>
+            <translation>Resultado de la revisión</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Choose &amp;all</source>
+            <translation>Elegir &amp;todos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Choose every follow-up in the list</source>
+            <translation>Elegir todos los seguimientos de la lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Choose &amp;none</source>
+            <translation>No elegir &amp;ninguno</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Choose no follow-up in the list</source>
+            <translation>No elegir ningún seguimiento de la lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Cancel</source>
+            <translation>Cancelar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Close this review without changing anything</source>
+            <translation>Cerrar esta revisión sin cambiar nada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Follow-up</source>
+            <translation>Seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>nobody named</source>
+            <translation>sin persona asignada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Due {due} — {what} ({who})</source>
+            <translation>Vencía el {due} — {what} ({who})</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>1 of {total} chosen</source>
+            <translation>1 de {total} elegido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>{count} of {total} chosen</source>
+            <translation>{count} de {total} elegidos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Close the chosen one as &amp;lapsed</source>
+            <translation>Cerrar el elegido como &amp;caducado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Close the {count} chosen as &amp;lapsed</source>
+            <translation>Cerrar los {count} elegidos como &amp;caducados</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Close the chosen follow-ups as lapsed</source>
+            <translation>Cerrar como caducados los seguimientos elegidos</translation>
+        </message>
+    </context>
+    <context>
         <name>LockCover</name>
         <message>
             <location filename="../../src/circlekeeper/ui/security/guard.py" />
@@ -9673,6 +9791,86 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <source>This copy of circlekeeper cannot run circles yet.</source>
             <translation>Esta copia de circlekeeper todavía no puede realizar círculos.</translation>
         </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Long-overdue follow-ups</source>
+            <translation>Seguimientos muy atrasados</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Re&amp;view…</source>
+            <translation>Re&amp;visar…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Review the long-overdue follow-ups and close the chosen ones as lapsed</source>
+            <translation>Revisar los seguimientos muy atrasados y cerrar como caducados los elegidos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>…and 1 more overdue; its case's page lists it.</source>
+            <translation>…y 1 vencido más; la página de su caso lo muestra.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>…and {count} more overdue; each case's page lists its own.</source>
+            <translation>…y {count} vencidos más; la página de cada caso muestra los suyos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Follow-ups due (1 overdue)</source>
+            <translation>Seguimientos pendientes (1 con retraso)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Follow-ups due ({count} overdue)</source>
+            <translation>Seguimientos pendientes ({count} con retraso)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>⚠ 1 follow-up overdue for more than {days} days: review it</source>
+            <translation>⚠ 1 seguimiento con más de {days} días de retraso: revíselo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>⚠ {count} follow-ups overdue for more than {days} days: review them</source>
+            <translation>⚠ {count} seguimientos con más de {days} días de retraso: revíselos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>…and 1 more; the Agreements area lists them all.</source>
+            <translation>…y 1 más; el área de Acuerdos los muestra todos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>…and {count} more; the Agreements area lists them all.</source>
+            <translation>…y {count} más; el área de Acuerdos los muestra todos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Closed 1 follow-up as lapsed.</source>
+            <translation>Se cerró 1 seguimiento como caducado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Closed {count} follow-ups as lapsed.</source>
+            <translation>Se cerraron {count} seguimientos como caducados.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>1 had changed meanwhile and was left as it is.</source>
+            <translation>1 había cambiado mientras tanto y se dejó como estaba.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>{count} had changed meanwhile and were left as they are.</source>
+            <translation>{count} habían cambiado mientras tanto y se dejaron como estaban.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>To bring one back, reopen it from its case's page.</source>
+            <translation>Para recuperar uno, reábralo desde la página de su caso.</translation>
+        </message>
     </context>
     <context>
         <name>TrainingPage</name>
@@ -10525,6 +10723,41 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/store/scrub.py" />
             <source>The old records were removed, but {path} is open in another window or program, so the space they used could not be wiped yet. Close it, then run the retention again: it will finish the wipe.</source>
             <translation>Se quitaron los registros antiguos, pero {path} está abierta en otra ventana o programa, así que todavía no se pudo limpiar el espacio que ocupaban. Ciérrela y vuelva a aplicar la conservación: así terminará la limpieza.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/lapsed.py" />
+            <source>Choose at least one follow-up to close as lapsed.</source>
+            <translation>Elija al menos un seguimiento para cerrarlo como caducado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/profiles/viewer.py" />
+            <source>Only a counselor or an administrator can close follow-ups as lapsed; a school resource officer's profile cannot. Nothing was changed.</source>
+            <translation>Solo un consejero o un administrador puede cerrar seguimientos como caducados; el perfil de un agente de recursos escolares no puede. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/today/today.py" />
+            <source>The follow-up date {day} has passed with no follow-up done.</source>
+            <translation>La fecha de seguimiento {day} ya pasó sin que se hiciera el seguimiento.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/today/today.py" />
+            <source>1 item is overdue (by 1 day).</source>
+            <translation>1 compromiso está vencido (por 1 día).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/today/today.py" />
+            <source>1 item is overdue (by {days} days).</source>
+            <translation>1 compromiso está vencido (por {days} días).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/today/today.py" />
+            <source>{count} items are overdue (the oldest by 1 day).</source>
+            <translation>{count} compromisos están vencidos (el más antiguo por 1 día).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/today/today.py" />
+            <source>{count} items are overdue (the oldest by {days} days).</source>
+            <translation>{count} compromisos están vencidos (el más antiguo por {days} días).</translation>
         </message>
     </context>
     <context>
