@@ -1778,6 +1778,41 @@
             <source>The check-ins were already scheduled.</source>
             <translation>Las revisiones ya estaban programadas.</translation>
         </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Re&amp;open follow-up</source>
+            <translation>Re&amp;abrir seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Reopen the selected follow-up (done, missed, lapsed or cancelled)</source>
+            <translation>Reabrir el seguimiento seleccionado (hecho, no realizado, caducado o cancelado)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
+            <source>Follow-up reopened; it is open again.</source>
+            <translation>Se reabrió el seguimiento; vuelve a estar pendiente.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
+            <source>1 follow-up cancelled.</source>
+            <translation>Se canceló 1 seguimiento.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
+            <source>{count} follow-ups cancelled.</source>
+            <translation>Se cancelaron {count} seguimientos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
+            <source>1 check-in scheduled.</source>
+            <translation>Se programó 1 revisión.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
+            <source>{count} check-ins scheduled.</source>
+            <translation>Se programaron {count} revisiones.</translation>
+        </message>
     </context>
     <context>
         <name>CaseStatus</name>
