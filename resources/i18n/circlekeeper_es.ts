@@ -8759,6 +8759,144 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
             <source>Nothing found for “{text}”.</source>
             <translation>No se encontró nada para «{text}».</translation>
         </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Grade {grade}</source>
+            <translation>Grado {grade}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>ID {id}</source>
+            <translation>ID {id}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Show all results for “{text}”…</source>
+            <translation>Mostrar todos los resultados de «{text}»…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>People</source>
+            <translation>Personas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Cases</source>
+            <translation>Casos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Circles</source>
+            <translation>Círculos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Agreements</source>
+            <translation>Acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Agreement items</source>
+            <translation>Compromisos de acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Notes</source>
+            <translation>Notas</translation>
+        </message>
+    </context>
+    <context>
+        <name>SearchResultsDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/results.py" />
+            <source>All results for “{text}”</source>
+            <translation>Todos los resultados de «{text}»</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/results.py" />
+            <source>All search results</source>
+            <translation>Todos los resultados de la búsqueda</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/results.py" />
+            <source>How many were found</source>
+            <translation>Cuántos se encontraron</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/results.py" />
+            <source>&amp;Open</source>
+            <translation>&amp;Abrir</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/results.py" />
+            <source>Open the highlighted result</source>
+            <translation>Abrir el resultado resaltado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/results.py" />
+            <source>Close</source>
+            <translation>Cerrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/results.py" />
+            <source>Close the list of results</source>
+            <translation>Cerrar la lista de resultados</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/results.py" />
+            <source>The first {n} results; type more letters to narrow them.</source>
+            <translation>Los primeros {n} resultados; escriba más letras para acotarlos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/results.py" />
+            <source>1 result</source>
+            <translation>1 resultado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/results.py" />
+            <source>{count} results</source>
+            <translation>{count} resultados</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Grade {grade}</source>
+            <translation>Grado {grade}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>ID {id}</source>
+            <translation>ID {id}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>People</source>
+            <translation>Personas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Cases</source>
+            <translation>Casos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Circles</source>
+            <translation>Círculos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Agreements</source>
+            <translation>Acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Agreement items</source>
+            <translation>Compromisos de acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Notes</source>
+            <translation>Notas</translation>
+        </message>
     </context>
     <context>
         <name>SeatingRing</name>
