@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,7 +21,7 @@ from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.cases.common import PROBLEMS, inert_item_flags, problem_text
 from circlekeeper.ui.looking import screen_context
 from circlekeeper.ui.people.labels import count_text
-from circlekeeper.ui.search.popup import HIT_ROLE, kind_titles, hit_text
+from circlekeeper.ui.search.popup import HIT_ROLE, hit_text, kind_titles
 
 #: The most a full list shows; a search that finds more asks for a few more letters.
 SHOW_ALL_LIMIT = 500
