@@ -411,7 +411,7 @@ class MainWindow(QMainWindow):
         """Put the keyboard in a search: the shown area's own, else the People search."""
         if "people" not in self._slots:
             return  # no records open yet
-        area = self.current_area()
+        area: Any = self.current_area()
         if not hasattr(area, "focus_search"):
             area = self.people
             slots = [self.stack.widget(i + 1) for i in range(self.navigation.count())]
