@@ -56,7 +56,8 @@ ROSTER = """
 import resource, sys, time
 from pathlib import Path
 from circlekeeper.core.store.database import open_database
-from circlekeeper.core.roster.roster import import_roster, read_roster
+from circlekeeper.core.roster.commands import import_roster
+from circlekeeper.core.roster.reading import read_roster
 db = open_database(Path(sys.argv[1]))
 start = time.perf_counter()
 result = import_roster(db.sessions, read_roster(Path(sys.argv[2])))
@@ -216,9 +217,9 @@ def _timed(work: Callable[[], object], repeat: int) -> list[float]:
 def queries(plain: Path) -> None:
     from datetime import datetime
 
-    from circlekeeper.core.cases.cases import CaseService
     from sqlalchemy import text
 
+    from circlekeeper.core.cases.commands import CaseService
     from circlekeeper.core.people.people import PeopleService
     from circlekeeper.core.store.database import open_database
     from circlekeeper.core.today.today import student_history, today_view
@@ -273,11 +274,12 @@ def _wait_for_paint(app: object, widget: object, after: float, marks: list[float
 
 
 def gui(plain: Path, actions: int) -> None:
-    from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
     from PySide6.QtCore import QEvent, QObject, Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
+    from circlekeeper.core.circles.commands import CirclePlanner
+    from circlekeeper.core.circles.rows import CirclePlan
     from circlekeeper.core.people.people import PeopleService
     from circlekeeper.core.store.database import open_database
     from circlekeeper.ui.live.facilitator import FacilitatorWindow
