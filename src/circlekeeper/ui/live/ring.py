@@ -71,10 +71,10 @@ class RingWidget(QWidget):
             return
         whole = (
             len(seats) != len(self._seats)
-            or centre != self._centre
             or round_stage != self._show_listening
             or not self.isVisible()
         )
+        centre_changed = centre != self._centre
         before = None if whole else self.labels()
         old_seats = self._seats
         self._seats = list(seats)
@@ -88,13 +88,21 @@ class RingWidget(QWidget):
         if after[0] != before[0]:
             self.update()  # the ring itself moved (another font size, say)
             return
-        region = QRectF()
+        region = self._centre_rect(after[0]) if centre_changed else QRectF()
         for index, (old, new) in enumerate(zip(old_seats, self._seats, strict=True)):
             if old != new or before[1][index] != after[1][index]:
                 for ring, labels in (before, after):
                     region = region.united(self._seat_rect(ring, labels, index))
         if not region.isNull():
             self.update(region.toAlignedRect())
+
+    @staticmethod
+    def _centre_rect(ring: RingGeometry) -> QRectF:
+        """Where the words in the middle of the ring go (the holder of the piece, say)."""
+        centre, radius_x, radius_y = ring.centre, ring.radius_x, ring.radius_y
+        return QRectF(
+            centre.x() - radius_x * 0.55, centre.y() - radius_y * 0.5, radius_x * 1.1, radius_y
+        )
 
     @staticmethod
     def _seat_rect(ring: RingGeometry, labels: list[Label], index: int) -> QRectF:
@@ -151,11 +159,10 @@ class RingWidget(QWidget):
         if self._centre:
             painter.setFont(self._base_font())
             painter.setPen(text_colour)
-            box = QRectF(
-                centre.x() - radius_x * 0.55, centre.y() - radius_y * 0.5, radius_x * 1.1, radius_y
-            )
             painter.drawText(
-                box, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._centre
+                self._centre_rect(ring),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self._centre,
             )
 
         area = QRectF(event.rect())
