@@ -289,11 +289,12 @@ def _wait_for_paint(app: object, widget: object, after: float, marks: list[float
 
 
 def gui(plain: Path, actions: int) -> None:
-    from circlekeeper.core.circles.circles import CirclePlan, CirclePlanner
     from PySide6.QtCore import QEvent, QObject, Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
+    from circlekeeper.core.circles.commands import CirclePlanner
+    from circlekeeper.core.circles.rows import CirclePlan
     from circlekeeper.core.people.people import PeopleService
     from circlekeeper.core.store.database import open_database
     from circlekeeper.ui.live.facilitator import FacilitatorWindow

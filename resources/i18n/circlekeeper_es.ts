@@ -1847,6 +1847,41 @@
             <source>The check-ins were already scheduled.</source>
             <translation>Los seguimientos ya estaban programados.</translation>
         </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Re&amp;open follow-up</source>
+            <translation>Re&amp;abrir seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Reopen the selected follow-up (done, missed, lapsed or cancelled)</source>
+            <translation>Reabrir el seguimiento seleccionado (hecho, no realizado, caducado o cancelado)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
+            <source>Follow-up reopened; it is open again.</source>
+            <translation>Se reabrió el seguimiento; vuelve a estar pendiente.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
+            <source>1 follow-up cancelled.</source>
+            <translation>Se canceló 1 seguimiento.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
+            <source>{count} follow-ups cancelled.</source>
+            <translation>Se cancelaron {count} seguimientos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
+            <source>1 check-in scheduled.</source>
+            <translation>Se programó 1 revisión.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
+            <source>{count} check-ins scheduled.</source>
+            <translation>Se programaron {count} revisiones.</translation>
+        </message>
     </context>
     <context>
         <name>CaseStatus</name>
@@ -4875,6 +4910,124 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <location filename="../../src/circlekeeper/ui/language_section.py" />
             <source>The choice could not be saved for the next start; it applies now. Check that the data folder can be written to.</source>
             <translation>No se pudo guardar la elección para el próximo inicio; se aplica ahora. Compruebe que se pueda escribir en la carpeta de datos.</translation>
+        </message>
+    </context>
+    <context>
+        <name>LapseReviewDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Review long-overdue follow-ups</source>
+            <translation>Revisar los seguimientos muy atrasados</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>These follow-ups are more than {days} days past their date and nothing was recorded. Closing one as lapsed records it as missed, with a note that it lapsed, and takes it off Today. Nothing else is changed, and any of them can be reopened later from its case.</source>
+            <translation>Estos seguimientos pasaron su fecha hace más de {days} días y no se registró nada. Cerrar uno como caducado lo registra como no realizado, con una nota de que caducó, y lo quita de Hoy. No se cambia nada más, y cualquiera de ellos se puede reabrir después desde su caso.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>What closing as lapsed does</source>
+            <translation>Qué hace cerrar como caducado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Long-overdue follow-ups to review</source>
+            <translation>Seguimientos muy atrasados para revisar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>How many are chosen</source>
+            <translation>Cuántos están elegidos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Follow-ups not listed</source>
+            <translation>Seguimientos que no aparecen en la lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>1 more is not listed here; it comes up in the next review.</source>
+            <translation>1 más no aparece aquí; saldrá en la próxima revisión.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>{count} more are not listed here; they come up in the next review.</source>
+            <translation>{count} más no aparecen aquí; saldrán en la próxima revisión.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Review result</source>
+            <translation>Resultado de la revisión</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Choose &amp;all</source>
+            <translation>Elegir &amp;todos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Choose every follow-up in the list</source>
+            <translation>Elegir todos los seguimientos de la lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Choose &amp;none</source>
+            <translation>No elegir &amp;ninguno</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Choose no follow-up in the list</source>
+            <translation>No elegir ningún seguimiento de la lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Cancel</source>
+            <translation>Cancelar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Close this review without changing anything</source>
+            <translation>Cerrar esta revisión sin cambiar nada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Follow-up</source>
+            <translation>Seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>nobody named</source>
+            <translation>sin persona asignada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Due {due} — {what} ({who})</source>
+            <translation>Vencía el {due} — {what} ({who})</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>1 of {total} chosen</source>
+            <translation>1 de {total} elegido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>{count} of {total} chosen</source>
+            <translation>{count} de {total} elegidos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Close the chosen one as &amp;lapsed</source>
+            <translation>Cerrar el elegido como &amp;caducado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Close the {count} chosen as &amp;lapsed</source>
+            <translation>Cerrar los {count} elegidos como &amp;caducados</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/lapse_review.py" />
+            <source>Close the chosen follow-ups as lapsed</source>
+            <translation>Cerrar como caducados los seguimientos elegidos</translation>
         </message>
     </context>
     <context>
@@ -8901,6 +9054,144 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
             <source>Nothing found for “{text}”.</source>
             <translation>No se encontró nada para «{text}».</translation>
         </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Grade {grade}</source>
+            <translation>Grado {grade}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>ID {id}</source>
+            <translation>ID {id}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Show all results for “{text}”…</source>
+            <translation>Mostrar todos los resultados de «{text}»…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>People</source>
+            <translation>Personas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Cases</source>
+            <translation>Casos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Circles</source>
+            <translation>Círculos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Agreements</source>
+            <translation>Acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Agreement items</source>
+            <translation>Compromisos de acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Notes</source>
+            <translation>Notas</translation>
+        </message>
+    </context>
+    <context>
+        <name>SearchResultsDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/results.py" />
+            <source>All results for “{text}”</source>
+            <translation>Todos los resultados de «{text}»</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/results.py" />
+            <source>All search results</source>
+            <translation>Todos los resultados de la búsqueda</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/results.py" />
+            <source>How many were found</source>
+            <translation>Cuántos se encontraron</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/results.py" />
+            <source>&amp;Open</source>
+            <translation>&amp;Abrir</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/results.py" />
+            <source>Open the highlighted result</source>
+            <translation>Abrir el resultado resaltado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/results.py" />
+            <source>Close</source>
+            <translation>Cerrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/results.py" />
+            <source>Close the list of results</source>
+            <translation>Cerrar la lista de resultados</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/results.py" />
+            <source>The first {n} results; type more letters to narrow them.</source>
+            <translation>Los primeros {n} resultados; escriba más letras para acotarlos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/results.py" />
+            <source>1 result</source>
+            <translation>1 resultado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/results.py" />
+            <source>{count} results</source>
+            <translation>{count} resultados</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Grade {grade}</source>
+            <translation>Grado {grade}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>ID {id}</source>
+            <translation>ID {id}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>People</source>
+            <translation>Personas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Cases</source>
+            <translation>Casos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Circles</source>
+            <translation>Círculos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Agreements</source>
+            <translation>Acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Agreement items</source>
+            <translation>Compromisos de acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Notes</source>
+            <translation>Notas</translation>
+        </message>
     </context>
     <context>
         <name>SeatingRing</name>
@@ -9983,6 +10274,86 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <source>This copy of circlekeeper cannot run circles yet.</source>
             <translation>Esta copia de circlekeeper todavía no puede realizar círculos.</translation>
         </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Long-overdue follow-ups</source>
+            <translation>Seguimientos muy atrasados</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Re&amp;view…</source>
+            <translation>Re&amp;visar…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Review the long-overdue follow-ups and close the chosen ones as lapsed</source>
+            <translation>Revisar los seguimientos muy atrasados y cerrar como caducados los elegidos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>…and 1 more overdue; its case's page lists it.</source>
+            <translation>…y 1 vencido más; la página de su caso lo muestra.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>…and {count} more overdue; each case's page lists its own.</source>
+            <translation>…y {count} vencidos más; la página de cada caso muestra los suyos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Follow-ups due (1 overdue)</source>
+            <translation>Seguimientos pendientes (1 con retraso)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Follow-ups due ({count} overdue)</source>
+            <translation>Seguimientos pendientes ({count} con retraso)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>⚠ 1 follow-up overdue for more than {days} days: review it</source>
+            <translation>⚠ 1 seguimiento con más de {days} días de retraso: revíselo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>⚠ {count} follow-ups overdue for more than {days} days: review them</source>
+            <translation>⚠ {count} seguimientos con más de {days} días de retraso: revíselos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>…and 1 more; the Agreements area lists them all.</source>
+            <translation>…y 1 más; el área de Acuerdos los muestra todos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>…and {count} more; the Agreements area lists them all.</source>
+            <translation>…y {count} más; el área de Acuerdos los muestra todos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Closed 1 follow-up as lapsed.</source>
+            <translation>Se cerró 1 seguimiento como caducado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Closed {count} follow-ups as lapsed.</source>
+            <translation>Se cerraron {count} seguimientos como caducados.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>1 had changed meanwhile and was left as it is.</source>
+            <translation>1 había cambiado mientras tanto y se dejó como estaba.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>{count} had changed meanwhile and were left as they are.</source>
+            <translation>{count} habían cambiado mientras tanto y se dejaron como estaban.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>To bring one back, reopen it from its case's page.</source>
+            <translation>Para recuperar uno, reábralo desde la página de su caso.</translation>
+        </message>
     </context>
     <context>
         <name>TrainingPage</name>
@@ -10935,6 +11306,41 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/store/scrub.py" />
             <source>The old records were removed, but {path} is open in another window or program, so the space they used could not be wiped yet. Close it, then run the retention again: it will finish the wipe.</source>
             <translation>Se quitaron los registros antiguos, pero {path} está abierta en otra ventana o programa, así que todavía no se pudo limpiar el espacio que ocupaban. Ciérrela y vuelva a aplicar la conservación: así terminará la limpieza.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/lapsed.py" />
+            <source>Choose at least one follow-up to close as lapsed.</source>
+            <translation>Elija al menos un seguimiento para cerrarlo como caducado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/profiles/viewer.py" />
+            <source>Only a counselor or an administrator can close follow-ups as lapsed; a school resource officer's profile cannot. Nothing was changed.</source>
+            <translation>Solo un consejero o un administrador puede cerrar seguimientos como caducados; el perfil de un agente de recursos escolares no puede. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/today/today.py" />
+            <source>The follow-up date {day} has passed with no follow-up done.</source>
+            <translation>La fecha de seguimiento {day} ya pasó sin que se hiciera el seguimiento.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/today/today.py" />
+            <source>1 item is overdue (by 1 day).</source>
+            <translation>1 compromiso está vencido (por 1 día).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/today/today.py" />
+            <source>1 item is overdue (by {days} days).</source>
+            <translation>1 compromiso está vencido (por {days} días).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/today/today.py" />
+            <source>{count} items are overdue (the oldest by 1 day).</source>
+            <translation>{count} compromisos están vencidos (el más antiguo por 1 día).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/today/today.py" />
+            <source>{count} items are overdue (the oldest by {days} days).</source>
+            <translation>{count} compromisos están vencidos (el más antiguo por {days} días).</translation>
         </message>
     </context>
     <context>

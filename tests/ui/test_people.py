@@ -403,3 +403,37 @@ def test_database_error_is_shown_in_words(qtbot: QtBot, db: Database, people, mo
     area.toggle_archived()
     assert shown and "Nothing already saved was lost" in shown[0]
     assert "locked" not in shown[0] and "Traceback" not in shown[0]
+
+
+def test_ctrl_f_reaches_the_people_search_from_the_sidebar(qtbot: QtBot, db_path) -> None:
+    from tests.ui.conftest import activate
+
+    from circlekeeper.ui.main_window import MainWindow
+
+    # Given the window open on Today with the keyboard in the sidebar
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.open_database(db_path, interactive=False)
+    activate(qtbot, window)
+    window.navigation.setFocus()
+    qtbot.waitUntil(window.navigation.hasFocus)
+
+    # When Ctrl+F is pressed there
+    qtbot.keyClick(window.navigation, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+
+    # Then People is shown with the keyboard in its search field
+    qtbot.waitUntil(lambda: window.people.search.hasFocus())
+    assert window.current_area() is window.people
+    assert window.navigation.currentItem().text() == "People"
+
+    # And from the sidebar again, with People shown, it goes back to the same field
+    window.navigation.setFocus()
+    qtbot.waitUntil(window.navigation.hasFocus)
+    qtbot.keyClick(window.navigation, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.people.search.hasFocus())
+    # And inside the area its own Ctrl+F still works (no clash between the two)
+    window.people.table.setFocus()
+    qtbot.waitUntil(window.people.table.hasFocus)
+    qtbot.keyClick(window.people.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.people.search.hasFocus())
+    window.close_database()

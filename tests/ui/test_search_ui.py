@@ -150,3 +150,57 @@ def test_a_stale_search_is_stopped_and_its_results_dropped(
     qtbot.waitUntil(lambda: not popup.searching, timeout=5000)
     assert [hit.title for hit in popup.hits] == ["Orla Quinn"]
     assert not any("Wanda" in text for text in shown)
+
+
+def test_ctrl_k_tells_two_people_of_the_same_name_apart_and_shows_all_results(
+    qtbot, db: Database, people: PeopleService
+) -> None:
+    from circlekeeper.ui.search.popup import SHOW_ALL_ROLE
+    from circlekeeper.ui.search.results import SearchResultsDialog
+
+    # Given two students named María Gómez and a guardian of the same name, and many Marías
+    first = add_person(people, "María", "Gómez", grade="7", external_id="S1001", school="Lincoln")
+    add_person(people, "María", "Gómez", grade="10", external_id="S2002", school="Roosevelt")
+    add_person(people, "María", "Gómez", kind="guardian")
+    for n in range(12):
+        add_person(people, "María", f"Zamora{n}")
+    popup = SearchPopup(db)
+    qtbot.addWidget(popup)
+    popup.resize(640, 520)
+    popup.popup()
+
+    # When "maria gomez" is typed
+    popup.field.setText("maria gomez")
+    popup.run_search()
+
+    # Then each line says who the person is: kind, grade, ID and school
+    lines = [popup.results.item(r).text() for r in range(popup.results.count())]
+    assert "  María Gómez\n    Student · Grade 7 · ID S1001 · Lincoln" in lines
+    assert "  María Gómez\n    Student · Grade 10 · ID S2002 · Roosevelt" in lines
+    assert "  María Gómez\n    Guardian" in lines
+    # And the last row offers every result, reachable with the arrow keys
+    last = popup.results.item(popup.results.count() - 1)
+    assert last.text() == "Show all results for “maria gomez”…"
+    assert last.data(SHOW_ALL_ROLE) == "maria gomez"
+
+    # When "maria" (more people than the popup lists) is typed and Show all is chosen
+    popup.field.setText("maria")
+    popup.run_search()
+    assert len(popup.hits) == 8  # a few of each kind
+    for _ in range(popup.results.count()):
+        qtbot.keyClick(popup.field, Qt.Key.Key_Down)
+    assert popup.results.currentItem().data(SHOW_ALL_ROLE) == "maria"
+    qtbot.keyClick(popup.field, Qt.Key.Key_Return)
+
+    # Then a full list holds all fifteen, and opening one leads to that person
+    dialog = popup.results_dialog
+    assert isinstance(dialog, SearchResultsDialog) and dialog.isVisible()
+    assert len(dialog.hits) == 15 and dialog.status.text() == "15 results"
+    assert not unnamed_controls(dialog)
+    for row in range(dialog.results.count()):
+        hit = dialog.results.item(row).data(HIT_ROLE)
+        if hit is not None and hit.id == first:
+            dialog.results.setCurrentRow(row)
+    with qtbot.waitSignal(popup.chosen) as opened:
+        dialog.open_button.click()
+    assert opened.args == ["person", first, None]

@@ -92,7 +92,7 @@ def test_today_shows_the_right_items_on_a_fixed_clock(
     assert "1 overdue" in area.due_box.title()
     at_risk = _texts(area.at_risk)
     assert len(at_risk) == 1 and "Took a phone." in at_risk[0]
-    assert "1 item is overdue (the oldest by 8 days)" in at_risk[0]
+    assert "1 item is overdue (by 8 days)" in at_risk[0]
     # One clear action starts the next circle; the interrupted one can be resumed
     assert "Morning check-in" in area.start_button.text()
     assert area.start_button.isEnabled()
@@ -199,3 +199,148 @@ def test_today_lists_the_most_urgent_and_counts_the_rest(qtbot, db: Database) ->
     assert f"{extra} overdue" in area.due_box.title()
     assert "7 more overdue" in _texts(area.due)[-1]
     assert "7 more" in _texts(area.at_risk)[-1]
+
+
+def test_today_groups_the_long_overdue_and_a_review_closes_the_chosen_as_lapsed(
+    qtbot, db: Database
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    from circlekeeper.core.followups.lapsed import LAPSE_AFTER_DAYS
+    from circlekeeper.ui.today.lapse_review import LapseReviewDialog
+
+    # Given one follow-up overdue this week and four more than 90 days past their date
+    with db.sessions.begin() as session:
+        kim = Person(first_name="Kim", last_name="Osei", kind="staff", search_text="kim osei")
+        case = Case(referred_on=date(2024, 1, 5), incident_category="Conflict")
+        session.add_all([kim, case])
+        session.flush()
+        session.add(FollowUp(due_on=TODAY - timedelta(days=2), case_id=case.id,
+                             purpose="Talk with Ana", responsible_id=kim.id))  # fmt: skip
+        old = []
+        for extra in (1, 10, 100, 700):
+            row = FollowUp(
+                due_on=TODAY - timedelta(days=LAPSE_AFTER_DAYS + extra),
+                case_id=case.id,
+                purpose=f"Check {extra}",
+                responsible_id=kim.id,
+            )
+            session.add(row)
+            session.flush()
+            old.append(row.id)
+
+    # When Today opens
+    area = TodayArea(db, None, clock=lambda: NOW)
+    qtbot.addWidget(area)
+    area.resize(1366, 768)
+    area.show()
+
+    # Then the list holds what needs doing now, and the old ones are one line with a count
+    assert len(_texts(area.due)) == 1 and "Talk with Ana" in _texts(area.due)[0]
+    assert "1 overdue" in area.due_box.title()
+    assert area.long_overdue_row.isVisible()
+    assert area.long_overdue_label.text() == (
+        "⚠ 4 follow-ups overdue for more than 90 days: review them"
+    )
+    assert not unnamed_controls(area)
+
+    # When the counselor reviews them, keeps the newest one open and closes the other three
+    seen: dict[str, object] = {}
+
+    def review() -> None:
+        dialog = area.review_dialog
+        assert isinstance(dialog, LapseReviewDialog)
+        seen["rows"] = dialog.list.count()
+        seen["unnamed"] = unnamed_controls(dialog)
+        seen["first"] = dialog.list.item(0).text()
+        seen["button"] = dialog.close_button.text()
+        dialog.none_button.click()
+        seen["none"] = (dialog.close_button.isEnabled(), dialog.chosen_label.text())
+        for index in range(3):  # the oldest first: keep the last (newest) open
+            dialog.list.item(index).setCheckState(Qt.CheckState.Checked)
+        seen["three"] = dialog.chosen_label.text()
+        dialog.close_button.click()
+
+    QTimer.singleShot(0, review)
+    qtbot.keyClick(area.review_button, Qt.Key.Key_Space)
+
+    # Then the review listed all four, the oldest first, each said plainly
+    assert seen["rows"] == 4 and not seen["unnamed"]
+    assert str(seen["first"]) == "Due Jan 10, 2024 — Check 700 (Kim Osei)"
+    assert seen["button"] == "Close the 4 chosen as &lapsed"
+    assert seen["none"] == (False, "0 of 4 chosen")
+    assert seen["three"] == "3 of 4 chosen"
+    # And the three are closed as lapsed in the database, the fourth still open
+    service = FollowUpService(db.sessions)
+    assert [service.get(i).status for i in old] == ["open", "missed", "missed", "missed"]
+    assert "Closed 3 follow-ups as lapsed." in area.message.text()
+    assert area.long_overdue_label.text() == (
+        "⚠ 1 follow-up overdue for more than 90 days: review it"
+    )
+    # Nothing on the list of what needs doing now moved
+    assert len(_texts(area.due)) == 1
+
+
+def test_today_hides_the_long_overdue_line_when_there_is_none(qtbot, db: Database) -> None:
+    _fill(db)
+    area = TodayArea(db, None, clock=lambda: NOW)
+    qtbot.addWidget(area)
+    area.show()
+    assert not area.long_overdue_row.isVisible()
+
+
+@pytest.mark.parametrize(
+    ("language", "one_old", "two_old", "at_risk"),
+    [
+        (
+            "en",
+            "⚠ 1 follow-up overdue for more than 90 days: review it",
+            "⚠ 2 follow-ups overdue for more than 90 days: review them",
+            "1 item is overdue (by 1 day).",
+        ),
+        (
+            "es",
+            "⚠ 1 seguimiento con más de 90 días de retraso: revíselo",
+            "⚠ 2 seguimientos con más de 90 días de retraso: revíselos",
+            "1 compromiso está vencido (por 1 día).",
+        ),
+    ],
+)
+def test_today_counts_read_right_in_english_and_spanish(
+    qtbot, qapp, db: Database, language: str, one_old: str, two_old: str, at_risk: str
+) -> None:
+    from circlekeeper.core.followups.lapsed import LAPSE_AFTER_DAYS
+    from circlekeeper.ui.i18n import install_language
+
+    # Given one follow-up overdue by a day, one long overdue, and an item a day late
+    with db.sessions.begin() as session:
+        case = Case(referred_on=date(2024, 1, 5), incident_category="Conflict")
+        session.add(case)
+        session.flush()
+        session.add(FollowUp(due_on=TODAY - timedelta(days=1), case_id=case.id))
+        session.add(FollowUp(due_on=TODAY - timedelta(days=LAPSE_AFTER_DAYS + 5), case_id=case.id))
+        agreement = Agreement(case_id=case.id, status="active", harm_summary="Took a phone.")
+        session.add(agreement)
+        session.flush()
+        session.add(
+            AgreementItem(agreement_id=agreement.id, action="Fix", due_on=TODAY - timedelta(days=1))
+        )
+    install_language(language, qapp)
+    try:
+        area = TodayArea(db, None, clock=lambda: NOW)
+        qtbot.addWidget(area)
+        area.show()
+        # Then one of each is said in the singular
+        assert area.long_overdue_label.text() == one_old
+        assert at_risk in _texts(area.at_risk)[0]
+        assert "1 overdue" in area.due_box.title() or "1 con retraso" in area.due_box.title()
+        assert "1 days" not in area.due_box.title() and "1 días" not in _texts(area.due)[0]
+        # And two in the plural
+        with db.sessions.begin() as session:
+            session.add(
+                FollowUp(due_on=TODAY - timedelta(days=LAPSE_AFTER_DAYS + 9), case_id=case.id)
+            )
+        area.refresh()
+        assert area.long_overdue_label.text() == two_old
+    finally:
+        install_language("en", qapp)

@@ -96,6 +96,12 @@ class MainWindow(QMainWindow):
         self.profile_label.setAccessibleName(self.tr("Active profile"))
         self.statusBar().addPermanentWidget(self.profile_label)
         self.navigation.currentRowChanged.connect(self._show_area)
+        # Ctrl+F with the sidebar focused reaches People's search (inside an area, its own).
+        find = QShortcut(
+            QKeySequence(QtCore.Qt.Modifier.CTRL | QtCore.Qt.Key.Key_F), self.navigation
+        )
+        find.setContext(QtCore.Qt.ShortcutContext.WidgetShortcut)
+        find.activated.connect(self.find_person)
         self.search_popup: QWidget | None = None
         self._search_shortcuts: list[QShortcut] = []
         # Built with the first database, after the first paint (see finish_setup).
@@ -397,6 +403,18 @@ class MainWindow(QMainWindow):
             popup.chosen.connect(self.open_record)
             self.search_popup = popup
         popup.popup()
+
+    def find_person(self) -> None:
+        """Put the keyboard in a search: the shown area's own, else the People search."""
+        if "people" not in self._slots:
+            return  # no records open yet
+        area: Any = self.current_area()
+        if not hasattr(area, "focus_search"):
+            area = self.people
+            slots = [self.stack.widget(i + 1) for i in range(self.navigation.count())]
+            areas = [w.area if isinstance(w, AreaSlot) else w for w in slots]
+            self.navigation.setCurrentRow(areas.index(area))
+        area.focus_search()
 
     def open_record(self, kind: str, record_id: int, parent_id: object = None) -> bool:
         """Show a record in its area: a person in People, a case on its page, and so on.

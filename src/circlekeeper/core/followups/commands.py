@@ -354,6 +354,31 @@ class FollowUpService(FollowUpQueries):
             follow_up.done_on = on
             audit.record(session, "cancel", "follow_up", follow_up.uuid)
 
+    def reopen(self, follow_up_id: int) -> FollowUpRow:
+        """Put a closed follow-up (done, missed, lapsed or cancelled) back as open.
+
+        This is how one follow-up closed in a bulk review comes back. Words a person wrote
+        about what came of it are kept (the next outcome replaces them); the words a bulk
+        review wrote are taken away.
+        """
+        with self.ctx.write("reopen") as session:
+            follow_up = self._get(session, follow_up_id)
+            if follow_up.status == FollowUpStatus.OPEN:
+                raise InvalidInput("This follow-up is already open.")
+            before = follow_up.status
+            audit.record(
+                session,
+                "reopen",
+                "follow_up",
+                follow_up.uuid,
+                before=before,
+            )
+            follow_up.status = FollowUpStatus.OPEN.value
+            if (follow_up.outcome or "").startswith("Lapsed:"):
+                follow_up.outcome = None
+            follow_up.done_on = None
+            return self._fetch(session, follow_up.id, None)
+
     def reschedule(self, follow_up_id: int, due_on: date) -> FollowUpRow:
         with self.ctx.write("reschedule") as session:
             follow_up = self._get(session, follow_up_id)

@@ -17,6 +17,7 @@ from typing import Protocol, TypeVar
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.domain.enums import NotePrivacy
+from circlekeeper.core.i18n import _
 from circlekeeper.core.problems import NotPermitted
 
 SCHOOL_COPY = "school"
@@ -130,6 +131,17 @@ class Viewer:
                 "Only a counselor or an administrator can set how long records are kept or "
                 "remove old records; a school resource officer's profile cannot. Nothing was "
                 "changed. Ask a counselor or an administrator to do it."
+            )
+
+    def check_closes_lapsed(self) -> None:
+        """Refuse closing follow-ups in bulk to an SRO: reviewing the school's follow-ups is
+        the school's own record-keeping."""
+        if not self.can_keep_records:
+            raise NotPermitted(
+                _(
+                    "Only a counselor or an administrator can close follow-ups as lapsed; a "
+                    "school resource officer's profile cannot. Nothing was changed."
+                )
             )
 
     @property

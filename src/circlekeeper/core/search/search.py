@@ -23,7 +23,7 @@ from circlekeeper.core.domain.enums import NotePrivacy
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.search.server import server_matches
-from circlekeeper.core.store.models import Agreement, Case, Circle, Note
+from circlekeeper.core.store.models import Agreement, Case, Circle, Note, Person
 from circlekeeper.core.text import fold
 
 KINDS = ("person", "case", "circle", "agreement", "agreement_item", "note")
@@ -43,6 +43,17 @@ _KIND_ORDER = {
 
 
 @dataclass(frozen=True)
+class PersonTag:
+    """What tells two people with the same name apart on a search line (none of it is a
+    demographic field, so every viewer gets it)."""
+
+    kind: str
+    grade: str | None
+    external_id: str | None
+    school: str | None
+
+
+@dataclass(frozen=True)
 class SearchHit:
     """One search result.
 
@@ -57,6 +68,7 @@ class SearchHit:
     snippet: str
     parent_id: int | None = None
     private: bool = False
+    person: PersonTag | None = None  # for a person: kind, grade, ID and school
 
 
 def match_expression(user_text: str) -> str | None:
@@ -222,6 +234,7 @@ def search(
                     taken[kind] = taken.get(kind, 0) + 1
                     rows.append(row)
         titles = _display_titles(session, [(str(r[1]), int(r[2]), str(r[4])) for r in rows])
+        tags = _person_tags(session, [int(r[2]) for r in rows if r[1] == "person"])
         return [
             SearchHit(
                 kind="note" if kind == "private_note" else str(kind),
@@ -230,6 +243,7 @@ def search(
                 snippet=str(snip),
                 parent_id=None if parent_id is None else int(parent_id),
                 private=kind == "private_note",
+                person=tags.get(int(ref_id)) if kind == "person" else None,
             )
             for _rowid, kind, ref_id, parent_id, _title, snip in rows
         ]
@@ -277,6 +291,20 @@ def _drop_unseen_private_notes(
     for note_id, rowid in private.items():
         if not viewer.can_see_note(NotePrivacy.PRIVATE.value, authors.get(note_id)):
             del found[rowid]
+
+
+def _person_tags(session: Session, person_ids: list[int]) -> dict[int, PersonTag]:
+    """Kind, grade, ID and school of the people found, in one small lookup by key."""
+    if not person_ids:
+        return {}
+    return {
+        r.id: PersonTag(r.kind, r.grade, r.external_id, r.school)
+        for r in session.execute(
+            select(Person.id, Person.kind, Person.grade, Person.external_id, Person.school).where(
+                Person.id.in_(person_ids)
+            )
+        )
+    }
 
 
 def _display_titles(

@@ -15,8 +15,10 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.domain.enums import AgreementStatus, CircleStatus, FollowUpStatus
+from circlekeeper.core.followups.lapsed import lapse_cutoff
 from circlekeeper.core.followups.queries import FOLLOW_UP_QUERY, follow_up_row
 from circlekeeper.core.followups.rows import FollowUpRow
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import NotFound
 from circlekeeper.core.store.models import (
@@ -74,6 +76,9 @@ class TodayView:
     # (each holds at most TODAY_LIMIT, the most urgent first).
     more_overdue: int = 0
     more_at_risk: int = 0
+    # Open follow-ups more than LAPSE_AFTER_DAYS overdue: not in ``overdue``, counted on one
+    # line that opens their review (closing the chosen ones as lapsed).
+    long_overdue: int = 0
 
 
 # A district's ten years leave thousands of overdue follow-ups and slipping agreements; a home
@@ -135,19 +140,23 @@ def today_view(context: Context | sessionmaker[Session], today: date, now: datet
             .limit(1)
         ).first()
         is_open = FollowUp.status == FollowUpStatus.OPEN
+        cutoff = lapse_cutoff(today)
+        recent = and_(FollowUp.due_on >= cutoff, FollowUp.due_on < today)
         overdue = [
             follow_up_row(r, today)
             for r in session.execute(
-                FOLLOW_UP_QUERY.where(is_open, FollowUp.due_on < today)
+                FOLLOW_UP_QUERY.where(is_open, recent)
                 .order_by(FollowUp.due_on, FollowUp.id)
                 .limit(TODAY_LIMIT)
             )
         ]
         overdue_total = len(overdue)
         if overdue_total == TODAY_LIMIT:
-            overdue_total = int(
-                session.scalar(select(func.count()).where(is_open, FollowUp.due_on < today)) or 0
-            )
+            overdue_total = int(session.scalar(select(func.count()).where(is_open, recent)) or 0)
+        # Counted inside ix_follow_up_status_due_on: a range of one index, however many.
+        long_overdue = int(
+            session.scalar(select(func.count()).where(is_open, FollowUp.due_on < cutoff)) or 0
+        )
         due_today = [
             follow_up_row(r, today)
             for r in session.execute(
@@ -165,6 +174,7 @@ def today_view(context: Context | sessionmaker[Session], today: date, now: datet
             in_progress=_circle(running, tz) if running is not None else None,
             more_overdue=overdue_total - len(overdue),
             more_at_risk=at_risk_total - len(at_risk),
+            long_overdue=long_overdue,
         )
 
 
@@ -221,11 +231,13 @@ def _agreements_at_risk(session: Session, today: date) -> tuple[list[AgreementAt
         reasons = []
         if count:
             days = (today - oldest_due).days if oldest_due else 0
-            noun = "item is" if count == 1 else "items are"
-            reasons.append(f"{count} {noun} overdue (the oldest by {days} days).")
+            reasons.append(_overdue_items_text(int(count), days))
         if passed and follow_on is not None:
             reasons.append(
-                f"The follow-up date {follow_on.isoformat()} has passed with no follow-up done."
+                _(
+                    "The follow-up date {day} has passed with no follow-up done.",
+                    day=follow_on.isoformat(),
+                )
             )
         result.append(
             AgreementAtRisk(
@@ -241,6 +253,17 @@ def _agreements_at_risk(session: Session, today: date) -> tuple[list[AgreementAt
         )
     result.sort(key=lambda a: (a.oldest_due_on or a.follow_up_on or today, a.id))
     return result, total
+
+
+def _overdue_items_text(count: int, days: int) -> str:
+    """'1 item is overdue (the oldest by 1 day).', with English and Spanish plurals right."""
+    if count == 1:
+        if days == 1:
+            return _("1 item is overdue (by 1 day).")
+        return _("1 item is overdue (by {days} days).", days=days)
+    if days == 1:
+        return _("{count} items are overdue (the oldest by 1 day).", count=count)
+    return _("{count} items are overdue (the oldest by {days} days).", count=count, days=days)
 
 
 @dataclass(frozen=True)

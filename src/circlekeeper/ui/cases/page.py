@@ -36,6 +36,7 @@ from circlekeeper.ui.cases.common import (
     closure_label,
     contact_method_label,
     day_text,
+    days_overdue_text,
     follow_up_status_label,
     inert_item_flags,
     local_now,
@@ -183,6 +184,10 @@ class CasePage(CasePageActions, QScrollArea):
         )
         self.add_follow_up_button = QPushButton(self.tr("Add &follow-up…"), body)
         self.add_follow_up_button.setAccessibleName(self.tr("Add a follow-up"))
+        self.reopen_follow_up_button = QPushButton(self.tr("Re&open follow-up"), body)
+        self.reopen_follow_up_button.setAccessibleName(
+            self.tr("Reopen the selected follow-up (done, missed, lapsed or cancelled)")
+        )
         self.schedule_button = QPushButton(self.tr("Schedule check-ins after the conference"), body)
         self.schedule_button.setAccessibleName(
             self.tr("Schedule the default check-ins after the conference")
@@ -243,6 +248,7 @@ class CasePage(CasePageActions, QScrollArea):
                 self.tr("Follow-ups"),
                 self.follow_up_table,
                 self.add_follow_up_button,
+                self.reopen_follow_up_button,
                 self.schedule_button,
             )
         )
@@ -264,6 +270,8 @@ class CasePage(CasePageActions, QScrollArea):
         self.parties.currentRowChanged.connect(lambda _row: self._update_party_buttons())
         self.contact_button.clicked.connect(self.add_contact)
         self.add_follow_up_button.clicked.connect(self.add_follow_up)
+        self.reopen_follow_up_button.clicked.connect(self.reopen_follow_up)
+        self.follow_up_table.itemSelectionChanged.connect(self._update_reopen)
         self.schedule_button.clicked.connect(self.schedule_default_follow_ups)
         self.circles.cellActivated.connect(self._open_circle)
         self.agreements.cellActivated.connect(self._open_agreement)
@@ -481,7 +489,7 @@ class CasePage(CasePageActions, QScrollArea):
         for f in d.follow_ups:
             status = follow_up_status_label(f.status)
             if f.status == FollowUpStatus.OPEN and f.due_on < today:
-                status = "⚠ " + self.tr("{n} days overdue").format(n=(today - f.due_on).days)
+                status = "⚠ " + days_overdue_text((today - f.due_on).days)
             elif f.outcome:
                 status += f": {f.outcome}"
             rows.append(
@@ -493,6 +501,7 @@ class CasePage(CasePageActions, QScrollArea):
                 ]
             )
         _fill(self.follow_up_table, rows, self.tr("No follow-ups yet."))
+        self._update_reopen()
         self.schedule_button.setEnabled(self._conference_id() is not None)
         self.schedule_button.setToolTip(
             self.tr("One and four weeks after the conference")

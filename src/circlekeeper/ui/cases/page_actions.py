@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from circlekeeper.core.cases.commands import OpenFollowUps
 from circlekeeper.core.cases.rows import PartyRow
-from circlekeeper.core.domain.enums import CircleKind, Role
+from circlekeeper.core.domain.enums import CircleKind, FollowUpStatus, Role
 from circlekeeper.core.followups.rows import FollowUpData
 from circlekeeper.ui.cases.common import (
     PROBLEMS,
@@ -20,6 +20,7 @@ from circlekeeper.ui.cases.common import (
     show_message,
     status_label,
 )
+from circlekeeper.ui.people.labels import count_text
 
 if TYPE_CHECKING:
     from circlekeeper.ui.cases.page import CasePage
@@ -91,7 +92,11 @@ class CasePageActions:
             return
         text = self.tr("Closed: {reason}.").format(reason=closure_label(reason))
         if cancelled:
-            text += " " + self.tr("{n} follow-up(s) cancelled.").format(n=len(cancelled))
+            text += " " + count_text(
+                len(cancelled),
+                self.tr("1 follow-up cancelled."),
+                self.tr("{count} follow-ups cancelled."),
+            )
         self._after(text)
 
     # -- people ----------------------------------------------------------------------------
@@ -193,6 +198,22 @@ class CasePageActions:
             self._after(self.tr("Follow-up added."))
             return
 
+    def _selected_closed_follow_up(self: CasePage) -> int | None:  # type: ignore[misc]
+        row = self.follow_up_table.currentRow()
+        if self.detail is None or not 0 <= row < len(self.detail.follow_ups):
+            return None
+        follow_up = self.detail.follow_ups[row]
+        return follow_up.id if follow_up.status != FollowUpStatus.OPEN else None
+
+    def _update_reopen(self: CasePage) -> None:  # type: ignore[misc]
+        self.reopen_follow_up_button.setEnabled(self._selected_closed_follow_up() is not None)
+
+    def reopen_follow_up(self: CasePage) -> None:  # type: ignore[misc]
+        """Put a closed follow-up back as open (one closed as lapsed in a review, say)."""
+        follow_up_id = self._selected_closed_follow_up()
+        if follow_up_id is not None and self._run(lambda: self.follow_ups.reopen(follow_up_id)):
+            self._after(self.tr("Follow-up reopened; it is open again."))
+
     def _conference_id(self: CasePage) -> int | None:  # type: ignore[misc]
         if self.detail is None:
             return None
@@ -227,6 +248,12 @@ class CasePageActions:
             )
         ):
             if result:
-                self._after(self.tr("{n} check-in(s) scheduled.").format(n=len(result)))
+                self._after(
+                    count_text(
+                        len(result),
+                        self.tr("1 check-in scheduled."),
+                        self.tr("{count} check-ins scheduled."),
+                    )
+                )
             else:
                 self._after(self.tr("The check-ins were already scheduled."))

@@ -62,14 +62,55 @@ class RingWidget(QWidget):
         return QSize(560, 480)
 
     def set_seats(self, seats: list[Seat], centre: str, *, round_stage: bool) -> None:
-        """Redraw only when something visible changed."""
+        """Redraw only what changed: the seats whose mark or words differ, not the whole ring.
+
+        A pass of the talking piece changes two seats; repainting just their marks and labels
+        keeps a key press in the facilitator window quick on an old laptop.
+        """
         if seats == self._seats and centre == self._centre and round_stage == self._show_listening:
             return
+        whole = (
+            len(seats) != len(self._seats)
+            or round_stage != self._show_listening
+            or not self.isVisible()
+        )
+        centre_changed = centre != self._centre
+        before = None if whole else self.labels()
+        old_seats = self._seats
         self._seats = list(seats)
         self._centre = centre
         self._show_listening = round_stage
         self.setAccessibleDescription(self.describe())
-        self.update()
+        if before is None:
+            self.update()
+            return
+        after = self.labels()
+        if after[0] != before[0]:
+            self.update()  # the ring itself moved (another font size, say)
+            return
+        region = self._centre_rect(after[0]) if centre_changed else QRectF()
+        for index, (old, new) in enumerate(zip(old_seats, self._seats, strict=True)):
+            if old != new or before[1][index] != after[1][index]:
+                for ring, labels in (before, after):
+                    region = region.united(self._seat_rect(ring, labels, index))
+        if not region.isNull():
+            self.update(region.toAlignedRect())
+
+    @staticmethod
+    def _centre_rect(ring: RingGeometry) -> QRectF:
+        """Where the words in the middle of the ring go (the holder of the piece, say)."""
+        centre, radius_x, radius_y = ring.centre, ring.radius_x, ring.radius_y
+        return QRectF(
+            centre.x() - radius_x * 0.55, centre.y() - radius_y * 0.5, radius_x * 1.1, radius_y
+        )
+
+    @staticmethod
+    def _seat_rect(ring: RingGeometry, labels: list[Label], index: int) -> QRectF:
+        """What one seat paints: its mark (with the speaker's halo) and its words."""
+        point = ring.points[index][1]
+        reach = ring.mark * 1.5 + 3
+        mark = QRectF(point.x() - reach, point.y() - reach, 2 * reach, 2 * reach)
+        return mark.united(labels[index].box.adjusted(-2, -2, 2, 2))
 
     def describe(self) -> str:
         """The ring in words, for screen readers and tests."""
@@ -118,14 +159,18 @@ class RingWidget(QWidget):
         if self._centre:
             painter.setFont(self._base_font())
             painter.setPen(text_colour)
-            box = QRectF(
-                centre.x() - radius_x * 0.55, centre.y() - radius_y * 0.5, radius_x * 1.1, radius_y
-            )
             painter.drawText(
-                box, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._centre
+                self._centre_rect(ring),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self._centre,
             )
 
-        for seat, (_angle, point), label in zip(self._seats, ring.points, labels, strict=True):
+        area = QRectF(event.rect())
+        for index, (seat, (_angle, point), label) in enumerate(
+            zip(self._seats, ring.points, labels, strict=True)
+        ):
+            if not area.intersects(self._seat_rect(ring, labels, index)):
+                continue  # not part of what changed
             self._draw_mark(painter, point, mark, seat.status, text_colour, muted, accent)
             active = seat.status in (SeatStatus.SPEAKING, SeatStatus.WAITING)
             y = label.box.top()

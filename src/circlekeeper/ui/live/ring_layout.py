@@ -162,10 +162,16 @@ def layout(
             if detail:
                 lines.append((detail, small))
             all_lines.append(lines)
+        # The ring's size leaves room for each label as it is when its seat holds the piece
+        # (bold, with a line of state words), so a pass changes two labels but not the ring,
+        # and only those two seats are repainted (ring.py).
         side_width, label_height = 40.0, 0.0
+        small_height = QFontMetricsF(small).height()
         for lines, angle in zip(all_lines, seat_angles, strict=True):
+            named = [x for x, f in lines if f is not small]
             wide = max(QFontMetricsF(f).horizontalAdvance(x) for x, f in lines)
-            tall = sum(QFontMetricsF(f).height() for _, f in lines)
+            wide = max(wide, *(QFontMetricsF(bold).horizontalAdvance(x) for x in named))
+            tall = QFontMetricsF(bold).height() * len(named) + small_height
             if abs(math.cos(angle)) > 0.55:
                 side_width = max(side_width, wide)
             else:

@@ -16,20 +16,45 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.search.search import SearchCancelled, SearchHit, search
+from circlekeeper.core.search.search import PersonTag, SearchCancelled, SearchHit, search
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.background import BackgroundTask
 from circlekeeper.ui.cases.common import PROBLEMS, clearable, inert_item_flags, problem_text
 from circlekeeper.ui.geometry import default_size
 from circlekeeper.ui.looking import screen_context
+from circlekeeper.ui.people.labels import kind_short_label
 
 SEARCH_DELAY_MS = 120
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
+SHOW_ALL_ROLE = Qt.ItemDataRole.UserRole + 2
 PER_KIND = 8
 
 
-def _kind_titles(widget: QWidget) -> dict[str, str]:
+def person_details(widget: QWidget, tag: PersonTag) -> str:
+    """'Student · Grade 7 · ID S004512 · Lincoln Middle': what tells two Marías apart."""
+    parts = [kind_short_label(tag.kind)]
+    if tag.grade:
+        parts.append(widget.tr("Grade {grade}").format(grade=tag.grade))
+    if tag.external_id:
+        parts.append(widget.tr("ID {id}").format(id=tag.external_id))
+    if tag.school:
+        parts.append(tag.school)
+    return " · ".join(parts)
+
+
+def hit_text(widget: QWidget, hit: SearchHit, kind_title: str) -> str:
+    """A result's line: its heading, then who they are (a person) or the matching words."""
+    text_lines = hit.title or kind_title
+    if hit.person is not None:
+        text_lines += "\n    " + person_details(widget, hit.person)
+    snippet = " ".join(hit.snippet.split())
+    if snippet and snippet != hit.title:
+        text_lines += "\n    " + snippet
+    return text_lines
+
+
+def kind_titles(widget: QWidget) -> dict[str, str]:
     return {
         "person": widget.tr("People"),
         "case": widget.tr("Cases"),
@@ -49,6 +74,7 @@ class SearchPopup(QDialog):
         super().__init__(parent)
         self.database = database
         self.hits: list[SearchHit] = []
+        self.results_dialog: QDialog | None = None
         self.setWindowTitle(self.tr("Search everywhere"))
         self.setAccessibleName(self.windowTitle())
         default_size(self, 640, 520)
@@ -166,7 +192,7 @@ class SearchPopup(QDialog):
         if not text.strip():
             self.status.setText(self.tr("Enter opens the highlighted result; Esc closes."))
             return
-        titles = _kind_titles(self)
+        titles = kind_titles(self)
         groups: dict[str, list[SearchHit]] = {}
         for hit in self.hits:
             groups.setdefault("note" if hit.kind == "private_note" else hit.kind, []).append(hit)
@@ -181,16 +207,20 @@ class SearchPopup(QDialog):
             font.setBold(True)
             header.setFont(font)
             for hit in found:
-                text_lines = hit.title or titles[kind]
-                snippet = " ".join(hit.snippet.split())
-                if snippet and snippet != hit.title:
-                    text_lines += "\n    " + snippet
-                item = QListWidgetItem("  " + text_lines, self.results)
+                item = QListWidgetItem("  " + hit_text(self, hit, titles[kind]), self.results)
                 item.setData(HIT_ROLE, hit)
-                item.setToolTip(snippet)
+                item.setToolTip(" ".join(hit.snippet.split()))
                 if first_hit is None:
                     first_hit = item
         if first_hit is not None:
+            # The popup holds a few of each kind; every match is one row away.
+            show_all = QListWidgetItem(
+                self.tr("Show all results for “{text}”…").format(text=text.strip()), self.results
+            )
+            show_all.setData(SHOW_ALL_ROLE, text.strip())
+            font = QFont(show_all.font())
+            font.setItalic(True)
+            show_all.setFont(font)
             self.results.setCurrentItem(first_hit)
             count = len(self.hits)
             self.status.setText(
@@ -210,11 +240,25 @@ class SearchPopup(QDialog):
         return hit if isinstance(hit, SearchHit) else None
 
     def open_current(self) -> None:
+        item = self.results.currentItem()
+        if not self.searching and item is not None and item.data(SHOW_ALL_ROLE):
+            self.show_all(str(item.data(SHOW_ALL_ROLE)))
+            return
         hit = self.current_hit()
         if hit is None:
             return
         self.hide()
         self.chosen.emit(hit.kind, hit.id, hit.parent_id)
+
+    def show_all(self, text: str) -> None:
+        """Every match for ``text`` in one list (what the popup's few per kind left out)."""
+        from circlekeeper.ui.search.results import SearchResultsDialog
+
+        self.hide()
+        dialog = SearchResultsDialog(self.database, text, self.parentWidget())
+        dialog.chosen.connect(self.chosen)
+        self.results_dialog = dialog
+        dialog.show()
 
     def _step(self, delta: int) -> None:
         row = self.results.currentRow()
@@ -222,7 +266,9 @@ class SearchPopup(QDialog):
         row += delta
         while 0 <= row < count:
             item = self.results.item(row)
-            if item is not None and item.data(HIT_ROLE) is not None:
+            if item is not None and (
+                item.data(HIT_ROLE) is not None or item.data(SHOW_ALL_ROLE) is not None
+            ):
                 self.results.setCurrentRow(row)
                 return
             row += delta

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from circlekeeper.core.domain.enums import CircleStatus, FollowUpStatus
 from circlekeeper.core.followups.commands import FollowUpService
+from circlekeeper.core.followups.lapsed import LAPSE_AFTER_DAYS
 from circlekeeper.core.followups.rows import FollowUpRow
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.problems import DatabaseProblem
@@ -41,6 +42,7 @@ from circlekeeper.ui.cases.common import (
 from circlekeeper.ui.lists import keep_place
 from circlekeeper.ui.looking import screen_context
 from circlekeeper.ui.operations import Changes, context_for, listen
+from circlekeeper.ui.people.labels import count_text
 from circlekeeper.ui.style import heading
 
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -68,6 +70,7 @@ class TodayArea(QWidget):
         self.view: TodayView | None = None
         self._current = False  # the shown view is fresh: built since the area was last hidden
         self.live_window: QWidget | None = None
+        self.review_dialog: QWidget | None = None
 
         self.title = heading(self.tr("Today"), self)
         self.day = QLabel(self)
@@ -111,6 +114,19 @@ class TodayArea(QWidget):
         self.missed_button = QPushButton(self.tr("&Missed"), self)
         self.missed_button.setAccessibleName(self.tr("Mark the selected follow-up missed"))
         self.message = message_label(self, self.tr("Last change"))
+        # Follow-ups long past their date: one line with a count, and their review.
+        self.long_overdue_label = QLabel(self)
+        self.long_overdue_label.setWordWrap(True)
+        self.long_overdue_label.setAccessibleName(self.tr("Long-overdue follow-ups"))
+        self.review_button = QPushButton(self.tr("Re&view…"), self)
+        self.review_button.setAccessibleName(
+            self.tr("Review the long-overdue follow-ups and close the chosen ones as lapsed")
+        )
+        self.long_overdue_row = QWidget(self)
+        long_layout = QHBoxLayout(self.long_overdue_row)
+        long_layout.setContentsMargins(0, 0, 0, 0)
+        long_layout.addWidget(self.long_overdue_label, 1)
+        long_layout.addWidget(self.review_button)
 
         header = QHBoxLayout()
         header.addWidget(self.title)
@@ -132,7 +148,9 @@ class TodayArea(QWidget):
         outcome_row.addWidget(self.done_button)
         outcome_row.addWidget(self.missed_button)
         self.circles_box = section(self.tr("Circles today"), self.circles)
-        self.due_box = section(self.tr("Follow-ups due"), self.due, outcome_row, self.message)
+        self.due_box = section(
+            self.tr("Follow-ups due"), self.due, outcome_row, self.long_overdue_row, self.message
+        )
         self.at_risk_box = section(self.tr("Agreements at risk"), self.at_risk)
         left = QVBoxLayout()
         left.addWidget(self.circles_box, 2)
@@ -156,11 +174,13 @@ class TodayArea(QWidget):
             (self.due, self.outcome),
             (self.outcome, self.done_button),
             (self.done_button, self.missed_button),
+            (self.missed_button, self.review_button),
         ):
             QWidget.setTabOrder(first, second)
 
         self.start_button.clicked.connect(self.start_next)
         self.resume_button.clicked.connect(self.resume)
+        self.review_button.clicked.connect(self.review_long_overdue)
         self.done_button.clicked.connect(lambda: self.record_outcome(FollowUpStatus.DONE.value))
         self.missed_button.clicked.connect(lambda: self.record_outcome(FollowUpStatus.MISSED.value))
         self.due.currentRowChanged.connect(lambda _row: self._update_buttons())
@@ -284,18 +304,30 @@ class TodayArea(QWidget):
         if view.more_overdue:
             _placeholder(
                 self.due,
-                self.tr("…and {n} more overdue; each case's page lists its own.").format(
-                    n=view.more_overdue
+                count_text(
+                    view.more_overdue,
+                    self.tr("…and 1 more overdue; its case's page lists it."),
+                    self.tr("…and {count} more overdue; each case's page lists its own."),
                 ),
             )
         if not view.overdue and not view.due_today:
             _placeholder(self.due, self.tr("Nothing due today. Well done."))
         title = self.tr("Follow-ups due")
         if view.overdue:
-            title = self.tr("Follow-ups due ({n} overdue)").format(
-                n=len(view.overdue) + view.more_overdue
+            title = count_text(
+                len(view.overdue) + view.more_overdue,
+                self.tr("Follow-ups due (1 overdue)"),
+                self.tr("Follow-ups due ({count} overdue)"),
             )
         self.due_box.setTitle(title)
+        self.long_overdue_row.setVisible(view.long_overdue > 0)
+        self.long_overdue_label.setText(
+            count_text(
+                view.long_overdue,
+                self.tr("⚠ 1 follow-up overdue for more than {days} days: review it"),
+                self.tr("⚠ {count} follow-ups overdue for more than {days} days: review them"),
+            ).replace("{days}", str(LAPSE_AFTER_DAYS))
+        )
 
     def _follow_up_words(self, row: FollowUpRow) -> str:
         what = row.purpose or self.tr("Follow-up")
@@ -314,8 +346,10 @@ class TodayArea(QWidget):
         if view.more_at_risk:
             _placeholder(
                 self.at_risk,
-                self.tr("…and {n} more; the Agreements area lists them all.").format(
-                    n=view.more_at_risk
+                count_text(
+                    view.more_at_risk,
+                    self.tr("…and 1 more; the Agreements area lists them all."),
+                    self.tr("…and {count} more; the Agreements area lists them all."),
                 ),
             )
         if not view.at_risk:
@@ -358,6 +392,30 @@ class TodayArea(QWidget):
         if self.due.count():
             self.due.setCurrentRow(min(position, self.due.count() - 1))
         self.due.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def review_long_overdue(self) -> None:
+        """Open the review of follow-ups long past their date; say what it closed."""
+        from circlekeeper.ui.today.lapse_review import LapseReviewDialog
+
+        dialog = LapseReviewDialog(self.database, self.clock().date(), self)
+        self.review_dialog = dialog  # reachable while open (tests, a second click)
+        if dialog.exec() != LapseReviewDialog.DialogCode.Accepted or dialog.result_value is None:
+            return
+        result = dialog.result_value
+        text = count_text(
+            result.closed,
+            self.tr("Closed 1 follow-up as lapsed."),
+            self.tr("Closed {count} follow-ups as lapsed."),
+        )
+        if result.skipped:
+            text += " " + count_text(
+                result.skipped,
+                self.tr("1 had changed meanwhile and was left as it is."),
+                self.tr("{count} had changed meanwhile and were left as they are."),
+            )
+        text += " " + self.tr("To bring one back, reopen it from its case's page.")
+        self.refresh()
+        show_message(self.message, text)
 
     # -- circles ---------------------------------------------------------------------------
 
