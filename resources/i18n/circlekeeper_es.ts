@@ -286,6 +286,11 @@
         <name>AgreementBuilder</name>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>(empty)</source>
+            <translation>(vacío)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
             <source>Repair agreement</source>
             <translation>Acuerdo de reparación</translation>
         </message>
@@ -5615,6 +5620,11 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <name>PersonDialog</name>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>(empty)</source>
+            <translation>(vacío)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
             <source>Add a person</source>
             <translation>Añadir una persona</translation>
         </message>
@@ -10032,6 +10042,91 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
     <context>
         <name>core</name>
         <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>This agreement</source>
+            <translation>Este acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>This agreement item</source>
+            <translation>Este compromiso del acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
+            <source>(empty)</source>
+            <translation>(vacío)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
+            <source>(text)</source>
+            <translation>(texto)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
+            <source>yes</source>
+            <translation>sí</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
+            <source>no</source>
+            <translation>no</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
+            <source>{field}: the text was changed</source>
+            <translation>{field}: se cambió el texto</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
+            <source>someone</source>
+            <translation>alguien</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
+            <source>someone else</source>
+            <translation>otra persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
+            <source>{what} was changed by {people} {at}after you opened it, so your save was refused: nothing you entered was saved, and nothing of theirs was overwritten.</source>
+            <translation>{what} fue modificado por {people} {at}después de que usted lo abrió, así que su cambio no se guardó: no se guardó nada de lo que usted escribió y no se sobrescribió nada de lo que guardó la otra persona.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
+            <source>at {stamp} </source>
+            <translation>el {stamp} </translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
+            <source>What they changed: {listed}.</source>
+            <translation>Lo que cambió: {listed}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
+            <source>Load it again to see their change, then make yours again.</source>
+            <translation>Vuelva a cargarlo para ver ese cambio y luego haga el suyo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>This case</source>
+            <translation>Este caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>This follow-up</source>
+            <translation>Este seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/operations/context.py" />
+            <source>Someone else saved a change to this record at the same moment, so yours was refused: nothing you entered was saved, and nothing of theirs was overwritten. Load it again to see their change, then make yours again.</source>
+            <translation>Otra persona guardó un cambio en este registro en el mismo momento, así que el suyo no se guardó: no se guardó nada de lo que usted escribió y no se sobrescribió nada de lo que guardó la otra persona. Vuelva a cargarlo para ver ese cambio y luego haga el suyo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/people/people.py" />
+            <source>This person's record</source>
+            <translation>El registro de esta persona</translation>
+        </message>
+        <message>
             <location filename="../../src/circlekeeper/core/domain/enums.py" />
             <source>Community-building circle</source>
             <translation>Círculo para fortalecer la comunidad</translation>
@@ -10581,6 +10676,59 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/ui/unexpected.py" />
             <source>Something went wrong in circlekeeper. Nothing saved was lost: every change is stored the moment it is made, and you can carry on. If it happens again, restart circlekeeper. The details are in the log (the logs folder in the data folder).</source>
             <translation>Algo salió mal en circlekeeper. No se perdió nada de lo guardado: cada cambio se guarda en el momento en que se hace, y puede seguir trabajando. Si vuelve a pasar, reinicie circlekeeper. Los detalles están en el registro (la carpeta de registros en la carpeta de datos).</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConflictNotice</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/conflicts.py" />
+            <source>Someone else saved first</source>
+            <translation>Otra persona guardó antes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/conflicts.py" />
+            <source>What the other person changed</source>
+            <translation>Lo que cambió la otra persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/conflicts.py" />
+            <source>What you entered, not saved</source>
+            <translation>Lo que usted escribió, sin guardar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/conflicts.py" />
+            <source>&amp;Load the saved version</source>
+            <translation>&amp;Cargar la versión guardada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/conflicts.py" />
+            <source>Load the saved version</source>
+            <translation>Cargar la versión guardada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/conflicts.py" />
+            <source>&amp;Hide this note</source>
+            <translation>&amp;Ocultar este aviso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/conflicts.py" />
+            <source>Hide this note</source>
+            <translation>Ocultar este aviso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/conflicts.py" />
+            <source>What you entered (not saved yet; still in the form):</source>
+            <translation>Lo que usted escribió (aún sin guardar; sigue en el formulario):</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/conflicts.py" />
+            <source>The saved version is loaded. Enter your changes again where they still apply.</source>
+            <translation>Se cargó la versión guardada. Vuelva a escribir sus cambios donde todavía correspondan.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/conflicts.py" />
+            <source>What you had entered:</source>
+            <translation>Lo que usted había escrito:</translation>
         </message>
     </context>
 </TS>
