@@ -144,11 +144,10 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
             if not uuid:
                 continue
             found = changes(obj)
-            version = _next_version(session, obj, uuid)
-            if version:
-                found.update(version)
             if not found:
                 continue
+            # Only with changes worth a line: a version alone would make an empty "update".
+            found.update(_next_version(session, obj, uuid))
             entity, noted = pending.setdefault(uuid, (entity_name(table), {}))
             _merge(noted, found)
     actor = session.info.get(ACTOR, "")
