@@ -209,3 +209,26 @@ def test_a_follow_up_saved_by_someone_else_is_not_rescheduled_over(db: Database)
         marcus.reschedule(row.id, TODAY + timedelta(days=3), loaded_version=row.row_version)
     stored = dana.get(row.id)
     assert (stored.status, stored.due_on) == ("done", TODAY)
+
+
+def test_ticking_off_an_item_someone_else_just_reopened_is_refused(
+    conference: Conference,
+) -> None:
+    # Given an active agreement, open in two follow-up windows
+    c = conference
+    draft_id = draft_with_items(c, count=1)
+    on = date(2025, 3, 4)
+    for pid in (c.jose, c.amara, c.dana, c.sam):
+        c.agreements.record_signature(draft_id, pid, on)
+    c.agreements.record_signature(draft_id, c.lucia, on, as_guardian_of_id=c.jose)
+    c.agreements.record_signature(draft_id, c.grace, on, as_guardian_of_id=c.amara)
+    c.agreements.activate(draft_id)
+    dana = AgreementService(Context(c.db.sessions, actor="Dana Whitfield"))
+    marcus = AgreementService(Context(c.db.sessions, actor="Marcus Bell"))
+    item = marcus.get(draft_id).items[0]
+
+    # When Dana ticks it off first, Marcus's tick from his older copy is refused
+    dana.complete_item(item.id, date(2025, 3, 9), "Letter handed over", loaded_version=1)
+    with pytest.raises(EditConflict, match="completed on: \\(empty\\) → 2025-03-09"):
+        marcus.complete_item(item.id, date(2025, 3, 12), loaded_version=item.row_version)
+    assert dana.get(draft_id).items[0].completed_on == date(2025, 3, 9)

@@ -295,11 +295,14 @@ class AgreementService(AgreementQueries):
             )
             return ActivationResult(self._summary(agreement), created, missing)
 
-    def complete_item(self, item_id: int, done_on: date, note: str = "") -> ItemRow:
+    def complete_item(
+        self, item_id: int, done_on: date, note: str = "", *, loaded_version: int | None = None
+    ) -> ItemRow:
         """Tick an item off as done on a date, with an optional note."""
         note = _clean_text(note, "The note")
         with self.ctx.write("tick off agreement item") as session:
             item = self._get_item(session, item_id)
+            check_version(self.ctx, session, item, loaded_version, _("This agreement item"))
             agreement = self._get_active(session, item.agreement_id)
             item.completed_on = done_on
             item.completion_note = note or None
@@ -310,10 +313,11 @@ class AgreementService(AgreementQueries):
             self._audit(session, agreement, "complete_item", item=item.uuid, done_on=done_on)
             return self._item_row(item, agreement.items.index(item) + 1)
 
-    def reopen_item(self, item_id: int) -> ItemRow:
+    def reopen_item(self, item_id: int, *, loaded_version: int | None = None) -> ItemRow:
         """Take the tick off an item ticked by mistake."""
         with self.ctx.write("reopen agreement item") as session:
             item = self._get_item(session, item_id)
+            check_version(self.ctx, session, item, loaded_version, _("This agreement item"))
             agreement = self._get_active(session, item.agreement_id)
             item.completed_on = None
             item.completion_note = None
