@@ -232,3 +232,29 @@ def test_ticking_off_an_item_someone_else_just_reopened_is_refused(
     with pytest.raises(EditConflict, match="completed on: \\(empty\\) → 2025-03-09"):
         marcus.complete_item(item.id, date(2025, 3, 12), loaded_version=item.row_version)
     assert dana.get(draft_id).items[0].completed_on == date(2025, 3, 9)
+
+
+def test_two_saves_racing_on_the_server_refuse_the_later_one(pg_url: str) -> None:
+    # Given two counselors saving one case at the same instant on the district server: the
+    # second has read the case inside its transaction when the first commits
+    from circlekeeper.core.store.database import open_database
+    from circlekeeper.core.store.models import Case
+
+    db = open_database(pg_url)
+    try:
+        dana = CaseService(Context(db.sessions, actor="Dana Whitfield"))
+        intake = _intake(db)
+        case_id = dana.intake(intake).id
+        marcus = Context(db.sessions, actor="Marcus Bell")
+        with (
+            pytest.raises(EditConflict, match="at the same moment"),
+            marcus.write("update referral") as session,
+        ):
+            case = session.get(Case, case_id)
+            assert case is not None
+            dana.update_referral(case_id, _edit(intake, location="Library"))
+            case.location = "Gym"
+        # Then the first save stands, and nothing of the second was written
+        assert dana.detail(case_id).location == "Library"
+    finally:
+        db.close()
