@@ -6,6 +6,10 @@ Run: ``.venv/bin/python benchmarks/run.py [--quick] [--runs N] [--database PATH]
 - ``--runs N``: start-up runs of each kind, interleaved (default 5).
 - ``--database PATH``: measure this demo database instead of building one (it is upgraded to
   the current schema first; an encrypted copy is made beside it once, for the encrypted start).
+- ``--database postgresql+psycopg://...``: a district server (a throwaway database the run may
+  write into): the demo parts run on the cached file, and the concurrency part (20 keepers at
+  once, ``bench_concurrency.py``) on this server. Without a URL the concurrency part starts a
+  throwaway durable cluster when PostgreSQL is installed (``--no-server`` skips it).
 - ``--data DIR``: where built demos are cached (default ``$CIRCLEKEEPER_BENCH_DATA`` or
   ``~/.cache/circlekeeper-bench``), outside the repository. Building the large demo takes
   several minutes on a 2-core laptop, so it is built once, cached there, and reused.
@@ -410,6 +414,15 @@ def roster(home: Path, rows: int) -> None:
     results.append((f"roster_import_{rows // 1000}k", f"{figures['peak_mib']} MiB", "<= 200 MiB"))
 
 
+def concurrency(url: str | None, actions: int) -> None:
+    """20 keepers running their own circles at once on one PostgreSQL server (processes)."""
+    sys.path.insert(0, str(HERE))
+    import bench_concurrency
+
+    print(f"concurrency: 20 keepers as processes, {actions} rounds of actions each", flush=True)
+    bench_concurrency.run(url, 20, actions, report_times=report_times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -418,7 +431,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="start-up runs of each kind")
     parser.add_argument("--database", help="measure this demo database (not built)")
     parser.add_argument("--data", help="where built demos are cached")
+    parser.add_argument(
+        "--no-server", action="store_true", help="skip the district-server concurrency part"
+    )
     args = parser.parse_args()
+    server_url = None
+    if args.database and args.database.startswith(("postgresql", "postgres")):
+        server_url, args.database = args.database, None
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     plain, encrypted, home = prepare(args)
     os.environ["CIRCLEKEEPER_HOME"] = str(home)
@@ -428,6 +447,8 @@ def main() -> None:
     queries(plain)
     gui(plain, 100 if args.quick else 300)
     roster(home, 5_000 if args.quick else 50_000)
+    if server_url is not None or not args.no_server:
+        concurrency(server_url, 50 if args.quick else 200)
     width = max(len(name) for name, _f, _g in results)
     print(f"\n{'measure':<{width}}  {'now':>14}  goal")
     for name, figure, goal in results:

@@ -118,8 +118,12 @@ class Cluster:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start_cluster() -> Cluster:
-    """Make and start a cluster; the caller must ``stop()`` it (even when tests fail)."""
+def start_cluster(*, durable: bool = False) -> Cluster:
+    """Make and start a cluster; the caller must ``stop()`` it (even when tests fail).
+
+    The tests' cluster skips flushing to disk; ``durable`` keeps the server's own defaults
+    (fsync, synchronous commit), for benchmarks that must count what a real server does.
+    """
     bindir = server_binaries()
     assert bindir is not None, why_no_server()
     as_postgres = os.geteuid() == 0
@@ -150,8 +154,10 @@ def start_cluster() -> Cluster:
         raise RuntimeError(f"initdb failed: {made.stderr.strip()}")
     options = (
         f"-c listen_addresses={HOST} -p {cluster.port} -c unix_socket_directories={folder} "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        "-c max_connections=200"
     )
+    if not durable:
+        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     started = cluster._run(
         "pg_ctl", "start", "-D", str(folder / "data"), "-o", options, "-l",
         str(folder / "server.log"), "-w", "-t", "60",

@@ -571,6 +571,11 @@
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>(empty)</source>
+            <translation>(vacío)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
             <source>Add: {title}</source>
             <translation>Añadir: {title}</translation>
         </message>
@@ -612,6 +617,10 @@
         <message>
             <source>Print or save</source>
             <translation type="vanished">Imprimir o guardar</translation>
+        </message>
+        <message>
+            <source>T&amp;ypical items:</source>
+            <translation type="vanished">Ha&amp;bituales:</translation>
         </message>
     </context>
     <context>
@@ -925,6 +934,18 @@
             <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
             <source>Start version {version} as a new draft? This version stays in the history as it was signed; the new one is edited and signed afresh.</source>
             <translation>¿Iniciar la versión {version} como un nuevo borrador? Esta versión se queda en el historial tal como se firmó; la nueva se edita y se firma de nuevo.</translation>
+        </message>
+        <message>
+            <source>Re&amp;open</source>
+            <translation type="vanished">&amp;Reabrir</translation>
+        </message>
+        <message>
+            <source>Done &amp;on:</source>
+            <translation type="vanished">Cumplido &amp;el:</translation>
+        </message>
+        <message>
+            <source>No&amp;te:</source>
+            <translation type="vanished">No&amp;ta:</translation>
         </message>
         <message>
             <source>Print or save</source>
@@ -1523,6 +1544,16 @@
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Re&amp;open follow-up</source>
+            <translation>Reabrir el se&amp;guimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Reopen the selected follow-up (done, missed, lapsed or cancelled)</source>
+            <translation>Reabrir el seguimiento seleccionado (hecho, no realizado, caducado o cancelado)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
             <source>Schedule check-ins after the conference</source>
             <translation>Programar revisiones después de la conferencia</translation>
         </message>
@@ -1663,11 +1694,6 @@
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/page.py" />
-            <source>{n} days overdue</source>
-            <translation>{n} días de retraso</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
             <source>Follow-up</source>
             <translation>Seguimiento</translation>
         </message>
@@ -1685,6 +1711,10 @@
             <location filename="../../src/circlekeeper/ui/cases/page.py" />
             <source>Plan the conference first; the check-ins are counted from it.</source>
             <translation>Primero planifique la conferencia; las revisiones se cuentan a partir de ella.</translation>
+        </message>
+        <message>
+            <source>{n} days overdue</source>
+            <translation type="vanished">{n} días de retraso</translation>
         </message>
         <message>
             <source>Moved to {step}.</source>
@@ -1789,8 +1819,13 @@
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
-            <source>{n} follow-up(s) cancelled.</source>
-            <translation>Seguimientos cancelados: {n}.</translation>
+            <source>1 follow-up cancelled.</source>
+            <translation>Se canceló 1 seguimiento.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
+            <source>{count} follow-ups cancelled.</source>
+            <translation>Se cancelaron {count} seguimientos.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
@@ -1829,6 +1864,11 @@
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
+            <source>Follow-up reopened; it is open again.</source>
+            <translation>Se reabrió el seguimiento; vuelve a estar pendiente.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>Who does the check-ins?</source>
             <translation>¿Quién hace los seguimientos?</translation>
         </message>
@@ -1839,41 +1879,6 @@
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
-            <source>{n} check-in(s) scheduled.</source>
-            <translation>Seguimientos programados: {n}.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
-            <source>The check-ins were already scheduled.</source>
-            <translation>Los seguimientos ya estaban programados.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
-            <source>Re&amp;open follow-up</source>
-            <translation>Re&amp;abrir seguimiento</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
-            <source>Reopen the selected follow-up (done, missed, lapsed or cancelled)</source>
-            <translation>Reabrir el seguimiento seleccionado (hecho, no realizado, caducado o cancelado)</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
-            <source>Follow-up reopened; it is open again.</source>
-            <translation>Se reabrió el seguimiento; vuelve a estar pendiente.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
-            <source>1 follow-up cancelled.</source>
-            <translation>Se canceló 1 seguimiento.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
-            <source>{count} follow-ups cancelled.</source>
-            <translation>Se cancelaron {count} seguimientos.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>1 check-in scheduled.</source>
             <translation>Se programó 1 revisión.</translation>
         </message>
@@ -1881,6 +1886,27 @@
             <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
             <source>{count} check-ins scheduled.</source>
             <translation>Se programaron {count} revisiones.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page_actions.py" />
+            <source>The check-ins were already scheduled.</source>
+            <translation>Los seguimientos ya estaban programados.</translation>
+        </message>
+        <message>
+            <source>{n} follow-up(s) cancelled.</source>
+            <translation type="vanished">Seguimientos cancelados: {n}.</translation>
+        </message>
+        <message>
+            <source>{n} check-in(s) scheduled.</source>
+            <translation type="vanished">Seguimientos programados: {n}.</translation>
+        </message>
+        <message>
+            <source>Re&amp;open follow-up</source>
+            <translation type="vanished">Re&amp;abrir seguimiento</translation>
+        </message>
+        <message>
+            <source>Reopen the selected follow-up (done, missed, lapsed or cancelled)</source>
+            <translation type="vanished">Reabrir el seguimiento seleccionado (hecho, no realizado, caducado o cancelado)</translation>
         </message>
     </context>
     <context>
@@ -2389,6 +2415,34 @@
         </message>
     </context>
     <context>
+        <name>ColumnChoices</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>How the file's columns are used</source>
+            <translation>Cómo se usan las columnas del archivo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>In the file</source>
+            <translation>En el archivo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>Used as</source>
+            <translation>Se usa como</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>Not used</source>
+            <translation>No se usa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>Field for the column {column}</source>
+            <translation>Campo para la columna {column}</translation>
+        </message>
+    </context>
+    <context>
         <name>ConfirmEndDialog</name>
         <message>
             <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
@@ -2432,6 +2486,77 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         <message>
             <source>Go back to the circle (Esc)</source>
             <translation type="vanished">Volver al círculo (Esc)</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConflictNotice</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/conflicts.py" />
+            <source>Someone else saved first</source>
+            <translation>Otra persona guardó antes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/conflicts.py" />
+            <source>What the other person changed</source>
+            <translation>Lo que cambió la otra persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/conflicts.py" />
+            <source>What you entered, not saved</source>
+            <translation>Lo que usted escribió, sin guardar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/conflicts.py" />
+            <source>&amp;Load the saved version</source>
+            <translation>&amp;Cargar la versión guardada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/conflicts.py" />
+            <source>Load the saved version</source>
+            <translation>Cargar la versión guardada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/conflicts.py" />
+            <source>&amp;Hide this note</source>
+            <translation>&amp;Ocultar este aviso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/conflicts.py" />
+            <source>Hide this note</source>
+            <translation>Ocultar este aviso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/conflicts.py" />
+            <source>What you entered (not saved yet; still in the form):</source>
+            <translation>Lo que usted escribió (aún sin guardar; sigue en el formulario):</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/conflicts.py" />
+            <source>The saved version is loaded. Enter your changes again where they still apply.</source>
+            <translation>Se cargó la versión guardada. Vuelva a escribir sus cambios donde todavía correspondan.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/conflicts.py" />
+            <source>What you had entered:</source>
+            <translation>Lo que usted había escrito:</translation>
+        </message>
+    </context>
+    <context>
+        <name>ConnectionLine</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/connection.py" />
+            <source>Connection to the server</source>
+            <translation>Conexión con el servidor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/connection.py" />
+            <source>Offline — saving on this laptop. Everything will be sent when the server is back.</source>
+            <translation>Sin conexión — se guarda en esta computadora. Todo se enviará cuando vuelva el servidor.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/connection.py" />
+            <source>Back online — everything saved.</source>
+            <translation>Conexión restablecida — todo quedó guardado.</translation>
         </message>
     </context>
     <context>
@@ -2831,6 +2956,10 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
             <source>Saved.</source>
             <translation>Guardado.</translation>
         </message>
+        <message>
+            <source>&amp;Amount</source>
+            <translation type="vanished">&amp;Cantidad</translation>
+        </message>
     </context>
     <context>
         <name>EligibilityForm</name>
@@ -3187,6 +3316,10 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
             <source>Print preview — {title}</source>
             <translation>Vista previa de impresión — {title}</translation>
+        </message>
+        <message>
+            <source>Save &amp;HTML…</source>
+            <translation type="vanished">Guardar &amp;HTML…</translation>
         </message>
     </context>
     <context>
@@ -3865,11 +3998,6 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <name>Grade</name>
         <message>
             <location filename="../../src/circlekeeper/ui/people/labels.py" />
-            <source>TK (transitional kindergarten)</source>
-            <translation>TK (kínder de transición)</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/labels.py" />
             <source>No grade</source>
             <translation>Sin grado</translation>
         </message>
@@ -3877,6 +4005,11 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <location filename="../../src/circlekeeper/ui/people/labels.py" />
             <source>PK (pre-kindergarten)</source>
             <translation>PK (prekínder)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/labels.py" />
+            <source>TK (transitional kindergarten)</source>
+            <translation>TK (kínder de transición)</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/labels.py" />
@@ -4207,6 +4340,10 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <location filename="../../src/circlekeeper/ui/cases/handoffs.py" />
             <source>Back from the hand-off.</source>
             <translation>De regreso de la derivación.</translation>
+        </message>
+        <message>
+            <source>Record of &amp;disclosures…</source>
+            <translation type="vanished">Registro de &amp;divulgaciones…</translation>
         </message>
     </context>
     <context>
@@ -4646,6 +4783,10 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <location filename="../../src/circlekeeper/ui/cases/intake.py" />
             <source>{name} is already listed; give them one role.</source>
             <translation>{name} ya está en la lista; asígnele un solo papel.</translation>
+        </message>
+        <message>
+            <source>&amp;Remove</source>
+            <translation type="vanished">&amp;Quitar</translation>
         </message>
     </context>
     <context>
@@ -5372,6 +5513,14 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <source>MOU saved. The program follows it from now on.</source>
             <translation>MOU guardado. El programa lo sigue a partir de ahora.</translation>
         </message>
+        <message>
+            <source>An officer may &amp;lead a circle or conference (otherwise co-facilitates only)</source>
+            <translation type="vanished">Un/a oficial puede &amp;dirigir un círculo o una conferencia (si no, solo cofacilita)</translation>
+        </message>
+        <message>
+            <source>An officer takes part in school &amp;discipline (diversion, consequences, closing a case)</source>
+            <translation type="vanished">Un/a oficial participa en la &amp;disciplina escolar (desviación, consecuencias, cierre de un caso)</translation>
+        </message>
     </context>
     <context>
         <name>NewPassphraseDialog</name>
@@ -5649,6 +5798,22 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <source>(invite the harmed or responsible person first)</source>
             <translation>(primero invite a la persona afectada o a la responsable)</translation>
         </message>
+        <message>
+            <source>&amp;Change role</source>
+            <translation type="vanished">&amp;Cambiar papel</translation>
+        </message>
+        <message>
+            <source>&amp;Remove</source>
+            <translation type="vanished">&amp;Quitar</translation>
+        </message>
+        <message>
+            <source>R&amp;ole</source>
+            <translation type="vanished">Pa&amp;pel</translation>
+        </message>
+        <message>
+            <source>Supporter &amp;of</source>
+            <translation type="vanished">Apoya &amp;a</translation>
+        </message>
     </context>
     <context>
         <name>PassphraseDialog</name>
@@ -5712,16 +5877,6 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <name>PeopleArea</name>
         <message>
             <location filename="../../src/circlekeeper/ui/people/area.py" />
-            <source>End of school &amp;year…</source>
-            <translation>&amp;Fin del año escolar…</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/area.py" />
-            <source>Close the school year: move students up a grade and archive leavers</source>
-            <translation>Cerrar el año escolar: pasar a cada estudiante al grado siguiente y archivar a quienes terminan</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/area.py" />
             <source>People</source>
             <translation>Personas</translation>
         </message>
@@ -5757,6 +5912,21 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>&amp;Open</source>
+            <translation>&amp;Abrir</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Open the selected person's page</source>
+            <translation>Abrir la página de la persona seleccionada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Their cases, circles, agreements and more (Enter)</source>
+            <translation>Sus casos, círculos, acuerdos y más (Intro)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
             <source>&amp;Add person…</source>
             <translation>&amp;Añadir persona…</translation>
         </message>
@@ -5782,11 +5952,6 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/area.py" />
-            <source>Edit the selected person (Enter)</source>
-            <translation>Editar a la persona seleccionada (Intro)</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/area.py" />
             <source>Ar&amp;chive</source>
             <translation>Ar&amp;chivar</translation>
         </message>
@@ -5804,6 +5969,16 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <location filename="../../src/circlekeeper/ui/people/area.py" />
             <source>Import a roster file</source>
             <translation>Importar un archivo de lista de estudiantes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>End of school &amp;year…</source>
+            <translation>&amp;Fin del año escolar…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>Close the school year: move students up a grade and archive leavers</source>
+            <translation>Cerrar el año escolar: pasar a cada estudiante al grado siguiente y archivar a quienes terminan</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/area.py" />
@@ -5876,19 +6051,8 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <translation>Eso no funcionó</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/people/area.py" />
-            <source>&amp;Open</source>
-            <translation>&amp;Abrir</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/area.py" />
-            <source>Open the selected person's page</source>
-            <translation>Abrir la página de la persona seleccionada</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/area.py" />
-            <source>Their cases, circles, agreements and more (Enter)</source>
-            <translation>Sus casos, círculos, acuerdos y más (Intro)</translation>
+            <source>Edit the selected person (Enter)</source>
+            <translation type="vanished">Editar a la persona seleccionada (Intro)</translation>
         </message>
     </context>
     <context>
@@ -6218,8 +6382,21 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/dialog.py" />
+            <source>(empty)</source>
+            <translation>(vacío)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/dialog.py" />
             <source>Problem: {text}</source>
             <translation>Problema: {text}</translation>
+        </message>
+        <message>
+            <source>Sc&amp;hool</source>
+            <translation type="vanished">Escu&amp;ela</translation>
+        </message>
+        <message>
+            <source>P&amp;hone</source>
+            <translation type="vanished">&amp;Teléfono</translation>
         </message>
         <message>
             <source>{guardian} (linked when you save)</source>
@@ -6687,6 +6864,14 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <source>Before you start: ready</source>
             <translation>Antes de empezar: todo listo</translation>
         </message>
+        <message>
+            <source>Scr&amp;ipt</source>
+            <translation type="vanished">G&amp;uion</translation>
+        </message>
+        <message>
+            <source>T&amp;itle</source>
+            <translation type="vanished">Tít&amp;ulo</translation>
+        </message>
     </context>
     <context>
         <name>PreparationPanel</name>
@@ -7014,6 +7199,10 @@ de la familia</translation>
             <location filename="../../src/circlekeeper/ui/profiles.py" />
             <source>The profile could not be saved just now.</source>
             <translation>No se pudo guardar el perfil en este momento.</translation>
+        </message>
+        <message>
+            <source>Set &amp;PIN…</source>
+            <translation type="vanished">Fijar &amp;PIN…</translation>
         </message>
     </context>
     <context>
@@ -7389,6 +7578,22 @@ de la familia</translation>
             <source>Set how many years to keep closed cases first.</source>
             <translation>Primero fije cuántos años se conservan los casos cerrados.</translation>
         </message>
+        <message>
+            <source>&amp;Restore…</source>
+            <translation type="vanished">&amp;Restaurar…</translation>
+        </message>
+        <message>
+            <source>&amp;Preview…</source>
+            <translation type="vanished">&amp;Vista previa…</translation>
+        </message>
+        <message>
+            <source>&amp;Lock now (Ctrl+L)</source>
+            <translation type="vanished">&amp;Bloquear ahora (Ctrl+L)</translation>
+        </message>
+        <message>
+            <source>Backu&amp;ps</source>
+            <translation type="vanished">Copias de segu&amp;ridad</translation>
+        </message>
     </context>
     <context>
         <name>QDialog</name>
@@ -7505,16 +7710,6 @@ Cancel them, keep them open (they still show as due), or leave the case open?</s
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/live/resume.py" />
-            <source>earlier</source>
-            <translation>antes</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/resume.py" />
-            <source>Resume the circle?</source>
-            <translation>¿Reanudar el círculo?</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/resume.py" />
             <source>Stage {n}, {title}, {name} holds the piece</source>
             <translation>Etapa {n}, {title}, {name} tiene la pieza para hablar</translation>
         </message>
@@ -7525,8 +7720,13 @@ Cancel them, keep them open (they still show as due), or leave the case open?</s
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/live/resume.py" />
-            <source>It resumes at: {where}.</source>
-            <translation>Se reanuda en: {where}.</translation>
+            <source>earlier</source>
+            <translation>antes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/resume.py" />
+            <source>Resume the circle?</source>
+            <translation>¿Reanudar el círculo?</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/live/resume.py" />
@@ -7536,6 +7736,11 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
             <translation>Se interrumpió un círculo: «{title}», iniciado {when}.
 
 ¿Reanudarlo donde se detuvo? Se conservan la misma etapa, la misma persona con la palabra y todas las notas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/resume.py" />
+            <source>It resumes at: {where}.</source>
+            <translation>Se reanuda en: {where}.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/live/resume.py" />
@@ -7596,6 +7801,16 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
             <location filename="../../src/circlekeeper/ui/profiles.py" />
             <source>Using circlekeeper as {name}, {role}</source>
             <translation>Usando circlekeeper como {name}, {role}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Grade {grade}</source>
+            <translation>Grado {grade}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>ID {id}</source>
+            <translation>ID {id}</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/search/popup.py" />
@@ -7763,6 +7978,10 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
             <location filename="../../src/circlekeeper/ui/reports/labels.py" />
             <source>Save the report as HTML</source>
             <translation>Guardar el informe como HTML</translation>
+        </message>
+        <message>
+            <source>Save &amp;HTML…</source>
+            <translation type="vanished">Guardar &amp;HTML…</translation>
         </message>
     </context>
     <context>
@@ -8303,92 +8522,50 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         </message>
     </context>
     <context>
+        <name>RosterFields</name>
+        <message>
+            <source>First name</source>
+            <translation type="vanished">Nombre</translation>
+        </message>
+        <message>
+            <source>Last name</source>
+            <translation type="vanished">Apellido</translation>
+        </message>
+        <message>
+            <source>Full name</source>
+            <translation type="vanished">Nombre completo</translation>
+        </message>
+        <message>
+            <source>Student/staff ID</source>
+            <translation type="vanished">ID de estudiante o personal</translation>
+        </message>
+        <message>
+            <source>Guardian name</source>
+            <translation type="vanished">Nombre del tutor o tutora</translation>
+        </message>
+        <message>
+            <source>Guardian first name</source>
+            <translation type="vanished">Nombre del tutor o tutora (de pila)</translation>
+        </message>
+        <message>
+            <source>Guardian last name</source>
+            <translation type="vanished">Apellido del tutor o tutora</translation>
+        </message>
+        <message>
+            <source>Guardian phone</source>
+            <translation type="vanished">Teléfono del tutor o tutora</translation>
+        </message>
+        <message>
+            <source>Guardian email</source>
+            <translation type="vanished">Correo del tutor o tutora</translation>
+        </message>
+        <message>
+            <source>Guardian relationship</source>
+            <translation type="vanished">Parentesco del tutor o tutora</translation>
+        </message>
+    </context>
+    <context>
         <name>RosterImportDialog</name>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>S&amp;heet</source>
-            <translation>&amp;Hoja</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>Sheet of the workbook to read</source>
-            <translation>Hoja del libro de Excel que se leerá</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>Use the &amp;usual columns</source>
-            <translation>&amp;Usar las columnas habituales</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>Forget the column choices and use the usual ones for this system</source>
-            <translation>Olvidar las columnas elegidas y usar las habituales de este sistema</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>Students this roster no longer lists</source>
-            <translation>Estudiantes que ya no figuran en esta lista</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>Archive the students this roster no longer lists</source>
-            <translation>Archivar a las personas estudiantes que ya no figuran en esta lista</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>Colu&amp;mns (choose what each one holds)</source>
-            <translation>Colu&amp;mnas (elija qué contiene cada una)</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>Choose a CSV or Excel file exported from your student information system. Nothing is saved until you press Import, and an import either completes or leaves your records as they were. People already listed (same ID) are updated.</source>
-            <translation>Elija un archivo CSV o de Excel exportado de su sistema de información estudiantil. No se guarda nada hasta que pulse Importar, y una importación se completa entera o deja sus registros como estaban. Las personas que ya figuran (con el mismo ID) se actualizan.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>Roster files (*.csv *.txt *.xlsx);;All files (*)</source>
-            <translation>Listas de estudiantes (*.csv *.txt *.xlsx);;Todos los archivos (*)</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>That choice was not kept: {problem}</source>
-            <translation>No se mantuvo esa elección: {problem}</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>This workbook has several sheets: choose the one with the roster.</source>
-            <translation>Este libro tiene varias hojas: elija la que contiene la lista.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>{new} new, {updated} changed, {unchanged} unchanged</source>
-            <translation>nuevas: {new}; con cambios: {updated}; sin cambios: {unchanged}</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>A {system} file, read as {encoding}: {rows}; {problems}.</source>
-            <translation>Un archivo de {system}, leído como {encoding}: {rows}; {problems}.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>{name} ({id}), not on this roster</source>
-            <translation>{name} ({id}), no figura en esta lista</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>&amp;Archive the 1 student this roster no longer lists (records are kept)</source>
-            <translation>&amp;Archivar a la persona estudiante que ya no figura en esta lista (sus registros se conservan)</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>&amp;Archive the {count} students this roster no longer lists (records are kept)</source>
-            <translation>&amp;Archivar a las {count} personas estudiantes que ya no figuran en esta lista (sus registros se conservan)</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>Roster imported: {created} added, {updated} updated, {skipped} skipped, {guardians} guardian links made, {archived} archived.</source>
-            <translation>Lista importada: {created} agregadas, {updated} actualizadas, {skipped} omitidas, {guardians} vínculos con tutores creados, {archived} archivadas.</translation>
-        </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
             <source>Import a roster</source>
@@ -8421,18 +8598,23 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>How the file's columns are used</source>
-            <translation>Cómo se usan las columnas del archivo</translation>
+            <source>S&amp;heet</source>
+            <translation>&amp;Hoja</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>In the file</source>
-            <translation>En el archivo</translation>
+            <source>Sheet of the workbook to read</source>
+            <translation>Hoja del libro de Excel que se leerá</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>Used as</source>
-            <translation>Se usa como</translation>
+            <source>Use the &amp;usual columns</source>
+            <translation>&amp;Usar las columnas habituales</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Forget the column choices and use the usual ones for this system</source>
+            <translation>Olvidar las columnas elegidas y usar las habituales de este sistema</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
@@ -8461,6 +8643,16 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Students this roster no longer lists</source>
+            <translation>Estudiantes que ya no figuran en esta lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>Archive the students this roster no longer lists</source>
+            <translation>Archivar a las personas estudiantes que ya no figuran en esta lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
             <source>Import progress</source>
             <translation>Avance de la importación</translation>
         </message>
@@ -8486,8 +8678,8 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>Columns</source>
-            <translation>Columnas</translation>
+            <source>Colu&amp;mns (choose what each one holds)</source>
+            <translation>Colu&amp;mnas (elija qué contiene cada una)</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
@@ -8496,13 +8688,23 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>Choose a CSV file exported from your student information system. Nothing is saved until you press Import, and an import either completes or leaves your records as they were. People already listed (same ID) are updated.</source>
-            <translation>Elija un archivo CSV exportado de su sistema de información estudiantil. No se guarda nada hasta que pulse Importar, y una importación o se completa o deja sus registros como estaban. Las personas que ya están en la lista (con la misma identificación) se actualizan.</translation>
+            <source>Choose a CSV or Excel file exported from your student information system. Nothing is saved until you press Import, and an import either completes or leaves your records as they were. People already listed (same ID) are updated.</source>
+            <translation>Elija un archivo CSV o de Excel exportado de su sistema de información estudiantil. No se guarda nada hasta que pulse Importar, y una importación se completa entera o deja sus registros como estaban. Las personas que ya figuran (con el mismo ID) se actualizan.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>Roster files (*.csv *.txt);;All files (*)</source>
-            <translation>Archivos de lista (*.csv *.txt);;Todos los archivos (*)</translation>
+            <source>Roster files (*.csv *.txt *.xlsx);;All files (*)</source>
+            <translation>Listas de estudiantes (*.csv *.txt *.xlsx);;Todos los archivos (*)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>That choice was not kept: {problem}</source>
+            <translation>No se mantuvo esa elección: {problem}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>This workbook has several sheets: choose the one with the roster.</source>
+            <translation>Este libro tiene varias hojas: elija la que contiene la lista.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
@@ -8516,18 +8718,8 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>Not used</source>
-            <translation>No se usa</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>1 row ready</source>
-            <translation>1 fila lista</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>{count} rows ready</source>
-            <translation>{count} filas listas</translation>
+            <source>{new} new, {updated} changed, {unchanged} unchanged</source>
+            <translation>nuevas: {new}; con cambios: {updated}; sin cambios: {unchanged}</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
@@ -8541,13 +8733,28 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>Read as {encoding}. {rows}; {problems}.</source>
-            <translation>Leído como {encoding}. {rows}; {problems}.</translation>
+            <source>A {system} file, read as {encoding}: {rows}; {problems}.</source>
+            <translation>Un archivo de {system}, leído como {encoding}: {rows}; {problems}.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
             <source>Line {line}: {message}</source>
             <translation>Línea {line}: {message}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>{name} ({id}), not on this roster</source>
+            <translation>{name} ({id}), no figura en esta lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>&amp;Archive the 1 student this roster no longer lists (records are kept)</source>
+            <translation>&amp;Archivar a la persona estudiante que ya no figura en esta lista (sus registros se conservan)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
+            <source>&amp;Archive the {count} students this roster no longer lists (records are kept)</source>
+            <translation>&amp;Archivar a las {count} personas estudiantes que ya no figuran en esta lista (sus registros se conservan)</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
@@ -8561,8 +8768,8 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
-            <source>Roster imported: {created} added, {updated} updated, {skipped} skipped, {guardians} guardian links made.</source>
-            <translation>Lista importada: {created} añadidas, {updated} actualizadas, {skipped} omitidas, {guardians} vínculos con familias creados.</translation>
+            <source>Roster imported: {created} added, {updated} updated, {skipped} skipped, {guardians} guardian links made, {archived} archived.</source>
+            <translation>Lista importada: {created} agregadas, {updated} actualizadas, {skipped} omitidas, {guardians} vínculos con tutores creados, {archived} archivadas.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
@@ -8583,6 +8790,50 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
             <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
             <source>Cancelling… nothing will be imported.</source>
             <translation>Cancelando… no se importará nada.</translation>
+        </message>
+        <message>
+            <source>How the file's columns are used</source>
+            <translation type="vanished">Cómo se usan las columnas del archivo</translation>
+        </message>
+        <message>
+            <source>In the file</source>
+            <translation type="vanished">En el archivo</translation>
+        </message>
+        <message>
+            <source>Used as</source>
+            <translation type="vanished">Se usa como</translation>
+        </message>
+        <message>
+            <source>Columns</source>
+            <translation type="vanished">Columnas</translation>
+        </message>
+        <message>
+            <source>Choose a CSV file exported from your student information system. Nothing is saved until you press Import, and an import either completes or leaves your records as they were. People already listed (same ID) are updated.</source>
+            <translation type="vanished">Elija un archivo CSV exportado de su sistema de información estudiantil. No se guarda nada hasta que pulse Importar, y una importación o se completa o deja sus registros como estaban. Las personas que ya están en la lista (con la misma identificación) se actualizan.</translation>
+        </message>
+        <message>
+            <source>Roster files (*.csv *.txt);;All files (*)</source>
+            <translation type="vanished">Archivos de lista (*.csv *.txt);;Todos los archivos (*)</translation>
+        </message>
+        <message>
+            <source>Not used</source>
+            <translation type="vanished">No se usa</translation>
+        </message>
+        <message>
+            <source>1 row ready</source>
+            <translation type="vanished">1 fila lista</translation>
+        </message>
+        <message>
+            <source>{count} rows ready</source>
+            <translation type="vanished">{count} filas listas</translation>
+        </message>
+        <message>
+            <source>Read as {encoding}. {rows}; {problems}.</source>
+            <translation type="vanished">Leído como {encoding}. {rows}; {problems}.</translation>
+        </message>
+        <message>
+            <source>Roster imported: {created} added, {updated} updated, {skipped} skipped, {guardians} guardian links made.</source>
+            <translation type="vanished">Lista importada: {created} añadidas, {updated} actualizadas, {skipped} omitidas, {guardians} vínculos con familias creados.</translation>
         </message>
     </context>
     <context>
@@ -8609,13 +8860,13 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
-            <source>What happens</source>
-            <translation>Qué pasará</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/import_dialog.py" />
             <source>Line</source>
             <translation>Línea</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
+            <source>What happens</source>
+            <translation>Qué pasará</translation>
         </message>
     </context>
     <context>
@@ -8820,6 +9071,10 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
             <source>Stage {n} “{title}”</source>
             <translation>Etapa {n} «{title}»</translation>
         </message>
+        <message>
+            <source>Ti&amp;ps</source>
+            <translation type="vanished">Co&amp;nsejos</translation>
+        </message>
     </context>
     <context>
         <name>ScriptsArea</name>
@@ -9003,6 +9258,18 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
             <source>That did not work</source>
             <translation>Eso no funcionó</translation>
         </message>
+        <message>
+            <source>D&amp;uplicate…</source>
+            <translation type="vanished">D&amp;uplicar…</translation>
+        </message>
+        <message>
+            <source>&amp;Import…</source>
+            <translation type="vanished">&amp;Importar…</translation>
+        </message>
+        <message>
+            <source>&amp;Save</source>
+            <translation type="vanished">&amp;Guardar</translation>
+        </message>
     </context>
     <context>
         <name>Search</name>
@@ -9041,6 +9308,11 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/search/popup.py" />
+            <source>Show all results for “{text}”…</source>
+            <translation>Mostrar todos los resultados de «{text}»…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/search/popup.py" />
             <source>1 result. Enter opens it.</source>
             <translation>1 resultado. Intro lo abre.</translation>
         </message>
@@ -9055,49 +9327,36 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
             <translation>No se encontró nada para «{text}».</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/search/popup.py" />
             <source>Grade {grade}</source>
-            <translation>Grado {grade}</translation>
+            <translation type="vanished">Grado {grade}</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/search/popup.py" />
             <source>ID {id}</source>
-            <translation>ID {id}</translation>
+            <translation type="vanished">ID {id}</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/search/popup.py" />
-            <source>Show all results for “{text}”…</source>
-            <translation>Mostrar todos los resultados de «{text}»…</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/search/popup.py" />
             <source>People</source>
-            <translation>Personas</translation>
+            <translation type="vanished">Personas</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/search/popup.py" />
             <source>Cases</source>
-            <translation>Casos</translation>
+            <translation type="vanished">Casos</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/search/popup.py" />
             <source>Circles</source>
-            <translation>Círculos</translation>
+            <translation type="vanished">Círculos</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/search/popup.py" />
             <source>Agreements</source>
-            <translation>Acuerdos</translation>
+            <translation type="vanished">Acuerdos</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/search/popup.py" />
             <source>Agreement items</source>
-            <translation>Compromisos de acuerdos</translation>
+            <translation type="vanished">Compromisos de acuerdos</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/search/popup.py" />
             <source>Notes</source>
-            <translation>Notas</translation>
+            <translation type="vanished">Notas</translation>
         </message>
     </context>
     <context>
@@ -9153,44 +9412,36 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
             <translation>{count} resultados</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/search/popup.py" />
             <source>Grade {grade}</source>
-            <translation>Grado {grade}</translation>
+            <translation type="vanished">Grado {grade}</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/search/popup.py" />
             <source>ID {id}</source>
-            <translation>ID {id}</translation>
+            <translation type="vanished">ID {id}</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/search/popup.py" />
             <source>People</source>
-            <translation>Personas</translation>
+            <translation type="vanished">Personas</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/search/popup.py" />
             <source>Cases</source>
-            <translation>Casos</translation>
+            <translation type="vanished">Casos</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/search/popup.py" />
             <source>Circles</source>
-            <translation>Círculos</translation>
+            <translation type="vanished">Círculos</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/search/popup.py" />
             <source>Agreements</source>
-            <translation>Acuerdos</translation>
+            <translation type="vanished">Acuerdos</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/search/popup.py" />
             <source>Agreement items</source>
-            <translation>Compromisos de acuerdos</translation>
+            <translation type="vanished">Compromisos de acuerdos</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/search/popup.py" />
             <source>Notes</source>
-            <translation>Notas</translation>
+            <translation type="vanished">Notas</translation>
         </message>
     </context>
     <context>
@@ -9452,6 +9703,22 @@ en sus asientos alrededor del círculo.</translation>
             <location filename="../../src/circlekeeper/ui/settings_view.py" />
             <source>Logo found.</source>
             <translation>Logotipo encontrado.</translation>
+        </message>
+        <message>
+            <source>&amp;Browse…</source>
+            <translation type="vanished">&amp;Examinar…</translation>
+        </message>
+        <message>
+            <source>School &amp;name</source>
+            <translation type="vanished">&amp;Nombre de la escuela</translation>
+        </message>
+        <message>
+            <source>&amp;Logo</source>
+            <translation type="vanished">&amp;Logotipo</translation>
+        </message>
+        <message>
+            <source>Your &amp;role</source>
+            <translation type="vanished">Su &amp;función</translation>
         </message>
     </context>
     <context>
@@ -9882,1736 +10149,6 @@ Usted conoce mejor la situación; puede empezar de todos modos.</translation>
         </message>
     </context>
     <context>
-        <name>SummaryView</name>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/summary.py" />
-            <source>Summary — {title}</source>
-            <translation>Resumen — {title}</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/summary.py" />
-            <source>Circle summary</source>
-            <translation>Resumen del círculo</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/summary.py" />
-            <source>Close</source>
-            <translation>Cerrar</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/summary.py" />
-            <source>Write the repair &amp;agreement…</source>
-            <translation>Redactar el &amp;acuerdo de reparación…</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/summary.py" />
-            <source>Write the repair agreement</source>
-            <translation>Redactar el acuerdo de reparación</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/summary.py" />
-            <source>Lasted {time}. {turns} turns taken; {notes} notes.</source>
-            <translation>Duró {time}. {turns} turnos; {notes} notas.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/summary.py" />
-            <source>Who spoke and who passed</source>
-            <translation>Quién habló y quién pasó</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/summary.py" />
-            <source>Name</source>
-            <translation>Nombre</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/summary.py" />
-            <source>Role</source>
-            <translation>Papel</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/summary.py" />
-            <source>Attendance</source>
-            <translation>Asistencia</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/summary.py" />
-            <source>Spoke</source>
-            <translation>Habló</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/summary.py" />
-            <source>Passed</source>
-            <translation>Pasó</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/summary.py" />
-            <source>Time per stage</source>
-            <translation>Tiempo por etapa</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/summary.py" />
-            <source>skipped</source>
-            <translation>omitida</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/summary.py" />
-            <source>Notes</source>
-            <translation>Notas</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/summary.py" />
-            <source>No notes were taken.</source>
-            <translation>No se tomaron notas.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/summary.py" />
-            <source>Private memory aid</source>
-            <translation>Ayuda de memoria privada</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/summary.py" />
-            <source>Shared record</source>
-            <translation>Registro compartido</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/summary.py" />
-            <source>The case of this circle</source>
-            <translation>El caso de este círculo</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/summary.py" />
-            <source>The case moved on to “{step}”: its circle was held.</source>
-            <translation>El caso pasó a «{step}»: su círculo se realizó.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/summary.py" />
-            <source>This circle's case is still at “{step}”. Holding the circle does not skip the screen or the preparation, so the case was not moved. Open it in Cases and move it along when it is ready.</source>
-            <translation>El caso de este círculo sigue en «{step}». Realizar el círculo no se salta la evaluación ni la preparación, así que el caso no se movió. Ábralo en Casos y hágalo avanzar cuando esté listo.</translation>
-        </message>
-    </context>
-    <context>
-        <name>SurveyWindow</name>
-        <message>
-            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
-            <source>Enter printed surveys</source>
-            <translation>Ingresar encuestas impresas</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
-            <source>Survey · Encuesta</source>
-            <translation>Survey · Encuesta</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
-            <source>Message</source>
-            <translation>Mensaje</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
-            <source>Hand in my answers · Entregar mis respuestas</source>
-            <translation>Hand in my answers · Entregar mis respuestas</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
-            <source>Hand in my answers</source>
-            <translation>Entregar mis respuestas</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
-            <source>Thank you</source>
-            <translation>Gracias</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
-            <source>Next person · Siguiente persona</source>
-            <translation>Next person · Siguiente persona</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
-            <source>A blank form for the next person</source>
-            <translation>Un formulario en blanco para la siguiente persona</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
-            <source>How many have answered</source>
-            <translation>Cuántas personas han respondido</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
-            <source>&amp;Finish the round (keeper)</source>
-            <translation>&amp;Terminar la ronda (facilitador/a)</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
-            <source>Finish the round of surveys</source>
-            <translation>Terminar la ronda de encuestas</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
-            <source>Thank you! Everyone present has answered.
-¡Gracias! Todas las personas presentes han respondido.
-
-The laptop now goes back to the keeper.
-La computadora vuelve ahora a la persona que guía el círculo.</source>
-            <translation>Thank you! Everyone present has answered.
-¡Gracias! Todas las personas presentes han respondido.
-
-The laptop now goes back to the keeper.
-La computadora vuelve ahora a la persona que guía el círculo.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
-            <source>Thank you! The laptop now goes to the next person.
-¡Gracias! Ahora la computadora pasa a la siguiente persona.</source>
-            <translation>Thank you! The laptop now goes to the next person.
-¡Gracias! Ahora la computadora pasa a la siguiente persona.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
-            <source>{answered} of {expected} have answered</source>
-            <translation>Han respondido {answered} de {expected}</translation>
-        </message>
-    </context>
-    <context>
-        <name>TodayArea</name>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Today</source>
-            <translation>Hoy</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Date</source>
-            <translation>Fecha</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Interrupted circle</source>
-            <translation>Círculo interrumpido</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>&amp;Resume</source>
-            <translation>&amp;Reanudar</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Resume the interrupted circle</source>
-            <translation>Reanudar el círculo interrumpido</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>A circle was interrupted</source>
-            <translation>Se interrumpió un círculo</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Circles today</source>
-            <translation>Círculos de hoy</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Follow-ups due and overdue</source>
-            <translation>Seguimientos pendientes y vencidos</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Agreements at risk</source>
-            <translation>Acuerdos en riesgo</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>What came of the follow-up</source>
-            <translation>Resultado del seguimiento</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>What came of it (needed when missed)</source>
-            <translation>Resultado (obligatorio si no se hizo)</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>&amp;Done</source>
-            <translation>&amp;Hecho</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Mark the selected follow-up done</source>
-            <translation>Marcar como hecho el seguimiento seleccionado</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>&amp;Missed</source>
-            <translation>&amp;No se hizo</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Mark the selected follow-up missed</source>
-            <translation>Marcar como no hecho el seguimiento seleccionado</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Last change</source>
-            <translation>Último cambio</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Follow-ups due</source>
-            <translation>Seguimientos pendientes</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>{day} at {time}</source>
-            <translation>{day} a las {time}</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>No circle is planned from today on</source>
-            <translation>No hay ningún círculo planificado de hoy en adelante</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>No circle to start</source>
-            <translation>No hay ningún círculo para iniciar</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>▶  Start the next circle: {circle}</source>
-            <translation>▶  Iniciar el siguiente círculo: {circle}</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Start the next circle: {circle}</source>
-            <translation>Iniciar el siguiente círculo: {circle}</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>“{title}” was left running. Resume it where it stopped; every note is kept.</source>
-            <translation>«{title}» quedó en curso. Reanúdelo donde se detuvo; se conservan todas las notas.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>(done)</source>
-            <translation>(hecho)</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>(running now)</source>
-            <translation>(en curso)</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>No circles scheduled today.</source>
-            <translation>No hay círculos programados para hoy.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Due today — {what}</source>
-            <translation>Vence hoy — {what}</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>…and {n} more overdue; each case's page lists its own.</source>
-            <translation>…y {n} vencidos más; la página de cada caso muestra los suyos.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Nothing due today. Well done.</source>
-            <translation>No vence nada hoy. ¡Buen trabajo!</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Follow-ups due ({n} overdue)</source>
-            <translation>Seguimientos pendientes ({n} con retraso)</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Follow-up</source>
-            <translation>Seguimiento</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>nobody named</source>
-            <translation>sin persona asignada</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>{what} ({who})</source>
-            <translation>{what} ({who})</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Repair agreement {n}</source>
-            <translation>Acuerdo de reparación {n}</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>…and {n} more; the Agreements area lists them all.</source>
-            <translation>…y {n} más; el área de Acuerdos los muestra todos.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>No agreement is slipping.</source>
-            <translation>Ningún acuerdo se está atrasando.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>done</source>
-            <translation>hecho</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>missed</source>
-            <translation>no se hizo</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Recorded “{what}” as {status}.</source>
-            <translation>Se registró «{what}» como {status}.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>This copy of circlekeeper cannot run circles yet.</source>
-            <translation>Esta copia de circlekeeper todavía no puede realizar círculos.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Long-overdue follow-ups</source>
-            <translation>Seguimientos muy atrasados</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Re&amp;view…</source>
-            <translation>Re&amp;visar…</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Review the long-overdue follow-ups and close the chosen ones as lapsed</source>
-            <translation>Revisar los seguimientos muy atrasados y cerrar como caducados los elegidos</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>…and 1 more overdue; its case's page lists it.</source>
-            <translation>…y 1 vencido más; la página de su caso lo muestra.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>…and {count} more overdue; each case's page lists its own.</source>
-            <translation>…y {count} vencidos más; la página de cada caso muestra los suyos.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Follow-ups due (1 overdue)</source>
-            <translation>Seguimientos pendientes (1 con retraso)</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Follow-ups due ({count} overdue)</source>
-            <translation>Seguimientos pendientes ({count} con retraso)</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>⚠ 1 follow-up overdue for more than {days} days: review it</source>
-            <translation>⚠ 1 seguimiento con más de {days} días de retraso: revíselo</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>⚠ {count} follow-ups overdue for more than {days} days: review them</source>
-            <translation>⚠ {count} seguimientos con más de {days} días de retraso: revíselos</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>…and 1 more; the Agreements area lists them all.</source>
-            <translation>…y 1 más; el área de Acuerdos los muestra todos.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>…and {count} more; the Agreements area lists them all.</source>
-            <translation>…y {count} más; el área de Acuerdos los muestra todos.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Closed 1 follow-up as lapsed.</source>
-            <translation>Se cerró 1 seguimiento como caducado.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>Closed {count} follow-ups as lapsed.</source>
-            <translation>Se cerraron {count} seguimientos como caducados.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>1 had changed meanwhile and was left as it is.</source>
-            <translation>1 había cambiado mientras tanto y se dejó como estaba.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>{count} had changed meanwhile and were left as they are.</source>
-            <translation>{count} habían cambiado mientras tanto y se dejaron como estaban.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/today/area.py" />
-            <source>To bring one back, reopen it from its case's page.</source>
-            <translation>Para recuperar uno, reábralo desde la página de su caso.</translation>
-        </message>
-    </context>
-    <context>
-        <name>TrainingPage</name>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Who took the training</source>
-            <translation>Quién hizo la capacitación</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Course</source>
-            <translation>Curso</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Category</source>
-            <translation>Categoría</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Hours</source>
-            <translation>Horas</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>e.g. 8 or 7.5</source>
-            <translation>p. ej. 8 o 7.5</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Date completed</source>
-            <translation>Fecha en que se completó</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Provider</source>
-            <translation>Proveedor</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Record training (Ctrl+Enter)</source>
-            <translation>Registrar capacitación (Ctrl+Intro)</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Record the training</source>
-            <translation>Registrar la capacitación</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Required hours for everyone</source>
-            <translation>Horas requeridas para todas las personas</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Set required hours</source>
-            <translation>Fijar horas requeridas</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Save the required hours</source>
-            <translation>Guardar las horas requeridas</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Training message</source>
-            <translation>Mensaje de capacitación</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>&amp;Name</source>
-            <translation>Nom&amp;bre</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>&amp;Course</source>
-            <translation>&amp;Curso</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Cate&amp;gory</source>
-            <translation>Cate&amp;goría</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>&amp;Hours</source>
-            <translation>&amp;Horas</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>&amp;Completed on</source>
-            <translation>&amp;Completado el</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>&amp;Provider</source>
-            <translation>&amp;Proveedor</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Re&amp;quired hours of youth-focused training:</source>
-            <translation>Horas re&amp;queridas de capacitación centrada en la juventud:</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Training hours against the requirement</source>
-            <translation>Horas de capacitación frente a lo requerido</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Name</source>
-            <translation>Nombre</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Required</source>
-            <translation>Requeridas</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Status</source>
-            <translation>Estado</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Training records</source>
-            <translation>Registros de capacitación</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Completed</source>
-            <translation>Cumplido</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Training</source>
-            <translation>Capacitación</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Courses taken by school resource officers and circle keepers, counted against the hours of youth-focused training the school requires.</source>
-            <translation>Cursos tomados por oficiales de recursos escolares y por quienes facilitan círculos, contados frente a las horas de capacitación centrada en la juventud que exige la escuela.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Recorded: {course}, {hours} for {name}.</source>
-            <translation>Registrado: {course}, {hours} para {name}.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Everyone now needs {hours} of training.</source>
-            <translation>Ahora todas las personas necesitan {hours} de capacitación.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>Requirement met</source>
-            <translation>Requisito cumplido</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
-            <source>{hours} still to go</source>
-            <translation>Faltan {hours}</translation>
-        </message>
-    </context>
-    <context>
-        <name>WelcomeDialog</name>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Welcome to circlekeeper</source>
-            <translation>Bienvenido/a a circlekeeper</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Your name</source>
-            <translation>Su nombre</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>As it should appear on agreements</source>
-            <translation>Tal como debe aparecer en los acuerdos</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Your role</source>
-            <translation>Su función</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>e.g. School counselor</source>
-            <translation>p. ej. Consejero/a escolar</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>School name</source>
-            <translation>Nombre de la escuela</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Your &amp;name</source>
-            <translation>Su &amp;nombre</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Yo&amp;ur role</source>
-            <translation>Su &amp;función</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>&amp;School name</source>
-            <translation>Nombre de la &amp;escuela</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>How would you like to start?</source>
-            <translation>¿Cómo le gustaría empezar?</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Start with &amp;demo data (fictional students, for trying things out)</source>
-            <translation>Empezar con datos de &amp;demostración (estudiantes ficticios, para probar)</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Start with demo data</source>
-            <translation>Empezar con datos de demostración</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Opens a separate practice database of made-up people and circles.</source>
-            <translation>Abre una base de datos de práctica aparte, con personas y círculos inventados.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Start with an &amp;empty database</source>
-            <translation>Empezar con una base de datos &amp;vacía</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Start with an empty database</source>
-            <translation>Empezar con una base de datos vacía</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Demo data goes into a separate practice file, so real records never mix with made-up ones. You can change all of this later in Settings.</source>
-            <translation>Los datos de demostración van a un archivo de práctica aparte, así que los registros reales nunca se mezclan con los inventados. Puede cambiar todo esto más tarde en Configuración.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>&amp;Protect these records with a passphrase</source>
-            <translation>&amp;Proteger estos registros con una frase de acceso</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Protect these records with a passphrase</source>
-            <translation>Proteger estos registros con una frase de acceso</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>After Start, choose a passphrase; the records file is then encrypted and the passphrase is asked for at each start.</source>
-            <translation>Después de Empezar, elija una frase de acceso; el archivo de registros se cifra y la frase se pide en cada inicio.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Start</source>
-            <translation>Empezar</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Not now</source>
-            <translation>Ahora no</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Welcome</source>
-            <translation>Bienvenida</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>circlekeeper keeps your circles, conferences and agreements on this computer only. A few details first:</source>
-            <translation>circlekeeper guarda sus círculos, conferencias y acuerdos solo en esta computadora. Primero, unos datos:</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>These are education records about children. A passphrase keeps them unreadable if this laptop is lost. It can be turned on or off later in Settings → Protection.</source>
-            <translation>Son expedientes educativos sobre menores. Una frase de acceso los mantiene ilegibles si se pierde esta computadora. Se puede activar o desactivar más tarde en Configuración → Protección.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Not saved</source>
-            <translation>No se guardó</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Your answers could not be saved just now. Please try Start again.</source>
-            <translation>No se pudieron guardar sus respuestas en este momento. Pulse Empezar otra vez.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Preparing demo data</source>
-            <translation>Preparando los datos de demostración</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Making fictional students, staff and circles…</source>
-            <translation>Creando estudiantes, personal y círculos ficticios…</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Cancel</source>
-            <translation>Cancelar</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Demo data not made</source>
-            <translation>No se crearon los datos de demostración</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>The demo data could not be made ({problem}). Your own database was not changed.</source>
-            <translation>No se pudieron crear los datos de demostración ({problem}). Su propia base de datos no cambió.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>&amp;Keep working with the records already in this database</source>
-            <translation>&amp;Seguir trabajando con los registros que ya tiene esta base de datos</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/welcome.py" />
-            <source>Keep the records in this database</source>
-            <translation>Conservar los registros de esta base de datos</translation>
-        </message>
-    </context>
-    <context>
-        <name>_OnceDialog</name>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
-            <source>Cancel</source>
-            <translation>Cancelar</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
-            <source>Close without doing anything (Esc)</source>
-            <translation>Cerrar sin hacer nada (Esc)</translation>
-        </message>
-    </context>
-    <context>
-        <name>circlekeeper.ui.cases.page</name>
-        <message>
-            <location filename="../../src/circlekeeper/ui/cases/page.py" />
-            <source>{name}: columns</source>
-            <translation>{name}: columnas</translation>
-        </message>
-    </context>
-    <context>
-        <name>circlekeeper.ui.unexpected</name>
-        <message>
-            <location filename="../../src/circlekeeper/ui/unexpected.py" />
-            <source>Something went wrong</source>
-            <translation>Algo salió mal</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/unexpected.py" />
-            <source>OK</source>
-            <translation>Aceptar</translation>
-        </message>
-    </context>
-    <context>
-        <name>core</name>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/live.py" />
-            <source>Show one or two of the script's languages.</source>
-            <translation>Muestre uno o dos de los idiomas del guion.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/facilitation/actions.py" />
-            <source>The server cannot be reached, and this needs it. Everything done so far is saved on this laptop; do it again once the server is back.</source>
-            <translation>No se puede conectar con el servidor, y esto lo necesita. Todo lo hecho hasta ahora está guardado en esta computadora; vuelva a hacerlo cuando regrese el servidor.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/facilitation/actions.py" />
-            <source>That person is not in this circle.</source>
-            <translation>Esa persona no está en este círculo.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/facilitation/actions.py" />
-            <source>That stage is not in this circle's script.</source>
-            <translation>Esa etapa no está en el guion de este círculo.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/facilitation/commands.py" />
-            <source>The circle can be ended once the server is back: ending it writes its summary there. Everything done so far is saved on this laptop.</source>
-            <translation>El círculo se podrá terminar cuando vuelva el servidor: al terminarlo se guarda allí su resumen. Todo lo hecho hasta ahora está guardado en esta computadora.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/facilitation/journal.py" />
-            <source>There is no journal at {path}.</source>
-            <translation>No hay ningún registro de acciones en {path}.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/facilitation/journal.py" />
-            <source>The journal {path} is protected with a passphrase; it is kept unchanged. Open circlekeeper with the passphrase to send it.</source>
-            <translation>El registro de acciones {path} está protegido con una frase de contraseña; se conserva sin cambios. Abra circlekeeper con la frase de contraseña para enviarlo.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/facilitation/journal.py" />
-            <source>The journal {path} on this laptop cannot be used ({exc}). Nothing in it was changed.</source>
-            <translation>No se puede usar el registro de acciones {path} de esta computadora ({exc}). No se cambió nada de su contenido.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/facilitation/journal.py" />
-            <source>Saving on this laptop</source>
-            <translation>Guardar en esta computadora</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/facilitation/journal.py" />
-            <source>The last action could not be saved on this laptop either ({exc}); the journal {path} keeps everything before it. Do not close circlekeeper; ask IT staff.</source>
-            <translation>La última acción tampoco se pudo guardar en esta computadora ({exc}); el registro de acciones {path} conserva todo lo anterior. No cierre circlekeeper; consulte al personal de informática.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/facilitation/offline.py" />
-            <source>{n} saved actions on this laptop were damaged and could not be sent; the rest were sent. The journal was kept at {path} for IT staff.</source>
-            <translation>{n} acciones guardadas en esta computadora estaban dañadas y no se pudieron enviar; las demás sí se enviaron. El registro de acciones se conservó en {path} para el personal de informática.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/facilitation/offline.py" />
-            <source>The actions saved on this laptop in {path} belong to another database or circle, so they were not sent here. Nothing was changed; the file is kept. Open the database it was written for (ask IT staff if unsure).</source>
-            <translation>Las acciones guardadas en esta computadora en {path} pertenecen a otra base de datos o a otro círculo, así que no se enviaron aquí. No se cambió nada; el archivo se conserva. Abra la base de datos para la que se escribieron (consulte al personal de informática si tiene dudas).</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/facilitation/offline.py" />
-            <source>{n} actions of a circle saved on this laptop were sent to the server.</source>
-            <translation>Se enviaron al servidor {n} acciones de un círculo guardadas en esta computadora.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/enums.py" />
-            <source>Community-building circle</source>
-            <translation>Círculo para fortalecer la comunidad</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/enums.py" />
-            <source>Check-in / check-out circle</source>
-            <translation>Círculo de entrada / salida</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/enums.py" />
-            <source>Academic circle</source>
-            <translation>Círculo académico</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/enums.py" />
-            <source>Norm-setting circle</source>
-            <translation>Círculo para acordar normas</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/enums.py" />
-            <source>Problem-solving circle</source>
-            <translation>Círculo para resolver problemas</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/enums.py" />
-            <source>Harm / repair circle</source>
-            <translation>Círculo de daño y reparación</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/enums.py" />
-            <source>Re-entry circle</source>
-            <translation>Círculo de reintegración</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/enums.py" />
-            <source>Individual support circle</source>
-            <translation>Círculo de apoyo individual</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/enums.py" />
-            <source>Grief circle</source>
-            <translation>Círculo de duelo</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/enums.py" />
-            <source>Celebration circle</source>
-            <translation>Círculo de celebración</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/enums.py" />
-            <source>Staff circle</source>
-            <translation>Círculo del personal</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/enums.py" />
-            <source>Family / community circle</source>
-            <translation>Círculo con familias / comunidad</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/enums.py" />
-            <source>Restorative conference</source>
-            <translation>Conferencia restaurativa</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/enums.py" />
-            <source>Preparation meeting</source>
-            <translation>Reunión de preparación</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/enums.py" />
-            <source>Agreement completion meeting</source>
-            <translation>Reunión de cierre del acuerdo</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/live.py" />
-            <source>The script has no stages.</source>
-            <translation>El guion no tiene etapas.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/live.py" />
-            <source>Someone is seated twice.</source>
-            <translation>Hay una persona sentada dos veces.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/live.py" />
-            <source>Nobody holds the talking piece, so nobody can pass.</source>
-            <translation>Nadie tiene la pieza para hablar, así que nadie puede pasar.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/live.py" />
-            <source>That person is not in the circle now.</source>
-            <translation>Esa persona no está ahora en el círculo.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/live.py" />
-            <source>This stage's question is not addressed to that person.</source>
-            <translation>La pregunta de esta etapa no está dirigida a esa persona.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/live.py" />
-            <source>The talking piece is set aside; pick it up first.</source>
-            <translation>La pieza para hablar está a un lado; retómela primero.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/live.py" />
-            <source>That person has already had a turn in this round.</source>
-            <translation>Esa persona ya tuvo su turno en esta ronda.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/live.py" />
-            <source>The talking piece is set aside; pick it up before going back.</source>
-            <translation>La pieza para hablar está a un lado; retómela antes de volver atrás.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/live.py" />
-            <source>There is no move to undo in this stage.</source>
-            <translation>No hay ningún paso que deshacer en esta etapa.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/live.py" />
-            <source>This is the last stage; end the circle when you are ready.</source>
-            <translation>Esta es la última etapa; termine el círculo cuando esté listo/a.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/live.py" />
-            <source>This is the first stage.</source>
-            <translation>Esta es la primera etapa.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/live.py" />
-            <source>That person is already in the circle.</source>
-            <translation>Esa persona ya está en el círculo.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/live.py" />
-            <source>This stage has no talking-piece round; go on to the next stage.</source>
-            <translation>Esta etapa no tiene ronda con la pieza para hablar; pase a la siguiente etapa.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/live.py" />
-            <source>The talking piece is set aside; pick it up to go on.</source>
-            <translation>La pieza para hablar está a un lado; retómela para continuar.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/live.py" />
-            <source>Popcorn order: choose who speaks next.</source>
-            <translation>Orden de palomitas: elija quién habla ahora.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/domain/live.py" />
-            <source>Nobody in the circle is addressed in this stage.</source>
-            <translation>En esta etapa no hay nadie del círculo a quien se dirija la pregunta.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/export/calendar.py" />
-            <source>{path} is a folder; give a file name such as {value}.</source>
-            <translation>{path} es una carpeta; indique un nombre de archivo, como {value}.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/export/calendar.py" />
-            <source>The folder {folder} does not exist; choose a folder that does.</source>
-            <translation>La carpeta {folder} no existe; elija una carpeta que exista.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/export/calendar.py" />
-            <source>Cannot write in {folder} ({value}). Choose a folder you can write to.</source>
-            <translation>No se puede escribir en {folder} ({value}). Elija una carpeta en la que se pueda escribir.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/export/calendar.py" />
-            <source>Cannot write the calendar to {path} ({value}). Nothing was changed; choose another place.</source>
-            <translation>No se puede escribir el calendario en {path} ({value}). No se cambió nada; elija otro lugar.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/export/report_files.py" />
-            <source>The internal view, with nothing hidden, is for the screen only, so nothing was saved. Build the report without the internal view to save or print it.</source>
-            <translation>La vista interna, sin nada oculto, es solo para la pantalla, así que no se guardó nada. Genere el informe sin la vista interna para guardarlo o imprimirlo.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/export/report_files.py" />
-            <source>{path} is a folder. Give a file name, for example {value}.</source>
-            <translation>{path} es una carpeta. Indique un nombre de archivo, por ejemplo {value}.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/export/report_files.py" />
-            <source>The folder {folder} does not exist. Nothing was saved; create it or choose another place.</source>
-            <translation>La carpeta {folder} no existe. No se guardó nada; créela o elija otro lugar.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/export/report_files.py" />
-            <source>Cannot write {path} (permission denied). Nothing was saved; choose a place you can write to.</source>
-            <translation>No se puede escribir {path} (permiso denegado). No se guardó nada; elija un lugar donde se pueda escribir.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/export/report_files.py" />
-            <source>Cannot write {path} ({value}). Nothing was saved; choose a place you can write to, or close the file if another program has it open.</source>
-            <translation>No se puede escribir {path} ({value}). No se guardó nada; elija un lugar donde se pueda escribir, o cierre el archivo si otro programa lo tiene abierto.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/export/report_html.py" />
-            <source>Unknown language {lang}; use one of {value}.</source>
-            <translation>Idioma desconocido: {lang}; use uno de estos: {value}.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/export/survey_form.py" />
-            <source>There is no circle with id {circle_id} in this database.</source>
-            <translation>No hay ningún círculo con el id {circle_id} en esta base de datos.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/export/survey_form.py" />
-            <source>Print between 1 and {max_copies} forms (asked for {copies}). Give the number of people who will answer.</source>
-            <translation>Imprima entre 1 y {max_copies} formularios (se pidieron {copies}). Indique el número de personas que van a responder.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/i18n.py" />
-            <source>There is no language called “{typed}”. The choices are {choices}, or system (the computer's own language). Nothing was changed.</source>
-            <translation>No existe el idioma «{typed}». Puede elegir {choices} o system (el idioma del equipo). No se cambió nada.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/reports/engine.py" />
-            <source>There is no report called {name}. The reports are: {value}.</source>
-            <translation>No existe el informe {name}. Los informes son: {value}.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/reports/engine.py" />
-            <source>There is no school called {school} in this database. Schools it knows: {known}.</source>
-            <translation>No hay ninguna escuela llamada {school} en esta base de datos. Las escuelas que conoce: {known}.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/reports/engine.py" />
-            <source>The period starts ({value}) after it ends ({value2}). Give a start date on or before the end date.</source>
-            <translation>El periodo empieza ({value}) después de terminar ({value2}). Indique una fecha de inicio igual o anterior a la de fin.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/reports/engine.py" />
-            <source>The smallest figure shown must be at least 1 (it was {min_cell}). The usual choice is {default_min_cell}.</source>
-            <translation>La cifra más pequeña que se muestra debe ser al menos 1 (era {min_cell}). Lo habitual es {default_min_cell}.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/reports/engine.py" />
-            <source>The internal view with nothing hidden is only for counselor and administrator profiles. The published view (small numbers hidden) is available to everyone.</source>
-            <translation>La vista interna, sin nada oculto, es solo para los perfiles de consejería y administración. La vista publicada (con las cifras pequeñas ocultas) está disponible para todas las personas.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/sro/mou.py" />
-            <source>Only what the officer needs to take part safely: the date, the place and who attends. No private notes and no demographic fields; education records shared with the officer stay education records and are not passed on.</source>
-            <translation>Solo lo que el/la oficial necesita para participar con seguridad: la fecha, el lugar y quiénes asisten. Sin notas privadas ni datos demográficos; los expedientes educativos que se comparten con el/la oficial siguen siendo expedientes educativos y no se transmiten a nadie más.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/sro/mou.py" />
-            <source>weapons</source>
-            <translation>armas</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/sro/mou.py" />
-            <source>drugs for sale</source>
-            <translation>drogas para la venta</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/sro/mou.py" />
-            <source>serious injury</source>
-            <translation>lesiones graves</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/sro/mou.py" />
-            <source>credible threat</source>
-            <translation>amenaza creíble</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/backups.py" />
-            <source>{backup} does not exist or is not a file.</source>
-            <translation>{backup} no existe o no es un archivo.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/backups.py" />
-            <source>{backup} cannot be restored: it holds no circlekeeper data this version can use ({value}).</source>
-            <translation>No se puede restaurar {backup}: no contiene datos de circlekeeper que esta versión pueda usar ({value}).</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/backups.py" />
-            <source>{backup} is damaged ({value}); choose another backup.</source>
-            <translation>{backup} está dañada ({value}); elija otra copia de seguridad.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/backups.py" />
-            <source>Could not copy {backup_path} beside {db_path} ({strerror}). Nothing was changed.</source>
-            <translation>No se pudo copiar {backup_path} junto a {db_path} ({strerror}). No se cambió nada.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/crypto.py" />
-            <source>An empty passphrase cannot protect anything; choose one.</source>
-            <translation>Una frase de acceso vacía no protege nada; elija una.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/crypto.py" />
-            <source>{problem} Nothing was changed.</source>
-            <translation>{problem} No se cambió nada.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/crypto.py" />
-            <source>This database is encrypted, but the encryption library (sqlcipher3) is missing. Reinstall circlekeeper.</source>
-            <translation>Esta base de datos está cifrada, pero falta la biblioteca de cifrado (sqlcipher3). Vuelva a instalar circlekeeper.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/crypto.py" />
-            <source>{path} could not be read ({exc}). Nothing was changed.</source>
-            <translation>No se pudo leer {path} ({exc}). No se cambió nada.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/crypto.py" />
-            <source>{destination} already exists; it will not be overwritten.</source>
-            <translation>{destination} ya existe; no se sobrescribirá.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/crypto.py" />
-            <source>{path} is in use by another window or program; close it and try again.</source>
-            <translation>{path} está en uso en otra ventana o programa; ciérrelo e inténtelo de nuevo.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/crypto.py" />
-            <source>The {operation} copy of {path} did not match the original, so it was not used. Nothing was changed.</source>
-            <translation>La copia ({operation}) de {path} no coincidía con el original, así que no se usó. No se cambió nada.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>A write-ahead log (-wal) beside {path} does not belong to it ({reason}). It was not applied and nothing was changed. Open the database in circlekeeper (or run 'circlekeeper db check') to set that log aside.</source>
-            <translation>Un registro de escritura anticipada (-wal) junto a {path} no le pertenece ({reason}). No se aplicó y no se cambió nada. Abra la base de datos en circlekeeper (o ejecute «circlekeeper db check») para apartar ese registro.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>{path} is a folder, not a database file.</source>
-            <translation>{path} es una carpeta, no un archivo de base de datos.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>{path} is a damaged database: its first bytes (the header) have been overwritten. Nothing was changed. Restore it from a backup.</source>
-            <translation>{path} es una base de datos dañada: sus primeros bytes (el encabezado) se sobrescribieron. No se cambió nada. Restáurela desde una copia de seguridad.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>{path} is not a readable database: it may be an encrypted database that was cut short, or another kind of file. Nothing was changed. Restore it from a backup.</source>
-            <translation>{path} no es una base de datos legible: puede ser una base de datos cifrada que quedó incompleta, u otro tipo de archivo. No se cambió nada. Restáurela desde una copia de seguridad.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>{path} is not a circlekeeper database (it is not an SQLite file at all). Nothing was changed. Check the file name, or restore the database from a backup.</source>
-            <translation>{path} no es una base de datos de circlekeeper (ni siquiera es un archivo SQLite). No se cambió nada. Revise el nombre del archivo, o restaure la base de datos desde una copia de seguridad.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>{path} is an SQLite database, but not one made by circlekeeper. Nothing was changed. Choose another file.</source>
-            <translation>{path} es una base de datos SQLite, pero no creada por circlekeeper. No se cambió nada. Elija otro archivo.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>{path} could not be read as a database ({exc}). Nothing was changed. It may be damaged: restore it from a backup.</source>
-            <translation>No se pudo leer {path} como base de datos ({exc}). No se cambió nada. Puede estar dañada: restáurela desde una copia de seguridad.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>{path} is an SQLite database, but not one made by circlekeeper (it belongs to another program). Nothing was changed. Choose another file.</source>
-            <translation>{path} es una base de datos SQLite, pero no creada por circlekeeper (pertenece a otro programa). No se cambió nada. Elija otro archivo.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>{destination} is a folder; give a file name for the backup.</source>
-            <translation>{destination} es una carpeta; indique un nombre de archivo para la copia de seguridad.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>{destination} already exists; the backup will not overwrite it.</source>
-            <translation>{destination} ya existe; la copia de seguridad no lo sobrescribirá.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>Could not write a backup in {parent} ({value}). The database was not changed. Choose a backup folder you can write to, or free some space.</source>
-            <translation>No se pudo escribir una copia de seguridad en {parent} ({value}). La base de datos no cambió. Elija una carpeta de copias en la que se pueda escribir, o libere espacio.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>Could not write a backup to {destination} ({exc}). The database was not changed. Choose a backup folder you can write to, or free some space.</source>
-            <translation>No se pudo escribir una copia de seguridad en {destination} ({exc}). La base de datos no cambió. Elija una carpeta de copias en la que se pueda escribir, o libere espacio.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>{path} does not exist, so there is nothing to read. Nothing was created. Check the path given with --database.</source>
-            <translation>{path} no existe, así que no hay nada que leer. No se creó nada. Revise la ruta indicada con --database.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>{path} was made by a newer version of circlekeeper (schema {revision}). This version cannot read it safely and has not changed it. Install the newer circlekeeper to open it.</source>
-            <translation>{path} se creó con una versión más reciente de circlekeeper (esquema {revision}). Esta versión no puede leerla de forma segura y no la ha cambiado. Instale la versión más reciente de circlekeeper para abrirla.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/database.py" />
-            <source>{path} was made by an older circlekeeper and needs upgrading: run 'circlekeeper db upgrade'.</source>
-            <translation>{path} se creó con una versión anterior de circlekeeper y hay que actualizarla: ejecute «circlekeeper db upgrade».</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/encryption.py" />
-            <source>{path} does not exist.</source>
-            <translation>{path} no existe.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/encryption.py" />
-            <source>{path} was made by a newer version of circlekeeper; it was not changed.</source>
-            <translation>{path} se creó con una versión más reciente de circlekeeper; no se cambió.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/encryption.py" />
-            <source>{path} is already protected with a passphrase.</source>
-            <translation>{path} ya está protegida con una frase de acceso.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/encryption.py" />
-            <source>{path} is not a database that can be encrypted.</source>
-            <translation>{path} no es una base de datos que se pueda cifrar.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/encryption.py" />
-            <source>{path} is not protected with a passphrase.</source>
-            <translation>{path} no está protegida con una frase de acceso.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/encryption.py" />
-            <source>{path} is not protected with a passphrase; encrypt it first.</source>
-            <translation>{path} no está protegida con una frase de acceso; cífrela primero.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/engine.py" />
-            <source>The disk is full, so the last change was not saved. Everything saved before it is safe. Free some space, then try again.</source>
-            <translation>El disco está lleno, así que no se guardó el último cambio. Todo lo guardado antes está a salvo. Libere espacio e inténtelo de nuevo.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/engine.py" />
-            <source>{path} can no longer be written (it was made read-only or its disk was unplugged), so the last change was not saved. Everything saved before it is safe. Make it writable again, then try again.</source>
-            <translation>Ya no se puede escribir en {path} (se hizo de solo lectura o se desconectó su disco), así que no se guardó el último cambio. Todo lo guardado antes está a salvo. Permita escribir de nuevo e inténtelo otra vez.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/location.py" />
-            <source>{path} is a link to {value}, which does not exist. Nothing was created or changed. Give the database file's real path, or fix the link.</source>
-            <translation>{path} es un enlace a {value}, que no existe. No se creó ni se cambió nada. Indique la ruta real del archivo de la base de datos, o arregle el enlace.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/location.py" />
-            <source>{path} is a folder, not a database file. Give a file name inside it, for example {value}.</source>
-            <translation>{path} es una carpeta, no un archivo de base de datos. Indique un nombre de archivo dentro de ella, por ejemplo {value}.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/location.py" />
-            <source>The database file {path} is read-only, so nothing could be saved. Make it writable, or copy it somewhere you can write, and open that copy.</source>
-            <translation>El archivo de la base de datos {path} es de solo lectura, así que no se pudo guardar nada. Permita escribir en él, o cópielo a un lugar donde se pueda escribir y abra esa copia.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/location.py" />
-            <source>The folder {parent} is read-only; SQLite needs to write its journal beside the database. Move the database to a folder you can write to.</source>
-            <translation>La carpeta {parent} es de solo lectura; SQLite necesita escribir su diario junto a la base de datos. Mueva la base de datos a una carpeta en la que se pueda escribir.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/location.py" />
-            <source>Cannot create a database at {path}: the folder {existing} is read-only or is not a folder. Choose another place.</source>
-            <translation>No se puede crear una base de datos en {path}: la carpeta {existing} es de solo lectura o no es una carpeta. Elija otro lugar.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/problems.py" />
-            <source>{path} is protected with a passphrase. Enter the passphrase to open it.</source>
-            <translation>{path} está protegida con una frase de acceso. Escriba la frase de acceso para abrirla.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/problems.py" />
-            <source>That passphrase does not open {path}. Nothing was changed. Check the spelling and the Caps Lock key, then try again.</source>
-            <translation>Esa frase de acceso no abre {path}. No se cambió nada. Revise la ortografía y la tecla Bloq Mayús, e inténtelo de nuevo.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/problems.py" />
-            <source>{path} is open in another circlekeeper window or program; close it first, then try again. Nothing was changed.</source>
-            <translation>{path} está abierta en otra ventana de circlekeeper o en otro programa; ciérrela primero e inténtelo de nuevo. No se cambió nada.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/problems.py" />
-            <source>{path} is in use by another program that has locked it, so circlekeeper cannot read it now. Nothing was changed. Close that program (or wait for it to finish), then try again.</source>
-            <translation>{path} está en uso por otro programa que la bloqueó, así que circlekeeper no puede leerla ahora. No se cambió nada. Cierre ese programa (o espere a que termine) e inténtelo de nuevo.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/problems.py" />
-            <source>The database {path} is damaged ({what}).</source>
-            <translation>La base de datos {path} está dañada ({what}).</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/problems.py" />
-            <source>It was moved aside, unchanged, to {moved_to} so nothing more is lost.</source>
-            <translation>Se apartó, sin cambios, a {moved_to} para que no se pierda nada más.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/problems.py" />
-            <source>Nothing was changed.</source>
-            <translation>No se cambió nada.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/problems.py" />
-            <source>The newest good backup is {backup}; restore it to go on.</source>
-            <translation>La copia de seguridad buena más reciente es {backup}; restáurela para continuar.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/problems.py" />
-            <source>No good backup was found; ask IT staff to look at the damaged file.</source>
-            <translation>No se encontró ninguna copia de seguridad buena; pida al personal de informática que revise el archivo dañado.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/problems.py" />
-            <source>{what}: the disk refused the write (it is full, or the file would pass a size limit set for this account). Nothing was left half written, and nothing saved before was changed. Free some space (or ask IT staff about the limit), then try again.</source>
-            <translation>{what}: el disco rechazó la escritura (está lleno, o el archivo superaría un límite de tamaño fijado para esta cuenta). No quedó nada a medio escribir y no cambió nada de lo guardado antes. Libere espacio (o pregunte al personal de informática por el límite) e inténtelo de nuevo.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/store/scrub.py" />
-            <source>The old records were removed, but {path} is open in another window or program, so the space they used could not be wiped yet. Close it, then run the retention again: it will finish the wipe.</source>
-            <translation>Se quitaron los registros antiguos, pero {path} está abierta en otra ventana o programa, así que todavía no se pudo limpiar el espacio que ocupaban. Ciérrela y vuelva a aplicar la conservación: así terminará la limpieza.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/followups/lapsed.py" />
-            <source>Choose at least one follow-up to close as lapsed.</source>
-            <translation>Elija al menos un seguimiento para cerrarlo como caducado.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/profiles/viewer.py" />
-            <source>Only a counselor or an administrator can close follow-ups as lapsed; a school resource officer's profile cannot. Nothing was changed.</source>
-            <translation>Solo un consejero o un administrador puede cerrar seguimientos como caducados; el perfil de un agente de recursos escolares no puede. No se cambió nada.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/today/today.py" />
-            <source>The follow-up date {day} has passed with no follow-up done.</source>
-            <translation>La fecha de seguimiento {day} ya pasó sin que se hiciera el seguimiento.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/today/today.py" />
-            <source>1 item is overdue (by 1 day).</source>
-            <translation>1 compromiso está vencido (por 1 día).</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/today/today.py" />
-            <source>1 item is overdue (by {days} days).</source>
-            <translation>1 compromiso está vencido (por {days} días).</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/today/today.py" />
-            <source>{count} items are overdue (the oldest by 1 day).</source>
-            <translation>{count} compromisos están vencidos (el más antiguo por 1 día).</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/today/today.py" />
-            <source>{count} items are overdue (the oldest by {days} days).</source>
-            <translation>{count} compromisos están vencidos (el más antiguo por {days} días).</translation>
-        </message>
-    </context>
-    <context>
-        <name>live</name>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/labels.py" />
-            <source>keeper</source>
-            <translation>facilitador/a</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/labels.py" />
-            <source>co-keeper</source>
-            <translation>cofacilitador/a</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/labels.py" />
-            <source>with {name}</source>
-            <translation>con {name}</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/labels.py" />
-            <source>harmed</source>
-            <translation>afectada</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/labels.py" />
-            <source>responsible</source>
-            <translation>responsable</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/labels.py" />
-            <source>harmed and responsible</source>
-            <translation>afectada y responsable</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/labels.py" />
-            <source>community</source>
-            <translation>comunidad</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/labels.py" />
-            <source>administrator</source>
-            <translation>administración</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/labels.py" />
-            <source>Someone</source>
-            <translation>Alguien</translation>
-        </message>
-    </context>
-    <context>
-        <name>unexpected</name>
-        <message>
-            <location filename="../../src/circlekeeper/ui/unexpected.py" />
-            <source>Something went wrong in circlekeeper. Nothing saved was lost: every change is stored the moment it is made, and you can carry on. If it happens again, restart circlekeeper. The details are in the log (the logs folder in the data folder).</source>
-            <translation>Algo salió mal en circlekeeper. No se perdió nada de lo guardado: cada cambio se guarda en el momento en que se hace, y puede seguir trabajando. Si vuelve a pasar, reinicie circlekeeper. Los detalles están en el registro (la carpeta de registros en la carpeta de datos).</translation>
-        </message>
-    </context>
-    <context>
-        <name>ColumnChoices</name>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
-            <source>How the file's columns are used</source>
-            <translation>Cómo se usan las columnas del archivo</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
-            <source>In the file</source>
-            <translation>En el archivo</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
-            <source>Used as</source>
-            <translation>Se usa como</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
-            <source>Not used</source>
-            <translation>No se usa</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
-            <source>Field for the column {column}</source>
-            <translation>Campo para la columna {column}</translation>
-        </message>
-    </context>
-    <context>
-        <name>YearEndDialog</name>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
-            <source>End of the school year</source>
-            <translation>Fin del año escolar</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
-            <source>How many students move from each grade</source>
-            <translation>Cuántas personas estudiantes pasan de cada grado</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
-            <source>Grade now</source>
-            <translation>Grado actual</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
-            <source>Moves to</source>
-            <translation>Pasa a</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
-            <source>Students</source>
-            <translation>Estudiantes</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
-            <source>Students who leave and are archived</source>
-            <translation>Estudiantes que terminan y se archivan</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
-            <source>A &amp;new school year has begun: close the year again</source>
-            <translation>Ya empezó un &amp;nuevo año escolar: cerrar el año otra vez</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
-            <source>Close the school year again</source>
-            <translation>Cerrar el año escolar otra vez</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
-            <source>What closing the year does</source>
-            <translation>Qué hace cerrar el año</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
-            <source>&amp;Close the school year</source>
-            <translation>&amp;Cerrar el año escolar</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
-            <source>Move students up a grade and archive leavers</source>
-            <translation>Pasar a cada estudiante al grado siguiente y archivar a quienes terminan</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
-            <source>Cancel</source>
-            <translation>Cancelar</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
-            <source>Every student moves up one grade: PK and TK to K, K to 1, and so on. Students in grade 12 leave and are archived; their records are kept. To archive students who left for other reasons, import the new roster and tick the box for students it no longer lists.</source>
-            <translation>Cada estudiante pasa al grado siguiente: PK y TK a K, K a 1, y así sucesivamente. Quienes están en el grado 12 terminan y se archivan; sus registros se conservan. Para archivar a estudiantes que se fueron por otras razones, importe la lista nueva y marque la casilla de quienes ya no figuran en ella.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
-            <source>&amp;Leaving (grade 12)</source>
-            <translation>&amp;Terminan (grado 12)</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
-            <source>Leaves (archived)</source>
-            <translation>Termina (se archiva)</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
-            <source>1 student moves up a grade</source>
-            <translation>1 estudiante pasa al grado siguiente</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
-            <source>{count} students move up a grade</source>
-            <translation>{count} estudiantes pasan al grado siguiente</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
-            <source>1 leaves and is archived.</source>
-            <translation>1 termina y se archiva.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
-            <source>{count} leave and are archived.</source>
-            <translation>{count} terminan y se archivan.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
-            <source>The year was last closed on {date}. A &amp;new school year has begun: close the year again</source>
-            <translation>El año se cerró por última vez el {date}. Ya empezó un &amp;nuevo año escolar: cerrar el año otra vez</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
-            <source>School year closed: {moved} students moved up a grade, {archived} archived.</source>
-            <translation>Año escolar cerrado: {moved} estudiantes pasaron al grado siguiente, {archived} archivados.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
-            <source>Close</source>
-            <translation>Cerrar</translation>
-        </message>
-    </context>
-    <context>
-        <name>RosterFields</name>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
-            <source>First name</source>
-            <translation>Nombre</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
-            <source>Last name</source>
-            <translation>Apellido</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
-            <source>Full name</source>
-            <translation>Nombre completo</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
-            <source>Student/staff ID</source>
-            <translation>ID de estudiante o personal</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
-            <source>Guardian name</source>
-            <translation>Nombre del tutor o tutora</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
-            <source>Guardian first name</source>
-            <translation>Nombre del tutor o tutora (de pila)</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
-            <source>Guardian last name</source>
-            <translation>Apellido del tutor o tutora</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
-            <source>Guardian phone</source>
-            <translation>Teléfono del tutor o tutora</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
-            <source>Guardian email</source>
-            <translation>Correo del tutor o tutora</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
-            <source>Guardian relationship</source>
-            <translation>Parentesco del tutor o tutora</translation>
-        </message>
-    </context>
-    <context>
-        <name>ConnectionLine</name>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/connection.py" />
-            <source>Connection to the server</source>
-            <translation>Conexión con el servidor</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/connection.py" />
-            <source>Offline — saving on this laptop. Everything will be sent when the server is back.</source>
-            <translation>Sin conexión — se guarda en esta computadora. Todo se enviará cuando vuelva el servidor.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/connection.py" />
-            <source>Back online — everything saved.</source>
-            <translation>Conexión restablecida — todo quedó guardado.</translation>
-        </message>
-    </context>
-    <context>
         <name>StudentPage</name>
         <message>
             <location filename="../../src/circlekeeper/ui/people/story.py" />
@@ -11992,6 +10529,1723 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/ui/people/story.py" />
             <source>Saved the changes to {name}.</source>
             <translation>Se guardaron los cambios de {name}.</translation>
+        </message>
+    </context>
+    <context>
+        <name>SummaryView</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>The case moved on to “{step}”: its circle was held.</source>
+            <translation>El caso pasó a «{step}»: su círculo se realizó.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>This circle's case is still at “{step}”. Holding the circle does not skip the screen or the preparation, so the case was not moved. Open it in Cases and move it along when it is ready.</source>
+            <translation>El caso de este círculo sigue en «{step}». Realizar el círculo no se salta la evaluación ni la preparación, así que el caso no se movió. Ábralo en Casos y hágalo avanzar cuando esté listo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Summary — {title}</source>
+            <translation>Resumen — {title}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Circle summary</source>
+            <translation>Resumen del círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>The case of this circle</source>
+            <translation>El caso de este círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Close</source>
+            <translation>Cerrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Write the repair &amp;agreement…</source>
+            <translation>Redactar el &amp;acuerdo de reparación…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Write the repair agreement</source>
+            <translation>Redactar el acuerdo de reparación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Lasted {time}. {turns} turns taken; {notes} notes.</source>
+            <translation>Duró {time}. {turns} turnos; {notes} notas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Who spoke and who passed</source>
+            <translation>Quién habló y quién pasó</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Name</source>
+            <translation>Nombre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Role</source>
+            <translation>Papel</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Attendance</source>
+            <translation>Asistencia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Spoke</source>
+            <translation>Habló</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Passed</source>
+            <translation>Pasó</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Time per stage</source>
+            <translation>Tiempo por etapa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>skipped</source>
+            <translation>omitida</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Notes</source>
+            <translation>Notas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>No notes were taken.</source>
+            <translation>No se tomaron notas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Private memory aid</source>
+            <translation>Ayuda de memoria privada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Shared record</source>
+            <translation>Registro compartido</translation>
+        </message>
+    </context>
+    <context>
+        <name>SurveyWindow</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>Enter printed surveys</source>
+            <translation>Ingresar encuestas impresas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>Survey · Encuesta</source>
+            <translation>Survey · Encuesta</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>Message</source>
+            <translation>Mensaje</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>Hand in my answers · Entregar mis respuestas</source>
+            <translation>Hand in my answers · Entregar mis respuestas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>Hand in my answers</source>
+            <translation>Entregar mis respuestas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>Thank you</source>
+            <translation>Gracias</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>Next person · Siguiente persona</source>
+            <translation>Next person · Siguiente persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>A blank form for the next person</source>
+            <translation>Un formulario en blanco para la siguiente persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>How many have answered</source>
+            <translation>Cuántas personas han respondido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>&amp;Finish the round (keeper)</source>
+            <translation>&amp;Terminar la ronda (facilitador/a)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>Finish the round of surveys</source>
+            <translation>Terminar la ronda de encuestas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>Thank you! Everyone present has answered.
+¡Gracias! Todas las personas presentes han respondido.
+
+The laptop now goes back to the keeper.
+La computadora vuelve ahora a la persona que guía el círculo.</source>
+            <translation>Thank you! Everyone present has answered.
+¡Gracias! Todas las personas presentes han respondido.
+
+The laptop now goes back to the keeper.
+La computadora vuelve ahora a la persona que guía el círculo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>Thank you! The laptop now goes to the next person.
+¡Gracias! Ahora la computadora pasa a la siguiente persona.</source>
+            <translation>Thank you! The laptop now goes to the next person.
+¡Gracias! Ahora la computadora pasa a la siguiente persona.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/evaluation/survey_window.py" />
+            <source>{answered} of {expected} have answered</source>
+            <translation>Han respondido {answered} de {expected}</translation>
+        </message>
+    </context>
+    <context>
+        <name>TodayArea</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Today</source>
+            <translation>Hoy</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Date</source>
+            <translation>Fecha</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Interrupted circle</source>
+            <translation>Círculo interrumpido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>&amp;Resume</source>
+            <translation>&amp;Reanudar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Resume the interrupted circle</source>
+            <translation>Reanudar el círculo interrumpido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>A circle was interrupted</source>
+            <translation>Se interrumpió un círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Circles today</source>
+            <translation>Círculos de hoy</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Follow-ups due and overdue</source>
+            <translation>Seguimientos pendientes y vencidos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Agreements at risk</source>
+            <translation>Acuerdos en riesgo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>What came of the follow-up</source>
+            <translation>Resultado del seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>What came of it (needed when missed)</source>
+            <translation>Resultado (obligatorio si no se hizo)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>&amp;Done</source>
+            <translation>&amp;Hecho</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Mark the selected follow-up done</source>
+            <translation>Marcar como hecho el seguimiento seleccionado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>&amp;Missed</source>
+            <translation>&amp;No se hizo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Mark the selected follow-up missed</source>
+            <translation>Marcar como no hecho el seguimiento seleccionado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Last change</source>
+            <translation>Último cambio</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Long-overdue follow-ups</source>
+            <translation>Seguimientos muy atrasados</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Re&amp;view…</source>
+            <translation>Re&amp;visar…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Review the long-overdue follow-ups and close the chosen ones as lapsed</source>
+            <translation>Revisar los seguimientos muy atrasados y cerrar como caducados los elegidos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Follow-ups due</source>
+            <translation>Seguimientos pendientes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>{day} at {time}</source>
+            <translation>{day} a las {time}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>No circle is planned from today on</source>
+            <translation>No hay ningún círculo planificado de hoy en adelante</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>No circle to start</source>
+            <translation>No hay ningún círculo para iniciar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>▶  Start the next circle: {circle}</source>
+            <translation>▶  Iniciar el siguiente círculo: {circle}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Start the next circle: {circle}</source>
+            <translation>Iniciar el siguiente círculo: {circle}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>“{title}” was left running. Resume it where it stopped; every note is kept.</source>
+            <translation>«{title}» quedó en curso. Reanúdelo donde se detuvo; se conservan todas las notas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>(done)</source>
+            <translation>(hecho)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>(running now)</source>
+            <translation>(en curso)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>No circles scheduled today.</source>
+            <translation>No hay círculos programados para hoy.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Due today — {what}</source>
+            <translation>Vence hoy — {what}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>…and 1 more overdue; its case's page lists it.</source>
+            <translation>…y 1 vencido más; la página de su caso lo muestra.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>…and {count} more overdue; each case's page lists its own.</source>
+            <translation>…y {count} vencidos más; la página de cada caso muestra los suyos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Nothing due today. Well done.</source>
+            <translation>No vence nada hoy. ¡Buen trabajo!</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Follow-ups due (1 overdue)</source>
+            <translation>Seguimientos pendientes (1 con retraso)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Follow-ups due ({count} overdue)</source>
+            <translation>Seguimientos pendientes ({count} con retraso)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>⚠ 1 follow-up overdue for more than {days} days: review it</source>
+            <translation>⚠ 1 seguimiento con más de {days} días de retraso: revíselo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>⚠ {count} follow-ups overdue for more than {days} days: review them</source>
+            <translation>⚠ {count} seguimientos con más de {days} días de retraso: revíselos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Follow-up</source>
+            <translation>Seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>nobody named</source>
+            <translation>sin persona asignada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>{what} ({who})</source>
+            <translation>{what} ({who})</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Repair agreement {n}</source>
+            <translation>Acuerdo de reparación {n}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>…and 1 more; the Agreements area lists them all.</source>
+            <translation>…y 1 más; el área de Acuerdos los muestra todos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>…and {count} more; the Agreements area lists them all.</source>
+            <translation>…y {count} más; el área de Acuerdos los muestra todos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>No agreement is slipping.</source>
+            <translation>Ningún acuerdo se está atrasando.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>done</source>
+            <translation>hecho</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>missed</source>
+            <translation>no se hizo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Recorded “{what}” as {status}.</source>
+            <translation>Se registró «{what}» como {status}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Closed 1 follow-up as lapsed.</source>
+            <translation>Se cerró 1 seguimiento como caducado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>Closed {count} follow-ups as lapsed.</source>
+            <translation>Se cerraron {count} seguimientos como caducados.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>1 had changed meanwhile and was left as it is.</source>
+            <translation>1 había cambiado mientras tanto y se dejó como estaba.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>{count} had changed meanwhile and were left as they are.</source>
+            <translation>{count} habían cambiado mientras tanto y se dejaron como estaban.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>To bring one back, reopen it from its case's page.</source>
+            <translation>Para recuperar uno, reábralo desde la página de su caso.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>This copy of circlekeeper cannot run circles yet.</source>
+            <translation>Esta copia de circlekeeper todavía no puede realizar círculos.</translation>
+        </message>
+        <message>
+            <source>…and {n} more overdue; each case's page lists its own.</source>
+            <translation type="vanished">…y {n} vencidos más; la página de cada caso muestra los suyos.</translation>
+        </message>
+        <message>
+            <source>Follow-ups due ({n} overdue)</source>
+            <translation type="vanished">Seguimientos pendientes ({n} con retraso)</translation>
+        </message>
+        <message>
+            <source>…and {n} more; the Agreements area lists them all.</source>
+            <translation type="vanished">…y {n} más; el área de Acuerdos los muestra todos.</translation>
+        </message>
+    </context>
+    <context>
+        <name>TrainingPage</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Who took the training</source>
+            <translation>Quién hizo la capacitación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Course</source>
+            <translation>Curso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Category</source>
+            <translation>Categoría</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Hours</source>
+            <translation>Horas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>e.g. 8 or 7.5</source>
+            <translation>p. ej. 8 o 7.5</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Date completed</source>
+            <translation>Fecha en que se completó</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Provider</source>
+            <translation>Proveedor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Record training (Ctrl+Enter)</source>
+            <translation>Registrar capacitación (Ctrl+Intro)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Record the training</source>
+            <translation>Registrar la capacitación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Required hours for everyone</source>
+            <translation>Horas requeridas para todas las personas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Set required hours</source>
+            <translation>Fijar horas requeridas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Save the required hours</source>
+            <translation>Guardar las horas requeridas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Training message</source>
+            <translation>Mensaje de capacitación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>&amp;Name</source>
+            <translation>Nom&amp;bre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>&amp;Course</source>
+            <translation>&amp;Curso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Cate&amp;gory</source>
+            <translation>Cate&amp;goría</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>&amp;Hours</source>
+            <translation>&amp;Horas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>&amp;Completed on</source>
+            <translation>&amp;Completado el</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>&amp;Provider</source>
+            <translation>&amp;Proveedor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Re&amp;quired hours of youth-focused training:</source>
+            <translation>Horas re&amp;queridas de capacitación centrada en la juventud:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Training hours against the requirement</source>
+            <translation>Horas de capacitación frente a lo requerido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Name</source>
+            <translation>Nombre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Required</source>
+            <translation>Requeridas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Status</source>
+            <translation>Estado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Training records</source>
+            <translation>Registros de capacitación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Completed</source>
+            <translation>Cumplido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Training</source>
+            <translation>Capacitación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Courses taken by school resource officers and circle keepers, counted against the hours of youth-focused training the school requires.</source>
+            <translation>Cursos tomados por oficiales de recursos escolares y por quienes facilitan círculos, contados frente a las horas de capacitación centrada en la juventud que exige la escuela.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Recorded: {course}, {hours} for {name}.</source>
+            <translation>Registrado: {course}, {hours} para {name}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Everyone now needs {hours} of training.</source>
+            <translation>Ahora todas las personas necesitan {hours} de capacitación.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>Requirement met</source>
+            <translation>Requisito cumplido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/sro/training_page.py" />
+            <source>{hours} still to go</source>
+            <translation>Faltan {hours}</translation>
+        </message>
+    </context>
+    <context>
+        <name>WelcomeDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Welcome to circlekeeper</source>
+            <translation>Bienvenido/a a circlekeeper</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Your name</source>
+            <translation>Su nombre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>As it should appear on agreements</source>
+            <translation>Tal como debe aparecer en los acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Your role</source>
+            <translation>Su función</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>e.g. School counselor</source>
+            <translation>p. ej. Consejero/a escolar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>School name</source>
+            <translation>Nombre de la escuela</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Your &amp;name</source>
+            <translation>Su &amp;nombre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Yo&amp;ur role</source>
+            <translation>Su &amp;función</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>&amp;School name</source>
+            <translation>Nombre de la &amp;escuela</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>How would you like to start?</source>
+            <translation>¿Cómo le gustaría empezar?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Start with &amp;demo data (fictional students, for trying things out)</source>
+            <translation>Empezar con datos de &amp;demostración (estudiantes ficticios, para probar)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Start with demo data</source>
+            <translation>Empezar con datos de demostración</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Opens a separate practice database of made-up people and circles.</source>
+            <translation>Abre una base de datos de práctica aparte, con personas y círculos inventados.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>&amp;Keep working with the records already in this database</source>
+            <translation>&amp;Seguir trabajando con los registros que ya tiene esta base de datos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Keep the records in this database</source>
+            <translation>Conservar los registros de esta base de datos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Start with an &amp;empty database</source>
+            <translation>Empezar con una base de datos &amp;vacía</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Start with an empty database</source>
+            <translation>Empezar con una base de datos vacía</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Demo data goes into a separate practice file, so real records never mix with made-up ones. You can change all of this later in Settings.</source>
+            <translation>Los datos de demostración van a un archivo de práctica aparte, así que los registros reales nunca se mezclan con los inventados. Puede cambiar todo esto más tarde en Configuración.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>&amp;Protect these records with a passphrase</source>
+            <translation>&amp;Proteger estos registros con una frase de acceso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Protect these records with a passphrase</source>
+            <translation>Proteger estos registros con una frase de acceso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>After Start, choose a passphrase; the records file is then encrypted and the passphrase is asked for at each start.</source>
+            <translation>Después de Empezar, elija una frase de acceso; el archivo de registros se cifra y la frase se pide en cada inicio.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Start</source>
+            <translation>Empezar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Not now</source>
+            <translation>Ahora no</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Welcome</source>
+            <translation>Bienvenida</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>circlekeeper keeps your circles, conferences and agreements on this computer only. A few details first:</source>
+            <translation>circlekeeper guarda sus círculos, conferencias y acuerdos solo en esta computadora. Primero, unos datos:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>These are education records about children. A passphrase keeps them unreadable if this laptop is lost. It can be turned on or off later in Settings → Protection.</source>
+            <translation>Son expedientes educativos sobre menores. Una frase de acceso los mantiene ilegibles si se pierde esta computadora. Se puede activar o desactivar más tarde en Configuración → Protección.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Not saved</source>
+            <translation>No se guardó</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Your answers could not be saved just now. Please try Start again.</source>
+            <translation>No se pudieron guardar sus respuestas en este momento. Pulse Empezar otra vez.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Preparing demo data</source>
+            <translation>Preparando los datos de demostración</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Making fictional students, staff and circles…</source>
+            <translation>Creando estudiantes, personal y círculos ficticios…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Cancel</source>
+            <translation>Cancelar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>Demo data not made</source>
+            <translation>No se crearon los datos de demostración</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/welcome.py" />
+            <source>The demo data could not be made ({problem}). Your own database was not changed.</source>
+            <translation>No se pudieron crear los datos de demostración ({problem}). Su propia base de datos no cambió.</translation>
+        </message>
+        <message>
+            <source>Your &amp;role</source>
+            <translation type="vanished">Su &amp;función</translation>
+        </message>
+    </context>
+    <context>
+        <name>YearEndDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>End of the school year</source>
+            <translation>Fin del año escolar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>How many students move from each grade</source>
+            <translation>Cuántas personas estudiantes pasan de cada grado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>Grade now</source>
+            <translation>Grado actual</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>Moves to</source>
+            <translation>Pasa a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>Students</source>
+            <translation>Estudiantes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>Students who leave and are archived</source>
+            <translation>Estudiantes que terminan y se archivan</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>A &amp;new school year has begun: close the year again</source>
+            <translation>Ya empezó un &amp;nuevo año escolar: cerrar el año otra vez</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>Close the school year again</source>
+            <translation>Cerrar el año escolar otra vez</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>What closing the year does</source>
+            <translation>Qué hace cerrar el año</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>&amp;Close the school year</source>
+            <translation>&amp;Cerrar el año escolar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>Move students up a grade and archive leavers</source>
+            <translation>Pasar a cada estudiante al grado siguiente y archivar a quienes terminan</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>Cancel</source>
+            <translation>Cancelar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>Every student moves up one grade: PK and TK to K, K to 1, and so on. Students in grade 12 leave and are archived; their records are kept. To archive students who left for other reasons, import the new roster and tick the box for students it no longer lists.</source>
+            <translation>Cada estudiante pasa al grado siguiente: PK y TK a K, K a 1, y así sucesivamente. Quienes están en el grado 12 terminan y se archivan; sus registros se conservan. Para archivar a estudiantes que se fueron por otras razones, importe la lista nueva y marque la casilla de quienes ya no figuran en ella.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>&amp;Leaving (grade 12)</source>
+            <translation>&amp;Terminan (grado 12)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>Leaves (archived)</source>
+            <translation>Termina (se archiva)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>1 student moves up a grade</source>
+            <translation>1 estudiante pasa al grado siguiente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>{count} students move up a grade</source>
+            <translation>{count} estudiantes pasan al grado siguiente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>1 leaves and is archived.</source>
+            <translation>1 termina y se archiva.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>{count} leave and are archived.</source>
+            <translation>{count} terminan y se archivan.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>The year was last closed on {date}. A &amp;new school year has begun: close the year again</source>
+            <translation>El año se cerró por última vez el {date}. Ya empezó un &amp;nuevo año escolar: cerrar el año otra vez</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>School year closed: {moved} students moved up a grade, {archived} archived.</source>
+            <translation>Año escolar cerrado: {moved} estudiantes pasaron al grado siguiente, {archived} archivados.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
+            <source>Close</source>
+            <translation>Cerrar</translation>
+        </message>
+    </context>
+    <context>
+        <name>_OnceDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>Cancel</source>
+            <translation>Cancelar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/dialogs.py" />
+            <source>Close without doing anything (Esc)</source>
+            <translation>Cerrar sin hacer nada (Esc)</translation>
+        </message>
+    </context>
+    <context>
+        <name>circlekeeper.ui.cases.page</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>{name}: columns</source>
+            <translation>{name}: columnas</translation>
+        </message>
+    </context>
+    <context>
+        <name>circlekeeper.ui.unexpected</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/unexpected.py" />
+            <source>Something went wrong</source>
+            <translation>Algo salió mal</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/unexpected.py" />
+            <source>OK</source>
+            <translation>Aceptar</translation>
+        </message>
+    </context>
+    <context>
+        <name>core</name>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>This agreement</source>
+            <translation>Este acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>This agreement item</source>
+            <translation>Este compromiso del acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
+            <source>(empty)</source>
+            <translation>(vacío)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
+            <source>(text)</source>
+            <translation>(texto)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
+            <source>yes</source>
+            <translation>sí</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
+            <source>no</source>
+            <translation>no</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
+            <source>{field}: the text was changed</source>
+            <translation>{field}: se cambió el texto</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
+            <source>someone</source>
+            <translation>alguien</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
+            <source>someone else</source>
+            <translation>otra persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
+            <source>{what} was changed by {people} {at}after you opened it, so your save was refused: nothing you entered was saved, and nothing of theirs was overwritten.</source>
+            <translation>{what} fue modificado por {people} {at}después de que usted lo abrió, así que su cambio no se guardó: no se guardó nada de lo que usted escribió y no se sobrescribió nada de lo que guardó la otra persona.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
+            <source>at {stamp} </source>
+            <translation>el {stamp} </translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
+            <source>What they changed: {listed}.</source>
+            <translation>Lo que cambió: {listed}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
+            <source>Load it again to see their change, then make yours again.</source>
+            <translation>Vuelva a cargarlo para ver ese cambio y luego haga el suyo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>This case</source>
+            <translation>Este caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Community-building circle</source>
+            <translation>Círculo para fortalecer la comunidad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Check-in / check-out circle</source>
+            <translation>Círculo de entrada / salida</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Academic circle</source>
+            <translation>Círculo académico</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Norm-setting circle</source>
+            <translation>Círculo para acordar normas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Problem-solving circle</source>
+            <translation>Círculo para resolver problemas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Harm / repair circle</source>
+            <translation>Círculo de daño y reparación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Re-entry circle</source>
+            <translation>Círculo de reintegración</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Individual support circle</source>
+            <translation>Círculo de apoyo individual</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Grief circle</source>
+            <translation>Círculo de duelo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Celebration circle</source>
+            <translation>Círculo de celebración</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Staff circle</source>
+            <translation>Círculo del personal</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Family / community circle</source>
+            <translation>Círculo con familias / comunidad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Restorative conference</source>
+            <translation>Conferencia restaurativa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Preparation meeting</source>
+            <translation>Reunión de preparación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/enums.py" />
+            <source>Agreement completion meeting</source>
+            <translation>Reunión de cierre del acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>The script has no stages.</source>
+            <translation>El guion no tiene etapas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>Someone is seated twice.</source>
+            <translation>Hay una persona sentada dos veces.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>Nobody holds the talking piece, so nobody can pass.</source>
+            <translation>Nadie tiene la pieza para hablar, así que nadie puede pasar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>That person is not in the circle now.</source>
+            <translation>Esa persona no está ahora en el círculo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>This stage's question is not addressed to that person.</source>
+            <translation>La pregunta de esta etapa no está dirigida a esa persona.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>The talking piece is set aside; pick it up first.</source>
+            <translation>La pieza para hablar está a un lado; retómela primero.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>That person has already had a turn in this round.</source>
+            <translation>Esa persona ya tuvo su turno en esta ronda.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>The talking piece is set aside; pick it up before going back.</source>
+            <translation>La pieza para hablar está a un lado; retómela antes de volver atrás.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>There is no move to undo in this stage.</source>
+            <translation>No hay ningún paso que deshacer en esta etapa.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>This is the last stage; end the circle when you are ready.</source>
+            <translation>Esta es la última etapa; termine el círculo cuando esté listo/a.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>This is the first stage.</source>
+            <translation>Esta es la primera etapa.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>That person is already in the circle.</source>
+            <translation>Esa persona ya está en el círculo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>Show one or two of the script's languages.</source>
+            <translation>Muestre uno o dos de los idiomas del guion.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>This stage has no talking-piece round; go on to the next stage.</source>
+            <translation>Esta etapa no tiene ronda con la pieza para hablar; pase a la siguiente etapa.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>The talking piece is set aside; pick it up to go on.</source>
+            <translation>La pieza para hablar está a un lado; retómela para continuar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>Popcorn order: choose who speaks next.</source>
+            <translation>Orden de palomitas: elija quién habla ahora.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/live.py" />
+            <source>Nobody in the circle is addressed in this stage.</source>
+            <translation>En esta etapa no hay nadie del círculo a quien se dirija la pregunta.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/calendar.py" />
+            <source>{path} is a folder; give a file name such as {value}.</source>
+            <translation>{path} es una carpeta; indique un nombre de archivo, como {value}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/calendar.py" />
+            <source>The folder {folder} does not exist; choose a folder that does.</source>
+            <translation>La carpeta {folder} no existe; elija una carpeta que exista.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/calendar.py" />
+            <source>Cannot write in {folder} ({value}). Choose a folder you can write to.</source>
+            <translation>No se puede escribir en {folder} ({value}). Elija una carpeta en la que se pueda escribir.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/calendar.py" />
+            <source>Cannot write the calendar to {path} ({value}). Nothing was changed; choose another place.</source>
+            <translation>No se puede escribir el calendario en {path} ({value}). No se cambió nada; elija otro lugar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/report_files.py" />
+            <source>The internal view, with nothing hidden, is for the screen only, so nothing was saved. Build the report without the internal view to save or print it.</source>
+            <translation>La vista interna, sin nada oculto, es solo para la pantalla, así que no se guardó nada. Genere el informe sin la vista interna para guardarlo o imprimirlo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/report_files.py" />
+            <source>{path} is a folder. Give a file name, for example {value}.</source>
+            <translation>{path} es una carpeta. Indique un nombre de archivo, por ejemplo {value}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/report_files.py" />
+            <source>The folder {folder} does not exist. Nothing was saved; create it or choose another place.</source>
+            <translation>La carpeta {folder} no existe. No se guardó nada; créela o elija otro lugar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/report_files.py" />
+            <source>Cannot write {path} (permission denied). Nothing was saved; choose a place you can write to.</source>
+            <translation>No se puede escribir {path} (permiso denegado). No se guardó nada; elija un lugar donde se pueda escribir.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/report_files.py" />
+            <source>Cannot write {path} ({value}). Nothing was saved; choose a place you can write to, or close the file if another program has it open.</source>
+            <translation>No se puede escribir {path} ({value}). No se guardó nada; elija un lugar donde se pueda escribir, o cierre el archivo si otro programa lo tiene abierto.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/report_html.py" />
+            <source>Unknown language {lang}; use one of {value}.</source>
+            <translation>Idioma desconocido: {lang}; use uno de estos: {value}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/survey_form.py" />
+            <source>There is no circle with id {circle_id} in this database.</source>
+            <translation>No hay ningún círculo con el id {circle_id} en esta base de datos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/survey_form.py" />
+            <source>Print between 1 and {max_copies} forms (asked for {copies}). Give the number of people who will answer.</source>
+            <translation>Imprima entre 1 y {max_copies} formularios (se pidieron {copies}). Indique el número de personas que van a responder.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/actions.py" />
+            <source>The server cannot be reached, and this needs it. Everything done so far is saved on this laptop; do it again once the server is back.</source>
+            <translation>No se puede conectar con el servidor, y esto lo necesita. Todo lo hecho hasta ahora está guardado en esta computadora; vuelva a hacerlo cuando regrese el servidor.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/actions.py" />
+            <source>That person is not in this circle.</source>
+            <translation>Esa persona no está en este círculo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/actions.py" />
+            <source>That stage is not in this circle's script.</source>
+            <translation>Esa etapa no está en el guion de este círculo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/commands.py" />
+            <source>The circle can be ended once the server is back: ending it writes its summary there. Everything done so far is saved on this laptop.</source>
+            <translation>El círculo se podrá terminar cuando vuelva el servidor: al terminarlo se guarda allí su resumen. Todo lo hecho hasta ahora está guardado en esta computadora.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/journal.py" />
+            <source>There is no journal at {path}.</source>
+            <translation>No hay ningún registro de acciones en {path}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/journal.py" />
+            <source>The journal {path} is protected with a passphrase; it is kept unchanged. Open circlekeeper with the passphrase to send it.</source>
+            <translation>El registro de acciones {path} está protegido con una frase de contraseña; se conserva sin cambios. Abra circlekeeper con la frase de contraseña para enviarlo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/journal.py" />
+            <source>The journal {path} on this laptop cannot be used ({exc}). Nothing in it was changed.</source>
+            <translation>No se puede usar el registro de acciones {path} de esta computadora ({exc}). No se cambió nada de su contenido.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/journal.py" />
+            <source>Saving on this laptop</source>
+            <translation>Guardar en esta computadora</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/journal.py" />
+            <source>The last action could not be saved on this laptop either ({exc}); the journal {path} keeps everything before it. Do not close circlekeeper; ask IT staff.</source>
+            <translation>La última acción tampoco se pudo guardar en esta computadora ({exc}); el registro de acciones {path} conserva todo lo anterior. No cierre circlekeeper; consulte al personal de informática.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/offline.py" />
+            <source>{n} saved actions on this laptop were damaged and could not be sent; the rest were sent. The journal was kept at {path} for IT staff.</source>
+            <translation>{n} acciones guardadas en esta computadora estaban dañadas y no se pudieron enviar; las demás sí se enviaron. El registro de acciones se conservó en {path} para el personal de informática.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/offline.py" />
+            <source>The actions saved on this laptop in {path} belong to another database or circle, so they were not sent here. Nothing was changed; the file is kept. Open the database it was written for (ask IT staff if unsure).</source>
+            <translation>Las acciones guardadas en esta computadora en {path} pertenecen a otra base de datos o a otro círculo, así que no se enviaron aquí. No se cambió nada; el archivo se conserva. Abra la base de datos para la que se escribieron (consulte al personal de informática si tiene dudas).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/offline.py" />
+            <source>{n} actions of a circle saved on this laptop were sent to the server.</source>
+            <translation>Se enviaron al servidor {n} acciones de un círculo guardadas en esta computadora.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>This follow-up</source>
+            <translation>Este seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/lapsed.py" />
+            <source>Choose at least one follow-up to close as lapsed.</source>
+            <translation>Elija al menos un seguimiento para cerrarlo como caducado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/i18n.py" />
+            <source>There is no language called “{typed}”. The choices are {choices}, or system (the computer's own language). Nothing was changed.</source>
+            <translation>No existe el idioma «{typed}». Puede elegir {choices} o system (el idioma del equipo). No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/operations/context.py" />
+            <source>Someone else saved a change to this record at the same moment, so yours was refused: nothing you entered was saved, and nothing of theirs was overwritten. Load it again to see their change, then make yours again.</source>
+            <translation>Otra persona guardó un cambio en este registro en el mismo momento, así que el suyo no se guardó: no se guardó nada de lo que usted escribió y no se sobrescribió nada de lo que guardó la otra persona. Vuelva a cargarlo para ver ese cambio y luego haga el suyo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/people/people.py" />
+            <source>This person's record</source>
+            <translation>El registro de esta persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/profiles/viewer.py" />
+            <source>Only a counselor or an administrator can close follow-ups as lapsed; a school resource officer's profile cannot. Nothing was changed.</source>
+            <translation>Solo un consejero o un administrador puede cerrar seguimientos como caducados; el perfil de un agente de recursos escolares no puede. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/reports/engine.py" />
+            <source>There is no report called {name}. The reports are: {value}.</source>
+            <translation>No existe el informe {name}. Los informes son: {value}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/reports/engine.py" />
+            <source>There is no school called {school} in this database. Schools it knows: {known}.</source>
+            <translation>No hay ninguna escuela llamada {school} en esta base de datos. Las escuelas que conoce: {known}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/reports/engine.py" />
+            <source>The period starts ({value}) after it ends ({value2}). Give a start date on or before the end date.</source>
+            <translation>El periodo empieza ({value}) después de terminar ({value2}). Indique una fecha de inicio igual o anterior a la de fin.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/reports/engine.py" />
+            <source>The smallest figure shown must be at least 1 (it was {min_cell}). The usual choice is {default_min_cell}.</source>
+            <translation>La cifra más pequeña que se muestra debe ser al menos 1 (era {min_cell}). Lo habitual es {default_min_cell}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/reports/engine.py" />
+            <source>The internal view with nothing hidden is only for counselor and administrator profiles. The published view (small numbers hidden) is available to everyone.</source>
+            <translation>La vista interna, sin nada oculto, es solo para los perfiles de consejería y administración. La vista publicada (con las cifras pequeñas ocultas) está disponible para todas las personas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/mou.py" />
+            <source>Only what the officer needs to take part safely: the date, the place and who attends. No private notes and no demographic fields; education records shared with the officer stay education records and are not passed on.</source>
+            <translation>Solo lo que el/la oficial necesita para participar con seguridad: la fecha, el lugar y quiénes asisten. Sin notas privadas ni datos demográficos; los expedientes educativos que se comparten con el/la oficial siguen siendo expedientes educativos y no se transmiten a nadie más.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/mou.py" />
+            <source>weapons</source>
+            <translation>armas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/mou.py" />
+            <source>drugs for sale</source>
+            <translation>drogas para la venta</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/mou.py" />
+            <source>serious injury</source>
+            <translation>lesiones graves</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/mou.py" />
+            <source>credible threat</source>
+            <translation>amenaza creíble</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/backups.py" />
+            <source>{backup} does not exist or is not a file.</source>
+            <translation>{backup} no existe o no es un archivo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/backups.py" />
+            <source>{backup} cannot be restored: it holds no circlekeeper data this version can use ({value}).</source>
+            <translation>No se puede restaurar {backup}: no contiene datos de circlekeeper que esta versión pueda usar ({value}).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/backups.py" />
+            <source>{backup} is damaged ({value}); choose another backup.</source>
+            <translation>{backup} está dañada ({value}); elija otra copia de seguridad.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/backups.py" />
+            <source>Could not copy {backup_path} beside {db_path} ({strerror}). Nothing was changed.</source>
+            <translation>No se pudo copiar {backup_path} junto a {db_path} ({strerror}). No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/crypto.py" />
+            <source>An empty passphrase cannot protect anything; choose one.</source>
+            <translation>Una frase de acceso vacía no protege nada; elija una.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/crypto.py" />
+            <source>{problem} Nothing was changed.</source>
+            <translation>{problem} No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/crypto.py" />
+            <source>This database is encrypted, but the encryption library (sqlcipher3) is missing. Reinstall circlekeeper.</source>
+            <translation>Esta base de datos está cifrada, pero falta la biblioteca de cifrado (sqlcipher3). Vuelva a instalar circlekeeper.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/crypto.py" />
+            <source>{path} could not be read ({exc}). Nothing was changed.</source>
+            <translation>No se pudo leer {path} ({exc}). No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/crypto.py" />
+            <source>{destination} already exists; it will not be overwritten.</source>
+            <translation>{destination} ya existe; no se sobrescribirá.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/crypto.py" />
+            <source>{path} is in use by another window or program; close it and try again.</source>
+            <translation>{path} está en uso en otra ventana o programa; ciérrelo e inténtelo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/crypto.py" />
+            <source>The {operation} copy of {path} did not match the original, so it was not used. Nothing was changed.</source>
+            <translation>La copia ({operation}) de {path} no coincidía con el original, así que no se usó. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>A write-ahead log (-wal) beside {path} does not belong to it ({reason}). It was not applied and nothing was changed. Open the database in circlekeeper (or run 'circlekeeper db check') to set that log aside.</source>
+            <translation>Un registro de escritura anticipada (-wal) junto a {path} no le pertenece ({reason}). No se aplicó y no se cambió nada. Abra la base de datos en circlekeeper (o ejecute «circlekeeper db check») para apartar ese registro.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{path} is a folder, not a database file.</source>
+            <translation>{path} es una carpeta, no un archivo de base de datos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{path} is a damaged database: its first bytes (the header) have been overwritten. Nothing was changed. Restore it from a backup.</source>
+            <translation>{path} es una base de datos dañada: sus primeros bytes (el encabezado) se sobrescribieron. No se cambió nada. Restáurela desde una copia de seguridad.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{path} is not a readable database: it may be an encrypted database that was cut short, or another kind of file. Nothing was changed. Restore it from a backup.</source>
+            <translation>{path} no es una base de datos legible: puede ser una base de datos cifrada que quedó incompleta, u otro tipo de archivo. No se cambió nada. Restáurela desde una copia de seguridad.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{path} is not a circlekeeper database (it is not an SQLite file at all). Nothing was changed. Check the file name, or restore the database from a backup.</source>
+            <translation>{path} no es una base de datos de circlekeeper (ni siquiera es un archivo SQLite). No se cambió nada. Revise el nombre del archivo, o restaure la base de datos desde una copia de seguridad.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{path} is an SQLite database, but not one made by circlekeeper. Nothing was changed. Choose another file.</source>
+            <translation>{path} es una base de datos SQLite, pero no creada por circlekeeper. No se cambió nada. Elija otro archivo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{path} could not be read as a database ({exc}). Nothing was changed. It may be damaged: restore it from a backup.</source>
+            <translation>No se pudo leer {path} como base de datos ({exc}). No se cambió nada. Puede estar dañada: restáurela desde una copia de seguridad.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{path} is an SQLite database, but not one made by circlekeeper (it belongs to another program). Nothing was changed. Choose another file.</source>
+            <translation>{path} es una base de datos SQLite, pero no creada por circlekeeper (pertenece a otro programa). No se cambió nada. Elija otro archivo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{destination} is a folder; give a file name for the backup.</source>
+            <translation>{destination} es una carpeta; indique un nombre de archivo para la copia de seguridad.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{destination} already exists; the backup will not overwrite it.</source>
+            <translation>{destination} ya existe; la copia de seguridad no lo sobrescribirá.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>Could not write a backup in {parent} ({value}). The database was not changed. Choose a backup folder you can write to, or free some space.</source>
+            <translation>No se pudo escribir una copia de seguridad en {parent} ({value}). La base de datos no cambió. Elija una carpeta de copias en la que se pueda escribir, o libere espacio.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>Could not write a backup to {destination} ({exc}). The database was not changed. Choose a backup folder you can write to, or free some space.</source>
+            <translation>No se pudo escribir una copia de seguridad en {destination} ({exc}). La base de datos no cambió. Elija una carpeta de copias en la que se pueda escribir, o libere espacio.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{path} does not exist, so there is nothing to read. Nothing was created. Check the path given with --database.</source>
+            <translation>{path} no existe, así que no hay nada que leer. No se creó nada. Revise la ruta indicada con --database.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{path} was made by a newer version of circlekeeper (schema {revision}). This version cannot read it safely and has not changed it. Install the newer circlekeeper to open it.</source>
+            <translation>{path} se creó con una versión más reciente de circlekeeper (esquema {revision}). Esta versión no puede leerla de forma segura y no la ha cambiado. Instale la versión más reciente de circlekeeper para abrirla.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{path} was made by an older circlekeeper and needs upgrading: run 'circlekeeper db upgrade'.</source>
+            <translation>{path} se creó con una versión anterior de circlekeeper y hay que actualizarla: ejecute «circlekeeper db upgrade».</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/encryption.py" />
+            <source>{path} does not exist.</source>
+            <translation>{path} no existe.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/encryption.py" />
+            <source>{path} was made by a newer version of circlekeeper; it was not changed.</source>
+            <translation>{path} se creó con una versión más reciente de circlekeeper; no se cambió.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/encryption.py" />
+            <source>{path} is already protected with a passphrase.</source>
+            <translation>{path} ya está protegida con una frase de acceso.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/encryption.py" />
+            <source>{path} is not a database that can be encrypted.</source>
+            <translation>{path} no es una base de datos que se pueda cifrar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/encryption.py" />
+            <source>{path} is not protected with a passphrase.</source>
+            <translation>{path} no está protegida con una frase de acceso.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/encryption.py" />
+            <source>{path} is not protected with a passphrase; encrypt it first.</source>
+            <translation>{path} no está protegida con una frase de acceso; cífrela primero.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/engine.py" />
+            <source>The disk is full, so the last change was not saved. Everything saved before it is safe. Free some space, then try again.</source>
+            <translation>El disco está lleno, así que no se guardó el último cambio. Todo lo guardado antes está a salvo. Libere espacio e inténtelo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/engine.py" />
+            <source>{path} can no longer be written (it was made read-only or its disk was unplugged), so the last change was not saved. Everything saved before it is safe. Make it writable again, then try again.</source>
+            <translation>Ya no se puede escribir en {path} (se hizo de solo lectura o se desconectó su disco), así que no se guardó el último cambio. Todo lo guardado antes está a salvo. Permita escribir de nuevo e inténtelo otra vez.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/location.py" />
+            <source>{path} is a link to {value}, which does not exist. Nothing was created or changed. Give the database file's real path, or fix the link.</source>
+            <translation>{path} es un enlace a {value}, que no existe. No se creó ni se cambió nada. Indique la ruta real del archivo de la base de datos, o arregle el enlace.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/location.py" />
+            <source>{path} is a folder, not a database file. Give a file name inside it, for example {value}.</source>
+            <translation>{path} es una carpeta, no un archivo de base de datos. Indique un nombre de archivo dentro de ella, por ejemplo {value}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/location.py" />
+            <source>The database file {path} is read-only, so nothing could be saved. Make it writable, or copy it somewhere you can write, and open that copy.</source>
+            <translation>El archivo de la base de datos {path} es de solo lectura, así que no se pudo guardar nada. Permita escribir en él, o cópielo a un lugar donde se pueda escribir y abra esa copia.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/location.py" />
+            <source>The folder {parent} is read-only; SQLite needs to write its journal beside the database. Move the database to a folder you can write to.</source>
+            <translation>La carpeta {parent} es de solo lectura; SQLite necesita escribir su diario junto a la base de datos. Mueva la base de datos a una carpeta en la que se pueda escribir.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/location.py" />
+            <source>Cannot create a database at {path}: the folder {existing} is read-only or is not a folder. Choose another place.</source>
+            <translation>No se puede crear una base de datos en {path}: la carpeta {existing} es de solo lectura o no es una carpeta. Elija otro lugar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/problems.py" />
+            <source>{path} is protected with a passphrase. Enter the passphrase to open it.</source>
+            <translation>{path} está protegida con una frase de acceso. Escriba la frase de acceso para abrirla.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/problems.py" />
+            <source>That passphrase does not open {path}. Nothing was changed. Check the spelling and the Caps Lock key, then try again.</source>
+            <translation>Esa frase de acceso no abre {path}. No se cambió nada. Revise la ortografía y la tecla Bloq Mayús, e inténtelo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/problems.py" />
+            <source>{path} is open in another circlekeeper window or program; close it first, then try again. Nothing was changed.</source>
+            <translation>{path} está abierta en otra ventana de circlekeeper o en otro programa; ciérrela primero e inténtelo de nuevo. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/problems.py" />
+            <source>{path} is in use by another program that has locked it, so circlekeeper cannot read it now. Nothing was changed. Close that program (or wait for it to finish), then try again.</source>
+            <translation>{path} está en uso por otro programa que la bloqueó, así que circlekeeper no puede leerla ahora. No se cambió nada. Cierre ese programa (o espere a que termine) e inténtelo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/problems.py" />
+            <source>The database {path} is damaged ({what}).</source>
+            <translation>La base de datos {path} está dañada ({what}).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/problems.py" />
+            <source>It was moved aside, unchanged, to {moved_to} so nothing more is lost.</source>
+            <translation>Se apartó, sin cambios, a {moved_to} para que no se pierda nada más.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/problems.py" />
+            <source>Nothing was changed.</source>
+            <translation>No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/problems.py" />
+            <source>The newest good backup is {backup}; restore it to go on.</source>
+            <translation>La copia de seguridad buena más reciente es {backup}; restáurela para continuar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/problems.py" />
+            <source>No good backup was found; ask IT staff to look at the damaged file.</source>
+            <translation>No se encontró ninguna copia de seguridad buena; pida al personal de informática que revise el archivo dañado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/problems.py" />
+            <source>{what}: the disk refused the write (it is full, or the file would pass a size limit set for this account). Nothing was left half written, and nothing saved before was changed. Free some space (or ask IT staff about the limit), then try again.</source>
+            <translation>{what}: el disco rechazó la escritura (está lleno, o el archivo superaría un límite de tamaño fijado para esta cuenta). No quedó nada a medio escribir y no cambió nada de lo guardado antes. Libere espacio (o pregunte al personal de informática por el límite) e inténtelo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/scrub.py" />
+            <source>The old records were removed, but {path} is open in another window or program, so the space they used could not be wiped yet. Close it, then run the retention again: it will finish the wipe.</source>
+            <translation>Se quitaron los registros antiguos, pero {path} está abierta en otra ventana o programa, así que todavía no se pudo limpiar el espacio que ocupaban. Ciérrela y vuelva a aplicar la conservación: así terminará la limpieza.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/today/today.py" />
+            <source>The follow-up date {day} has passed with no follow-up done.</source>
+            <translation>La fecha de seguimiento {day} ya pasó sin que se hiciera el seguimiento.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/today/today.py" />
+            <source>1 item is overdue (by 1 day).</source>
+            <translation>1 compromiso está vencido (por 1 día).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/today/today.py" />
+            <source>1 item is overdue (by {days} days).</source>
+            <translation>1 compromiso está vencido (por {days} días).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/today/today.py" />
+            <source>{count} items are overdue (the oldest by 1 day).</source>
+            <translation>{count} compromisos están vencidos (el más antiguo por 1 día).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/today/today.py" />
+            <source>{count} items are overdue (the oldest by {days} days).</source>
+            <translation>{count} compromisos están vencidos (el más antiguo por {days} días).</translation>
+        </message>
+    </context>
+    <context>
+        <name>live</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/labels.py" />
+            <source>keeper</source>
+            <translation>facilitador/a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/labels.py" />
+            <source>co-keeper</source>
+            <translation>cofacilitador/a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/labels.py" />
+            <source>with {name}</source>
+            <translation>con {name}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/labels.py" />
+            <source>harmed</source>
+            <translation>afectada</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/labels.py" />
+            <source>responsible</source>
+            <translation>responsable</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/labels.py" />
+            <source>harmed and responsible</source>
+            <translation>afectada y responsable</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/labels.py" />
+            <source>community</source>
+            <translation>comunidad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/labels.py" />
+            <source>administrator</source>
+            <translation>administración</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/labels.py" />
+            <source>Someone</source>
+            <translation>Alguien</translation>
+        </message>
+    </context>
+    <context>
+        <name>unexpected</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/unexpected.py" />
+            <source>Something went wrong in circlekeeper. Nothing saved was lost: every change is stored the moment it is made, and you can carry on. If it happens again, restart circlekeeper. The details are in the log (the logs folder in the data folder).</source>
+            <translation>Algo salió mal en circlekeeper. No se perdió nada de lo guardado: cada cambio se guarda en el momento en que se hace, y puede seguir trabajando. Si vuelve a pasar, reinicie circlekeeper. Los detalles están en el registro (la carpeta de registros en la carpeta de datos).</translation>
         </message>
     </context>
 </TS>

@@ -115,3 +115,24 @@ def held_conference(db: Database, tmp_path: Path, *, prepared: int = 2) -> Held:
                 state = live.next_speaker()
     live.end()
     return Held(cid, planner, members, len(session.script.stages))
+
+
+def running_circle(db: Database, scripts: Path, *, members: int = 6, actor: str = "Kim") -> int:
+    """A community circle planned, started and at its first round (not ended): its id."""
+    planner = CirclePlanner(Context(db.sessions, actor=actor), ScriptLibrary(custom_dir=scripts))
+    keeper = _person(db, actor, PersonKind.STAFF.value)
+    cid = planner.plan(
+        CirclePlan(
+            kind="community_building",
+            script_key="community_building",
+            facilitator_id=keeper,
+            scheduled_at=WHEN,
+        )
+    ).id
+    for n in range(members):
+        planner.add_participant(cid, _person(db, f"Member{n}"), Role.MEMBER)
+    live = FacilitationService(Context(db.sessions, actor=actor), cid)
+    stages = live.start().script.stages
+    while not stages[live.state().stage_index].has_round:  # on to the first round
+        live.next_stage()
+    return cid

@@ -29,6 +29,7 @@ def register(sub: Any) -> None:
         choices=("cancel", "keep"),
         help="what to do with follow-ups still open (asked for when there are some)",
     )
+    _add_version_option(close)
     add_database_option(close)
     add_profile_option(close)
     close.set_defaults(func=_close)
@@ -36,10 +37,21 @@ def register(sub: Any) -> None:
     divert.add_argument("id", metavar="ID", type=int, help="the case's number")
     divert.add_argument("--from", dest="diverted_from", required=True, metavar="CONSEQUENCE")
     divert.add_argument("--amount", type=int, help="how much, for example suspension days")
+    _add_version_option(divert)
     add_database_option(divert)
     add_profile_option(divert)
     divert.set_defaults(func=_divert)
     add_database_option(parser)
+
+
+def _add_version_option(parser: Any) -> None:
+    parser.add_argument(
+        "--if-version",
+        type=int,
+        metavar="N",
+        help="refuse (exit 2, nothing changed) if anyone saved the case since its version N, "
+        "as printed by the last change made here; the refusal says what they changed",
+    )
 
 
 def _close(args: argparse.Namespace) -> int:
@@ -49,7 +61,13 @@ def _close(args: argparse.Namespace) -> int:
     try:
         cases = CaseService(acting_context(args, db))
         try:
-            cases.close(args.id, args.reason, today=date.today(), open_follow_ups=args.follow_ups)
+            cases.close(
+                args.id,
+                args.reason,
+                today=date.today(),
+                open_follow_ups=args.follow_ups,
+                loaded_version=args.if_version,
+            )
         except OpenFollowUps as exc:
             raise UsageProblem(
                 f"{exc} Nothing was changed. Run it again with --follow-ups cancel or "
@@ -67,8 +85,10 @@ def _divert(args: argparse.Namespace) -> int:
     db = open_db(args, create=False)
     try:
         cases = CaseService(acting_context(args, db))
-        cases.set_diversion(args.id, args.diverted_from, args.amount)
+        version = cases.set_diversion(
+            args.id, args.diverted_from, args.amount, loaded_version=args.if_version
+        )
     finally:
         db.close()
-    print(f"Recorded what case {args.id} was diverted from.")
+    print(f"Recorded what case {args.id} was diverted from (the case is now at version {version}).")
     return 0

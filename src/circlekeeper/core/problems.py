@@ -26,3 +26,27 @@ class TryLater(NotPermitted):
     def __init__(self, message: str, seconds: int) -> None:
         super().__init__(message)
         self.seconds = seconds
+
+
+class EditConflict(InvalidInput):
+    """Someone else saved the record after this editor loaded it; this save was not kept.
+
+    ``who``, ``when`` and ``changes`` (field, old, new: only what the viewer may see) say what
+    the other person did, for a screen that lays it out itself; ``current`` is the record's
+    version now, which a reload brings. The message already says all of it in plain words.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        who: tuple[str, ...] = (),
+        when: object = None,
+        changes: tuple[tuple[str, object, object], ...] = (),
+        current: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.who = who
+        self.when = when
+        self.changes = changes
+        self.current = current

@@ -32,7 +32,9 @@ from circlekeeper.core.agreements.rows import (
     SignatureRow,
 )
 from circlekeeper.core.audit import audit
+from circlekeeper.core.audit.conflicts import check_version
 from circlekeeper.core.domain.enums import AgreementItemKind, AgreementStatus, FollowUpStatus
+from circlekeeper.core.i18n import _
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.models import (
     Agreement,
@@ -102,14 +104,19 @@ class AgreementService(AgreementQueries):
             self._audit(session, agreement, "create", circle=circle_id, case=case_id)
             return self._summary(agreement)
 
-    def update_header(self, agreement_id: int, header: AgreementHeader) -> AgreementSummary:
+    def update_header(
+        self, agreement_id: int, header: AgreementHeader, *, loaded_version: int | None = None
+    ) -> AgreementSummary:
+        """Save the header; refused (``EditConflict``) if saved since ``loaded_version``."""
         with self.ctx.write("change agreement") as session:
             agreement = self._get_draft(session, agreement_id)
+            check_version(self.ctx, session, agreement, loaded_version, _("This agreement"))
             before = {n: getattr(agreement, n) for n in HEADER_FIELDS}
             self._apply_header(session, agreement, header)
             changed = [n for n in HEADER_FIELDS if getattr(agreement, n) != before[n]]
             if changed:
                 self._audit(session, agreement, "update", fields=changed)
+                session.flush()
             return self._summary(agreement)
 
     def add_item(self, agreement_id: int, data: ItemData) -> ItemRow:
@@ -123,15 +130,20 @@ class AgreementService(AgreementQueries):
             self._audit(session, agreement, "add_item", item=item.uuid, kind=item.kind)
             return self._item_row(item, len(agreement.items))
 
-    def update_item(self, item_id: int, data: ItemData) -> ItemRow:
+    def update_item(
+        self, item_id: int, data: ItemData, *, loaded_version: int | None = None
+    ) -> ItemRow:
+        """Save an item; refused (``EditConflict``) if saved by anyone since ``loaded_version``."""
         with self.ctx.write("change agreement item") as session:
             item = self._get_item(session, item_id)
+            check_version(self.ctx, session, item, loaded_version, _("This agreement item"))
             agreement = self._get_draft(session, item.agreement_id)
             before = {n: getattr(item, n) for n in ITEM_FIELDS}
             self._apply_item(session, agreement, item, data)
             changed = [n for n in ITEM_FIELDS if getattr(item, n) != before[n]]
             if changed:
                 self._audit(session, agreement, "update_item", item=item.uuid, fields=changed)
+                session.flush()
             return self._item_row(item, agreement.items.index(item) + 1)
 
     def remove_item(self, item_id: int) -> None:
@@ -283,11 +295,14 @@ class AgreementService(AgreementQueries):
             )
             return ActivationResult(self._summary(agreement), created, missing)
 
-    def complete_item(self, item_id: int, done_on: date, note: str = "") -> ItemRow:
+    def complete_item(
+        self, item_id: int, done_on: date, note: str = "", *, loaded_version: int | None = None
+    ) -> ItemRow:
         """Tick an item off as done on a date, with an optional note."""
         note = _clean_text(note, "The note")
         with self.ctx.write("tick off agreement item") as session:
             item = self._get_item(session, item_id)
+            check_version(self.ctx, session, item, loaded_version, _("This agreement item"))
             agreement = self._get_active(session, item.agreement_id)
             item.completed_on = done_on
             item.completion_note = note or None
@@ -298,10 +313,11 @@ class AgreementService(AgreementQueries):
             self._audit(session, agreement, "complete_item", item=item.uuid, done_on=done_on)
             return self._item_row(item, agreement.items.index(item) + 1)
 
-    def reopen_item(self, item_id: int) -> ItemRow:
+    def reopen_item(self, item_id: int, *, loaded_version: int | None = None) -> ItemRow:
         """Take the tick off an item ticked by mistake."""
         with self.ctx.write("reopen agreement item") as session:
             item = self._get_item(session, item_id)
+            check_version(self.ctx, session, item, loaded_version, _("This agreement item"))
             agreement = self._get_active(session, item.agreement_id)
             item.completed_on = None
             item.completion_note = None

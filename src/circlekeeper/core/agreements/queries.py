@@ -76,6 +76,7 @@ class AgreementQueries:
                     ItemData(**{n: getattr(item, n) for n in ITEM_FIELDS}),
                     item.completed_on,
                     item.completion_note,
+                    item.row_version,
                 )
                 for number, item in enumerate(agreement.items, 1)
             ]
@@ -215,6 +216,7 @@ class AgreementQueries:
             ItemData(**{n: getattr(item, n) for n in ITEM_FIELDS}),
             item.completed_on,
             item.completion_note,
+            item.row_version,
         )
 
     @staticmethod

@@ -58,6 +58,9 @@ class AgreementSummary:
     closed_on: date | None
     created_at: datetime
     item_count: int
+    # The header's saved version as read (not the agreement's renegotiation ``version``): the
+    # builder hands it back with an edit, and a save after someone else's is refused.
+    row_version: int = 1
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class ItemRow:
     data: ItemData
     completed_on: date | None
     completion_note: str | None
+    row_version: int = 1  # handed back with an edit of this item
 
 
 @dataclass(frozen=True)
@@ -141,4 +145,5 @@ def summary_of(agreement: Agreement, item_count: int | None = None) -> Agreement
         agreement.closed_on,
         agreement.created_at,
         len(agreement.items) if item_count is None else item_count,
+        agreement.row_version,
     )

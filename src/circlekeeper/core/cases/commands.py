@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from circlekeeper.core.audit import audit
+from circlekeeper.core.audit.conflicts import check_version
 from circlekeeper.core.cases.eligibility import EligibilityService, NotEligible, case_screen
 from circlekeeper.core.cases.handoffs import case_was_handed_off
 from circlekeeper.core.cases.incidents import clean_time_of_day, resolve_incident_type
@@ -41,6 +42,7 @@ from circlekeeper.core.domain.enums import (
     FollowUpStatus,
     ReferralSource,
 )
+from circlekeeper.core.i18n import _
 from circlekeeper.core.people.names import display_name, short_name
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.sro import mou
@@ -224,8 +226,14 @@ class CaseService(CaseQueries):
             session.delete(party)
             audit.record(session, "remove_party", "case", case_uuid, person=person.uuid)
 
-    def update_referral(self, case_id: int, data: CaseIntake) -> None:
-        """Correct the referral's facts (not its parties or status)."""
+    def update_referral(
+        self, case_id: int, data: CaseIntake, *, loaded_version: int | None = None
+    ) -> int:
+        """Correct the referral's facts (not its parties or status); returns the new version.
+
+        ``loaded_version`` is the case's version the editor showed: a save after someone else's
+        is refused with :class:`~circlekeeper.core.problems.EditConflict`.
+        """
         category = _clean_text(data.incident_category)
         if not category:
             raise InvalidInput("Say what kind of incident this is (the incident category).")
@@ -236,6 +244,7 @@ class CaseService(CaseQueries):
         incident_time = clean_time_of_day(data.incident_time)
         with self.ctx.write("update referral") as session:
             case = find_case(session, case_id)
+            check_version(self.ctx, session, case, loaded_version, _("This case"))
             if data.referred_by_id is not None:
                 find_person(session, data.referred_by_id, "referring person")
             incident_type = resolve_incident_type(session, category)
@@ -256,6 +265,8 @@ class CaseService(CaseQueries):
                 setattr(case, key, values[key])
             if changed:
                 audit.record(session, "update", "case", case.uuid, fields=changed)
+                session.flush()
+            return case.row_version
 
     # -- eligibility -------------------------------------------------------------------------
 
@@ -272,8 +283,12 @@ class CaseService(CaseQueries):
 
     # -- pipeline ----------------------------------------------------------------------------
 
-    def move(self, case_id: int, status: str, *, reason: str = "") -> str:
+    def move(
+        self, case_id: int, status: str, *, reason: str = "", loaded_version: int | None = None
+    ) -> str:
         """Move a case one step forward, or one step back with a reason; returns the new status.
+
+        Like every edit of a case, refused (``EditConflict``) if saved since ``loaded_version``.
 
         Screening needs the eligibility answers; preparing needs a screen with no problems.
         Closing goes through :meth:`close` (it needs a closure reason).
@@ -287,6 +302,7 @@ class CaseService(CaseQueries):
         self._check_reopen(case_id)
         with self.ctx.write("move") as session:
             case = find_case(session, case_id)
+            check_version(self.ctx, session, case, loaded_version, _("This case"))
             current = CaseStatus(case.status)
             here, there = PIPELINE.index(current), PIPELINE.index(target)
             if there == here:
@@ -328,6 +344,7 @@ class CaseService(CaseQueries):
         *,
         today: date,
         open_follow_ups: OpenFollowUpChoice | None = None,
+        loaded_version: int | None = None,
     ) -> list[int]:
         """Close a case with a reason; returns the ids of follow-ups cancelled by closing it.
 
@@ -345,6 +362,7 @@ class CaseService(CaseQueries):
         self._check_discipline(case_id, "close a case")
         with self.ctx.write("close") as session:
             case = find_case(session, case_id)
+            check_version(self.ctx, session, case, loaded_version, _("This case"))
             if case.status == CaseStatus.CLOSED:
                 raise InvalidInput(
                     "This case is already closed "
@@ -418,8 +436,11 @@ class CaseService(CaseQueries):
         amount: int | None = None,
         *,
         consequence_reinstated: bool = False,
-    ) -> None:
-        """Which consequence the restorative route replaced (and how much, e.g. suspension days)."""
+        loaded_version: int | None = None,
+    ) -> int:
+        """Which consequence the restorative route replaced (and how much, e.g. suspension days).
+
+        Returns the case's new version; refused if saved since ``loaded_version``."""
         self._check_discipline(case_id, "set the diversion of a case")
         try:
             diversion = Diversion(diverted_from)
@@ -438,6 +459,7 @@ class CaseService(CaseQueries):
             raise InvalidInput("The amount diverted looks too large; give days (at most 365).")
         with self.ctx.write("set diversion") as session:
             case = find_case(session, case_id)
+            check_version(self.ctx, session, case, loaded_version, _("This case"))
             case.diverted_from = diversion.value
             case.diversion_amount = amount
             case.consequence_reinstated = consequence_reinstated
@@ -450,6 +472,8 @@ class CaseService(CaseQueries):
                 amount=amount,
                 reinstated=consequence_reinstated,
             )
+            session.flush()
+            return case.row_version
 
     # -- family contact log ------------------------------------------------------------------
 

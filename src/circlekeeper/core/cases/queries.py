@@ -255,6 +255,7 @@ class CaseQueries:
             next_status=next_status,
             previous_status=previous_status,
             allowed_actions=_allowed_actions(session, viewer, case.status),
+            row_version=case.row_version,
         )
 
     def _contacts(self, session: Session, case_id: int) -> list[ContactRow]:

@@ -168,3 +168,6 @@ class CaseDetail:
     # What the person looking may do with it: the core refuses the rest (the MOU keeps an SRO
     # out of discipline), so a page offers only these.
     allowed_actions: frozenset[CaseAction] = frozenset()
+    # The version this copy was read at: the page hands it back with an edit, and a save made
+    # after someone else's is refused (``core/audit/conflicts.py``).
+    row_version: int = 1

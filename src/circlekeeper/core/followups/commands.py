@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from circlekeeper.core.audit import audit
+from circlekeeper.core.audit.conflicts import check_version
 from circlekeeper.core.domain.enums import (
     AgreementStatus,
     CircleKind,
@@ -23,6 +24,7 @@ from circlekeeper.core.domain.enums import (
 )
 from circlekeeper.core.followups.queries import FollowUpQueries, local_date
 from circlekeeper.core.followups.rows import CompletionMeeting, FollowUpData, FollowUpRow
+from circlekeeper.core.i18n import _
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.models import (
     Agreement,
@@ -325,9 +327,18 @@ class FollowUpService(FollowUpQueries):
     # -- outcomes ----------------------------------------------------------------------------
 
     def record_outcome(
-        self, follow_up_id: int, status: str, outcome: str, *, on: date
+        self,
+        follow_up_id: int,
+        status: str,
+        outcome: str,
+        *,
+        on: date,
+        loaded_version: int | None = None,
     ) -> FollowUpRow:
-        """Say what came of a follow-up: done or missed, with a few words, on a date."""
+        """Say what came of a follow-up: done or missed, with a few words, on a date.
+
+        Refused (``EditConflict``) if anyone saved it since ``loaded_version``.
+        """
         if status not in (FollowUpStatus.DONE, FollowUpStatus.MISSED):
             raise InvalidInput("A follow-up's outcome is either done or missed.")
         text = (outcome or "").strip()
@@ -335,10 +346,12 @@ class FollowUpService(FollowUpQueries):
             raise InvalidInput("Say briefly why the follow-up was missed, and what happens next.")
         with self.ctx.write("record outcome") as session:
             follow_up = self._get(session, follow_up_id)
+            check_version(self.ctx, session, follow_up, loaded_version, _("This follow-up"))
             follow_up.status = status
             follow_up.outcome = text or None
             follow_up.done_on = on
             audit.record(session, "outcome", "follow_up", follow_up.uuid, status=status)
+            session.flush()
             return self._fetch(session, follow_up.id, on)
 
     def cancel(self, follow_up_id: int, reason: str, *, on: date) -> None:
@@ -379,9 +392,13 @@ class FollowUpService(FollowUpQueries):
             follow_up.done_on = None
             return self._fetch(session, follow_up.id, None)
 
-    def reschedule(self, follow_up_id: int, due_on: date) -> FollowUpRow:
+    def reschedule(
+        self, follow_up_id: int, due_on: date, *, loaded_version: int | None = None
+    ) -> FollowUpRow:
+        """Move the date; refused (``EditConflict``) if saved by anyone since ``loaded_version``."""
         with self.ctx.write("reschedule") as session:
             follow_up = self._get(session, follow_up_id)
+            check_version(self.ctx, session, follow_up, loaded_version, _("This follow-up"))
             if follow_up.status != FollowUpStatus.OPEN:
                 raise InvalidInput(f"This follow-up is already {follow_up.status}.")
             if follow_up.agreement_id is not None:
@@ -402,6 +419,7 @@ class FollowUpService(FollowUpQueries):
                 before=before,
                 after=due_on,
             )
+            session.flush()
             return self._fetch(session, follow_up.id, None)
 
     # -- reading -----------------------------------------------------------------------------

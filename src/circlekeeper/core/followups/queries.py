@@ -51,6 +51,7 @@ def follow_up_row(values: Sequence[Any], today: date | None) -> FollowUpRow:
         done_on=follow_up.done_on,
         outcome=follow_up.outcome,
         days_overdue=overdue,
+        row_version=follow_up.row_version,
     )
 
 

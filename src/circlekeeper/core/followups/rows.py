@@ -37,6 +37,7 @@ class FollowUpRow:
     done_on: date | None
     outcome: str | None
     days_overdue: int = 0
+    row_version: int = 1  # the version read: handed back with an edit (audit/conflicts.py)
 
     @property
     def overdue(self) -> bool:

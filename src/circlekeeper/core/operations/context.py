@@ -10,8 +10,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations.changes import NO_CHANGES, Changes, install, take
+from circlekeeper.core.problems import EditConflict
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.store.changes import ACTOR
 from circlekeeper.core.store.problems import DatabaseProblem
@@ -141,6 +144,15 @@ class Context:
                 yield session
                 session.flush()
                 found = take(session)
+        except StaleDataError as error:
+            # Two saves of one record at the same moment: the other committed first.
+            raise EditConflict(
+                _(
+                    "Someone else saved a change to this record at the same moment, so yours "
+                    "was refused: nothing you entered was saved, and nothing of theirs was "
+                    "overwritten. Load it again to see their change, then make yours again."
+                )
+            ) from error
         except SQLAlchemyError as error:
             raise storage_problem(error) from error
         self._announce(found)

@@ -9,7 +9,9 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from circlekeeper.core.audit import audit
+from circlekeeper.core.audit.conflicts import check_version
 from circlekeeper.core.domain.enums import PersonKind
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.names import display_name
 from circlekeeper.core.problems import InvalidInput, NotFound
@@ -86,6 +88,7 @@ class PersonDetails:
     archived: bool
     guardians: list[GuardianRow] = field(default_factory=list)
     students: list[PersonRow] = field(default_factory=list)
+    row_version: int = 1  # the version read: handed back with an edit (audit/conflicts.py)
 
 
 _ROW_COLUMNS = (
@@ -247,8 +250,13 @@ class PeopleService:
             audit.record(session, "create", "person", person.uuid)
             return self._person_row(person)
 
-    def update(self, person_id: int, data: PersonData) -> PersonRow:
+    def update(
+        self, person_id: int, data: PersonData, *, loaded_version: int | None = None
+    ) -> PersonRow:
         """Save a person's facts; the equity fields only if the viewer may see them.
+
+        ``loaded_version`` is the version the editor showed (``PersonDetails.row_version``):
+        a save after someone else's is refused with an ``EditConflict``.
 
         An SRO's screen never holds the stored equity fields, so what it sends for them is
         ignored and the stored values are kept.
@@ -259,6 +267,7 @@ class PeopleService:
             editable = tuple(n for n in PERSON_FIELDS if n not in DEMOGRAPHIC_FIELDS)
         with self.ctx.write("edit a person") as session:
             person = self._get(session, person_id)
+            check_version(self.ctx, session, person, loaded_version, _("This person's record"))
             self._check_external_id(session, data.external_id, person_id)
             data = replace(
                 data, **{n: getattr(person, n) for n in PERSON_FIELDS if n not in editable}
@@ -316,7 +325,13 @@ class PeopleService:
                 )
             ]
             return PersonDetails(
-                person.id, person.uuid, data, person.archived_at is not None, guardians, students
+                person.id,
+                person.uuid,
+                data,
+                person.archived_at is not None,
+                guardians,
+                students,
+                person.row_version,
             )
 
     def link_guardian(

@@ -31,6 +31,11 @@ TEXT_HIDDEN = "(text not kept in the audit trail)"
 SKIP_COLUMNS = frozenset({"id", "uuid", "created_at", "updated_at", "search_text", "live_state"})
 SKIP_TABLES = frozenset({"audit_event", "setting", "turn", "stage_record"})
 ENTITY_NAMES = {"case_file": "case"}
+# A versioned record's new version rides with its noted changes under this prefix plus its uuid,
+# and lands in the audit line's detail as ``versions: {uuid: version}``: a refused save can then
+# name the lines written since the version the editor loaded (``core/audit/conflicts.py``).
+VERSION_KEY = "version:"
+VERSIONS = "versions"
 
 
 def entity_name(table: str) -> str:
@@ -110,8 +115,22 @@ def attach(audit_event: AuditEvent, found: dict[str, list[Any]]) -> None:
     if not found:
         return
     detail = json.loads(audit_event.detail) if audit_event.detail else {}
-    _merge(detail.setdefault("changes", {}), found)
+    fields = {k: v for k, v in found.items() if not k.startswith(VERSION_KEY)}
+    versions = {k[len(VERSION_KEY) :]: v[1] for k, v in found.items() if k.startswith(VERSION_KEY)}
+    if fields:
+        _merge(detail.setdefault("changes", {}), fields)
+    if versions:
+        detail.setdefault(VERSIONS, {}).update(versions)
     audit_event.detail = json.dumps(detail, default=str, ensure_ascii=False, sort_keys=True)
+
+
+def _next_version(session: Session, obj: object, uuid: str) -> dict[str, list[Any]]:
+    """``{version:<uuid>: [old, new]}`` for a versioned record this flush will update."""
+    column = sa_inspect(obj).mapper.version_id_col
+    if column is None or not session.is_modified(obj, include_collections=False):
+        return {}
+    current = getattr(obj, "row_version", None) or 0
+    return {f"{VERSION_KEY}{uuid}": [current, current + 1]}
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
@@ -127,6 +146,8 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
             found = changes(obj)
             if not found:
                 continue
+            # Only with changes worth a line: a version alone would make an empty "update".
+            found.update(_next_version(session, obj, uuid))
             entity, noted = pending.setdefault(uuid, (entity_name(table), {}))
             _merge(noted, found)
     actor = session.info.get(ACTOR, "")

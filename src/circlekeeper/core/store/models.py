@@ -62,6 +62,9 @@ class Person(Record, Base):
     """Anyone who can take part: students, staff, guardians, SROs, community members."""
 
     __tablename__ = "person"
+    # Counts saved changes: a save made from an older copy is refused (core/audit/conflicts.py).
+    row_version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": row_version}
 
     kind: Mapped[str] = mapped_column(String(16), default="student")
     first_name: Mapped[str] = mapped_column(String(100))
@@ -135,6 +138,9 @@ class Case(Record, Base):
     """A referral and everything that follows from it until it closes."""
 
     __tablename__ = "case_file"
+    # Counts saved changes: a save made from an older copy is refused (core/audit/conflicts.py).
+    row_version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": row_version}
 
     referred_on: Mapped[date] = mapped_column(Date, index=True)
     referral_source: Mapped[str] = mapped_column(String(20), default="teacher")
@@ -291,6 +297,10 @@ class Agreement(Record, Base):
     """A repair agreement; renegotiating makes a new version linked to the previous one."""
 
     __tablename__ = "agreement"
+    # Counts saved changes: a save made from an older copy is refused (core/audit/conflicts.py).
+    row_version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": row_version}
+
     # Today's "agreements at risk" walks the active ones and their follow-up dates in the index.
     __table_args__ = (Index("ix_agreement_status_follow_up_on", "status", "follow_up_on"),)
 
@@ -319,6 +329,10 @@ class AgreementItem(Record, Base):
     """One thing someone will do to make things right."""
 
     __tablename__ = "agreement_item"
+    # Counts saved changes: a save made from an older copy is refused (core/audit/conflicts.py).
+    row_version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": row_version}
+
     # An agreement's open items past due, read inside the index (Today, agreements at risk).
     __table_args__ = (
         Index("ix_agreement_item_agreement_due", "agreement_id", "completed_on", "due_on"),
@@ -358,6 +372,10 @@ class FollowUp(Record, Base):
     """A check-in a named adult owes by a date, and what came of it."""
 
     __tablename__ = "follow_up"
+    # Counts saved changes: a save made from an older copy is refused (core/audit/conflicts.py).
+    row_version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": row_version}
+
     # Today lists the open follow-ups due by a date, oldest first, and counts them.
     __table_args__ = (Index("ix_follow_up_status_due_on", "status", "due_on"),)
 

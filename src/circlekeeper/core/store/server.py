@@ -153,6 +153,10 @@ def make_server_engine(url: str | URL) -> Engine:
 
     @event.listens_for(engine, "handle_error")
     def _plain_words(context: Any) -> None:
+        # The pool's own test of a pooled connection (pool_pre_ping) failing is how it learns
+        # the server dropped it: it opens a new one, so that is no problem for anyone yet.
+        if getattr(context, "is_pre_ping", False):
+            return
         problem = connection_problem(context.original_exception, where)
         if problem is not None:
             raise problem from context.original_exception

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from circlekeeper.core.agreements.commands import AgreementService
 from circlekeeper.core.agreements.rows import AgreementDetails, AgreementHeader, ItemData, ItemRow
 from circlekeeper.core.domain.enums import AgreementStatus
+from circlekeeper.core.problems import EditConflict
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.agreements.exporting import ExportBar
 from circlekeeper.ui.agreements.item_dialog import (
@@ -50,6 +51,7 @@ from circlekeeper.ui.agreements.labels import (
     to_qdate,
 )
 from circlekeeper.ui.agreements.signatures import SignaturePanel
+from circlekeeper.ui.conflicts import ConflictNotice
 from circlekeeper.ui.geometry import default_size, remember_geometry
 from circlekeeper.ui.locale import date_text, format_edit, language
 from circlekeeper.ui.operations import context_for
@@ -99,6 +101,9 @@ class AgreementBuilder(ShowsProblems, QDialog):
         self.notice = note("", self)
         self.notice.setAccessibleName(self.tr("Last change"))
         self.notice.hide()
+        self.conflict = ConflictNotice(self)
+        self.conflict.reload_requested.connect(self.load_saved_version)
+        self.header_version = 0  # the header's version the fields were filled from
 
         self._build_header_box()
         self._build_items_box()
@@ -141,6 +146,7 @@ class AgreementBuilder(ShowsProblems, QDialog):
         top.addWidget(self.title)
         top.addWidget(self.state)
         top.addWidget(self.notice)
+        top.addWidget(self.conflict)
         top.addWidget(scroll, 1)
         top.addWidget(close_box)
 
@@ -327,6 +333,7 @@ class AgreementBuilder(ShowsProblems, QDialog):
         if header.follow_up_on is not None:
             self.follow_up_on.setDate(to_qdate(header.follow_up_on))
         select_data(self.follow_up_by, header.follow_up_by_id)
+        self.header_version = self.details.summary.row_version
         self._loading = False
         self._fill_items()
         self.signatures.reload()
@@ -445,11 +452,41 @@ class AgreementBuilder(ShowsProblems, QDialog):
         header = self.header()
         if header == self.details.header:
             return True
-        if not self._guard(lambda: self.service.update_header(self.agreement_id, header)):
+        version = self.header_version
+        saved: list[Any] = []
+        save = self.service.update_header
+        if not self._guard(
+            lambda: saved.append(save(self.agreement_id, header, loaded_version=version))
+        ):
             return False
+        self.header_version = saved[0].row_version
         self.details = self.service.get(self.agreement_id)
         self.changed.emit(self.agreement_id)
         return True
+
+    def _show_conflict(self, conflict: EditConflict) -> None:
+        # The fields keep what was typed; the notice lists it and offers the saved version.
+        typed, saved = self.header(), self.details.header
+        follow_up_by = self.follow_up_by.currentText() if typed.follow_up_by_id else ""
+        fields = [
+            (self.tr("The &harm:"), typed.harm_summary, "harm_summary"),
+            (self.tr("If it is &not kept:"), typed.if_not_kept, "if_not_kept"),
+            (self.tr("&Follow-up:"), day_text(typed.follow_up_on), "follow_up_on"),
+            (self.tr("b&y:"), follow_up_by, "follow_up_by_id"),
+        ]
+        unsaved = [
+            (label.replace("&", ""), value or self.tr("(empty)"))
+            for label, value, name in fields
+            if getattr(typed, name) != getattr(saved, name)
+        ]
+        self.problem.hide()
+        self.conflict.show_conflict(conflict, unsaved)
+
+    def load_saved_version(self) -> None:
+        """Fill the form from what is saved now (after someone else's save)."""
+        self._header_timer.stop()
+        self.reload()
+        self.conflict.after_reload()
 
     # -- items -----------------------------------------------------------------------------
 
@@ -472,7 +509,7 @@ class AgreementBuilder(ShowsProblems, QDialog):
             return
         self._open_item_dialog(
             item.data,
-            lambda data: self._update(item.id, data),
+            lambda data: self._update(item.id, data, item.row_version),
             self.tr("Edit item {number}").format(number=item.number),
         )
 
@@ -491,8 +528,8 @@ class AgreementBuilder(ShowsProblems, QDialog):
         row = self.service.add_item(self.agreement_id, data)
         self._after_items(row.id, self.tr("Added item {number}.").format(number=row.number))
 
-    def _update(self, item_id: int, data: ItemData) -> None:
-        row = self.service.update_item(item_id, data)
+    def _update(self, item_id: int, data: ItemData, version: int) -> None:
+        row = self.service.update_item(item_id, data, loaded_version=version)
         self._after_items(row.id, self.tr("Saved item {number}.").format(number=row.number))
 
     def remove_selected(self) -> None:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from circlekeeper.core.agreements.rows import ItemData
-from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.core.problems import EditConflict, InvalidInput, NotFound
 from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.agreements.labels import from_qdate, kind_choices, to_qdate, tr_agreement
 from circlekeeper.ui.locale import format_edit
@@ -77,6 +77,9 @@ class ShowsProblems:
     def _guard(self, action: Callable[[], object]) -> bool:
         try:
             action()
+        except EditConflict as conflict:
+            self._show_conflict(conflict)
+            return False
         except (InvalidInput, NotFound) as problem:
             self._show_problem(str(problem))
             return False
@@ -86,6 +89,10 @@ class ShowsProblems:
             return False
         self.problem.hide()
         return True
+
+    def _show_conflict(self, conflict: EditConflict) -> None:
+        """Someone else saved first; a window with a :class:`ConflictNotice` shows it there."""
+        self._show_problem(str(conflict))
 
     def _show_problem(self, text: str) -> None:
         self.problem.setText(text)

@@ -35,6 +35,7 @@ from circlekeeper.core.agreements.rows import (
     ItemRow,
 )
 from circlekeeper.core.domain.enums import AgreementStatus
+from circlekeeper.core.problems import EditConflict
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.agreements.exporting import ExportBar
 from circlekeeper.ui.agreements.item_dialog import ShowsProblems, problem_label, two_columns
@@ -276,6 +277,12 @@ class AgreementMonitor(ShowsProblems, QDialog):
 
     # -- reading ---------------------------------------------------------------------------
 
+    def _show_conflict(self, conflict: EditConflict) -> None:
+        # Show the item as it is now; the note typed below the list stays where it is.
+        item = self.selected_item()
+        self.reload(item.id if item is not None else None)
+        self._show_problem(str(conflict))
+
     def reload(self, select_id: int | None = None) -> None:
         if not self._guard(lambda: setattr(self, "details", self.service.get(self.agreement_id))):
             return
@@ -404,7 +411,10 @@ class AgreementMonitor(ShowsProblems, QDialog):
             self._show_problem(self.tr("Choose an item in the list first."))
             return
         on = from_qdate(self.done_on.date())
-        if self._guard(lambda: self.service.complete_item(item.id, on, self.done_note.text())):
+        note, version = self.done_note.text(), item.row_version
+        if self._guard(
+            lambda: self.service.complete_item(item.id, on, note, loaded_version=version)
+        ):
             self.done_note.clear()
             self.reload(item.id)
             self._say(
@@ -418,7 +428,7 @@ class AgreementMonitor(ShowsProblems, QDialog):
         item = self.selected_item()
         if item is None:
             return
-        if self._guard(lambda: self.service.reopen_item(item.id)):
+        if self._guard(lambda: self.service.reopen_item(item.id, loaded_version=item.row_version)):
             self.reload(item.id)
             self._say(self.tr("Item {number} is open again.").format(number=item.number))
             self.changed.emit(self.agreement_id)

@@ -26,6 +26,7 @@ from circlekeeper.core.cases.rows import PIPELINE, CaseAction, CaseDetail
 from circlekeeper.core.domain.enums import CaseStatus, FollowUpStatus
 from circlekeeper.core.followups.commands import FollowUpService
 from circlekeeper.core.people.people import PeopleService
+from circlekeeper.core.problems import EditConflict
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.cases.common import (
     PROBLEMS,
@@ -528,6 +529,12 @@ class CasePage(CasePageActions, QScrollArea):
     def _run(self, action: object) -> bool:
         try:
             action()  # type: ignore[operator]
+        except EditConflict as conflict:
+            # Someone else changed the case since it was shown: show it as it is now, with
+            # what they changed (the buttons hold nothing typed, so nothing is lost).
+            self.reload()
+            show_message(self.message, str(conflict), problem=True)
+            return False
         except PROBLEMS as problem:
             show_message(self.message, problem_text(problem), problem=True)
             return False

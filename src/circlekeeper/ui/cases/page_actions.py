@@ -37,8 +37,8 @@ class CasePageActions:
         if self.detail is None or self.detail.next_status is None:
             return
         target = self.detail.next_status
-        case_id = self.detail.id
-        if self._run(lambda: self.cases.move(case_id, target)):
+        case_id, version = self.detail.id, self.detail.row_version
+        if self._run(lambda: self.cases.move(case_id, target, loaded_version=version)):
             self._after(self.tr("Moved to {step}.").format(step=status_label(target)))
             self.next_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -56,8 +56,10 @@ class CasePageActions:
         if not dialog.exec():
             return
         reason = dialog.reason.text()
-        case_id = self.detail.id
-        if self._run(lambda: self.cases.move(case_id, target, reason=reason)):
+        case_id, version = self.detail.id, self.detail.row_version
+        if self._run(
+            lambda: self.cases.move(case_id, target, reason=reason, loaded_version=version)
+        ):
             self._after(self.tr("Back to {step}.").format(step=status_label(target)))
 
     def close_case(self: CasePage) -> None:  # type: ignore[misc]
@@ -69,9 +71,9 @@ class CasePageActions:
         if not dialog.exec():
             return
         reason, closed_on = dialog.choice()
-        case_id = self.detail.id
+        case_id, version = self.detail.id, self.detail.row_version
         try:
-            cancelled = self.cases.close(case_id, reason, today=closed_on)
+            cancelled = self.cases.close(case_id, reason, today=closed_on, loaded_version=version)
         except OpenFollowUps as open_ones:
             choice = ask_about_open_follow_ups(self, open_ones.follow_ups)
             if choice is None:
@@ -83,6 +85,7 @@ class CasePageActions:
                     reason,
                     today=closed_on,
                     open_follow_ups="cancel" if choice == "cancel" else "keep",
+                    loaded_version=version,
                 )
             except PROBLEMS as problem:
                 show_message(self.message, problem_text(problem), problem=True)

@@ -88,6 +88,7 @@ class DiversionSection(QGroupBox):
         super().__init__(self.tr("Diversion"), parent)
         self.cases = cases
         self.case_id: int | None = None
+        self.version: int | None = None
         self.may_divert = True
         self.setAccessibleName(self.tr("Diversion"))
         self.diverted_from = QComboBox(self)
@@ -128,6 +129,7 @@ class DiversionSection(QGroupBox):
 
     def load(self, detail: CaseDetail) -> None:
         self.case_id = detail.id
+        self.version = detail.row_version  # handed back on Save: a stale save is refused
         self.diverted_from.setCurrentIndex(self.diverted_from.findData(detail.diverted_from))
         self.amount.setValue(detail.diversion_amount or 0)
         self.reinstated.setChecked(detail.consequence_reinstated)
@@ -151,11 +153,12 @@ class DiversionSection(QGroupBox):
         if self.case_id is None:
             return
         try:
-            self.cases.set_diversion(
+            self.version = self.cases.set_diversion(
                 self.case_id,
                 str(self.diverted_from.currentData()),
                 self.amount.value() or None,
                 consequence_reinstated=self.reinstated.isChecked(),
+                loaded_version=self.version,
             )
         except PROBLEMS as problem:
             show_message(self.message, problem_text(problem), problem=True)

@@ -28,10 +28,17 @@ from PySide6.QtWidgets import (
 )
 
 from circlekeeper.core.domain.enums import PersonKind
-from circlekeeper.core.people.people import GuardianRow, PeopleService, PersonData, PersonRow
-from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.core.people.people import (
+    PERSON_FIELDS,
+    GuardianRow,
+    PeopleService,
+    PersonData,
+    PersonRow,
+)
+from circlekeeper.core.problems import EditConflict, InvalidInput, NotFound
 from circlekeeper.core.profiles.profiles import Viewer
 from circlekeeper.core.store.problems import DatabaseProblem
+from circlekeeper.ui.conflicts import ConflictNotice
 from circlekeeper.ui.locale import format_edit
 from circlekeeper.ui.people.guardian_links import GuardianLinks, PendingLink
 from circlekeeper.ui.people.labels import grade_choices, kind_choices
@@ -76,6 +83,10 @@ class PersonDialog(GuardianLinks):
         self._pending_unlinks: set[int] = set()
         # The equity fields are left out in core for a viewer who may not see them.
         details = self.service.details(person_id) if person_id is not None else None
+        # The version the form was filled from: a save after someone else's is refused.
+        self._version = details.row_version if details is not None else None
+        self.conflict = ConflictNotice(self)
+        self.conflict.reload_requested.connect(self.load_saved_version)
 
         self.setWindowTitle(self.tr("Add a person") if details is None else self.tr("Edit person"))
         self.setAccessibleName(self.windowTitle())
@@ -248,6 +259,7 @@ class PersonDialog(GuardianLinks):
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.windowTitle(), self))
         layout.addWidget(self.error)
+        layout.addWidget(self.conflict)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.buttons)
 
@@ -409,7 +421,13 @@ class PersonDialog(GuardianLinks):
                 self.saved = self.service.create(self.person_data())
                 self.person_id = self.saved.id
             else:
-                self.saved = self.service.update(self.person_id, self.person_data())
+                self.saved = self.service.update(
+                    self.person_id, self.person_data(), loaded_version=self._version
+                )
+        except EditConflict as conflict:
+            self.error.hide()
+            self.conflict.show_conflict(conflict, self._unsaved())
+            return
         except (InvalidInput, NotFound) as problem:
             self.show_problem(str(problem))
             return
@@ -425,6 +443,31 @@ class PersonDialog(GuardianLinks):
         if not self._save_links():
             return
         super().accept()
+
+    def _unsaved(self) -> list[tuple[str, str]]:
+        """Each field typed differently from what was loaded: (its name, what was typed)."""
+        typed, found = self.person_data(), []
+        for name in PERSON_FIELDS:
+            value = getattr(typed, name)
+            if value == getattr(self._stored, name):
+                continue
+            widget = getattr(self, name)
+            shown = widget.currentText() if isinstance(widget, QComboBox) else value
+            found.append((widget.accessibleName() + ":", str(shown or self.tr("(empty)"))))
+        return found
+
+    def load_saved_version(self) -> None:
+        """Fill the form from what is saved now (after someone else's save)."""
+        if self.person_id is None:
+            return
+        try:
+            details = self.service.details(self.person_id)
+        except (InvalidInput, NotFound, DatabaseProblem) as problem:
+            self.show_problem(str(problem))
+            return
+        self._load(details.data, details.guardians)
+        self._version = details.row_version
+        self.conflict.after_reload()
 
     def show_history(self) -> QDialog | None:
         """The audit trail of this person: every saved change, field by field."""

@@ -373,7 +373,11 @@ class TodayArea(QWidget):
             return
         try:
             self.follow_ups.record_outcome(
-                row.id, status, self.outcome.text(), on=self.clock().date()
+                row.id,
+                status,
+                self.outcome.text(),
+                on=self.clock().date(),
+                loaded_version=row.row_version,
             )
         except (*PROBLEMS, DatabaseProblem) as problem:
             show_message(self.message, problem_text(problem), problem=True)
