@@ -614,6 +614,11 @@
             <source>A guardian's signature is still missing for {names}; it can be recorded later.</source>
             <translation>Todavía falta la firma de un/a tutor/a de {names}; se puede registrar más tarde.</translation>
         </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Fill in the [words] highlighted in item {numbers}.</source>
+            <translation>Complete las [palabras] resaltadas del compromiso {numbers}.</translation>
+        </message>
     </context>
     <context>
         <name>AgreementMonitor</name>
@@ -1062,6 +1067,11 @@
             <location filename="../../src/circlekeeper/ui/agreements/monitor.py" />
             <source>Renegotiated: new version started</source>
             <translation>Renegociado: se inició una nueva versión</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/blanks.py" />
+            <source>Still to fill in: {blanks}</source>
+            <translation>Falta completar: {blanks}</translation>
         </message>
     </context>
     <context>
@@ -3084,6 +3094,36 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
             <source>Print preview — {title}</source>
             <translation>Vista previa de impresión — {title}</translation>
         </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Dra&amp;ft copy to talk it over (marked DRAFT)</source>
+            <translation>Copia &amp;borrador para conversarla (marcada BORRADOR)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Draft copy, marked DRAFT on every page</source>
+            <translation>Copia borrador, marcada BORRADOR en cada página</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>An agreement with blanks still to fill in, such as [amount], prints only as a draft copy, marked DRAFT on every page, that is not for signing.</source>
+            <translation>Un acuerdo con espacios por completar, como [cantidad], solo se imprime como copia borrador, marcada BORRADOR en cada página, que no es para firmar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Items with no Spanish wording</source>
+            <translation>Compromisos sin redacción en español</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Item {items} has no Spanish wording yet. The Spanish copy will print the English words for it and say so. Make the copy anyway?</source>
+            <translation>El compromiso {items} todavía no tiene redacción en español. La copia en español imprimirá el texto en inglés y lo indicará. ¿Desea hacer la copia de todos modos?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>To add the Spanish wording, edit the item and fill in the Spanish fields.</source>
+            <translation>Para agregar la redacción en español, edite el compromiso y complete los campos en español.</translation>
+        </message>
     </context>
     <context>
         <name>FacilitatorWindow</name>
@@ -4629,6 +4669,41 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
             <source>Cancel</source>
             <translation>Cancelar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>What will be done, in Spanish</source>
+            <translation>Lo que se hará, en español</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>The same item in Spanish, for a Spanish or side-by-side copy.</source>
+            <translation>El mismo compromiso en español, para una copia en español o en dos columnas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>How it will be checked, in Spanish</source>
+            <translation>Cómo se verificará, en español</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>Blanks still to fill in</source>
+            <translation>Espacios por completar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>In S&amp;panish:</source>
+            <translation>En &amp;español:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>Checked (Spa&amp;nish):</source>
+            <translation>Verifica&amp;ción (español):</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>{left}. Replace each highlighted word in square brackets with what was agreed; the agreement cannot be made active or printed for signing until then.</source>
+            <translation>{left}. Reemplace cada palabra resaltada entre corchetes por lo que se acordó; hasta entonces, el acuerdo no se puede activar ni imprimir para firmar.</translation>
         </message>
     </context>
     <context>
@@ -10525,6 +10600,21 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/store/scrub.py" />
             <source>The old records were removed, but {path} is open in another window or program, so the space they used could not be wiped yet. Close it, then run the retention again: it will finish the wipe.</source>
             <translation>Se quitaron los registros antiguos, pero {path} está abierta en otra ventana o programa, así que todavía no se pudo limpiar el espacio que ocupaban. Ciérrela y vuelva a aplicar la conservación: así terminará la limpieza.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/placeholders.py" />
+            <source>Item {items} still has words in square brackets to fill in, such as {example}. Replace each one with what was agreed, then make the agreement active. Nothing was changed.</source>
+            <translation>El compromiso {items} todavía tiene palabras entre corchetes por completar, como {example}. Reemplace cada una por lo que se acordó y luego active el acuerdo. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/placeholders.py" />
+            <source>Item {items} still has words in square brackets to fill in, such as {example}, so the agreement cannot be printed or saved for signing yet. Replace each one with what was agreed, or print a draft copy (marked DRAFT) to talk it over. Nothing was saved.</source>
+            <translation>El compromiso {items} todavía tiene palabras entre corchetes por completar, como {example}, así que el acuerdo aún no se puede imprimir ni guardar para firmar. Reemplace cada una por lo que se acordó, o imprima una copia borrador (marcada BORRADOR) para conversarla. No se guardó nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/templates.py" />
+            <source>Item {items} has no Spanish wording, so the Spanish copy prints its English words and says so.</source>
+            <translation>El compromiso {items} no tiene redacción en español, así que la copia en español imprime el texto en inglés y lo indica.</translation>
         </message>
     </context>
     <context>

@@ -136,8 +136,8 @@ def test_a_spanish_copy_prints_the_spanish_wording_and_names_items_without(
     html = _flat(result.html)
     assert "Dar dos horas de servicio en la biblioteca." in html
     assert "La bibliotecaria firma el registro." in html
-    assert "Puntos sin redacción en español: 2, 3." in html
-    assert "todavía no tiene redacción en español" in html
+    assert "Compromisos sin redacción en español: 2, 3." in html
+    assert "Este compromiso todavía no tiene redacción en español" in html
     assert any("Item 2, 3 has no Spanish wording" in w for w in result.warnings)
     # The English copy says nothing about Spanish
     english = render_agreement(view, "en")
