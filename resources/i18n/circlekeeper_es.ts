@@ -1788,6 +1788,16 @@
             <source>The check-ins were already scheduled.</source>
             <translation>Las revisiones ya estaban programadas.</translation>
         </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Famil&amp;y letter…</source>
+            <translation>Carta a la famil&amp;ia…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Save the letter to the family as PDF</source>
+            <translation>Guardar la carta a la familia en PDF</translation>
+        </message>
     </context>
     <context>
         <name>CaseStatus</name>
@@ -6439,6 +6449,16 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <source>Before you start: ready</source>
             <translation>Antes de empezar: todo listo</translation>
         </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Save su&amp;mmary PDF…</source>
+            <translation>Guardar resu&amp;men en PDF…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Save the circle summary as PDF</source>
+            <translation>Guardar el resumen del círculo en PDF</translation>
+        </message>
     </context>
     <context>
         <name>PreparationPanel</name>
@@ -10671,6 +10691,84 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/ui/unexpected.py" />
             <source>Something went wrong in circlekeeper. Nothing saved was lost: every change is stored the moment it is made, and you can carry on. If it happens again, restart circlekeeper. The details are in the log (the logs folder in the data folder).</source>
             <translation>Algo salió mal en circlekeeper. No se perdió nada de lo guardado: cada cambio se guarda en el momento en que se hace, y puede seguir trabajando. Si vuelve a pasar, reinicie circlekeeper. Los detalles están en el registro (la carpeta de registros en la carpeta de datos).</translation>
+        </message>
+    </context>
+    <context>
+        <name>DocumentDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Language of the document</source>
+            <translation>Idioma del documento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Student the letter is about</source>
+            <translation>Estudiante de quien trata la carta</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Problem</source>
+            <translation>Problema</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Last change</source>
+            <translation>Último cambio</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Save &amp;PDF…</source>
+            <translation>Guardar &amp;PDF…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Save as PDF</source>
+            <translation>Guardar en PDF</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>&amp;Language:</source>
+            <translation>&amp;Idioma:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>&amp;Student:</source>
+            <translation>&amp;Estudiante:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Close</source>
+            <translation>Cerrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Saved {file}.</source>
+            <translation>Se guardó {file}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>This agreement names no student, so there is no family to write to.</source>
+            <translation>Este acuerdo no nombra a ninguna persona estudiante, así que no hay a qué familia escribir.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Letter to the family</source>
+            <translation>Carta a la familia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>A letter to the student's guardians about what was agreed and who will check in, with a line for them to sign. It leaves out private notes and demographic fields.</source>
+            <translation>Una carta para la familia o las personas tutoras de la persona estudiante sobre lo que se acordó y quién hará el seguimiento, con una línea para que la firmen. No incluye notas privadas ni datos demográficos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Circle summary</source>
+            <translation>Resumen del círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Who took part, the notes kept for the file and the agreement made. Private notes are included only on their author's own copy.</source>
+            <translation>Quiénes participaron, las notas que se guardan en el expediente y el acuerdo que se hizo. Las notas privadas solo aparecen en la copia de quien las escribió.</translation>
         </message>
     </context>
 </TS>
