@@ -6474,8 +6474,8 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
-            <source>Meet each person before the conference, record their agreement to take part, and a guardian's consent for anyone under 18.</source>
-            <translation>Reúnase con cada persona antes de la conferencia, registre su acuerdo para participar y el consentimiento de la madre, el padre o tutor de cualquier menor de 18 años.</translation>
+            <source>Meet each person before the circle, record their agreement to take part, and a guardian's consent for anyone under 18.</source>
+            <translation>Reúnase con cada persona antes del círculo, registre su acuerdo para participar y el consentimiento de la madre, el padre o tutor de cualquier menor de 18 años.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
@@ -6545,8 +6545,8 @@ de la familia</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
-            <source>This conference has no case; its screen is kept here.</source>
-            <translation>Esta conferencia no tiene caso; su evaluación se guarda aquí.</translation>
+            <source>This circle has no case; its screen is kept here.</source>
+            <translation>Este círculo no tiene caso; su evaluación se guarda aquí.</translation>
         </message>
     </context>
     <context>
@@ -9282,17 +9282,17 @@ en sus asientos alrededor del círculo.</translation>
         <name>StartCircle</name>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/start.py" />
-            <source>This conference cannot be held</source>
-            <translation>Esta conferencia no se puede realizar</translation>
+            <source>This circle cannot be held</source>
+            <translation>Este círculo no se puede realizar</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/start.py" />
-            <source>The eligibility screen stops this conference:
+            <source>The eligibility screen stops this circle:
 
 {lines}
 
 Nothing was started and nothing was changed. Change the screen on the case page if it was answered by mistake.</source>
-            <translation>La evaluación de elegibilidad detiene esta conferencia:
+            <translation>La evaluación de elegibilidad detiene este círculo:
 
 {lines}
 
@@ -9481,6 +9481,16 @@ Usted conoce mejor la situación; puede empezar de todos modos.</translation>
             <location filename="../../src/circlekeeper/ui/live/summary.py" />
             <source>Shared record</source>
             <translation>Registro compartido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Save su&amp;mmary PDF…</source>
+            <translation>Guardar resu&amp;men en PDF…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Save the circle summary as PDF</source>
+            <translation>Guardar el resumen del círculo en PDF</translation>
         </message>
     </context>
     <context>
