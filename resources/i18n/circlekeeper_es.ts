@@ -541,6 +541,11 @@
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
+            <source>Fill in the [words] highlighted in item {numbers}.</source>
+            <translation>Complete las [palabras] resaltadas del compromiso {numbers}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/builder.py" />
             <source>Tick who signed the paper agreement.</source>
             <translation>Marque quién firmó el acuerdo en papel.</translation>
         </message>
@@ -992,6 +997,11 @@
     </context>
     <context>
         <name>Agreements</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/blanks.py" />
+            <source>Still to fill in: {blanks}</source>
+            <translation>Falta completar: {blanks}</translation>
+        </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
             <source>The records could not be read or saved just now. Nothing already saved was lost. Try again; if it keeps happening, restart circlekeeper.</source>
@@ -1516,6 +1526,16 @@
             <location filename="../../src/circlekeeper/ui/cases/page.py" />
             <source>Items done</source>
             <translation>Cumplidos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Famil&amp;y letter…</source>
+            <translation>Carta a la famil&amp;ia…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/page.py" />
+            <source>Save the letter to the family as PDF</source>
+            <translation>Guardar la carta a la familia en PDF</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/page.py" />
@@ -2962,6 +2982,84 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         </message>
     </context>
     <context>
+        <name>DocumentDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Language of the document</source>
+            <translation>Idioma del documento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Student the letter is about</source>
+            <translation>Estudiante de quien trata la carta</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Problem</source>
+            <translation>Problema</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Last change</source>
+            <translation>Último cambio</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Save &amp;PDF…</source>
+            <translation>Guardar &amp;PDF…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Save as PDF</source>
+            <translation>Guardar en PDF</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>&amp;Language:</source>
+            <translation>&amp;Idioma:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>&amp;Student:</source>
+            <translation>&amp;Estudiante:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Close</source>
+            <translation>Cerrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Saved {file}.</source>
+            <translation>Se guardó {file}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>This agreement names no student, so there is no family to write to.</source>
+            <translation>Este acuerdo no nombra a ninguna persona estudiante, así que no hay a qué familia escribir.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Letter to the family</source>
+            <translation>Carta a la familia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>A letter to the student's guardians about what was agreed and who will check in, with a line for them to sign. It leaves out private notes and demographic fields.</source>
+            <translation>Una carta para la familia o las personas tutoras de la persona estudiante sobre lo que se acordó y quién hará el seguimiento, con una línea para que la firmen. No incluye notas privadas ni datos demográficos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Circle summary</source>
+            <translation>Resumen del círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Who took part, the notes kept for the file and the agreement made. Private notes are included only on their author's own copy.</source>
+            <translation>Quiénes participaron, las notas que se guardan en el expediente y el acuerdo que se hizo. Las notas privadas solo aparecen en la copia de quien las escribió.</translation>
+        </message>
+    </context>
+    <context>
         <name>EligibilityForm</name>
         <message>
             <location filename="../../src/circlekeeper/ui/eligibility.py" />
@@ -3214,6 +3312,21 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Dra&amp;ft copy to talk it over (marked DRAFT)</source>
+            <translation>Copia &amp;borrador para conversarla (marcada BORRADOR)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Draft copy, marked DRAFT on every page</source>
+            <translation>Copia borrador, marcada BORRADOR en cada página</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>An agreement with blanks still to fill in, such as [amount], prints only as a draft copy, marked DRAFT on every page, that is not for signing.</source>
+            <translation>Un acuerdo con espacios por completar, como [cantidad], solo se imprime como copia borrador, marcada BORRADOR en cada página, que no es para firmar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
             <source>Save &amp;PDF…</source>
             <translation>&amp;Guardar PDF…</translation>
         </message>
@@ -3276,6 +3389,21 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
             <source>C&amp;opy:</source>
             <translation>Copia:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Items with no Spanish wording</source>
+            <translation>Compromisos sin redacción en español</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>Item {items} has no Spanish wording yet. The Spanish copy will print the English words for it and say so. Make the copy anyway?</source>
+            <translation>El compromiso {items} todavía no tiene redacción en español. La copia en español imprimirá el texto en inglés y lo indicará. ¿Desea hacer la copia de todos modos?</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
+            <source>To add the Spanish wording, edit the item and fill in the Spanish fields.</source>
+            <translation>Para agregar la redacción en español, edite el compromiso y complete los campos en español.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
@@ -4848,6 +4976,26 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>What will be done, in Spanish</source>
+            <translation>Lo que se hará, en español</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>The same item in Spanish, for a Spanish or side-by-side copy.</source>
+            <translation>El mismo compromiso en español, para una copia en español o en dos columnas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>How it will be checked, in Spanish</source>
+            <translation>Cómo se verificará, en español</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>Blanks still to fill in</source>
+            <translation>Espacios por completar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
             <source>— the follow-up adult —</source>
             <translation>— la persona adulta del seguimiento —</translation>
         </message>
@@ -4903,6 +5051,16 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>In S&amp;panish:</source>
+            <translation>En &amp;español:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>Checked (Spa&amp;nish):</source>
+            <translation>Verifica&amp;ción (español):</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
             <source>Save item</source>
             <translation>Guardar compromiso</translation>
         </message>
@@ -4910,6 +5068,11 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
             <source>Cancel</source>
             <translation>Cancelar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/item_dialog.py" />
+            <source>{left}. Replace each highlighted word in square brackets with what was agreed; the agreement cannot be made active or printed for signing until then.</source>
+            <translation>{left}. Reemplace cada palabra resaltada entre corchetes por lo que se acordó; hasta entonces, el acuerdo no se puede activar ni imprimir para firmar.</translation>
         </message>
     </context>
     <context>
@@ -6631,6 +6794,16 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Save su&amp;mmary PDF…</source>
+            <translation>Guardar resu&amp;men en PDF…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
+            <source>Save the circle summary as PDF</source>
+            <translation>Guardar el resumen del círculo en PDF</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/plan.py" />
             <source>Kind of circle</source>
             <translation>Tipo de círculo</translation>
         </message>
@@ -6887,8 +7060,8 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
-            <source>Meet each person before the conference, record their agreement to take part, and a guardian's consent for anyone under 18.</source>
-            <translation>Reúnase con cada persona antes de la conferencia, registre su acuerdo para participar y el consentimiento de la madre, el padre o tutor de cualquier menor de 18 años.</translation>
+            <source>Meet each person before the circle, record their agreement to take part, and a guardian's consent for anyone under 18.</source>
+            <translation>Reúnase con cada persona antes del círculo, registre su acuerdo para participar y el consentimiento de la madre, el padre o tutor de cualquier menor de 18 años.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
@@ -6958,8 +7131,16 @@ de la familia</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>This circle has no case; its screen is kept here.</source>
+            <translation>Este círculo no tiene caso; su evaluación se guarda aquí.</translation>
+        </message>
+        <message>
+            <source>Meet each person before the conference, record their agreement to take part, and a guardian's consent for anyone under 18.</source>
+            <translation type="vanished">Reúnase con cada persona antes de la conferencia, registre su acuerdo para participar y el consentimiento de la madre, el padre o tutor de cualquier menor de 18 años.</translation>
+        </message>
+        <message>
             <source>This conference has no case; its screen is kept here.</source>
-            <translation>Esta conferencia no tiene caso; su evaluación se guarda aquí.</translation>
+            <translation type="vanished">Esta conferencia no tiene caso; su evaluación se guarda aquí.</translation>
         </message>
     </context>
     <context>
@@ -10040,17 +10221,17 @@ en sus asientos alrededor del círculo.</translation>
         <name>StartCircle</name>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/start.py" />
-            <source>This conference cannot be held</source>
-            <translation>Esta conferencia no se puede realizar</translation>
+            <source>This circle cannot be held</source>
+            <translation>Este círculo no se puede realizar</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/start.py" />
-            <source>The eligibility screen stops this conference:
+            <source>The eligibility screen stops this circle:
 
 {lines}
 
 Nothing was started and nothing was changed. Change the screen on the case page if it was answered by mistake.</source>
-            <translation>La evaluación de elegibilidad detiene esta conferencia:
+            <translation>La evaluación de elegibilidad detiene este círculo:
 
 {lines}
 
@@ -10093,6 +10274,22 @@ Usted conoce mejor la situación; puede empezar de todos modos.</translation>
             <location filename="../../src/circlekeeper/ui/circles/start.py" />
             <source>This copy of circlekeeper has no facilitator view yet.</source>
             <translation>Esta copia de circlekeeper todavía no tiene vista de facilitación.</translation>
+        </message>
+        <message>
+            <source>This conference cannot be held</source>
+            <translation type="vanished">Esta conferencia no se puede realizar</translation>
+        </message>
+        <message>
+            <source>The eligibility screen stops this conference:
+
+{lines}
+
+Nothing was started and nothing was changed. Change the screen on the case page if it was answered by mistake.</source>
+            <translation type="vanished">La evaluación de elegibilidad detiene esta conferencia:
+
+{lines}
+
+No se inició ni se cambió nada. Si se respondió por error, cambie la evaluación en la página del caso.</translation>
         </message>
     </context>
     <context>
@@ -10572,6 +10769,16 @@ Usted conoce mejor la situación; puede empezar de todos modos.</translation>
             <location filename="../../src/circlekeeper/ui/live/summary.py" />
             <source>Write the repair agreement</source>
             <translation>Redactar el acuerdo de reparación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Save su&amp;mmary PDF…</source>
+            <translation>Guardar resu&amp;men en PDF…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/summary.py" />
+            <source>Save the circle summary as PDF</source>
+            <translation>Guardar el resumen del círculo en PDF</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/live/summary.py" />
@@ -11497,6 +11704,16 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <translation>Este compromiso del acuerdo</translation>
         </message>
         <message>
+            <location filename="../../src/circlekeeper/core/agreements/placeholders.py" />
+            <source>Item {items} still has words in square brackets to fill in, such as {example}. Replace each one with what was agreed, then make the agreement active. Nothing was changed.</source>
+            <translation>El compromiso {items} todavía tiene palabras entre corchetes por completar, como {example}. Reemplace cada una por lo que se acordó y luego active el acuerdo. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/placeholders.py" />
+            <source>Item {items} still has words in square brackets to fill in, such as {example}, so the agreement cannot be printed or saved for signing yet. Replace each one with what was agreed, or print a draft copy (marked DRAFT) to talk it over. Nothing was saved.</source>
+            <translation>El compromiso {items} todavía tiene palabras entre corchetes por completar, como {example}, así que el acuerdo aún no se puede imprimir ni guardar para firmar. Reemplace cada una por lo que se acordó, o imprima una copia borrador (marcada BORRADOR) para conversarla. No se guardó nada.</translation>
+        </message>
+        <message>
             <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
             <source>(empty)</source>
             <translation>(vacío)</translation>
@@ -11775,6 +11992,11 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/export/survey_form.py" />
             <source>Print between 1 and {max_copies} forms (asked for {copies}). Give the number of people who will answer.</source>
             <translation>Imprima entre 1 y {max_copies} formularios (se pidieron {copies}). Indique el número de personas que van a responder.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/templates.py" />
+            <source>Item {items} has no Spanish wording, so the Spanish copy prints its English words and says so.</source>
+            <translation>El compromiso {items} no tiene redacción en español, así que la copia en español imprime el texto en inglés y lo indica.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/facilitation/actions.py" />

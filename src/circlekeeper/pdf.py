@@ -21,6 +21,7 @@ from typing import Literal
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
+    QColor,
     QFont,
     QGuiApplication,
     QPagedPaintDevice,
@@ -220,14 +221,19 @@ def _keep_table_starts(doc: QTextDocument, page_height: float, rows: int = 3) ->
             return
 
 
-def _paint_pages(doc: QTextDocument, device: QPagedPaintDevice, footer: str) -> int:
-    """Lay the document out on the device's pages and paint them with a footer; return pages."""
+def _paint_pages(doc: QTextDocument, device: QPagedPaintDevice, footer: str, mark: str = "") -> int:
+    """Lay the document out on the device's pages and paint them with a footer; return pages.
+
+    ``mark`` (a draft copy's "DRAFT, not for signing") is painted in bold red in the middle of
+    every page's footer, so no page of a draft can pass for the copy to sign."""
     doc.documentLayout().setPaintDevice(device)
     dpi = device.logicalDpiY()
     page = device.pageLayout().paintRectPixels(dpi)
     footer_font = QFont("DejaVu Sans")
     footer_font.setPointSizeF(_FOOTER_PT)
     footer_height = _FOOTER_PT * 2.6 * dpi / 72
+    mark_height = _FOOTER_PT * 2.2 * dpi / 72 if mark else 0.0
+    footer_height += mark_height
     body = QSizeF(page.width(), page.height() - footer_height)
     doc.setPageSize(body)
     _keep_headings_with_next(doc, body.height())
@@ -252,6 +258,16 @@ def _paint_pages(doc: QTextDocument, device: QPagedPaintDevice, footer: str) -> 
             flags = Qt.AlignmentFlag.AlignBottom
             painter.drawText(band, flags | Qt.AlignmentFlag.AlignLeft, footer)
             painter.drawText(band, flags | Qt.AlignmentFlag.AlignRight, f"{number + 1} / {pages}")
+            if mark:
+                painter.save()
+                mark_font = QFont(footer_font)
+                mark_font.setBold(True)
+                mark_font.setPointSizeF(_FOOTER_PT * 1.5)
+                painter.setFont(mark_font)
+                painter.setPen(QColor("#a00000"))
+                top = QRectF(band.x(), band.y(), band.width(), mark_height)
+                painter.drawText(top, Qt.AlignmentFlag.AlignCenter, mark)
+                painter.restore()
     finally:
         painter.end()
     return pages
@@ -264,6 +280,7 @@ def html_to_pdf(
     title: str,
     page_size: PageSizeName = "letter",
     prepare: Callable[[QTextDocument], None] | None = None,
+    mark: str = "",
 ) -> int:
     """Write the HTML as a PDF file at ``path``; return the number of pages.
 
@@ -292,7 +309,7 @@ def html_to_pdf(
                 QPageLayout.Unit.Millimeter,
             )
         )
-        pages = _paint_pages(doc, writer, title)
+        pages = _paint_pages(doc, writer, title, mark)
         del writer  # the file is finished when the writer goes away
         if not temp.exists() or temp.stat().st_size == 0:
             raise PdfProblem(f"The PDF could not be written to {path}. Nothing was saved.")
@@ -316,9 +333,10 @@ def print_html(
     *,
     title: str = "",
     prepare: Callable[[QTextDocument], None] | None = None,
+    mark: str = "",
 ) -> int:
     """Paint the HTML on a printer (or the print-preview's printer); return the page count."""
     doc = make_document(html, title=title)
     if prepare is not None:
         prepare(doc)
-    return _paint_pages(doc, printer, title)
+    return _paint_pages(doc, printer, title, mark)

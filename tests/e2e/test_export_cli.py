@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -116,3 +117,57 @@ def test_a_costly_school_template_falls_back_on_the_command_line(
     assert "agreement.html, line 2" in result.stderr
     assert "too large for a document" in result.stderr
     assert "built-in template was used instead" in result.stderr
+
+
+def test_an_agreement_with_blanks_prints_only_as_a_marked_draft(
+    run_cli, db_path: Path, tmp_path: Path
+) -> None:
+    # Given an agreement whose typical item still holds [amount] and [hours]
+    agreement_id, _ = _agreement(db_path)
+    db = open_database(db_path)
+    try:
+        service = AgreementService(db.sessions)
+        jose = service.get(agreement_id).items[0].data.responsible_id
+        service.add_item(
+            agreement_id,
+            ItemData("Pay back [amount] or work [hours] hours.", responsible_id=jose),
+        )
+    finally:
+        db.close()
+    common = ("--database", str(db_path))
+    # When it is exported for signing, as PDF, HTML or a copy for sharing, it is refused
+    for extra in ((), ("--format", "html"), ("--sharing", "--basis", "school_official")):
+        out = tmp_path / "refused.pdf"
+        refused = run_cli("export", "agreement", str(agreement_id), "-o", str(out), *extra, *common)
+        assert refused.returncode == 2, refused.stderr
+        assert "Item 2" in refused.stderr and "[amount]" in refused.stderr
+        assert "draft copy" in refused.stderr and "Traceback" not in refused.stderr
+        assert not out.exists()
+    # Nothing reached the record of disclosures for the refused copy for sharing
+    db = open_database(db_path)
+    try:
+        from circlekeeper.core.store.models import Disclosure
+
+        with db.sessions() as session:
+            assert session.query(Disclosure).count() == 0
+    finally:
+        db.close()
+    # A draft copy prints, with the mark on every page
+    draft = tmp_path / "draft.pdf"
+    result = run_cli(
+        "export",
+        "agreement",
+        str(agreement_id),
+        "--draft",
+        "--lang",
+        "en+es",
+        "-o",
+        str(draft),
+        *common,
+    )
+    assert result.returncode == 0, result.stderr
+    pages = [
+        " ".join(unicodedata.normalize("NFKC", p.extract_text() or "").split())
+        for p in PdfReader(draft).pages
+    ]
+    assert all("DRAFT, not for signing / BORRADOR, no es para firmar" in p for p in pages)

@@ -105,6 +105,10 @@ def test_builder_from_finished_conference_to_printed_pdf(
     assert unnamed_controls(dialog) == []
     dialog.action.selectAll()
     qtbot.keyClicks(dialog.action, "Apologise to Amara in a letter, read together.")
+    # The typical item's other blanks are filled too, in English and Spanish
+    dialog.verification.setText("Amara tells Dana the apology was made.")
+    dialog.action_es.setPlainText("Pedir disculpas a Amara en una carta, leída juntos.")
+    dialog.verification_es.setText("Amara le confirma a Dana que recibió la disculpa.")
     _fill_item(qtbot, dialog, c.jose, date(2025, 3, 11))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
@@ -175,7 +179,17 @@ def test_builder_from_finished_conference_to_printed_pdf(
     # The bilingual copy for sharing outside the counseling office
     builder.export.language.setCurrentIndex(builder.export.language.findData("en+es"))
     builder.export.audience.setCurrentIndex(builder.export.audience.findData("sharing"))
-    shared = _save_pdf(qtbot, monkeypatch, builder.export, tmp_path / "shared")
+    # The item with no Spanish wording is named first; the copy is made once confirmed
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "shared"), "")
+    )
+    qtbot.mouseClick(builder.export.pdf_button, Qt.MouseButton.LeftButton)
+    warning = builder.export.spanish_warning
+    assert warning is not None and "Item 1 has no Spanish wording" in warning.text()  # moved up
+    warning.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: not builder.export.rendering)
+    shared = _pdf_text(tmp_path / "shared.pdf")
+    assert "Pedir disculpas a Amara en una carta" in " ".join(shared.split())
     assert (tmp_path / "shared.pdf").exists()
     assert "Acuerdo" in shared or "acuerdo" in shared
     builder.close()

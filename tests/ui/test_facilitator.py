@@ -145,6 +145,12 @@ def test_a_whole_harm_circle_with_the_keyboard_only(qtbot: QtBot, db: Database) 
     with db.sessions() as s:
         assert s.scalar(select(func.count()).select_from(Agreement)) == 1
     builder.close()
+    # and saves the circle's summary for the file, the same document as ``export summary``
+    view.save_summary_button.click()
+    saver = view.summary_window
+    assert saver is not None and saver.isVisible()
+    assert saver.windowTitle() == "Circle summary" and not saver.student.isVisible()
+    saver.close()
 
 
 def test_a_whole_conference_with_the_keyboard_only(qtbot: QtBot, db: Database) -> None:

@@ -44,6 +44,12 @@ def register(sub: Any) -> None:
         "health_safety_emergency, law_enforcement_unit, court_order, parental_consent, "
         "state_law_report)",
     )
+    agreement.add_argument(
+        "--draft",
+        action="store_true",
+        help="a copy to talk over, marked DRAFT on every page (the only copy an agreement with "
+        "blanks still to fill in, such as [amount], can print)",
+    )
     agreement.add_argument("--page-size", choices=("letter", "a4"), default="letter")
     agreement.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     add_database_option(agreement)
@@ -115,9 +121,14 @@ def _export_agreement(args: argparse.Namespace) -> int:
 
 
 def _write_agreement(args: argparse.Namespace, view: Any, audience: str, output: Path) -> None:
-    from circlekeeper.core.export.templates import agreement_page_title, render_agreement
+    from circlekeeper.core.export.templates import (
+        agreement_page_title,
+        draft_mark,
+        render_agreement,
+    )
 
-    result = render_agreement(view, args.lang, audience)
+    draft = bool(getattr(args, "draft", False))
+    result = render_agreement(view, args.lang, audience, draft=draft)
     for warning in result.warnings:
         print(f"circlekeeper: warning: {warning}", file=sys.stderr)
     if args.format == "html":
@@ -127,7 +138,13 @@ def _write_agreement(args: argparse.Namespace, view: Any, audience: str, output:
 
         title = agreement_page_title(view, args.lang, audience)
         try:
-            html_to_pdf(result.html, output, title=title, page_size=args.page_size)
+            html_to_pdf(
+                result.html,
+                output,
+                title=title,
+                page_size=args.page_size,
+                mark=draft_mark(args.lang) if draft else "",
+            )
         except PdfProblem as exc:
             raise UsageProblem(str(exc)) from None
 

@@ -1,9 +1,9 @@
 """``circlekeeper export letter|summary``: the family letter and the circle summary.
 
-Both documents already print from their screens; these commands make the same files from the
-command line, with the same rules: the viewer given by ``--profile`` decides what the summary
-shows (a private note only to its author, never to an officer), and a family letter is the
-counseling office's to write, so an officer's profile is refused.
+The case page and the circle plan make the same files through the same core functions
+(``core/export/documents.py``), with the same rules: the viewer given by ``--profile``
+decides what the summary shows (a private note only to its author, never to an officer), and
+a family letter is the counseling office's to write, so an officer's profile is refused.
 """
 
 from __future__ import annotations
@@ -46,64 +46,48 @@ def _common(parser: argparse.ArgumentParser, *, default_lang: str) -> None:
     add_profile_option(parser)
 
 
-def _students(view: Any) -> list[Any]:
-    return [p for p in view.parties if p.kind == "student"]
-
-
 def _export_letter(args: argparse.Namespace) -> int:
-    from circlekeeper.core.agreements.commands import AgreementService
-    from circlekeeper.core.export.templates import render_family_letter
+    from circlekeeper.core.agreements.queries import AgreementQueries
+    from circlekeeper.core.export.documents import family_letter, letter_students
 
     output: Path = args.output.expanduser()
     db = open_db(args, create=False)
     try:
         context = acting_context(args, db)
-        viewer = context.viewer()
-        if viewer.is_sro:
-            raise UsageProblem(
-                "A letter to a family comes from the counseling office; a school resource "
-                "officer's profile cannot write one. Nothing was written. Ask a counselor."
-            )
-        service = AgreementService(context)
-        agreement_id = service.resolve(args.id)
+        context.viewer().check_writes_family_letter()
+        agreement_id = AgreementQueries(context).resolve(args.id)
         student = args.student
         if student is None:
-            students = _students(service.view(agreement_id))
+            students = letter_students(context, agreement_id)
             if len(students) != 1:
-                listed = "; ".join(f"{p.person_id}: {p.name}" for p in students) or "none"
+                listed = "; ".join(f"{pid}: {name}" for pid, name in students) or "none"
                 raise UsageProblem(
                     "Say which student the letter is about with --student ID (students in "
                     f"this agreement: {listed}). Nothing was written."
                 )
-            student = students[0].person_id
-        view = service.family_letter(agreement_id, student)
+            student = students[0][0]
+        document = family_letter(context, agreement_id, student, args.lang)
     finally:
         db.close()
-    result = render_family_letter(view, args.lang)
-    title = {"en": "Letter to the family", "es": "Carta a la familia"}
-    _write(args, result, output, " / ".join(title[x] for x in args.lang.split("+")))
+    _write(args, document, output)
     return 0
 
 
 def _export_summary(args: argparse.Namespace) -> int:
-    from circlekeeper.core.circles.summary import CircleSummaryService
-    from circlekeeper.core.export.templates import render_circle_summary
+    from circlekeeper.core.export.documents import circle_summary
 
     output: Path = args.output.expanduser()
     db = open_db(args, create=False)
     try:
-        context = acting_context(args, db)
-        audience = "sharing" if context.viewer().is_sro else "school"
-        view = CircleSummaryService(context).view(args.circle)
+        document = circle_summary(acting_context(args, db), args.circle, args.lang)
     finally:
         db.close()
-    result = render_circle_summary(view, args.lang, audience)
-    title = {"en": "Circle summary", "es": "Resumen del círculo"}
-    _write(args, result, output, " / ".join(title[x] for x in args.lang.split("+")))
+    _write(args, document, output)
     return 0
 
 
-def _write(args: argparse.Namespace, result: Any, output: Path, title: str) -> None:
+def _write(args: argparse.Namespace, result: Any, output: Path) -> None:
+    title = result.title
     from circlekeeper.commands.export import _write_html
 
     for warning in result.warnings:

@@ -13,12 +13,18 @@ from circlekeeper.core.domain.enums import AgreementItemKind
 
 @dataclass(frozen=True)
 class ItemTemplate:
-    """A starting point for one agreement item; ``title`` names it in the catalogue list."""
+    """A starting point for one agreement item; ``title`` names it in the catalogue list.
+
+    ``action`` and ``verification`` are the English wording, ``action_es`` and
+    ``verification_es`` the Spanish, whichever language the list is shown in.
+    """
 
     kind: str
     title: str
     action: str
     verification: str
+    action_es: str = ""
+    verification_es: str = ""
 
 
 _CATALOGUE: dict[str, tuple[ItemTemplate, ...]] = {
@@ -111,8 +117,20 @@ _CATALOGUE: dict[str, tuple[ItemTemplate, ...]] = {
 
 
 def item_catalogue(lang: str = "en") -> list[ItemTemplate]:
-    """The typical items, in English (``en``) or Spanish (``es``)."""
-    try:
-        return list(_CATALOGUE[lang])
-    except KeyError:
-        raise ValueError(f"No item catalogue in language {lang!r}; use 'en' or 'es'.") from None
+    """The typical items, titled in English (``en``) or Spanish (``es``), each carrying both
+    its English and its Spanish wording."""
+    if lang not in _CATALOGUE:
+        raise ValueError(f"No item catalogue in language {lang!r}; use 'en' or 'es'.")
+    english, spanish = _CATALOGUE["en"], _CATALOGUE["es"]
+    titles = _CATALOGUE[lang]
+    return [
+        ItemTemplate(
+            en.kind,
+            title.title,
+            en.action,
+            en.verification,
+            action_es=es.action,
+            verification_es=es.verification,
+        )
+        for en, es, title in zip(english, spanish, titles, strict=True)
+    ]

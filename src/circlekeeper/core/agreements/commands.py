@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from circlekeeper.core.agreements import views
+from circlekeeper.core.agreements import placeholders, views
 from circlekeeper.core.agreements.queries import AgreementQueries
 from circlekeeper.core.agreements.rows import (
     HEADER_FIELDS,
@@ -267,6 +267,12 @@ class AgreementService(AgreementQueries):
             self._check_transition(agreement, S.ACTIVE)
             if not agreement.items:
                 raise InvalidInput("The agreement has no items yet; add at least one.")
+            placeholders.refuse_activation(
+                [
+                    (n, [i.action, i.verification, i.action_es, i.verification_es])
+                    for n, i in enumerate(agreement.items, 1)
+                ]
+            )
             unassigned = [str(n) for n, i in enumerate(agreement.items, 1) if not i.responsible_id]
             if unassigned:
                 raise InvalidInput(
@@ -488,6 +494,10 @@ class AgreementService(AgreementQueries):
         item.verification = _clean_text(data.verification, "How it will be checked")
         item.verifier_id = data.verifier_id
         item.supporter_id = data.supporter_id
+        item.action_es = _clean_text(data.action_es, "What will be done, in Spanish")
+        item.verification_es = _clean_text(
+            data.verification_es, "How it will be checked, in Spanish"
+        )
 
     def _create_follow_ups(self, session: Session, agreement: Agreement) -> list[ScheduledFollowUp]:
         existing = {

@@ -31,10 +31,22 @@ class ItemData:
     verification: str = ""
     verifier_id: int | None = None
     supporter_id: int | None = None
+    action_es: str = ""  # the same item in Spanish, for the Spanish and side-by-side copies
+    verification_es: str = ""
 
     @classmethod
     def from_template(cls, template: ItemTemplate) -> ItemData:
-        return cls(action=template.action, kind=template.kind, verification=template.verification)
+        return cls(
+            action=template.action,
+            kind=template.kind,
+            verification=template.verification,
+            action_es=template.action_es,
+            verification_es=template.verification_es,
+        )
+
+    def texts(self) -> list[str | None]:
+        """Every wording the item carries (where a blank to fill in may be left)."""
+        return [self.action, self.verification, self.action_es, self.verification_es]
 
 
 ITEM_FIELDS = tuple(f.name for f in fields(ItemData))

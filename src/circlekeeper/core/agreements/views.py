@@ -305,6 +305,8 @@ def agreement_view(
                 item.completed_on,
                 item.completion_note,
                 item.responsible_id,
+                item.action_es or "",
+                item.verification_es or "",
             )
             for number, item in enumerate(agreement.items, 1)
         ],

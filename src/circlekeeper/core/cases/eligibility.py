@@ -20,11 +20,13 @@ from circlekeeper.core.audit import audit
 from circlekeeper.core.domain.eligibility import (
     EXCLUSIONS,
     FORMAT,
+    HARM_KINDS,
     STAFF_MATTER,
     STAFF_ONLY,
     Eligibility,
     Verdict,
     assess,
+    assess_circle,
     combine,
     decode,
     encode,
@@ -37,9 +39,10 @@ from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.store.models import Case, CaseParty, Circle, Participant, Person
 
-# Only the formal conference is screened; other circles (a re-entry circle after a threat
-# assessment, say) are not stopped by a case's exclusions.
-SCREENED_KINDS = frozenset({CircleKind.CONFERENCE.value})
+# Every circle that deals with harm is screened (``domain/eligibility.HARM_KINDS``); a re-entry
+# circle after a threat assessment is judged on consent and the halt, not on the case's
+# exclusions (``assess_circle``).
+SCREENED_KINDS = HARM_KINDS
 # Who is not "taking part" for the consent rules: the keepers and observers.
 NOT_TAKING_PART = frozenset(
     {Role.FACILITATOR.value, Role.CO_FACILITATOR.value, Role.OBSERVER.value}
@@ -118,17 +121,19 @@ def circle_screen(
         minors = minors or _case_minors(session, case.id, on)
     else:
         answers, unreadable = _read_circle(circle.summary)
-    verdict = assess(answers, minors=minors, unreadable=unreadable)
+    verdict = assess_circle(circle.kind, answers, minors=minors, unreadable=unreadable)
     return Screen(answers, verdict, case.id if case else None, unreadable)
 
 
 def check_conference_may_go_ahead(session: Session, circle: Circle, on: date) -> None:
-    """Refuse to start a conference whose screen blocks it (an exclusion, a halt, a refusal)."""
+    """Refuse to start a circle that deals with harm whose screen blocks it (an exclusion, a
+    halt, a refusal; for a re-entry circle, a refusal or the halt)."""
     if circle.kind not in SCREENED_KINDS:
         return
     verdict = circle_screen(session, circle, on).verdict
     if verdict.blocked:
-        raise NotEligible("This conference cannot be held:", verdict.blocked)
+        what = "conference" if circle.kind == CircleKind.CONFERENCE.value else "circle"
+        raise NotEligible(f"This {what} cannot be held:", verdict.blocked)
 
 
 def adopt_circle_screen(session: Session, circle: Circle, *, actor: str = "") -> None:

@@ -26,7 +26,7 @@ from circlekeeper.core.circles.rows import (
     ParticipantRow,
     SeatingSuggestion,
 )
-from circlekeeper.core.domain.enums import CircleStatus, Role
+from circlekeeper.core.domain.enums import CircleKind, CircleStatus, Role
 from circlekeeper.core.domain.script_snapshot import script_from_json
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people import names
@@ -356,9 +356,14 @@ def readiness_reasons(  # noqa: C901  (one check per reason, in the order the pa
     if kind not in PREPARED_KINDS:
         return reasons
     roles = {r.role for r in rows}
-    if not roles & {Role.RESPONSIBLE.value, Role.HARMED_AND_RESPONSIBLE.value}:
+    # A re-entry circle welcomes a student back: it need not name who harmed whom.
+    reentry = kind == CircleKind.REENTRY.value
+    if not reentry and not roles & {Role.RESPONSIBLE.value, Role.HARMED_AND_RESPONSIBLE.value}:
         reasons.append(NotReady("responsible", "Nobody is named as the person responsible."))
-    if not roles & {Role.HARMED.value, Role.HARMED_AND_RESPONSIBLE.value}:
+    if not reentry and not roles & {
+        Role.HARMED.value,
+        Role.HARMED_AND_RESPONSIBLE.value,
+    }:
         reasons.append(NotReady("harmed", "Nobody is named as the person harmed."))
     # The one eligibility rule: what blocks cannot be started anyway; the rest explains.
     verdict = screen.verdict

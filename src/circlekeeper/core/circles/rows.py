@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from circlekeeper.core.cases.eligibility import Screen
-from circlekeeper.core.domain.enums import CircleKind, Role
+from circlekeeper.core.domain.eligibility import HARM_KINDS
+from circlekeeper.core.domain.enums import Role
 from circlekeeper.core.domain.script import Script
 
 KEEPER_ROLES = frozenset({Role.FACILITATOR.value, Role.CO_FACILITATOR.value})
@@ -21,8 +22,9 @@ PRINCIPAL_ROLES = frozenset(
 )
 
 
-# Kinds that get the preparation checklist and the eligibility screen.
-PREPARED_KINDS = frozenset({CircleKind.CONFERENCE.value})
+# Kinds that get the preparation checklist and the eligibility screen: every circle that deals
+# with harm (the one list is ``domain/eligibility.HARM_KINDS``).
+PREPARED_KINDS = HARM_KINDS
 
 
 @dataclass

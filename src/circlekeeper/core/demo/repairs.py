@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from circlekeeper.core.demo.circles import CircleBuilder
-from circlekeeper.core.demo.words import ITEMS, Member
+from circlekeeper.core.demo.words import ITEM_CHECK, ITEM_CHECK_ES, ITEMS, ITEMS_ES, Member
 from circlekeeper.core.domain.enums import (
     AgreementItemKind,
     AgreementStatus,
@@ -148,11 +148,13 @@ class RepairBuilder(CircleBuilder):
                 action=action,
                 responsible_id=doer,
                 due_on=due.isoformat(),
-                verification="The counselor checks with the harmed person.",
+                verification=ITEM_CHECK,
                 verifier_id=counselor,
                 supporter_id=supporter,
                 completed_on=None if completed is None else completed.isoformat(),
                 completion_note="Done as agreed." if completed else None,
+                action_es=ITEMS_ES[action],
+                verification_es=ITEM_CHECK_ES,
             )
             if kind is AgreementItemKind.RESTITUTION:
                 self.follow_up(

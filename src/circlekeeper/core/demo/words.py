@@ -218,6 +218,34 @@ ITEMS = (
     (AgreementItemKind.OTHER, "Present what was learned to the advisory class."),
 )
 
+# The same items in Spanish, as a bilingual counselor would write them for the family's copy.
+ITEMS_ES = {
+    "Write a letter of apology, in the form the harmed person chose.": (
+        "Escribir una carta de disculpa, en la forma que eligió la persona afectada."
+    ),
+    "Pay for the damaged item in three instalments.": ("Pagar lo que se dañó en tres pagos."),
+    "Help the custodial staff after school for four afternoons.": (
+        "Ayudar al personal de limpieza después de clases durante cuatro tardes."
+    ),
+    "Attend three sessions with the school counselor.": (
+        "Asistir a tres sesiones con la consejera o el consejero escolar."
+    ),
+    "Stay away from the group chat where the posts were shared.": (
+        "No participar en el chat de grupo donde se compartieron las publicaciones."
+    ),
+    "Ask for a break pass instead of leaving class.": (
+        "Pedir un pase para tomar un descanso en lugar de salirse de clase."
+    ),
+    "The school arranges a weekly check-in with a mentor.": (
+        "La escuela organiza una reunión breve cada semana con un mentor o una mentora."
+    ),
+    "Present what was learned to the advisory class.": (
+        "Presentar lo aprendido a la clase de orientación."
+    ),
+}
+ITEM_CHECK = "The counselor checks with the harmed person."
+ITEM_CHECK_ES = "La consejera o el consejero lo confirma con la persona afectada."
+
 NOTES = (
     "Both students spoke openly in the main round.",
     "Talking piece passed twice in a row at the start; group settled after the values round.",

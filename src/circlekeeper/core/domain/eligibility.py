@@ -229,6 +229,36 @@ def assess(
     return Verdict(tuple(blocked), tuple(missing))
 
 
+# Circles that deal with harm: each gets the preparation (a meeting with each person, their
+# consent, a guardian's for a minor) and the safety screen before it starts.
+HARM_KINDS: frozenset[str] = frozenset({"conference", "harm_repair", "reentry"})
+# A re-entry circle comes after a case went elsewhere (a threat assessment, a suspension): the
+# matters that sent it there and the admission of responsibility do not govern it, but everyone
+# still takes part voluntarily, with a guardian's consent for a minor, and the facilitator's
+# halt still stops it.
+_AFTER_ELSEWHERE: frozenset[str] = frozenset({"reentry"})
+
+
+def screen_applies(kind: str) -> bool:
+    """Whether a circle of this kind is prepared and screened before it starts."""
+    return kind in HARM_KINDS
+
+
+def assess_circle(
+    kind: str,
+    answers: Eligibility | None,
+    *,
+    minors: bool = True,
+    unreadable: bool = False,
+) -> Verdict:
+    """The screen's verdict for a circle of ``kind`` (see :func:`assess`; a re-entry circle
+    is judged on consent and the halt alone)."""
+    if answers is not None and kind in _AFTER_ELSEWHERE:
+        cleared: dict[str, Any] = dict.fromkeys(EXCLUSION_NAMES, False)
+        answers = replace(answers, responsibility_admitted=True, **cleared)
+    return assess(answers, minors=minors, unreadable=unreadable)
+
+
 def eligibility_problems(answers: Eligibility | None, *, minors: bool = True) -> list[str]:
     """Why a case cannot go to a restorative conference, in plain words; empty means it can."""
     return assess(answers, minors=minors).problems

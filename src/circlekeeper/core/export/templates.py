@@ -25,13 +25,17 @@ from jinja2 import StrictUndefined, TemplateSyntaxError
 from jinja2.exceptions import SecurityError
 from markupsafe import Markup, escape
 
+from circlekeeper.core.agreements.placeholders import refuse_printing
 from circlekeeper.core.export.sandbox import TIME_LIMIT_SECONDS, LimitedSandbox, TemplateTooCostly
 from circlekeeper.core.export.views import (
     AgreementView,
     CircleSummaryView,
     FamilyLetterView,
     SchoolView,
+    unfilled,
+    without_spanish,
 )
+from circlekeeper.core.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -205,25 +209,55 @@ class DocumentTemplates:
         return self.render(name, context, warnings)
 
     def render_agreement(
-        self, view: AgreementView, lang: str = "en", audience: str = "school"
+        self,
+        view: AgreementView,
+        lang: str = "en",
+        audience: str = "school",
+        *,
+        draft: bool = False,
     ) -> RenderResult:
+        """The agreement for signing; refused while an item holds a blank to fill in, unless
+        ``draft`` asks for a copy marked DRAFT (to talk it over, never to sign)."""
+        if not draft:
+            refuse_printing([(i.number, i.texts) for i in view.items])
         doc = view.for_sharing() if audience == "sharing" else view
         context, warnings = self._context(doc, view.school, lang, audience)
+        context["draft_copy"] = draft
+        self._spanish(context, view, lang, warnings)
         return self.render("agreement.html", context, warnings)
 
     def render_circle_summary(
         self, view: CircleSummaryView, lang: str = "en", audience: str = "school"
     ) -> RenderResult:
+        """The summary; an agreement still holding blanks is named, not printed."""
         doc = view.for_sharing() if audience == "sharing" else view
         context, warnings = self._context(doc, view.school, lang, audience)
+        context["agreement_unfilled"] = bool(view.agreement and unfilled(view.agreement.items))
         return self.render("circle_summary.html", context, warnings)
 
     def render_family_letter(
         self, view: FamilyLetterView, lang: str = "en", audience: str = "school"
     ) -> RenderResult:
+        """The letter home; refused while an item it lists holds a blank to fill in."""
+        refuse_printing([(i.number, i.texts) for i in view.items])
         doc = view.for_sharing() if audience == "sharing" else view
         context, warnings = self._context(doc, view.school, lang, audience)
         return self.render("family_letter.html", context, warnings)
+
+    @staticmethod
+    def _spanish(
+        context: dict[str, Any], view: AgreementView, lang: str, warnings: list[str]
+    ) -> None:
+        missing = without_spanish(view.items) if "es" in lang.split("+") else []
+        context["no_spanish"] = missing
+        if missing:
+            warnings.append(
+                _(
+                    "Item {items} has no Spanish wording, so the Spanish copy prints its "
+                    "English words and says so.",
+                    items=", ".join(str(n) for n in missing),
+                )
+            )
 
 
 @lru_cache(maxsize=4)
@@ -249,6 +283,7 @@ _PAGE_TITLES = {
     "en": ("Repair agreement", "education record, do not pass on"),
     "es": ("Acuerdo de reparación", "registro educativo, no compartir"),
 }
+_DRAFT_MARKS = {"en": "DRAFT, not for signing", "es": "BORRADOR, no es para firmar"}
 
 
 def agreement_page_title(view: AgreementView, lang: str = "en", audience: str = "school") -> str:
@@ -261,11 +296,17 @@ def agreement_page_title(view: AgreementView, lang: str = "en", audience: str = 
     return title
 
 
+def draft_mark(lang: str = "en") -> str:
+    """The mark a draft copy carries on every page, in the document's own language(s)."""
+    languages = [part for part in lang.split("+") if part in _DRAFT_MARKS] or ["en"]
+    return " / ".join(_DRAFT_MARKS[part] for part in languages)
+
+
 def render_agreement(
-    view: AgreementView, lang: str = "en", audience: str = "school"
+    view: AgreementView, lang: str = "en", audience: str = "school", *, draft: bool = False
 ) -> RenderResult:
     """An agreement rendered with the school's template (or the built-in one)."""
-    return default_templates().render_agreement(view, lang, audience)
+    return default_templates().render_agreement(view, lang, audience, draft=draft)
 
 
 def render_circle_summary(

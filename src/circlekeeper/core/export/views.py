@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from circlekeeper.core.agreements.placeholders import unfilled_items
+
 
 @dataclass(frozen=True)
 class SchoolView:
@@ -58,6 +60,28 @@ class ItemView:
     completed_on: date | None = None
     completion_note: str | None = None
     responsible_id: int | None = None
+    action_es: str = ""  # the Spanish wording ("" when nobody wrote it)
+    verification_es: str = ""
+
+    @property
+    def texts(self) -> list[str | None]:
+        """Every wording the item carries (where a blank to fill in may be left)."""
+        return [self.action, self.verification, self.action_es, self.verification_es]
+
+    @property
+    def has_spanish(self) -> bool:
+        """Whether the item's Spanish wording was written (a Spanish copy prints it)."""
+        return bool(self.action_es.strip())
+
+
+def unfilled(items: list[ItemView]) -> list[int]:
+    """The numbers of the items that still hold a blank to fill in (``[amount]``)."""
+    return unfilled_items((i.number, i.texts) for i in items)
+
+
+def without_spanish(items: list[ItemView]) -> list[int]:
+    """The numbers of the items with no Spanish wording (a Spanish copy says so)."""
+    return [i.number for i in items if not i.has_spanish]
 
 
 @dataclass(frozen=True)

@@ -145,6 +145,19 @@ class Viewer:
             )
 
     @property
+    def can_write_family_letter(self) -> bool:
+        """A letter to a student's family comes from the counseling office, not from an SRO."""
+        return not self.is_sro
+
+    def check_writes_family_letter(self) -> None:
+        """Refuse, in plain words, a family letter from an SRO's profile."""
+        if not self.can_write_family_letter:
+            raise NotPermitted(
+                "A letter to a family comes from the counseling office; a school resource "
+                "officer's profile cannot write one. Nothing was written. Ask a counselor."
+            )
+
+    @property
     def audiences(self) -> tuple[str, ...]:
         """The copies of an agreement this viewer may export: an SRO gets the sharing copy only."""
         return (SHARING_COPY,) if self.is_sro else (SCHOOL_COPY, SHARING_COPY)

@@ -351,6 +351,9 @@ class AgreementItem(Record, Base):
     supporter_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     completed_on: Mapped[date | None] = mapped_column(Date)
     completion_note: Mapped[str | None] = mapped_column(Text)
+    # The item's words in Spanish, for the Spanish and side-by-side copies ("" when not written).
+    action_es: Mapped[str] = mapped_column(Text, default="", server_default="")
+    verification_es: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     agreement: Mapped[Agreement] = relationship(back_populates="items")
 

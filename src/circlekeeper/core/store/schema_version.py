@@ -21,6 +21,7 @@ REVISIONS: tuple[str, ...] = (
     "0013_server_rules",
     "0014_server_roles",
     "0015_edit_versions",
+    "0016_item_spanish_wording",
 )
 HEAD = REVISIONS[-1]
 

@@ -347,8 +347,11 @@ class AgreementBuilder(ShowsProblems, QDialog):
             self.tr("By when"),
             self.tr("How checked"),
         ]
+        from circlekeeper.ui.agreements.blanks import blanks_left_text
+
         rows = [item_cells(item, self._names) for item in self.details.items]
-        fill_item_table(self.items, rows, titles)
+        left = [blanks_left_text(item.data.texts(), most=2) for item in self.details.items]
+        fill_item_table(self.items, rows, titles, left)
         if select_id is not None:
             for r, item in enumerate(self.details.items):
                 if item.id == select_id:
@@ -371,9 +374,22 @@ class AgreementBuilder(ShowsProblems, QDialog):
             reasons.append(
                 self.tr("Choose who does item {numbers}.").format(numbers=", ".join(unassigned))
             )
+        unfilled = self.unfilled_items()
+        if unfilled:
+            reasons.append(
+                self.tr("Fill in the [words] highlighted in item {numbers}.").format(
+                    numbers=", ".join(str(n) for n in unfilled)
+                )
+            )
         if not self.details.signatures:
             reasons.append(self.tr("Tick who signed the paper agreement."))
         return reasons
+
+    def unfilled_items(self) -> list[int]:
+        """The items that still hold a blank to fill in (the core's rule)."""
+        from circlekeeper.core.agreements.placeholders import unfilled_items
+
+        return unfilled_items((i.number, i.data.texts()) for i in self.details.items)
 
     def _update_state(self) -> None:
         self._guard(lambda: setattr(self, "details", self.service.get(self.agreement_id)))
@@ -401,6 +417,8 @@ class AgreementBuilder(ShowsProblems, QDialog):
         ):
             widget.setEnabled(editable)
         self.follow_up_on.setEnabled(editable and self.has_follow_up.isChecked())
+        # Activation waits until every blank is filled; the reasons below say which items.
+        self.activate_button.setEnabled(editable and not self.unfilled_items())
         self.signatures.set_editable(
             summary.status in (AgreementStatus.DRAFT.value, AgreementStatus.ACTIVE.value)
         )
@@ -417,6 +435,8 @@ class AgreementBuilder(ShowsProblems, QDialog):
             text = self.tr("Everything needed is there. Activate it once everyone has signed.")
         self.reasons.setText(text)
         self.reasons.setAccessibleDescription(text)
+        # A wrapped label in the scrolling column is not given its height: ask for it.
+        self.reasons.setMinimumHeight(self.fontMetrics().height() * (text.count("\n") + 2))
 
     def _update_item_buttons(self) -> None:
         item = self.selected_item()

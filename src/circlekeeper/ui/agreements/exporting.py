@@ -14,10 +14,12 @@ from typing import Any
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -85,6 +87,17 @@ class ExportBar(QWidget):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
+        self.draft_copy = QCheckBox(self.tr("Dra&ft copy to talk it over (marked DRAFT)"), self)
+        self.draft_copy.setAccessibleName(self.tr("Draft copy, marked DRAFT on every page"))
+        self.draft_copy.setToolTip(
+            self.tr(
+                "An agreement with blanks still to fill in, such as [amount], prints only as a "
+                "draft copy, marked DRAFT on every page, that is not for signing."
+            )
+        )
+        self.spanish_warning: QMessageBox | None = None
+        self._spanish_confirmed = False
+        self._mark = ""
         self.pdf_button = QPushButton(self.tr("Save &PDF…"), self)
         self.pdf_button.setAccessibleName(self.tr("Save as PDF"))
         self.html_button = QPushButton(self.tr("Sa&ve HTML…"), self)
@@ -117,6 +130,7 @@ class ExportBar(QWidget):
         buttons.addSpacing(8)
         buttons.addWidget(audience_label)
         buttons.addWidget(self.audience)
+        buttons.addWidget(self.draft_copy)
         buttons.addSpacing(8)
         buttons.addWidget(self.pdf_button)
         buttons.addWidget(self.html_button)
@@ -146,17 +160,26 @@ class ExportBar(QWidget):
         return self._task is not None
 
     def _render(self, then: Callable[[str, str], None]) -> None:
-        """Prepare the HTML off the UI thread, then call ``then(html, title)``."""
+        """Prepare the HTML off the UI thread, then call ``then(html, title)``.
+
+        An agreement with blanks to fill in is refused here, on the UI thread, in the core's
+        words (unless a draft copy is asked for); a Spanish copy with items that have no
+        Spanish wording asks first."""
+        from circlekeeper.core.agreements.placeholders import refuse_printing
         from circlekeeper.core.export import templates
+        from circlekeeper.core.export.views import without_spanish
 
         if self._task is not None:
             return
         self.problem.hide()
         if self._before is not None and not self._before():
             return
+        draft = self.draft_copy.isChecked()
         try:
             audience = self.viewer.export_audience(str(self.audience.currentData()))
             view = self.service.view(self.agreement_id)
+            if not draft:
+                refuse_printing([(i.number, i.texts) for i in view.items])
         except (InvalidInput, NotFound) as problem:
             self._show_problem(str(problem))
             return
@@ -165,12 +188,20 @@ class ExportBar(QWidget):
             self._show_problem(database_problem_text())
             return
         language = self.language.currentData()
+        missing = without_spanish(view.items) if "es" in str(language).split("+") else []
+        if missing and not self._spanish_confirmed:
+            self._ask_about_spanish(missing, then)
+            return
+        self._spanish_confirmed = False
         self._audience = audience
         title = templates.agreement_page_title(view, language, audience)
-        self._file_stem = self._stem(view.circle_title or "", view.version)
+        self._mark = templates.draft_mark(language) if draft else ""
+        self._file_stem = self._stem(view.circle_title or "", view.version) + (
+            "-draft" if draft else ""
+        )
 
         def work(_progress: Any, _cancelled: Any) -> templates.RenderResult:
-            return templates.render_agreement(view, language, audience)
+            return templates.render_agreement(view, language, audience, draft=draft)
 
         task = BackgroundTask(work)
         # Bound methods of this widget, so the results arrive on the UI thread (and not at all
@@ -180,6 +211,34 @@ class ExportBar(QWidget):
         task.failed.connect(self._render_failed)
         self._set_busy(task)
         task.start()
+
+    def _ask_about_spanish(self, missing: list[int], then: Callable[[str, str], None]) -> None:
+        """Say which items have no Spanish wording before a Spanish copy is made."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Items with no Spanish wording"))
+        box.setText(
+            self.tr(
+                "Item {items} has no Spanish wording yet. The Spanish copy will print the "
+                "English words for it and say so. Make the copy anyway?"
+            ).format(items=", ".join(str(n) for n in missing))
+        )
+        box.setInformativeText(
+            self.tr("To add the Spanish wording, edit the item and fill in the Spanish fields.")
+        )
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setAccessibleName(box.windowTitle())
+
+        def answered(_result: int) -> None:
+            self.spanish_warning = None
+            if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes:
+                self._spanish_confirmed = True
+                self._render(then)
+
+        box.finished.connect(answered)
+        self.spanish_warning = box
+        box.open()
 
     def _set_busy(self, task: BackgroundTask | None) -> None:
         buttons = (self.pdf_button, self.html_button, self.print_button)
@@ -277,7 +336,7 @@ class ExportBar(QWidget):
         if path is None:
             return
         try:
-            html_to_pdf(html, path, title=title)
+            html_to_pdf(html, path, title=title, mark=self._mark)
         except PdfProblem as problem:
             self._show_problem(str(problem))
             return
@@ -317,7 +376,10 @@ class ExportBar(QWidget):
         printer.setDocName(title)
         preview = QPrintPreviewDialog(printer, self)
         preview.setWindowTitle(self.tr("Print preview — {title}").format(title=title))
-        preview.paintRequested.connect(lambda device: print_html(html, device, title=title))
+        mark = self._mark
+        preview.paintRequested.connect(
+            lambda device: print_html(html, device, title=title, mark=mark)
+        )
         preview.accepted.connect(self._record_sharing)
         self.preview = preview
         preview.open()

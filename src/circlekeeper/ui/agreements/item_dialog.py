@@ -186,7 +186,7 @@ class ItemDialog(QDialog):
         self.action.setPlaceholderText(
             self.tr("In the group's own words; replace anything in [brackets].")
         )
-        self.action.setMinimumHeight(self.fontMetrics().height() * 4 + 16)
+        self.action.setMinimumHeight(self.fontMetrics().height() * 5 + 16)
         self.kind = QComboBox(self)
         for value, label in kind_choices():
             self.kind.addItem(label, value)
@@ -210,6 +210,36 @@ class ItemDialog(QDialog):
         self.has_due.toggled.connect(self.due_on.setEnabled)
         self.verification = QLineEdit(data.verification, self)
         self.verification.setAccessibleName(self.tr("How it will be checked"))
+        # The same item in Spanish, for the Spanish and side-by-side copies.
+        self.action_es = QPlainTextEdit(self)
+        self.action_es.setTabChangesFocus(True)
+        self.action_es.setPlainText(data.action_es)
+        self.action_es.setAccessibleName(self.tr("What will be done, in Spanish"))
+        self.action_es.setPlaceholderText(
+            self.tr("The same item in Spanish, for a Spanish or side-by-side copy.")
+        )
+        self.action_es.setMinimumHeight(self.fontMetrics().height() * 4 + 16)
+        self.verification_es = QLineEdit(data.verification_es, self)
+        self.verification_es.setAccessibleName(self.tr("How it will be checked, in Spanish"))
+        from circlekeeper.ui.agreements.blanks import BlankHighlighter
+
+        self._highlighters = [
+            BlankHighlighter(edit.document()) for edit in (self.action, self.action_es)
+        ]
+        self.blanks_left = QLabel(self)
+        self.blanks_left.setWordWrap(True)
+        self.blanks_left.setAccessibleName(self.tr("Blanks still to fill in"))
+        self.blanks_left.setStyleSheet(
+            "QLabel { background: #fff6c2; color: #3b2a00; border: 1px solid #d8b800;"
+            " border-radius: 4px; padding: 6px; }"
+        )
+        for signal in (
+            self.action.textChanged,
+            self.action_es.textChanged,
+            self.verification.textChanged,
+            self.verification_es.textChanged,
+        ):
+            signal.connect(self._show_blanks_left)
         self.verifier = person_combo(
             self, people, self.tr("— the follow-up adult —"), self.tr("Checked by")
         )
@@ -232,6 +262,8 @@ class ItemDialog(QDialog):
         form.addRow(self.tr("How it is &checked:"), self.verification)
         form.addRow(self.tr("Checked b&y:"), self.verifier)
         form.addRow(self.tr("&Supported by:"), self.supporter)
+        form.addRow(self.tr("In S&panish:"), self.action_es)
+        form.addRow(self.tr("Checked (Spa&nish):"), self.verification_es)
 
         buttons = QDialogButtonBox(self)
         self.save_button = buttons.addButton(
@@ -246,9 +278,27 @@ class ItemDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.error)
+        layout.addWidget(self.blanks_left)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        self._show_blanks_left()
+        # Room for the wrapped line about blanks above the form, within a 768-pixel screen.
+        hint = self.sizeHint()
+        self.resize(max(hint.width(), 640), min(hint.height(), 680))
         self.action.setFocus()
+
+    def _show_blanks_left(self) -> None:
+        from circlekeeper.ui.agreements.blanks import blanks_left_text
+
+        text = blanks_left_text(self.data().texts())
+        if text:
+            text = self.tr(
+                "{left}. Replace each highlighted word in square brackets with what was "
+                "agreed; the agreement cannot be made active or printed for signing until then."
+            ).format(left=text)
+        self.blanks_left.setText(text)
+        self.blanks_left.setAccessibleDescription(text)
+        self.blanks_left.setVisible(bool(text))
 
     def data(self) -> ItemData:
         return ItemData(
@@ -259,6 +309,8 @@ class ItemDialog(QDialog):
             verification=self.verification.text(),
             verifier_id=self.verifier.currentData(),
             supporter_id=self.supporter.currentData(),
+            action_es=self.action_es.toPlainText(),
+            verification_es=self.verification_es.text(),
         )
 
     def try_save(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -77,13 +78,28 @@ def item_table(parent: QWidget, name: str) -> QTableWidget:
     return table
 
 
-def fill_item_table(table: QTableWidget, rows: list[list[str]], titles: list[str]) -> None:
+def fill_item_table(
+    table: QTableWidget,
+    rows: list[list[str]],
+    titles: list[str],
+    blanks_left: list[str] | None = None,
+) -> None:
+    """Fill the table; ``blanks_left`` says, per row, what is still to fill in ("" if none),
+    and such a row's words are shown on marker yellow with that line under them."""
+    from circlekeeper.ui.agreements.blanks import BLANK_BACKGROUND
+
     table.setHorizontalHeaderLabels(titles)
     table.setRowCount(len(rows))
     for r, cells in enumerate(rows):
+        left = blanks_left[r] if blanks_left else ""
         for c, text in enumerate(cells):
+            if c == 1 and left:
+                text = f"{text}\n⚠ {left}"
             cell = QTableWidgetItem(text)
             cell.setToolTip(text)
+            if left and c in (0, 1):
+                cell.setBackground(QColor(BLANK_BACKGROUND))
+                cell.setForeground(QColor("#3b2a00"))
             table.setItem(r, c, cell)
     metrics = table.fontMetrics()
     char = metrics.horizontalAdvance("n")

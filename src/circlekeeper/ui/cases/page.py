@@ -178,6 +178,8 @@ class CasePage(CasePageActions, QScrollArea):
             self.tr("Agreements of this case"),
             [self.tr("Version"), self.tr("Agreed"), self.tr("Items done"), self.tr("Status")],
         )
+        self.letter_button = QPushButton(self.tr("Famil&y letter…"), body)
+        self.letter_button.setAccessibleName(self.tr("Save the letter to the family as PDF"))
         self.follow_up_table = _table(
             body,
             self.tr("Follow-ups of this case"),
@@ -255,7 +257,7 @@ class CasePage(CasePageActions, QScrollArea):
         )
         layout.addWidget(box(self.tr("Family contact log"), self.contacts, self.contact_button))
         layout.addWidget(box(self.tr("Circles"), self.circles))
-        layout.addWidget(box(self.tr("Agreements"), self.agreements))
+        layout.addWidget(box(self.tr("Agreements"), self.agreements, self.letter_button))
         layout.addStretch(1)
 
         self.back_button.clicked.connect(self.back)
@@ -270,6 +272,7 @@ class CasePage(CasePageActions, QScrollArea):
         self.parties.itemActivated.connect(lambda _item: self.open_party())
         self.parties.currentRowChanged.connect(lambda _row: self._update_party_buttons())
         self.contact_button.clicked.connect(self.add_contact)
+        self.letter_button.clicked.connect(self.family_letter)
         self.add_follow_up_button.clicked.connect(self.add_follow_up)
         self.reopen_follow_up_button.clicked.connect(self.reopen_follow_up)
         self.follow_up_table.itemSelectionChanged.connect(self._update_reopen)
@@ -485,6 +488,9 @@ class CasePage(CasePageActions, QScrollArea):
             ],
             self.tr("No agreement yet."),
         )
+        # A letter home comes from the counseling office (the core's rule for who may write one).
+        self.letter_button.setVisible(self.cases.ctx.viewer().can_write_family_letter)
+        self.letter_button.setEnabled(bool(d.agreements))
         today = self.clock().date()
         rows = []
         for f in d.follow_ups:

@@ -33,6 +33,18 @@ PARTY_ROLE = Qt.ItemDataRole.UserRole + 1
 class CasePageActions:
     """What the buttons on a case page do (mixed into :class:`CasePage`)."""
 
+    def family_letter(self: CasePage) -> object:  # type: ignore[misc]
+        """Open the window that saves the letter home about the chosen (else newest) agreement."""
+        from circlekeeper.ui.documents import open_family_letter
+
+        if self.detail is None or not self.detail.agreements:
+            return None
+        row = self.agreements.currentRow()
+        agreements = self.detail.agreements
+        chosen = agreements[row] if 0 <= row < len(agreements) else agreements[-1]
+        self.letter = open_family_letter(self, self.database, chosen.id)
+        return self.letter
+
     def move_forward(self: CasePage) -> None:  # type: ignore[misc]
         if self.detail is None or self.detail.next_status is None:
             return

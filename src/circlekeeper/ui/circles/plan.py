@@ -158,6 +158,10 @@ class PlanDialog(QDialog):
             for button in self.evaluation:
                 button.setVisible(False)
                 bottom.addWidget(button)
+            self.summary_button = QPushButton(self.tr("Save su&mmary PDF…"), self)
+            self.summary_button.setAccessibleName(self.tr("Save the circle summary as PDF"))
+            self.summary_button.clicked.connect(self.save_summary)
+            bottom.addWidget(self.summary_button)
         bottom.addStretch(1)
         bottom.addWidget(self.start_button)
         bottom.addWidget(self.close_button)
@@ -185,6 +189,15 @@ class PlanDialog(QDialog):
             self._kind_changed()
             self._refresh_readiness()
         self.kind.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def save_summary(self) -> QWidget | None:
+        """Open the window that saves this circle's summary (same document as the CLI's)."""
+        from circlekeeper.ui.documents import open_circle_summary
+
+        if self.circle_id is None:
+            return None
+        self.summary_window = open_circle_summary(self, self.database, self.circle_id)
+        return self.summary_window
 
     # -- building ----------------------------------------------------------------------------
 

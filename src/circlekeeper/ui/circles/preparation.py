@@ -80,7 +80,7 @@ class PreparationPanel(QWidget):
         layout.addWidget(
             note(
                 self.tr(
-                    "Meet each person before the conference, record their agreement to take "
+                    "Meet each person before the circle, record their agreement to take "
                     "part, and a guardian's consent for anyone under 18."
                 ),
                 self,
@@ -166,7 +166,7 @@ class PreparationPanel(QWidget):
                 ).format(number=screen.case_id)
             )
         else:
-            self.whose.setText(self.tr("This conference has no case; its screen is kept here."))
+            self.whose.setText(self.tr("This circle has no case; its screen is kept here."))
         self.whose.setAccessibleName(self.whose.text())
 
     def _save_item(self, participant_id: int, field: str, value: bool) -> None:

@@ -30,9 +30,9 @@ def start_circle(parent: QWidget, database: Database, circle_id: int) -> QWidget
         lines = "\n".join(f"⚠ {m.message}" for m in blocking)
         QMessageBox.warning(
             parent,
-            _tr("This conference cannot be held"),
+            _tr("This circle cannot be held"),
             _tr(
-                "The eligibility screen stops this conference:\n\n{lines}\n\nNothing was "
+                "The eligibility screen stops this circle:\n\n{lines}\n\nNothing was "
                 "started and nothing was changed. Change the screen on the case page if it "
                 "was answered by mistake."
             ).format(lines=lines),

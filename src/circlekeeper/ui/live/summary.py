@@ -103,7 +103,21 @@ class SummaryView(QDialog):
             self.evaluation = evaluation_buttons(self, database, live.circle_id)
             for button in self.evaluation:
                 buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+            # The summary for the file, the same document as ``export summary``.
+            self.save_summary_button = buttons.addButton(
+                self.tr("Save su&mmary PDF…"), QDialogButtonBox.ButtonRole.ActionRole
+            )
+            self.save_summary_button.setAccessibleName(self.tr("Save the circle summary as PDF"))
+            self.save_summary_button.clicked.connect(
+                lambda: self._save_summary(database, live.circle_id)
+            )
+        self.summary_window: QWidget | None = None
         layout.addWidget(buttons)
+
+    def _save_summary(self, database: Database, circle_id: int) -> None:
+        from circlekeeper.ui.documents import open_circle_summary
+
+        self.summary_window = open_circle_summary(self, database, circle_id)
 
     def _open_agreement(self, database: Database, circle_id: int) -> None:
         # Kept on self: a top-level window with no owner would be collected at once.
