@@ -1204,6 +1204,36 @@
             <source>The records could not be read just now. Nothing already saved was lost. Try again; if it keeps happening, restart circlekeeper.</source>
             <translation>No se pudieron leer los registros en este momento. No se perdió nada de lo ya guardado. Inténtelo de nuevo; si sigue pasando, reinicie circlekeeper.</translation>
         </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>A person's name, a case number, an incident type or a circle</source>
+            <translation>Nombre de una persona, número de caso, tipo de incidente o círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Newest agreement first</source>
+            <translation>Acuerdos más recientes primero</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Search agreements</source>
+            <translation>Buscar acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Show agreements with this status</source>
+            <translation>Mostrar los acuerdos en este estado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Every status</source>
+            <translation>Todos los estados</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Stat&amp;us:</source>
+            <translation>Es&amp;tado:</translation>
+        </message>
     </context>
     <context>
         <name>ApprovalDialog</name>
@@ -1913,6 +1943,11 @@
             <source>Closed: {reason}</source>
             <translation>Cerrado: {reason}</translation>
         </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/model.py" />
+            <source>School</source>
+            <translation>Escuela</translation>
+        </message>
     </context>
     <context>
         <name>CasesArea</name>
@@ -2025,6 +2060,21 @@
             <location filename="../../src/circlekeeper/ui/cases/area.py" />
             <source>Referral recorded as case {number}.</source>
             <translation>Remisión registrada como caso {number}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>A person's name, a case number or an incident type</source>
+            <translation>Nombre de una persona, número de caso o tipo de incidente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>Newest referral first</source>
+            <translation>Remisiones más recientes primero</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>Search cases</source>
+            <translation>Buscar casos</translation>
         </message>
     </context>
     <context>
@@ -11065,6 +11115,69 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/ui/people/roster_preview.py" />
             <source>Guardian relationship</source>
             <translation>Parentesco del tutor o tutora</translation>
+        </message>
+    </context>
+    <context>
+        <name>ListFilterBar</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>Search</source>
+            <translation>Buscar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>School year</source>
+            <translation>Año escolar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>Incident type</source>
+            <translation>Tipo de incidente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>School</source>
+            <translation>Escuela</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>Order of the list</source>
+            <translation>Orden de la lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>Sea&amp;rch:</source>
+            <translation>&amp;Buscar:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>School &amp;year:</source>
+            <translation>Año &amp;escolar:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>Inci&amp;dent type:</source>
+            <translation>Tipo de inci&amp;dente:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>Schoo&amp;l:</source>
+            <translation>Escue&amp;la:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>Every school year</source>
+            <translation>Todos los años escolares</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>Every incident type</source>
+            <translation>Todos los tipos de incidente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>Every school</source>
+            <translation>Todas las escuelas</translation>
         </message>
     </context>
 </TS>
