@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from tests.core.list_seed import CASES, HILLSIDE, LAKEVIEW, school_year, seed_lists
 
 from circlekeeper.core.agreements.listing import agreement_lines
 from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.list_filter import ListFilter
 from circlekeeper.core.operations import Context
 from circlekeeper.core.store.database import Database
-from tests.core.list_seed import CASES, HILLSIDE, LAKEVIEW, school_year, seed_lists
 
 TODAY = date(2026, 3, 1)
 

@@ -82,9 +82,7 @@ def agreement_conditions(
                     select(CaseParty.case_id).where(CaseParty.person_id == filters.person_id)
                 ),
                 Agreement.circle_id.in_(
-                    select(Participant.circle_id).where(
-                        Participant.person_id == filters.person_id
-                    )
+                    select(Participant.circle_id).where(Participant.person_id == filters.person_id)
                 ),
             )
         )
@@ -131,8 +129,7 @@ def agreement_lines(
     where = agreement_conditions(include_superseded, filters)
     with as_context(context).read() as session:
         total = int(
-            session.scalar(_joined(select(func.count()).select_from(Agreement)).where(*where))
-            or 0
+            session.scalar(_joined(select(func.count()).select_from(Agreement)).where(*where)) or 0
         )
         rows = session.execute(
             _joined(select(Agreement, Circle.title))
