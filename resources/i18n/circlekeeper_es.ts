@@ -7839,6 +7839,21 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
             <source>Print preview — {title}</source>
             <translation>Vista previa de impresión — {title}</translation>
         </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>A row for each sc&amp;hool and the district total</source>
+            <translation>Una fila por cada escuela y el total del dis&amp;trito</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>A row for each school and the district total</source>
+            <translation>Una fila por cada escuela y el total del distrito</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>For all schools: adds a table comparing the schools, with small numbers hidden for each school.</source>
+            <translation>Para todas las escuelas: añade una tabla que compara las escuelas, con los números pequeños ocultos en cada escuela.</translation>
+        </message>
     </context>
     <context>
         <name>RetentionDialog</name>
@@ -10865,6 +10880,16 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/store/scrub.py" />
             <source>The old records were removed, but {path} is open in another window or program, so the space they used could not be wiped yet. Close it, then run the retention again: it will finish the wipe.</source>
             <translation>Se quitaron los registros antiguos, pero {path} está abierta en otra ventana o programa, así que todavía no se pudo limpiar el espacio que ocupaban. Ciérrela y vuelva a aplicar la conservación: así terminará la limpieza.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/reports/engine.py" />
+            <source>The {name} report has no row per school. These reports do: {value}.</source>
+            <translation>El informe {name} no tiene una fila por escuela. Estos informes sí la tienen: {value}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/reports/engine.py" />
+            <source>A row per school covers the whole district: choose all schools (leave out the school) to see it.</source>
+            <translation>Una fila por escuela abarca todo el distrito: elija todas las escuelas (sin indicar una escuela) para verla.</translation>
         </message>
     </context>
     <context>

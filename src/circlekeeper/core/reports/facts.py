@@ -87,6 +87,7 @@ class Referral:
     diverted_from: str
     amount: int | None
     reinstated: bool
+    school_id: int | None = None  # the case's school (the district roll-up's row)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class CircleHeld:
     day: date
     case_id: int | None
     participants: int
+    school_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class AgreementMade:
     case_id: int | None
     status: str
     agreed_on: date
+    school_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,16 @@ def _local_day(moment: datetime | None) -> date | None:
     return moment.astimezone().date() if moment is not None else None
 
 
+def enrolled_by_school(session: Session) -> dict[int | None, int]:
+    """Active students of each school (None: those whose school is not recorded)."""
+    query = (
+        select(Person.school_id, func.count())
+        .where(Person.kind == PersonKind.STUDENT.value, Person.archived_at.is_(None))
+        .group_by(Person.school_id)
+    )
+    return {school_id: int(n) for school_id, n in session.execute(query)}
+
+
 def _enrolled(session: Session, scope: SchoolScope | None) -> int:
     query = select(func.count()).where(
         Person.kind == PersonKind.STUDENT.value, Person.archived_at.is_(None)
@@ -257,6 +270,7 @@ def load_facts(
             Case.diverted_from,
             Case.diversion_amount,
             Case.consequence_reinstated,
+            Case.school_id,
         )
         .join(CaseParty, CaseParty.case_id == Case.id)
         .join(student, student.id == CaseParty.person_id)
@@ -291,6 +305,7 @@ def load_facts(
         func.coalesce(Circle.started_at, Circle.scheduled_at),
         Circle.case_id,
         present,
+        Circle.school_id,
     ).where(
         Circle.status == CircleStatus.COMPLETED.value,
         Circle.kind.not_in(NOT_CIRCLES),
@@ -302,15 +317,17 @@ def load_facts(
     if scope is not None:
         circle_query = circle_query.where(scope.where(Circle.school_id))
     circles = []
-    for circle_id, kind, moment, case_id, participants in session.connection().execute(
+    for circle_id, kind, moment, case_id, participants, at in session.connection().execute(
         circle_query
     ):
         day = _local_day(moment)
         if day is not None and start <= day <= end:
-            circles.append(CircleHeld(circle_id, kind, day, case_id, int(participants)))
+            circles.append(CircleHeld(circle_id, kind, day, case_id, int(participants), at))
 
     agreement_query = (
-        select(Agreement.id, Agreement.case_id, Agreement.status, Agreement.agreed_on)
+        select(
+            Agreement.id, Agreement.case_id, Agreement.status, Agreement.agreed_on, Case.school_id
+        )
         .outerjoin(Case, Case.id == Agreement.case_id)
         .where(
             Agreement.agreed_on.between(start, end),
@@ -322,8 +339,8 @@ def load_facts(
     if scope is not None:
         agreement_query = agreement_query.where(scope.where(Case.school_id))
     agreements = [
-        AgreementMade(agreement_id, case_id, status, agreed_on)
-        for agreement_id, case_id, status, agreed_on in session.connection().execute(
+        AgreementMade(agreement_id, case_id, status, agreed_on, at)
+        for agreement_id, case_id, status, agreed_on, at in session.connection().execute(
             agreement_query
         )
         if agreed_on is not None
