@@ -6734,6 +6734,11 @@ de la familia</translation>
             <source>Choose who you are to go on.</source>
             <translation>Elija quién es usted para continuar.</translation>
         </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>This role cannot sign in</source>
+            <translation>Este rol no puede iniciar sesión</translation>
+        </message>
     </context>
     <context>
         <name>ProfilesSection</name>
@@ -10890,6 +10895,26 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/reports/engine.py" />
             <source>A row per school covers the whole district: choose all schools (leave out the school) to see it.</source>
             <translation>Una fila por escuela abarca todo el distrito: elija todas las escuelas (sin indicar una escuela) para verla.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server_roles.py" />
+            <source>Nothing was read or changed. Ask the district's IT to run: circlekeeper db roles add {role} --as 'YOUR NAME' (with the server's URL).</source>
+            <translation>No se leyó ni se cambió nada. Pida al equipo de informática del distrito que ejecute: circlekeeper db roles add {role} --as 'SU NOMBRE' (con la URL del servidor).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server_roles.py" />
+            <source>The server role {role} is in none of circlekeeper's groups (counselor, administrator, SRO), so it may not open circlekeeper's records.</source>
+            <translation>El rol del servidor {role} no pertenece a ninguno de los grupos de circlekeeper (consejería, administración, SRO), así que no puede abrir los registros de circlekeeper.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server_roles.py" />
+            <source>The server role {role} is not linked to anyone's profile, so it may not open circlekeeper's records.</source>
+            <translation>El rol del servidor {role} no está vinculado al perfil de nadie, así que no puede abrir los registros de circlekeeper.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server_roles.py" />
+            <source>The server role {role} is not in the group its profile ({name}, {kind}) needs, so it may not open circlekeeper's records.</source>
+            <translation>El rol del servidor {role} no está en el grupo que necesita su perfil ({name}, {kind}), así que no puede abrir los registros de circlekeeper.</translation>
         </message>
     </context>
     <context>
