@@ -9004,11 +9004,6 @@ en sus asientos alrededor del círculo.</translation>
         <name>SettingsView</name>
         <message>
             <location filename="../../src/circlekeeper/ui/settings_view.py" />
-            <source>School name</source>
-            <translation>Nombre de la escuela</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/settings_view.py" />
             <source>School address</source>
             <translation>Dirección de la escuela</translation>
         </message>
@@ -9109,11 +9104,6 @@ en sus asientos alrededor del círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/settings_view.py" />
-            <source>School nam&amp;e</source>
-            <translation>Nombre de la escuela</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/settings_view.py" />
             <source>&amp;Address</source>
             <translation>Dirección</translation>
         </message>
@@ -9201,6 +9191,21 @@ en sus asientos alrededor del círculo.</translation>
             <location filename="../../src/circlekeeper/ui/settings_view.py" />
             <source>Logo found.</source>
             <translation>Logotipo encontrado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>This laptop's school name</source>
+            <translation>Nombre de la escuela de esta computadora</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>This laptop's school nam&amp;e</source>
+            <translation>Nombre de la escuela de esta computadora</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>New people, referrals and circles belong to this laptop's school unless another school is written for them.</source>
+            <translation>Las personas, remisiones y círculos nuevos pertenecen a la escuela de esta computadora, salvo que se indique otra escuela.</translation>
         </message>
     </context>
     <context>
