@@ -941,6 +941,10 @@
             <translation>¿Iniciar la versión {version} como un nuevo borrador? Esta versión se queda en el historial tal como se firmó; la nueva se edita y se firma de nuevo.</translation>
         </message>
         <message>
+            <source>Print or save</source>
+            <translation type="vanished">Imprimir o guardar</translation>
+        </message>
+        <message>
             <source>Re&amp;open</source>
             <translation type="vanished">&amp;Reabrir</translation>
         </message>
@@ -951,10 +955,6 @@
         <message>
             <source>No&amp;te:</source>
             <translation type="vanished">No&amp;ta:</translation>
-        </message>
-        <message>
-            <source>Print or save</source>
-            <translation type="vanished">Imprimir o guardar</translation>
         </message>
     </context>
     <context>
@@ -1107,6 +1107,31 @@
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>A person's name, a case number, an incident type or a circle</source>
+            <translation>Nombre de una persona, número de caso, tipo de incidente o círculo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Newest agreement first</source>
+            <translation>Acuerdos más recientes primero</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Search agreements</source>
+            <translation>Buscar acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Show agreements with this status</source>
+            <translation>Mostrar los acuerdos en este estado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Every status</source>
+            <translation>Todos los estados</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
             <source>Agreements list</source>
             <translation>Lista de acuerdos</translation>
         </message>
@@ -1179,6 +1204,11 @@
             <location filename="../../src/circlekeeper/ui/agreements/area.py" />
             <source>Last change</source>
             <translation>Último cambio</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/agreements/area.py" />
+            <source>Stat&amp;us:</source>
+            <translation>Es&amp;tado:</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/area.py" />
@@ -1991,6 +2021,11 @@
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/model.py" />
+            <source>School</source>
+            <translation>Escuela</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/model.py" />
             <source>Closed: {reason}</source>
             <translation>Cerrado: {reason}</translation>
         </message>
@@ -2021,6 +2056,21 @@
             <location filename="../../src/circlekeeper/ui/cases/area.py" />
             <source>Open cases only</source>
             <translation>Solo casos abiertos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>A person's name, a case number or an incident type</source>
+            <translation>Nombre de una persona, número de caso o tipo de incidente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>Newest referral first</source>
+            <translation>Remisiones más recientes primero</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/area.py" />
+            <source>Search cases</source>
+            <translation>Buscar casos</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/area.py" />
@@ -5335,6 +5385,69 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
     </context>
     <context>
+        <name>ListFilterBar</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>Search</source>
+            <translation>Buscar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>School year</source>
+            <translation>Año escolar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>Incident type</source>
+            <translation>Tipo de incidente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>School</source>
+            <translation>Escuela</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>Order of the list</source>
+            <translation>Orden de la lista</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>Sea&amp;rch:</source>
+            <translation>&amp;Buscar:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>School &amp;year:</source>
+            <translation>Año &amp;escolar:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>Inci&amp;dent type:</source>
+            <translation>Tipo de inci&amp;dente:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>Schoo&amp;l:</source>
+            <translation>Escue&amp;la:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>Every school year</source>
+            <translation>Todos los años escolares</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>Every incident type</source>
+            <translation>Todos los tipos de incidente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/list_filters.py" />
+            <source>Every school</source>
+            <translation>Todas las escuelas</translation>
+        </message>
+    </context>
+    <context>
         <name>LockCover</name>
         <message>
             <location filename="../../src/circlekeeper/ui/security/guard.py" />
@@ -6554,14 +6667,6 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <translation>Problema: {text}</translation>
         </message>
         <message>
-            <source>Sc&amp;hool</source>
-            <translation type="vanished">Escu&amp;ela</translation>
-        </message>
-        <message>
-            <source>P&amp;hone</source>
-            <translation type="vanished">&amp;Teléfono</translation>
-        </message>
-        <message>
             <source>{guardian} (linked when you save)</source>
             <translation type="vanished">{guardian} (se vincula al guardar)</translation>
         </message>
@@ -6576,6 +6681,14 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <source>The person was saved, but a guardian link was not: {problem} Fix it below and press Save again, or Cancel to keep what is saved.</source>
             <translation type="vanished">Se guardó a la persona, pero no el vínculo con una madre, padre o tutor: {problem} Corríjalo abajo y pulse Guardar otra vez, o Cancelar para quedarse con lo guardado.</translation>
+        </message>
+        <message>
+            <source>Sc&amp;hool</source>
+            <translation type="vanished">Escu&amp;ela</translation>
+        </message>
+        <message>
+            <source>P&amp;hone</source>
+            <translation type="vanished">&amp;Teléfono</translation>
         </message>
     </context>
     <context>
@@ -7217,6 +7330,11 @@ de la familia</translation>
             <location filename="../../src/circlekeeper/ui/profiles.py" />
             <source>Choose who you are to go on.</source>
             <translation>Elija quién es usted para continuar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/profiles.py" />
+            <source>This role cannot sign in</source>
+            <translation>Este rol no puede iniciar sesión</translation>
         </message>
     </context>
     <context>
@@ -8266,6 +8384,21 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
             <source>Internal view, nothing hidden</source>
             <translation>Vista interna, nada oculto</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>A row for each sc&amp;hool and the district total</source>
+            <translation>Una fila por cada escuela y el total del dis&amp;trito</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>A row for each school and the district total</source>
+            <translation>Una fila por cada escuela y el total del distrito</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/reports/area.py" />
+            <source>For all schools: adds a table comparing the schools, with small numbers hidden for each school.</source>
+            <translation>Para todas las escuelas: añade una tabla que compara las escuelas, con los números pequeños ocultos en cada escuela.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
@@ -9687,8 +9820,8 @@ en sus asientos alrededor del círculo.</translation>
         <name>SettingsView</name>
         <message>
             <location filename="../../src/circlekeeper/ui/settings_view.py" />
-            <source>School name</source>
-            <translation>Nombre de la escuela</translation>
+            <source>This laptop's school name</source>
+            <translation>Nombre de la escuela de esta computadora</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/settings_view.py" />
@@ -9792,8 +9925,13 @@ en sus asientos alrededor del círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/settings_view.py" />
-            <source>School nam&amp;e</source>
-            <translation>Nombre de la escuela</translation>
+            <source>This laptop's school nam&amp;e</source>
+            <translation>Nombre de la escuela de esta computadora</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/settings_view.py" />
+            <source>New people, referrals and circles belong to this laptop's school unless another school is written for them.</source>
+            <translation>Las personas, remisiones y círculos nuevos pertenecen a la escuela de esta computadora, salvo que se indique otra escuela.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/settings_view.py" />
@@ -9884,6 +10022,14 @@ en sus asientos alrededor del círculo.</translation>
             <location filename="../../src/circlekeeper/ui/settings_view.py" />
             <source>Logo found.</source>
             <translation>Logotipo encontrado.</translation>
+        </message>
+        <message>
+            <source>School name</source>
+            <translation type="vanished">Nombre de la escuela</translation>
+        </message>
+        <message>
+            <source>School nam&amp;e</source>
+            <translation type="vanished">Nombre de la escuela</translation>
         </message>
         <message>
             <source>&amp;Browse…</source>
@@ -12110,6 +12256,16 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/reports/engine.py" />
+            <source>The {name} report has no row per school. These reports do: {value}.</source>
+            <translation>El informe {name} no tiene una fila por escuela. Estos informes sí la tienen: {value}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/reports/engine.py" />
+            <source>A row per school covers the whole district: choose all schools (leave out the school) to see it.</source>
+            <translation>Una fila por escuela abarca todo el distrito: elija todas las escuelas (sin indicar una escuela) para verla.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/reports/engine.py" />
             <source>The internal view with nothing hidden is only for counselor and administrator profiles. The published view (small numbers hidden) is available to everyone.</source>
             <translation>La vista interna, sin nada oculto, es solo para los perfiles de consejería y administración. La vista publicada (con las cifras pequeñas ocultas) está disponible para todas las personas.</translation>
         </message>
@@ -12387,6 +12543,26 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/store/scrub.py" />
             <source>The old records were removed, but {path} is open in another window or program, so the space they used could not be wiped yet. Close it, then run the retention again: it will finish the wipe.</source>
             <translation>Se quitaron los registros antiguos, pero {path} está abierta en otra ventana o programa, así que todavía no se pudo limpiar el espacio que ocupaban. Ciérrela y vuelva a aplicar la conservación: así terminará la limpieza.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server_roles.py" />
+            <source>Nothing was read or changed. Ask the district's IT to run: circlekeeper db roles add {role} --as 'YOUR NAME' (with the server's URL).</source>
+            <translation>No se leyó ni se cambió nada. Pida al equipo de informática del distrito que ejecute: circlekeeper db roles add {role} --as 'SU NOMBRE' (con la URL del servidor).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server_roles.py" />
+            <source>The server role {role} is in none of circlekeeper's groups (counselor, administrator, SRO), so it may not open circlekeeper's records.</source>
+            <translation>El rol del servidor {role} no pertenece a ninguno de los grupos de circlekeeper (consejería, administración, SRO), así que no puede abrir los registros de circlekeeper.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server_roles.py" />
+            <source>The server role {role} is not linked to anyone's profile, so it may not open circlekeeper's records.</source>
+            <translation>El rol del servidor {role} no está vinculado al perfil de nadie, así que no puede abrir los registros de circlekeeper.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server_roles.py" />
+            <source>The server role {role} is not in the group its profile ({name}, {kind}) needs, so it may not open circlekeeper's records.</source>
+            <translation>El rol del servidor {role} no está en el grupo que necesita su perfil ({name}, {kind}), así que no puede abrir los registros de circlekeeper.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/today/today.py" />

@@ -33,11 +33,22 @@ def acting_viewer(args: argparse.Namespace, db: Any) -> Any:
     """The :class:`Viewer` this command acts as, once its profile and PIN are checked."""
     from circlekeeper.core.operations import Context
     from circlekeeper.core.profiles.profiles import ProfileService
-    from circlekeeper.core.profiles.viewer import default_viewer
+    from circlekeeper.core.profiles.viewer import default_viewer, same_name
+    from circlekeeper.core.store.server_roles import server_viewer
 
+    name = getattr(args, "profile", None)
+    # On a server the person signed in with their own role: the server says who they are.
+    signed_in = server_viewer(db.sessions)
+    if signed_in is not None:
+        if name and not same_name(name, signed_in.name):
+            raise UsageProblem(
+                f"This server connection signs in as {signed_in.name}, not {name}: each person "
+                "connects with their own role. Leave out --profile, or use your own URL. "
+                "Nothing was written."
+            )
+        return signed_in
     service = ProfileService(Context(db.sessions, actor="command line"))
     rows = service.list()
-    name = getattr(args, "profile", None)
     if not rows:
         if name:
             raise UsageProblem(

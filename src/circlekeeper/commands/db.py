@@ -53,7 +53,14 @@ def register(sub: Any) -> None:
         "retention", "list (or with --apply, remove) records older than N years", _retention
     )
     db_retention.register(retention)
+    from circlekeeper.commands import db_roles
+
+    db_roles.register(action("roles", "give each person their own role on a server", _no_action))
     add_database_option(parser)
+
+
+def _no_action(_args: argparse.Namespace) -> int:  # a sub-command is required
+    return 2
 
 
 def _new_passphrase() -> str:

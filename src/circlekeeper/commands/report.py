@@ -39,6 +39,12 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--school", metavar="NAME", help="only this school (default: all)")
     parser.add_argument(
+        "--by-school",
+        action="store_true",
+        help="add the district roll-up: one row per school and the district total "
+        "(small numbers hidden per school)",
+    )
+    parser.add_argument(
         "--min-cell",
         type=int,
         default=None,
@@ -124,7 +130,13 @@ def _report(args: argparse.Namespace) -> int:
         # Without --min-cell, the school's own choice in Settings (else 10).
         min_cell = configured_min_cell(db.sessions) if args.min_cell is None else args.min_cell
         report = build_report(
-            args.name, db.sessions, start=start, end=end, school=args.school, min_cell=min_cell
+            args.name,
+            db.sessions,
+            start=start,
+            end=end,
+            school=args.school,
+            min_cell=min_cell,
+            by_school=args.by_school,
         )
     finally:
         db.close()

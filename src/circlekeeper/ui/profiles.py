@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.core.problems import InvalidInput, NotFound, NotPermitted
 from circlekeeper.core.profiles.profiles import (
     ProfileRole,
     ProfileRow,
@@ -172,7 +173,25 @@ class ProfileChooser(QDialog):
 def choose_profile(
     database: Database, parent: QWidget | None, *, interactive: bool
 ) -> tuple[Viewer, int | None]:
-    """The viewer for this session and their profile id (None without profiles)."""
+    """The viewer for this session and their profile id (None without profiles).
+
+    On a district's server the person's own role says who they are (no chooser, no PIN); a
+    role circlekeeper does not know is told so and sees only what anyone may see."""
+    from circlekeeper.core.store.server_roles import server_sign_in
+
+    try:
+        signed_in = server_sign_in(database.sessions)
+    except NotPermitted as refused:
+        log.warning("Server sign-in refused: %s", refused)
+        if interactive and parent is not None:
+            QMessageBox.warning(
+                parent,
+                QCoreApplication.translate("ProfileChooser", "This role cannot sign in"),
+                str(refused),
+            )
+        return NOBODY, None
+    if signed_in is not None:
+        return signed_in
     service = ProfileService(database.sessions)
     try:
         rows = service.list()

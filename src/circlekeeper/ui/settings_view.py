@@ -42,7 +42,7 @@ class SettingsView(QWidget):
         self.service = SettingsService(context_for(database))
         self._loaded = SchoolSettings()
 
-        self.school_name = self._line(self.tr("School name"))
+        self.school_name = self._line(self.tr("This laptop's school name"))
         self.school_address = QPlainTextEdit(self)
         self.school_address.setAccessibleName(self.tr("School address"))
         self.school_address.setTabChangesFocus(True)
@@ -99,7 +99,16 @@ class SettingsView(QWidget):
         form.setVerticalSpacing(10)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(heading(self.tr("School"), self, level=2))
-        self._row(form, self.tr("School nam&e"), self.school_name)
+        self._row(form, self.tr("This laptop's school nam&e"), self.school_name)
+        form.addRow(
+            note(
+                self.tr(
+                    "New people, referrals and circles belong to this laptop's school unless "
+                    "another school is written for them."
+                ),
+                self,
+            )
+        )
         self._row(form, self.tr("&Address"), self.school_address)
         label = QLabel(self.tr("Lo&go"), self)
         label.setBuddy(self.logo_path)

@@ -20,6 +20,7 @@ from circlekeeper.core.cases.rows import CaseIntake
 from circlekeeper.core.domain.fidelity import items_for
 from circlekeeper.core.operations import Context
 from circlekeeper.core.profiles.viewer import Viewer
+from circlekeeper.core.schools import school_named
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import (
     Agreement,
@@ -55,6 +56,7 @@ def _noon(day: date) -> datetime:
 def seed_programme(db: Database) -> dict[str, list[int]]:
     """Students, referrals, circles, agreements and follow-ups; returns the ids made."""
     with db.sessions.begin() as session:
+        north, south = school_named(session, NORTH).id, school_named(session, SOUTH).id
         students = []
         for i in range(80):
             person = Person(
@@ -62,7 +64,7 @@ def seed_programme(db: Database) -> dict[str, list[int]]:
                 last_name="Fixture",
                 kind="student",
                 grade=str(6 + i % 3),
-                school=NORTH if i < 60 else SOUTH,
+                school_id=north if i < 60 else south,
                 gender="Nonbinary" if i % 15 == 0 else ("Female" if i % 2 else "Male"),
                 race_ethnicity=RACES[i % 5],
                 disability=i % 4 == 0,
@@ -78,12 +80,12 @@ def seed_programme(db: Database) -> dict[str, list[int]]:
             last_name="Away",
             kind="student",
             grade="7",
-            school=NORTH,
+            school_id=north,
             race_ethnicity="Native Hawaiian or Other Pacific Islander",
             search_text="moved away",
             archived_at=utcnow(),
         )
-        keeper = Person(first_name="Kim", last_name="Keeper", kind="staff", school=NORTH)
+        keeper = Person(first_name="Kim", last_name="Keeper", kind="staff", school_id=north)
         session.add_all([moved, keeper])
         session.flush()
         student_ids = [s.id for s in students]
@@ -176,6 +178,8 @@ def seed_programme(db: Database) -> dict[str, list[int]]:
                 status=status,
                 case_id=case_id,
                 facilitator_id=keeper_id,
+                # As the planner decides: the case's school, else the keeper's.
+                school_id=session.get(Case, case_id).school_id if case_id else north,
                 scheduled_at=_noon(day),
                 started_at=_noon(day) if status == "completed" else None,
                 ended_at=_noon(day) + timedelta(hours=1) if status == "completed" else None,

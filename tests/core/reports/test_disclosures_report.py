@@ -30,7 +30,8 @@ def _figures(report: Report, key: str) -> dict[str, float | None]:
 
 
 LINES = """
-    SELECT d.person_id, d.disclosed_on, d.kind, h.handed_to, d.basis, p.school
+    SELECT d.person_id, d.disclosed_on, d.kind, h.handed_to, d.basis,
+        (SELECT name FROM school WHERE id = p.school_id)
     FROM disclosure d LEFT JOIN hand_off h ON h.id = d.hand_off_id
     JOIN person p ON p.id = d.person_id
     WHERE d.disclosed_on BETWEEN ? AND ?

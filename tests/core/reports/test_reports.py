@@ -56,7 +56,7 @@ def _weekdays(first: date, last: date) -> int:
 
 
 def _referrals(conn: sqlite3.Connection, school: str | None = None) -> list[tuple]:
-    where = "AND c.school = :school" if school else ""
+    where = "AND c.school_id = (SELECT id FROM school WHERE name = :school)" if school else ""
     return conn.execute(
         f"""SELECT c.id, p.person_id, c.referred_on, coalesce(t.key, 'not_recorded'),
                    c.location, c.incident_time, s.grade, c.diverted_from, c.diversion_amount,
@@ -71,7 +71,7 @@ def _referrals(conn: sqlite3.Connection, school: str | None = None) -> list[tupl
 
 
 def _enrolled(conn: sqlite3.Connection, school: str | None = None) -> int:
-    where = "AND school = ?" if school else ""
+    where = "AND school_id = (SELECT id FROM school WHERE name = ?)" if school else ""
     args = (school,) if school else ()
     sql = f"SELECT count(*) FROM person WHERE kind = 'student' AND archived_at IS NULL {where}"
     return conn.execute(sql, args).fetchone()[0]

@@ -11,16 +11,23 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.agreements.rows import AgreementSummary, summary_of
+from circlekeeper.core.cases.list_filter import (
+    ListFilter,
+    people_named,
+    word_matches,
+    year_between,
+)
 from circlekeeper.core.domain.enums import AgreementStatus, Role
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.names import display_name
 from circlekeeper.core.store.models import (
     Agreement,
     AgreementItem,
+    Case,
     CaseParty,
     Circle,
     Participant,
@@ -50,20 +57,82 @@ class AgreementList:
     total: int  # how many agreements match, of which ``lines`` holds the newest
 
 
+def agreement_conditions(
+    include_superseded: bool, filters: ListFilter | None
+) -> list[ColumnElement[bool]]:
+    """The list's conditions, on agreements joined to their circle and their case (the
+    agreement's own case, else its circle's): see :data:`CASE_OF`."""
+    filters = filters or ListFilter()
+    where: list[ColumnElement[bool]] = []
+    if not include_superseded and filters.status != AgreementStatus.SUPERSEDED.value:
+        where.append(Agreement.status != AgreementStatus.SUPERSEDED.value)
+    if filters.status:
+        where.append(Agreement.status == filters.status)
+    if filters.school_year is not None:
+        where.append(year_between(func.coalesce(Agreement.agreed_on, Case.referred_on),
+                                  filters.school_year))  # fmt: skip
+    if filters.incident_type_id is not None:
+        where.append(Case.incident_type_id == filters.incident_type_id)
+    if filters.school_id is not None:
+        where.append(func.coalesce(Case.school_id, Circle.school_id) == filters.school_id)
+    if filters.person_id is not None:
+        where.append(
+            or_(
+                CASE_OF.in_(
+                    select(CaseParty.case_id).where(CaseParty.person_id == filters.person_id)
+                ),
+                Agreement.circle_id.in_(
+                    select(Participant.circle_id).where(Participant.person_id == filters.person_id)
+                ),
+            )
+        )
+    for word in filters.words():
+        # An agreement with a case is found by its case's people (read through the case
+        # party index); only circles whose agreements have no case are searched by their
+        # parties, which keeps a district's 1.7 million seats out of the search.
+        in_circle = select(Participant.circle_id).where(
+            Participant.circle_id.in_(
+                select(Agreement.circle_id).where(Agreement.case_id.is_(None))
+            ),
+            Participant.person_id.in_(people_named(word)),
+            Participant.role.in_(PARTY_ROLES),
+        )
+        where.append(
+            or_(
+                word_matches(word, CASE_OF, Case.incident_category, Circle.title),
+                Agreement.circle_id.in_(in_circle),
+            )
+        )
+    return where
+
+
+# The case an agreement belongs to: its own, else the one its circle was held for.
+CASE_OF = func.coalesce(Agreement.case_id, Circle.case_id)
+
+
+def _joined(query: Any) -> Any:
+    return query.outerjoin(Circle, Circle.id == Agreement.circle_id).outerjoin(
+        Case, Case.id == CASE_OF
+    )
+
+
 def agreement_lines(
     context: Context | sessionmaker[Session],
     today: date,
     *,
     include_superseded: bool = False,
     limit: int = 500,
+    filters: ListFilter | None = None,
 ) -> AgreementList:
-    """The newest agreements first, with parties, item progress and what is overdue."""
-    where = [] if include_superseded else [Agreement.status != AgreementStatus.SUPERSEDED.value]
+    """The newest agreements first (the order the list states), with parties, item progress
+    and what is overdue, narrowed by ``filters``."""
+    where = agreement_conditions(include_superseded, filters)
     with as_context(context).read() as session:
-        total = int(session.scalar(select(func.count()).select_from(Agreement).where(*where)) or 0)
+        total = int(
+            session.scalar(_joined(select(func.count()).select_from(Agreement)).where(*where)) or 0
+        )
         rows = session.execute(
-            select(Agreement, Circle.title)
-            .outerjoin(Circle, Circle.id == Agreement.circle_id)
+            _joined(select(Agreement, Circle.title))
             .where(*where)
             .order_by(Agreement.id.desc())
             .limit(limit)

@@ -45,6 +45,7 @@ from circlekeeper.core.domain.enums import (
 from circlekeeper.core.i18n import _
 from circlekeeper.core.people.names import display_name, short_name
 from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.core.schools import school_for_case
 from circlekeeper.core.sro import mou
 from circlekeeper.core.store.models import Case, CaseParty, FamilyContact, FollowUp
 
@@ -155,7 +156,7 @@ class CaseService(CaseQueries):
                 incident_on=data.incident_on,
                 location=_clean_text(data.location),
                 description=(data.description or "").strip(),
-                school=_clean_text(data.school),
+                school_id=school_for_case(session, data.school, data.parties),
                 status=CaseStatus.REFERRED.value,
             )
             session.add(case)
@@ -258,7 +259,11 @@ class CaseService(CaseQueries):
                 "incident_on": data.incident_on,
                 "location": _clean_text(data.location),
                 "description": (data.description or "").strip(),
-                "school": _clean_text(data.school),
+                "school_id": school_for_case(
+                    session,
+                    data.school,
+                    [(p.person_id, p.role) for p in case.parties],
+                ),
             }
             changed = [k for k, v in values.items() if getattr(case, k) != v]
             for key in changed:

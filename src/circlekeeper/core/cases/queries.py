@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.cases.eligibility import EligibilityService, case_screen
 from circlekeeper.core.cases.incidents import IncidentVocabulary
+from circlekeeper.core.cases.list_filter import ListFilter, word_matches, year_between
 from circlekeeper.core.cases.rows import (
     PIPELINE,
     CaseAction,
@@ -22,6 +23,7 @@ from circlekeeper.core.cases.rows import (
     CaseDetail,
     CaseRow,
     ContactRow,
+    ListChoices,
     PartyRow,
 )
 from circlekeeper.core.domain.enums import CaseStatus
@@ -31,6 +33,8 @@ from circlekeeper.core.people.names import display_name, short_name
 from circlekeeper.core.people.people import is_minor
 from circlekeeper.core.problems import NotFound
 from circlekeeper.core.profiles.viewer import Viewer
+from circlekeeper.core.schools import list_schools
+from circlekeeper.core.schools.years import school_year_of
 from circlekeeper.core.sro import mou
 from circlekeeper.core.store.models import (
     Agreement,
@@ -40,8 +44,10 @@ from circlekeeper.core.store.models import (
     Circle,
     FamilyContact,
     FollowUp,
+    IncidentType,
     Participant,
     Person,
+    School,
     Signature,
 )
 
@@ -67,6 +73,37 @@ def case_follow_up_filter(case_id: int) -> ColumnElement[bool]:
         FollowUp.agreement_id.in_(select(Agreement.id).where(Agreement.case_id == case_id)),
         FollowUp.circle_id.in_(select(Circle.id).where(Circle.case_id == case_id)),
     )
+
+
+def case_conditions(
+    status: str | None, open_only: bool, filters: ListFilter | None
+) -> list[ColumnElement[bool]]:
+    """The conditions of the case list: one status, open ones, and the list's filters."""
+    where: list[ColumnElement[bool]] = []
+    filters = filters or ListFilter()
+    if status or filters.status:
+        where.append(Case.status == (status or filters.status))
+    if open_only:
+        where.append(Case.status != CaseStatus.CLOSED.value)
+    if filters.school_year is not None:
+        where.append(year_between(Case.referred_on, filters.school_year))
+    if filters.incident_type_id is not None:
+        where.append(Case.incident_type_id == filters.incident_type_id)
+    if filters.school_id is not None:
+        where.append(Case.school_id == filters.school_id)
+    if filters.person_id is not None:
+        where.append(
+            Case.id.in_(select(CaseParty.case_id).where(CaseParty.person_id == filters.person_id))
+        )
+    where.extend(word_matches(word, Case.id, Case.incident_category) for word in filters.words())
+    return where
+
+
+def school_years_between(first: date | None, last: date | None) -> list[int]:
+    """The school years from ``first`` to ``last`` (newest first), as their starting years."""
+    if first is None or last is None:
+        return []
+    return list(range(school_year_of(last), school_year_of(first) - 1, -1))
 
 
 def _allowed_actions(session: Session, viewer: Viewer, status: str) -> frozenset[CaseAction]:
@@ -105,23 +142,26 @@ class CaseQueries:
         open_only: bool = False,
         limit: int = 200,
         offset: int = 0,
+        filters: ListFilter | None = None,
     ) -> list[CaseRow]:
-        """Cases, newest referral first, optionally one status or only open ones."""
-        query = select(
-            Case.id,
-            Case.uuid,
-            Case.referred_on,
-            Case.referral_source,
-            Case.incident_category,
-            Case.status,
-            Case.closure_reason,
-            Case.closed_on,
-            Case.diverted_from,
+        """Cases, newest referral first (the order the list states), narrowed by ``filters``
+        and optionally to one status or to open ones."""
+        query = (
+            select(
+                Case.id,
+                Case.uuid,
+                Case.referred_on,
+                Case.referral_source,
+                Case.incident_category,
+                Case.status,
+                Case.closure_reason,
+                Case.closed_on,
+                Case.diverted_from,
+                School.name,
+            )
+            .outerjoin(School, School.id == Case.school_id)
+            .where(*case_conditions(status, open_only, filters))
         )
-        if status:
-            query = query.where(Case.status == status)
-        if open_only:
-            query = query.where(Case.status != CaseStatus.CLOSED.value)
         query = query.order_by(Case.referred_on.desc(), Case.id.desc()).limit(limit).offset(offset)
         with self.ctx.read() as session:
             rows = session.execute(query).all()
@@ -141,16 +181,54 @@ class CaseQueries:
                 parties.setdefault(case_id, []).append(
                     f"{display_name(first, preferred, last)} ({role.replace('_', ' ')})"
                 )
-            return [CaseRow(*r, parties=", ".join(parties.get(r.id, []))) for r in rows]
+            return [
+                CaseRow(
+                    r.id,
+                    r.uuid,
+                    r.referred_on,
+                    r.referral_source,
+                    r.incident_category,
+                    r.status,
+                    r.closure_reason,
+                    r.closed_on,
+                    r.diverted_from,
+                    parties=", ".join(parties.get(r.id, [])),
+                    school=r.name,
+                )
+                for r in rows
+            ]
 
-    def count_cases(self, *, status: str | None = None, open_only: bool = False) -> int:
-        query = select(func.count()).select_from(Case)
-        if status:
-            query = query.where(Case.status == status)
-        if open_only:
-            query = query.where(Case.status != CaseStatus.CLOSED.value)
+    def count_cases(
+        self,
+        *,
+        status: str | None = None,
+        open_only: bool = False,
+        filters: ListFilter | None = None,
+    ) -> int:
+        query = (
+            select(func.count())
+            .select_from(Case)
+            .where(*case_conditions(status, open_only, filters))
+        )
         with self.ctx.read() as session:
             return int(session.scalar(query) or 0)
+
+    def list_choices(self) -> ListChoices:
+        """What the list's filters offer: school years with referrals, incident types, schools."""
+        with self.ctx.read() as session:
+            first, last = session.execute(
+                select(func.min(Case.referred_on), func.max(Case.referred_on))
+            ).one()
+            return ListChoices(
+                school_years=school_years_between(first, last),
+                incident_types=[
+                    (t.id, t.label)
+                    for t in session.scalars(
+                        select(IncidentType).order_by(IncidentType.position, IncidentType.label)
+                    )
+                ],
+                schools=[(s.id, s.name) for s in list_schools(session)],
+            )
 
     def detail(self, case_id: int) -> CaseDetail:
         with self.ctx.read() as session:

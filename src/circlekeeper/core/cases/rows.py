@@ -94,6 +94,16 @@ class CaseRow:
     closed_on: date | None
     diverted_from: str
     parties: str  # "Ana Ruiz (responsible), Ben Lee (harmed)"
+    school: str | None = None
+
+
+@dataclass(frozen=True)
+class ListChoices:
+    """What the case and agreement lists' filters offer."""
+
+    school_years: list[int]  # newest first, as the year each starts in
+    incident_types: list[tuple[int, str]]  # (id, label), in the school's order
+    schools: list[tuple[int, str]]  # (id, name), by name
 
 
 @dataclass(frozen=True)

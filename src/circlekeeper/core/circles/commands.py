@@ -25,6 +25,7 @@ from circlekeeper.core.circles.rows import CircleDetail, CirclePlan, Participant
 from circlekeeper.core.domain.enums import Attendance, CircleKind, CircleStatus, Role
 from circlekeeper.core.domain.script_snapshot import script_from_json, script_to_json
 from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.core.schools import school_for_circle
 from circlekeeper.core.sro import mou
 from circlekeeper.core.store.models import Case, Circle, Participant, Person
 
@@ -40,6 +41,7 @@ class CirclePlanner(CircleQueries):
             self._check_people(session, plan)
             circle = Circle(status=CircleStatus.PLANNED.value)
             self._apply(circle, plan, snapshot)
+            circle.school_id = school_for_circle(session, circle.case_id, circle.facilitator_id)
             session.add(circle)
             session.flush()
             for person_id, role in (
@@ -64,6 +66,7 @@ class CirclePlanner(CircleQueries):
             self._check_people(session, plan)
             linked_before = circle.case_id
             self._apply(circle, plan, snapshot)
+            circle.school_id = school_for_circle(session, circle.case_id, circle.facilitator_id)
             if circle.case_id is not None and circle.case_id != linked_before:
                 adopt_circle_screen(session, circle)
             for person_id, role in (

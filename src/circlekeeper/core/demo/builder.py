@@ -39,6 +39,9 @@ class BuilderBase:
         self.students_by_grade: dict[tuple[str, int], list[int]] = {}
         self.guardians_of: dict[int, list[int]] = {}
         self.staff: dict[tuple[str, str], list[int]] = {}  # (school, role) -> ids
+        self.school_ids: dict[str, int] = {}  # school name -> its row
+        self.school_of: dict[int, int] = {}  # person id -> their school's row
+        self.case_school: dict[int, int | None] = {}  # case id -> its school's row
         self.teachers: dict[str, list[int]] = {}
         self.community: list[int] = []
         self.student_ids: set[int] = set()
@@ -49,6 +52,20 @@ class BuilderBase:
         self.student_numbers = self.rng.sample(range(100_000, 999_999), plan.students + 10)
         culture_weights = [c[0] for c in CULTURES]
         self._culture_weights = culture_weights
+
+    def school_id(self, name: str | None) -> int | None:
+        """The row of the school called ``name`` (written the first time it is named)."""
+        if name is None:
+            return None
+        found = self.school_ids.get(name)
+        if found is None:
+            # Not from the seeded generator: the rest of the demo stays as it always was.
+            found, stamp = self.next_id("school"), ts(self.now)
+            suuid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"circlekeeper-demo-school:{name}"))
+            self.w.add("school", id=found, uuid=suuid, created_at=stamp, updated_at=stamp,
+                       name=name, district_code=None)  # fmt: skip
+            self.school_ids[name] = found
+        return found
 
     def next_id(self, table: str) -> int:
         self.ids[table] += 1

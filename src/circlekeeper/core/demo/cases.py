@@ -170,8 +170,9 @@ class Builder(RepairBuilder):
             diverted_from=diverted.value,
             diversion_amount=amount,
             consequence_reinstated=b(reinstated),
-            school=school,
+            school_id=self.school_id(school),
         )
+        self.case_school[case_id] = self.school_id(school)
         parties = [
             (p, Role.HARMED_AND_RESPONSIBLE if mutual else Role.RESPONSIBLE) for p in responsible
         ] + [(p, Role.HARMED) for p in harmed]

@@ -89,6 +89,7 @@ class CircleBuilder(PeopleBuilder):
             case_id=case_id,
             facilitator_id=facilitator,
             co_facilitator_id=co,
+            school_id=self.case_school.get(case_id) if case_id else self.school_of.get(facilitator),
             script_key=script_key,
             script_snapshot=script_snapshot,
         )

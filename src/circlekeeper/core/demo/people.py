@@ -122,7 +122,7 @@ class PeopleBuilder(BuilderBase):
             preferred_name=preferred,
             pronouns=pronouns,
             grade=None if grade is None else str(grade),
-            school=school,
+            school_id=self.school_id(school),
             external_id=external_id,
             birth_date=None if birth is None else birth.isoformat(),
             email=email,
@@ -137,6 +137,8 @@ class PeopleBuilder(BuilderBase):
             archived_at=archived,
         )
         self.names[pid] = display_name(first, preferred, last)
+        if school is not None:
+            self.school_of[pid] = self.school_ids[school]
         if student:
             self.student_ids.add(pid)
             self.referral_weight[pid] = referral_weight(race, gender, disability, low_income)

@@ -22,6 +22,7 @@ Cancelled = Callable[[], bool]
 # The tables the demo fills, parents before children: flushed in this order, so every foreign
 # key already has its row (and the search index fills in the same order as always).
 TABLES = (
+    "school",
     "person",
     "guardian_link",
     "case_file",

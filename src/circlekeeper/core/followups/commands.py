@@ -26,6 +26,7 @@ from circlekeeper.core.followups.queries import FollowUpQueries, local_date
 from circlekeeper.core.followups.rows import CompletionMeeting, FollowUpData, FollowUpRow
 from circlekeeper.core.i18n import _
 from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.core.schools import school_for_circle
 from circlekeeper.core.store.models import (
     Agreement,
     AgreementItem,
@@ -269,6 +270,7 @@ class FollowUpService(FollowUpQueries):
                 status=CircleStatus.PLANNED.value,
                 case_id=agreement.case_id,
                 facilitator_id=facilitator_id,
+                school_id=school_for_circle(session, agreement.case_id, facilitator_id),
             )
             session.add(circle)
             session.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
@@ -17,7 +18,8 @@ from circlekeeper.core.people.names import display_name
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.viewer import DEMOGRAPHIC_FIELDS
 from circlekeeper.core.roster.grades import canonical_grade
-from circlekeeper.core.store.models import GuardianLink, Person
+from circlekeeper.core.schools import find_school, school_for_person, school_named
+from circlekeeper.core.store.models import GuardianLink, Person, School
 from circlekeeper.core.store.types import utcnow
 from circlekeeper.core.text import clean_name, fold, normalise_id
 
@@ -91,19 +93,22 @@ class PersonDetails:
     row_version: int = 1  # the version read: handed back with an edit (audit/conflicts.py)
 
 
-_ROW_COLUMNS = (
-    Person.id,
-    Person.uuid,
-    Person.kind,
-    Person.first_name,
-    Person.last_name,
-    Person.preferred_name,
-    Person.pronouns,
-    Person.grade,
-    Person.school,
-    Person.external_id,
-    Person.archived_at,
-)
+def _row_columns(person: Any = Person) -> tuple[Any, ...]:
+    """The columns of a PersonRow, read from ``person`` (the table or an alias of it)."""
+    school = select(School.name).where(School.id == person.school_id).scalar_subquery()
+    return (
+        person.id,
+        person.uuid,
+        person.kind,
+        person.first_name,
+        person.last_name,
+        person.preferred_name,
+        person.pronouns,
+        person.grade,
+        school,
+        person.external_id,
+        person.archived_at,
+    )
 
 
 def _row(values: tuple[object, ...]) -> PersonRow:
@@ -151,6 +156,41 @@ def is_minor(person: Person, on: date) -> bool:
         return person.kind == PersonKind.STUDENT.value
     age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
     return age < 18
+
+
+def new_person(session: Session, data: PersonData) -> Person:
+    """A new person from cleaned facts, at the school written for them or this laptop's."""
+    values = {n: getattr(data, n) for n in PERSON_FIELDS if n != "school"}
+    return Person(
+        **values,
+        school_id=school_for_person(session, data.school),
+        search_text=search_text(data),
+    )
+
+
+def apply_person_data(
+    session: Session, person: Person, data: PersonData, names: tuple[str, ...] | list[str]
+) -> list[str]:
+    """Write the ``names`` fields of ``data`` that differ onto ``person``; returns them.
+
+    The school is compared as a school (any case or spacing of its name is the same one); an
+    empty school leaves the person with none.
+    """
+    changed = []
+    for name in names:
+        if name == "school":
+            wanted = find_school(session, data.school) if data.school else None
+            if data.school and wanted is None:
+                wanted = school_named(session, data.school)
+            school_id = wanted.id if wanted is not None else None
+            if school_id != person.school_id:
+                person.school_id = school_id
+                person.school_ref = wanted
+                changed.append(name)
+        elif getattr(person, name) != getattr(data, name):
+            setattr(person, name, getattr(data, name))
+            changed.append(name)
+    return changed
 
 
 def search_text(data: PersonData) -> str:
@@ -229,7 +269,7 @@ class PeopleService:
             ids = list(session.scalars(query))
             rows = {
                 r[0]: _row(tuple(r))
-                for r in session.execute(select(*_ROW_COLUMNS).where(Person.id.in_(ids)))
+                for r in session.execute(select(*_row_columns()).where(Person.id.in_(ids)))
             }
         return [rows[i] for i in ids]
 
@@ -244,7 +284,7 @@ class PeopleService:
         data = _clean(data)
         with self.ctx.write("add a person") as session:
             self._check_external_id(session, data.external_id, None)
-            person = Person(**vars(data), search_text=search_text(data))
+            person = new_person(session, data)
             session.add(person)
             session.flush()
             audit.record(session, "create", "person", person.uuid)
@@ -272,9 +312,7 @@ class PeopleService:
             data = replace(
                 data, **{n: getattr(person, n) for n in PERSON_FIELDS if n not in editable}
             )
-            changed = [n for n in editable if getattr(person, n) != getattr(data, n)]
-            for name in changed:
-                setattr(person, name, getattr(data, name))
+            changed = apply_person_data(session, person, data, editable)
             person.search_text = search_text(data)
             if changed:
                 audit.record(session, "update", "person", person.uuid, fields=changed)
@@ -307,7 +345,7 @@ class PeopleService:
                         GuardianLink.id,
                         GuardianLink.relationship_label,
                         GuardianLink.can_consent,
-                        *(getattr(guardian, c.key) for c in _ROW_COLUMNS),
+                        *_row_columns(guardian),
                     )
                     .join(guardian, guardian.id == GuardianLink.guardian_id)
                     .where(GuardianLink.student_id == person_id)
@@ -318,7 +356,7 @@ class PeopleService:
             students = [
                 _row(tuple(r))
                 for r in session.execute(
-                    select(*(getattr(student, c.key) for c in _ROW_COLUMNS))
+                    select(*_row_columns(student))
                     .join(GuardianLink, GuardianLink.student_id == student.id)
                     .where(GuardianLink.guardian_id == person_id)
                     .order_by(student.last_name, student.first_name)

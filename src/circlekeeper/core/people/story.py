@@ -35,6 +35,7 @@ from circlekeeper.core.store.models import (
     Note,
     Participant,
     Person,
+    School,
     Signature,
 )
 
@@ -192,19 +193,23 @@ _OTHER = aliased(Person)
 _THEIR_CASES = select(CaseParty.case_id).where(CaseParty.person_id == _PERSON)
 _THEIR_CIRCLES = select(Participant.circle_id).where(Participant.person_id == _PERSON)
 
-_HEADER = select(
-    Person.id,
-    Person.kind,
-    Person.first_name,
-    Person.preferred_name,
-    Person.last_name,
-    Person.grade,
-    Person.external_id,
-    Person.school,
-    Person.pronouns,
-    Person.archived_at,
-    *(getattr(Person, name) for name in DEMOGRAPHIC_FIELDS),
-).where(Person.id == _PERSON)
+_HEADER = (
+    select(
+        Person.id,
+        Person.kind,
+        Person.first_name,
+        Person.preferred_name,
+        Person.last_name,
+        Person.grade,
+        Person.external_id,
+        School.name.label("school"),
+        Person.pronouns,
+        Person.archived_at,
+        *(getattr(Person, name) for name in DEMOGRAPHIC_FIELDS),
+    )
+    .outerjoin(School, School.id == Person.school_id)
+    .where(Person.id == _PERSON)
+)
 _CASES = (
     select(
         Case.id,

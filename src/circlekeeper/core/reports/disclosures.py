@@ -27,7 +27,7 @@ from circlekeeper.core.domain.handoffs import (
 )
 from circlekeeper.core.reports.builder import ALL, ReportBuilder, SectionBuilder, count
 from circlekeeper.core.reports.common import ALL_LABEL, month_key, months, students_column
-from circlekeeper.core.reports.facts import Facts, _at, _own_school
+from circlekeeper.core.reports.facts import Facts, school_scope
 from circlekeeper.core.reports.model import Chart, Text
 from circlekeeper.core.reports.suppression import Fig
 from circlekeeper.core.store.models import Disclosure, HandOff, Person
@@ -69,9 +69,10 @@ def read(session: Session, facts: Facts, school: str | None) -> list[Line]:
         .outerjoin(HandOff, HandOff.id == Disclosure.hand_off_id)
         .where(Disclosure.disclosed_on >= facts.start, Disclosure.disclosed_on <= facts.end)
     )  # fmt: skip
-    if school is not None:
+    scope = school_scope(session, school)
+    if scope is not None:
         query = query.join(Person, Person.id == Disclosure.person_id).where(
-            _at(Person.school, school, _own_school(session, school))
+            scope.where(Person.school_id)
         )
     lines = []
     for person_id, on, kind, handed_to, basis in session.execute(query):

@@ -23,13 +23,22 @@ from circlekeeper.core.reports import (
     evaluation,
     referrals,
     restorative,
+    rollup,
     sro,
     summary,
 )
 from circlekeeper.core.reports.builder import ReportBuilder
 from circlekeeper.core.reports.common import empty_message, population, suppression_rule
-from circlekeeper.core.reports.facts import Facts, known_schools, load_facts, load_population
+from circlekeeper.core.reports.facts import (
+    Facts,
+    enrolled_by_school,
+    known_schools,
+    load_facts,
+    load_population,
+)
 from circlekeeper.core.reports.model import Report, Text
+from circlekeeper.core.reports.rollup import ROLLUP_REPORTS
+from circlekeeper.core.schools import list_schools
 from circlekeeper.core.store.types import utcnow
 
 REPORT_NAMES: tuple[str, ...] = (
@@ -265,12 +274,29 @@ def build_report(
     viewer: Any = None,
     unsuppressed: bool = False,
     as_of: date | None = None,
+    by_school: bool = False,
 ) -> Report:
     """Build one report, suppressed unless a counselor or administrator asks for the internal
     view. ``as_of`` (default today) decides which follow-ups are overdue and which windows after
-    a response have passed."""
+    a response have passed. ``by_school`` adds the district roll-up (one row per school and
+    the district's total) to a district-wide report that compares schools."""
     _check_name(name)
     check_request(start, end, min_cell)
+    if by_school and name not in ROLLUP_REPORTS:
+        raise InvalidInput(
+            _(
+                "The {name} report has no row per school. These reports do: {value}.",
+                name=name,
+                value=", ".join(ROLLUP_REPORTS),
+            )
+        )
+    if by_school and school is not None and school.strip():
+        raise InvalidInput(
+            _(
+                "A row per school covers the whole district: choose all schools "
+                "(leave out the school) to see it."
+            )
+        )
     if unsuppressed and not may_see_unsuppressed(viewer):
         raise InvalidInput(
             _(
@@ -297,6 +323,11 @@ def build_report(
             has_data = _OWN_ROWS_AT_SCHOOL[name](builder, session, facts, school)
         else:
             has_data = _BUILDERS[name](builder, facts, as_of or date.today())
+        if by_school and has_data:
+            rollup.add_by_school(
+                builder, facts, [(s.id, s.name) for s in list_schools(session)],
+                enrolled_by_school(session),
+            )  # fmt: skip
     sections = builder.finish(min_cell, unsuppressed=unsuppressed) if has_data else ()
     generated: datetime = utcnow()
     return Report(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from circlekeeper.core.domain.enums import (
@@ -22,6 +22,7 @@ from circlekeeper.core.domain.enums import (
     PersonKind,
     Role,
 )
+from circlekeeper.core.schools import find_school, laptop_school_name, school_names
 from circlekeeper.core.store.models import (
     Agreement,
     Case,
@@ -31,7 +32,6 @@ from circlekeeper.core.store.models import (
     IncidentType,
     Participant,
     Person,
-    Setting,
 )
 
 if TYPE_CHECKING:
@@ -87,6 +87,7 @@ class Referral:
     diverted_from: str
     amount: int | None
     reinstated: bool
+    school_id: int | None = None  # the case's school (the district roll-up's row)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class CircleHeld:
     day: date
     case_id: int | None
     participants: int
+    school_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class AgreementMade:
     case_id: int | None
     status: str
     agreed_on: date
+    school_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -143,46 +146,74 @@ class Facts:
 
 def load_population(session: Session, start: date, end: date, school: str | None) -> Facts:
     """Only the population (the enrolment), for a report that counts none of the other rows."""
-    return Facts(start, end, _enrolled(session, school), {}, {}, [], [], [], [], set())
+    scope = school_scope(session, school)
+    return Facts(start, end, _enrolled(session, scope), {}, {}, [], [], [], [], set())
 
 
 def known_schools(session: Session) -> list[str]:
-    """Every school named in this database: in the people directory, on cases, in settings."""
-    names: set[str] = set()
-    names.update(session.scalars(select(Person.school).distinct()))
-    names.update(session.scalars(select(Case.school).distinct()))
-    names.update(session.scalars(select(Setting.value).where(Setting.key == "school_name")))
-    return sorted(n.strip() for n in names if n and n.strip())
+    """Every school of this database (the district's list, and this laptop's from Settings)."""
+    names = set(school_names(session))
+    own = laptop_school_name(session)
+    if own and find_school(session, own) is None:
+        names.add(own)
+    return sorted(names)
+
+
+@dataclass(frozen=True)
+class SchoolScope:
+    """Which records a report counts for a school: those at its row, and (for this laptop's
+    own school) those that name no school, as records typed before schools were kept did."""
+
+    school_id: int | None
+    own: bool
+
+    def where(self, column: Any) -> Any:
+        """A condition on a ``school_id`` column."""
+        terms = [column == self.school_id] if self.school_id is not None else []
+        if self.own:
+            terms.append(column.is_(None))
+        return or_(*terms) if terms else false()
+
+    def holds(self, school_id: int | None) -> bool:
+        return (school_id is not None and school_id == self.school_id) or (
+            self.own and school_id is None
+        )
+
+
+def school_scope(session: Session, school: str | None) -> SchoolScope | None:
+    """The scope of ``school`` (None: every school)."""
+    if school is None:
+        return None
+    found = find_school(session, school)
+    own = laptop_school_name(session).casefold() == " ".join(school.split()).casefold()
+    return SchoolScope(found.id if found is not None else None, own)
 
 
 def _local_day(moment: datetime | None) -> date | None:
     return moment.astimezone().date() if moment is not None else None
 
 
-def _own_school(session: Session, school: str | None) -> bool:
-    """Whether ``school`` is this installation's own (Settings): records naming no school
-    (a referral typed at intake, a student added by hand) belong to it."""
-    if school is None:
-        return False
-    own = session.scalar(select(Setting.value).where(Setting.key == "school_name"))
-    return (own or "").strip() == school
+def enrolled_by_school(session: Session) -> dict[int | None, int]:
+    """Active students of each school (None: those whose school is not recorded)."""
+    query = (
+        select(Person.school_id, func.count())
+        .where(Person.kind == PersonKind.STUDENT.value, Person.archived_at.is_(None))
+        .group_by(Person.school_id)
+    )
+    return {school_id: int(n) for school_id, n in session.execute(query)}
 
 
-def _at(column: Any, school: str, own: bool) -> Any:
-    return or_(column == school, column.is_(None)) if own else column == school
-
-
-def _enrolled(session: Session, school: str | None, own: bool = False) -> int:
+def _enrolled(session: Session, scope: SchoolScope | None) -> int:
     query = select(func.count()).where(
         Person.kind == PersonKind.STUDENT.value, Person.archived_at.is_(None)
     )
-    if school is not None:
-        query = query.where(_at(Person.school, school, own))
+    if scope is not None:
+        query = query.where(scope.where(Person.school_id))
     return int(session.scalar(query) or 0)
 
 
 def _people(
-    session: Session, school: str | None, own: bool = False
+    session: Session, scope: SchoolScope | None
 ) -> tuple[dict[int, Student], dict[int, Student]]:
     """The school's active students, and every student (moved and archived ones too)."""
     people = select(
@@ -193,7 +224,7 @@ def _people(
         Person.disability,
         Person.english_learner,
         Person.low_income,
-        Person.school,
+        Person.school_id,
         Person.archived_at,
     ).where(Person.kind == PersonKind.STUDENT.value)
     students: dict[int, Student] = {}
@@ -201,7 +232,7 @@ def _people(
     for row in session.connection().execute(people):
         person = Student(*row[:7])
         everyone[person.id] = person
-        here = school is None or row[7] == school or (own and row[7] is None)
+        here = scope is None or scope.holds(row[7])
         if row[8] is None and here:
             students[person.id] = person
     return students, everyone
@@ -214,12 +245,12 @@ def load_facts(
     before, after = start - timedelta(days=MARGIN_DAYS), end + timedelta(days=MARGIN_DAYS)
     students: dict[int, Student] = {}
     everyone: dict[int, Student] = {}
-    own = _own_school(session, school)
+    scope = school_scope(session, school)
     if demographics:
-        students, everyone = _people(session, school, own)
+        students, everyone = _people(session, scope)
         enrolled = len(students)
     else:
-        enrolled = _enrolled(session, school, own)
+        enrolled = _enrolled(session, scope)
 
     student = aliased(Person)
     referral_query = (
@@ -239,6 +270,7 @@ def load_facts(
             Case.diverted_from,
             Case.diversion_amount,
             Case.consequence_reinstated,
+            Case.school_id,
         )
         .join(CaseParty, CaseParty.case_id == Case.id)
         .join(student, student.id == CaseParty.person_id)
@@ -249,8 +281,8 @@ def load_facts(
             student.kind == PersonKind.STUDENT.value,
         )
     )
-    if school is not None:
-        referral_query = referral_query.where(_at(Case.school, school, own))
+    if scope is not None:
+        referral_query = referral_query.where(scope.where(Case.school_id))
     rows: list[tuple[Any, ...]] = [
         tuple(row) for row in session.connection().execute(referral_query)
     ]
@@ -264,43 +296,38 @@ def load_facts(
         .correlate(Circle)
         .scalar_subquery()
     )
-    facilitator = aliased(Person)
     # Circles of the period only; a day either side in UTC, the local day is decided below.
     low = datetime.combine(start - timedelta(days=1), time.min, tzinfo=UTC)
     high = datetime.combine(end + timedelta(days=2), time.min, tzinfo=UTC)
-    circle_query = (
-        select(
-            Circle.id,
-            Circle.kind,
-            func.coalesce(Circle.started_at, Circle.scheduled_at),
-            Circle.case_id,
-            present,
-        )
-        .outerjoin(Case, Case.id == Circle.case_id)
-        .outerjoin(facilitator, facilitator.id == Circle.facilitator_id)
-        .where(
-            Circle.status == CircleStatus.COMPLETED.value,
-            Circle.kind.not_in(NOT_CIRCLES),
-            or_(
-                Circle.started_at.between(low, high),
-                and_(Circle.started_at.is_(None), Circle.scheduled_at.between(low, high)),
-            ),
-        )
+    circle_query = select(
+        Circle.id,
+        Circle.kind,
+        func.coalesce(Circle.started_at, Circle.scheduled_at),
+        Circle.case_id,
+        present,
+        Circle.school_id,
+    ).where(
+        Circle.status == CircleStatus.COMPLETED.value,
+        Circle.kind.not_in(NOT_CIRCLES),
+        or_(
+            Circle.started_at.between(low, high),
+            and_(Circle.started_at.is_(None), Circle.scheduled_at.between(low, high)),
+        ),
     )
-    if school is not None:
-        circle_query = circle_query.where(
-            _at(func.coalesce(Case.school, facilitator.school), school, own)
-        )
+    if scope is not None:
+        circle_query = circle_query.where(scope.where(Circle.school_id))
     circles = []
-    for circle_id, kind, moment, case_id, participants in session.connection().execute(
+    for circle_id, kind, moment, case_id, participants, at in session.connection().execute(
         circle_query
     ):
         day = _local_day(moment)
         if day is not None and start <= day <= end:
-            circles.append(CircleHeld(circle_id, kind, day, case_id, int(participants)))
+            circles.append(CircleHeld(circle_id, kind, day, case_id, int(participants), at))
 
     agreement_query = (
-        select(Agreement.id, Agreement.case_id, Agreement.status, Agreement.agreed_on)
+        select(
+            Agreement.id, Agreement.case_id, Agreement.status, Agreement.agreed_on, Case.school_id
+        )
         .outerjoin(Case, Case.id == Agreement.case_id)
         .where(
             Agreement.agreed_on.between(start, end),
@@ -309,11 +336,11 @@ def load_facts(
             ),
         )
     )
-    if school is not None:
-        agreement_query = agreement_query.where(_at(Case.school, school, own))
+    if scope is not None:
+        agreement_query = agreement_query.where(scope.where(Case.school_id))
     agreements = [
-        AgreementMade(agreement_id, case_id, status, agreed_on)
-        for agreement_id, case_id, status, agreed_on in session.connection().execute(
+        AgreementMade(agreement_id, case_id, status, agreed_on, at)
+        for agreement_id, case_id, status, agreed_on, at in session.connection().execute(
             agreement_query
         )
         if agreed_on is not None
@@ -324,8 +351,8 @@ def load_facts(
         .outerjoin(Case, Case.id == FollowUp.case_id)
         .where(FollowUp.due_on.between(start, end), FollowUp.status != "cancelled")
     )
-    if school is not None:
-        follow_query = follow_query.where(_at(Case.school, school, own))
+    if scope is not None:
+        follow_query = follow_query.where(scope.where(Case.school_id))
     follow_ups = [FollowUpDue(*row) for row in session.connection().execute(follow_query)]
 
     offered_query = (
@@ -338,8 +365,8 @@ def load_facts(
         )
         .distinct()
     )
-    if school is not None:
-        offered_query = offered_query.where(_at(Case.school, school, own))
+    if scope is not None:
+        offered_query = offered_query.where(scope.where(Case.school_id))
     offered = set(session.scalars(offered_query))
     return Facts(
         start, end, enrolled, students, known, referrals, circles, agreements, follow_ups, offered

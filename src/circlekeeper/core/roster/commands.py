@@ -8,7 +8,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from circlekeeper.core.audit import audit
 from circlekeeper.core.domain.enums import PersonKind
 from circlekeeper.core.operations import Context, as_context
-from circlekeeper.core.people.people import PersonData, search_text
+from circlekeeper.core.people.people import (
+    PersonData,
+    apply_person_data,
+    new_person,
+    search_text,
+)
 from circlekeeper.core.problems import InvalidInput, NotPermitted
 from circlekeeper.core.roster.queries import (
     MAPPING_SETTING,
@@ -102,13 +107,13 @@ def import_roster(
                 person = existing.get(row.data.external_id or "")
                 if person is None:
                     data = viewer.without_demographics(row.data)
-                    person = Person(**vars(data), search_text=search_text(data))
+                    person = new_person(session, data)
                     session.add(person)
                     created += 1
                     if row.guardian is not None:
                         students.append((person, row.guardian))
                 else:
-                    changed, link = _update(person, row, names, guardians, contact_updates)
+                    changed, link = _update(session, person, row, names, guardians, contact_updates)
                     updated, unchanged = updated + changed, unchanged + (not changed)
                     if link and row.guardian is not None:
                         students.append((person, row.guardian))
@@ -165,6 +170,7 @@ def _save_mapping(session: Session, source: str, chosen: dict[str, str]) -> None
 
 
 def _update(
+    session: Session,
     person: Person,
     row: RosterRow,
     names: list[str],
@@ -176,9 +182,7 @@ def _update(
     A guardian already linked to the student by name is not linked again; a new phone or
     email of theirs is kept in ``contact_updates``, and is a change too.
     """
-    changed = changed_fields(person, row.data, names)
-    for name in changed:
-        setattr(person, name, getattr(row.data, name))
+    changed = apply_person_data(session, person, row.data, changed_fields(person, row.data, names))
     if changed:
         current = PersonData(**{n: getattr(person, n) for n in PERSON_FIELD_NAMES})
         person.search_text = search_text(current)
@@ -238,7 +242,7 @@ def _link_guardians(session: Session, pairs: list[tuple[int, GuardianInfo]]) -> 
                     info.first_name, info.last_name, PersonKind.GUARDIAN.value,
                     phone=info.phone, email=info.email,
                 )  # fmt: skip
-                made_here[key] = Person(**vars(data), search_text=search_text(data))
+                made_here[key] = new_person(session, data)
                 session.add(made_here[key])
             slice_pairs.append((student_id, key, info.relationship))
         session.flush()

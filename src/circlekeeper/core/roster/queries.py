@@ -21,7 +21,7 @@ from circlekeeper.core.roster.rows import (
     RosterComparison,
     RosterPreview,
 )
-from circlekeeper.core.store.models import GuardianLink, Person, Setting
+from circlekeeper.core.store.models import GuardianLink, Person, School, Setting
 from circlekeeper.core.text import fold
 
 # Setting key prefix for the column choices saved per system ("roster_columns.powerschool").
@@ -131,6 +131,10 @@ def compare(context: Context | sessionmaker[Session], preview: RosterPreview) ->
     return RosterComparison(counts["new"], counts["update"], counts["unchanged"], missing)
 
 
+# A person's school, by name (schools are records: core/schools).
+_SCHOOL_NAME = select(School.name).where(School.id == Person.school_id).scalar_subquery()
+
+
 def missing_students(session: Session, preview: RosterPreview) -> tuple[MissingPerson, ...]:
     """Students in the records (not archived, with an ID) whom this roster does not list.
 
@@ -142,7 +146,7 @@ def missing_students(session: Session, preview: RosterPreview) -> tuple[MissingP
     schools = {fold(r.data.school) for r in preview.rows if r.data.school}
     query = select(
         Person.id, Person.first_name, Person.preferred_name, Person.last_name,
-        Person.external_id, Person.grade, Person.school,
+        Person.external_id, Person.grade, _SCHOOL_NAME,
     ).where(
         Person.kind == PersonKind.STUDENT.value,
         Person.archived_at.is_(None),

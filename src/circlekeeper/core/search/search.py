@@ -23,7 +23,7 @@ from circlekeeper.core.domain.enums import NotePrivacy
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.search.server import server_matches
-from circlekeeper.core.store.models import Agreement, Case, Circle, Note, Person
+from circlekeeper.core.store.models import Agreement, Case, Circle, Note, Person, School
 from circlekeeper.core.text import fold
 
 KINDS = ("person", "case", "circle", "agreement", "agreement_item", "note")
@@ -300,9 +300,15 @@ def _person_tags(session: Session, person_ids: list[int]) -> dict[int, PersonTag
     return {
         r.id: PersonTag(r.kind, r.grade, r.external_id, r.school)
         for r in session.execute(
-            select(Person.id, Person.kind, Person.grade, Person.external_id, Person.school).where(
-                Person.id.in_(person_ids)
+            select(
+                Person.id,
+                Person.kind,
+                Person.grade,
+                Person.external_id,
+                School.name.label("school"),
             )
+            .outerjoin(School, School.id == Person.school_id)
+            .where(Person.id.in_(person_ids))
         )
     }
 

@@ -58,6 +58,16 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(Text, default="")
 
 
+class School(Record, Base):
+    """A school of the district: people, cases and circles refer to it (core/schools decides
+    which one a new record belongs to)."""
+
+    __tablename__ = "school"
+
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    district_code: Mapped[str | None] = mapped_column(String(40))
+
+
 class Person(Record, Base):
     """Anyone who can take part: students, staff, guardians, SROs, community members."""
 
@@ -72,7 +82,8 @@ class Person(Record, Base):
     preferred_name: Mapped[str | None] = mapped_column(String(100))
     pronouns: Mapped[str | None] = mapped_column(String(40))
     grade: Mapped[str | None] = mapped_column(String(8))
-    school: Mapped[str | None] = mapped_column(String(200))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), index=True)
+    school_ref: Mapped[School | None] = relationship()
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     birth_date: Mapped[date | None] = mapped_column(Date)
     email: Mapped[str | None] = mapped_column(String(200))
@@ -100,6 +111,11 @@ class Person(Record, Base):
             "search_text",
         ),
     )
+
+    @property
+    def school(self) -> str | None:
+        """The school's name; a person's school is chosen by ``core.schools``."""
+        return self.school_ref.name if self.school_ref is not None else None
 
 
 class GuardianLink(Record, Base):
@@ -159,9 +175,15 @@ class Case(Record, Base):
     diverted_from: Mapped[str] = mapped_column(String(16), default="none")
     diversion_amount: Mapped[int | None] = mapped_column(Integer)  # e.g. suspension days
     consequence_reinstated: Mapped[bool] = mapped_column(Boolean, default=False)
-    school: Mapped[str | None] = mapped_column(String(200))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), index=True)
+    school_ref: Mapped[School | None] = relationship()
 
     parties: Mapped[list[CaseParty]] = relationship(back_populates="case")
+
+    @property
+    def school(self) -> str | None:
+        """The school's name; a case's school is chosen by ``core.schools``."""
+        return self.school_ref.name if self.school_ref is not None else None
 
 
 class CaseParty(Record, Base):
@@ -212,6 +234,7 @@ class Circle(Record, Base):
     )
     facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     co_facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), index=True)
     # Live state, written on every facilitation action so a crash resumes exactly here.
     live_state: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[str | None] = mapped_column(Text)  # JSON written when the circle ends

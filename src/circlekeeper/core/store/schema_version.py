@@ -22,6 +22,7 @@ REVISIONS: tuple[str, ...] = (
     "0014_server_roles",
     "0015_edit_versions",
     "0016_item_spanish_wording",
+    "0017_schools",
 )
 HEAD = REVISIONS[-1]
 

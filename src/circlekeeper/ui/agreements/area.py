@@ -9,6 +9,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -25,16 +26,18 @@ from PySide6.QtWidgets import (
 
 from circlekeeper.core.agreements.commands import AgreementService
 from circlekeeper.core.agreements.listing import AgreementLine, AgreementList, agreement_lines
+from circlekeeper.core.cases.queries import CaseQueries
 from circlekeeper.core.circles.commands import CirclePlanner
 from circlekeeper.core.domain.enums import AgreementStatus, CircleStatus
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.agreements.labels import day_text, status_label
+from circlekeeper.ui.list_filters import ListFilterBar
 from circlekeeper.ui.lists import keep_place, open_on_enter, selected_row
 from circlekeeper.ui.operations import Changes, context_for, listen
 from circlekeeper.ui.people.labels import count_text
-from circlekeeper.ui.style import heading, list_table, note
+from circlekeeper.ui.style import compact_combo, heading, list_table, note
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +122,17 @@ class AgreementsArea(QWidget):
         self.title = heading(self.tr("Agreements"), self)
         self.show_earlier = QCheckBox(self.tr("Show &earlier versions"), self)
         self.show_earlier.setAccessibleName(self.tr("Show earlier, replaced versions"))
+        self.filter_bar = ListFilterBar(
+            self.tr("A person's name, a case number, an incident type or a circle"),
+            self.tr("Newest agreement first"),
+            self,
+        )
+        self.filter_bar.search.setAccessibleName(self.tr("Search agreements"))
+        self.status_filter = compact_combo(QComboBox(self), 14)
+        self.status_filter.setAccessibleName(self.tr("Show agreements with this status"))
+        self.status_filter.addItem(self.tr("Every status"), None)
+        for value in AgreementStatus:
+            self.status_filter.addItem(status_label(value.value), value.value)
         self.table = QTableWidget(0, self.COLUMNS, self)
         list_table(self.table, self.tr("Agreements list"))
         self.table.setHorizontalHeaderLabels(
@@ -153,6 +167,7 @@ class AgreementsArea(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.show_earlier)
+        self.filter_bar.add_choice(self.tr("Stat&us:"), self.status_filter)
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
@@ -163,11 +178,15 @@ class AgreementsArea(QWidget):
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         layout.addLayout(top)
+        layout.addWidget(self.filter_bar)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addLayout(bottom)
 
         self.show_earlier.toggled.connect(self.reload)
+        self.filter_bar.changed.connect(self.reload)
+        self.status_filter.currentIndexChanged.connect(lambda _i: self.reload())
+        self.load_choices()
         self.table.doubleClicked.connect(self.open_selected)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         open_on_enter(self.table, self.open_selected)
@@ -178,7 +197,14 @@ class AgreementsArea(QWidget):
 
     def on_changes(self, _changes: Changes) -> None:
         """An agreement changed (signed, ticked off, renegotiated, in any window): show it."""
+        self.load_choices()
         keep_place(self.table, self.reload)  # reload keeps the selected agreement itself
+
+    def load_choices(self) -> None:
+        """Offer the school years, incident types and schools the records have now."""
+        self._guard(
+            lambda: self.filter_bar.load_choices(CaseQueries(self.service.ctx).list_choices())
+        )
 
     # -- the list --------------------------------------------------------------------------
 
@@ -196,6 +222,7 @@ class AgreementsArea(QWidget):
                     today,
                     include_superseded=self.show_earlier.isChecked(),
                     limit=LIST_LIMIT,
+                    filters=self.filter_bar.filters(self.status_filter.currentData()),
                 )
             )
 

@@ -35,6 +35,7 @@ from circlekeeper.ui.cases.common import (
 )
 from circlekeeper.ui.cases.model import CaseTableModel
 from circlekeeper.ui.cases.page import CasePage
+from circlekeeper.ui.list_filters import ListFilterBar
 from circlekeeper.ui.lists import keep_place, open_on_enter, select_row, selected_row
 from circlekeeper.ui.operations import Changes, context_for, listen
 from circlekeeper.ui.people.labels import count_text
@@ -68,6 +69,12 @@ class CasesArea(QWidget):
         self.open_only = QCheckBox(self.tr("&Open cases only"), self.list_page)
         self.open_only.setChecked(True)
         self.open_only.setAccessibleName(self.tr("Open cases only"))
+        self.filter_bar = ListFilterBar(
+            self.tr("A person's name, a case number or an incident type"),
+            self.tr("Newest referral first"),
+            self.list_page,
+        )
+        self.filter_bar.search.setAccessibleName(self.tr("Search cases"))
         self.table = QTableView(self.list_page)
         self.table.setModel(self.model)
         header = list_table(self.table, self.tr("Case list"))
@@ -80,6 +87,7 @@ class CasesArea(QWidget):
             (CaseTableModel.INCIDENT, 13),
             (CaseTableModel.STATUS, 12),
             (CaseTableModel.DIVERSION, 8),
+            (CaseTableModel.SCHOOL, 14),
         ):
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
             width = header.fontMetrics().horizontalAdvance(title) + 24
@@ -101,14 +109,9 @@ class CasesArea(QWidget):
         self.count.setAccessibleName(self.tr("How many cases are listed"))
         self.message = message_label(self.list_page, self.tr("Last change"))
 
-        filters = QHBoxLayout()
-        step_label = QLabel(self.tr("&Step:"), self.list_page)
-        step_label.setBuddy(self.status_filter)
-        filters.addWidget(step_label)
-        filters.addWidget(self.status_filter)
-        filters.addWidget(self.open_only)
-        filters.addStretch(1)
-        filters.addWidget(self.count)
+        self.filter_bar.add_choice(self.tr("&Step:"), self.status_filter, beside_search=True)
+        self.filter_bar.add_choice(None, self.open_only, beside_search=True)
+        self.filter_bar.choices_row.addWidget(self.count)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.open_button)
@@ -119,7 +122,7 @@ class CasesArea(QWidget):
         list_layout.setContentsMargins(0, 0, 0, 0)
         list_layout.setSpacing(10)
         list_layout.addWidget(self.title)
-        list_layout.addLayout(filters)
+        list_layout.addWidget(self.filter_bar)
         list_layout.addWidget(self.table, 1)
         list_layout.addLayout(buttons)
         list_layout.addWidget(self.message)
@@ -133,6 +136,7 @@ class CasesArea(QWidget):
 
         self.status_filter.currentIndexChanged.connect(lambda _i: self._filter_changed())
         self.open_only.toggled.connect(lambda _on: self._filter_changed())
+        self.filter_bar.changed.connect(self.reload)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         open_on_enter(self.table, self.open_selected)
         self.new_button.clicked.connect(self.new_referral)
@@ -146,6 +150,7 @@ class CasesArea(QWidget):
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(self.new_referral)
         self._dirty = False
+        self.load_choices()
         self.reload()
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
@@ -162,6 +167,7 @@ class CasesArea(QWidget):
             return row.id if row is not None else None
 
         def refresh() -> None:
+            self.load_choices()
             try:
                 self.model.refresh()
             except PROBLEMS as problem:
@@ -172,6 +178,13 @@ class CasesArea(QWidget):
             self.count.setAccessibleName(text)
 
         keep_place(self.table, refresh, chosen, self.select_case)
+
+    def load_choices(self) -> None:
+        """Offer the school years, incident types and schools the records have now."""
+        try:
+            self.filter_bar.load_choices(self.service.list_choices())
+        except PROBLEMS as problem:
+            show_message(self.message, problem_text(problem), problem=True)
 
     def _filter_changed(self) -> None:
         # Choosing "Closed" with "open only" ticked would show nothing: untick it.
@@ -184,7 +197,9 @@ class CasesArea(QWidget):
     def reload(self) -> None:
         try:
             self.model.set_filter(
-                self.status_filter.currentData(), open_only=self.open_only.isChecked()
+                self.status_filter.currentData(),
+                open_only=self.open_only.isChecked(),
+                filters=self.filter_bar.filters(),
             )
         except PROBLEMS as problem:
             show_message(self.message, problem_text(problem), problem=True)

@@ -70,6 +70,7 @@ class ReportRequest:
     school: str | None
     min_cell: int
     unsuppressed: bool
+    by_school: bool = False
 
 
 Build = Callable[[ReportRequest], Report]
@@ -169,6 +170,15 @@ class ReportsArea(QWidget):
         self.internal.setParent(self)
         self.internal.setAccessibleName(self.tr("Internal view, nothing hidden"))
         self.internal.setVisible(self._may_see_unsuppressed())
+        self.by_school = QCheckBox(self.tr("A row for each sc&hool and the district total"))
+        self.by_school.setParent(self)
+        self.by_school.setAccessibleName(self.tr("A row for each school and the district total"))
+        self.by_school.setToolTip(
+            self.tr(
+                "For all schools: adds a table comparing the schools, with small numbers "
+                "hidden for each school."
+            )
+        )
         self.build_button = QPushButton(self.tr("&Build report"), self)
         self.build_button.setAccessibleName(self.tr("Build the report"))
         self.build_button.setToolTip(self.tr("Build the report (Ctrl+Enter)"))
@@ -210,6 +220,7 @@ class ReportsArea(QWidget):
         # The internal view on a line of its own: with longer words (Spanish) one line of all
         # three pushed the window past a laptop's screen.
         actions = QVBoxLayout()
+        actions.addWidget(self.by_school)
         actions.addWidget(self.internal)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -242,9 +253,13 @@ class ReportsArea(QWidget):
             self.school.currentIndexChanged,
             self.min_cell.valueChanged,
             self.internal.toggled,
+            self.by_school.toggled,
         ):
             signal.connect(self._choices_changed)
+        self.report_choice.currentIndexChanged.connect(self._update_by_school)
+        self.school.currentIndexChanged.connect(self._update_by_school)
         self._describe()
+        self._update_by_school()
 
     def _labelled(
         self, grid: QGridLayout, row: int, column: int, text: str, field: QWidget, span: int = 1
@@ -363,6 +378,7 @@ class ReportsArea(QWidget):
             min_cell=request.min_cell,
             viewer=current_viewer(self.database),
             unsuppressed=request.unsuppressed,
+            by_school=request.by_school,
         )
         return report
 
@@ -380,6 +396,15 @@ class ReportsArea(QWidget):
             school=self.school.currentData(),
             min_cell=self.min_cell.value(),
             unsuppressed=self.internal.isVisible() and self.internal.isChecked(),
+            by_school=self.by_school.isEnabled() and self.by_school.isChecked(),
+        )
+
+    def _update_by_school(self) -> None:
+        """A row per school is offered for all schools, in the reports that compare them."""
+        from circlekeeper.core.reports.rollup import ROLLUP_REPORTS
+
+        self.by_school.setEnabled(
+            self.school.currentData() is None and self.report_choice.currentData() in ROLLUP_REPORTS
         )
 
     def build_report(self) -> None:
