@@ -17,6 +17,7 @@ from typing import Protocol, TypeVar
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.domain.enums import NotePrivacy
+from circlekeeper.core.i18n import _
 from circlekeeper.core.problems import NotPermitted
 
 SCHOOL_COPY = "school"
@@ -130,6 +131,19 @@ class Viewer:
                 "Only a counselor or an administrator can set how long records are kept or "
                 "remove old records; a school resource officer's profile cannot. Nothing was "
                 "changed. Ask a counselor or an administrator to do it."
+            )
+
+    def check_merges(self) -> None:
+        """Refuse, in plain words, merging another laptop's records (the school's own record
+        keeping, like retention: a counselor's or an administrator's work)."""
+        if not self.can_keep_records:
+            raise NotPermitted(
+                _(
+                    "Only a counselor or an administrator can merge another "
+                    "laptop's records; a school resource officer's profile "
+                    "cannot. Nothing was changed. Ask a counselor or an "
+                    "administrator to do it."
+                )
             )
 
     @property

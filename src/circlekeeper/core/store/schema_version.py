@@ -20,6 +20,7 @@ REVISIONS: tuple[str, ...] = (
     "0012_search_by_kind",
     "0013_server_rules",
     "0014_server_roles",
+    "0015_merges",
 )
 HEAD = REVISIONS[-1]
 
