@@ -185,15 +185,12 @@ class Writer:
         known: dict[str, int] = {}
         for start in range(0, len(uuids), 500):
             chunk = uuids[start : start + 500]
-            known.update(
-                self.session.execute(
-                    select(MergeBase.source_uuid, MergeBase.id).where(
-                        MergeBase.source_uuid.in_(chunk)
-                    )
+            rows = self.session.execute(
+                select(MergeBase.source_uuid, MergeBase.id).where(
+                    MergeBase.source_uuid.in_(chunk)
                 )
-                .tuples()
-                .all()
             )
+            known.update((str(uuid), int(key)) for uuid, key in rows)
         fresh = []
         for seen in self.plan.seen:
             values = {
