@@ -6,6 +6,8 @@ Run: ``.venv/bin/python benchmarks/run.py [--quick] [--runs N] [--database PATH]
 - ``--runs N``: start-up runs of each kind, interleaved (default 5).
 - ``--database PATH``: measure this demo database instead of building one (it is upgraded to
   the current schema first; an encrypted copy is made beside it once, for the encrypted start).
+- ``--merge-laptops N`` (``--merge-into URL``): also merge N small demo laptops into one
+  PostgreSQL database, a throwaway cluster unless a URL is given (``bench_merge.py``).
 - ``--data DIR``: where built demos are cached (default ``$CIRCLEKEEPER_BENCH_DATA`` or
   ``~/.cache/circlekeeper-bench``), outside the repository. Building the large demo takes
   several minutes on a 2-core laptop, so it is built once, cached there, and reused.
@@ -400,6 +402,19 @@ def roster(home: Path, rows: int) -> None:
     results.append((f"roster_import_{rows // 1000}k", f"{figures['peak_mib']} MiB", "<= 200 MiB"))
 
 
+def merging(data: Path, args: argparse.Namespace) -> None:
+    """Laptops merged into one PostgreSQL database (``bench_merge.py``), an optional part."""
+    sys.path.insert(0, str(HERE))
+    import bench_merge
+
+    seconds = bench_merge.run(args.merge_laptops, data, args.merge_into)
+    bench_merge.report(seconds)
+    for n in (5, 10, 20):
+        if len(seconds) >= n:
+            median = statistics.median(seconds[:n])
+            results.append((f"merge_{n}", f"{median:.1f} s each", "<= 60 s each"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -408,6 +423,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="start-up runs of each kind")
     parser.add_argument("--database", help="measure this demo database (not built)")
     parser.add_argument("--data", help="where built demos are cached")
+    parser.add_argument(
+        "--merge-laptops",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also merge N small demo laptops into a throwaway PostgreSQL server (e.g. 20)",
+    )
+    parser.add_argument(
+        "--merge-into", metavar="URL", help="an empty PostgreSQL database for --merge-laptops"
+    )
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     plain, encrypted, home = prepare(args)
@@ -418,6 +443,8 @@ def main() -> None:
     queries(plain)
     gui(plain, 100 if args.quick else 300)
     roster(home, 5_000 if args.quick else 50_000)
+    if args.merge_laptops:
+        merging(home.parent, args)
     width = max(len(name) for name, _f, _g in results)
     print(f"\n{'measure':<{width}}  {'now':>14}  goal")
     for name, figure, goal in results:

@@ -94,7 +94,7 @@ class Writer:
                 )
         self._seen()
         if self.plan.audit:
-            self.session.execute(insert(_table(AuditEvent)), self.plan.audit)
+            _insert_rows(self.session, _table(AuditEvent), self.plan.audit)
         return self._run_line()
 
     def _table_of(self, entity: str) -> Table:
@@ -125,7 +125,7 @@ class Writer:
             {"id": new_id, **{c: self.resolve(v) for c, v in row.values.items()}}
             for row, new_id in zip(ordered, new_ids, strict=True)
         ]
-        self.session.execute(insert(table), values)
+        _insert_rows(self.session, table, values)
 
     def _reserve(self, table: Table, count: int) -> list[int]:
         if self.session.get_bind().dialect.name == "postgresql":
@@ -186,9 +186,7 @@ class Writer:
         for start in range(0, len(uuids), 500):
             chunk = uuids[start : start + 500]
             rows = self.session.execute(
-                select(MergeBase.source_uuid, MergeBase.id).where(
-                    MergeBase.source_uuid.in_(chunk)
-                )
+                select(MergeBase.source_uuid, MergeBase.id).where(MergeBase.source_uuid.in_(chunk))
             )
             known.update((str(uuid), int(key)) for uuid, key in rows)
         fresh = []
@@ -207,7 +205,7 @@ class Writer:
             else:
                 fresh.append(values)
         if fresh:
-            self.session.execute(insert(_table(MergeBase)), fresh)
+            _insert_rows(self.session, _table(MergeBase), fresh)
 
     def _run_line(self) -> str:
         plan = self.plan
@@ -228,6 +226,11 @@ class Writer:
         self.session.flush()
         record(self.session, "merge", "database", run.uuid, source=plan.source, **summary)
         return run.uuid
+
+
+def _insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows with one prepared statement (psycopg sends them in one pipeline)."""
+    session.execute(insert(table), rows)
 
 
 def _table(model: type[Base]) -> Table:
