@@ -11146,6 +11146,31 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <source>Only a counselor or an administrator can merge another laptop's records; a school resource officer's profile cannot. Nothing was changed. Ask a counselor or an administrator to do it.</source>
             <translation>Solo un consejero o un administrador puede combinar los registros de otra computadora; el perfil de un oficial de recursos escolares (SRO) no puede. No se cambió nada. Pídale a un consejero o a un administrador que lo haga.</translation>
         </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>Rule for conflicts (chosen for this merge): a record edited on both laptops since the last merge keeps this database's change; the other laptop's values are kept in the audit trail (free text is only noted as changed).</source>
+            <translation>Regla para los conflictos (elegida para esta combinación): si un registro se editó en las dos computadoras desde la última combinación, se queda el cambio de esta base de datos; los valores de la otra computadora se guardan en el registro de auditoría (del texto libre solo se anota que cambió).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>Rule for conflicts (chosen for this merge): a record edited on both laptops since the last merge takes the other laptop's change; this database's values are kept in the audit trail (free text is only noted as changed).</source>
+            <translation>Regla para los conflictos (elegida para esta combinación): si un registro se editó en las dos computadoras desde la última combinación, se toma el cambio de la otra computadora; los valores de esta base de datos se guardan en el registro de auditoría (del texto libre solo se anota que cambió).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>the other laptop's change wins, as chosen</source>
+            <translation>se queda el cambio de la otra computadora, como se eligió</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>this database's change stays, as chosen</source>
+            <translation>se queda el cambio de esta base de datos, como se eligió</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/plan.py" />
+            <source>Unknown choice for records edited on both sides: {keep}. Choose one of: {choices}.</source>
+            <translation>Opción desconocida para los registros editados en los dos lados: {keep}. Elija una de estas: {choices}.</translation>
+        </message>
     </context>
     <context>
         <name>live</name>
@@ -11463,6 +11488,31 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/ui/security/merging.py" />
             <source>The merge stopped on an unexpected problem; nothing was changed. The details are in the log (Settings, About).</source>
             <translation>La combinación se detuvo por un problema inesperado; no se cambió nada. Los detalles están en el registro (Configuración, Acerca de).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>Keep the newer change (the usual rule)</source>
+            <translation>Quedarse con el cambio más reciente (la regla habitual)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>Keep this database's change</source>
+            <translation>Quedarse con el cambio de esta base de datos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>Take the other laptop's change</source>
+            <translation>Tomar el cambio de la otra computadora</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>When a record was edited on both laptops</source>
+            <translation>Cuando un registro se editó en las dos computadoras</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>When a record was edited on &amp;both laptops:</source>
+            <translation>Cuando un registro se editó en las &amp;dos computadoras:</translation>
         </message>
     </context>
     <context>

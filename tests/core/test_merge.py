@@ -14,7 +14,13 @@ from tests.core.conftest import build_conference
 from tests.merging import dump
 
 from circlekeeper.core.audit.audit import history
-from circlekeeper.core.merge import merge_database, open_source, preview_merge
+from circlekeeper.core.merge import (
+    KEEP_NEWER,
+    KEEP_THIS,
+    merge_database,
+    open_source,
+    preview_merge,
+)
 from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.problems import NotPermitted
@@ -34,12 +40,12 @@ def laptop(tmp_path: Path, migrated_template: Path) -> Iterator[Database]:
     database.close()
 
 
-def _merge(laptop: Database, target: Database, *, dry_run: bool = False):  # type: ignore[no-untyped-def]
+def _merge(laptop: Database, target: Database, *, dry_run: bool = False, keep: str = KEEP_NEWER):  # type: ignore[no-untyped-def]
     ctx = Context(target.sessions, actor="District IT")
     source = open_source(laptop.file(), target)
     try:
         run = preview_merge if dry_run else merge_database
-        return run(ctx, source, target.location)
+        return run(ctx, source, target.location, keep)
     finally:
         source.close()
 
@@ -141,6 +147,54 @@ def test_an_edit_on_both_sides_is_a_conflict_the_newer_change_wins_the_other_kep
     assert amara_line.detail["other_values"] == {"grade": "7"}
     # And merging once more finds nothing new
     assert _merge(laptop, db).nothing_to_do
+
+
+def test_the_person_may_choose_that_this_database_keeps_its_change(
+    db: Database, laptop: Database
+) -> None:
+    # Given José edited here, then (later, so newer) on the laptop
+    c = build_conference(laptop)
+    _merge(laptop, db)
+    jose_uuid = PeopleService(laptop.sessions).details(c.jose).uuid
+    here = PeopleService(Context(db.sessions, actor="Dana"))
+    there = PeopleService(Context(laptop.sessions, actor="Maya"))
+    jose_here = _person(db, jose_uuid).id
+    here.update(jose_here, replace(here.details(jose_here).data, grade="9"))
+    there.update(c.jose, replace(there.details(c.jose).data, grade="10"))
+
+    # When the person merging chooses to keep this database's changes
+    report = _merge(laptop, db, keep=KEEP_THIS)
+
+    # Then this database's grade stays, the report states the chosen rule, and the laptop's
+    # value is kept in the audit trail
+    assert [(x.label, x.winner) for x in report.conflicts] == [("José Núñez", "target")]
+    assert "  person José Núñez: grade (this database's change stays, as chosen)" in (
+        report.lines()
+    )
+    assert any("(chosen for this merge)" in line for line in report.lines())
+    assert _person(db, jose_uuid).grade == "9"
+    line = [e for e in history(Context(db.sessions), jose_uuid) if e.action == "merge conflict"]
+    assert line[-1].detail["other_values"] == {"grade": "10"}
+
+
+def test_a_district_id_another_person_here_holds_is_left_with_that_person(
+    db: Database, laptop: Database
+) -> None:
+    # Given José merged, then given on the laptop the student ID Ana holds here
+    c = build_conference(laptop)
+    _merge(laptop, db)
+    ana = PeopleService(Context(db.sessions, actor="Dana")).create(
+        PersonData("Ana", "Ruiz", external_id="S777")
+    )
+    there = PeopleService(Context(laptop.sessions, actor="Maya"))
+    there.update(c.jose, replace(there.details(c.jose).data, external_id="S777", grade="9"))
+    jose_uuid = there.details(c.jose).uuid
+
+    # When the laptop is merged again, the merge goes through without taking Ana's ID
+    _merge(laptop, db)
+    assert _person(db, ana.uuid).external_id == "S777"
+    jose = _person(db, jose_uuid)
+    assert (jose.external_id, jose.grade) == (None, "9")
 
 
 def test_a_private_note_keeps_its_author(db: Database, laptop: Database) -> None:

@@ -81,6 +81,11 @@ def test_choose_preview_then_merge_from_settings(
     assert dump(db_path) == before
     assert dialog.merge_button.isEnabled()
     assert unnamed_controls(dialog) == []
+    # And choosing another rule for records edited on both sides reads the preview again
+    dialog.keep.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: dialog.report is not None and not dialog.busy, timeout=20_000)
+    assert dialog.report.keep == "this"
+    assert dialog.keep.isEnabled() and dialog.merge_button.isEnabled()
     dialog.grab().save("/tmp/merge-preview.png")
     window.grab().save("/tmp/merge-settings.png")
 

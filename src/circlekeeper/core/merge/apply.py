@@ -75,7 +75,8 @@ class Writer:
                 conflict.target_uuid,
                 source=self.plan.source,
                 fields=list(conflict.fields),
-                kept="this database (its change was newer)",
+                kept="this database",
+                rule=self.plan.keep,
                 other_values={
                     f: _audit_value(self._table_of(conflict.entity), f, v)
                     for f, v in conflict.losing.items()
@@ -171,7 +172,8 @@ class Writer:
                 change.target_uuid,
                 source=self.plan.source,
                 fields=list(change.conflict.fields),
-                kept="the merged database (its change was newer)",
+                kept="the merged database",
+                rule=self.plan.keep,
                 other_values={c: pair[0] for c, pair in old_new.items()},
                 changes=old_new,
             )

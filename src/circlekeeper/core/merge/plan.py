@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from circlekeeper.core.i18n import _
 from circlekeeper.core.people.names import display_name
+from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.store.changes import entity_name
 from circlekeeper.core.store.models import AuditEvent, Base, MergeBase
 
@@ -28,6 +29,12 @@ LOCAL_TABLES = frozenset({"setting", "profile", "merge_run", "merge_base", "audi
 # Columns that say nothing about the record itself: compared neither way.
 NOT_COMPARED = frozenset({"id", "uuid", "created_at", "updated_at", "search_text"})
 CHUNK = 500
+# Which change a record edited on both sides since the last merge keeps: the newer one (the
+# rule unless the person chooses), always this database's, or always the other laptop's.
+KEEP_NEWER = "newer"
+KEEP_THIS = "this"
+KEEP_OTHER = "other"
+KEEP_CHOICES = (KEEP_NEWER, KEEP_THIS, KEEP_OTHER)
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,7 @@ class MergePlan:
     """Everything a merge would do, in the order it does it."""
 
     source: str
+    keep: str = "newer"  # which change a record edited on both sides keeps (KEEP_CHOICES)
     source_newest: datetime | None = None
     inserts: list[Insert] = field(default_factory=list)
     updates: list[Update] = field(default_factory=list)
@@ -183,10 +191,22 @@ def _key_words(table: str, row: Any, names: tuple[str, ...], values: tuple[Any, 
 class Planner:
     """Works out a :class:`MergePlan` from a source session and a target session."""
 
-    def __init__(self, source: Session, target: Session, source_name: str) -> None:
+    def __init__(
+        self, source: Session, target: Session, source_name: str, keep: str = "newer"
+    ) -> None:
+        if keep not in KEEP_CHOICES:
+            raise InvalidInput(
+                _(
+                    "Unknown choice for records edited on both sides: {keep}. Choose one "
+                    "of: {choices}.",
+                    keep=keep,
+                    choices=", ".join(KEEP_CHOICES),
+                )
+            )
         self.source = source
         self.target = target
-        self.plan = MergePlan(source_name)
+        self.keep = keep
+        self.plan = MergePlan(source_name, keep=keep)
         self.refs: dict[str, dict[int, Ref]] = {}
         self.alias: dict[str, str] = {}  # source uuid -> target uuid, where they differ
 
@@ -355,11 +375,19 @@ class Planner:
         )
         if not source_changed:
             return  # only this database changed it (or it kept its own last time): keep it
+        # A unique value (a district ID) another record here already holds stays as it is.
+        differ = [c for c in differ if not self._held_elsewhere(table, c, values[c], target)]
+        if not differ:
+            return
         new = {c: values[c] for c in differ}
         old = {c: target[c] for c in differ}
         conflict = None
         if target_changed:
-            source_wins = _after(source_at, target_at)
+            source_wins = {
+                KEEP_NEWER: _after(source_at, target_at),
+                KEEP_THIS: False,
+                KEEP_OTHER: True,
+            }[self.keep]
             conflict = Conflict(
                 entity_name(table.name),
                 label(table.name, target),
@@ -392,6 +420,14 @@ class Planner:
         )
         self.plan.seen.append(Seen(table.name, row["uuid"], target["uuid"], source_at, after))
 
+    def _held_elsewhere(self, table: Table, column: str, value: Any, target: Any) -> bool:
+        if value is None or (column,) not in _natural_keys(table):
+            return False
+        holder = self.target.scalar(
+            select(table.c.id).where(table.c[column] == value, table.c.id != target["id"])
+        )
+        return holder is not None
+
     # -- the audit trail ------------------------------------------------------------------
 
     def _audit(self) -> None:
@@ -417,6 +453,8 @@ def _after(one: datetime | None, other: datetime | None) -> bool:
     return other is None or one > other
 
 
-def build_plan(source: Session, target: Session, source_name: str) -> MergePlan:
+def build_plan(
+    source: Session, target: Session, source_name: str, keep: str = KEEP_NEWER
+) -> MergePlan:
     """What merging ``source`` into ``target`` would do (reads both, writes nothing)."""
-    return Planner(source, target, source_name).build()
+    return Planner(source, target, source_name, keep).build()

@@ -38,10 +38,24 @@ KIND_WORDS: dict[str, tuple[str, str]] = {
     "disclosure": (N_("disclosure"), N_("disclosures")),
 }
 
-RULE = N_(
-    "Rule for conflicts: a record edited on both laptops since the last merge keeps the newer "
-    "change; the other values are kept in the audit trail (free text is only noted as changed)."
-)
+# The rule each choice of ``keep`` follows, as the report states it.
+RULES: dict[str, str] = {
+    "newer": N_(
+        "Rule for conflicts: a record edited on both laptops since the last merge keeps the "
+        "newer change; the other values are kept in the audit trail (free text is only noted "
+        "as changed)."
+    ),
+    "this": N_(
+        "Rule for conflicts (chosen for this merge): a record edited on both laptops since the "
+        "last merge keeps this database's change; the other laptop's values are kept in the "
+        "audit trail (free text is only noted as changed)."
+    ),
+    "other": N_(
+        "Rule for conflicts (chosen for this merge): a record edited on both laptops since the "
+        "last merge takes the other laptop's change; this database's values are kept in the "
+        "audit trail (free text is only noted as changed)."
+    ),
+}
 
 
 def kind_words(table: str, count: int) -> str:
@@ -71,6 +85,7 @@ class MergeReport:
     skipped: dict[str, int]
     source_newest: datetime | None
     applied: bool  # False for a dry run (or a merge that found nothing to do)
+    keep: str = "newer"
 
     @classmethod
     def of(cls, plan: MergePlan, target: str, *, applied: bool) -> MergeReport:
@@ -85,6 +100,7 @@ class MergeReport:
             skipped=dict(plan.skipped),
             source_newest=plan.source_newest,
             applied=applied,
+            keep=plan.keep,
         )
 
     @property
@@ -128,14 +144,21 @@ class MergeReport:
                 )
             )
             for conflict in self.conflicts:
-                winner = (
-                    _("the other laptop's change is newer: it wins")
-                    if conflict.winner == "source"
-                    else _("this database's change is newer: it stays")
-                )
+                if self.keep != "newer":
+                    winner = (
+                        _("the other laptop's change wins, as chosen")
+                        if conflict.winner == "source"
+                        else _("this database's change stays, as chosen")
+                    )
+                else:
+                    winner = (
+                        _("the other laptop's change is newer: it wins")
+                        if conflict.winner == "source"
+                        else _("this database's change is newer: it stays")
+                    )
                 fields = ", ".join(f.replace("_", " ") for f in conflict.fields)
                 lines.append(f"  {_(conflict.entity)} {conflict.label}: {fields} ({winner})")
-            lines.append(_(RULE))
+            lines.append(_(RULES[self.keep]))
         if self.skipped:
             lines.append(
                 _(

@@ -12,10 +12,12 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -23,7 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from circlekeeper.core.merge import MergeReport, merge_database, open_source, preview_merge
+from circlekeeper.core.merge import (
+    KEEP_NEWER,
+    KEEP_OTHER,
+    KEEP_THIS,
+    MergeReport,
+    merge_database,
+    open_source,
+    preview_merge,
+)
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.store.database import Database, is_encrypted
 from circlekeeper.core.store.problems import DatabaseProblem
@@ -50,6 +60,16 @@ class MergeDialog(QDialog):
         self.status = QLabel(self.tr("Reading what the merge would change…"), self)
         self.status.setWordWrap(True)
         self.status.setAccessibleName(self.tr("Merge status"))
+        # The rule for records edited on both sides: the newer change, unless the person
+        # chooses one side for this merge.
+        self.keep = QComboBox(self)
+        self.keep.addItem(self.tr("Keep the newer change (the usual rule)"), KEEP_NEWER)
+        self.keep.addItem(self.tr("Keep this database's change"), KEEP_THIS)
+        self.keep.addItem(self.tr("Take the other laptop's change"), KEEP_OTHER)
+        self.keep.setAccessibleName(self.tr("When a record was edited on both laptops"))
+        keep_label = QLabel(self.tr("When a record was edited on &both laptops:"), self)
+        keep_label.setBuddy(self.keep)
+        self.keep.currentIndexChanged.connect(self._keep_changed)
         self.listing = QPlainTextEdit(self)
         self.listing.setReadOnly(True)
         self.listing.setAccessibleName(self.tr("What the merge changes"))
@@ -77,6 +97,10 @@ class MergeDialog(QDialog):
                 self,
             )
         )
+        keep_row = QHBoxLayout()
+        keep_row.addWidget(keep_label)
+        keep_row.addWidget(self.keep, 1)
+        layout.addLayout(keep_row)
         layout.addWidget(self.status)
         layout.addWidget(self.listing, 1)
         layout.addWidget(self.buttons)
@@ -86,16 +110,29 @@ class MergeDialog(QDialog):
 
     def _start(self, work: Any, done: Any) -> None:
         self.merge_button.setEnabled(False)
+        self.keep.setEnabled(False)
         self.task = BackgroundTask(lambda _progress, _cancelled: work(), self)
         self.task.succeeded.connect(done)
         self.task.failed.connect(self._failed)
         self.task.start()
 
+    @property
+    def chosen_rule(self) -> str:
+        return str(self.keep.currentData())
+
     def _preview(self) -> MergeReport:
-        return preview_merge(self.context, self.source, self.database.location)
+        return preview_merge(self.context, self.source, self.database.location, self.chosen_rule)
 
     def _merge(self) -> MergeReport:
-        return merge_database(self.context, self.source, self.database.location)
+        return merge_database(self.context, self.source, self.database.location, self.chosen_rule)
+
+    def _keep_changed(self, _index: int) -> None:
+        """Another rule: read the preview again, so Merge does what is shown."""
+        if self.merged is not None or self.busy:
+            return
+        self.report = None
+        self.status.setText(self.tr("Reading what the merge would change…"))
+        self._start(self._preview, self._previewed)
 
     @property
     def busy(self) -> bool:
@@ -103,6 +140,7 @@ class MergeDialog(QDialog):
 
     def _previewed(self, report: MergeReport) -> None:
         self.report = report
+        self.keep.setEnabled(True)
         self.listing.setPlainText("\n".join(report.lines()))
         if report.nothing_to_do:
             self.status.setText(self.tr("This database already has everything in that file."))
@@ -114,6 +152,7 @@ class MergeDialog(QDialog):
     def merge(self) -> None:
         if self.report is None or self.busy:
             return
+        self.keep.setEnabled(False)
         self.status.setText(self.tr("Merging… (this can take a minute for a whole school year)"))
         self.close_button.setEnabled(False)
         self._start(self._merge, self._done)
@@ -127,6 +166,7 @@ class MergeDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self.close_button.setEnabled(True)
+        self.keep.setEnabled(self.merged is None)
         if isinstance(error, DatabaseProblem | InvalidInput):
             self.status.setText(str(error))
         else:
