@@ -213,3 +213,40 @@ def _without_merge_bookkeeping(found: dict[str, list[tuple[object, ...]]]) -> di
     # those are compared by count, every other table row by row.
     lines = ("audit_event", "merge_run")
     return {t: len(rows) if t in lines else rows for t, rows in found.items()}
+
+
+def test_a_merge_into_the_server_killed_midway_leaves_it_as_it_was(
+    pg_url: str,
+    pg_cluster,
+    demo_laptop: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    # Given the server database before the merge
+    before = dump(pg_url)
+    name = pg_url.rsplit("/", 1)[1]
+    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    command = [sys.executable, "-m", "circlekeeper", "db", "merge", str(demo_laptop), "--into"]
+    written = (
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+        f"'{name}' AND query LIKE 'INSERT INTO %'"
+    )
+
+    # When the real merge is killed once it is inserting rows inside its transaction
+    process = subprocess.Popen([*command, pg_url], env=environment)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and process.poll() is None:
+        if pg_cluster.sql(written)[0][0]:  # only the apply, inside the one transaction, inserts
+            break
+        time.sleep(0.02)
+    killed_while_running = process.poll() is None
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+
+    # Then the server holds exactly what it held before
+    assert killed_while_running, "the merge finished before it could be killed"
+    assert dump(pg_url) == before
+    # And the next merge (once the server has dropped the dead connection) completes it
+    again = subprocess.run(
+        [*command, pg_url], env=environment, timeout=300, capture_output=True, text=True
+    )
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("Merged ")
