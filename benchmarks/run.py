@@ -10,6 +10,8 @@ Run: ``.venv/bin/python benchmarks/run.py [--quick] [--runs N] [--database PATH]
   write into): the demo parts run on the cached file, and the concurrency part (20 keepers at
   once, ``bench_concurrency.py``) on this server. Without a URL the concurrency part starts a
   throwaway durable cluster when PostgreSQL is installed (``--no-server`` skips it).
+- ``--merge-laptops N`` (``--merge-into URL``): also merge N small demo laptops into one
+  PostgreSQL database, a throwaway cluster unless a URL is given (``bench_merge.py``).
 - ``--data DIR``: where built demos are cached (default ``$CIRCLEKEEPER_BENCH_DATA`` or
   ``~/.cache/circlekeeper-bench``), outside the repository. Building the large demo takes
   several minutes on a 2-core laptop, so it is built once, cached there, and reused.
@@ -423,6 +425,19 @@ def concurrency(url: str | None, actions: int) -> None:
     bench_concurrency.run(url, 20, actions, report_times=report_times)
 
 
+def merging(data: Path, args: argparse.Namespace) -> None:
+    """Laptops merged into one PostgreSQL database (``bench_merge.py``), an optional part."""
+    sys.path.insert(0, str(HERE))
+    import bench_merge
+
+    seconds = bench_merge.run(args.merge_laptops, data, args.merge_into)
+    bench_merge.report(seconds)
+    for n in (5, 10, 20):
+        if len(seconds) >= n:
+            median = statistics.median(seconds[:n])
+            results.append((f"merge_{n}", f"{median:.1f} s each", "<= 60 s each"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -432,7 +447,16 @@ def main() -> None:
     parser.add_argument("--database", help="measure this demo database (not built)")
     parser.add_argument("--data", help="where built demos are cached")
     parser.add_argument(
-        "--no-server", action="store_true", help="skip the district-server concurrency part"
+        "--no-server",
+        action="store_true",
+        help="skip the district-server concurrency part--merge-laptops",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also merge N small demo laptops into a throwaway PostgreSQL server (e.g. 20)",
+    )
+    parser.add_argument(
+        "--merge-into", metavar="URL", help="an empty PostgreSQL database for --merge-laptops"
     )
     args = parser.parse_args()
     server_url = None
@@ -449,6 +473,8 @@ def main() -> None:
     roster(home, 5_000 if args.quick else 50_000)
     if server_url is not None or not args.no_server:
         concurrency(server_url, 50 if args.quick else 200)
+    if args.merge_laptops:
+        merging(home.parent, args)
     width = max(len(name) for name, _f, _g in results)
     print(f"\n{'measure':<{width}}  {'now':>14}  goal")
     for name, figure, goal in results:

@@ -5637,6 +5637,142 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
     </context>
     <context>
+        <name>MergeDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>Merge another laptop's database</source>
+            <translation>Combinar la base de datos de otra computadora</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>Reading what the merge would change…</source>
+            <translation>Leyendo lo que cambiaría la combinación…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>Merge status</source>
+            <translation>Estado de la combinación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>Keep the newer change (the usual rule)</source>
+            <translation>Quedarse con el cambio más reciente (la regla habitual)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>Keep this database's change</source>
+            <translation>Quedarse con el cambio de esta base de datos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>Take the other laptop's change</source>
+            <translation>Tomar el cambio de la otra computadora</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>When a record was edited on both laptops</source>
+            <translation>Cuando un registro se editó en las dos computadoras</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>When a record was edited on &amp;both laptops:</source>
+            <translation>Cuando un registro se editó en las &amp;dos computadoras:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>What the merge changes</source>
+            <translation>Lo que cambia la combinación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>&amp;Merge</source>
+            <translation>&amp;Combinar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>Merge</source>
+            <translation>Combinar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>Close</source>
+            <translation>Cerrar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>Nothing has been written yet. Below is exactly what merging {file} would change here. Press Merge to do it, all at once: if it is interrupted, nothing is half-merged.</source>
+            <translation>Todavía no se ha escrito nada. Abajo está exactamente lo que cambiaría aquí combinar {file}. Pulse Combinar para hacerlo todo de una vez: si se interrumpe, nada queda combinado a medias.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>This database already has everything in that file.</source>
+            <translation>Esta base de datos ya tiene todo lo que hay en ese archivo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>Read the changes below, then press Merge.</source>
+            <translation>Lea los cambios de abajo y luego pulse Combinar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>Merging… (this can take a minute for a whole school year)</source>
+            <translation>Combinando… (con un año escolar completo puede tardar un minuto)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>Merged. The changes below are saved.</source>
+            <translation>Combinado. Los cambios de abajo están guardados.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>The merge stopped on an unexpected problem; nothing was changed. The details are in the log (Settings, About).</source>
+            <translation>La combinación se detuvo por un problema inesperado; no se cambió nada. Los detalles están en el registro (Configuración, Acerca de).</translation>
+        </message>
+    </context>
+    <context>
+        <name>MergeSection</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>Merge another laptop</source>
+            <translation>Combinar otra computadora</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>Merge another laptop's &amp;database…</source>
+            <translation>Combinar la base de &amp;datos de otra computadora…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>Merge another laptop's database</source>
+            <translation>Combinar la base de datos de otra computadora</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>Merge message</source>
+            <translation>Mensaje de la combinación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>Bring another counselor's records into this database: a copy of their laptop's file. The same student on both is recognised by student ID. You see every change before anything is written.</source>
+            <translation>Traiga a esta base de datos los registros de otro consejero: una copia del archivo de su computadora. Si el mismo estudiante está en las dos, se reconoce por su ID de estudiante. Verá cada cambio antes de que se escriba nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>Choose the other laptop's database</source>
+            <translation>Elija la base de datos de la otra computadora</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>circlekeeper databases (*.sqlite3 *.db);;All files (*)</source>
+            <translation>Bases de datos de circlekeeper (*.sqlite3 *.db);;Todos los archivos (*)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/security/merging.py" />
+            <source>The other laptop's records in {file} are protected with a passphrase. Type it to read them; nothing there is changed.</source>
+            <translation>Los registros de la otra computadora en {file} están protegidos con una frase de acceso. Escríbala para leerlos; no se cambia nada allí.</translation>
+        </message>
+    </context>
+    <context>
         <name>Minutes</name>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/labels.py" />
@@ -12220,6 +12356,356 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <translation>No existe el idioma «{typed}». Puede elegir {choices} o system (el idioma del equipo). No se cambió nada.</translation>
         </message>
         <message>
+            <location filename="../../src/circlekeeper/core/merge/plan.py" />
+            <source>student ID {id}</source>
+            <translation>ID de estudiante {id}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/plan.py" />
+            <source>district ID {id}</source>
+            <translation>ID del distrito {id}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/plan.py" />
+            <source>Unknown choice for records edited on both sides: {keep}. Choose one of: {choices}.</source>
+            <translation>Opción desconocida para los registros editados en los dos lados: {keep}. Elija una de estas: {choices}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>person</source>
+            <translation>persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>people</source>
+            <translation>personas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>guardian link</source>
+            <translation>vínculo con un tutor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>guardian links</source>
+            <translation>vínculos con tutores</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>incident type</source>
+            <translation>tipo de incidente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>incident types</source>
+            <translation>tipos de incidente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>case</source>
+            <translation>caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>cases</source>
+            <translation>casos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>person in a case</source>
+            <translation>persona en un caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>people in cases</source>
+            <translation>personas en casos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>family contact</source>
+            <translation>contacto con la familia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>family contacts</source>
+            <translation>contactos con familias</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>circle or conference</source>
+            <translation>círculo o conferencia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>circles and conferences</source>
+            <translation>círculos y conferencias</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>participant</source>
+            <translation>participante</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>participants</source>
+            <translation>participantes</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>stage record</source>
+            <translation>registro de etapa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>stage records</source>
+            <translation>registros de etapas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>turn</source>
+            <translation>turno</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>turns</source>
+            <translation>turnos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>note</source>
+            <translation>nota</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>notes</source>
+            <translation>notas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>agreement</source>
+            <translation>acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>agreements</source>
+            <translation>acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>agreement item</source>
+            <translation>compromiso de un acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>agreement items</source>
+            <translation>compromisos de acuerdos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>signature</source>
+            <translation>firma</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>signatures</source>
+            <translation>firmas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>follow-up</source>
+            <translation>seguimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>follow-ups</source>
+            <translation>seguimientos</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>fidelity checklist</source>
+            <translation>lista de fidelidad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>fidelity checklists</source>
+            <translation>listas de fidelidad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>survey round</source>
+            <translation>ronda de encuestas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>survey rounds</source>
+            <translation>rondas de encuestas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>survey answer</source>
+            <translation>respuesta de encuesta</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>survey answers</source>
+            <translation>respuestas de encuestas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>SRO activity</source>
+            <translation>actividad del SRO</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>SRO activities</source>
+            <translation>actividades del SRO</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>training record</source>
+            <translation>registro de capacitación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>training records</source>
+            <translation>registros de capacitación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>hand-off</source>
+            <translation>derivación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>hand-offs</source>
+            <translation>derivaciones</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>disclosure</source>
+            <translation>divulgación</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>disclosures</source>
+            <translation>divulgaciones</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>Rule for conflicts: a record edited on both laptops since the last merge keeps the newer change; the other values are kept in the audit trail (free text is only noted as changed).</source>
+            <translation>Regla para los conflictos: si un registro se editó en las dos computadoras desde la última combinación, se queda el cambio más reciente; los otros valores se guardan en el registro de auditoría (del texto libre solo se anota que cambió).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>Rule for conflicts (chosen for this merge): a record edited on both laptops since the last merge keeps this database's change; the other laptop's values are kept in the audit trail (free text is only noted as changed).</source>
+            <translation>Regla para los conflictos (elegida para esta combinación): si un registro se editó en las dos computadoras desde la última combinación, se queda el cambio de esta base de datos; los valores de la otra computadora se guardan en el registro de auditoría (del texto libre solo se anota que cambió).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>Rule for conflicts (chosen for this merge): a record edited on both laptops since the last merge takes the other laptop's change; this database's values are kept in the audit trail (free text is only noted as changed).</source>
+            <translation>Regla para los conflictos (elegida para esta combinación): si un registro se editó en las dos computadoras desde la última combinación, se toma el cambio de la otra computadora; los valores de esta base de datos se guardan en el registro de auditoría (del texto libre solo se anota que cambió).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>Added: {kinds}.</source>
+            <translation>Se añaden: {kinds}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>Updated: {kinds}.</source>
+            <translation>Se actualizan: {kinds}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>Audit trail lines brought along: {count}.</source>
+            <translation>Líneas del registro de auditoría que se traen: {count}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>The same person with another record on that laptop, matched by district ID ({count}); their records now point to this database's record:</source>
+            <translation>La misma persona con otro registro en esa computadora, reconocida por su ID del distrito ({count}); sus registros ahora apuntan al registro de esta base de datos:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>Edited on both sides since the last merge ({count}):</source>
+            <translation>Editados en los dos lados desde la última combinación ({count}):</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>the other laptop's change wins, as chosen</source>
+            <translation>se queda el cambio de la otra computadora, como se eligió</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>this database's change stays, as chosen</source>
+            <translation>se queda el cambio de esta base de datos, como se eligió</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>the other laptop's change is newer: it wins</source>
+            <translation>el cambio de la otra computadora es más reciente: se queda ese</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>this database's change is newer: it stays</source>
+            <translation>el cambio de esta base de datos es más reciente: se queda este</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>Left out because what they belong to is not in that file: {kinds}.</source>
+            <translation>Se dejan fuera porque aquello a lo que pertenecen no está en ese archivo: {kinds}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>{source} holds nothing {target} does not already have: nothing to merge, nothing was changed.</source>
+            <translation>{source} no tiene nada que {target} no tenga ya: no hay nada que combinar y no se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>Merged {source} into {target}.</source>
+            <translation>Se combinó {source} en {target}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/report.py" />
+            <source>Dry run: merging {source} into {target} would make these changes. Nothing was written.</source>
+            <translation>Prueba sin cambios: combinar {source} en {target} haría estos cambios. No se escribió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/source.py" />
+            <source>The database to merge from must be a laptop's file, not a server. Nothing was changed. Copy the laptop's database file and merge that file.</source>
+            <translation>La base de datos que se combina debe ser el archivo de una computadora, no un servidor. No se cambió nada. Copie el archivo de la base de datos de la computadora y combine ese archivo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/source.py" />
+            <source>{path} does not exist, so there is nothing to merge. Nothing was changed. Check the file name.</source>
+            <translation>{path} no existe, así que no hay nada que combinar. No se cambió nada. Revise el nombre del archivo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/source.py" />
+            <source>{path} is the database being merged into: a database cannot be merged into itself. Nothing was changed. Choose the other laptop's file.</source>
+            <translation>{path} es la base de datos en la que se combina: una base de datos no se puede combinar consigo misma. No se cambió nada. Elija el archivo de la otra computadora.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/source.py" />
+            <source>{path} was made by a newer version of circlekeeper (schema {revision}), so this version cannot merge it safely. Nothing was changed. Install the newer circlekeeper here first.</source>
+            <translation>{path} se creó con una versión más nueva de circlekeeper (esquema {revision}), así que esta versión no puede combinarla de forma segura. No se cambió nada. Instale primero aquí la versión más nueva de circlekeeper.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/source.py" />
+            <source>{path} was made by an older circlekeeper. Nothing was changed. Open it once with this version on its laptop (or run 'circlekeeper db upgrade --database {path}'), then merge it.</source>
+            <translation>{path} se creó con una versión anterior de circlekeeper. No se cambió nada. Ábrala una vez con esta versión en su computadora (o ejecute 'circlekeeper db upgrade --database {path}') y luego combínela.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/source.py" />
+            <source>{path} holds no circlekeeper records, so there is nothing to merge. Nothing was changed.</source>
+            <translation>{path} no tiene registros de circlekeeper, así que no hay nada que combinar. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/merge/source.py" />
+            <source>{path} is damaged ({what}), so it was not merged. Nothing was changed. Merge the laptop's newest good backup instead.</source>
+            <translation>{path} está dañada ({what}), así que no se combinó. No se cambió nada. Combine en su lugar la copia de seguridad buena más reciente de esa computadora.</translation>
+        </message>
+        <message>
             <location filename="../../src/circlekeeper/core/operations/context.py" />
             <source>Someone else saved a change to this record at the same moment, so yours was refused: nothing you entered was saved, and nothing of theirs was overwritten. Load it again to see their change, then make yours again.</source>
             <translation>Otra persona guardó un cambio en este registro en el mismo momento, así que el suyo no se guardó: no se guardó nada de lo que usted escribió y no se sobrescribió nada de lo que guardó la otra persona. Vuelva a cargarlo para ver ese cambio y luego haga el suyo de nuevo.</translation>
@@ -12233,6 +12719,11 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/profiles/viewer.py" />
             <source>Only a counselor or an administrator can close follow-ups as lapsed; a school resource officer's profile cannot. Nothing was changed.</source>
             <translation>Solo un consejero o un administrador puede cerrar seguimientos como caducados; el perfil de un agente de recursos escolares no puede. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/profiles/viewer.py" />
+            <source>Only a counselor or an administrator can merge another laptop's records; a school resource officer's profile cannot. Nothing was changed. Ask a counselor or an administrator to do it.</source>
+            <translation>Solo un consejero o un administrador puede combinar los registros de otra computadora; el perfil de un oficial de recursos escolares (SRO) no puede. No se cambió nada. Pídale a un consejero o a un administrador que lo haga.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/reports/engine.py" />

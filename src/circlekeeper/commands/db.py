@@ -1,7 +1,8 @@
 """``circlekeeper db ...``: database upkeep for IT staff.
 
-upgrade, check, backup, backups (list), restore, encrypt, decrypt, passphrase (change) and
-retention (preview, then ``--apply --yes``). An encrypted database's passphrase is read from
+upgrade, check, backup, backups (list), restore, encrypt, decrypt, passphrase (change),
+retention (preview, then ``--apply --yes``) and merge (another laptop's database, see
+``db_merge.py``). An encrypted database's passphrase is read from
 ``$CIRCLEKEEPER_PASSPHRASE`` or asked for on the terminal; a new one from
 ``$CIRCLEKEEPER_NEW_PASSPHRASE`` or asked twice.
 """
@@ -56,6 +57,9 @@ def register(sub: Any) -> None:
     from circlekeeper.commands import db_roles
 
     db_roles.register(action("roles", "give each person their own role on a server", _no_action))
+    from circlekeeper.commands import db_merge
+
+    db_merge.register(actions)
     add_database_option(parser)
 
 

@@ -165,6 +165,11 @@ class SettingsView(QWidget):
         layout.addSpacing(16)
         self.protection = ProtectionSection(database, self)
         layout.addWidget(self.protection)
+        from circlekeeper.ui.security.merging import MergeSection
+
+        layout.addSpacing(16)
+        self.merging = MergeSection(database, self)
+        layout.addWidget(self.merging)
         layout.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)

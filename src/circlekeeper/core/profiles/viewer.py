@@ -157,6 +157,19 @@ class Viewer:
                 "officer's profile cannot write one. Nothing was written. Ask a counselor."
             )
 
+    def check_merges(self) -> None:
+        """Refuse, in plain words, merging another laptop's records (the school's own record
+        keeping, like retention: a counselor's or an administrator's work)."""
+        if not self.can_keep_records:
+            raise NotPermitted(
+                _(
+                    "Only a counselor or an administrator can merge another "
+                    "laptop's records; a school resource officer's profile "
+                    "cannot. Nothing was changed. Ask a counselor or an "
+                    "administrator to do it."
+                )
+            )
+
     @property
     def audiences(self) -> tuple[str, ...]:
         """The copies of an agreement this viewer may export: an SRO gets the sharing copy only."""

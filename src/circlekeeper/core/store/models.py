@@ -587,3 +587,31 @@ class Disclosure(Record, Base):
     agreement_id: Mapped[int | None] = mapped_column(
         ForeignKey("agreement.id", ondelete="SET NULL"), index=True
     )
+
+
+class MergeRun(Record, Base):
+    """One merge of another laptop's database into this one: which file, by whom, what it did."""
+
+    __tablename__ = "merge_run"
+
+    source: Mapped[str] = mapped_column(String(400))
+    # The newest change the source held when it was merged: "up to what".
+    source_newest: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")  # JSON counts of the merge
+
+
+class MergeBase(Base):
+    """When a merged record was last changed on each side, right after the merge that took it.
+
+    The next merge tells from it what changed since on either side: both means a conflict.
+    """
+
+    __tablename__ = "merge_base"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    target_uuid: Mapped[str] = mapped_column(String(36), index=True)
+    table_name: Mapped[str] = mapped_column(String(40))
+    source_seen: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    target_seen: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -23,6 +23,7 @@ REVISIONS: tuple[str, ...] = (
     "0015_edit_versions",
     "0016_item_spanish_wording",
     "0017_schools",
+    "0018_merges",
 )
 HEAD = REVISIONS[-1]
 

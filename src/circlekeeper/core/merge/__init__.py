@@ -1,0 +1,71 @@
+"""Merging another laptop's database into this one (a file, or the district's server).
+
+:func:`preview_merge` says exactly what :func:`merge_database` would do and writes nothing;
+:func:`merge_database` does it in one transaction on the target, so a merge that is killed
+leaves the target as it was. Merging the same file twice changes nothing the second time.
+See :mod:`.plan` for how records are matched and conflicts decided, :mod:`.apply` for how
+they are written, :mod:`.report` for what is said about it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from circlekeeper.core.merge.apply import apply_plan, hold_for_merge
+from circlekeeper.core.merge.plan import (
+    KEEP_CHOICES,
+    KEEP_NEWER,
+    KEEP_OTHER,
+    KEEP_THIS,
+    MergePlan,
+    build_plan,
+)
+from circlekeeper.core.merge.report import MergeReport
+from circlekeeper.core.merge.source import open_source
+from circlekeeper.core.operations import Context
+from circlekeeper.core.store.database import Database
+
+__all__ = [
+    "KEEP_CHOICES",
+    "KEEP_NEWER",
+    "KEEP_OTHER",
+    "KEEP_THIS",
+    "MergeReport",
+    "merge_database",
+    "open_source",
+    "preview_merge",
+]
+
+
+def _plan(source: Database, target_session: Session, name: str, keep: str) -> MergePlan:
+    with source.sessions() as source_session:
+        return build_plan(source_session, target_session, name, keep)
+
+
+def _name(source: Database) -> str:
+    return str(source.path) if source.path is not None else source.location
+
+
+def preview_merge(
+    ctx: Context, source: Database, target: str, keep: str = KEEP_NEWER
+) -> MergeReport:
+    """What merging ``source`` into the context's database would change; nothing is written."""
+    ctx.viewer().check_merges()
+    with ctx.read() as session:
+        plan = _plan(source, session, _name(source), keep)
+    return MergeReport.of(plan, target, applied=False)
+
+
+def merge_database(
+    ctx: Context, source: Database, target: str, keep: str = KEEP_NEWER
+) -> MergeReport:
+    """Merge ``source`` into the context's database, all in one transaction, and say what
+    changed; a merge that finds nothing new writes nothing. ``keep`` says which change a
+    record edited on both sides keeps (:data:`KEEP_CHOICES`; the newer one by default)."""
+    ctx.viewer().check_merges()
+    with ctx.write("merge a laptop's database") as session:
+        hold_for_merge(session)
+        plan = _plan(source, session, _name(source), keep)
+        if plan.changes_anything:
+            apply_plan(session, plan)
+    return MergeReport.of(plan, target, applied=plan.changes_anything)

@@ -1,0 +1,252 @@
+"""Merging a laptop's database into another (a file or the server): both engines as target."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from tests.core.conftest import build_conference
+from tests.merging import dump
+
+from circlekeeper.core.audit.audit import history
+from circlekeeper.core.merge import (
+    KEEP_NEWER,
+    KEEP_THIS,
+    merge_database,
+    open_source,
+    preview_merge,
+)
+from circlekeeper.core.operations import Context
+from circlekeeper.core.people.people import PeopleService, PersonData
+from circlekeeper.core.problems import NotPermitted
+from circlekeeper.core.profiles.viewer import Viewer
+from circlekeeper.core.store.database import Database, open_database
+from circlekeeper.core.store.models import Case, CaseParty, Note, Person
+
+
+@pytest.fixture
+def laptop(tmp_path: Path, migrated_template: Path) -> Iterator[Database]:
+    """Another counselor's laptop: its own database file, made by the real migrations."""
+    path = tmp_path / "laptop" / "circlekeeper.sqlite3"
+    path.parent.mkdir()
+    shutil.copyfile(migrated_template, path)
+    database = open_database(path)
+    yield database
+    database.close()
+
+
+def _merge(laptop: Database, target: Database, *, dry_run: bool = False, keep: str = KEEP_NEWER):  # type: ignore[no-untyped-def]
+    ctx = Context(target.sessions, actor="District IT")
+    source = open_source(laptop.file(), target)
+    try:
+        run = preview_merge if dry_run else merge_database
+        return run(ctx, source, target.location, keep)
+    finally:
+        source.close()
+
+
+def _person(db: Database, uuid: str) -> Person:
+    with db.sessions() as session:
+        return session.scalars(select(Person).where(Person.uuid == uuid)).one()
+
+
+def test_merging_the_same_laptop_twice_changes_nothing_the_second_time(
+    db: Database, db_target: Path | str, laptop: Database
+) -> None:
+    # Given a laptop with a conference, its people and a private note, merged once
+    conference = build_conference(laptop)
+    with laptop.sessions.begin() as session:
+        session.add(Note(circle_id=conference.circle_id, text="Private words", author="Dana"))
+    first = _merge(laptop, db)
+    assert first.applied and first.added["person"] == 7
+    once = dump(db_target)
+
+    # When it is merged again
+    second = _merge(laptop, db)
+
+    # Then nothing at all changed: every table, the audit trail and the merge records
+    assert second.nothing_to_do and not second.applied
+    assert dump(db_target) == once
+
+
+def test_the_same_student_with_two_uuids_is_matched_by_student_id_and_references_follow(
+    db: Database, laptop: Database
+) -> None:
+    # Given José already in the target, and on the laptop under another UUID with a case
+    here = PeopleService(Context(db.sessions, actor="Dana")).create(
+        PersonData("José", "Núñez", external_id="S100234", grade="8")
+    )
+    there = PeopleService(Context(laptop.sessions, actor="Maya")).create(
+        PersonData("José", "Núñez", external_id="S100234", grade="8")
+    )
+    assert here.uuid != there.uuid
+    with laptop.sessions.begin() as session:
+        case = Case(referred_on=date(2026, 3, 2), incident_category="conflict")
+        session.add(case)
+        session.flush()
+        session.add(CaseParty(case_id=case.id, person_id=there.id, role="responsible"))
+
+    # When the laptop is merged
+    report = _merge(laptop, db)
+
+    # Then José is one person, the case points at the target's José, and the report names him
+    with db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Person)) == 1
+        party = session.scalars(select(CaseParty)).one()
+    assert party.person_id == here.id
+    assert [(m.label, m.key) for m in report.matched] == [("José Núñez", "student ID S100234")]
+    assert any("José Núñez (student ID S100234)" in line for line in report.lines())
+    # And the laptop's own audit line about José travelled, pointing at the target's José
+    lines = history(Context(db.sessions), here.uuid, mentions=False)
+    assert {(e.actor, e.action) for e in lines} >= {
+        ("Maya", "create"),
+        ("District IT", "merge match"),
+    }
+
+
+def test_an_edit_on_both_sides_is_a_conflict_the_newer_change_wins_the_other_kept_in_audit(
+    db: Database, laptop: Database
+) -> None:
+    # Given a conference merged once, then José edited here and later on the laptop, and
+    # Amara edited on the laptop and later here
+    c = build_conference(laptop)
+    _merge(laptop, db)
+    jose_uuid = _person(laptop, PeopleService(laptop.sessions).details(c.jose).uuid).uuid
+    amara_uuid = PeopleService(laptop.sessions).details(c.amara).uuid
+    here = PeopleService(Context(db.sessions, actor="Dana"))
+    there = PeopleService(Context(laptop.sessions, actor="Maya"))
+    jose_here = _person(db, jose_uuid).id
+    amara_here = _person(db, amara_uuid).id
+    here.update(jose_here, replace(here.details(jose_here).data, grade="9"))
+    there.update(c.jose, replace(there.details(c.jose).data, grade="10"))
+    there.update(c.amara, replace(there.details(c.amara).data, grade="7"))
+    here.update(amara_here, replace(here.details(amara_here).data, grade="6"))
+
+    # When the laptop is merged again
+    report = _merge(laptop, db)
+
+    # Then both are conflicts listed by name and field, and the newer change won each
+    listed = {(x.label, x.fields, x.winner) for x in report.conflicts}
+    assert listed == {("José Núñez", ("grade",), "source"), ("Amara Okafor", ("grade",), "target")}
+    lines = report.lines()
+    assert "  person José Núñez: grade (the other laptop's change is newer: it wins)" in lines
+    assert any(line.startswith("Rule for conflicts: ") for line in lines)
+    assert _person(db, jose_uuid).grade == "10"
+    assert _person(db, amara_uuid).grade == "6"
+    # And the losing values are kept in the audit trail
+    ctx = Context(db.sessions)
+    jose_line = [e for e in history(ctx, jose_uuid) if e.action == "merge conflict"][-1]
+    assert jose_line.detail["other_values"] == {"grade": "9"}
+    assert jose_line.changes == {"grade": ("9", "10")}
+    amara_line = [e for e in history(ctx, amara_uuid) if e.action == "merge conflict"][-1]
+    assert amara_line.detail["other_values"] == {"grade": "7"}
+    # And merging once more finds nothing new
+    assert _merge(laptop, db).nothing_to_do
+
+
+def test_the_person_may_choose_that_this_database_keeps_its_change(
+    db: Database, laptop: Database
+) -> None:
+    # Given José edited here, then (later, so newer) on the laptop
+    c = build_conference(laptop)
+    _merge(laptop, db)
+    jose_uuid = PeopleService(laptop.sessions).details(c.jose).uuid
+    here = PeopleService(Context(db.sessions, actor="Dana"))
+    there = PeopleService(Context(laptop.sessions, actor="Maya"))
+    jose_here = _person(db, jose_uuid).id
+    here.update(jose_here, replace(here.details(jose_here).data, grade="9"))
+    there.update(c.jose, replace(there.details(c.jose).data, grade="10"))
+
+    # When the person merging chooses to keep this database's changes
+    report = _merge(laptop, db, keep=KEEP_THIS)
+
+    # Then this database's grade stays, the report states the chosen rule, and the laptop's
+    # value is kept in the audit trail
+    assert [(x.label, x.winner) for x in report.conflicts] == [("José Núñez", "target")]
+    assert "  person José Núñez: grade (this database's change stays, as chosen)" in (
+        report.lines()
+    )
+    assert any("(chosen for this merge)" in line for line in report.lines())
+    assert _person(db, jose_uuid).grade == "9"
+    line = [e for e in history(Context(db.sessions), jose_uuid) if e.action == "merge conflict"]
+    assert line[-1].detail["other_values"] == {"grade": "10"}
+
+
+def test_a_district_id_another_person_here_holds_is_left_with_that_person(
+    db: Database, laptop: Database
+) -> None:
+    # Given José merged, then given on the laptop the student ID Ana holds here
+    c = build_conference(laptop)
+    _merge(laptop, db)
+    ana = PeopleService(Context(db.sessions, actor="Dana")).create(
+        PersonData("Ana", "Ruiz", external_id="S777")
+    )
+    there = PeopleService(Context(laptop.sessions, actor="Maya"))
+    there.update(c.jose, replace(there.details(c.jose).data, external_id="S777", grade="9"))
+    jose_uuid = there.details(c.jose).uuid
+
+    # When the laptop is merged again, the merge goes through without taking Ana's ID
+    _merge(laptop, db)
+    assert _person(db, ana.uuid).external_id == "S777"
+    jose = _person(db, jose_uuid)
+    assert (jose.external_id, jose.grade) == (None, "9")
+
+
+def test_a_private_note_keeps_its_author(db: Database, laptop: Database) -> None:
+    c = build_conference(laptop)
+    with laptop.sessions.begin() as session:
+        session.add(Note(circle_id=c.circle_id, text="Said he feels unsafe", author="Maya Torres"))
+    _merge(laptop, db)
+    with db.sessions() as session:
+        note = session.scalars(select(Note)).one()
+    assert (note.author, note.privacy, note.text) == (
+        "Maya Torres",
+        "private",
+        "Said he feels unsafe",
+    )
+
+
+def test_the_dry_run_writes_nothing_and_lists_exactly_what_the_merge_then_does(
+    db: Database, db_target: Path | str, laptop: Database
+) -> None:
+    # Given a target with José under another UUID, and a laptop with a whole conference
+    PeopleService(Context(db.sessions, actor="Dana")).create(
+        PersonData("José", "Núñez", external_id="S555", grade="8")
+    )
+    c = build_conference(laptop)
+    PeopleService(laptop.sessions).update(
+        c.jose, replace(PeopleService(laptop.sessions).details(c.jose).data, external_id="S555")
+    )
+    before = dump(db_target)
+
+    # When the dry run runs
+    preview = _merge(laptop, db, dry_run=True)
+
+    # Then nothing was written, and it says it is a dry run
+    assert dump(db_target) == before
+    assert preview.lines()[0].startswith("Dry run: ")
+    # And the merge then does exactly what it listed
+    done = _merge(laptop, db)
+    assert done.listing() == preview.listing()
+    after = dump(db_target)
+    added = {t: len(after[t]) - len(before[t]) for t in preview.added}
+    assert added == preview.added
+    assert [m.label for m in preview.matched] == ["José Núñez"]
+
+
+def test_a_school_resource_officer_cannot_merge(db: Database, laptop: Database) -> None:
+    build_conference(laptop)
+    ctx = Context(db.sessions, actor="Sam", viewer=Viewer("Sam", role="sro"))
+    source = open_source(laptop.file(), db)
+    try:
+        with pytest.raises(NotPermitted, match="Only a counselor or an administrator"):
+            merge_database(ctx, source, db.location)
+        with pytest.raises(NotPermitted):
+            preview_merge(ctx, source, db.location)
+    finally:
+        source.close()
