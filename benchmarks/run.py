@@ -447,9 +447,10 @@ def main() -> None:
     parser.add_argument("--database", help="measure this demo database (not built)")
     parser.add_argument("--data", help="where built demos are cached")
     parser.add_argument(
-        "--no-server",
-        action="store_true",
-        help="skip the district-server concurrency part--merge-laptops",
+        "--no-server", action="store_true", help="skip the district-server concurrency part"
+    )
+    parser.add_argument(
+        "--merge-laptops",
         type=int,
         default=0,
         metavar="N",
