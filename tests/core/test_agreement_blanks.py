@@ -149,7 +149,9 @@ def test_a_spanish_copy_prints_the_spanish_wording_and_names_items_without(
     assert "Dar dos horas de servicio" in row
 
 
-def test_a_draft_copy_pdf_carries_the_mark_on_every_page(conference, make_draft, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_draft_copy_pdf_carries_the_mark_on_every_page(
+    qapp, conference, make_draft, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     from circlekeeper.pdf import html_to_pdf
 
     c = conference
