@@ -1560,7 +1560,7 @@
         <message>
             <location filename="../../src/circlekeeper/ui/cases/page.py" />
             <source>Famil&amp;y letter…</source>
-            <translation>Carta a la famil&amp;ia…</translation>
+            <translation>Carta a la familia…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/page.py" />
@@ -1594,7 +1594,7 @@
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/page.py" />
-            <source>Re&amp;open follow-up</source>
+            <source>Reopen follo&amp;w-up</source>
             <translation>Reabrir el se&amp;guimiento</translation>
         </message>
         <message>
@@ -1761,6 +1761,10 @@
             <location filename="../../src/circlekeeper/ui/cases/page.py" />
             <source>Plan the conference first; the check-ins are counted from it.</source>
             <translation>Primero planifique la conferencia; las revisiones se cuentan a partir de ella.</translation>
+        </message>
+        <message>
+            <source>Re&amp;open follow-up</source>
+            <translation type="vanished">Reabrir el se&amp;guimiento</translation>
         </message>
         <message>
             <source>{n} days overdue</source>
@@ -3362,8 +3366,8 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
-            <source>Dra&amp;ft copy to talk it over (marked DRAFT)</source>
-            <translation>Copia &amp;borrador para conversarla (marcada BORRADOR)</translation>
+            <source>Draft copy (not for s&amp;igning)</source>
+            <translation>Copia borrador (no para &amp;firmar)</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
@@ -3494,6 +3498,10 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
             <location filename="../../src/circlekeeper/ui/agreements/exporting.py" />
             <source>Print preview — {title}</source>
             <translation>Vista previa de impresión — {title}</translation>
+        </message>
+        <message>
+            <source>Dra&amp;ft copy to talk it over (marked DRAFT)</source>
+            <translation type="vanished">Copia &amp;borrador para conversarla (marcada BORRADOR)</translation>
         </message>
         <message>
             <source>Save &amp;HTML…</source>
@@ -5414,7 +5422,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/list_filters.py" />
             <source>Sea&amp;rch:</source>
-            <translation>&amp;Buscar:</translation>
+            <translation>Bu&amp;scar:</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/list_filters.py" />
@@ -5738,8 +5746,8 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/security/merging.py" />
-            <source>Merge another laptop's &amp;database…</source>
-            <translation>Combinar la base de &amp;datos de otra computadora…</translation>
+            <source>Merge another laptop's database…</source>
+            <translation>Combinar la base de datos de otra computadora…</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/security/merging.py" />
@@ -5770,6 +5778,10 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <location filename="../../src/circlekeeper/ui/security/merging.py" />
             <source>The other laptop's records in {file} are protected with a passphrase. Type it to read them; nothing there is changed.</source>
             <translation>Los registros de la otra computadora en {file} están protegidos con una frase de acceso. Escríbala para leerlos; no se cambia nada allí.</translation>
+        </message>
+        <message>
+            <source>Merge another laptop's &amp;database…</source>
+            <translation type="vanished">Combinar la base de &amp;datos de otra computadora…</translation>
         </message>
     </context>
     <context>
@@ -6325,7 +6337,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/people/area.py" />
             <source>&amp;Open</source>
-            <translation>&amp;Abrir</translation>
+            <translation>A&amp;brir</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/area.py" />
@@ -7043,7 +7055,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
-            <source>Save su&amp;mmary PDF…</source>
+            <source>Save summar&amp;y PDF…</source>
             <translation>Guardar resu&amp;men en PDF…</translation>
         </message>
         <message>
@@ -7285,6 +7297,10 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
             <source>Before you start: ready</source>
             <translation>Antes de empezar: todo listo</translation>
+        </message>
+        <message>
+            <source>Save su&amp;mmary PDF…</source>
+            <translation type="vanished">Guardar resu&amp;men en PDF…</translation>
         </message>
         <message>
             <source>Scr&amp;ipt</source>
@@ -8524,7 +8540,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />
             <source>A row for each sc&amp;hool and the district total</source>
-            <translation>Una fila por cada escuela y el total del dis&amp;trito</translation>
+            <translation>U&amp;na fila por cada escuela y el total del distrito</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/reports/area.py" />

@@ -2,10 +2,10 @@
 
 ``open_screens`` yields each screen by name once it is shown, at the size it opens at on the
 tests' 1366x768 screen (a school laptop; see tests/conftest.py): the nine areas of the main
-window, the report once built, a case's page, the plan of a circle, the facilitator view of a
-planned circle, its projector, the agreement builder of a held conference, the follow-up window
-of an agreement in force, and the new-case and person dialogs. The language checks and the
-screen-fit checks walk these.
+window, the report once built, a case's page, a student's page, the plan of a circle, the
+facilitator view of a planned circle, its projector, the agreement builder of a held
+conference, the follow-up window of an agreement in force, and the new-case and person
+dialogs. The language checks and the screen-fit checks walk these.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ SCREENS = (
     *AREAS,
     "reports (built)",
     "case page",
+    "student page",
     "circle plan",
     "facilitator view",
     "projector",
@@ -129,6 +130,13 @@ def open_screens(qtbot: QtBot, path: Path) -> Iterator[tuple[str, QWidget]]:
     assert window.cases.open_case(case_id)
     _settle(qtbot)
     yield "case page", window
+    student_id = _record(
+        path, "select person_id from case_party group by person_id order by count(*) desc"
+    )
+    window.show_area(AREAS.index("people"))
+    assert window.people.open_person(student_id)
+    _settle(qtbot)
+    yield "student page", window
 
     assert window.database is not None
     database = window.database

@@ -167,7 +167,7 @@ class AgreementsArea(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.show_earlier)
-        self.filter_bar.add_choice(self.tr("Stat&us:"), self.status_filter)
+        self.filter_bar.add_choice(self.tr("Stat&us:"), self.status_filter, beside_search=True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)

@@ -261,14 +261,15 @@ class AgreementBuilder(ShowsProblems, QDialog):
         catalogue_label.setBuddy(self.catalogue)
         catalogue_row.addWidget(catalogue_label)
         catalogue_row.addWidget(self.catalogue, 1)
-        # The language and the Add button on a row of their own: one row was wider than a
-        # laptop leaves the items in a longer language.
+        catalogue_row.addWidget(self.catalogue_language)
+        # The two ways to add an item on a row of their own, and the item's own actions on the
+        # next: one row was wider than a laptop leaves the items in a longer language.
         catalogue_add = QHBoxLayout()
-        catalogue_add.addStretch(1)
-        catalogue_add.addWidget(self.catalogue_language)
         catalogue_add.addWidget(self.add_from_catalogue_button)
+        catalogue_add.addWidget(self.add_blank_button)
+        catalogue_add.addStretch(1)
         buttons = QHBoxLayout()
-        for button in (self.add_blank_button, self.edit_button, self.remove_button):
+        for button in (self.edit_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.up_button)

@@ -87,7 +87,7 @@ class ExportBar(QWidget):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-        self.draft_copy = QCheckBox(self.tr("Dra&ft copy to talk it over (marked DRAFT)"), self)
+        self.draft_copy = QCheckBox(self.tr("Draft copy (not for s&igning)"), self)
         self.draft_copy.setAccessibleName(self.tr("Draft copy, marked DRAFT on every page"))
         self.draft_copy.setToolTip(
             self.tr(
@@ -130,7 +130,6 @@ class ExportBar(QWidget):
         buttons.addSpacing(8)
         buttons.addWidget(audience_label)
         buttons.addWidget(self.audience)
-        buttons.addWidget(self.draft_copy)
         buttons.addSpacing(8)
         buttons.addWidget(self.pdf_button)
         buttons.addWidget(self.html_button)
@@ -142,6 +141,7 @@ class ExportBar(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
+        layout.addWidget(self.draft_copy)
         layout.addWidget(self.problem)
         layout.addWidget(self.info)
         self.info.hide()

@@ -187,7 +187,7 @@ class CasePage(CasePageActions, QScrollArea):
         )
         self.add_follow_up_button = QPushButton(self.tr("Add &follow-up…"), body)
         self.add_follow_up_button.setAccessibleName(self.tr("Add a follow-up"))
-        self.reopen_follow_up_button = QPushButton(self.tr("Re&open follow-up"), body)
+        self.reopen_follow_up_button = QPushButton(self.tr("Reopen follo&w-up"), body)
         self.reopen_follow_up_button.setAccessibleName(
             self.tr("Reopen the selected follow-up (done, missed, lapsed or cancelled)")
         )

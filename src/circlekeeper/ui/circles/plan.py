@@ -158,7 +158,7 @@ class PlanDialog(QDialog):
             for button in self.evaluation:
                 button.setVisible(False)
                 bottom.addWidget(button)
-            self.summary_button = QPushButton(self.tr("Save su&mmary PDF…"), self)
+            self.summary_button = QPushButton(self.tr("Save summar&y PDF…"), self)
             self.summary_button.setAccessibleName(self.tr("Save the circle summary as PDF"))
             self.summary_button.clicked.connect(self.save_summary)
             bottom.addWidget(self.summary_button)

@@ -192,7 +192,7 @@ class MergeSection(QWidget):
         self.database = database
         self.dialog: MergeDialog | None = None
         self.setAccessibleName(self.tr("Merge another laptop"))
-        self.choose_button = QPushButton(self.tr("Merge another laptop's &database…"), self)
+        self.choose_button = QPushButton(self.tr("Merge another laptop's database…"), self)
         self.choose_button.setAccessibleName(self.tr("Merge another laptop's database"))
         self.choose_button.clicked.connect(self.choose)
         self.message = QLabel(self)
