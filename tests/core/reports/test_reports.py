@@ -372,7 +372,7 @@ def test_a_period_with_no_data_says_so(
 ) -> None:
     report = build_report(name, db.sessions, start=date(2019, 1, 1), end=date(2019, 1, 31))
     assert report.is_empty and report.sections == ()
-    assert report.empty_message is not None and "2019-01-01" in report.empty_message.en
+    assert report.empty_message is not None and "January 1, 2019" in report.empty_message.en
     assert "10" in report.suppression.en and report.population.en
 
 

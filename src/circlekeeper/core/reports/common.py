@@ -110,12 +110,19 @@ def suppression_rule(min_cell: int, unsuppressed: bool) -> Text:
     )
 
 
+def day_label(day: date) -> Text:
+    """A day in words, as a US school writes it and as it is said in Spanish."""
+    en, es = _MONTHS[day.month - 1]
+    return Text(f"{en} {day.day}, {day.year}", f"{day.day} de {es} de {day.year}")
+
+
 def empty_message(start: date, end: date) -> Text:
     """What a report says when nothing was recorded in its period."""
+    first, last = day_label(start), day_label(end)
     return Text(
-        f"Nothing was recorded from {start.isoformat()} to {end.isoformat()} for this report, "
+        f"Nothing was recorded from {first.en} to {last.en} for this report, "
         "so it has no figures. Choose another period or school.",
-        f"No se registró nada del {start.isoformat()} al {end.isoformat()} para este informe, "
+        f"No se registró nada del {first.es} al {last.es} para este informe, "
         "así que no tiene cifras. Elija otro periodo u otra escuela.",
     )
 
