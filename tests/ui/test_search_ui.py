@@ -204,3 +204,28 @@ def test_ctrl_k_tells_two_people_of_the_same_name_apart_and_shows_all_results(
     with qtbot.waitSignal(popup.chosen) as opened:
         dialog.open_button.click()
     assert opened.args == ["person", first, None]
+
+
+def test_show_all_lists_a_private_note_under_notes_as_the_popup_does(qtbot, db: Database) -> None:
+    # Given the hits of a search: a shared note and a private note the viewer may read
+    from circlekeeper.core.search.search import SearchHit
+    from circlekeeper.ui.search.results import SearchResultsDialog
+
+    hits = [
+        SearchHit("note", 1, "Note in a circle", "shared words", parent_id=3),
+        SearchHit("private_note", 2, "Private note", "own words", parent_id=3, private=True),
+    ]
+    popup = SearchPopup(db)
+    qtbot.addWidget(popup)
+    dialog = SearchResultsDialog(db, "words", popup)
+    qtbot.addWidget(dialog)
+
+    # When the full list shows them
+    dialog.results.clear()
+    dialog._fill(hits)
+
+    # Then both are listed, under one Notes heading, in the popup's words
+    shown = [dialog.results.item(r).data(HIT_ROLE) for r in range(dialog.results.count())]
+    assert [h.kind for h in shown if h is not None] == ["note", "private_note"]
+    headings = [dialog.results.item(r).text() for r in range(dialog.results.count())]
+    assert sum(1 for text in headings if text.endswith("(2)")) == 1

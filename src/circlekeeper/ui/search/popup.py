@@ -65,6 +65,33 @@ def kind_titles(widget: QWidget) -> dict[str, str]:
     }
 
 
+def add_grouped_hits(
+    widget: QWidget, results: QListWidget, hits: list[SearchHit]
+) -> QListWidgetItem | None:
+    """Add ``hits`` to ``results`` under a bold heading per kind (private notes with the
+    notes), in the kinds' order; the first hit's line, to select, or None."""
+    titles = kind_titles(widget)
+    groups: dict[str, list[SearchHit]] = {}
+    for hit in hits:
+        groups.setdefault("note" if hit.kind == "private_note" else hit.kind, []).append(hit)
+    first: QListWidgetItem | None = None
+    for kind, title in titles.items():
+        found = groups.get(kind)
+        if not found:
+            continue
+        header = QListWidgetItem(f"{title} ({len(found)})", results)
+        header.setFlags(inert_item_flags())
+        font = QFont(header.font())
+        font.setBold(True)
+        header.setFont(font)
+        for hit in found:
+            item = QListWidgetItem("  " + hit_text(widget, hit, title), results)
+            item.setData(HIT_ROLE, hit)
+            item.setToolTip(" ".join(hit.snippet.split()))
+            first = first or item
+    return first
+
+
 class SearchPopup(QDialog):
     """A field and the results as you type, grouped by kind; ``chosen`` on Enter."""
 
@@ -192,26 +219,7 @@ class SearchPopup(QDialog):
         if not text.strip():
             self.status.setText(self.tr("Enter opens the highlighted result; Esc closes."))
             return
-        titles = kind_titles(self)
-        groups: dict[str, list[SearchHit]] = {}
-        for hit in self.hits:
-            groups.setdefault("note" if hit.kind == "private_note" else hit.kind, []).append(hit)
-        first_hit: QListWidgetItem | None = None
-        for kind in titles:
-            found = groups.get(kind)
-            if not found:
-                continue
-            header = QListWidgetItem(f"{titles[kind]} ({len(found)})", self.results)
-            header.setFlags(inert_item_flags())
-            font = QFont(header.font())
-            font.setBold(True)
-            header.setFont(font)
-            for hit in found:
-                item = QListWidgetItem("  " + hit_text(self, hit, titles[kind]), self.results)
-                item.setData(HIT_ROLE, hit)
-                item.setToolTip(" ".join(hit.snippet.split()))
-                if first_hit is None:
-                    first_hit = item
+        first_hit = add_grouped_hits(self, self.results, self.hits)
         if first_hit is not None:
             # The popup holds a few of each kind; every match is one row away.
             show_all = QListWidgetItem(

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -18,10 +16,10 @@ from PySide6.QtWidgets import (
 from circlekeeper.core.search.search import SearchHit, search
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.problems import DatabaseProblem
-from circlekeeper.ui.cases.common import PROBLEMS, inert_item_flags, problem_text
+from circlekeeper.ui.cases.common import PROBLEMS, problem_text
 from circlekeeper.ui.looking import screen_context
 from circlekeeper.ui.people.labels import count_text
-from circlekeeper.ui.search.popup import HIT_ROLE, hit_text, kind_titles
+from circlekeeper.ui.search.popup import HIT_ROLE, add_grouped_hits
 
 #: The most a full list shows; a search that finds more asks for a few more letters.
 SHOW_ALL_LIMIT = 500
@@ -68,24 +66,7 @@ class SearchResultsDialog(QDialog):
         self._fill(hits)
 
     def _fill(self, hits: list[SearchHit]) -> None:
-        titles = kind_titles(self)
-        groups: dict[str, list[SearchHit]] = {}
-        for hit in hits:
-            groups.setdefault(hit.kind, []).append(hit)
-        first: QListWidgetItem | None = None
-        for kind, title in titles.items():
-            found = groups.get(kind)
-            if not found:
-                continue
-            header = QListWidgetItem(f"{title} ({len(found)})", self.results)
-            header.setFlags(inert_item_flags())
-            font = QFont(header.font())
-            font.setBold(True)
-            header.setFont(font)
-            for hit in found:
-                item = QListWidgetItem("  " + hit_text(self, hit, title), self.results)
-                item.setData(HIT_ROLE, hit)
-                first = first or item
+        first = add_grouped_hits(self, self.results, hits)
         if first is not None:
             self.results.setCurrentItem(first)
         if not self.status.text():
