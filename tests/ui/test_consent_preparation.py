@@ -32,6 +32,10 @@ MINOR = dt.date(2011, 5, 1)
 
 @pytest.fixture
 def plan(qtbot: QtBot, db: Database, people: PeopleService, home) -> PlanDialog:  # type: ignore[no-untyped-def]
+    return _fixture_plan(qtbot, db, people)
+
+
+def _fixture_plan(qtbot: QtBot, db: Database, people: PeopleService) -> PlanDialog:
     keeper = add_person(people, "Dana", "Whitfield", kind="staff")
     jose = add_person(people, "José", "Núñez", birth_date=MINOR)
     add_person(people, "Amara", "Okafor", kind="staff")
@@ -129,3 +133,51 @@ def test_the_consent_form_button_saves_the_form_for_one_person(
     assert "Padre, madre o tutor de José Núñez" in text and "Lucía Núñez" in text
     assert "Amara Okafor" not in text
     window.close()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_preparation_tab_with_a_withdrawal_fits_and_speaks_each_language(  # type: ignore[no-untyped-def]
+    qtbot: QtBot, db: Database, people: PeopleService, home, qapp, language: str
+) -> None:
+    from circlekeeper.ui.i18n import install_language, ts_path
+
+    from .screens import SCREEN_SIZE, clipped_controls
+    from .test_mnemonics import repeated_mnemonics
+    from .test_spanish import EnglishCatalogue, shown_texts
+
+    install_language(language, qapp)
+    try:
+        plan = _fixture_plan(qtbot, db, people)
+        panel = plan.preparation
+        jose = _row_of(plan, "José Núñez")
+        panel.ask_withdrawal = lambda row: (dt.date.today(), "participant")
+        assert panel.withdraw(jose)
+        qtbot.waitUntil(lambda: jose in panel.withdrawn_labels)
+        asked = WithdrawConsentDialog(plan.detail.participants[1], dt.date.today(), plan)  # type: ignore[union-attr]
+        qtbot.addWidget(asked)
+        asked.show()
+        windows = [plan, asked]
+        for window in windows:
+            least = window.minimumSizeHint().expandedTo(window.minimumSize())
+            assert least.width() <= SCREEN_SIZE[0] and least.height() <= SCREEN_SIZE[1] - 60
+            assert clipped_controls(window) == []
+            # (the Spanish details form and eligibility screen already share some letters;
+            # what this adds must not: the new controls carry no Alt letter in the plan)
+            new_texts = ("Consent form", "Formulario de consentimiento", "Withdrawn", "Retirado")
+            assert not [r for r in repeated_mnemonics(window) if any(t in r for t in new_texts)]
+            if language == "en":
+                assert repeated_mnemonics(window) == []
+        if language == "es":
+            catalogue = EnglishCatalogue(ts_path("es"))
+            english = [
+                f"{where}: {text!r}"
+                for window in windows
+                for where, text in shown_texts(window)
+                if catalogue.english(text)
+            ]
+            assert english == []
+            assert any("retiró su consentimiento" in plan.readiness.item(r).text()
+                       for r in range(plan.readiness.count()))  # fmt: skip
+        asked.close()
+    finally:
+        install_language("en", qapp)
