@@ -148,6 +148,7 @@ def circle_withdrawals(session: Session, circle_id: int) -> list[Withdrawal]:
     return [
         Withdrawal(display_name(p.first_name, p.preferred_name, p.last_name), on, by)
         for p, on, by in session.execute(query)
+        if on is not None
     ]
 
 
