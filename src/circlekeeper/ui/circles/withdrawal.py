@@ -43,7 +43,9 @@ class WithdrawConsentDialog(QDialog):
         self.who = QComboBox(self)
         self.who.setAccessibleName(self.tr("Who withdrew consent"))
         self.who.addItem(self.tr("Not said"), None)
-        self.who.addItem(self.tr("{name}, the person taking part").format(name=row.name), "participant")
+        self.who.addItem(
+            self.tr("{name}, the person taking part").format(name=row.name), "participant"
+        )
         if row.minor:
             self.who.addItem(self.tr("Their parent or guardian"), "guardian")
         when_label = QLabel(self.tr("&Date:"), self)
