@@ -10584,8 +10584,16 @@ en sus asientos alrededor del círculo.</translation>
         <name>StartCircle</name>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/start.py" />
-            <source>This circle cannot be held</source>
-            <translation>Este círculo no se puede realizar</translation>
+            <source>Consent to this circle was withdrawn:
+
+{lines}
+
+Nothing was started and nothing was changed. When consent is given again, tick it again in the Preparation tab.</source>
+            <translation>Se retiró el consentimiento para este círculo:
+
+{lines}
+
+No se inició nada y no se cambió nada. Cuando se vuelva a dar el consentimiento, márquelo de nuevo en la pestaña Preparación.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/start.py" />
@@ -10599,6 +10607,11 @@ Nothing was started and nothing was changed. Change the screen on the case page 
 {lines}
 
 No se inició ni se cambió nada. Si se respondió por error, cambie la evaluación en la página del caso.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/start.py" />
+            <source>This circle cannot be held</source>
+            <translation>Este círculo no se puede realizar</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/start.py" />

@@ -91,6 +91,7 @@ def test_a_withdrawn_consent_blocks_start_naming_the_person_and_the_date(db, wor
     assert row.consent_given_on == TODAY  # when it was given is kept
     # Then readiness says so as a block (the screen's verdict), not as a "start anyway"
     blocking = [r.message for r in planner.readiness(circle_id) if r.blocking]
+    assert {r.code for r in planner.readiness(circle_id) if r.blocking} == {"withdrawn"}
     assert blocking == [
         "A guardian of Ana Ruiz withdrew consent on March 9, 2026; record consent again "
         "before this circle is held."

@@ -102,6 +102,7 @@ def test_withdrawing_consent_blocks_start_and_consent_again_unblocks(
     assert (
         seen and "cannot be held" in seen[0] and f"José Núñez withdrew consent on {when}" in seen[0]
     )
+    assert "Consent to this circle was withdrawn" in seen[0] and "Preparation tab" in seen[0]
     assert plan.started is None
     # When the guardian gives consent again, the withdrawal ends
     panel.boxes[(jose, "guardian_consent")].setChecked(True)

@@ -90,7 +90,7 @@ class Screen:
                 kept = (*kept, STAFF_MATTER)
             blocked = kept
             answers = replace(answers, notes="", **dict.fromkeys(STAFF_ONLY, False))
-        verdict = Verdict(blocked, self.verdict.missing)
+        verdict = Verdict(blocked, self.verdict.missing, self.verdict.withdrawn)
         return replace(self, answers=answers, verdict=verdict, restricted=True)
 
 

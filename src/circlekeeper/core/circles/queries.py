@@ -370,7 +370,10 @@ def readiness_reasons(  # noqa: C901  (one check per reason, in the order the pa
         reasons.append(NotReady("harmed", "Nobody is named as the person harmed."))
     # The one eligibility rule: what blocks cannot be started anyway; the rest explains.
     verdict = screen.verdict
-    reasons.extend(NotReady("screen", message, blocking=True) for message in verdict.blocked)
+    reasons.extend(
+        NotReady("withdrawn" if message in verdict.withdrawn else "screen", message, blocking=True)
+        for message in verdict.blocked
+    )
     reasons.extend(NotReady("screen", message) for message in verdict.missing)
     for r in rows:
         if r.role in KEEPER_ROLES or r.role == Role.OBSERVER.value:

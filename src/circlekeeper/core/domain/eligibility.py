@@ -184,11 +184,14 @@ class Verdict:
     """Whether a case, and its conference, may go ahead, and why not, in plain words.
 
     ``blocked`` are reasons it must not go ahead (an exclusion, the facilitator's halt, a
-    refusal); ``missing`` are answers not known yet.
+    refusal, a withdrawn consent); ``missing`` are answers not known yet; ``withdrawn`` are
+    the blocked reasons that are withdrawn consents (recorded again in the preparation, not
+    on the screen).
     """
 
     blocked: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    withdrawn: tuple[str, ...] = ()
 
     @property
     def may_go_ahead(self) -> bool:
@@ -255,9 +258,9 @@ def assess(
     (each blocks, whatever the screen says)."""
     withdrawn = tuple(w.reason for w in withdrawals)
     if unreadable:
-        return Verdict(blocked=(UNREADABLE, *withdrawn))
+        return Verdict(blocked=(UNREADABLE, *withdrawn), withdrawn=withdrawn)
     if answers is None:
-        return Verdict(blocked=withdrawn, missing=(NOT_SCREENED,))
+        return Verdict(blocked=withdrawn, missing=(NOT_SCREENED,), withdrawn=withdrawn)
     blocked: list[str] = list(withdrawn)
     missing: list[str] = []
     if answers.halted:
@@ -275,7 +278,7 @@ def assess(
         blocked.append("A guardian has not given consent for a minor to take part.")
     elif answers.guardian_consent is None and minors:
         missing.append("A guardian's consent for each minor taking part is not recorded yet.")
-    return Verdict(tuple(blocked), tuple(missing))
+    return Verdict(tuple(blocked), tuple(missing), withdrawn)
 
 
 # Circles that deal with harm: each gets the preparation (a meeting with each person, their
