@@ -3112,6 +3112,31 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
             <source>Who took part, the notes kept for the file and the agreement made. Private notes are included only on their author's own copy.</source>
             <translation>Quiénes participaron, las notas que se guardan en el expediente y el acuerdo que se hizo. Las notas privadas solo aparecen en la copia de quien las escribió.</translation>
         </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Everyone taking part (a page each)</source>
+            <translation>Todas las personas que participan (una página cada una)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Consent form</source>
+            <translation>Formulario de consentimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>What the circle is, that taking part is voluntary and that consent can be withdrawn at any time, with a line for the person to sign and, for a minor, one for a parent or guardian.</source>
+            <translation>Qué es el círculo, que la participación es voluntaria y que el consentimiento se puede retirar en cualquier momento, con una línea para que firme la persona y, si es menor de edad, otra para su madre, padre o tutor.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>F&amp;or:</source>
+            <translation>Pa&amp;ra:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/documents.py" />
+            <source>Whose consent form</source>
+            <translation>De quién es el formulario de consentimiento</translation>
+        </message>
     </context>
     <context>
         <name>EligibilityForm</name>
@@ -7320,13 +7345,28 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>Consent form…</source>
+            <translation>Formulario de consentimiento…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>Print the consent form</source>
+            <translation>Imprimir el formulario de consentimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>A form for each person to sign, with a guardian's line for a minor</source>
+            <translation>Un formulario para que firme cada persona, con una línea para la madre, el padre o tutor de cada menor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
             <source>Preparation with each person</source>
             <translation>Preparación con cada persona</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
-            <source>Meet each person before the circle, record their agreement to take part, and a guardian's consent for anyone under 18.</source>
-            <translation>Reúnase con cada persona antes del círculo, registre su acuerdo para participar y el consentimiento de la madre, el padre o tutor de cualquier menor de 18 años.</translation>
+            <source>Meet each person before the circle, record their agreement to take part, and a guardian's consent for anyone under 18. Consent can be withdrawn at any time: record it with its date, and tick consent again if it is given again.</source>
+            <translation>Reúnase con cada persona antes del círculo, registre su acuerdo para participar y el consentimiento de la madre, el padre o tutor de cualquier menor de 18 años. El consentimiento se puede retirar en cualquier momento: registre la fecha en que se retiró y vuelva a marcarlo si se da de nuevo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
@@ -7353,6 +7393,13 @@ participar</translation>
 consent</source>
             <translation>Consentimiento
 de la familia</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>Consent
+withdrawn</source>
+            <translation>Consentimiento
+retirado</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
@@ -7391,6 +7438,36 @@ de la familia</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>{date}, by a guardian</source>
+            <translation>{date}, por la madre, el padre o tutor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>{date}, by {name}</source>
+            <translation>{date}, por {name}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>Consent for {name} withdrawn on {date}</source>
+            <translation>Consentimiento de {name} retirado el {date}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>The circle cannot start until consent is recorded again.</source>
+            <translation>El círculo no puede comenzar hasta que se vuelva a registrar el consentimiento.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>Withdrawn…</source>
+            <translation>Retirado…</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
+            <source>Record that {name} withdrew consent</source>
+            <translation>Registrar que se retiró el consentimiento de {name}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
             <source>The screen of case {number}: the case page shows and saves these same answers.</source>
             <translation>La evaluación del caso {number}: la página del caso muestra y guarda estas mismas respuestas.</translation>
         </message>
@@ -7398,6 +7475,10 @@ de la familia</translation>
             <location filename="../../src/circlekeeper/ui/circles/preparation.py" />
             <source>This circle has no case; its screen is kept here.</source>
             <translation>Este círculo no tiene caso; su evaluación se guarda aquí.</translation>
+        </message>
+        <message>
+            <source>Meet each person before the circle, record their agreement to take part, and a guardian's consent for anyone under 18.</source>
+            <translation type="vanished">Reúnase con cada persona antes del círculo, registre su acuerdo para participar y el consentimiento de la madre, el padre o tutor de cualquier menor de 18 años.</translation>
         </message>
         <message>
             <source>Meet each person before the conference, record their agreement to take part, and a guardian's consent for anyone under 18.</source>
@@ -10519,8 +10600,16 @@ en sus asientos alrededor del círculo.</translation>
         <name>StartCircle</name>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/start.py" />
-            <source>This circle cannot be held</source>
-            <translation>Este círculo no se puede realizar</translation>
+            <source>Consent to this circle was withdrawn:
+
+{lines}
+
+Nothing was started and nothing was changed. When consent is given again, tick it again in the Preparation tab.</source>
+            <translation>Se retiró el consentimiento para este círculo:
+
+{lines}
+
+No se inició nada y no se cambió nada. Cuando se vuelva a dar el consentimiento, márquelo de nuevo en la pestaña Preparación.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/start.py" />
@@ -10534,6 +10623,11 @@ Nothing was started and nothing was changed. Change the screen on the case page 
 {lines}
 
 No se inició ni se cambió nada. Si se respondió por error, cambie la evaluación en la página del caso.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/start.py" />
+            <source>This circle cannot be held</source>
+            <translation>Este círculo no se puede realizar</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/start.py" />
@@ -11843,6 +11937,64 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         </message>
     </context>
     <context>
+        <name>WithdrawConsentDialog</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/withdrawal.py" />
+            <source>Consent withdrawn</source>
+            <translation>Consentimiento retirado</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/withdrawal.py" />
+            <source>Date consent was withdrawn</source>
+            <translation>Fecha en que se retiró el consentimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/withdrawal.py" />
+            <source>Who withdrew consent</source>
+            <translation>Quién retiró el consentimiento</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/withdrawal.py" />
+            <source>Not said</source>
+            <translation>No se indicó</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/withdrawal.py" />
+            <source>{name}, the person taking part</source>
+            <translation>{name}, la persona que participa</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/withdrawal.py" />
+            <source>Their parent or guardian</source>
+            <translation>Su madre, padre o tutor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/withdrawal.py" />
+            <source>&amp;Date:</source>
+            <translation>&amp;Fecha:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/withdrawal.py" />
+            <source>&amp;Withdrawn by:</source>
+            <translation>&amp;Retirado por:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/withdrawal.py" />
+            <source>Record the withdrawal</source>
+            <translation>Registrar que se retiró</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/withdrawal.py" />
+            <source>Cancel</source>
+            <translation>Cancelar</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/withdrawal.py" />
+            <source>{name} will not take part unless consent is recorded again: the circle cannot start while this stands. Tick their consent again when it is given.</source>
+            <translation>{name} no participará a menos que se vuelva a registrar el consentimiento: mientras tanto, el círculo no puede comenzar. Vuelva a marcar el consentimiento cuando se dé de nuevo.</translation>
+        </message>
+    </context>
+    <context>
         <name>YearEndDialog</name>
         <message>
             <location filename="../../src/circlekeeper/ui/people/year_end_dialog.py" />
@@ -12070,6 +12222,71 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/cases/commands.py" />
             <source>This case</source>
             <translation>Este caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/commands.py" />
+            <source>Who withdrew consent must be the person or their guardian, not {by!r}.</source>
+            <translation>Quien retira el consentimiento debe ser la persona o su madre, padre o tutor, no {by!r}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/commands.py" />
+            <source>This circle is over; its consents cannot be changed now.</source>
+            <translation>Este círculo ya terminó; sus consentimientos ya no se pueden cambiar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/commands.py" />
+            <source>Consent cannot be withdrawn on a day still to come ({date}).</source>
+            <translation>El consentimiento no se puede retirar en un día que todavía no llega ({date}).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/commands.py" />
+            <source>Consent for {name} was already withdrawn on {date}.</source>
+            <translation>El consentimiento de {name} ya se retiró el {date}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/commands.py" />
+            <source>Consent for {name} was given on {given}; it cannot have been withdrawn before that.</source>
+            <translation>El consentimiento de {name} se dio el {given}; no pudo retirarse antes de esa fecha.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/commands.py" />
+            <source>{name} is an adult: only they can withdraw their consent.</source>
+            <translation>{name} es mayor de edad: solo esa persona puede retirar su consentimiento.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/consent_form.py" />
+            <source>There is no circle with id {id} in this database.</source>
+            <translation>No hay ningún círculo con el número {id} en esta base de datos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/consent_form.py" />
+            <source>A consent form is for a circle that deals with harm (harm and repair, re-entry, a conference); this one is a {kind}.</source>
+            <translation>El formulario de consentimiento es para un círculo que trata un daño (reparación del daño, reingreso, conferencia); este es de otro tipo: {kind}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/consent_form.py" />
+            <source>Person {person} does not take part in circle {circle}, so there is no consent form for them.</source>
+            <translation>La persona {person} no participa en el círculo {circle}, así que no hay formulario de consentimiento para ella.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/consent_form.py" />
+            <source>Nobody taking part has been invited to this circle yet, so there is no consent form to print.</source>
+            <translation>Todavía no se ha invitado a nadie a participar en este círculo, así que no hay formulario de consentimiento que imprimir.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/eligibility.py" />
+            <source>A guardian of {name} withdrew consent on {date}; record consent again before this circle is held.</source>
+            <translation>La madre, el padre o tutor de {name} retiró el consentimiento el {date}; vuelva a registrar el consentimiento antes de hacer este círculo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/eligibility.py" />
+            <source>{name} withdrew their consent on {date}; record consent again before this circle is held.</source>
+            <translation>{name} retiró su consentimiento el {date}; vuelva a registrar el consentimiento antes de hacer este círculo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/domain/eligibility.py" />
+            <source>Consent for {name} was withdrawn on {date}; record consent again before this circle is held.</source>
+            <translation>Se retiró el consentimiento de {name} el {date}; vuelva a registrar el consentimiento antes de hacer este círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/domain/enums.py" />
@@ -12365,6 +12582,71 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/followups/lapsed.py" />
             <source>Choose at least one follow-up to close as lapsed.</source>
             <translation>Elija al menos un seguimiento para cerrarlo como caducado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/i18n.py" />
+            <source>January</source>
+            <translation>enero</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/i18n.py" />
+            <source>February</source>
+            <translation>febrero</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/i18n.py" />
+            <source>March</source>
+            <translation>marzo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/i18n.py" />
+            <source>April</source>
+            <translation>abril</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/i18n.py" />
+            <source>May</source>
+            <translation>mayo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/i18n.py" />
+            <source>June</source>
+            <translation>junio</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/i18n.py" />
+            <source>July</source>
+            <translation>julio</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/i18n.py" />
+            <source>August</source>
+            <translation>agosto</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/i18n.py" />
+            <source>September</source>
+            <translation>septiembre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/i18n.py" />
+            <source>October</source>
+            <translation>octubre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/i18n.py" />
+            <source>November</source>
+            <translation>noviembre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/i18n.py" />
+            <source>December</source>
+            <translation>diciembre</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/i18n.py" />
+            <source>{month} {day}, {year}</source>
+            <translation>{day} de {month} de {year}</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/i18n.py" />
@@ -12735,6 +13017,11 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/profiles/viewer.py" />
             <source>Only a counselor or an administrator can close follow-ups as lapsed; a school resource officer's profile cannot. Nothing was changed.</source>
             <translation>Solo un consejero o un administrador puede cerrar seguimientos como caducados; el perfil de un agente de recursos escolares no puede. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/profiles/viewer.py" />
+            <source>A consent form goes to a family from the counseling office; a school resource officer's profile cannot print one. Nothing was written. Ask a counselor.</source>
+            <translation>Un formulario de consentimiento lo envía a la familia la oficina de consejería; el perfil de un oficial de recursos escolares no puede imprimirlo. No se escribió nada. Pídaselo a un consejero o una consejera.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/profiles/viewer.py" />

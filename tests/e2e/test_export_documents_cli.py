@@ -139,3 +139,55 @@ def test_the_circle_summary_shows_a_private_note_only_to_its_author(
         CIRCLEKEEPER_PIN="1111",
     )
     assert missing.returncode == 2 and "no circle with id 99999" in missing.stderr
+
+
+def _person_named(db_target: Path | str, first: str) -> int:
+    from sqlalchemy import select
+
+    from circlekeeper.core.store.database import open_database
+    from circlekeeper.core.store.models import Person
+
+    db = open_database(db_target)
+    try:
+        with db.sessions() as session:
+            return int(session.scalars(select(Person.id).where(Person.first_name == first)).one())
+    finally:
+        db.close()
+
+
+def test_the_consent_form_is_written_with_a_guardian_line_for_the_minor(  # type: ignore[no-untyped-def]
+    run_cli, school, tmp_path
+) -> None:
+    db_target, agreement_id = school
+    circle = _circle_of(db_target, agreement_id)
+    jose = _person_named(db_target, "José")
+    common = ("--database", str(db_target), "--profile", "Dana Whitfield")
+    out = tmp_path / "consent.pdf"
+    result = run_cli(
+        "export", "consent", str(circle), "--person", str(jose), "--language", "es",
+        "-o", str(out), *common, CIRCLEKEEPER_PIN="1111",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    text = _text(out)
+    assert "Consentimiento para participar" in text and "José Núñez" in text
+    assert "Padre, madre o tutor de José Núñez" in text and "Lucía Núñez" in text
+    # Everyone taking part, both languages side by side: a page each, the adults without a
+    # guardian's line of their own
+    both = tmp_path / "consent-both.pdf"
+    result = run_cli(
+        "export", "consent", str(circle), "--language", "both", "-o", str(both), *common,
+        CIRCLEKEEPER_PIN="1111",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "page(s)" in result.stdout
+    text = _text(both)
+    assert "Taking part is voluntary" in text and "La participación es voluntaria" in text
+    assert "Parent or guardian of José Núñez" in text and "Amara Okafor" in text
+    assert "Parent or guardian of Lucía Núñez" not in text
+    # An officer's profile may not print one, as it may not write a letter home
+    sro = tmp_path / "sro-consent.pdf"
+    result = run_cli(
+        "export", "consent", str(circle), "-o", str(sro), "--database", str(db_target),
+        "--profile", "Sam Reyes", CIRCLEKEEPER_PIN="2222",
+    )  # fmt: skip
+    assert result.returncode == 2 and "counseling office" in result.stderr and not sro.exists()

@@ -16,8 +16,8 @@ from circlekeeper.commands.acting import acting_context, add_profile_option
 def register(sub: Any) -> None:
     parser = sub.add_parser(
         "export",
-        help="write an agreement, a family letter, a circle summary or a survey form (PDF or "
-        "HTML), or a calendar (.ics)",
+        help="write an agreement, a family letter, a circle summary, a consent form or a survey "
+        "form (PDF or HTML), or a calendar (.ics)",
     )
     kinds = parser.add_subparsers(dest="export_kind", metavar="WHAT", required=True)
     agreement = kinds.add_parser("agreement", help="a repair agreement, ready to print and sign")

@@ -1,9 +1,11 @@
-"""``circlekeeper export letter|summary``: the family letter and the circle summary.
+"""``circlekeeper export letter|summary|consent``: the family letter, the circle summary and the
+consent form of a circle that deals with harm.
 
 The case page and the circle plan make the same files through the same core functions
 (``core/export/documents.py``), with the same rules: the viewer given by ``--profile``
 decides what the summary shows (a private note only to its author, never to an officer), and
-a family letter is the counseling office's to write, so an officer's profile is refused.
+a family letter or a consent form is the counseling office's to write, so an officer's profile
+is refused.
 """
 
 from __future__ import annotations
@@ -35,11 +37,35 @@ def add_parsers(kinds: Any) -> None:
     summary.add_argument("circle", metavar="CIRCLE", type=int, help="the circle's number")
     _common(summary, default_lang="en")
     summary.set_defaults(func=_export_summary)
+    consent = kinds.add_parser(
+        "consent", help="the consent form of a circle that deals with harm, a page per person"
+    )
+    consent.add_argument("circle", metavar="CIRCLE", type=int, help="the circle's number")
+    consent.add_argument(
+        "--person",
+        type=int,
+        metavar="ID",
+        help="the person the form is for (every person taking part when left out)",
+    )
+    _common(consent, default_lang="en", language_option=True)
+    consent.set_defaults(func=_export_consent)
 
 
-def _common(parser: argparse.ArgumentParser, *, default_lang: str) -> None:
+def _common(
+    parser: argparse.ArgumentParser, *, default_lang: str, language_option: bool = False
+) -> None:
     parser.add_argument("--format", choices=("pdf", "html"), default="pdf")
-    parser.add_argument("--lang", choices=("en", "es", "en+es"), default=default_lang)
+    if language_option:
+        # --language en|es|both, with --lang and en+es kept as the other exports spell them
+        parser.add_argument(
+            "--language",
+            "--lang",
+            dest="lang",
+            choices=("en", "es", "both", "en+es"),
+            default=default_lang,
+        )
+    else:
+        parser.add_argument("--lang", choices=("en", "es", "en+es"), default=default_lang)
     parser.add_argument("--page-size", choices=("letter", "a4"), default="letter")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     add_database_option(parser)
@@ -80,6 +106,20 @@ def _export_summary(args: argparse.Namespace) -> int:
     db = open_db(args, create=False)
     try:
         document = circle_summary(acting_context(args, db), args.circle, args.lang)
+    finally:
+        db.close()
+    _write(args, document, output)
+    return 0
+
+
+def _export_consent(args: argparse.Namespace) -> int:
+    from circlekeeper.core.export.documents import consent_form
+
+    output: Path = args.output.expanduser()
+    lang = "en+es" if args.lang == "both" else args.lang
+    db = open_db(args, create=False)
+    try:
+        document = consent_form(acting_context(args, db), args.circle, lang, args.person)
     finally:
         db.close()
     _write(args, document, output)

@@ -20,6 +20,7 @@ refuse an unknown one before any window exists.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from circlekeeper.core.problems import InvalidInput
 
@@ -55,6 +56,33 @@ def N_(message: str, /) -> str:
     translate where they show them).
     """
     return message
+
+
+_MONTHS = (
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
+)
+
+
+def say_date(value: date) -> str:
+    """A date in a core message, as the interface's language writes it ("March 5, 2026",
+    "5 de marzo de 2026"); exports keep their own formats."""
+    return _(
+        "{month} {day}, {year}",
+        month=_(_MONTHS[value.month - 1]),
+        day=value.day,
+        year=value.year,
+    )
 
 
 def install(lookup: Callable[[str], str] | None) -> None:

@@ -1,8 +1,10 @@
-"""Saving the family letter (from the case page) and the circle summary (from the circle plan).
+"""Saving the family letter (from the case page), the circle summary and the consent form
+(from the circle plan).
 
-A small window asks the language (and, for a letter, which student it is about) and saves a
-PDF. The document itself comes from ``core/export/documents.py``, the same functions the
-command line's ``export letter|summary`` calls, so the viewer's limits are the core's.
+A small window asks the language (and, for a letter, which student it is about; for a consent
+form, whose) and saves a PDF. The document itself comes from ``core/export/documents.py``, the
+same functions the command line's ``export letter|summary|consent`` calls, so the viewer's
+limits are the core's.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ class DocumentDialog(QDialog):
         file_stem: str,
         students: list[tuple[int, str]] | None = None,
         parent: QWidget | None = None,
+        choice_label: str | None = None,
+        choice_name: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.context = context_for(database)
@@ -68,7 +72,7 @@ class DocumentDialog(QDialog):
             self.language.addItem(label, value)
         self.language.setAccessibleName(self.tr("Language of the document"))
         self.student = QComboBox(self)
-        self.student.setAccessibleName(self.tr("Student the letter is about"))
+        self.student.setAccessibleName(choice_name or self.tr("Student the letter is about"))
         for person_id, name in students or []:
             self.student.addItem(name, person_id)
         self.problem = problem_label(self, self.tr("Problem"))
@@ -86,7 +90,7 @@ class DocumentDialog(QDialog):
         language_label.setBuddy(self.language)
         form.addRow(language_label, self.language)
         if students is not None:
-            student_label = QLabel(self.tr("&Student:"), self)
+            student_label = QLabel(choice_label or self.tr("&Student:"), self)
             student_label.setBuddy(self.student)
             form.addRow(student_label, self.student)
         else:
@@ -214,6 +218,41 @@ def open_circle_summary(
         ),
         file_stem="circle-summary" + (f"-{_stem(stem)}" if _stem(stem) else ""),
         parent=parent,
+    )
+    dialog.open()
+    return dialog
+
+
+def open_consent_form(parent: QWidget, database: Database, circle_id: int) -> DocumentDialog | None:
+    """The window that saves a circle's consent form, for everyone or one person (None if
+    refused, as for an officer's profile: it says why)."""
+    from circlekeeper.core.circles.consent_form import consent_form_people
+    from circlekeeper.core.export.documents import consent_form
+    from circlekeeper.ui.circles.problems import show_problem
+
+    context = context_for(database)
+    try:
+        context.viewer().check_writes_consent_form()
+        people = consent_form_people(context, circle_id)
+    except (InvalidInput, NotFound, DatabaseProblem) as problem:
+        show_problem(parent, problem)
+        return None
+    everyone = QCoreApplication.translate("DocumentDialog", "Everyone taking part (a page each)")
+    dialog = DocumentDialog(
+        database,
+        lambda ctx, language, person: consent_form(ctx, circle_id, language, person or None),
+        title=QCoreApplication.translate("DocumentDialog", "Consent form"),
+        explanation=QCoreApplication.translate(
+            "DocumentDialog",
+            "What the circle is, that taking part is voluntary and that consent can be "
+            "withdrawn at any time, with a line for the person to sign and, for a minor, one "
+            "for a parent or guardian.",
+        ),
+        file_stem=f"consent-form-circle-{circle_id}",
+        students=[(0, everyone), *people],
+        parent=parent,
+        choice_label=QCoreApplication.translate("DocumentDialog", "F&or:"),
+        choice_name=QCoreApplication.translate("DocumentDialog", "Whose consent form"),
     )
     dialog.open()
     return dialog

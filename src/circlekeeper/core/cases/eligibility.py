@@ -25,6 +25,7 @@ from circlekeeper.core.domain.eligibility import (
     STAFF_ONLY,
     Eligibility,
     Verdict,
+    Withdrawal,
     assess,
     assess_circle,
     combine,
@@ -34,6 +35,7 @@ from circlekeeper.core.domain.eligibility import (
 )
 from circlekeeper.core.domain.enums import CaseStatus, CircleKind, CircleStatus, Role
 from circlekeeper.core.operations import Context, as_context
+from circlekeeper.core.people.names import display_name
 from circlekeeper.core.people.people import is_minor
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.viewer import Viewer
@@ -88,7 +90,7 @@ class Screen:
                 kept = (*kept, STAFF_MATTER)
             blocked = kept
             answers = replace(answers, notes="", **dict.fromkeys(STAFF_ONLY, False))
-        verdict = Verdict(blocked, self.verdict.missing)
+        verdict = Verdict(blocked, self.verdict.missing, self.verdict.withdrawn)
         return replace(self, answers=answers, verdict=verdict, restricted=True)
 
 
@@ -121,8 +123,33 @@ def circle_screen(
         minors = minors or _case_minors(session, case.id, on)
     else:
         answers, unreadable = _read_circle(circle.summary)
-    verdict = assess_circle(circle.kind, answers, minors=minors, unreadable=unreadable)
+    verdict = assess_circle(
+        circle.kind,
+        answers,
+        minors=minors,
+        unreadable=unreadable,
+        withdrawals=circle_withdrawals(session, circle.id),
+    )
     return Screen(answers, verdict, case.id if case else None, unreadable)
+
+
+def circle_withdrawals(session: Session, circle_id: int) -> list[Withdrawal]:
+    """The withdrawn consents of the people taking part in a circle, in seating order."""
+    query = (
+        select(Person, Participant.consent_withdrawn_on, Participant.consent_withdrawn_by)
+        .join(Participant, Participant.person_id == Person.id)
+        .where(
+            Participant.circle_id == circle_id,
+            Participant.role.not_in(NOT_TAKING_PART),
+            Participant.consent_withdrawn_on.is_not(None),
+        )
+        .order_by(Participant.seat_position, Participant.id)
+    )
+    return [
+        Withdrawal(display_name(p.first_name, p.preferred_name, p.last_name), on, by)
+        for p, on, by in session.execute(query)
+        if on is not None
+    ]
 
 
 def check_conference_may_go_ahead(session: Session, circle: Circle, on: date) -> None:
@@ -323,4 +350,5 @@ __all__ = [
     "case_screen",
     "check_conference_may_go_ahead",
     "circle_screen",
+    "circle_withdrawals",
 ]

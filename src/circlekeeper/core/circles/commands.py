@@ -8,6 +8,7 @@ facilitator's halt, a refusal: see :mod:`circlekeeper.core.domain.eligibility`).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -22,8 +23,10 @@ from circlekeeper.core.circles.queries import (
     participant_rows,
 )
 from circlekeeper.core.circles.rows import CircleDetail, CirclePlan, ParticipantRow
+from circlekeeper.core.domain.eligibility import WITHDRAWN_BY
 from circlekeeper.core.domain.enums import Attendance, CircleKind, CircleStatus, Role
 from circlekeeper.core.domain.script_snapshot import script_from_json, script_to_json
+from circlekeeper.core.i18n import _, say_date
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.schools import school_for_circle
 from circlekeeper.core.sro import mou
@@ -154,9 +157,16 @@ class CirclePlanner(CircleQueries):
         consent: bool | None = None,
         guardian_consent: bool | None = None,
     ) -> ParticipantRow:
-        """Tick items of a participant's preparation checklist (None leaves an item as it is)."""
+        """Tick items of a participant's preparation checklist (None leaves an item as it is).
+
+        Consent ticked is dated today. Consent ticked again after it was withdrawn (the
+        person's own, or the guardian's when the guardian withdrew it) ends the withdrawal:
+        the circle may go ahead again, and the audit trail keeps both dates.
+        """
         with self.ctx.write("tick preparation") as session:
             participant = self._participant(session, participant_id)
+            today = self._today()
+            withdrawn_by = participant.consent_withdrawn_by
             changes: dict[str, Any] = {}
             for name, value in (
                 ("pre_meeting_held", pre_meeting_held),
@@ -166,6 +176,14 @@ class CirclePlanner(CircleQueries):
                 if value is not None and getattr(participant, name) != value:
                     setattr(participant, name, value)
                     changes[name] = value
+            if consent and "consent" in changes:
+                participant.consent_given_on = today
+                changes["given_on"] = today.isoformat()
+            given_again = (guardian_consent if withdrawn_by == "guardian" else consent) is True
+            if participant.consent_withdrawn_on is not None and given_again:
+                participant.consent_withdrawn_on = None
+                participant.consent_withdrawn_by = None
+                changes["consent_again"] = today.isoformat()
             if changes:
                 audit.record(
                     session,
@@ -175,6 +193,75 @@ class CirclePlanner(CircleQueries):
                     **changes,
                 )
             return self._row_of(session, participant)
+
+    def withdraw_consent(
+        self, participant_id: int, on: date | None = None, by: str | None = None
+    ) -> ParticipantRow:
+        """Record that a person's consent to the circle was withdrawn on ``on`` (today when
+        not given), by the person (``"participant"``), their guardian (``"guardian"``) or
+        someone the keeper did not name (None). Until consent is recorded again the
+        eligibility rule counts it as no consent, so a circle that deals with harm cannot
+        start (:func:`circlekeeper.core.domain.eligibility.assess`)."""
+        if by is not None and by not in WITHDRAWN_BY:
+            raise InvalidInput(
+                _("Who withdrew consent must be the person or their guardian, not {by!r}.", by=by)
+            )
+        with self.ctx.write("withdraw consent") as session:
+            participant = self._participant(session, participant_id)
+            row = self._row_of(session, participant)
+            circle = self._circle(session, participant.circle_id)
+            if circle.status in (CircleStatus.COMPLETED.value, CircleStatus.CANCELLED.value):
+                raise InvalidInput(_("This circle is over; its consents cannot be changed now."))
+            today = self._today()
+            on = on or today
+            if on > today:
+                raise InvalidInput(
+                    _(
+                        "Consent cannot be withdrawn on a day still to come ({date}).",
+                        date=say_date(on),
+                    )
+                )
+            if participant.consent_withdrawn_on is not None:
+                raise InvalidInput(
+                    _(
+                        "Consent for {name} was already withdrawn on {date}.",
+                        name=row.name,
+                        date=say_date(participant.consent_withdrawn_on),
+                    )
+                )
+            given = participant.consent_given_on
+            # consent_given_on dates the person's own consent, not the guardian's
+            if given is not None and on < given and by != "guardian":
+                raise InvalidInput(
+                    _(
+                        "Consent for {name} was given on {given}; it cannot have been withdrawn "
+                        "before that.",
+                        name=row.name,
+                        given=say_date(given),
+                    )
+                )
+            if by == "guardian" and not row.minor:
+                raise InvalidInput(
+                    _("{name} is an adult: only they can withdraw their consent.", name=row.name)
+                )
+            participant.consent_withdrawn_on = on
+            participant.consent_withdrawn_by = by
+            if by == "guardian":
+                participant.guardian_consent = False
+            else:
+                participant.consent = False
+            audit.record(
+                session,
+                "withdraw consent",
+                "participant",
+                participant.uuid,
+                on=on.isoformat(),
+                by=by,
+            )
+            return self._row_of(session, participant)
+
+    def _today(self) -> date:
+        return self.ctx.clock().astimezone().date()
 
     def _check_lead(self, person_id: int | None, circle_id: int | None) -> None:
         """The school's MOU may keep a school resource officer from leading (refusal audited)."""

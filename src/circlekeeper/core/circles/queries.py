@@ -68,6 +68,9 @@ def participant_row(p: Participant, person: Person, on: date) -> ParticipantRow:
         guardian_consent=p.guardian_consent,
         minor=is_minor(person, on),
         attendance=p.attendance,
+        consent_given_on=p.consent_given_on,
+        consent_withdrawn_on=p.consent_withdrawn_on,
+        consent_withdrawn_by=p.consent_withdrawn_by,
     )
 
 
@@ -367,7 +370,10 @@ def readiness_reasons(  # noqa: C901  (one check per reason, in the order the pa
         reasons.append(NotReady("harmed", "Nobody is named as the person harmed."))
     # The one eligibility rule: what blocks cannot be started anyway; the rest explains.
     verdict = screen.verdict
-    reasons.extend(NotReady("screen", message, blocking=True) for message in verdict.blocked)
+    reasons.extend(
+        NotReady("withdrawn" if message in verdict.withdrawn else "screen", message, blocking=True)
+        for message in verdict.blocked
+    )
     reasons.extend(NotReady("screen", message) for message in verdict.missing)
     for r in rows:
         if r.role in KEEPER_ROLES or r.role == Role.OBSERVER.value:
@@ -378,6 +384,8 @@ def readiness_reasons(  # noqa: C901  (one check per reason, in the order the pa
                     "pre_meeting", f"No preparation meeting has been held with {r.name}.", r.id
                 )
             )
+        if r.withdrawn:
+            continue  # the screen's verdict names the withdrawal and blocks (one rule)
         if not r.consent:
             reasons.append(NotReady("consent", f"{r.name} has not agreed to take part yet.", r.id))
         if r.minor and r.guardian_consent is not True:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from circlekeeper.core.cases.eligibility import Screen
@@ -60,6 +60,14 @@ class ParticipantRow:
     guardian_consent: bool | None
     minor: bool
     attendance: str
+    consent_given_on: date | None = None  # when consent was last recorded (None: not known)
+    consent_withdrawn_on: date | None = None  # set while consent stands withdrawn
+    consent_withdrawn_by: str | None = None  # "participant", "guardian" or None (not said)
+
+    @property
+    def withdrawn(self) -> bool:
+        """Whether this person's consent (or their guardian's) stands withdrawn: no consent."""
+        return self.consent_withdrawn_on is not None
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,12 @@ whether the case, and its conference, may go ahead.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
+from datetime import date
 from typing import Any
+
+from circlekeeper.core.i18n import _, say_date
 
 # The stored format: {"format": 2, "consent": {...}, "exclusions": [...], "halted": bool,
 # "notes": str}. Migration 0005 converted the two earlier formats to this one.
@@ -181,11 +184,14 @@ class Verdict:
     """Whether a case, and its conference, may go ahead, and why not, in plain words.
 
     ``blocked`` are reasons it must not go ahead (an exclusion, the facilitator's halt, a
-    refusal); ``missing`` are answers not known yet.
+    refusal, a withdrawn consent); ``missing`` are answers not known yet; ``withdrawn`` are
+    the blocked reasons that are withdrawn consents (recorded again in the preparation, not
+    on the screen).
     """
 
     blocked: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
+    withdrawn: tuple[str, ...] = ()
 
     @property
     def may_go_ahead(self) -> bool:
@@ -198,18 +204,64 @@ class Verdict:
 
 NOT_SCREENED = "The eligibility screen has not been done yet."
 
+# Who withdrew a person's consent to a circle (``participant.consent_withdrawn_by``).
+WITHDRAWN_BY: tuple[str, ...] = ("participant", "guardian")
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """One person's consent to a circle, withdrawn on ``on``; ``by`` is ``"participant"``,
+    ``"guardian"`` or ``None`` (the keeper did not say). A withdrawn consent is no consent:
+    nobody takes part in a circle that deals with harm against their (or their guardian's)
+    wish, so it blocks like a refusal until consent is recorded again."""
+
+    name: str
+    on: date
+    by: str | None = None
+
+    @property
+    def reason(self) -> str:
+        """The refusal in plain words, naming the person and the date."""
+        when = say_date(self.on)
+        if self.by == "guardian":
+            return _(
+                "A guardian of {name} withdrew consent on {date}; record consent again "
+                "before this circle is held.",
+                name=self.name,
+                date=when,
+            )
+        if self.by == "participant":
+            return _(
+                "{name} withdrew their consent on {date}; record consent again before this "
+                "circle is held.",
+                name=self.name,
+                date=when,
+            )
+        return _(
+            "Consent for {name} was withdrawn on {date}; record consent again before this "
+            "circle is held.",
+            name=self.name,
+            date=when,
+        )
+
 
 def assess(
-    answers: Eligibility | None, *, minors: bool = True, unreadable: bool = False
+    answers: Eligibility | None,
+    *,
+    minors: bool = True,
+    unreadable: bool = False,
+    withdrawals: Iterable[Withdrawal] = (),
 ) -> Verdict:
     """The verdict of the screen. ``minors``: whether anyone taking part is a minor (see
     :func:`circlekeeper.core.people.people.is_minor`); a refused guardian consent blocks
-    either way."""
+    either way. ``withdrawals``: the consents of the people taking part that were withdrawn
+    (each blocks, whatever the screen says)."""
+    withdrawn = tuple(w.reason for w in withdrawals)
     if unreadable:
-        return Verdict(blocked=(UNREADABLE,))
+        return Verdict(blocked=(UNREADABLE, *withdrawn), withdrawn=withdrawn)
     if answers is None:
-        return Verdict(missing=(NOT_SCREENED,))
-    blocked: list[str] = []
+        return Verdict(blocked=withdrawn, missing=(NOT_SCREENED,), withdrawn=withdrawn)
+    blocked: list[str] = list(withdrawn)
     missing: list[str] = []
     if answers.halted:
         blocked.append(HALTED)
@@ -226,7 +278,7 @@ def assess(
         blocked.append("A guardian has not given consent for a minor to take part.")
     elif answers.guardian_consent is None and minors:
         missing.append("A guardian's consent for each minor taking part is not recorded yet.")
-    return Verdict(tuple(blocked), tuple(missing))
+    return Verdict(tuple(blocked), tuple(missing), withdrawn)
 
 
 # Circles that deal with harm: each gets the preparation (a meeting with each person, their
@@ -250,13 +302,14 @@ def assess_circle(
     *,
     minors: bool = True,
     unreadable: bool = False,
+    withdrawals: Iterable[Withdrawal] = (),
 ) -> Verdict:
     """The screen's verdict for a circle of ``kind`` (see :func:`assess`; a re-entry circle
-    is judged on consent and the halt alone)."""
+    is judged on consent and the halt alone, a withdrawn consent included)."""
     if answers is not None and kind in _AFTER_ELSEWHERE:
         cleared: dict[str, Any] = dict.fromkeys(EXCLUSION_NAMES, False)
         answers = replace(answers, responsibility_admitted=True, **cleared)
-    return assess(answers, minors=minors, unreadable=unreadable)
+    return assess(answers, minors=minors, unreadable=unreadable, withdrawals=withdrawals)
 
 
 def eligibility_problems(answers: Eligibility | None, *, minors: bool = True) -> list[str]:

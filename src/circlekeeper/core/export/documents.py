@@ -1,10 +1,11 @@
-"""The family letter and the circle summary as finished documents, for every path that makes them.
+"""The family letter, the circle summary and the consent form as finished documents, for every
+path that makes them.
 
-The case page, the circle plan and ``circlekeeper export letter|summary`` all call these, so the
-same rules hold wherever a copy is made: the context's viewer decides what the summary shows (a
-private note only to its author, never to an officer; an officer gets the copy for sharing), a
-family letter is refused to an officer's profile, and an agreement still holding blanks to fill
-in (``[amount]``) is never printed in a letter.
+The case page, the circle plan and ``circlekeeper export letter|summary|consent`` all call
+these, so the same rules hold wherever a copy is made: the context's viewer decides what the
+summary shows (a private note only to its author, never to an officer; an officer gets the copy
+for sharing), a family letter and a consent form are refused to an officer's profile, and an
+agreement still holding blanks to fill in (``[amount]``) is never printed in a letter.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from circlekeeper.core.operations import Context
 
 _LETTER_TITLES = {"en": "Letter to the family", "es": "Carta a la familia"}
 _SUMMARY_TITLES = {"en": "Circle summary", "es": "Resumen del círculo"}
+_CONSENT_TITLES = {"en": "Consent form", "es": "Formulario de consentimiento"}
 
 
 @dataclass(frozen=True)
@@ -59,3 +61,17 @@ def circle_summary(context: Context, circle_id: int, lang: str) -> Document:
     view = CircleSummaryService(context).view(circle_id)
     result = render_circle_summary(view, lang, audience)
     return Document(result.html, _title(_SUMMARY_TITLES, lang), result.warnings)
+
+
+def consent_form(
+    context: Context, circle_id: int, lang: str, person_id: int | None = None
+) -> Document:
+    """The consent form of a circle that deals with harm, for everyone taking part (a page
+    each) or for ``person_id``; refused to an officer's profile, as a family letter is."""
+    from circlekeeper.core.circles.consent_form import consent_form_view
+    from circlekeeper.core.export.templates import render_consent_form
+
+    context.viewer().check_writes_consent_form()
+    view = consent_form_view(context, circle_id, person_id)
+    result = render_consent_form(view, lang)
+    return Document(result.html, _title(_CONSENT_TITLES, lang), result.warnings)

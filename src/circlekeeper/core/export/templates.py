@@ -30,6 +30,7 @@ from circlekeeper.core.export.sandbox import TIME_LIMIT_SECONDS, LimitedSandbox,
 from circlekeeper.core.export.views import (
     AgreementView,
     CircleSummaryView,
+    ConsentFormView,
     FamilyLetterView,
     SchoolView,
     unfilled,
@@ -244,6 +245,10 @@ class DocumentTemplates:
         context, warnings = self._context(doc, view.school, lang, audience)
         return self.render("family_letter.html", context, warnings)
 
+    def render_consent_form(self, view: ConsentFormView, lang: str = "en") -> RenderResult:
+        """The consent form, one page per person (school copy: it goes to the family)."""
+        return self.render_view("consent_form.html", view, view.school, lang)
+
     @staticmethod
     def _spanish(
         context: dict[str, Any], view: AgreementView, lang: str, warnings: list[str]
@@ -321,3 +326,8 @@ def render_family_letter(
 ) -> RenderResult:
     """A letter to a family rendered with the school's template (or the built-in one)."""
     return default_templates().render_family_letter(view, lang, audience)
+
+
+def render_consent_form(view: ConsentFormView, lang: str = "en") -> RenderResult:
+    """A circle's consent form rendered with the school's template (or the built-in one)."""
+    return default_templates().render_consent_form(view, lang)

@@ -201,3 +201,30 @@ class FamilyLetterView:
             agreement=self.agreement.for_sharing(),
             items=[replace(i, completion_note=None) for i in self.items],
         )
+
+
+@dataclass(frozen=True)
+class ConsentPersonView:
+    """One person's consent form: their name and role, and for a minor the guardians who may
+    consent for them (a blank line is printed when none is on record)."""
+
+    person_id: int
+    name: str
+    role: str  # a value of circlekeeper.core.domain.enums.Role
+    is_minor: bool
+    guardian_names: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ConsentFormView:
+    """The consent form of a circle that deals with harm: one page per person taking part."""
+
+    circle_id: int
+    uuid: str
+    school: SchoolView
+    kind: str  # harm_repair, reentry or conference
+    held_on: date | None
+    location: str | None
+    facilitator: str | None
+    printed_on: date
+    people: list[ConsentPersonView]

@@ -157,6 +157,19 @@ class Viewer:
                 "officer's profile cannot write one. Nothing was written. Ask a counselor."
             )
 
+    def check_writes_consent_form(self) -> None:
+        """Refuse, in plain words, a consent form from an SRO's profile: like the family
+        letter (:attr:`can_write_family_letter`, the one rule), it goes to a student's family
+        from the counseling office."""
+        if not self.can_write_family_letter:
+            raise NotPermitted(
+                _(
+                    "A consent form goes to a family from the counseling office; a school "
+                    "resource officer's profile cannot print one. Nothing was written. Ask a "
+                    "counselor."
+                )
+            )
+
     def check_merges(self) -> None:
         """Refuse, in plain words, merging another laptop's records (the school's own record
         keeping, like retention: a counselor's or an administrator's work)."""

@@ -261,6 +261,12 @@ class Participant(Record, Base):
     pre_meeting_held: Mapped[bool] = mapped_column(Boolean, default=False)
     consent: Mapped[bool] = mapped_column(Boolean, default=False)
     guardian_consent: Mapped[bool | None] = mapped_column(Boolean)
+    # Consent is dated: when it was (last) given, and when it was withdrawn and by whom (the
+    # person or their guardian; None when the keeper did not say). A withdrawal counts as no
+    # consent until consent is recorded again (migration 0019).
+    consent_given_on: Mapped[date | None] = mapped_column(Date)
+    consent_withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    consent_withdrawn_by: Mapped[str | None] = mapped_column(String(16))
     attendance: Mapped[str] = mapped_column(String(16), default="invited")
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -24,6 +24,7 @@ REVISIONS: tuple[str, ...] = (
     "0016_item_spanish_wording",
     "0017_schools",
     "0018_merges",
+    "0019_consent_withdrawn",
 )
 HEAD = REVISIONS[-1]
 

@@ -176,6 +176,8 @@ class PlanDialog(QDialog):
         self.save_button.clicked.connect(self.save_details)
         self.participants.changed.connect(self.refresh)
         self.preparation.changed.connect(self._refresh_readiness)
+        self.preparation.withdrawals_changed.connect(self.refresh)
+        self.preparation.form_requested.connect(self.consent_form)
         self.ring.order_changed.connect(self._seat)
         self.suggest_button.clicked.connect(self.suggest_seating)
         self.start_button.clicked.connect(self.start)
@@ -189,6 +191,15 @@ class PlanDialog(QDialog):
             self._kind_changed()
             self._refresh_readiness()
         self.kind.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def consent_form(self) -> QWidget | None:
+        """Open the window that saves this circle's consent form (the CLI's document too)."""
+        from circlekeeper.ui.documents import open_consent_form
+
+        if self.circle_id is None:
+            return None
+        self.consent_window = open_consent_form(self, self.database, self.circle_id)
+        return self.consent_window
 
     def save_summary(self) -> QWidget | None:
         """Open the window that saves this circle's summary (same document as the CLI's)."""
@@ -447,6 +458,7 @@ class PlanDialog(QDialog):
         # The facilitator may still halt a conference that is running; not one that is over.
         over = detail.status in (CircleStatus.COMPLETED.value, CircleStatus.CANCELLED.value)
         self.preparation.form.set_editable(not over)
+        self.preparation.set_editable(not over)
         held = detail.status == CircleStatus.COMPLETED.value
         for button in self.evaluation:
             button.setVisible(held or (editable and bool(button.property("before_held"))))

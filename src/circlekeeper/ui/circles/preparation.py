@@ -7,15 +7,19 @@ only a conference without a case keeps a screen of its own.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDialog,
     QFrame,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -27,15 +31,21 @@ from circlekeeper.core.circles.rows import KEEPER_ROLES, ParticipantRow
 from circlekeeper.core.domain.enums import Role
 from circlekeeper.ui.circles.participants import participant_role_text
 from circlekeeper.ui.circles.problems import PROBLEMS
+from circlekeeper.ui.circles.withdrawal import WithdrawConsentDialog
 from circlekeeper.ui.eligibility import EligibilityForm
+from circlekeeper.ui.locale import date_text
 from circlekeeper.ui.style import heading, note
 
 
 class PreparationPanel(QWidget):
     """What the facilitator has done to prepare each person, and whether the case can come to
-    a conference at all. ``changed`` is emitted after each saved tick."""
+    a conference at all. ``changed`` is emitted after each saved tick or withdrawal;
+    ``form_requested`` when the keeper asks for the consent form."""
 
     changed = Signal()
+    form_requested = Signal()
+    # A withdrawal recorded or ended: the rows change shape, so the window reloads them.
+    withdrawals_changed = Signal()
 
     def __init__(
         self,
@@ -49,6 +59,14 @@ class PreparationPanel(QWidget):
         self.circle_id: int | None = None
         self.error: Callable[[Exception], None] = lambda exc: None
         self.boxes: dict[tuple[int, str], QCheckBox] = {}
+        self.withdraw_buttons: dict[int, QPushButton] = {}
+        self.withdrawn_labels: dict[int, QLabel] = {}
+        self.rows: dict[int, ParticipantRow] = {}
+        self._editable = True
+        # The window asking a withdrawal's date and who withdrew (replaceable in tests).
+        self.ask_withdrawal: Callable[[ParticipantRow], tuple[dt.date, str | None] | None] = (
+            self._ask_withdrawal
+        )
 
         # The checklist and the screen scroll together, so neither is squeezed on a small
         # laptop screen however many people are invited.
@@ -75,13 +93,24 @@ class PreparationPanel(QWidget):
         body_layout.addWidget(self.screen_box)
         body_layout.addStretch(1)
 
+        self.form_button = QPushButton(self.tr("Consent form…"), self)
+        self.form_button.setAccessibleName(self.tr("Print the consent form"))
+        self.form_button.setToolTip(
+            self.tr("A form for each person to sign, with a guardian's line for a minor")
+        )
+        self.form_button.clicked.connect(self.form_requested)
+        top = QHBoxLayout()
+        top.addWidget(heading(self.tr("Preparation with each person"), self, level=2), 1)
+        top.addWidget(self.form_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading(self.tr("Preparation with each person"), self, level=2))
+        layout.addLayout(top)
         layout.addWidget(
             note(
                 self.tr(
                     "Meet each person before the circle, record their agreement to take "
-                    "part, and a guardian's consent for anyone under 18."
+                    "part, and a guardian's consent for anyone under 18. Consent can be "
+                    "withdrawn at any time: record it with its date, and tick consent again "
+                    "if it is given again."
                 ),
                 self,
             )
@@ -101,11 +130,15 @@ class PreparationPanel(QWidget):
                 widget.hide()
                 widget.deleteLater()
         self.boxes.clear()
+        self.withdraw_buttons.clear()
+        self.withdrawn_labels.clear()
+        self.rows = {r.id: r for r in rows}
         headers = (
             self.tr("Person"),
             self.tr("Pre-meeting\nheld"),
             self.tr("Agreed to\ntake part"),
             self.tr("Guardian\nconsent"),
+            self.tr("Consent\nwithdrawn"),
         )
         for column, text in enumerate(headers):
             label = QLabel(text, self.checklist)
@@ -118,7 +151,7 @@ class PreparationPanel(QWidget):
         if not prepared:
             empty = QLabel(self.tr("Invite the people taking part to see their checklist."))
             empty.setWordWrap(True)
-            self.grid.addWidget(empty, 1, 0, 1, 4)
+            self.grid.addWidget(empty, 1, 0, 1, 5)
         for line, row in enumerate(prepared, start=1):
             who = QLabel(
                 f"{row.name}<br><small>{participant_role_text(row, rows)}</small>",
@@ -152,10 +185,68 @@ class PreparationPanel(QWidget):
                 adult.setEnabled(False)
                 adult.setToolTip(self.tr("{name} is an adult.").format(name=row.name))
                 self.grid.addWidget(adult, line, 3)
+            self._show_withdrawal(row, line)
         self.grid.setRowStretch(len(prepared) + 2, 1)
         self.grid.setColumnStretch(0, 1)
         self._show_screen(screen)
         self._loading = False
+
+    def _show_withdrawal(self, row: ParticipantRow, line: int) -> None:
+        if row.consent_withdrawn_on is not None:
+            when = date_text(row.consent_withdrawn_on)
+            if row.consent_withdrawn_by == "guardian":
+                text = self.tr("{date}, by a guardian").format(date=when)
+            elif row.consent_withdrawn_by == "participant":
+                text = self.tr("{date}, by {name}").format(date=when, name=row.name)
+            else:
+                text = when
+            label = QLabel(f"⚠ {text}", self.checklist)
+            label.setWordWrap(True)
+            label.setAccessibleName(
+                self.tr("Consent for {name} withdrawn on {date}").format(name=row.name, date=when)
+            )
+            label.setToolTip(self.tr("The circle cannot start until consent is recorded again."))
+            self.grid.addWidget(label, line, 4)
+            self.withdrawn_labels[row.id] = label
+            return
+        button = QPushButton(self.tr("Withdrawn…"), self.checklist)
+        button.setAccessibleName(
+            self.tr("Record that {name} withdrew consent").format(name=row.name)
+        )
+        button.setEnabled(self._editable)
+        button.clicked.connect(lambda _checked=False, pid=row.id: self.withdraw(pid))
+        self.grid.addWidget(button, line, 4)
+        self.withdraw_buttons[row.id] = button
+
+    def set_editable(self, editable: bool) -> None:
+        """Withdrawals can be recorded until the circle is over."""
+        self._editable = editable
+        for button in self.withdraw_buttons.values():
+            button.setEnabled(editable)
+
+    def withdraw(self, participant_id: int) -> bool:
+        """Ask the date and who withdrew, then record the withdrawal (True when recorded)."""
+        row = self.rows.get(participant_id)
+        if row is None:
+            return False
+        answer = self.ask_withdrawal(row)
+        if answer is None:
+            return False
+        on, by = answer
+        try:
+            self.planner.withdraw_consent(participant_id, on, by)
+        except PROBLEMS as exc:
+            self.error(exc)
+            return False
+        self.changed.emit()
+        self.withdrawals_changed.emit()
+        return True
+
+    def _ask_withdrawal(self, row: ParticipantRow) -> tuple[dt.date, str | None] | None:
+        dialog = WithdrawConsentDialog(row, dt.date.today(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.answer()
 
     def _show_screen(self, screen: Screen) -> None:
         self.form.show_screen(screen)
@@ -173,11 +264,14 @@ class PreparationPanel(QWidget):
         if self._loading:
             return
         try:
-            self.planner.set_preparation(participant_id, **{field: value})
+            row = self.planner.set_preparation(participant_id, **{field: value})
         except PROBLEMS as exc:
             self.error(exc)
             return
         self.changed.emit()
+        before = self.rows.get(participant_id)
+        if before is not None and before.withdrawn and not row.withdrawn:
+            self.withdrawals_changed.emit()  # consent given again: the withdrawal is over
 
     def _save_screen(self) -> None:
         if self._loading or self.circle_id is None:

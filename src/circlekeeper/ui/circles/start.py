@@ -28,15 +28,19 @@ def start_circle(parent: QWidget, database: Database, circle_id: int) -> QWidget
     if blocking:
         # The eligibility rule: this is not the keeper's call to override.
         lines = "\n".join(f"⚠ {m.message}" for m in blocking)
-        QMessageBox.warning(
-            parent,
-            _tr("This circle cannot be held"),
-            _tr(
+        if all(m.code == "withdrawn" for m in blocking):
+            text = _tr(
+                "Consent to this circle was withdrawn:\n\n{lines}\n\nNothing was started "
+                "and nothing was changed. When consent is given again, tick it again in the "
+                "Preparation tab."
+            )
+        else:
+            text = _tr(
                 "The eligibility screen stops this circle:\n\n{lines}\n\nNothing was "
                 "started and nothing was changed. Change the screen on the case page if it "
                 "was answered by mistake."
-            ).format(lines=lines),
-        )
+            )
+        QMessageBox.warning(parent, _tr("This circle cannot be held"), text.format(lines=lines))
         return None
     if missing:
         lines = "\n".join(f"• {m.message}" for m in missing)
