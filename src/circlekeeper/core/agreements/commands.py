@@ -33,6 +33,7 @@ from circlekeeper.core.agreements.rows import (
 )
 from circlekeeper.core.audit import audit
 from circlekeeper.core.domain.enums import AgreementItemKind, AgreementStatus, FollowUpStatus
+from circlekeeper.core.i18n import _
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.models import (
     Agreement,
@@ -66,9 +67,21 @@ _STATUS_WORDS = {
 def _clean_text(value: str, what: str, *, required: bool = False, limit: int = 20_000) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise InvalidInput(f"{what} is required.")
+        raise InvalidInput(
+            _(
+                "{what} is required.",
+                what=what,
+            )
+        )
     if len(text) > limit:
-        raise InvalidInput(f"{what} is too long ({len(text)} characters; at most {limit}).")
+        raise InvalidInput(
+            _(
+                "{what} is too long ({text_count} characters; at most {limit}).",
+                what=what,
+                text_count=len(text),
+                limit=limit,
+            )
+        )
     return text
 
 
@@ -84,17 +97,27 @@ class AgreementService(AgreementQueries):
     ) -> AgreementSummary:
         """Start an agreement for a circle (its case is taken along) and/or a case."""
         if circle_id is None and case_id is None:
-            raise InvalidInput("An agreement belongs to a circle or a case; choose one.")
+            raise InvalidInput(_("An agreement belongs to a circle or a case; choose one."))
         header = header or AgreementHeader()
         with self.ctx.write("start agreement") as session:
             if circle_id is not None:
                 circle = session.get(Circle, circle_id)
                 if circle is None:
-                    raise NotFound(f"There is no circle with id {circle_id} in this database.")
+                    raise NotFound(
+                        _(
+                            "There is no circle with id {circle_id} in this database.",
+                            circle_id=circle_id,
+                        )
+                    )
                 if case_id is None:
                     case_id = circle.case_id
             if case_id is not None and session.get(Case, case_id) is None:
-                raise NotFound(f"There is no case with id {case_id} in this database.")
+                raise NotFound(
+                    _(
+                        "There is no case with id {case_id} in this database.",
+                        case_id=case_id,
+                    )
+                )
             agreement = Agreement(circle_id=circle_id, case_id=case_id)
             self._apply_header(session, agreement, header)
             session.add(agreement)
@@ -151,8 +174,10 @@ class AgreementService(AgreementQueries):
             by_id = {i.id: i for i in agreement.items}
             if sorted(item_ids) != sorted(by_id):
                 raise InvalidInput(
-                    "The new order must list every item of this agreement exactly once; "
-                    "the list may be out of date, so reload the agreement and try again."
+                    _(
+                        "The new order must list every item of this agreement exactly once; "
+                        "the list may be out of date, so reload the agreement and try again.",
+                    )
                 )
             for position, item_id in enumerate(item_ids):
                 by_id[item_id].position = position
@@ -172,13 +197,21 @@ class AgreementService(AgreementQueries):
     ) -> SignatureRow:
         """Record that someone signed the paper agreement on a date (for a student, as guardian)."""
         if signed_on > date.today():
-            raise InvalidInput(f"The signature date {signed_on:%Y-%m-%d} is in the future.")
+            raise InvalidInput(
+                _(
+                    "The signature date {signed_on:%Y-%m-%d} is in the future.",
+                    signed_on=signed_on,
+                )
+            )
         with self.ctx.write("record signature") as session:
             agreement = self._get(session, agreement_id)
             if agreement.status not in (S.DRAFT, S.ACTIVE):
                 raise InvalidInput(
-                    f"This agreement is {_STATUS_WORDS[S(agreement.status)]}; "
-                    "signatures can only be recorded on a draft or an active agreement."
+                    _(
+                        "This agreement is {status_word}; "
+                        "signatures can only be recorded on a draft or an active agreement.",
+                        status_word=_STATUS_WORDS[S(agreement.status)],
+                    )
                 )
             person = self._person(session, person_id)
             student = None
@@ -192,8 +225,12 @@ class AgreementService(AgreementQueries):
                 )
                 if linked is None:
                     raise InvalidInput(
-                        f"{views.full_name(person)} is not on file as a guardian of "
-                        f"{views.full_name(student)}. Link them in People first."
+                        _(
+                            "{full_name} is not on file as a guardian of "
+                            "{student_full_name}. Link them in People first.",
+                            full_name=views.full_name(person),
+                            student_full_name=views.full_name(student),
+                        )
                     )
             duplicate = session.scalar(
                 select(Signature.id).where(
@@ -205,7 +242,12 @@ class AgreementService(AgreementQueries):
                 )
             )
             if duplicate is not None:
-                raise InvalidInput(f"{views.full_name(person)}'s signature is already recorded.")
+                raise InvalidInput(
+                    _(
+                        "{full_name}'s signature is already recorded.",
+                        full_name=views.full_name(person),
+                    )
+                )
             signature = Signature(
                 agreement_id=agreement.id,
                 person_id=person.id,
@@ -236,10 +278,10 @@ class AgreementService(AgreementQueries):
         with self.ctx.write("remove signature") as session:
             signature = session.get(Signature, signature_id)
             if signature is None:
-                raise NotFound("That signature is no longer recorded.")
+                raise NotFound(_("That signature is no longer recorded."))
             agreement = self._get(session, signature.agreement_id)
             if agreement.status not in (S.DRAFT, S.ACTIVE):
-                raise InvalidInput("Signatures of a closed agreement can no longer be changed.")
+                raise InvalidInput(_("Signatures of a closed agreement can no longer be changed."))
             person = self._person(session, signature.person_id)
             session.delete(signature)
             self._audit(session, agreement, "unsign", person=person.uuid)
@@ -254,17 +296,22 @@ class AgreementService(AgreementQueries):
             agreement = self._get(session, agreement_id)
             self._check_transition(agreement, S.ACTIVE)
             if not agreement.items:
-                raise InvalidInput("The agreement has no items yet; add at least one.")
+                raise InvalidInput(_("The agreement has no items yet; add at least one."))
             unassigned = [str(n) for n, i in enumerate(agreement.items, 1) if not i.responsible_id]
             if unassigned:
                 raise InvalidInput(
-                    f"Item {', '.join(unassigned)} has no one responsible for it; "
-                    "choose who will do it."
+                    _(
+                        "Item {unassigned} has no one responsible for it; choose who will do it.",
+                        unassigned=", ".join(unassigned),
+                    )
                 )
             signatures = self._signatures(session, agreement.id)
             if not signatures:
                 raise InvalidInput(
-                    "No signatures are recorded yet. Record who signed the paper agreement first."
+                    _(
+                        "No signatures are recorded yet. Record who signed the paper agreement "
+                        "first."
+                    )
                 )
             agreement.agreed_on = agreed_on or max(s.signed_on for s in signatures)
             agreement.status = S.ACTIVE.value
@@ -316,10 +363,15 @@ class AgreementService(AgreementQueries):
         try:
             target = S(outcome)
         except ValueError:
-            raise InvalidInput(f"{outcome!r} is not a way an agreement can end.") from None
+            raise InvalidInput(
+                _(
+                    "{outcome} is not a way an agreement can end.",
+                    outcome=repr(outcome),
+                )
+            ) from None
         if target not in CLOSED_OUTCOMES:
             raise InvalidInput(
-                "An agreement closes as completed, partially completed or not completed."
+                _("An agreement closes as completed, partially completed or not completed.")
             )
         with self.ctx.write("close agreement") as session:
             agreement = self._get(session, agreement_id)
@@ -328,17 +380,26 @@ class AgreementService(AgreementQueries):
             total = len(agreement.items)
             if target is S.COMPLETED and done < total:
                 raise InvalidInput(
-                    f"Only {done} of {total} items are ticked off; tick off the rest, or close "
-                    "it as partially completed."
+                    _(
+                        "Only {done} of {total} items are ticked off; tick off the rest, or close "
+                        "it as partially completed.",
+                        done=done,
+                        total=total,
+                    )
                 )
             if target is S.PARTIALLY_COMPLETED and not 0 < done < total:
                 better = "completed" if done == total else "not completed"
                 raise InvalidInput(
-                    f"{done} of {total} items are ticked off, so this is not partial; "
-                    f"close it as {better}."
+                    _(
+                        "{done} of {total} items are ticked off, so this is not partial; "
+                        "close it as {better}.",
+                        done=done,
+                        total=total,
+                        better=better,
+                    )
                 )
             if target is S.NOT_COMPLETED and done == total:
-                raise InvalidInput("Every item is ticked off; close it as completed.")
+                raise InvalidInput(_("Every item is ticked off; close it as completed."))
             agreement.status = target.value
             agreement.closed_on = closed_on or date.today()
             self._cancel_open_follow_ups(session, agreement.id)
@@ -406,17 +467,25 @@ class AgreementService(AgreementQueries):
             S.SUPERSEDED: "a newer version replaced it.",
         }.get(current, "it is already closed; renegotiate it to start a new version.")
         raise InvalidInput(
-            f"This agreement is {_STATUS_WORDS[current]} and cannot become "
-            f"{_STATUS_WORDS[target]}: {hint}"
+            _(
+                "This agreement is {status_word} and cannot become {status_word_target}: {hint}",
+                status_word=_STATUS_WORDS[current],
+                status_word_target=_STATUS_WORDS[target],
+                hint=hint,
+            )
         )
 
     def _get_draft(self, session: Session, agreement_id: int) -> Agreement:
         agreement = self._get(session, agreement_id)
         if agreement.status != S.DRAFT:
             raise InvalidInput(
-                f"This agreement is {_STATUS_WORDS[S(agreement.status)]}, so its text can no "
-                "longer be changed. To change what was agreed, renegotiate it: that makes a new "
-                "version and keeps the signed one in the history."
+                _(
+                    "This agreement is {status_word}, so its text can no "
+                    "longer be changed. To change what was agreed, renegotiate it: that makes a "
+                    "new "
+                    "version and keeps the signed one in the history.",
+                    status_word=_STATUS_WORDS[S(agreement.status)],
+                )
             )
         return agreement
 
@@ -424,8 +493,11 @@ class AgreementService(AgreementQueries):
         agreement = self._get(session, agreement_id)
         if agreement.status != S.ACTIVE:
             raise InvalidInput(
-                f"Items can only be ticked off on an active agreement; this one is "
-                f"{_STATUS_WORDS[S(agreement.status)]}."
+                _(
+                    "Items can only be ticked off on an active agreement; this one is "
+                    "{status_word}.",
+                    status_word=_STATUS_WORDS[S(agreement.status)],
+                )
             )
         return agreement
 
@@ -434,7 +506,10 @@ class AgreementService(AgreementQueries):
         item = session.get(AgreementItem, item_id)
         if item is None:
             raise NotFound(
-                f"There is no agreement item with id {item_id}; it may have been removed."
+                _(
+                    "There is no agreement item with id {item_id}; it may have been removed.",
+                    item_id=item_id,
+                )
             )
         return item
 
@@ -453,7 +528,12 @@ class AgreementService(AgreementQueries):
     ) -> None:
         action = _clean_text(data.action, "What will be done", required=True)
         if data.kind not in {k.value for k in AgreementItemKind}:
-            raise InvalidInput(f"Unknown kind of agreement item: {data.kind!r}.")
+            raise InvalidInput(
+                _(
+                    "Unknown kind of agreement item: {kind}.",
+                    kind=repr(data.kind),
+                )
+            )
         for person_id in (data.responsible_id, data.verifier_id, data.supporter_id):
             if person_id is not None:
                 self._person(session, person_id)
@@ -462,8 +542,11 @@ class AgreementService(AgreementQueries):
             if parties and data.responsible_id not in parties:
                 person = self._person(session, data.responsible_id)
                 raise InvalidInput(
-                    f"{views.full_name(person)} is not a participant in this circle or case; "
-                    "add them there first, or choose someone who took part."
+                    _(
+                        "{full_name} is not a participant in this circle or case; "
+                        "add them there first, or choose someone who took part.",
+                        full_name=views.full_name(person),
+                    )
                 )
         item.kind = data.kind
         item.action = action

@@ -32,6 +32,7 @@ from circlekeeper.core.export.views import (
     FamilyLetterView,
     SchoolView,
 )
+from circlekeeper.core.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -185,8 +186,11 @@ class DocumentTemplates:
                 logo_src = logo.resolve().as_uri()
             else:
                 warnings.append(
-                    f"The logo file {logo} was not found, so the document was made without it. "
-                    "Choose the logo again in Settings."
+                    _(
+                        "The logo file {logo} was not found, so the document was made without it. "
+                        "Choose the logo again in Settings.",
+                        logo=logo,
+                    )
                 )
         context = {
             "doc": doc,

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations.changes import NO_CHANGES, Changes, install, take
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.store.changes import ACTOR
@@ -32,9 +33,11 @@ def storage_problem(error: SQLAlchemyError) -> DatabaseProblem:
     # The statement goes to the log for IT (the log's formatter takes the values out of it).
     log.error("A change could not be saved: %s", type(error).__name__, exc_info=error)
     return DatabaseProblem(
-        "The last change could not be saved because the database refused it. Everything "
-        "saved before it is safe. Try again; if it happens again, restart circlekeeper and "
-        "look at the log (Settings, About)."
+        _(
+            "The last change could not be saved because the database refused it. Everything "
+            "saved before it is safe. Try again; if it happens again, restart circlekeeper and "
+            "look at the log (Settings, About).",
+        )
     )
 
 
