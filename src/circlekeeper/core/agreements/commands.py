@@ -33,7 +33,7 @@ from circlekeeper.core.agreements.rows import (
 )
 from circlekeeper.core.audit import audit
 from circlekeeper.core.domain.enums import AgreementItemKind, AgreementStatus, FollowUpStatus
-from circlekeeper.core.i18n import _
+from circlekeeper.core.i18n import N_, _
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.models import (
     Agreement,
@@ -55,12 +55,12 @@ _RENEGOTIABLE = (S.ACTIVE, S.PARTIALLY_COMPLETED, S.NOT_COMPLETED)
 
 
 _STATUS_WORDS = {
-    S.DRAFT: "a draft",
-    S.ACTIVE: "active",
-    S.COMPLETED: "completed",
-    S.PARTIALLY_COMPLETED: "partially completed",
-    S.NOT_COMPLETED: "not completed",
-    S.SUPERSEDED: "superseded by a newer version",
+    S.DRAFT: N_("a draft"),
+    S.ACTIVE: N_("active"),
+    S.COMPLETED: N_("completed"),
+    S.PARTIALLY_COMPLETED: N_("partially completed"),
+    S.NOT_COMPLETED: N_("not completed"),
+    S.SUPERSEDED: N_("superseded by a newer version"),
 }
 
 
@@ -210,7 +210,7 @@ class AgreementService(AgreementQueries):
                     _(
                         "This agreement is {status_word}; "
                         "signatures can only be recorded on a draft or an active agreement.",
-                        status_word=_STATUS_WORDS[S(agreement.status)],
+                        status_word=_(_STATUS_WORDS[S(agreement.status)]),
                     )
                 )
             person = self._person(session, person_id)
@@ -415,15 +415,27 @@ class AgreementService(AgreementQueries):
         with self.ctx.write("renegotiate agreement") as session:
             old = self._get(session, agreement_id)
             if S(old.status) not in _RENEGOTIABLE:
+                status_word = _(_STATUS_WORDS[S(old.status)])
+                if old.status == S.DRAFT:
+                    raise InvalidInput(
+                        _(
+                            "This agreement is {status_word}, so it cannot be renegotiated; "
+                            "edit the draft instead.",
+                            status_word=status_word,
+                        )
+                    )
+                if old.status == S.SUPERSEDED:
+                    raise InvalidInput(
+                        _(
+                            "This agreement is {status_word}, so it cannot be renegotiated; "
+                            "open the newest version instead.",
+                            status_word=status_word,
+                        )
+                    )
                 raise InvalidInput(
-                    f"This agreement is {_STATUS_WORDS[S(old.status)]}, so it cannot be "
-                    "renegotiated"
-                    + (
-                        "; edit the draft instead."
-                        if old.status == S.DRAFT
-                        else "; open the newest version instead."
-                        if old.status == S.SUPERSEDED
-                        else "."
+                    _(
+                        "This agreement is {status_word}, so it cannot be renegotiated.",
+                        status_word=status_word,
                     )
                 )
             new = Agreement(
@@ -469,8 +481,8 @@ class AgreementService(AgreementQueries):
         raise InvalidInput(
             _(
                 "This agreement is {status_word} and cannot become {status_word_target}: {hint}",
-                status_word=_STATUS_WORDS[current],
-                status_word_target=_STATUS_WORDS[target],
+                status_word=_(_STATUS_WORDS[current]),
+                status_word_target=_(_STATUS_WORDS[target]),
                 hint=hint,
             )
         )
@@ -484,7 +496,7 @@ class AgreementService(AgreementQueries):
                     "longer be changed. To change what was agreed, renegotiate it: that makes a "
                     "new "
                     "version and keeps the signed one in the history.",
-                    status_word=_STATUS_WORDS[S(agreement.status)],
+                    status_word=_(_STATUS_WORDS[S(agreement.status)]),
                 )
             )
         return agreement
@@ -496,7 +508,7 @@ class AgreementService(AgreementQueries):
                 _(
                     "Items can only be ticked off on an active agreement; this one is "
                     "{status_word}.",
-                    status_word=_STATUS_WORDS[S(agreement.status)],
+                    status_word=_(_STATUS_WORDS[S(agreement.status)]),
                 )
             )
         return agreement

@@ -336,11 +336,22 @@ class CaseService(CaseQueries):
                     case.closure_reason = None
                     case.closed_on = None
             elif there != here + 1:
+                if here:
+                    raise InvalidInput(
+                        _(
+                            "A case moves one step at a time: from {current} it can go to "
+                            "{forward} (or back to {back}).",
+                            current=current.value,
+                            forward=PIPELINE[here + 1].value,
+                            back=PIPELINE[here - 1].value,
+                        )
+                    )
                 raise InvalidInput(
-                    f"A case moves one step at a time: from {current.value} it can go to "
-                    f"{PIPELINE[here + 1].value}"
-                    + (f" (or back to {PIPELINE[here - 1].value})" if here else "")
-                    + "."
+                    _(
+                        "A case moves one step at a time: from {current} it can go to {forward}.",
+                        current=current.value,
+                        forward=PIPELINE[here + 1].value,
+                    )
                 )
             if there > here:
                 _check_screen(case_screen(session, case).verdict, target)
