@@ -1524,12 +1524,12 @@
         <message>
             <location filename="../../src/circlekeeper/ui/cases/page.py" />
             <source>Re&amp;open follow-up</source>
-            <translation>Rea&amp;brir el seguimiento</translation>
+            <translation>Re&amp;abrir seguimiento</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/page.py" />
             <source>Reopen the selected follow-up (done, missed, lapsed or cancelled)</source>
-            <translation>Reabrir el seguimiento seleccionado (hecho, no realizado, vencido o cancelado)</translation>
+            <translation>Reabrir el seguimiento seleccionado (hecho, no realizado, caducado o cancelado)</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/page.py" />
@@ -7655,7 +7655,7 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <message>
             <location filename="../../src/circlekeeper/ui/search/popup.py" />
             <source>ID {id}</source>
-            <translation>ID {id}</translation>
+            <translation>Identificación {id}</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/search/popup.py" />
@@ -11324,12 +11324,12 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         <message>
             <location filename="../../src/circlekeeper/core/agreements/commands.py" />
             <source>{what} is required.</source>
-            <translation>Falta {what}; es obligatorio.</translation>
+            <translation>Complete este dato: {what}.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/agreements/commands.py" />
             <source>{what} is too long ({text_count} characters; at most {limit}).</source>
-            <translation>{what} es demasiado largo ({text_count} caracteres; como máximo {limit}).</translation>
+            <translation>{what}: el texto es demasiado largo ({text_count} caracteres; como máximo {limit}).</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/agreements/commands.py" />
@@ -11398,6 +11398,11 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>The note</source>
+            <translation>La nota</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
             <source>{outcome} is not a way an agreement can end.</source>
             <translation>{outcome} no es una forma en que pueda terminar un acuerdo.</translation>
         </message>
@@ -11458,6 +11463,21 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>The description of the harm</source>
+            <translation>La descripción del daño</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>What happens if it is not kept</source>
+            <translation>Qué pasa si no se cumple</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>What will be done</source>
+            <translation>Lo que se hará</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
             <source>Unknown kind of agreement item: {kind}.</source>
             <translation>Tipo de punto de acuerdo desconocido: {kind}.</translation>
         </message>
@@ -11465,6 +11485,11 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/agreements/commands.py" />
             <source>{full_name} is not a participant in this circle or case; add them there first, or choose someone who took part.</source>
             <translation>{full_name} no participa en este círculo ni en este caso; agregue primero a esa persona allí, o elija a alguien que haya participado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>How it will be checked</source>
+            <translation>Cómo se verificará</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/agreements/queries.py" />

@@ -332,7 +332,7 @@ class AgreementService(AgreementQueries):
 
     def complete_item(self, item_id: int, done_on: date, note: str = "") -> ItemRow:
         """Tick an item off as done on a date, with an optional note."""
-        note = _clean_text(note, "The note")
+        note = _clean_text(note, _("The note"))
         with self.ctx.write("tick off agreement item") as session:
             item = self._get_item(session, item_id)
             agreement = self._get_active(session, item.agreement_id)
@@ -359,7 +359,7 @@ class AgreementService(AgreementQueries):
         self, agreement_id: int, outcome: str, closed_on: date | None = None, note: str = ""
     ) -> AgreementSummary:
         """Close an active agreement as completed, partially completed or not completed."""
-        note = _clean_text(note, "The note")
+        note = _clean_text(note, _("The note"))
         try:
             target = S(outcome)
         except ValueError:
@@ -528,8 +528,8 @@ class AgreementService(AgreementQueries):
     def _apply_header(
         self, session: Session, agreement: Agreement, header: AgreementHeader
     ) -> None:
-        agreement.harm_summary = _clean_text(header.harm_summary, "The description of the harm")
-        agreement.if_not_kept = _clean_text(header.if_not_kept, "What happens if it is not kept")
+        agreement.harm_summary = _clean_text(header.harm_summary, _("The description of the harm"))
+        agreement.if_not_kept = _clean_text(header.if_not_kept, _("What happens if it is not kept"))
         agreement.follow_up_on = header.follow_up_on
         if header.follow_up_by_id is not None:
             self._person(session, header.follow_up_by_id)
@@ -538,7 +538,7 @@ class AgreementService(AgreementQueries):
     def _apply_item(
         self, session: Session, agreement: Agreement, item: AgreementItem, data: ItemData
     ) -> None:
-        action = _clean_text(data.action, "What will be done", required=True)
+        action = _clean_text(data.action, _("What will be done"), required=True)
         if data.kind not in {k.value for k in AgreementItemKind}:
             raise InvalidInput(
                 _(
@@ -564,7 +564,7 @@ class AgreementService(AgreementQueries):
         item.action = action
         item.responsible_id = data.responsible_id
         item.due_on = data.due_on
-        item.verification = _clean_text(data.verification, "How it will be checked")
+        item.verification = _clean_text(data.verification, _("How it will be checked"))
         item.verifier_id = data.verifier_id
         item.supporter_id = data.supporter_id
 
