@@ -7477,16 +7477,16 @@ retirado</translation>
             <translation>Este círculo no tiene caso; su evaluación se guarda aquí.</translation>
         </message>
         <message>
-            <source>Meet each person before the circle, record their agreement to take part, and a guardian's consent for anyone under 18.</source>
-            <translation type="vanished">Reúnase con cada persona antes del círculo, registre su acuerdo para participar y el consentimiento de la madre, el padre o tutor de cualquier menor de 18 años.</translation>
-        </message>
-        <message>
             <source>Meet each person before the conference, record their agreement to take part, and a guardian's consent for anyone under 18.</source>
             <translation type="vanished">Reúnase con cada persona antes de la conferencia, registre su acuerdo para participar y el consentimiento de la madre, el padre o tutor de cualquier menor de 18 años.</translation>
         </message>
         <message>
             <source>This conference has no case; its screen is kept here.</source>
             <translation type="vanished">Esta conferencia no tiene caso; su evaluación se guarda aquí.</translation>
+        </message>
+        <message>
+            <source>Meet each person before the circle, record their agreement to take part, and a guardian's consent for anyone under 18.</source>
+            <translation type="vanished">Reúnase con cada persona antes del círculo, registre su acuerdo para participar y el consentimiento de la madre, el padre o tutor de cualquier menor de 18 años.</translation>
         </message>
     </context>
     <context>
@@ -12145,6 +12145,61 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         <name>core</name>
         <message>
             <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>a draft</source>
+            <translation>en borrador</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>active</source>
+            <translation>vigente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>completed</source>
+            <translation>cumplido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>partially completed</source>
+            <translation>cumplido en parte</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>not completed</source>
+            <translation>no cumplido</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>superseded by a newer version</source>
+            <translation>reemplazado por una versión más reciente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>{what} is required.</source>
+            <translation>Complete este dato: {what}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>{what} is too long ({text_count} characters; at most {limit}).</source>
+            <translation>{what}: el texto es demasiado largo ({text_count} caracteres; como máximo {limit}).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>An agreement belongs to a circle or a case; choose one.</source>
+            <translation>Un acuerdo pertenece a un círculo o a un caso; elija uno de los dos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>There is no circle with id {circle_id} in this database.</source>
+            <translation>No hay ningún círculo con el id {circle_id} en esta base de datos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>There is no case with id {case_id} in this database.</source>
+            <translation>En esta base de datos no hay ningún caso con el id {case_id}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
             <source>This agreement</source>
             <translation>Este acuerdo</translation>
         </message>
@@ -12152,6 +12207,161 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/agreements/commands.py" />
             <source>This agreement item</source>
             <translation>Este compromiso del acuerdo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>The new order must list every item of this agreement exactly once; the list may be out of date, so reload the agreement and try again.</source>
+            <translation>El nuevo orden debe incluir cada punto de este acuerdo una sola vez; puede que la lista no esté al día, así que vuelva a cargar el acuerdo e inténtelo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>The signature date {signed_on:%Y-%m-%d} is in the future.</source>
+            <translation>La fecha de la firma ({signed_on:%Y-%m-%d}) todavía no ha llegado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>This agreement is {status_word}; signatures can only be recorded on a draft or an active agreement.</source>
+            <translation>Este acuerdo está {status_word}; solo se pueden registrar firmas en un acuerdo en borrador o vigente.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>{full_name} is not on file as a guardian of {student_full_name}. Link them in People first.</source>
+            <translation>{full_name} no figura como tutor/a de {student_full_name}. Primero vincule a esa persona en Personas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>{full_name}'s signature is already recorded.</source>
+            <translation>La firma de {full_name} ya está registrada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>That signature is no longer recorded.</source>
+            <translation>Esa firma ya no está registrada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>Signatures of a closed agreement can no longer be changed.</source>
+            <translation>Las firmas de un acuerdo cerrado ya no se pueden cambiar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>The agreement has no items yet; add at least one.</source>
+            <translation>El acuerdo todavía no tiene puntos; agregue al menos uno.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>Item {unassigned} has no one responsible for it; choose who will do it.</source>
+            <translation>El punto {unassigned} no tiene a nadie responsable; elija quién lo va a cumplir.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>No signatures are recorded yet. Record who signed the paper agreement first.</source>
+            <translation>Todavía no hay firmas registradas. Primero registre quiénes firmaron el acuerdo en papel.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>The note</source>
+            <translation>La nota</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>{outcome} is not a way an agreement can end.</source>
+            <translation>{outcome} no es una forma en que pueda terminar un acuerdo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>An agreement closes as completed, partially completed or not completed.</source>
+            <translation>Un acuerdo se cierra como cumplido, cumplido en parte o no cumplido.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>Only {done} of {total} items are ticked off; tick off the rest, or close it as partially completed.</source>
+            <translation>Solo {done} de {total} puntos están marcados como hechos; marque los demás o ciérrelo como cumplido en parte.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>{done} of {total} items are ticked off, so this is not partial; close it as {better}.</source>
+            <translation>{done} de {total} puntos están marcados como hechos, así que no es un cumplimiento parcial; ciérrelo como {better}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>Every item is ticked off; close it as completed.</source>
+            <translation>Todos los puntos están marcados como hechos; ciérrelo como cumplido.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>This agreement is {status_word}, so it cannot be renegotiated; edit the draft instead.</source>
+            <translation>Este acuerdo está {status_word}, así que no se puede renegociar; en su lugar, modifique el borrador.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>This agreement is {status_word}, so it cannot be renegotiated; open the newest version instead.</source>
+            <translation>Este acuerdo está {status_word}, así que no se puede renegociar; en su lugar, abra la versión más reciente.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>This agreement is {status_word}, so it cannot be renegotiated.</source>
+            <translation>Este acuerdo está {status_word}, así que no se puede renegociar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>This agreement is {status_word} and cannot become {status_word_target}: {hint}</source>
+            <translation>Este acuerdo está {status_word} y no puede pasar a {status_word_target}: {hint}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>This agreement is {status_word}, so its text can no longer be changed. To change what was agreed, renegotiate it: that makes a new version and keeps the signed one in the history.</source>
+            <translation>Este acuerdo está {status_word}, así que su texto ya no se puede cambiar. Para cambiar lo acordado, renegócielo: así se crea una versión nueva y la firmada queda en el historial.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>Items can only be ticked off on an active agreement; this one is {status_word}.</source>
+            <translation>Solo se pueden marcar puntos como hechos en un acuerdo vigente; este está {status_word}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>There is no agreement item with id {item_id}; it may have been removed.</source>
+            <translation>No hay ningún punto de acuerdo con el id {item_id}; es posible que se haya eliminado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>The description of the harm</source>
+            <translation>La descripción del daño</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>What happens if it is not kept</source>
+            <translation>Qué pasa si no se cumple</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>What will be done</source>
+            <translation>Lo que se hará</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>Unknown kind of agreement item: {kind}.</source>
+            <translation>Tipo de punto de acuerdo desconocido: {kind}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>{full_name} is not a participant in this circle or case; add them there first, or choose someone who took part.</source>
+            <translation>{full_name} no participa en este círculo ni en este caso; agregue primero a esa persona allí, o elija a alguien que haya participado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>How it will be checked</source>
+            <translation>Cómo se verificará</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>What will be done, in Spanish</source>
+            <translation type="unfinished">Lo que se hará, en español</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/commands.py" />
+            <source>How it will be checked, in Spanish</source>
+            <translation type="unfinished">Cómo se verificará, en español</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/agreements/placeholders.py" />
@@ -12162,6 +12372,31 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/agreements/placeholders.py" />
             <source>Item {items} still has words in square brackets to fill in, such as {example}, so the agreement cannot be printed or saved for signing yet. Replace each one with what was agreed, or print a draft copy (marked DRAFT) to talk it over. Nothing was saved.</source>
             <translation>El compromiso {items} todavía tiene palabras entre corchetes por completar, como {example}, así que el acuerdo aún no se puede imprimir ni guardar para firmar. Reemplace cada una por lo que se acordó, o imprima una copia borrador (marcada BORRADOR) para conversarla. No se guardó nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/queries.py" />
+            <source>There is no agreement {text} in this database.</source>
+            <translation>En esta base de datos no hay ningún acuerdo {text}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/queries.py" />
+            <source>There is no agreement with id {agreement_id} in this database.</source>
+            <translation>En esta base de datos no hay ningún acuerdo con el id {agreement_id}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/queries.py" />
+            <source>There is no person with id {person_id} in this database.</source>
+            <translation>En esta base de datos no hay ninguna persona con el id {person_id}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/views.py" />
+            <source>There is no person with id {student_id} in this database.</source>
+            <translation>En esta base de datos no hay ninguna persona con el id {student_id}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/agreements/views.py" />
+            <source>{full_name} is not a party to this agreement.</source>
+            <translation>{full_name} no es parte de este acuerdo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/audit/conflicts.py" />
@@ -12220,8 +12455,318 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>Record the eligibility screen before marking it screened.</source>
+            <translation>Registre la evaluación de elegibilidad antes de marcar el caso como evaluado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>This case cannot go to a conference:</source>
+            <translation>Este caso no puede pasar a una conferencia:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>{role} is not a role in a case. Use one of: {allowed}.</source>
+            <translation>{role} no es un rol dentro de un caso. Use uno de estos: {allowed}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>Say what kind of incident this is (the incident category).</source>
+            <translation>Indique qué tipo de incidente es (la categoría del incidente).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>The incident category is too long (at most 60 characters).</source>
+            <translation>La categoría del incidente es demasiado larga (como máximo 60 caracteres).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>{referral_source} is not a referral source. Use one of: {allowed}.</source>
+            <translation>{referral_source} no es un origen de remisión. Use uno de estos: {allowed}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>The incident date ({incident_on}) is after the referral date ({referred_on}); check both dates.</source>
+            <translation>La fecha del incidente ({incident_on}) es posterior a la fecha de la remisión ({referred_on}); revise ambas fechas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>The same person is listed twice among the people involved; give them one role (use 'harmed and responsible' for mutual conflicts).</source>
+            <translation>La misma persona aparece dos veces entre las personas involucradas; asígnele un solo rol (use 'afectado y responsable' en los conflictos mutuos).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>{name} is already in this case as {existing}; change their role instead of adding them again.</source>
+            <translation>{name} ya está en este caso como {existing}; cambie su rol en lugar de agregarla otra vez.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>That person is no longer part of this case.</source>
+            <translation>Esa persona ya no forma parte de este caso.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>{referral_source} is not a referral source.</source>
+            <translation>{referral_source} no es un origen de remisión.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>The incident date is after the referral date; check both dates.</source>
+            <translation>La fecha del incidente es posterior a la fecha de la remisión; revise ambas fechas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
             <source>This case</source>
             <translation>Este caso</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>{status} is not a step of the case pipeline.</source>
+            <translation>{status} no es una etapa del proceso del caso.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>Closing a case needs a closure reason: use Close case.</source>
+            <translation>Para cerrar un caso hace falta un motivo de cierre: use Cerrar caso.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>Say why the case goes back from {value} to {target_value}.</source>
+            <translation>Indique por qué el caso vuelve de {value} a {target_value}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>A case moves one step at a time: from {current} it can go to {forward} (or back to {back}).</source>
+            <translation>Un caso avanza de una etapa a la vez: desde {current} puede pasar a {forward} (o volver a {back}).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>A case moves one step at a time: from {current} it can go to {forward}.</source>
+            <translation>Un caso avanza de una etapa a la vez: desde {current} puede pasar a {forward}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>A case closes with one of these reasons: {allowed}.</source>
+            <translation>Un caso se cierra con uno de estos motivos: {allowed}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>Open follow-ups can only be cancelled or kept.</source>
+            <translation>Los seguimientos pendientes solo se pueden cancelar o conservar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>This case is already closed ({closure_reason}).</source>
+            <translation>Este caso ya está cerrado ({closure_reason}).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>This case has no hand-off recorded, so it cannot close as 'handed off'. Nothing was changed. Record the hand-off first (who received it, what was shared and why), or choose another reason.</source>
+            <translation>Este caso no tiene ninguna derivación registrada, así que no puede cerrarse como 'derivado'. No se cambió nada. Primero registre la derivación (quién la recibió, qué se compartió y por qué) o elija otro motivo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>Diverted from must be one of: {allowed}.</source>
+            <translation>Lo que se evitó debe ser uno de estos: {allowed}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>Nothing was diverted, so there is no amount and no consequence to reinstate.</source>
+            <translation>No se evitó ninguna medida, así que no hay cantidad ni consecuencia que restablecer.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>The amount diverted (for example suspension days) cannot be negative.</source>
+            <translation>La cantidad evitada (por ejemplo, días de suspensión) no puede ser negativa.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>The amount diverted looks too large; give days (at most 365).</source>
+            <translation>La cantidad evitada parece demasiado grande; indíquela en días (como máximo 365).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>The contact time needs a time zone; it cannot be guessed.</source>
+            <translation>La hora del contacto necesita una zona horaria; no se puede adivinar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/commands.py" />
+            <source>The contact method must be one of: {allowed}.</source>
+            <translation>La forma de contacto debe ser una de estas: {allowed}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/eligibility.py" />
+            <source>This conference cannot be held:</source>
+            <translation>Esta conferencia no se puede realizar:</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/eligibility.py" />
+            <source>This circle cannot be held:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/eligibility.py" />
+            <source>This conference's eligibility screen and its case's cannot be combined because one of them could not be read. Nothing was changed; redo the screen first.</source>
+            <translation>La evaluación de elegibilidad de esta conferencia y la de su caso no se pueden combinar porque una de las dos no se pudo leer. No se cambió nada; primero vuelva a hacer la evaluación.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/eligibility.py" />
+            <source>This case is closed; reopen it before changing the screen.</source>
+            <translation>Este caso está cerrado; reábralo antes de cambiar la evaluación.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/eligibility.py" />
+            <source>This circle is over; its screen cannot be changed now.</source>
+            <translation>Este círculo ya terminó; su evaluación ya no se puede cambiar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/eligibility.py" />
+            <source>The case of this conference is closed; reopen it before changing the screen.</source>
+            <translation>El caso de esta conferencia está cerrado; reábralo antes de cambiar la evaluación.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/eligibility.py" />
+            <source>That is not an answer the screen can take ({exc}).</source>
+            <translation>Esa no es una respuesta válida para la evaluación ({exc}).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/handoffs.py" />
+            <source>Choose where it is handed: BTAM, Title IX, child protection, mental-health services or the police.</source>
+            <translation>Elija a dónde se deriva: equipo BTAM, Título IX, protección infantil, servicios de salud mental o la policía.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/handoffs.py" />
+            <source>Say who received it (a name, or the team and the person you spoke to).</source>
+            <translation>Indique quién la recibió (un nombre, o el equipo y la persona con quien habló).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/handoffs.py" />
+            <source>The recipient is too long ({name_limit} characters at most).</source>
+            <translation>El nombre de quien la recibe es demasiado largo (como máximo {name_limit} caracteres).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/handoffs.py" />
+            <source>Choose the FERPA basis for sharing (for example a health or safety emergency, or a school official with a legitimate educational interest).</source>
+            <translation>Elija la base de FERPA para compartir la información (por ejemplo, una emergencia de salud o seguridad, o un funcionario escolar con un interés educativo legítimo).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/handoffs.py" />
+            <source>Say what was shared (for example: the referral and the incident date).</source>
+            <translation>Indique qué se compartió (por ejemplo: la remisión y la fecha del incidente).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/handoffs.py" />
+            <source>What was shared is too long ({shared_limit} characters at most).</source>
+            <translation>Lo que se compartió es demasiado largo (como máximo {shared_limit} caracteres).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/handoffs.py" />
+            <source>For a health or safety emergency, say what the threat was: the law asks that it be recorded with the disclosure.</source>
+            <translation>En una emergencia de salud o seguridad, indique cuál era la amenaza: la ley pide que quede registrada junto con la divulgación.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/handoffs.py" />
+            <source>The hand-off was not saved. {problems}</source>
+            <translation>La derivación no se guardó. {problems}</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/handoffs.py" />
+            <source>{basis} is not a FERPA basis. Use one of: {allowed}. Nothing was written.</source>
+            <translation>{basis} no es una base de FERPA. Use una de estas: {allowed}. No se guardó nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/handoffs.py" />
+            <source>A hand-off belongs to one case or to one circle.</source>
+            <translation>Una derivación pertenece a un caso o a un círculo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/handoffs.py" />
+            <source>The note is too long ({shared_limit} characters at most).</source>
+            <translation>La nota es demasiado larga (como máximo {shared_limit} caracteres).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/handoffs.py" />
+            <source>The date and time must include the time zone.</source>
+            <translation>La fecha y la hora deben incluir la zona horaria.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/handoffs.py" />
+            <source>There is no hand-off with id {hand_off_id} in this database.</source>
+            <translation>En esta base de datos no hay ninguna derivación con el id {hand_off_id}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/handoffs.py" />
+            <source>This hand-off already came back on {returned_on}.</source>
+            <translation>Esta derivación ya regresó el {returned_on}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/handoffs.py" />
+            <source>It cannot come back before it was handed on ({handed_on}). Check the date.</source>
+            <translation>No puede regresar antes de la fecha en que se derivó ({handed_on}). Revise la fecha.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/handoffs.py" />
+            <source>A re-entry circle is planned for a case; this hand-off has none.</source>
+            <translation>Un círculo de reintegración se planifica para un caso; esta derivación no tiene ninguno.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/handoffs.py" />
+            <source>A school resource officer's profile cannot read a student's record of disclosures; it is kept for the student and the family by school staff. Ask a counselor or an administrator.</source>
+            <translation>El perfil de un oficial de recursos escolares (SRO) no puede leer el registro de divulgaciones de un estudiante; lo lleva el personal de la escuela para el estudiante y su familia. Consulte a un consejero o a un administrador.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/incidents.py" />
+            <source>{text} is not a time of day. Write it as hours and minutes, for example 13:45.</source>
+            <translation>{text} no es una hora del día. Escríbala en horas y minutos, por ejemplo 13:45.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/incidents.py" />
+            <source>{swis_level} is not a SWIS level. Use major or minor.</source>
+            <translation>{swis_level} no es un nivel de SWIS. Use mayor o menor.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/incidents.py" />
+            <source>Give the incident type a name.</source>
+            <translation>Póngale un nombre al tipo de incidente.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/incidents.py" />
+            <source>The name is too long (at most {max_label} characters).</source>
+            <translation>El nombre es demasiado largo (como máximo {max_label} caracteres).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/incidents.py" />
+            <source>{label} is already in the list; nothing was added.</source>
+            <translation>{label} ya está en la lista; no se agregó nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/incidents.py" />
+            <source>Choose the SWIS problem behaviour this type counts as.</source>
+            <translation>Elija la conducta problemática de SWIS a la que corresponde este tipo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/incidents.py" />
+            <source>Say whether it is a major or a minor problem behaviour.</source>
+            <translation>Indique si es una conducta problemática mayor o menor.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/incidents.py" />
+            <source>Incident type {type_id} is not in this database.</source>
+            <translation>El tipo de incidente {type_id} no está en esta base de datos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/cases/queries.py" />
+            <source>There is no {what} with id {person_id} in this database.</source>
+            <translation>En esta base de datos no hay {what} con el id {person_id}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/commands.py" />
+            <source>This circle is over; people cannot be added to it now.</source>
+            <translation>Este círculo ya terminó; ya no se pueden agregar personas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/commands.py" />
+            <source>The seating plan must place every participant of this circle exactly once.</source>
+            <translation>El plan de asientos debe ubicar a cada participante de este círculo una sola vez.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/circles/commands.py" />
@@ -12254,6 +12799,71 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <translation>{name} es mayor de edad: solo esa persona puede retirar su consentimiento.</translation>
         </message>
         <message>
+            <location filename="../../src/circlekeeper/core/circles/commands.py" />
+            <source>Unknown kind of circle: {kind}.</source>
+            <translation>Tipo de círculo desconocido: {kind}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/commands.py" />
+            <source>Planned length must be between 1 minute and a day.</source>
+            <translation>La duración prevista debe estar entre 1 minuto y un día.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/commands.py" />
+            <source>The title is too long (200 characters at most).</source>
+            <translation>El título es demasiado largo (como máximo 200 caracteres).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/commands.py" />
+            <source>The place is too long (120 characters at most).</source>
+            <translation>El lugar es demasiado largo (como máximo 120 caracteres).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/commands.py" />
+            <source>The facilitator and the co-facilitator must be two people.</source>
+            <translation>El facilitador y el cofacilitador deben ser dos personas distintas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/commands.py" />
+            <source>The {what} (person {person_id}) is not in this database.</source>
+            <translation>{what} (persona {person_id}) no está en esta base de datos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/commands.py" />
+            <source>Case {case_id} is not in this database.</source>
+            <translation>El caso {case_id} no está en esta base de datos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/commands.py" />
+            <source>Person {person_id} is not in this database.</source>
+            <translation>La persona {person_id} no está en esta base de datos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/commands.py" />
+            <source>That person is already in this circle.</source>
+            <translation>Esa persona ya está en este círculo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/commands.py" />
+            <source>Someone cannot be their own supporter.</source>
+            <translation>Nadie puede ser su propia persona de apoyo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/commands.py" />
+            <source>The person supported must be a participant of the same circle.</source>
+            <translation>La persona a quien se apoya debe participar en el mismo círculo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/commands.py" />
+            <source>This circle is {status}; only a planned circle can be changed this way.</source>
+            <translation>Este círculo está {status}; solo un círculo planificado se puede cambiar de esta manera.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/commands.py" />
+            <source>Unknown role: {role}.</source>
+            <translation>Rol desconocido: {role}.</translation>
+        </message>
+        <message>
             <location filename="../../src/circlekeeper/core/circles/consent_form.py" />
             <source>There is no circle with id {id} in this database.</source>
             <translation>No hay ningún círculo con el número {id} en esta base de datos.</translation>
@@ -12272,6 +12882,36 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/circles/consent_form.py" />
             <source>Nobody taking part has been invited to this circle yet, so there is no consent form to print.</source>
             <translation>Todavía no se ha invitado a nadie a participar en este círculo, así que no hay formulario de consentimiento que imprimir.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/circles/queries.py" />
+            <source>That participant is no longer in the circle.</source>
+            <translation>Ese participante ya no está en el círculo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/demo/demo.py" />
+            <source>Unknown demo size {size}; choose one of: {sizes}.</source>
+            <translation>Tamaño de demostración desconocido: {size}; elija uno de estos: {sizes}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/demo/demo.py" />
+            <source>{path} is a folder; give a file name for the demo, for example {file}.</source>
+            <translation>{path} es una carpeta; indique un nombre de archivo para la demostración, por ejemplo {file}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/demo/demo.py" />
+            <source>{path} already exists; the demo will not overwrite it. Choose a new file name.</source>
+            <translation>{path} ya existe; la demostración no lo va a sobrescribir. Elija otro nombre de archivo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/demo/demo.py" />
+            <source>The demo could not be written to {path} ({strerror}). Choose a folder you can write to.</source>
+            <translation>No se pudo guardar la demostración en {path} ({strerror}). Elija una carpeta en la que pueda escribir.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/demo/demo.py" />
+            <source>{path} already exists (it appeared while this demo was being built, perhaps by another build); it was left as it is. Choose a new file name.</source>
+            <translation>{path} ya existe (apareció mientras se creaba esta demostración, quizá por otra creación en curso); se dejó tal como estaba. Elija otro nombre de archivo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/domain/eligibility.py" />
@@ -12449,6 +13089,51 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <translation>En esta etapa no hay nadie del círculo a quien se dirija la pregunta.</translation>
         </message>
         <message>
+            <location filename="../../src/circlekeeper/core/evaluation/fidelity.py" />
+            <source>The note is {note_count:,} characters; keep it under {max_note:,}. Nothing was saved.</source>
+            <translation>La nota tiene {note_count:,} caracteres; no debe pasar de {max_note:,}. No se guardó nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/evaluation/fidelity.py" />
+            <source>{exc} Nothing was saved.</source>
+            <translation>{exc} No se guardó nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/evaluation/fidelity.py" />
+            <source>The fidelity checklist is completed after the circle has been held; this one is {status}.</source>
+            <translation>La lista de verificación de fidelidad se completa después de realizado el círculo; este está {status}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/evaluation/surveys.py" />
+            <source>A survey comes in on the laptop or on paper, not {source}.</source>
+            <translation>Una encuesta se responde en la computadora portátil o en papel, no {source}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/evaluation/surveys.py" />
+            <source>Surveys are answered after the circle has been held; this one is {status}. Nothing was saved.</source>
+            <translation>Las encuestas se responden después de realizado el círculo; este está {status}. No se guardó nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/evaluation/surveys.py" />
+            <source>No one is marked present in this circle, so there is no one to answer a survey. Nothing was saved.</source>
+            <translation>En este círculo nadie está marcado como presente, así que no hay quién responda una encuesta. No se guardó nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/evaluation/surveys.py" />
+            <source>This round of surveys is closed, so this answer was not saved. Start a new round from the circle if more people want to answer.</source>
+            <translation>Esta ronda de encuestas está cerrada, así que esta respuesta no se guardó. Si más personas quieren responder, inicie una ronda nueva desde el círculo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/evaluation/surveys.py" />
+            <source>All {expected} people present have already answered, so this one was not saved: a survey is answered once by each person.</source>
+            <translation>Las {expected} personas presentes ya respondieron, así que esta respuesta no se guardó: cada persona responde la encuesta una sola vez.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/evaluation/surveys.py" />
+            <source>There is no survey round with id {sitting_id} in this database.</source>
+            <translation>En esta base de datos no hay ninguna ronda de encuestas con el id {sitting_id}.</translation>
+        </message>
+        <message>
             <location filename="../../src/circlekeeper/core/export/calendar.py" />
             <source>{path} is a folder; give a file name such as {value}.</source>
             <translation>{path} es una carpeta; indique un nombre de archivo, como {value}.</translation>
@@ -12500,13 +13185,13 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/export/survey_form.py" />
-            <source>There is no circle with id {circle_id} in this database.</source>
-            <translation>No hay ningún círculo con el id {circle_id} en esta base de datos.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/export/survey_form.py" />
             <source>Print between 1 and {max_copies} forms (asked for {copies}). Give the number of people who will answer.</source>
             <translation>Imprima entre 1 y {max_copies} formularios (se pidieron {copies}). Indique el número de personas que van a responder.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/export/templates.py" />
+            <source>The logo file {logo} was not found, so the document was made without it. Choose the logo again in Settings.</source>
+            <translation>No se encontró el archivo del logotipo {logo}, así que el documento se hizo sin él. Vuelva a elegir el logotipo en Configuración.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/export/templates.py" />
@@ -12530,8 +13215,68 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/facilitation/commands.py" />
+            <source>This circle is {status}; only a planned circle can be started.</source>
+            <translation>Este círculo está {status}; solo se puede iniciar un círculo planificado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/commands.py" />
+            <source>Choose a script for this circle before starting it.</source>
+            <translation>Elija un guion para este círculo antes de iniciarlo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/commands.py" />
+            <source>Some of the people marked present are not in this circle.</source>
+            <translation>Algunas de las personas marcadas como presentes no están en este círculo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/commands.py" />
+            <source>This circle has already ended, so it cannot be resumed. Nothing was changed; its summary is in Circles.</source>
+            <translation>Este círculo ya terminó, así que no se puede reanudar. No se cambió nada; su resumen está en Círculos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/commands.py" />
+            <source>This circle has not been started.</source>
+            <translation>Este círculo no se ha iniciado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/commands.py" />
+            <source>Unknown way of passing the piece: {mode}.</source>
+            <translation>Forma desconocida de pasar la pieza para hablar: {mode}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/commands.py" />
+            <source>The note is empty.</source>
+            <translation>La nota está vacía.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/commands.py" />
+            <source>The note is too long; split it into several notes.</source>
+            <translation>La nota es demasiado larga; divídala en varias notas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/commands.py" />
+            <source>Unknown privacy level: {privacy}.</source>
+            <translation>Nivel de privacidad desconocido: {privacy}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/commands.py" />
+            <source>Unknown live action: {kind}.</source>
+            <translation>Acción en vivo desconocida: {kind}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/commands.py" />
             <source>The circle can be ended once the server is back: ending it writes its summary there. Everything done so far is saved on this laptop.</source>
             <translation>El círculo se podrá terminar cuando vuelva el servidor: al terminarlo se guarda allí su resumen. Todo lo hecho hasta ahora está guardado en esta computadora.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/commands.py" />
+            <source>This circle is not running, so it cannot be ended.</source>
+            <translation>Este círculo no está en curso, así que no se puede terminar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/commands.py" />
+            <source>This circle is {status}, not running; start or resume it first.</source>
+            <translation>Este círculo está {status}, no en curso; primero inícielo o reanúdelo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/facilitation/journal.py" />
@@ -12574,14 +13319,139 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <translation>Se enviaron al servidor {n} acciones de un círculo guardadas en esta computadora.</translation>
         </message>
         <message>
+            <location filename="../../src/circlekeeper/core/facilitation/queries.py" />
+            <source>The saved position in this circle cannot be read ({exc}). Notes and turns already recorded are safe.</source>
+            <translation>No se puede leer el punto guardado de este círculo ({exc}). Las notas y los turnos ya registrados están a salvo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/stored.py" />
+            <source>The person supported is not in this circle.</source>
+            <translation>La persona a quien se apoya no está en este círculo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/stored.py" />
+            <source>Notes are added while the circle is running.</source>
+            <translation>Las notas se agregan mientras el círculo está en curso.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>There is no person with id {responsible_id} in this database.</source>
+            <translation>En esta base de datos no hay ninguna persona con el id {responsible_id}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>{first_name} {last_name} is a student; a follow-up needs a responsible adult (staff, an SRO, a guardian or a community member).</source>
+            <translation>{first_name} {last_name} es estudiante; un seguimiento necesita un adulto responsable (personal de la escuela, un SRO, un tutor/a o un miembro de la comunidad).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>That agreement item no longer exists.</source>
+            <translation>Ese punto del acuerdo ya no existe.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>That agreement item belongs to a different agreement.</source>
+            <translation>Ese punto pertenece a otro acuerdo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>That agreement no longer exists.</source>
+            <translation>Ese acuerdo ya no existe.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>The follow-up date {due_on} is before the agreement was made ({agreed_on}). Choose a date on or after it.</source>
+            <translation>La fecha de seguimiento {due_on} es anterior a la fecha del acuerdo ({agreed_on}). Elija esa fecha o una posterior.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>That circle no longer exists.</source>
+            <translation>Ese círculo ya no existe.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>A follow-up belongs to a case, a circle or an agreement; pick one.</source>
+            <translation>Un seguimiento pertenece a un caso, a un círculo o a un acuerdo; elija uno.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>Follow-up weeks must be whole numbers of weeks after the circle.</source>
+            <translation>Las semanas de seguimiento deben ser números enteros de semanas después del círculo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>This circle has no date yet; schedule it before planning follow-ups.</source>
+            <translation>Este círculo todavía no tiene fecha; prográmelo antes de planificar los seguimientos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>Nobody is named to check item {position}; choose a responsible adult for the follow-ups.</source>
+            <translation>No hay nadie asignado para revisar el punto {position}; elija un adulto responsable de los seguimientos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>Nobody is named to follow up the agreement; choose a responsible adult.</source>
+            <translation>No hay nadie asignado para dar seguimiento al acuerdo; elija un adulto responsable.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>The meeting time needs a time zone; it cannot be guessed.</source>
+            <translation>La hora de la reunión necesita una zona horaria; no se puede adivinar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>The meeting needs a length in minutes.</source>
+            <translation>La reunión necesita una duración en minutos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>A completion meeting is held for an agreement in force; this one is {status}.</source>
+            <translation>Una reunión de cierre se hace para un acuerdo vigente; este está {status}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>The meeting date {meeting_day} is before the agreement was made ({agreed_on}).</source>
+            <translation>La fecha de la reunión ({meeting_day}) es anterior a la fecha del acuerdo ({agreed_on}).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>A follow-up's outcome is either done or missed.</source>
+            <translation>El resultado de un seguimiento es hecho o no realizado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>Say briefly why the follow-up was missed, and what happens next.</source>
+            <translation>Explique brevemente por qué no se realizó el seguimiento y qué sigue ahora.</translation>
+        </message>
+        <message>
             <location filename="../../src/circlekeeper/core/followups/commands.py" />
             <source>This follow-up</source>
             <translation>Este seguimiento</translation>
         </message>
         <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>Say why the follow-up is cancelled.</source>
+            <translation>Indique por qué se cancela el seguimiento.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>This follow-up is already {status}.</source>
+            <translation>Este seguimiento ya está {status}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/commands.py" />
+            <source>This follow-up is already open.</source>
+            <translation>Este seguimiento ya está abierto.</translation>
+        </message>
+        <message>
             <location filename="../../src/circlekeeper/core/followups/lapsed.py" />
             <source>Choose at least one follow-up to close as lapsed.</source>
             <translation>Elija al menos un seguimiento para cerrarlo como caducado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/followups/queries.py" />
+            <source>That follow-up no longer exists.</source>
+            <translation>Ese seguimiento ya no existe.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/i18n.py" />
@@ -13005,13 +13875,133 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/operations/context.py" />
+            <source>The last change could not be saved because the database refused it. Everything saved before it is safe. Try again; if it happens again, restart circlekeeper and look at the log (Settings, About).</source>
+            <translation>No se pudo guardar el último cambio porque la base de datos lo rechazó. Todo lo que se guardó antes está a salvo. Inténtelo de nuevo; si vuelve a pasar, reinicie circlekeeper y revise el registro (Configuración, Acerca de).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/operations/context.py" />
             <source>Someone else saved a change to this record at the same moment, so yours was refused: nothing you entered was saved, and nothing of theirs was overwritten. Load it again to see their change, then make yours again.</source>
             <translation>Otra persona guardó un cambio en este registro en el mismo momento, así que el suyo no se guardó: no se guardó nada de lo que usted escribió y no se sobrescribió nada de lo que guardó la otra persona. Vuelva a cargarlo para ver ese cambio y luego haga el suyo de nuevo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/people/people.py" />
+            <source>First name is required.</source>
+            <translation>El nombre es obligatorio.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/people/people.py" />
+            <source>Last name is required.</source>
+            <translation>El apellido es obligatorio.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/people/people.py" />
+            <source>Unknown kind of person: {kind}.</source>
+            <translation>Tipo de persona desconocido: {kind}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/people/people.py" />
+            <source>Grade {grade} is not a school grade (use PK, TK, K or 1 to 12).</source>
+            <translation>{grade} no es un grado escolar (use PK, TK, K o del 1 al 12).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/people/people.py" />
+            <source>{name} is too long.</source>
+            <translation>{name} es demasiado largo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/people/people.py" />
             <source>This person's record</source>
             <translation>El registro de esta persona</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/people/people.py" />
+            <source>A person cannot be their own guardian.</source>
+            <translation>Una persona no puede ser su propio tutor/a.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/people/people.py" />
+            <source>{first_name} {last_name} is already linked as a guardian.</source>
+            <translation>{first_name} {last_name} ya está vinculado/a como tutor/a.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/people/people.py" />
+            <source>That guardian link no longer exists.</source>
+            <translation>Ese vínculo con el tutor/a ya no existe.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/people/people.py" />
+            <source>Student/staff ID {external_id} already belongs to {first_name} {last_name}.</source>
+            <translation>El ID de estudiante o de personal {external_id} ya pertenece a {first_name} {last_name}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/profiles/pin_attempts.py" />
+            <source>Too many wrong PINs for {name}. Wait {seconds} second{plural}, then try again. Nothing was changed.</source>
+            <translation>Demasiados PIN incorrectos para {name}. Espere {seconds} segundo{plural} y vuelva a intentarlo. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/profiles/profiles.py" />
+            <source>Give the profile a name.</source>
+            <translation>Póngale un nombre al perfil.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/profiles/profiles.py" />
+            <source>That name is too long.</source>
+            <translation>Ese nombre es demasiado largo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/profiles/profiles.py" />
+            <source>A PIN is {pin_min_digits} to {pin_max_digits} digits, with no letters or spaces.</source>
+            <translation>Un PIN tiene de {pin_min_digits} a {pin_max_digits} dígitos, sin letras ni espacios.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/profiles/profiles.py" />
+            <source>Only a counselor's or an administrator's PIN can approve changes to the profiles. Nothing was changed.</source>
+            <translation>Solo el PIN de un consejero o de un administrador puede aprobar cambios en los perfiles. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/profiles/profiles.py" />
+            <source>That is not {name}'s PIN. Nothing was changed.</source>
+            <translation>Ese no es el PIN de {name}. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/profiles/profiles.py" />
+            <source>There is no profile named {name} in this database. Use the name shown in Settings under "Who uses circlekeeper".</source>
+            <translation>En esta base de datos no hay ningún perfil llamado {name}. Use el nombre que aparece en Configuración, en "Quién usa circlekeeper".</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/profiles/profiles.py" />
+            <source>That is not {name}'s PIN. Nothing was done.</source>
+            <translation>Ese no es el PIN de {name}. No se hizo nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/profiles/profiles.py" />
+            <source>Changing the profiles needs the PIN of a counselor or an administrator. Nothing was changed. Ask one of them to give their PIN.</source>
+            <translation>Para cambiar los perfiles hace falta el PIN de un consejero o de un administrador. No se cambió nada. Pídale a uno de ellos que ingrese su PIN.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/profiles/profiles.py" />
+            <source>Add a counselor or administrator profile with a PIN before a school resource officer's profile: changes to the profiles are approved with that PIN. Nothing was changed.</source>
+            <translation>Agregue un perfil de consejero o de administrador con PIN antes de un perfil de oficial de recursos escolares (SRO): los cambios en los perfiles se aprueban con ese PIN. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/profiles/profiles.py" />
+            <source>While a school resource officer has a profile, every counselor and administrator profile needs a PIN, so nobody can use a profile that sees more. Give {who} a PIN of {pin_min_digits} to {pin_max_digits} digits first. Nothing was changed.</source>
+            <translation>Mientras un oficial de recursos escolares (SRO) tenga perfil, todos los perfiles de consejeros y administradores necesitan un PIN, para que nadie pueda usar un perfil que ve más información. Primero asígnele a {who} un PIN de {pin_min_digits} a {pin_max_digits} dígitos. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/profiles/profiles.py" />
+            <source>There is no profile with id {profile_id} in this database.</source>
+            <translation>En esta base de datos no hay ningún perfil con el id {profile_id}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/profiles/profiles.py" />
+            <source>There is already a profile named {name}.</source>
+            <translation>Ya existe un perfil llamado {name}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/profiles/viewer.py" />
+            <source>Only a counselor or an administrator can set how long records are kept or remove old records; a school resource officer's profile cannot. Nothing was changed. Ask a counselor or an administrator to do it.</source>
+            <translation>Solo un consejero o un administrador puede fijar cuánto tiempo se guardan los registros o eliminar registros antiguos; el perfil de un oficial de recursos escolares (SRO) no puede. No se cambió nada. Pídaselo a un consejero o a un administrador.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/profiles/viewer.py" />
@@ -13027,6 +14017,11 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/profiles/viewer.py" />
             <source>Only a counselor or an administrator can merge another laptop's records; a school resource officer's profile cannot. Nothing was changed. Ask a counselor or an administrator to do it.</source>
             <translation>Solo un consejero o un administrador puede combinar los registros de otra computadora; el perfil de un oficial de recursos escolares (SRO) no puede. No se cambió nada. Pídale a un consejero o a un administrador que lo haga.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/profiles/viewer.py" />
+            <source>A school resource officer's profile can export only the copy for sharing (no private notes, no demographic fields, marked as an education record). Nothing was written. Choose the copy for sharing (--sharing on the command line), or ask a counselor for the school's copy.</source>
+            <translation>El perfil de un oficial de recursos escolares (SRO) solo puede exportar la copia para compartir (sin notas privadas ni datos demográficos, marcada como expediente educativo). No se guardó nada. Elija la copia para compartir (--sharing en la línea de comandos) o pídale a un consejero la copia de la escuela.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/reports/engine.py" />
@@ -13064,6 +14059,331 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <translation>La vista interna, sin nada oculto, es solo para los perfiles de consejería y administración. La vista publicada (con las cifras pequeñas ocultas) está disponible para todas las personas.</translation>
         </message>
         <message>
+            <location filename="../../src/circlekeeper/core/retention/backups.py" />
+            <source>{path} was not made by this version of circlekeeper.</source>
+            <translation>{path} no fue creado por esta versión de circlekeeper.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/retention/backups.py" />
+            <source>{path} was not made by this version of circlekeeper, so it was not rewritten.</source>
+            <translation>{path} no fue creado por esta versión de circlekeeper, así que no se reescribió.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/retention/backups.py" />
+            <source>Choose keep, prune or rewrite for the backups.</source>
+            <translation>Elija conservar, depurar o reescribir para las copias de seguridad.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/retention/retention.py" />
+            <source>Keep records for at least one year.</source>
+            <translation>Guarde los registros por lo menos un año.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/retention/retention.py" />
+            <source>Choose whether to purge or to anonymise the old records.</source>
+            <translation>Elija si desea eliminar o anonimizar los registros antiguos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/commands.py" />
+            <source>Only a counselor or an administrator can archive the students a roster no longer lists; a school resource officer's profile cannot. Nothing was imported. Import without archiving, or ask a counselor or an administrator.</source>
+            <translation>Solo un consejero o un administrador puede archivar a los estudiantes que ya no figuran en la lista; el perfil de un oficial de recursos escolares (SRO) no puede. No se importó nada. Importe sin archivar, o pídaselo a un consejero o a un administrador.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/commands.py" />
+            <source>{name} has no rows that can be imported.</source>
+            <translation>{name} no tiene filas que se puedan importar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/presets.py" />
+            <source>The column choices saved for {saved_for} files name the column {column_text}, which this file does not have, so nothing was read. Its columns are: {found}. Choose the columns again (or forget the saved choices) and read the file again.</source>
+            <translation>Las columnas guardadas para los archivos de {saved_for} indican la columna {column_text}, que este archivo no tiene, así que no se leyó nada. Sus columnas son: {found}. Vuelva a elegir las columnas (u olvide las elecciones guardadas) y lea el archivo de nuevo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/presets.py" />
+            <source>There is no column {column_text} in the file, so nothing was read. Its columns are: {found}.</source>
+            <translation>El archivo no tiene ninguna columna {column_text}, así que no se leyó nada. Sus columnas son: {found}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/presets.py" />
+            <source>{field_text} is not a field a roster can fill, so nothing was read. The fields are: {fields}.</source>
+            <translation>{field_text} no es un campo que una lista de estudiantes pueda llenar, así que no se leyó nada. Los campos son: {fields}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/presets.py" />
+            <source>The columns {picked} and {column} are both chosen for the {field}, so nothing was read. Choose one column for each field.</source>
+            <translation>Las columnas {picked} y {column} están elegidas para el mismo campo ({field}), así que no se leyó nada. Elija una sola columna para cada campo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/reading.py" />
+            <source>{name} has no column for the {missing}. Columns found: {found}. Choose which column holds it (in the import window, or with --map COLUMN=FIELD) or rename the column in the file, and read it again.</source>
+            <translation>{name} no tiene columna para: {missing}. Columnas encontradas: {found}. Elija qué columna tiene ese dato (en la ventana de importación, o con --map COLUMNA=CAMPO) o cambie el nombre de la columna en el archivo, y vuelva a leerlo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/reading.py" />
+            <source>student ID {external_id} is also on line {first}; each person must be on one line only.</source>
+            <translation>el ID de estudiante {external_id} también está en la línea {first}; cada persona debe estar en una sola línea.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/reading.py" />
+            <source>it has {values_count} values but the header has {columns_count} columns; check for a separator inside a value that is not in quotes.</source>
+            <translation>tiene {values_count} valores, pero el encabezado tiene {columns_count} columnas; revise si hay un separador dentro de un valor que no está entre comillas.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/reading.py" />
+            <source>the name {full_name} needs both a first and a family name ('Lopez, Maria' or 'Maria Lopez').</source>
+            <translation>el nombre {full_name} necesita nombre y apellido ('Lopez, Maria' o 'Maria Lopez').</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/reading.py" />
+            <source>the {label} is empty (column {column}).</source>
+            <translation>el campo {label} está vacío (columna {column}).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/reading.py" />
+            <source>the {field} is {value_count} characters long; at most {limit} fit.</source>
+            <translation>el campo {field} tiene {value_count} caracteres; caben como máximo {limit}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/reading.py" />
+            <source>grade {grade} is not a school grade (use PK, TK, K or 1 to 12).</source>
+            <translation>el grado {grade} no es un grado escolar (use PK, TK, K o del 1 al 12).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/reading.py" />
+            <source>birth date {birth_date} is not a date this roster can read; write it as 2010-03-04 or 03/04/2010 (month/day/year).</source>
+            <translation>la fecha de nacimiento {birth_date} no es una fecha que esta lista pueda leer; escríbala como 2010-03-04 o 03/04/2010 (mes/día/año).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/reading.py" />
+            <source>birth date {birth_date} is not a possible birth date.</source>
+            <translation>la fecha de nacimiento {birth_date} no es una fecha de nacimiento posible.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/reading.py" />
+            <source>kind {kind} is not one of: student, staff, guardian, sro, community.</source>
+            <translation>el tipo {kind} no es ninguno de estos: student, staff, guardian, sro, community.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/reading.py" />
+            <source>{field} {raw} should be yes or no.</source>
+            <translation>{field}: {raw} debe ser sí o no.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/reading.py" />
+            <source>guardian name {guardian_name} needs both a first and a family name ('Maria Lopez' or 'Lopez, Maria').</source>
+            <translation>el nombre del tutor/a {guardian_name} necesita nombre y apellido ('Maria Lopez' o 'Lopez, Maria').</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/reading.py" />
+            <source>the guardian needs both a first and a family name; one of the two columns is empty.</source>
+            <translation>el tutor/a necesita nombre y apellido; una de las dos columnas está vacía.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/sources.py" />
+            <source>{path} is a folder; choose the roster file itself.</source>
+            <translation>{path} es una carpeta; elija el archivo de la lista de estudiantes.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/sources.py" />
+            <source>{path} does not exist. Check the file name and folder.</source>
+            <translation>{path} no existe. Revise el nombre del archivo y la carpeta.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/sources.py" />
+            <source>{path} could not be read ({strerror}).</source>
+            <translation>No se pudo leer {path} ({strerror}).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/sources.py" />
+            <source>{name} is empty. Export the roster again from the student information system, with a header line and one line per person.</source>
+            <translation>{name} está vacío. Vuelva a exportar la lista desde el sistema de información estudiantil, con una línea de encabezado y una línea por persona.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/sources.py" />
+            <source>{name} does not look like a CSV file (it holds unreadable characters). Export the roster from the student information system as CSV.</source>
+            <translation>{name} no parece un archivo CSV (tiene caracteres ilegibles). Exporte la lista desde el sistema de información estudiantil en formato CSV.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/sources.py" />
+            <source>{name} has no header line.</source>
+            <translation>{name} no tiene línea de encabezado.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/sources.py" />
+            <source>{name} line 1 could not be read as CSV ({exc}).</source>
+            <translation>No se pudo leer la línea 1 de {name} como CSV ({exc}).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/sources.py" />
+            <source>{name} looks like a zipped file but not an Excel workbook (.xlsx) that can be read. In the program that made it, save it as .xlsx or CSV and import that.</source>
+            <translation>{name} parece un archivo comprimido, pero no un libro de Excel (.xlsx) que se pueda leer. En el programa con que se hizo, guárdelo como .xlsx o CSV e importe ese archivo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/sources.py" />
+            <source>{name} has no sheet with data in it.</source>
+            <translation>{name} no tiene ninguna hoja con datos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/sources.py" />
+            <source>{name} has several sheets with data ({names}), so nothing was read. Choose the sheet that holds the roster.</source>
+            <translation>{name} tiene varias hojas con datos ({names}), así que no se leyó nada. Elija la hoja que contiene la lista de estudiantes.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/sources.py" />
+            <source>{name} has no sheet named {sheet}. Its sheets: {names}.</source>
+            <translation>{name} no tiene ninguna hoja llamada {sheet}. Sus hojas son: {names}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/sources.py" />
+            <source>{name} looks like {what}, not a CSV file. In the program that made it, save or export it as CSV (comma-separated values) or .xlsx and import that file.</source>
+            <translation>{name} parece {what}, no un archivo CSV. En el programa con que se hizo, guárdelo o expórtelo como CSV (valores separados por comas) o .xlsx e importe ese archivo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/sources.py" />
+            <source>{name} is not a text file, so it cannot be a CSV roster. Export the roster from the student information system as CSV.</source>
+            <translation>{name} no es un archivo de texto, así que no puede ser una lista en CSV. Exporte la lista desde el sistema de información estudiantil en formato CSV.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/year_end.py" />
+            <source>Only a counselor or an administrator can close the school year (moving students up a grade and archiving those who leave); a school resource officer's profile cannot. Nothing was changed.</source>
+            <translation>Solo un consejero o un administrador puede cerrar el año escolar (pasar a los estudiantes al grado siguiente y archivar a quienes se van); el perfil de un oficial de recursos escolares (SRO) no puede. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/roster/year_end.py" />
+            <source>The school year was already closed on {closed}; closing it again now would move every student up a second grade. Nothing was changed. If a new school year has really begun, confirm that you mean it.</source>
+            <translation>El año escolar ya se cerró el {closed}; cerrarlo otra vez ahora pasaría a cada estudiante un grado más. No se cambió nada. Si de verdad comenzó un año escolar nuevo, confirme que eso es lo que desea.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/scripts/scripts.py" />
+            <source>There is no script called {key}.</source>
+            <translation>No hay ningún guion llamado {key}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/scripts/scripts.py" />
+            <source>A custom script called {key} already exists; choose another key or replace it.</source>
+            <translation>Ya existe un guion personalizado llamado {key}; elija otra clave o reemplácelo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/scripts/scripts.py" />
+            <source>Built-in scripts cannot be deleted; they come with circlekeeper.</source>
+            <translation>Los guiones incluidos no se pueden eliminar; vienen con circlekeeper.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/scripts/scripts.py" />
+            <source>There is no custom script called {key}.</source>
+            <translation>No hay ningún guion personalizado llamado {key}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/scripts/scripts.py" />
+            <source>{path}: the key {key} belongs to a built-in script. Import it under another key (for example {free_key}).</source>
+            <translation>{path}: la clave {key} pertenece a un guion incluido. Impórtelo con otra clave (por ejemplo, {free_key}).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/scripts/scripts.py" />
+            <source>{destination} already exists; it was not overwritten.</source>
+            <translation>{destination} ya existe; no se sobrescribió.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/scripts/scripts.py" />
+            <source>{key} cannot be a script key: use lower-case letters, digits, '-' and '_'.</source>
+            <translation>{key} no puede ser la clave de un guion: use letras minúsculas, dígitos, '-' y '_'.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/scripts/scripts.py" />
+            <source>{key} is a built-in script and cannot be changed; duplicate it and edit the copy.</source>
+            <translation>{key} es un guion incluido y no se puede cambiar; duplíquelo y modifique la copia.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/scripts/scripts.py" />
+            <source>{target} already exists; it was not overwritten.</source>
+            <translation>{target} ya existe; no se sobrescribió.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/scripts/scripts.py" />
+            <source>{target} could not be written ({strerror}); nothing was written there. Choose a folder you can write to.</source>
+            <translation>No se pudo guardar {target} ({strerror}); no se escribió nada allí. Elija una carpeta en la que pueda escribir.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/activity.py" />
+            <source>There is no activity with id {activity_id} in this database.</source>
+            <translation>En esta base de datos no hay ninguna actividad con el id {activity_id}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/activity.py" />
+            <source>Nothing was saved: with these {minutes} minutes, {on_date} would hold {logged} minutes of activities, more than the {minutes_in_a_day} minutes in a day. Check the minutes, or the date.</source>
+            <translation>No se guardó nada: con estos {minutes} minutos, el {on_date} tendría {logged} minutos de actividades, más que los {minutes_in_a_day} minutos de un día. Revise los minutos o la fecha.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/activity.py" />
+            <source>Nothing was saved: the place is longer than {max_place_length} characters.</source>
+            <translation>No se guardó nada: el lugar tiene más de {max_place_length} caracteres.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/activity.py" />
+            <source>Nothing was saved: a head count is kept for events (classes, school events, forums, parent nights, student panels, drills). Leave it empty for this activity.</source>
+            <translation>No se guardó nada: la cantidad de asistentes se anota solo para eventos (clases, eventos escolares, foros, noches para familias, paneles estudiantiles, simulacros). Déjela vacía para esta actividad.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/activity.py" />
+            <source>Nothing was saved: the attendance must be a number from 0 to {max_attendance:,} (it was {attendance}).</source>
+            <translation>No se guardó nada: la asistencia debe ser un número de 0 a {max_attendance:,} (se indicó {attendance}).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/activity.py" />
+            <source>Nothing was saved: an event is about many people, so it is not linked to one student. Leave the student out, or choose the activity that was about this student (a mentoring session, a family contact, ...).</source>
+            <translation>No se guardó nada: un evento abarca a muchas personas, así que no se vincula a un solo estudiante. Quite al estudiante o elija la actividad que fue sobre este estudiante (una sesión de mentoría, un contacto con la familia, ...).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/activity.py" />
+            <source>Nothing was saved: the person linked to this activity is not a student in this database. Choose the student again.</source>
+            <translation>No se guardó nada: la persona vinculada a esta actividad no es estudiante en esta base de datos. Vuelva a elegir al estudiante.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/activity.py" />
+            <source>Nothing was saved: an incident type is given only for an incident response, a citation or an arrest.</source>
+            <translation>No se guardó nada: el tipo de incidente se indica solo para una respuesta a un incidente, una citación o un arresto.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/activity.py" />
+            <source>Nothing was saved: that incident type is not in this school's list. Choose one from the list.</source>
+            <translation>No se guardó nada: ese tipo de incidente no está en la lista de esta escuela. Elija uno de la lista.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/activity.py" />
+            <source>Nothing was saved: {on} is after today. The log keeps what has happened; enter it on the day or afterwards.</source>
+            <translation>No se guardó nada: {on} es posterior a hoy. El registro guarda lo que ya ocurrió; anótelo ese día o después.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/activity.py" />
+            <source>Nothing was saved: {on} is too long ago. Check the year.</source>
+            <translation>No se guardó nada: {on} es una fecha demasiado lejana. Revise el año.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/activity.py" />
+            <source>Nothing was saved: {value} is not an activity type. The types are: {known}.</source>
+            <translation>No se guardó nada: {value} no es un tipo de actividad. Los tipos son: {known}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/activity.py" />
+            <source>Nothing was saved: {value} is not one of the three roles ({known}).</source>
+            <translation>No se guardó nada: {value} no es ninguno de los tres roles ({known}).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/activity.py" />
+            <source>Nothing was saved: give the minutes as a whole number, like 45.</source>
+            <translation>No se guardó nada: indique los minutos con un número entero, como 45.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/activity.py" />
+            <source>Nothing was saved: an activity takes at least one minute (it was {value}).</source>
+            <translation>No se guardó nada: una actividad dura por lo menos un minuto (se indicó {value}).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/activity.py" />
+            <source>Nothing was saved: {value} minutes is more than a day ({minutes_in_a_day} minutes). Log each day's activity on its own date.</source>
+            <translation>No se guardó nada: {value} minutos es más que un día ({minutes_in_a_day} minutos). Registre la actividad de cada día en su propia fecha.</translation>
+        </message>
+        <message>
             <location filename="../../src/circlekeeper/core/sro/mou.py" />
             <source>Only what the officer needs to take part safely: the date, the place and who attends. No private notes and no demographic fields; education records shared with the officer stay education records and are not passed on.</source>
             <translation>Solo lo que el/la oficial necesita para participar con seguridad: la fecha, el lugar y quiénes asisten. Sin notas privadas ni datos demográficos; los expedientes educativos que se comparten con el/la oficial siguen siendo expedientes educativos y no se transmiten a nadie más.</translation>
@@ -13087,6 +14407,101 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/sro/mou.py" />
             <source>credible threat</source>
             <translation>amenaza creíble</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/mou.py" />
+            <source>An incident type is too long (at most 60 characters). Nothing was saved.</source>
+            <translation>Un tipo de incidente es demasiado largo (como máximo 60 caracteres). No se guardó nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/mou.py" />
+            <source>Say in English and in Spanish whether what a student admits in a conference can be used for a citation or charge: it is read at the opening when an officer takes part. Nothing was saved.</source>
+            <translation>Indique en inglés y en español si lo que un estudiante admite en una conferencia puede usarse para una citación o un cargo: se lee en la apertura cuando participa un oficial. No se guardó nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/mou.py" />
+            <source>A statement is too long (at most {max_statement} characters); it must fit on the one-page summary. Nothing was saved.</source>
+            <translation>Una declaración es demasiado larga (como máximo {max_statement} caracteres); debe caber en el resumen de una página. No se guardó nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/mou.py" />
+            <source>The facilitator (person {person_id}) is not in this database.</source>
+            <translation>El facilitador (persona {person_id}) no está en esta base de datos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/rules.py" />
+            <source>Nothing was saved: an entry needs the name of whoever logs it. Choose your profile (or enter the facilitator's name in Settings), then try again.</source>
+            <translation>No se guardó nada: cada registro necesita el nombre de quien lo anota. Elija su perfil (o escriba el nombre del facilitador en Configuración) y vuelva a intentarlo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/rules.py" />
+            <source>This {what} was logged by someone else, so you cannot change or remove it; nothing was changed. Ask its author or an administrator to correct it.</source>
+            <translation>Este registro ({what}) lo anotó otra persona, así que usted no puede cambiarlo ni eliminarlo; no se cambió nada. Pídale a su autor o a un administrador que lo corrija.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/training.py" />
+            <source>Nothing was saved: {text} is not a number of hours. Type the hours the {what} took, like 8 or 7.5.</source>
+            <translation>No se guardó nada: {text} no es una cantidad de horas. Escriba las horas que tomó ({what}), como 8 o 7.5.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/training.py" />
+            <source>Nothing was saved: a {what} needs its hours (more than 0). Type the hours it took, like 8 or 7.5.</source>
+            <translation>No se guardó nada: falta indicar las horas ({what}; más de 0). Escriba las horas que tomó, como 8 o 7.5.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/training.py" />
+            <source>Nothing was saved: the shortest time counted is a tenth of an hour.</source>
+            <translation>No se guardó nada: el tiempo mínimo que se cuenta es una décima de hora.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/training.py" />
+            <source>The required training hours are set by a counselor or an administrator; nothing was changed.</source>
+            <translation>Las horas de capacitación requeridas las fija un consejero o un administrador; no se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/training.py" />
+            <source>Nothing was changed: {tenths:g} hours is more than any programme asks (at most {max_required_hours}). Check the number.</source>
+            <translation>No se cambió nada: {tenths:g} horas es más de lo que pide cualquier programa (como máximo {max_required_hours}). Revise el número.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/training.py" />
+            <source>An SRO's profile records only its own training; nothing was saved. A counselor or an administrator can record someone else's.</source>
+            <translation>El perfil de un SRO solo registra su propia capacitación; no se guardó nada. Un consejero o un administrador puede registrar la de otra persona.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/training.py" />
+            <source>Nothing was saved: give the course's name.</source>
+            <translation>No se guardó nada: indique el nombre del curso.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/training.py" />
+            <source>Nothing was saved: {category} is not a training category. The categories are: {known}.</source>
+            <translation>No se guardó nada: {category} no es una categoría de capacitación. Las categorías son: {known}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/training.py" />
+            <source>Nothing was saved: {tenths:g} hours is more than one course takes (at most {max_hours}). Record a long programme course by course.</source>
+            <translation>No se guardó nada: {tenths:g} horas es más de lo que dura un curso (como máximo {max_hours}). Registre un programa largo curso por curso.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/training.py" />
+            <source>Nothing was saved: {completed_on} is after today. Record a training once it is completed.</source>
+            <translation>No se guardó nada: {completed_on} es posterior a hoy. Registre una capacitación una vez terminada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/training.py" />
+            <source>Nothing was saved: that date is too long ago. Check the year.</source>
+            <translation>No se guardó nada: esa fecha es demasiado lejana. Revise el año.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/training.py" />
+            <source>Nothing was saved: the {label} is longer than {max_text} characters.</source>
+            <translation>No se guardó nada: el campo {label} tiene más de {max_text} caracteres.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/sro/training.py" />
+            <source>There is no training record with id {record_id}.</source>
+            <translation>No hay ningún registro de capacitación con el id {record_id}.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/store/backups.py" />
@@ -13202,6 +14617,11 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/store/database.py" />
             <source>Could not write a backup to {destination} ({exc}). The database was not changed. Choose a backup folder you can write to, or free some space.</source>
             <translation>No se pudo escribir una copia de seguridad en {destination} ({exc}). La base de datos no cambió. Elija una carpeta de copias en la que se pueda escribir, o libere espacio.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/database.py" />
+            <source>{server} is a database on the district's server: backups, encryption and wiping free space are the server's own routine there (pg_dump, the server's disk encryption, VACUUM), run by IT. Nothing was changed.</source>
+            <translation>{server} es una base de datos en el servidor del distrito: allí las copias de seguridad, el cifrado y el borrado del espacio libre son tareas propias del servidor (pg_dump, el cifrado del disco del servidor, VACUUM), a cargo del personal de TI. No se cambió nada.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/store/database.py" />
@@ -13339,6 +14759,56 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <translation>Se quitaron los registros antiguos, pero {path} está abierta en otra ventana o programa, así que todavía no se pudo limpiar el espacio que ocupaban. Ciérrela y vuelva a aplicar la conservación: así terminará la limpieza.</translation>
         </message>
         <message>
+            <location filename="../../src/circlekeeper/core/store/server.py" />
+            <source>The server address could not be read. Nothing was changed. Write it as postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE.</source>
+            <translation>No se pudo leer la dirección del servidor. No se cambió nada. Escríbala así: postgresql+psycopg://USUARIO:CONTRASEÑA@SERVIDOR:PUERTO/BASEDEDATOS.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server.py" />
+            <source>circlekeeper talks to PostgreSQL through psycopg 3 only, not '{drivername}'. Nothing was changed. Write the address as postgresql+psycopg://USER@HOST/DATABASE.</source>
+            <translation>circlekeeper se comunica con PostgreSQL solo mediante psycopg 3, no '{drivername}'. No se cambió nada. Escriba la dirección así: postgresql+psycopg://USUARIO@SERVIDOR/BASEDEDATOS.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server.py" />
+            <source>The server address names no database (the part after the last '/'). Nothing was changed. Write it as postgresql+psycopg://USER@HOST:PORT/DATABASE.</source>
+            <translation>La dirección del servidor no indica ninguna base de datos (la parte después de la última '/'). No se cambió nada. Escríbala así: postgresql+psycopg://USUARIO@SERVIDOR:PUERTO/BASEDEDATOS.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server.py" />
+            <source>The server {where} refused the sign-in: the user name or password is wrong. Nothing was changed. Check them with the district's IT.</source>
+            <translation>El servidor {where} rechazó el inicio de sesión: el nombre de usuario o la contraseña no son correctos. No se cambió nada. Verifíquelos con el personal de TI del distrito.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server.py" />
+            <source>The server has no database named in {where}. Nothing was created or changed. Check the name after the last '/', or ask IT to create the database.</source>
+            <translation>El servidor no tiene la base de datos indicada en {where}. No se creó ni se cambió nada. Revise el nombre después de la última '/', o pídale al personal de TI que cree la base de datos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server.py" />
+            <source>The server {where} has no such user. Nothing was changed. Check the user name with the district's IT.</source>
+            <translation>El servidor {where} no tiene ese usuario. No se cambió nada. Verifique el nombre de usuario con el personal de TI del distrito.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server.py" />
+            <source>Could not reach the server {where}: nothing answered at that address and port. Nothing was changed. Check the host name and port, and that the server is running.</source>
+            <translation>No se pudo conectar con el servidor {where}: nada respondió en esa dirección y ese puerto. No se cambió nada. Revise el nombre del servidor y el puerto, y que el servidor esté funcionando.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server.py" />
+            <source>The connection to the server {where} was lost, so the last change was not saved. Everything saved before it is safe. Check the network, then try again.</source>
+            <translation>Se perdió la conexión con el servidor {where}, así que el último cambio no se guardó. Todo lo que se guardó antes está a salvo. Revise la red y vuelva a intentarlo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server.py" />
+            <source>The server {where} does not let this user do that (permission denied). Nothing was changed. Ask the district's IT which circlekeeper role you should use.</source>
+            <translation>El servidor {where} no le permite hacer eso a este usuario (permiso denegado). No se cambió nada. Pregunte al personal de TI del distrito qué rol de circlekeeper debe usar.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server.py" />
+            <source>The server {describe} runs PostgreSQL {number}; circlekeeper needs PostgreSQL {minimum_major} or newer. Nothing was changed. Ask the district's IT to upgrade the server, or to give circlekeeper a database on a newer one.</source>
+            <translation>El servidor {describe} usa PostgreSQL {number}; circlekeeper necesita PostgreSQL {minimum_major} o una versión más reciente. No se cambió nada. Pídale al personal de TI del distrito que actualice el servidor o que le dé a circlekeeper una base de datos en uno más reciente.</translation>
+        </message>
+        <message>
             <location filename="../../src/circlekeeper/core/store/server_roles.py" />
             <source>Nothing was read or changed. Ask the district's IT to run: circlekeeper db roles add {role} --as 'YOUR NAME' (with the server's URL).</source>
             <translation>No se leyó ni se cambió nada. Pida al equipo de informática del distrito que ejecute: circlekeeper db roles add {role} --as 'SU NOMBRE' (con la URL del servidor).</translation>
@@ -13357,6 +14827,46 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/store/server_roles.py" />
             <source>The server role {role} is not in the group its profile ({name}, {kind}) needs, so it may not open circlekeeper's records.</source>
             <translation>El rol del servidor {role} no está en el grupo que necesita su perfil ({name}, {kind}), así que no puede abrir los registros de circlekeeper.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server_schema.py" />
+            <source>{where} was made by a newer version of circlekeeper (schema {revision}). This version cannot use it safely and has not changed it. Install the newer circlekeeper to open it.</source>
+            <translation>{where} fue creado por una versión más reciente de circlekeeper (esquema {revision}). Esta versión no puede usarlo de forma segura y no lo cambió. Instale la versión más reciente de circlekeeper para abrirlo.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server_schema.py" />
+            <source>{where} holds no circlekeeper data yet, so there is nothing to read. Nothing was changed. Set it up first with 'circlekeeper db upgrade --database URL'.</source>
+            <translation>{where} todavía no tiene datos de circlekeeper, así que no hay nada que leer. No se cambió nada. Primero prepárelo con 'circlekeeper db upgrade --database URL'.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server_schema.py" />
+            <source>{where} was made by an older circlekeeper and needs upgrading: run 'circlekeeper db upgrade'.</source>
+            <translation>{where} fue creado por una versión anterior de circlekeeper y hay que actualizarlo: ejecute 'circlekeeper db upgrade'.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server_schema.py" />
+            <source>needs upgrading: run 'circlekeeper db upgrade'</source>
+            <translation>hay que actualizarla: ejecute 'circlekeeper db upgrade'</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server_schema.py" />
+            <source>holds no circlekeeper data yet</source>
+            <translation>todavía no tiene datos de circlekeeper</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server_schema.py" />
+            <source>made by a newer circlekeeper (schema {revision})</source>
+            <translation>creada por una versión más reciente de circlekeeper (esquema {revision})</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server_schema.py" />
+            <source>{what} is missing or switched off (trigger {needed})</source>
+            <translation>{what}: falta o está desactivado (disparador {needed})</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server_schema.py" />
+            <source>{unchecked} references between records are not enforced</source>
+            <translation>{unchecked} referencias entre registros no se están haciendo cumplir</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/today/today.py" />

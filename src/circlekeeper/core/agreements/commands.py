@@ -34,7 +34,7 @@ from circlekeeper.core.agreements.rows import (
 from circlekeeper.core.audit import audit
 from circlekeeper.core.audit.conflicts import check_version
 from circlekeeper.core.domain.enums import AgreementItemKind, AgreementStatus, FollowUpStatus
-from circlekeeper.core.i18n import _
+from circlekeeper.core.i18n import N_, _
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.models import (
     Agreement,
@@ -56,21 +56,33 @@ _RENEGOTIABLE = (S.ACTIVE, S.PARTIALLY_COMPLETED, S.NOT_COMPLETED)
 
 
 _STATUS_WORDS = {
-    S.DRAFT: "a draft",
-    S.ACTIVE: "active",
-    S.COMPLETED: "completed",
-    S.PARTIALLY_COMPLETED: "partially completed",
-    S.NOT_COMPLETED: "not completed",
-    S.SUPERSEDED: "superseded by a newer version",
+    S.DRAFT: N_("a draft"),
+    S.ACTIVE: N_("active"),
+    S.COMPLETED: N_("completed"),
+    S.PARTIALLY_COMPLETED: N_("partially completed"),
+    S.NOT_COMPLETED: N_("not completed"),
+    S.SUPERSEDED: N_("superseded by a newer version"),
 }
 
 
 def _clean_text(value: str, what: str, *, required: bool = False, limit: int = 20_000) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise InvalidInput(f"{what} is required.")
+        raise InvalidInput(
+            _(
+                "{what} is required.",
+                what=what,
+            )
+        )
     if len(text) > limit:
-        raise InvalidInput(f"{what} is too long ({len(text)} characters; at most {limit}).")
+        raise InvalidInput(
+            _(
+                "{what} is too long ({text_count} characters; at most {limit}).",
+                what=what,
+                text_count=len(text),
+                limit=limit,
+            )
+        )
     return text
 
 
@@ -86,17 +98,27 @@ class AgreementService(AgreementQueries):
     ) -> AgreementSummary:
         """Start an agreement for a circle (its case is taken along) and/or a case."""
         if circle_id is None and case_id is None:
-            raise InvalidInput("An agreement belongs to a circle or a case; choose one.")
+            raise InvalidInput(_("An agreement belongs to a circle or a case; choose one."))
         header = header or AgreementHeader()
         with self.ctx.write("start agreement") as session:
             if circle_id is not None:
                 circle = session.get(Circle, circle_id)
                 if circle is None:
-                    raise NotFound(f"There is no circle with id {circle_id} in this database.")
+                    raise NotFound(
+                        _(
+                            "There is no circle with id {circle_id} in this database.",
+                            circle_id=circle_id,
+                        )
+                    )
                 if case_id is None:
                     case_id = circle.case_id
             if case_id is not None and session.get(Case, case_id) is None:
-                raise NotFound(f"There is no case with id {case_id} in this database.")
+                raise NotFound(
+                    _(
+                        "There is no case with id {case_id} in this database.",
+                        case_id=case_id,
+                    )
+                )
             agreement = Agreement(circle_id=circle_id, case_id=case_id)
             self._apply_header(session, agreement, header)
             session.add(agreement)
@@ -163,8 +185,10 @@ class AgreementService(AgreementQueries):
             by_id = {i.id: i for i in agreement.items}
             if sorted(item_ids) != sorted(by_id):
                 raise InvalidInput(
-                    "The new order must list every item of this agreement exactly once; "
-                    "the list may be out of date, so reload the agreement and try again."
+                    _(
+                        "The new order must list every item of this agreement exactly once; "
+                        "the list may be out of date, so reload the agreement and try again.",
+                    )
                 )
             for position, item_id in enumerate(item_ids):
                 by_id[item_id].position = position
@@ -184,13 +208,21 @@ class AgreementService(AgreementQueries):
     ) -> SignatureRow:
         """Record that someone signed the paper agreement on a date (for a student, as guardian)."""
         if signed_on > date.today():
-            raise InvalidInput(f"The signature date {signed_on:%Y-%m-%d} is in the future.")
+            raise InvalidInput(
+                _(
+                    "The signature date {signed_on:%Y-%m-%d} is in the future.",
+                    signed_on=signed_on,
+                )
+            )
         with self.ctx.write("record signature") as session:
             agreement = self._get(session, agreement_id)
             if agreement.status not in (S.DRAFT, S.ACTIVE):
                 raise InvalidInput(
-                    f"This agreement is {_STATUS_WORDS[S(agreement.status)]}; "
-                    "signatures can only be recorded on a draft or an active agreement."
+                    _(
+                        "This agreement is {status_word}; "
+                        "signatures can only be recorded on a draft or an active agreement.",
+                        status_word=_(_STATUS_WORDS[S(agreement.status)]),
+                    )
                 )
             person = self._person(session, person_id)
             student = None
@@ -204,8 +236,12 @@ class AgreementService(AgreementQueries):
                 )
                 if linked is None:
                     raise InvalidInput(
-                        f"{views.full_name(person)} is not on file as a guardian of "
-                        f"{views.full_name(student)}. Link them in People first."
+                        _(
+                            "{full_name} is not on file as a guardian of "
+                            "{student_full_name}. Link them in People first.",
+                            full_name=views.full_name(person),
+                            student_full_name=views.full_name(student),
+                        )
                     )
             duplicate = session.scalar(
                 select(Signature.id).where(
@@ -217,7 +253,12 @@ class AgreementService(AgreementQueries):
                 )
             )
             if duplicate is not None:
-                raise InvalidInput(f"{views.full_name(person)}'s signature is already recorded.")
+                raise InvalidInput(
+                    _(
+                        "{full_name}'s signature is already recorded.",
+                        full_name=views.full_name(person),
+                    )
+                )
             signature = Signature(
                 agreement_id=agreement.id,
                 person_id=person.id,
@@ -248,10 +289,10 @@ class AgreementService(AgreementQueries):
         with self.ctx.write("remove signature") as session:
             signature = session.get(Signature, signature_id)
             if signature is None:
-                raise NotFound("That signature is no longer recorded.")
+                raise NotFound(_("That signature is no longer recorded."))
             agreement = self._get(session, signature.agreement_id)
             if agreement.status not in (S.DRAFT, S.ACTIVE):
-                raise InvalidInput("Signatures of a closed agreement can no longer be changed.")
+                raise InvalidInput(_("Signatures of a closed agreement can no longer be changed."))
             person = self._person(session, signature.person_id)
             session.delete(signature)
             self._audit(session, agreement, "unsign", person=person.uuid)
@@ -266,7 +307,7 @@ class AgreementService(AgreementQueries):
             agreement = self._get(session, agreement_id)
             self._check_transition(agreement, S.ACTIVE)
             if not agreement.items:
-                raise InvalidInput("The agreement has no items yet; add at least one.")
+                raise InvalidInput(_("The agreement has no items yet; add at least one."))
             placeholders.refuse_activation(
                 [
                     (n, [i.action, i.verification, i.action_es, i.verification_es])
@@ -276,13 +317,18 @@ class AgreementService(AgreementQueries):
             unassigned = [str(n) for n, i in enumerate(agreement.items, 1) if not i.responsible_id]
             if unassigned:
                 raise InvalidInput(
-                    f"Item {', '.join(unassigned)} has no one responsible for it; "
-                    "choose who will do it."
+                    _(
+                        "Item {unassigned} has no one responsible for it; choose who will do it.",
+                        unassigned=", ".join(unassigned),
+                    )
                 )
             signatures = self._signatures(session, agreement.id)
             if not signatures:
                 raise InvalidInput(
-                    "No signatures are recorded yet. Record who signed the paper agreement first."
+                    _(
+                        "No signatures are recorded yet. Record who signed the paper agreement "
+                        "first."
+                    )
                 )
             agreement.agreed_on = agreed_on or max(s.signed_on for s in signatures)
             agreement.status = S.ACTIVE.value
@@ -305,7 +351,7 @@ class AgreementService(AgreementQueries):
         self, item_id: int, done_on: date, note: str = "", *, loaded_version: int | None = None
     ) -> ItemRow:
         """Tick an item off as done on a date, with an optional note."""
-        note = _clean_text(note, "The note")
+        note = _clean_text(note, _("The note"))
         with self.ctx.write("tick off agreement item") as session:
             item = self._get_item(session, item_id)
             check_version(self.ctx, session, item, loaded_version, _("This agreement item"))
@@ -334,14 +380,19 @@ class AgreementService(AgreementQueries):
         self, agreement_id: int, outcome: str, closed_on: date | None = None, note: str = ""
     ) -> AgreementSummary:
         """Close an active agreement as completed, partially completed or not completed."""
-        note = _clean_text(note, "The note")
+        note = _clean_text(note, _("The note"))
         try:
             target = S(outcome)
         except ValueError:
-            raise InvalidInput(f"{outcome!r} is not a way an agreement can end.") from None
+            raise InvalidInput(
+                _(
+                    "{outcome} is not a way an agreement can end.",
+                    outcome=repr(outcome),
+                )
+            ) from None
         if target not in CLOSED_OUTCOMES:
             raise InvalidInput(
-                "An agreement closes as completed, partially completed or not completed."
+                _("An agreement closes as completed, partially completed or not completed.")
             )
         with self.ctx.write("close agreement") as session:
             agreement = self._get(session, agreement_id)
@@ -350,17 +401,26 @@ class AgreementService(AgreementQueries):
             total = len(agreement.items)
             if target is S.COMPLETED and done < total:
                 raise InvalidInput(
-                    f"Only {done} of {total} items are ticked off; tick off the rest, or close "
-                    "it as partially completed."
+                    _(
+                        "Only {done} of {total} items are ticked off; tick off the rest, or close "
+                        "it as partially completed.",
+                        done=done,
+                        total=total,
+                    )
                 )
             if target is S.PARTIALLY_COMPLETED and not 0 < done < total:
                 better = "completed" if done == total else "not completed"
                 raise InvalidInput(
-                    f"{done} of {total} items are ticked off, so this is not partial; "
-                    f"close it as {better}."
+                    _(
+                        "{done} of {total} items are ticked off, so this is not partial; "
+                        "close it as {better}.",
+                        done=done,
+                        total=total,
+                        better=better,
+                    )
                 )
             if target is S.NOT_COMPLETED and done == total:
-                raise InvalidInput("Every item is ticked off; close it as completed.")
+                raise InvalidInput(_("Every item is ticked off; close it as completed."))
             agreement.status = target.value
             agreement.closed_on = closed_on or date.today()
             self._cancel_open_follow_ups(session, agreement.id)
@@ -376,15 +436,27 @@ class AgreementService(AgreementQueries):
         with self.ctx.write("renegotiate agreement") as session:
             old = self._get(session, agreement_id)
             if S(old.status) not in _RENEGOTIABLE:
+                status_word = _(_STATUS_WORDS[S(old.status)])
+                if old.status == S.DRAFT:
+                    raise InvalidInput(
+                        _(
+                            "This agreement is {status_word}, so it cannot be renegotiated; "
+                            "edit the draft instead.",
+                            status_word=status_word,
+                        )
+                    )
+                if old.status == S.SUPERSEDED:
+                    raise InvalidInput(
+                        _(
+                            "This agreement is {status_word}, so it cannot be renegotiated; "
+                            "open the newest version instead.",
+                            status_word=status_word,
+                        )
+                    )
                 raise InvalidInput(
-                    f"This agreement is {_STATUS_WORDS[S(old.status)]}, so it cannot be "
-                    "renegotiated"
-                    + (
-                        "; edit the draft instead."
-                        if old.status == S.DRAFT
-                        else "; open the newest version instead."
-                        if old.status == S.SUPERSEDED
-                        else "."
+                    _(
+                        "This agreement is {status_word}, so it cannot be renegotiated.",
+                        status_word=status_word,
                     )
                 )
             new = Agreement(
@@ -428,17 +500,25 @@ class AgreementService(AgreementQueries):
             S.SUPERSEDED: "a newer version replaced it.",
         }.get(current, "it is already closed; renegotiate it to start a new version.")
         raise InvalidInput(
-            f"This agreement is {_STATUS_WORDS[current]} and cannot become "
-            f"{_STATUS_WORDS[target]}: {hint}"
+            _(
+                "This agreement is {status_word} and cannot become {status_word_target}: {hint}",
+                status_word=_(_STATUS_WORDS[current]),
+                status_word_target=_(_STATUS_WORDS[target]),
+                hint=hint,
+            )
         )
 
     def _get_draft(self, session: Session, agreement_id: int) -> Agreement:
         agreement = self._get(session, agreement_id)
         if agreement.status != S.DRAFT:
             raise InvalidInput(
-                f"This agreement is {_STATUS_WORDS[S(agreement.status)]}, so its text can no "
-                "longer be changed. To change what was agreed, renegotiate it: that makes a new "
-                "version and keeps the signed one in the history."
+                _(
+                    "This agreement is {status_word}, so its text can no "
+                    "longer be changed. To change what was agreed, renegotiate it: that makes a "
+                    "new "
+                    "version and keeps the signed one in the history.",
+                    status_word=_(_STATUS_WORDS[S(agreement.status)]),
+                )
             )
         return agreement
 
@@ -446,8 +526,11 @@ class AgreementService(AgreementQueries):
         agreement = self._get(session, agreement_id)
         if agreement.status != S.ACTIVE:
             raise InvalidInput(
-                f"Items can only be ticked off on an active agreement; this one is "
-                f"{_STATUS_WORDS[S(agreement.status)]}."
+                _(
+                    "Items can only be ticked off on an active agreement; this one is "
+                    "{status_word}.",
+                    status_word=_(_STATUS_WORDS[S(agreement.status)]),
+                )
             )
         return agreement
 
@@ -456,15 +539,18 @@ class AgreementService(AgreementQueries):
         item = session.get(AgreementItem, item_id)
         if item is None:
             raise NotFound(
-                f"There is no agreement item with id {item_id}; it may have been removed."
+                _(
+                    "There is no agreement item with id {item_id}; it may have been removed.",
+                    item_id=item_id,
+                )
             )
         return item
 
     def _apply_header(
         self, session: Session, agreement: Agreement, header: AgreementHeader
     ) -> None:
-        agreement.harm_summary = _clean_text(header.harm_summary, "The description of the harm")
-        agreement.if_not_kept = _clean_text(header.if_not_kept, "What happens if it is not kept")
+        agreement.harm_summary = _clean_text(header.harm_summary, _("The description of the harm"))
+        agreement.if_not_kept = _clean_text(header.if_not_kept, _("What happens if it is not kept"))
         agreement.follow_up_on = header.follow_up_on
         if header.follow_up_by_id is not None:
             self._person(session, header.follow_up_by_id)
@@ -473,9 +559,14 @@ class AgreementService(AgreementQueries):
     def _apply_item(
         self, session: Session, agreement: Agreement, item: AgreementItem, data: ItemData
     ) -> None:
-        action = _clean_text(data.action, "What will be done", required=True)
+        action = _clean_text(data.action, _("What will be done"), required=True)
         if data.kind not in {k.value for k in AgreementItemKind}:
-            raise InvalidInput(f"Unknown kind of agreement item: {data.kind!r}.")
+            raise InvalidInput(
+                _(
+                    "Unknown kind of agreement item: {kind}.",
+                    kind=repr(data.kind),
+                )
+            )
         for person_id in (data.responsible_id, data.verifier_id, data.supporter_id):
             if person_id is not None:
                 self._person(session, person_id)
@@ -484,19 +575,22 @@ class AgreementService(AgreementQueries):
             if parties and data.responsible_id not in parties:
                 person = self._person(session, data.responsible_id)
                 raise InvalidInput(
-                    f"{views.full_name(person)} is not a participant in this circle or case; "
-                    "add them there first, or choose someone who took part."
+                    _(
+                        "{full_name} is not a participant in this circle or case; "
+                        "add them there first, or choose someone who took part.",
+                        full_name=views.full_name(person),
+                    )
                 )
         item.kind = data.kind
         item.action = action
         item.responsible_id = data.responsible_id
         item.due_on = data.due_on
-        item.verification = _clean_text(data.verification, "How it will be checked")
+        item.verification = _clean_text(data.verification, _("How it will be checked"))
         item.verifier_id = data.verifier_id
         item.supporter_id = data.supporter_id
-        item.action_es = _clean_text(data.action_es, "What will be done, in Spanish")
+        item.action_es = _clean_text(data.action_es, _("What will be done, in Spanish"))
         item.verification_es = _clean_text(
-            data.verification_es, "How it will be checked, in Spanish"
+            data.verification_es, _("How it will be checked, in Spanish")
         )
 
     def _create_follow_ups(self, session: Session, agreement: Agreement) -> list[ScheduledFollowUp]:

@@ -27,6 +27,7 @@ from circlekeeper.core.agreements.rows import (
     summary_of,
 )
 from circlekeeper.core.export.views import AgreementView, FamilyLetterView
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import NotFound
 from circlekeeper.core.profiles.viewer import SCHOOL_COPY
@@ -61,7 +62,12 @@ class AgreementQueries:
                 )
                 if found_id is not None:
                     return found_id
-        raise NotFound(f"There is no agreement {text!r} in this database.")
+        raise NotFound(
+            _(
+                "There is no agreement {text} in this database.",
+                text=repr(text),
+            )
+        )
 
     def get(self, agreement_id: int) -> AgreementDetails:
         with self.ctx.read() as session:
@@ -174,14 +180,24 @@ class AgreementQueries:
     def _get(session: Session, agreement_id: int) -> Agreement:
         agreement = session.get(Agreement, agreement_id)
         if agreement is None:
-            raise NotFound(f"There is no agreement with id {agreement_id} in this database.")
+            raise NotFound(
+                _(
+                    "There is no agreement with id {agreement_id} in this database.",
+                    agreement_id=agreement_id,
+                )
+            )
         return agreement
 
     @staticmethod
     def _person(session: Session, person_id: int) -> Person:
         person = session.get(Person, person_id)
         if person is None:
-            raise NotFound(f"There is no person with id {person_id} in this database.")
+            raise NotFound(
+                _(
+                    "There is no person with id {person_id} in this database.",
+                    person_id=person_id,
+                )
+            )
         return person
 
     @staticmethod

@@ -21,6 +21,7 @@ from circlekeeper.core.export.views import (
     SchoolView,
     SignatureLine,
 )
+from circlekeeper.core.i18n import _
 from circlekeeper.core.people.people import is_minor
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.settings.settings import SchoolSettings
@@ -329,9 +330,19 @@ def family_letter_view(
 ) -> FamilyLetterView:
     student = session.get(Person, student_id)
     if student is None:
-        raise NotFound(f"There is no person with id {student_id} in this database.")
+        raise NotFound(
+            _(
+                "There is no person with id {student_id} in this database.",
+                student_id=student_id,
+            )
+        )
     if student_id not in {p.person_id for p in parties(session, agreement)}:
-        raise InvalidInput(f"{full_name(student)} is not a party to this agreement.")
+        raise InvalidInput(
+            _(
+                "{full_name} is not a party to this agreement.",
+                full_name=full_name(student),
+            )
+        )
     view = agreement_view(session, agreement, today=today)
     guardians = list(
         session.scalars(

@@ -86,16 +86,16 @@ def _check_screen(verdict: Verdict, target: CaseStatus) -> None:
     that may go ahead, and nothing past it while an exclusion, a halt or a refusal stands."""
     if target is CaseStatus.SCREENED:
         if verdict.missing == (NOT_SCREENED,):
-            raise InvalidInput("Record the eligibility screen before marking it screened.")
+            raise InvalidInput(_("Record the eligibility screen before marking it screened."))
         return
     if target is CaseStatus.PREPARING and not verdict.may_go_ahead:
         raise NotEligible(
-            "This case cannot go to a conference:",
+            _("This case cannot go to a conference:"),
             (*verdict.problems, _ELSEWHERE),
         )
     if target in (CaseStatus.HELD, CaseStatus.MONITORING) and verdict.blocked:
         raise NotEligible(
-            "This case cannot go to a conference:",
+            _("This case cannot go to a conference:"),
             (*verdict.blocked, _ELSEWHERE),
         )
 
@@ -103,7 +103,13 @@ def _check_screen(verdict: Verdict, target: CaseStatus) -> None:
 def _check_role(role: str) -> str:
     if role not in {r.value for r in CASE_ROLES}:
         allowed = ", ".join(sorted(r.value.replace("_", " ") for r in CASE_ROLES))
-        raise InvalidInput(f"{role!r} is not a role in a case. Use one of: {allowed}.")
+        raise InvalidInput(
+            _(
+                "{role} is not a role in a case. Use one of: {allowed}.",
+                role=repr(role),
+                allowed=allowed,
+            )
+        )
     return role
 
 
@@ -119,26 +125,36 @@ class CaseService(CaseQueries):
         """Record a new referral (status "referred") with the people involved."""
         category = _clean_text(data.incident_category)
         if not category:
-            raise InvalidInput("Say what kind of incident this is (the incident category).")
+            raise InvalidInput(_("Say what kind of incident this is (the incident category)."))
         if len(category) > 60:
-            raise InvalidInput("The incident category is too long (at most 60 characters).")
+            raise InvalidInput(_("The incident category is too long (at most 60 characters)."))
         if data.referral_source not in {s.value for s in ReferralSource}:
             allowed = ", ".join(s.value for s in ReferralSource)
             raise InvalidInput(
-                f"{data.referral_source!r} is not a referral source. Use one of: {allowed}."
+                _(
+                    "{referral_source} is not a referral source. Use one of: {allowed}.",
+                    referral_source=repr(data.referral_source),
+                    allowed=allowed,
+                )
             )
         if data.incident_on is not None and data.incident_on > data.referred_on:
             raise InvalidInput(
-                f"The incident date ({data.incident_on.isoformat()}) is after the referral date "
-                f"({data.referred_on.isoformat()}); check both dates."
+                _(
+                    "The incident date ({incident_on}) is after the referral date "
+                    "({referred_on}); check both dates.",
+                    incident_on=data.incident_on.isoformat(),
+                    referred_on=data.referred_on.isoformat(),
+                )
             )
         seen: set[int] = set()
         for person_id, role in data.parties:
             _check_role(role)
             if person_id in seen:
                 raise InvalidInput(
-                    "The same person is listed twice among the people involved; "
-                    "give them one role (use 'harmed and responsible' for mutual conflicts)."
+                    _(
+                        "The same person is listed twice among the people involved; "
+                        "give them one role (use 'harmed and responsible' for mutual conflicts).",
+                    )
                 )
             seen.add(person_id)
         incident_time = clean_time_of_day(data.incident_time)
@@ -188,8 +204,12 @@ class CaseService(CaseQueries):
             )
             if existing is not None:
                 raise InvalidInput(
-                    f"{name} is already in this case as {existing.replace('_', ' ')}; change "
-                    "their role instead of adding them again."
+                    _(
+                        "{name} is already in this case as {existing}; change "
+                        "their role instead of adding them again.",
+                        name=name,
+                        existing=existing.replace("_", " "),
+                    )
                 )
             party = CaseParty(case_id=case_id, person_id=person_id, role=role)
             session.add(party)
@@ -203,7 +223,7 @@ class CaseService(CaseQueries):
         with self.ctx.write("change party role") as session:
             party = session.get(CaseParty, party_id)
             if party is None:
-                raise NotFound("That person is no longer part of this case.")
+                raise NotFound(_("That person is no longer part of this case."))
             if party.role == role:
                 return
             before, party.role = party.role, role
@@ -221,7 +241,7 @@ class CaseService(CaseQueries):
         with self.ctx.write("remove party") as session:
             party = session.get(CaseParty, party_id)
             if party is None:
-                raise NotFound("That person is no longer part of this case.")
+                raise NotFound(_("That person is no longer part of this case."))
             case_uuid = party.case.uuid
             person = find_person(session, party.person_id)
             session.delete(party)
@@ -237,11 +257,16 @@ class CaseService(CaseQueries):
         """
         category = _clean_text(data.incident_category)
         if not category:
-            raise InvalidInput("Say what kind of incident this is (the incident category).")
+            raise InvalidInput(_("Say what kind of incident this is (the incident category)."))
         if data.referral_source not in {s.value for s in ReferralSource}:
-            raise InvalidInput(f"{data.referral_source!r} is not a referral source.")
+            raise InvalidInput(
+                _(
+                    "{referral_source} is not a referral source.",
+                    referral_source=repr(data.referral_source),
+                )
+            )
         if data.incident_on is not None and data.incident_on > data.referred_on:
-            raise InvalidInput("The incident date is after the referral date; check both dates.")
+            raise InvalidInput(_("The incident date is after the referral date; check both dates."))
         incident_time = clean_time_of_day(data.incident_time)
         with self.ctx.write("update referral") as session:
             case = find_case(session, case_id)
@@ -301,9 +326,14 @@ class CaseService(CaseQueries):
         try:
             target = CaseStatus(status)
         except ValueError:
-            raise InvalidInput(f"{status!r} is not a step of the case pipeline.") from None
+            raise InvalidInput(
+                _(
+                    "{status} is not a step of the case pipeline.",
+                    status=repr(status),
+                )
+            ) from None
         if target is CaseStatus.CLOSED:
-            raise InvalidInput("Closing a case needs a closure reason: use Close case.")
+            raise InvalidInput(_("Closing a case needs a closure reason: use Close case."))
         self._check_reopen(case_id)
         with self.ctx.write("move") as session:
             case = find_case(session, case_id)
@@ -316,17 +346,32 @@ class CaseService(CaseQueries):
             if there == here - 1:
                 if not reason:
                     raise InvalidInput(
-                        f"Say why the case goes back from {current.value} to {target.value}."
+                        _(
+                            "Say why the case goes back from {value} to {target_value}.",
+                            value=current.value,
+                            target_value=target.value,
+                        )
                     )
                 if current is CaseStatus.CLOSED:
                     case.closure_reason = None
                     case.closed_on = None
             elif there != here + 1:
+                if here:
+                    raise InvalidInput(
+                        _(
+                            "A case moves one step at a time: from {current} it can go to "
+                            "{forward} (or back to {back}).",
+                            current=current.value,
+                            forward=PIPELINE[here + 1].value,
+                            back=PIPELINE[here - 1].value,
+                        )
+                    )
                 raise InvalidInput(
-                    f"A case moves one step at a time: from {current.value} it can go to "
-                    f"{PIPELINE[here + 1].value}"
-                    + (f" (or back to {PIPELINE[here - 1].value})" if here else "")
-                    + "."
+                    _(
+                        "A case moves one step at a time: from {current} it can go to {forward}.",
+                        current=current.value,
+                        forward=PIPELINE[here + 1].value,
+                    )
                 )
             if there > here:
                 _check_screen(case_screen(session, case).verdict, target)
@@ -361,23 +406,32 @@ class CaseService(CaseQueries):
             closure = ClosureReason(reason)
         except ValueError:
             allowed = ", ".join(r.value.replace("_", " ") for r in ClosureReason)
-            raise InvalidInput(f"A case closes with one of these reasons: {allowed}.") from None
+            raise InvalidInput(
+                _(
+                    "A case closes with one of these reasons: {allowed}.",
+                    allowed=allowed,
+                )
+            ) from None
         if open_follow_ups not in (None, "cancel", "keep"):
-            raise InvalidInput("Open follow-ups can only be cancelled or kept.")
+            raise InvalidInput(_("Open follow-ups can only be cancelled or kept."))
         self._check_discipline(case_id, "close a case")
         with self.ctx.write("close") as session:
             case = find_case(session, case_id)
             check_version(self.ctx, session, case, loaded_version, _("This case"))
             if case.status == CaseStatus.CLOSED:
                 raise InvalidInput(
-                    "This case is already closed "
-                    f"({(case.closure_reason or '').replace('_', ' ')})."
+                    _(
+                        "This case is already closed ({closure_reason}).",
+                        closure_reason=(case.closure_reason or "").replace("_", " "),
+                    )
                 )
             if closure is ClosureReason.HANDED_OFF and not case_was_handed_off(session, case_id):
                 raise InvalidInput(
-                    "This case has no hand-off recorded, so it cannot close as 'handed off'. "
-                    "Nothing was changed. Record the hand-off first (who received it, what was "
-                    "shared and why), or choose another reason."
+                    _(
+                        "This case has no hand-off recorded, so it cannot close as 'handed off'. "
+                        "Nothing was changed. Record the hand-off first (who received it, what was "
+                        "shared and why), or choose another reason.",
+                    )
                 )
             pending = session.scalars(
                 select(FollowUp)
@@ -451,17 +505,22 @@ class CaseService(CaseQueries):
             diversion = Diversion(diverted_from)
         except ValueError:
             allowed = ", ".join(d.value for d in Diversion)
-            raise InvalidInput(f"Diverted from must be one of: {allowed}.") from None
+            raise InvalidInput(
+                _(
+                    "Diverted from must be one of: {allowed}.",
+                    allowed=allowed,
+                )
+            ) from None
         if diversion is Diversion.NONE and (amount or consequence_reinstated):
             raise InvalidInput(
-                "Nothing was diverted, so there is no amount and no consequence to reinstate."
+                _("Nothing was diverted, so there is no amount and no consequence to reinstate.")
             )
         if amount is not None and amount < 0:
             raise InvalidInput(
-                "The amount diverted (for example suspension days) cannot be negative."
+                _("The amount diverted (for example suspension days) cannot be negative.")
             )
         if amount is not None and amount > 365:
-            raise InvalidInput("The amount diverted looks too large; give days (at most 365).")
+            raise InvalidInput(_("The amount diverted looks too large; give days (at most 365)."))
         with self.ctx.write("set diversion") as session:
             case = find_case(session, case_id)
             check_version(self.ctx, session, case, loaded_version, _("This case"))
@@ -494,12 +553,17 @@ class CaseService(CaseQueries):
     ) -> ContactRow:
         """Log one contact with a family: when (time-zone aware), who, how, and what came of it."""
         if contacted_at.tzinfo is None or contacted_at.utcoffset() is None:
-            raise InvalidInput("The contact time needs a time zone; it cannot be guessed.")
+            raise InvalidInput(_("The contact time needs a time zone; it cannot be guessed."))
         try:
             how = ContactMethod(method)
         except ValueError:
             allowed = ", ".join(m.value for m in ContactMethod)
-            raise InvalidInput(f"The contact method must be one of: {allowed}.") from None
+            raise InvalidInput(
+                _(
+                    "The contact method must be one of: {allowed}.",
+                    allowed=allowed,
+                )
+            ) from None
         with self.ctx.write("add contact") as session:
             case = find_case(session, case_id)
             name = None

@@ -34,6 +34,7 @@ from circlekeeper.core.domain.eligibility import (
     from_stored,
 )
 from circlekeeper.core.domain.enums import CaseStatus, CircleKind, CircleStatus, Role
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.names import display_name
 from circlekeeper.core.people.people import is_minor
@@ -159,8 +160,12 @@ def check_conference_may_go_ahead(session: Session, circle: Circle, on: date) ->
         return
     verdict = circle_screen(session, circle, on).verdict
     if verdict.blocked:
-        what = "conference" if circle.kind == CircleKind.CONFERENCE.value else "circle"
-        raise NotEligible(f"This {what} cannot be held:", verdict.blocked)
+        held = (
+            _("This conference cannot be held:")
+            if circle.kind == CircleKind.CONFERENCE.value
+            else _("This circle cannot be held:")
+        )
+        raise NotEligible(held, verdict.blocked)
 
 
 def adopt_circle_screen(session: Session, circle: Circle, *, actor: str = "") -> None:
@@ -173,8 +178,10 @@ def adopt_circle_screen(session: Session, circle: Circle, *, actor: str = "") ->
     stored, case_unreadable = _read(case.eligibility)
     if unreadable or case_unreadable:
         raise InvalidInput(
-            "This conference's eligibility screen and its case's cannot be combined because "
-            "one of them could not be read. Nothing was changed; redo the screen first."
+            _(
+                "This conference's eligibility screen and its case's cannot be combined because "
+                "one of them could not be read. Nothing was changed; redo the screen first.",
+            )
         )
     assert own is not None
     merged = own if stored is None else combine(stored, own)
@@ -210,7 +217,7 @@ class EligibilityService:
         with self.ctx.write("record for case") as session:
             case = _case(session, case_id)
             if case.status == CaseStatus.CLOSED.value:
-                raise InvalidInput("This case is closed; reopen it before changing the screen.")
+                raise InvalidInput(_("This case is closed; reopen it before changing the screen."))
             self._write_case(session, case, edited, loaded)
             return case_screen(session, case).for_viewer(self.ctx.viewer())
 
@@ -222,13 +229,15 @@ class EligibilityService:
         with self.ctx.write("record for circle") as session:
             circle = _circle(session, circle_id)
             if circle.status in (CircleStatus.COMPLETED.value, CircleStatus.CANCELLED.value):
-                raise InvalidInput("This circle is over; its screen cannot be changed now.")
+                raise InvalidInput(_("This circle is over; its screen cannot be changed now."))
             case = session.get(Case, circle.case_id) if circle.case_id is not None else None
             if case is not None:
                 if case.status == CaseStatus.CLOSED.value:
                     raise InvalidInput(
-                        "The case of this conference is closed; reopen it before changing "
-                        "the screen."
+                        _(
+                            "The case of this conference is closed; reopen it before changing "
+                            "the screen.",
+                        )
                     )
                 self._write_case(session, case, edited, loaded)
             else:
@@ -259,7 +268,12 @@ def _merge(
     try:
         return base.with_changes(edited.changes_from(loaded or Eligibility()))
     except ValueError as exc:
-        raise InvalidInput(f"That is not an answer the screen can take ({exc}).") from None
+        raise InvalidInput(
+            _(
+                "That is not an answer the screen can take ({exc}).",
+                exc=exc,
+            )
+        ) from None
 
 
 def _audit(session: Session, entity: str, uuid: str, actor: str, answers: Eligibility) -> None:
@@ -329,14 +343,24 @@ def _circle_minors(session: Session, circle_id: int, on: date) -> bool:
 def _case(session: Session, case_id: int) -> Case:
     case = session.get(Case, case_id)
     if case is None:
-        raise NotFound(f"There is no case with id {case_id} in this database.")
+        raise NotFound(
+            _(
+                "There is no case with id {case_id} in this database.",
+                case_id=case_id,
+            )
+        )
     return case
 
 
 def _circle(session: Session, circle_id: int) -> Circle:
     circle = session.get(Circle, circle_id)
     if circle is None:
-        raise NotFound(f"There is no circle with id {circle_id} in this database.")
+        raise NotFound(
+            _(
+                "There is no circle with id {circle_id} in this database.",
+                circle_id=circle_id,
+            )
+        )
     return circle
 
 

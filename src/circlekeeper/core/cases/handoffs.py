@@ -24,6 +24,7 @@ from circlekeeper.core.agreements.views import full_name
 from circlekeeper.core.audit import audit
 from circlekeeper.core.domain.enums import CircleKind, PersonKind, Role
 from circlekeeper.core.domain.handoffs import DisclosureKind, FerpaBasis, HandOffTo
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound, NotPermitted
 from circlekeeper.core.profiles.viewer import Viewer
@@ -105,32 +106,53 @@ def _check(data: HandOffData) -> HandOffData:
     problems: list[str] = []
     if data.handed_to not in set(HandOffTo):
         problems.append(
-            "Choose where it is handed: BTAM, Title IX, child protection, "
-            "mental-health services or the police."
+            _(
+                "Choose where it is handed: BTAM, Title IX, child protection, "
+                "mental-health services or the police.",
+            )
         )
     recipient = _words(data.recipient)
     if not recipient:
-        problems.append("Say who received it (a name, or the team and the person you spoke to).")
+        problems.append(_("Say who received it (a name, or the team and the person you spoke to)."))
     elif len(recipient) > NAME_LIMIT:
-        problems.append(f"The recipient is too long ({NAME_LIMIT} characters at most).")
+        problems.append(
+            _(
+                "The recipient is too long ({name_limit} characters at most).",
+                name_limit=NAME_LIMIT,
+            )
+        )
     if data.basis not in set(FerpaBasis):
         problems.append(
-            "Choose the FERPA basis for sharing (for example a health or safety "
-            "emergency, or a school official with a legitimate educational interest)."
+            _(
+                "Choose the FERPA basis for sharing (for example a health or safety "
+                "emergency, or a school official with a legitimate educational interest).",
+            )
         )
     shared = (data.shared or "").strip()
     if not shared:
-        problems.append("Say what was shared (for example: the referral and the incident date).")
+        problems.append(_("Say what was shared (for example: the referral and the incident date)."))
     elif len(shared) > SHARED_LIMIT:
-        problems.append(f"What was shared is too long ({SHARED_LIMIT} characters at most).")
+        problems.append(
+            _(
+                "What was shared is too long ({shared_limit} characters at most).",
+                shared_limit=SHARED_LIMIT,
+            )
+        )
     threat = (data.threat or "").strip() or None
     if data.basis == FerpaBasis.HEALTH_SAFETY_EMERGENCY and not threat:
         problems.append(
-            "For a health or safety emergency, say what the threat was: the law asks "
-            "that it be recorded with the disclosure."
+            _(
+                "For a health or safety emergency, say what the threat was: the law asks "
+                "that it be recorded with the disclosure.",
+            )
         )
     if problems:
-        raise InvalidInput("The hand-off was not saved. " + " ".join(problems))
+        raise InvalidInput(
+            _(
+                "The hand-off was not saved. {problems}",
+                problems=" ".join(problems),
+            )
+        )
     return HandOffData(data.handed_to, recipient, data.handed_on, shared, data.basis, threat)
 
 
@@ -168,7 +190,11 @@ def check_basis(basis: str | None) -> None:
     if basis is not None and basis not in set(FerpaBasis):
         allowed = ", ".join(b.value for b in FerpaBasis)
         raise InvalidInput(
-            f"{basis!r} is not a FERPA basis. Use one of: {allowed}. Nothing was written."
+            _(
+                "{basis} is not a FERPA basis. Use one of: {allowed}. Nothing was written.",
+                basis=repr(basis),
+                allowed=allowed,
+            )
         )
 
 
@@ -198,20 +224,30 @@ class HandOffService:
     ) -> HandOffRow:
         """Hand a case (or a circle's concern) on; writes the students' disclosure lines."""
         if (case_id is None) == (circle_id is None):
-            raise InvalidInput("A hand-off belongs to one case or to one circle.")
+            raise InvalidInput(_("A hand-off belongs to one case or to one circle."))
         checked = _check(data)
         with self.ctx.write("hand off") as session:
             if case_id is not None:
                 case = session.get(Case, case_id)
                 if case is None:
-                    raise NotFound(f"There is no case with id {case_id} in this database.")
+                    raise NotFound(
+                        _(
+                            "There is no case with id {case_id} in this database.",
+                            case_id=case_id,
+                        )
+                    )
                 students = _students_of_case(session, case_id)
                 entity, entity_uuid = "case", case.uuid
             else:
                 assert circle_id is not None
                 circle = session.get(Circle, circle_id)
                 if circle is None:
-                    raise NotFound(f"There is no circle with id {circle_id} in this database.")
+                    raise NotFound(
+                        _(
+                            "There is no circle with id {circle_id} in this database.",
+                            circle_id=circle_id,
+                        )
+                    )
                 case_id = circle.case_id
                 students = _unique(
                     _students_of_circle(session, circle_id)
@@ -270,25 +306,41 @@ class HandOffService:
         planned for the case, its students invited."""
         note = (note or "").strip()
         if len(note) > SHARED_LIMIT:
-            raise InvalidInput(f"The note is too long ({SHARED_LIMIT} characters at most).")
+            raise InvalidInput(
+                _(
+                    "The note is too long ({shared_limit} characters at most).",
+                    shared_limit=SHARED_LIMIT,
+                )
+            )
         if reentry_at is not None and reentry_at.tzinfo is None:
-            raise InvalidInput("The date and time must include the time zone.")
+            raise InvalidInput(_("The date and time must include the time zone."))
         with self.ctx.read() as session:
             current = session.get(HandOff, hand_off_id)
             if current is None:
-                raise NotFound(f"There is no hand-off with id {hand_off_id} in this database.")
+                raise NotFound(
+                    _(
+                        "There is no hand-off with id {hand_off_id} in this database.",
+                        hand_off_id=hand_off_id,
+                    )
+                )
             if current.returned_on is not None:
                 raise InvalidInput(
-                    f"This hand-off already came back on {current.returned_on.isoformat()}."
+                    _(
+                        "This hand-off already came back on {returned_on}.",
+                        returned_on=current.returned_on.isoformat(),
+                    )
                 )
             if on < current.handed_on:
                 raise InvalidInput(
-                    "It cannot come back before it was handed on "
-                    f"({current.handed_on.isoformat()}). Check the date."
+                    _(
+                        "It cannot come back before it was handed on "
+                        "({handed_on}). Check the date.",
+                        handed_on=current.handed_on.isoformat(),
+                    )
                 )
             if reentry_at is not None and current.case_id is None:
                 raise InvalidInput(
-                    "A re-entry circle is planned for a case; this hand-off has none."
+                    _("A re-entry circle is planned for a case; this hand-off has none.")
                 )
             case_id = current.case_id
         circle_id = None
@@ -365,12 +417,22 @@ class HandOffService:
         it. Returns how many lines were written."""
         recipient = _words(recipient)
         if len(recipient) > NAME_LIMIT:
-            raise InvalidInput(f"The recipient is too long ({NAME_LIMIT} characters at most).")
+            raise InvalidInput(
+                _(
+                    "The recipient is too long ({name_limit} characters at most).",
+                    name_limit=NAME_LIMIT,
+                )
+            )
         check_basis(basis)
         with self.ctx.write("record sharing copy") as session:
             agreement = session.get(Agreement, agreement_id)
             if agreement is None:
-                raise NotFound(f"There is no agreement with id {agreement_id} in this database.")
+                raise NotFound(
+                    _(
+                        "There is no agreement with id {agreement_id} in this database.",
+                        agreement_id=agreement_id,
+                    )
+                )
             named = session.scalars(
                 select(Person.id)
                 .join(
@@ -429,9 +491,11 @@ class HandOffService:
         """A student's record of disclosures (or everyone's in a period), oldest first."""
         if not self.viewer.can_see_disclosures:
             raise NotPermitted(
-                "A school resource officer's profile cannot read a student's record of "
-                "disclosures; it is kept for the student and the family by school staff. "
-                "Ask a counselor or an administrator."
+                _(
+                    "A school resource officer's profile cannot read a student's record of "
+                    "disclosures; it is kept for the student and the family by school staff. "
+                    "Ask a counselor or an administrator.",
+                )
             )
         query = select(Disclosure, Person).join(Person, Person.id == Disclosure.person_id)
         if person_id is not None:
@@ -442,7 +506,12 @@ class HandOffService:
             query = query.where(Disclosure.disclosed_on <= end)
         with self.ctx.read() as session:
             if person_id is not None and session.get(Person, person_id) is None:
-                raise NotFound(f"There is no person with id {person_id} in this database.")
+                raise NotFound(
+                    _(
+                        "There is no person with id {person_id} in this database.",
+                        person_id=person_id,
+                    )
+                )
             found = session.execute(query.order_by(Disclosure.disclosed_on, Disclosure.id)).all()
             return [
                 DisclosureRow(

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.models import Case, IncidentType
@@ -81,7 +82,10 @@ def clean_time_of_day(text: str | None) -> str | None:
     match = _TIME.match(text)
     if not match:
         raise InvalidInput(
-            f"{text!r} is not a time of day. Write it as hours and minutes, for example 13:45."
+            _(
+                "{text} is not a time of day. Write it as hours and minutes, for example 13:45.",
+                text=repr(text),
+            )
         )
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
@@ -132,7 +136,12 @@ def resolve_incident_type(session: Session, text: str) -> IncidentType:
 def _check_mapping(swis_level: str | None) -> str | None:
     level = (swis_level or "").strip().lower() or None
     if level is not None and level not in SWIS_LEVELS:
-        raise InvalidInput(f"{swis_level!r} is not a SWIS level. Use major or minor.")
+        raise InvalidInput(
+            _(
+                "{swis_level} is not a SWIS level. Use major or minor.",
+                swis_level=repr(swis_level),
+            )
+        )
     return level
 
 
@@ -164,15 +173,25 @@ class IncidentVocabulary:
     ) -> IncidentTypeRow:
         label = " ".join((label or "").split())
         if not label:
-            raise InvalidInput("Give the incident type a name.")
+            raise InvalidInput(_("Give the incident type a name."))
         if len(label) > MAX_LABEL:
-            raise InvalidInput(f"The name is too long (at most {MAX_LABEL} characters).")
+            raise InvalidInput(
+                _(
+                    "The name is too long (at most {max_label} characters).",
+                    max_label=MAX_LABEL,
+                )
+            )
         level = _check_mapping(swis_level)
         with self.ctx.write("add") as session:
             wanted = folded_words(label)
             for item in session.scalars(select(IncidentType)):
                 if wanted in (folded_words(item.label), folded_words(item.label_es or "")):
-                    raise InvalidInput(f"{item.label!r} is already in the list; nothing was added.")
+                    raise InvalidInput(
+                        _(
+                            "{label} is already in the list; nothing was added.",
+                            label=repr(item.label),
+                        )
+                    )
             position = session.scalar(select(func.max(IncidentType.position))) or 0
             behavior = (swis_behavior or "").strip() or None
             item = IncidentType(
@@ -202,14 +221,19 @@ class IncidentVocabulary:
         """Give a type its SWIS problem behaviour and level (and state category); unflags it."""
         behavior = (swis_behavior or "").strip()
         if not behavior:
-            raise InvalidInput("Choose the SWIS problem behaviour this type counts as.")
+            raise InvalidInput(_("Choose the SWIS problem behaviour this type counts as."))
         level = _check_mapping(swis_level)
         if level is None:
-            raise InvalidInput("Say whether it is a major or a minor problem behaviour.")
+            raise InvalidInput(_("Say whether it is a major or a minor problem behaviour."))
         with self.ctx.write("map") as session:
             item = session.get(IncidentType, type_id)
             if item is None:
-                raise NotFound(f"Incident type {type_id} is not in this database.")
+                raise NotFound(
+                    _(
+                        "Incident type {type_id} is not in this database.",
+                        type_id=type_id,
+                    )
+                )
             item.swis_behavior = behavior
             item.swis_level = level
             if state_category is not None:

@@ -28,6 +28,7 @@ from circlekeeper.core.cases.rows import (
 )
 from circlekeeper.core.domain.enums import CaseStatus
 from circlekeeper.core.followups.queries import FOLLOW_UP_QUERY, follow_up_row
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.names import display_name, short_name
 from circlekeeper.core.people.people import is_minor
@@ -55,14 +56,25 @@ from circlekeeper.core.store.models import (
 def find_person(session: Session, person_id: int, what: str = "person") -> Person:
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound(f"There is no {what} with id {person_id} in this database.")
+        raise NotFound(
+            _(
+                "There is no {what} with id {person_id} in this database.",
+                what=what,
+                person_id=person_id,
+            )
+        )
     return person
 
 
 def find_case(session: Session, case_id: int) -> Case:
     case = session.get(Case, case_id)
     if case is None:
-        raise NotFound(f"There is no case with id {case_id} in this database.")
+        raise NotFound(
+            _(
+                "There is no case with id {case_id} in this database.",
+                case_id=case_id,
+            )
+        )
     return case
 
 

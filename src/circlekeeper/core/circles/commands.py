@@ -102,7 +102,7 @@ class CirclePlanner(CircleQueries):
         with self.ctx.write("invite to circle") as session:
             circle = self._circle(session, circle_id)
             if circle.status in (CircleStatus.COMPLETED.value, CircleStatus.CANCELLED.value):
-                raise InvalidInput("This circle is over; people cannot be added to it now.")
+                raise InvalidInput(_("This circle is over; people cannot be added to it now."))
             participant = self._add(session, circle, person_id, role, supporter_of)
             person = session.get(Person, person_id)
             assert person is not None
@@ -143,7 +143,7 @@ class CirclePlanner(CircleQueries):
             }
             if sorted(participant_ids) != sorted(participants):
                 raise InvalidInput(
-                    "The seating plan must place every participant of this circle exactly once."
+                    _("The seating plan must place every participant of this circle exactly once.")
                 )
             for position, pid in enumerate(participant_ids):
                 participants[pid].seat_position = position
@@ -282,17 +282,22 @@ class CirclePlanner(CircleQueries):
 
     def _check_plan(self, plan: CirclePlan, *, fetch_script: bool = True) -> str | None:
         if plan.kind not in set(CircleKind):
-            raise InvalidInput(f"Unknown kind of circle: {plan.kind!r}.")
+            raise InvalidInput(
+                _(
+                    "Unknown kind of circle: {kind}.",
+                    kind=repr(plan.kind),
+                )
+            )
         if plan.scheduled_at is not None and plan.scheduled_at.tzinfo is None:
-            raise InvalidInput("The date and time must include the time zone.")
+            raise InvalidInput(_("The date and time must include the time zone."))
         if plan.planned_minutes is not None and not 0 < plan.planned_minutes <= 24 * 60:
-            raise InvalidInput("Planned length must be between 1 minute and a day.")
+            raise InvalidInput(_("Planned length must be between 1 minute and a day."))
         if len(plan.title) > 200:
-            raise InvalidInput("The title is too long (200 characters at most).")
+            raise InvalidInput(_("The title is too long (200 characters at most)."))
         if plan.location and len(plan.location) > 120:
-            raise InvalidInput("The place is too long (120 characters at most).")
+            raise InvalidInput(_("The place is too long (120 characters at most)."))
         if plan.facilitator_id is not None and plan.facilitator_id == plan.co_facilitator_id:
-            raise InvalidInput("The facilitator and the co-facilitator must be two people.")
+            raise InvalidInput(_("The facilitator and the co-facilitator must be two people."))
         if not fetch_script or not plan.script_key:
             return None
         return script_to_json(self.library.get(plan.script_key))
@@ -304,9 +309,20 @@ class CirclePlanner(CircleQueries):
             (plan.co_facilitator_id, "co-facilitator"),
         ):
             if person_id is not None and session.get(Person, person_id) is None:
-                raise NotFound(f"The {what} (person {person_id}) is not in this database.")
+                raise NotFound(
+                    _(
+                        "The {what} (person {person_id}) is not in this database.",
+                        what=what,
+                        person_id=person_id,
+                    )
+                )
         if plan.case_id is not None and session.get(Case, plan.case_id) is None:
-            raise NotFound(f"Case {plan.case_id} is not in this database.")
+            raise NotFound(
+                _(
+                    "Case {case_id} is not in this database.",
+                    case_id=plan.case_id,
+                )
+            )
 
     def _apply(self, circle: Circle, plan: CirclePlan, snapshot: str | None) -> None:
         script = script_from_json(snapshot) if snapshot else None
@@ -336,9 +352,14 @@ class CirclePlanner(CircleQueries):
     ) -> Participant:
         _check_role(role)
         if session.get(Person, person_id) is None:
-            raise NotFound(f"Person {person_id} is not in this database.")
+            raise NotFound(
+                _(
+                    "Person {person_id} is not in this database.",
+                    person_id=person_id,
+                )
+            )
         if self._participant_of(session, circle.id, person_id):
-            raise InvalidInput("That person is already in this circle.")
+            raise InvalidInput(_("That person is already in this circle."))
         self._check_supporter_of(session, circle.id, supporter_of, None)
         last = session.scalar(
             select(func.max(Participant.seat_position)).where(Participant.circle_id == circle.id)
@@ -370,21 +391,28 @@ class CirclePlanner(CircleQueries):
         if supporter_of is None:
             return
         if supporter_of == own_id:
-            raise InvalidInput("Someone cannot be their own supporter.")
+            raise InvalidInput(_("Someone cannot be their own supporter."))
         other = session.get(Participant, supporter_of)
         if other is None or other.circle_id != circle_id:
-            raise InvalidInput("The person supported must be a participant of the same circle.")
+            raise InvalidInput(_("The person supported must be a participant of the same circle."))
 
     def _planned(self, session: Session, circle_id: int) -> Circle:
         circle = self._circle(session, circle_id)
         if circle.status != CircleStatus.PLANNED.value:
             raise InvalidInput(
-                f"This circle is {circle.status.replace('_', ' ')}; only a planned circle "
-                "can be changed this way."
+                _(
+                    "This circle is {status}; only a planned circle can be changed this way.",
+                    status=circle.status.replace("_", " "),
+                )
             )
         return circle
 
 
 def _check_role(role: str) -> None:
     if role not in set(Role):
-        raise InvalidInput(f"Unknown role: {role!r}.")
+        raise InvalidInput(
+            _(
+                "Unknown role: {role}.",
+                role=repr(role),
+            )
+        )

@@ -28,6 +28,7 @@ from circlekeeper.core.circles.rows import (
 )
 from circlekeeper.core.domain.enums import CircleKind, CircleStatus, Role
 from circlekeeper.core.domain.script_snapshot import script_from_json
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people import names
 from circlekeeper.core.people.people import is_minor
@@ -269,14 +270,19 @@ class CircleQueries:
     def _circle(session: Session, circle_id: int) -> Circle:
         circle = session.get(Circle, circle_id)
         if circle is None:
-            raise NotFound(f"There is no circle with id {circle_id} in this database.")
+            raise NotFound(
+                _(
+                    "There is no circle with id {circle_id} in this database.",
+                    circle_id=circle_id,
+                )
+            )
         return circle
 
     @staticmethod
     def _participant(session: Session, participant_id: int) -> Participant:
         participant = session.get(Participant, participant_id)
         if participant is None:
-            raise NotFound("That participant is no longer in the circle.")
+            raise NotFound(_("That participant is no longer in the circle."))
         return participant
 
     def _row_of(self, session: Session, participant: Participant) -> ParticipantRow:

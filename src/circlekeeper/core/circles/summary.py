@@ -16,6 +16,7 @@ from circlekeeper.core.agreements.views import (
 )
 from circlekeeper.core.domain.enums import AgreementStatus, NotePrivacy
 from circlekeeper.core.export.views import CircleSummaryView, NoteView, PartyView
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.people import is_minor
 from circlekeeper.core.problems import NotFound
@@ -45,7 +46,12 @@ class CircleSummaryService:
         with self.ctx.read() as session:
             circle = session.get(Circle, circle_id)
             if circle is None:
-                raise NotFound(f"There is no circle with id {circle_id} in this database.")
+                raise NotFound(
+                    _(
+                        "There is no circle with id {circle_id} in this database.",
+                        circle_id=circle_id,
+                    )
+                )
             participants = list(
                 session.scalars(
                     select(Participant)

@@ -24,6 +24,7 @@ from circlekeeper.core.files import (
     remove_with_journals,
     temporary_beside,
 )
+from circlekeeper.core.i18n import _
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.database import open_database
@@ -69,15 +70,27 @@ def build_demo(
     path = Path(path).expanduser()
     plan = SIZES.get(size)
     if plan is None:
-        raise InvalidInput(f"Unknown demo size {size!r}; choose one of: {', '.join(SIZES)}.")
+        raise InvalidInput(
+            _(
+                "Unknown demo size {size}; choose one of: {sizes}.",
+                size=repr(size),
+                sizes=", ".join(SIZES),
+            )
+        )
     if path.is_dir():
         raise InvalidInput(
-            f"{path} is a folder; give a file name for the demo, "
-            f"for example {path / 'demo.sqlite3'}."
+            _(
+                "{path} is a folder; give a file name for the demo, for example {file}.",
+                path=path,
+                file=path / "demo.sqlite3",
+            )
         )
     if path.exists():
         raise InvalidInput(
-            f"{path} already exists; the demo will not overwrite it. Choose a new file name."
+            _(
+                "{path} already exists; the demo will not overwrite it. Choose a new file name.",
+                path=path,
+            )
         )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -85,8 +98,12 @@ def build_demo(
         temporary = temporary_beside(path, BUILDING)
     except OSError as exc:
         raise disk_problem(exc, f"The demo could not be written to {path}") or InvalidInput(
-            f"The demo could not be written to {path} ({exc.strerror or exc}). "
-            "Choose a folder you can write to."
+            _(
+                "The demo could not be written to {path} ({strerror}). "
+                "Choose a folder you can write to.",
+                path=path,
+                strerror=exc.strerror or exc,
+            )
         ) from exc
     try:
         database = open_database(temporary)
@@ -106,8 +123,11 @@ def build_demo(
             place_without_overwriting(temporary, path)
         except FileExistsError:
             raise InvalidInput(
-                f"{path} already exists (it appeared while this demo was being built, perhaps "
-                "by another build); it was left as it is. Choose a new file name."
+                _(
+                    "{path} already exists (it appeared while this demo was being built, perhaps "
+                    "by another build); it was left as it is. Choose a new file name.",
+                    path=path,
+                )
             ) from None
     except (sqlite3.Error, OSError, DatabaseProblem) as exc:
         remove_with_journals(temporary)

@@ -28,6 +28,7 @@ from circlekeeper.core.domain.fidelity import (
     prefill,
 )
 from circlekeeper.core.domain.script_snapshot import script_from_json
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.models import Circle, FidelityCheck, Participant, StageRecord, Turn
@@ -123,15 +124,24 @@ class FidelityService:
         note = note.strip()
         if len(note) > MAX_NOTE:
             raise InvalidInput(
-                f"The note is {len(note):,} characters; keep it under {MAX_NOTE:,}. "
-                "Nothing was saved."
+                _(
+                    "The note is {note_count:,} characters; keep it under {max_note:,}. "
+                    "Nothing was saved.",
+                    note_count=len(note),
+                    max_note=MAX_NOTE,
+                )
             )
         with self.ctx.write("complete") as session:
             circle = _held_circle(session, circle_id)
             try:
                 checked = check_answers(circle.kind, answers)
             except ValueError as exc:
-                raise InvalidInput(f"{exc} Nothing was saved.") from None
+                raise InvalidInput(
+                    _(
+                        "{exc} Nothing was saved.",
+                        exc=exc,
+                    )
+                ) from None
             found = prefill(held_record(session, circle))
             row = session.scalar(select(FidelityCheck).where(FidelityCheck.circle_id == circle.id))
             first = row is None
@@ -157,11 +167,19 @@ class FidelityService:
 def _held_circle(session: Session, circle_id: int) -> Circle:
     circle = session.get(Circle, circle_id)
     if circle is None:
-        raise NotFound(f"There is no circle with id {circle_id} in this database.")
+        raise NotFound(
+            _(
+                "There is no circle with id {circle_id} in this database.",
+                circle_id=circle_id,
+            )
+        )
     if circle.status != CircleStatus.COMPLETED.value:
         raise InvalidInput(
-            "The fidelity checklist is completed after the circle has been held; this one is "
-            f"{circle.status.replace('_', ' ')}."
+            _(
+                "The fidelity checklist is completed after the circle has been held; this one is "
+                "{status}.",
+                status=circle.status.replace("_", " "),
+            )
         )
     return circle
 

@@ -31,6 +31,7 @@ from circlekeeper.core.domain.surveys import (
     check_sheet,
 )
 from circlekeeper.core.evaluation.fidelity import PRESENT, takes_part
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.models import Circle, Participant, SurveyResponse, SurveySitting
@@ -78,15 +79,28 @@ class SurveyService:
     ) -> SittingRow:
         """Start a round of surveys for a held circle, for the people present in it."""
         if source not in {s.value for s in SurveySource}:
-            raise InvalidInput(f"A survey comes in on the laptop or on paper, not {source!r}.")
+            raise InvalidInput(
+                _(
+                    "A survey comes in on the laptop or on paper, not {source}.",
+                    source=repr(source),
+                )
+            )
         with self.ctx.write("open sitting") as session:
             circle = session.get(Circle, circle_id)
             if circle is None:
-                raise NotFound(f"There is no circle with id {circle_id} in this database.")
+                raise NotFound(
+                    _(
+                        "There is no circle with id {circle_id} in this database.",
+                        circle_id=circle_id,
+                    )
+                )
             if circle.status != CircleStatus.COMPLETED.value:
                 raise InvalidInput(
-                    "Surveys are answered after the circle has been held; this one is "
-                    f"{circle.status.replace('_', ' ')}. Nothing was saved."
+                    _(
+                        "Surveys are answered after the circle has been held; this one is "
+                        "{status}. Nothing was saved.",
+                        status=circle.status.replace("_", " "),
+                    )
                 )
             expected = sum(
                 1
@@ -99,8 +113,10 @@ class SurveyService:
             )
             if expected == 0:
                 raise InvalidInput(
-                    "No one is marked present in this circle, so there is no one to answer a "
-                    "survey. Nothing was saved."
+                    _(
+                        "No one is marked present in this circle, so there is no one to answer a "
+                        "survey. Nothing was saved.",
+                    )
                 )
             sitting = SurveySitting(
                 circle_id=circle.id,
@@ -135,16 +151,22 @@ class SurveyService:
             sitting = _sitting(session, sitting_id)
             if sitting.closed_at is not None:
                 raise InvalidInput(
-                    "This round of surveys is closed, so this answer was not saved. Start a new "
-                    "round from the circle if more people want to answer."
+                    _(
+                        "This round of surveys is closed, so this answer was not saved. Start a "
+                        "new "
+                        "round from the circle if more people want to answer.",
+                    )
                 )
             if session.scalar(select(SurveyResponse.id).where(SurveyResponse.uuid == sheet)):
                 raise InvalidInput(_TWICE)
             row = _row(session, sitting)
             if row.remaining == 0:
                 raise InvalidInput(
-                    f"All {row.expected} people present have already answered, so this one was "
-                    "not saved: a survey is answered once by each person."
+                    _(
+                        "All {expected} people present have already answered, so this one was "
+                        "not saved: a survey is answered once by each person.",
+                        expected=row.expected,
+                    )
                 )
             key = secrets.randbelow(_MAX_KEY) + 1
             while session.get(SurveyResponse, key) is not None:
@@ -215,7 +237,12 @@ _TWICE = (
 def _sitting(session: Session, sitting_id: int) -> SurveySitting:
     sitting = session.get(SurveySitting, sitting_id)
     if sitting is None:
-        raise NotFound(f"There is no survey round with id {sitting_id} in this database.")
+        raise NotFound(
+            _(
+                "There is no survey round with id {sitting_id} in this database.",
+                sitting_id=sitting_id,
+            )
+        )
     return sitting
 
 

@@ -190,8 +190,11 @@ class DocumentTemplates:
                 logo_src = logo.resolve().as_uri()
             else:
                 warnings.append(
-                    f"The logo file {logo} was not found, so the document was made without it. "
-                    "Choose the logo again in Settings."
+                    _(
+                        "The logo file {logo} was not found, so the document was made without it. "
+                        "Choose the logo again in Settings.",
+                        logo=logo,
+                    )
                 )
         context = {
             "doc": doc,

@@ -106,11 +106,13 @@ class FacilitationService:
             circle = self._circle(session)
             if circle.status != CircleStatus.PLANNED.value:
                 raise InvalidInput(
-                    f"This circle is {circle.status.replace('_', ' ')}; only a planned circle "
-                    "can be started."
+                    _(
+                        "This circle is {status}; only a planned circle can be started.",
+                        status=circle.status.replace("_", " "),
+                    )
                 )
             if not circle.script_snapshot:
-                raise InvalidInput("Choose a script for this circle before starting it.")
+                raise InvalidInput(_("Choose a script for this circle before starting it."))
             script = script_from_json(circle.script_snapshot)
             on = moment(now).astimezone().date()
             check_conference_may_go_ahead(session, circle, on)
@@ -118,7 +120,7 @@ class FacilitationService:
             known = {r.id for r in rows}
             chosen = set(known if present is None else present)
             if chosen - known:
-                raise InvalidInput("Some of the people marked present are not in this circle.")
+                raise InvalidInput(_("Some of the people marked present are not in this circle."))
             seating = [r.id for r in rows if r.id in chosen and r.role != Role.OBSERVER.value]
             state = LiveState.begin(
                 [StagePlan(s.has_round, s.addressed_to.value) for s in script.stages],
@@ -157,11 +159,13 @@ class FacilitationService:
             circle = self._circle(session)
             if circle.status != CircleStatus.IN_PROGRESS.value and circle.live_state is not None:
                 raise InvalidInput(
-                    "This circle has already ended, so it cannot be resumed. Nothing was "
-                    "changed; its summary is in Circles."
+                    _(
+                        "This circle has already ended, so it cannot be resumed. Nothing was "
+                        "changed; its summary is in Circles.",
+                    )
                 )
             if circle.live_state is None or circle.script_snapshot is None:
-                raise InvalidInput("This circle has not been started.")
+                raise InvalidInput(_("This circle has not been started."))
             state = load_state(circle.live_state)
             on = (circle.started_at or moment(self._clock())).astimezone().date()
             rows = participant_rows(session, circle.id, on)
@@ -206,7 +210,12 @@ class FacilitationService:
         try:
             value = PieceMode(mode).value
         except ValueError:
-            raise InvalidInput(f"Unknown way of passing the piece: {mode!r}.") from None
+            raise InvalidInput(
+                _(
+                    "Unknown way of passing the piece: {mode}.",
+                    mode=repr(mode),
+                )
+            ) from None
         return self._moved("set_mode", mode=value)
 
     def set_piece_aside(self, aside: bool) -> LiveState:
@@ -253,7 +262,12 @@ class FacilitationService:
         Someone already invited (marked absent at the start) keeps their participant record.
         """
         if role not in set(Role):
-            raise InvalidInput(f"Unknown role: {role!r}.")
+            raise InvalidInput(
+                _(
+                    "Unknown role: {role}.",
+                    role=repr(role),
+                )
+            )
         args = {
             "person_id": person_id,
             "role": role,
@@ -282,11 +296,16 @@ class FacilitationService:
         """
         text = text.strip()
         if not text:
-            raise InvalidInput("The note is empty.")
+            raise InvalidInput(_("The note is empty."))
         if len(text) > MAX_NOTE_LENGTH:
-            raise InvalidInput("The note is too long; split it into several notes.")
+            raise InvalidInput(_("The note is too long; split it into several notes."))
         if privacy not in set(NotePrivacy):
-            raise InvalidInput(f"Unknown privacy level: {privacy!r}.")
+            raise InvalidInput(
+                _(
+                    "Unknown privacy level: {privacy}.",
+                    privacy=repr(privacy),
+                )
+            )
         args = {
             "text": text,
             "privacy": privacy,
@@ -319,7 +338,12 @@ class FacilitationService:
         if action.kind == "join_late":
             return self._act(seat_late(self, action), action, "seat a late arrival")
         if action.kind not in STATE_MOVES:
-            raise InvalidInput(f"Unknown live action: {action.kind!r}.")
+            raise InvalidInput(
+                _(
+                    "Unknown live action: {kind}.",
+                    kind=repr(action.kind),
+                )
+            )
         name = "someone leaves early" if action.kind == "leave_early" else "move the piece"
         return self._act(move_for(self, action), action, name)
 
@@ -356,7 +380,7 @@ class FacilitationService:
         with self.ctx.write("end circle") as session:
             circle = self._circle(session)
             if circle.status != CircleStatus.IN_PROGRESS.value:
-                raise InvalidInput("This circle is not running, so it cannot be ended.")
+                raise InvalidInput(_("This circle is not running, so it cannot be ended."))
             state = load_state(circle.live_state or "")
             if state.stage_record_id is not None:
                 session.execute(
@@ -402,8 +426,10 @@ class FacilitationService:
             status, raw = self.read_live(session)
             if status != CircleStatus.IN_PROGRESS.value:
                 raise InvalidInput(
-                    f"This circle is {status.replace('_', ' ')}, not running; "
-                    "start or resume it first."
+                    _(
+                        "This circle is {status}, not running; start or resume it first.",
+                        status=status.replace("_", " "),
+                    )
                 )
             state = load_state(raw)
             if action.id in state.applied:
@@ -432,14 +458,24 @@ class FacilitationService:
             select(Circle.status, Circle.live_state).where(Circle.id == self.circle_id)
         ).one_or_none()
         if row is None:
-            raise NotFound(f"There is no circle with id {self.circle_id} in this database.")
+            raise NotFound(
+                _(
+                    "There is no circle with id {circle_id} in this database.",
+                    circle_id=self.circle_id,
+                )
+            )
         status, raw = row
         if raw is None:
-            raise InvalidInput("This circle has not been started.")
+            raise InvalidInput(_("This circle has not been started."))
         return str(status), str(raw)
 
     def _circle(self, session: Session) -> Circle:
         circle = session.get(Circle, self.circle_id)
         if circle is None:
-            raise NotFound(f"There is no circle with id {self.circle_id} in this database.")
+            raise NotFound(
+                _(
+                    "There is no circle with id {circle_id} in this database.",
+                    circle_id=self.circle_id,
+                )
+            )
         return circle

@@ -18,6 +18,7 @@ from circlekeeper.core.domain.enums import NotePrivacy, Role
 from circlekeeper.core.domain.live import LiveState, Tag
 from circlekeeper.core.domain.script_snapshot import script_from_json
 from circlekeeper.core.facilitation.rows import NoteRow
+from circlekeeper.core.i18n import _
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.store.models import Circle, Note, Participant, StageRecord, Turn
@@ -154,8 +155,11 @@ def load_state(raw: str) -> LiveState:
         return LiveState.from_dict(data)
     except ValueError as exc:
         raise InvalidInput(
-            f"The saved position in this circle cannot be read ({exc}). Notes and turns "
-            "already recorded are safe."
+            _(
+                "The saved position in this circle cannot be read ({exc}). Notes and turns "
+                "already recorded are safe.",
+                exc=exc,
+            )
         ) from None
 
 

@@ -19,6 +19,7 @@ from circlekeeper.core.domain.live import LiveState
 from circlekeeper.core.facilitation.actions import Action
 from circlekeeper.core.facilitation.queries import load_state, moment, note_row, tags_for
 from circlekeeper.core.facilitation.rows import Joined, NoteRow
+from circlekeeper.core.i18n import _
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.models import Note, Participant, Person
 
@@ -37,7 +38,12 @@ def seat_late(
 
     def move(state: LiveState, now: float, session: Session) -> Joined:
         if session.get(Person, person_id) is None:
-            raise NotFound(f"Person {person_id} is not in this database.")
+            raise NotFound(
+                _(
+                    "Person {person_id} is not in this database.",
+                    person_id=person_id,
+                )
+            )
         participant = session.scalar(
             select(Participant).where(
                 Participant.circle_id == circle_id, Participant.person_id == person_id
@@ -47,7 +53,7 @@ def seat_late(
             if supporter_of is not None:
                 other = session.get(Participant, supporter_of)
                 if other is None or other.circle_id != circle_id:
-                    raise InvalidInput("The person supported is not in this circle.")
+                    raise InvalidInput(_("The person supported is not in this circle."))
             last = session.scalar(
                 select(func.max(Participant.seat_position)).where(
                     Participant.circle_id == circle_id
@@ -84,7 +90,7 @@ def store_note(service: FacilitationService, action: Action) -> NoteRow:
     with ctx.write("add note") as session:
         status, raw = service.read_live(session)
         if status != CircleStatus.IN_PROGRESS.value:
-            raise InvalidInput("Notes are added while the circle is running.")
+            raise InvalidInput(_("Notes are added while the circle is running."))
         kept = session.scalar(select(Note).where(Note.uuid == action.id))
         if kept is not None:
             return note_row(kept)  # sent before: nothing doubles
@@ -94,11 +100,11 @@ def store_note(service: FacilitationService, action: Action) -> NoteRow:
                 select(Participant.circle_id).where(Participant.id == participant_id)
             )
             if owner != circle_id:
-                raise InvalidInput("That person is not in this circle.")
+                raise InvalidInput(_("That person is not in this circle."))
         stage_index = args.get("stage_index")
         index = state.stage_index if stage_index is None else int(stage_index)
         if not 0 <= index < len(state.stages):
-            raise InvalidInput("That stage is not in this circle's script.")
+            raise InvalidInput(_("That stage is not in this circle's script."))
         note = Note(
             uuid=action.id,
             circle_id=circle_id,

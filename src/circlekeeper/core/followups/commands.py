@@ -57,38 +57,53 @@ class FollowUpService(FollowUpQueries):
         purpose = " ".join((data.purpose or "").split())
         responsible = session.get(Person, data.responsible_id)
         if responsible is None:
-            raise NotFound(f"There is no person with id {data.responsible_id} in this database.")
+            raise NotFound(
+                _(
+                    "There is no person with id {responsible_id} in this database.",
+                    responsible_id=data.responsible_id,
+                )
+            )
         if responsible.kind == PersonKind.STUDENT:
             raise InvalidInput(
-                f"{responsible.first_name} {responsible.last_name} is a student; a follow-up "
-                "needs a responsible adult (staff, an SRO, a guardian or a community member)."
+                _(
+                    "{first_name} {last_name} is a student; a follow-up "
+                    "needs a responsible adult (staff, an SRO, a guardian or a community member).",
+                    first_name=responsible.first_name,
+                    last_name=responsible.last_name,
+                )
             )
         agreement_id, case_id, circle_id = data.agreement_id, data.case_id, data.circle_id
         if data.agreement_item_id is not None:
             item = session.get(AgreementItem, data.agreement_item_id)
             if item is None:
-                raise NotFound("That agreement item no longer exists.")
+                raise NotFound(_("That agreement item no longer exists."))
             if agreement_id is not None and agreement_id != item.agreement_id:
-                raise InvalidInput("That agreement item belongs to a different agreement.")
+                raise InvalidInput(_("That agreement item belongs to a different agreement."))
             agreement_id = item.agreement_id
         if agreement_id is not None:
             agreement = session.get(Agreement, agreement_id)
             if agreement is None:
-                raise NotFound("That agreement no longer exists.")
+                raise NotFound(_("That agreement no longer exists."))
             if agreement.agreed_on is not None and data.due_on < agreement.agreed_on:
                 raise InvalidInput(
-                    f"The follow-up date {data.due_on.isoformat()} is before the agreement was "
-                    f"made ({agreement.agreed_on.isoformat()}). Choose a date on or after it."
+                    _(
+                        "The follow-up date {due_on} is before the agreement was "
+                        "made ({agreed_on}). Choose a date on or after it.",
+                        due_on=data.due_on.isoformat(),
+                        agreed_on=agreement.agreed_on.isoformat(),
+                    )
                 )
             case_id = case_id if case_id is not None else agreement.case_id
             circle_id = circle_id if circle_id is not None else agreement.circle_id
         if circle_id is not None:
             circle = session.get(Circle, circle_id)
             if circle is None:
-                raise NotFound("That circle no longer exists.")
+                raise NotFound(_("That circle no longer exists."))
             case_id = case_id if case_id is not None else circle.case_id
         if case_id is None and circle_id is None and agreement_id is None:
-            raise InvalidInput("A follow-up belongs to a case, a circle or an agreement; pick one.")
+            raise InvalidInput(
+                _("A follow-up belongs to a case, a circle or an agreement; pick one.")
+            )
         follow_up = FollowUp(
             due_on=data.due_on,
             status=FollowUpStatus.OPEN.value,
@@ -127,16 +142,18 @@ class FollowUpService(FollowUpQueries):
         so running it twice adds nothing.
         """
         if not weeks or any(w <= 0 for w in weeks):
-            raise InvalidInput("Follow-up weeks must be whole numbers of weeks after the circle.")
+            raise InvalidInput(
+                _("Follow-up weeks must be whole numbers of weeks after the circle.")
+            )
         with self.ctx.write("schedule after conference") as session:
             circle = session.get(Circle, circle_id)
             if circle is None:
-                raise NotFound("That circle no longer exists.")
+                raise NotFound(_("That circle no longer exists."))
             if held_on is None:
                 moment = circle.ended_at or circle.started_at or circle.scheduled_at
                 if moment is None:
                     raise InvalidInput(
-                        "This circle has no date yet; schedule it before planning follow-ups."
+                        _("This circle has no date yet; schedule it before planning follow-ups.")
                     )
                 held_on = local_date(moment, tz)
             existing = set(
@@ -178,7 +195,7 @@ class FollowUpService(FollowUpQueries):
         with self.ctx.write("schedule from agreement") as session:
             agreement = session.get(Agreement, agreement_id)
             if agreement is None:
-                raise NotFound("That agreement no longer exists.")
+                raise NotFound(_("That agreement no longer exists."))
             covered_items = set(
                 session.scalars(
                     select(FollowUp.agreement_item_id).where(
@@ -197,8 +214,11 @@ class FollowUpService(FollowUpQueries):
                 who = who or responsible_id
                 if who is None:
                     raise InvalidInput(
-                        f"Nobody is named to check item {item.position + 1}; choose a "
-                        "responsible adult for the follow-ups."
+                        _(
+                            "Nobody is named to check item {position}; choose a "
+                            "responsible adult for the follow-ups.",
+                            position=item.position + 1,
+                        )
                     )
                 follow_up = self._add(
                     session,
@@ -215,7 +235,7 @@ class FollowUpService(FollowUpQueries):
                 who = agreement.follow_up_by_id or responsible_id
                 if who is None:
                     raise InvalidInput(
-                        "Nobody is named to follow up the agreement; choose a responsible adult."
+                        _("Nobody is named to follow up the agreement; choose a responsible adult.")
                     )
                 follow_up = self._add(
                     session,
@@ -242,23 +262,30 @@ class FollowUpService(FollowUpQueries):
         """Plan an agreement completion meeting with the agreement's people, and a follow-up on
         its date (in ``tz``; None: this computer's zone) owed by the facilitator."""
         if scheduled_at.tzinfo is None or scheduled_at.utcoffset() is None:
-            raise InvalidInput("The meeting time needs a time zone; it cannot be guessed.")
+            raise InvalidInput(_("The meeting time needs a time zone; it cannot be guessed."))
         if planned_minutes <= 0:
-            raise InvalidInput("The meeting needs a length in minutes.")
+            raise InvalidInput(_("The meeting needs a length in minutes."))
         with self.ctx.write("schedule completion meeting") as session:
             agreement = session.get(Agreement, agreement_id)
             if agreement is None:
-                raise NotFound("That agreement no longer exists.")
+                raise NotFound(_("That agreement no longer exists."))
             if agreement.status in (AgreementStatus.DRAFT, AgreementStatus.SUPERSEDED):
                 raise InvalidInput(
-                    "A completion meeting is held for an agreement in force; this one is "
-                    f"{agreement.status}."
+                    _(
+                        "A completion meeting is held for an agreement in force; this one is "
+                        "{status}.",
+                        status=agreement.status,
+                    )
                 )
             meeting_day = local_date(scheduled_at, tz)
             if agreement.agreed_on is not None and meeting_day < agreement.agreed_on:
                 raise InvalidInput(
-                    f"The meeting date {meeting_day.isoformat()} is before the agreement was made "
-                    f"({agreement.agreed_on.isoformat()})."
+                    _(
+                        "The meeting date {meeting_day} is before the agreement was made "
+                        "({agreed_on}).",
+                        meeting_day=meeting_day.isoformat(),
+                        agreed_on=agreement.agreed_on.isoformat(),
+                    )
                 )
             circle = Circle(
                 kind=CircleKind.COMPLETION_MEETING.value,
@@ -342,10 +369,12 @@ class FollowUpService(FollowUpQueries):
         Refused (``EditConflict``) if anyone saved it since ``loaded_version``.
         """
         if status not in (FollowUpStatus.DONE, FollowUpStatus.MISSED):
-            raise InvalidInput("A follow-up's outcome is either done or missed.")
+            raise InvalidInput(_("A follow-up's outcome is either done or missed."))
         text = (outcome or "").strip()
         if status == FollowUpStatus.MISSED and not text:
-            raise InvalidInput("Say briefly why the follow-up was missed, and what happens next.")
+            raise InvalidInput(
+                _("Say briefly why the follow-up was missed, and what happens next.")
+            )
         with self.ctx.write("record outcome") as session:
             follow_up = self._get(session, follow_up_id)
             check_version(self.ctx, session, follow_up, loaded_version, _("This follow-up"))
@@ -359,11 +388,16 @@ class FollowUpService(FollowUpQueries):
     def cancel(self, follow_up_id: int, reason: str, *, on: date) -> None:
         reason = " ".join((reason or "").split())
         if not reason:
-            raise InvalidInput("Say why the follow-up is cancelled.")
+            raise InvalidInput(_("Say why the follow-up is cancelled."))
         with self.ctx.write("cancel") as session:
             follow_up = self._get(session, follow_up_id)
             if follow_up.status != FollowUpStatus.OPEN:
-                raise InvalidInput(f"This follow-up is already {follow_up.status}.")
+                raise InvalidInput(
+                    _(
+                        "This follow-up is already {status}.",
+                        status=follow_up.status,
+                    )
+                )
             follow_up.status = FollowUpStatus.CANCELLED.value
             follow_up.outcome = reason
             follow_up.done_on = on
@@ -379,7 +413,7 @@ class FollowUpService(FollowUpQueries):
         with self.ctx.write("reopen") as session:
             follow_up = self._get(session, follow_up_id)
             if follow_up.status == FollowUpStatus.OPEN:
-                raise InvalidInput("This follow-up is already open.")
+                raise InvalidInput(_("This follow-up is already open."))
             before = follow_up.status
             audit.record(
                 session,
@@ -402,15 +436,24 @@ class FollowUpService(FollowUpQueries):
             follow_up = self._get(session, follow_up_id)
             check_version(self.ctx, session, follow_up, loaded_version, _("This follow-up"))
             if follow_up.status != FollowUpStatus.OPEN:
-                raise InvalidInput(f"This follow-up is already {follow_up.status}.")
+                raise InvalidInput(
+                    _(
+                        "This follow-up is already {status}.",
+                        status=follow_up.status,
+                    )
+                )
             if follow_up.agreement_id is not None:
                 agreed_on = session.scalar(
                     select(Agreement.agreed_on).where(Agreement.id == follow_up.agreement_id)
                 )
                 if agreed_on is not None and due_on < agreed_on:
                     raise InvalidInput(
-                        f"The follow-up date {due_on.isoformat()} is before the agreement was "
-                        f"made ({agreed_on.isoformat()}). Choose a date on or after it."
+                        _(
+                            "The follow-up date {due_on} is before the agreement was "
+                            "made ({agreed_on}). Choose a date on or after it.",
+                            due_on=due_on.isoformat(),
+                            agreed_on=agreed_on.isoformat(),
+                        )
                     )
             before, follow_up.due_on = follow_up.due_on, due_on
             audit.record(

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.domain.enums import FollowUpStatus
 from circlekeeper.core.followups.rows import FollowUpRow
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.names import display_name
 from circlekeeper.core.problems import NotFound
@@ -120,12 +121,12 @@ class FollowUpQueries:
     def _get(session: Session, follow_up_id: int) -> FollowUp:
         follow_up = session.get(FollowUp, follow_up_id)
         if follow_up is None:
-            raise NotFound("That follow-up no longer exists.")
+            raise NotFound(_("That follow-up no longer exists."))
         return follow_up
 
     @staticmethod
     def _fetch(session: Session, follow_up_id: int, today: date | None) -> FollowUpRow:
         row = session.execute(FOLLOW_UP_QUERY.where(FollowUp.id == follow_up_id)).first()
         if row is None:
-            raise NotFound("That follow-up no longer exists.")
+            raise NotFound(_("That follow-up no longer exists."))
         return follow_up_row(row, today)

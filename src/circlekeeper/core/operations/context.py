@@ -35,9 +35,11 @@ def storage_problem(error: SQLAlchemyError) -> DatabaseProblem:
     # The statement goes to the log for IT (the log's formatter takes the values out of it).
     log.error("A change could not be saved: %s", type(error).__name__, exc_info=error)
     return DatabaseProblem(
-        "The last change could not be saved because the database refused it. Everything "
-        "saved before it is safe. Try again; if it happens again, restart circlekeeper and "
-        "look at the log (Settings, About)."
+        _(
+            "The last change could not be saved because the database refused it. Everything "
+            "saved before it is safe. Try again; if it happens again, restart circlekeeper and "
+            "look at the log (Settings, About).",
+        )
     )
 
 

@@ -127,22 +127,35 @@ def _clean(data: PersonData) -> PersonData:
         values[name] = value
     cleaned = PersonData(**values)  # type: ignore[arg-type]
     if not cleaned.first_name:
-        raise InvalidInput("First name is required.")
+        raise InvalidInput(_("First name is required."))
     if not cleaned.last_name:
-        raise InvalidInput("Last name is required.")
+        raise InvalidInput(_("Last name is required."))
     if cleaned.kind not in {k.value for k in PersonKind}:
-        raise InvalidInput(f"Unknown kind of person: {cleaned.kind!r}.")
+        raise InvalidInput(
+            _(
+                "Unknown kind of person: {kind}.",
+                kind=repr(cleaned.kind),
+            )
+        )
     if cleaned.grade is not None:
         grade = canonical_grade(cleaned.grade)
         if grade is None:
             raise InvalidInput(
-                f"Grade {cleaned.grade!r} is not a school grade (use PK, TK, K or 1 to 12)."
+                _(
+                    "Grade {grade} is not a school grade (use PK, TK, K or 1 to 12).",
+                    grade=repr(cleaned.grade),
+                )
             )
         cleaned.grade = grade
     for name, limit in (("first_name", 100), ("last_name", 100), ("preferred_name", 100)):
         value = getattr(cleaned, name)
         if value and len(value) > limit:
-            raise InvalidInput(f"{name.replace('_', ' ').capitalize()} is too long.")
+            raise InvalidInput(
+                _(
+                    "{name} is too long.",
+                    name=name.replace("_", " ").capitalize(),
+                )
+            )
     return cleaned
 
 
@@ -381,7 +394,7 @@ class PeopleService:
         can_consent: bool = True,
     ) -> None:
         if student_id == guardian_id:
-            raise InvalidInput("A person cannot be their own guardian.")
+            raise InvalidInput(_("A person cannot be their own guardian."))
         with self.ctx.write("link a guardian") as session:
             student = self._get(session, student_id)
             guardian = self._get(session, guardian_id)
@@ -392,7 +405,11 @@ class PeopleService:
             )
             if exists:
                 raise InvalidInput(
-                    f"{guardian.first_name} {guardian.last_name} is already linked as a guardian."
+                    _(
+                        "{first_name} {last_name} is already linked as a guardian.",
+                        first_name=guardian.first_name,
+                        last_name=guardian.last_name,
+                    )
                 )
             link = GuardianLink(
                 student_id=student_id,
@@ -414,7 +431,7 @@ class PeopleService:
         with self.ctx.write("unlink a guardian") as session:
             link = session.get(GuardianLink, link_id)
             if link is None:
-                raise NotFound("That guardian link no longer exists.")
+                raise NotFound(_("That guardian link no longer exists."))
             student = self._get(session, link.student_id)
             guardian = self._get(session, link.guardian_id)
             session.delete(link)
@@ -435,7 +452,12 @@ class PeopleService:
     def _get(session: Session, person_id: int) -> Person:
         person = session.get(Person, person_id)
         if person is None:
-            raise NotFound(f"There is no person with id {person_id} in this database.")
+            raise NotFound(
+                _(
+                    "There is no person with id {person_id} in this database.",
+                    person_id=person_id,
+                )
+            )
         return person
 
     @staticmethod
@@ -445,8 +467,12 @@ class PeopleService:
         other = people_by_ids(session, [external_id]).get(normalise_id(external_id))
         if other is not None and other.id != own_id:
             raise InvalidInput(
-                f"Student/staff ID {external_id} already belongs to "
-                f"{other.first_name} {other.last_name}."
+                _(
+                    "Student/staff ID {external_id} already belongs to {first_name} {last_name}.",
+                    external_id=external_id,
+                    first_name=other.first_name,
+                    last_name=other.last_name,
+                )
             )
 
     @staticmethod

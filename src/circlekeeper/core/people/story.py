@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from circlekeeper.core.domain.enums import FollowUpStatus
 from circlekeeper.core.followups.queries import FOLLOW_UP_QUERY, follow_up_row
 from circlekeeper.core.followups.rows import FollowUpRow
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.names import display_name
 from circlekeeper.core.problems import NotFound
@@ -151,7 +152,12 @@ def person_story(
         conn = session.connection()
         person = conn.execute(_HEADER, {"person_id": person_id}).first()
         if person is None:
-            raise NotFound(f"There is no person with id {person_id} in this database.")
+            raise NotFound(
+                _(
+                    "There is no person with id {person_id} in this database.",
+                    person_id=person_id,
+                )
+            )
         demographics = (
             {name: getattr(person, name) for name in DEMOGRAPHIC_FIELDS}
             if viewer.can_see_demographics

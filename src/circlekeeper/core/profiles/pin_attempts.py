@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from circlekeeper.core.i18n import _
 from circlekeeper.core.problems import TryLater
 from circlekeeper.core.store.models import Profile, Setting
 
@@ -45,8 +46,13 @@ class PinAttempts:
         if left > 0:
             seconds = max(1, math.ceil(left))
             raise TryLater(
-                f"Too many wrong PINs for {profile.name}. Wait {seconds} second"
-                f"{'s' if seconds != 1 else ''}, then try again. Nothing was changed.",
+                _(
+                    "Too many wrong PINs for {name}. Wait {seconds} second"
+                    "{plural}, then try again. Nothing was changed.",
+                    name=profile.name,
+                    seconds=seconds,
+                    plural="s" if seconds != 1 else "",
+                ),
                 seconds,
             )
 

@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound, NotPermitted
 from circlekeeper.core.profiles.pin_attempts import PinAttempts
@@ -120,15 +121,20 @@ def check_pin(pin: str, stored: str | None) -> bool:
 def _clean_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
-        raise InvalidInput("Give the profile a name.")
+        raise InvalidInput(_("Give the profile a name."))
     if len(name) > MAX_NAME_LENGTH:
-        raise InvalidInput("That name is too long.")
+        raise InvalidInput(_("That name is too long."))
     return name
 
 
 def _clean_role(role: str) -> str:
     if role not in set(ProfileRole):
-        raise InvalidInput(f"Unknown role: {role!r}.")
+        raise InvalidInput(
+            _(
+                "Unknown role: {role}.",
+                role=repr(role),
+            )
+        )
     return role
 
 
@@ -137,7 +143,11 @@ def clean_pin(pin: str) -> str:
     pin = pin.strip()
     if not (pin.isdigit() and PIN_MIN_DIGITS <= len(pin) <= PIN_MAX_DIGITS):
         raise InvalidInput(
-            f"A PIN is {PIN_MIN_DIGITS} to {PIN_MAX_DIGITS} digits, with no letters or spaces."
+            _(
+                "A PIN is {pin_min_digits} to {pin_max_digits} digits, with no letters or spaces.",
+                pin_min_digits=PIN_MIN_DIGITS,
+                pin_max_digits=PIN_MAX_DIGITS,
+            )
         )
     return pin
 
@@ -222,11 +232,18 @@ class ProfileService:
         row = self.get(profile_id)
         if not row.approves:
             raise NotPermitted(
-                "Only a counselor's or an administrator's PIN can approve changes to the "
-                "profiles. Nothing was changed."
+                _(
+                    "Only a counselor's or an administrator's PIN can approve changes to the "
+                    "profiles. Nothing was changed.",
+                )
             )
         if not self.verify_pin(profile_id, pin):
-            raise NotPermitted(f"That is not {row.name}'s PIN. Nothing was changed.")
+            raise NotPermitted(
+                _(
+                    "That is not {name}'s PIN. Nothing was changed.",
+                    name=row.name,
+                )
+            )
         return Approval(row.id, row.name, _SEAL)
 
     def sign_in(self, name: str, pin: str | None) -> ProfileRow:
@@ -234,11 +251,19 @@ class ProfileService:
         row = self.find(name)
         if row is None:
             raise NotFound(
-                f"There is no profile named {name.strip()!r} in this database. Use the name "
-                'shown in Settings under "Who uses circlekeeper".'
+                _(
+                    "There is no profile named {name} in this database. Use the name "
+                    'shown in Settings under "Who uses circlekeeper".',
+                    name=repr(name.strip()),
+                )
             )
         if row.has_pin and not self.verify_pin(row.id, pin or ""):
-            raise NotPermitted(f"That is not {row.name}'s PIN. Nothing was done.")
+            raise NotPermitted(
+                _(
+                    "That is not {name}'s PIN. Nothing was done.",
+                    name=row.name,
+                )
+            )
         return row
 
     # -- changing ----------------------------------------------------------------------------
@@ -333,8 +358,10 @@ class ProfileService:
             or approval.profile_id not in {p.id for p in keepers}
         ):
             raise NotPermitted(
-                "Changing the profiles needs the PIN of a counselor or an administrator. "
-                "Nothing was changed. Ask one of them to give their PIN."
+                _(
+                    "Changing the profiles needs the PIN of a counselor or an administrator. "
+                    "Nothing was changed. Ask one of them to give their PIN.",
+                )
             )
         return _sro_problems(session)
 
@@ -351,30 +378,47 @@ class ProfileService:
         kind, profile_id = new[0]
         if kind == "no keeper":
             raise NotPermitted(
-                "Add a counselor or administrator profile with a PIN before a school resource "
-                "officer's profile: changes to the profiles are approved with that PIN. "
-                "Nothing was changed."
+                _(
+                    "Add a counselor or administrator profile with a PIN before a school resource "
+                    "officer's profile: changes to the profiles are approved with that PIN. "
+                    "Nothing was changed.",
+                )
             )
         profile = session.get(Profile, profile_id)
         who = profile.name if profile is not None else "that profile"
         raise NotPermitted(
-            "While a school resource officer has a profile, every counselor and administrator "
-            f"profile needs a PIN, so nobody can use a profile that sees more. Give {who} a PIN "
-            f"of {PIN_MIN_DIGITS} to {PIN_MAX_DIGITS} digits first. Nothing was changed."
+            _(
+                "While a school resource officer has a profile, every counselor and administrator "
+                "profile needs a PIN, so nobody can use a profile that sees more. Give {who} a PIN "
+                "of {pin_min_digits} to {pin_max_digits} digits first. Nothing was changed.",
+                who=who,
+                pin_min_digits=PIN_MIN_DIGITS,
+                pin_max_digits=PIN_MAX_DIGITS,
+            )
         )
 
     @staticmethod
     def _get(session: Session, profile_id: int) -> Profile:
         profile = session.get(Profile, profile_id)
         if profile is None:
-            raise NotFound(f"There is no profile with id {profile_id} in this database.")
+            raise NotFound(
+                _(
+                    "There is no profile with id {profile_id} in this database.",
+                    profile_id=profile_id,
+                )
+            )
         return profile
 
     @staticmethod
     def _check_unique(session: Session, name: str, own_id: int | None) -> None:
         for other_id, other_name in session.execute(select(Profile.id, Profile.name)):
             if other_id != own_id and same_name(other_name, name):
-                raise InvalidInput(f"There is already a profile named {name}.")
+                raise InvalidInput(
+                    _(
+                        "There is already a profile named {name}.",
+                        name=name,
+                    )
+                )
 
 
 def _active(session: Session) -> list[Profile]:

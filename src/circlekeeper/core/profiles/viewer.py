@@ -128,9 +128,11 @@ class Viewer:
         """Refuse, in plain words, the record-keeping work an SRO does not do."""
         if not self.can_keep_records:
             raise NotPermitted(
-                "Only a counselor or an administrator can set how long records are kept or "
-                "remove old records; a school resource officer's profile cannot. Nothing was "
-                "changed. Ask a counselor or an administrator to do it."
+                _(
+                    "Only a counselor or an administrator can set how long records are kept or "
+                    "remove old records; a school resource officer's profile cannot. Nothing was "
+                    "changed. Ask a counselor or an administrator to do it.",
+                )
             )
 
     def check_closes_lapsed(self) -> None:
@@ -192,10 +194,12 @@ class Viewer:
         """``wanted`` if this viewer may have that copy; refused in plain words otherwise."""
         if wanted not in self.audiences:
             raise NotPermitted(
-                "A school resource officer's profile can export only the copy for sharing "
-                "(no private notes, no demographic fields, marked as an education record). "
-                "Nothing was written. Choose the copy for sharing (--sharing on the command "
-                "line), or ask a counselor for the school's copy."
+                _(
+                    "A school resource officer's profile can export only the copy for sharing "
+                    "(no private notes, no demographic fields, marked as an education record). "
+                    "Nothing was written. Choose the copy for sharing (--sharing on the command "
+                    "line), or ask a counselor for the school's copy.",
+                )
             )
         return wanted
 

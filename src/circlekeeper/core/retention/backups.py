@@ -28,6 +28,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
 
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context
 from circlekeeper.core.retention.retention import (
     Mode,
@@ -116,7 +117,12 @@ def _plan_of(path: Path, key: str | None, years: int, today: date) -> RetentionP
         with engine.connect() as conn:
             revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
         if revision not in REVISIONS:
-            raise DatabaseProblem(f"{path} was not made by this version of circlekeeper.")
+            raise DatabaseProblem(
+                _(
+                    "{path} was not made by this version of circlekeeper.",
+                    path=path,
+                )
+            )
         return plan_retention(sessionmaker(engine), years, today)
     finally:
         engine.dispose()
@@ -163,7 +169,10 @@ def rewrite_backup(
     state = inspect_schema(path, key=key)
     if state.state not in (SchemaState.CURRENT, SchemaState.OUTDATED):
         raise DatabaseProblem(
-            f"{path} was not made by this version of circlekeeper, so it was not rewritten."
+            _(
+                "{path} was not made by this version of circlekeeper, so it was not rewritten.",
+                path=path,
+            )
         )
     engine = make_engine(path, key=key)
     try:
@@ -199,7 +208,7 @@ def handle_backups(
     if acting is not None and choice != "keep":
         acting.viewer().check_keeps_records()
     if choice not in CHOICES:
-        raise DatabaseProblem("Choose keep, prune or rewrite for the backups.")
+        raise DatabaseProblem(_("Choose keep, prune or rewrite for the backups."))
     pruned: list[Path] = []
     rewritten: list[Path] = []
     failed: list[tuple[Path, str]] = []

@@ -50,6 +50,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.retention import rows
@@ -148,7 +149,7 @@ def cutoff(years: int, today: date) -> date:
     due on 1 March).
     """
     if years < 1:
-        raise InvalidInput("Keep records for at least one year.")
+        raise InvalidInput(_("Keep records for at least one year."))
     try:
         return today.replace(year=today.year - years)
     except ValueError:
@@ -167,7 +168,7 @@ def set_retention_years(context: Context | sessionmaker[Session], years: int | N
     ctx = as_context(context)
     ctx.viewer().check_keeps_records()
     if years is not None and years < 1:
-        raise InvalidInput("Keep records for at least one year.")
+        raise InvalidInput(_("Keep records for at least one year."))
     with ctx.write("set how long records are kept") as session:
         row = session.get(Setting, YEARS_SETTING)
         value = "" if years is None else str(years)
@@ -261,7 +262,7 @@ def apply_retention(
     ctx = as_context(context)
     ctx.viewer().check_keeps_records()
     if mode not in ("purge", "anonymise"):
-        raise InvalidInput("Choose whether to purge or to anonymise the old records.")
+        raise InvalidInput(_("Choose whether to purge or to anonymise the old records."))
     with ctx.write(f"retention: {mode}") as session, scrub.secure_delete(session):
         limit = cutoff(years, today)
         cases = _only([c.id for c in rows.due_cases(session, limit)], case_ids)

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
 from circlekeeper.core.domain.enums import PersonKind
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.people import (
     PersonData,
@@ -69,12 +70,19 @@ def import_roster(
         raise InvalidInput(problems_summary(preview))
     if archive_missing and not viewer.can_keep_records:
         raise NotPermitted(
-            "Only a counselor or an administrator can archive the students a roster no longer "
-            "lists; a school resource officer's profile cannot. Nothing was imported. Import "
-            "without archiving, or ask a counselor or an administrator."
+            _(
+                "Only a counselor or an administrator can archive the students a roster no longer "
+                "lists; a school resource officer's profile cannot. Nothing was imported. Import "
+                "without archiving, or ask a counselor or an administrator.",
+            )
         )
     if not preview.rows:
-        raise InvalidInput(f"{preview.path.name} has no rows that can be imported.")
+        raise InvalidInput(
+            _(
+                "{name} has no rows that can be imported.",
+                name=preview.path.name,
+            )
+        )
     names = fields_for(viewer, preview)
     total = len(preview.rows)
     created = updated = unchanged = linked = archived = 0

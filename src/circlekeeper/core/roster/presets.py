@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from circlekeeper.core.i18n import _
 from circlekeeper.core.roster.rows import RosterError
 from circlekeeper.core.text import fold
 
@@ -288,14 +289,23 @@ def apply_mapping(
         if column is None:
             if saved_for:
                 raise RosterError(
-                    f"The column choices saved for {saved_for} files name the column "
-                    f"{column_text!r}, which this file does not have, so nothing was read. "
-                    f"Its columns are: {found}. Choose the columns again (or forget the "
-                    "saved choices) and read the file again."
+                    _(
+                        "The column choices saved for {saved_for} files name the column "
+                        "{column_text}, which this file does not have, so nothing was read. "
+                        "Its columns are: {found}. Choose the columns again (or forget the "
+                        "saved choices) and read the file again.",
+                        saved_for=saved_for,
+                        column_text=repr(column_text),
+                        found=found,
+                    )
                 )
             raise RosterError(
-                f"There is no column {column_text!r} in the file, so nothing was read. "
-                f"Its columns are: {found}."
+                _(
+                    "There is no column {column_text} in the file, so nothing was read. "
+                    "Its columns are: {found}.",
+                    column_text=repr(column_text),
+                    found=found,
+                )
             )
         if field_text.strip().lower() in NOT_USED:
             mapping.pop(column, None)
@@ -303,13 +313,22 @@ def apply_mapping(
         name = field_named(field_text)
         if name is None:
             raise RosterError(
-                f"{field_text!r} is not a field a roster can fill, so nothing was read. "
-                f"The fields are: {', '.join(FIELDS)}."
+                _(
+                    "{field_text} is not a field a roster can fill, so nothing was read. "
+                    "The fields are: {fields}.",
+                    field_text=repr(field_text),
+                    fields=", ".join(FIELDS),
+                )
             )
         if name in picked and picked[name] != column:
             raise RosterError(
-                f"The columns {picked[name]!r} and {column!r} are both chosen for the "
-                f"{FIELDS[name]}, so nothing was read. Choose one column for each field."
+                _(
+                    "The columns {picked} and {column} are both chosen for the "
+                    "{field}, so nothing was read. Choose one column for each field.",
+                    picked=repr(picked[name]),
+                    column=repr(column),
+                    field=FIELDS[name],
+                )
             )
         picked[name] = column
         mapping[column] = name

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from circlekeeper.core.domain.enums import PersonKind
+from circlekeeper.core.i18n import _
 from circlekeeper.core.people.people import PersonData, _clean
 from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.roster.dates import DateReading, read_date
@@ -92,9 +93,14 @@ def read_roster(
     if missing:
         found = ", ".join(repr(c) for c in columns if c) or "none"
         raise RosterError(
-            f"{path.name} has no column for the {' or the '.join(missing)}. "
-            f"Columns found: {found}. Choose which column holds it (in the import window, "
-            "or with --map COLUMN=FIELD) or rename the column in the file, and read it again."
+            _(
+                "{name} has no column for the {missing}. "
+                "Columns found: {found}. Choose which column holds it (in the import window, "
+                "or with --map COLUMN=FIELD) or rename the column in the file, and read it again.",
+                name=path.name,
+                missing=" or the ".join(missing),
+                found=found,
+            )
         )
     unmapped = [c for c in columns if c not in final]
     preview = RosterPreview(
@@ -122,8 +128,12 @@ def read_roster(
         if external_id and external_id in seen:
             first = seen[external_id]
             problems.append(
-                f"student ID {external_id} is also on line {first}; each person must be on "
-                "one line only."
+                _(
+                    "student ID {external_id} is also on line {first}; each person must be on "
+                    "one line only.",
+                    external_id=external_id,
+                    first=first,
+                )
             )
             if first not in bad:
                 preview.errors.append(
@@ -263,8 +273,12 @@ def _read_row(
     problems: list[str] = []
     if len(values) > len(columns) and any(v.strip() for v in values[len(columns) :]):
         problems.append(
-            f"it has {len(values)} values but the header has {len(columns)} columns; "
-            "check for a separator inside a value that is not in quotes."
+            _(
+                "it has {values_count} values but the header has {columns_count} columns; "
+                "check for a separator inside a value that is not in quotes.",
+                values_count=len(values),
+                columns_count=len(columns),
+            )
         )
         return None, problems, None
     raw: dict[str, str] = {}
@@ -275,8 +289,11 @@ def _read_row(
         parts = split_name(raw["full_name"])
         if parts is None:
             problems.append(
-                f"the name {raw['full_name']!r} needs both a first and a family name "
-                "('Lopez, Maria' or 'Maria Lopez')."
+                _(
+                    "the name {full_name} needs both a first and a family name "
+                    "('Lopez, Maria' or 'Maria Lopez').",
+                    full_name=repr(raw["full_name"]),
+                )
             )
         else:
             raw.setdefault("first_name", "")
@@ -286,12 +303,23 @@ def _read_row(
     for name, label in REQUIRED.items():
         if not raw.get(name) and not (problems and name != "external_id"):
             column = _column(columns, index, name if name in index else "full_name")
-            problems.append(f"the {label} is empty (column {column!r}).")
+            problems.append(
+                _(
+                    "the {label} is empty (column {column}).",
+                    label=label,
+                    column=repr(column),
+                )
+            )
     for name, limit in _LIMITS.items():
         value = raw.get(name, "")
         if len(value) > limit:
             problems.append(
-                f"the {FIELDS[name]} is {len(value)} characters long; at most {limit} fit."
+                _(
+                    "the {field} is {value_count} characters long; at most {limit} fit.",
+                    field=FIELDS[name],
+                    value_count=len(value),
+                    limit=limit,
+                )
             )
     values_out: dict[str, object] = {
         n: (v or None) for n, v in raw.items() if n in PERSON_FIELD_NAMES
@@ -300,7 +328,10 @@ def _read_row(
         grade = canonical_grade(raw["grade"])
         if grade is None:
             problems.append(
-                f"grade {raw['grade']!r} is not a school grade (use PK, TK, K or 1 to 12)."
+                _(
+                    "grade {grade} is not a school grade (use PK, TK, K or 1 to 12).",
+                    grade=repr(raw["grade"]),
+                )
             )
         values_out["grade"] = grade
     reading = None
@@ -309,28 +340,45 @@ def _read_row(
         born = reading.only or reading.month_first
         if not reading.readable:
             problems.append(
-                f"birth date {raw['birth_date']!r} is not a date this roster can read; "
-                "write it as 2010-03-04 or 03/04/2010 (month/day/year)."
+                _(
+                    "birth date {birth_date} is not a date this roster can read; "
+                    "write it as 2010-03-04 or 03/04/2010 (month/day/year).",
+                    birth_date=repr(raw["birth_date"]),
+                )
             )
         elif not all(
             date(1900, 1, 1) <= d <= date.today()
             for d in (reading.month_first, reading.day_first)
             if d is not None
         ):
-            problems.append(f"birth date {raw['birth_date']!r} is not a possible birth date.")
+            problems.append(
+                _(
+                    "birth date {birth_date} is not a possible birth date.",
+                    birth_date=repr(raw["birth_date"]),
+                )
+            )
         values_out["birth_date"] = born
     if raw.get("kind"):
         kind = _KINDS.get(fold(raw["kind"]))
         if kind is None:
             problems.append(
-                f"kind {raw['kind']!r} is not one of: student, staff, guardian, sro, community."
+                _(
+                    "kind {kind} is not one of: student, staff, guardian, sro, community.",
+                    kind=repr(raw["kind"]),
+                )
             )
         values_out["kind"] = kind or PersonKind.STUDENT.value
     for name in _BOOLEANS:
         if raw.get(name):
             answer = raw[name].lower()
             if answer not in _YES | _NO:
-                problems.append(f"{FIELDS[name]} {raw[name]!r} should be yes or no.")
+                problems.append(
+                    _(
+                        "{field} {raw} should be yes or no.",
+                        field=FIELDS[name],
+                        raw=repr(raw[name]),
+                    )
+                )
             values_out[name] = answer in _YES
     guardian = None
     if raw.get("guardian_name") or raw.get("guardian_first_name") or raw.get("guardian_last_name"):
@@ -356,12 +404,12 @@ def split_name(text: str) -> tuple[str, str] | None:
     name. None when either part would be empty.
     """
     if "," in text:
-        last, _, first = (p.strip() for p in text.partition(","))
+        last, _ignored, first = (p.strip() for p in text.partition(","))
         words = first.split()
         if len(words) > 1 and len(words[-1].rstrip(".")) == 1:
             first = " ".join(words[:-1])
     else:
-        first, _, last = text.strip().rpartition(" ")
+        first, _ignored2, last = text.strip().rpartition(" ")
     first, last = first.strip(), last.strip()
     return (first, last) if first and last else None
 
@@ -372,14 +420,17 @@ def _guardian(raw: dict[str, str], problems: list[str]) -> GuardianInfo | None:
         parts = split_name(raw["guardian_name"])
         if parts is None:
             problems.append(
-                f"guardian name {raw['guardian_name']!r} needs both a first and a family name "
-                "('Maria Lopez' or 'Lopez, Maria')."
+                _(
+                    "guardian name {guardian_name} needs both a first and a family name "
+                    "('Maria Lopez' or 'Lopez, Maria').",
+                    guardian_name=repr(raw["guardian_name"]),
+                )
             )
             return None
         first, last = parts
     if not first or not last:
         problems.append(
-            "the guardian needs both a first and a family name; one of the two columns is empty."
+            _("the guardian needs both a first and a family name; one of the two columns is empty.")
         )
         return None
     return GuardianInfo(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from circlekeeper.core.i18n import _
 from circlekeeper.core.roster.rows import RosterError, RowError
 
 _BINARY_SIGNATURES = {
@@ -47,11 +48,27 @@ def open_table(path: Path, sheet: str | None = None) -> Table:
     try:
         raw = path.read_bytes()
     except IsADirectoryError:
-        raise RosterError(f"{path} is a folder; choose the roster file itself.") from None
+        raise RosterError(
+            _(
+                "{path} is a folder; choose the roster file itself.",
+                path=path,
+            )
+        ) from None
     except FileNotFoundError:
-        raise RosterError(f"{path} does not exist. Check the file name and folder.") from None
+        raise RosterError(
+            _(
+                "{path} does not exist. Check the file name and folder.",
+                path=path,
+            )
+        ) from None
     except OSError as exc:
-        raise RosterError(f"{path} could not be read ({exc.strerror}).") from exc
+        raise RosterError(
+            _(
+                "{path} could not be read ({strerror}).",
+                path=path,
+                strerror=exc.strerror,
+            )
+        ) from exc
     if raw.startswith(b"PK\x03\x04"):
         return _workbook(path, sheet)
     text, encoding = _decode(path, raw)
@@ -61,14 +78,20 @@ def open_table(path: Path, sheet: str | None = None) -> Table:
 def _csv(path: Path, text: str, encoding: str) -> Table:
     if not text.strip():
         raise RosterError(
-            f"{path.name} is empty. Export the roster again from the student information "
-            "system, with a header line and one line per person."
+            _(
+                "{name} is empty. Export the roster again from the student information "
+                "system, with a header line and one line per person.",
+                name=path.name,
+            )
         )
     controls = sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\t\r\n")
     if controls > 8:
         raise RosterError(
-            f"{path.name} does not look like a CSV file (it holds unreadable characters). "
-            "Export the roster from the student information system as CSV."
+            _(
+                "{name} does not look like a CSV file (it holds unreadable characters). "
+                "Export the roster from the student information system as CSV.",
+                name=path.name,
+            )
         )
     first_line = text.split("\n", 1)[0].strip("\r")
     skip_lines = 0
@@ -77,13 +100,24 @@ def _csv(path: Path, text: str, encoding: str) -> Table:
         delimiter, skip_lines = first_line[4], 1  # Excel's hint line
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        for _ in range(skip_lines):
+        for _i in range(skip_lines):
             next(reader)
         header = next(reader)
     except StopIteration:
-        raise RosterError(f"{path.name} has no header line.") from None
+        raise RosterError(
+            _(
+                "{name} has no header line.",
+                name=path.name,
+            )
+        ) from None
     except csv.Error as exc:
-        raise RosterError(f"{path.name} line 1 could not be read as CSV ({exc}).") from exc
+        raise RosterError(
+            _(
+                "{name} line 1 could not be read as CSV ({exc}).",
+                name=path.name,
+                exc=exc,
+            )
+        ) from exc
 
     def lines() -> Iterator[tuple[int, list[str]] | RowError]:
         line = reader.line_num
@@ -110,25 +144,44 @@ def _workbook(path: Path, sheet: str | None) -> Table:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a zip that is not a workbook
         raise RosterError(
-            f"{path.name} looks like a zipped file but not an Excel workbook (.xlsx) that can "
-            "be read. In the program that made it, save it as .xlsx or CSV and import that."
+            _(
+                "{name} looks like a zipped file but not an Excel workbook (.xlsx) that can "
+                "be read. In the program that made it, save it as .xlsx or CSV and import that.",
+                name=path.name,
+            )
         ) from exc
     with_data = [ws.title for ws in book.worksheets if _has_data(ws)]
     if not with_data:
-        raise RosterError(f"{path.name} has no sheet with data in it.")
+        raise RosterError(
+            _(
+                "{name} has no sheet with data in it.",
+                name=path.name,
+            )
+        )
     if sheet is None:
         if len(with_data) > 1:
             names = ", ".join(repr(n) for n in with_data)
             raise SheetChoiceNeeded(
-                f"{path.name} has several sheets with data ({names}), so nothing was read. "
-                "Choose the sheet that holds the roster.",
+                _(
+                    "{name} has several sheets with data ({names}), so nothing was read. "
+                    "Choose the sheet that holds the roster.",
+                    name=path.name,
+                    names=names,
+                ),
                 with_data,
             )
         sheet = with_data[0]
     chosen = next((ws for ws in book.worksheets if ws.title.lower() == sheet.lower()), None)
     if chosen is None:
         names = ", ".join(repr(n) for n in with_data)
-        raise RosterError(f"{path.name} has no sheet named {sheet!r}. Its sheets: {names}.")
+        raise RosterError(
+            _(
+                "{name} has no sheet named {sheet}. Its sheets: {names}.",
+                name=path.name,
+                sheet=repr(sheet),
+                names=names,
+            )
+        )
     rows = chosen.iter_rows(values_only=True)
     header = [_text(v) for v in next(rows, ())]
     while header and not header[-1]:
@@ -167,8 +220,13 @@ def _decode(path: Path, raw: bytes) -> tuple[str, str]:
     for signature, what in _BINARY_SIGNATURES.items():
         if raw.startswith(signature):
             raise RosterError(
-                f"{name} looks like {what}, not a CSV file. In the program that made it, "
-                "save or export it as CSV (comma-separated values) or .xlsx and import that file."
+                _(
+                    "{name} looks like {what}, not a CSV file. In the program that made it, "
+                    "save or export it as CSV (comma-separated values) or .xlsx and import that "
+                    "file.",
+                    name=name,
+                    what=what,
+                )
             )
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="strict"), "UTF-8 (with BOM)"
@@ -176,8 +234,11 @@ def _decode(path: Path, raw: bytes) -> tuple[str, str]:
         return raw.decode("utf-16"), "UTF-16"
     if b"\x00" in raw[:8192]:
         raise RosterError(
-            f"{name} is not a text file, so it cannot be a CSV roster. "
-            "Export the roster from the student information system as CSV."
+            _(
+                "{name} is not a text file, so it cannot be a CSV roster. "
+                "Export the roster from the student information system as CSV.",
+                name=name,
+            )
         )
     try:
         return raw.decode("utf-8"), "UTF-8"

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
 from circlekeeper.core.domain.enums import PersonKind
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.names import display_name
 from circlekeeper.core.people.people import PersonData, search_text
@@ -101,9 +102,11 @@ def close_school_year(
     ctx = as_context(context)
     if not ctx.viewer().can_keep_records:
         raise NotPermitted(
-            "Only a counselor or an administrator can close the school year (moving students "
-            "up a grade and archiving those who leave); a school resource officer's profile "
-            "cannot. Nothing was changed."
+            _(
+                "Only a counselor or an administrator can close the school year (moving students "
+                "up a grade and archiving those who leave); a school resource officer's profile "
+                "cannot. Nothing was changed.",
+            )
         )
     today = ctx.clock().date()
     with ctx.write("close the school year") as session:
@@ -111,9 +114,12 @@ def close_school_year(
         closed = _parse(last.value) if last is not None else None
         if closed is not None and today - closed < _SAME_YEAR and not again:
             raise InvalidInput(
-                f"The school year was already closed on {closed.isoformat()}; closing it "
-                "again now would move every student up a second grade. Nothing was changed. "
-                "If a new school year has really begun, confirm that you mean it."
+                _(
+                    "The school year was already closed on {closed}; closing it "
+                    "again now would move every student up a second grade. Nothing was changed. "
+                    "If a new school year has really begun, confirm that you mean it.",
+                    closed=closed.isoformat(),
+                )
             )
         moved = archived = 0
         now = utcnow()

@@ -16,6 +16,7 @@ from circlekeeper.core.domain.script import KEY_PATTERN, InvalidScript, Script, 
 from circlekeeper.core.domain.script_checks import load_script, read_script_text, validate
 from circlekeeper.core.domain.script_snapshot import script_to_toml
 from circlekeeper.core.files import place_without_overwriting, private_folder, temporary_beside
+from circlekeeper.core.i18n import _
 from circlekeeper.core.paths import data_home, resources_dir
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.problems import disk_problem
@@ -112,7 +113,12 @@ class ScriptLibrary:
             for _path, script in self._scan(folder):
                 if script.key == key:
                     return script
-        raise NotFound(f"There is no script called {key!r}.")
+        raise NotFound(
+            _(
+                "There is no script called {key}.",
+                key=repr(key),
+            )
+        )
 
     def is_builtin(self, key: str) -> bool:
         return key in self._builtin_keys()
@@ -133,8 +139,11 @@ class ScriptLibrary:
         target = self.custom_dir / f"{script.key}.toml"
         if not replace_existing and target.exists():
             raise InvalidInput(
-                f"A custom script called {script.key!r} already exists; "
-                "choose another key or replace it."
+                _(
+                    "A custom script called {key} already exists; "
+                    "choose another key or replace it.",
+                    key=repr(script.key),
+                )
             )
         text = script_to_toml(script)
         # Check what we write reads back, so a bad edit never lands in the library.
@@ -153,12 +162,19 @@ class ScriptLibrary:
     def delete(self, key: str) -> None:
         """Remove a custom script. Circles run with it keep their own copy."""
         if self.is_builtin(key):
-            raise InvalidInput("Built-in scripts cannot be deleted; they come with circlekeeper.")
+            raise InvalidInput(
+                _("Built-in scripts cannot be deleted; they come with circlekeeper.")
+            )
         for path, script in self._scan(self.custom_dir):
             if script.key == key:
                 path.unlink()
                 return
-        raise NotFound(f"There is no custom script called {key!r}.")
+        raise NotFound(
+            _(
+                "There is no custom script called {key}.",
+                key=repr(key),
+            )
+        )
 
     def import_file(
         self, path: Path, *, new_key: str | None = None, replace_existing: bool = False
@@ -177,9 +193,14 @@ class ScriptLibrary:
             script = replace(script, key=new_key)
         if self.is_builtin(script.key):
             raise InvalidInput(
-                f"{path}: the key {script.key!r} belongs to a built-in script. "
-                "Import it under another key (for example "
-                f"{self._free_key(script.key + '-custom')!r})."
+                _(
+                    "{path}: the key {key} belongs to a built-in script. "
+                    "Import it under another key (for example "
+                    "{free_key}).",
+                    path=path,
+                    key=repr(script.key),
+                    free_key=repr(self._free_key(script.key + "-custom")),
+                )
             )
         self.save(script, replace_existing=replace_existing)
         return script
@@ -190,7 +211,12 @@ class ScriptLibrary:
         if destination.is_dir():
             destination = destination / f"{script.key}.toml"
         if destination.exists() and not overwrite:
-            raise InvalidInput(f"{destination} already exists; it was not overwritten.")
+            raise InvalidInput(
+                _(
+                    "{destination} already exists; it was not overwritten.",
+                    destination=destination,
+                )
+            )
         _write_atomically(destination, script_to_toml(script), overwrite=overwrite)
         return destination
 
@@ -217,12 +243,18 @@ class ScriptLibrary:
     def _check_key(self, key: str) -> None:
         if not KEY_PATTERN.match(key):
             raise InvalidInput(
-                f"{key!r} cannot be a script key: use lower-case letters, digits, '-' and '_'."
+                _(
+                    "{key} cannot be a script key: use lower-case letters, digits, '-' and '_'.",
+                    key=repr(key),
+                )
             )
         if self.is_builtin(key):
             raise InvalidInput(
-                f"{key!r} is a built-in script and cannot be changed; duplicate it and edit the "
-                "copy."
+                _(
+                    "{key} is a built-in script and cannot be changed; duplicate it and edit the "
+                    "copy.",
+                    key=repr(key),
+                )
             )
 
     def _free_key(self, base: str) -> str:
@@ -254,7 +286,12 @@ def _write_atomically(target: Path, text: str, *, overwrite: bool = True) -> Non
             place_without_overwriting(temp, target)
     except FileExistsError:
         temp.unlink(missing_ok=True)
-        raise InvalidInput(f"{target} already exists; it was not overwritten.") from None
+        raise InvalidInput(
+            _(
+                "{target} already exists; it was not overwritten.",
+                target=target,
+            )
+        ) from None
     except OSError as exc:
         temp.unlink(missing_ok=True)
         raise _unwritable(target, exc) from exc
@@ -268,8 +305,12 @@ def _unwritable(target: Path, exc: OSError) -> InvalidInput:
     if refused is not None:
         return InvalidInput(str(refused))
     return InvalidInput(
-        f"{target} could not be written ({exc.strerror or exc}); nothing was written there. "
-        "Choose a folder you can write to."
+        _(
+            "{target} could not be written ({strerror}); nothing was written there. "
+            "Choose a folder you can write to.",
+            target=target,
+            strerror=exc.strerror or exc,
+        )
     )
 
 

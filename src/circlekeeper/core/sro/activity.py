@@ -26,6 +26,7 @@ from circlekeeper.core.domain.sro import (
     ActivityType,
     TriadRole,
 )
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.viewer import Viewer
@@ -151,7 +152,12 @@ class SroActivityService:
         with self.ctx.read() as session:
             activity = self._get(session, activity_id)
             if not may_see(self.viewer, activity.officer):
-                raise NotFound(f"There is no activity with id {activity_id} in this database.")
+                raise NotFound(
+                    _(
+                        "There is no activity with id {activity_id} in this database.",
+                        activity_id=activity_id,
+                    )
+                )
             return self._row(session, activity)
 
     def entries(self, start: date | None = None, end: date | None = None) -> list[ActivityRow]:
@@ -186,53 +192,77 @@ class SroActivityService:
         )
         if int(logged or 0) + minutes > MINUTES_IN_A_DAY:
             raise InvalidInput(
-                f"Nothing was saved: with these {minutes} minutes, {on_date.isoformat()} would "
-                f"hold {int(logged or 0) + minutes} minutes of activities, more than the "
-                f"{MINUTES_IN_A_DAY} minutes in a day. Check the minutes, or the date."
+                _(
+                    "Nothing was saved: with these {minutes} minutes, {on_date} would "
+                    "hold {logged} minutes of activities, more than the "
+                    "{minutes_in_a_day} minutes in a day. Check the minutes, or the date.",
+                    minutes=minutes,
+                    on_date=on_date.isoformat(),
+                    logged=int(logged or 0) + minutes,
+                    minutes_in_a_day=MINUTES_IN_A_DAY,
+                )
             )
         place = clean_name(entry.place or "") or None
         if place is not None and len(place) > MAX_PLACE_LENGTH:
             raise InvalidInput(
-                f"Nothing was saved: the place is longer than {MAX_PLACE_LENGTH} characters."
+                _(
+                    "Nothing was saved: the place is longer than {max_place_length} characters.",
+                    max_place_length=MAX_PLACE_LENGTH,
+                )
             )
         attendance = entry.attendance
         if attendance is not None:
             if kind not in EVENT_TYPES:
                 raise InvalidInput(
-                    "Nothing was saved: a head count is kept for events (classes, school "
-                    "events, forums, parent nights, student panels, drills). Leave it empty for "
-                    "this activity."
+                    _(
+                        "Nothing was saved: a head count is kept for events (classes, school "
+                        "events, forums, parent nights, student panels, drills). Leave it empty "
+                        "for "
+                        "this activity.",
+                    )
                 )
             if not 0 <= attendance <= MAX_ATTENDANCE:
                 raise InvalidInput(
-                    f"Nothing was saved: the attendance must be a number from 0 to "
-                    f"{MAX_ATTENDANCE:,} (it was {attendance})."
+                    _(
+                        "Nothing was saved: the attendance must be a number from 0 to "
+                        "{max_attendance:,} (it was {attendance}).",
+                        max_attendance=MAX_ATTENDANCE,
+                        attendance=attendance,
+                    )
                 )
         student_id = entry.student_id
         if student_id is not None:
             if kind in EVENT_TYPES:
                 raise InvalidInput(
-                    "Nothing was saved: an event is about many people, so it is not linked to "
-                    "one student. Leave the student out, or choose the activity that was about "
-                    "this student (a mentoring session, a family contact, ...)."
+                    _(
+                        "Nothing was saved: an event is about many people, so it is not linked to "
+                        "one student. Leave the student out, or choose the activity that was about "
+                        "this student (a mentoring session, a family contact, ...).",
+                    )
                 )
             person = session.get(Person, student_id)
             if person is None or person.kind != PersonKind.STUDENT.value:
                 raise InvalidInput(
-                    "Nothing was saved: the person linked to this activity is not a student in "
-                    "this database. Choose the student again."
+                    _(
+                        "Nothing was saved: the person linked to this activity is not a student in "
+                        "this database. Choose the student again.",
+                    )
                 )
         incident_type_id = entry.incident_type_id
         if incident_type_id is not None:
             if kind not in _INCIDENT_TYPES:
                 raise InvalidInput(
-                    "Nothing was saved: an incident type is given only for an incident "
-                    "response, a citation or an arrest."
+                    _(
+                        "Nothing was saved: an incident type is given only for an incident "
+                        "response, a citation or an arrest.",
+                    )
                 )
             if session.get(IncidentType, incident_type_id) is None:
                 raise InvalidInput(
-                    "Nothing was saved: that incident type is not in this school's list. "
-                    "Choose one from the list."
+                    _(
+                        "Nothing was saved: that incident type is not in this school's list. "
+                        "Choose one from the list.",
+                    )
                 )
         return {
             "activity_type": kind.value,
@@ -249,12 +279,18 @@ class SroActivityService:
         today = self._today()
         if on > today:
             raise InvalidInput(
-                f"Nothing was saved: {on.isoformat()} is after today. The log keeps what has "
-                "happened; enter it on the day or afterwards."
+                _(
+                    "Nothing was saved: {on} is after today. The log keeps what has "
+                    "happened; enter it on the day or afterwards.",
+                    on=on.isoformat(),
+                )
             )
         if on < EARLIEST:
             raise InvalidInput(
-                f"Nothing was saved: {on.isoformat()} is too long ago. Check the year."
+                _(
+                    "Nothing was saved: {on} is too long ago. Check the year.",
+                    on=on.isoformat(),
+                )
             )
         return on
 
@@ -264,14 +300,24 @@ class SroActivityService:
         with self.ctx.read() as session:
             activity = self._get(session, activity_id)
             if not may_see(self.viewer, activity.officer):
-                raise NotFound(f"There is no activity with id {activity_id} in this database.")
+                raise NotFound(
+                    _(
+                        "There is no activity with id {activity_id} in this database.",
+                        activity_id=activity_id,
+                    )
+                )
             return activity.uuid, activity.officer
 
     @staticmethod
     def _get(session: Session, activity_id: int) -> SroActivity:
         activity = session.get(SroActivity, activity_id)
         if activity is None:
-            raise NotFound(f"There is no activity with id {activity_id} in this database.")
+            raise NotFound(
+                _(
+                    "There is no activity with id {activity_id} in this database.",
+                    activity_id=activity_id,
+                )
+            )
         return activity
 
     @staticmethod
@@ -313,7 +359,11 @@ def _activity_type(value: str) -> ActivityType:
     except ValueError:
         known = ", ".join(t.value for t in ActivityType)
         raise InvalidInput(
-            f"Nothing was saved: {value!r} is not an activity type. The types are: {known}."
+            _(
+                "Nothing was saved: {value} is not an activity type. The types are: {known}.",
+                value=repr(value),
+                known=known,
+            )
         ) from None
 
 
@@ -325,20 +375,31 @@ def _role(value: str | None, kind: ActivityType) -> TriadRole:
     except ValueError:
         known = ", ".join(r.value for r in TriadRole)
         raise InvalidInput(
-            f"Nothing was saved: {value!r} is not one of the three roles ({known})."
+            _(
+                "Nothing was saved: {value} is not one of the three roles ({known}).",
+                value=repr(value),
+                known=known,
+            )
         ) from None
 
 
 def _minutes(value: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput("Nothing was saved: give the minutes as a whole number, like 45.")
+        raise InvalidInput(_("Nothing was saved: give the minutes as a whole number, like 45."))
     if value <= 0:
         raise InvalidInput(
-            f"Nothing was saved: an activity takes at least one minute (it was {value})."
+            _(
+                "Nothing was saved: an activity takes at least one minute (it was {value}).",
+                value=value,
+            )
         )
     if value > MINUTES_IN_A_DAY:
         raise InvalidInput(
-            f"Nothing was saved: {value} minutes is more than a day ({MINUTES_IN_A_DAY} "
-            "minutes). Log each day's activity on its own date."
+            _(
+                "Nothing was saved: {value} minutes is more than a day ({minutes_in_a_day} "
+                "minutes). Log each day's activity on its own date.",
+                value=value,
+                minutes_in_a_day=MINUTES_IN_A_DAY,
+            )
         )
     return value

@@ -125,7 +125,7 @@ def clean(mou: Mou) -> Mou:
     )
     if any(len(t) > 60 for t in types):
         raise InvalidInput(
-            "An incident type is too long (at most 60 characters). Nothing was saved."
+            _("An incident type is too long (at most 60 characters). Nothing was saved.")
         )
     texts = {
         "officer_information": mou.officer_information.strip(),
@@ -134,15 +134,23 @@ def clean(mou: Mou) -> Mou:
     }
     if not texts["admissions_en"] or not texts["admissions_es"]:
         raise InvalidInput(
-            "Say in English and in Spanish whether what a student admits in a conference can be "
-            "used for a citation or charge: it is read at the opening when an officer takes part. "
-            "Nothing was saved."
+            _(
+                "Say in English and in Spanish whether what a student admits in a conference can "
+                "be "
+                "used for a citation or charge: it is read at the opening when an officer takes "
+                "part. "
+                "Nothing was saved.",
+            )
         )
     for text in texts.values():
         if len(text) > MAX_STATEMENT:
             raise InvalidInput(
-                f"A statement is too long (at most {MAX_STATEMENT} characters); it must fit on the "
-                "one-page summary. Nothing was saved."
+                _(
+                    "A statement is too long (at most {max_statement} characters); it must fit on "
+                    "the "
+                    "one-page summary. Nothing was saved.",
+                    max_statement=MAX_STATEMENT,
+                )
             )
     return replace(
         mou,
@@ -274,7 +282,12 @@ def check_lead(
     with ctx.read() as session:
         person = session.get(Person, person_id)
         if person is None:
-            raise NotFound(f"The facilitator (person {person_id}) is not in this database.")
+            raise NotFound(
+                _(
+                    "The facilitator (person {person_id}) is not in this database.",
+                    person_id=person_id,
+                )
+            )
         is_officer = person.kind == PersonKind.SRO.value
     if not is_officer or load(ctx).sro_may_lead:
         return

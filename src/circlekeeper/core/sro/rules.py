@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotPermitted
 from circlekeeper.core.profiles.viewer import ProfileRole, Viewer, same_name
@@ -33,8 +34,11 @@ def author_name(viewer: Viewer) -> str:
     name = " ".join(viewer.name.split())
     if not name:
         raise InvalidInput(
-            "Nothing was saved: an entry needs the name of whoever logs it. Choose your profile "
-            "(or enter the facilitator's name in Settings), then try again."
+            _(
+                "Nothing was saved: an entry needs the name of whoever logs it. Choose your "
+                "profile "
+                "(or enter the facilitator's name in Settings), then try again.",
+            )
         )
     return name
 
@@ -47,6 +51,9 @@ def refuse_edit(
     with ctx.write("refuse an edit") as session:
         audit.record(session, "refused", entity, uuid, actor=ctx.viewer().name, tried="edit")
     return NotPermitted(
-        f"This {what} was logged by someone else, so you cannot change or remove it; nothing "
-        "was changed. Ask its author or an administrator to correct it."
+        _(
+            "This {what} was logged by someone else, so you cannot change or remove it; nothing "
+            "was changed. Ask its author or an administrator to correct it.",
+            what=what,
+        )
     )

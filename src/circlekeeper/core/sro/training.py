@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.audit import audit
 from circlekeeper.core.domain.sro import TrainingCategory
+from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.problems import InvalidInput, NotFound, NotPermitted
 from circlekeeper.core.profiles.viewer import Viewer, same_name
@@ -94,17 +95,24 @@ def parse_hours(value: str | float | Decimal, *, what: str = "training") -> int:
         hours = Decimal(text)
     except InvalidOperation:
         raise InvalidInput(
-            f"Nothing was saved: {text!r} is not a number of hours. Type the hours the "
-            f"{what} took, like 8 or 7.5."
+            _(
+                "Nothing was saved: {text} is not a number of hours. Type the hours the "
+                "{what} took, like 8 or 7.5.",
+                text=repr(text),
+                what=what,
+            )
         ) from None
     if not hours.is_finite() or hours <= 0:
         raise InvalidInput(
-            f"Nothing was saved: a {what} needs its hours (more than 0). Type the hours it "
-            "took, like 8 or 7.5."
+            _(
+                "Nothing was saved: a {what} needs its hours (more than 0). Type the hours it "
+                "took, like 8 or 7.5.",
+                what=what,
+            )
         )
     tenths = int((hours * 10).to_integral_value())
     if tenths < 1:
-        raise InvalidInput("Nothing was saved: the shortest time counted is a tenth of an hour.")
+        raise InvalidInput(_("Nothing was saved: the shortest time counted is a tenth of an hour."))
     return tenths
 
 
@@ -191,14 +199,20 @@ class TrainingService:
         """Set the school's required hours (counselors and administrators); returns tenths."""
         if self.viewer.is_sro:
             raise NotPermitted(
-                "The required training hours are set by a counselor or an administrator; "
-                "nothing was changed."
+                _(
+                    "The required training hours are set by a counselor or an administrator; "
+                    "nothing was changed.",
+                )
             )
         tenths = parse_hours(hours, what="requirement")
         if tenths > MAX_REQUIRED_HOURS * 10:
             raise InvalidInput(
-                f"Nothing was changed: {tenths / 10:g} hours is more than any programme asks "
-                f"(at most {MAX_REQUIRED_HOURS}). Check the number."
+                _(
+                    "Nothing was changed: {tenths:g} hours is more than any programme asks "
+                    "(at most {max_required_hours}). Check the number.",
+                    tenths=tenths / 10,
+                    max_required_hours=MAX_REQUIRED_HOURS,
+                )
             )
         from circlekeeper.core.settings.settings import SettingsService
 
@@ -215,38 +229,55 @@ class TrainingService:
         trainee = clean_name(entry.trainee or "") or own
         if self.viewer.is_sro and not same_name(trainee, own):
             raise NotPermitted(
-                "An SRO's profile records only its own training; nothing was saved. A "
-                "counselor or an administrator can record someone else's."
+                _(
+                    "An SRO's profile records only its own training; nothing was saved. A "
+                    "counselor or an administrator can record someone else's.",
+                )
             )
         course = clean_name(entry.course)
         if not course:
-            raise InvalidInput("Nothing was saved: give the course's name.")
+            raise InvalidInput(_("Nothing was saved: give the course's name."))
         try:
             category = TrainingCategory(entry.category).value
         except ValueError:
             known = ", ".join(c.value for c in TrainingCategory)
             raise InvalidInput(
-                f"Nothing was saved: {entry.category!r} is not a training category. The "
-                f"categories are: {known}."
+                _(
+                    "Nothing was saved: {category} is not a training category. The "
+                    "categories are: {known}.",
+                    category=repr(entry.category),
+                    known=known,
+                )
             ) from None
         tenths = parse_hours(entry.hours)
         if tenths > MAX_HOURS * 10:
             raise InvalidInput(
-                f"Nothing was saved: {tenths / 10:g} hours is more than one course takes "
-                f"(at most {MAX_HOURS}). Record a long programme course by course."
+                _(
+                    "Nothing was saved: {tenths:g} hours is more than one course takes "
+                    "(at most {max_hours}). Record a long programme course by course.",
+                    tenths=tenths / 10,
+                    max_hours=MAX_HOURS,
+                )
             )
         if entry.completed_on > self._today():
             raise InvalidInput(
-                f"Nothing was saved: {entry.completed_on.isoformat()} is after today. Record a "
-                "training once it is completed."
+                _(
+                    "Nothing was saved: {completed_on} is after today. Record a "
+                    "training once it is completed.",
+                    completed_on=entry.completed_on.isoformat(),
+                )
             )
         if entry.completed_on < EARLIEST:
-            raise InvalidInput("Nothing was saved: that date is too long ago. Check the year.")
+            raise InvalidInput(_("Nothing was saved: that date is too long ago. Check the year."))
         provider = clean_name(entry.provider or "") or None
         for label, text in (("name", trainee), ("course", course), ("provider", provider or "")):
             if len(text) > MAX_TEXT:
                 raise InvalidInput(
-                    f"Nothing was saved: the {label} is longer than {MAX_TEXT} characters."
+                    _(
+                        "Nothing was saved: the {label} is longer than {max_text} characters.",
+                        label=label,
+                        max_text=MAX_TEXT,
+                    )
                 )
         return {
             "trainee": trainee,
@@ -261,14 +292,24 @@ class TrainingService:
         with self.ctx.read() as session:
             training = self._get(session, record_id)
             if not may_see(self.viewer, training.trainee):
-                raise NotFound(f"There is no training record with id {record_id}.")
+                raise NotFound(
+                    _(
+                        "There is no training record with id {record_id}.",
+                        record_id=record_id,
+                    )
+                )
             return training.uuid, training.trainee
 
     @staticmethod
     def _get(session: Session, record_id: int) -> TrainingRecord:
         training = session.get(TrainingRecord, record_id)
         if training is None:
-            raise NotFound(f"There is no training record with id {record_id}.")
+            raise NotFound(
+                _(
+                    "There is no training record with id {record_id}.",
+                    record_id=record_id,
+                )
+            )
         return training
 
     def _row(self, training: TrainingRecord) -> TrainingRow:

@@ -427,9 +427,12 @@ class Database:
         """
         if self.path is None:
             raise DatabaseProblem(
-                f"{self.server} is a database on the district's server: backups, encryption and "
-                "wiping free space are the server's own routine there (pg_dump, the server's "
-                "disk encryption, VACUUM), run by IT. Nothing was changed."
+                _(
+                    "{server} is a database on the district's server: backups, encryption and "
+                    "wiping free space are the server's own routine there (pg_dump, the server's "
+                    "disk encryption, VACUUM), run by IT. Nothing was changed.",
+                    server=self.server,
+                )
             )
         return self.path
 

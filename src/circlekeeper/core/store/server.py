@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from circlekeeper.core.i18n import _
 from circlekeeper.core.store.problems import DatabaseProblem, ServerUnreachable
 
 # The oldest PostgreSQL major version circlekeeper supports (trusted unaccent, EXECUTE FUNCTION).
@@ -39,19 +40,27 @@ def parse_url(url: str) -> URL:
         parsed = make_url(url)
     except ArgumentError:
         raise DatabaseProblem(
-            "The server address could not be read. Nothing was changed. Write it as "
-            "postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE."
+            _(
+                "The server address could not be read. Nothing was changed. Write it as "
+                "postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE.",
+            )
         ) from None
-    backend, _, driver = parsed.drivername.partition("+")
+    backend, _ignored, driver = parsed.drivername.partition("+")
     if backend not in SCHEMES or driver not in ("", "psycopg"):
         raise DatabaseProblem(
-            f"circlekeeper talks to PostgreSQL through psycopg 3 only, not '{parsed.drivername}'. "
-            "Nothing was changed. Write the address as postgresql+psycopg://USER@HOST/DATABASE."
+            _(
+                "circlekeeper talks to PostgreSQL through psycopg 3 only, not '{drivername}'. "
+                "Nothing was changed. Write the address as "
+                "postgresql+psycopg://USER@HOST/DATABASE.",
+                drivername=parsed.drivername,
+            )
         )
     if not parsed.database:
         raise DatabaseProblem(
-            "The server address names no database (the part after the last '/'). Nothing was "
-            "changed. Write it as postgresql+psycopg://USER@HOST:PORT/DATABASE."
+            _(
+                "The server address names no database (the part after the last '/'). Nothing was "
+                "changed. Write it as postgresql+psycopg://USER@HOST:PORT/DATABASE.",
+            )
         )
     return parsed.set(drivername="postgresql+psycopg")
 
@@ -73,18 +82,27 @@ def connection_problem(exc: BaseException, where: str) -> DatabaseProblem | None
     message = _driver_message(exc).lower()
     if "password authentication failed" in message or "no password supplied" in message:
         return DatabaseProblem(
-            f"The server {where} refused the sign-in: the user name or password is wrong. "
-            "Nothing was changed. Check them with the district's IT."
+            _(
+                "The server {where} refused the sign-in: the user name or password is wrong. "
+                "Nothing was changed. Check them with the district's IT.",
+                where=where,
+            )
         )
     if re.search(r'database "[^"]*" does not exist', message):
         return DatabaseProblem(
-            f"The server has no database named in {where}. Nothing was created or changed. "
-            "Check the name after the last '/', or ask IT to create the database."
+            _(
+                "The server has no database named in {where}. Nothing was created or changed. "
+                "Check the name after the last '/', or ask IT to create the database.",
+                where=where,
+            )
         )
     if re.search(r'role "[^"]*" does not exist', message):
         return DatabaseProblem(
-            f"The server {where} has no such user. Nothing was changed. Check the user name "
-            "with the district's IT."
+            _(
+                "The server {where} has no such user. Nothing was changed. Check the user name "
+                "with the district's IT.",
+                where=where,
+            )
         )
     if any(
         sign in message
@@ -101,8 +119,12 @@ def connection_problem(exc: BaseException, where: str) -> DatabaseProblem | None
         )
     ):
         return ServerUnreachable(
-            f"Could not reach the server {where}: nothing answered at that address and port. "
-            "Nothing was changed. Check the host name and port, and that the server is running."
+            _(
+                "Could not reach the server {where}: nothing answered at that address and port. "
+                "Nothing was changed. Check the host name and port, and that the server is "
+                "running.",
+                where=where,
+            )
         )
     if any(
         sign in message
@@ -118,13 +140,20 @@ def connection_problem(exc: BaseException, where: str) -> DatabaseProblem | None
         )
     ):
         return ServerUnreachable(
-            f"The connection to the server {where} was lost, so the last change was not saved. "
-            "Everything saved before it is safe. Check the network, then try again."
+            _(
+                "The connection to the server {where} was lost, so the last change was not saved. "
+                "Everything saved before it is safe. Check the network, then try again.",
+                where=where,
+            )
         )
     if "permission denied" in message or "row-level security" in message:
         return DatabaseProblem(
-            f"The server {where} does not let this user do that (permission denied). "
-            "Nothing was changed. Ask the district's IT which circlekeeper role you should use."
+            _(
+                "The server {where} does not let this user do that (permission denied). "
+                "Nothing was changed. Ask the district's IT which circlekeeper role you should "
+                "use.",
+                where=where,
+            )
         )
     return None
 
@@ -170,9 +199,15 @@ def server_version(engine: Engine) -> int:
         number = int(conn.execute(text("SHOW server_version_num")).scalar_one())
     if number // 10000 < MINIMUM_MAJOR:
         raise DatabaseProblem(
-            f"The server {describe(engine.url)} runs PostgreSQL {number // 10000}; circlekeeper "
-            f"needs PostgreSQL {MINIMUM_MAJOR} or newer. Nothing was changed. Ask the district's "
-            "IT to upgrade the server, or to give circlekeeper a database on a newer one."
+            _(
+                "The server {describe} runs PostgreSQL {number}; circlekeeper "
+                "needs PostgreSQL {minimum_major} or newer. Nothing was changed. Ask the "
+                "district's "
+                "IT to upgrade the server, or to give circlekeeper a database on a newer one.",
+                describe=describe(engine.url),
+                number=number // 10000,
+                minimum_major=MINIMUM_MAJOR,
+            )
         )
     return number
 

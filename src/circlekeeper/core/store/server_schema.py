@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from circlekeeper.core.i18n import _
 from circlekeeper.core.store.database import (
     CIRCLEKEEPER_TABLES,
     Database,
@@ -102,19 +103,29 @@ def open_server(url: str, *, migrate: bool = True, create: bool = True) -> Datab
         state = inspect_server(engine)
         if state.state is SchemaState.NEWER:
             raise DatabaseProblem(
-                f"{where} was made by a newer version of circlekeeper (schema "
-                f"{state.revision}). This version cannot use it safely and has not changed it. "
-                "Install the newer circlekeeper to open it."
+                _(
+                    "{where} was made by a newer version of circlekeeper (schema "
+                    "{revision}). This version cannot use it safely and has not changed it. "
+                    "Install the newer circlekeeper to open it.",
+                    where=where,
+                    revision=state.revision,
+                )
             )
         if state.state is SchemaState.EMPTY and not create:
             raise DatabaseProblem(
-                f"{where} holds no circlekeeper data yet, so there is nothing to read. Nothing "
-                "was changed. Set it up first with 'circlekeeper db upgrade --database URL'."
+                _(
+                    "{where} holds no circlekeeper data yet, so there is nothing to read. Nothing "
+                    "was changed. Set it up first with 'circlekeeper db upgrade --database URL'.",
+                    where=where,
+                )
             )
         if state.state is SchemaState.OUTDATED and not migrate:
             raise DatabaseProblem(
-                f"{where} was made by an older circlekeeper and needs upgrading: "
-                "run 'circlekeeper db upgrade'."
+                _(
+                    "{where} was made by an older circlekeeper and needs upgrading: "
+                    "run 'circlekeeper db upgrade'.",
+                    where=where,
+                )
             )
         if state.state is not SchemaState.CURRENT:
             _upgrade(engine)
@@ -141,11 +152,16 @@ def server_checks(db: Database) -> list[str]:
     with db.engine.connect() as conn:
         state = inspect_connection(conn, db.location)
         if state.state is SchemaState.OUTDATED:
-            problems.append("needs upgrading: run 'circlekeeper db upgrade'")
+            problems.append(_("needs upgrading: run 'circlekeeper db upgrade'"))
         elif state.state is SchemaState.EMPTY:
-            problems.append("holds no circlekeeper data yet")
+            problems.append(_("holds no circlekeeper data yet"))
         elif state.state is SchemaState.NEWER:
-            problems.append(f"made by a newer circlekeeper (schema {state.revision})")
+            problems.append(
+                _(
+                    "made by a newer circlekeeper (schema {revision})",
+                    revision=state.revision,
+                )
+            )
         if state.state is not SchemaState.CURRENT:
             return problems
         triggers = {
@@ -164,7 +180,13 @@ def server_checks(db: Database) -> list[str]:
             ("search_note_sync", "the search index's upkeep"),
         ):
             if triggers.get(needed, "D") == "D":
-                problems.append(f"{what} is missing or switched off (trigger {needed})")
+                problems.append(
+                    _(
+                        "{what} is missing or switched off (trigger {needed})",
+                        what=what,
+                        needed=needed,
+                    )
+                )
         unchecked = conn.execute(
             text(
                 "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND NOT convalidated "
@@ -172,5 +194,10 @@ def server_checks(db: Database) -> list[str]:
             )
         ).scalar_one()
         if unchecked:
-            problems.append(f"{unchecked} references between records are not enforced")
+            problems.append(
+                _(
+                    "{unchecked} references between records are not enforced",
+                    unchecked=unchecked,
+                )
+            )
     return sorted(set(problems), key=problems.index)

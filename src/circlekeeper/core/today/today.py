@@ -293,7 +293,12 @@ def student_history(
     entries: list[HistoryEntry] = []
     with as_context(context).read() as session:
         if session.get(Person, person_id) is None:
-            raise NotFound(f"There is no person with id {person_id} in this database.")
+            raise NotFound(
+                _(
+                    "There is no person with id {person_id} in this database.",
+                    person_id=person_id,
+                )
+            )
         case_roles: dict[int, str] = {}
         for case, role in session.execute(
             select(Case, CaseParty.role)
