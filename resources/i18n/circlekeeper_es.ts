@@ -12356,12 +12356,12 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         <message>
             <location filename="../../src/circlekeeper/core/agreements/commands.py" />
             <source>What will be done, in Spanish</source>
-            <translation type="unfinished">Lo que se hará, en español</translation>
+            <translation>Lo que se hará, en español</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/agreements/commands.py" />
             <source>How it will be checked, in Spanish</source>
-            <translation type="unfinished">Cómo se verificará, en español</translation>
+            <translation>Cómo se verificará, en español</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/agreements/placeholders.py" />
@@ -12601,7 +12601,7 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         <message>
             <location filename="../../src/circlekeeper/core/cases/eligibility.py" />
             <source>This circle cannot be held:</source>
-            <translation type="unfinished" />
+            <translation>Este círculo no se puede realizar:</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/cases/eligibility.py" />
@@ -14010,6 +14010,11 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/profiles/viewer.py" />
+            <source>A letter to a family comes from the counseling office; a school resource officer's profile cannot write one. Nothing was written. Ask a counselor.</source>
+            <translation>Una carta a la familia la envía la oficina de consejería; un perfil de oficial de recursos escolares (SRO) no puede escribirla. No se escribió nada. Pídaselo a un/a consejero/a.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/profiles/viewer.py" />
             <source>A consent form goes to a family from the counseling office; a school resource officer's profile cannot print one. Nothing was written. Ask a counselor.</source>
             <translation>Un formulario de consentimiento lo envía a la familia la oficina de consejería; el perfil de un oficial de recursos escolares no puede imprimirlo. No se escribió nada. Pídaselo a un consejero o una consejera.</translation>
         </message>
@@ -14827,6 +14832,26 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/store/server_roles.py" />
             <source>The server role {role} is not in the group its profile ({name}, {kind}) needs, so it may not open circlekeeper's records.</source>
             <translation>El rol del servidor {role} no está en el grupo que necesita su perfil ({name}, {kind}), así que no puede abrir los registros de circlekeeper.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server_roles.py" />
+            <source>{login} is not a plain role name: use lower-case letters, digits and underscores, starting with a letter (for example dana_whitfield).</source>
+            <translation>{login} no es un nombre de rol válido: use letras minúsculas, números y guiones bajos, y empiece con una letra (por ejemplo dana_whitfield).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server_roles.py" />
+            <source>{login} is one of circlekeeper's groups, not a person's role.</source>
+            <translation>{login} es uno de los grupos de circlekeeper, no el rol de una persona.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server_roles.py" />
+            <source>Only the database's owner (the role that runs circlekeeper db upgrade) may add people's roles. Nothing was changed.</source>
+            <translation>Solo el propietario de la base de datos (el rol que ejecuta circlekeeper db upgrade) puede añadir los roles de las personas. No se cambió nada.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/store/server_roles.py" />
+            <source>There is no profile called {profile_name}. Add the person in Settings, under 'Who uses circlekeeper', then run this again. Nothing was changed.</source>
+            <translation>No hay ningún perfil llamado {profile_name}. Añada a la persona en Configuración, en «Quién usa circlekeeper», y vuelva a ejecutar esto. No se cambió nada.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/store/server_schema.py" />

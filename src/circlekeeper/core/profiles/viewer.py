@@ -155,8 +155,10 @@ class Viewer:
         """Refuse, in plain words, a family letter from an SRO's profile."""
         if not self.can_write_family_letter:
             raise NotPermitted(
-                "A letter to a family comes from the counseling office; a school resource "
-                "officer's profile cannot write one. Nothing was written. Ask a counselor."
+                _(
+                    "A letter to a family comes from the counseling office; a school resource "
+                    "officer's profile cannot write one. Nothing was written. Ask a counselor.",
+                )
             )
 
     def check_writes_consent_form(self) -> None:

@@ -48,15 +48,14 @@ def is_server(sessions: sessionmaker[Session]) -> bool:
 
 
 def _refused(head: str, role: str) -> NotPermitted:
-    return NotPermitted(
-        head
-        + " "
-        + _(
-            "Nothing was read or changed. Ask the district's IT to run: circlekeeper db roles "
-            "add {role} --as 'YOUR NAME' (with the server's URL).",
-            role=role,
-        )
+    """``head`` (already in the reader's language) and what to ask IT for."""
+    ask = _(
+        "Nothing was read or changed. Ask the district's IT to run: circlekeeper db roles "
+        "add {role} --as 'YOUR NAME' (with the server's URL).",
+        role=role,
     )
+    sentences = (head, ask)
+    return NotPermitted(" ".join(sentences))
 
 
 def server_viewer(sessions: sessionmaker[Session]) -> Viewer | None:
@@ -126,16 +125,26 @@ def add_person_role(
     kind, linked to that profile. Run by the database's owner. Returns the group's name."""
     if not ROLE_NAME.match(login):
         raise InvalidInput(
-            f"{login!r} is not a plain role name: use lower-case letters, digits and "
-            "underscores, starting with a letter (for example dana_whitfield)."
+            _(
+                "{login} is not a plain role name: use lower-case letters, digits and "
+                "underscores, starting with a letter (for example dana_whitfield).",
+                login=repr(login),
+            )
         )
     if login in GROUPS.values():
-        raise InvalidInput(f"{login} is one of circlekeeper's groups, not a person's role.")
+        raise InvalidInput(
+            _(
+                "{login} is one of circlekeeper's groups, not a person's role.",
+                login=login,
+            )
+        )
     with sessions.begin() as session:
         if not session.scalar(_KEEPER):
             raise NotPermitted(
-                "Only the database's owner (the role that runs circlekeeper db upgrade) may "
-                "add people's roles. Nothing was changed."
+                _(
+                    "Only the database's owner (the role that runs circlekeeper db upgrade) may "
+                    "add people's roles. Nothing was changed.",
+                )
             )
         profile = next(
             (
@@ -147,8 +156,11 @@ def add_person_role(
         )
         if profile is None:
             raise NotFound(
-                f"There is no profile called {profile_name!r}. Add the person in Settings, "
-                "under 'Who uses circlekeeper', then run this again. Nothing was changed."
+                _(
+                    "There is no profile called {profile_name}. Add the person in Settings, "
+                    "under 'Who uses circlekeeper', then run this again. Nothing was changed.",
+                    profile_name=repr(profile_name),
+                )
             )
         group = GROUPS[profile.role]
         exists = session.scalar(
