@@ -44,7 +44,7 @@ def database_argument(value: str) -> Path | str:
 
     A URL must stay text: ``Path`` would fold its ``//`` and make a folder of its scheme.
     """
-    from circlekeeper.core.store.server import is_server_url
+    from circlekeeper.core.store.addresses import is_server_url
 
     return value if is_server_url(value) else Path(value)
 

@@ -49,8 +49,9 @@ def _passphrase(path: Path | str, env: str) -> str | None:
 def run(args: argparse.Namespace) -> int:
     from circlekeeper.core.merge import merge_database, open_source, preview_merge
     from circlekeeper.core.merge.source import same_file
+    from circlekeeper.core.store.addresses import is_server_url
     from circlekeeper.core.store.database import open_database
-    from circlekeeper.core.store.server import describe, is_server_url
+    from circlekeeper.core.store.server import describe
 
     into = args.into
     source = database_argument(args.source)

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from circlekeeper.core.i18n import _
+from circlekeeper.core.store.addresses import is_server_url
 from circlekeeper.core.store.database import (
     Database,
     SchemaState,
@@ -19,7 +20,6 @@ from circlekeeper.core.store.database import (
     quick_check,
 )
 from circlekeeper.core.store.problems import DatabaseProblem, integrity_summary
-from circlekeeper.core.store.server import is_server_url
 
 
 def same_file(one: Path, other: Path) -> bool:

@@ -482,7 +482,7 @@ def open_database(
     A PostgreSQL URL (``postgresql+psycopg://...``) opens the district's server instead
     (:func:`circlekeeper.core.store.server_schema.open_server`); a passphrase does not apply.
     """
-    from circlekeeper.core.store.server import is_server_url
+    from circlekeeper.core.store.addresses import is_server_url
 
     if is_server_url(path):
         from circlekeeper.core.store.server_schema import open_server

@@ -17,21 +17,13 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from circlekeeper.core.i18n import _
+from circlekeeper.core.store.addresses import SCHEMES
 from circlekeeper.core.store.problems import DatabaseProblem, ServerUnreachable
 
 # The oldest PostgreSQL major version circlekeeper supports (trusted unaccent, EXECUTE FUNCTION).
 MINIMUM_MAJOR = 13
-SCHEMES = ("postgresql", "postgres")
 CONNECT_TIMEOUT = 10  # seconds: a wrong host says so quickly instead of hanging a counselor
 LOST_AFTER = 8  # seconds without an answer before a connection counts as lost
-
-
-def is_server_url(target: object) -> bool:
-    """Whether a ``--database`` value names a server (``postgresql[+psycopg]://...``)."""
-    value = str(target)
-    return any(
-        value.startswith(f"{scheme}://") or value.startswith(f"{scheme}+") for scheme in SCHEMES
-    )
 
 
 def parse_url(url: str) -> URL:
