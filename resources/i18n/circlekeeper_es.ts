@@ -7106,7 +7106,7 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
             <source>Title</source>
-            <translation>Tít&amp;ulo</translation>
+            <translation>Título</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
@@ -7251,12 +7251,12 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
             <source>&amp;Case</source>
-            <translation>&amp;Caso</translation>
+            <translation>Ca&amp;so</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
             <source>&amp;Facilitator</source>
-            <translation>&amp;Facilitador/a</translation>
+            <translation>Facili&amp;tador/a</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/circles/plan.py" />
