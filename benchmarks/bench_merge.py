@@ -43,7 +43,7 @@ def _share_people(path: Path, laptop: int, first: Path | None) -> None:
         )
         if first is not None:
             columns = (
-                "first_name, last_name, preferred_name, pronouns, grade, school, external_id, "
+                "first_name, last_name, preferred_name, pronouns, grade, external_id, "
                 "birth_date, email, phone, title, gender, race_ethnicity, disability, "
                 "english_learner, low_income, search_text, archived_at"
             )
