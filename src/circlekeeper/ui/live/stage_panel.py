@@ -52,7 +52,9 @@ class StagePanel(QWidget):
         self.words = _sized(QLabel(inner), WORDS_POINTS)
         self.words.setAccessibleName(self.tr("Facilitator's words"))
         self.ask_caption = self._caption(self.tr("Question for the circle (on the projector)"))
-        self.question = _sized(QLabel(inner), QUESTION_POINTS, bold=True)
+        # The question stays in sight below the keeper's words however long they run (in
+        # Spanish they are about a third longer): only the words above it scroll.
+        self.question = _sized(QLabel(self), QUESTION_POINTS, bold=True)
         self.question.setAccessibleName(self.tr("Question for the circle"))
         self.question.setObjectName("question")
         self.question.setStyleSheet(
@@ -76,8 +78,6 @@ class StagePanel(QWidget):
             self.read_aloud,
             self.say_caption,
             self.words,
-            self.ask_caption,
-            self.question,
         ):
             layout.addWidget(widget)
         self.tips_button = QPushButton(inner)
@@ -100,7 +100,10 @@ class StagePanel(QWidget):
             layout.addWidget(part)
         layout.addStretch(1)
         scroll.setWidget(inner)
-        outer.addWidget(scroll)
+        outer.addWidget(scroll, 1)
+        outer.addSpacing(6)
+        outer.addWidget(self.ask_caption)
+        outer.addWidget(self.question)
         self._stage_index = -1
         self._notes: list[NoteRow] = []
 
