@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from circlekeeper.core.reports.common import day_label, empty_message
+from circlekeeper.core.export.templates import format_date
+from circlekeeper.core.reports.common import empty_message
 
 
 def test_an_empty_report_names_its_period_in_words_in_both_languages() -> None:
@@ -15,5 +16,5 @@ def test_an_empty_report_names_its_period_in_words_in_both_languages() -> None:
 
 
 def test_a_day_in_words() -> None:
-    assert day_label(date(2027, 1, 31)).en == "January 31, 2027"
-    assert day_label(date(2027, 1, 31)).es == "31 de enero de 2027"
+    assert format_date(date(2027, 1, 31)) == "January 31, 2027"
+    assert format_date(date(2027, 1, 31), "es") == "31 de enero de 2027"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from circlekeeper.core.export.templates import format_date
 from circlekeeper.core.reports.model import Column, Text, Unit
 
 ALL_LABEL = Text("All", "Total")
@@ -110,19 +111,13 @@ def suppression_rule(min_cell: int, unsuppressed: bool) -> Text:
     )
 
 
-def day_label(day: date) -> Text:
-    """A day in words, as a US school writes it and as it is said in Spanish."""
-    en, es = _MONTHS[day.month - 1]
-    return Text(f"{en} {day.day}, {day.year}", f"{day.day} de {es} de {day.year}")
-
-
 def empty_message(start: date, end: date) -> Text:
     """What a report says when nothing was recorded in its period."""
-    first, last = day_label(start), day_label(end)
     return Text(
-        f"Nothing was recorded from {first.en} to {last.en} for this report, "
-        "so it has no figures. Choose another period or school.",
-        f"No se registró nada del {first.es} al {last.es} para este informe, "
+        f"Nothing was recorded from {format_date(start)} to {format_date(end)} for this "
+        "report, so it has no figures. Choose another period or school.",
+        f"No se registró nada del {format_date(start, 'es')} al {format_date(end, 'es')} "
+        "para este informe, "
         "así que no tiene cifras. Elija otro periodo u otra escuela.",
     )
 
