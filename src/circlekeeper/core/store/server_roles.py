@@ -54,8 +54,7 @@ def _refused(head: str, role: str) -> NotPermitted:
         "add {role} --as 'YOUR NAME' (with the server's URL).",
         role=role,
     )
-    sentences = (head, ask)
-    return NotPermitted(" ".join(sentences))
+    return NotPermitted(" ".join((head, ask)))
 
 
 def server_viewer(sessions: sessionmaker[Session]) -> Viewer | None:
