@@ -77,6 +77,9 @@ def test_one_circles_open_transaction_does_not_hold_up_another_circle(
     second = running_circle(server, tmp_path / "scripts", actor="Keeper B")
     held = HeldOpen(server)
     keeper_a = FacilitationService(held, first)
+    # A's action takes the ordinary path, whose transaction can be held open (a key press by
+    # the one-statement lane never leaves one open); B's go by the lane, as on a server.
+    keeper_a.lane = None
     keeper_b = FacilitationService(Context(server.sessions, actor="Keeper B"), second)
     keeper_a.next_speaker()  # the piece in someone's hands, so passing is allowed
     keeper_b.next_speaker()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from circlekeeper.core.domain.live import LiveState, MoveNotAllowed
+from circlekeeper.core.domain.live import LiveState, MoveNotAllowed, TurnTaken
 from circlekeeper.core.facilitation.rows import NoteRow
 from circlekeeper.core.i18n import _
 from circlekeeper.core.problems import InvalidInput
@@ -118,14 +118,56 @@ def copy_state(state: LiveState) -> LiveState:
     return LiveState.from_dict(state.to_dict())
 
 
+@dataclass(frozen=True)
+class Moved:
+    """What a move asks of the stored rows besides the live state itself."""
+
+    turn: TurnTaken | None = None  # a finished turn to record
+    removed_turn: int | None = None  # the stored turn that ``back`` undid
+    stage_changed: bool = False  # the open stage ends and the state's new one begins
+    left: int | None = None  # the participant who left early
+
+
+def move_state(state: LiveState, action: Action) -> Moved:
+    """Apply one of :data:`STATE_MOVES` to ``state``: the one dispatch from an action to
+    :class:`LiveState`, shared by the server's transaction, its one-statement lane and the
+    laptop's journal. Raises :class:`MoveNotAllowed` when the move makes no sense now."""
+    kind, args, now = action.kind, action.args, action.at
+    if kind == "next_speaker":
+        return Moved(turn=state.next_speaker(now))
+    if kind == "pass_turn":
+        return Moved(turn=state.pass_turn(now))
+    if kind in ("next_stage", "previous_stage"):
+        getattr(state, kind)(now)
+        return Moved(stage_changed=True)
+    if kind in _PLAIN_MOVES:  # the timers
+        getattr(state, kind)(now)
+    elif kind == "choose_speaker":
+        state.choose_speaker(int(args["participant_id"]), now)
+    elif kind == "set_mode":
+        state.set_mode(str(args["mode"]), now)
+    elif kind == "back":
+        return Moved(removed_turn=state.back(now))
+    elif kind == "leave_early":
+        participant_id = int(args["participant_id"])
+        state.leave_early(participant_id, now)
+        return Moved(left=participant_id)
+    elif kind == "set_display":
+        state.set_display(**display_args(args))
+    elif kind == "skip_downtime":
+        state.skip(float(args["seconds"]))
+    else:
+        raise InvalidInput(_("Unknown live action: {kind}.", kind=repr(kind)))
+    return Moved()
+
+
 def move_in_memory(state: LiveState, action: Action, participants: set[int]) -> LiveState | NoteRow:
     """Apply ``action`` to ``state`` on the laptop only, as the service applies it on the server.
 
     Returns the state, or for a note the note as it will be stored. A move that makes no sense
     raises :class:`InvalidInput` with the same words as online.
     """
-    kind, args, now = action.kind, action.args, action.at
-    if kind not in OFFLINE_KINDS:
+    if action.kind not in OFFLINE_KINDS:
         raise InvalidInput(
             _(
                 "The server cannot be reached, and this needs it. Everything done so far is "
@@ -133,22 +175,9 @@ def move_in_memory(state: LiveState, action: Action, participants: set[int]) -> 
             )
         )
     try:
-        if kind == "add_note":
+        if action.kind == "add_note":
             return _note(state, action, participants)
-        if kind in _PLAIN_MOVES:
-            getattr(state, kind)(now)
-        elif kind == "choose_speaker":
-            state.choose_speaker(int(args["participant_id"]), now)
-        elif kind == "set_mode":
-            state.set_mode(str(args["mode"]), now)
-        elif kind == "back":
-            state.back(now)
-        elif kind == "leave_early":
-            state.leave_early(int(args["participant_id"]), now)
-        elif kind == "set_display":
-            state.set_display(**display_args(args))
-        elif kind == "skip_downtime":
-            state.skip(float(args["seconds"]))
+        move_state(state, action)
     except MoveNotAllowed as exc:
         raise InvalidInput(str(exc)) from None
     state.mark_applied(action.id)

@@ -41,6 +41,7 @@ from circlekeeper.core.facilitation.queries import (
     visible_notes,
 )
 from circlekeeper.core.facilitation.rows import Joined, LiveSession, NoteRow
+from circlekeeper.core.facilitation.server_lane import server_lane_for
 from circlekeeper.core.facilitation.stored import seat_late, store_note
 from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
@@ -79,6 +80,8 @@ class FacilitationService:
         self.offline: OfflineCircle | None = None
         # What ending the circle did to its case (moved it along, or needs asking).
         self.case_move: CaseMove | None = None
+        # On a server, each key press in one statement (core/facilitation/server_lane.py).
+        self.lane = server_lane_for(self.ctx.sessions, circle_id)
 
     @property
     def viewer(self) -> Viewer:
@@ -167,6 +170,8 @@ class FacilitationService:
             if circle.live_state is None or circle.script_snapshot is None:
                 raise InvalidInput(_("This circle has not been started."))
             state = load_state(circle.live_state)
+            if self.lane is not None and circle.status == CircleStatus.IN_PROGRESS.value:
+                self.lane.remember(circle.live_state)
             on = (circle.started_at or moment(self._clock())).astimezone().date()
             rows = participant_rows(session, circle.id, on)
             return LiveSession(
@@ -333,6 +338,11 @@ class FacilitationService:
 
         Returns the new state, the note kept, or for a late arrival a :class:`Joined`.
         """
+        if self.lane is not None:
+            stored = self.lane.store(action, self.context_of(action).actor())
+            if stored is not None:
+                self.ctx.committed(stored.changes)
+                return stored.result
         if action.kind == "add_note":
             return store_note(self, action)
         if action.kind == "join_late":
@@ -439,11 +449,12 @@ class FacilitationService:
             except MoveNotAllowed as exc:
                 raise InvalidInput(str(exc)) from None
             state.mark_applied(action.id)
+            raw = dump_state(state)
             session.execute(
-                update(Circle)
-                .where(Circle.id == self.circle_id)
-                .values(live_state=dump_state(state))
+                update(Circle).where(Circle.id == self.circle_id).values(live_state=raw)
             )
+        if self.lane is not None:
+            self.lane.remember(raw)
         return result if isinstance(result, Joined) else state
 
     def context_of(self, action: Action) -> Context:
@@ -467,6 +478,8 @@ class FacilitationService:
         status, raw = row
         if raw is None:
             raise InvalidInput(_("This circle has not been started."))
+        if self.lane is not None:
+            self.lane.remember(str(raw) if status == CircleStatus.IN_PROGRESS.value else None)
         return str(status), str(raw)
 
     def _circle(self, session: Session) -> Circle:

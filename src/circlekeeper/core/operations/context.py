@@ -114,6 +114,11 @@ class Context:
         found: Changes = getattr(self._local, "last", NO_CHANGES)
         return found
 
+    def committed(self, found: Changes) -> None:
+        """Tell the listeners of an operation committed in one statement outside :meth:`write`
+        (a key press of a live circle on a server, ``core/facilitation/server_lane.py``)."""
+        self._announce(found)
+
     def _announce(self, found: Changes) -> None:
         self._local.last = found
         if not found:

@@ -1,0 +1,303 @@
+"""A running circle's key presses on a district server: one statement each.
+
+The ordinary path (:meth:`FacilitationService._act`) takes a pooled connection (the pool tests
+it first), opens a transaction, reads the circle's state, writes the rows and the state and
+commits: about eight round trips and a few milliseconds of ORM work for each key press. With
+twenty schools' keepers pressing at once on a small server, those queue behind each other.
+
+The lane keeps, for the one circle it runs, the live state exactly as last stored. An action
+moves a fresh copy of that state in memory with the same
+:func:`~circlekeeper.core.facilitation.actions.move_state` as every other path, then sends
+**one statement**, committed on its own: the circle's state is replaced only if the stored
+one is still the one the move started from (its md5), and the rows the move asks for (a turn, a
+stage, a note and its audit line) are inserted by the same statement from that row, so either
+everything of the action is stored or nothing is. Row ids come from the tables' own sequences,
+a few reserved at a time, so the state can name its turn before the statement is sent. Two
+round trips in all: the pool's test of the connection it lends, and the statement.
+
+Whenever the lane cannot be sure (it has no state yet, the stored state is not the one it
+remembers because another window moved the circle, the circle is not running, the move is one
+it does not take, the server refused the statement), it forgets what it remembered and returns
+``None``: the ordinary path then runs the action, reads afresh, and gives the plain words. An
+action is stored once by either path (its id is remembered in the state, a note's id is its
+uuid), so a statement whose answer was lost with the connection is never stored twice.
+
+Only on PostgreSQL; a file on the laptop has no round trips to save.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from circlekeeper.core.domain.enums import CircleStatus
+from circlekeeper.core.domain.live import LiveState, MoveNotAllowed
+from circlekeeper.core.facilitation.actions import Action, move_state
+from circlekeeper.core.facilitation.moves import turn_values
+from circlekeeper.core.facilitation.queries import dump_state, load_state, moment
+from circlekeeper.core.facilitation.rows import NoteRow
+from circlekeeper.core.operations.changes import Changes
+
+# What the lane takes: every move whose rows are at most one turn or one stage, and notes.
+# Going back (deletes a turn) and leaving early (updates a participant) are rare and take the
+# ordinary path.
+LANE_MOVES = frozenset(
+    {
+        "next_speaker",
+        "pass_turn",
+        "choose_speaker",
+        "set_mode",
+        "next_stage",
+        "previous_stage",
+        "start_timer",
+        "pause_timer",
+        "reset_timer",
+        "set_display",
+        "skip_downtime",
+    }
+)
+RESERVE = 16  # ids taken from a table's sequence at a time
+
+_MOVED = (
+    "UPDATE circle SET live_state = %(state)s, updated_at = %(now)s"
+    " WHERE id = %(circle)s AND status = %(running)s AND md5(live_state) = %(was)s"
+    " RETURNING id"
+)
+_STATE_ONLY = _MOVED
+_WITH_TURN = (
+    f"WITH moved AS ({_MOVED})"
+    " INSERT INTO turn (id, uuid, created_at, updated_at, circle_id, stage_index, round_number,"
+    " participant_id, passed, started_at, duration_ms)"
+    " SELECT %(row)s, %(uuid)s, %(now)s, %(now)s, moved.id, %(stage_index)s, %(round_number)s,"
+    " %(participant_id)s, %(passed)s, %(started_at)s, %(duration_ms)s FROM moved"
+)
+_WITH_STAGE = (
+    f"WITH moved AS ({_MOVED}),"
+    " ended AS (UPDATE stage_record SET ended_at = %(now)s, updated_at = %(now)s"
+    " WHERE id = %(ended)s AND circle_id = %(circle)s AND EXISTS (SELECT 1 FROM moved))"
+    " INSERT INTO stage_record (id, uuid, created_at, updated_at, circle_id, stage_index,"
+    " started_at)"
+    " SELECT %(row)s, %(uuid)s, %(now)s, %(now)s, moved.id, %(stage_index)s, %(now)s FROM moved"
+)
+_NOTE = (
+    "WITH live AS (SELECT id FROM circle WHERE id = %(circle)s AND status = %(running)s"
+    " AND md5(live_state) = %(was)s"
+    " AND (%(about)s::integer IS NULL OR EXISTS (SELECT 1 FROM participant"
+    " WHERE participant.id = %(about)s::integer AND participant.circle_id = %(circle)s))),"
+    " kept AS (INSERT INTO note (id, uuid, created_at, updated_at, circle_id, stage_index,"
+    " participant_id, privacy, author, text)"
+    " SELECT %(row)s, %(uuid)s, %(at)s, %(now)s, live.id, %(stage_index)s, %(about)s::integer,"
+    " %(privacy)s, %(author)s, %(text)s FROM live"
+    " ON CONFLICT (uuid) DO NOTHING RETURNING uuid)"
+    " INSERT INTO audit_event (uuid, at, actor, action, entity, entity_uuid, detail)"
+    " SELECT %(audit_uuid)s, %(now)s, %(actor)s, 'add_note', 'note', kept.uuid, %(detail)s"
+    " FROM kept"
+)
+
+
+@dataclass
+class Stored:
+    """What the lane stored: the service's result and what changed, for the screens."""
+
+    result: LiveState | NoteRow
+    changes: Changes
+
+
+class ServerLane:
+    """One circle's actions on a server in one statement each (see the module's text)."""
+
+    def __init__(self, engine: Engine, circle_id: int) -> None:
+        self._engine = engine
+        self.circle_id = circle_id
+        self._lock = threading.Lock()
+        self._raw: str | None = None  # the live state as stored
+        self._ids: dict[str, list[int]] = {}
+
+    # -- what the ordinary path tells it ---------------------------------------------------
+
+    def remember(self, raw: str | None) -> None:
+        """The live state as it is stored now (read or written by the ordinary path)."""
+        with self._lock:
+            self._raw = raw
+
+    # -- storing one action ----------------------------------------------------------------
+
+    def store(self, action: Action, actor: str) -> Stored | None:
+        """Store ``action`` in one statement; None when the ordinary path should run it."""
+        if action.kind not in LANE_MOVES and action.kind != "add_note":
+            return None
+        with self._lock:
+            if self._raw is None:
+                return None
+            try:
+                if action.kind == "add_note":
+                    return self._note(action, actor, self._raw)
+                return self._move(action, self._raw)
+            except MoveNotAllowed:
+                return None  # the ordinary path gives the words
+            except Exception:
+                # The server refused it or the connection dropped: the ordinary path runs the
+                # action on a tested connection (a new one, once the server answers again) and
+                # says what is wrong in plain words, or hands the circle to the laptop.
+                self._raw = None
+                return None
+
+    def _move(self, action: Action, raw: str) -> Stored | None:
+        state = load_state(raw)
+        if action.id in state.applied:
+            return Stored(state, Changes())  # stored before: nothing doubles
+        moved = move_state(state, action)
+        now = moment(action.at)
+        params: dict[str, Any] = {
+            "circle": self.circle_id,
+            "running": CircleStatus.IN_PROGRESS.value,
+            "was": _md5(raw),
+            "now": now,
+        }
+        ids: dict[str, list[int]] = {"circle": [self.circle_id]}
+        if moved.turn is not None:
+            row = self._reserve("turn")
+            state.note_turn_id(row)
+            statement = _WITH_TURN
+            params.update(turn_values(self.circle_id, moved.turn), row=row, uuid=_uuid())
+            ids["turn"] = [row]
+        elif moved.stage_changed:
+            row = self._reserve("stage_record")
+            params.update(
+                ended=state.stage_record_id, row=row, uuid=_uuid(), stage_index=state.stage_index
+            )
+            state.stage_record_id = row
+            statement = _WITH_STAGE
+            ids["stage_record"] = [row]
+        elif moved.removed_turn is not None or moved.left is not None:
+            return None
+        else:
+            statement = _STATE_ONLY
+        state.mark_applied(action.id)
+        new_raw = dump_state(state)
+        params["state"] = new_raw
+        if self._execute(statement, params) != 1:
+            self._raw = None  # moved elsewhere, or not running: read afresh
+            return None
+        self._raw = new_raw
+        return Stored(state, Changes.of(ids=ids))
+
+    def _note(self, action: Action, actor: str, raw: str) -> Stored | None:
+        args = action.args
+        state = load_state(raw)
+        stage_index = args.get("stage_index")
+        index = state.stage_index if stage_index is None else int(stage_index)
+        if not 0 <= index < len(state.stages):
+            return None
+        about = args.get("participant_id")
+        privacy = str(args["privacy"])
+        row = self._reserve("note")
+        at = datetime.fromtimestamp(action.at, UTC)
+        # The audit line says a note exists, never what it says (as the ordinary path writes it).
+        detail = json.dumps(
+            {"circle_id": self.circle_id, "privacy": privacy},
+            default=str,
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+        params = {
+            "circle": self.circle_id,
+            "running": CircleStatus.IN_PROGRESS.value,
+            "was": _md5(raw),
+            "about": None if about is None else int(about),
+            "row": row,
+            "uuid": action.id,
+            "at": at,
+            "now": datetime.now(UTC),
+            "stage_index": index,
+            "privacy": privacy,
+            "author": actor or None,
+            "text": str(args["text"]),
+            "audit_uuid": _uuid(),
+            "actor": actor,
+            "detail": detail,
+        }
+        if self._execute(_NOTE, params) != 1:
+            # Not running, moved on, not one of this circle's people, or kept before: the
+            # ordinary path says which (and gives back a note kept before).
+            self._raw = None
+            return None
+        note = NoteRow(
+            row,
+            action.id,
+            index,
+            None if about is None else int(about),
+            privacy,
+            str(args["text"]),
+            at,
+            actor or None,
+        )
+        return Stored(note, Changes.of(ids={"note": [row]}))
+
+    # -- the connection ----------------------------------------------------------------------
+
+    def _execute(self, statement: str, params: dict[str, Any]) -> int:
+        with self._cursor() as cursor:
+            cursor.execute(statement, params)
+            return int(cursor.rowcount)
+
+    def _reserve(self, table: str) -> int:
+        """The next id of ``table`` from its own sequence (never given to anyone else)."""
+        free = self._ids.setdefault(table, [])
+        if not free:
+            with self._cursor() as cursor:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%(table)s, 'id'))"
+                    " FROM generate_series(1, %(n)s)",
+                    {"table": table, "n": RESERVE},
+                )
+                free.extend(int(r[0]) for r in cursor.fetchall())
+        return free.pop(0)
+
+    @contextmanager
+    def _cursor(self) -> Iterator[Any]:
+        """A cursor on a pooled connection in autocommit, given back after the statement.
+
+        The pool tests the connection as it lends it, so a connection the server dropped is
+        replaced instead of failing the action; it is lent back as it was (not in autocommit).
+        """
+        fairy = self._engine.raw_connection()
+        driver: Any = fairy.driver_connection
+        try:
+            driver.autocommit = True
+            cursor = driver.cursor()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+                driver.autocommit = False
+        except Exception:
+            fairy.invalidate()
+            raise
+        finally:
+            fairy.close()
+
+
+def _md5(raw: str) -> str:
+    return hashlib.md5(raw.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def server_lane_for(sessions: Any, circle_id: int) -> ServerLane | None:
+    """The lane for a circle kept on a server; None on a file (or sessions bound to nothing)."""
+    bind = getattr(sessions, "kw", {}).get("bind")
+    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+        return ServerLane(bind, circle_id)
+    return None
