@@ -5,6 +5,11 @@ sides. Here each seat's label (its name, then its state and role in small type) 
 as a box: long names wrap at a space onto a second line; when boxes still touch, every label
 gets a little smaller together; as a last resort a label moves outwards, away from the centre.
 A name is never shortened. The painter draws exactly these boxes, and tests check them.
+
+Every pass of the talking piece lays the ring out again (a seat's words change from "speaking"
+to "spoke"), and finding the size at which no labels touch measures each name at several sizes:
+about 500 text measurements a layout. The same names are measured at the same few sizes press
+after press, so each font keeps the widths it has measured (:class:`_Face`).
 """
 
 from __future__ import annotations
@@ -75,24 +80,61 @@ def fonts(base: QFont, points: float) -> tuple[QFont, QFont, QFont]:
     return plain, bold, small
 
 
-def _wrapped(name: str, font: QFont, width: float) -> list[str]:
+class _Face:
+    """A font and what it has measured: a line's height, and the width of each text asked."""
+
+    __slots__ = ("font", "height", "_metrics", "_widths")
+
+    def __init__(self, font: QFont) -> None:
+        self.font = font
+        self._metrics = QFontMetricsF(font)
+        self.height = self._metrics.height()
+        self._widths: dict[str, float] = {}
+
+    def width(self, text: str) -> float:
+        found = self._widths.get(text)
+        if found is None:
+            if len(self._widths) > _MEASURED_TEXTS:
+                self._widths.clear()
+            found = self._widths[text] = self._metrics.horizontalAdvance(text)
+        return found
+
+
+# Kept between layouts: the fonts of each (base font, size) tried, with their measurements.
+_faces: dict[tuple[str, float], tuple[_Face, _Face, _Face]] = {}
+_KEPT_SIZES = 64  # a ring tries about six sizes; other windows and screens add a few more
+_MEASURED_TEXTS = 4096  # names and state words of the circles open this session
+
+
+def _faces_at(base: QFont, points: float) -> tuple[_Face, _Face, _Face]:
+    """:func:`fonts` at this size, each with the widths it has already measured."""
+    key = (base.key(), points)
+    found = _faces.get(key)
+    if found is None:
+        if len(_faces) >= _KEPT_SIZES:
+            _faces.clear()
+        plain, bold, small = fonts(base, points)
+        found = _faces[key] = (_Face(plain), _Face(bold), _Face(small))
+    return found
+
+
+def _wrapped(name: str, face: _Face, width: float) -> list[str]:
     """The name on one line, or on two at the space nearest its middle when it is too wide."""
-    fm = QFontMetricsF(font)
-    if fm.horizontalAdvance(name) <= width or " " not in name.strip():
+    if face.width(name) <= width or " " not in name.strip():
         return [name]
     words = name.split()
     best: list[str] = [name]
-    best_width = fm.horizontalAdvance(name)
+    best_width = face.width(name)
     for cut in range(1, len(words)):
         first, second = " ".join(words[:cut]), " ".join(words[cut:])
-        widest = max(fm.horizontalAdvance(first), fm.horizontalAdvance(second))
+        widest = max(face.width(first), face.width(second))
         if widest < best_width:
             best, best_width = [first, second], widest
     return best
 
 
 def _place(
-    lines: list[tuple[str, QFont]],
+    lines: list[tuple[str, _Face]],
     angle: float,
     point: QPointF,
     mark: float,
@@ -102,8 +144,8 @@ def _place(
 ) -> QRectF:
     """The label's box, outside the ring: above the top seats, below the bottom ones, and
     beside the mark (outwards) for the seats at the sides, where the ring has room across."""
-    text_width = max(QFontMetricsF(f).horizontalAdvance(t) for t, f in lines)
-    text_height = sum(QFontMetricsF(f).height() for _, f in lines)
+    text_width = max(face.width(text) for text, face in lines)
+    text_height = sum(face.height for _, face in lines)
     side, rise = math.cos(angle), math.sin(angle)
     if abs(side) > 0.55:
         x = point.x() + mark + 4 if side > 0 else point.x() - mark - 4 - text_width
@@ -123,11 +165,18 @@ def _place(
 
 
 def _overlaps(boxes: Sequence[QRectF]) -> list[tuple[int, int]]:
+    """Pairs of boxes closer than :data:`GAP` (each grown by half of it, as QRectF.intersects
+    sees them; the boxes' widths and heights are never negative)."""
+    half = GAP / 2
+    edges = [
+        (box.left() - half, box.top() - half, box.right() + half, box.bottom() + half)
+        for box in boxes
+    ]
     found = []
-    for i, a in enumerate(boxes):
-        grown = a.adjusted(-GAP / 2, -GAP / 2, GAP / 2, GAP / 2)
-        for j in range(i + 1, len(boxes)):
-            if grown.intersects(boxes[j].adjusted(-GAP / 2, -GAP / 2, GAP / 2, GAP / 2)):
+    for i, (left, top, right, bottom) in enumerate(edges):
+        for j in range(i + 1, len(edges)):
+            other = edges[j]
+            if left < other[2] and other[0] < right and top < other[3] and other[1] < bottom:
                 found.append((i, j))
     return found
 
@@ -144,9 +193,9 @@ def layout(
     """Lay out every seat's label; shrink together until none touches another."""
     size = points
     while True:
-        plain, bold, small = fonts(base, size)
+        plain, bold, small = _faces_at(base, size)
         room = max(90.0, min(240.0, width * 0.3))
-        all_lines: list[list[tuple[str, QFont]]] = []
+        all_lines: list[list[tuple[str, _Face]]] = []
         seat_angles = angles(len(names))
         for name, detail, speaks, angle in zip(names, details, speaking, seat_angles, strict=True):
             font = bold if speaks else plain
@@ -166,12 +215,12 @@ def layout(
         # (bold, with a line of state words), so a pass changes two labels but not the ring,
         # and only those two seats are repainted (ring.py).
         side_width, label_height = 40.0, 0.0
-        small_height = QFontMetricsF(small).height()
+        small_height = small.height
         for lines, angle in zip(all_lines, seat_angles, strict=True):
             named = [x for x, f in lines if f is not small]
-            wide = max(QFontMetricsF(f).horizontalAdvance(x) for x, f in lines)
-            wide = max(wide, *(QFontMetricsF(bold).horizontalAdvance(x) for x in named))
-            tall = QFontMetricsF(bold).height() * len(named) + small_height
+            wide = max(f.width(x) for x, f in lines)
+            wide = max(wide, *(bold.width(x) for x in named))
+            tall = bold.height * len(named) + small_height
             if abs(math.cos(angle)) > 0.55:
                 side_width = max(side_width, wide)
             else:
@@ -207,14 +256,17 @@ def layout(
         if moved.left() >= 0 and moved.right() <= width and abs(shift) < box.width():
             boxes[mover] = moved
             continue
-        if pushes[mover] > 3 * QFontMetricsF(small).height():
+        if pushes[mover] > 3 * small.height:
             break
-        pushes[mover] += QFontMetricsF(small).height() / 2
+        pushes[mover] += small.height / 2
         angle, point = ring.points[mover]
         boxes[mover] = _place(
             all_lines[mover], angle, point, ring.mark, width, height, pushes[mover]
         )
-    labels = [Label(tuple(lines), box) for lines, box in zip(all_lines, boxes, strict=True)]
+    labels = [
+        Label(tuple((text, face.font) for text, face in lines), box)
+        for lines, box in zip(all_lines, boxes, strict=True)
+    ]
     return ring, labels
 
 
