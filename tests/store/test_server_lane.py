@@ -8,8 +8,10 @@ action sent twice lands once, and two windows moving one circle never lose or do
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from sqlalchemy import event, func, select
 from tests.core.held import running_circle
 
@@ -88,43 +90,46 @@ def test_a_key_press_is_stored_whole_without_the_orm_transaction(
         db.close()
 
 
-def test_back_undoes_a_turn_the_lane_recorded(pg_url: str, tmp_path: Path) -> None:
+@pytest.fixture
+def keeping(pg_url: str, tmp_path: Path) -> Iterator[tuple[Database, int, FacilitationService]]:
+    """A circle running on the server, and Kim's window on it (opened: its state read once)."""
     db = _server(pg_url)
     try:
         cid = running_circle(db, tmp_path / "scripts", members=6)
         live = FacilitationService(Context(db.sessions, actor="Kim"), cid)
         live.state()
-        before = _turns(db, cid)
-        live.next_speaker()
-        assert len(_turns(db, cid)) == len(before) + 1
-        live.back()
-        assert _turns(db, cid) == before
-        live.next_speaker()  # the lane goes on from the state the ordinary path wrote
-        assert len(_turns(db, cid)) == len(before) + 1
+        yield db, cid, live
     finally:
         db.close()
 
 
-def test_an_action_sent_twice_lands_once(pg_url: str, tmp_path: Path) -> None:
-    db = _server(pg_url)
-    try:
-        cid = running_circle(db, tmp_path / "scripts", members=6)
-        live = FacilitationService(Context(db.sessions, actor="Kim"), cid)
-        live.state()
-        turn = Action.new("next_speaker", {}, at=live.state().turn_started_at + 5, actor="Kim")
-        note = Action.new("add_note", {"text": "once", "privacy": "record"}, at=1e9, actor="Kim")
-        before = len(_turns(db, cid))
-        for _ in range(2):
-            live.apply(turn)
-            live.apply(note)
-        assert len(_turns(db, cid)) == before + 1
-        with db.sessions() as session:
-            assert session.scalar(select(func.count()).where(Note.uuid == note.id)) == 1
-            assert (
-                session.scalar(select(func.count()).where(AuditEvent.entity_uuid == note.id)) == 1
-            )
-    finally:
-        db.close()
+def test_back_undoes_a_turn_the_lane_recorded(
+    keeping: tuple[Database, int, FacilitationService],
+) -> None:
+    db, cid, live = keeping
+    before = _turns(db, cid)
+    live.next_speaker()
+    assert len(_turns(db, cid)) == len(before) + 1
+    live.back()
+    assert _turns(db, cid) == before
+    live.next_speaker()  # the lane goes on from the state the ordinary path wrote
+    assert len(_turns(db, cid)) == len(before) + 1
+
+
+def test_an_action_sent_twice_lands_once(
+    keeping: tuple[Database, int, FacilitationService],
+) -> None:
+    db, cid, live = keeping
+    turn = Action.new("next_speaker", {}, at=live.state().turn_started_at + 5, actor="Kim")
+    note = Action.new("add_note", {"text": "once", "privacy": "record"}, at=1e9, actor="Kim")
+    before = len(_turns(db, cid))
+    for _ in range(2):
+        live.apply(turn)
+        live.apply(note)
+    assert len(_turns(db, cid)) == before + 1
+    with db.sessions() as session:
+        assert session.scalar(select(func.count()).where(Note.uuid == note.id)) == 1
+        assert session.scalar(select(func.count()).where(AuditEvent.entity_uuid == note.id)) == 1
 
 
 def test_two_windows_on_one_circle_never_lose_or_double_a_move(pg_url: str, tmp_path: Path) -> None:
