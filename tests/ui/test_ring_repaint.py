@@ -91,3 +91,26 @@ def test_a_new_stage_or_centre_repaints_the_whole_ring(qtbot: QtBot) -> None:
     ring.set_seats(seats(10), "No talking-piece round in this stage", round_stage=False)
     qtbot.waitUntil(lambda: bool(painted.rects))
     assert painted.rects[-1] == ring.rect()
+
+
+def test_a_ring_that_changes_size_and_back_draws_as_a_fresh_one(qtbot: QtBot) -> None:
+    # Given a ring that goes back and forth between two heights (the words under it take a
+    # third line when a round completes), keeping the circle it drew at each
+    ring = RingWidget()
+    qtbot.addWidget(ring)
+    ring.show()
+    qtbot.waitExposed(ring)
+    ring.set_seats(seats(14, speaker=3), "Everyone has had a turn", round_stage=True)
+    pictures = {}
+    for size in [(640, 452), (640, 402), (640, 452), (640, 402)]:
+        ring.resize(*size)
+        pictures[size] = ring.grab().toImage().convertToFormat(QImage.Format.Format_ARGB32)
+    # Then at each size it looks exactly as a ring drawn at that size for the first time
+    for size, picture in pictures.items():
+        fresh = RingWidget()
+        qtbot.addWidget(fresh)
+        fresh.resize(*size)
+        fresh.show()
+        qtbot.waitExposed(fresh)
+        fresh.set_seats(seats(14, speaker=3), "Everyone has had a turn", round_stage=True)
+        assert fresh.grab().toImage().convertToFormat(QImage.Format.Format_ARGB32) == picture

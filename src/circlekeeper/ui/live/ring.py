@@ -35,6 +35,9 @@ class Seat:
     hint: str = ""  # e.g. "harmed", "supporter"; empty for ordinary members
 
 
+OUTLINES_KEPT = 4
+
+
 class RingWidget(QWidget):
     """Paints names round a circle; the holder of the talking piece stands out."""
 
@@ -53,8 +56,9 @@ class RingWidget(QWidget):
             SeatStatus.NOT_ADDRESSED: "",  # the small dashed mark says it; words here are noise
         }
         self._show_listening = True
-        self._outline = QPixmap()
-        self._outline_key: tuple[object, ...] | None = None
+        # The dotted circle drawn once per size; a few sizes kept, because the ring goes back
+        # and forth between two (the words under it take a third line when a round completes).
+        self._outlines: dict[tuple[object, ...], QPixmap] = {}
         self._layout: tuple[RingGeometry, list[Label]] | None = None
         self._layout_key: tuple[object, ...] | None = None
 
@@ -142,19 +146,22 @@ class RingWidget(QWidget):
 
         # The circle itself, quiet; a dotted antialiased ellipse is slow to draw, so it is
         # drawn once per size and reused (every move of the piece repaints the ring).
-        key = (width, height, round(radius_x), round(radius_y), muted.rgba())
-        if self._outline_key != key:
-            ratio = self.devicePixelRatioF()
-            pixmap = QPixmap(int(width * ratio), int(height * ratio))
-            pixmap.setDevicePixelRatio(ratio)
-            pixmap.fill(Qt.GlobalColor.transparent)
-            outline = QPainter(pixmap)
-            outline.setRenderHint(QPainter.RenderHint.Antialiasing)
-            outline.setPen(QPen(muted, 1.2, Qt.PenStyle.DotLine))
-            outline.drawEllipse(centre, radius_x, radius_y)
-            outline.end()
-            self._outline, self._outline_key = pixmap, key
-        painter.drawPixmap(0, 0, self._outline)
+        ratio = self.devicePixelRatioF()
+        key = (width, height, round(radius_x), round(radius_y), muted.rgba(), ratio)
+        outline = self._outlines.get(key)
+        if outline is None:
+            outline = QPixmap(int(width * ratio), int(height * ratio))
+            outline.setDevicePixelRatio(ratio)
+            outline.fill(Qt.GlobalColor.transparent)
+            drawing = QPainter(outline)
+            drawing.setRenderHint(QPainter.RenderHint.Antialiasing)
+            drawing.setPen(QPen(muted, 1.2, Qt.PenStyle.DotLine))
+            drawing.drawEllipse(centre, radius_x, radius_y)
+            drawing.end()
+            if len(self._outlines) >= OUTLINES_KEPT:
+                self._outlines.pop(next(iter(self._outlines)))
+            self._outlines[key] = outline
+        painter.drawPixmap(0, 0, outline)
 
         if self._centre:
             painter.setFont(self._base_font())
