@@ -13,7 +13,14 @@ from circlekeeper.clock import ms_since_process_start
 
 
 def run_app(database: Path | str, *, self_test: bool = False, language: str = "system") -> int:
+    import gc
     import os
+
+    # Start-up makes a few hundred thousand objects that live as long as the program (Qt's
+    # and SQLAlchemy's classes, the models, the first screen) and almost no garbage: the
+    # collector, run every few hundred new objects, would walk them again and again (about a
+    # third of the start-up's time). It waits until the records are on screen (open_data).
+    gc.disable()
 
     from circlekeeper.core.logs import setup_logging
 
@@ -52,7 +59,14 @@ def run_app(database: Path | str, *, self_test: bool = False, language: str = "s
             return False
 
     def open_data() -> None:
-        ok = window.open_database(database, interactive=not self_test)
+        try:
+            ok = window.open_database(database, interactive=not self_test)
+        finally:
+            # What start-up made stays for the program's life: kept out of every later
+            # collection (a circle's key presses never wait for a walk over it, nor does
+            # quitting); MainWindow._clear_areas hands it back when the records close.
+            gc.freeze()
+            gc.enable()
         if not ok:
             status["code"] = 2
             if self_test:

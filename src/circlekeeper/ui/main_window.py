@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -295,6 +296,9 @@ class MainWindow(QMainWindow):
             widget.focusNextChild()
 
     def _build_areas(self, database: Database) -> None:
+        # Areas (or a database) set aside since start-up were frozen out of garbage collection
+        # with the rest of it (app.py): collectable again, so they do not stay for good.
+        gc.unfreeze()
         from circlekeeper.ui.today.area import TodayArea
 
         def today() -> QWidget:
