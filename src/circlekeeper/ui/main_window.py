@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from circlekeeper.ui.geometry import default_size, remember_geometry
-from circlekeeper.ui.style import apply_calm_style
+from circlekeeper.ui.style import apply_calm_style, watch_every_field
 
 if TYPE_CHECKING:  # SQLAlchemy loads only after the first paint
     from circlekeeper.core.profiles.profiles import Viewer
@@ -97,12 +97,6 @@ class MainWindow(QMainWindow):
         self.profile_label.setAccessibleName(self.tr("Active profile"))
         self.statusBar().addPermanentWidget(self.profile_label)
         self.navigation.currentRowChanged.connect(self._show_area)
-        # Ctrl+F with the sidebar focused reaches People's search (inside an area, its own).
-        find = QShortcut(
-            QKeySequence(QtCore.Qt.Modifier.CTRL | QtCore.Qt.Key.Key_F), self.navigation
-        )
-        find.setContext(QtCore.Qt.ShortcutContext.WidgetShortcut)
-        find.activated.connect(self.find_person)
         self.search_popup: QWidget | None = None
         self._search_shortcuts: list[QShortcut] = []
         # Built with the first database, after the first paint (see finish_setup).
@@ -150,9 +144,17 @@ class MainWindow(QMainWindow):
         return True
 
     def finish_setup(self) -> None:
-        """Search shortcuts and the app lock: needed only once there are records to show."""
+        """Search shortcuts, the fields' rules and the app lock: needed only once there are
+        records to show, so the first paint does not wait for them."""
         if self.guard is not None:
             return
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            watch_every_field(app)  # before the first screen with fields
+        # Ctrl+F with the sidebar focused reaches People's search (inside an area, its own).
+        find = QShortcut(QKeySequence("Ctrl+F"), self.navigation)
+        find.setContext(QtCore.Qt.ShortcutContext.WidgetShortcut)
+        find.activated.connect(self.find_person)
         for keys in ("Ctrl+K", "Ctrl+Shift+F"):
             search = QShortcut(QKeySequence(keys), self)
             search.setContext(QtCore.Qt.ShortcutContext.ApplicationShortcut)
