@@ -21,6 +21,7 @@ def run_app(database: Path | str, *, self_test: bool = False, language: str = "s
     # collector, run every few hundred new objects, would walk them again and again (about a
     # third of the start-up's time). It waits until the records are on screen (open_data).
     gc.disable()
+    _derive_key_early(database)
 
     from circlekeeper.core.logs import setup_logging
 
@@ -90,3 +91,21 @@ def run_app(database: Path | str, *, self_test: bool = False, language: str = "s
     window.close_database()
     hooks.uninstall()
     return status["code"] or code
+
+
+def _derive_key_early(database: Path | str) -> None:
+    """Start an encrypted file's key (``$CIRCLEKEEPER_PASSPHRASE``) before the window exists.
+
+    Its PBKDF2 runs on a worker, in C with Python's lock released, while the window paints
+    and the data layer loads; the opening then takes the key ready (``crypto.key_for``).
+    Without the variable (a person types the passphrase), nothing is started or imported.
+    """
+    import os
+
+    from circlekeeper.cli import PASSPHRASE_ENV
+
+    passphrase = os.environ.get(PASSPHRASE_ENV)
+    if passphrase and isinstance(database, Path):
+        from circlekeeper.core.store import crypto
+
+        crypto.derive_key_early(database.expanduser(), passphrase)
