@@ -21,7 +21,6 @@ def run_app(database: Path | str, *, self_test: bool = False, language: str = "s
     # collector, run every few hundred new objects, would walk them again and again (about a
     # third of the start-up's time). It waits until the records are on screen (open_data).
     gc.disable()
-    _derive_key_early(database)
 
     from circlekeeper.core.logs import setup_logging
 
@@ -60,6 +59,7 @@ def run_app(database: Path | str, *, self_test: bool = False, language: str = "s
             return False
 
     def open_data() -> None:
+        _derive_key_early(database)  # on a worker, while the data layer loads
         try:
             ok = window.open_database(database, interactive=not self_test)
         finally:
@@ -94,11 +94,12 @@ def run_app(database: Path | str, *, self_test: bool = False, language: str = "s
 
 
 def _derive_key_early(database: Path | str) -> None:
-    """Start an encrypted file's key (``$CIRCLEKEEPER_PASSPHRASE``) before the window exists.
+    """Start an encrypted file's key (``$CIRCLEKEEPER_PASSPHRASE``) as the records open.
 
-    Its PBKDF2 runs on a worker, in C with Python's lock released, while the window paints
-    and the data layer loads; the opening then takes the key ready (``crypto.key_for``).
-    Without the variable (a person types the passphrase), nothing is started or imported.
+    Its PBKDF2 runs on a worker, in C with Python's lock released, while the data layer
+    loads (after the first paint, so the paint never shares the processor with it); the
+    opening then takes the key ready (``crypto.key_for``). Without the variable (a person
+    types the passphrase), nothing is started or imported.
     """
     import os
 

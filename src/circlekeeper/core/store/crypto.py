@@ -149,7 +149,7 @@ def derive_key_early(path: Path, passphrase: str) -> None:
     """Start deriving the key of an encrypted file on a worker, for a later :func:`key_for`.
 
     PBKDF2's 256,000 rounds take about 0.2 s in C with Python's lock released, so the app's
-    start derives the key while the window paints and the data layer loads, instead of after.
+    start derives the key while the data layer loads, instead of after.
     Does nothing more than forget the one started before for a file that is not encrypted
     (or cannot be read now).
     """
