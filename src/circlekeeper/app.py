@@ -13,7 +13,14 @@ from circlekeeper.clock import ms_since_process_start
 
 
 def run_app(database: Path | str, *, self_test: bool = False, language: str = "system") -> int:
+    import gc
     import os
+
+    # Start-up makes a few hundred thousand objects that live as long as the program (Qt's
+    # and SQLAlchemy's classes, the models, the first screen) and almost no garbage: the
+    # collector, run every few hundred new objects, would walk them again and again (about a
+    # third of the start-up's time). It waits until the records are on screen (open_data).
+    gc.disable()
 
     from circlekeeper.core.logs import setup_logging
 
@@ -52,7 +59,15 @@ def run_app(database: Path | str, *, self_test: bool = False, language: str = "s
             return False
 
     def open_data() -> None:
-        ok = window.open_database(database, interactive=not self_test)
+        _derive_key_early(database)  # on a worker, while the data layer loads
+        try:
+            ok = window.open_database(database, interactive=not self_test)
+        finally:
+            # What start-up made stays for the program's life: kept out of every later
+            # collection (a circle's key presses never wait for a walk over it, nor does
+            # quitting); MainWindow._clear_areas hands it back when the records close.
+            gc.freeze()
+            gc.enable()
         if not ok:
             status["code"] = 2
             if self_test:
@@ -76,3 +91,22 @@ def run_app(database: Path | str, *, self_test: bool = False, language: str = "s
     window.close_database()
     hooks.uninstall()
     return status["code"] or code
+
+
+def _derive_key_early(database: Path | str) -> None:
+    """Start an encrypted file's key (``$CIRCLEKEEPER_PASSPHRASE``) as the records open.
+
+    Its PBKDF2 runs on a worker, in C with Python's lock released, while the data layer
+    loads (after the first paint, so the paint never shares the processor with it); the
+    opening then takes the key ready (``crypto.key_for``). Without the variable (a person
+    types the passphrase), nothing is started or imported.
+    """
+    import os
+
+    from circlekeeper.cli import PASSPHRASE_ENV
+
+    passphrase = os.environ.get(PASSPHRASE_ENV)
+    if passphrase and isinstance(database, Path):
+        from circlekeeper.core.store import crypto
+
+        crypto.derive_key_early(database.expanduser(), passphrase)

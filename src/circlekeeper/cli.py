@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from circlekeeper import __version__
 
@@ -67,6 +68,44 @@ def build_parser() -> argparse.ArgumentParser:
         prog="circlekeeper",
         description="Restorative circles and conferences for schools.",
     )
+    _add_top_level(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"circlekeeper.commands.{name}")
+        module.register(sub)
+    return parser
+
+
+class _NotOnlyTopLevel(Exception):
+    """The arguments need the whole parser (a command, help, or a mistake to explain)."""
+
+
+class _TopLevelParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotOnlyTopLevel(message)
+
+
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line read: starting the app reads only the top-level options.
+
+    Building every subcommand's parser imports ten command modules, about 25 ms before the
+    window can paint; the app's own start (no command) needs none of them. Anything else
+    (a command, ``--help``, a mistake) goes to the whole parser, so its answers and messages
+    are the same as ever.
+    """
+    light = _TopLevelParser(prog="circlekeeper", add_help=False)
+    _add_top_level(light)
+    try:
+        args, extra = light.parse_known_args(argv)
+    except _NotOnlyTopLevel:
+        extra = ["(the whole parser explains)"]
+    if extra:
+        return build_parser().parse_args(argv)
+    args.command = None
+    return args
+
+
+def _add_top_level(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--version", action="version", version=f"circlekeeper {__version__}")
     add_database_option(parser, top=True)
     parser.add_argument(
@@ -81,11 +120,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="the app's language for this run: en (English), es (Español) or system; "
         "default: $CIRCLEKEEPER_LANGUAGE, else the choice made in Settings",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        module = importlib.import_module(f"circlekeeper.commands.{name}")
-        module.register(sub)
-    return parser
 
 
 def database_target(args: argparse.Namespace) -> Path | str:
@@ -185,8 +219,7 @@ def setup_logging() -> Path | None:
 
 
 def run(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_arguments(argv)
     logfile = setup_logging()
     from circlekeeper.core.problems import InvalidInput, NotFound
 

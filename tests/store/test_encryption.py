@@ -156,3 +156,36 @@ def test_opening_a_plain_database_does_not_import_sqlcipher(db_path: Path) -> No
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_key_started_early_opens_the_file_and_a_wrong_one_still_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The app's start derives the key while the window paints (app.py: _derive_key_early).
+    path = tmp_path / "early.sqlite3"
+    open_database(path, passphrase=SECRET).close()
+    slow = crypto.derive_key
+    calls: list[str] = []
+
+    def counted(passphrase: str, salt: bytes) -> str:
+        calls.append(passphrase)
+        return slow(passphrase, salt)
+
+    monkeypatch.setattr(crypto, "derive_key", counted)
+    # Given the right passphrase started early, the opening takes that key: derived once
+    crypto.derive_key_early(path, SECRET)
+    open_database(path, passphrase=SECRET).close()
+    assert calls == [SECRET]
+    # A wrong passphrase started early is refused as ever, and a different one typed later
+    # is derived afresh, never served the early key
+    crypto.derive_key_early(path, "not the passphrase")
+    with pytest.raises(WrongPassphrase):
+        open_database(path, passphrase="not the passphrase")
+    crypto.derive_key_early(path, "not the passphrase either")
+    open_database(path, passphrase=SECRET).close()
+    assert calls[-1] == SECRET and len(calls) == 4
+    # A plain file starts nothing, and the key left unused above is forgotten
+    plain = tmp_path / "plain.sqlite3"
+    open_database(plain).close()
+    crypto.derive_key_early(plain, SECRET)
+    assert crypto._early == {}

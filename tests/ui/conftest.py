@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.store.database import Database
-from circlekeeper.ui.style import apply_calm_style
+from circlekeeper.ui.style import apply_calm_style, watch_every_field
 
 # Qt's offscreen platform warns whenever a window with a layout gets its size constraints; real
 # platforms (xcb, wayland, windows, cocoa) support them. The lead may move this to pyproject's
@@ -34,6 +34,7 @@ def private_home(home: Path) -> Path:
 @pytest.fixture(autouse=True)
 def calm_style(qapp: QApplication) -> Iterator[None]:
     apply_calm_style(qapp)
+    watch_every_field(qapp)
     yield
 
 

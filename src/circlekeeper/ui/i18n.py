@@ -16,15 +16,10 @@ context has no entry.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -90,6 +85,8 @@ def cache_dir() -> Path:
 
 def lrelease_program() -> str | None:
     """Qt's compiler for ``.ts`` files, as shipped inside PySide6 (or on the PATH)."""
+    import shutil
+
     import PySide6
 
     folder = Path(PySide6.__file__).resolve().parent
@@ -101,6 +98,8 @@ def lrelease_program() -> str | None:
 
 def with_any_context(source: bytes) -> bytes:
     """The ``.ts`` text plus one :data:`ANY_CONTEXT` holding each finished translation once."""
+    import xml.etree.ElementTree as ET  # only when a catalogue is compiled, never at each start
+
     root = ET.fromstring(source)
     seen: dict[str, ET.Element] = {}
     for message in root.iter("message"):
@@ -124,6 +123,8 @@ def with_any_context(source: bytes) -> bytes:
 
 def catalogue_name(code: str, source: bytes) -> str:
     """The compiled catalogue's file name: one per version of the ``.ts`` text."""
+    import hashlib  # only for another language than English: not before an English first paint
+
     digest = hashlib.sha256(source).hexdigest()[:16]
     return f"circlekeeper_{code}-{digest}.qm"
 
@@ -148,6 +149,9 @@ def compiled_catalogue(code: str) -> Path | None:
     if program is None:
         log.warning("No lrelease to compile the %s translation", code)
         return None
+    import subprocess
+    import tempfile
+
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as work:
         ts = Path(work) / f"circlekeeper_{code}.ts"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from circlekeeper.ui.geometry import default_size, remember_geometry
-from circlekeeper.ui.style import apply_calm_style
+from circlekeeper.ui.style import apply_calm_style, watch_every_field
 
 if TYPE_CHECKING:  # SQLAlchemy loads only after the first paint
     from circlekeeper.core.profiles.profiles import Viewer
@@ -96,12 +97,6 @@ class MainWindow(QMainWindow):
         self.profile_label.setAccessibleName(self.tr("Active profile"))
         self.statusBar().addPermanentWidget(self.profile_label)
         self.navigation.currentRowChanged.connect(self._show_area)
-        # Ctrl+F with the sidebar focused reaches People's search (inside an area, its own).
-        find = QShortcut(
-            QKeySequence(QtCore.Qt.Modifier.CTRL | QtCore.Qt.Key.Key_F), self.navigation
-        )
-        find.setContext(QtCore.Qt.ShortcutContext.WidgetShortcut)
-        find.activated.connect(self.find_person)
         self.search_popup: QWidget | None = None
         self._search_shortcuts: list[QShortcut] = []
         # Built with the first database, after the first paint (see finish_setup).
@@ -149,9 +144,26 @@ class MainWindow(QMainWindow):
         return True
 
     def finish_setup(self) -> None:
-        """Search shortcuts and the app lock: needed only once there are records to show."""
+        """Search shortcuts, the fields' rules and the app lock: needed only once there are
+        records to show, so the first paint does not wait for them.
+
+        Called once the home screen is built: the lock's idle watch and the fields' rules are
+        application-wide Python event filters, and while one is installed the first event
+        reaching an object of a private Qt class (the model inside a list widget) makes
+        PySide6 create a Python type for every Qt class, ~60 ms of enum classes. Built
+        before them, Today shows without waiting for that; it happens in the idle moment
+        after. Today has no drop-down list or date field for the rule to miss
+        (``tests/ui/test_start_order.py``).
+        """
         if self.guard is not None:
             return
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            watch_every_field(app)  # before any area with fields is built
+        # Ctrl+F with the sidebar focused reaches People's search (inside an area, its own).
+        find = QShortcut(QKeySequence("Ctrl+F"), self.navigation)
+        find.setContext(QtCore.Qt.ShortcutContext.WidgetShortcut)
+        find.activated.connect(self.find_person)
         for keys in ("Ctrl+K", "Ctrl+Shift+F"):
             search = QShortcut(QKeySequence(keys), self)
             search.setContext(QtCore.Qt.ShortcutContext.ApplicationShortcut)
@@ -170,7 +182,6 @@ class MainWindow(QMainWindow):
         """
         from circlekeeper.ui.security.opening import open_with_prompts
 
-        self.finish_setup()
         # Asks for the passphrase of an encrypted file (CIRCLEKEEPER_PASSPHRASE when not
         # interactive) and offers the newest good backup for a damaged one.
         self.database = open_with_prompts(path, self, interactive=interactive)
@@ -178,6 +189,7 @@ class MainWindow(QMainWindow):
             return False
         self.choose_viewer(interactive=interactive)
         self._build_areas(self.database)
+        self.finish_setup()  # after Today: see there
         if interactive:
             QTimer.singleShot(0, self.welcome_if_first_run)
             QTimer.singleShot(0, self.offer_resume)
@@ -295,6 +307,9 @@ class MainWindow(QMainWindow):
             widget.focusNextChild()
 
     def _build_areas(self, database: Database) -> None:
+        # Areas (or a database) set aside since start-up were frozen out of garbage collection
+        # with the rest of it (app.py): collectable again, so they do not stay for good.
+        gc.unfreeze()
         from circlekeeper.ui.today.area import TodayArea
 
         def today() -> QWidget:

@@ -43,13 +43,27 @@ class _EveryField(QObject):
 
 
 def apply_calm_style(app: QApplication) -> None:
-    """Raise the application font to a readable size (never shrink a larger system font), and
-    keep every drop-down list compact and every date field in one format (``_EveryField``)."""
+    """Raise the application font to a readable size (never shrink a larger system font)."""
     font = app.font()
     if font.pointSizeF() < BASE_POINT_SIZE:
         font.setPointSizeF(BASE_POINT_SIZE)
         app.setFont(font)
-    if app.findChild(_EveryField) is None:
+
+
+_WATCHING = "circlekeeperEveryField"
+
+
+def watch_every_field(app: QApplication) -> None:
+    """Keep every drop-down list compact and every date field in one format (``_EveryField``).
+
+    Installed once, before the first screen with fields is built, but not before the first
+    paint: an application-wide Python event filter makes PySide6 create a Python type for
+    every object an event reaches, and the first one of a private Qt class (the model inside
+    a list widget) makes it create them all, about 60 ms. (A dynamic property marks it as
+    installed: ``findChild`` would cost as much.)
+    """
+    if not app.property(_WATCHING):
+        app.setProperty(_WATCHING, True)
         app.installEventFilter(_EveryField(app))
 
 

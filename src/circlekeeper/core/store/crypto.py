@@ -18,6 +18,7 @@ import hashlib
 import os
 import secrets
 import string
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
@@ -111,8 +112,59 @@ def derive_key(passphrase: str, salt: bytes) -> str:
 
 
 def key_for(path: Path, passphrase: str) -> str:
-    """The raw key that opens an existing encrypted file with this passphrase (if it is right)."""
-    return derive_key(passphrase, read_salt(path))
+    """The raw key that opens an existing encrypted file with this passphrase (if it is right).
+
+    A key started early for the same file and passphrase (:func:`derive_key_early`) is
+    waited for instead of derived a second time.
+    """
+    salt = read_salt(path)
+    with _EARLY_LOCK:
+        early = _early.pop((salt, passphrase), None)
+    if early is not None:
+        early.join()
+        if early.key is not None:
+            return early.key
+    return derive_key(passphrase, salt)
+
+
+class _EarlyKey(threading.Thread):
+    def __init__(self, passphrase: str, salt: bytes) -> None:
+        super().__init__(name="circlekeeper-key", daemon=True)
+        self._passphrase = passphrase
+        self._salt = salt
+        self.key: str | None = None
+
+    def run(self) -> None:
+        # A problem (an empty passphrase) is not kept: key_for derives again and raises it.
+        with contextlib.suppress(DatabaseProblem):
+            self.key = derive_key(self._passphrase, self._salt)
+
+
+# At most the one key the app's start is deriving; key_for takes it out as it uses it.
+_early: dict[tuple[bytes, str], _EarlyKey] = {}
+_EARLY_LOCK = threading.Lock()
+
+
+def derive_key_early(path: Path, passphrase: str) -> None:
+    """Start deriving the key of an encrypted file on a worker, for a later :func:`key_for`.
+
+    PBKDF2's 256,000 rounds take about 0.2 s in C with Python's lock released, so the app's
+    start derives the key while the data layer loads, instead of after.
+    Does nothing more than forget the one started before for a file that is not encrypted
+    (or cannot be read now).
+    """
+    with _EARLY_LOCK:
+        _early.clear()
+    try:
+        if classify(path) is not FileKind.ENCRYPTED:
+            return
+        salt = read_salt(path)
+    except OSError:
+        return
+    early = _EarlyKey(passphrase, salt)
+    with _EARLY_LOCK:
+        _early[(salt, passphrase)] = early
+    early.start()
 
 
 def passphrase_problem(passphrase: str) -> str | None:
