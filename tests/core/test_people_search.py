@@ -97,6 +97,14 @@ def test_the_service_sees_each_change_as_soon_as_it_is_saved(db: Database) -> No
     people.set_archived(row.id, False)
     assert [p.id for p in people.search("rosa d")] == [row.id]
 
+    # The sizes of lists the service counted to choose one are remembered; people added since
+    # change which list is quickest, never who is found
+    assert [p.id for p in people.search("delgado")] == [row.id]
+    _add_many(db, 40, "Delia", "Gado")
+    found = people.search("delgado")
+    assert [p.id for p in found] == [row.id]
+    assert len(people.search("gado")) == 41 and people.count("delia gado") == PeopleCount(40)
+
 
 def test_the_count_is_exact_to_its_cap_and_says_more_beyond(db: Database) -> None:
     people = PeopleService(db.sessions)

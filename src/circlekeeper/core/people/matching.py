@@ -42,6 +42,7 @@ GRAM_LENGTH = 3  # the longest piece listed (migration 0020 writes pieces of 1 t
 COUNT_LIMIT = 1000  # counts stop here: past it, the directory says "more than 1,000"
 PROBE_LIMIT = 1000  # how far a list is counted when choosing the shortest
 MOST_PROBED = 12  # pieces compared when choosing; a pasted paragraph stays one quick statement
+MEMO_LIMIT = 512  # list sizes a search service remembers before it starts again
 
 PERSON_GRAM = table(
     "person_gram",
@@ -85,20 +86,28 @@ def contains_words(search_text: Any, words: list[str]) -> ColumnElement[bool]:
     return and_(*(search_text.like(like_pattern(w), escape="\\") for w in words))
 
 
-def shortest_list(session: Session, words: list[str]) -> str:
+def shortest_list(session: Session, words: list[str], sizes: dict[str, int] | None = None) -> str:
     """The piece whose list is shortest among the pieces of ``words`` (which must not be
     empty): any of them finds every match, the shortest with the fewest entries to test.
 
     Each list is counted only up to :data:`PROBE_LIMIT`, in one statement; a single word of
-    up to three characters is its own list and needs no count.
+    up to three characters is its own list and needs no count. ``sizes`` keeps the lists
+    counted before (a caller's memo): typing one more letter then counts one list, not all
+    of the word's again. A size grown stale since only slows a search, never changes it.
     """
     longest_first = sorted(dict.fromkeys(words), key=len, reverse=True)
     candidates = list(dict.fromkeys(g for w in longest_first for g in grams(w)))[:MOST_PROBED]
     if len(candidates) == 1:
         return candidates[0]
-    params = {f"piece{n}": piece for n, piece in enumerate(candidates)}
-    counted = session.connection().execute(_list_sizes(len(candidates)), params).one()
-    return min(zip(counted, candidates, strict=True), key=lambda pair: pair[0])[1]
+    known = sizes if sizes is not None else {}
+    unknown = [piece for piece in candidates if piece not in known]
+    if unknown:
+        if len(known) > MEMO_LIMIT:
+            known.clear()
+        params = {f"piece{n}": piece for n, piece in enumerate(unknown)}
+        counted = session.connection().execute(_list_sizes(len(unknown)), params).one()
+        known.update(zip(unknown, counted, strict=True))
+    return min(candidates, key=known.__getitem__)
 
 
 @lru_cache(maxsize=MOST_PROBED)
@@ -121,9 +130,10 @@ class Lookup:
     tested: tuple[str, ...]  # a short word is exactly its own list and is not tested again
 
     @classmethod
-    def of(cls, session: Session, words: list[str]) -> Lookup:
-        """The lookup for ``words`` (not empty), walking the shortest of their lists."""
-        listed = shortest_list(session, words)
+    def of(cls, session: Session, words: list[str], sizes: dict[str, int] | None = None) -> Lookup:
+        """The lookup for ``words`` (not empty), walking the shortest of their lists (see
+        :func:`shortest_list` for ``sizes``)."""
+        listed = shortest_list(session, words, sizes)
         return cls(tuple(words), listed, tuple(w for w in dict.fromkeys(words) if w != listed))
 
     def serves(self, words: list[str]) -> bool:

@@ -127,13 +127,13 @@ def _row_columns(person: Any = Person) -> tuple[Any, ...]:
         person.grade,
         school,
         person.external_id,
-        person.archived_at,
+        person.archived_at.is_not(None),  # the mark, not the date: no date to convert
     )
 
 
 def _row(values: Sequence[Any]) -> PersonRow:
-    """A row of ``_row_columns`` as a PersonRow (the archive date becomes a mark)."""
-    return PersonRow._make((*values[:-1], values[-1] is not None))
+    """A row of ``_row_columns`` as a PersonRow."""
+    return PersonRow._make((*values[:-1], bool(values[-1])))
 
 
 def _clean(data: PersonData) -> PersonData:
@@ -301,9 +301,11 @@ class PeopleService:
 
     def __init__(self, context: Context | sessionmaker[Session]) -> None:
         self.ctx = as_context(context)
-        # The last search's choice of list, so the count that follows a page reuses it. Which
+        # The last search's choice of list (the count that follows a page reuses it) and the
+        # sizes of the lists counted to choose (one more letter counts one more list). Which
         # list is walked decides only how quickly the matches are found, never which are.
         self._last_lookup: Lookup | None = None
+        self._list_sizes: dict[str, int] = {}
 
     @property
     def sessions(self) -> sessionmaker[Session]:
@@ -330,7 +332,7 @@ class PeopleService:
             else:
                 tested = -1  # nothing typed: the directory's own first page
             statement = _page(tested, include_archived=include_archived, kind=bool(kind))
-            return [_row(r) for r in session.connection().execute(statement, params)]
+            return [_row(r) for r in session.connection().execute(statement, params).all()]
 
     def count(self, text: str = "", *, include_archived: bool = False) -> PeopleCount:
         """How many people :meth:`search` finds for the text, up to ``COUNT_LIMIT``."""
@@ -352,7 +354,7 @@ class PeopleService:
     def _lookup(self, session: Session, words: list[str]) -> Lookup:
         last = self._last_lookup
         if last is None or not last.serves(words):
-            last = self._last_lookup = Lookup.of(session, words)
+            last = self._last_lookup = Lookup.of(session, words, self._list_sizes)
         return last
 
     def create(self, data: PersonData) -> PersonRow:
