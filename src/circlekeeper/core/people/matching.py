@@ -9,9 +9,10 @@ every distinct piece of one to :data:`GRAM_LENGTH` characters of each person's s
 keyed by the piece and then in directory order (family name, first name, id), with the search
 text and the archive mark in the row. Every person matching a word is in the list of any piece
 of that word, so one list (the shortest one, found by :func:`shortest_list`) is walked from its
-start and each entry tested against the rule on the text it carries. The first page and a count
-capped at :data:`COUNT_LIMIT` therefore read a few hundred index entries whatever the size of
-the directory, on SQLite and on PostgreSQL alike, and never the ``person`` table itself.
+start and each entry tested against the rule on the text it carries. For a word of up to three
+characters the first page and a count capped at :data:`COUNT_LIMIT` read at most a page and a
+count's worth of entries whatever the size of the directory; a longer word reads at most its
+shortest list. On SQLite and PostgreSQL alike, and never the ``person`` table itself.
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ def shortest_list(session: Session, words: list[str], sizes: dict[str, int] | No
         params = {f"piece{n}": piece for n, piece in enumerate(unknown)}
         counted = session.connection().execute(_list_sizes(len(unknown)), params).one()
         known.update(zip(unknown, counted, strict=True))
-    return min(candidates, key=known.__getitem__)
+    return min(candidates, key=lambda piece: known.get(piece, PROBE_LIMIT))
 
 
 @lru_cache(maxsize=MOST_PROBED)
