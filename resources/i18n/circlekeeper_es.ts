@@ -6441,6 +6441,16 @@ Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>More than {count} people found</source>
+            <translation>Se encontraron más de {count} personas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
+            <source>More than {count} people</source>
+            <translation>Más de {count} personas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/people/area.py" />
             <source>1 person found</source>
             <translation>Se encontró 1 persona</translation>
         </message>

@@ -73,7 +73,7 @@ def test_import_runs_in_background_and_reports(
     qtbot.waitUntil(lambda: dialog.task is None, timeout=10000)
     assert dialog.result_summary is not None
     assert "2 added" in dialog.result_summary
-    assert people.count() == 2
+    assert people.count().number == 2
     assert not dialog.import_button.isEnabled()  # no double import
 
 
@@ -91,9 +91,9 @@ def test_cancel_leaves_nothing_imported(
     qtbot.waitUntil(lambda: dialog.task is None, timeout=20000)
     if dialog.result_summary is None:
         assert "Nothing was imported" in dialog.summary.text()
-        assert people.count() == 0
+        assert people.count().number == 0
     else:  # the import finished before Cancel was seen: all of it is saved
-        assert people.count() == 3000
+        assert len(people.search(limit=5000)) == 3000  # the count stops at 1,000
 
 
 def test_unusable_file_is_explained(qtbot: QtBot, db: Database, tmp_path: Path):
@@ -148,7 +148,7 @@ def test_columns_can_be_chosen_and_a_reimport_shows_each_change(
     )
     assert dialog.mapping.choice("Grade_Level").currentData() == "grade"
     import_and_wait(qtbot, dialog)
-    assert people.count() == 2
+    assert people.count().number == 2
 
     # When next year's file is read: the choice is remembered, and each change is shown
     second = tmp_path / "second.csv"
@@ -161,8 +161,8 @@ def test_columns_can_be_chosen_and_a_reimport_shows_each_change(
     again.archive_missing.setChecked(True)
     import_and_wait(qtbot, again)
     assert "1 archived" in again.result_summary
-    assert people.count() == 2  # Bo is archived, not deleted
-    assert people.count(include_archived=True) == 3
+    assert people.count().number == 2  # Bo is archived, not deleted
+    assert people.count(include_archived=True).number == 3
 
 
 def test_a_workbook_with_several_sheets_asks_which(qtbot: QtBot, db: Database, tmp_path: Path):

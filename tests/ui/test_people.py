@@ -188,13 +188,13 @@ def test_validation_error_shown_and_nothing_saved(qtbot: QtBot, people: PeopleSe
     assert "Traceback" not in dialog.error.text()
     assert dialog.last_name.hasFocus()
     assert dialog.first_name.text() == "Alex"
-    assert people.count() == 0
+    assert people.count().number == 0
 
     # And fixing it saves
     qtbot.keyClicks(dialog.last_name, "Kim")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
-    assert people.count() == 1
+    assert people.count().number == 1
 
 
 def test_duplicate_id_is_refused_in_words(qtbot: QtBot, people: PeopleService):
@@ -209,7 +209,7 @@ def test_duplicate_id_is_refused_in_words(qtbot: QtBot, people: PeopleService):
     assert dialog.isVisible()
     assert "already belongs to Ana Núñez" in dialog.error.text()
     assert dialog.external_id.hasFocus()
-    assert people.count() == 1
+    assert people.count().number == 1
 
 
 def test_archive_then_show_archived_and_restore(qtbot: QtBot, db: Database, people):
@@ -223,7 +223,7 @@ def test_archive_then_show_archived_and_restore(qtbot: QtBot, db: Database, peop
     qtbot.mouseClick(area.archive_button, Qt.MouseButton.LeftButton)
     assert names(area) == ["Liam Smith"]
     assert area.status.text() == "1 person"
-    assert people.count(include_archived=True) == 2
+    assert people.count(include_archived=True).number == 2
 
     # Show archived brings them back, marked
     qtbot.mouseClick(area.show_archived, Qt.MouseButton.LeftButton)
@@ -231,7 +231,7 @@ def test_archive_then_show_archived_and_restore(qtbot: QtBot, db: Database, peop
     area.select_row(0)
     assert area.archive_button.text().replace("&", "") == "Restore"
     qtbot.mouseClick(area.archive_button, Qt.MouseButton.LeftButton)
-    assert people.count() == 2
+    assert people.count().number == 2
     assert names(area) == ["Ana Núñez", "Liam Smith"]
 
 
@@ -375,6 +375,33 @@ def test_lazy_model_fetches_more_when_scrolled(qtbot: QtBot, db: Database):
         area.model.fetchMore()
     assert area.model.rowCount() == 1000
     assert names(area)[-1] == "Student0999 Family0999"
+
+
+def test_past_the_counts_cap_the_list_says_more_than_never_a_figure_it_did_not_count(
+    qtbot: QtBot, db: Database
+):
+    # Given 1,001 people, one more than the count's cap (core/people/matching.COUNT_LIMIT)
+    from circlekeeper.core.people.people import PersonData, search_text
+    from circlekeeper.core.store.models import Person
+
+    with db.sessions.begin() as session:
+        for n in range(1001):
+            data = PersonData(first_name=f"Student{n:04d}", last_name="Family")
+            fields = {k: v for k, v in vars(data).items() if k != "school"}
+            session.add(Person(**fields, search_text=search_text(data)))
+    area = make_area(qtbot, db)
+
+    # Then the whole directory and a search matching them all say "more than 1,000"
+    assert area.status.text() == "More than 1,000 people"
+    area.search.setText("student")
+    area.reload()
+    assert area.status.text() == "More than 1,000 people found"
+    assert area.model.rowCount() == PeopleTableModel.PAGE_SIZE
+
+    # And a search under the cap is counted exactly
+    area.search.setText("student09")
+    area.reload()
+    assert area.status.text() == "100 people found"
 
 
 def test_model_passes_qt_model_tester(qtmodeltester, db: Database, people: PeopleService):

@@ -42,4 +42,4 @@ def test_an_id_differing_only_in_case_or_spaces_is_refused_as_taken(
     dialog.accept()
     assert dialog.isVisible()
     assert "already belongs to Ana Núñez" in dialog.error.text()
-    assert people.count() == 1
+    assert people.count().number == 1

@@ -26,6 +26,12 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+def like_pattern(word: str) -> str:
+    """A LIKE pattern (escape character ``\\``) matching any text that contains ``word``."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def _dropped(char: str, multiline: bool) -> bool:
     if char in INVISIBLE:
         return True

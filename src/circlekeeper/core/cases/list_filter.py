@@ -13,9 +13,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
+from circlekeeper.core.people.matching import people_with
 from circlekeeper.core.schools.years import school_year_bounds
-from circlekeeper.core.store.models import CaseParty, Person
-from circlekeeper.core.text import fold
+from circlekeeper.core.store.models import CaseParty
+from circlekeeper.core.text import fold, like_pattern
 
 # Longer text is cut: nobody types more, and each word is one more subquery.
 MAX_WORDS = 6
@@ -38,20 +39,15 @@ class ListFilter:
         return [w.lstrip("#") for w in fold(self.text).split() if w.lstrip("#")][:MAX_WORDS]
 
 
-def like_pattern(word: str) -> str:
-    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def cases_with_party_named(word: str) -> Any:
     """The ids of cases one of whose people has ``word`` in their name or student ID."""
     return select(CaseParty.case_id).where(CaseParty.person_id.in_(people_named(word)))
 
 
 def people_named(word: str) -> Any:
-    """The ids of people with ``word`` in their name or student ID (read from the people
-    directory's covering index, as the people search does, without the table itself)."""
-    return select(Person.id).where(Person.search_text.like(like_pattern(word), escape="\\"))
+    """The ids of people with ``word`` in their name or student ID: the people directory's own
+    rule, read from its lists (``core/people/matching.py``), not from the table."""
+    return people_with(word)
 
 
 def word_matches(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from circlekeeper.core.audit import audit
@@ -14,6 +16,7 @@ from circlekeeper.core.audit.conflicts import check_version
 from circlekeeper.core.domain.enums import PersonKind
 from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
+from circlekeeper.core.people.matching import COUNT_LIMIT, Lookup, matching, typed_words
 from circlekeeper.core.people.names import display_name
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.profiles.viewer import DEMOGRAPHIC_FIELDS
@@ -50,9 +53,13 @@ class PersonData:
 PERSON_FIELDS = tuple(f.name for f in fields(PersonData))
 
 
-@dataclass(frozen=True)
-class PersonRow:
-    """One line of the people list."""
+class PersonRow(NamedTuple):
+    """One line of the people list.
+
+    A named tuple rather than a frozen dataclass: a page of 200 is made at every keystroke, and
+    a frozen dataclass takes five times as long to make (its fields are set one by one through
+    ``object.__setattr__``).
+    """
 
     id: int
     uuid: str
@@ -70,6 +77,19 @@ class PersonRow:
     def display_name(self) -> str:
         """How the person is addressed: preferred name first, then family name."""
         return display_name(self.first_name, self.preferred_name, self.last_name)
+
+
+@dataclass(frozen=True)
+class PeopleCount:
+    """How many people a search finds: exact up to ``COUNT_LIMIT``; past it, only "more".
+
+    Counting every match of one letter would read most of the directory at each keystroke, so
+    the count stops there; screens say "more than 1,000" rather than a number they were not
+    given.
+    """
+
+    number: int  # the exact count, or COUNT_LIMIT when there are more
+    more: bool = False  # more than ``number`` match
 
 
 @dataclass(frozen=True)
@@ -107,13 +127,13 @@ def _row_columns(person: Any = Person) -> tuple[Any, ...]:
         person.grade,
         school,
         person.external_id,
-        person.archived_at,
+        person.archived_at.is_not(None),  # the mark, not the date: no date to convert
     )
 
 
-def _row(values: tuple[object, ...]) -> PersonRow:
-    *rest, archived_at = values
-    return PersonRow(*rest, archived_at is not None)  # type: ignore[arg-type, call-arg]
+def _row(values: Sequence[Any]) -> PersonRow:
+    """A row of ``_row_columns`` as a PersonRow."""
+    return PersonRow._make((*values[:-1], bool(values[-1])))
 
 
 def _clean(data: PersonData) -> PersonData:
@@ -239,13 +259,41 @@ def people_by_ids(session: Session, ids: list[str]) -> dict[str, Person]:
     return found
 
 
-def search_filter(text: str) -> ColumnElement[bool]:
-    """Every word typed must appear somewhere in the person's names or ID."""
-    words = fold(text).split()
-    if not words:
-        return and_(True)
-    escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
-    return and_(*(Person.search_text.like(f"%{w}%", escape="\\") for w in escaped))
+def _found(tested: int, *, include_archived: bool) -> Select[Any]:
+    """The ids of the people a search finds, in directory order: from the lists of
+    ``core/people/matching.py`` when ``tested`` >= 0, else (nothing typed) the directory's own
+    order, read from the covering index ix_person_directory."""
+    if tested >= 0:
+        return matching(tested, include_archived=include_archived)
+    query = select(Person.id).order_by(Person.last_name, Person.first_name, Person.id)
+    if not include_archived:
+        query = query.where(Person.archived_at.is_(None))
+    return query
+
+
+@lru_cache(maxsize=64)
+def _page(tested: int, *, include_archived: bool, kind: bool) -> Select[Any]:
+    """One page of rows in one statement: the page's ids (``limit``, ``offset``), then each
+    one's row by key. Made once per shape; a search binds its values."""
+    found = _found(tested, include_archived=include_archived)
+    if kind:
+        listed = next(iter(found.selected_columns))
+        found = found.where(
+            select(Person.id).where(Person.id == listed, Person.kind == bindparam("kind")).exists()
+        )
+    page = found.limit(bindparam("limit")).offset(bindparam("offset")).subquery()
+    return (
+        select(*_row_columns())
+        .join_from(page, Person, Person.id == next(iter(page.c)))
+        .order_by(Person.last_name, Person.first_name, Person.id)
+    )
+
+
+@lru_cache(maxsize=16)
+def _count(tested: int, *, include_archived: bool) -> Select[Any]:
+    """How many a search finds, counted no further than one past ``COUNT_LIMIT``."""
+    found = _found(tested, include_archived=include_archived)
+    return select(func.count()).select_from(found.limit(COUNT_LIMIT + 1).subquery())
 
 
 class PeopleService:
@@ -253,6 +301,11 @@ class PeopleService:
 
     def __init__(self, context: Context | sessionmaker[Session]) -> None:
         self.ctx = as_context(context)
+        # The last search's choice of list (the count that follows a page reuses it) and the
+        # sizes of the lists counted to choose (one more letter counts one more list). Which
+        # list is walked decides only how quickly the matches are found, never which are.
+        self._last_lookup: Lookup | None = None
+        self._list_sizes: dict[str, int] = {}
 
     @property
     def sessions(self) -> sessionmaker[Session]:
@@ -269,29 +322,40 @@ class PeopleService:
         kind: str | None = None,
     ) -> list[PersonRow]:
         """People matching the text, in directory order (family name, then first name)."""
-        # First the page's ids, found inside the covering index ix_person_directory without
-        # reading the table; then only those rows.
-        query = select(Person.id).where(search_filter(text))
-        if not include_archived:
-            query = query.where(Person.archived_at.is_(None))
-        if kind:
-            query = query.where(Person.kind == kind)
-        query = query.order_by(Person.last_name, Person.first_name, Person.id)
-        query = query.limit(limit).offset(offset)
+        words = typed_words(text)
+        params: dict[str, object] = {"limit": limit, "offset": offset, "kind": kind}
         with self.ctx.read() as session:
-            ids = list(session.scalars(query))
-            rows = {
-                r[0]: _row(tuple(r))
-                for r in session.execute(select(*_row_columns()).where(Person.id.in_(ids)))
-            }
-        return [rows[i] for i in ids]
+            if words:
+                lookup = self._lookup(session, words)
+                params.update(lookup.params())
+                tested = len(lookup.tested)
+            else:
+                tested = -1  # nothing typed: the directory's own first page
+            statement = _page(tested, include_archived=include_archived, kind=bool(kind))
+            return [_row(r) for r in session.connection().execute(statement, params).all()]
 
-    def count(self, text: str = "", *, include_archived: bool = False) -> int:
-        query = select(func.count()).select_from(Person).where(search_filter(text))
-        if not include_archived:
-            query = query.where(Person.archived_at.is_(None))
+    def count(self, text: str = "", *, include_archived: bool = False) -> PeopleCount:
+        """How many people :meth:`search` finds for the text, up to ``COUNT_LIMIT``."""
+        words = typed_words(text)
+        params: dict[str, object] = {}
         with self.ctx.read() as session:
-            return int(session.scalar(query) or 0)
+            if words:
+                lookup = self._lookup(session, words)
+                params.update(lookup.params())
+                tested = len(lookup.tested)
+            else:
+                tested = -1
+            statement = _count(tested, include_archived=include_archived)
+            number = int(session.connection().execute(statement, params).scalar() or 0)
+        if number > COUNT_LIMIT:
+            return PeopleCount(COUNT_LIMIT, more=True)
+        return PeopleCount(number)
+
+    def _lookup(self, session: Session, words: list[str]) -> Lookup:
+        last = self._last_lookup
+        if last is None or not last.serves(words):
+            last = self._last_lookup = Lookup.of(session, words, self._list_sizes)
+        return last
 
     def create(self, data: PersonData) -> PersonRow:
         data = _clean(data)

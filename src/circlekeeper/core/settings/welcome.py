@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.domain.enums import PersonKind
 from circlekeeper.core.operations import Context, as_context
-from circlekeeper.core.people.people import PeopleService, PersonData, search_filter
+from circlekeeper.core.people.matching import Lookup, matching, typed_words
+from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.profiles.viewer import same_name
 from circlekeeper.core.settings.settings import SchoolSettings, SettingsService
 from circlekeeper.core.store.models import Case, Circle, Person
@@ -60,13 +61,16 @@ def _staff_named(session: Session, name: str) -> int | None:
     from circlekeeper.core.people.names import display_name
 
     wanted = " ".join(name.split())
-    if not wanted:
+    words = typed_words(wanted)
+    if not words:
         return None
     # The directory's own search (every word, accents and case folded) finds the candidates.
+    lookup = Lookup.of(session, words)
+    found = matching(len(lookup.tested)).order_by(None).params(lookup.params())
     candidates = session.execute(
         select(Person.id, Person.first_name, Person.preferred_name, Person.last_name)
         .where(
-            search_filter(wanted),
+            Person.id.in_(found),
             Person.kind == PersonKind.STAFF.value,
             Person.archived_at.is_(None),
         )

@@ -25,16 +25,22 @@ REVISIONS: tuple[str, ...] = (
     "0017_schools",
     "0018_merges",
     "0019_consent_withdrawn",
+    "0020_people_search_grams",
 )
 HEAD = REVISIONS[-1]
 
 # Tables the migrations make that the models do not describe: SQLite's FTS5 search index and the
-# shadow tables FTS5 keeps beside it. Comparing models with the schema must skip them.
+# shadow tables FTS5 keeps beside it, and the people search's lists (``person_gram``, migration
+# 0020, read through ``core/people/matching.py``). Both are kept by triggers, never written by
+# the app, so merges and model comparisons must skip them.
 SEARCH_INDEX = "search_index"
+PEOPLE_SEARCH_INDEX = "person_gram"
 
 
 def is_managed_table(name: str | None) -> bool:
-    """Whether a table is described by the models (False for the search index and its parts)."""
+    """Whether a table is described by the models (False for the search indexes and parts)."""
     if name is None:
         return True
+    if name == PEOPLE_SEARCH_INDEX:
+        return False
     return name != SEARCH_INDEX and not name.startswith(f"{SEARCH_INDEX}_")

@@ -212,7 +212,15 @@ class PeopleArea(QWidget):
 
     def _show_count(self) -> None:
         total = self.model.total
-        if self.model.text.strip():
+        if self.model.more_than is not None:
+            # The count stops at its cap (core/people/people.py PeopleCount): say so, never a
+            # number of people that was not counted.
+            if self.model.text.strip():
+                more = self.tr("More than {count} people found")
+            else:
+                more = self.tr("More than {count} people")
+            text = count_text(self.model.more_than, more, more)
+        elif self.model.text.strip():
             text = count_text(total, self.tr("1 person found"), self.tr("{count} people found"))
         else:
             text = count_text(total, self.tr("1 person"), self.tr("{count} people"))

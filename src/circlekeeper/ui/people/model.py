@@ -35,6 +35,8 @@ class PeopleTableModel(RecordTableModel[PersonRow]):
         self._text = ""
         self._include_archived = False
         self._kind: str | None = None
+        # Set when the count stopped at its cap: more people than this match (core PeopleCount).
+        self.more_than: int | None = None
 
     def set_query(
         self, text: str = "", *, include_archived: bool = False, kind: str | None = None
@@ -44,6 +46,13 @@ class PeopleTableModel(RecordTableModel[PersonRow]):
         self._include_archived = include_archived
         self._kind = kind
         self.reload()
+
+    def reload(self, limit: int | None = None) -> None:
+        super().reload(limit)
+        if self.more_than is not None and not self.canFetchMore():
+            # Every match was read (fewer came than were asked for): the rows are the count.
+            self.more_than = None
+            self.total = self.rowCount()
 
     def read(self, limit: int, offset: int) -> Sequence[PersonRow]:
         return self._service.search(
@@ -55,9 +64,13 @@ class PeopleTableModel(RecordTableModel[PersonRow]):
         )
 
     def count(self, loaded: int) -> int:
+        self.more_than = None
         if self._kind is not None:
             return loaded
-        return self._service.count(self._text, include_archived=self._include_archived)
+        found = self._service.count(self._text, include_archived=self._include_archived)
+        if found.more:
+            self.more_than = found.number
+        return found.number
 
     @property
     def text(self) -> str:
