@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from circlekeeper.core.files import (
 )
 from circlekeeper.core.i18n import _
 from circlekeeper.core.paths import backups_dir
+from circlekeeper.core.store.checkpoints import WalCheckpoints
 from circlekeeper.core.store.problems import DatabaseProblem, disk_problem
 
 
@@ -32,6 +34,11 @@ def make_engine(path: Path, *, key: str | None = None) -> Engine:
     # the values it wrote: a private note, a name, a demographic field.
     if key is None:
         engine = create_engine(f"sqlite:///{path}", hide_parameters=True)
+
+        def checkpointer() -> Any:
+            # mode=rw: a file moved away meanwhile is not made again, empty, by the worker.
+            return sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)
+
     else:
         from circlekeeper.core.store import crypto
 
@@ -41,6 +48,14 @@ def make_engine(path: Path, *, key: str | None = None) -> Engine:
         engine = create_engine(
             f"sqlite:///{path}", module=crypto.dbapi(), creator=creator, hide_parameters=True
         )
+
+        def checkpointer() -> Any:
+            if not path.exists():  # never make an empty encrypted file where one was
+                raise FileNotFoundError(path)
+            return crypto.connect(path, key)
+
+    # The log is copied back into the file on a worker, not inside a commit (checkpoints.py).
+    WalCheckpoints(engine, checkpointer)
 
     @event.listens_for(engine, "handle_error")
     def _plain_words(context: Any) -> None:
