@@ -37,7 +37,7 @@ from circlekeeper.core.profiles.profiles import Viewer
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.geometry import default_size, remember_geometry
-from circlekeeper.ui.live import people_actions
+from circlekeeper.ui.live import collector, people_actions
 from circlekeeper.ui.live.connection import ConnectionLine
 from circlekeeper.ui.live.labels import clock_text, seat_list
 from circlekeeper.ui.live.projector import ProjectorWindow
@@ -65,6 +65,7 @@ class FacilitatorWindow(FacilitatorScreens, QWidget):
     """Runs one circle; starts it if it is planned, resumes it if it was interrupted."""
 
     ended = Signal(dict)
+    _frozen = False  # whether this window holds the collector's freeze (collector.py)
 
     def __init__(
         self,
@@ -123,6 +124,9 @@ class FacilitatorWindow(FacilitatorScreens, QWidget):
                     n=len(self.notes)
                 )
             )
+        # Last, once the window stands: no full collection of what exists now inside a press.
+        self._frozen = True
+        collector.circle_opened()
 
     # --- building ---------------------------------------------------------------------
 
@@ -494,4 +498,7 @@ class FacilitatorWindow(FacilitatorScreens, QWidget):
         self._ticker.stop()
         self.connection.stop()
         self.projector.close()
+        if self._frozen:
+            self._frozen = False
+            collector.circle_closed()
         super().closeEvent(event)
