@@ -155,3 +155,15 @@ def test_an_encrypted_database_is_checkpointed_with_its_key(home: Path, passphra
     # Then the worker checkpointed it (with the key; a wrong or missing key would fail)
     assert checkpoints.done > before
     db.close()
+
+
+def test_sqlites_own_checkpoint_stays_as_the_safety_net(home: Path) -> None:
+    # Given an engine's connection
+    engine, _checkpoints = _engine(home)
+    with engine.connect() as conn:
+        # Then SQLite would still checkpoint by itself, past a log of 2000 pages
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 2000
+        # And every commit is synced before it returns
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    engine.dispose()

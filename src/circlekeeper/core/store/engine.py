@@ -16,7 +16,7 @@ from circlekeeper.core.files import (
 )
 from circlekeeper.core.i18n import _
 from circlekeeper.core.paths import backups_dir
-from circlekeeper.core.store.checkpoints import WalCheckpoints
+from circlekeeper.core.store.checkpoints import SQLITE_THRESHOLD, WalCheckpoints
 from circlekeeper.core.store.problems import DatabaseProblem, disk_problem
 
 
@@ -93,6 +93,8 @@ def make_engine(path: Path, *, key: str | None = None) -> Engine:
         # FULL: a commit acknowledged on screen survives a power cut mid-circle.
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA busy_timeout=5000")
+        # The worker checkpoints long before this; SQLite's own rule is only the safety net.
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_THRESHOLD}")
         cursor.close()
 
     return engine
