@@ -133,8 +133,13 @@ def _wrapped(name: str, face: _Face, width: float) -> list[str]:
     return best
 
 
+def _extent(lines: list[tuple[str, _Face]]) -> tuple[float, float]:
+    """How wide and how tall a label's lines are."""
+    return max(face.width(text) for text, face in lines), sum(face.height for _, face in lines)
+
+
 def _place(
-    lines: list[tuple[str, _Face]],
+    extent: tuple[float, float],
     angle: float,
     point: QPointF,
     mark: float,
@@ -144,8 +149,7 @@ def _place(
 ) -> QRectF:
     """The label's box, outside the ring: above the top seats, below the bottom ones, and
     beside the mark (outwards) for the seats at the sides, where the ring has room across."""
-    text_width = max(face.width(text) for text, face in lines)
-    text_height = sum(face.height for _, face in lines)
+    text_width, text_height = extent
     side, rise = math.cos(angle), math.sin(angle)
     if abs(side) > 0.55:
         x = point.x() + mark + 4 if side > 0 else point.x() - mark - 4 - text_width
@@ -164,9 +168,10 @@ def _place(
     return QRectF(x, y, text_width, text_height)
 
 
-def _overlaps(boxes: Sequence[QRectF]) -> list[tuple[int, int]]:
+def _pairs(boxes: Sequence[QRectF], *, first: bool = False) -> list[tuple[int, int]]:
     """Pairs of boxes closer than :data:`GAP` (each grown by half of it, as QRectF.intersects
-    sees them; the boxes' widths and heights are never negative)."""
+    sees them; the boxes' widths and heights are never negative), in order; with ``first``,
+    only the first such pair (the size search only asks whether any touch)."""
     half = GAP / 2
     edges = [
         (box.left() - half, box.top() - half, box.right() + half, box.bottom() + half)
@@ -178,6 +183,8 @@ def _overlaps(boxes: Sequence[QRectF]) -> list[tuple[int, int]]:
             other = edges[j]
             if left < other[2] and other[0] < right and top < other[3] and other[1] < bottom:
                 found.append((i, j))
+                if first:
+                    return found
     return found
 
 
@@ -228,17 +235,17 @@ def layout(
         ring = geometry(width, height, len(names), label_height, min(side_width, width * 0.3))
         pushes = [0.0] * len(names)
         boxes = [
-            _place(lines, angle, point, ring.mark, width, height, 0.0)
+            _place(_extent(lines), angle, point, ring.mark, width, height, 0.0)
             for lines, (angle, point) in zip(all_lines, ring.points, strict=True)
         ]
-        clashes = _overlaps(boxes)
+        clashes = _pairs(boxes, first=True)
         if not clashes or size <= MIN_POINTS:
             break
         size = max(MIN_POINTS, size * 0.92)
     # Last resort at the smallest size: a label that still touches moves a little further
     # from its seat, outwards, a few times at most.
     for _ in range(2 * max(1, len(names))):
-        clashes = _overlaps(boxes)
+        clashes = _pairs(boxes, first=True)
         if not clashes:
             break
         i, j = clashes[0]
@@ -261,7 +268,7 @@ def layout(
         pushes[mover] += small.height / 2
         angle, point = ring.points[mover]
         boxes[mover] = _place(
-            all_lines[mover], angle, point, ring.mark, width, height, pushes[mover]
+            _extent(all_lines[mover]), angle, point, ring.mark, width, height, pushes[mover]
         )
     labels = [
         Label(tuple((text, face.font) for text, face in lines), box)
@@ -272,4 +279,4 @@ def layout(
 
 def overlapping(labels: Sequence[Label]) -> list[tuple[int, int]]:
     """Pairs of labels that touch (for tests and the accessibility check)."""
-    return _overlaps([label.box for label in labels])
+    return _pairs([label.box for label in labels])
