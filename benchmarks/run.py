@@ -319,6 +319,8 @@ def queries(plain: Path) -> None:
     report_times(
         "today_build", _timed(lambda: today_view(db.sessions, now.date(), now), 30), 20, key="p50"
     )
+    from circlekeeper.ui.people.model import PeopleTableModel
+
     people = PeopleService(db.sessions)
     typed = ["m", "ma", "mar", "mari", "maria", "ng", "ngu", "nguy", "jos", "jose"]
     typed += ["o", "ok", "oka", "okaf", "zz", "smi", "q", "qu", "s", "so"]
@@ -326,7 +328,7 @@ def queries(plain: Path) -> None:
     for _ in range(5):
         for prefix in typed:  # what the directory does per key: the first page and the count
             start = time.perf_counter()
-            people.search(prefix, limit=200)
+            people.search(prefix, limit=PeopleTableModel.PAGE_SIZE)
             people.count(prefix)
             times.append((time.perf_counter() - start) * 1000)
     report_times("people_search_as_you_type", times, 2)
