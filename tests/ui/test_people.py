@@ -377,6 +377,28 @@ def test_lazy_model_fetches_more_when_scrolled(qtbot: QtBot, db: Database):
     assert names(area)[-1] == "Student0999 Family0999"
 
 
+def test_a_screen_taller_than_a_page_is_filled_without_scrolling(qtbot: QtBot, db: Database):
+    # Given more people than a page, and a list taller than a page of rows
+    from circlekeeper.core.people.people import PersonData, search_text
+    from circlekeeper.core.store.models import Person
+
+    with db.sessions.begin() as session:
+        for n in range(300):
+            data = PersonData(first_name=f"Student{n:04d}", last_name=f"Family{n:04d}")
+            fields = {k: v for k, v in vars(data).items() if k != "school"}
+            session.add(Person(**fields, search_text=search_text(data)))
+    area = make_area(qtbot, db)
+    area.resize(1000, 40 * PeopleTableModel.PAGE_SIZE)
+
+    # Then the view reads pages until its last row is past the bottom: no empty space below
+    table = area.table
+    qtbot.waitUntil(
+        lambda: table.rowViewportPosition(area.model.rowCount() - 1) > table.viewport().height()
+    )
+    assert area.model.rowCount() > PeopleTableModel.PAGE_SIZE
+    assert area.model.rowCount() < 300
+
+
 def test_past_the_counts_cap_the_list_says_more_than_never_a_figure_it_did_not_count(
     qtbot: QtBot, db: Database
 ):
