@@ -24,6 +24,20 @@ HERE = Path(__file__).resolve().parent
 LARGE = HERE / ".data" / "large.sqlite3"
 
 
+def signed_in_as_the_app_is(db: object) -> None:
+    """Name who is using the program once, as the main window does when the records open.
+
+    A window with no main window behind it asks the database who is looking at every
+    operation (the profiles, then Settings: two reads, twice per key press), which the
+    program never does: its main window registers the profile chosen at the start
+    (``MainWindow.register_context``). The same person is chosen here, once.
+    """
+    from circlekeeper.ui.operations import register, unregistered_viewer
+
+    viewer = unregistered_viewer(db.sessions)  # type: ignore[attr-defined]
+    register(db, actor=lambda: viewer.name, viewer=lambda: viewer)  # type: ignore[arg-type]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--actions", type=int, default=1000)
@@ -46,6 +60,7 @@ def main() -> int:
     path = work / "large.sqlite3"
     shutil.copyfile(LARGE, path)
     db = open_database(path)
+    signed_in_as_the_app_is(db)
     app = QApplication(sys.argv[:1])
     apply_calm_style(app)
     try:

@@ -393,6 +393,10 @@ def gui(plain: Path, actions: int) -> None:
     report_times("ctrl_k_keystroke_to_paint", times, 30)
 
     # The facilitator window: a key press, committed (synchronous=FULL) and painted.
+    sys.path.insert(0, str(HERE))
+    from bench_facilitation import signed_in_as_the_app_is
+
+    signed_in_as_the_app_is(db)
     people = PeopleService(db.sessions).search("", limit=20)
     planner = CirclePlanner(db.sessions)
     cid = planner.plan(
