@@ -7,13 +7,16 @@ action sent twice lands once, and two windows moving one circle never lose or do
 
 from __future__ import annotations
 
+import gc
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import event, func, select
 from tests.core.held import running_circle
+from tests.pg_cluster import Cluster
 
 from circlekeeper.core.facilitation.actions import Action, copy_state
 from circlekeeper.core.facilitation.commands import FacilitationService
@@ -163,3 +166,68 @@ def test_a_file_has_no_lane(db_path: Path, tmp_path: Path) -> None:
         assert FacilitationService(Context(db.sessions), cid).lane is None
     finally:
         db.close()
+
+
+def test_key_presses_take_no_connection_from_the_pool_and_test_none(
+    keeping: tuple[Database, int, FacilitationService],
+) -> None:
+    db, cid, live = keeping
+    live.next_speaker()  # the lane takes its connection (tested by the pool) once
+    lent: list[object] = []
+    event.listen(db.engine, "checkout", lambda *a: lent.append(a))
+    pings = _orm_statements(db)  # the pool's test of a connection goes through the engine
+    for _ in range(3):
+        live.next_speaker()
+        live.add_note("kept", privacy="record")
+    assert lent == [] and pings == []
+    assert len(_turns(db, cid)) >= 3
+
+
+def test_the_lanes_connection_is_closed_with_the_database(pg_url: str, tmp_path: Path) -> None:
+    db = _server(pg_url)
+    cid = running_circle(db, tmp_path / "scripts", members=6)
+    live = FacilitationService(Context(db.sessions, actor="Kim"), cid)
+    live.state()
+    live.next_speaker()
+    assert live.lane is not None
+    assert live.lane._held.fairy is not None
+    held = live.lane._held.fairy.driver_connection
+    assert not held.closed
+    db.close()  # the engine is disposed: a connection still kept must not be left open
+    assert live.lane._held.fairy is None and held.closed
+
+
+def test_a_lane_collected_unclosed_gives_its_connection_back(
+    keeping: tuple[Database, int, FacilitationService],
+) -> None:
+    db, cid, live = keeping
+    live.next_speaker()
+    assert db.engine.pool.checkedout() == 1  # type: ignore[attr-defined]
+    other = FacilitationService(Context(db.sessions, actor="Kim"), cid)
+    other.state()
+    other.next_speaker()
+    assert db.engine.pool.checkedout() == 2  # type: ignore[attr-defined]
+    del other
+    gc.collect()
+    assert db.engine.pool.checkedout() == 1  # type: ignore[attr-defined]
+
+
+def test_a_press_after_the_server_dropped_the_lanes_connection_is_stored_once(
+    pg_cluster: Cluster, keeping: tuple[Database, int, FacilitationService]
+) -> None:
+    db, cid, live = keeping
+    live.next_speaker()
+    before = _turns(db, cid)
+    assert live.lane is not None
+    pid = live.lane._held.fairy.driver_connection.info.backend_pid
+    pg_cluster.sql(f"SELECT pg_terminate_backend({pid})")
+    for _ in range(100):  # the backend exits on its own time after the signal
+        if not pg_cluster.sql(f"SELECT count(*) FROM pg_stat_activity WHERE pid = {pid}")[0][0]:
+            break
+        time.sleep(0.05)
+    live.next_speaker()  # the lane's statement fails: the ordinary path stores it
+    assert len(_turns(db, cid)) == len(before) + 1
+    live.next_speaker()  # and the lane goes on, on a new connection
+    assert len(_turns(db, cid)) == len(before) + 2
+    assert live.lane._held.fairy is not None
+    assert live.lane._held.fairy.driver_connection.info.backend_pid != pid

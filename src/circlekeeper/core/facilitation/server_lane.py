@@ -12,8 +12,14 @@ moves a fresh copy of that state in memory with the same
 one is still the one the move started from (its md5), and the rows the move asks for (a turn, a
 stage, a note and its audit line) are inserted by the same statement from that row, so either
 everything of the action is stored or nothing is. Row ids come from the tables' own sequences,
-a few reserved at a time, so the state can name its turn before the statement is sent. Two
-round trips in all: the pool's test of the connection it lends, and the statement.
+a few reserved at a time, so the state can name its turn before the statement is sent.
+
+The lane keeps one connection of the pool's, in autocommit, for as long as it runs the circle:
+one round trip per key press (the statement), with no test of the connection before it and no
+checkout. A connection the server dropped meanwhile fails the statement, which is then like any
+other failure below: the lane lets the connection go, and its next statement takes a new one,
+tested, from the pool. The connection goes back to the pool when the lane is closed or collected,
+and is closed when the engine is disposed (:meth:`Database.close`), so none is left open.
 
 Whenever the lane cannot be sure (it has no state yet, the stored state is not the one it
 remembers because another window moved the circle, the circle is not running, the move is one
@@ -31,12 +37,14 @@ import hashlib
 import json
 import threading
 import uuid
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from circlekeeper.core.domain.enums import CircleStatus
@@ -112,6 +120,71 @@ class Stored:
     changes: Changes
 
 
+class _Held:
+    """The one pooled connection a lane keeps between its statements, in autocommit."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.fairy: Any = None
+        self.lock = threading.Lock()
+
+    def cursor(self) -> Any:
+        """A cursor on the kept connection; a new one (tested by the pool) when none is kept."""
+        if self.fairy is None:
+            fairy = self.engine.raw_connection()
+            driver: Any = fairy.driver_connection
+            try:
+                driver.autocommit = True
+            except Exception:
+                fairy.invalidate()
+                fairy.close()
+                raise
+            self.fairy = fairy
+        return self.fairy.driver_connection.cursor()
+
+    def drop(self) -> None:
+        """Let the kept connection go for good: it failed (or the engine is disposed)."""
+        with self.lock:
+            fairy, self.fairy = self.fairy, None
+        if fairy is not None:
+            fairy.invalidate()  # closes it: the pool opens a new one when asked
+            fairy.close()
+
+    def give_back(self) -> None:
+        """Give the kept connection back to the pool, as it was lent (not in autocommit)."""
+        with self.lock:
+            fairy, self.fairy = self.fairy, None
+        if fairy is None:
+            return
+        try:
+            fairy.driver_connection.autocommit = False
+        except Exception:
+            fairy.invalidate()
+        fairy.close()
+
+
+# Every engine's kept connections, closed when it is disposed (a connection still lent out
+# when the pool is disposed is otherwise left open until the collector finds it).
+_KEPT: weakref.WeakKeyDictionary[Engine, weakref.WeakSet[_Held]] = weakref.WeakKeyDictionary()
+_KEPT_LOCK = threading.Lock()
+
+
+def _keep(held: _Held) -> None:
+    with _KEPT_LOCK:
+        kept = _KEPT.get(held.engine)
+        if kept is None:
+            kept = _KEPT[held.engine] = weakref.WeakSet()
+            event.listen(held.engine, "engine_disposed", _disposed)
+        kept.add(held)
+
+
+def _disposed(engine: Engine) -> None:
+    with _KEPT_LOCK:
+        kept = list(_KEPT.get(engine, ()))
+    for held in kept:
+        held.drop()
+
+
 class ServerLane:
     """One circle's actions on a server in one statement each (see the module's text)."""
 
@@ -121,6 +194,14 @@ class ServerLane:
         self._lock = threading.Lock()
         self._raw: str | None = None  # the live state as stored
         self._ids: dict[str, list[int]] = {}
+        self._held = _Held(engine)
+        _keep(self._held)
+        # Collected without being closed (a window dropped): the connection goes back anyway.
+        self._release = weakref.finalize(self, self._held.give_back)
+
+    def close(self) -> None:
+        """Give the lane's connection back to the pool (it takes a new one if used again)."""
+        self._held.give_back()
 
     # -- what the ordinary path tells it ---------------------------------------------------
 
@@ -265,26 +346,25 @@ class ServerLane:
 
     @contextmanager
     def _cursor(self) -> Iterator[Any]:
-        """A cursor on a pooled connection in autocommit, given back after the statement.
+        """A cursor on the lane's kept connection (autocommit; see the module's text).
 
-        The pool tests the connection as it lends it, so a connection the server dropped is
-        replaced instead of failing the action; it is lent back as it was (not in autocommit).
+        Any failure lets the connection go (a dropped one, or one in a state not to trust): the
+        next statement takes a new one from the pool, which tests it as it lends it.
         """
-        fairy = self._engine.raw_connection()
-        driver: Any = fairy.driver_connection
-        try:
-            driver.autocommit = True
-            cursor = driver.cursor()
+        held = self._held
+        with held.lock:
             try:
-                yield cursor
-            finally:
-                cursor.close()
-                driver.autocommit = False
-        except Exception:
-            fairy.invalidate()
-            raise
-        finally:
-            fairy.close()
+                cursor = held.cursor()
+                try:
+                    yield cursor
+                finally:
+                    cursor.close()
+            except BaseException:
+                fairy, held.fairy = held.fairy, None
+                if fairy is not None:
+                    fairy.invalidate()
+                    fairy.close()
+                raise
 
 
 def _md5(raw: str) -> str:
