@@ -311,3 +311,23 @@ def test_a_damaged_undo_snapshot_is_refused() -> None:
     data["applied"] = data["applied"][:-3]
     with pytest.raises(ValueError, match="damaged"):
         LiveState.from_dict(data)
+
+
+def test_a_copy_moves_on_its_own() -> None:
+    state = _long_round(seated=5, moves=23)
+    state.tags[102] = ["others"]
+    state.set_display(projector=True, languages=["en"], guidelines=False)
+    before = json.dumps(state.to_dict())
+    moved = state.copy()
+    assert moved == state
+    moved.note_turn_id(77)
+    moved.next_speaker(now=1000)
+    moved.note_turn_id(78)
+    moved.join_late(999, 0, ["others"], now=1001)
+    moved.leave_early(101, now=1002)
+    moved.back(now=1003)
+    moved.mark_applied(str(uuid.uuid4()))
+    moved.tags[102].append("keeper")
+    moved.display["languages"].append("es")
+    moved.start_timer(now=1004)
+    assert json.dumps(state.to_dict()) == before

@@ -231,3 +231,15 @@ def test_a_press_after_the_server_dropped_the_lanes_connection_is_stored_once(
     assert len(_turns(db, cid)) == len(before) + 2
     assert live.lane._held.fairy is not None
     assert live.lane._held.fairy.driver_connection.info.backend_pid != pid
+
+
+def test_a_state_a_press_returned_never_changes_after(
+    keeping: tuple[Database, int, FacilitationService],
+) -> None:
+    db, cid, live = keeping
+    first = live.next_speaker()  # the screen keeps it, to compare with the next one
+    kept = json.dumps(first.to_dict())
+    second = live.next_speaker()
+    live.pass_turn()
+    assert json.dumps(first.to_dict()) == kept and second is not first
+    assert _stored_state(db, cid) == json.loads(json.dumps(live.state().to_dict()))

@@ -17,7 +17,7 @@ import base64
 import functools
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -412,6 +412,24 @@ class LiveState:
 
     # --- storing ----------------------------------------------------------------------
 
+    def copy(self) -> LiveState:
+        """An independent copy (what the moves change in place is copied; the rest is shared
+        because nothing changes it: the stage plans, and each snapshot's lists)."""
+        return replace(
+            self,
+            stages=list(self.stages),
+            seating=list(self.seating),
+            tags={pid: list(t) for pid, t in self.tags.items()},
+            spoken=list(self.spoken),
+            passed=list(self.passed),
+            rounds_in_stage=dict(self.rounds_in_stage),
+            joined_late=list(self.joined_late),
+            left=list(self.left),
+            history=[dict(h) for h in self.history],
+            applied=list(self.applied),
+            display={k: list(v) if isinstance(v, list) else v for k, v in self.display.items()},
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "format": STATE_FORMAT,
@@ -613,13 +631,23 @@ def _pack_history(history: list[dict[str, Any]], spoken: list[int], passed: list
     packed: list[Any] = []
     newer_spoken, newer_passed = spoken, passed
     for snapshot in reversed(history):
-        if not _SNAPSHOT_SHAPES.issuperset(snapshot.keys()) or len(snapshot) < len(SNAPSHOT_KEYS):
+        size = len(snapshot)
+        if size == _SNAPSHOT_SIZE or (size == _SNAPSHOT_SIZE + 1 and "turn_id" in snapshot):
+            try:
+                row = [snapshot[key] for key in SNAPSHOT_KEYS]
+            except KeyError:
+                row = None
+        else:
+            row = None
+        if row is None:
             packed.append(dict(snapshot))  # not one _remember made: kept as it is
         else:
-            row = [snapshot[key] for key in SNAPSHOT_KEYS]
-            row[3] = _prefix(snapshot["spoken"], newer_spoken)
-            row[4] = _prefix(snapshot["passed"], newer_passed)
-            if "turn_id" in snapshot:
+            said, gave_up = row[3], row[4]
+            if newer_spoken[: len(said)] == said:
+                row[3] = len(said)
+            if newer_passed[: len(gave_up)] == gave_up:
+                row[4] = len(gave_up)
+            if size > _SNAPSHOT_SIZE:
                 row.append(snapshot["turn_id"])
             packed.append(row)
         newer_spoken, newer_passed = snapshot["spoken"], snapshot["passed"]
@@ -636,12 +664,19 @@ def _unpack_history(
         if isinstance(row, dict):  # format 1, or a snapshot kept as it was
             snapshot = dict(row)
         else:
-            if not len(SNAPSHOT_KEYS) <= len(row) <= len(SNAPSHOT_KEYS) + 1:
+            if not _SNAPSHOT_SIZE <= len(row) <= _SNAPSHOT_SIZE + 1:
                 raise ValueError("an undo snapshot of the wrong length")
-            snapshot = dict(zip(SNAPSHOT_KEYS, row, strict=False))
-            snapshot["spoken"] = _unprefix(row[3], newer_spoken)
-            snapshot["passed"] = _unprefix(row[4], newer_passed)
-            if len(row) > len(SNAPSHOT_KEYS):
+            speaker, number, rounds, said, gave_up, last, began = row[:_SNAPSHOT_SIZE]
+            snapshot = {
+                "speaker": speaker,
+                "round_number": number,
+                "rounds_in_stage": rounds,
+                "spoken": _unprefix(said, newer_spoken),
+                "passed": _unprefix(gave_up, newer_passed),
+                "last_speaker": last,
+                "turn_started_at": began,
+            }
+            if len(row) > _SNAPSHOT_SIZE:
                 snapshot["turn_id"] = row[-1]
         history.append(snapshot)
         newer_spoken, newer_passed = snapshot["spoken"], snapshot["passed"]
@@ -649,19 +684,17 @@ def _unpack_history(
     return history
 
 
-_SNAPSHOT_SHAPES = frozenset({*SNAPSHOT_KEYS, "turn_id"})
-
-
-def _prefix(values: list[int], newer: list[int]) -> int | list[int]:
-    return len(values) if newer[: len(values)] == values else list(values)
+_SNAPSHOT_SIZE = len(SNAPSHOT_KEYS)
 
 
 def _unprefix(stored: object, newer: list[int]) -> list[int]:
+    if type(stored) is int:
+        if not 0 <= stored <= len(newer):
+            raise ValueError("an undo snapshot refers to more turns than were taken")
+        return newer[:stored]
     if isinstance(stored, list):
         return [int(p) for p in stored]
-    if type(stored) is not int or not 0 <= stored <= len(newer):
-        raise ValueError("an undo snapshot refers to more turns than were taken")
-    return newer[:stored]
+    raise ValueError("an undo snapshot's turns are not a list")
 
 
 _ID_CHARS = 22  # a uuid's 16 bytes in URL-safe base64, without its padding

@@ -193,6 +193,9 @@ class ServerLane:
         self.circle_id = circle_id
         self._lock = threading.Lock()
         self._raw: str | None = None  # the live state as stored
+        # The same state read (None until needed): each move starts from a copy of it, so the
+        # state a move returned (which a screen may keep, to compare) is never changed after.
+        self._state: LiveState | None = None
         self._ids: dict[str, list[int]] = {}
         self._held = _Held(engine)
         _keep(self._held)
@@ -205,10 +208,12 @@ class ServerLane:
 
     # -- what the ordinary path tells it ---------------------------------------------------
 
-    def remember(self, raw: str | None) -> None:
-        """The live state as it is stored now (read or written by the ordinary path)."""
+    def remember(self, raw: str | None, state: LiveState | None = None) -> None:
+        """The live state as it is stored now (read or written by the ordinary path), and
+        the state it reads as when the path has it already."""
         with self._lock:
             self._raw = raw
+            self._state = state if raw is not None else None
 
     # -- storing one action ----------------------------------------------------------------
 
@@ -229,13 +234,23 @@ class ServerLane:
                 # The server refused it or the connection dropped: the ordinary path runs the
                 # action on a tested connection (a new one, once the server answers again) and
                 # says what is wrong in plain words, or hands the circle to the laptop.
-                self._raw = None
+                self._forget()
                 return None
 
+    def _forget(self) -> None:
+        self._raw = self._state = None
+
+    def _read(self, raw: str) -> LiveState:
+        """The remembered state (never to be changed: copy it to move it)."""
+        if self._state is None:
+            self._state = load_state(raw)
+        return self._state
+
     def _move(self, action: Action, raw: str) -> Stored | None:
-        state = load_state(raw)
-        if action.id in state.applied:
-            return Stored(state, Changes())  # stored before: nothing doubles
+        stored = self._read(raw)
+        if action.id in stored.applied:
+            return Stored(stored, Changes())  # stored before: nothing doubles
+        state = stored.copy()
         moved = move_state(state, action)
         now = moment(action.at)
         params: dict[str, Any] = {
@@ -267,14 +282,14 @@ class ServerLane:
         new_raw = dump_state(state)
         params["state"] = new_raw
         if self._execute(statement, params) != 1:
-            self._raw = None  # moved elsewhere, or not running: read afresh
+            self._forget()  # moved elsewhere, or not running: read afresh
             return None
-        self._raw = new_raw
+        self._raw, self._state = new_raw, state
         return Stored(state, Changes.of(ids=ids))
 
     def _note(self, action: Action, actor: str, raw: str) -> Stored | None:
         args = action.args
-        state = load_state(raw)
+        state = self._read(raw)
         stage_index = args.get("stage_index")
         index = state.stage_index if stage_index is None else int(stage_index)
         if not 0 <= index < len(state.stages):
@@ -310,7 +325,7 @@ class ServerLane:
         if self._execute(_NOTE, params) != 1:
             # Not running, moved on, not one of this circle's people, or kept before: the
             # ordinary path says which (and gives back a note kept before).
-            self._raw = None
+            self._forget()
             return None
         note = NoteRow(
             row,
