@@ -21,6 +21,7 @@ from tests.pg_cluster import Cluster
 from circlekeeper.core.facilitation.actions import Action, copy_state
 from circlekeeper.core.facilitation.commands import FacilitationService
 from circlekeeper.core.operations import Context
+from circlekeeper.core.problems import InvalidInput
 from circlekeeper.core.store.database import Database, open_database
 from circlekeeper.core.store.models import AuditEvent, Circle, Note, StageRecord, Turn
 
@@ -243,3 +244,51 @@ def test_a_state_a_press_returned_never_changes_after(
     live.pass_turn()
     assert json.dumps(first.to_dict()) == kept and second is not first
     assert _stored_state(db, cid) == json.loads(json.dumps(live.state().to_dict()))
+
+
+def _round_over(live: FacilitationService) -> None:
+    while live.state().speaker is not None:
+        live.next_speaker()
+
+
+def test_a_move_that_makes_no_sense_is_refused_in_the_same_words_in_one_read(
+    pg_url: str, db_path: Path, tmp_path: Path
+) -> None:
+    on_file = open_database(db_path)  # the ordinary path's words, to compare
+    db = _server(pg_url)
+    try:
+        refusals = []
+        for database in (on_file, db):
+            cid = running_circle(database, tmp_path / f"scripts{len(refusals)}", members=3)
+            live = FacilitationService(Context(database.sessions, actor="Kim"), cid)
+            _round_over(live)
+            seen = _orm_statements(database)
+            with pytest.raises(InvalidInput) as refused:
+                live.pass_turn()
+            refusals.append((str(refused.value), seen))
+        (on_a_file, _), (on_the_server, through_a_session) = refusals
+        assert on_the_server == on_a_file and "nobody can pass" in on_the_server
+        assert through_a_session == []  # the lane refused it, after its one read
+    finally:
+        db.close()
+        on_file.close()
+
+
+def test_a_move_refused_on_a_state_another_window_moved_on_is_decided_afresh(
+    pg_url: str, tmp_path: Path
+) -> None:
+    db = _server(pg_url)
+    other = _server(pg_url)
+    try:
+        cid = running_circle(db, tmp_path / "scripts", members=3)
+        first = FacilitationService(Context(db.sessions, actor="Kim"), cid)
+        second = FacilitationService(Context(other.sessions, actor="Kim"), cid)
+        _round_over(first)
+        second.state()
+        second.next_speaker()  # the next round begins in the other window
+        turns = len(_turns(db, cid))
+        first.pass_turn()  # refused on what the first window remembers, not on what is stored
+        assert len(_turns(db, cid)) == turns + 1 and _turns(db, cid)[-1][1] is True
+    finally:
+        other.close()
+        db.close()

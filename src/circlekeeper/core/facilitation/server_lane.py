@@ -28,6 +28,10 @@ it does not take, the server refused the statement), it forgets what it remember
 action is stored once by either path (its id is remembered in the state, a note's id is its
 uuid), so a statement whose answer was lost with the connection is never stored twice.
 
+A move that makes no sense now (passing when the round is over) is refused by the lane itself,
+in the words the ordinary path gives, once one short read confirms the stored state is still
+the one it refused on: a refusal costs a round trip, not a transaction.
+
 Only on PostgreSQL; a file on the laptop has no round trips to save.
 """
 
@@ -54,6 +58,7 @@ from circlekeeper.core.facilitation.moves import turn_values
 from circlekeeper.core.facilitation.queries import dump_state, load_state, moment
 from circlekeeper.core.facilitation.rows import NoteRow
 from circlekeeper.core.operations.changes import Changes
+from circlekeeper.core.problems import InvalidInput
 
 # What the lane takes: every move whose rows are at most one turn or one stage, and notes.
 # Going back (deletes a turn) and leaving early (updates a participant) are rare and take the
@@ -81,6 +86,10 @@ _MOVED = (
     " RETURNING id"
 )
 _STATE_ONLY = _MOVED
+_STILL = (
+    "SELECT id FROM circle"
+    " WHERE id = %(circle)s AND status = %(running)s AND md5(live_state) = %(was)s"
+)
 _WITH_TURN = (
     f"WITH moved AS ({_MOVED})"
     " INSERT INTO turn (id, uuid, created_at, updated_at, circle_id, stage_index, round_number,"
@@ -218,24 +227,44 @@ class ServerLane:
     # -- storing one action ----------------------------------------------------------------
 
     def store(self, action: Action, actor: str) -> Stored | None:
-        """Store ``action`` in one statement; None when the ordinary path should run it."""
+        """Store ``action`` in one statement; None when the ordinary path should run it.
+
+        A move that makes no sense on the state as stored is refused here, with the words the
+        ordinary path gives (:class:`InvalidInput`), once one short read confirms that state is
+        still the stored one; otherwise the ordinary path reads afresh and decides.
+        """
         if action.kind not in LANE_MOVES and action.kind != "add_note":
             return None
         with self._lock:
-            if self._raw is None:
+            raw = self._raw
+            if raw is None:
                 return None
+            refusal: MoveNotAllowed | None = None
             try:
                 if action.kind == "add_note":
-                    return self._note(action, actor, self._raw)
-                return self._move(action, self._raw)
-            except MoveNotAllowed:
-                return None  # the ordinary path gives the words
+                    return self._note(action, actor, raw)
+                try:
+                    return self._move(action, raw)
+                except MoveNotAllowed as exc:
+                    refusal = exc
+                if self._execute(_STILL, self._still(raw)) != 1:
+                    self._forget()  # moved elsewhere, or not running: read afresh
+                    return None
             except Exception:
                 # The server refused it or the connection dropped: the ordinary path runs the
                 # action on a tested connection (a new one, once the server answers again) and
                 # says what is wrong in plain words, or hands the circle to the laptop.
                 self._forget()
                 return None
+        raise InvalidInput(str(refusal)) from None
+
+    def _still(self, raw: str) -> dict[str, Any]:
+        """The parameters that name the circle as running with the state ``raw`` stored."""
+        return {
+            "circle": self.circle_id,
+            "running": CircleStatus.IN_PROGRESS.value,
+            "was": _md5(raw),
+        }
 
     def _forget(self) -> None:
         self._raw = self._state = None
@@ -253,12 +282,7 @@ class ServerLane:
         state = stored.copy()
         moved = move_state(state, action)
         now = moment(action.at)
-        params: dict[str, Any] = {
-            "circle": self.circle_id,
-            "running": CircleStatus.IN_PROGRESS.value,
-            "was": _md5(raw),
-            "now": now,
-        }
+        params: dict[str, Any] = {**self._still(raw), "now": now}
         ids: dict[str, list[int]] = {"circle": [self.circle_id]}
         if moved.turn is not None:
             row = self._reserve("turn")
