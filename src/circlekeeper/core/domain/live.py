@@ -14,7 +14,9 @@ piece. A round is *complete* when everyone in the turn order has spoken or passe
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
+import operator
 import time
 import uuid
 from dataclasses import dataclass, field, replace
@@ -632,13 +634,10 @@ def _pack_history(history: list[dict[str, Any]], spoken: list[int], passed: list
     newer_spoken, newer_passed = spoken, passed
     for snapshot in reversed(history):
         size = len(snapshot)
+        row: list[Any] | None = None
         if size == _SNAPSHOT_SIZE or (size == _SNAPSHOT_SIZE + 1 and "turn_id" in snapshot):
-            try:
-                row = [snapshot[key] for key in SNAPSHOT_KEYS]
-            except KeyError:
-                row = None
-        else:
-            row = None
+            with contextlib.suppress(KeyError):  # a key missing: kept as it is below
+                row = list(_SNAPSHOT_VALUES(snapshot))
         if row is None:
             packed.append(dict(snapshot))  # not one _remember made: kept as it is
         else:
@@ -685,6 +684,7 @@ def _unpack_history(
 
 
 _SNAPSHOT_SIZE = len(SNAPSHOT_KEYS)
+_SNAPSHOT_VALUES = operator.itemgetter(*SNAPSHOT_KEYS)
 
 
 def _unprefix(stored: object, newer: list[int]) -> list[int]:
