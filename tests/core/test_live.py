@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 
 from circlekeeper.core.domain.live import (
+    APPLIED_LIMIT,
+    HISTORY_LIMIT,
     LiveState,
     MoveNotAllowed,
     PieceMode,
@@ -245,3 +248,86 @@ def test_damaged_state_is_refused_with_a_reason() -> None:
     data["stage_index"] = 99
     with pytest.raises(ValueError, match="stage"):
         LiveState.from_dict(data)
+
+
+def _written_by_format_1(state: LiveState) -> dict[str, object]:
+    """The state as format 1 wrote it: snapshots and applied ids as they are in memory."""
+    data = json.loads(json.dumps(state.to_dict()))
+    data.update(
+        format=1,
+        history=[dict(h) for h in state.history],
+        applied=list(state.applied),
+    )
+    return json.loads(json.dumps(data))
+
+
+def _long_round(seated: int = 12, moves: int = 200) -> LiveState:
+    state = circle(seating=list(range(101, 101 + seated)), stages=[ROUND])
+    for n in range(moves):
+        passing = n % 7 == 3 and state.speaker is not None
+        turn = state.pass_turn(now=n) if passing else state.next_speaker(now=n + 0.25)
+        if turn is not None:
+            state.note_turn_id(10_000 + n)
+        state.mark_applied(str(uuid.UUID(int=n + 1)))
+    return state
+
+
+def test_a_full_undo_history_is_written_in_a_few_kilobytes() -> None:
+    state = _long_round()
+    assert len(state.history) == HISTORY_LIMIT and len(state.applied) == APPLIED_LIMIT
+    written = json.dumps(state.to_dict(), separators=(",", ":"))
+    old = json.dumps(_written_by_format_1(state), separators=(",", ":"))
+    assert len(written) < 4000 and len(old) > 10_000
+    # and nothing of it is lost: every step back undoes exactly what it did before
+    restored = LiveState.from_dict(json.loads(written))
+    assert restored == state
+    before = LiveState.from_dict(_written_by_format_1(state))
+    for n in range(HISTORY_LIMIT):
+        assert restored.back(now=1000 + n) == before.back(now=1000 + n)
+        assert restored == before
+    assert not restored.can_go_back
+
+
+def test_a_state_written_by_format_1_loads_and_goes_back_the_same() -> None:
+    state = _long_round(seated=5, moves=37)
+    state.choose_speaker(state.remaining[-1], now=500)  # a snapshot not followed by a prefix
+    state.mark_applied("not-a-uuid")  # kept as it is, whatever it looks like
+    old = LiveState.from_dict(_written_by_format_1(state))
+    assert old == state
+    new = LiveState.from_dict(json.loads(json.dumps(old.to_dict())))
+    assert new == state and new.applied[-1] == "not-a-uuid"
+    while state.can_go_back:
+        assert new.back(now=900) == state.back(now=900)
+        assert new == state
+
+
+def test_a_damaged_undo_snapshot_is_refused() -> None:
+    state = _long_round(seated=4, moves=10)
+    data = json.loads(json.dumps(state.to_dict()))
+    data["history"][-1][3] = 99  # more spoken than the state has
+    with pytest.raises(ValueError, match="damaged"):
+        LiveState.from_dict(data)
+    data = json.loads(json.dumps(state.to_dict()))
+    data["applied"] = data["applied"][:-3]
+    with pytest.raises(ValueError, match="damaged"):
+        LiveState.from_dict(data)
+
+
+def test_a_copy_moves_on_its_own() -> None:
+    state = _long_round(seated=5, moves=23)
+    state.tags[102] = ["others"]
+    state.set_display(projector=True, languages=["en"], guidelines=False)
+    before = json.dumps(state.to_dict())
+    moved = state.copy()
+    assert moved == state
+    moved.note_turn_id(77)
+    moved.next_speaker(now=1000)
+    moved.note_turn_id(78)
+    moved.join_late(999, 0, ["others"], now=1001)
+    moved.leave_early(101, now=1002)
+    moved.back(now=1003)
+    moved.mark_applied(str(uuid.uuid4()))
+    moved.tags[102].append("keeper")
+    moved.display["languages"].append("es")
+    moved.start_timer(now=1004)
+    assert json.dumps(state.to_dict()) == before

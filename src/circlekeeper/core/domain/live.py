@@ -13,14 +13,32 @@ piece. A round is *complete* when everyone in the turn order has spoken or passe
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import functools
+import operator
 import time
-from dataclasses import dataclass, field
+import uuid
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
 from circlekeeper.core.i18n import _
 
-STATE_FORMAT = 1
+# 2: the undo snapshots as short rows (a list it repeats from the move after it by its length
+# only) and the applied ids as one string; 1 (still read): both as written in memory.
+STATE_FORMAT = 2
+READ_FORMATS = frozenset({1, 2})
+# What an undo snapshot holds, in the order of its stored row (``turn_id`` once noted).
+SNAPSHOT_KEYS = (
+    "speaker",
+    "round_number",
+    "rounds_in_stage",
+    "spoken",
+    "passed",
+    "last_speaker",
+    "turn_started_at",
+)
 HISTORY_LIMIT = 60  # moves kept for "back"; bounded so the JSON written per move stays small
 APPLIED_LIMIT = 40  # ids of the last actions stored, so an action sent twice lands once
 
@@ -396,6 +414,24 @@ class LiveState:
 
     # --- storing ----------------------------------------------------------------------
 
+    def copy(self) -> LiveState:
+        """An independent copy (what the moves change in place is copied; the rest is shared
+        because nothing changes it: the stage plans, and each snapshot's lists)."""
+        return replace(
+            self,
+            stages=list(self.stages),
+            seating=list(self.seating),
+            tags={pid: list(t) for pid, t in self.tags.items()},
+            spoken=list(self.spoken),
+            passed=list(self.passed),
+            rounds_in_stage=dict(self.rounds_in_stage),
+            joined_late=list(self.joined_late),
+            left=list(self.left),
+            history=[dict(h) for h in self.history],
+            applied=list(self.applied),
+            display={k: list(v) if isinstance(v, list) else v for k, v in self.display.items()},
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "format": STATE_FORMAT,
@@ -419,9 +455,9 @@ class LiveState:
             "stage_started_at": self.stage_started_at,
             "timer_started_at": self.timer_started_at,
             "timer_accumulated": self.timer_accumulated,
-            "history": [dict(h) for h in self.history],
+            "history": _pack_history(self.history, self.spoken, self.passed),
             "stage_record_id": self.stage_record_id,
-            "applied": list(self.applied),
+            "applied": _pack_ids(self.applied),
             "display": dict(self.display),
         }
 
@@ -429,8 +465,10 @@ class LiveState:
     def from_dict(cls, data: dict[str, Any]) -> LiveState:
         """The state saved by :meth:`to_dict`; raises ``ValueError`` if it is damaged."""
         try:
-            if data.get("format") != STATE_FORMAT:
+            if data.get("format") not in READ_FORMATS:
                 raise ValueError(f"unknown live state format {data.get('format')!r}")
+            spoken = [int(p) for p in data["spoken"]]
+            passed = [int(p) for p in data["passed"]]
             state = cls(
                 stages=[StagePlan(bool(r), str(a)) for r, a in data["stages"]],
                 seating=[int(p) for p in data["seating"]],
@@ -440,8 +478,8 @@ class LiveState:
                 mode=PieceMode(data["mode"]),
                 speaker=_opt_int(data["speaker"]),
                 round_number=int(data["round_number"]),
-                spoken=[int(p) for p in data["spoken"]],
-                passed=[int(p) for p in data["passed"]],
+                spoken=spoken,
+                passed=passed,
                 last_speaker=_opt_int(data["last_speaker"]),
                 aside_holder=_opt_int(data.get("aside_holder")),
                 turn_started_at=_opt_float(data["turn_started_at"]),
@@ -452,9 +490,9 @@ class LiveState:
                 stage_started_at=_opt_float(data["stage_started_at"]),
                 timer_started_at=_opt_float(data["timer_started_at"]),
                 timer_accumulated=float(data["timer_accumulated"]),
-                history=[dict(h) for h in data["history"]],
+                history=_unpack_history(data["history"], spoken, passed),
                 stage_record_id=_opt_int(data.get("stage_record_id")),
-                applied=[str(a) for a in data.get("applied", [])],
+                applied=_unpack_ids(data.get("applied", [])),
                 display=dict(data.get("display") or {}),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -581,3 +619,116 @@ def _opt_int(value: object) -> int | None:
 
 def _opt_float(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+# --- the stored form of the undo snapshots and the applied ids (format 2) -------------------
+#
+# Written after every key press, so kept short: a snapshot is a row of its values in
+# SNAPSHOT_KEYS order (its turn id last, once noted), and its spoken and passed lists, which are
+# nearly always the start of the next newer snapshot's (or, for the newest, the state's own),
+# are then only their length. An applied id (a uuid) is its 16 bytes in 22 characters.
+
+
+def _pack_history(history: list[dict[str, Any]], spoken: list[int], passed: list[int]) -> list[Any]:
+    packed: list[Any] = []
+    newer_spoken, newer_passed = spoken, passed
+    for snapshot in reversed(history):
+        size = len(snapshot)
+        row: list[Any] | None = None
+        if size == _SNAPSHOT_SIZE or (size == _SNAPSHOT_SIZE + 1 and "turn_id" in snapshot):
+            with contextlib.suppress(KeyError):  # a key missing: kept as it is below
+                row = list(_SNAPSHOT_VALUES(snapshot))
+        if row is None:
+            packed.append(dict(snapshot))  # not one _remember made: kept as it is
+        else:
+            said, gave_up = row[3], row[4]
+            if newer_spoken[: len(said)] == said:
+                row[3] = len(said)
+            if newer_passed[: len(gave_up)] == gave_up:
+                row[4] = len(gave_up)
+            if size > _SNAPSHOT_SIZE:
+                row.append(snapshot["turn_id"])
+            packed.append(row)
+        newer_spoken, newer_passed = snapshot["spoken"], snapshot["passed"]
+    packed.reverse()
+    return packed
+
+
+def _unpack_history(
+    packed: list[Any], spoken: list[int], passed: list[int]
+) -> list[dict[str, Any]]:
+    history: list[dict[str, Any]] = []
+    newer_spoken, newer_passed = spoken, passed
+    for row in reversed(packed):
+        if isinstance(row, dict):  # format 1, or a snapshot kept as it was
+            snapshot = dict(row)
+        else:
+            if not _SNAPSHOT_SIZE <= len(row) <= _SNAPSHOT_SIZE + 1:
+                raise ValueError("an undo snapshot of the wrong length")
+            speaker, number, rounds, said, gave_up, last, began = row[:_SNAPSHOT_SIZE]
+            snapshot = {
+                "speaker": speaker,
+                "round_number": number,
+                "rounds_in_stage": rounds,
+                "spoken": _unprefix(said, newer_spoken),
+                "passed": _unprefix(gave_up, newer_passed),
+                "last_speaker": last,
+                "turn_started_at": began,
+            }
+            if len(row) > _SNAPSHOT_SIZE:
+                snapshot["turn_id"] = row[-1]
+        history.append(snapshot)
+        newer_spoken, newer_passed = snapshot["spoken"], snapshot["passed"]
+    history.reverse()
+    return history
+
+
+_SNAPSHOT_SIZE = len(SNAPSHOT_KEYS)
+_SNAPSHOT_VALUES = operator.itemgetter(*SNAPSHOT_KEYS)
+
+
+def _unprefix(stored: object, newer: list[int]) -> list[int]:
+    if type(stored) is int:
+        if not 0 <= stored <= len(newer):
+            raise ValueError("an undo snapshot refers to more turns than were taken")
+        return newer[:stored]
+    if isinstance(stored, list):
+        return [int(p) for p in stored]
+    raise ValueError("an undo snapshot's turns are not a list")
+
+
+_ID_CHARS = 22  # a uuid's 16 bytes in URL-safe base64, without its padding
+
+
+def _pack_ids(ids: list[str]) -> str | list[str]:
+    short = [_short_id(i) for i in ids]
+    if all(short):
+        return "".join(short)  # type: ignore[arg-type]
+    return list(ids)  # an id that is not a uuid as written: all kept as they are
+
+
+def _unpack_ids(stored: object) -> list[str]:
+    if isinstance(stored, str):
+        if len(stored) % _ID_CHARS:
+            raise ValueError("the applied ids are cut short")
+        return [_long_id(stored[i : i + _ID_CHARS]) for i in range(0, len(stored), _ID_CHARS)]
+    if not isinstance(stored, list):
+        raise ValueError("the applied ids are not a list")
+    return [str(a) for a in stored]
+
+
+@functools.lru_cache(maxsize=512)
+def _short_id(action_id: str) -> str | None:
+    """The id in 22 characters, when it is a uuid written the usual way (else None)."""
+    try:
+        parsed = uuid.UUID(action_id)
+    except ValueError:
+        return None
+    if str(parsed) != action_id:
+        return None
+    return base64.urlsafe_b64encode(parsed.bytes).decode("ascii")[:_ID_CHARS]
+
+
+@functools.lru_cache(maxsize=512)
+def _long_id(short: str) -> str:
+    return str(uuid.UUID(bytes=base64.urlsafe_b64decode(short + "==")))

@@ -115,7 +115,7 @@ def display_args(args: dict[str, Any]) -> dict[str, Any]:
 
 def copy_state(state: LiveState) -> LiveState:
     """An independent copy (a move that is refused must leave the shown state untouched)."""
-    return LiveState.from_dict(state.to_dict())
+    return state.copy()
 
 
 @dataclass(frozen=True)

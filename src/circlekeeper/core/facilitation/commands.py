@@ -454,7 +454,7 @@ class FacilitationService:
                 update(Circle).where(Circle.id == self.circle_id).values(live_state=raw)
             )
         if self.lane is not None:
-            self.lane.remember(raw)
+            self.lane.remember(raw, state)
         return result if isinstance(result, Joined) else state
 
     def context_of(self, action: Action) -> Context:

@@ -12,8 +12,14 @@ moves a fresh copy of that state in memory with the same
 one is still the one the move started from (its md5), and the rows the move asks for (a turn, a
 stage, a note and its audit line) are inserted by the same statement from that row, so either
 everything of the action is stored or nothing is. Row ids come from the tables' own sequences,
-a few reserved at a time, so the state can name its turn before the statement is sent. Two
-round trips in all: the pool's test of the connection it lends, and the statement.
+a few reserved at a time, so the state can name its turn before the statement is sent.
+
+The lane keeps one connection of the pool's, in autocommit, for as long as it runs the circle:
+one round trip per key press (the statement), with no test of the connection before it and no
+checkout. A connection the server dropped meanwhile fails the statement, which is then like any
+other failure below: the lane lets the connection go, and its next statement takes a new one,
+tested, from the pool. The connection goes back to the pool when the lane is closed or collected,
+and is closed when the engine is disposed (:meth:`Database.close`), so none is left open.
 
 Whenever the lane cannot be sure (it has no state yet, the stored state is not the one it
 remembers because another window moved the circle, the circle is not running, the move is one
@@ -21,6 +27,10 @@ it does not take, the server refused the statement), it forgets what it remember
 ``None``: the ordinary path then runs the action, reads afresh, and gives the plain words. An
 action is stored once by either path (its id is remembered in the state, a note's id is its
 uuid), so a statement whose answer was lost with the connection is never stored twice.
+
+A move that makes no sense now (passing when the round is over) is refused by the lane itself,
+in the words the ordinary path gives, once one short read confirms the stored state is still
+the one it refused on: a refusal costs a round trip, not a transaction.
 
 Only on PostgreSQL; a file on the laptop has no round trips to save.
 """
@@ -31,12 +41,14 @@ import hashlib
 import json
 import threading
 import uuid
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from circlekeeper.core.domain.enums import CircleStatus
@@ -46,6 +58,7 @@ from circlekeeper.core.facilitation.moves import turn_values
 from circlekeeper.core.facilitation.queries import dump_state, load_state, moment
 from circlekeeper.core.facilitation.rows import NoteRow
 from circlekeeper.core.operations.changes import Changes
+from circlekeeper.core.problems import InvalidInput
 
 # What the lane takes: every move whose rows are at most one turn or one stage, and notes.
 # Going back (deletes a turn) and leaving early (updates a participant) are rare and take the
@@ -73,6 +86,10 @@ _MOVED = (
     " RETURNING id"
 )
 _STATE_ONLY = _MOVED
+_STILL = (
+    "SELECT id FROM circle"
+    " WHERE id = %(circle)s AND status = %(running)s AND md5(live_state) = %(was)s"
+)
 _WITH_TURN = (
     f"WITH moved AS ({_MOVED})"
     " INSERT INTO turn (id, uuid, created_at, updated_at, circle_id, stage_index, round_number,"
@@ -112,6 +129,71 @@ class Stored:
     changes: Changes
 
 
+class _Held:
+    """The one pooled connection a lane keeps between its statements, in autocommit."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.fairy: Any = None
+        self.lock = threading.Lock()
+
+    def cursor(self) -> Any:
+        """A cursor on the kept connection; a new one (tested by the pool) when none is kept."""
+        if self.fairy is None:
+            fairy = self.engine.raw_connection()
+            driver: Any = fairy.driver_connection
+            try:
+                driver.autocommit = True
+            except Exception:
+                fairy.invalidate()
+                fairy.close()
+                raise
+            self.fairy = fairy
+        return self.fairy.driver_connection.cursor()
+
+    def drop(self) -> None:
+        """Let the kept connection go for good: it failed (or the engine is disposed)."""
+        with self.lock:
+            fairy, self.fairy = self.fairy, None
+        if fairy is not None:
+            fairy.invalidate()  # closes it: the pool opens a new one when asked
+            fairy.close()
+
+    def give_back(self) -> None:
+        """Give the kept connection back to the pool, as it was lent (not in autocommit)."""
+        with self.lock:
+            fairy, self.fairy = self.fairy, None
+        if fairy is None:
+            return
+        try:
+            fairy.driver_connection.autocommit = False
+        except Exception:
+            fairy.invalidate()
+        fairy.close()
+
+
+# Every engine's kept connections, closed when it is disposed (a connection still lent out
+# when the pool is disposed is otherwise left open until the collector finds it).
+_KEPT: weakref.WeakKeyDictionary[Engine, weakref.WeakSet[_Held]] = weakref.WeakKeyDictionary()
+_KEPT_LOCK = threading.Lock()
+
+
+def _keep(held: _Held) -> None:
+    with _KEPT_LOCK:
+        kept = _KEPT.get(held.engine)
+        if kept is None:
+            kept = _KEPT[held.engine] = weakref.WeakSet()
+            event.listen(held.engine, "engine_disposed", _disposed)
+        kept.add(held)
+
+
+def _disposed(engine: Engine) -> None:
+    with _KEPT_LOCK:
+        kept = list(_KEPT.get(engine, ()))
+    for held in kept:
+        held.drop()
+
+
 class ServerLane:
     """One circle's actions on a server in one statement each (see the module's text)."""
 
@@ -120,49 +202,87 @@ class ServerLane:
         self.circle_id = circle_id
         self._lock = threading.Lock()
         self._raw: str | None = None  # the live state as stored
+        # The same state read (None until needed): each move starts from a copy of it, so the
+        # state a move returned (which a screen may keep, to compare) is never changed after.
+        self._state: LiveState | None = None
         self._ids: dict[str, list[int]] = {}
+        self._held = _Held(engine)
+        _keep(self._held)
+        # Collected without being closed (a window dropped): the connection goes back anyway.
+        self._release = weakref.finalize(self, self._held.give_back)
+
+    def close(self) -> None:
+        """Give the lane's connection back to the pool (it takes a new one if used again)."""
+        self._held.give_back()
 
     # -- what the ordinary path tells it ---------------------------------------------------
 
-    def remember(self, raw: str | None) -> None:
-        """The live state as it is stored now (read or written by the ordinary path)."""
+    def remember(self, raw: str | None, state: LiveState | None = None) -> None:
+        """The live state as it is stored now (read or written by the ordinary path), and
+        the state it reads as when the path has it already."""
         with self._lock:
             self._raw = raw
+            self._state = state if raw is not None else None
 
     # -- storing one action ----------------------------------------------------------------
 
     def store(self, action: Action, actor: str) -> Stored | None:
-        """Store ``action`` in one statement; None when the ordinary path should run it."""
+        """Store ``action`` in one statement; None when the ordinary path should run it.
+
+        A move that makes no sense on the state as stored is refused here, with the words the
+        ordinary path gives (:class:`InvalidInput`), once one short read confirms that state is
+        still the stored one; otherwise the ordinary path reads afresh and decides.
+        """
         if action.kind not in LANE_MOVES and action.kind != "add_note":
             return None
         with self._lock:
-            if self._raw is None:
+            raw = self._raw
+            if raw is None:
                 return None
+            refusal: MoveNotAllowed | None = None
             try:
                 if action.kind == "add_note":
-                    return self._note(action, actor, self._raw)
-                return self._move(action, self._raw)
-            except MoveNotAllowed:
-                return None  # the ordinary path gives the words
+                    return self._note(action, actor, raw)
+                try:
+                    return self._move(action, raw)
+                except MoveNotAllowed as exc:
+                    refusal = exc
+                if self._execute(_STILL, self._still(raw)) != 1:
+                    self._forget()  # moved elsewhere, or not running: read afresh
+                    return None
             except Exception:
                 # The server refused it or the connection dropped: the ordinary path runs the
                 # action on a tested connection (a new one, once the server answers again) and
                 # says what is wrong in plain words, or hands the circle to the laptop.
-                self._raw = None
+                self._forget()
                 return None
+        raise InvalidInput(str(refusal)) from None
 
-    def _move(self, action: Action, raw: str) -> Stored | None:
-        state = load_state(raw)
-        if action.id in state.applied:
-            return Stored(state, Changes())  # stored before: nothing doubles
-        moved = move_state(state, action)
-        now = moment(action.at)
-        params: dict[str, Any] = {
+    def _still(self, raw: str) -> dict[str, Any]:
+        """The parameters that name the circle as running with the state ``raw`` stored."""
+        return {
             "circle": self.circle_id,
             "running": CircleStatus.IN_PROGRESS.value,
             "was": _md5(raw),
-            "now": now,
         }
+
+    def _forget(self) -> None:
+        self._raw = self._state = None
+
+    def _read(self, raw: str) -> LiveState:
+        """The remembered state (never to be changed: copy it to move it)."""
+        if self._state is None:
+            self._state = load_state(raw)
+        return self._state
+
+    def _move(self, action: Action, raw: str) -> Stored | None:
+        stored = self._read(raw)
+        if action.id in stored.applied:
+            return Stored(stored, Changes())  # stored before: nothing doubles
+        state = stored.copy()
+        moved = move_state(state, action)
+        now = moment(action.at)
+        params: dict[str, Any] = {**self._still(raw), "now": now}
         ids: dict[str, list[int]] = {"circle": [self.circle_id]}
         if moved.turn is not None:
             row = self._reserve("turn")
@@ -186,14 +306,14 @@ class ServerLane:
         new_raw = dump_state(state)
         params["state"] = new_raw
         if self._execute(statement, params) != 1:
-            self._raw = None  # moved elsewhere, or not running: read afresh
+            self._forget()  # moved elsewhere, or not running: read afresh
             return None
-        self._raw = new_raw
+        self._raw, self._state = new_raw, state
         return Stored(state, Changes.of(ids=ids))
 
     def _note(self, action: Action, actor: str, raw: str) -> Stored | None:
         args = action.args
-        state = load_state(raw)
+        state = self._read(raw)
         stage_index = args.get("stage_index")
         index = state.stage_index if stage_index is None else int(stage_index)
         if not 0 <= index < len(state.stages):
@@ -229,7 +349,7 @@ class ServerLane:
         if self._execute(_NOTE, params) != 1:
             # Not running, moved on, not one of this circle's people, or kept before: the
             # ordinary path says which (and gives back a note kept before).
-            self._raw = None
+            self._forget()
             return None
         note = NoteRow(
             row,
@@ -265,26 +385,25 @@ class ServerLane:
 
     @contextmanager
     def _cursor(self) -> Iterator[Any]:
-        """A cursor on a pooled connection in autocommit, given back after the statement.
+        """A cursor on the lane's kept connection (autocommit; see the module's text).
 
-        The pool tests the connection as it lends it, so a connection the server dropped is
-        replaced instead of failing the action; it is lent back as it was (not in autocommit).
+        Any failure lets the connection go (a dropped one, or one in a state not to trust): the
+        next statement takes a new one from the pool, which tests it as it lends it.
         """
-        fairy = self._engine.raw_connection()
-        driver: Any = fairy.driver_connection
-        try:
-            driver.autocommit = True
-            cursor = driver.cursor()
+        held = self._held
+        with held.lock:
             try:
-                yield cursor
-            finally:
-                cursor.close()
-                driver.autocommit = False
-        except Exception:
-            fairy.invalidate()
-            raise
-        finally:
-            fairy.close()
+                cursor = held.cursor()
+                try:
+                    yield cursor
+                finally:
+                    cursor.close()
+            except BaseException:
+                fairy, held.fairy = held.fairy, None
+                if fairy is not None:
+                    fairy.invalidate()
+                    fairy.close()
+                raise
 
 
 def _md5(raw: str) -> str:
