@@ -213,6 +213,19 @@ def test_a_lane_collected_unclosed_gives_its_connection_back(
     assert db.engine.pool.checkedout() == 1  # type: ignore[attr-defined]
 
 
+def test_a_service_closed_gives_its_connection_back_and_a_later_press_still_lands(
+    keeping: tuple[Database, int, FacilitationService],
+) -> None:
+    db, cid, live = keeping
+    live.next_speaker()
+    assert db.engine.pool.checkedout() == 1  # type: ignore[attr-defined]
+    live.close()  # the facilitator window closed
+    assert db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    before = len(_turns(db, cid))
+    live.next_speaker()  # resumed in the same window: a connection is taken again
+    assert len(_turns(db, cid)) == before + 1
+
+
 def test_a_press_after_the_server_dropped_the_lanes_connection_is_stored_once(
     pg_cluster: Cluster, keeping: tuple[Database, int, FacilitationService]
 ) -> None:

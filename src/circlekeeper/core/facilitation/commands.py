@@ -83,6 +83,12 @@ class FacilitationService:
         # On a server, each key press in one statement (core/facilitation/server_lane.py).
         self.lane = server_lane_for(self.ctx.sessions, circle_id)
 
+    def close(self) -> None:
+        """The window is done with the circle: give back the server connection its key presses
+        kept (nothing is stored by closing; a press after it takes a connection again)."""
+        if self.lane is not None:
+            self.lane.close()
+
     @property
     def viewer(self) -> Viewer:
         """Whose screen the notes go to: a private note only to its author (never an SRO).

@@ -497,6 +497,7 @@ class FacilitatorWindow(FacilitatorScreens, QWidget):
             return
         self._ticker.stop()
         self.connection.stop()
+        self.service.close()  # a server connection kept for the key presses goes back
         self.projector.close()
         if self._frozen:
             self._frozen = False
