@@ -163,6 +163,13 @@ class FacilitatorWindow(FacilitatorScreens, QWidget):
         right.addWidget(self.ring, 1)
         self.progress = self._label(16, self.tr("Round progress"), bold=True)
         self.progress.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # Room for three lines from the start (when a round completes: who spoke, the round
+        # and its order, wrapped at 1366x768, then what to press next): the ring above keeps
+        # its place instead of jumping under the keeper's eyes at each round's end and start
+        # (and being laid out and painted whole at those presses, the slowest of a circle).
+        self.progress.setText("M\nM\nM")  # measured as the label lays its lines out
+        self.progress.setMinimumHeight(self.progress.sizeHint().height())
+        self.progress.clear()
         self.outside = self._label(12, self.tr("Not in the ring"))
         self.outside.setAlignment(Qt.AlignmentFlag.AlignCenter)
         right.addWidget(self.progress)
