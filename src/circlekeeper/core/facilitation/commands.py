@@ -29,7 +29,7 @@ from circlekeeper.core.domain.live import (
     StagePlan,
 )
 from circlekeeper.core.domain.script_snapshot import script_from_json
-from circlekeeper.core.facilitation.actions import STATE_MOVES, Action
+from circlekeeper.core.facilitation.actions import STATE_MOVES, Action, copy_state
 from circlekeeper.core.facilitation.moves import move_for
 from circlekeeper.core.facilitation.queries import (
     circle_summary,
@@ -82,6 +82,10 @@ class FacilitationService:
         self.case_move: CaseMove | None = None
         # On a server, each key press in one statement (core/facilitation/server_lane.py).
         self.lane = server_lane_for(self.ctx.sessions, circle_id)
+        # The live state this service last stored, as stored and as read: the next move
+        # starts from a copy of it when the stored text is still that one (compared in full),
+        # instead of parsing it again at every key press.
+        self._stored: tuple[str, LiveState] | None = None
 
     def close(self) -> None:
         """The window is done with the circle: give back the server connection its key presses
@@ -447,7 +451,8 @@ class FacilitationService:
                         status=status.replace("_", " "),
                     )
                 )
-            state = load_state(raw)
+            stored = self._stored
+            state = copy_state(stored[1]) if stored and stored[0] == raw else load_state(raw)
             if action.id in state.applied:
                 return state  # stored before: nothing doubles
             try:
@@ -459,6 +464,7 @@ class FacilitationService:
             session.execute(
                 update(Circle).where(Circle.id == self.circle_id).values(live_state=raw)
             )
+        self._stored = (raw, state)
         if self.lane is not None:
             self.lane.remember(raw, state)
         return result if isinstance(result, Joined) else state
