@@ -472,8 +472,12 @@ def concurrency(url: str | None, actions: int) -> None:
     sys.path.insert(0, str(HERE))
     import bench_concurrency
 
-    print(f"concurrency: 20 keepers as processes, {actions} rounds of actions each", flush=True)
-    bench_concurrency.run(url, 20, actions, report_times=report_times)
+    print(
+        f"concurrency: 20 keepers as processes, {actions} rounds of actions each, as fast as "
+        "answered, then each pressing every 100 ms",
+        flush=True,
+    )
+    bench_concurrency.run(url, 20, actions, report_times=report_times, every=(0.0, 100.0))
 
 
 def merging(data: Path, args: argparse.Namespace) -> None:
