@@ -3767,10 +3767,13 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
-            <source>Everyone has had a turn ({spoke} spoke, {passed} passed).
-Space: another round · Page Down: next stage</source>
-            <translation>Todas las personas han tenido su turno ({spoke} hablaron, {passed} pasaron).
-Espacio: otra ronda · Av Pág: siguiente etapa</translation>
+            <source>Everyone has had a turn ({spoke} spoke, {passed} passed)</source>
+            <translation>Todas las personas han tenido su turno ({spoke} hablaron, {passed} pasaron)</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Space: another round · Page Down: next stage</source>
+            <translation>Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/live/facilitator.py" />

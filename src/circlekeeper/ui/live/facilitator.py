@@ -337,10 +337,8 @@ class FacilitatorWindow(FacilitatorScreens, QWidget):
             order = state.turn_order
             spoke, passed = len(state.spoken), len(state.passed)
             if state.round_complete:
-                progress = self.tr(
-                    "Everyone has had a turn ({spoke} spoke, {passed} passed).\n"
-                    "Space: another round · Page Down: next stage"
-                ).format(spoke=spoke, passed=passed)
+                progress = self.tr("Everyone has had a turn ({spoke} spoke, {passed} passed)")
+                progress = progress.format(spoke=spoke, passed=passed)
             else:
                 progress = self.tr("{spoke} of {n} have spoken, {passed} passed").format(
                     spoke=spoke, n=len(order), passed=passed
@@ -349,6 +347,9 @@ class FacilitatorWindow(FacilitatorScreens, QWidget):
                 progress += self.tr(" · round {n}").format(n=state.round_number)
             if state.mode is PieceMode.POPCORN:
                 progress += self.tr(" · popcorn order")
+            if state.round_complete:
+                # What to press next on a line of its own, after the round's words.
+                progress += "\n" + self.tr("Space: another round · Page Down: next stage")
         self.progress.setText(progress)
         outside = []
         for pid, row in rows.items():
