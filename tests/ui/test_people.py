@@ -347,17 +347,24 @@ def test_equity_fields_are_separate_and_saved(qtbot: QtBot, people: PeopleServic
     assert data.disability is None
 
 
-def test_lazy_model_fetches_more_when_scrolled(qtbot: QtBot, db: Database):
-    # Given 1,000 people inserted in bulk (the way a roster import would add many)
+def add_in_bulk(db: Database, count: int, *, family: str | None = None) -> None:
+    """``count`` people in one transaction, the way a roster import adds many: StudentNNNN
+    FamilyNNNN (or all of one ``family``)."""
     from circlekeeper.core.people.people import PersonData, search_text
     from circlekeeper.core.store.models import Person
 
     with db.sessions.begin() as session:
-        for n in range(1000):
-            data = PersonData(first_name=f"Student{n:04d}", last_name=f"Family{n:04d}")
+        for n in range(count):
+            last = family if family is not None else f"Family{n:04d}"
+            data = PersonData(first_name=f"Student{n:04d}", last_name=last)
             # A person's school is a record chosen by core.schools; none here.
             fields = {k: v for k, v in vars(data).items() if k != "school"}
             session.add(Person(**fields, search_text=search_text(data)))
+
+
+def test_lazy_model_fetches_more_when_scrolled(qtbot: QtBot, db: Database):
+    # Given 1,000 people inserted in bulk (the way a roster import would add many)
+    add_in_bulk(db, 1000)
     area = make_area(qtbot, db)
 
     # Then only the first page is loaded, while the count tells the whole
@@ -379,14 +386,7 @@ def test_lazy_model_fetches_more_when_scrolled(qtbot: QtBot, db: Database):
 
 def test_a_screen_taller_than_a_page_is_filled_without_scrolling(qtbot: QtBot, db: Database):
     # Given more people than a page, and a list taller than a page of rows
-    from circlekeeper.core.people.people import PersonData, search_text
-    from circlekeeper.core.store.models import Person
-
-    with db.sessions.begin() as session:
-        for n in range(300):
-            data = PersonData(first_name=f"Student{n:04d}", last_name=f"Family{n:04d}")
-            fields = {k: v for k, v in vars(data).items() if k != "school"}
-            session.add(Person(**fields, search_text=search_text(data)))
+    add_in_bulk(db, 300)
     area = make_area(qtbot, db)
     area.resize(1000, 40 * PeopleTableModel.PAGE_SIZE)
 
@@ -403,14 +403,7 @@ def test_past_the_counts_cap_the_list_says_more_than_never_a_figure_it_did_not_c
     qtbot: QtBot, db: Database
 ):
     # Given 1,001 people, one more than the count's cap (core/people/matching.COUNT_LIMIT)
-    from circlekeeper.core.people.people import PersonData, search_text
-    from circlekeeper.core.store.models import Person
-
-    with db.sessions.begin() as session:
-        for n in range(1001):
-            data = PersonData(first_name=f"Student{n:04d}", last_name="Family")
-            fields = {k: v for k, v in vars(data).items() if k != "school"}
-            session.add(Person(**fields, search_text=search_text(data)))
+    add_in_bulk(db, 1001, family="Family")
     area = make_area(qtbot, db)
 
     # Then the whole directory and a search matching them all say "more than 1,000"
