@@ -21,7 +21,7 @@ from circlekeeper.core.store.changes import ACTOR, TEXT_HIDDEN, attach, take_pen
 from circlekeeper.core.store.changes import changes as changes  # re-exported helper
 from circlekeeper.core.store.models import AuditEvent
 
-__all__ = ["TEXT_HIDDEN", "AuditEntry", "changes", "history", "record"]
+__all__ = ["TEXT_HIDDEN", "AuditEntry", "changes", "detail_text", "history", "record"]
 
 
 def record(
@@ -44,15 +44,19 @@ def record(
         entity=entity,
         entity_uuid=entity_uuid,
         actor=actor,
-        detail=json.dumps(detail, default=str, ensure_ascii=False, sort_keys=True)
-        if detail
-        else "",
+        detail=detail_text(detail),
     )
     item = detail.get("item")
     attach(line, take_pending(session, entity_uuid, item if isinstance(item, str) else None))
     if actor:
         session.info[ACTOR] = actor
     session.add(line)
+
+
+def detail_text(detail: dict[str, Any]) -> str:
+    """An audit line's details as stored (empty for none): the one encoding, also for the
+    server lane's note, whose line is written by its own statement."""
+    return json.dumps(detail, default=str, ensure_ascii=False, sort_keys=True) if detail else ""
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,6 @@ Only on PostgreSQL; a file on the laptop has no round trips to save.
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 import uuid
 import weakref
@@ -51,6 +50,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from circlekeeper.core.audit.audit import detail_text
 from circlekeeper.core.domain.enums import CircleStatus
 from circlekeeper.core.domain.live import LiveState, MoveNotAllowed
 from circlekeeper.core.facilitation.actions import Action, move_state
@@ -323,12 +323,7 @@ class ServerLane:
         row = self._reserve("note")
         at = datetime.fromtimestamp(action.at, UTC)
         # The audit line says a note exists, never what it says (as the ordinary path writes it).
-        detail = json.dumps(
-            {"circle_id": self.circle_id, "privacy": privacy},
-            default=str,
-            ensure_ascii=False,
-            sort_keys=True,
-        )
+        detail = detail_text({"circle_id": self.circle_id, "privacy": privacy})
         params = {
             "circle": self.circle_id,
             "running": CircleStatus.IN_PROGRESS.value,
