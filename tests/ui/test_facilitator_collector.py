@@ -57,3 +57,33 @@ def test_a_freeze_made_before_the_circle_is_left_as_it_was(qtbot: QtBot, db: Dat
         assert gc.get_freeze_count() >= before
     finally:
         gc.unfreeze()
+
+
+class _Cycle:
+    """An object in a reference cycle: only the cycle collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_garbage_lying_about_when_a_circle_opens_is_not_kept_for_ever(
+    qtbot: QtBot, db: Database
+) -> None:
+    # Given start-up's freeze, and a cycle nobody holds any more when a circle opens
+    import weakref
+
+    gc.freeze()
+    try:
+        dropped = _Cycle()
+        gone = weakref.ref(dropped)
+        gc.collect()  # it lives on into the oldest generation, where only a full walk looks
+        del dropped
+        cid, _ids = harm_circle(db)
+        window = open_window(qtbot, db, cid)
+        # When the circle is kept and closed, and the collector runs as it will
+        window.close()
+        gc.collect()
+        # Then the cycle was freed, not frozen with what was alive
+        assert gone() is None
+    finally:
+        gc.unfreeze()

@@ -6,7 +6,8 @@ exists when a facilitator window opens lives on for the rest of the session, so 
 out of the collector's sight (``gc.freeze``) while a circle runs, and later collections walk
 only what the circle itself made. When the last facilitator window closes it is handed back
 (``gc.unfreeze``) and the next collection frees any cycles among it, as before: nothing is kept
-longer than the circle. Objects someone else froze earlier (start-up, say) stay frozen.
+longer than the circle. Objects someone else froze earlier (start-up, say) stay frozen, and
+then so does what was alive when the circle opened; its garbage is collected first.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ def circle_opened() -> None:
     _open += 1
     if _open == 1:
         _thaw = gc.get_freeze_count() == 0
+        if not _thaw:
+            # What is frozen now stays so after the circle (start-up's freeze is kept), so
+            # free the garbage first: only what is alive is set aside. The walk skips what
+            # start-up froze, so it costs only what was made since, once, as the window opens.
+            gc.collect()
         gc.freeze()
 
 
