@@ -322,40 +322,35 @@ class PeopleService:
         kind: str | None = None,
     ) -> list[PersonRow]:
         """People matching the text, in directory order (family name, then first name)."""
-        words = typed_words(text)
         params: dict[str, object] = {"limit": limit, "offset": offset, "kind": kind}
         with self.ctx.read() as session:
-            if words:
-                lookup = self._lookup(session, words)
-                params.update(lookup.params())
-                tested = len(lookup.tested)
-            else:
-                tested = -1  # nothing typed: the directory's own first page
+            tested = self._looked_up(session, text, params)
             statement = _page(tested, include_archived=include_archived, kind=bool(kind))
             return [_row(r) for r in session.connection().execute(statement, params).all()]
 
     def count(self, text: str = "", *, include_archived: bool = False) -> PeopleCount:
         """How many people :meth:`search` finds for the text, up to ``COUNT_LIMIT``."""
-        words = typed_words(text)
         params: dict[str, object] = {}
         with self.ctx.read() as session:
-            if words:
-                lookup = self._lookup(session, words)
-                params.update(lookup.params())
-                tested = len(lookup.tested)
-            else:
-                tested = -1
+            tested = self._looked_up(session, text, params)
             statement = _count(tested, include_archived=include_archived)
             number = int(session.connection().execute(statement, params).scalar() or 0)
         if number > COUNT_LIMIT:
             return PeopleCount(COUNT_LIMIT, more=True)
         return PeopleCount(number)
 
-    def _lookup(self, session: Session, words: list[str]) -> Lookup:
+    def _looked_up(self, session: Session, text: str, params: dict[str, object]) -> int:
+        """The list to read for ``text`` (its values added to ``params``): how many of the
+        words' pieces each entry is tested against, or -1 when nothing is typed (the
+        directory's own order)."""
+        words = typed_words(text)
+        if not words:
+            return -1
         last = self._last_lookup
         if last is None or not last.serves(words):
             last = self._last_lookup = Lookup.of(session, words, self._list_sizes)
-        return last
+        params.update(last.params())
+        return len(last.tested)
 
     def create(self, data: PersonData) -> PersonRow:
         data = _clean(data)
