@@ -641,11 +641,11 @@ def _pack_history(history: list[dict[str, Any]], spoken: list[int], passed: list
         if row is None:
             packed.append(dict(snapshot))  # not one _remember made: kept as it is
         else:
-            said, gave_up = row[3], row[4]
+            said, gave_up = row[_SPOKEN], row[_PASSED]
             if newer_spoken[: len(said)] == said:
-                row[3] = len(said)
+                row[_SPOKEN] = len(said)
             if newer_passed[: len(gave_up)] == gave_up:
-                row[4] = len(gave_up)
+                row[_PASSED] = len(gave_up)
             if size > _SNAPSHOT_SIZE:
                 row.append(snapshot["turn_id"])
             packed.append(row)
@@ -665,16 +665,9 @@ def _unpack_history(
         else:
             if not _SNAPSHOT_SIZE <= len(row) <= _SNAPSHOT_SIZE + 1:
                 raise ValueError("an undo snapshot of the wrong length")
-            speaker, number, rounds, said, gave_up, last, began = row[:_SNAPSHOT_SIZE]
-            snapshot = {
-                "speaker": speaker,
-                "round_number": number,
-                "rounds_in_stage": rounds,
-                "spoken": _unprefix(said, newer_spoken),
-                "passed": _unprefix(gave_up, newer_passed),
-                "last_speaker": last,
-                "turn_started_at": began,
-            }
+            snapshot = dict(zip(SNAPSHOT_KEYS, row[:_SNAPSHOT_SIZE], strict=True))
+            snapshot["spoken"] = _unprefix(snapshot["spoken"], newer_spoken)
+            snapshot["passed"] = _unprefix(snapshot["passed"], newer_passed)
             if len(row) > _SNAPSHOT_SIZE:
                 snapshot["turn_id"] = row[-1]
         history.append(snapshot)
@@ -684,6 +677,7 @@ def _unpack_history(
 
 
 _SNAPSHOT_SIZE = len(SNAPSHOT_KEYS)
+_SPOKEN, _PASSED = SNAPSHOT_KEYS.index("spoken"), SNAPSHOT_KEYS.index("passed")
 _SNAPSHOT_VALUES = operator.itemgetter(*SNAPSHOT_KEYS)
 
 
