@@ -5,25 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect, text
+from tests.store.migrating import migrate
 
 from circlekeeper.core.circles.commands import CirclePlanner
 from circlekeeper.core.circles.rows import CirclePlan
-from circlekeeper.core.paths import migrations_dir
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.store.database import Database
 
 NEW = {"consent_given_on", "consent_withdrawn_on", "consent_withdrawn_by"}
-
-
-def _migrate(db: Database, to: str, *, down: bool = False) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(migrations_dir()))
-    with db.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, to)
 
 
 def _columns(db: Database) -> set[str]:
@@ -51,11 +41,11 @@ def test_withdrawn_consent_columns_come_and_go_keeping_the_participants(db: Data
     before = _participants(db)
     assert _columns(db) >= NEW
 
-    _migrate(db, "0018_merges", down=True)
+    migrate(db, "0018_merges", down=True)
     assert not NEW & _columns(db)
     assert _participants(db) == before
 
-    _migrate(db, "head")
+    migrate(db, "head")
     assert _columns(db) >= NEW
     assert _participants(db) == before
     with db.engine.connect() as conn:

@@ -3,22 +3,12 @@ triggers, and gone again on the way down, on both engines."""
 
 from __future__ import annotations
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect, text
+from tests.store.migrating import migrate
 
-from circlekeeper.core.paths import migrations_dir
 from circlekeeper.core.people.matching import pieces
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.store.database import Database
-
-
-def _migrate(db: Database, to: str, *, down: bool = False) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(migrations_dir()))
-    with db.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, to)
 
 
 def _lists(db: Database) -> dict[str, set[str]]:
@@ -45,12 +35,12 @@ def test_lists_are_built_from_saved_people_and_removed_on_the_way_down(db: Datab
     people.set_archived(archived.id, True)
 
     # Given a database from before 0020 holding people
-    _migrate(db, "0019_consent_withdrawn", down=True)
+    migrate(db, "0019_consent_withdrawn", down=True)
     assert "person_gram" not in inspect(db.engine).get_table_names()
     people.create(PersonData("Kim", "Osei"))  # saved while no trigger kept any list
 
     # When it is upgraded, every person's pieces are listed, the archive mark with them
-    _migrate(db, "head")
+    migrate(db, "head")
     assert _lists(db) == _wanted(db) and len(_wanted(db)) == 3
     with db.engine.connect() as conn:
         marks = dict(
@@ -66,7 +56,7 @@ def test_lists_are_built_from_saved_people_and_removed_on_the_way_down(db: Datab
     assert _lists(db) == _wanted(db)
 
     # When it is downgraded again, the lists and their triggers go and the people stay
-    _migrate(db, "0019_consent_withdrawn", down=True)
+    migrate(db, "0019_consent_withdrawn", down=True)
     assert "person_gram" not in inspect(db.engine).get_table_names()
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM person")).scalar() == 3
@@ -76,5 +66,5 @@ def test_lists_are_built_from_saved_people_and_removed_on_the_way_down(db: Datab
                 "WHERE last_name = 'Osei'"
             )
         )  # no trigger left reaching for the table that went
-    _migrate(db, "head")
+    migrate(db, "head")
     assert _lists(db) == _wanted(db)
