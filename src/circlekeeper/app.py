@@ -33,6 +33,9 @@ def run_app(database: Path | str, *, self_test: bool = False, language: str = "s
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from circlekeeper.ui.pyside_imports import import_plainly
+
+    import_plainly()  # before the hundreds of modules the records bring in
     from circlekeeper.ui.i18n import install_language
     from circlekeeper.ui.identity import apply_identity
     from circlekeeper.ui.main_window import MainWindow

@@ -10,7 +10,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.store.database import Database
+from circlekeeper.ui.pyside_imports import import_plainly
 from circlekeeper.ui.style import apply_calm_style, watch_every_field
+
+# As the app does at start (circlekeeper.app): screens are tested with Qt set up as it runs.
+import_plainly()
 
 # Qt's offscreen platform warns whenever a window with a layout gets its size constraints; real
 # platforms (xcb, wayland, windows, cocoa) support them. The lead may move this to pyproject's
