@@ -250,3 +250,48 @@ def test_a_school_resource_officer_cannot_merge(db: Database, laptop: Database) 
             preview_merge(ctx, source, db.location)
     finally:
         source.close()
+
+
+def test_a_statement_of_the_merge_never_grows_with_the_laptop(
+    db: Database, laptop: Database, tmp_path: Path
+) -> None:
+    # A district's server takes at most 65,535 values in one statement: a laptop of ten
+    # years (hundreds of thousands of survey answers) must go in by pieces of a fixed size.
+    import secrets
+    import uuid
+
+    from sqlalchemy import event
+
+    from circlekeeper.core.evaluation.surveys import SurveyService
+    from circlekeeper.core.merge.plan import CHUNK
+    from circlekeeper.core.store.models import SurveyResponse
+
+    from .held import held_circle
+
+    held = held_circle(laptop, tmp_path, members=2)
+    sitting = SurveyService(Context(laptop.sessions, actor="Kim")).open_sitting(held.circle_id)
+    answers = 2 * CHUNK + 1
+    with laptop.sessions.begin() as session:
+        session.add_all(
+            SurveyResponse(
+                id=secrets.randbelow(2**62) + 1,
+                uuid=str(uuid.uuid4()),
+                sitting_id=sitting.id,
+                heard="yes",
+            )
+            for _ in range(answers)
+        )
+    widest = [0]
+
+    def count(_conn, _cursor, _statement, parameters, _context, executemany) -> None:  # type: ignore[no-untyped-def]
+        rows = parameters if executemany else [parameters]
+        widest[0] = max([widest[0], *(len(row or ()) for row in rows)])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        _merge(laptop, db)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    with db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(SurveyResponse)) == answers
+    assert widest[0] <= CHUNK

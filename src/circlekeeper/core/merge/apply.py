@@ -19,7 +19,14 @@ from sqlalchemy import Table, Text, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from circlekeeper.core.audit.audit import record
-from circlekeeper.core.merge.plan import Insert, MergePlan, Pending, Update, merged_tables
+from circlekeeper.core.merge.plan import (
+    Insert,
+    MergePlan,
+    Pending,
+    Update,
+    chunks,
+    merged_tables,
+)
 from circlekeeper.core.store.changes import ACTOR, TEXT_HIDDEN, _plain
 from circlekeeper.core.store.models import AuditEvent, Base, MergeBase, MergeRun
 
@@ -106,11 +113,9 @@ class Writer:
     def _insert(self, table: Table, rows: list[Insert]) -> None:
         ordered = _parents_first(table, rows)
         if table.c.id.autoincrement is False:  # random keys (survey answers): keep or redraw
-            taken = set(
-                self.session.scalars(
-                    select(table.c.id).where(table.c.id.in_([r.source_id for r in ordered]))
-                )
-            )
+            taken: set[int] = set()
+            for chunk in chunks([r.source_id for r in ordered]):  # a server's 65,535 at most
+                taken.update(self.session.scalars(select(table.c.id).where(table.c.id.in_(chunk))))
             new_ids = []
             for row in ordered:
                 key = row.source_id
@@ -185,8 +190,7 @@ class Writer:
             return
         uuids = [s.source_uuid for s in self.plan.seen]
         known: dict[str, int] = {}
-        for start in range(0, len(uuids), 500):
-            chunk = uuids[start : start + 500]
+        for chunk in chunks(uuids):
             rows = self.session.execute(
                 select(MergeBase.source_uuid, MergeBase.id).where(MergeBase.source_uuid.in_(chunk))
             )

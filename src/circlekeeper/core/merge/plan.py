@@ -141,7 +141,8 @@ def merged_tables() -> list[Table]:
     return [t for t in Base.metadata.sorted_tables if t.name not in LOCAL_TABLES]
 
 
-def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+def chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    """``values`` in pieces of CHUNK: a statement's values stay far below a server's limit."""
     for start in range(0, len(values), CHUNK):
         yield values[start : start + CHUNK]
 
@@ -287,7 +288,7 @@ class Planner:
 
     def _target_rows(self, table: Table, column: str, values: Sequence[Any]) -> dict[Any, Any]:
         found: dict[Any, Any] = {}
-        for chunk in _chunks(values):
+        for chunk in chunks(values):
             for row in self.target.execute(
                 select(table).where(table.c[column].in_(chunk))
             ).mappings():
@@ -296,7 +297,7 @@ class Planner:
 
     def _bases(self, uuids: Sequence[str]) -> dict[str, MergeBase]:
         found: dict[str, MergeBase] = {}
-        for chunk in _chunks(uuids):
+        for chunk in chunks(uuids):
             for base in self.target.scalars(
                 select(MergeBase).where(MergeBase.source_uuid.in_(chunk))
             ):
@@ -316,7 +317,7 @@ class Planner:
             index: dict[tuple[Any, ...], Any] = {}
             columns = [table.c[n] for n in names]
             ordered = sorted(wanted)
-            for chunk in _chunks(ordered):
+            for chunk in chunks(ordered):
                 condition = (
                     columns[0].in_([k[0] for k in chunk])
                     if len(columns) == 1
@@ -435,7 +436,7 @@ class Planner:
         rows = self.source.execute(select(table).order_by(table.c.id)).mappings().all()
         present: set[str] = set()
         uuids = [r["uuid"] for r in rows]
-        for chunk in _chunks(uuids):
+        for chunk in chunks(uuids):
             present.update(self.target.scalars(select(table.c.uuid).where(table.c.uuid.in_(chunk))))
         for row in rows:
             if row["uuid"] in present:
