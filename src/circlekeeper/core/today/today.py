@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.domain.enums import CircleStatus, FollowUpStatus
@@ -83,7 +84,22 @@ def _day_bounds(today: date, tz: tzinfo) -> tuple[datetime, datetime]:
     )
 
 
-def _circle(row: Circle, tz: tzinfo) -> TodayCircle:
+# Only the columns a Today line needs: a circle's row also holds its script snapshot, live
+# state and summary, long texts that loading whole circles read (and typed) for nothing.
+_CIRCLE_COLUMNS = (
+    Circle.id,
+    Circle.uuid,
+    Circle.kind,
+    Circle.title,
+    Circle.status,
+    Circle.scheduled_at,
+    Circle.planned_minutes,
+    Circle.location,
+    Circle.case_id,
+)
+
+
+def _circle(row: Row[*tuple[Any, ...]], tz: tzinfo) -> TodayCircle:
     assert row.scheduled_at is not None
     return TodayCircle(
         id=row.id,
@@ -107,8 +123,8 @@ def today_view(context: Context | sessionmaker[Session], today: date, now: datet
     with as_context(context).read() as session:
         circles = [
             _circle(c, tz)
-            for c in session.scalars(
-                select(Circle)
+            for c in session.execute(
+                select(*_CIRCLE_COLUMNS)
                 .where(
                     Circle.scheduled_at >= start,
                     Circle.scheduled_at < end,
@@ -117,14 +133,14 @@ def today_view(context: Context | sessionmaker[Session], today: date, now: datet
                 .order_by(Circle.scheduled_at, Circle.id)
             )
         ]
-        next_row = session.scalars(
-            select(Circle)
+        next_row = session.execute(
+            select(*_CIRCLE_COLUMNS)
             .where(Circle.status == CircleStatus.PLANNED, Circle.scheduled_at >= start)
             .order_by(Circle.scheduled_at, Circle.id)
             .limit(1)
         ).first()
-        running = session.scalars(
-            select(Circle)
+        running = session.execute(
+            select(*_CIRCLE_COLUMNS)
             .where(Circle.status == CircleStatus.IN_PROGRESS, Circle.scheduled_at.is_not(None))
             .order_by(Circle.started_at.desc(), Circle.id.desc())
             .limit(1)
