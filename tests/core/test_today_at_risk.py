@@ -29,6 +29,20 @@ TODAY = date(2026, 3, 10)
 STATUSES = ("active", "draft", "completed", "partially_completed", "not_completed", "superseded")
 
 
+# How the first part of the page is read (core/today/at_risk.py): open items in due-date order;
+# those, then the agreements in force ranked when the items read run out; or the agreements in
+# force ranked from the start. Each must give the same page. (RANKED_UP_TO, ITEMS_READ_AT_MOST)
+READINGS = {"items": (-1, 1000), "items, then ranked": (-1, 7), "ranked": (500, 1000)}
+
+
+@pytest.fixture(params=list(READINGS))
+def reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    ranked_up_to, read_at_most = READINGS[request.param]
+    monkeypatch.setattr(at_risk, "RANKED_UP_TO", ranked_up_to)
+    monkeypatch.setattr(at_risk, "ITEMS_READ_AT_MOST", read_at_most)
+    return str(request.param)
+
+
 def _now(day: date) -> datetime:
     return datetime.combine(day, time(11), tzinfo=ZONE)
 
@@ -236,7 +250,7 @@ def _many(db: Database, seed: int, count: int) -> None:
                 )
 
 
-def test_the_edges_of_the_rule(db: Database) -> None:
+def test_the_edges_of_the_rule(db: Database, reading: str) -> None:
     # Given one agreement at each edge of the rule
     ids = _edge_cases(db)
     # When Today is built
@@ -263,7 +277,9 @@ def test_the_edges_of_the_rule(db: Database) -> None:
 
 
 @pytest.mark.parametrize("shift", [-12, -5, 0, 4])
-def test_many_agreements_match_the_reference_on_any_day(db: Database, shift: int) -> None:
+def test_many_agreements_match_the_reference_on_any_day(
+    db: Database, reading: str, shift: int
+) -> None:
     # Given more slipping agreements than Today lists, their dates tied often, and the edges
     _edge_cases(db)
     _many(db, seed=15, count=220)
@@ -274,7 +290,7 @@ def test_many_agreements_match_the_reference_on_any_day(db: Database, shift: int
         assert expected.total > TODAY_LIMIT
 
 
-def test_closed_agreements_open_items_ahead_of_the_active_ones(db: Database) -> None:
+def test_closed_agreements_open_items_ahead_of_the_active_ones(db: Database, reading: str) -> None:
     # Given many closed agreements whose open items fell due before any active one's, and an
     # active agreement with many overdue items of its own
     with db.sessions.begin() as session:
@@ -311,7 +327,7 @@ def test_closed_agreements_open_items_ahead_of_the_active_ones(db: Database) -> 
 
 
 def test_past_the_cap_the_count_says_more_than(
-    db: Database, monkeypatch: pytest.MonkeyPatch
+    db: Database, monkeypatch: pytest.MonkeyPatch, reading: str
 ) -> None:
     # Given more slipping agreements than the count goes to (the cap made small for the test)
     monkeypatch.setattr(at_risk, "AT_RISK_COUNT_LIMIT", 70)
@@ -367,7 +383,10 @@ def _plan(db: Database, statement: str, parameters: Any) -> str:
         raw.close()
 
 
-def test_the_streams_read_their_indexes_in_order(db: Database) -> None:
+def test_the_streams_read_their_indexes_in_order(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(at_risk, "RANKED_UP_TO", -1)
     # Given slipping agreements of both kinds, and more overdue items than one step reads
     _edge_cases(db)
     _many(db, seed=3, count=150)
@@ -388,3 +407,22 @@ def test_the_streams_read_their_indexes_in_order(db: Database) -> None:
         assert "ix_agreement_status_follow_up_on" in plan, plan
         if db.engine.dialect.name == "sqlite":
             assert "TEMP B-TREE" not in plan, plan
+
+
+def test_past_its_reading_the_page_comes_from_the_agreements_in_force(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given more open items ahead in due-date order than the first stream reads
+    monkeypatch.setattr(at_risk, "RANKED_UP_TO", -1)
+    monkeypatch.setattr(at_risk, "ITEMS_READ_AT_MOST", 3)
+    _edge_cases(db)
+    _many(db, seed=3, count=150)
+    # When Today is built
+    statements = _statements(db, lambda: _check(db, TODAY))
+    # Then the agreements in force are ranked by their oldest overdue item, and on SQLite each
+    # is asked inside its own index (PostgreSQL's planner picks with its statistics)
+    ranked = [s for s in statements if "GROUP BY agreement_item.agreement_id" in s[0]]
+    assert len(ranked) == 1
+    if db.engine.dialect.name == "sqlite":
+        plan = _plan(db, *ranked[0])
+        assert "ix_agreement_item_agreement_due" in plan, plan

@@ -24,7 +24,7 @@ page. Past the page, the count stops at ``AT_RISK_COUNT_LIMIT``: a home screen s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Integer, Select, and_, bindparam, exists, func, literal, select, tuple_
@@ -40,6 +40,12 @@ AT_RISK_COUNT_LIMIT = 1000
 # Overdue items read by the first stream's first step, per agreement wanted (a page's
 # agreements have one or two each on the large demo); each later step reads twice as many.
 ITEMS_PER_AGREEMENT = 2
+# How far into the open overdue items the first stream reads before it leaves the page to the
+# agreements in force (the large demo's first 50 active agreements are met 415 entries in).
+ITEMS_READ_AT_MOST = 1000
+# With no more agreements in force than this, ranking them all (about 1.2 microseconds each on
+# SQLite) costs no more than that reading would if it came up short (about 0.7 ms).
+RANKED_UP_TO = 600
 
 
 @dataclass(frozen=True)
@@ -78,11 +84,23 @@ FOLLOW_UP_PASSED = and_(Agreement.follow_up_on < TODAY, ~FOLLOW_UP_DONE)
 
 # The first stream: open overdue items of agreements in force, in due-date order. Tested with
 # EXISTS, not a join, so SQLite walks the items' index in order and looks each agreement up by
-# key (given a join, it starts from the agreements and sorts every overdue item).
+# key (given a join, it starts from the agreements and sorts every overdue item). It reads no
+# further than the day of the open overdue item ITEMS_READ_AT_MOST entries into the index (with
+# fewer, yesterday). Each bound is a plain date range on ``due_on``: SQLite ends and starts an
+# index range at those, never at a row value (it would test every entry to the end).
+_EDGE = (
+    select(AgreementItem.due_on)
+    .where(OPEN_AND_LATE)
+    .order_by(AgreementItem.due_on, AgreementItem.agreement_id)
+    .limit(1)
+    .offset(bindparam("skip", type_=Integer))
+)
+_LAST_DAY = bindparam("last_day", type_=AgreementItem.due_on.type)
 _LATE_ITEMS = (
     select(AgreementItem.due_on, AgreementItem.agreement_id)
     .where(
-        OPEN_AND_LATE,
+        AgreementItem.completed_on.is_(None),
+        AgreementItem.due_on <= _LAST_DAY,
         exists().where(Agreement.id == AgreementItem.agreement_id, IN_FORCE),
     )
     .order_by(AgreementItem.due_on, AgreementItem.agreement_id)
@@ -90,12 +108,29 @@ _LATE_ITEMS = (
 )
 # The next step starts after the last (due date, agreement) read: an item of the same date and
 # agreement cut off by the step's end belongs to an agreement already met.
+_AFTER_DAY = bindparam("after_due", type_=AgreementItem.due_on.type)
 _LATE_ITEMS_AFTER = _LATE_ITEMS.where(
+    AgreementItem.due_on >= _AFTER_DAY,
     tuple_(AgreementItem.due_on, AgreementItem.agreement_id)
-    > tuple_(
-        bindparam("after_due", type_=AgreementItem.due_on.type),
-        bindparam("after_id", type_=Integer),
+    > tuple_(_AFTER_DAY, bindparam("after_id", type_=Integer)),
+)
+# When the open items of closed agreements fill the index ahead of the active ones' (a school
+# that closes old agreements leaves their undone items open, years of them before this month's),
+# or when there are few agreements in force, the same page comes from the agreements in force
+# instead: each one's oldest overdue item (one probe of ix_agreement_item_agreement_due each),
+# all of them ranked, and how many have one. That costs what the number of agreements in force
+# costs, however many years of closed ones are kept.
+_RANKED = (
+    select(
+        func.min(AgreementItem.due_on).label("oldest"),
+        AgreementItem.agreement_id,
+        func.count().over(),
     )
+    .join(Agreement, Agreement.id == AgreementItem.agreement_id)
+    .where(IN_FORCE, OPEN_AND_LATE)
+    .group_by(AgreementItem.agreement_id)
+    .order_by("oldest", AgreementItem.agreement_id)
+    .limit(bindparam("rows", type_=Integer))
 )
 # The second stream: a passed follow-up date and nothing overdue, in date order; up to a bound
 # (the first stream's last urgency) when the first stream filled the page.
@@ -134,6 +169,15 @@ def _counted(condition: Any) -> Select[Any]:
 # Counted apart, the cheap test first: the covering probe of an agreement's overdue items.
 _COUNT_LATE = _counted(and_(IN_FORCE, OVERDUE_ITEM))
 _COUNT_PASSED_ONLY = _counted(_PASSED_ONLY)
+_COUNT_IN_FORCE = _counted(IN_FORCE)
+
+
+@dataclass(frozen=True)
+class _Late:
+    """The most urgent agreements with an overdue item, and how many there are if known."""
+
+    firsts: list[tuple[date, int]]  # (oldest overdue due date, id), most urgent first
+    total: int | None  # every agreement in force with an overdue item; None: not counted
 
 
 def agreements_at_risk(session: Session, today: date, limit: int) -> AtRisk:
@@ -142,48 +186,68 @@ def agreements_at_risk(session: Session, today: date, limit: int) -> AtRisk:
     # execution layer cost more than these statements' own work.
     connection = session.connection()
     late = _late_agreements(connection, today, limit)
-    if len(late) == limit:
-        bound = late[-1][0]
+    if len(late.firsts) == limit:
+        bound = late.firsts[-1][0]
         passed = connection.execute(
             _PASSED_UP_TO, {"today": today, "rows": limit, "bound": bound}
         ).all()
+        every_passed = False
     else:
         passed = connection.execute(_PASSED, {"today": today, "rows": limit}).all()
-    urgent = sorted([*late, *((since, int(i)) for since, i in passed)])[:limit]
+        every_passed = len(passed) < limit  # unbounded, and it held fewer than it could
+    urgent = sorted([*late.firsts, *((since, int(i)) for since, i in passed)])[:limit]
     page = _details(connection, today, [agreement_id for _since, agreement_id in urgent])
-    if len(late) < limit and len(passed) < limit:
-        # Both streams ran dry (the second unbounded): every slipping agreement is in hand.
-        return AtRisk(page, len(late) + len(passed) - len(page))
     cap = AT_RISK_COUNT_LIMIT
-    total = int(connection.scalar(_COUNT_LATE, {"today": today, "rows": cap + 1}) or 0)
+    total = late.total
+    if total is None:
+        total = int(connection.scalar(_COUNT_LATE, {"today": today, "rows": cap + 1}) or 0)
     if total <= cap:
-        total += int(
-            connection.scalar(_COUNT_PASSED_ONLY, {"today": today, "rows": cap + 1 - total}) or 0
-        )
+        if every_passed:
+            total += len(passed)
+        else:
+            rows = cap + 1 - total
+            total += int(connection.scalar(_COUNT_PASSED_ONLY, {"today": today, "rows": rows}) or 0)
     if total > cap:
         return AtRisk(page, cap - len(page), capped=True)
     return AtRisk(page, total - len(page))
 
 
-def _late_agreements(connection: Connection, today: date, limit: int) -> list[tuple[date, int]]:
-    """(oldest overdue due date, id) of the ``limit`` agreements whose oldest is oldest."""
+def _late_agreements(connection: Connection, today: date, limit: int) -> _Late:
+    """The ``limit`` agreements whose oldest overdue item is oldest: the first stream."""
+    in_force = int(connection.scalar(_COUNT_IN_FORCE, {"rows": RANKED_UP_TO + 1}) or 0)
+    if in_force <= RANKED_UP_TO:
+        return _ranked(connection, today, limit)
+    edge = connection.scalar(_EDGE, {"today": today, "skip": ITEMS_READ_AT_MOST})
+    bounds = {"last_day": today - timedelta(days=1) if edge is None else edge}
     oldest: dict[int, date] = {}
     step = limit * ITEMS_PER_AGREEMENT
-    rows = connection.execute(_LATE_ITEMS, {"today": today, "rows": step}).all()
+    rows = connection.execute(_LATE_ITEMS, {**bounds, "rows": step}).all()
     while True:
         for due_on, agreement_id in rows:
             # The first item met of each agreement is its oldest overdue one (past due: dated).
             oldest.setdefault(int(agreement_id), cast(date, due_on))
             if len(oldest) == limit:
-                break
-        if len(oldest) == limit or len(rows) < step:
-            return [(due, agreement_id) for agreement_id, due in oldest.items()]
+                return _Late([(due, i) for i, due in oldest.items()], None)
+        if len(rows) < step:
+            break
         last_due, last_id = rows[-1]
         step *= 2
         rows = connection.execute(
             _LATE_ITEMS_AFTER,
-            {"today": today, "rows": step, "after_due": last_due, "after_id": last_id},
+            {**bounds, "rows": step, "after_due": last_due, "after_id": last_id},
         ).all()
+    if edge is None:
+        # The stream read every open overdue item: these are all there are.
+        return _Late([(due, i) for i, due in oldest.items()], len(oldest))
+    return _ranked(connection, today, limit)
+
+
+def _ranked(connection: Connection, today: date, limit: int) -> _Late:
+    rows = connection.execute(_RANKED, {"today": today, "rows": limit}).all()
+    return _Late(
+        [(cast(date, due), int(agreement_id)) for due, agreement_id, _total in rows],
+        int(rows[0][2]) if rows else 0,
+    )
 
 
 def _details(connection: Connection, today: date, ids: list[int]) -> list[AgreementAtRisk]:
