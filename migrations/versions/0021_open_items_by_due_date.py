@@ -12,12 +12,14 @@ with every year kept.
 ``ix_agreement_item_open_due`` holds only items not yet completed (a partial index, on SQLite
 and PostgreSQL alike), keyed by due date then agreement: read from its start, the first
 distinct active agreements met are those whose oldest overdue item is oldest, so Today stops
-after a page (``core/today/at_risk.py``). ``completed_on`` is in the key although always NULL
-there: SQLite (3.40) reads a partial index alone only when every column the query names is in
-it, and the query must name ``completed_on IS NULL`` for the index to apply.
+after a page (``core/today/at_risk.py``, which also says when it ranks the agreements in force
+instead: when closed agreements' open items come first). ``completed_on`` is in the key
+although always NULL there: SQLite (3.40) reads a partial index alone only when every column
+the query names is in it, and the query must name ``completed_on IS NULL`` for the index to
+apply.
 
-On the large demo (102,517 items, 20,677 open) the index takes about 0.4 MB and well under a
-second to build.
+On the large demo (102,517 items, 20,677 open) the index takes about 0.46 MB and 0.16 s to
+build.
 
 The text below is frozen on purpose: a migration must keep building the same schema even when the
 application code changes later.

@@ -12,9 +12,14 @@ instead as two streams in urgency order, each stopped once it holds a page:
 - open items past due, in due-date order (``ix_agreement_item_open_due``, migration
   ``0021_open_items_by_due_date``), of agreements in force: an agreement's first item in that
   order is its oldest overdue one, so the first distinct agreements met are the most urgent of
-  those with an overdue item;
+  those with an overdue item. Closed agreements keep their undone items open, so the stream
+  reads no further than ``ITEMS_READ_AT_MOST`` entries; when those hold no full page (years
+  of closed agreements ahead of this month's), or when there are few agreements in force, the
+  agreements in force are ranked by their oldest overdue item instead: a cost that follows
+  how many are in force, not how many years are kept;
 - agreements in force whose follow-up date has passed, in date order
-  (``ix_agreement_status_follow_up_on``), with no overdue item and no follow-up done: the rest.
+  (``ix_agreement_status_follow_up_on``), with no overdue item and no follow-up done: the rest,
+  read only up to the first stream's last date when that filled the page.
 
 The two never hold the same agreement; merged in urgency order, their first ``limit`` are the
 page. Past the page, the count stops at ``AT_RISK_COUNT_LIMIT``: a home screen says "more than
