@@ -11543,6 +11543,11 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/today/area.py" />
+            <source>…and more: more than {count} agreements are slipping; the Agreements area lists them all.</source>
+            <translation>…y más: más de {count} acuerdos se están atrasando; el área de Acuerdos los muestra todos.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/today/area.py" />
             <source>…and 1 more; the Agreements area lists them all.</source>
             <translation>…y 1 más; el área de Acuerdos los muestra todos.</translation>
         </message>

@@ -344,3 +344,48 @@ def test_today_counts_read_right_in_english_and_spanish(
         assert area.long_overdue_label.text() == two_old
     finally:
         install_language("en", qapp)
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "en",
+            "…and more: more than 55 agreements are slipping; the Agreements area lists them all.",
+        ),
+        (
+            "es",
+            "…y más: más de 55 acuerdos se están atrasando; el área de Acuerdos los muestra todos.",
+        ),
+    ],
+)
+def test_past_its_cap_today_says_more_than_never_a_figure_it_did_not_count(
+    qtbot, qapp, db: Database, monkeypatch: pytest.MonkeyPatch, language: str, said: str
+) -> None:
+    from circlekeeper.core.today import at_risk
+    from circlekeeper.core.today.today import TODAY_LIMIT
+    from circlekeeper.ui.i18n import install_language
+
+    # Given more slipping agreements than the count goes to (its cap made small for the test)
+    monkeypatch.setattr(at_risk, "AT_RISK_COUNT_LIMIT", 55)
+    with db.sessions.begin() as session:
+        for n in range(TODAY_LIMIT + 7):
+            session.add(
+                Agreement(
+                    status="active",
+                    harm_summary=f"Harm {n}",
+                    follow_up_on=TODAY - timedelta(days=n + 1),
+                )
+            )
+    install_language(language, qapp)
+    try:
+        # When Today opens
+        area = TodayArea(db, None, clock=lambda: NOW)
+        qtbot.addWidget(area)
+        area.show()
+        # Then it lists the most urgent and says only that there are more than the cap
+        texts = _texts(area.at_risk)
+        assert len(texts) == TODAY_LIMIT + 1
+        assert texts[-1] == said
+    finally:
+        install_language("en", qapp)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -362,9 +363,19 @@ class AgreementItem(Record, Base):
     row_version: Mapped[int] = mapped_column(Integer, server_default="1")
     __mapper_args__ = {"version_id_col": row_version}
 
-    # An agreement's open items past due, read inside the index (Today, agreements at risk).
+    # An agreement's open items past due, read inside the index (Today, agreements at risk);
+    # and every open item in due-date order, so Today meets the most overdue first
+    # (core/today/at_risk.py; completed_on is in the key so SQLite reads the index alone).
     __table_args__ = (
         Index("ix_agreement_item_agreement_due", "agreement_id", "completed_on", "due_on"),
+        Index(
+            "ix_agreement_item_open_due",
+            "due_on",
+            "agreement_id",
+            "completed_on",
+            sqlite_where=text("completed_on IS NULL"),
+            postgresql_where=text("completed_on IS NULL"),
+        ),
     )
 
     agreement_id: Mapped[int] = mapped_column(

@@ -26,6 +26,7 @@ REVISIONS: tuple[str, ...] = (
     "0018_merges",
     "0019_consent_withdrawn",
     "0020_people_search_grams",
+    "0021_open_items_by_due_date",
 )
 HEAD = REVISIONS[-1]
 

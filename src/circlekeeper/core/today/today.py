@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from circlekeeper.core.domain.enums import AgreementStatus, CircleStatus, FollowUpStatus
+from circlekeeper.core.domain.enums import CircleStatus, FollowUpStatus
 from circlekeeper.core.followups.lapsed import lapse_cutoff
 from circlekeeper.core.followups.queries import FOLLOW_UP_QUERY, follow_up_row
 from circlekeeper.core.followups.rows import FollowUpRow
@@ -32,6 +33,7 @@ from circlekeeper.core.store.models import (
     Person,
     Signature,
 )
+from circlekeeper.core.today.at_risk import AgreementAtRisk, agreements_at_risk
 
 
 @dataclass(frozen=True)
@@ -50,20 +52,6 @@ class TodayCircle:
 
 
 @dataclass(frozen=True)
-class AgreementAtRisk:
-    """An agreement in force that is slipping, and why, in plain words."""
-
-    id: int
-    case_id: int | None
-    circle_id: int | None
-    harm_summary: str
-    overdue_items: int
-    oldest_due_on: date | None  # the earliest due date among overdue items
-    follow_up_on: date | None
-    reasons: list[str]
-
-
-@dataclass(frozen=True)
 class TodayView:
     today: date
     circles: list[TodayCircle]  # scheduled today (not cancelled), by time
@@ -76,6 +64,9 @@ class TodayView:
     # (each holds at most TODAY_LIMIT, the most urgent first).
     more_overdue: int = 0
     more_at_risk: int = 0
+    # The slipping agreements' count stops at AT_RISK_COUNT_LIMIT: when it did, there are more
+    # than ``more_at_risk`` besides the list, and a screen must not give a figure.
+    more_at_risk_capped: bool = False
     # Open follow-ups more than LAPSE_AFTER_DAYS overdue: not in ``overdue``, counted on one
     # line that opens their review (closing the chosen ones as lapsed).
     long_overdue: int = 0
@@ -93,7 +84,22 @@ def _day_bounds(today: date, tz: tzinfo) -> tuple[datetime, datetime]:
     )
 
 
-def _circle(row: Circle, tz: tzinfo) -> TodayCircle:
+# Only the columns a Today line needs: a circle's row also holds its script snapshot, live
+# state and summary, long texts that loading whole circles read (and typed) for nothing.
+_CIRCLE_COLUMNS = (
+    Circle.id,
+    Circle.uuid,
+    Circle.kind,
+    Circle.title,
+    Circle.status,
+    Circle.scheduled_at,
+    Circle.planned_minutes,
+    Circle.location,
+    Circle.case_id,
+)
+
+
+def _circle(row: Row[*tuple[Any, ...]], tz: tzinfo) -> TodayCircle:
     assert row.scheduled_at is not None
     return TodayCircle(
         id=row.id,
@@ -117,8 +123,8 @@ def today_view(context: Context | sessionmaker[Session], today: date, now: datet
     with as_context(context).read() as session:
         circles = [
             _circle(c, tz)
-            for c in session.scalars(
-                select(Circle)
+            for c in session.execute(
+                select(*_CIRCLE_COLUMNS)
                 .where(
                     Circle.scheduled_at >= start,
                     Circle.scheduled_at < end,
@@ -127,14 +133,14 @@ def today_view(context: Context | sessionmaker[Session], today: date, now: datet
                 .order_by(Circle.scheduled_at, Circle.id)
             )
         ]
-        next_row = session.scalars(
-            select(Circle)
+        next_row = session.execute(
+            select(*_CIRCLE_COLUMNS)
             .where(Circle.status == CircleStatus.PLANNED, Circle.scheduled_at >= start)
             .order_by(Circle.scheduled_at, Circle.id)
             .limit(1)
         ).first()
-        running = session.scalars(
-            select(Circle)
+        running = session.execute(
+            select(*_CIRCLE_COLUMNS)
             .where(Circle.status == CircleStatus.IN_PROGRESS, Circle.scheduled_at.is_not(None))
             .order_by(Circle.started_at.desc(), Circle.id.desc())
             .limit(1)
@@ -163,107 +169,20 @@ def today_view(context: Context | sessionmaker[Session], today: date, now: datet
                 FOLLOW_UP_QUERY.where(is_open, FollowUp.due_on == today).order_by(FollowUp.id)
             )
         ]
-        at_risk, at_risk_total = _agreements_at_risk(session, today)
+        at_risk = agreements_at_risk(session, today, TODAY_LIMIT)
         return TodayView(
             today=today,
             circles=circles,
             due_today=due_today,
             overdue=overdue,
-            at_risk=at_risk,
+            at_risk=at_risk.page,
             next_circle=_circle(next_row, tz) if next_row is not None else None,
             in_progress=_circle(running, tz) if running is not None else None,
             more_overdue=overdue_total - len(overdue),
-            more_at_risk=at_risk_total - len(at_risk),
+            more_at_risk=at_risk.more,
+            more_at_risk_capped=at_risk.capped,
             long_overdue=long_overdue,
         )
-
-
-def _agreements_at_risk(session: Session, today: date) -> tuple[list[AgreementAtRisk], int]:
-    """Active agreements with items past due, or whose follow-up date has passed undone.
-
-    The TODAY_LIMIT most urgent (the oldest overdue item or passed follow-up date first), and
-    how many there are in all.
-    """
-    overdue_item = and_(
-        AgreementItem.agreement_id == Agreement.id,
-        AgreementItem.completed_on.is_(None),
-        AgreementItem.due_on < today,
-    )
-    follow_up_done = exists().where(
-        FollowUp.agreement_id == Agreement.id,
-        FollowUp.agreement_item_id.is_(None),
-        FollowUp.status == FollowUpStatus.DONE,
-    )
-    follow_up_passed = and_(Agreement.follow_up_on < today, ~follow_up_done)
-    overdue_count = select(func.count(AgreementItem.id)).where(overdue_item).scalar_subquery()
-    oldest = select(func.min(AgreementItem.due_on)).where(overdue_item).scalar_subquery()
-    slipping = and_(
-        Agreement.status == AgreementStatus.ACTIVE,
-        or_(exists().where(overdue_item), follow_up_passed),
-    )
-    urgent = select(
-        Agreement.id.label("id"),
-        func.coalesce(oldest, Agreement.follow_up_on, today).label("since"),
-    ).where(slipping)
-    ranked = urgent.subquery()
-    # One pass: the most urgent page, and (as a window over every match) how many there are.
-    found = session.execute(
-        select(ranked.c.id, func.count().over())
-        .order_by(ranked.c.since, ranked.c.id)
-        .limit(TODAY_LIMIT)
-    ).all()
-    page = [int(r[0]) for r in found]
-    total = int(found[0][1]) if found else 0
-    rows = session.execute(
-        select(
-            Agreement.id,
-            Agreement.case_id,
-            Agreement.circle_id,
-            Agreement.harm_summary,
-            overdue_count,
-            oldest,
-            Agreement.follow_up_on,
-            follow_up_passed,
-        ).where(Agreement.id.in_(page))
-    ).all()
-    result = []
-    for agreement_id, case_id, circle_id, harm, count, oldest_due, follow_on, passed in rows:
-        reasons = []
-        if count:
-            days = (today - oldest_due).days if oldest_due else 0
-            reasons.append(_overdue_items_text(int(count), days))
-        if passed and follow_on is not None:
-            reasons.append(
-                _(
-                    "The follow-up date {day} has passed with no follow-up done.",
-                    day=follow_on.isoformat(),
-                )
-            )
-        result.append(
-            AgreementAtRisk(
-                agreement_id,
-                case_id,
-                circle_id,
-                harm,
-                int(count or 0),
-                oldest_due,
-                follow_on,
-                reasons,
-            )
-        )
-    result.sort(key=lambda a: (a.oldest_due_on or a.follow_up_on or today, a.id))
-    return result, total
-
-
-def _overdue_items_text(count: int, days: int) -> str:
-    """'1 item is overdue (the oldest by 1 day).', with English and Spanish plurals right."""
-    if count == 1:
-        if days == 1:
-            return _("1 item is overdue (by 1 day).")
-        return _("1 item is overdue (by {days} days).", days=days)
-    if days == 1:
-        return _("{count} items are overdue (the oldest by 1 day).", count=count)
-    return _("{count} items are overdue (the oldest by {days} days).", count=count, days=days)
 
 
 @dataclass(frozen=True)

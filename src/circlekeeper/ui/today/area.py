@@ -343,7 +343,17 @@ class TodayArea(QWidget):
             text = summary + "\n" + "\n".join(f"⚠ {reason}" for reason in agreement.reasons)
             item = QListWidgetItem(text, self.at_risk)
             item.setData(RECORD_ROLE, agreement)
-        if view.more_at_risk:
+        if view.more_at_risk_capped:
+            # The count stops at its cap (core/today/at_risk.py): say so, never a number of
+            # agreements that was not counted.
+            more = self.tr(
+                "…and more: more than {count} agreements are slipping; "
+                "the Agreements area lists them all."
+            )
+            _placeholder(
+                self.at_risk, count_text(len(view.at_risk) + view.more_at_risk, more, more)
+            )
+        elif view.more_at_risk:
             _placeholder(
                 self.at_risk,
                 count_text(
