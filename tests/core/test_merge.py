@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from tests.core.conftest import build_conference
 from tests.merging import dump
 
@@ -295,3 +295,21 @@ def test_a_statement_of_the_merge_never_grows_with_the_laptop(
     with db.sessions() as session:
         assert session.scalar(select(func.count()).select_from(SurveyResponse)) == answers
     assert widest[0] <= CHUNK
+
+
+def test_a_server_has_statistics_for_what_was_merged_in_at_once(
+    db: Database, db_target: Path | str, laptop: Database
+) -> None:
+    # Without them the server plans a big laptop's rows as empty tables until its autovacuum
+    # gets round to them: minutes of slow lists just after the merge.
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a file plans without statistics")
+    PeopleService(Context(laptop.sessions, actor="Kim")).create(
+        PersonData("Ana", "Ruiz", kind="student")
+    )
+    _merge(laptop, db)
+    with db.sessions() as session:
+        analyzed = session.scalar(
+            text("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'person'")
+        )
+    assert analyzed is not None

@@ -9,6 +9,7 @@ they are written, :mod:`.report` for what is said about it.
 
 from __future__ import annotations
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from circlekeeper.core.merge.apply import apply_plan, hold_for_merge
@@ -68,4 +69,22 @@ def merge_database(
         plan = _plan(source, session, _name(source), keep)
         if plan.changes_anything:
             apply_plan(session, plan)
+    if plan.changes_anything:
+        _refresh_statistics(ctx, sorted({row.table for row in plan.inserts}))
     return MergeReport.of(plan, target, applied=plan.changes_anything)
+
+
+def _refresh_statistics(ctx: Context, tables: list[str]) -> None:
+    """Have a server plan its queries on the rows just merged in, at once.
+
+    PostgreSQL plans from statistics its autovacuum refreshes a minute or more after a big
+    change; until then a laptop of ten years, just merged, is planned as the empty tables it
+    went into (a student list took ten minutes instead of a fifth of a second). ``ANALYZE`` of
+    the tables written is seconds for the largest demo; a role that does not own them is
+    skipped by the server with a warning, never an error. A file plans without statistics.
+    """
+    with ctx.read() as session:
+        if session.get_bind().dialect.name != "postgresql":
+            return
+        for table in tables:
+            session.execute(text(f'ANALYZE "{table}"'))
