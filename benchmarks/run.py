@@ -7,9 +7,13 @@ Run: ``.venv/bin/python benchmarks/run.py [--quick] [--runs N] [--database PATH]
 - ``--database PATH``: measure this demo database instead of building one (it is upgraded to
   the current schema first; an encrypted copy is made beside it once, for the encrypted start).
 - ``--database postgresql+psycopg://...``: a district server (a throwaway database the run may
-  write into): the demo parts run on the cached file, and the concurrency part (20 keepers at
-  once, ``bench_concurrency.py``) on this server. Without a URL the concurrency part starts a
-  throwaway durable cluster when PostgreSQL is installed (``--no-server`` skips it).
+  write into): the demo parts run on the cached file; the record views (open a case, a
+  student's history, Today, the people search) run again on this server, holding the same
+  demo (merged in with ``db merge`` when the database is empty), reported as ``…_postgresql``;
+  and the concurrency part (20 keepers at once, ``bench_concurrency.py``) runs there too.
+  Without a URL, when PostgreSQL is installed, the record views run on a durable cluster kept
+  beside the cached demos (``pg-large``; loaded the first time only, which takes a while for
+  the large demo) and the concurrency part on a throwaway one (``--no-server`` skips both).
 - ``--merge-laptops N`` (``--merge-into URL``): also merge N small demo laptops into one
   PostgreSQL database, a throwaway cluster unless a URL is given (``bench_merge.py``).
 - ``--data DIR``: where built demos are cached (default ``$CIRCLEKEEPER_BENCH_DATA`` or
@@ -275,7 +279,9 @@ def _timed(work: Callable[[], object], repeat: int) -> list[float]:
     return times
 
 
-def queries(plain: Path) -> None:
+def queries(plain: Path | str, on: str = "") -> None:
+    """Open a case, a student's history, Today and the people search on ``plain`` (a file, or
+    a server's URL; ``on`` names the engine in the figures' names, "" for the file)."""
     from datetime import datetime
 
     from sqlalchemy import text
@@ -310,18 +316,23 @@ def queries(plain: Path) -> None:
     for person_id in some_students:
         person_story(db.sessions, person_id)
     picked = iter(some_cases * 2)
-    report_times("open_case", _timed(lambda: cases_service.detail(next(picked)), 200), 5, key="p50")
+    report_times(
+        f"open_case{on}", _timed(lambda: cases_service.detail(next(picked)), 200), 5, key="p50"
+    )
     chosen = iter(some_students * 2)
     # The student page's one read (core/people/story.py): every section for one person.
     report_times(
-        "student_history",
+        f"student_history{on}",
         _timed(lambda: person_story(db.sessions, next(chosen)), 200),
         5,
         key="p50",
     )
     now = datetime.now().astimezone()
     report_times(
-        "today_build", _timed(lambda: today_view(db.sessions, now.date(), now), 30), 20, key="p50"
+        f"today_build{on}",
+        _timed(lambda: today_view(db.sessions, now.date(), now), 30),
+        20,
+        key="p50",
     )
     from circlekeeper.ui.people.model import PeopleTableModel
 
@@ -335,7 +346,7 @@ def queries(plain: Path) -> None:
             people.search(prefix, limit=PeopleTableModel.PAGE_SIZE)
             people.count(prefix)
             times.append((time.perf_counter() - start) * 1000)
-    report_times("people_search_as_you_type", times, 2)
+    report_times(f"people_search_as_you_type{on}", times, 2)
     db.close()
 
 
@@ -474,6 +485,57 @@ def roster(home: Path, rows: int) -> None:
     results.append((f"roster_import_{rows // 1000}k", f"{figures['peak_mib']} MiB", "<= 200 MiB"))
 
 
+def server_queries(plain: Path, data: Path, url: str | None) -> None:
+    """The same record views on a district server holding the same demo (``_postgresql``).
+
+    The demo goes in the way a district takes laptops in (``db merge``), once: into ``url``
+    when it is empty, else into a cluster kept beside the cached demos (started for the run,
+    stopped after, loaded the first time only; several minutes for the large demo).
+    """
+    sys.path.insert(0, str(HERE.parent))
+    from tests.pg_cluster import start_cluster, why_no_server
+
+    cluster = None
+    if url is None:
+        reason = why_no_server()
+        if reason is not None:
+            print(f"server queries: skipped, no PostgreSQL server ({reason})", flush=True)
+            return
+        cluster = start_cluster(durable=True, folder=_kept_cluster_folder(data, plain))
+        if not cluster.sql("SELECT 1 FROM pg_database WHERE datname = 'demo'"):
+            cluster.sql("CREATE DATABASE demo")
+        url = cluster.url("demo")
+    try:
+        from sqlalchemy import text
+
+        from circlekeeper.core.store.database import open_database
+
+        _cli(data / "home", "db", "upgrade", "--database", url)
+        db = open_database(url)
+        with db.sessions() as session:
+            people = session.scalar(text("SELECT count(*) FROM person"))
+        db.close()
+        if not people:
+            print(f"loading {plain.name} into the server once (db merge)…", flush=True)
+            start = time.perf_counter()
+            _cli(data / "home", "db", "merge", str(plain), "--into", url)
+            print(f"  loaded in {time.perf_counter() - start:.0f} s", flush=True)
+            _cli(data / "home", "db", "check", "--database", url)
+        queries(url, "_postgresql")
+    finally:
+        if cluster is not None:
+            cluster.stop(keep=True)
+
+
+def _kept_cluster_folder(data: Path, plain: Path) -> Path:
+    """Where the server holding ``plain``'s demo is kept: beside it, where the ``postgres``
+    user (the server's, when run as root) can reach; else in the temp folder."""
+    folder = data / f"pg-{plain.stem}"
+    if os.geteuid() == 0 and not all(os.stat(p).st_mode & 0o001 for p in folder.parents):
+        folder = Path(tempfile.gettempdir()) / f"circlekeeper-bench-pg-{plain.stem}"
+    return folder
+
+
 def concurrency(url: str | None, actions: int) -> None:
     """20 keepers running their own circles at once on one PostgreSQL server (processes)."""
     sys.path.insert(0, str(HERE))
@@ -532,6 +594,8 @@ def main() -> None:
     floors(plain)
     startup(plain, encrypted, home, args.runs)
     queries(plain)
+    if server_url is not None or not args.no_server:
+        server_queries(plain, home.parent, server_url)
     gui(plain, 100 if args.quick else 300)
     roster(home, 5_000 if args.quick else 50_000)
     if server_url is not None or not args.no_server:

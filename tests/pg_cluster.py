@@ -113,21 +113,33 @@ class Cluster:
             env=dict(os.environ, PGPASSWORD=password, PGCONNECT_TIMEOUT="10"),
         )
 
-    def stop(self) -> None:
+    def stop(self, *, keep: bool = False) -> None:
+        """Stop the server, and remove its folder unless ``keep`` (a benchmark's cached one)."""
         self._run("pg_ctl", "stop", "-D", str(self.folder / "data"), "-m", "fast", "-w")
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start_cluster(*, durable: bool = False) -> Cluster:
+def start_cluster(*, durable: bool = False, folder: Path | None = None) -> Cluster:
     """Make and start a cluster; the caller must ``stop()`` it (even when tests fail).
 
     The tests' cluster skips flushing to disk; ``durable`` keeps the server's own defaults
     (fsync, synchronous commit), for benchmarks that must count what a real server does.
+    ``folder``: a cluster kept there between runs (a benchmark's demo, loaded once): made the
+    first time, started again as it was after (``stop(keep=True)``).
     """
     bindir = server_binaries()
     assert bindir is not None, why_no_server()
     as_postgres = os.geteuid() == 0
-    folder = Path(tempfile.mkdtemp(prefix="circlekeeper-pg-"))
+    if folder is not None and (folder / "data" / "PG_VERSION").exists():
+        password = (folder / "pwfile").read_text().strip()
+        cluster = Cluster(folder, _free_port(), password, bindir, as_postgres)
+        _start(cluster, durable, keep=True)
+        return cluster
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="circlekeeper-pg-"))
     password = secrets.token_urlsafe(16)
     (folder / "pwfile").write_text(password + "\n")
     if as_postgres:
@@ -152,6 +164,12 @@ def start_cluster(*, durable: bool = False) -> Cluster:
     if made.returncode != 0:
         shutil.rmtree(folder, ignore_errors=True)
         raise RuntimeError(f"initdb failed: {made.stderr.strip()}")
+    _start(cluster, durable, keep=False)
+    return cluster
+
+
+def _start(cluster: Cluster, durable: bool, *, keep: bool) -> None:
+    folder = cluster.folder
     options = (
         f"-c listen_addresses={HOST} -p {cluster.port} -c unix_socket_directories={folder} "
         "-c max_connections=200"
@@ -164,6 +182,6 @@ def start_cluster(*, durable: bool = False) -> Cluster:
     )  # fmt: skip
     if started.returncode != 0:
         log = (folder / "server.log").read_text() if (folder / "server.log").exists() else ""
-        shutil.rmtree(folder, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
         raise RuntimeError(f"the test server did not start: {started.stderr.strip()} {log}")
-    return cluster
