@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select, union_all
 from sqlalchemy.orm import Session, sessionmaker
 
 from circlekeeper.core.cases.eligibility import EligibilityService, case_screen
@@ -79,11 +79,21 @@ def find_case(session: Session, case_id: int) -> Case:
 
 
 def case_follow_up_filter(case_id: int) -> ColumnElement[bool]:
-    """Follow-ups belonging to a case directly or through its circles or agreements."""
-    return or_(
-        FollowUp.case_id == case_id,
-        FollowUp.agreement_id.in_(select(Agreement.id).where(Agreement.case_id == case_id)),
-        FollowUp.circle_id.in_(select(Circle.id).where(Circle.case_id == case_id)),
+    """Follow-ups belonging to a case directly or through its circles or agreements.
+
+    One id list from three indexed reads: written as OR of the three, PostgreSQL walked every
+    follow-up of the district for each case opened (23 ms of 32 on the large demo).
+    """
+    return FollowUp.id.in_(
+        union_all(
+            select(FollowUp.id).where(FollowUp.case_id == case_id),
+            select(FollowUp.id)
+            .join(Agreement, Agreement.id == FollowUp.agreement_id)
+            .where(Agreement.case_id == case_id),
+            select(FollowUp.id)
+            .join(Circle, Circle.id == FollowUp.circle_id)
+            .where(Circle.case_id == case_id),
+        )
     )
 
 
