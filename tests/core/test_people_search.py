@@ -7,7 +7,8 @@ import random
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
+from tests import query_plans
 
 from circlekeeper.core.people.matching import COUNT_LIMIT, Lookup, matching, pieces
 from circlekeeper.core.people.people import PeopleCount, PeopleService, PersonData, search_text
@@ -186,36 +187,6 @@ def test_every_search_finds_exactly_what_the_rule_says_in_directory_order(db: Da
     assert stored == {person_id: pieces(t) for person_id, t, _ in ordered if pieces(t)}
 
 
-def _statements(db: Database, run: Any) -> list[tuple[str, Any]]:
-    seen: list[tuple[str, Any]] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
-        seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        run()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
-    return [(s, p) for s, p in seen if s.lstrip().upper().startswith("SELECT")]
-
-
-def _plan(db: Database, statement: str, parameters: Any) -> str:
-    raw = db.engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        if db.engine.dialect.name == "sqlite":
-            cursor.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
-            return "\n".join(str(row[-1]) for row in cursor.fetchall())
-        # On a handful of rows the planner rightly prefers reading the table: forbid that, so
-        # the plan shows whether an index path exists at all, as on a district's directory.
-        cursor.execute("SET enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {statement}", parameters)
-        return "\n".join(str(row[0]) for row in cursor.fetchall())
-    finally:
-        raw.close()
-
-
 @pytest.mark.parametrize("typed", ["m", "ma", "mar", "maria", "maria g", "nu ez", "S10"])
 def test_every_typed_search_and_count_reads_the_lists_never_the_directory(
     db: Database, typed: str
@@ -231,10 +202,14 @@ def test_every_typed_search_and_count_reads_the_lists_never_the_directory(
         people.count(typed)
         people.count(typed, include_archived=True)
 
-    statements = _statements(db, run)
+    statements = [
+        (s, p)
+        for s, p in query_plans.statements(db, run)
+        if s.lstrip().upper().startswith("SELECT")
+    ]
     assert len(statements) >= 5
     for statement, parameters in statements:
-        plan = _plan(db, statement, parameters)
+        plan = query_plans.plan(db, statement, parameters)
         if db.engine.dialect.name == "sqlite":
             # No walk through the directory or the lists; each list is entered at its piece
             assert "SCAN person" not in plan, plan

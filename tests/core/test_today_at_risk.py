@@ -12,11 +12,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
+from tests import query_plans
 
 from circlekeeper.core.store.database import Database
 from circlekeeper.core.store.models import Agreement, AgreementItem, Case, FollowUp
@@ -353,36 +353,6 @@ def test_past_the_cap_the_count_says_more_than(
     assert (view.more_at_risk, view.more_at_risk_capped) == (20, False)
 
 
-def _statements(db: Database, run: Any) -> list[tuple[str, Any]]:
-    seen: list[tuple[str, Any]] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
-        seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        run()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
-    return seen
-
-
-def _plan(db: Database, statement: str, parameters: Any) -> str:
-    raw = db.engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        if db.engine.dialect.name == "sqlite":
-            cursor.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
-            return "\n".join(str(row[-1]) for row in cursor.fetchall())
-        # On a handful of rows the planner rightly prefers reading the table: forbid that, so
-        # the plan shows whether an index path exists at all, as on a district's ten years.
-        cursor.execute("SET enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {statement}", parameters)
-        return "\n".join(str(row[0]) for row in cursor.fetchall())
-    finally:
-        raw.close()
-
-
 def test_the_streams_read_their_indexes_in_order(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -391,19 +361,19 @@ def test_the_streams_read_their_indexes_in_order(
     _edge_cases(db)
     _many(db, seed=3, count=150)
     # When Today is built
-    statements = _statements(db, lambda: today_view(db.sessions, TODAY, _now(TODAY)))
+    statements = query_plans.statements(db, lambda: today_view(db.sessions, TODAY, _now(TODAY)))
     # Then open items are read in due-date order from their index, never all of them sorted
     items = [s for s in statements if "ORDER BY agreement_item.due_on" in s[0]]
     passed = [s for s in statements if "ORDER BY agreement.follow_up_on" in s[0]]
     assert items and passed
     for statement, parameters in items:
-        plan = _plan(db, statement, parameters)
+        plan = query_plans.plan(db, statement, parameters)
         assert "ix_agreement_item_open_due" in plan, plan
         if db.engine.dialect.name == "sqlite":
             assert "TEMP B-TREE" not in plan, plan
     # And the passed follow-up dates in date order from theirs
     for statement, parameters in passed:
-        plan = _plan(db, statement, parameters)
+        plan = query_plans.plan(db, statement, parameters)
         assert "ix_agreement_status_follow_up_on" in plan, plan
         if db.engine.dialect.name == "sqlite":
             assert "TEMP B-TREE" not in plan, plan
@@ -418,11 +388,11 @@ def test_past_its_reading_the_page_comes_from_the_agreements_in_force(
     _edge_cases(db)
     _many(db, seed=3, count=150)
     # When Today is built
-    statements = _statements(db, lambda: _check(db, TODAY))
+    statements = query_plans.statements(db, lambda: _check(db, TODAY))
     # Then the agreements in force are ranked by their oldest overdue item, and on SQLite each
     # is asked inside its own index (PostgreSQL's planner picks with its statistics)
     ranked = [s for s in statements if "GROUP BY agreement_item.agreement_id" in s[0]]
     assert len(ranked) == 1
     if db.engine.dialect.name == "sqlite":
-        plan = _plan(db, *ranked[0])
+        plan = query_plans.plan(db, *ranked[0])
         assert "ix_agreement_item_agreement_due" in plan, plan
