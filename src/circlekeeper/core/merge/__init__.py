@@ -9,7 +9,10 @@ they are written, :mod:`.report` for what is said about it.
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from circlekeeper.core.merge.apply import apply_plan, hold_for_merge
@@ -25,6 +28,8 @@ from circlekeeper.core.merge.report import MergeReport
 from circlekeeper.core.merge.source import open_source
 from circlekeeper.core.operations import Context
 from circlekeeper.core.store.database import Database
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "KEEP_CHOICES",
@@ -80,11 +85,18 @@ def _refresh_statistics(ctx: Context, tables: list[str]) -> None:
     PostgreSQL plans from statistics its autovacuum refreshes a minute or more after a big
     change; until then a laptop of ten years, just merged, is planned as the empty tables it
     went into (a student list took ten minutes instead of a fifth of a second). ``ANALYZE`` of
-    the tables written is seconds for the largest demo; a role that does not own them is
-    skipped by the server with a warning, never an error. A file plans without statistics.
+    the tables written is seconds for the largest demo, committed on its own (in a transaction
+    that ends unsaved its statistics would go too); a role that does not own them is skipped
+    by the server with a warning. The merge is saved before this: a failure here is logged,
+    never reported as the merge's. A file plans without statistics.
     """
     with ctx.read() as session:
-        if session.get_bind().dialect.name != "postgresql":
-            return
-        for table in tables:
-            session.execute(text(f'ANALYZE "{table}"'))
+        engine = session.get_bind().engine
+    if engine.dialect.name != "postgresql":
+        return
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for table in tables:
+                connection.execute(text(f'ANALYZE "{table}"'))
+    except SQLAlchemyError:
+        log.warning("Refreshing the server's statistics after a merge failed", exc_info=True)
