@@ -28,7 +28,7 @@ main_window.MainWindow.open_database = opening
 from circlekeeper.cli import run
 code = run(["--self-test", "--database", sys.argv[1]])
 print(json.dumps({"code": code, "modules": seen["modules"], "gc_enabled": gc.isenabled(),
-                  "frozen": gc.get_freeze_count()}))
+                  "frozen": gc.get_freeze_count(), "at_exit": sorted(sys.modules)}))
 """
 
 HEAVY = ("sqlalchemy", "alembic", "jinja2", "openpyxl", "platformdirs")
@@ -64,6 +64,20 @@ def test_nothing_heavy_is_imported_before_the_first_paint(tmp_path: Path, db_pat
     assert isinstance(modules, list)
     loaded = [m for m in modules if m.split(".")[0] in HEAVY or m.startswith(HEAVY_OWN)]
     assert loaded == []
+
+
+def test_a_laptop_start_never_loads_the_district_server_code(
+    tmp_path: Path, db_path: Path
+) -> None:
+    # A file on the laptop needs SQLite alone; PostgreSQL's dialect and its drivers (asyncpg,
+    # pg8000, psycopg...) cost a school laptop a noticeable share of its start when loaded.
+    report = _probe(tmp_path, db_path)
+    assert report["code"] == 0
+    modules = report["at_exit"]
+    assert isinstance(modules, list)
+    assert "sqlalchemy.dialects.sqlite" in modules  # the probe saw the records open
+    server = [m for m in modules if m.startswith(("sqlalchemy.dialects.postgresql", "psycopg"))]
+    assert server == []
 
 
 def test_collection_runs_again_once_the_records_are_on_screen(
