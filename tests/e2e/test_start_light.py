@@ -66,9 +66,7 @@ def test_nothing_heavy_is_imported_before_the_first_paint(tmp_path: Path, db_pat
     assert loaded == []
 
 
-def test_a_laptop_start_never_loads_the_district_server_code(
-    tmp_path: Path, db_path: Path
-) -> None:
+def test_a_laptop_start_never_loads_the_district_server_code(tmp_path: Path, db_path: Path) -> None:
     # A file on the laptop needs SQLite alone; PostgreSQL's dialect and its drivers (asyncpg,
     # pg8000, psycopg...) cost a school laptop a noticeable share of its start when loaded.
     report = _probe(tmp_path, db_path)
