@@ -481,3 +481,24 @@ def test_ctrl_f_reaches_the_people_search_from_the_sidebar(qtbot: QtBot, db_path
     qtbot.keyClick(window.people.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.people.search.hasFocus())
     window.close_database()
+
+
+def test_the_kind_column_shows_every_kind_whole_in_spanish(
+    qtbot: QtBot, db: Database, qapp
+) -> None:
+    # "Madre, padre o tutor" was cut to "Madre, padre …": the column had room for ten letters
+    # whatever the language said.
+    from circlekeeper.core.domain.enums import PersonKind
+    from circlekeeper.ui.i18n import install_language
+    from circlekeeper.ui.people.labels import kind_short_label
+
+    install_language("es", qapp)
+    try:
+        area = make_area(qtbot, db)
+        metrics = area.table.fontMetrics()
+        room = area.table.columnWidth(PeopleTableModel.KIND)
+        for kind in PersonKind:
+            label = kind_short_label(kind.value)
+            assert metrics.horizontalAdvance(label) + 12 <= room, label
+    finally:
+        install_language("en", qapp)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from circlekeeper.core.domain.enums import PersonKind
 from circlekeeper.core.people.people import PeopleService, PersonRow
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.database import Database
@@ -28,7 +29,7 @@ from circlekeeper.core.store.problems import DatabaseProblem
 from circlekeeper.ui.lists import keep_place, open_on_enter, select_row, selected_row
 from circlekeeper.ui.looking import screen_context
 from circlekeeper.ui.operations import Changes, listen
-from circlekeeper.ui.people.labels import count_text
+from circlekeeper.ui.people.labels import count_text, kind_short_label
 from circlekeeper.ui.people.model import PeopleTableModel
 from circlekeeper.ui.style import heading, list_table
 
@@ -89,6 +90,13 @@ class PeopleArea(QWidget):
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
             header_width = header.fontMetrics().horizontalAdvance(title) + 24
             self.table.setColumnWidth(column, max(chars * char, header_width))
+        # Every kind's short label whole, in the language shown ("Madre, padre o tutor").
+        widest_kind = max(
+            self.table.fontMetrics().horizontalAdvance(kind_short_label(kind.value))
+            for kind in PersonKind
+        )
+        if widest_kind + 16 > self.table.columnWidth(PeopleTableModel.KIND):
+            self.table.setColumnWidth(PeopleTableModel.KIND, widest_kind + 16)
         # Rows tall enough to hit with a touchpad and to read on a projector.
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
 
