@@ -1330,6 +1330,34 @@
         </message>
     </context>
     <context>
+        <name>Attendance</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Invited</source>
+            <translation>Invitado/a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Present</source>
+            <translation>Presente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Absent</source>
+            <translation>Ausente</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Joined late</source>
+            <translation>Se unió tarde</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
+            <source>Left early</source>
+            <translation>Se fue antes</translation>
+        </message>
+    </context>
+    <context>
         <name>Audience</name>
         <message>
             <location filename="../../src/circlekeeper/ui/agreements/labels.py" />
@@ -3772,11 +3800,6 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
-            <source>Space: another round · Page Down: next stage</source>
-            <translation>Espacio: otra ronda · Av Pág: siguiente etapa</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
             <source>{spoke} of {n} have spoken, {passed} passed</source>
             <translation>Han hablado {spoke} de {n}, {passed} pasaron</translation>
         </message>
@@ -3789,6 +3812,11 @@ Todo lo hecho hasta ahora ya está guardado. Al terminar, se muestra el resumen 
             <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
             <source> · popcorn order</source>
             <translation> · orden de palomitas</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
+            <source>Space: another round · Page Down: next stage</source>
+            <translation>Espacio: otra ronda · Av Pág: siguiente etapa</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/live/facilitator.py" />
@@ -9082,6 +9110,54 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         </message>
     </context>
     <context>
+        <name>RoleWord</name>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>responsible</source>
+            <translation>responsable</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>harmed</source>
+            <translation>afectado/a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>harmed and responsible</source>
+            <translation>afectado/a y responsable</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>supporter</source>
+            <translation>apoyo</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>guardian</source>
+            <translation>madre, padre o tutor</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>community</source>
+            <translation>comunidad</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>administrator</source>
+            <translation>administrador/a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>observer</source>
+            <translation>observador/a</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>{name} ({role})</source>
+            <translation>{name} ({role})</translation>
+        </message>
+    </context>
+    <context>
         <name>RosterFields</name>
         <message>
             <source>First name</source>
@@ -13218,6 +13294,11 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/facilitation/actions.py" />
+            <source>Unknown live action: {kind}.</source>
+            <translation>Acción en vivo desconocida: {kind}.</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/facilitation/actions.py" />
             <source>The server cannot be reached, and this needs it. Everything done so far is saved on this laptop; do it again once the server is back.</source>
             <translation>No se puede conectar con el servidor, y esto lo necesita. Todo lo hecho hasta ahora está guardado en esta computadora; vuelva a hacerlo cuando regrese el servidor.</translation>
         </message>
@@ -13275,11 +13356,6 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <location filename="../../src/circlekeeper/core/facilitation/commands.py" />
             <source>Unknown privacy level: {privacy}.</source>
             <translation>Nivel de privacidad desconocido: {privacy}.</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/core/facilitation/commands.py" />
-            <source>Unknown live action: {kind}.</source>
-            <translation>Acción en vivo desconocida: {kind}.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/facilitation/commands.py" />
@@ -14912,27 +14988,27 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
             <translation>{unchecked} referencias entre registros no se están haciendo cumplir</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/core/today/today.py" />
+            <location filename="../../src/circlekeeper/core/today/at_risk.py" />
             <source>The follow-up date {day} has passed with no follow-up done.</source>
             <translation>La fecha de seguimiento {day} ya pasó sin que se hiciera el seguimiento.</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/core/today/today.py" />
+            <location filename="../../src/circlekeeper/core/today/at_risk.py" />
             <source>1 item is overdue (by 1 day).</source>
             <translation>1 compromiso está vencido (por 1 día).</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/core/today/today.py" />
+            <location filename="../../src/circlekeeper/core/today/at_risk.py" />
             <source>1 item is overdue (by {days} days).</source>
             <translation>1 compromiso está vencido (por {days} días).</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/core/today/today.py" />
+            <location filename="../../src/circlekeeper/core/today/at_risk.py" />
             <source>{count} items are overdue (the oldest by 1 day).</source>
             <translation>{count} compromisos están vencidos (el más antiguo por 1 día).</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/core/today/today.py" />
+            <location filename="../../src/circlekeeper/core/today/at_risk.py" />
             <source>{count} items are overdue (the oldest by {days} days).</source>
             <translation>{count} compromisos están vencidos (el más antiguo por {days} días).</translation>
         </message>

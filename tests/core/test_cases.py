@@ -75,7 +75,7 @@ def test_intake_records_the_referral_with_its_people(db: Database) -> None:
         actions = [e.action for e in session.scalars(select(AuditEvent).filter_by(entity="case"))]
     assert actions == ["intake"]
     rows = cases.list_cases()
-    assert rows[0].parties == "Ana Ruiz (responsible), Ben Lee (harmed)"
+    assert rows[0].parties == (("Ana Ruiz", "responsible"), ("Ben Lee", "harmed"))
 
 
 @pytest.mark.parametrize(

@@ -187,7 +187,7 @@ class CaseQueries:
         query = query.order_by(Case.referred_on.desc(), Case.id.desc()).limit(limit).offset(offset)
         with self.ctx.read() as session:
             rows = session.execute(query).all()
-            parties: dict[int, list[str]] = {}
+            parties: dict[int, list[tuple[str, str]]] = {}
             for case_id, first, preferred, last, role in session.execute(
                 select(
                     CaseParty.case_id,
@@ -200,9 +200,8 @@ class CaseQueries:
                 .where(CaseParty.case_id.in_([r.id for r in rows]))
                 .order_by(CaseParty.id)
             ):
-                parties.setdefault(case_id, []).append(
-                    f"{display_name(first, preferred, last)} ({role.replace('_', ' ')})"
-                )
+                # The screens put the role in words of their language (ui/cases/common.py).
+                parties.setdefault(case_id, []).append((display_name(first, preferred, last), role))
             return [
                 CaseRow(
                     r.id,
@@ -214,7 +213,7 @@ class CaseQueries:
                     r.closure_reason,
                     r.closed_on,
                     r.diverted_from,
-                    parties=", ".join(parties.get(r.id, [])),
+                    parties=tuple(parties.get(r.id, [])),
                     school=r.name,
                 )
                 for r in rows

@@ -93,7 +93,7 @@ class CaseRow:
     closure_reason: str | None
     closed_on: date | None
     diverted_from: str
-    parties: str  # "Ana Ruiz (responsible), Ben Lee (harmed)"
+    parties: tuple[tuple[str, str], ...]  # (name, stored role), in the order they were added
     school: str | None = None
 
 

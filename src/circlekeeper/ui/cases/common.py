@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
 from PySide6.QtCore import QCoreApplication, QDate, Qt
@@ -224,6 +224,29 @@ def case_role_choices() -> list[tuple[str, str]]:
 
 def role_label(role: str | None) -> str:
     return dict(case_role_choices()).get(role or "", (role or "").replace("_", " "))
+
+
+def role_word(role: str) -> str:
+    """A role in a word or two, after a name in a list: "Ana Ruiz (responsible)"."""
+    words = {
+        Role.RESPONSIBLE: _tr("RoleWord", "responsible"),
+        Role.HARMED: _tr("RoleWord", "harmed"),
+        Role.HARMED_AND_RESPONSIBLE: _tr("RoleWord", "harmed and responsible"),
+        Role.SUPPORTER: _tr("RoleWord", "supporter"),
+        Role.GUARDIAN: _tr("RoleWord", "guardian"),
+        Role.COMMUNITY: _tr("RoleWord", "community"),
+        Role.ADMINISTRATOR: _tr("RoleWord", "administrator"),
+        Role.OBSERVER: _tr("RoleWord", "observer"),
+    }
+    return {k.value: v for k, v in words.items()}.get(role, role.replace("_", " "))
+
+
+def parties_text(parties: Sequence[tuple[str, str]]) -> str:
+    """A case's people on one line: "Ana Ruiz (responsible), Ben Lee (harmed)"."""
+    return ", ".join(
+        _tr("RoleWord", "{name} ({role})").format(name=name, role=role_word(role))
+        for name, role in parties
+    )
 
 
 def follow_up_status_label(status: str) -> str:

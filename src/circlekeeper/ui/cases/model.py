@@ -11,7 +11,13 @@ from circlekeeper.core.cases.commands import CaseService
 from circlekeeper.core.cases.list_filter import ListFilter
 from circlekeeper.core.cases.rows import CaseRow
 from circlekeeper.core.domain.enums import Diversion
-from circlekeeper.ui.cases.common import closure_label, day_text, diversion_label, status_label
+from circlekeeper.ui.cases.common import (
+    closure_label,
+    day_text,
+    diversion_label,
+    parties_text,
+    status_label,
+)
 from circlekeeper.ui.lists import RecordTableModel
 
 
@@ -62,7 +68,7 @@ class CaseTableModel(RecordTableModel[CaseRow]):
         return self.record_at(row)
 
     def sort_value(self, row: CaseRow, column: int) -> Any:
-        return (row.referred_on, row.incident_category, row.parties, row.status,
+        return (row.referred_on, row.incident_category, parties_text(row.parties), row.status,
                 row.diverted_from, row.school or "")[column]  # fmt: skip
 
     def display(self, row: CaseRow, column: int) -> str:
@@ -71,7 +77,7 @@ class CaseTableModel(RecordTableModel[CaseRow]):
         if column == self.INCIDENT:
             return row.incident_category
         if column == self.PEOPLE:
-            return row.parties
+            return parties_text(row.parties)
         if column == self.STATUS:
             if row.closure_reason:
                 return QCoreApplication.translate("CaseTableModel", "Closed: {reason}").format(

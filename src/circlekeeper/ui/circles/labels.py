@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from circlekeeper.core.domain.enums import CIRCLE_KIND_LABELS, CircleKind, CircleStatus, Role
+from circlekeeper.core.domain.enums import (
+    CIRCLE_KIND_LABELS,
+    Attendance,
+    CircleKind,
+    CircleStatus,
+    Role,
+)
 from circlekeeper.core.domain.script import AddressedTo, StageType
 
 
@@ -48,6 +54,18 @@ def role_label(role: str, supporter_of: str | None = None) -> str:
     if supporter_of and role == Role.GUARDIAN.value:
         return _tr("Role", "Guardian of {name}").format(name=supporter_of)
     return dict(role_choices()).get(role, role.replace("_", " ").capitalize())
+
+
+def attendance_label(attendance: str) -> str:
+    """Whether someone came, in words: "Present", "Joined late"."""
+    labels = {
+        Attendance.INVITED: _tr("Attendance", "Invited"),
+        Attendance.PRESENT: _tr("Attendance", "Present"),
+        Attendance.ABSENT: _tr("Attendance", "Absent"),
+        Attendance.JOINED_LATE: _tr("Attendance", "Joined late"),
+        Attendance.LEFT_EARLY: _tr("Attendance", "Left early"),
+    }
+    return {k.value: v for k, v in labels.items()}.get(attendance, attendance.replace("_", " "))
 
 
 def status_choices() -> list[tuple[str, str]]:

@@ -37,6 +37,7 @@ from circlekeeper.core.domain.enums import CircleKind, CircleStatus, PersonKind
 from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.scripts.scripts import ScriptLibrary
 from circlekeeper.core.store.database import Database
+from circlekeeper.ui.cases.common import parties_text
 from circlekeeper.ui.circles.labels import kind_choices, kind_label, minutes_text
 from circlekeeper.ui.circles.participants import (
     ParticipantsPanel,
@@ -270,7 +271,7 @@ class PlanDialog(QDialog):
                 )
                 self.case.addItem(text, row.id)
                 self.case.setItemData(
-                    self.case.count() - 1, row.parties, Qt.ItemDataRole.ToolTipRole
+                    self.case.count() - 1, parties_text(row.parties), Qt.ItemDataRole.ToolTipRole
                 )
         except PROBLEMS as problem:
             self._problem(problem)

@@ -11,6 +11,7 @@ from circlekeeper.core.domain.enums import Attendance, Role
 from circlekeeper.core.domain.live import PieceMode
 from circlekeeper.core.people.people import PeopleService
 from circlekeeper.core.problems import InvalidInput, NotFound
+from circlekeeper.ui.circles.labels import role_label
 from circlekeeper.ui.live.dialogs import ConfirmEndDialog, NoteDialog, PickPersonDialog
 from circlekeeper.ui.operations import context_for
 
@@ -133,7 +134,7 @@ def join_late(self: FacilitatorWindow) -> None:
         ]
         return first + found
 
-    roles = [(r.value, r.value.replace("_", " ").capitalize()) for r in JOIN_ROLES]
+    roles = [(r.value, role_label(r.value)) for r in JOIN_ROLES]
     dialog = PickPersonDialog(
         self.tr("Someone joins late"),
         self.tr(

@@ -25,6 +25,7 @@ from circlekeeper.core.domain.enums import CircleKind
 from circlekeeper.core.facilitation.rows import LiveSession, NoteRow
 from circlekeeper.core.store.database import Database
 from circlekeeper.ui.agreements import open_agreement_for_circle
+from circlekeeper.ui.circles.labels import attendance_label, role_label
 from circlekeeper.ui.geometry import default_size
 from circlekeeper.ui.live.labels import clock_text
 
@@ -155,8 +156,8 @@ class SummaryView(QDialog):
         for person in summary.get("participants", []):
             cells = (
                 names.get(person["participant_id"], "?"),
-                str(person["role"]).replace("_", " "),
-                str(person["attendance"]).replace("_", " "),
+                role_label(str(person["role"])),
+                attendance_label(str(person["attendance"])),
                 str(person["spoke"]),
                 str(person["passed"]),
             )
