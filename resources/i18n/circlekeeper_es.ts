@@ -9113,48 +9113,48 @@ Resume it where it stopped? The same stage, the same speaker and all notes are k
         <name>RoleWord</name>
         <message>
             <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <source>{name} ({role})</source>
+            <translation>{name} ({role})</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
             <source>responsible</source>
             <translation>responsable</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
             <source>harmed</source>
             <translation>afectado/a</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
             <source>harmed and responsible</source>
             <translation>afectado/a y responsable</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
             <source>supporter</source>
             <translation>apoyo</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
             <source>guardian</source>
             <translation>madre, padre o tutor</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
             <source>community</source>
             <translation>comunidad</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
             <source>administrator</source>
             <translation>administrador/a</translation>
         </message>
         <message>
-            <location filename="../../src/circlekeeper/ui/cases/common.py" />
+            <location filename="../../src/circlekeeper/ui/circles/labels.py" />
             <source>observer</source>
             <translation>observador/a</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/cases/common.py" />
-            <source>{name} ({role})</source>
-            <translation>{name} ({role})</translation>
         </message>
     </context>
     <context>
@@ -15032,33 +15032,28 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/ui/live/labels.py" />
-            <source>harmed</source>
-            <translation>afectada</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/labels.py" />
-            <source>responsible</source>
-            <translation>responsable</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/labels.py" />
-            <source>harmed and responsible</source>
-            <translation>afectada y responsable</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/labels.py" />
-            <source>community</source>
-            <translation>comunidad</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/labels.py" />
-            <source>administrator</source>
-            <translation>administración</translation>
-        </message>
-        <message>
-            <location filename="../../src/circlekeeper/ui/live/labels.py" />
             <source>Someone</source>
             <translation>Alguien</translation>
+        </message>
+        <message>
+            <source>harmed</source>
+            <translation type="vanished">afectada</translation>
+        </message>
+        <message>
+            <source>responsible</source>
+            <translation type="vanished">responsable</translation>
+        </message>
+        <message>
+            <source>harmed and responsible</source>
+            <translation type="vanished">afectada y responsable</translation>
+        </message>
+        <message>
+            <source>community</source>
+            <translation type="vanished">comunidad</translation>
+        </message>
+        <message>
+            <source>administrator</source>
+            <translation type="vanished">administración</translation>
         </message>
     </context>
     <context>

@@ -29,6 +29,7 @@ from circlekeeper.core.domain.enums import (
 )
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.problems import DatabaseProblem
+from circlekeeper.ui.circles.labels import role_word
 
 log = logging.getLogger(__name__)
 
@@ -224,21 +225,6 @@ def case_role_choices() -> list[tuple[str, str]]:
 
 def role_label(role: str | None) -> str:
     return dict(case_role_choices()).get(role or "", (role or "").replace("_", " "))
-
-
-def role_word(role: str) -> str:
-    """A role in a word or two, after a name in a list: "Ana Ruiz (responsible)"."""
-    words = {
-        Role.RESPONSIBLE: _tr("RoleWord", "responsible"),
-        Role.HARMED: _tr("RoleWord", "harmed"),
-        Role.HARMED_AND_RESPONSIBLE: _tr("RoleWord", "harmed and responsible"),
-        Role.SUPPORTER: _tr("RoleWord", "supporter"),
-        Role.GUARDIAN: _tr("RoleWord", "guardian"),
-        Role.COMMUNITY: _tr("RoleWord", "community"),
-        Role.ADMINISTRATOR: _tr("RoleWord", "administrator"),
-        Role.OBSERVER: _tr("RoleWord", "observer"),
-    }
-    return {k.value: v for k, v in words.items()}.get(role, role.replace("_", " "))
 
 
 def parties_text(parties: Sequence[tuple[str, str]]) -> str:

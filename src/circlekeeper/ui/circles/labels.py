@@ -56,6 +56,21 @@ def role_label(role: str, supporter_of: str | None = None) -> str:
     return dict(role_choices()).get(role, role.replace("_", " ").capitalize())
 
 
+def role_word(role: str) -> str:
+    """A role in a word or two, after a name: "Ana Ruiz (responsible)", a seat's hint."""
+    words = {
+        Role.RESPONSIBLE: _tr("RoleWord", "responsible"),
+        Role.HARMED: _tr("RoleWord", "harmed"),
+        Role.HARMED_AND_RESPONSIBLE: _tr("RoleWord", "harmed and responsible"),
+        Role.SUPPORTER: _tr("RoleWord", "supporter"),
+        Role.GUARDIAN: _tr("RoleWord", "guardian"),
+        Role.COMMUNITY: _tr("RoleWord", "community"),
+        Role.ADMINISTRATOR: _tr("RoleWord", "administrator"),
+        Role.OBSERVER: _tr("RoleWord", "observer"),
+    }
+    return {k.value: v for k, v in words.items()}.get(role, role.replace("_", " "))
+
+
 def attendance_label(attendance: str) -> str:
     """Whether someone came, in words: "Present", "Joined late"."""
     labels = {

@@ -7,6 +7,7 @@ from PySide6.QtCore import QCoreApplication
 from circlekeeper.core.circles.rows import ParticipantRow
 from circlekeeper.core.domain.enums import Role
 from circlekeeper.core.domain.live import LiveState
+from circlekeeper.ui.circles.labels import role_word
 from circlekeeper.ui.live.ring import Seat
 
 
@@ -34,13 +35,10 @@ def role_hint(row: ParticipantRow, rows: dict[int, ParticipantRow], *, conferenc
     if role in (Role.SUPPORTER.value, Role.GUARDIAN.value) and row.supporter_of_id in rows:
         first = rows[row.supporter_of_id].name.split(" ")[0]
         return _tr("with {name}").format(name=first)
-    return {
-        Role.HARMED.value: _tr("harmed"),
-        Role.RESPONSIBLE.value: _tr("responsible"),
-        Role.HARMED_AND_RESPONSIBLE.value: _tr("harmed and responsible"),
-        Role.COMMUNITY.value: _tr("community"),
-        Role.ADMINISTRATOR.value: _tr("administrator"),
-    }.get(role, "")
+    named = (Role.HARMED, Role.RESPONSIBLE, Role.HARMED_AND_RESPONSIBLE, Role.COMMUNITY,
+             Role.ADMINISTRATOR)  # fmt: skip
+    # The same words as after a name in the case list (ui/circles/labels.role_word).
+    return role_word(role) if role in {r.value for r in named} else ""
 
 
 def seat_list(state: LiveState, rows: dict[int, ParticipantRow], *, conference: bool) -> list[Seat]:
