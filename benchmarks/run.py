@@ -132,13 +132,18 @@ def _env(home: Path, **extra: str) -> dict[str, str]:
 
 
 def _cli(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "circlekeeper", *args],
         capture_output=True,
         text=True,
         env=_env(home, **env),
-        check=True,
     )
+    if done.returncode != 0:  # the program's own words, not only its exit status
+        raise SystemExit(
+            f"circlekeeper {' '.join(args[:2])} failed ({done.returncode}):\n"
+            f"{done.stderr.strip() or done.stdout.strip()}"
+        )
+    return done
 
 
 def prepare(args: argparse.Namespace) -> tuple[Path, Path, Path]:
