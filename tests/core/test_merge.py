@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -312,3 +313,112 @@ def test_a_server_has_statistics_for_what_was_merged_in_at_once(
         # The statistics themselves, kept (not only the note that an ANALYZE ran).
         kept = session.scalar(text("SELECT count(*) FROM pg_stats WHERE tablename = 'person'"))
     assert kept
+
+
+def _answers(db: Database, tmp_path: Path, count: int) -> list[dict[str, object]]:
+    """``count`` survey answers for a held circle of ``db``: rows to write in one go."""
+    import secrets
+    import uuid
+
+    from circlekeeper.core.evaluation.surveys import SurveyService
+
+    from .held import held_circle
+
+    held = held_circle(db, tmp_path, members=2)
+    sitting = SurveyService(Context(db.sessions, actor="Kim")).open_sitting(held.circle_id)
+    return [
+        {
+            "id": secrets.randbelow(2**62) + 1,
+            "uuid": str(uuid.uuid4()),
+            "sitting_id": sitting.id,
+            "heard": "yes",
+        }
+        for _ in range(count)
+    ]
+
+
+@contextmanager
+def _busy_server(url: str) -> Iterator[None]:
+    """Another session holds the answers' table against writing (reads go on) until a write
+    has waited on it for four seconds: a server that stops reading what it is sent."""
+    import threading
+    import time
+
+    import psycopg
+
+    plain = url.replace("+psycopg", "")
+    busy = psycopg.connect(plain, autocommit=False)
+    busy.execute("LOCK TABLE survey_response IN SHARE MODE")
+
+    def hold_while_a_write_waits() -> None:
+        deadline = time.monotonic() + 120
+        with psycopg.connect(plain, autocommit=True) as watch:
+            waiting = "SELECT count(*) FROM pg_locks WHERE NOT granted"
+            while not watch.execute(waiting).fetchone()[0] and time.monotonic() < deadline:  # type: ignore[index]
+                time.sleep(0.05)
+        time.sleep(4)  # what is written meanwhile queues up behind the lock
+        busy.rollback()
+
+    holder = threading.Thread(target=hold_while_a_write_waits)
+    holder.start()
+    try:
+        yield
+    finally:
+        holder.join(timeout=150)
+        busy.close()
+
+
+ANSWERS = 150_000  # megabytes in one pipeline: more than the sockets between them hold
+
+
+def test_a_merge_waits_for_a_server_too_busy_to_read_it(
+    laptop: Database, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A big laptop goes in as one pipeline of inserts. A server slowed by other work stops
+    # reading for a while; the connection counted that silence as a lost network after
+    # LOST_AFTER seconds and the merge failed after minutes of work. Here LOST_AFTER is one.
+    from sqlalchemy import insert
+
+    from circlekeeper.core.store import server
+    from circlekeeper.core.store.models import SurveyResponse
+
+    with laptop.sessions.begin() as session:
+        session.execute(insert(SurveyResponse), _answers(laptop, tmp_path, ANSWERS))
+    monkeypatch.setattr(server, "LOST_AFTER", 1)
+    target = open_database(pg_url)
+    try:
+        with _busy_server(pg_url):
+            report = _merge(laptop, target)
+        assert report.applied
+        with target.sessions() as session:
+            stored = session.scalar(select(func.count()).select_from(SurveyResponse))
+        assert stored == ANSWERS
+    finally:
+        target.close()
+
+
+def test_a_connection_gone_silent_mid_work_is_told_as_lost_not_as_unreachable(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Outside a merge a silent server still counts as lost after LOST_AFTER (a circle must
+    # notice a dropped network at once); the words must say the connection was lost, not that
+    # nothing answered at that address, which sends IT to check a host name that is right.
+    from sqlalchemy import insert
+
+    from circlekeeper.core.store import server
+    from circlekeeper.core.store.models import SurveyResponse
+    from circlekeeper.core.store.problems import ServerUnreachable
+
+    monkeypatch.setattr(server, "LOST_AFTER", 1)
+    target = open_database(pg_url)
+    try:
+        rows = _answers(target, tmp_path, ANSWERS)
+        with (
+            _busy_server(pg_url),
+            pytest.raises(ServerUnreachable) as lost,
+            target.sessions.begin() as session,
+        ):
+            session.execute(insert(SurveyResponse), rows)
+        assert "was lost" in str(lost.value) and "nothing answered" not in str(lost.value)
+    finally:
+        target.close()

@@ -28,6 +28,7 @@ from circlekeeper.core.merge.report import MergeReport
 from circlekeeper.core.merge.source import open_source
 from circlekeeper.core.operations import Context
 from circlekeeper.core.store.database import Database
+from circlekeeper.core.store.server import patient_with_a_busy_server
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def merge_database(
     changed; a merge that finds nothing new writes nothing. ``keep`` says which change a
     record edited on both sides keeps (:data:`KEEP_CHOICES`; the newer one by default)."""
     ctx.viewer().check_merges()
-    with ctx.write("merge a laptop's database") as session:
+    with ctx.write("merge a laptop's database") as session, patient_with_a_busy_server(session):
         hold_for_merge(session)
         plan = _plan(source, session, _name(source), keep)
         if plan.changes_anything:

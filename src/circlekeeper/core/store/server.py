@@ -8,13 +8,18 @@ the password.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session
 
 from circlekeeper.core.i18n import _
 from circlekeeper.core.store.addresses import SCHEMES
@@ -24,6 +29,8 @@ from circlekeeper.core.store.problems import DatabaseProblem, ServerUnreachable
 MINIMUM_MAJOR = 13
 CONNECT_TIMEOUT = 10  # seconds: a wrong host says so quickly instead of hanging a counselor
 LOST_AFTER = 8  # seconds without an answer before a connection counts as lost
+# Seconds a bulk write (a merge) waits for a server too busy to read what it is sent.
+BUSY_SERVER_PATIENCE = 300
 
 
 def parse_url(url: str) -> URL:
@@ -96,6 +103,28 @@ def connection_problem(exc: BaseException, where: str) -> DatabaseProblem | None
                 where=where,
             )
         )
+    # An open connection that went quiet ("consuming input failed: ... timed out") is lost,
+    # not unreachable: checked first, as its words can hold a connect failure's.
+    if any(
+        sign in message
+        for sign in (
+            "server closed the connection",
+            "terminating connection",
+            "connection is lost",
+            "consuming input failed",
+            "the connection is closed",
+            "connection not open",
+            "ssl syscall error",
+            "admin_shutdown",
+        )
+    ):
+        return ServerUnreachable(
+            _(
+                "The connection to the server {where} was lost, so the last change was not saved. "
+                "Everything saved before it is safe. Check the network, then try again.",
+                where=where,
+            )
+        )
     if any(
         sign in message
         for sign in (
@@ -118,26 +147,6 @@ def connection_problem(exc: BaseException, where: str) -> DatabaseProblem | None
                 where=where,
             )
         )
-    if any(
-        sign in message
-        for sign in (
-            "server closed the connection",
-            "terminating connection",
-            "connection is lost",
-            "consuming input failed",
-            "the connection is closed",
-            "connection not open",
-            "ssl syscall error",
-            "admin_shutdown",
-        )
-    ):
-        return ServerUnreachable(
-            _(
-                "The connection to the server {where} was lost, so the last change was not saved. "
-                "Everything saved before it is safe. Check the network, then try again.",
-                where=where,
-            )
-        )
     if "permission denied" in message or "row-level security" in message:
         return DatabaseProblem(
             _(
@@ -148,6 +157,35 @@ def connection_problem(exc: BaseException, where: str) -> DatabaseProblem | None
             )
         )
     return None
+
+
+@contextmanager
+def patient_with_a_busy_server(session: Session) -> Iterator[None]:
+    """Let this session's server connection wait for a busy server, during bulk writing.
+
+    ``tcp_user_timeout`` (``LOST_AFTER``) makes a connection that sent something and heard
+    nothing for 8 seconds count as lost, so a circle notices a dropped network at once. A
+    merge sends thousands of rows in a pipeline: a server slowed by other schools' work (or
+    its own checkpoint) stops reading for longer than that, its socket fills, and the merge
+    was cut off as "lost" after minutes of work. For the block, the connection waits up to
+    ``BUSY_SERVER_PATIENCE``; keepalives still tell a dead network from a busy server, which
+    answers them. Nothing changes for a file, or where the system has no such option.
+    """
+    connection = session.connection()
+    option = getattr(socket, "TCP_USER_TIMEOUT", None)
+    if connection.dialect.name != "postgresql" or option is None:
+        yield
+        return
+    raw: Any = connection.connection.dbapi_connection
+    # A second handle on the same socket: setting it sets libpq's; closing it leaves libpq's.
+    handle = socket.socket(fileno=os.dup(raw.pgconn.socket))
+    try:
+        handle.setsockopt(socket.IPPROTO_TCP, option, BUSY_SERVER_PATIENCE * 1000)
+        yield
+    finally:
+        with suppress(OSError):  # the connection is gone: the pool will not hand it out again
+            handle.setsockopt(socket.IPPROTO_TCP, option, LOST_AFTER * 1000)
+        handle.close()
 
 
 def make_server_engine(url: str | URL) -> Engine:
