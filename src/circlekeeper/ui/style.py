@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from collections.abc import Iterable, Mapping
+
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -106,6 +108,30 @@ def list_table(table: QTableView, name: str, *, tall_rows: bool = True) -> QHead
     header.setHighlightSections(False)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     return header
+
+
+def size_columns(
+    table: QTableView,
+    letters: Iterable[tuple[int, int]],
+    *,
+    whole: Mapping[int, Iterable[str]] | None = None,
+) -> None:
+    """Give each listed column room for a number of letters, and never less than its title
+    or (``whole``) any text it must show uncut, in the language on screen.
+
+    A width counted in letters fits the English titles; Spanish runs about a third longer
+    ("Personas" was clipped on the Circles list, "Madre, padre o tutor" on People).
+    """
+    char = table.fontMetrics().horizontalAdvance("M")
+    header = table.horizontalHeader()
+    model = table.model()
+    for column, count in letters:
+        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        needed = [count * char, header.fontMetrics().horizontalAdvance(title) + 24]
+        needed += [
+            table.fontMetrics().horizontalAdvance(t) + 16 for t in (whole or {}).get(column, ())
+        ]
+        table.setColumnWidth(column, max(needed))
 
 
 def compact_combo(combo: QComboBox, characters: int = 16) -> QComboBox:

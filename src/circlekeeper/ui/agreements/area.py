@@ -37,7 +37,7 @@ from circlekeeper.ui.list_filters import ListFilterBar
 from circlekeeper.ui.lists import keep_place, open_on_enter, selected_row
 from circlekeeper.ui.operations import Changes, context_for, listen
 from circlekeeper.ui.people.labels import count_text
-from circlekeeper.ui.style import compact_combo, heading, list_table, note
+from circlekeeper.ui.style import compact_combo, heading, list_table, note, size_columns
 
 log = logging.getLogger(__name__)
 
@@ -151,9 +151,7 @@ class AgreementsArea(QWidget):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        char = self.fontMetrics().horizontalAdvance("M")
-        for column, chars in ((0, 14), (1, 5), (2, 11), (4, 7), (5, 11), (6, 8)):
-            self.table.setColumnWidth(column, chars * char)
+        size_columns(self.table, ((0, 14), (1, 5), (2, 11), (4, 7), (5, 11), (6, 8)))
         self.open_button = QPushButton(self.tr("&Open…"), self)
         self.open_button.setAccessibleName(self.tr("Open the selected agreement"))
         self.new_button = QPushButton(self.tr("&New agreement for circle…"), self)

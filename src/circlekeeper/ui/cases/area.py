@@ -39,7 +39,7 @@ from circlekeeper.ui.list_filters import ListFilterBar
 from circlekeeper.ui.lists import keep_place, open_on_enter, select_row, selected_row
 from circlekeeper.ui.operations import Changes, context_for, listen
 from circlekeeper.ui.people.labels import count_text
-from circlekeeper.ui.style import heading, list_table
+from circlekeeper.ui.style import heading, list_table, size_columns
 
 
 class CasesArea(QWidget):
@@ -80,18 +80,17 @@ class CasesArea(QWidget):
         header = list_table(self.table, self.tr("Case list"))
         header.setAccessibleName(self.tr("Case list columns"))
         header.setSectionResizeMode(CaseTableModel.PEOPLE, QHeaderView.ResizeMode.Stretch)
-        char = self.fontMetrics().horizontalAdvance("M")
-        date_width = self.fontMetrics().horizontalAdvance(day_text(date(2026, 12, 30))) + 24
-        self.table.setColumnWidth(CaseTableModel.REFERRED, date_width)
-        for column, chars in (
-            (CaseTableModel.INCIDENT, 13),
-            (CaseTableModel.STATUS, 12),
-            (CaseTableModel.DIVERSION, 8),
-            (CaseTableModel.SCHOOL, 14),
-        ):
-            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            width = header.fontMetrics().horizontalAdvance(title) + 24
-            self.table.setColumnWidth(column, max(chars * char, width))
+        size_columns(
+            self.table,
+            (
+                (CaseTableModel.REFERRED, 0),
+                (CaseTableModel.INCIDENT, 13),
+                (CaseTableModel.STATUS, 12),
+                (CaseTableModel.DIVERSION, 8),
+                (CaseTableModel.SCHOOL, 14),
+            ),
+            whole={CaseTableModel.REFERRED: [day_text(date(2026, 12, 30))]},
+        )
         self.new_button = QPushButton(self.tr("&New referral…"), self.list_page)
         self.new_button.setAccessibleName(self.tr("New referral"))
         self.new_button.setToolTip(self.tr("Take in a new referral (Ctrl+N)"))

@@ -28,7 +28,7 @@ from circlekeeper.ui.circles.problems import PROBLEMS, show_problem
 from circlekeeper.ui.lists import keep_place, open_on_enter, select_row, selected_row
 from circlekeeper.ui.operations import Changes, context_for, listen
 from circlekeeper.ui.people.labels import count_text
-from circlekeeper.ui.style import heading, list_table
+from circlekeeper.ui.style import heading, list_table, size_columns
 
 
 class CirclesArea(QWidget):
@@ -61,17 +61,18 @@ class CirclesArea(QWidget):
         header = list_table(self.table, self.tr("Circles list"))
         header.setAccessibleName(self.tr("Columns"))
         header.setSectionResizeMode(CirclesTableModel.TITLE, QHeaderView.ResizeMode.Stretch)
-        char = self.fontMetrics().horizontalAdvance("M")
-        for column, chars in (
-            (CirclesTableModel.KIND, 15),
-            (CirclesTableModel.STATUS, 7),
-            (CirclesTableModel.PLACE, 12),
-            (CirclesTableModel.PEOPLE, 5),
-        ):
-            self.table.setColumnWidth(column, chars * char)
-        # The time is what a counselor scans for: measured on a long sample so it is never cut.
-        sample = self.fontMetrics().horizontalAdvance("Wed 30 Sep 2026  16:30")
-        self.table.setColumnWidth(CirclesTableModel.WHEN, sample + 2 * char)
+        size_columns(
+            self.table,
+            (
+                (CirclesTableModel.WHEN, 2),
+                (CirclesTableModel.KIND, 15),
+                (CirclesTableModel.STATUS, 7),
+                (CirclesTableModel.PLACE, 12),
+                (CirclesTableModel.PEOPLE, 5),
+            ),
+            # The time is what a counselor scans for: room for a long one, so it is never cut.
+            whole={CirclesTableModel.WHEN: ["Wed 30 Sep 2026  16:30MM"]},
+        )
 
         self.new_button = QPushButton(self.tr("&New circle…"), self)
         self.new_button.setAccessibleName(self.tr("Plan a new circle"))

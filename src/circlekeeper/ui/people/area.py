@@ -31,7 +31,7 @@ from circlekeeper.ui.looking import screen_context
 from circlekeeper.ui.operations import Changes, listen
 from circlekeeper.ui.people.labels import count_text, kind_short_label
 from circlekeeper.ui.people.model import PeopleTableModel
-from circlekeeper.ui.style import heading, list_table
+from circlekeeper.ui.style import heading, list_table, size_columns
 
 if TYPE_CHECKING:
     from circlekeeper.ui.people.story import StudentPage
@@ -79,24 +79,18 @@ class PeopleArea(QWidget):
         header = list_table(self.table, self.tr("People list"), tall_rows=False)
         header.setSectionResizeMode(PeopleTableModel.SCHOOL, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
-        char = self.fontMetrics().horizontalAdvance("M")
-        for column, chars in (
-            (PeopleTableModel.NAME, 17),
-            (PeopleTableModel.EXTERNAL_ID, 7),
-            (PeopleTableModel.KIND, 10),
-            (PeopleTableModel.GRADE, 4),
-            (PeopleTableModel.PRONOUNS, 8),
-        ):
-            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            header_width = header.fontMetrics().horizontalAdvance(title) + 24
-            self.table.setColumnWidth(column, max(chars * char, header_width))
-        # Every kind's short label whole, in the language shown ("Madre, padre o tutor").
-        widest_kind = max(
-            self.table.fontMetrics().horizontalAdvance(kind_short_label(kind.value))
-            for kind in PersonKind
+        size_columns(
+            self.table,
+            (
+                (PeopleTableModel.NAME, 17),
+                (PeopleTableModel.EXTERNAL_ID, 7),
+                (PeopleTableModel.KIND, 10),
+                (PeopleTableModel.GRADE, 4),
+                (PeopleTableModel.PRONOUNS, 8),
+            ),
+            # Every kind's short label whole ("Madre, padre o tutor").
+            whole={PeopleTableModel.KIND: [kind_short_label(k.value) for k in PersonKind]},
         )
-        if widest_kind + 16 > self.table.columnWidth(PeopleTableModel.KIND):
-            self.table.setColumnWidth(PeopleTableModel.KIND, widest_kind + 16)
         # Rows tall enough to hit with a touchpad and to read on a projector.
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
 
