@@ -14889,13 +14889,13 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/store/server.py" />
-            <source>Could not reach the server {where}: nothing answered at that address and port. Nothing was changed. Check the host name and port, and that the server is running.</source>
-            <translation>No se pudo conectar con el servidor {where}: nada respondió en esa dirección y ese puerto. No se cambió nada. Revise el nombre del servidor y el puerto, y que el servidor esté funcionando.</translation>
+            <source>The connection to the server {where} was lost, so the last change was not saved. Everything saved before it is safe. Check the network, then try again.</source>
+            <translation>Se perdió la conexión con el servidor {where}, así que el último cambio no se guardó. Todo lo que se guardó antes está a salvo. Revise la red y vuelva a intentarlo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/store/server.py" />
-            <source>The connection to the server {where} was lost, so the last change was not saved. Everything saved before it is safe. Check the network, then try again.</source>
-            <translation>Se perdió la conexión con el servidor {where}, así que el último cambio no se guardó. Todo lo que se guardó antes está a salvo. Revise la red y vuelva a intentarlo.</translation>
+            <source>Could not reach the server {where}: nothing answered at that address and port. Nothing was changed. Check the host name and port, and that the server is running.</source>
+            <translation>No se pudo conectar con el servidor {where}: nada respondió en esa dirección y ese puerto. No se cambió nada. Revise el nombre del servidor y el puerto, y que el servidor esté funcionando.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/store/server.py" />

@@ -3,6 +3,8 @@ running them."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -29,6 +31,9 @@ from circlekeeper.ui.lists import keep_place, open_on_enter, select_row, selecte
 from circlekeeper.ui.operations import Changes, context_for, listen
 from circlekeeper.ui.people.labels import count_text
 from circlekeeper.ui.style import heading, list_table, size_columns
+
+# A day and time as long as the list can show (for the width of its When column).
+LONG_MOMENT = datetime(2026, 9, 30, 16, 30).astimezone()
 
 
 class CirclesArea(QWidget):
@@ -71,7 +76,7 @@ class CirclesArea(QWidget):
                 (CirclesTableModel.PEOPLE, 5),
             ),
             # The time is what a counselor scans for: room for a long one, so it is never cut.
-            whole={CirclesTableModel.WHEN: ["Wed 30 Sep 2026  16:30MM"]},
+            whole={CirclesTableModel.WHEN: [CirclesTableModel.when_text(LONG_MOMENT)]},
         )
 
         self.new_button = QPushButton(self.tr("&New circle…"), self)

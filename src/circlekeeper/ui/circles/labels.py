@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from circlekeeper.core.domain.enums import (
     CIRCLE_KIND_LABELS,
@@ -56,31 +56,37 @@ def role_label(role: str, supporter_of: str | None = None) -> str:
     return dict(role_choices()).get(role, role.replace("_", " ").capitalize())
 
 
+# A role in a word or two after a name; translated one at a time, as a seat's hint is asked
+# for at every key press in a circle.
+ROLE_WORDS = {
+    Role.RESPONSIBLE.value: QT_TRANSLATE_NOOP("RoleWord", "responsible"),
+    Role.HARMED.value: QT_TRANSLATE_NOOP("RoleWord", "harmed"),
+    Role.HARMED_AND_RESPONSIBLE.value: QT_TRANSLATE_NOOP("RoleWord", "harmed and responsible"),
+    Role.SUPPORTER.value: QT_TRANSLATE_NOOP("RoleWord", "supporter"),
+    Role.GUARDIAN.value: QT_TRANSLATE_NOOP("RoleWord", "guardian"),
+    Role.COMMUNITY.value: QT_TRANSLATE_NOOP("RoleWord", "community"),
+    Role.ADMINISTRATOR.value: QT_TRANSLATE_NOOP("RoleWord", "administrator"),
+    Role.OBSERVER.value: QT_TRANSLATE_NOOP("RoleWord", "observer"),
+}
+ATTENDANCE_WORDS = {
+    Attendance.INVITED.value: QT_TRANSLATE_NOOP("Attendance", "Invited"),
+    Attendance.PRESENT.value: QT_TRANSLATE_NOOP("Attendance", "Present"),
+    Attendance.ABSENT.value: QT_TRANSLATE_NOOP("Attendance", "Absent"),
+    Attendance.JOINED_LATE.value: QT_TRANSLATE_NOOP("Attendance", "Joined late"),
+    Attendance.LEFT_EARLY.value: QT_TRANSLATE_NOOP("Attendance", "Left early"),
+}
+
+
 def role_word(role: str) -> str:
     """A role in a word or two, after a name: "Ana Ruiz (responsible)", a seat's hint."""
-    words = {
-        Role.RESPONSIBLE: _tr("RoleWord", "responsible"),
-        Role.HARMED: _tr("RoleWord", "harmed"),
-        Role.HARMED_AND_RESPONSIBLE: _tr("RoleWord", "harmed and responsible"),
-        Role.SUPPORTER: _tr("RoleWord", "supporter"),
-        Role.GUARDIAN: _tr("RoleWord", "guardian"),
-        Role.COMMUNITY: _tr("RoleWord", "community"),
-        Role.ADMINISTRATOR: _tr("RoleWord", "administrator"),
-        Role.OBSERVER: _tr("RoleWord", "observer"),
-    }
-    return {k.value: v for k, v in words.items()}.get(role, role.replace("_", " "))
+    word = ROLE_WORDS.get(role)
+    return _tr("RoleWord", str(word)) if word else role.replace("_", " ")
 
 
 def attendance_label(attendance: str) -> str:
     """Whether someone came, in words: "Present", "Joined late"."""
-    labels = {
-        Attendance.INVITED: _tr("Attendance", "Invited"),
-        Attendance.PRESENT: _tr("Attendance", "Present"),
-        Attendance.ABSENT: _tr("Attendance", "Absent"),
-        Attendance.JOINED_LATE: _tr("Attendance", "Joined late"),
-        Attendance.LEFT_EARLY: _tr("Attendance", "Left early"),
-    }
-    return {k.value: v for k, v in labels.items()}.get(attendance, attendance.replace("_", " "))
+    word = ATTENDANCE_WORDS.get(attendance)
+    return _tr("Attendance", str(word)) if word else attendance.replace("_", " ")
 
 
 def status_choices() -> list[tuple[str, str]]:

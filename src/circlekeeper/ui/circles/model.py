@@ -61,13 +61,18 @@ class CirclesTableModel(RecordTableModel[CircleRow]):
         return self._display(circle, column)
 
     @staticmethod
+    def when_text(when: datetime) -> str:
+        """A circle's day and time as the list shows them, in the reader's time zone."""
+        moment = when.astimezone()
+        return f"{date_text(moment.date())}  {time_text(moment)}"
+
+    @staticmethod
     def _display(circle: CircleRow, column: int) -> str:
         if column == CirclesTableModel.WHEN:
             # A held circle shows when it was held, not when it was planned.
             if circle.when is None:
                 return QCoreApplication.translate("CirclesTableModel", "Not decided")
-            moment = circle.when.astimezone()
-            return f"{date_text(moment.date())}  {time_text(moment)}"
+            return CirclesTableModel.when_text(circle.when)
         if column == CirclesTableModel.TITLE:
             return circle.title
         if column == CirclesTableModel.KIND:

@@ -23,6 +23,19 @@ def clock_text(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+# The roles a conference names under a seat (a supporter or guardian says whom they are with).
+HINTED_ROLES = frozenset(
+    r.value
+    for r in (
+        Role.HARMED,
+        Role.RESPONSIBLE,
+        Role.HARMED_AND_RESPONSIBLE,
+        Role.COMMUNITY,
+        Role.ADMINISTRATOR,
+    )
+)
+
+
 def role_hint(row: ParticipantRow, rows: dict[int, ParticipantRow], *, conference: bool) -> str:
     """A short word under a name: who keeps the circle, and in a conference who is who."""
     role = row.role
@@ -35,10 +48,8 @@ def role_hint(row: ParticipantRow, rows: dict[int, ParticipantRow], *, conferenc
     if role in (Role.SUPPORTER.value, Role.GUARDIAN.value) and row.supporter_of_id in rows:
         first = rows[row.supporter_of_id].name.split(" ")[0]
         return _tr("with {name}").format(name=first)
-    named = (Role.HARMED, Role.RESPONSIBLE, Role.HARMED_AND_RESPONSIBLE, Role.COMMUNITY,
-             Role.ADMINISTRATOR)  # fmt: skip
     # The same words as after a name in the case list (ui/circles/labels.role_word).
-    return role_word(role) if role in {r.value for r in named} else ""
+    return role_word(role) if role in HINTED_ROLES else ""
 
 
 def seat_list(state: LiveState, rows: dict[int, ParticipantRow], *, conference: bool) -> list[Seat]:
