@@ -36,12 +36,11 @@ HEAD = REVISIONS[-1]
 # the app, so merges and model comparisons must skip them.
 SEARCH_INDEX = "search_index"
 PEOPLE_SEARCH_INDEX = "person_gram"
+KEPT_BY_TRIGGERS = (SEARCH_INDEX, PEOPLE_SEARCH_INDEX)  # on a server, both are plain tables
 
 
 def is_managed_table(name: str | None) -> bool:
     """Whether a table is described by the models (False for the search indexes and parts)."""
     if name is None:
         return True
-    if name == PEOPLE_SEARCH_INDEX:
-        return False
-    return name != SEARCH_INDEX and not name.startswith(f"{SEARCH_INDEX}_")
+    return name not in KEPT_BY_TRIGGERS and not name.startswith(f"{SEARCH_INDEX}_")
