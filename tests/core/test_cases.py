@@ -17,7 +17,7 @@ from circlekeeper.core.operations import Context
 from circlekeeper.core.people.people import PeopleService, PersonData
 from circlekeeper.core.problems import InvalidInput, NotFound
 from circlekeeper.core.store.database import Database
-from circlekeeper.core.store.models import AuditEvent, Circle, FollowUp, Participant
+from circlekeeper.core.store.models import AuditEvent, Case, Circle, FollowUp, Participant
 
 TODAY = date(2026, 3, 10)
 
@@ -266,3 +266,31 @@ def test_person_usage_counts_what_a_person_appears_in(db: Database) -> None:
     assert person_usage(db.sessions, who["kim"])["follow_ups"] == 1
     with pytest.raises(NotFound):
         person_usage(db.sessions, 9999)
+
+
+def test_a_case_page_reads_in_six_statements_whatever_the_case_holds(db: Database) -> None:
+    # Opening a case is a record view a district opens on a server, where each statement is
+    # a round trip: its school, its referrer and the names on its contacts come with the rows
+    # they belong to, and the MOU is read only for an officer, whose actions it decides.
+    from tests.query_plans import statements
+
+    from circlekeeper.core.schools.schools import school_named
+
+    who = _people(db)
+    cases = CaseService(Context(db.sessions, actor="kim"))
+    case_id = _case(db, who)
+    when = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+    cases.add_contact(case_id, when, "phone", "Left a message", person_id=who["ana"])
+    cases.add_contact(case_id, when, "meeting", "Met", person_id=who["ben"])
+    cases.add_contact(case_id, when, "email", "Wrote", staff_name="Kim Osei")
+    with db.sessions.begin() as session:
+        session.get_one(Case, case_id).school_ref = school_named(session, "Riverside Middle School")
+
+    seen: list[object] = []
+    read = statements(db, lambda: seen.append(cases.detail(case_id)))
+
+    (detail,) = seen
+    assert detail.school == "Riverside Middle School"  # type: ignore[attr-defined]
+    assert detail.referred_by_name == "Kim Osei"  # type: ignore[attr-defined]
+    assert [c.person_name for c in detail.contacts] == ["Ana Ruiz", "Ben Lee", None]  # type: ignore[attr-defined]
+    assert len(read) <= 6, "\n".join(s for s, _ in read)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, or_, select, union_all
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import ColumnElement, bindparam, func, or_, select, union_all
+from sqlalchemy.orm import Session, aliased, joinedload, sessionmaker
 
 from circlekeeper.core.cases.eligibility import EligibilityService, case_screen
 from circlekeeper.core.cases.incidents import IncidentVocabulary
@@ -31,7 +31,7 @@ from circlekeeper.core.followups.queries import FOLLOW_UP_QUERY, follow_up_row
 from circlekeeper.core.i18n import _
 from circlekeeper.core.operations import Context, as_context
 from circlekeeper.core.people.names import display_name, short_name
-from circlekeeper.core.people.people import is_minor
+from circlekeeper.core.people.people import minor_by
 from circlekeeper.core.problems import NotFound
 from circlekeeper.core.profiles.viewer import Viewer
 from circlekeeper.core.schools import list_schools
@@ -69,13 +69,37 @@ def find_person(session: Session, person_id: int, what: str = "person") -> Perso
 def find_case(session: Session, case_id: int) -> Case:
     case = session.get(Case, case_id)
     if case is None:
-        raise NotFound(
-            _(
-                "There is no case with id {case_id} in this database.",
-                case_id=case_id,
-            )
-        )
+        raise _no_case(case_id)
     return case
+
+
+def _no_case(case_id: int) -> NotFound:
+    return NotFound(
+        _(
+            "There is no case with id {case_id} in this database.",
+            case_id=case_id,
+        )
+    )
+
+
+_REFERRER = aliased(Person)
+# The case's page row: the case with its school, and the name of whoever referred it.
+_PAGE_CASE = (
+    select(Case, _REFERRER.id, _REFERRER.first_name, _REFERRER.preferred_name, _REFERRER.last_name)
+    .outerjoin(_REFERRER, _REFERRER.id == Case.referred_by_id)
+    .options(joinedload(Case.school_ref))
+    .where(Case.id == bindparam("case_id"))
+)
+
+
+def _page_case(session: Session, case_id: int) -> tuple[Case, dict[int | None, str]]:
+    """The case for its page, in one statement, with its referrer's name by id (for
+    :meth:`CaseQueries._detail`): a page on a server pays a round trip per statement."""
+    row = session.execute(_PAGE_CASE, {"case_id": case_id}).first()
+    if row is None:
+        raise _no_case(case_id)
+    case, referrer, first, preferred, last = row
+    return case, {} if referrer is None else {referrer: display_name(first, preferred, last)}
 
 
 def case_follow_up_filter(case_id: int) -> ColumnElement[bool]:
@@ -132,7 +156,8 @@ def _allowed_actions(session: Session, viewer: Viewer, status: str) -> frozenset
     """What ``viewer`` may do with a case at ``status``: the same rule the operations enforce."""
     closed = status == CaseStatus.CLOSED.value
     allowed = set() if closed else {CaseAction.MOVE}
-    if mou.takes_part_in_discipline(viewer, mou.recorded_in(session)):
+    # The MOU decides only an officer's part, so only an officer's page reads it.
+    if not viewer.is_sro or mou.takes_part_in_discipline(viewer, mou.recorded_in(session)):
         allowed |= {CaseAction.DIVERT, CaseAction.REOPEN if closed else CaseAction.CLOSE}
     return frozenset(allowed)
 
@@ -253,11 +278,24 @@ class CaseQueries:
 
     def detail(self, case_id: int) -> CaseDetail:
         with self.ctx.read() as session:
-            return self._detail(session, find_case(session, case_id))
+            case, referrer = _page_case(session, case_id)
+            return self._detail(session, case, referrer)
 
-    def _detail(self, session: Session, case: Case) -> CaseDetail:
+    def _detail(
+        self, session: Session, case: Case, names: dict[int | None, str] | None = None
+    ) -> CaseDetail:
+        """The page of ``case``; ``names`` holds its referrer's name when already read."""
         people = session.execute(
-            select(CaseParty.id, CaseParty.role, Person)
+            select(
+                CaseParty.id,
+                CaseParty.role,
+                Person.id,
+                Person.first_name,
+                Person.preferred_name,
+                Person.last_name,
+                Person.birth_date,
+                Person.kind,
+            )
             .join(Person, Person.id == CaseParty.person_id)
             .where(CaseParty.case_id == case.id)
             .order_by(CaseParty.id)
@@ -265,15 +303,15 @@ class CaseQueries:
         parties = [
             PartyRow(
                 pid,
-                p.id,
-                display_name(p.first_name, p.preferred_name, p.last_name),
-                short_name(p.first_name, p.preferred_name),
+                person_id,
+                display_name(first, preferred, last),
+                short_name(first, preferred),
                 role,
             )
-            for pid, role, p in people
+            for pid, role, person_id, first, preferred, last, _born, _kind in people
         ]
         today = date.today()
-        minors = any(is_minor(p, today) for _pid, _role, p in people)
+        minors = any(minor_by(p.birth_date, p.kind, today) for p in people)
         circles = [
             CaseCircleRow(*r)
             for r in session.execute(
@@ -318,7 +356,9 @@ class CaseQueries:
                 )
             )
         ]
-        referred_by = self._names(session, {case.referred_by_id}).get(case.referred_by_id)
+        if names is None:
+            names = self._names(session, {case.referred_by_id})
+        referred_by = names.get(case.referred_by_id)
         viewer = self.ctx.viewer()
         screen = case_screen(session, case, today, minors=minors).for_viewer(viewer)
         position = PIPELINE.index(CaseStatus(case.status))
@@ -366,17 +406,20 @@ class CaseQueries:
                 FamilyContact.method,
                 FamilyContact.outcome,
                 FamilyContact.staff_name,
+                Person.first_name,
+                Person.preferred_name,
+                Person.last_name,
             )
+            .outerjoin(Person, Person.id == FamilyContact.person_id)
             .where(FamilyContact.case_id == case_id)
             .order_by(FamilyContact.contacted_at, FamilyContact.id)
         ).all()
-        names = self._names(session, {r.person_id for r in rows})
         return [
             ContactRow(
                 r.id,
                 r.contacted_at,
                 r.person_id,
-                names.get(r.person_id),
+                None if r.first_name is None else display_name(*r[-3:]),
                 r.method,
                 r.outcome,
                 r.staff_name,
