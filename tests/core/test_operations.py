@@ -87,3 +87,40 @@ def test_the_viewer_defaults_to_the_actor_as_a_counselor(db) -> None:
     assert Context(db.sessions, actor="Ms. Rivera").viewer() == Viewer("Ms. Rivera")
     sro = Viewer("Officer Diaz", "sro")
     assert Context(db.sessions, viewer=lambda: sro).actor() == "Officer Diaz"
+
+
+def test_a_read_that_tries_to_write_is_refused_and_writes_nothing(db) -> None:
+    # A read is never committed: on a server it reads outside a transaction, so a write
+    # slipped into one would otherwise be kept.
+    from sqlalchemy import update
+
+    context = Context(db.sessions, actor="Ms. Rivera")
+    with context.write() as session:
+        session.add(Person(first_name="Ana", last_name="Lopez", kind="student"))
+    with pytest.raises(RuntimeError, match="only reads"), context.read() as session:
+        session.add(Person(first_name="Ben", last_name="Lee", kind="student"))
+        session.flush()
+    with pytest.raises(RuntimeError, match="only reads"), context.read() as session:
+        session.execute(update(Person).values(first_name="Changed"))
+    with db.sessions() as session:
+        assert session.scalars(select(Person.first_name)).all() == ["Ana"]
+
+
+def test_a_server_keeps_a_pages_statements_prepared_from_view_to_view(db) -> None:
+    # psycopg forgets the statements it prepared at every ROLLBACK, which ended every read:
+    # each page view was planned afresh (planning was two thirds of a student's history's
+    # statements on the large demo).
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a file has no prepared statements")
+    from sqlalchemy import text
+
+    from circlekeeper.core.people.people import PeopleService, PersonData
+    from circlekeeper.core.people.story import person_story
+
+    context = Context(db.sessions, actor="Ms. Rivera")
+    person = PeopleService(context).create(PersonData("Ana", "Lopez", kind="student")).id
+    for _ in range(12):
+        person_story(context, person)
+    with context.read() as session:
+        prepared = session.scalar(text("SELECT count(*) FROM pg_prepared_statements"))
+    assert prepared and prepared >= 5

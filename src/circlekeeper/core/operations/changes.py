@@ -11,6 +11,9 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
 COLLECTED = "circlekeeper.operation.changes"  # session.info: kind -> set of ids
+READS_ONLY = "circlekeeper.operation.reads_only"  # session.info: True in a read's session
+# A programming error, never a person's: a read's session is not the place for a write.
+_WROTE_IN_A_READ = "A write was tried in a session that only reads; nothing was written."
 
 # Tables whose rows are parts of a larger record a screen shows, and the column naming that
 # record: a change to one of them is also a change to that record's kind (a turn belongs to its
@@ -113,6 +116,27 @@ def install(session: Session) -> None:
     if not event.contains(Session, "after_flush", _collect):
         event.listen(Session, "after_flush", _collect)
         event.listen(Session, "do_orm_execute", _collect_statement)
+
+
+def reads_only(session: Session) -> None:
+    """Refuse every write in this session (a read's): an ORM flush or an INSERT, UPDATE or
+    DELETE statement raises before anything is sent."""
+    session.info[READS_ONLY] = True
+    if not event.contains(Session, "before_flush", _refuse_flush):
+        event.listen(Session, "before_flush", _refuse_flush)
+        event.listen(Session, "do_orm_execute", _refuse_statement)
+
+
+def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get(READS_ONLY) and (session.new or session.dirty or session.deleted):
+        raise RuntimeError(_WROTE_IN_A_READ)
+
+
+def _refuse_statement(state: ORMExecuteState) -> None:
+    if state.session.info.get(READS_ONLY) and (
+        state.is_update or state.is_delete or state.is_insert
+    ):
+        raise RuntimeError(_WROTE_IN_A_READ)
 
 
 def take(session: Session) -> Changes:
