@@ -341,16 +341,19 @@ def queries(plain: Path | str, on: str = "") -> None:
     )
     from circlekeeper.ui.people.model import PeopleTableModel
 
-    people = PeopleService(db.sessions)
+    directory = PeopleTableModel(PeopleService(db.sessions))
     typed = ["m", "ma", "mar", "mari", "maria", "ng", "ngu", "nguy", "jos", "jose"]
     typed += ["o", "ok", "oka", "okaf", "zz", "smi", "q", "qu", "s", "so"]
-    times = []
-    for _ in range(5):
-        for prefix in typed:  # what the directory does per key: the first page and the count
-            start = time.perf_counter()
-            people.search(prefix, limit=PeopleTableModel.PAGE_SIZE)
-            people.count(prefix)
-            times.append((time.perf_counter() - start) * 1000)
+    # The first pass of a process also compiles each shape of statement once (the first key
+    # ~27 ms on the large demo), as the other views are read once before they are measured:
+    # it is reported on its own line, and the goal is read on the passes after it.
+    first, times = [], []
+    for measured in (first, *[times] * 5):
+        for prefix in typed:  # what the directory's model reads per key: the first page, and
+            start = time.perf_counter()  # the count when the page came full
+            directory.set_query(prefix)
+            measured.append((time.perf_counter() - start) * 1000)
+    report_times(f"people_search_first_pass{on}", first, 2)
     report_times(f"people_search_as_you_type{on}", times, 2)
     db.close()
 

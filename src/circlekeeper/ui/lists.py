@@ -85,7 +85,9 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         """Read from the first record again (``limit`` records, a page by default)."""
         limit = limit or self.PAGE_SIZE
         rows = list(self.read(limit, 0))
-        total = self.count(len(rows))
+        # Fewer came than were asked for: they are every match, so they are the count (a
+        # count statement per keystroke saved, a round trip on a server).
+        total = len(rows) if len(rows) < limit else self.count(len(rows))
         self.beginResetModel()
         self._rows = rows
         self._exhausted = not self.PAGED or len(rows) < limit

@@ -56,7 +56,8 @@ class PeopleTableModel(RecordTableModel[PersonRow]):
     def reload(self, limit: int | None = None) -> None:
         super().reload(limit)
         if self.more_than is not None and not self.canFetchMore():
-            # Every match was read (fewer came than were asked for): the rows are the count.
+            # Every match was read (fewer came than were asked for): the rows are the count,
+            # and the last search's "more than" no longer holds.
             self.more_than = None
             self.total = self.rowCount()
 
