@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -126,7 +126,9 @@ def size_columns(
     header = table.horizontalHeader()
     model = table.model()
     for column, count in letters:
-        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        # The header's own orientation: this module is imported before the first paint,
+        # and naming ``Qt`` there made PySide build its whole namespace first (~15 ms).
+        title = str(model.headerData(column, header.orientation()) or "")
         needed = [count * char, header.fontMetrics().horizontalAdvance(title) + 24]
         needed += [
             table.fontMetrics().horizontalAdvance(t) + 16 for t in (whole or {}).get(column, ())
