@@ -118,10 +118,13 @@ def test_the_count_is_exact_to_its_cap_and_says_more_beyond(db: Database) -> Non
     assert people.count("student09") == PeopleCount(100)
     assert people.count("other") == PeopleCount(3)
 
+    assert people.page("student", limit=50).count == PeopleCount(COUNT_LIMIT)
+
     # One more and it says "more than", for a word, a letter and nothing typed alike
     _add_many(db, 1, "Student", "Zed")
     for typed in ("student", "s", "t", ""):
         assert people.count(typed) == PeopleCount(COUNT_LIMIT, more=True), typed
+        assert people.page(typed, limit=50).count == PeopleCount(COUNT_LIMIT, more=True), typed
     assert people.count("zed") == PeopleCount(1)
 
     # The search itself is not capped: pages go on past the count's cap, in directory order
@@ -179,6 +182,10 @@ def test_every_search_finds_exactly_what_the_rule_says_in_directory_order(db: Da
             assert [p.id for p in found] == want, (each, include_archived)
             counted = people.count(each, include_archived=include_archived)
             assert counted == PeopleCount(len(want)), each
+            # The page with its count, in one statement: the same rows and the same count
+            page = people.page(each, limit=7, include_archived=include_archived)
+            assert [p.id for p in page.rows] == want[:7], (each, include_archived)
+            assert page.count == PeopleCount(len(want)), each
     # And the lists hold exactly each person's pieces, as the Python statement of the rule says
     with db.sessions() as session:
         stored: dict[int, set[str]] = {}
@@ -201,6 +208,7 @@ def test_every_typed_search_and_count_reads_the_lists_never_the_directory(
         people.search(typed, kind="student")
         people.count(typed)
         people.count(typed, include_archived=True)
+        people.page(typed, limit=2)
 
     statements = [
         (s, p)

@@ -93,6 +93,14 @@ class PeopleCount:
 
 
 @dataclass(frozen=True)
+class PeoplePage:
+    """A first page of a search with the search's count (:meth:`PeopleService.page`)."""
+
+    rows: list[PersonRow]
+    count: PeopleCount
+
+
+@dataclass(frozen=True)
 class GuardianRow:
     link_id: int
     guardian: PersonRow
@@ -276,9 +284,11 @@ def _found(tested: int, *, include_archived: bool) -> Select[Any]:
 
 
 @lru_cache(maxsize=64)
-def _page(tested: int, *, include_archived: bool, kind: bool) -> Select[Any]:
+def _page(tested: int, *, include_archived: bool, kind: bool, counted: bool = False) -> Select[Any]:
     """One page of rows in one statement: the page's ids (``limit``, ``offset``), then each
-    one's row by key. Made once per shape; a search binds its values."""
+    one's row by key; ``counted`` adds the search's capped count (:func:`_count`) as a last
+    column, worked out once for the statement. Made once per shape; a search binds its
+    values."""
     found = _found(tested, include_archived=include_archived)
     if kind:
         listed = next(iter(found.selected_columns))
@@ -286,8 +296,11 @@ def _page(tested: int, *, include_archived: bool, kind: bool) -> Select[Any]:
             select(Person.id).where(Person.id == listed, Person.kind == bindparam("kind")).exists()
         )
     page = found.limit(bindparam("limit")).offset(bindparam("offset")).subquery()
+    columns = _row_columns()
+    if counted:
+        columns += (_count(tested, include_archived=include_archived).scalar_subquery(),)
     return (
-        select(*_row_columns())
+        select(*columns)
         .join_from(page, Person, Person.id == next(iter(page.c)))
         .order_by(Person.last_name, Person.first_name, Person.id)
     )
@@ -298,6 +311,13 @@ def _count(tested: int, *, include_archived: bool) -> Select[Any]:
     """How many a search finds, counted no further than one past ``COUNT_LIMIT``."""
     found = _found(tested, include_archived=include_archived)
     return select(func.count()).select_from(found.limit(COUNT_LIMIT + 1).subquery())
+
+
+def _capped(number: int) -> PeopleCount:
+    """A count read no further than one past ``COUNT_LIMIT``, as the screens say it."""
+    if number > COUNT_LIMIT:
+        return PeopleCount(COUNT_LIMIT, more=True)
+    return PeopleCount(number)
 
 
 class PeopleService:
@@ -332,6 +352,19 @@ class PeopleService:
             statement = _page(tested, include_archived=include_archived, kind=bool(kind))
             return [_row(r) for r in session.connection().execute(statement, params).all()]
 
+    def page(
+        self, text: str = "", *, limit: int = 200, include_archived: bool = False
+    ) -> PeoplePage:
+        """The first page of :meth:`search` and its :meth:`count`, in one statement: what the
+        directory reads at each key typed (on a server a statement is a round trip)."""
+        params: dict[str, object] = {"limit": limit, "offset": 0}
+        with self.ctx.read() as session:
+            tested = self._looked_up(session, text, params)
+            statement = _page(tested, include_archived=include_archived, kind=False, counted=True)
+            found = session.connection().execute(statement, params).all()
+        number = int(found[0][-1]) if found else 0  # no first page: nothing matches
+        return PeoplePage([_row(r[:-1]) for r in found], _capped(number))
+
     def count(self, text: str = "", *, include_archived: bool = False) -> PeopleCount:
         """How many people :meth:`search` finds for the text, up to ``COUNT_LIMIT``."""
         params: dict[str, object] = {}
@@ -339,9 +372,7 @@ class PeopleService:
             tested = self._looked_up(session, text, params)
             statement = _count(tested, include_archived=include_archived)
             number = int(session.connection().execute(statement, params).scalar() or 0)
-        if number > COUNT_LIMIT:
-            return PeopleCount(COUNT_LIMIT, more=True)
-        return PeopleCount(number)
+        return _capped(number)
 
     def _looked_up(self, session: Session, text: str, params: dict[str, object]) -> int:
         """The list to read for ``text`` (its values added to ``params``): how many of the

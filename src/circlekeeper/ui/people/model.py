@@ -10,7 +10,7 @@ from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from circlekeeper.core.people.names import display_name
-from circlekeeper.core.people.people import PeopleService, PersonRow
+from circlekeeper.core.people.people import PeopleCount, PeopleService, PersonRow
 from circlekeeper.ui.lists import RecordTableModel
 from circlekeeper.ui.people.labels import kind_label, kind_short_label
 
@@ -43,6 +43,7 @@ class PeopleTableModel(RecordTableModel[PersonRow]):
         self._kind: str | None = None
         # Set when the count stopped at its cap: more people than this match (core PeopleCount).
         self.more_than: int | None = None
+        self._counted: PeopleCount | None = None  # the count read with the first page
 
     def set_query(
         self, text: str = "", *, include_archived: bool = False, kind: str | None = None
@@ -62,6 +63,14 @@ class PeopleTableModel(RecordTableModel[PersonRow]):
             self.total = self.rowCount()
 
     def read(self, limit: int, offset: int) -> Sequence[PersonRow]:
+        self._counted = None
+        if offset == 0 and self._kind is None:
+            # The first page comes with the search's count, in the same statement.
+            page = self._service.page(
+                self._text, limit=limit, include_archived=self._include_archived
+            )
+            self._counted = page.count
+            return page.rows
         return self._service.search(
             self._text,
             limit=limit,
@@ -74,7 +83,9 @@ class PeopleTableModel(RecordTableModel[PersonRow]):
         self.more_than = None
         if self._kind is not None:
             return loaded
-        found = self._service.count(self._text, include_archived=self._include_archived)
+        found = self._counted
+        if found is None:
+            found = self._service.count(self._text, include_archived=self._include_archived)
         if found.more:
             self.more_than = found.number
         return found.number
