@@ -44,6 +44,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# What the Ctrl+K measures type, a letter at a time.
+CTRL_K_WORDS = ("maria gonzalez", "nguyen", "s", "bleacher", "okafor", "repair", "jose nunez")
 PASSPHRASE = "benchmark passphrase"
 results: list[tuple[str, str, str]] = []  # name, figure, goal
 
@@ -355,6 +357,18 @@ def queries(plain: Path | str, on: str = "") -> None:
             measured.append((time.perf_counter() - start) * 1000)
     report_times(f"people_search_first_pass{on}", first, 2)
     report_times(f"people_search_as_you_type{on}", times, 2)
+    # Ctrl+K's query per key (core, without the popup: ctrl_k_keystroke_to_paint times the
+    # popup on the file), on each engine, for the keys the popup's measure types.
+    from circlekeeper.core.operations import Context
+    from circlekeeper.core.search.search import everywhere
+
+    context = Context(db.sessions, actor="Benchmark")
+    keys = [w[:n] for w in CTRL_K_WORDS for n in range(1, len(w) + 1)]
+    for key in keys:  # read once, as the views above are
+        everywhere(context, key)
+    typing = iter(keys * 2)
+    times = _timed(lambda: everywhere(context, next(typing)), len(keys) * 2)
+    report_times(f"ctrl_k_query{on}", times, 30)
     db.close()
 
 
@@ -400,7 +414,7 @@ def gui(plain: Path, actions: int) -> None:
     popup.results.viewport().installEventFilter(paints)
     app.processEvents()
     times = []
-    for word in ("maria gonzalez", "nguyen", "s", "bleacher", "okafor", "repair", "jose nunez"):
+    for word in CTRL_K_WORDS:
         popup.field.clear()
         app.processEvents()
         for char in word:
