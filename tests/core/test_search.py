@@ -213,3 +213,27 @@ def test_the_migration_indexes_rows_that_existed_before_it(tmp_path: Path) -> No
     conn.close()
     assert not any(n.startswith("search_") for n in names)
     assert Person.__tablename__ in names
+
+
+def test_ctrl_k_reads_each_kind_once_and_ranks_titles_first(db: Database) -> None:
+    # Ctrl+K shows a few of each kind, titles first: the file reads every kind in one
+    # statement and ranks the rows it got; a server read every kind twice (titles, then all
+    # the text), twelve statements a key where six find the same rows, at up to 0.5 s a key
+    # on a district's ten years.
+    from tests.query_plans import statements
+
+    from circlekeeper.core.search.search import KINDS, everywhere
+
+    ids = _fill(db)
+    with db.sessions.begin() as session:
+        session.add(Case(referred_on=date(2026, 3, 2), incident_category="Bleachers"))
+    hits: list[object] = []
+    asked = statements(db, lambda: hits.extend(everywhere(db.sessions, "bleach")))
+    found = [(h.kind, h.id) for h in hits]  # type: ignore[attr-defined]
+    # Titles first within each kind: the case named "Bleachers" before the case whose
+    # description mentions them; then the circle, the agreement's item.
+    cases = [hit_id for kind, hit_id in found if kind == "case"]
+    assert len(cases) == 2 and cases[-1] == ids["case"], found
+    assert ("circle", ids["circle"]) in found and ("agreement_item", ids["item"]) in found
+    reads = [s for s, _ in asked if "search_index" in s]
+    assert len(reads) <= len(KINDS), reads
