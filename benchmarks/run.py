@@ -8,8 +8,9 @@ Run: ``.venv/bin/python benchmarks/run.py [--quick] [--runs N] [--database PATH]
   the current schema first; an encrypted copy is made beside it once, for the encrypted start).
 - ``--database postgresql+psycopg://...``: a district server (a throwaway database the run may
   write into): the demo parts run on the cached file; the record views (open a case, a
-  student's history, Today, the people search) run again on this server, holding the same
-  demo (merged in with ``db merge`` when the database is empty), reported as ``…_postgresql``;
+  student's history, Today, the people search, Ctrl+K's query) run again on this server,
+  holding the same demo (merged in with ``db merge`` when the database is empty), reported as
+  ``…_postgresql``;
   and the concurrency part (20 keepers at once, ``bench_concurrency.py``) runs there too.
   Without a URL, when PostgreSQL is installed, the record views run on a durable cluster kept
   beside the cached demos (``pg-large``; loaded the first time only, which takes a while for
@@ -287,7 +288,8 @@ def _timed(work: Callable[[], object], repeat: int) -> list[float]:
 
 
 def queries(plain: Path | str, on: str = "") -> None:
-    """Open a case, a student's history, Today and the people search on ``plain`` (a file, or
+    """Open a case, a student's history, Today, the people search and Ctrl+K's query (core, per
+    key) on ``plain`` (a file, or
     a server's URL; ``on`` names the engine in the figures' names, "" for the file)."""
     from datetime import datetime
 
