@@ -298,17 +298,21 @@ def test_a_statement_of_the_merge_never_grows_with_the_laptop(
     assert widest[0] <= CHUNK
 
 
+def _merge_a_student_into_a_server(laptop: Database, db: Database) -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a file plans without statistics and has no visibility map")
+    PeopleService(Context(laptop.sessions, actor="Kim")).create(
+        PersonData("Ana", "Ruiz", kind="student")
+    )
+    _merge(laptop, db)
+
+
 def test_a_server_has_statistics_for_what_was_merged_in_at_once(
     db: Database, db_target: Path | str, laptop: Database
 ) -> None:
     # Without them the server plans a big laptop's rows as empty tables until its autovacuum
     # gets round to them: minutes of slow lists just after the merge.
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("a file plans without statistics")
-    PeopleService(Context(laptop.sessions, actor="Kim")).create(
-        PersonData("Ana", "Ruiz", kind="student")
-    )
-    _merge(laptop, db)
+    _merge_a_student_into_a_server(laptop, db)
     with db.sessions() as session:
         # The statistics themselves, kept (not only the note that an ANALYZE ran).
         kept = session.scalar(text("SELECT count(*) FROM pg_stats WHERE tablename = 'person'"))
@@ -322,12 +326,7 @@ def test_a_server_can_search_what_was_merged_in_at_once(
     # merge's own inserts. Planned without statistics, a one-letter search on the large demo
     # counted its matches in 60-135 ms instead of 1; read without a visibility map, every
     # entry of an index-only walk went to the table as well (a page of 51 fetched 52 rows).
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("a file plans without statistics and has no visibility map")
-    PeopleService(Context(laptop.sessions, actor="Kim")).create(
-        PersonData("Ana", "Ruiz", kind="student")
-    )
-    _merge(laptop, db)
+    _merge_a_student_into_a_server(laptop, db)
     with db.sessions() as session:
         for table in ("person_gram", "search_index"):
             stats = session.scalar(

@@ -419,7 +419,9 @@ class CaseQueries:
                 r.id,
                 r.contacted_at,
                 r.person_id,
-                None if r.first_name is None else display_name(*r[-3:]),
+                None
+                if r.first_name is None
+                else display_name(r.first_name, r.preferred_name, r.last_name),
                 r.method,
                 r.outcome,
                 r.staff_name,

@@ -80,12 +80,12 @@ class PeopleTableModel(RecordTableModel[PersonRow]):
         )
 
     def count(self, loaded: int) -> int:
+        # Asked only after a full first page, whose statement counted (a list of one kind
+        # read no count: it says what it read).
         self.more_than = None
-        if self._kind is not None:
-            return loaded
         found = self._counted
         if found is None:
-            found = self._service.count(self._text, include_archived=self._include_archived)
+            return loaded
         if found.more:
             self.more_than = found.number
         return found.number
