@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import select
 
 from circlekeeper.core.operations import Context
 from circlekeeper.core.paths import migrations_dir
@@ -237,3 +239,187 @@ def test_ctrl_k_reads_each_kind_once_and_ranks_titles_first(db: Database) -> Non
     assert ("circle", ids["circle"]) in found and ("agreement_item", ids["item"]) in found
     reads = [s for s, _ in asked if "search_index" in s]
     assert len(reads) <= len(KINDS), reads
+
+
+# Words for the rows below: common and rare prefixes, accents and case, so that a prefix is
+# common in one kind and rare in another (what made the server's index walk far).
+_VOCABULARY = (
+    "sam",
+    "sánchez",
+    "señal",
+    "sala",
+    "soccer",
+    "stairs",
+    "march",
+    "maría",
+    "marco",
+    "mara",
+    "repair",
+    "report",
+    "repeat",
+    "bleachers",
+    "núñez",
+    "NGUYỄN",
+    "okafor",
+    "rhee",
+    "zoë",
+    "20391",
+    "gym",
+    "hallway",
+    "cafeteria",
+    "walk",
+    "wall",
+)
+
+
+def _independent_words(*texts: str | None) -> set[str]:
+    """The words of the texts as the rule reads them, folded here without the app's code."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", " ".join(t or "" for t in texts))
+    plain = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    return set(re.findall(r"[^\W_]+", plain))
+
+
+def _seed_mixed(db: Database, seed: int) -> dict[tuple[str, int], set[str]]:
+    """Rows of every kind with words drawn from the vocabulary; each row's words, by hit."""
+    import random
+
+    pick = random.Random(seed)
+
+    def words(n: int) -> str:
+        return " ".join(pick.choice(_VOCABULARY) for _ in range(n))
+
+    rows: dict[tuple[str, int], set[str]] = {}
+    with db.sessions.begin() as session:
+        for n in range(60):
+            first, last = pick.choice(_VOCABULARY), pick.choice(_VOCABULARY)
+            person = Person(
+                first_name=first.capitalize(),
+                last_name=last.capitalize(),
+                external_id=f"S-{n}",
+                search_text=f"{first} {last}",
+            )
+            session.add(person)
+            session.flush()
+            rows[("person", person.id)] = _independent_words(first, last, f"S-{n}")
+        for _ in range(40):
+            case = Case(
+                referred_on=date(2026, 3, 1),
+                incident_category=words(1),
+                location=words(1),
+                description=words(4),
+            )
+            session.add(case)
+            session.flush()
+            rows[("case", case.id)] = _independent_words(
+                case.incident_category, case.location, case.description
+            )
+            circle = Circle(kind="conference", title=words(2), purpose=words(3), case_id=case.id)
+            session.add(circle)
+            session.flush()
+            rows[("circle", circle.id)] = _independent_words(circle.title, circle.purpose)
+            agreement = Agreement(case_id=case.id, circle_id=circle.id, harm_summary=words(3))
+            session.add(agreement)
+            session.flush()
+            rows[("agreement", agreement.id)] = _independent_words(agreement.harm_summary)
+            item = AgreementItem(agreement_id=agreement.id, action=words(3))
+            note = Note(circle_id=circle.id, text=words(4), privacy="record")
+            session.add_all([item, note])
+            session.flush()
+            rows[("agreement_item", item.id)] = _independent_words(item.action)
+            rows[("note", note.id)] = _independent_words(note.text)
+    return rows
+
+
+def _matching(rows: dict[tuple[str, int], set[str]], typed: str) -> dict[str, set[int]]:
+    wanted = _independent_words(typed)
+    found: dict[str, set[int]] = {}
+    for (kind, row_id), row_words in rows.items():
+        if all(any(w.startswith(t) for w in row_words) for t in wanted):
+            found.setdefault(kind, set()).add(row_id)
+    return found
+
+
+TYPED = ("s", "sa", "ma", "Mar", "r", "rep", "s mar", "mar s", "nu", "NÚÑ", "nguy", "señ",
+         "zoe", "2039", "zzq", "repair bleach", "walk wall", "w")  # fmt: skip
+
+
+def test_ctrl_k_finds_a_few_of_each_kind_and_each_one_matches(db: Database) -> None:
+    # Ctrl+K shows up to eight of each kind: as many as match when fewer do, and every one
+    # shown holds every typed word as the start of one of its words (accents and case
+    # aside), counted here from the rows themselves.
+    from circlekeeper.core.search.search import everywhere
+
+    rows = _seed_mixed(db, seed=15)
+    for typed in TYPED:
+        expected = _matching(rows, typed)
+        hits = everywhere(db.sessions, typed)
+        for kind in ("person", "case", "circle", "agreement", "agreement_item", "note"):
+            shown = {h.id for h in hits if h.kind == kind}
+            matching = expected.get(kind, set())
+            assert shown <= matching, (typed, kind, shown - matching)
+            assert len(shown) == min(8, len(matching)), (typed, kind, len(shown), len(matching))
+    # The lists follow every change: a renamed person, a deleted circle, a note made private
+    with db.sessions.begin() as session:
+        person_id = next(i for k, i in rows if k == "person")
+        person = session.get(Person, person_id)
+        assert person is not None
+        person.first_name, person.preferred_name = "Quetzalli", None
+        rows[("person", person_id)] = _independent_words(
+            "Quetzalli", person.last_name, person.external_id
+        )
+        circle_id = next(i for k, i in rows if k == "circle")
+        circle = session.get(Circle, circle_id)
+        assert circle is not None
+        gone = {n.id for n in session.scalars(select(Note).where(Note.circle_id == circle_id))}
+        session.delete(circle)
+        del rows[("circle", circle_id)]
+        for note_id in gone:
+            del rows[("note", note_id)]
+        note = session.scalars(select(Note).order_by(Note.id.desc())).first()
+        assert note is not None
+        note.privacy = "private"
+        del rows[("note", note.id)]
+    for typed in ("quetz", *TYPED):
+        expected = _matching(rows, typed)
+        hits = everywhere(db.sessions, typed)
+        for kind in ("person", "circle", "note"):
+            shown = {h.id for h in hits if h.kind == kind}
+            assert shown <= expected.get(kind, set()), (typed, kind)
+            assert len(shown) == min(8, len(expected.get(kind, set()))), (typed, kind)
+
+
+def test_a_search_with_a_limit_finds_exactly_the_matches_up_to_it(db: Database) -> None:
+    # "Show all" lists up to its limit: every match when fewer, every one a match.
+    rows = _seed_mixed(db, seed=7)
+    for typed in ("s", "mar s", "rep", "zoe", "zzq", "nguy"):
+        expected = {(k, i) for k, ids in _matching(rows, typed).items() for i in ids}
+        found = set(_found(db, typed, limit=500))
+        assert found == expected, (typed, sorted(found ^ expected))
+        few = _found(db, typed, limit=5)
+        assert set(few) <= expected and len(few) == min(5, len(expected)), typed
+
+
+def test_a_server_reads_each_kind_from_its_word_list_in_order(pg_url: str) -> None:
+    # GIN can neither keep to one kind nor stop at the LIMIT: a one-letter prefix built a
+    # bitmap of most documents, up to 0.2 s a key on a district's ten years. A server reads
+    # each kind's words in order from the word list (migration 0022) and stops after a few
+    # rows, in one statement a key, whatever the prefix and however large the data.
+    from tests.query_plans import plan, statements
+
+    from circlekeeper.core.search.search import everywhere
+    from circlekeeper.core.store.database import open_database
+
+    db = open_database(pg_url)
+    try:
+        _seed_mixed(db, seed=3)
+        for typed in ("s", "mar s", "zzq", "núñ"):
+            asked = statements(db, lambda typed=typed: everywhere(db.sessions, typed))
+            reads = [(s, p) for s, p in asked if "search_index" in s]
+            assert len(reads) == 1, (typed, reads)
+            shown = plan(db, *reads[0])
+            assert "pk_search_word" in shown, shown
+            assert "ix_search_index_document" not in shown, shown
+    finally:
+        db.close()

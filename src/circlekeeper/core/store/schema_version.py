@@ -27,16 +27,19 @@ REVISIONS: tuple[str, ...] = (
     "0019_consent_withdrawn",
     "0020_people_search_grams",
     "0021_open_items_by_due_date",
+    "0022_search_words",
 )
 HEAD = REVISIONS[-1]
 
 # Tables the migrations make that the models do not describe: SQLite's FTS5 search index and the
-# shadow tables FTS5 keeps beside it, and the people search's lists (``person_gram``, migration
-# 0020, read through ``core/people/matching.py``). Both are kept by triggers, never written by
-# the app, so merges and model comparisons must skip them.
+# shadow tables FTS5 keeps beside it, the people search's lists (``person_gram``, migration
+# 0020, read through ``core/people/matching.py``) and, on a server only, the search index's
+# word list (``search_word``, migration 0022, read through ``core/search/server.py``). All are
+# kept by triggers, never written by the app, so merges and model comparisons must skip them.
 SEARCH_INDEX = "search_index"
 PEOPLE_SEARCH_INDEX = "person_gram"
-KEPT_BY_TRIGGERS = (SEARCH_INDEX, PEOPLE_SEARCH_INDEX)  # on a server, both are plain tables
+SEARCH_WORDS = "search_word"
+KEPT_BY_TRIGGERS = (SEARCH_INDEX, PEOPLE_SEARCH_INDEX, SEARCH_WORDS)  # plain tables on a server
 
 
 def is_managed_table(name: str | None) -> bool:
