@@ -235,3 +235,22 @@ def test_the_whole_chain_goes_down_and_up_again_on_the_server(
     assert _tables(pg_cluster, empty_database) == {"alembic_version"}
     command.upgrade(config, "head")
     assert pg_cluster.sql("SELECT version_num FROM alembic_version", empty_database) == [(HEAD,)]
+
+
+def test_the_app_never_waits_for_the_server_to_compile_a_statement(
+    pg_url: str, server_db: Database
+) -> None:
+    # PostgreSQL compiles a statement it costs above jit_above_cost to machine code first: a
+    # Ctrl+K "show all" on a district's ten years waited 50 ms for that (200 ms to 3 s for a
+    # misjudged statement) to run a statement of a fraction of a millisecond, and the
+    # programme reports ran no faster with it. The app's connections ask for none; whatever
+    # else the address's options set is kept.
+    with server_db.engine.connect() as conn:
+        assert conn.execute(text("SHOW jit")).scalar() == "off"
+    with_options = open_database(f"{pg_url}?options=-c%20work_mem%3D8MB")
+    try:
+        with with_options.engine.connect() as conn:
+            assert conn.execute(text("SHOW jit")).scalar() == "off"
+            assert conn.execute(text("SHOW work_mem")).scalar() == "8MB"
+    finally:
+        with_options.close()
