@@ -79,15 +79,19 @@ def _share_people(path: Path, laptop: int, first: Path | None) -> None:
 
 
 def laptops(data: Path, count: int) -> list[Path]:
-    """The demo laptops, built once and kept in ``data/merge-laptops``."""
+    """The demo laptops, built once and kept in ``data/merge-laptops`` (upgraded when older,
+    as a laptop is when it first opens with this version)."""
     from circlekeeper.core.demo.demo import build_demo
+    from circlekeeper.core.store.database import open_database
 
     folder = data / "merge-laptops"
     folder.mkdir(parents=True, exist_ok=True)
     made = []
     for laptop in range(count):
         path = folder / f"laptop-{laptop:02d}.sqlite3"
-        if not path.exists():
+        if path.exists():
+            open_database(path).close()
+        else:
             began = time.perf_counter()
             building = folder / f"building-{laptop:02d}.sqlite3"
             for stale in folder.glob(f"building-{laptop:02d}*"):

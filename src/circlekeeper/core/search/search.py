@@ -415,6 +415,7 @@ def rebuild_index(context: Context | sessionmaker[Session]) -> int:
     with as_context(context).write("rebuild the search index") as session:
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("REINDEX INDEX ix_search_index_document"))
+            session.execute(text("REINDEX INDEX pk_search_word"))  # the word lists (0022)
             return int(session.scalar(text("SELECT count(*) FROM search_index")) or 0)
         if session.get_bind().dialect.name != "sqlite":
             return 0
