@@ -30,6 +30,13 @@ Row-level security follows ``search_index``'s (0014): the words of a private not
 only by those who may read the note. The group roles get the rights they have on
 ``search_index``: counselors and administrators write through the trigger, an SRO role reads.
 
+The index's triggers now run as the database's owner (``SECURITY DEFINER``, with the search
+path pinned). Until now they ran as whoever wrote, under that role's row-level security, which
+hides a private note's copy once the note is gone or is someone else's: a counselor's role
+deleting a note of hers, or a circle and with it anyone's notes, deleted the note and left its
+text in ``search_index``. The copies such deletions left behind are removed here (every index
+row whose record is gone), before the word list is built.
+
 On the large demo the list takes about 510 MB (the heap and its key) and 10 s to build.
 
 The text below is frozen on purpose: a migration must keep building the same schema even when the
@@ -53,11 +60,36 @@ KEEPERS = f"{COUNSELOR}, {ADMINISTRATOR}"
 TABLE = "search_word"
 KEY = f"pk_{TABLE}"
 NOTE_CODE = 8  # a note's rowid in search_index is its id * 8 + 6 (0002)
+# The tables 0002 indexes, each with its trigger function search_<table>_sync(), and the kinds
+# their rows are indexed under.
+INDEXED = {
+    "person": ("person",),
+    "case_file": ("case",),
+    "circle": ("circle",),
+    "agreement": ("agreement",),
+    "agreement_item": ("agreement_item",),
+    "note": ("note", "private_note"),
+}
+
+
+def _schema() -> str:
+    return str(op.get_bind().exec_driver_sql("SELECT current_schema()").scalar())
+
+
+def _as_owner(function: str) -> str:
+    return f"ALTER FUNCTION {function}() SECURITY DEFINER SET search_path = {_schema()}, pg_temp"
 
 
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
+    for table, kinds in INDEXED.items():
+        op.execute(_as_owner(f"search_{table}_sync"))
+        listed = ", ".join(f"'{kind}'" for kind in kinds)
+        op.execute(
+            f"DELETE FROM search_index s WHERE s.kind IN ({listed}) "
+            f"AND NOT EXISTS (SELECT 1 FROM {table} r WHERE r.id = s.ref_id)"
+        )
     op.execute(
         f'CREATE TABLE {TABLE} (kind TEXT NOT NULL, word TEXT COLLATE "C" NOT NULL, '
         "rowid BIGINT NOT NULL)"
@@ -78,6 +110,7 @@ def upgrade() -> None:
         "SELECT NEW.kind, unnest(tsvector_to_array(NEW.document)), NEW.rowid; END IF; "
         "RETURN NULL; END $$"
     )
+    op.execute(_as_owner(f"{TABLE}_sync"))
     op.execute(
         f"CREATE TRIGGER {TABLE}_sync AFTER INSERT OR DELETE OR UPDATE OF rowid, kind, document "
         f"ON search_index FOR EACH ROW EXECUTE FUNCTION {TABLE}_sync()"
@@ -103,3 +136,5 @@ def downgrade() -> None:
     op.execute(f"DROP TRIGGER IF EXISTS {TABLE}_sync ON search_index")
     op.execute(f"DROP FUNCTION IF EXISTS {TABLE}_sync()")
     op.execute(f"DROP TABLE IF EXISTS {TABLE}")
+    for table in INDEXED:
+        op.execute(f"ALTER FUNCTION search_{table}_sync() SECURITY INVOKER RESET search_path")

@@ -159,3 +159,20 @@ def test_the_word_list_of_a_private_note_follows_the_note(
     assert code == 0 and "quetzalli" in dana, dana
     code, sam = _psql(pg_cluster, district, "sam", sql)
     assert code == 0 and "quetzalli" not in sam, sam
+
+
+def test_deleting_a_circle_takes_every_note_out_of_the_search_lists(
+    pg_cluster: Cluster, district: dict[str, str]
+) -> None:
+    # A counselor's role deletes a circle: its notes go with it, the other counselor's private
+    # one and the unsigned one too. Their copies in the search index and its word list must go
+    # as well, though that role may not read them (row-level security hid them from the
+    # triggers' deletes, and their text stayed on the server).
+    code, out = _psql(pg_cluster, district, "lee", "DELETE FROM circle")
+    assert code == 0, out
+    database = district["database"]
+    assert pg_cluster.sql("SELECT count(*) FROM note", database) == [(0,)]
+    left = pg_cluster.sql("SELECT kind, body FROM search_index WHERE kind <> 'person'", database)
+    assert left == [], left
+    words = pg_cluster.sql("SELECT kind, word FROM search_word WHERE kind <> 'person'", database)
+    assert words == [], words
