@@ -13969,6 +13969,11 @@ La computadora vuelve ahora a la persona que guía el círculo.</translation>
         </message>
         <message>
             <location filename="../../src/circlekeeper/core/operations/context.py" />
+            <source>What you asked for could not be read because the database refused it. Nothing was changed. Try again; if it happens again, restart circlekeeper and look at the log (Settings, About).</source>
+            <translation>No se pudo leer lo que pidió porque la base de datos lo rechazó. No se cambió nada. Inténtelo de nuevo; si vuelve a pasar, reinicie circlekeeper y revise el registro (Configuración, Acerca de).</translation>
+        </message>
+        <message>
+            <location filename="../../src/circlekeeper/core/operations/context.py" />
             <source>The last change could not be saved because the database refused it. Everything saved before it is safe. Try again; if it happens again, restart circlekeeper and look at the log (Settings, About).</source>
             <translation>No se pudo guardar el último cambio porque la base de datos lo rechazó. Todo lo que se guardó antes está a salvo. Inténtelo de nuevo; si vuelve a pasar, reinicie circlekeeper y revise el registro (Configuración, Acerca de).</translation>
         </message>

@@ -83,6 +83,19 @@ def test_storage_errors_come_out_as_plain_words(db) -> None:
         session.add(Person(first_name=None, last_name=None, kind="student"))  # type: ignore[arg-type]
 
 
+def test_a_read_the_database_refuses_says_so_and_not_that_a_change_was_lost(db) -> None:
+    # A page that could not be read changed nothing: telling a counselor mid-circle that
+    # "the last change could not be saved" sends her looking for a loss that never happened.
+    from sqlalchemy import text
+
+    context = Context(db.sessions, actor="x")
+    with pytest.raises(DatabaseProblem) as refused, context.read() as session:
+        session.execute(text("SELECT no_such_column FROM person"))
+    words = str(refused.value)
+    assert "could not be read" in words and "Nothing was changed" in words, words
+    assert "saved" not in words, words
+
+
 def test_the_viewer_defaults_to_the_actor_as_a_counselor(db) -> None:
     assert Context(db.sessions, actor="Ms. Rivera").viewer() == Viewer("Ms. Rivera")
     sro = Viewer("Officer Diaz", "sro")

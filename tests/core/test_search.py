@@ -144,6 +144,12 @@ def test_words_with_syntax_are_still_found(db: Database) -> None:
     assert match_expression(" -*- ") is None
 
 
+def test_a_search_in_no_kind_finds_nothing(db: Database) -> None:
+    _fill(db)
+    assert _found(db, "bleach", kinds=[]) == []
+    assert _found(db, "bleach", kinds=[], per_kind=3) == []
+
+
 def test_private_notes_are_left_out_unless_asked_for(db: Database) -> None:
     ids = _fill(db)
     assert _found(db, "anxious") == []

@@ -30,9 +30,22 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def storage_problem(error: SQLAlchemyError) -> DatabaseProblem:
-    """A storage error the engine did not already put in plain words, as a project problem."""
+def storage_problem(error: SQLAlchemyError, *, reading: bool = False) -> DatabaseProblem:
+    """A storage error the engine did not already put in plain words, as a project problem.
+
+    A read that failed changed nothing and says so (``reading``): a counselor told that "the
+    last change could not be saved" when a page failed to load looks for a loss that is not.
+    """
     # The statement goes to the log for IT (the log's formatter takes the values out of it).
+    if reading:
+        log.error("A read was refused: %s", type(error).__name__, exc_info=error)
+        return DatabaseProblem(
+            _(
+                "What you asked for could not be read because the database refused it. "
+                "Nothing was changed. Try again; if it happens again, restart circlekeeper and "
+                "look at the log (Settings, About).",
+            )
+        )
     log.error("A change could not be saved: %s", type(error).__name__, exc_info=error)
     return DatabaseProblem(
         _(
@@ -183,7 +196,7 @@ class Context:
                     session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
                 yield session
         except SQLAlchemyError as error:
-            raise storage_problem(error) from error
+            raise storage_problem(error, reading=True) from error
 
 
 def as_context(sessions_or_context: sessionmaker[Session] | Context) -> Context:

@@ -147,10 +147,9 @@ def search(
     expression = match_expression(user_text)
     if expression is None or limit <= 0 or (per_kind is not None and per_kind <= 0):
         return []
-    wanted = [k for k in KINDS if kinds is None or k in set(kinds)]
-    unknown = set(kinds or ()) - set(KINDS)
-    if unknown:
-        raise ValueError(f"unknown search kinds: {sorted(unknown)}")
+    wanted = _wanted(kinds)
+    if not wanted:
+        return []
     columns = (
         "rowid, kind, ref_id, parent_id, title, snippet(search_index, -1, :start, :end, '…', 12)"
     )
@@ -236,6 +235,17 @@ def search(
             )
             for _rowid, kind, ref_id, parent_id, _title, snip in rows
         ]
+
+
+def _wanted(kinds: Iterable[str] | None) -> list[str]:
+    """The kinds asked for, in :data:`KINDS` order (all of them for None)."""
+    if kinds is None:
+        return list(KINDS)
+    asked = set(kinds)
+    unknown = asked - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown search kinds: {sorted(unknown)}")
+    return [k for k in KINDS if k in asked]
 
 
 def _rank_into(
