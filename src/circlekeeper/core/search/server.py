@@ -74,7 +74,7 @@ def snippet(
 def _lead(n: int, several: bool) -> str:
     """The typed word that leads group ``n``'s walk: with several, the one fewest rows start."""
     if not several:
-        return f"lead{n} AS (SELECT word FROM typed)"
+        return f"lead{n} AS (SELECT word FROM typed LIMIT 1)"
     few = (
         f"SELECT 1 FROM search_word c WHERE c.kind = ANY(:k{n}) AND c.word >= t.word "
         f"AND c.word < t.word || {_PAST} LIMIT {LEAD_COUNT_CAP}"
@@ -96,20 +96,22 @@ def _walk(n: int) -> str:
     up to 3 s a key), where a ``>=`` is guessed true for one in three. Each entry's document
     is read by its key in a subquery the planner keeps apart (``OFFSET 0``): left to itself,
     for several typed words it read every document matching them through GIN first and
-    joined (7 ms a kind on the large demo, where the walk takes a fraction of one).
+    joined (7 ms a kind on the large demo, where the walk takes a fraction of one). The lead
+    is one value (a subquery's, computed once) and never a row to join: joined, the planner
+    took forty typed words for forty leads and walked the kind's whole list (5 s a key).
     """
+    lead = f"(SELECT word FROM lead{n})"
     first_of_document = (
         '(SELECT min(x.lexeme COLLATE "C") FROM unnest(s.document) AS x '
-        f'WHERE x.lexeme COLLATE "C" >= l.word AND x.lexeme COLLATE "C" < l.word || {_PAST})'
+        f'WHERE x.lexeme COLLATE "C" >= {lead} AND x.lexeme COLLATE "C" < {lead} || {_PAST})'
     )
     return (
         "(SELECT s.rowid, s.kind, s.ref_id, s.parent_id, s.title, s.body "
-        f"FROM lead{n} AS l JOIN search_word w ON w.kind = ANY(:k{n}) "
-        f"AND w.word >= l.word AND w.word < l.word || {_PAST} "
-        "CROSS JOIN LATERAL (SELECT d.rowid, d.kind, d.ref_id, d.parent_id, d.title, d.body, "
-        "d.document FROM search_index d WHERE d.rowid = w.rowid "
+        "FROM search_word w CROSS JOIN LATERAL (SELECT d.rowid, d.kind, d.ref_id, d.parent_id, "
+        "d.title, d.body, d.document FROM search_index d WHERE d.rowid = w.rowid "
         "AND d.document @@ to_tsquery('simple', unaccent(:query)) OFFSET 0) AS s "
-        f"WHERE w.word >= {first_of_document} LIMIT :cap)"
+        f"WHERE w.kind = ANY(:k{n}) AND w.word >= {lead} AND w.word < {lead} || {_PAST} "
+        f"AND w.word >= {first_of_document} LIMIT :cap)"
     )
 
 
@@ -125,7 +127,8 @@ def server_matches(
     kind, ref_id, parent_id, title, body). :func:`snippet` cuts the snippets of the rows shown,
     and of those only.
     """
-    several = len({fold(w) for w in words}) > 1
+    words = list({fold(w): w for w in words}.values())  # "s s s" is "s"
+    several = len(words) > 1
     typed = (
         "typed AS (SELECT DISTINCT lower(unaccent(w)) AS word "
         "FROM unnest(CAST(:words AS TEXT[])) AS w)"
