@@ -17,8 +17,8 @@ median and 170 ms at the 95th percentile.
 ``search_word`` lists every distinct word of every document, keyed ``(kind, word, rowid)``
 (``word`` in the "C" collation, so a prefix is one range of the key): each kind's words are in
 order. A typed word is one range, read from its start; each entry leads by ``rowid`` to its
-document, which is tested against the whole query (every typed word, a title-only pass
-included), so the range is read only until the kind has its few rows. With several words typed,
+document, which is tested against the whole query (every typed word), so the range is read
+only until the kind has its few rows. With several words typed,
 the one with the fewest entries in that kind (counted up to a cap) leads. What a key reads
 depends on the page asked for, not on how much the server holds.
 
